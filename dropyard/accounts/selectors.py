@@ -1,0 +1,135 @@
+"""Accounts selectors: every read of merchant-scoped account data goes through here."""
+
+from django.db.models import Count, Q, QuerySet
+
+from dropyard.core.errors import NotFound
+
+from .choices import InvitationStatus, OperatorRole, SupplierApplicationStatus
+from .models import (
+    ApiKey,
+    ApiToken,
+    Invitation,
+    Membership,
+    MerchantAccount,
+    SupplierApplication,
+    User,
+)
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("merchant").order_by("created_at")
+
+
+def membership_get_for(*, user: User, merchant_id: int | None) -> Membership | None:
+    """The user's membership in ``merchant_id``, else their first membership, else None."""
+    memberships = membership_list_for_user(user=user)
+    if merchant_id is not None:
+        found = memberships.filter(merchant_id=merchant_id).first()
+        if found is not None:
+            return found
+    return memberships.first()
+
+
+def member_list(*, merchant: MerchantAccount) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(merchant=merchant)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def member_get(*, merchant: MerchantAccount, pk: int) -> Membership:
+    found = member_list(merchant=merchant).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("Member not found")
+    return found
+
+
+def invitation_list(
+    *, merchant: MerchantAccount, pending_only: bool = True
+) -> QuerySet[Invitation]:
+    qs = Invitation.objects.filter(merchant=merchant).select_related("invited_by")
+    if pending_only:
+        qs = qs.filter(status=InvitationStatus.PENDING)
+    return qs.order_by("-created_at", "-pk")
+
+
+def invitation_get(*, merchant: MerchantAccount, pk: int) -> Invitation:
+    found = Invitation.objects.filter(merchant=merchant, pk=pk).first()
+    if found is None:
+        raise NotFound("Invitation not found")
+    return found
+
+
+def apikey_list(*, merchant: MerchantAccount) -> QuerySet[ApiKey]:
+    return (
+        ApiKey.objects.filter(merchant=merchant)
+        .select_related("created_by", "revoked_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def apikey_get(*, merchant: MerchantAccount, pk: int) -> ApiKey:
+    found = ApiKey.objects.filter(merchant=merchant, pk=pk).first()
+    if found is None:
+        raise NotFound("API key not found")
+    return found
+
+
+def apitoken_list(*, merchant: MerchantAccount) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(merchant=merchant).select_related("api_key", "user")
+
+
+def merchant_list(*, search: str = "", agent: User | None = None) -> QuerySet[MerchantAccount]:
+    """Merchant accounts for operator pages; ``agent`` limits to that agent's merchants."""
+    qs = MerchantAccount.objects.select_related("agent").annotate(member_count=Count("members"))
+    if agent is not None:
+        qs = qs.filter(agent=agent)
+    if search:
+        qs = qs.filter(
+            Q(business_name__icontains=search)
+            | Q(account_number__icontains=search)
+            | Q(members__user__email__icontains=search)
+        ).distinct()
+    return qs.order_by("business_name", "pk")
+
+
+def merchant_get(*, pk: int) -> MerchantAccount:
+    found = MerchantAccount.objects.select_related("agent").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("Merchant account not found")
+    return found
+
+
+def operator_list(*, role: str | None = None) -> QuerySet[User]:
+    qs = User.objects.exclude(operator_role="")
+    if role:
+        qs = qs.filter(operator_role=role)
+    return qs.order_by("operator_role", "email")
+
+
+def agent_list() -> QuerySet[User]:
+    return operator_list(role=OperatorRole.AGENT).filter(is_active=True)
+
+
+def supplier_application_list(
+    *, status: str | None = None, applicant: User | None = None
+) -> QuerySet[SupplierApplication]:
+    qs = SupplierApplication.objects.select_related("applicant", "reviewed_by")
+    if status:
+        qs = qs.filter(status=status)
+    if applicant is not None:
+        qs = qs.filter(applicant=applicant)
+    return qs.order_by("-created_at", "-pk")
+
+
+def supplier_application_get(*, pk: int, applicant: User | None = None) -> SupplierApplication:
+    qs = supplier_application_list(applicant=applicant)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise NotFound("Application not found")
+    return found
+
+
+def supplier_application_pending_count() -> int:
+    return SupplierApplication.objects.filter(status=SupplierApplicationStatus.PENDING).count()

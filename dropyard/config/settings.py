@@ -1,0 +1,256 @@
+"""Dropyard settings, driven by environment variables (documented in docs/configuration.md).
+
+Safe self-hosting defaults: SQLite in ``DROPYARD_DATA_DIR`` (default ``./var``), ``DEBUG`` off,
+a secret key from the environment (an embedded install generates one into the data directory).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("DROPYARD_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DROPYARD_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """Use DROPYARD_SECRET_KEY; otherwise keep a generated key in the data directory.
+
+    A generated key survives restarts (sessions and tokens stay valid) without ever being committed.
+    """
+    key = os.environ.get("DROPYARD_SECRET_KEY")
+    if key:
+        return key
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list("DROPYARD_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DROPYARD_CSRF_TRUSTED_ORIGINS", "")
+SITE_URL = os.environ.get("DROPYARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_countries",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks_db",
+    "ninja",
+    "dropyard.core",
+    "dropyard.accounts",
+    "dropyard.sourcing",
+    "dropyard.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "dropyard.accounts.middleware.CurrentMerchantMiddleware",
+]
+
+ROOT_URLCONF = "dropyard.config.urls"
+WSGI_APPLICATION = "dropyard.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dropyard.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+SQLITE_OPTIONS = {
+    # Write transactions take the lock at BEGIN and wait for it instead of failing later with
+    # "database is locked" (select_for_update is a no-op on SQLite).
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA busy_timeout=20000;"
+    ),
+}
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "dropyard.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- Accounts (django-allauth) ----------------------------------------------------------------
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "dropyard.accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "dropyard.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Dropyard"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# --- Email ------------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("DROPYARD_EMAIL_FROM", "Dropyard <no-reply@dropyard.local>")
+if os.environ.get("DROPYARD_EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["DROPYARD_EMAIL_HOST"],
+                "port": int(os.environ.get("DROPYARD_EMAIL_PORT", "587")),
+                "username": os.environ.get("DROPYARD_EMAIL_USER", ""),
+                "password": os.environ.get("DROPYARD_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("DROPYARD_EMAIL_USE_TLS", True),
+            },
+        }
+    }
+elif os.environ.get("DROPYARD_EMAIL_BACKEND") == "console":
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    # Default: every email is written as a file under <data dir>/mail (read the links there).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+        }
+    }
+
+# --- Background tasks -------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Cache ------------------------------------------------------------------------------------
+if os.environ.get("DROPYARD_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DROPYARD_REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Static and media -------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+# Private uploads (supplier documents) live outside MEDIA_ROOT and are served only by views that
+# check permissions.
+PRIVATE_MEDIA_ROOT = DATA_DIR / "private"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Security ---------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("DROPYARD_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DROPYARD_BEHIND_PROXY") else None
+)
+
+# --- Internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Developer API ----------------------------------------------------------------------------
+# Per-account requests per second by account level (contract §3: levels 0-1 → 1/s, 2 → 2/s,
+# 3 → 4/s, 4-5 → 6/s).
+DROPYARD_API_QPS_BY_LEVEL = {0: 1, 1: 1, 2: 2, 3: 4, 4: 6, 5: 6}
+DROPYARD_API_RATE_LIMITS_ENABLED = env_bool("DROPYARD_API_RATE_LIMITS", True)
+DROPYARD_ACCESS_TOKEN_DAYS = 15
+DROPYARD_REFRESH_TOKEN_DAYS = 180
+# getAccessToken once per 5 minutes per account; refreshAccessToken 5 per minute (contract §1).
+DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS = 300
+DROPYARD_TOKEN_REFRESH_PER_MINUTE = 5
+
+# --- Uploads ----------------------------------------------------------------------------------
+DROPYARD_SUPPLIER_DOC_MAX_BYTES = 5 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DROPYARD_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,26 @@
+"""Test settings: the real settings with fast hashing, in-memory mail and the dummy task backend.
+
+``DATABASE_URL`` still selects the database, so CI runs the same suite on SQLite and PostgreSQL.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DROPYARD_DATA_DIR", tempfile.mkdtemp(prefix="dropyard-test-"))
+os.environ.setdefault("DROPYARD_SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from dropyard.config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# allauth's login throttling would make the suite order-dependent; its own tests cover it.
+ACCOUNT_RATE_LIMITS = False
+# Rate-limit tests switch this on with the `settings` fixture.
+DROPYARD_API_RATE_LIMITS_ENABLED = False
+ALLOWED_HOSTS = ["*"]
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,44 @@
+"""The one write path for the audit log."""
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from .choices import AuditAction
+from .models import AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    actor: Any = None,
+    actor_label: str = "",
+    merchant: Any = None,
+    target: models.Model | None = None,
+    target_label: str = "",
+    details: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Record one audit event. Call it inside the transaction of the write it describes."""
+    if actor is not None and getattr(actor, "is_authenticated", False) and not actor_label:
+        actor_label = actor.email
+    elif actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=actor_label[:254],
+        merchant=merchant,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:254],
+        details=details or {},
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,55 @@
+"""Navigation for the page frames: only links the current user can open."""
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name, permission area or None for any member, icon)
+MERCHANT_NAV = [
+    ("Dashboard", "dashboard:home", None),
+    ("Messages", "sourcing:messages", None),
+    ("Jobs", "core:job_list", None),
+    ("Team", "accounts:team", "settings"),
+    ("Profile", "accounts:profile", "settings"),
+    ("API keys", "accounts:apikeys", "developer"),
+    ("Audit log", "core:audit_list", "settings"),
+]
+
+OPERATOR_NAV = [
+    ("Back office", "dashboard:ops_home", None),
+    ("Merchants", "accounts:ops_merchants", {"admin", "agent", "support"}),
+    ("Messages", "sourcing:ops_threads", {"admin", "agent"}),
+    ("Suppliers", "accounts:ops_supplier_list", {"admin", "support"}),
+    ("Staff", "accounts:ops_staff", {"admin"}),
+    ("Jobs", "core:ops_job_list", {"admin"}),
+    ("Audit log", "core:ops_audit_list", {"admin"}),
+]
+
+
+def _link(label: str, name: str) -> dict | None:
+    try:
+        return {"label": label, "url": reverse(name), "name": name}
+    except NoReverseMatch:
+        # A page not built yet is not shown (navigation shows only pages that work).
+        return None
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": [], "nav_kind": "anonymous"}
+    links: list[dict] = []
+    if user.operator_role:
+        for label, name, roles in OPERATOR_NAV:
+            if roles is None or user.operator_role == "admin" or user.operator_role in roles:
+                links.append(_link(label, name))
+        kind = "operator"
+    elif getattr(request, "membership", None):
+        membership = request.membership
+        for label, name, area in MERCHANT_NAV:
+            if area is None or membership.has_area(area):
+                links.append(_link(label, name))
+        kind = "merchant"
+    else:
+        links.append(_link("Supplier application", "accounts:supplier_apply"))
+        kind = "supplier"
+    return {"nav_links": [link for link in links if link], "nav_kind": kind}

@@ -1,0 +1,125 @@
+"""Base models and cross-cutting records: audit events, user-visible jobs, rate-limit counters."""
+
+from django.conf import settings
+from django.db import models
+
+from .choices import AuditAction, JobStatus
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: creation and last-update times, set by the database layer."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One sensitive write: who did what to which object, when, from where.
+
+    Invariant: append-only. Rows are written only by ``core.audit.audit_record`` inside the
+    transaction of the write they describe, so a rolled-back write leaves no audit row.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept even if the user is deleted later, and for failed logins with an unknown email.
+    actor_label = models.CharField(max_length=254, blank=True)
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=40, choices=AuditAction.choices, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=254, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["merchant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class Job(TimeStampedModel):
+    """A long piece of work a user started, with visible status, progress and log.
+
+    Invariant: ``done <= total`` when ``total`` is set; status moves queued → running →
+    succeeded|failed and only the job's task writes it after the job is created.
+    """
+
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    log = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result_file = models.CharField(max_length=255, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total=0) | models.Q(done__lte=models.F("total")),
+                name="job_done_not_over_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == JobStatus.SUCCEEDED else 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted in one fixed window for one key (e.g. ``qps:<merchant>``).
+
+    Invariant: one row per (key, window_start); incremented only with a conditional ``F()``
+    update, so concurrent processes never lose a count.
+    """
+
+    key = models.CharField(max_length=120)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="ratelimit_key_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}={self.count}"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end files from the npm registry (versions pinned in package.json).
+# The results are committed, so running Dropyard never needs npm or a CDN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm install --no-audit --no-fund --ignore-scripts >/dev/null
+dest=dropyard/static/vendor
+rm -rf "$dest" && mkdir -p "$dest"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/"
+cp node_modules/htmx.org/dist/htmx.min.js "$dest/"
+cp node_modules/chart.js/dist/chart.umd.min.js "$dest/" 2>/dev/null || cp node_modules/chart.js/dist/chart.umd.js "$dest/chart.umd.min.js"
+for pkg in bootstrap htmx.org chart.js; do
+  printf '%s %s\n' "$pkg" "$(node -p "require('./node_modules/$pkg/package.json').version")"
+done > "$dest/VERSIONS"
+cat "$dest/VERSIONS"
