@@ -12,7 +12,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and user.operator_role:
             return reverse("dashboard:ops_home")
         if user.is_authenticated and not user.memberships.exists():
-            return reverse("accounts:supplier_apply")
+            return reverse("supplier:apply")
         return super().get_login_redirect_url(request)
 
     def get_signup_redirect_url(self, request):

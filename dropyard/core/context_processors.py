@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, permission area or None for any member, icon)
+# (label, url name, permission area or None for any member)
 MERCHANT_NAV = [
     ("Dashboard", "dashboard:home", None),
     ("Messages", "sourcing:messages", None),
@@ -16,10 +16,10 @@ MERCHANT_NAV = [
 
 OPERATOR_NAV = [
     ("Back office", "dashboard:ops_home", None),
-    ("Merchants", "accounts:ops_merchants", {"admin", "agent", "support"}),
+    ("Merchants", "accounts_ops:merchants", {"admin", "agent", "support"}),
     ("Messages", "sourcing:ops_threads", {"admin", "agent"}),
-    ("Suppliers", "accounts:ops_supplier_list", {"admin", "support"}),
-    ("Staff", "accounts:ops_staff", {"admin"}),
+    ("Suppliers", "accounts_ops:supplier_list", {"admin", "support"}),
+    ("Staff", "accounts_ops:staff", {"admin"}),
     ("Jobs", "core:ops_job_list", {"admin"}),
     ("Audit log", "core:ops_audit_list", {"admin"}),
 ]
@@ -50,6 +50,6 @@ def navigation(request: HttpRequest) -> dict:
                 links.append(_link(label, name))
         kind = "merchant"
     else:
-        links.append(_link("Supplier application", "accounts:supplier_apply"))
+        links.append(_link("Supplier application", "supplier:apply"))
         kind = "supplier"
     return {"nav_links": [link for link in links if link], "nav_kind": kind}

@@ -12,7 +12,7 @@ def root(request):
         return redirect("dashboard:ops_home")
     if request.membership:
         return redirect("dashboard:home")
-    return redirect("accounts:supplier_apply")
+    return redirect("supplier:apply")
 
 
 @merchant_view()
