@@ -1,0 +1,331 @@
+"""Route-permission matrix: every registered URL and API route, every kind of actor.
+
+The test enumerates the URL resolver and the developer API, so a new route is covered the moment it
+is registered. It fails when
+
+- a dashboard view carries no access declaration (``core.access``), or
+- a route takes URL arguments and has no entry in ``OBJECT_ROUTES`` (so the matrix can build an
+  object of merchant A for it), or
+- any actor gets something other than the expected answer:
+  anonymous → login redirect (dashboard) or code 1600002 (API); a member of another merchant
+  account → 404 on merchant-owned objects; staff without the area → 403; operators without the
+  role → 403; the right people → a page (200, or 302/405 for POST-only endpoints).
+
+Third-party routes (allauth's own pages, Django's admin) protect themselves and are listed in
+``THIRD_PARTY_PREFIXES``.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dropyard.accounts import services as account_services
+from dropyard.accounts.choices import Area, OperatorRole
+from dropyard.accounts.tests.factories import (
+    UserFactory,
+    make_merchant,
+    make_operator,
+    make_staff,
+)
+from dropyard.config.api import api
+from dropyard.core.access import Access
+
+LOGIN_URL = "/accounts/login/"
+
+# Modules whose views protect themselves (allauth checks login where needed; the admin checks
+# is_staff). Everything else must declare its access.
+THIRD_PARTY_PREFIXES = ("allauth.", "django.contrib.admin.", "django.views.static", "ninja.")
+
+
+@dataclass
+class Route:
+    name: str  # "namespace:name"
+    pattern: str
+    callback: Callable[..., Any]
+    arg_names: tuple[str, ...]
+
+    @property
+    def module(self) -> str:
+        return getattr(self.callback, "__module__", "") or ""
+
+    @property
+    def access(self) -> Access | None:
+        return getattr(self.callback, "dropyard_access", None)
+
+
+def iter_routes(patterns=None, namespace: str = "", prefix: str = "") -> Iterator[Route]:
+    """Every URL pattern under the root URLconf, with its namespaced name."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from iter_routes(entry.url_patterns, full_ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            pattern = prefix + str(entry.pattern)
+            yield Route(
+                name=name,
+                pattern=pattern,
+                callback=entry.callback,
+                arg_names=tuple(entry.pattern.regex.groupindex),
+            )
+
+
+def own_routes() -> list[Route]:
+    """Dropyard's dashboard routes (not the API, not self-protecting third-party views)."""
+    routes = []
+    for route in iter_routes():
+        if route.pattern.startswith("api2.0/v1/"):
+            continue
+        if route.module.startswith(THIRD_PARTY_PREFIXES):
+            continue
+        routes.append(route)
+    return routes
+
+
+def unprotected(routes: list[Route]) -> list[str]:
+    return [f"{r.name or '(unnamed)'} {r.pattern}" for r in routes if r.access is None]
+
+
+# --- The world every route is tried in --------------------------------------------------------
+
+
+@dataclass
+class World:
+    merchant_a: Any
+    owner_a: Any
+    bare_staff_a: Any  # staff of A with no permission area at all
+    owner_b: Any  # owner of another merchant account (every area, but of B)
+    operators: dict[str, Any]  # role → user
+    applicant: Any
+    objects: dict[str, Any]
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%demo\n", content_type="application/pdf")
+
+
+@pytest.fixture
+def world(db) -> World:
+    merchant_a = make_merchant(business_name="Matrix A")
+    owner_a = merchant_a.owner
+    merchant_b = make_merchant(business_name="Matrix B")
+    operators = {role: make_operator(role=role) for role in OperatorRole.values}
+    account_services.merchant_agent_assign(
+        merchant=merchant_a, agent=operators["agent"], actor=operators["admin"]
+    )
+    staff_with_orders = make_staff(merchant=merchant_a, permissions=[Area.ORDERS])
+    membership = merchant_a.members.get(user=staff_with_orders)
+    invitation, _token = account_services.member_invite(
+        merchant=merchant_a, actor=owner_a, email="invitee@example.test", permissions=["orders"]
+    )
+    api_key, _plain = account_services.apikey_create(merchant=merchant_a, actor=owner_a, name="k")
+    token, _access, _refresh = account_services.token_issue(api_key=_plain)
+    applicant = UserFactory()
+    application = account_services.supplier_application_submit(
+        applicant=applicant,
+        company_name="Factory",
+        country="CN",
+        address="1 Road",
+        contact_phone="+86 1",
+        legal_representative="Li",
+        business_licence=_pdf("licence.pdf"),
+        legal_rep_id=_pdf("id.pdf"),
+    )
+    from dropyard.core import services as core_services  # built by the jobs work
+
+    job = core_services.job_create(
+        kind="audit_export",
+        title="Export",
+        merchant=merchant_a,
+        actor=owner_a,
+        params={},
+        task_path="dropyard.core.tasks.audit_export",
+    )
+    return World(
+        merchant_a=merchant_a,
+        owner_a=owner_a,
+        bare_staff_a=make_staff(merchant=merchant_a, permissions=[]),
+        owner_b=merchant_b.owner,
+        operators=operators,
+        applicant=applicant,
+        objects={
+            "membership": membership,
+            "invitation": invitation,
+            "api_key": api_key,
+            "api_token": token,
+            "application": application,
+            "job": job,
+        },
+    )
+
+
+# URL name → function(world) returning URL kwargs for an object that belongs to merchant A (or,
+# for back-office and supplier routes, an object the right people may open).
+OBJECT_ROUTES: dict[str, Callable[[World], dict[str, Any]]] = {}
+
+
+def route_kwargs(route: Route, world: World) -> dict[str, Any] | None:
+    if not route.arg_names:
+        return {}
+    builder = OBJECT_ROUTES.get(route.name)
+    return None if builder is None else builder(world)
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+ALLOWED_OK = {200, 302, 405}
+
+
+def _check(client: Client, url: str, expected: set[int], label: str, failures: list[str]) -> None:
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if response.status_code not in expected:
+            failures.append(f"{label}: {method.upper()} {url} → {response.status_code}")
+
+
+def _check_login_redirect(client: Client, url: str, label: str, failures: list[str]) -> None:
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        location = response.get("Location", "")
+        if response.status_code != 302 or not location.startswith(LOGIN_URL):
+            failures.append(f"{label}: anonymous {method.upper()} {url} → {response.status_code}")
+
+
+# --- Tests ------------------------------------------------------------------------------------
+
+
+def test_every_dashboard_route_declares_its_access():
+    assert unprotected(own_routes()) == []
+
+
+def test_every_route_with_arguments_has_an_object_builder():
+    missing = [r.name for r in own_routes() if r.arg_names and r.name not in OBJECT_ROUTES]
+
+    assert missing == []
+
+
+def test_unmarked_view_is_reported():
+    def naked_view(request):  # a route someone forgot to protect
+        return None
+
+    route = Route(name="x:naked", pattern="naked/", callback=naked_view, arg_names=())
+
+    assert unprotected([route]) == ["x:naked naked/"]
+
+
+def test_anonymous_is_sent_to_login(world):
+    failures: list[str] = []
+    client = _client()
+    for route in own_routes():
+        kwargs = route_kwargs(route, world)
+        if kwargs is None or route.access.kind == "public":
+            continue
+        _check_login_redirect(client, reverse(route.name, kwargs=kwargs), route.name, failures)
+
+    assert failures == []
+
+
+def test_merchant_routes_by_actor(world):
+    failures: list[str] = []
+    owner_a, bare_staff, owner_b = _client(world.owner_a), _client(world.bare_staff_a), None
+    owner_b = _client(world.owner_b)
+    operator = _client(world.operators["admin"])
+    for route in own_routes():
+        access = route.access
+        kwargs = route_kwargs(route, world)
+        if access.kind != "merchant" or kwargs is None:
+            continue
+        url = reverse(route.name, kwargs=kwargs)
+        _check(operator, url, {403}, f"{route.name} operator", failures)
+        if access.area is not None:
+            _check(bare_staff, url, {403}, f"{route.name} staff without {access.area}", failures)
+        if route.arg_names:
+            _check(owner_b, url, {404}, f"{route.name} other merchant", failures)
+        response = owner_a.get(url)
+        if response.status_code not in ALLOWED_OK:
+            failures.append(f"{route.name} owner GET {url} → {response.status_code}")
+
+    assert failures == []
+
+
+def test_operator_routes_by_role(world):
+    failures: list[str] = []
+    merchant_owner = _client(world.owner_a)
+    for route in own_routes():
+        access = route.access
+        kwargs = route_kwargs(route, world)
+        if access.kind != "operator" or kwargs is None:
+            continue
+        url = reverse(route.name, kwargs=kwargs)
+        _check(merchant_owner, url, {403}, f"{route.name} merchant owner", failures)
+        for role, user in world.operators.items():
+            client = _client(user)
+            if role in access.roles:
+                response = client.get(url)
+                if response.status_code not in ALLOWED_OK:
+                    failures.append(f"{route.name} {role} GET {url} → {response.status_code}")
+            else:
+                _check(client, url, {403}, f"{route.name} {role}", failures)
+
+    assert failures == []
+
+
+def test_login_routes_answer_every_logged_in_user(world):
+    failures: list[str] = []
+    users = [world.owner_a, world.bare_staff_a, world.applicant, world.operators["warehouse"]]
+    for route in own_routes():
+        kwargs = route_kwargs(route, world)
+        if route.access.kind != "login" or kwargs is None:
+            continue
+        url = reverse(route.name, kwargs=kwargs)
+        for user in users:
+            response = _client(user).get(url)
+            if response.status_code >= 500:
+                failures.append(f"{route.name} {user.email} GET {url} → {response.status_code}")
+
+    assert failures == []
+
+
+# --- Developer API ----------------------------------------------------------------------------
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """(method, path) of every developer API operation, read from the NinjaAPI itself."""
+    from dropyard.core.api import api_operations
+
+    return [(method, path) for method, path, _operation in api_operations(api)]
+
+
+def test_every_api_operation_requires_a_token_unless_public():
+    from dropyard.core.api import PUBLIC_API_OPERATIONS
+
+    failures = []
+    client = Client()
+    for method, path in api_routes():
+        if path in PUBLIC_API_OPERATIONS:
+            continue
+        url = f"/api2.0/v1/{path}"
+        response = client.generic(method, url, b"{}", content_type="application/json")
+        body = (
+            response.json()
+            if response.get("Content-Type", "").startswith("application/json")
+            else {}
+        )
+        if response.status_code != 200 or body.get("code") != 1600002:
+            failures.append(f"{method} {path} → {response.status_code} {body.get('code')}")
+
+    assert api_routes() != []
+    assert failures == []
