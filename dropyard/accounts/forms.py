@@ -1,8 +1,12 @@
 """Forms for accounts pages. Forms validate input; services do the writing."""
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django_countries import countries
 
+from .choices import Area, MemberRole
+from .models import User
 from .services import merchant_account_create
 
 ACCOUNT_TYPE_CHOICES = [
@@ -38,3 +42,140 @@ class SignupExtraForm(forms.Form):
                 merchant_account_create(
                     owner=user, business_name=self.cleaned_data["business_name"], request=request
                 )
+
+
+class BootstrapFormMixin:
+    """Give every widget its Bootstrap 5 class (checkbox and radio lists render their own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden or isinstance(
+                widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class ProfileForm(BootstrapFormMixin, forms.Form):
+    """The merchant profile; target markets are ISO 3166-1 alpha-2 codes."""
+
+    business_name = forms.CharField(max_length=200)
+    niche = forms.CharField(
+        max_length=120, required=False, help_text="What you sell, e.g. pet accessories"
+    )
+    target_markets = forms.MultipleChoiceField(
+        choices=lambda: list(countries),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="The countries you ship to. Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    contact_name = forms.CharField(max_length=150, required=False)
+    contact_email = forms.EmailField(required=False)
+    contact_phone = forms.CharField(max_length=40, required=False)
+
+
+class StoreIdsField(forms.CharField):
+    """Store scope as comma-separated store ids; empty means every store."""
+
+    widget = forms.HiddenInput
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value) -> list[int]:
+        text = super().to_python(value)
+        try:
+            return sorted({int(part) for part in text.split(",") if part.strip()})
+        except ValueError as exc:
+            raise forms.ValidationError("Store ids must be whole numbers") from exc
+
+
+ASSIGNABLE_ROLES = [(MemberRole.ADMIN, "Admin (every area)"), (MemberRole.STAFF, "Staff")]
+
+
+class MemberForm(BootstrapFormMixin, forms.Form):
+    """Role, permission areas and store scope of a member (or of an invitation).
+
+    ``can_grant_admin`` False (staff with the settings area) offers only the staff role.
+    """
+
+    role = forms.ChoiceField(choices=ASSIGNABLE_ROLES, initial=MemberRole.STAFF)
+    permissions = forms.MultipleChoiceField(
+        choices=Area.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Permission areas",
+        help_text="Admins have every area; staff have only the areas ticked here.",
+    )
+    store_ids = StoreIdsField(required=False)
+
+    def __init__(self, *args, can_grant_admin: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_grant_admin:
+            self.fields["role"].choices = [
+                (value, label) for value, label in ASSIGNABLE_ROLES if value == MemberRole.STAFF
+            ]
+
+
+class InviteForm(MemberForm):
+    """Invite someone by email with a role and permission areas."""
+
+    email = forms.EmailField(max_length=254)
+
+    field_order = ["email", "role", "permissions", "store_ids"]
+
+
+class ApiKeyForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Shopify sync"}),
+        help_text="A name to tell keys apart.",
+    )
+
+
+class InvitationSignupForm(BootstrapFormMixin, forms.Form):
+    """Create a login for an invited person; the email is fixed by the invitation."""
+
+    full_name = forms.CharField(max_length=150, label="Your name")
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password (again)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match")
+        elif password1:
+            candidate = User(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                validate_password(password1, user=candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SwitchMerchantForm(forms.Form):
+    merchant_id = forms.IntegerField(min_value=1)

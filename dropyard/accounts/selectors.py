@@ -1,10 +1,10 @@
 """Accounts selectors: every read of merchant-scoped account data goes through here."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from dropyard.core.errors import NotFound
 
-from .choices import InvitationStatus, OperatorRole, SupplierApplicationStatus
+from .choices import InvitationStatus, MemberRole, OperatorRole, SupplierApplicationStatus
 from .models import (
     ApiKey,
     ApiToken,
@@ -81,21 +81,39 @@ def apitoken_list(*, merchant: MerchantAccount) -> QuerySet[ApiToken]:
 
 
 def merchant_list(*, search: str = "", agent: User | None = None) -> QuerySet[MerchantAccount]:
-    """Merchant accounts for operator pages; ``agent`` limits to that agent's merchants."""
-    qs = MerchantAccount.objects.select_related("agent").annotate(member_count=Count("members"))
+    """Merchant accounts for operator pages; ``agent`` limits to that agent's merchants.
+
+    Each row carries ``member_count`` and ``owner_email``. ``search`` matches the business name,
+    the account number or any member's email.
+    """
+    owner_email = Membership.objects.filter(merchant=OuterRef("pk"), role=MemberRole.OWNER).values(
+        "user__email"
+    )[:1]
+    qs = MerchantAccount.objects.select_related("agent").annotate(
+        member_count=Count("members", distinct=True), owner_email=Subquery(owner_email)
+    )
     if agent is not None:
         qs = qs.filter(agent=agent)
+    search = search.strip()
     if search:
+        # A subquery, not a join: joining members again would multiply member_count.
+        member_match = Membership.objects.filter(user__email__icontains=search).values(
+            "merchant_id"
+        )
         qs = qs.filter(
             Q(business_name__icontains=search)
             | Q(account_number__icontains=search)
-            | Q(members__user__email__icontains=search)
-        ).distinct()
+            | Q(pk__in=member_match)
+        )
     return qs.order_by("business_name", "pk")
 
 
-def merchant_get(*, pk: int) -> MerchantAccount:
-    found = MerchantAccount.objects.select_related("agent").filter(pk=pk).first()
+def merchant_get(*, pk: int, agent: User | None = None) -> MerchantAccount:
+    """One merchant account; with ``agent``, only one that agent looks after (else NotFound)."""
+    qs = MerchantAccount.objects.select_related("agent")
+    if agent is not None:
+        qs = qs.filter(agent=agent)
+    found = qs.filter(pk=pk).first()
     if found is None:
         raise NotFound("Merchant account not found")
     return found
@@ -108,18 +126,30 @@ def operator_list(*, role: str | None = None) -> QuerySet[User]:
     return qs.order_by("operator_role", "email")
 
 
+def operator_get(*, pk: int) -> User:
+    """One operator staff user (any role), else NotFound."""
+    found = operator_list().filter(pk=pk).first()
+    if found is None:
+        raise NotFound("Operator not found")
+    return found
+
+
 def agent_list() -> QuerySet[User]:
     return operator_list(role=OperatorRole.AGENT).filter(is_active=True)
 
 
 def supplier_application_list(
-    *, status: str | None = None, applicant: User | None = None
+    *, status: str | None = None, applicant: User | None = None, search: str = ""
 ) -> QuerySet[SupplierApplication]:
+    """Applications, newest first; ``search`` matches the company name or applicant email."""
     qs = SupplierApplication.objects.select_related("applicant", "reviewed_by")
     if status:
         qs = qs.filter(status=status)
     if applicant is not None:
         qs = qs.filter(applicant=applicant)
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(company_name__icontains=search) | Q(applicant__email__icontains=search))
     return qs.order_by("-created_at", "-pk")
 
 

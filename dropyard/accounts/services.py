@@ -10,7 +10,10 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -323,6 +326,37 @@ def invitation_accept(*, token: str, user: User, request: HttpRequest | None = N
 
 
 @transaction.atomic
+def invitation_accept_new_user(
+    *, token: str, full_name: str, password: str, request: HttpRequest | None = None
+) -> Membership:
+    """Create the login of an invited person who has none yet, then accept the invitation.
+
+    The emailed link proves the address, so it is stored verified and primary. Refused when a user
+    with the invited email already exists (they log in and accept instead); the password must pass
+    the configured validators. User and membership are created together or not at all.
+    """
+    invitation = invitation_get_by_token(token=token)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise AccountsError(f"{invitation.email} already has a login; log in to accept")
+    full_name = full_name.strip()
+    candidate = User(email=invitation.email, full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise AccountsError(" ".join(exc.messages)) from exc
+    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    audit_record(
+        action=AuditAction.SIGNUP,
+        actor=user,
+        merchant=invitation.merchant,
+        details={"via": "invitation"},
+        request=request,
+    )
+    return invitation_accept(token=token, user=user, request=request)
+
+
+@transaction.atomic
 def invitation_revoke(
     *, invitation: Invitation, actor: User, request: HttpRequest | None = None
 ) -> Invitation:
@@ -368,14 +402,17 @@ def member_update(
         raise AccountsError("Role must be admin or staff")
     if MemberRole.ADMIN in (role, membership.role) and not actor_membership.is_manager:
         raise PermissionDenied("Only the owner or an admin can change admins")
+    # Clean everything before touching the instance, so a refusal leaves it as it was.
+    new_permissions = [] if role == MemberRole.ADMIN else _clean_areas(permissions)
+    new_store_ids = _clean_store_ids(store_ids)
     before = {
         "role": membership.role,
         "permissions": membership.permissions,
         "store_ids": membership.store_ids,
     }
     membership.role = role
-    membership.permissions = [] if role == MemberRole.ADMIN else _clean_areas(permissions)
-    membership.store_ids = _clean_store_ids(store_ids)
+    membership.permissions = new_permissions
+    membership.store_ids = new_store_ids
     membership.save(update_fields=["role", "permissions", "store_ids", "updated_at"])
     after = {
         "role": membership.role,
@@ -430,8 +467,9 @@ def operator_create(
 ) -> User:
     """Create operator staff with ``role`` (or give an existing non-merchant user that role).
 
-    Without a password the account gets an unusable one and logs in after a password reset.
-    Admins also get Django admin access (read-only for stateful models).
+    Without a password the account gets an unusable one and logs in after a password reset; as
+    the emailed reset link is then the only way in, the address is stored verified. Admins also
+    get Django admin access (read-only for stateful models). Nobody changes their own role here.
     """
     if role not in OperatorRole.values:
         raise AccountsError(
@@ -441,11 +479,15 @@ def operator_create(
     if not email or "@" not in email:
         raise AccountsError("Enter a valid email address")
     user = User.objects.filter(email=email).first()
+    if user is not None and actor is not None and user.pk == actor.pk:
+        raise PermissionDenied("You cannot change your own operator role")
     if user is not None and user.memberships.exists():
         raise AccountsError(f"{email} belongs to a merchant account and cannot be operator staff")
     created = user is None
     if created:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        if password is None:
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     elif password:
         user.set_password(password)
     previous = user.operator_role
@@ -781,10 +823,14 @@ def supplier_application_submit(
     return application
 
 
-def _lock_pending_application(application: SupplierApplication) -> SupplierApplication:
+def _lock_pending_application(
+    application: SupplierApplication, *, actor: User
+) -> SupplierApplication:
     application = SupplierApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != SupplierApplicationStatus.PENDING:
         raise AccountsError("This application has already been reviewed")
+    if application.applicant_id == actor.pk:
+        raise PermissionDenied("You cannot review your own application")
     return application
 
 
@@ -797,8 +843,8 @@ def _notify_applicant(application: SupplierApplication, subject: str, body: str)
 def supplier_application_approve(
     *, application: SupplierApplication, actor: User, request: HttpRequest | None = None
 ) -> Supplier:
-    """Approve a pending application and create the Supplier."""
-    application = _lock_pending_application(application)
+    """Approve a pending application and create the Supplier. Nobody reviews their own."""
+    application = _lock_pending_application(application, actor=actor)
     application.status = SupplierApplicationStatus.APPROVED
     application.reviewed_by = actor
     application.reviewed_at = timezone.now()
@@ -831,11 +877,14 @@ def supplier_application_reject(
     reason: str,
     request: HttpRequest | None = None,
 ) -> SupplierApplication:
-    """Reject a pending application with a reason the applicant will see."""
+    """Reject a pending application with a reason the applicant will see.
+
+    Nobody reviews their own application.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise AccountsError("A reason is required to reject an application")
-    application = _lock_pending_application(application)
+    application = _lock_pending_application(application, actor=actor)
     application.status = SupplierApplicationStatus.REJECTED
     application.reviewed_by = actor
     application.reviewed_at = timezone.now()

@@ -1,6 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Merchant-side account pages, mounted at /account/."""
 
-from . import views  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("switch/", views.switch_merchant, name="switch_merchant"),
+    path("team/", views.team, name="team"),
+    path("team/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("team/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("team/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("api-keys/", views.apikeys, name="apikeys"),
+    path("api-keys/<int:pk>/revoke/", views.apikey_revoke, name="apikey_revoke"),
+    path("api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

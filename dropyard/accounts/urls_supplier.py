@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+"""Supplier pages, mounted at /supplier/."""
+
+from django.urls import path
+
+from . import views_supplier
 
 app_name = "supplier"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_supplier.apply, name="apply"),
+    path(
+        "applications/<int:pk>/documents/<str:which>/",
+        views_supplier.document,
+        name="document",
+    ),
+]

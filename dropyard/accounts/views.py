@@ -1,1 +1,475 @@
-"""Views for accounts."""
+"""Merchant-side account pages: profile, team and invitations, API keys, merchant switching.
+
+Each view parses with a form, calls one service or selector and renders. Objects are looked up
+through selectors scoped to the current merchant, so another merchant's ids answer 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dropyard.core.access import login_view, merchant_view, public_view
+from dropyard.core.errors import DomainError, NotFound
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.pagination import PAGE_SIZE
+
+from . import selectors, services
+from .choices import Area, MemberRole
+from .exceptions import InvitationInvalid
+from .forms import (
+    ApiKeyForm,
+    InvitationSignupForm,
+    InviteForm,
+    MemberForm,
+    ProfileForm,
+    SwitchMerchantForm,
+)
+from .middleware import SESSION_KEY
+from .models import ApiToken, Membership, MerchantAccount, User
+
+API_DOCS_URL = "/api2.0/v1/docs"
+
+
+def _page(request: HttpRequest, queryset: QuerySet, param: str = "page") -> Page:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def _htmx_alert(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """An htmx answer that shows ``message`` in the page's alert area instead of the target."""
+    response = render(request, "accounts/partials/_alert.html", {"message": message}, status=status)
+    response["HX-Retarget"] = "#page-alerts"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+# --- Profile and merchant switching -----------------------------------------------------------
+
+
+def _profile_initial(merchant: MerchantAccount) -> dict:
+    return {
+        "business_name": merchant.business_name,
+        "niche": merchant.niche,
+        "target_markets": merchant.target_markets,
+        "contact_name": merchant.contact_name,
+        "contact_email": merchant.contact_email,
+        "contact_phone": merchant.contact_phone,
+    }
+
+
+@merchant_view(area=Area.SETTINGS)
+def profile(request: HttpRequest) -> HttpResponse:
+    merchant = request.membership.merchant
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.merchant_profile_update(
+                    merchant=merchant, actor=request.user, request=request, **form.cleaned_data
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect("accounts:profile")
+    else:
+        form = ProfileForm(initial=_profile_initial(merchant))
+    context = {
+        "form": form,
+        "merchant": merchant,
+        "memberships": selectors.membership_list_for_user(user=request.user),
+    }
+    return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
+
+
+@login_view
+@require_POST
+def switch_merchant(request: HttpRequest) -> HttpResponse:
+    """Make another of the user's merchant accounts the current one (kept in the session)."""
+    form = SwitchMerchantForm(request.POST)
+    if not form.is_valid():
+        raise NotFound("Merchant account not found")
+    merchant_id = form.cleaned_data["merchant_id"]
+    membership = selectors.membership_get_for(user=request.user, merchant_id=merchant_id)
+    if membership is None or membership.merchant_id != merchant_id:
+        raise NotFound("Merchant account not found")
+    request.session[SESSION_KEY] = merchant_id
+    messages.success(request, f"Now working in {membership.merchant.business_name}.")
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("dashboard:home")
+
+
+# --- Team: members and invitations -----------------------------------------------------------
+
+
+def _can_change(actor: Membership, member: Membership) -> bool:
+    """Whether ``actor`` is offered edit/remove for ``member`` (the services decide for real)."""
+    if member.role == MemberRole.OWNER or member.user_id == actor.user_id:
+        return False
+    return actor.is_manager or member.role != MemberRole.ADMIN
+
+
+def _area_labels(role: str, permissions: list[str]) -> list[str]:
+    if role in (MemberRole.OWNER, MemberRole.ADMIN):
+        return ["All areas"]
+    return [label for value, label in Area.choices if value in permissions]
+
+
+def _member_row(actor: Membership, member: Membership) -> Membership:
+    """Attach what the table row shows: area labels and whether edit/remove are offered."""
+    member.area_labels = _area_labels(member.role, member.permissions)
+    member.can_change = _can_change(actor, member)
+    return member
+
+
+def _team_context(request: HttpRequest, form: InviteForm | None = None) -> dict:
+    actor = request.membership
+    merchant = actor.merchant
+    members = _page(request, selectors.member_list(merchant=merchant))
+    for member in members.object_list:
+        _member_row(actor, member)
+    invitations = _page(request, selectors.invitation_list(merchant=merchant), "ipage")
+    for invitation in invitations.object_list:
+        invitation.area_labels = _area_labels(invitation.role, invitation.permissions)
+    return {
+        "merchant": merchant,
+        "members": members,
+        "invitations": invitations,
+        "form": form,
+        "actor": actor,
+        "invitation_days": services.INVITATION_DAYS,
+    }
+
+
+@merchant_view(area=Area.SETTINGS)
+def team(request: HttpRequest) -> HttpResponse:
+    """Members, pending invitations and the invite form (POST sends an invitation)."""
+    actor = request.membership
+    form = InviteForm(can_grant_admin=actor.is_manager)
+    if request.method == "POST":
+        form = InviteForm(request.POST, can_grant_admin=actor.is_manager)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                invitation, _token = services.member_invite(
+                    merchant=actor.merchant,
+                    actor=request.user,
+                    email=data["email"],
+                    role=data["role"],
+                    permissions=data["permissions"],
+                    store_ids=data["store_ids"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                return redirect("accounts:team")
+    context = _team_context(request, form)
+    if htmx_partial(request):
+        if request.htmx.target == "invitations":
+            return render(request, "accounts/partials/_invitation_table.html", context)
+        return render(request, "accounts/partials/_member_table.html", context)
+    return render(request, "accounts/team.html", context, status=400 if form.errors else 200)
+
+
+def _member_form(membership: Membership, actor: Membership, data=None) -> MemberForm:
+    initial = {
+        "role": membership.role,
+        "permissions": membership.permissions,
+        "store_ids": membership.store_ids,
+    }
+    return MemberForm(
+        data,
+        initial=initial,
+        can_grant_admin=actor.is_manager,
+        auto_id=f"member{membership.pk}_%s",  # unique ids next to the invite form
+    )
+
+
+@merchant_view(area=Area.SETTINGS)
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a member's role and permission areas (inline in the table with htmx)."""
+    actor = request.membership
+    membership = selectors.member_get(merchant=actor.merchant, pk=pk)
+    form = _member_form(membership, actor)
+    status = 200
+    if request.method == "POST":
+        form = _member_form(membership, actor, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.member_update(
+                    membership=membership,
+                    actor=request.user,
+                    role=data["role"],
+                    permissions=data["permissions"],
+                    store_ids=data["store_ids"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.http_status
+            else:
+                if htmx_partial(request):
+                    return render(
+                        request,
+                        "accounts/partials/_member_row.html",
+                        {"m": _member_row(actor, membership)},
+                    )
+                messages.success(request, f"Saved {membership.user.email}.")
+                return redirect("accounts:team")
+        else:
+            status = 400
+    context = {"membership": membership, "form": form, "can_change": _can_change(actor, membership)}
+    template = (
+        "accounts/partials/_member_form.html"
+        if htmx_partial(request)
+        else "accounts/member_edit.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _confirm(request: HttpRequest, **context) -> HttpResponse:
+    return render(request, "accounts/confirm.html", context)
+
+
+@merchant_view(area=Area.SETTINGS)
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST removes the member (htmx: the row disappears)."""
+    actor = request.membership
+    membership = selectors.member_get(merchant=actor.merchant, pk=pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title="Remove member",
+            message=(
+                f"Remove {membership.user.display_name} ({membership.user.email}) from "
+                f"{actor.merchant.business_name}? They lose access at once."
+            ),
+            button="Remove member",
+            cancel_url="accounts:team",
+        )
+    try:
+        services.member_remove(membership=membership, actor=request.user, request=request)
+    except DomainError as exc:
+        if htmx_partial(request):
+            return _htmx_alert(request, exc.message, exc.http_status)
+        messages.error(request, exc.message)
+        return redirect("accounts:team")
+    if htmx_partial(request):
+        return HttpResponse("")
+    messages.success(request, f"Removed {membership.user.email}.")
+    return redirect("accounts:team")
+
+
+@merchant_view(area=Area.SETTINGS)
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes the pending invitation."""
+    actor = request.membership
+    invitation = selectors.invitation_get(merchant=actor.merchant, pk=pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title="Revoke invitation",
+            message=f"Revoke the invitation sent to {invitation.email}? The link stops working.",
+            button="Revoke invitation",
+            cancel_url="accounts:team",
+        )
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user, request=request)
+    except DomainError as exc:
+        if htmx_partial(request):
+            return _htmx_alert(request, exc.message, exc.http_status)
+        messages.error(request, exc.message)
+        return redirect("accounts:team")
+    if htmx_partial(request):
+        return HttpResponse("")
+    messages.success(request, f"Invitation to {invitation.email} revoked.")
+    return redirect("accounts:team")
+
+
+# --- Accepting an invitation ------------------------------------------------------------------
+
+
+def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
+    request.session[SESSION_KEY] = membership.merchant_id
+    messages.success(request, f"Welcome to {membership.merchant.business_name}.")
+    return redirect("dashboard:home")
+
+
+@public_view
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: create a login, log in, or accept as the logged-in invitee."""
+    try:
+        invitation = services.invitation_get_by_token(token=token)
+    except InvitationInvalid as exc:
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": exc.message}, status=404
+        )
+    context: dict = {"invitation": invitation, "error": ""}
+    user = request.user
+    if user.is_authenticated:
+        if user.email.lower() != invitation.email.lower():
+            context["mode"] = "wrong_user"
+            return render(request, "accounts/invitation_accept.html", context, status=403)
+        context["mode"] = "confirm"
+        if request.method == "POST":
+            try:
+                membership = services.invitation_accept(token=token, user=user, request=request)
+            except DomainError as exc:
+                context["error"] = exc.message
+                return render(
+                    request, "accounts/invitation_accept.html", context, status=exc.http_status
+                )
+            return _joined(request, membership)
+        return render(request, "accounts/invitation_accept.html", context)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["mode"] = "login"
+        return render(request, "accounts/invitation_accept.html", context)
+    context["mode"] = "signup"
+    form = InvitationSignupForm(email=invitation.email)
+    if request.method == "POST":
+        form = InvitationSignupForm(request.POST, email=invitation.email)
+        if form.is_valid():
+            try:
+                membership = services.invitation_accept_new_user(
+                    token=token,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                return _joined(request, membership)
+    context["form"] = form
+    return render(
+        request, "accounts/invitation_accept.html", context, status=400 if form.errors else 200
+    )
+
+
+# --- API keys and tokens ----------------------------------------------------------------------
+
+
+def _active_tokens(merchant: MerchantAccount) -> QuerySet[ApiToken]:
+    """Tokens that still work (not revoked, refresh not expired), newest first."""
+    return (
+        selectors.apitoken_list(merchant=merchant)
+        .filter(revoked_at__isnull=True, refresh_expires_at__gt=timezone.now())
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _token_get(merchant: MerchantAccount, pk: int) -> ApiToken:
+    found = selectors.apitoken_list(merchant=merchant).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("API token not found")
+    return found
+
+
+def _apikeys_context(request: HttpRequest, form: ApiKeyForm) -> dict:
+    merchant = request.membership.merchant
+    return {
+        "merchant": merchant,
+        "form": form,
+        "keys": _page(request, selectors.apikey_list(merchant=merchant)),
+        "tokens": _page(request, _active_tokens(merchant), "tpage"),
+        "api_docs_url": API_DOCS_URL,
+    }
+
+
+@merchant_view(area=Area.DEVELOPER)
+def apikeys(request: HttpRequest) -> HttpResponse:
+    """API keys and live tokens; POST creates a key and shows it once."""
+    form = ApiKeyForm()
+    if request.method == "POST":
+        form = ApiKeyForm(request.POST)
+        if form.is_valid():
+            try:
+                api_key, plaintext = services.apikey_create(
+                    merchant=request.membership.merchant,
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                response = render(
+                    request,
+                    "accounts/apikey_created.html",
+                    {"api_key": api_key, "plaintext": plaintext, "api_docs_url": API_DOCS_URL},
+                )
+                add_never_cache_headers(response)
+                return response
+    context = _apikeys_context(request, form)
+    if htmx_partial(request):
+        if request.htmx.target == "tokens":
+            return render(request, "accounts/partials/_token_table.html", context)
+        return render(request, "accounts/partials/_apikey_table.html", context)
+    return render(request, "accounts/apikeys.html", context, status=400 if form.errors else 200)
+
+
+@merchant_view(area=Area.DEVELOPER)
+def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes the key and every token issued from it."""
+    api_key = selectors.apikey_get(merchant=request.membership.merchant, pk=pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title="Revoke API key",
+            message=(
+                f"Revoke “{api_key.name}” (…{api_key.key_hint})? Programs using it stop working "
+                "at once, and every access token issued from it is revoked too."
+            ),
+            button="Revoke key",
+            cancel_url="accounts:apikeys",
+        )
+    try:
+        services.apikey_revoke(api_key=api_key, actor=request.user, request=request)
+    except DomainError as exc:
+        if htmx_partial(request):
+            return _htmx_alert(request, exc.message, exc.http_status)
+        messages.error(request, exc.message)
+        return redirect("accounts:apikeys")
+    if htmx_partial(request):
+        api_key.refresh_from_db()
+        response = render(request, "accounts/partials/_apikey_row.html", {"key": api_key})
+        response["HX-Trigger"] = "tokens-changed"
+        return response
+    messages.success(request, f"API key “{api_key.name}” revoked.")
+    return redirect("accounts:apikeys")
+
+
+@merchant_view(area=Area.DEVELOPER)
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes an access/refresh token pair."""
+    token = _token_get(request.membership.merchant, pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title="Revoke API token",
+            message=(
+                f"Revoke the access token created {token.created_at:%Y-%m-%d %H:%M} UTC? "
+                "A program using it must request a new one."
+            ),
+            button="Revoke token",
+            cancel_url="accounts:apikeys",
+        )
+    services.token_revoke(token=token, actor=request.user, request=request)
+    if htmx_partial(request):
+        return HttpResponse("")
+    messages.success(request, "API token revoked.")
+    return redirect("accounts:apikeys")

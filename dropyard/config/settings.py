@@ -203,6 +203,7 @@ else:
 
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
@@ -239,6 +240,8 @@ USE_TZ = True
 # 3 → 4/s, 4-5 → 6/s).
 DROPYARD_API_QPS_BY_LEVEL = {0: 1, 1: 1, 2: 2, 3: 4, 4: 6, 5: 6}
 DROPYARD_API_RATE_LIMITS_ENABLED = env_bool("DROPYARD_API_RATE_LIMITS", True)
+# Requests per second per client IP on the public token endpoints (contract §3: 10/s per IP).
+DROPYARD_API_PUBLIC_QPS_PER_IP = 10
 DROPYARD_ACCESS_TOKEN_DAYS = 15
 DROPYARD_REFRESH_TOKEN_DAYS = 180
 # getAccessToken once per 5 minutes per account; refreshAccessToken 5 per minute (contract §1).

@@ -1,9 +1,562 @@
-"""Developer API plumbing: envelope, auth, rate limits, error mapping (to be completed)."""
+"""Developer API plumbing (CJ API 2.0 compatible): envelope, auth, rate limits, error mapping.
 
-from ninja import NinjaAPI
+``build_api()`` returns the one ``NinjaAPI`` (``dropyard/config/api.py`` mounts every app's
+router on it; ``config/urls.py`` serves it under ``/api2.0/v1/``). What every operation gets for
+free, so an app's ``api.py`` holds only its paths, schemas and one service/selector call each:
+
+- **Envelope.** Whatever an operation returns becomes ``data`` in
+  ``{"code": 200, "result": true, "message": "Success", "data": …, "requestId": "<uuid4>"}``
+  (``EnvelopeRenderer``); errors use the same helper (``envelope``) with ``result: false`` and
+  ``data: null``. ``requestId`` is a fresh uuid4 per request, echoed in the ``X-Request-Id``
+  header. Schemas are always serialised by alias (the contract's camelCase names): derive them
+  from ``CamelSchema`` and keep Python names snake_case.
+- **HTTP status.** Every answer the contract describes (success, business errors, auth errors,
+  bad JSON, unknown path, wrong method, rate limits) is HTTP 200: CJ clients decide on the
+  envelope's ``code``. Only an unexpected server fault is HTTP 500 (still an envelope, code
+  1600000 "system busy", which the contract tells clients to retry).
+- **Error mapping.** ``DomainError`` (every app's exceptions) → its ``code`` and message;
+  malformed JSON → 16900205; no body where one is required → 16900204; missing or
+  wrong-typed parameter → 1600300 naming the parameter (``"apiKey is required"``); unknown path
+  → 1600101; wrong method → 16900202; rate limit → 1600200.
+- **Auth.** ``CJAccessToken`` (header ``CJ-Access-Token``) is the API's *default* auth, so every
+  router and operation inherits it: missing header → 1600002, unknown/expired/revoked token →
+  1600001. On success ``request.auth`` is the ``ApiToken`` row (``request.auth.merchant`` is
+  loaded). An operation is public only if it is declared with ``auth=None`` **and** listed in
+  ``PUBLIC_API_OPERATIONS``; the route-matrix test holds the two together.
+- **Rate limits.** ``AccountRateThrottle`` (the API's default throttle, run after auth) allows
+  ``DROPYARD_API_QPS_BY_LEVEL[merchant.level]`` requests per second per account; public
+  operations use ``ClientIpRateThrottle`` (``DROPYARD_API_PUBLIC_QPS_PER_IP`` per second per
+  IP) instead. Both are skipped when ``DROPYARD_API_RATE_LIMITS_ENABLED`` is False. An operation
+  that declares its own ``throttle=`` replaces the default, so include ``AccountRateThrottle()``
+  in its list.
+
+Enumerating operations (route-matrix tests, docs): ``api_operations(api)`` returns every
+``(method, path, operation)`` with ``path`` relative to ``/api2.0/v1/`` in ninja notation
+(``"setting/get"``, ``"orders/{order_id}"``); ``operation.auth_callbacks`` is empty exactly for
+public operations. It reads the routers bound to the API (``api._get_bound_routers()`` →
+``bound.path_operations[path].operations``), the same objects that serve requests.
+
+Documentation: ``openapi.json`` and ``docs`` (Swagger UI from django-ninja's bundled static
+files, no CDN, so it works offline) are public. They are not API operations (ninja serves them
+outside auth and the envelope), so they are listed separately in ``PUBLIC_DOCS_PATHS``.
+"""
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from inspect import iscoroutinefunction
+from typing import Annotated, Any
+
+import pydantic
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, Throttled, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.operation import Operation
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+from ninja.router import BoundRouter
+from ninja.security import APIKeyHeader
+from ninja.throttling import BaseThrottle
+from ninja.utils import normalize_path
+from pydantic import ConfigDict, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+from dropyard.accounts.models import ApiToken
+from dropyard.accounts.services import token_authenticate
+from dropyard.core.audit import client_ip
+from dropyard.core.errors import DomainError, ErrorCode
+from dropyard.core.ratelimit import ratelimit_hit
+
+logger = logging.getLogger(__name__)
+
+# Operations that answer without a CJ-Access-Token (paths relative to /api2.0/v1/). Each must also
+# be declared with ``auth=None``; the route-matrix test checks every other operation answers
+# 1600002 without a token.
+PUBLIC_API_OPERATIONS: frozenset[str] = frozenset(
+    {"authentication/getAccessToken", "authentication/refreshAccessToken"}
+)
+# Served by ninja itself (not operations): the OpenAPI document and its Swagger UI page.
+PUBLIC_DOCS_PATHS: frozenset[str] = frozenset({"openapi.json", "docs"})
+
+SUCCESS_CODE = 200
+SUCCESS_MESSAGE = "Success"
+MESSAGE_MAX_LENGTH = 200  # contract §3: message is a string of at most 200 characters
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
-def build_api() -> NinjaAPI:
-    return NinjaAPI(
-        title="Dropyard API (CJ API 2.0 compatible)", version="2.0", urls_namespace="api"
+# --- Errors raised by the framework itself ------------------------------------------------------
+
+
+class TokenMissing(DomainError):
+    """The operation needs a ``CJ-Access-Token`` header and the request has none (1600002)."""
+
+    default_code = ErrorCode.TOKEN_MISSING
+    http_status = 401
+
+
+class ParamError(DomainError):
+    """A request parameter is missing or invalid (1600300); the message names the parameter."""
+
+
+class BodyNotJson(DomainError):
+    """The request body could not be parsed as JSON (16900205)."""
+
+    default_code = ErrorCode.BAD_JSON
+
+
+# --- Envelope -----------------------------------------------------------------------------------
+
+
+def request_id(request: HttpRequest) -> str:
+    """The request's id: a uuid4 made on first use, then the same for the rest of the request."""
+    rid = getattr(request, "dropyard_request_id", None)
+    if rid is None:
+        rid = str(uuid.uuid4())
+        request.dropyard_request_id = rid
+    return rid
+
+
+def envelope(
+    request: HttpRequest,
+    *,
+    data: Any = None,
+    code: int = SUCCESS_CODE,
+    message: str = SUCCESS_MESSAGE,
+) -> dict[str, Any]:
+    """The contract's response body (§3); the only place that shapes one.
+
+    Invariant: exactly the keys code, result, message, data, requestId; ``result`` is true iff
+    ``code`` is 200, and ``data`` is null whenever ``result`` is false.
+    """
+    ok = int(code) == SUCCESS_CODE
+    return {
+        "code": int(code),
+        "result": ok,
+        "message": str(message)[:MESSAGE_MAX_LENGTH],
+        "data": data if ok else None,
+        "requestId": request_id(request),
+    }
+
+
+class ApiJSONEncoder(NinjaJSONEncoder):
+    """JSON encoder for API bodies: pydantic models go out by alias (the contract's names)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, pydantic.BaseModel):
+            return o.model_dump(by_alias=True, mode="json")
+        return super().default(o)
+
+
+class EnvelopeRenderer(JSONRenderer):
+    """Renders an operation's return value as the ``data`` of a success envelope."""
+
+    encoder_class = ApiJSONEncoder
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
+        return json.dumps(envelope(request, data=data), cls=self.encoder_class)
+
+
+def api_error_response(
+    request: HttpRequest, *, code: int, message: str, status: int = 200
+) -> HttpResponse:
+    """An error envelope (``result: false``, ``data: null``) with the X-Request-Id header."""
+    body = envelope(request, code=code, message=message)
+    response = HttpResponse(json.dumps(body), status=status, content_type=JSON_CONTENT_TYPE)
+    response["X-Request-Id"] = body["requestId"]
+    return response
+
+
+# --- Schemas and values at the boundary ---------------------------------------------------------
+
+
+class CamelSchema(Schema):
+    """Base for API schemas: snake_case in Python, the contract's camelCase on the wire.
+
+    Accepts either name on input (so code can build instances by field name); the API dumps
+    every response by alias.
+    """
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
     )
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _refuse_json_scalars_and_arrays(cls, value: Any) -> Any:
+        # from_attributes would read a JSON array or scalar as an object with no fields and
+        # report "x is required"; say what is really wrong instead. ninja's own root validator
+        # runs first and wraps the input in a DjangoGetter (``_obj`` is the original).
+        raw = getattr(value, "_obj", value)
+        if isinstance(raw, list | tuple | str | bytes | int | float | bool):
+            raise ValueError("must be a JSON object")
+        return value
+
+
+def api_datetime(value: datetime) -> str:
+    """ISO-8601 with an explicit offset and whole seconds, always in UTC: ``…T09:16:33+00:00``.
+
+    CJ's examples use +08:00; any offset is valid ISO-8601 and clients are told to rely on the
+    returned timestamps, so we keep one unambiguous zone.
+    """
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+# A datetime field that goes out as ``api_datetime`` text (auth dates, contract §1).
+ApiDateTime = Annotated[datetime, PlainSerializer(api_datetime, return_type=str)]
+
+
+def qps_limit_for_level(level: int) -> int:
+    """Requests per second allowed for an account level (``DROPYARD_API_QPS_BY_LEVEL``).
+
+    An unknown level gets the smallest configured limit, never an unlimited one.
+    """
+    limits: dict[int, int] = settings.DROPYARD_API_QPS_BY_LEVEL
+    return limits.get(int(level), min(limits.values()))
+
+
+# --- Request parsing ----------------------------------------------------------------------------
+
+
+class JsonBodyParser(Parser):
+    """ninja's JSON parser, but a body that is not JSON raises ``BodyNotJson`` (16900205).
+
+    ninja wraps any parser exception in ``HttpError(400)`` with the original as ``__cause__``;
+    the HttpError handler unwraps it.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            return json.loads(request.body)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            raise BodyNotJson("The request body is not valid JSON") from exc
+
+
+def _param_name(loc: tuple[Any, ...]) -> str:
+    """The wire name of the parameter an error location points at (``products[0].vid``)."""
+    parts = list(loc[1:])  # loc[0] is the source: body, query, header, path
+    if loc and loc[0] == "body" and parts:
+        parts = parts[1:]  # ninja puts the view's body argument name first
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def param_error_message(errors: list[dict[str, Any]]) -> str:
+    """One readable 1600300 message naming each bad parameter: ``"apiKey is required"``."""
+    messages = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        name = _param_name(loc)
+        if not name:
+            source = loc[0] if loc else "request"
+            messages.append(
+                "The request body must be a JSON object"
+                if source == "body"
+                else f"Invalid {source} parameters"
+            )
+        elif error.get("type") == "missing":
+            messages.append(f"{name} is required")
+        else:
+            messages.append(f"{name}: {error.get('msg', 'invalid value')}")
+    return "; ".join(dict.fromkeys(messages)) or "Parameter error"
+
+
+# --- Authentication and rate limits -------------------------------------------------------------
+
+
+class CJAccessToken(APIKeyHeader):
+    """The ``CJ-Access-Token`` header (contract §1.6); the API's default auth.
+
+    Returns the live ``ApiToken`` (ninja sets it as ``request.auth``). Raises ``TokenMissing``
+    (1600002) without a header and ``InvalidCredentials`` (1600001) for an unknown, expired or
+    revoked token or one whose API key was revoked.
+    """
+
+    param_name = "CJ-Access-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiToken:
+        if not key or not key.strip():
+            raise TokenMissing("CJ-Access-Token header is required")
+        return token_authenticate(access_token=key.strip())
+
+
+class AccountRateThrottle(BaseThrottle):
+    """Per-account requests per second by account level (contract §3) → 1600200 when over.
+
+    Runs after auth (ninja checks throttles after authentication), counting in 1-second fixed
+    windows shared by every process. Requests without ``request.auth`` are not counted here;
+    public operations use ``ClientIpRateThrottle``. ``timer`` is the clock (tests replace it).
+    """
+
+    timer: Callable[[], float] = staticmethod(time.time)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(token, ApiToken):
+            return True
+        return ratelimit_hit(
+            key=f"api-qps:{token.merchant_id}",
+            limit=qps_limit_for_level(token.merchant.level),
+            window_seconds=1,
+            now=self.timer(),
+        )
+
+
+class ClientIpRateThrottle(BaseThrottle):
+    """Per-client-IP requests per second for public operations (contract §3: 10/s per IP).
+
+    The IP is ``REMOTE_ADDR``, as in the audit log; behind a reverse proxy that is the proxy's
+    address unless the proxy rewrites it.
+    """
+
+    timer: Callable[[], float] = staticmethod(time.time)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED:
+            return True
+        return ratelimit_hit(
+            key=f"api-ip:{client_ip(request) or 'unknown'}",
+            limit=settings.DROPYARD_API_PUBLIC_QPS_PER_IP,
+            window_seconds=1,
+            now=self.timer(),
+        )
+
+
+def public_throttles() -> list[BaseThrottle]:
+    """The throttles for a public (``auth=None``) operation: ``throttle=public_throttles()``."""
+    return [ClientIpRateThrottle()]
+
+
+# --- Error handlers -----------------------------------------------------------------------------
+
+_HTTP_ERROR_CODES: dict[int, ErrorCode] = {
+    400: ErrorCode.PARAM_ERROR,
+    401: ErrorCode.INVALID_TOKEN,
+    403: ErrorCode.AUTHORIZATION_FAILED,
+    404: ErrorCode.PARAM_ERROR,
+    405: ErrorCode.METHOD_NOT_SUPPORTED,
+    429: ErrorCode.TOO_MANY_REQUESTS,
+}
+
+
+def _on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api_error_response(request, code=exc.code, message=exc.message)
+
+
+def _is_absent_body(error: dict[str, Any]) -> bool:
+    # ninja reports an absent JSON body as the body argument itself missing: loc (body, name).
+    loc = tuple(error.get("loc", ()))
+    return error.get("type") == "missing" and len(loc) == 2 and loc[0] == "body"
+
+
+def _on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if any(_is_absent_body(error) for error in exc.errors):
+        return api_error_response(
+            request, code=ErrorCode.BODY_MISSING, message="The request body is missing"
+        )
+    return api_error_response(
+        request, code=ErrorCode.PARAM_ERROR, message=param_error_message(exc.errors)
+    )
+
+
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # e.g. BodyNotJson raised by JsonBodyParser
+        return _on_domain_error(request, exc.__cause__)
+    if isinstance(exc, Throttled):
+        return api_error_response(
+            request, code=ErrorCode.TOO_MANY_REQUESTS, message="Too many requests"
+        )
+    code = _HTTP_ERROR_CODES.get(
+        exc.status_code,
+        ErrorCode.SYSTEM_BUSY if exc.status_code >= 500 else ErrorCode.PARAM_ERROR,
+    )
+    return api_error_response(request, code=code, message=exc.message)
+
+
+def _on_http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Raised by get_object_or_404 inside an operation: the object, not the interface, is missing
+    # (the contract answers 1600300 for an unknown order id).
+    return api_error_response(request, code=ErrorCode.PARAM_ERROR, message="Not found")
+
+
+def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in API operation %s %s", request.method, request.path)
+    return api_error_response(
+        request,
+        code=ErrorCode.SYSTEM_BUSY,
+        message="System busy, please try again later",
+        status=500,
+    )
+
+
+@csrf_exempt
+def interface_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Catch-all under the API prefix: 1600101 in an envelope instead of Django's HTML 404."""
+    return api_error_response(
+        request,
+        code=ErrorCode.INTERFACE_NOT_FOUND,
+        message=f"Interface not found: {request.path}",
+    )
+
+
+def _method_not_allowed_as_envelope(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a ninja path view so its plain-text 405 becomes a 16900202 envelope."""
+
+    def convert(request: HttpRequest, response: Any) -> Any:
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        converted = api_error_response(
+            request,
+            code=ErrorCode.METHOD_NOT_SUPPORTED,
+            message=f"Request method '{request.method}' not supported; use {allowed}",
+        )
+        converted["Allow"] = allowed
+        return converted
+
+    if iscoroutinefunction(view):
+
+        @wraps(view)
+        async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            return convert(request, await view(request, *args, **kwargs))
+
+        return async_wrapper
+
+    @wraps(view)  # keeps ninja's csrf_exempt flag
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return convert(request, view(request, *args, **kwargs))
+
+    return wrapper
+
+
+# --- The API ------------------------------------------------------------------------------------
+
+
+def _envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["code", "result", "message", "data", "requestId"],
+        "properties": {
+            "code": {"type": "integer", "example": SUCCESS_CODE},
+            "result": {"type": "boolean", "example": True},
+            "message": {"type": "string", "example": SUCCESS_MESSAGE},
+            "data": data_schema,
+            "requestId": {"type": "string", "format": "uuid"},
+        },
+    }
+
+
+class DropyardAPI(NinjaAPI):
+    """NinjaAPI with the contract's conventions wired into URL building and OpenAPI.
+
+    - every operation serialises its response schema by alias;
+    - the root and any unknown path answer 1600101, a wrong method 16900202;
+    - every response carries ``X-Request-Id``; OpenAPI shows responses inside the envelope.
+    """
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        response["X-Request-Id"] = request_id(request)
+        return response
+
+    def _get_bound_routers(self) -> list[BoundRouter]:
+        bound_routers = super()._get_bound_routers()
+        for bound in bound_routers:
+            for path_view in bound.path_operations.values():
+                for operation in path_view.operations:
+                    operation.by_alias = True
+        return bound_routers
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        patterns: list[URLPattern | URLResolver] = []
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+                # ninja's root view raises a bare 404; keep the name (OpenAPI reverses it).
+                patterns.append(path("", interface_not_found, name="api-root"))
+            elif isinstance(pattern, URLPattern):
+                pattern.callback = _method_not_allowed_as_envelope(pattern.callback)
+                patterns.append(pattern)
+            else:
+                patterns.append(pattern)
+        patterns.append(re_path(r"^.*$", interface_not_found, name="interface-not-found"))
+        return patterns
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {}).get("application/json", {})
+                    response["content"] = {
+                        "application/json": {"schema": _envelope_schema(content.get("schema", {}))}
+                    }
+        return schema
+
+
+def build_api(*, urls_namespace: str = "api") -> DropyardAPI:
+    """Build a Dropyard API (no routers yet): envelope, default auth and throttle, handlers.
+
+    Invariant: every operation added to it later requires ``CJ-Access-Token`` and counts against
+    the account's QPS unless it says otherwise (``auth=None``, its own ``throttle=``).
+    """
+    api = DropyardAPI(
+        title="Dropyard API (CJ API 2.0 compatible)",
+        version="2.0",
+        description=(
+            "Wire-compatible with CJ Dropshipping's API 2.0. Every response is an envelope "
+            "`{code, result, message, data, requestId}`; `code` 200 means success. Get a token "
+            "with `authentication/getAccessToken` and send it in the `CJ-Access-Token` header."
+        ),
+        urls_namespace=urls_namespace,
+        auth=CJAccessToken(),
+        throttle=[AccountRateThrottle()],
+        renderer=EnvelopeRenderer(),
+        parser=JsonBodyParser(),
+        # validatorUrl: Swagger UI would otherwise fetch a badge from validator.swagger.io.
+        docs=Swagger(settings={"validatorUrl": None}),
+    )
+    api.add_exception_handler(DomainError, _on_domain_error)
+    api.add_exception_handler(ValidationError, _on_validation_error)
+    api.add_exception_handler(HttpError, _on_http_error)
+    api.add_exception_handler(Http404, _on_http404)
+    api.add_exception_handler(Exception, _on_unexpected)
+    return api
+
+
+def api_operations(api: NinjaAPI) -> list[tuple[str, str, Operation]]:
+    """Every ``(method, path, operation)`` the API serves, sorted by path then method.
+
+    ``path`` is relative to ``/api2.0/v1/`` in ninja notation (``"orders/{order_id}"``); the
+    operations are the bound ones that serve requests (``operation.auth_callbacks`` is empty for
+    a public operation). Building the list binds the routers, so add every router first.
+    """
+    found = []
+    for bound in api._get_bound_routers():
+        for op_path, path_view in bound.path_operations.items():
+            route = normalize_path("/".join(p for p in (bound.prefix, op_path) if p)).lstrip("/")
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    found.append((method.upper(), route, operation))
+    return sorted(found, key=lambda item: (item[1], item[0]))

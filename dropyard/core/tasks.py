@@ -1,19 +1,31 @@
-"""Enqueue background tasks only after the surrounding transaction commits."""
+"""Core background tasks, and the on-commit enqueue helper every service uses.
 
-from typing import Any
+Tasks run in ``dropyard worker`` (django-tasks-db's ``db_worker``). Each takes ids, re-fetches
+its objects, calls one service, and is safe to run twice.
+"""
 
-from django.db import transaction
-from django.utils.module_loading import import_string
+from django.tasks import task
+
+from . import services
+from .enqueue import on_commit_enqueue
+
+__all__ = ["audit_export", "on_commit_enqueue"]
 
 
-def on_commit_enqueue(task_path: str, /, **kwargs: Any) -> None:
-    """Enqueue the task at ``task_path`` with ``kwargs`` once the current transaction commits.
+@task()
+def audit_export(*, job_id: int) -> str:
+    """Export the audit log for job ``job_id`` as CSV; return the result file ('' if no job).
 
-    The dotted path is resolved at commit time so services never import ``tasks.py`` (tasks import
-    services, not the other way round). Outside a transaction it enqueues immediately.
+    A failure is written to the job's status and log before the backend records it, so the
+    person who started the export sees it on the job page.
     """
-
-    def _enqueue() -> None:
-        import_string(task_path).enqueue(**kwargs)
-
-    transaction.on_commit(_enqueue)
+    try:
+        job = services.audit_export_run(job_id=job_id)
+    except Exception as exc:  # any failure must end the visible job; the backend still gets it
+        services.job_finish(
+            job_id=job_id,
+            succeeded=False,
+            log_line=f"Failed ({type(exc).__name__}); see the worker log for details",
+        )
+        raise
+    return job.result_file if job is not None else ""

@@ -1,6 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export/", views.audit_export, name="audit_export"),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("ops/audit/", views.ops_audit_list, name="ops_audit_list"),
+    path("ops/audit/export/", views.ops_audit_export, name="ops_audit_export"),
+    path("ops/jobs/", views.ops_job_list, name="ops_job_list"),
+    path("ops/jobs/<int:pk>/", views.ops_job_detail, name="ops_job_detail"),
+    path("ops/jobs/<int:pk>/download/", views.ops_job_download, name="ops_job_download"),
+]

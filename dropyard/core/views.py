@@ -1,1 +1,149 @@
-"""Views for core."""
+"""System pages: the audit log and user-visible background jobs (merchant and back-office sides).
+
+Merchant pages read through selectors scoped to ``request.merchant`` (another merchant's job is a
+404); the back-office pages are for operator admins and see everything.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import merchant_view, operator_view
+from .forms import AuditFilterForm, JobFilterForm, OpsAuditFilterForm
+from .htmx import htmx_partial
+from .models import Job
+from .pagination import paginate
+
+ADMIN_ONLY = {"admin"}
+
+
+# --- Audit log --------------------------------------------------------------------------------
+
+
+def _audit_page(request: HttpRequest, form: AuditFilterForm, events, *, ops: bool) -> HttpResponse:
+    context = {
+        "form": form,
+        "page": paginate(request, events),
+        "ops": ops,
+        "list_url_name": "core:ops_audit_list" if ops else "core:audit_list",
+        "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",
+    }
+    if htmx_partial(request):
+        return render(request, "core/partials/_audit_rows.html", context)
+    return render(request, "core/audit_list.html", context)
+
+
+@merchant_view(area="settings")
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = selectors.audit_event_list(merchant=request.merchant, filters=form.filters())
+    return _audit_page(request, form, events, ops=False)
+
+
+@operator_view(roles=ADMIN_ONLY)
+def ops_audit_list(request: HttpRequest) -> HttpResponse:
+    form = OpsAuditFilterForm(request.GET or None)
+    events = selectors.audit_event_list_all(filters=form.filters())
+    return _audit_page(request, form, events, ops=True)
+
+
+def _start_export(request: HttpRequest, form: AuditFilterForm, *, merchant, ops: bool):
+    if not form.is_valid():
+        messages.error(request, "Fix the filters before exporting.")
+        return redirect("core:ops_audit_list" if ops else "core:audit_list")
+    job = services.audit_export_start(
+        actor=request.user, merchant=merchant, filters=form.filters(), request=request
+    )
+    messages.success(request, "Export started. This page updates while it runs.")
+    return redirect("core:ops_job_detail" if ops else "core:job_detail", pk=job.pk)
+
+
+@merchant_view(area="settings")
+@require_POST
+def audit_export(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.POST)
+    return _start_export(request, form, merchant=request.merchant, ops=False)
+
+
+@operator_view(roles=ADMIN_ONLY)
+@require_POST
+def ops_audit_export(request: HttpRequest) -> HttpResponse:
+    form = OpsAuditFilterForm(request.POST)
+    return _start_export(request, form, merchant=None, ops=True)
+
+
+# --- Jobs -------------------------------------------------------------------------------------
+
+
+def _job_list_page(request: HttpRequest, form: JobFilterForm, jobs, *, ops: bool) -> HttpResponse:
+    context = {
+        "form": form,
+        "page": paginate(request, jobs),
+        "ops": ops,
+        "list_url_name": "core:ops_job_list" if ops else "core:job_list",
+        "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
+    }
+    if htmx_partial(request):
+        return render(request, "core/partials/_job_rows.html", context)
+    return render(request, "core/job_list.html", context)
+
+
+@merchant_view()
+def job_list(request: HttpRequest) -> HttpResponse:
+    form = JobFilterForm(request.GET or None)
+    jobs = selectors.job_list_for_member(membership=request.membership, status=form.status_value())
+    return _job_list_page(request, form, jobs, ops=False)
+
+
+@operator_view(roles=ADMIN_ONLY)
+def ops_job_list(request: HttpRequest) -> HttpResponse:
+    form = JobFilterForm(request.GET or None)
+    jobs = selectors.job_list(status=form.status_value())
+    return _job_list_page(request, form, jobs, ops=True)
+
+
+def _job_page(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:
+    context = {
+        "job": job,
+        "ops": ops,
+        "list_url_name": "core:ops_job_list" if ops else "core:job_list",
+        "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
+        "download_url_name": "core:ops_job_download" if ops else "core:job_download",
+    }
+    if htmx_partial(request):
+        return render(request, "core/partials/_job_status.html", context)
+    return render(request, "core/job_detail.html", context)
+
+
+@merchant_view()
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_get_for_member(membership=request.membership, pk=pk)
+    return _job_page(request, job, ops=False)
+
+
+@operator_view(roles=ADMIN_ONLY)
+def ops_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _job_page(request, selectors.job_get(pk=pk), ops=True)
+
+
+def _download(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:
+    """The result file as an attachment; back to the job page while there is none."""
+    path = selectors.job_result_path(job=job)
+    if path is None:
+        messages.info(request, "This job has no file to download (yet).")
+        return redirect("core:ops_job_detail" if ops else "core:job_detail", pk=job.pk)
+    filename = f"{job.kind.replace('_', '-')}-{job.pk}{path.suffix}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+
+
+@merchant_view()
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_get_for_member(membership=request.membership, pk=pk)
+    return _download(request, job, ops=False)
+
+
+@operator_view(roles=ADMIN_ONLY)
+def ops_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, selectors.job_get(pk=pk), ops=True)

@@ -82,7 +82,7 @@ def own_routes() -> list[Route]:
     """Dropyard's dashboard routes (not the API, not self-protecting third-party views)."""
     routes = []
     for route in iter_routes():
-        if route.pattern.startswith("api2.0/v1/"):
+        if route.pattern.startswith(("api2.0/v1/", "django-admin/")):
             continue
         if route.module.startswith(THIRD_PARTY_PREFIXES):
             continue
@@ -169,7 +169,27 @@ def world(db) -> World:
 
 # URL name → function(world) returning URL kwargs for an object that belongs to merchant A (or,
 # for back-office and supplier routes, an object the right people may open).
-OBJECT_ROUTES: dict[str, Callable[[World], dict[str, Any]]] = {}
+OBJECT_ROUTES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "accounts:member_edit": lambda w: {"pk": w.objects["membership"].pk},
+    "accounts:member_remove": lambda w: {"pk": w.objects["membership"].pk},
+    "accounts:invitation_revoke": lambda w: {"pk": w.objects["invitation"].pk},
+    "accounts:apikey_revoke": lambda w: {"pk": w.objects["api_key"].pk},
+    "accounts:token_revoke": lambda w: {"pk": w.objects["api_token"].pk},
+    "accounts:invitation_accept": lambda w: {"token": "not-a-real-token"},
+    "supplier:document": lambda w: {"pk": w.objects["application"].pk, "which": "licence"},
+    "accounts_ops:supplier_detail": lambda w: {"pk": w.objects["application"].pk},
+    "accounts_ops:supplier_approve": lambda w: {"pk": w.objects["application"].pk},
+    "accounts_ops:supplier_reject": lambda w: {"pk": w.objects["application"].pk},
+    "accounts_ops:merchant_detail": lambda w: {"pk": w.merchant_a.pk},
+    "accounts_ops:merchant_agent": lambda w: {"pk": w.merchant_a.pk},
+    "accounts_ops:staff_edit": lambda w: {"pk": w.operators["finance"].pk},
+    "accounts_ops:staff_deactivate": lambda w: {"pk": w.operators["finance"].pk},
+    "core:job_detail": lambda w: {"pk": w.objects["job"].pk},
+    "core:job_download": lambda w: {"pk": w.objects["job"].pk},
+    "core:ops_job_detail": lambda w: {"pk": w.objects["job"].pk},
+    "core:ops_job_download": lambda w: {"pk": w.objects["job"].pk},
+    "sourcing:ops_thread": lambda w: {"pk": w.merchant_a.pk},
+}
 
 
 def route_kwargs(route: Route, world: World) -> dict[str, Any] | None:

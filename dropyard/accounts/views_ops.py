@@ -1,0 +1,285 @@
+"""Operator back office for accounts: supplier applications, merchant accounts, operator staff."""
+
+from allauth.account.forms import ResetPasswordForm
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropyard.core.access import operator_view
+from dropyard.core.errors import DomainError
+from dropyard.core.htmx import htmx_partial
+
+from . import selectors, services
+from .choices import OperatorRole, SupplierApplicationStatus
+from .forms_ops import (
+    ALL,
+    AgentAssignForm,
+    OperatorCreateForm,
+    OperatorRoleForm,
+    SearchForm,
+    StaffFilterForm,
+    SupplierQueueFilterForm,
+    SupplierRejectForm,
+)
+from .models import User
+
+PAGE_SIZE = 25
+SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
+MERCHANT_VIEWERS = {OperatorRole.AGENT, OperatorRole.SUPPORT}
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list_response(
+    request: HttpRequest, page_template: str, partial_template: str, context: dict
+) -> HttpResponse:
+    """The full page, or only its results partial for an htmx search."""
+    template = partial_template if htmx_partial(request) else page_template
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _agent_scope(user: User) -> User | None:
+    """Agents see only their own merchants; admin and support see every merchant."""
+    return user if user.operator_role == OperatorRole.AGENT else None
+
+
+# --- Supplier applications --------------------------------------------------------------------
+
+
+@operator_view(roles=SUPPLIER_REVIEWERS)
+@require_GET
+def supplier_list(request: HttpRequest) -> HttpResponse:
+    filters = SupplierQueueFilterForm(request.GET).filters()
+    applications = selectors.supplier_application_list(
+        status=None if filters["status"] == ALL else filters["status"], search=filters["q"]
+    )
+    tabs = [*SupplierApplicationStatus.choices, (ALL, "All")]
+    context = {
+        "page_obj": _page(request, applications),
+        "status": filters["status"],
+        "q": filters["q"],
+        "tabs": tabs,
+        "pending_count": selectors.supplier_application_pending_count(),
+    }
+    return _list_response(
+        request,
+        "accounts/ops/supplier_list.html",
+        "accounts/ops/partials/_supplier_results.html",
+        context,
+    )
+
+
+def _supplier_detail_response(
+    request: HttpRequest, application, *, reject_form=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "application": application,
+        "reject_form": reject_form or SupplierRejectForm(),
+        "reject_open": reject_form is not None,
+        "is_own": application.applicant_id == request.user.pk,
+    }
+    return render(request, "accounts/ops/supplier_detail.html", context, status=status)
+
+
+@operator_view(roles=SUPPLIER_REVIEWERS)
+@require_GET
+def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _supplier_detail_response(request, selectors.supplier_application_get(pk=pk))
+
+
+@operator_view(roles=SUPPLIER_REVIEWERS)
+@require_POST
+def supplier_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.supplier_application_get(pk=pk)
+    try:
+        services.supplier_application_approve(
+            application=application, actor=request.user, request=request
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{application.company_name} is now an approved supplier.")
+    return redirect("accounts_ops:supplier_detail", pk=application.pk)
+
+
+@operator_view(roles=SUPPLIER_REVIEWERS)
+@require_POST
+def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.supplier_application_get(pk=pk)
+    form = SupplierRejectForm(request.POST)
+    if not form.is_valid():
+        return _supplier_detail_response(request, application, reject_form=form, status=400)
+    try:
+        services.supplier_application_reject(
+            application=application,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The application of {application.company_name} was rejected.")
+    return redirect("accounts_ops:supplier_detail", pk=application.pk)
+
+
+# --- Merchant accounts ------------------------------------------------------------------------
+
+
+@operator_view(roles=MERCHANT_VIEWERS)
+@require_GET
+def merchants(request: HttpRequest) -> HttpResponse:
+    search = SearchForm(request.GET).search()
+    merchant_qs = selectors.merchant_list(search=search, agent=_agent_scope(request.user))
+    context = {"page_obj": _page(request, merchant_qs), "q": search}
+    return _list_response(
+        request,
+        "accounts/ops/merchant_list.html",
+        "accounts/ops/partials/_merchant_results.html",
+        context,
+    )
+
+
+def _merchant_detail_response(
+    request: HttpRequest, merchant, *, agent_form=None, status: int = 200
+) -> HttpResponse:
+    can_assign = request.user.operator_role == OperatorRole.ADMIN
+    if can_assign and agent_form is None:
+        agent_form = AgentAssignForm(initial={"agent": merchant.agent_id})
+    context = {
+        "merchant": merchant,
+        "members": selectors.member_list(merchant=merchant),
+        "agent_form": agent_form if can_assign else None,
+    }
+    return render(request, "accounts/ops/merchant_detail.html", context, status=status)
+
+
+@operator_view(roles=MERCHANT_VIEWERS)
+@require_GET
+def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    merchant = selectors.merchant_get(pk=pk, agent=_agent_scope(request.user))
+    return _merchant_detail_response(request, merchant)
+
+
+@operator_view()
+@require_POST
+def merchant_agent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admin only: assign, change or clear the merchant's personal agent."""
+    merchant = selectors.merchant_get(pk=pk)
+    form = AgentAssignForm(request.POST)
+    if not form.is_valid():
+        return _merchant_detail_response(request, merchant, agent_form=form, status=400)
+    agent = form.cleaned_data["agent"]
+    try:
+        services.merchant_agent_assign(merchant=merchant, agent=agent, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Personal agent set to {agent.email}." if agent else "Personal agent removed.",
+        )
+    return redirect("accounts_ops:merchant_detail", pk=merchant.pk)
+
+
+# --- Operator staff ---------------------------------------------------------------------------
+
+
+def _staff_response(request: HttpRequest, *, create_form=None, status: int = 200) -> HttpResponse:
+    role = StaffFilterForm(request.GET).role_filter()
+    context = {
+        "page_obj": _page(request, selectors.operator_list(role=role or None)),
+        "role": role,
+        "roles": OperatorRole.choices,
+        "create_form": create_form or OperatorCreateForm(),
+        "create_open": create_form is not None,
+    }
+    return render(request, "accounts/ops/staff_list.html", context, status=status)
+
+
+def _send_password_setup_email(request: HttpRequest, user: User) -> None:
+    """Email allauth's password-reset link so a new operator can choose a password."""
+    reset = ResetPasswordForm(data={"email": user.email})
+    if reset.is_valid():
+        reset.save(request)
+
+
+@operator_view()
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest) -> HttpResponse:
+    """Operator staff by role, and the form to add an operator (admin only)."""
+    if request.method == "GET":
+        return _staff_response(request)
+    form = OperatorCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.operator_create(actor=request.user, password=None, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            _send_password_setup_email(request, user)
+            messages.success(
+                request,
+                f"{user.email} is now {user.get_operator_role_display().lower()} staff. "
+                "We emailed them a link to set their password.",
+            )
+            return redirect("accounts_ops:staff")
+    return _staff_response(request, create_form=form, status=400)
+
+
+def _staff_edit_response(
+    request: HttpRequest, operator: User, *, role_form=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "operator": operator,
+        "is_self": operator.pk == request.user.pk,
+        "role_form": role_form or OperatorRoleForm(initial={"role": operator.operator_role}),
+        "agent_merchant_count": selectors.merchant_list(agent=operator).count()
+        if operator.operator_role == OperatorRole.AGENT
+        else 0,
+    }
+    return render(request, "accounts/ops/staff_edit.html", context, status=status)
+
+
+@operator_view()
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an operator's role (never one's own)."""
+    operator = selectors.operator_get(pk=pk)
+    if request.method == "GET":
+        return _staff_edit_response(request, operator)
+    form = OperatorRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.operator_role_set(
+                user=operator, role=form.cleaned_data["role"], actor=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, f"{operator.email} is now {operator.get_operator_role_display().lower()}."
+            )
+            return redirect("accounts_ops:staff")
+    return _staff_edit_response(request, operator, role_form=form, status=400)
+
+
+@operator_view()
+@require_POST
+def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an operator's back-office access (their role becomes empty)."""
+    operator = selectors.operator_get(pk=pk)
+    try:
+        services.operator_role_set(user=operator, role="", actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts_ops:staff_edit", pk=operator.pk)
+    messages.success(request, f"{operator.email} no longer has back-office access.")
+    return redirect("accounts_ops:staff")

@@ -1,0 +1,72 @@
+"""Filter forms of the audit log and job pages. They only parse input; services do the work."""
+
+from django import forms
+
+from .choices import AuditAction, JobStatus
+from .selectors import AuditFilters
+
+
+class BootstrapFormMixin:
+    """Give every widget Bootstrap's classes (select → form-select, checkbox → form-check-input)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class AuditFilterForm(BootstrapFormMixin, forms.Form):
+    """Audit log filters for one merchant account (also posted by the export button)."""
+
+    action = forms.ChoiceField(choices=[("", "All actions"), *AuditAction.choices], required=False)
+    actor = forms.CharField(required=False, max_length=254, label="Actor email contains")
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise forms.ValidationError("The start date must not be after the end date.")
+        return data
+
+    def filters(self) -> AuditFilters:
+        """The valid filters; an invalid form filters nothing (its errors are shown)."""
+        if not self.is_valid():
+            return AuditFilters()
+        data = self.cleaned_data
+        return AuditFilters(
+            action=data["action"],
+            actor=data["actor"].strip(),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            merchant=data.get("merchant", "").strip(),
+        )
+
+
+class OpsAuditFilterForm(AuditFilterForm):
+    """Operator-wide audit filters: adds the merchant (account number or name)."""
+
+    merchant = forms.CharField(
+        required=False, max_length=200, label="Merchant (account number or name)"
+    )
+
+    field_order = ["merchant", "action", "actor", "date_from", "date_to"]
+
+
+class JobFilterForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *JobStatus.choices], required=False)
+
+    def status_value(self) -> str:
+        return self.cleaned_data["status"] if self.is_valid() else ""

@@ -1,0 +1,391 @@
+import pytest
+from django.tasks import default_task_backend
+from django.urls import reverse
+
+from dropyard.accounts.tests.factories import make_operator, make_staff
+from dropyard.core import services
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction, JobStatus
+from dropyard.core.models import AuditEvent, Job
+from dropyard.core.selectors import AuditFilters
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def clear_tasks():
+    default_task_backend.clear()
+    yield
+    default_task_backend.clear()
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def _finished_export(merchant, actor) -> Job:
+    job = services.audit_export_start(actor=actor, merchant=merchant, filters=AuditFilters())
+    return services.audit_export_run(job_id=job.pk)
+
+
+# --- Audit log (merchant) -----------------------------------------------------------------------
+
+
+def test_audit_list_shows_only_own_merchants_events(client, merchant, owner, other_merchant):
+    client.force_login(owner)  # audited as a login of this merchant's owner
+    audit_record(action=AuditAction.APIKEY_CREATED, actor=owner, merchant=merchant)
+    audit_record(
+        action=AuditAction.APIKEY_REVOKED, actor=other_merchant.owner, merchant=other_merchant
+    )
+
+    response = client.get(reverse("core:audit_list"))
+
+    assert response.status_code == 200
+    actions = [e.action for e in response.context["page"]]
+    assert actions == [
+        AuditAction.APIKEY_CREATED,
+        AuditAction.LOGIN,
+        AuditAction.MERCHANT_CREATED,
+    ]
+    assert response.content.decode().count('data-testid="audit-row"') == 3
+    assert other_merchant.owner.email not in response.content.decode()
+
+
+def test_audit_list_filters_by_action_and_actor(client, merchant, owner):
+    audit_record(action=AuditAction.LOGIN, actor_label="ann@shop.test", merchant=merchant)
+    audit_record(action=AuditAction.LOGIN, actor_label="bob@shop.test", merchant=merchant)
+    client.force_login(owner)
+
+    response = client.get(reverse("core:audit_list"), {"action": "auth.login", "actor": "ann"})
+
+    assert [e.actor_label for e in response.context["page"]] == ["ann@shop.test"]
+
+
+def test_audit_list_rejects_reversed_dates_and_shows_the_error(client, owner):
+    client.force_login(owner)
+
+    response = client.get(
+        reverse("core:audit_list"), {"date_from": "2026-03-05", "date_to": "2026-03-01"}
+    )
+
+    assert response.status_code == 200
+    assert "The start date must not be after the end date." in response.content.decode()
+
+
+def test_audit_list_paginates_25_per_page(client, merchant, owner):
+    AuditEvent.objects.bulk_create(
+        AuditEvent(action=AuditAction.LOGIN, merchant=merchant, actor_label=f"u{i}@x.test")
+        for i in range(30)
+    )
+    client.force_login(owner)
+
+    first = client.get(reverse("core:audit_list"))
+    second = client.get(reverse("core:audit_list"), {"page": 2})
+
+    # 30 logins + the merchant's creation + the test client's own login = 32 events
+    assert first.context["page"].paginator.count == 32
+    assert len(first.context["page"].object_list) == 25
+    assert len(second.context["page"].object_list) == 7
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_audit_list_htmx_renders_rows_partial(client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("core:audit_list"), **HTMX)
+
+    assert [t.name for t in response.templates][0] == "core/partials/_audit_rows.html"
+    assert "<html" not in response.content.decode()
+
+
+def test_audit_list_empty_filter_result_shows_empty_state(client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("core:audit_list"), {"action": "auth.signup"})
+
+    assert "No audit events match these filters." in response.content.decode()
+
+
+def test_audit_list_refuses_staff_without_settings_area(client, staff_user):
+    client.force_login(staff_user)
+
+    response = client.get(reverse("core:audit_list"))
+
+    assert response.status_code == 403
+
+
+def test_audit_list_allows_staff_with_settings_area(client, merchant):
+    staff = make_staff(merchant=merchant, permissions=["settings"])
+    client.force_login(staff)
+
+    response = client.get(reverse("core:audit_list"))
+
+    assert response.status_code == 200
+
+
+# --- Audit log (operators) ----------------------------------------------------------------------
+
+
+def test_ops_audit_list_shows_every_merchant_and_filters_by_merchant(
+    client, merchant, other_merchant, operator_admin
+):
+    client.force_login(operator_admin)
+
+    everything = client.get(reverse("core:ops_audit_list"), {"action": "merchant.created"})
+    filtered = client.get(
+        reverse("core:ops_audit_list"),
+        {"action": "merchant.created", "merchant": other_merchant.account_number},
+    )
+
+    assert {e.merchant for e in everything.context["page"]} == {merchant, other_merchant}
+    assert [e.merchant for e in filtered.context["page"]] == [other_merchant]
+
+
+@pytest.mark.parametrize("role", ["agent", "support", "warehouse", "finance"])
+def test_ops_audit_list_is_for_admins_only(client, role):
+    client.force_login(make_operator(role=role))
+
+    assert client.get(reverse("core:ops_audit_list")).status_code == 403
+
+
+def test_ops_audit_list_refuses_merchant_owner(client, owner):
+    client.force_login(owner)
+
+    assert client.get(reverse("core:ops_audit_list")).status_code == 403
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+def test_audit_export_post_creates_job_with_filters_and_redirects(
+    client, merchant, owner, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("core:audit_export"), {"action": "auth.login", "actor": "ann"}
+        )
+
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:job_detail", args=[job.pk])
+    assert (job.merchant, job.created_by) == (merchant, owner)
+    assert (job.params["action"], job.params["actor"]) == ("auth.login", "ann")
+    assert [r.kwargs for r in default_task_backend.results] == [{"job_id": job.pk}]
+
+
+def test_audit_export_get_is_not_allowed(client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("core:audit_export"))
+
+    assert response.status_code == 405
+    assert Job.objects.count() == 0
+
+
+def test_audit_export_with_invalid_filters_starts_nothing(client, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("core:audit_export"), {"date_from": "2026-03-05", "date_to": "2026-03-01"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:audit_list")
+    assert Job.objects.count() == 0
+    assert default_task_backend.results == []
+
+
+def test_audit_export_refused_for_staff_without_settings(client, staff_user):
+    client.force_login(staff_user)
+
+    response = client.post(reverse("core:audit_export"))
+
+    assert response.status_code == 403
+    assert Job.objects.count() == 0
+
+
+def test_ops_audit_export_creates_operator_wide_job(client, operator_admin):
+    client.force_login(operator_admin)
+
+    response = client.post(reverse("core:ops_audit_export"), {"merchant": "Acme"})
+
+    job = Job.objects.get()
+    assert response["Location"] == reverse("core:ops_job_detail", args=[job.pk])
+    assert (job.merchant, job.params["merchant"]) == (None, "Acme")
+
+
+def test_audit_page_export_form_carries_current_filters(client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("core:audit_list"), {"action": "auth.login", "actor": "ann"})
+
+    html = response.content.decode()
+    assert f'action="{reverse("core:audit_export")}"' in html
+    assert 'type="hidden" name="action" value="auth.login"' in html
+    assert 'type="hidden" name="actor" value="ann"' in html
+
+
+# --- Jobs ---------------------------------------------------------------------------------------
+
+
+def test_job_list_shows_own_merchants_jobs_only(client, merchant, owner, other_merchant):
+    mine = services.audit_export_start(actor=owner, merchant=merchant, filters=AuditFilters())
+    services.audit_export_start(
+        actor=other_merchant.owner, merchant=other_merchant, filters=AuditFilters()
+    )
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_list"))
+
+    assert list(response.context["page"]) == [mine]
+
+
+def test_job_list_empty_state(client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_list"))
+
+    assert "No jobs yet." in response.content.decode()
+
+
+def test_job_list_hides_audit_exports_from_staff_without_settings(client, merchant, staff_user):
+    services.audit_export_start(actor=merchant.owner, merchant=merchant, filters=AuditFilters())
+    client.force_login(staff_user)
+
+    response = client.get(reverse("core:job_list"))
+
+    assert list(response.context["page"]) == []
+
+
+def test_job_list_filters_by_status(client, merchant, owner):
+    running = Job.objects.create(merchant=merchant, kind="x", title="x", status="running")
+    Job.objects.create(merchant=merchant, kind="x", title="y", status="failed")
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_list"), {"status": "running"})
+
+    assert list(response.context["page"]) == [running]
+
+
+def test_job_detail_polls_while_running(client, merchant, owner):
+    job = services.audit_export_start(actor=owner, merchant=merchant, filters=AuditFilters())
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_detail", args=[job.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'hx-trigger="every 1s"' in html
+    assert f'hx-get="{reverse("core:job_detail", args=[job.pk])}"' in html
+    assert 'http-equiv="refresh"' in html
+
+
+def test_job_detail_htmx_returns_status_partial_without_polling_when_finished(
+    client, merchant, owner, data_dir
+):
+    job = _finished_export(merchant, owner)
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_detail", args=[job.pk]), **HTMX)
+
+    html = response.content.decode()
+    assert [t.name for t in response.templates][0] == "core/partials/_job_status.html"
+    assert "hx-trigger" not in html
+    assert 'aria-valuenow="100"' in html
+    assert reverse("core:job_download", args=[job.pk]) in html
+    assert "Wrote 2 of 2 rows" in html
+
+
+def test_job_detail_of_other_merchants_job_is_404(client, merchant, other_merchant):
+    theirs = services.audit_export_start(
+        actor=other_merchant.owner, merchant=other_merchant, filters=AuditFilters()
+    )
+    client.force_login(merchant.owner)
+
+    assert client.get(reverse("core:job_detail", args=[theirs.pk])).status_code == 404
+
+
+def test_job_download_returns_the_csv(client, merchant, owner, data_dir):
+    job = _finished_export(merchant, owner)
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_download", args=[job.pk]))
+
+    body = b"".join(response.streaming_content).decode()
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="audit-export-{job.pk}.csv"'
+    assert body.splitlines()[0] == ",".join(services.AUDIT_EXPORT_HEADER)
+    assert len(body.splitlines()) == 3
+
+
+def test_job_download_before_finish_redirects_to_job(client, merchant, owner):
+    job = services.audit_export_start(actor=owner, merchant=merchant, filters=AuditFilters())
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_download", args=[job.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:job_detail", args=[job.pk])
+
+
+def test_job_download_of_other_merchants_job_is_404(client, merchant, other_merchant, data_dir):
+    theirs = _finished_export(other_merchant, other_merchant.owner)
+    client.force_login(merchant.owner)
+
+    assert client.get(reverse("core:job_download", args=[theirs.pk])).status_code == 404
+
+
+def test_job_download_of_audit_export_is_404_for_staff_without_settings(
+    client, merchant, staff_user, data_dir
+):
+    job = _finished_export(merchant, merchant.owner)
+    client.force_login(staff_user)
+
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404
+
+
+def test_ops_job_pages_show_any_job_to_admin(client, merchant, owner, operator_admin, data_dir):
+    job = _finished_export(merchant, owner)
+    client.force_login(operator_admin)
+
+    listing = client.get(reverse("core:ops_job_list"))
+    detail = client.get(reverse("core:ops_job_detail", args=[job.pk]))
+    download = client.get(reverse("core:ops_job_download", args=[job.pk]))
+
+    assert list(listing.context["page"]) == [job]
+    assert detail.status_code == 200
+    assert reverse("core:ops_job_download", args=[job.pk]) in detail.content.decode()
+    assert download.status_code == 200
+
+
+def test_ops_job_detail_refuses_agent(client, merchant, owner, agent):
+    job = services.audit_export_start(actor=owner, merchant=merchant, filters=AuditFilters())
+    client.force_login(agent)
+
+    assert client.get(reverse("core:ops_job_detail", args=[job.pk])).status_code == 403
+
+
+def test_ops_job_detail_missing_is_404(client, operator_admin):
+    client.force_login(operator_admin)
+
+    assert client.get(reverse("core:ops_job_detail", args=[99999])).status_code == 404
+
+
+def test_failed_job_shows_failure_without_download(client, merchant, owner):
+    job = services.audit_export_start(actor=owner, merchant=merchant, filters=AuditFilters())
+    services.job_finish(job_id=job.pk, succeeded=False, log_line="Failed (OSError)")
+    client.force_login(owner)
+
+    response = client.get(reverse("core:job_detail", args=[job.pk]))
+
+    html = response.content.decode()
+    assert JobStatus.FAILED.label in html
+    assert "Failed (OSError)" in html
+    assert reverse("core:job_download", args=[job.pk]) not in html
+    assert "hx-trigger" not in html

@@ -1,0 +1,25 @@
+"""Forms of the messages pages. They only parse input; ``message_send`` validates and writes."""
+
+from django import forms
+
+from dropyard.core.forms import BootstrapFormMixin
+
+from .services import MESSAGE_MAX_LENGTH
+
+
+class MessageForm(BootstrapFormMixin, forms.Form):
+    body = forms.CharField(
+        label="Message",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write a message…"}),
+    )
+
+
+class ThreadFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Merchant name or account number")
+    unread = forms.BooleanField(required=False, label="Unread only")
+
+    def values(self) -> tuple[str, bool]:
+        if not self.is_valid():
+            return "", False
+        return self.cleaned_data["q"].strip(), self.cleaned_data["unread"]

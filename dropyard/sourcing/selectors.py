@@ -1,0 +1,80 @@
+"""Sourcing selectors: the agent message threads, scoped to a merchant or to an operator."""
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+
+from dropyard.accounts.choices import OperatorRole
+from dropyard.accounts.models import MerchantAccount, User
+from dropyard.core.errors import NotFound
+
+from .models import AgentMessage
+
+
+def message_list(merchant: MerchantAccount) -> QuerySet[AgentMessage]:
+    """The merchant's thread, oldest first (both sides read the same rows)."""
+    return (
+        AgentMessage.objects.filter(merchant=merchant)
+        .select_related("sender")
+        .order_by("created_at", "pk")
+    )
+
+
+def unread_count_for_merchant(merchant: MerchantAccount) -> int:
+    """Agent messages the merchant's people have not opened yet."""
+    return AgentMessage.objects.filter(
+        merchant=merchant, from_agent=True, read_at__isnull=True
+    ).count()
+
+
+def _is_admin(user: User) -> bool:
+    return user.operator_role == OperatorRole.ADMIN
+
+
+def can_operator_access_thread(*, operator: User, merchant: MerchantAccount) -> bool:
+    """Admins reach every thread; agents only those of merchants they are the agent of."""
+    if _is_admin(operator):
+        return True
+    return operator.operator_role == OperatorRole.AGENT and merchant.agent_id == operator.pk
+
+
+def thread_list_for_agent(
+    agent: User, *, search: str = "", unread_only: bool = False
+) -> QuerySet[MerchantAccount]:
+    """Threads an operator handles: one row per merchant with ``last_message_at``,
+    ``unread_count`` (merchant messages not yet read by the agent side) and ``message_count``.
+
+    Agents get every merchant they are the agent of (also those without messages yet, so they can
+    write first); admins get every merchant that has a thread. Unread first, then newest.
+    """
+    unread = Q(agent_messages__from_agent=False, agent_messages__read_at__isnull=True)
+    qs = MerchantAccount.objects.select_related("agent").annotate(
+        last_message_at=Max("agent_messages__created_at"),
+        unread_count=Count("agent_messages", filter=unread),
+        message_count=Count("agent_messages"),
+    )
+    if _is_admin(agent):
+        qs = qs.filter(Exists(AgentMessage.objects.filter(merchant=OuterRef("pk"))))
+    elif agent.operator_role == OperatorRole.AGENT:
+        qs = qs.filter(agent=agent)
+    else:
+        return qs.none()
+    if search:
+        qs = qs.filter(Q(business_name__icontains=search) | Q(account_number__icontains=search))
+    if unread_only:
+        qs = qs.filter(unread_count__gt=0)
+    return qs.order_by(
+        "-unread_count", F("last_message_at").desc(nulls_last=True), "business_name", "pk"
+    )
+
+
+def unread_thread_count_for_agent(agent: User) -> int:
+    """How many of the operator's threads have unread merchant messages."""
+    return thread_list_for_agent(agent, unread_only=True).count()
+
+
+def thread_get_for_operator(*, operator: User, merchant_id: int) -> MerchantAccount:
+    """The merchant whose thread ``operator`` may open; NotFound otherwise (also for agents
+    asking for another agent's merchant, so ids of other merchants reveal nothing)."""
+    merchant = MerchantAccount.objects.select_related("agent").filter(pk=merchant_id).first()
+    if merchant is None or not can_operator_access_thread(operator=operator, merchant=merchant):
+        raise NotFound("Conversation not found")
+    return merchant
