@@ -1,6 +1,7 @@
 """Shared pytest fixtures: actors built through the real services (Zulip's rule)."""
 
 import pytest
+from django.tasks import default_task_backend
 
 from dropyard.accounts.tests.factories import (
     make_merchant,
@@ -39,3 +40,14 @@ def operator_admin(db):
 @pytest.fixture
 def agent(db):
     return make_operator(role="agent")
+
+
+@pytest.fixture(autouse=True)
+def tasks():
+    """The test task backend (DummyBackend) keeps results across tests; start each test empty."""
+    clear = getattr(default_task_backend, "clear", None)
+    if clear:
+        clear()
+    yield default_task_backend
+    if clear:
+        clear()

@@ -1,6 +1,7 @@
 """Accounts selectors: every read of merchant-scoped account data goes through here."""
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from dropyard.core.errors import NotFound
 
@@ -76,8 +77,19 @@ def apikey_get(*, merchant: MerchantAccount, pk: int) -> ApiKey:
     return found
 
 
-def apitoken_list(*, merchant: MerchantAccount) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(merchant=merchant).select_related("api_key", "user")
+def apitoken_list(*, merchant: MerchantAccount, active_only: bool = False) -> QuerySet[ApiToken]:
+    """The merchant's API tokens, newest first; ``active_only``: unrevoked, refresh unexpired."""
+    qs = ApiToken.objects.filter(merchant=merchant).select_related("api_key", "user")
+    if active_only:
+        qs = qs.filter(revoked_at__isnull=True, refresh_expires_at__gt=timezone.now())
+    return qs.order_by("-created_at", "-pk")
+
+
+def apitoken_get(*, merchant: MerchantAccount, pk: int) -> ApiToken:
+    found = apitoken_list(merchant=merchant).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("API token not found")
+    return found
 
 
 def merchant_list(*, search: str = "", agent: User | None = None) -> QuerySet[MerchantAccount]:

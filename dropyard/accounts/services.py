@@ -210,6 +210,18 @@ def _require_manager(*, merchant: MerchantAccount, actor: User) -> Membership:
     return membership
 
 
+def _grantable_areas(*, actor_membership: Membership, permissions: Iterable[str]) -> list[str]:
+    """Clean ``permissions``; staff (not owner/admin) may grant only areas they have themselves."""
+    areas = _clean_areas(permissions)
+    if not actor_membership.is_manager:
+        beyond = sorted(set(areas) - actor_membership.areas)
+        if beyond:
+            raise PermissionDenied(
+                f"You can only grant permission areas you have yourself (not: {', '.join(beyond)})"
+            )
+    return areas
+
+
 def _invitation_url(token: str) -> str:
     return f"{settings.SITE_URL}{reverse('accounts:invitation_accept', args=[token])}"
 
@@ -228,7 +240,7 @@ def member_invite(
     """Invite ``email`` to the merchant; return the invitation and its one-time token.
 
     The token is emailed on commit and stored only hashed. Owners cannot be invited; only an
-    owner or admin may invite an admin.
+    owner or admin may invite an admin; staff grant only areas they have themselves.
     """
     actor_membership = _require_manager(merchant=merchant, actor=actor)
     email = User.objects.normalize_email(email.strip()).lower()
@@ -249,7 +261,9 @@ def member_invite(
         merchant=merchant,
         email=email,
         role=role,
-        permissions=[] if role == MemberRole.ADMIN else _clean_areas(permissions),
+        permissions=[]
+        if role == MemberRole.ADMIN
+        else _grantable_areas(actor_membership=actor_membership, permissions=permissions),
         store_ids=_clean_store_ids(store_ids),
         token_hash=sha256_hex(token),
         invited_by=actor,
@@ -391,7 +405,7 @@ def member_update(
     """Change a member's role, permission areas and store scope.
 
     The owner's role cannot change; only the owner or an admin may grant or change the admin role;
-    nobody edits their own permissions (prevents self-escalation).
+    nobody edits their own permissions, and staff grant only areas they have (no escalation).
     """
     actor_membership = _require_manager(merchant=membership.merchant, actor=actor)
     if membership.role == MemberRole.OWNER:
@@ -403,7 +417,11 @@ def member_update(
     if MemberRole.ADMIN in (role, membership.role) and not actor_membership.is_manager:
         raise PermissionDenied("Only the owner or an admin can change admins")
     # Clean everything before touching the instance, so a refusal leaves it as it was.
-    new_permissions = [] if role == MemberRole.ADMIN else _clean_areas(permissions)
+    new_permissions = (
+        []
+        if role == MemberRole.ADMIN
+        else _grantable_areas(actor_membership=actor_membership, permissions=permissions)
+    )
     new_store_ids = _clean_store_ids(store_ids)
     before = {
         "role": membership.role,

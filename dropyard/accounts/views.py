@@ -10,7 +10,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -32,7 +31,7 @@ from .forms import (
     SwitchMerchantForm,
 )
 from .middleware import SESSION_KEY
-from .models import ApiToken, Membership, MerchantAccount, User
+from .models import Membership, MerchantAccount, User
 
 API_DOCS_URL = "/api2.0/v1/docs"
 
@@ -363,29 +362,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # --- API keys and tokens ----------------------------------------------------------------------
 
 
-def _active_tokens(merchant: MerchantAccount) -> QuerySet[ApiToken]:
-    """Tokens that still work (not revoked, refresh not expired), newest first."""
-    return (
-        selectors.apitoken_list(merchant=merchant)
-        .filter(revoked_at__isnull=True, refresh_expires_at__gt=timezone.now())
-        .order_by("-created_at", "-pk")
-    )
-
-
-def _token_get(merchant: MerchantAccount, pk: int) -> ApiToken:
-    found = selectors.apitoken_list(merchant=merchant).filter(pk=pk).first()
-    if found is None:
-        raise NotFound("API token not found")
-    return found
-
-
 def _apikeys_context(request: HttpRequest, form: ApiKeyForm) -> dict:
     merchant = request.membership.merchant
     return {
         "merchant": merchant,
         "form": form,
         "keys": _page(request, selectors.apikey_list(merchant=merchant)),
-        "tokens": _page(request, _active_tokens(merchant), "tpage"),
+        "tokens": _page(
+            request, selectors.apitoken_list(merchant=merchant, active_only=True), "tpage"
+        ),
         "api_docs_url": API_DOCS_URL,
     }
 
@@ -456,7 +441,7 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @merchant_view(area=Area.DEVELOPER)
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST revokes an access/refresh token pair."""
-    token = _token_get(request.membership.merchant, pk)
+    token = selectors.apitoken_get(merchant=request.membership.merchant, pk=pk)
     if request.method != "POST":
         return _confirm(
             request,

@@ -225,9 +225,10 @@ SESSION_COOKIE_SECURE = env_bool("DROPYARD_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DROPYARD_BEHIND_PROXY") else None
-)
+# Behind one trusted reverse proxy: honour its X-Forwarded-Proto, and take the client address from
+# the last X-Forwarded-For entry (the one the proxy itself appended; earlier ones can be forged).
+DROPYARD_BEHIND_PROXY = env_bool("DROPYARD_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DROPYARD_BEHIND_PROXY else None
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -318,8 +318,8 @@ class AccountRateThrottle(BaseThrottle):
 class ClientIpRateThrottle(BaseThrottle):
     """Per-client-IP requests per second for public operations (contract §3: 10/s per IP).
 
-    The IP is ``REMOTE_ADDR``, as in the audit log; behind a reverse proxy that is the proxy's
-    address unless the proxy rewrites it.
+    The IP is ``core.audit.client_ip``, as in the audit log (behind a trusted reverse proxy, set
+    ``DROPYARD_BEHIND_PROXY`` so it is the client's address rather than the proxy's).
     """
 
     timer: Callable[[], float] = staticmethod(time.time)

@@ -3,6 +3,8 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from dropyard.accounts.selectors import membership_list_for_user
+
 # (label, url name, permission area or None for any member)
 MERCHANT_NAV = [
     ("Dashboard", "dashboard:home", None),
@@ -52,4 +54,11 @@ def navigation(request: HttpRequest) -> dict:
     else:
         links.append(_link("Supplier application", "supplier:apply"))
         kind = "supplier"
-    return {"nav_links": [link for link in links if link], "nav_kind": kind}
+    memberships = []
+    if kind == "merchant":
+        memberships = list(membership_list_for_user(user=user))
+    return {
+        "nav_links": [link for link in links if link],
+        "nav_kind": kind,
+        "nav_memberships": memberships,
+    }

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from dropyard.accounts.models import ApiKey, Invitation, MerchantAccount, Membership, User
+from dropyard.accounts.models import ApiKey, Invitation, Membership, MerchantAccount, User
 from dropyard.accounts.services import sha256_hex
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -299,7 +299,7 @@ def test_invite_of_admin_keeps_no_permission_list(merchant, owner):
 
 
 def test_settings_staff_can_invite_staff(merchant, settings_staff):
-    invitation, _token = _invite(merchant, settings_staff, permissions=["wallet"])
+    invitation, _token = _invite(merchant, settings_staff, permissions=["settings"])
 
     assert (invitation.role, invitation.invited_by_id) == (MemberRole.STAFF, settings_staff.pk)
 
@@ -874,3 +874,38 @@ def test_apikey_revoke_twice_refused(merchant, owner):
     api_key.refresh_from_db()
     assert api_key.revoked_at == revoked_at
     assert _audit_rows(since) == []
+
+
+def test_staff_cannot_invite_with_areas_they_lack(merchant):
+    manager = make_staff(merchant=merchant, permissions=["settings", "orders"])
+
+    with pytest.raises(PermissionDenied, match="not: wallet"):
+        services.member_invite(
+            merchant=merchant, actor=manager, email="x@example.test", permissions=["wallet"]
+        )
+
+    assert Invitation.objects.filter(merchant=merchant).count() == 0
+
+
+def test_staff_can_invite_with_their_own_areas(merchant):
+    manager = make_staff(merchant=merchant, permissions=["settings", "orders"])
+
+    invitation, _token = services.member_invite(
+        merchant=merchant, actor=manager, email="x@example.test", permissions=["orders"]
+    )
+
+    assert invitation.permissions == ["orders"]
+
+
+def test_staff_cannot_grant_areas_they_lack_on_update(merchant):
+    manager = make_staff(merchant=merchant, permissions=["settings", "orders"])
+    other = make_staff(merchant=merchant, permissions=["orders"])
+    membership = merchant.members.get(user=other)
+
+    with pytest.raises(PermissionDenied, match="not: wallet"):
+        services.member_update(
+            membership=membership, actor=manager, role="staff", permissions=["orders", "wallet"]
+        )
+
+    membership.refresh_from_db()
+    assert membership.permissions == ["orders"]

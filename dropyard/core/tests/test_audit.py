@@ -87,3 +87,17 @@ def test_client_ip_reads_remote_addr(meta, expected):
 
 def test_client_ip_without_request_is_none():
     assert client_ip(None) is None
+
+
+def test_client_ip_is_remote_addr_when_not_behind_a_proxy(settings, rf):
+    settings.DROPYARD_BEHIND_PROXY = False
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6")
+
+    assert client_ip(request) == "10.0.0.5"
+
+
+def test_client_ip_behind_proxy_takes_the_entry_the_proxy_appended(settings, rf):
+    settings.DROPYARD_BEHIND_PROXY = True
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+
+    assert client_ip(request) == "203.0.113.7"

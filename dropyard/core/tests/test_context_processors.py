@@ -118,3 +118,17 @@ def test_operator_links_follow_role_sets(monkeypatch, agent):
     context = navigation(_request(agent))
 
     assert _names(context) == ["dashboard:ops_home", "sourcing:ops_threads"]
+
+
+def test_member_of_two_accounts_gets_both_for_the_switcher(merchant, owner, other_merchant):
+    from dropyard.accounts.tests.factories import make_member
+
+    make_member(merchant=other_merchant, user=owner, permissions=["orders"])
+
+    context = navigation(_request(owner, merchant.members.get(user=owner)))
+
+    assert [m.merchant_id for m in context["nav_memberships"]] == [merchant.pk, other_merchant.pk]
+
+
+def test_operator_gets_no_memberships_for_the_switcher(operator_admin):
+    assert navigation(_request(operator_admin))["nav_memberships"] == []

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
-from django.tasks import default_task_backend
 
 from dropyard.accounts.tests.factories import make_operator, make_staff
 from dropyard.core import services
@@ -17,14 +16,6 @@ from dropyard.core.selectors import AuditFilters
 pytestmark = pytest.mark.django_db
 
 EXPORT_TASK = "dropyard.core.tasks.audit_export"
-
-
-@pytest.fixture(autouse=True)
-def tasks():
-    """The DummyBackend keeps enqueued results across tests; start each test empty."""
-    default_task_backend.clear()
-    yield default_task_backend
-    default_task_backend.clear()
 
 
 @pytest.fixture

@@ -18,13 +18,6 @@ def data_dir(settings, tmp_path):
     return tmp_path
 
 
-@pytest.fixture(autouse=True)
-def clear_tasks():
-    default_task_backend.clear()
-    yield
-    default_task_backend.clear()
-
-
 @pytest.fixture
 def export_job(merchant, owner):
     audit_record(action=AuditAction.LOGIN, actor=owner, merchant=merchant)
