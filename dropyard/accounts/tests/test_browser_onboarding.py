@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connections
 
 from dropyard.accounts.models import ApiKey, Invitation, Membership, MerchantAccount, User
 from dropyard.accounts.services import sha256_hex
@@ -46,6 +47,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # ORM calls made inside Playwright's context get their own connection (Django keys
+        # connections by context); close it here, or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 def _link_in_last_mail(to: str, must_contain: str) -> str:
