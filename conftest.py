@@ -1,13 +1,15 @@
-"""Shared pytest fixtures: actors built through the real services (Zulip's rule)."""
+"""Shared pytest fixtures: actors built through the real services (Zulip's rule), the API client."""
 
 import pytest
 from django.tasks import default_task_backend
 
+from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import (
     make_merchant,
     make_operator,
     make_staff,
 )
+from dropyard.core.testing.cj_client import CJClient
 
 
 @pytest.fixture
@@ -40,6 +42,34 @@ def operator_admin(db):
 @pytest.fixture
 def agent(db):
     return make_operator(role="agent")
+
+
+@pytest.fixture
+def support(db):
+    return make_operator(role="support")
+
+
+@pytest.fixture
+def assigned(merchant, agent, operator_admin):
+    """``merchant`` with ``agent`` as its personal agent (assigned by ``operator_admin``)."""
+    account_services.merchant_agent_assign(merchant=merchant, agent=agent, actor=operator_admin)
+    merchant.refresh_from_db()
+    return merchant
+
+
+@pytest.fixture
+def cj(client):
+    """The CJ API conformance client over Django's test client."""
+    return CJClient(client)
+
+
+@pytest.fixture
+def api_key(merchant):
+    """The plaintext of a live API key of ``merchant``."""
+    _, plaintext = account_services.apikey_create(
+        merchant=merchant, actor=merchant.owner, name="ERP"
+    )
+    return plaintext
 
 
 @pytest.fixture(autouse=True)

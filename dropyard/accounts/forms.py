@@ -5,6 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_countries import countries
 
+from dropyard.core.forms import BootstrapFormMixin
+
 from .choices import Area, MemberRole
 from .models import User
 from .services import merchant_account_create
@@ -42,26 +44,6 @@ class SignupExtraForm(forms.Form):
                 merchant_account_create(
                     owner=user, business_name=self.cleaned_data["business_name"], request=request
                 )
-
-
-class BootstrapFormMixin:
-    """Give every widget its Bootstrap 5 class (checkbox and radio lists render their own)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if widget.is_hidden or isinstance(
-                widget, forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class ProfileForm(BootstrapFormMixin, forms.Form):

@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django_countries import countries
 
+from dropyard.core.forms import BootstrapValidationFormMixin
+
 from .choices import OperatorRole, SupplierApplicationStatus
 from .exceptions import AccountsError
 from .selectors import agent_list
@@ -14,30 +16,6 @@ from .validators import validate_document_upload
 
 DOCUMENT_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 ALL = "all"
-
-
-class BootstrapFormMixin:
-    """Give widgets Bootstrap classes, and mark fields with errors ``is-invalid``."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
 
 
 # --- Supplier application ---------------------------------------------------------------------
@@ -68,7 +46,7 @@ class DocumentField(forms.FileField):
         return upload
 
 
-class SupplierApplicationForm(BootstrapFormMixin, forms.Form):
+class SupplierApplicationForm(BootstrapValidationFormMixin, forms.Form):
     """A factory's application: company details and the two documents."""
 
     company_name = forms.CharField(label="Company name", max_length=200)
@@ -116,7 +94,7 @@ class SupplierQueueFilterForm(forms.Form):
         return {"status": status, "q": (data.get("q") or "").strip()}
 
 
-class SupplierRejectForm(BootstrapFormMixin, forms.Form):
+class SupplierRejectForm(BootstrapValidationFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason (sent to the applicant)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -141,7 +119,7 @@ class SearchForm(forms.Form):
         return (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
 
 
-class AgentAssignForm(BootstrapFormMixin, forms.Form):
+class AgentAssignForm(BootstrapValidationFormMixin, forms.Form):
     """Choose the merchant's personal agent among active agents (empty: no agent)."""
 
     agent = forms.ModelChoiceField(
@@ -166,7 +144,7 @@ class StaffFilterForm(forms.Form):
         return (self.cleaned_data.get("role") or "") if self.is_valid() else ""
 
 
-class OperatorCreateForm(BootstrapFormMixin, forms.Form):
+class OperatorCreateForm(BootstrapValidationFormMixin, forms.Form):
     email = forms.EmailField(label="Email")
     full_name = forms.CharField(label="Name", max_length=150)
     role = forms.ChoiceField(label="Role", choices=[("", "Choose a role…"), *OperatorRole.choices])
@@ -176,5 +154,5 @@ class OperatorCreateForm(BootstrapFormMixin, forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
 
-class OperatorRoleForm(BootstrapFormMixin, forms.Form):
+class OperatorRoleForm(BootstrapValidationFormMixin, forms.Form):
     role = forms.ChoiceField(label="New role", choices=OperatorRole.choices)

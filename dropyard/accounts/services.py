@@ -222,6 +222,29 @@ def _grantable_areas(*, actor_membership: Membership, permissions: Iterable[str]
     return areas
 
 
+def _grantable_stores(*, actor_membership: Membership, store_ids: Iterable[Any]) -> list[int]:
+    """Clean ``store_ids``; staff limited to some stores may grant only a subset of those.
+
+    An empty list means every store, so a store-limited actor may not grant it.
+    """
+    stores = _clean_store_ids(store_ids)
+    limited = not actor_membership.is_manager and actor_membership.store_ids
+    if limited and (not stores or not set(stores) <= set(actor_membership.store_ids)):
+        raise PermissionDenied("You can only grant access to stores you can access yourself")
+    return stores
+
+
+def _require_within_reach(*, actor_membership: Membership, target: Membership) -> None:
+    """Staff (not owner/admin) may act only on members whose areas they hold themselves."""
+    if actor_membership.is_manager:
+        return
+    beyond = sorted(target.areas - actor_membership.areas)
+    if beyond:
+        raise PermissionDenied(
+            f"This member has permission areas you do not have ({', '.join(beyond)})"
+        )
+
+
 def _invitation_url(token: str) -> str:
     return f"{settings.SITE_URL}{reverse('accounts:invitation_accept', args=[token])}"
 
@@ -252,6 +275,15 @@ def member_invite(
         raise PermissionDenied("Only the owner or an admin can invite an admin")
     if Membership.objects.filter(merchant=merchant, user__email=email).exists():
         raise AccountsError(f"{email} is already a member of this account")
+    if User.objects.filter(email=email).exclude(operator_role="").exists():
+        raise AccountsError(f"{email} is operator staff and cannot join a merchant account")
+    # An expired invitation no longer blocks a new one to the same person.
+    Invitation.objects.filter(
+        merchant=merchant,
+        email=email,
+        status=InvitationStatus.PENDING,
+        expires_at__lte=timezone.now(),
+    ).update(status=InvitationStatus.REVOKED)
     if Invitation.objects.filter(
         merchant=merchant, email=email, status=InvitationStatus.PENDING
     ).exists():
@@ -264,7 +296,7 @@ def member_invite(
         permissions=[]
         if role == MemberRole.ADMIN
         else _grantable_areas(actor_membership=actor_membership, permissions=permissions),
-        store_ids=_clean_store_ids(store_ids),
+        store_ids=_grantable_stores(actor_membership=actor_membership, store_ids=store_ids),
         token_hash=sha256_hex(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
@@ -310,6 +342,8 @@ def invitation_accept(*, token: str, user: User, request: HttpRequest | None = N
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
         raise InvitationInvalid("This invitation is not valid any more")
+    if user.operator_role:
+        raise AccountsError("Operator staff cannot join a merchant account")
     if user.email.lower() != invitation.email.lower():
         raise InvitationInvalid(
             f"This invitation was sent to {invitation.email}; log in with that address"
@@ -375,10 +409,12 @@ def invitation_revoke(
     *, invitation: Invitation, actor: User, request: HttpRequest | None = None
 ) -> Invitation:
     """Revoke a pending invitation so its link stops working."""
-    _require_manager(merchant=invitation.merchant, actor=actor)
+    actor_membership = _require_manager(merchant=invitation.merchant, actor=actor)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
         raise AccountsError("Only pending invitations can be revoked")
+    if invitation.role == MemberRole.ADMIN and not actor_membership.is_manager:
+        raise PermissionDenied("Only the owner or an admin can revoke an admin invitation")
     invitation.status = InvitationStatus.REVOKED
     invitation.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -416,13 +452,14 @@ def member_update(
         raise AccountsError("Role must be admin or staff")
     if MemberRole.ADMIN in (role, membership.role) and not actor_membership.is_manager:
         raise PermissionDenied("Only the owner or an admin can change admins")
+    _require_within_reach(actor_membership=actor_membership, target=membership)
     # Clean everything before touching the instance, so a refusal leaves it as it was.
     new_permissions = (
         []
         if role == MemberRole.ADMIN
         else _grantable_areas(actor_membership=actor_membership, permissions=permissions)
     )
-    new_store_ids = _clean_store_ids(store_ids)
+    new_store_ids = _grantable_stores(actor_membership=actor_membership, store_ids=store_ids)
     before = {
         "role": membership.role,
         "permissions": membership.permissions,
@@ -453,19 +490,25 @@ def member_update(
 def member_remove(
     *, membership: Membership, actor: User, request: HttpRequest | None = None
 ) -> None:
-    """Remove a member from the account. The owner cannot be removed."""
+    """Remove a member and revoke the API tokens issued to them. The owner cannot be removed;
+    staff remove only non-admins whose areas they hold themselves."""
     actor_membership = _require_manager(merchant=membership.merchant, actor=actor)
     if membership.role == MemberRole.OWNER:
         raise OwnerProtected("The owner cannot be removed")
     if membership.role == MemberRole.ADMIN and not actor_membership.is_manager:
         raise PermissionDenied("Only the owner or an admin can remove an admin")
+    _require_within_reach(actor_membership=actor_membership, target=membership)
+    # API tokens issued to the person end with their membership (the account's keys stay).
+    tokens_revoked = ApiToken.objects.filter(
+        merchant=membership.merchant, user=membership.user, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
     audit_record(
         action=AuditAction.MEMBER_REMOVED,
         actor=actor,
         merchant=membership.merchant,
         target=membership,
         target_label=membership.user.email,
-        details={"role": membership.role},
+        details={"role": membership.role, "tokens_revoked": tokens_revoked},
         request=request,
     )
     membership.delete()
@@ -486,8 +529,10 @@ def operator_create(
     """Create operator staff with ``role`` (or give an existing non-merchant user that role).
 
     Without a password the account gets an unusable one and logs in after a password reset; as
-    the emailed reset link is then the only way in, the address is stored verified. Admins also
-    get Django admin access (read-only for stateful models). Nobody changes their own role here.
+    the emailed reset link is then the only way in, the address is stored verified. An existing
+    non-staff login given the role without a password loses its old password the same way.
+    Admins also get Django admin access (read-only for stateful models). Nobody changes their
+    own role here.
     """
     if role not in OperatorRole.values:
         raise AccountsError(
@@ -508,6 +553,11 @@ def operator_create(
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     elif password:
         user.set_password(password)
+    elif not user.operator_role:
+        # An existing login becoming staff must prove control of the address through the emailed
+        # reset link: whoever registered the address (maybe not the new hire) loses the password
+        # they chose, and their sessions end with it.
+        user.set_unusable_password()
     previous = user.operator_role
     user.operator_role = role
     user.is_staff = role == OperatorRole.ADMIN
@@ -623,43 +673,30 @@ def _token_pair_create(
 
 def _resolve_credentials(
     *, api_key: str | None, email: str | None, password: str | None
-) -> tuple[MerchantAccount, ApiKey | None, User | None]:
-    """Check one of the accepted credential forms (contract §1.2) and return who they are."""
-    key_obj = None
+) -> tuple[MerchantAccount, ApiKey, User | None]:
+    """Check one of the accepted credential forms (contract §1.2) and return who they are.
+
+    Every form is an API key: ``{apiKey}``, legacy ``{email, apiKey}`` and legacy
+    ``{email, password}`` where CJ's older clients put the API key in ``password``. An account
+    password never opens the API (it would bypass two-factor login and invite brute force). With
+    an email, it must be an active member of the key's account; the token then belongs to them.
+    """
+    key_text = api_key or (password if email else None)
+    if not key_text:
+        raise InvalidCredentials("Invalid API key")
+    key_obj = (
+        ApiKey.objects.select_related("merchant")
+        .filter(key_hash=sha256_hex(key_text), revoked_at__isnull=True)
+        .first()
+    )
+    if key_obj is None:
+        raise InvalidCredentials("Invalid API key" if api_key else "Invalid email or password")
     user = None
-    if api_key:
-        key_obj = (
-            ApiKey.objects.select_related("merchant")
-            .filter(key_hash=sha256_hex(api_key), revoked_at__isnull=True)
-            .first()
-        )
-        if key_obj is None:
-            raise InvalidCredentials("Invalid API key")
-        if email:
-            # Legacy {email, apiKey}: the email must belong to a member of the key's account.
-            user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-            if user is None or not key_obj.merchant.members.filter(user=user).exists():
-                raise InvalidCredentials("Invalid API key")
-        return key_obj.merchant, key_obj, user
-    if email and password:
-        # Legacy {email, password}: CJ's older clients put the API key in `password`; an account
-        # password is accepted too, for scripts run by the account's own people.
+    if email:
         user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-        if user is None:
-            raise InvalidCredentials("Invalid email or password")
-        key_obj = (
-            ApiKey.objects.select_related("merchant")
-            .filter(key_hash=sha256_hex(password), revoked_at__isnull=True)
-            .first()
-        )
-        if key_obj is not None and key_obj.merchant.members.filter(user=user).exists():
-            return key_obj.merchant, key_obj, user
-        if user.check_password(password):
-            membership = user.memberships.select_related("merchant").order_by("created_at").first()
-            if membership is not None and membership.has_area("developer"):
-                return membership.merchant, None, user
-        raise InvalidCredentials("Invalid email or password")
-    raise InvalidCredentials("Invalid API key")
+        if user is None or not key_obj.merchant.members.filter(user=user).exists():
+            raise InvalidCredentials("Invalid API key" if api_key else "Invalid email or password")
+    return key_obj.merchant, key_obj, user
 
 
 @transaction.atomic
@@ -708,12 +745,18 @@ def token_refresh(
     """
     now = timezone.now()
     token = (
-        ApiToken.objects.select_for_update()
-        .select_related("merchant")
+        # Lock only the token row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("merchant", "api_key", "user")
         .filter(refresh_hash=sha256_hex(refresh_token or ""))
         .first()
     )
-    if token is None or token.revoked_at is not None or token.refresh_expires_at <= now:
+    if (
+        token is None
+        or token.revoked_at is not None
+        or token.refresh_expires_at <= now
+        or not _token_holders_still_allowed(token)
+    ):
         raise InvalidRefreshToken("Invalid refresh token")
     if settings.DROPYARD_API_RATE_LIMITS_ENABLED and not ratelimit_hit(
         key=f"token-refresh:{token.merchant_id}",
@@ -738,6 +781,18 @@ def token_refresh(
     return token, access
 
 
+def _token_holders_still_allowed(token: ApiToken) -> bool:
+    """The key is live and, for a token issued to a person, they are active and still a member."""
+    if token.api_key is not None and token.api_key.revoked_at is not None:
+        return False
+    if token.user_id is None:
+        return True
+    return (
+        token.user.is_active
+        and Membership.objects.filter(merchant_id=token.merchant_id, user_id=token.user_id).exists()
+    )
+
+
 def token_authenticate(*, access_token: str) -> ApiToken:
     """The live token row for ``access_token`` or InvalidCredentials (1600001)."""
     token = (
@@ -749,7 +804,7 @@ def token_authenticate(*, access_token: str) -> ApiToken:
         token is None
         or token.revoked_at is not None
         or token.access_expires_at <= timezone.now()
-        or (token.api_key is not None and token.api_key.revoked_at is not None)
+        or not _token_holders_still_allowed(token)
     ):
         raise InvalidCredentials("Invalid access token")
     return token

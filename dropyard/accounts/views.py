@@ -4,10 +4,10 @@ Each view parses with a form, calls one service or selector and renders. Objects
 through selectors scoped to the current merchant, so another merchant's ids answer 404.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from dropyard.core.access import login_view, merchant_view, public_view
 from dropyard.core.errors import DomainError, NotFound
-from dropyard.core.htmx import htmx_partial
-from dropyard.core.pagination import PAGE_SIZE
+from dropyard.core.htmx import htmx_partial, render_page_or_partial
+from dropyard.core.pagination import paginate
 
 from . import selectors, services
 from .choices import Area, MemberRole
@@ -34,10 +34,6 @@ from .middleware import SESSION_KEY
 from .models import Membership, MerchantAccount, User
 
 API_DOCS_URL = "/api2.0/v1/docs"
-
-
-def _page(request: HttpRequest, queryset: QuerySet, param: str = "page") -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def _htmx_alert(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -134,10 +130,10 @@ def _member_row(actor: Membership, member: Membership) -> Membership:
 def _team_context(request: HttpRequest, form: InviteForm | None = None) -> dict:
     actor = request.membership
     merchant = actor.merchant
-    members = _page(request, selectors.member_list(merchant=merchant))
+    members = paginate(request, selectors.member_list(merchant=merchant))
     for member in members.object_list:
         _member_row(actor, member)
-    invitations = _page(request, selectors.invitation_list(merchant=merchant), "ipage")
+    invitations = paginate(request, selectors.invitation_list(merchant=merchant), param="ipage")
     for invitation in invitations.object_list:
         invitation.area_labels = _area_labels(invitation.role, invitation.permissions)
     return {
@@ -231,16 +227,43 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     context = {"membership": membership, "form": form, "can_change": _can_change(actor, membership)}
-    template = (
-        "accounts/partials/_member_form.html"
-        if htmx_partial(request)
-        else "accounts/member_edit.html"
+    return render_page_or_partial(
+        request,
+        "accounts/member_edit.html",
+        "accounts/partials/_member_form.html",
+        context,
+        status=status,
     )
-    return render(request, template, context, status=status)
 
 
 def _confirm(request: HttpRequest, **context) -> HttpResponse:
     return render(request, "accounts/confirm.html", context)
+
+
+def _confirmed_action(
+    request: HttpRequest,
+    action: Callable[[], object],
+    *,
+    back: str,
+    done: str,
+    htmx_done: Callable[[], HttpResponse] | None = None,
+) -> HttpResponse:
+    """Run the confirmed POST ``action`` (one service call) and answer.
+
+    htmx: ``htmx_done()`` (an empty body unless given), or a refusal in the page's alert area.
+    Otherwise: back to the ``back`` page with ``done`` or the refusal as a message.
+    """
+    try:
+        action()
+    except DomainError as exc:
+        if htmx_partial(request):
+            return _htmx_alert(request, exc.message, exc.http_status)
+        messages.error(request, exc.message)
+        return redirect(back)
+    if htmx_partial(request):
+        return htmx_done() if htmx_done else HttpResponse("")
+    messages.success(request, done)
+    return redirect(back)
 
 
 @merchant_view(area=Area.SETTINGS)
@@ -259,17 +282,12 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
             button="Remove member",
             cancel_url="accounts:team",
         )
-    try:
-        services.member_remove(membership=membership, actor=request.user, request=request)
-    except DomainError as exc:
-        if htmx_partial(request):
-            return _htmx_alert(request, exc.message, exc.http_status)
-        messages.error(request, exc.message)
-        return redirect("accounts:team")
-    if htmx_partial(request):
-        return HttpResponse("")
-    messages.success(request, f"Removed {membership.user.email}.")
-    return redirect("accounts:team")
+    return _confirmed_action(
+        request,
+        lambda: services.member_remove(membership=membership, actor=request.user, request=request),
+        back="accounts:team",
+        done=f"Removed {membership.user.email}.",
+    )
 
 
 @merchant_view(area=Area.SETTINGS)
@@ -285,17 +303,14 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             button="Revoke invitation",
             cancel_url="accounts:team",
         )
-    try:
-        services.invitation_revoke(invitation=invitation, actor=request.user, request=request)
-    except DomainError as exc:
-        if htmx_partial(request):
-            return _htmx_alert(request, exc.message, exc.http_status)
-        messages.error(request, exc.message)
-        return redirect("accounts:team")
-    if htmx_partial(request):
-        return HttpResponse("")
-    messages.success(request, f"Invitation to {invitation.email} revoked.")
-    return redirect("accounts:team")
+    return _confirmed_action(
+        request,
+        lambda: services.invitation_revoke(
+            invitation=invitation, actor=request.user, request=request
+        ),
+        back="accounts:team",
+        done=f"Invitation to {invitation.email} revoked.",
+    )
 
 
 # --- Accepting an invitation ------------------------------------------------------------------
@@ -367,9 +382,9 @@ def _apikeys_context(request: HttpRequest, form: ApiKeyForm) -> dict:
     return {
         "merchant": merchant,
         "form": form,
-        "keys": _page(request, selectors.apikey_list(merchant=merchant)),
-        "tokens": _page(
-            request, selectors.apitoken_list(merchant=merchant, active_only=True), "tpage"
+        "keys": paginate(request, selectors.apikey_list(merchant=merchant)),
+        "tokens": paginate(
+            request, selectors.apitoken_list(merchant=merchant, active_only=True), param="tpage"
         ),
         "api_docs_url": API_DOCS_URL,
     }
@@ -422,20 +437,20 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             button="Revoke key",
             cancel_url="accounts:apikeys",
         )
-    try:
-        services.apikey_revoke(api_key=api_key, actor=request.user, request=request)
-    except DomainError as exc:
-        if htmx_partial(request):
-            return _htmx_alert(request, exc.message, exc.http_status)
-        messages.error(request, exc.message)
-        return redirect("accounts:apikeys")
-    if htmx_partial(request):
+
+    def revoked_row() -> HttpResponse:
         api_key.refresh_from_db()
         response = render(request, "accounts/partials/_apikey_row.html", {"key": api_key})
-        response["HX-Trigger"] = "tokens-changed"
+        response["HX-Trigger"] = "tokens-changed"  # the token table reloads itself
         return response
-    messages.success(request, f"API key “{api_key.name}” revoked.")
-    return redirect("accounts:apikeys")
+
+    return _confirmed_action(
+        request,
+        lambda: services.apikey_revoke(api_key=api_key, actor=request.user, request=request),
+        back="accounts:apikeys",
+        done=f"API key “{api_key.name}” revoked.",
+        htmx_done=revoked_row,
+    )
 
 
 @merchant_view(area=Area.DEVELOPER)
@@ -453,8 +468,9 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             button="Revoke token",
             cancel_url="accounts:apikeys",
         )
-    services.token_revoke(token=token, actor=request.user, request=request)
-    if htmx_partial(request):
-        return HttpResponse("")
-    messages.success(request, "API token revoked.")
-    return redirect("accounts:apikeys")
+    return _confirmed_action(
+        request,
+        lambda: services.token_revoke(token=token, actor=request.user, request=request),
+        back="accounts:apikeys",
+        done="API token revoked.",
+    )

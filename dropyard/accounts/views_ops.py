@@ -1,8 +1,9 @@
 """Operator back office for accounts: supplier applications, merchant accounts, operator staff."""
 
+from collections.abc import Callable
+
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
-from dropyard.core.htmx import htmx_partial
+from dropyard.core.htmx import render_page_or_partial
+from dropyard.core.pagination import paginate
 
 from . import selectors, services
 from .choices import OperatorRole, SupplierApplicationStatus
@@ -26,23 +28,27 @@ from .forms_ops import (
 )
 from .models import User
 
-PAGE_SIZE = 25
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
 MERCHANT_VIEWERS = {OperatorRole.AGENT, OperatorRole.SUPPORT}
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _list_response(
     request: HttpRequest, page_template: str, partial_template: str, context: dict
 ) -> HttpResponse:
     """The full page, or only its results partial for an htmx search."""
-    template = partial_template if htmx_partial(request) else page_template
-    response = render(request, template, context)
+    response = render_page_or_partial(request, page_template, partial_template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _flash_outcome(request: HttpRequest, action: Callable[[], object], *, success: str) -> None:
+    """Run one service call; flash ``success``, or the refusal's message if it raises."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
 
 
 def _agent_scope(user: User) -> User | None:
@@ -62,7 +68,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     )
     tabs = [*SupplierApplicationStatus.choices, (ALL, "All")]
     context = {
-        "page_obj": _page(request, applications),
+        "page_obj": paginate(request, applications),
         "status": filters["status"],
         "q": filters["q"],
         "tabs": tabs,
@@ -98,14 +104,13 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplier_approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.supplier_application_get(pk=pk)
-    try:
-        services.supplier_application_approve(
+    _flash_outcome(
+        request,
+        lambda: services.supplier_application_approve(
             application=application, actor=request.user, request=request
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{application.company_name} is now an approved supplier.")
+        ),
+        success=f"{application.company_name} is now an approved supplier.",
+    )
     return redirect("accounts_ops:supplier_detail", pk=application.pk)
 
 
@@ -116,17 +121,16 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = SupplierRejectForm(request.POST)
     if not form.is_valid():
         return _supplier_detail_response(request, application, reject_form=form, status=400)
-    try:
-        services.supplier_application_reject(
+    _flash_outcome(
+        request,
+        lambda: services.supplier_application_reject(
             application=application,
             actor=request.user,
             reason=form.cleaned_data["reason"],
             request=request,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"The application of {application.company_name} was rejected.")
+        ),
+        success=f"The application of {application.company_name} was rejected.",
+    )
     return redirect("accounts_ops:supplier_detail", pk=application.pk)
 
 
@@ -138,7 +142,7 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
 def merchants(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET).search()
     merchant_qs = selectors.merchant_list(search=search, agent=_agent_scope(request.user))
-    context = {"page_obj": _page(request, merchant_qs), "q": search}
+    context = {"page_obj": paginate(request, merchant_qs), "q": search}
     return _list_response(
         request,
         "accounts/ops/merchant_list.html",
@@ -177,15 +181,11 @@ def merchant_agent(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _merchant_detail_response(request, merchant, agent_form=form, status=400)
     agent = form.cleaned_data["agent"]
-    try:
-        services.merchant_agent_assign(merchant=merchant, agent=agent, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"Personal agent set to {agent.email}." if agent else "Personal agent removed.",
-        )
+    _flash_outcome(
+        request,
+        lambda: services.merchant_agent_assign(merchant=merchant, agent=agent, actor=request.user),
+        success=f"Personal agent set to {agent.email}." if agent else "Personal agent removed.",
+    )
     return redirect("accounts_ops:merchant_detail", pk=merchant.pk)
 
 
@@ -195,7 +195,7 @@ def merchant_agent(request: HttpRequest, pk: int) -> HttpResponse:
 def _staff_response(request: HttpRequest, *, create_form=None, status: int = 200) -> HttpResponse:
     role = StaffFilterForm(request.GET).role_filter()
     context = {
-        "page_obj": _page(request, selectors.operator_list(role=role or None)),
+        "page_obj": paginate(request, selectors.operator_list(role=role or None)),
         "role": role,
         "roles": OperatorRole.choices,
         "create_form": create_form or OperatorCreateForm(),

@@ -39,8 +39,10 @@ def _secret_key() -> str:
         return key
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created readable by the owner only from the first byte (no chmod window).
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -199,7 +201,14 @@ if os.environ.get("DROPYARD_REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process on this machine, so allauth's login throttling counts across all
+    # web workers (a per-process memory cache would multiply the allowance).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
 
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -220,9 +229,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------------------------
+_HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DROPYARD_SECURE_COOKIES", False)
+# Served over https (DROPYARD_SITE_URL): cookies only travel over https and http redirects there.
+SESSION_COOKIE_SECURE = env_bool("DROPYARD_SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("DROPYARD_SSL_REDIRECT", _HTTPS)
+# HSTS is opt-in: once browsers have seen it they refuse plain http for that long.
+SECURE_HSTS_SECONDS = int(os.environ.get("DROPYARD_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Behind one trusted reverse proxy: honour its X-Forwarded-Proto, and take the client address from

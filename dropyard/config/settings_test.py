@@ -24,3 +24,5 @@ ACCOUNT_RATE_LIMITS = False
 DROPYARD_API_RATE_LIMITS_ENABLED = False
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SECURE_SSL_REDIRECT = False

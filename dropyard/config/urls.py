@@ -1,9 +1,14 @@
 """URL configuration: dashboard apps, allauth, the developer API, Django admin."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from dropyard.config.api import api
+
+# The admin's own login form would skip email verification, two-factor login and allauth's
+# throttling: send it to allauth's login instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("dropyard.dashboard.urls")),

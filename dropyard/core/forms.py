@@ -1,4 +1,7 @@
-"""Filter forms of the audit log and job pages. They only parse input; services do the work."""
+"""Bootstrap form mixins for every app, and the filter forms of the audit log and job pages.
+
+Forms only parse input; services do the work.
+"""
 
 from django import forms
 
@@ -6,20 +9,45 @@ from .choices import AuditAction, JobStatus
 from .selectors import AuditFilters
 
 
+def _add_class(widget: forms.Widget, css: str) -> None:
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class BootstrapFormMixin:
-    """Give every widget Bootstrap's classes (select → form-select, checkbox → form-check-input)."""
+    """Give each visible widget its Bootstrap 5 class (form-select, form-check-input, form-control).
+
+    Checkbox and radio lists get none: ``partials/_field.html`` renders their markup itself.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if widget.is_hidden or isinstance(
+                widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                continue
             if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
+                _add_class(widget, "form-check-input")
             elif isinstance(widget, forms.Select):
-                css = "form-select"
+                _add_class(widget, "form-select")
             else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+                _add_class(widget, "form-control")
+
+
+class BootstrapValidationFormMixin(BootstrapFormMixin):
+    """Bootstrap classes; after validation, fields with errors also get ``is-invalid``.
+
+    ``is-invalid`` is Bootstrap's red outline; ``aria-invalid="true"`` tells screen readers.
+    """
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                _add_class(widget, "is-invalid")
+                widget.attrs["aria-invalid"] = "true"
 
 
 class AuditFilterForm(BootstrapFormMixin, forms.Form):

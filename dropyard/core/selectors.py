@@ -129,9 +129,10 @@ def job_result_path(*, job: Job) -> Path | None:
     """The absolute path of a succeeded job's result file; None while there is none."""
     if job.status != JobStatus.SUCCEEDED or not job.result_file:
         return None
-    data_dir = Path(settings.DATA_DIR).resolve()
-    path = (data_dir / job.result_file).resolve()
-    # result_file is written by our own tasks; refuse anything that would leave the data directory.
-    if not path.is_relative_to(data_dir) or not path.is_file():
+    exports_dir = (Path(settings.DATA_DIR) / "exports").resolve()
+    path = (Path(settings.DATA_DIR) / job.result_file).resolve()
+    # result_file is written by our own tasks; still refuse anything outside the exports folder
+    # (the data directory also holds the secret key, the database and private uploads).
+    if not path.is_relative_to(exports_dir) or not path.is_file():
         return None
     return path

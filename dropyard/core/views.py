@@ -6,13 +6,13 @@ Merchant pages read through selectors scoped to ``request.merchant`` (another me
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .access import merchant_view, operator_view
 from .forms import AuditFilterForm, JobFilterForm, OpsAuditFilterForm
-from .htmx import htmx_partial
+from .htmx import render_page_or_partial
 from .models import Job
 from .pagination import paginate
 
@@ -30,9 +30,9 @@ def _audit_page(request: HttpRequest, form: AuditFilterForm, events, *, ops: boo
         "list_url_name": "core:ops_audit_list" if ops else "core:audit_list",
         "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",
     }
-    if htmx_partial(request):
-        return render(request, "core/partials/_audit_rows.html", context)
-    return render(request, "core/audit_list.html", context)
+    return render_page_or_partial(
+        request, "core/audit_list.html", "core/partials/_audit_rows.html", context
+    )
 
 
 @merchant_view(area="settings")
@@ -85,9 +85,9 @@ def _job_list_page(request: HttpRequest, form: JobFilterForm, jobs, *, ops: bool
         "list_url_name": "core:ops_job_list" if ops else "core:job_list",
         "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
     }
-    if htmx_partial(request):
-        return render(request, "core/partials/_job_rows.html", context)
-    return render(request, "core/job_list.html", context)
+    return render_page_or_partial(
+        request, "core/job_list.html", "core/partials/_job_rows.html", context
+    )
 
 
 @merchant_view()
@@ -112,9 +112,9 @@ def _job_page(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:
         "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
         "download_url_name": "core:ops_job_download" if ops else "core:job_download",
     }
-    if htmx_partial(request):
-        return render(request, "core/partials/_job_status.html", context)
-    return render(request, "core/job_detail.html", context)
+    return render_page_or_partial(
+        request, "core/job_detail.html", "core/partials/_job_status.html", context
+    )
 
 
 @merchant_view()
@@ -135,7 +135,11 @@ def _download(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:
         messages.info(request, "This job has no file to download (yet).")
         return redirect("core:ops_job_detail" if ops else "core:job_detail", pk=job.pk)
     filename = f"{job.kind.replace('_', '-')}-{job.pk}{path.suffix}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    # Exports hold personal data (emails, IP addresses): keep them out of shared caches.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @merchant_view()

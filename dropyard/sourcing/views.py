@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.access import merchant_view, operator_view
-from dropyard.core.htmx import htmx_partial
+from dropyard.core.htmx import htmx_partial, render_page_or_partial
 from dropyard.core.pagination import paginate
 
 from . import selectors, services
@@ -81,9 +81,9 @@ def ops_threads(request: HttpRequest) -> HttpResponse:
     search, unread_only = form.values()
     threads = selectors.thread_list_for_agent(request.user, search=search, unread_only=unread_only)
     context = {"form": form, "page": paginate(request, threads)}
-    if htmx_partial(request):
-        return render(request, "sourcing/partials/_thread_rows.html", context)
-    return render(request, "sourcing/ops_threads.html", context)
+    return render_page_or_partial(
+        request, "sourcing/ops_threads.html", "sourcing/partials/_thread_rows.html", context
+    )
 
 
 @operator_view(roles={"agent", "admin"})

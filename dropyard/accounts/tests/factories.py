@@ -3,13 +3,17 @@
 import itertools
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dropyard.accounts import services
 from dropyard.accounts.choices import MemberRole
-from dropyard.accounts.models import Membership, MerchantAccount, User
+from dropyard.accounts.models import Membership, MerchantAccount, SupplierApplication, User
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-9"
+# The smallest files that pass the document check's magic-byte test.
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,3 +83,56 @@ def make_operator(*, role: str, email: str | None = None) -> User:
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+# --- Supplier applications --------------------------------------------------------------------
+
+
+def pdf_upload(name: str = "licence.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF)
+
+
+def png_upload(name: str = "id.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG)
+
+
+def application_data(**overrides) -> dict:
+    """A complete supplier application, as the apply form posts it (new uploads on each call)."""
+    return {
+        "company_name": "Good Factory Co",
+        "country": "CN",
+        "address": "1 Industrial Road, Shenzhen",
+        "contact_phone": "+86 755 1234 5678",
+        "legal_representative": "Li Wei",
+        "website": "https://goodfactory.example",
+        "product_categories": "kitchenware",
+        "business_licence": pdf_upload(),
+        "legal_rep_id": png_upload(),
+        **overrides,
+    }
+
+
+def make_application(*, applicant: User | None = None, **overrides) -> SupplierApplication:
+    """A pending application submitted through the real service (``application_data`` fields).
+
+    Its documents go to the private storage: use the ``private_root`` fixture.
+    """
+    return services.supplier_application_submit(
+        applicant=applicant or UserFactory(), **application_data(**overrides)
+    )
+
+
+class SupplierApplicationFactory(factory.django.DjangoModelFactory):
+    """An application row written directly: document paths without files (lists, counts)."""
+
+    class Meta:
+        model = SupplierApplication
+
+    applicant = factory.SubFactory(UserFactory)
+    company_name = factory.LazyAttribute(lambda application: f"{application.applicant.email} Co")
+    country = "CN"
+    address = "1 Road"
+    contact_phone = "+86 1"
+    legal_representative = "Li"
+    business_licence = "supplier/licence/l.pdf"
+    legal_rep_id = "supplier/id/i.pdf"

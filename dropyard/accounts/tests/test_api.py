@@ -25,18 +25,6 @@ TOKEN_FIELDS = {
 
 
 @pytest.fixture
-def cj(client):
-    return CJClient(client)
-
-
-@pytest.fixture
-def api_key(merchant):
-    """The plaintext of a live API key of ``merchant``."""
-    _, plaintext = services.apikey_create(merchant=merchant, actor=merchant.owner, name="ERP")
-    return plaintext
-
-
-@pytest.fixture
 def rate_limits_on(settings):
     settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
 
@@ -77,20 +65,24 @@ def test_get_access_token_legacy_email_password_carrying_api_key(cj, merchant, a
     assert (token.api_key.key_hint, token.user) == (api_key[-4:], merchant.owner)
 
 
-def test_get_access_token_legacy_account_password_for_developer_member(cj, merchant):
+def test_get_access_token_refuses_an_account_password(cj, merchant):
+    """Only API keys open the API: an account password would bypass two-factor login."""
     developer = make_staff(merchant=merchant, permissions=["developer"])
 
-    data = cj.get_access_token(email=developer.email, password=PASSWORD).ok()
+    message = cj.get_access_token(email=developer.email, password=PASSWORD).error(1600001)
 
-    assert data["openId"] == merchant.open_id
-    token = ApiToken.objects.get()
-    assert (token.merchant_id, token.api_key, token.user) == (merchant.pk, None, developer)
+    assert message == "Invalid email or password"
+    assert ApiToken.objects.count() == 0
 
 
-def test_get_access_token_legacy_account_password_refused_without_developer_area(
-    cj, merchant, staff_user
+def test_get_access_token_legacy_password_holding_another_accounts_key_is_refused(
+    cj, merchant, other_merchant
 ):
-    message = cj.get_access_token(email=staff_user.email, password=PASSWORD).error(1600001)
+    _, foreign_key = services.apikey_create(
+        merchant=other_merchant, actor=other_merchant.owner, name="theirs"
+    )
+
+    message = cj.get_access_token(email=merchant.owner.email, password=foreign_key).error(1600001)
 
     assert message == "Invalid email or password"
     assert ApiToken.objects.count() == 0
@@ -323,8 +315,9 @@ def test_logout_revokes_both_tokens(cj, merchant, api_key):
 
 def test_logout_leaves_other_tokens_working(cj, client, merchant):
     developer = make_member(merchant=merchant, role="admin")
+    _, first = services.apikey_create(merchant=merchant, actor=developer, name="first")
     other = CJClient(client)
-    other.get_access_token(email=developer.email, password=PASSWORD).ok()
+    other.get_access_token(email=developer.email, password=first).ok()
     _, key = services.apikey_create(merchant=merchant, actor=merchant.owner, name="second")
     cj.get_access_token(key).ok()
 

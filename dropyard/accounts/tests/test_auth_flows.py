@@ -326,3 +326,14 @@ def test_recovery_code_logs_in(client, totp_tolerance):
 
     assert response.status_code == 302
     assert _logged_in_user_id(client) == user.pk
+
+
+def test_django_admin_login_goes_through_allauth(client, operator_admin):
+    """The admin's own password form would bypass email verification and two-factor login."""
+    response = client.post(
+        "/django-admin/login/", {"username": operator_admin.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session

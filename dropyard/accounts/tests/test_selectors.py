@@ -2,8 +2,9 @@ import pytest
 
 from dropyard.accounts import selectors, services
 from dropyard.accounts.choices import SupplierApplicationStatus
-from dropyard.accounts.models import ApiToken, Membership, SupplierApplication
+from dropyard.accounts.models import ApiToken, Membership
 from dropyard.accounts.tests.factories import (
+    SupplierApplicationFactory,
     UserFactory,
     make_member,
     make_merchant,
@@ -158,25 +159,13 @@ def test_operator_and_agent_lists(merchant, agent, operator_admin):
 # --- Supplier applications --------------------------------------------------------------------
 
 
-def _application(applicant, status=SupplierApplicationStatus.PENDING) -> SupplierApplication:
-    return SupplierApplication.objects.create(
-        applicant=applicant,
-        company_name=f"{applicant.email} Co",
-        country="CN",
-        address="1 Road",
-        contact_phone="+86 1",
-        legal_representative="Li",
-        business_licence="supplier/licence/l.pdf",
-        legal_rep_id="supplier/id/i.pdf",
-        status=status,
-    )
-
-
 def test_supplier_application_list_filters_and_counts_pending(db):
     first_applicant, second_applicant = UserFactory(), UserFactory()
-    rejected = _application(first_applicant, SupplierApplicationStatus.REJECTED)
-    pending = _application(first_applicant)
-    other = _application(second_applicant)
+    rejected = SupplierApplicationFactory(
+        applicant=first_applicant, status=SupplierApplicationStatus.REJECTED
+    )
+    pending = SupplierApplicationFactory(applicant=first_applicant)
+    other = SupplierApplicationFactory(applicant=second_applicant)
 
     assert list(selectors.supplier_application_list()) == [other, pending, rejected]
     assert list(selectors.supplier_application_list(applicant=first_applicant)) == [
@@ -191,7 +180,7 @@ def test_supplier_application_list_filters_and_counts_pending(db):
 
 def test_supplier_application_get_is_limited_to_the_applicant(db):
     applicant = UserFactory()
-    application = _application(applicant)
+    application = SupplierApplicationFactory(applicant=applicant)
 
     assert selectors.supplier_application_get(pk=application.pk) == application
     assert selectors.supplier_application_get(pk=application.pk, applicant=applicant) == (

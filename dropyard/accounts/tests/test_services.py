@@ -752,12 +752,23 @@ def test_admin_can_remove_another_admin(merchant, admin_user):
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_settings_staff_can_remove_staff(merchant, settings_staff, staff_user):
-    membership = _membership(merchant, staff_user)
+def test_settings_staff_can_remove_staff_within_their_areas(merchant, settings_staff):
+    membership = _membership(merchant, make_staff(merchant=merchant, permissions=["settings"]))
 
     services.member_remove(membership=membership, actor=settings_staff)
 
     assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_settings_staff_cannot_remove_staff_holding_areas_they_lack(
+    merchant, settings_staff, staff_user
+):
+    membership = _membership(merchant, staff_user)  # holds orders, which settings_staff lacks
+
+    with pytest.raises(PermissionDenied, match=r"areas you do not have \(orders\)"):
+        services.member_remove(membership=membership, actor=settings_staff)
+
+    assert Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_staff_without_settings_cannot_remove(merchant, staff_user):
@@ -909,3 +920,142 @@ def test_staff_cannot_grant_areas_they_lack_on_update(merchant):
 
     membership.refresh_from_db()
     assert membership.permissions == ["orders"]
+
+
+# --- Reach rules: staff cannot widen access beyond their own ---------------------------------
+
+
+def _store_limited_manager(merchant, stores):
+    user = make_staff(merchant=merchant, permissions=["settings", "orders"])
+    membership = _membership(merchant, user)
+    membership.store_ids = stores
+    membership.save()
+    return user
+
+
+@pytest.mark.parametrize("store_ids", [[], [1, 3], [3]])
+def test_store_limited_staff_cannot_grant_other_or_all_stores(merchant, store_ids):
+    manager = _store_limited_manager(merchant, [1, 2])
+
+    with pytest.raises(PermissionDenied, match="stores you can access yourself"):
+        _invite(merchant, manager, permissions=["orders"], store_ids=store_ids)
+
+    assert Invitation.objects.filter(merchant=merchant).count() == 0
+
+
+def test_store_limited_staff_can_grant_a_subset_of_their_stores(merchant):
+    manager = _store_limited_manager(merchant, [1, 2])
+
+    invitation, _token = _invite(merchant, manager, permissions=["orders"], store_ids=[2])
+
+    assert invitation.store_ids == [2]
+
+
+def test_store_limited_staff_cannot_widen_a_peer_to_every_store(merchant):
+    manager = _store_limited_manager(merchant, [1, 2])
+    peer = _membership(merchant, make_staff(merchant=merchant, permissions=["orders"]))
+    peer.store_ids = [2]
+    peer.save()
+
+    with pytest.raises(PermissionDenied, match="stores you can access yourself"):
+        services.member_update(
+            membership=peer, actor=manager, role="staff", permissions=["orders"], store_ids=[]
+        )
+
+    peer.refresh_from_db()
+    assert peer.store_ids == [2]
+
+
+def test_staff_cannot_edit_a_member_holding_areas_they_lack(merchant, settings_staff):
+    target = _membership(merchant, make_staff(merchant=merchant, permissions=["wallet"]))
+
+    with pytest.raises(PermissionDenied, match=r"areas you do not have \(wallet\)"):
+        services.member_update(membership=target, actor=settings_staff, role="staff")
+
+    target.refresh_from_db()
+    assert target.permissions == ["wallet"]
+
+
+def test_staff_cannot_revoke_an_admin_invitation(merchant, owner, settings_staff):
+    invitation, _token = _invite(merchant, owner, role=MemberRole.ADMIN)
+
+    with pytest.raises(PermissionDenied, match="revoke an admin invitation"):
+        services.invitation_revoke(invitation=invitation, actor=settings_staff)
+
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+
+
+# --- Operators and merchant accounts stay apart ----------------------------------------------
+
+
+def test_operator_cannot_be_invited(merchant, owner, agent):
+    with pytest.raises(AccountsError, match="is operator staff"):
+        _invite(merchant, owner, email=agent.email)
+
+    assert Invitation.objects.filter(merchant=merchant).count() == 0
+
+
+def test_operator_cannot_accept_an_invitation(merchant, owner):
+    _invitation, token = _invite(merchant, owner, email="later.staff@example.test")
+    user = UserFactory(email="later.staff@example.test", operator_role="support")
+
+    with pytest.raises(AccountsError, match="Operator staff cannot join"):
+        services.invitation_accept(token=token, user=user)
+
+    assert not Membership.objects.filter(merchant=merchant, user=user).exists()
+
+
+def test_expired_invitation_does_not_block_a_new_one(merchant, owner):
+    old, _token = _invite(merchant, owner, email="late@example.test")
+    Invitation.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    new, _token = _invite(merchant, owner, email="late@example.test")
+
+    old.refresh_from_db()
+    assert (old.status, new.status) == (InvitationStatus.REVOKED, InvitationStatus.PENDING)
+
+
+# --- API tokens end with the person's membership ---------------------------------------------
+
+
+def _token_for(merchant, user):
+    _key, plaintext = services.apikey_create(merchant=merchant, actor=merchant.owner, name="k")
+    return services.token_issue(api_key=plaintext, email=user.email)
+
+
+def test_removing_a_member_revokes_their_tokens(merchant, owner):
+    member = make_staff(merchant=merchant, permissions=["developer"])
+    token, access, refresh = _token_for(merchant, member)
+
+    services.member_remove(membership=_membership(merchant, member), actor=owner)
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    with pytest.raises(services.InvalidCredentials):
+        services.token_authenticate(access_token=access)
+    with pytest.raises(services.InvalidRefreshToken):
+        services.token_refresh(refresh_token=refresh)
+    event = AuditEvent.objects.get(action=AuditAction.MEMBER_REMOVED)
+    assert event.details == {"role": "staff", "tokens_revoked": 1}
+
+
+def test_token_of_a_deactivated_person_stops_working(merchant):
+    member = make_staff(merchant=merchant, permissions=["developer"])
+    _token, access, refresh = _token_for(merchant, member)
+    User.objects.filter(pk=member.pk).update(is_active=False)
+
+    with pytest.raises(services.InvalidCredentials):
+        services.token_authenticate(access_token=access)
+    with pytest.raises(services.InvalidRefreshToken):
+        services.token_refresh(refresh_token=refresh)
+
+
+def test_key_token_without_a_person_survives_member_removal(merchant, owner):
+    member = make_staff(merchant=merchant, permissions=["developer"])
+    _key, plaintext = services.apikey_create(merchant=merchant, actor=member, name="integration")
+    _token, access, _refresh = services.token_issue(api_key=plaintext)
+
+    services.member_remove(membership=_membership(merchant, member), actor=owner)
+
+    assert services.token_authenticate(access_token=access).merchant_id == merchant.pk

@@ -7,25 +7,11 @@ from dropyard.accounts import services
 from dropyard.accounts.choices import SupplierApplicationStatus
 from dropyard.accounts.exceptions import AccountsError, PermissionDenied
 from dropyard.accounts.models import Supplier, SupplierApplication
-from dropyard.accounts.storage import private_storage
-from dropyard.accounts.tests.factories import UserFactory, make_operator
+from dropyard.accounts.tests.factories import PDF, PNG, make_application, make_operator
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
-
-
-@pytest.fixture
-def private_root(settings, tmp_path, monkeypatch):
-    """Fresh private and public media roots; the document fields use the real private storage."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    for name in ("business_licence", "legal_rep_id"):
-        monkeypatch.setattr(SupplierApplication._meta.get_field(name), "storage", private_storage())
-    return Path(settings.PRIVATE_MEDIA_ROOT)
 
 
 def _stored_files(root: Path) -> list[Path]:
@@ -33,29 +19,9 @@ def _stored_files(root: Path) -> list[Path]:
 
 
 def _submit(applicant, **overrides) -> SupplierApplication:
-    fields = {
-        "company_name": "Shenzhen Good Factory Co",
-        "country": "CN",
-        "address": "1 Industrial Road, Shenzhen",
-        "contact_phone": "+86 755 1234 5678",
-        "legal_representative": "Li Wei",
-        "website": "https://goodfactory.example",
-        "product_categories": "kitchenware",
-        "business_licence": SimpleUploadedFile("licence.pdf", PDF),
-        "legal_rep_id": SimpleUploadedFile("id.png", PNG),
-    }
-    fields.update(overrides)
-    return services.supplier_application_submit(applicant=applicant, **fields)
-
-
-@pytest.fixture
-def applicant(db):
-    return UserFactory(email="factory@example.test")
-
-
-@pytest.fixture
-def support(db):
-    return make_operator(role="support")
+    return make_application(
+        applicant=applicant, **{"company_name": "Shenzhen Good Factory Co", **overrides}
+    )
 
 
 def test_submit_stores_documents_in_private_storage(settings, private_root, applicant):

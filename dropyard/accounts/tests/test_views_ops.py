@@ -1,16 +1,15 @@
 import re
-from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dropyard.accounts import services
 from dropyard.accounts.choices import OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import Supplier, SupplierApplication, User
-from dropyard.accounts.storage import private_storage
 from dropyard.accounts.tests.factories import (
+    SupplierApplicationFactory,
     UserFactory,
+    make_application,
     make_merchant,
     make_operator,
     make_staff,
@@ -18,52 +17,12 @@ from dropyard.accounts.tests.factories import (
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
-
-
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path, monkeypatch):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    for name in ("business_licence", "legal_rep_id"):
-        monkeypatch.setattr(SupplierApplication._meta.get_field(name), "storage", private_storage())
-    return Path(settings.PRIVATE_MEDIA_ROOT)
-
-
-def _submit(applicant=None, **overrides) -> SupplierApplication:
-    fields = {
-        "company_name": "Good Factory Co",
-        "country": "CN",
-        "address": "1 Industrial Road, Shenzhen",
-        "contact_phone": "+86 755 1234 5678",
-        "legal_representative": "Li Wei",
-        "website": "https://goodfactory.example",
-        "product_categories": "kitchenware",
-        "business_licence": SimpleUploadedFile("licence.pdf", PDF),
-        "legal_rep_id": SimpleUploadedFile("id.png", PNG),
-    }
-    fields.update(overrides)
-    return services.supplier_application_submit(applicant=applicant or UserFactory(), **fields)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_root")]
 
 
 @pytest.fixture
-def support(db):
-    return make_operator(role="support")
-
-
-@pytest.fixture
-def application(db):
-    return _submit(UserFactory(email="factory@example.test"))
-
-
-@pytest.fixture
-def agents_merchant(merchant, agent, operator_admin):
-    services.merchant_agent_assign(merchant=merchant, agent=agent, actor=operator_admin)
-    merchant.refresh_from_db()
-    return merchant
+def application(applicant):
+    return make_application(applicant=applicant)
 
 
 # --- Permission matrices ----------------------------------------------------------------------
@@ -94,13 +53,13 @@ def actors(owner, agent, operator_admin):
 
 
 @pytest.fixture
-def page_urls(application, agents_merchant):
+def page_urls(application, assigned):
     other_operator = make_operator(role="finance", email="target@dropyard.test")
     return {
         "supplier_list": reverse("accounts_ops:supplier_list"),
         "supplier_detail": reverse("accounts_ops:supplier_detail", args=[application.pk]),
         "merchants": reverse("accounts_ops:merchants"),
-        "merchant_detail": reverse("accounts_ops:merchant_detail", args=[agents_merchant.pk]),
+        "merchant_detail": reverse("accounts_ops:merchant_detail", args=[assigned.pk]),
         "staff": reverse("accounts_ops:staff"),
         "staff_edit": reverse("accounts_ops:staff_edit", args=[other_operator.pk]),
     }
@@ -150,7 +109,7 @@ ACTIONS = {
     [(action, actor) for action in ACTIONS for actor in ACTORS if actor not in ACTIONS[action]],
 )
 def test_refused_actions_change_nothing(
-    client, actors, application, agents_merchant, agent, action, actor, mailoutbox
+    client, actors, application, assigned, agent, action, actor, mailoutbox
 ):
     target = make_operator(role="agent", email="target@dropyard.test")
     requests = {
@@ -160,7 +119,7 @@ def test_refused_actions_change_nothing(
             {"reason": "No"},
         ),
         "merchant_agent": (
-            reverse("accounts_ops:merchant_agent", args=[agents_merchant.pk]),
+            reverse("accounts_ops:merchant_agent", args=[assigned.pk]),
             {"agent": target.pk},
         ),
         "staff_create": (
@@ -179,10 +138,10 @@ def test_refused_actions_change_nothing(
 
     assert response.status_code == 403
     application.refresh_from_db()
-    agents_merchant.refresh_from_db()
+    assigned.refresh_from_db()
     target.refresh_from_db()
     assert application.status == SupplierApplicationStatus.PENDING
-    assert agents_merchant.agent == agent
+    assert assigned.agent == agent
     assert target.operator_role == OperatorRole.AGENT
     assert User.objects.count() == users_before
     assert AuditEvent.objects.count() == events_before
@@ -216,9 +175,9 @@ def _rows(response, testid):
 
 
 def test_queue_shows_pending_by_default(client, support, operator_admin):
-    pending = _submit(company_name="Pending Plastics")
-    approved = _submit(company_name="Approved Apparel")
-    rejected = _submit(company_name="Rejected Rubber")
+    pending = make_application(company_name="Pending Plastics")
+    approved = make_application(company_name="Approved Apparel")
+    rejected = make_application(company_name="Rejected Rubber")
     services.supplier_application_approve(application=approved, actor=operator_admin)
     services.supplier_application_reject(application=rejected, actor=operator_admin, reason="x")
     client.force_login(support)
@@ -245,9 +204,9 @@ def test_queue_shows_pending_by_default(client, support, operator_admin):
     ],
 )
 def test_queue_status_tabs(client, support, operator_admin, status, expected):
-    _submit(company_name="Pending Plastics")
-    approved = _submit(company_name="Approved Apparel")
-    rejected = _submit(company_name="Rejected Rubber")
+    make_application(company_name="Pending Plastics")
+    approved = make_application(company_name="Approved Apparel")
+    rejected = make_application(company_name="Rejected Rubber")
     services.supplier_application_approve(application=approved, actor=operator_admin)
     services.supplier_application_reject(application=rejected, actor=operator_admin, reason="x")
     client.force_login(support)
@@ -267,8 +226,8 @@ def test_queue_status_tabs(client, support, operator_admin, status, expected):
     ],
 )
 def test_queue_search_by_company_or_email(client, support, q, expected):
-    _submit(company_name="Pending Plastics")
-    _submit(UserFactory(email="buyer@textile.test"), company_name="Textile Town")
+    make_application(company_name="Pending Plastics")
+    make_application(applicant=UserFactory(email="buyer@textile.test"), company_name="Textile Town")
     client.force_login(support)
 
     response = client.get(reverse("accounts_ops:supplier_list"), {"q": q})
@@ -279,8 +238,8 @@ def test_queue_search_by_company_or_email(client, support, q, expected):
 
 
 def test_queue_unknown_status_keeps_search(client, support):
-    _submit(company_name="Pending Plastics")
-    _submit(company_name="Textile Town")
+    make_application(company_name="Pending Plastics")
+    make_application(company_name="Textile Town")
     client.force_login(support)
 
     response = client.get(reverse("accounts_ops:supplier_list"), {"status": "x", "q": "textile"})
@@ -301,16 +260,7 @@ def test_queue_empty_state(client, support):
 def test_queue_paginates_25_per_page(client, support):
     applicants = [UserFactory() for _ in range(27)]
     SupplierApplication.objects.bulk_create(
-        SupplierApplication(
-            applicant=user,
-            company_name=f"Factory {i:02}",
-            country="CN",
-            address="x",
-            contact_phone="1",
-            legal_representative="y",
-            business_licence="supplier/licence/a.pdf",
-            legal_rep_id="supplier/id/a.pdf",
-        )
+        SupplierApplicationFactory.build(applicant=user, company_name=f"Factory {i:02}")
         for i, user in enumerate(applicants)
     )
     client.force_login(support)
@@ -326,7 +276,7 @@ def test_queue_paginates_25_per_page(client, support):
 
 
 def test_queue_htmx_search_returns_only_the_results_partial(client, support):
-    _submit(company_name="Pending Plastics")
+    make_application(company_name="Pending Plastics")
     client.force_login(support)
 
     response = client.get(
@@ -462,7 +412,7 @@ def test_second_review_shows_error_and_changes_nothing(
 
 
 def test_operator_cannot_approve_own_application(client, support):
-    own = _submit(support, company_name="Moonlighting Ltd")
+    own = make_application(applicant=support, company_name="Moonlighting Ltd")
     client.force_login(support)
 
     page = client.get(reverse("accounts_ops:supplier_detail", args=[own.pk]))
@@ -507,14 +457,14 @@ def test_merchant_list_columns(client, support, merchant, agent, operator_admin)
     assert agent.display_name in html
 
 
-def test_agent_sees_only_own_merchants(client, agent, agents_merchant, other_merchant):
+def test_agent_sees_only_own_merchants(client, agent, assigned, other_merchant):
     client.force_login(agent)
 
     response = client.get(reverse("accounts_ops:merchants"))
-    own = client.get(reverse("accounts_ops:merchant_detail", args=[agents_merchant.pk]))
+    own = client.get(reverse("accounts_ops:merchant_detail", args=[assigned.pk]))
     others = client.get(reverse("accounts_ops:merchant_detail", args=[other_merchant.pk]))
 
-    assert [m.pk for m in response.context["page_obj"]] == [agents_merchant.pk]
+    assert [m.pk for m in response.context["page_obj"]] == [assigned.pk]
     assert "Other Shop Ltd" not in response.content.decode()
     assert own.status_code == 200
     assert others.status_code == 404
@@ -593,18 +543,18 @@ def test_merchant_htmx_search_returns_partial(client, support, merchant):
     assert "Acme Drop Co" in response.content.decode()
 
 
-def test_merchant_detail_shows_profile_members_and_agent(client, support, agents_merchant, agent):
-    staff = make_staff(merchant=agents_merchant, permissions=["orders", "wallet"])
+def test_merchant_detail_shows_profile_members_and_agent(client, support, assigned, agent):
+    staff = make_staff(merchant=assigned, permissions=["orders", "wallet"])
     client.force_login(support)
 
-    response = client.get(reverse("accounts_ops:merchant_detail", args=[agents_merchant.pk]))
+    response = client.get(reverse("accounts_ops:merchant_detail", args=[assigned.pk]))
 
     html = response.content.decode()
-    assert agents_merchant.account_number in html
-    assert agents_merchant.owner.email in html
+    assert assigned.account_number in html
+    assert assigned.owner.email in html
     assert staff.email in html
     assert "orders, wallet" in html
-    assert [m.user for m in response.context["members"]] == [agents_merchant.owner, staff]
+    assert [m.user for m in response.context["members"]] == [assigned.owner, staff]
     assert agent.email in html
     assert response.context["agent_form"] is None  # only admins assign agents
     assert 'data-testid="agent-form"' not in html
@@ -802,9 +752,7 @@ def test_admin_cannot_change_own_role_via_create_form(client, operator_admin, ma
     assert mailoutbox == []
 
 
-def test_change_role_demoting_agent_unassigns_merchants(
-    client, operator_admin, agent, agents_merchant
-):
+def test_change_role_demoting_agent_unassigns_merchants(client, operator_admin, agent, assigned):
     client.force_login(operator_admin)
     url = reverse("accounts_ops:staff_edit", args=[agent.pk])
 
@@ -814,9 +762,9 @@ def test_change_role_demoting_agent_unassigns_merchants(
     assert "This agent looks after 1 merchant." in page.content.decode()
     assert f"{agent.email} is now support." in response.content.decode()
     agent.refresh_from_db()
-    agents_merchant.refresh_from_db()
+    assigned.refresh_from_db()
     assert agent.operator_role == OperatorRole.SUPPORT
-    assert agents_merchant.agent is None
+    assert assigned.agent is None
 
 
 def test_own_role_cannot_be_changed(client, operator_admin):
@@ -841,7 +789,7 @@ def test_own_role_cannot_be_changed(client, operator_admin):
     assert AuditEvent.objects.filter(action=AuditAction.OPERATOR_ROLE_CHANGED).count() == 0
 
 
-def test_deactivate_operator_after_confirmation(client, operator_admin, agent, agents_merchant):
+def test_deactivate_operator_after_confirmation(client, operator_admin, agent, assigned):
     client.force_login(operator_admin)
 
     page = client.get(reverse("accounts_ops:staff_edit", args=[agent.pk]))
@@ -850,9 +798,9 @@ def test_deactivate_operator_after_confirmation(client, operator_admin, agent, a
     assert f"Deactivate {agent.email}?" in page.content.decode()  # the confirmation dialog
     assert f"{agent.email} no longer has back-office access." in response.content.decode()
     agent.refresh_from_db()
-    agents_merchant.refresh_from_db()
+    assigned.refresh_from_db()
     assert agent.operator_role == ""
-    assert agents_merchant.agent is None
+    assert assigned.agent is None
     assert agent not in response.context["page_obj"]
     client.force_login(agent)
     assert client.get(reverse("accounts_ops:merchants")).status_code == 403

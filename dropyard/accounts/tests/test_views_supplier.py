@@ -7,49 +7,24 @@ from django.urls import reverse
 from dropyard.accounts import services
 from dropyard.accounts.choices import SupplierApplicationStatus
 from dropyard.accounts.models import SupplierApplication
-from dropyard.accounts.storage import private_storage
-from dropyard.accounts.tests.factories import UserFactory, make_operator
+from dropyard.accounts.tests.factories import (
+    PDF,
+    PNG,
+    UserFactory,
+    application_data,
+    make_application,
+    make_operator,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_root")]
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
 APPLY = reverse("supplier:apply")
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path, monkeypatch):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    for name in ("business_licence", "legal_rep_id"):
-        monkeypatch.setattr(SupplierApplication._meta.get_field(name), "storage", private_storage())
-    return Path(settings.PRIVATE_MEDIA_ROOT)
-
-
-@pytest.fixture
-def applicant(db):
-    return UserFactory(email="factory@example.test")
-
-
 def _form_data(**overrides) -> dict:
-    data = {
-        "company_name": "Good Factory Co",
-        "country": "CN",
-        "address": "1 Industrial Road, Shenzhen",
-        "contact_phone": "+86 755 1234 5678",
-        "legal_representative": "Li Wei",
-        "website": "https://goodfactory.example",
-        "product_categories": "kitchenware",
-        "business_licence": SimpleUploadedFile("licence.pdf", PDF),
-        "legal_rep_id": SimpleUploadedFile("id.png", PNG),
-    }
-    data.update(overrides)
+    """The apply form's POST data; a ``None`` override leaves that field out."""
+    data = application_data(**overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def _submit(applicant, **overrides) -> SupplierApplication:
-    fields = _form_data(**overrides)
-    return services.supplier_application_submit(applicant=applicant, **fields)
 
 
 def _document_url(application, which="licence") -> str:
@@ -185,7 +160,7 @@ def test_unknown_country_refused_by_form(client, applicant):
 
 
 def test_pending_applicant_sees_state_and_cannot_post_again(client, applicant):
-    first = _submit(applicant)
+    first = make_application(applicant=applicant)
     client.force_login(applicant)
 
     page = client.get(APPLY)
@@ -201,7 +176,7 @@ def test_pending_applicant_sees_state_and_cannot_post_again(client, applicant):
 
 
 def test_rejected_applicant_sees_reason_and_may_apply_again(client, applicant):
-    application = _submit(applicant)
+    application = make_application(applicant=applicant)
     services.supplier_application_reject(
         application=application, actor=make_operator(role="support"), reason="Licence expired"
     )
@@ -224,7 +199,7 @@ def test_rejected_applicant_sees_reason_and_may_apply_again(client, applicant):
 
 def test_approved_supplier_sees_state_and_cannot_apply(client, applicant):
     services.supplier_application_approve(
-        application=_submit(applicant), actor=make_operator(role="support")
+        application=make_application(applicant=applicant), actor=make_operator(role="support")
     )
     client.force_login(applicant)
 
@@ -249,8 +224,8 @@ def test_merchant_owner_may_apply(client, owner):
 
 
 def test_history_lists_only_own_applications(client, applicant):
-    _submit(UserFactory(), company_name="Someone Else Ltd")
-    _submit(applicant, company_name="Mine Ltd")
+    make_application(applicant=UserFactory(), company_name="Someone Else Ltd")
+    make_application(applicant=applicant, company_name="Mine Ltd")
     client.force_login(applicant)
 
     html = client.get(APPLY).content.decode()
@@ -263,7 +238,7 @@ def test_history_lists_only_own_applications(client, applicant):
 
 
 def test_applicant_downloads_own_documents(client, applicant):
-    application = _submit(applicant)
+    application = make_application(applicant=applicant)
     client.force_login(applicant)
 
     licence = client.get(_document_url(application, "licence"))
@@ -294,7 +269,7 @@ def test_applicant_downloads_own_documents(client, applicant):
     ],
 )
 def test_document_permission_matrix(client, applicant, merchant, who, status):
-    application = _submit(applicant)
+    application = make_application(applicant=applicant)
     users = {
         "other_user": lambda: UserFactory(),
         "merchant_owner": lambda: merchant.owner,
@@ -314,7 +289,7 @@ def test_document_permission_matrix(client, applicant, merchant, who, status):
 
 
 def test_document_anonymous_redirected_to_login(client, applicant):
-    url = _document_url(_submit(applicant))
+    url = _document_url(make_application(applicant=applicant))
 
     response = client.get(url)
 
@@ -324,7 +299,7 @@ def test_document_anonymous_redirected_to_login(client, applicant):
 
 @pytest.mark.parametrize("which", ["passport", "business_licence", "LICENCE"])
 def test_unknown_document_kind_is_404(client, applicant, which):
-    application = _submit(applicant)
+    application = make_application(applicant=applicant)
     client.force_login(applicant)
 
     response = client.get(_document_url(application, which))
@@ -341,7 +316,7 @@ def test_unknown_application_is_404_even_for_support(client):
 
 
 def test_document_missing_on_disk_is_404(client, applicant):
-    application = _submit(applicant)
+    application = make_application(applicant=applicant)
     Path(application.business_licence.path).unlink()
     client.force_login(applicant)
 
@@ -351,7 +326,7 @@ def test_document_missing_on_disk_is_404(client, applicant):
 
 
 def test_document_is_not_under_the_public_media_url(client, applicant, settings):
-    application = _submit(applicant)
+    application = make_application(applicant=applicant)
     client.force_login(applicant)
 
     response = client.get(f"{settings.MEDIA_URL}{application.business_licence.name}")
@@ -361,7 +336,7 @@ def test_document_is_not_under_the_public_media_url(client, applicant, settings)
 
 
 def test_document_download_refuses_post(client, applicant):
-    application = _submit(applicant)
+    application = make_application(applicant=applicant)
     client.force_login(applicant)
 
     response = client.post(_document_url(application))

@@ -97,19 +97,8 @@ probe_urls = pytest.mark.urls(__name__)
 
 
 @pytest.fixture
-def cj(client):
-    return CJClient(client)
-
-
-@pytest.fixture
 def probe(client):
     return CJClient(client, prefix="/probe/")
-
-
-@pytest.fixture
-def api_key(merchant):
-    _, plaintext = services.apikey_create(merchant=merchant, actor=merchant.owner, name="ERP")
-    return plaintext
 
 
 @pytest.fixture

@@ -199,15 +199,20 @@ def test_job_result_path_of_succeeded_job(merchant, settings, tmp_path):
         (JobStatus.SUCCEEDED, ""),
         (JobStatus.SUCCEEDED, "exports/missing.csv"),
         (JobStatus.SUCCEEDED, "../outside.csv"),
+        (JobStatus.SUCCEEDED, "secret_key"),
+        (JobStatus.SUCCEEDED, "private/supplier/licence/doc.pdf"),
     ],
 )
-def test_job_result_path_is_none_without_a_file_inside_data_dir(
+def test_job_result_path_is_none_without_a_file_inside_the_exports_folder(
     merchant, settings, tmp_path, status, result_file
 ):
     settings.DATA_DIR = tmp_path / "data"
     (tmp_path / "data" / "exports").mkdir(parents=True)
     (tmp_path / "data" / "exports" / "9.csv").write_text("time\n")
     (tmp_path / "outside.csv").write_text("secret\n")
+    (tmp_path / "data" / "secret_key").write_text("secret\n")
+    (tmp_path / "data" / "private" / "supplier" / "licence").mkdir(parents=True)
+    (tmp_path / "data" / "private" / "supplier" / "licence" / "doc.pdf").write_text("%PDF-\n")
     job = _job(merchant, status=status)
     job.result_file = result_file
 

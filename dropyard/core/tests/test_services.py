@@ -151,27 +151,29 @@ def test_job_progress_without_log_line_keeps_log(merchant, owner):
     assert job.done == 1
 
 
-def test_job_finish_succeeded_fills_progress(merchant, owner):
+@pytest.mark.parametrize(
+    ("succeeded", "result_file", "log_line", "expected"),
+    [
+        (True, "exports/x.csv", "ok", (JobStatus.SUCCEEDED, 7, "exports/x.csv")),
+        (False, "ignored", "boom", (JobStatus.FAILED, 2, "")),
+    ],
+    ids=["succeeded_fills_progress", "failed_keeps_progress_and_no_file"],
+)
+def test_job_finish_records_the_outcome(
+    merchant, owner, succeeded, result_file, log_line, expected
+):
     job = _create_job(merchant, owner)
     services.job_progress(job_id=job.pk, total=7, done=2)
 
-    services.job_finish(job_id=job.pk, succeeded=True, result_file="exports/x.csv", log_line="ok")
+    services.job_finish(
+        job_id=job.pk, succeeded=succeeded, result_file=result_file, log_line=log_line
+    )
 
     job.refresh_from_db()
-    assert (job.status, job.done, job.result_file) == (JobStatus.SUCCEEDED, 7, "exports/x.csv")
+    assert (job.status, job.done, job.result_file) == expected
     assert job.finished_at is not None
     assert job.is_finished is True
-
-
-def test_job_finish_failed_keeps_progress_and_no_file(merchant, owner):
-    job = _create_job(merchant, owner)
-    services.job_progress(job_id=job.pk, total=7, done=2)
-
-    services.job_finish(job_id=job.pk, succeeded=False, result_file="ignored", log_line="boom")
-
-    job.refresh_from_db()
-    assert (job.status, job.done, job.result_file) == (JobStatus.FAILED, 2, "")
-    assert job.log.endswith(" boom\n")
+    assert job.log.endswith(f" {log_line}\n")
 
 
 # --- audit_export_start -------------------------------------------------------------------------

@@ -313,6 +313,10 @@ def test_job_download_returns_the_csv(client, merchant, owner, data_dir):
     body = b"".join(response.streaming_content).decode()
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="audit-export-{job.pk}.csv"'
+    assert (response["Cache-Control"], response["X-Content-Type-Options"]) == (
+        "private, no-store",
+        "nosniff",
+    )
     assert body.splitlines()[0] == ",".join(services.AUDIT_EXPORT_HEADER)
     assert len(body.splitlines()) == 3
 

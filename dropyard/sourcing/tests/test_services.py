@@ -1,21 +1,12 @@
 import pytest
 from django.core import mail
 
-from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import make_operator, make_staff
 from dropyard.sourcing import services
 from dropyard.sourcing.exceptions import MessageInvalid, PermissionDenied
 from dropyard.sourcing.models import AgentMessage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def assigned(merchant, agent, operator_admin):
-    """``merchant`` with ``agent`` as its personal agent."""
-    account_services.merchant_agent_assign(merchant=merchant, agent=agent, actor=operator_admin)
-    merchant.refresh_from_db()
-    return merchant
 
 
 # --- message_send -------------------------------------------------------------------------------
@@ -145,30 +136,23 @@ def test_member_of_another_merchant_is_refused(merchant, other_merchant):
 # --- thread_mark_read ---------------------------------------------------------------------------
 
 
-def test_member_marks_agent_messages_read_only(assigned, owner, agent):
-    from_agent = services.message_send(merchant=assigned, sender=agent, body="a")
-    from_owner = services.message_send(merchant=assigned, sender=owner, body="b")
+@pytest.mark.parametrize(
+    ("reader", "other"),
+    [("owner", "agent"), ("agent", "owner")],
+    ids=["member_marks_agent_messages", "agent_marks_merchant_messages"],
+)
+def test_reader_marks_only_the_other_sides_messages_read(request, assigned, reader, other):
+    reader, other = request.getfixturevalue(reader), request.getfixturevalue(other)
+    from_other = services.message_send(merchant=assigned, sender=other, body="a")
+    own = services.message_send(merchant=assigned, sender=reader, body="b")
 
-    marked = services.thread_mark_read(merchant=assigned, reader=owner)
+    marked = services.thread_mark_read(merchant=assigned, reader=reader)
 
-    from_agent.refresh_from_db()
-    from_owner.refresh_from_db()
+    from_other.refresh_from_db()
+    own.refresh_from_db()
     assert marked == 1
-    assert from_agent.read_at is not None
-    assert from_owner.read_at is None
-
-
-def test_agent_marks_merchant_messages_read_only(assigned, owner, agent):
-    from_agent = services.message_send(merchant=assigned, sender=agent, body="a")
-    from_owner = services.message_send(merchant=assigned, sender=owner, body="b")
-
-    marked = services.thread_mark_read(merchant=assigned, reader=agent)
-
-    from_agent.refresh_from_db()
-    from_owner.refresh_from_db()
-    assert marked == 1
-    assert from_owner.read_at is not None
-    assert from_agent.read_at is None
+    assert from_other.read_at is not None
+    assert own.read_at is None
 
 
 def test_marking_again_keeps_the_first_read_time(assigned, owner, agent):

@@ -2,7 +2,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import make_merchant, make_operator
 from dropyard.sourcing import services
 from dropyard.sourcing.models import AgentMessage
@@ -10,13 +9,6 @@ from dropyard.sourcing.models import AgentMessage
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def assigned(merchant, agent, operator_admin):
-    account_services.merchant_agent_assign(merchant=merchant, agent=agent, actor=operator_admin)
-    merchant.refresh_from_db()
-    return merchant
 
 
 # --- Merchant side ------------------------------------------------------------------------------
