@@ -1,5 +1,7 @@
 """Shared pytest fixtures: actors built through the real services (Zulip's rule), the API client."""
 
+import signal
+
 import pytest
 from django.tasks import default_task_backend
 
@@ -81,3 +83,12 @@ def tasks():
     yield default_task_backend
     if clear:
         clear()
+
+
+@pytest.fixture
+def restore_signals():
+    """The worker installs its own SIGINT/SIGTERM handlers; put pytest's back afterwards."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)

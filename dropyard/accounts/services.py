@@ -84,6 +84,17 @@ def _clean_markets(markets: Iterable[str]) -> list[str]:
     return codes
 
 
+def email_mark_verified(*, user: User) -> None:
+    """Record the user's address as verified and primary (allauth refuses unverified logins).
+
+    Only for addresses proven another way: an invitation or reset link that reached them, or an
+    address given by whoever runs the server (commands, demo data).
+    """
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
 # --- Merchant accounts ------------------------------------------------------------------------
 
 
@@ -393,7 +404,7 @@ def invitation_accept_new_user(
     except ValidationError as exc:
         raise AccountsError(" ".join(exc.messages)) from exc
     user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    email_mark_verified(user=user)
     audit_record(
         action=AuditAction.SIGNUP,
         actor=user,
@@ -550,7 +561,7 @@ def operator_create(
     if created:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
         if password is None:
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            email_mark_verified(user=user)
     elif password:
         user.set_password(password)
     elif not user.operator_role:

@@ -12,7 +12,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -130,9 +129,7 @@ def demo_load() -> DemoResult:
 
 def _email_verified(user: User) -> None:
     """Demo addresses cannot receive mail, so they are marked verified (allauth requires it)."""
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    accounts_services.email_mark_verified(user=user)
 
 
 def _operator_ensure(role: str, email: str, full_name: str, created: list[str]) -> User:

@@ -32,11 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         obj.save()
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.update_or_create(
-            user=obj, email=obj.email, defaults={"verified": True, "primary": True}
-        )
+        services.email_mark_verified(user=obj)
 
 
 def make_merchant(
@@ -77,11 +73,7 @@ def make_operator(*, role: str, email: str | None = None) -> User:
         actor=None,
         password=PASSWORD,
     )
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    services.email_mark_verified(user=user)
     return user
 
 

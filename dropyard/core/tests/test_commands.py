@@ -1,6 +1,5 @@
 """Core management commands: ``worker`` (and argument checks of ``serve``)."""
 
-import signal
 from io import StringIO
 
 import pytest
@@ -10,19 +9,9 @@ from django.tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from dropyard.core.management.commands.serve import gunicorn_options
+from dropyard.core.testing.tasks import DB_TASKS
 
 pytestmark = pytest.mark.django_db
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture
-def restore_signals():
-    """The worker installs its own SIGINT/SIGTERM handlers; put pytest's back afterwards."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def run_worker() -> None:

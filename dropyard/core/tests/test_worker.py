@@ -1,7 +1,6 @@
 """The real django-tasks-db backend runs our job task end to end, as ``dropyard worker`` does."""
 
 import csv
-import signal
 from io import StringIO
 
 import pytest
@@ -13,19 +12,9 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction, JobStatus
 from dropyard.core.models import Job
 from dropyard.core.selectors import AuditFilters
+from dropyard.core.testing.tasks import DB_TASKS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture
-def restore_signals():
-    """The worker installs its own SIGINT/SIGTERM handlers; put pytest's back afterwards."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def _run_worker() -> None:

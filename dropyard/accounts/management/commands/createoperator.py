@@ -2,7 +2,6 @@
 
 import secrets
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -65,9 +64,7 @@ class Command(BaseCommand):
                     email=email, role=role, actor=None, full_name=name, password=password
                 )
                 # The address comes from whoever runs the server; no confirmation email needed.
-                EmailAddress.objects.update_or_create(
-                    user=user, email=user.email, defaults={"verified": True, "primary": True}
-                )
+                services.email_mark_verified(user=user)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
 
