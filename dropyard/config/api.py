@@ -6,8 +6,15 @@ Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate l
 """
 
 from dropyard.accounts.api import router as accounts_router
+from dropyard.catalog.api import router as catalog_router
 from dropyard.core.api import build_api
+from dropyard.inventory.api import router as inventory_router
+from dropyard.logistics.api import router as logistics_router
 
 api = build_api()
 # authentication/* and setting/*: two CJ prefixes, one app, so the router carries full paths.
 api.add_router("", accounts_router)
+# product/*, product/stock/* + warehouse/*, logistic/*: the routers carry the full CJ paths.
+api.add_router("", catalog_router)
+api.add_router("", inventory_router)
+api.add_router("", logistics_router)

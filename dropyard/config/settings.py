@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "ninja",
     "dropyard.core",
     "dropyard.accounts",
+    "dropyard.catalog",
+    "dropyard.inventory",
+    "dropyard.logistics",
     "dropyard.sourcing",
     "dropyard.dashboard",
 ]

@@ -1,0 +1,227 @@
+"""Catalog: categories, products (SPU) and variants (SKU), images, reviews, reports, My Products."""
+
+from django.conf import settings
+from django.db import models
+
+from dropyard.core.ids import new_public_id
+from dropyard.core.models import TimeStampedModel
+
+from .choices import ProductType, ReportReason, ReportStatus
+
+
+class Category(models.Model):
+    """A node of the three-level category tree. Invariant: ``level`` is parent's level + 1, ≤ 3."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    level = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["level", "position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=3), name="category_level_1_to_3"
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStampedModel):
+    """A product (SPU). Prices live on variants, in integer minor units of USD.
+
+    Invariants: ``public_id`` (the contract's pid) and ``sku`` never change; ``properties`` holds
+    only ShippingProperty values; ``description_html`` is sanitised on write by the service.
+    A product is sellable only while it and the variant are on sale.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    sku = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=300)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    supplier = models.ForeignKey(
+        "accounts.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    product_type = models.CharField(
+        max_length=32, choices=ProductType.choices, default=ProductType.ORDINARY
+    )
+    description_html = models.TextField(blank=True)
+    hs_code = models.CharField(max_length=20, blank=True)
+    material = models.CharField(max_length=120, blank=True)
+    packing = models.CharField(max_length=120, blank=True)
+    properties = models.JSONField(default=list, blank=True)  # ShippingProperty values
+    is_on_sale = models.BooleanField(default=True, db_index=True)
+    off_sale_reason = models.CharField(max_length=300, blank=True)
+    listed_count = models.PositiveIntegerField(default=0)  # store listings, for sorting
+    # Denormalised for search and sorting (kept by catalog services): lowest variant price.
+    min_price_minor = models.BigIntegerField(default=0, db_index=True)
+    max_price_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["category", "is_on_sale"]),
+            models.Index(fields=["-listed_count"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+class Variant(TimeStampedModel):
+    """A sellable variant (SKU) of a product, with its own price, weight and dimensions.
+
+    Invariants: weight in grams, dimensions in millimetres, prices in USD minor units, all ≥ 0;
+    ``options`` maps option name → value (e.g. {"Color": "Red", "Size": "M"}).
+    """
+
+    public_id = models.CharField(max_length=40, unique=True, default=new_public_id)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=60, unique=True)
+    options = models.JSONField(default=dict, blank=True)
+    weight_g = models.PositiveIntegerField()
+    length_mm = models.PositiveIntegerField(default=0)
+    width_mm = models.PositiveIntegerField(default=0)
+    height_mm = models.PositiveIntegerField(default=0)
+    price_minor = models.BigIntegerField()  # our sell price to merchants (cost to them)
+    suggested_price_minor = models.BigIntegerField(default=0)  # suggested retail price
+    currency = models.CharField(max_length=3, default="USD")
+    barcode = models.CharField(max_length=40, blank=True)
+    image = models.ForeignKey(
+        "ProductImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_on_sale = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_minor__gte=0, suggested_price_minor__gte=0),
+                name="variant_prices_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+    @property
+    def name(self) -> str:
+        values = " / ".join(str(v) for v in self.options.values())
+        return f"{self.product.name} {values}".strip()
+
+    @property
+    def volume_mm3(self) -> int:
+        return self.length_mm * self.width_mm * self.height_mm
+
+
+def product_image_path(instance: "ProductImage", filename: str) -> str:
+    return f"products/{instance.product.public_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    """An uploaded product image with a generated thumbnail; position 0 is the main image."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=product_image_path)
+    thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"image {self.position} of {self.product_id}"
+
+
+class Review(models.Model):
+    """A buyer review of a product. Invariant: 1 ≤ rating ≤ 5."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    reviewer_name = models.CharField(max_length=120)
+    reviewed_on = models.DateField()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.reviewer_name}"
+
+
+class ReviewPhoto(models.Model):
+    """A photo attached to a review."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="reviews/")
+
+    def __str__(self) -> str:
+        return f"photo of review {self.review_id}"
+
+
+class ImproperReport(TimeStampedModel):
+    """A merchant's report of an improper product and the operator's decision.
+
+    Invariant: decided once (pending → dismissed | actioned) with reviewer, time and note.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reports")
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.CASCADE, related_name="product_reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=ReportStatus.choices, default=ReportStatus.PENDING, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} on {self.product_id} ({self.status})"
+
+
+class MyProduct(TimeStampedModel):
+    """A product a merchant saved to "My Products". Invariant: once per (merchant, product)."""
+
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.CASCADE, related_name="my_products"
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="saved_by")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "product"], name="myproduct_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} ♥ {self.product_id}"

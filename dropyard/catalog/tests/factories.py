@@ -1,0 +1,63 @@
+"""Test data for the catalog."""
+
+import itertools
+
+import factory
+
+from dropyard.catalog.models import Category, Product, Variant
+
+_seq = itertools.count(1)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """A level-1 category; pass ``parent=`` (and ``level=``) for deeper ones."""
+
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    level = factory.LazyAttribute(lambda o: (o.parent.level + 1) if o.parent else 1)
+
+
+def make_category_path(first: str = "Home", second: str = "Kitchen", third: str = "Gadgets"):
+    """A three-level path; returns the level-3 category (products hang on level 3)."""
+    top = CategoryFactory(name=f"{first} {next(_seq)}")
+    middle = CategoryFactory(name=second, parent=top)
+    return CategoryFactory(name=third, parent=middle)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """An on-sale product in a level-3 category, without variants (use ``make_product``)."""
+
+    class Meta:
+        model = Product
+
+    sku = factory.Sequence(lambda n: f"DYP{n:07d}")
+    name = factory.Sequence(lambda n: f"Test product {n}")
+    category = factory.LazyFunction(make_category_path)
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"DYV{n:08d}")
+    options = factory.Sequence(lambda n: {"Color": f"Colour {n}"})
+    weight_g = 250
+    length_mm = 100
+    width_mm = 80
+    height_mm = 50
+    price_minor = 1250
+    suggested_price_minor = 2999
+
+
+def make_product(*, variants: int = 2, **product_fields) -> Product:
+    """A product with ``variants`` variants; min/max price kept as the catalog services keep it."""
+    product = ProductFactory(**product_fields)
+    made = [VariantFactory(product=product, position=i) for i in range(variants)]
+    if made:
+        product.min_price_minor = min(v.price_minor for v in made)
+        product.max_price_minor = max(v.price_minor for v in made)
+        product.save(update_fields=["min_price_minor", "max_price_minor"])
+    return product
