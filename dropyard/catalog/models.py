@@ -73,6 +73,8 @@ class Product(TimeStampedModel):
         indexes = [
             models.Index(fields=["category", "is_on_sale"]),
             models.Index(fields=["-listed_count"]),
+            # Search sorts without a keyword ("newest", price) over on-sale products.
+            models.Index(fields=["-created_at", "-id"], name="catalog_product_newest"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,9 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
   ``{"code": 200, "result": true, "message": "Success", "data": …, "requestId": "<uuid4>"}``
   (``EnvelopeRenderer``); errors use the same helper (``envelope``) with ``result: false`` and
   ``data: null``. ``requestId`` is a fresh uuid4 per request, echoed in the ``X-Request-Id``
-  header. Schemas are always serialised by alias (the contract's camelCase names): derive them
+  header. Operations the contract answers with the alternate ``{success: true, code: 0, …}``
+  body (§3 quirks) return ``legacy_success(data)``; their errors use the normal envelope.
+  Schemas are always serialised by alias (the contract's camelCase names): derive them
   from ``CamelSchema`` and keep Python names snake_case.
 - **HTTP status.** Every answer the contract describes (success, business errors, auth errors,
   bad JSON, unknown path, wrong method, rate limits) is HTTP 200: CJ clients decide on the
@@ -147,6 +149,47 @@ def envelope(
     }
 
 
+LEGACY_SUCCESS_CODE = 0
+
+
+class LegacySuccess:
+    """An operation's result to be sent in the contract's alternate success envelope.
+
+    Contract §3 quirks: ``product/globalWarehouseList``, ``product/productComments`` (and
+    ``shop/getShops``, videos) answer ``{success: true, code: 0, message, data, requestId}``
+    instead of the normal envelope. Return ``legacy_success(data)`` from such an operation (with
+    no ``response=`` schema, so ninja passes the object through to the renderer). Errors raised
+    by the same operation keep the normal error envelope.
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any):
+        self.data = data
+
+
+def legacy_success(data: Any) -> LegacySuccess:
+    """Mark ``data`` for the alternate success envelope (see ``LegacySuccess``)."""
+    return LegacySuccess(data)
+
+
+def legacy_envelope(
+    request: HttpRequest, *, data: Any = None, message: str = SUCCESS_MESSAGE
+) -> dict[str, Any]:
+    """The contract's alternate success body (§3 quirks); the only place that shapes one.
+
+    Invariant: exactly the keys success, code, message, data, requestId with ``success`` true
+    and ``code`` 0; ``requestId`` is the same id the normal envelope would carry.
+    """
+    return {
+        "success": True,
+        "code": LEGACY_SUCCESS_CODE,
+        "message": str(message)[:MESSAGE_MAX_LENGTH],
+        "data": data,
+        "requestId": request_id(request),
+    }
+
+
 class ApiJSONEncoder(NinjaJSONEncoder):
     """JSON encoder for API bodies: pydantic models go out by alias (the contract's names)."""
 
@@ -162,7 +205,11 @@ class EnvelopeRenderer(JSONRenderer):
     encoder_class = ApiJSONEncoder
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
-        return json.dumps(envelope(request, data=data), cls=self.encoder_class)
+        if isinstance(data, LegacySuccess):
+            body = legacy_envelope(request, data=data.data)
+        else:
+            body = envelope(request, data=data)
+        return json.dumps(body, cls=self.encoder_class)
 
 
 def api_error_response(

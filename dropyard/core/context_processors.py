@@ -8,6 +8,9 @@ from dropyard.accounts.selectors import membership_list_for_user
 # (label, url name, permission area or None for any member)
 MERCHANT_NAV = [
     ("Dashboard", "dashboard:home", None),
+    ("Catalog", "catalog:search", "products"),
+    ("My Products", "catalog:my_products", "products"),
+    ("Shipping", "logistics:default_lines", "settings"),
     ("Messages", "sourcing:messages", None),
     ("Jobs", "core:job_list", None),
     ("Team", "accounts:team", "settings"),
@@ -21,6 +24,10 @@ OPERATOR_NAV = [
     ("Merchants", "accounts_ops:merchants", {"admin", "agent", "support"}),
     ("Messages", "sourcing:ops_threads", {"admin", "agent"}),
     ("Suppliers", "accounts_ops:supplier_list", {"admin", "support"}),
+    ("Products", "catalog_ops:product_list", {"admin", "support"}),
+    ("Reports", "catalog_ops:report_list", {"admin", "support"}),
+    ("Warehouses", "inventory_ops:warehouse_list", {"admin", "warehouse"}),
+    ("Shipping lines", "logistics_ops:line_list", {"admin"}),
     ("Staff", "accounts_ops:staff", {"admin"}),
     ("Jobs", "core:ops_job_list", {"admin"}),
     ("Audit log", "core:ops_audit_list", {"admin"}),

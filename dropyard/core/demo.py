@@ -19,10 +19,13 @@ from django.db import transaction
 from dropyard.accounts import services as accounts_services
 from dropyard.accounts.choices import Area, MemberRole, OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, SupplierApplication, User
+from dropyard.catalog.demo_data import DEFAULT_PRODUCTS, load_catalog
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
 
 DEMO_PASSWORD = "dropyard-demo"
+# How many demo products to generate; tests set a small number to stay fast.
+DEMO_PRODUCTS_ENV = "DROPYARD_DEMO_PRODUCTS"
 DEMO_MERCHANT_NAME = "Demo Dropship Co"
 DEMO_KEY_NAME = "Demo key"
 DEMO_KEY_FILE = "demo_api_key"
@@ -81,6 +84,7 @@ class DemoResult:
     created: list[str] = field(default_factory=list)
     api_key: str | None = None
     api_key_note: str = ""
+    catalog_totals: dict[str, int] = field(default_factory=dict)
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -94,9 +98,15 @@ def demo_logins() -> list[DemoLogin]:
     return logins
 
 
+def demo_product_count() -> int:
+    """The number of demo products: ``DROPYARD_DEMO_PRODUCTS`` or the catalog's default."""
+    return int(os.environ.get(DEMO_PRODUCTS_ENV) or DEFAULT_PRODUCTS)
+
+
 @transaction.atomic
-def demo_load() -> DemoResult:
-    """Create the demo operators, merchant, team, messages, supplier application and API key.
+def demo_load(*, products: int | None = None) -> DemoResult:
+    """Create the demo operators, merchant, team, messages, supplier application, API key and
+    catalog (``products`` products, default :func:`demo_product_count`).
 
     Invariant: running it again creates nothing (same rows, same audit log).
     """
@@ -119,8 +129,15 @@ def demo_load() -> DemoResult:
     _supplier_application_ensure(supplier, created)
 
     api_key, note = _api_key_ensure(merchant, owner, created)
+    catalog = load_catalog(products=demo_product_count() if products is None else products)
+    created += [f"{n} {kind}" for kind, n in catalog.created.items()]
     return DemoResult(
-        merchant=merchant, logins=demo_logins(), created=created, api_key=api_key, api_key_note=note
+        merchant=merchant,
+        logins=demo_logins(),
+        created=created,
+        api_key=api_key,
+        api_key_note=note,
+        catalog_totals=catalog.totals,
     )
 
 

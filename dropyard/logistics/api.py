@@ -1,5 +1,270 @@
-"""Developer API for logistics (CJ API 2.0 paths; mounted at the API root in config/api.py)."""
+"""Developer API for logistics: freight quotes (contract §2.5; full CJ paths, mounted at root).
 
+- ``logistic/freightCalculate``: ``{startCountryCode, endCountryCode, products: [{vid,
+  quantity}], zip?}``; the flat ``{vid, quantity}`` form of the official table (contract §7) is
+  accepted too. Amounts are USD decimal strings; ``logisticPriceCn`` is an *estimate* in CNY at
+  the fixed rate ``DROPYARD_CNY_PER_USD`` (a Decimal string, default "7.2"), not a live rate.
+- ``logistic/freightCalculateTip`` and ``logistic/unavailableShippingMethods``:
+  ``{reqDTOS: [{srcAreaCode, destAreaCode, freightTrialSkuList: [{vid | sku, skuQuantity}],
+  zip?, …}]}``; the other documented inner fields (weight, volume, productProp…) are accepted
+  and ignored: we price from the catalog's own weights and dimensions.
+
+Errors: bad or unknown country code 1605002; unknown vid/sku 1602000; product off sale
+1602002; variant off sale 1602003; empty products or a quantity below 1 → 1600300.
+
+``unavailableList[].errorCode`` (the contract only says "2001–2018"; our mapping):
+2001 no rate on this route (or postcode); 2002 a product property the line does not carry;
+2003 parcel heavier than the line or its rate card allows; 2004 line not active.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.http import HttpRequest
 from ninja import Router
+from pydantic import Field
 
-router = Router(tags=["logistics"])
+from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.money import Money
+
+from .choices import UnavailableReason
+from .selectors import Quote, QuoteOption, QuoteUnavailable, freight_quote_by_keys
+
+router = Router(tags=["Logistic"])
+
+DEFAULT_CNY_PER_USD = "7.2"
+UNAVAILABLE_ERROR_CODES: dict[str, int] = {
+    UnavailableReason.NO_ROUTE: 2001,
+    UnavailableReason.PROPERTY: 2002,
+    UnavailableReason.OVERWEIGHT: 2003,
+    UnavailableReason.INACTIVE: 2004,
+}
+ZERO_FEE = "0.00"
+
+
+def cny_estimate(price: Money) -> str:
+    """USD → CNY at the fixed ``DROPYARD_CNY_PER_USD`` rate, 2 decimals half up (an estimate)."""
+    rate = Decimal(str(getattr(settings, "DROPYARD_CNY_PER_USD", DEFAULT_CNY_PER_USD)))
+    return str((price.to_decimal() * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# --- Schemas ------------------------------------------------------------------------------------
+
+
+class FreightProductIn(CamelSchema):
+    vid: str
+    quantity: int
+
+
+class FreightCalculateIn(CamelSchema):
+    start_country_code: str
+    end_country_code: str
+    products: list[FreightProductIn] | None = None
+    vid: str | None = None  # the official table's flat form
+    quantity: int | None = None
+    zip: str | None = None
+    tax_id: str | None = None
+    house_number: str | None = None
+    ioss_number: str | None = None
+
+
+class FreightOptionOut(CamelSchema):
+    logistic_name: str
+    logistic_price: str
+    logistic_price_cn: str
+    logistic_aging: str
+    taxes_fee: str
+    clearance_operation_fee: str
+    total_postage_fee: str
+
+
+class TrialSkuIn(CamelSchema):
+    vid: str | None = None
+    sku: str | None = None
+    sku_quantity: int = 1
+
+
+class FreightTrialIn(CamelSchema):
+    src_area_code: str
+    dest_area_code: str
+    freight_trial_sku_list: list[TrialSkuIn] = []
+    zip: str | None = None
+
+
+class FreightTrialsIn(CamelSchema):
+    req_dtos: list[FreightTrialIn] = Field(alias="reqDTOS")
+
+
+class TipOptionOut(CamelSchema):
+    id: str
+    cn_name: str
+    en_name: str
+    arrival_time: str
+
+
+class TipOut(CamelSchema):
+    option: TipOptionOut
+    postage: str | None
+    discount_fee: str | None
+    wrap_postage: str | None
+    remote_fee: str | None
+    taxes_fee: str | None
+    clearance_operation_fee: str | None
+    total_postage_fee: str | None
+    arrival_time: str
+    error: str | None
+    error_en: str | None
+
+
+class AvailableMethodOut(CamelSchema):
+    option_id: str
+    option_name: str
+    arrival_time: str
+    total_postage_fee: str
+
+
+class UnavailableMethodOut(CamelSchema):
+    option_id: str
+    option_name: str
+    error_code: int
+    error_en: str
+
+
+class UnavailableMethodsOut(CamelSchema):
+    available_list: list[AvailableMethodOut]
+    unavailable_list: list[UnavailableMethodOut]
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _products(payload: FreightCalculateIn) -> list[tuple[str, int]]:
+    if payload.products:
+        return [(p.vid.strip(), p.quantity) for p in payload.products]
+    if payload.vid:
+        return [(payload.vid.strip(), 1 if payload.quantity is None else payload.quantity)]
+    return []
+
+
+def _trials(payload: FreightTrialsIn) -> list[FreightTrialIn]:
+    if not payload.req_dtos:
+        raise ParamError("reqDTOS is empty")
+    return payload.req_dtos
+
+
+def _trial_quote(trial: FreightTrialIn) -> Quote:
+    vids = [(s.vid.strip(), s.sku_quantity) for s in trial.freight_trial_sku_list if s.vid]
+    skus = [
+        (s.sku.strip(), s.sku_quantity) for s in trial.freight_trial_sku_list if not s.vid and s.sku
+    ]
+    return freight_quote_by_keys(
+        vids=vids,
+        skus=skus,
+        origin_country=trial.src_area_code,
+        dest_country=trial.dest_area_code,
+        postcode=trial.zip or "",
+    )
+
+
+def _tip_available(option: QuoteOption) -> TipOut:
+    line = option.line
+    return TipOut(
+        option=TipOptionOut(
+            id=line.code, cn_name=line.name, en_name=line.name, arrival_time=option.aging
+        ),
+        postage=option.part(option.breakdown.postage_minor).wire(),
+        discount_fee=ZERO_FEE,
+        wrap_postage=option.part(option.breakdown.handling_minor).wire(),
+        remote_fee=option.part(option.breakdown.remote_minor).wire(),
+        taxes_fee=ZERO_FEE,
+        clearance_operation_fee=ZERO_FEE,
+        total_postage_fee=option.price.wire(),
+        arrival_time=option.aging,
+        error=None,
+        error_en=None,
+    )
+
+
+def _tip_unavailable(item: QuoteUnavailable) -> TipOut:
+    line = item.line
+    return TipOut(
+        option=TipOptionOut(id=line.code, cn_name=line.name, en_name=line.name, arrival_time=""),
+        postage=None,
+        discount_fee=None,
+        wrap_postage=None,
+        remote_fee=None,
+        taxes_fee=None,
+        clearance_operation_fee=None,
+        total_postage_fee=None,
+        arrival_time="",
+        error=item.message,
+        error_en=item.message,
+    )
+
+
+# --- Operations ---------------------------------------------------------------------------------
+
+
+@router.post("logistic/freightCalculate", response=list[FreightOptionOut])
+def freight_calculate(request: HttpRequest, payload: FreightCalculateIn) -> list[FreightOptionOut]:
+    """Every shipping line that can carry the products on the route, cheapest first."""
+    quote = freight_quote_by_keys(
+        vids=_products(payload),
+        origin_country=payload.start_country_code,
+        dest_country=payload.end_country_code,
+        postcode=payload.zip or "",
+    )
+    return [
+        FreightOptionOut(
+            logistic_name=option.line.name,
+            logistic_price=option.price.wire(),
+            logistic_price_cn=cny_estimate(option.price),
+            logistic_aging=option.aging,
+            taxes_fee=ZERO_FEE,
+            clearance_operation_fee=ZERO_FEE,
+            total_postage_fee=option.price.wire(),
+        )
+        for option in quote.available
+    ]
+
+
+@router.post("logistic/freightCalculateTip", response=list[TipOut])
+def freight_calculate_tip(request: HttpRequest, payload: FreightTrialsIn) -> list[TipOut]:
+    """Detailed quote per request: available lines (cheapest first), then the unavailable ones
+    with ``error``/``errorEn``."""
+    out: list[TipOut] = []
+    for trial in _trials(payload):
+        quote = _trial_quote(trial)
+        out += [_tip_available(option) for option in quote.available]
+        out += [_tip_unavailable(item) for item in quote.unavailable]
+    return out
+
+
+@router.post("logistic/unavailableShippingMethods", response=UnavailableMethodsOut)
+def unavailable_shipping_methods(
+    request: HttpRequest, payload: FreightTrialsIn
+) -> UnavailableMethodsOut:
+    """Which lines can and cannot carry each request, with a diagnostic code (2001–2004)."""
+    available: list[AvailableMethodOut] = []
+    unavailable: list[UnavailableMethodOut] = []
+    for trial in _trials(payload):
+        quote = _trial_quote(trial)
+        available += [
+            AvailableMethodOut(
+                option_id=o.line.code,
+                option_name=o.line.name,
+                arrival_time=o.aging,
+                total_postage_fee=o.price.wire(),
+            )
+            for o in quote.available
+        ]
+        unavailable += [
+            UnavailableMethodOut(
+                option_id=u.line.code,
+                option_name=u.line.name,
+                error_code=UNAVAILABLE_ERROR_CODES[u.reason],
+                error_en=u.message,
+            )
+            for u in quote.unavailable
+        ]
+    return UnavailableMethodsOut(available_list=available, unavailable_list=unavailable)

@@ -1,10 +1,14 @@
 """Test data for the catalog."""
 
+import io
 import itertools
 
 import factory
+from PIL import Image
 
+from dropyard.catalog import services
 from dropyard.catalog.models import Category, Product, Variant
+from dropyard.catalog.search import search_index_update
 
 _seq = itertools.count(1)
 
@@ -16,6 +20,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
         model = Category
 
     name = factory.Sequence(lambda n: f"Category {n}")
+    parent = None
     level = factory.LazyAttribute(lambda o: (o.parent.level + 1) if o.parent else 1)
 
 
@@ -60,4 +65,45 @@ def make_product(*, variants: int = 2, **product_fields) -> Product:
         product.min_price_minor = min(v.price_minor for v in made)
         product.max_price_minor = max(v.price_minor for v in made)
         product.save(update_fields=["min_price_minor", "max_price_minor"])
+    search_index_update([product.pk])
     return product
+
+
+# --- Through the services (keeps prices and the search index in step) ---------------------------
+
+
+def png_bytes(size: tuple[int, int] = (640, 480), color: str = "red", fmt: str = "PNG") -> bytes:
+    """A real image file made with Pillow."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format=fmt)
+    return out.getvalue()
+
+
+def variant_data(**overrides) -> dict:
+    """One variant as ``product_create(variants=[...])`` takes it."""
+    data = {
+        "options": {"Color": "Red"},
+        "weight_g": 250,
+        "length_mm": 100,
+        "width_mm": 80,
+        "height_mm": 50,
+        "price_minor": 1250,
+        "suggested_price_minor": 2999,
+        "barcode": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def create_product(*, name: str = "Test product", category=None, prices=(1250,), **fields):
+    """A product made by ``services.product_create`` with one variant per price."""
+    return services.product_create(
+        actor=None,
+        name=name,
+        category=category or make_category_path(),
+        variants=[
+            variant_data(price_minor=price, options={"Size": f"S{i}"})
+            for i, price in enumerate(prices)
+        ],
+        **fields,
+    )

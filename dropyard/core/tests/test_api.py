@@ -27,6 +27,7 @@ from dropyard.core.api import (
     api_datetime,
     api_operations,
     build_api,
+    legacy_success,
     param_error_message,
     public_throttles,
     qps_limit_for_level,
@@ -83,6 +84,13 @@ def pages(request, page_num: int = Query(..., alias="pageNum"), pid: str = Query
 @probe_router.post("orders", auth=None, response=OrderIn)
 def echo_order(request, payload: OrderIn):
     return payload
+
+
+@probe_router.get("legacy", auth=None, throttle=public_throttles())
+def legacy(request, fail: int = 0):
+    if fail:
+        raise DomainError("Product not found", code=1602001)
+    return legacy_success({"list": [{"pid": "1"}], "schema": LineIn(variant_id="V1", quantity=2)})
 
 
 probe_api = build_api(urls_namespace="probe")
@@ -424,3 +432,23 @@ def test_docs_page_works_offline(client, db):
         200,
     ]
     assert '"validatorUrl": null' in html
+
+
+# --- Alternate success envelope (contract §3 quirks) --------------------------------------------
+
+
+@probe_urls
+def test_legacy_success_envelope_shape(client, db):
+    response = client.get("/probe/legacy")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert list(body) == ["success", "code", "message", "data", "requestId"]
+    assert (body["success"], body["code"], body["message"]) == (True, 0, "Success")
+    assert body["data"] == {"list": [{"pid": "1"}], "schema": {"variantId": "V1", "quantity": 2}}
+    assert response["X-Request-Id"] == body["requestId"]
+
+
+@probe_urls
+def test_legacy_success_operation_errors_keep_normal_envelope(probe, db):
+    assert probe.get("legacy", {"fail": "1"}).error(1602001) == "Product not found"

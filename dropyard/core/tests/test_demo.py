@@ -22,12 +22,16 @@ from dropyard.accounts.models import (
     User,
 )
 from dropyard.accounts.validators import sniff_document_type
+from dropyard.catalog.models import Product, Review, Variant
 from dropyard.core import demo
 from dropyard.core.models import AuditEvent
+from dropyard.inventory.models import Stock, Warehouse
+from dropyard.logistics.models import RateCard, ShippingLine
 from dropyard.sourcing.models import AgentMessage
 
 pytestmark = pytest.mark.django_db
 
+DEMO_PRODUCTS = 10
 KEY_RE = re.compile(r"^\s+(DY\d+@api@[0-9a-f]{32})$", re.MULTILINE)
 
 
@@ -36,6 +40,12 @@ def data_dir(settings, tmp_path):
     """Each test gets its own data directory (the demo API key file lives there)."""
     settings.DATA_DIR = tmp_path
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def small_catalog(monkeypatch):
+    """A small demo catalog keeps the suite fast; the real demo generates 2,000 products."""
+    monkeypatch.setenv(demo.DEMO_PRODUCTS_ENV, str(DEMO_PRODUCTS))
 
 
 def run_demo(*args: str) -> str:
@@ -55,6 +65,13 @@ def counts() -> dict[str, int]:
         "api keys": ApiKey.objects.count(),
         "messages": AgentMessage.objects.count(),
         "audit events": AuditEvent.objects.count(),
+        "products": Product.objects.count(),
+        "variants": Variant.objects.count(),
+        "reviews": Review.objects.count(),
+        "warehouses": Warehouse.objects.count(),
+        "stock rows": Stock.objects.count(),
+        "shipping lines": ShippingLine.objects.count(),
+        "rate cards": RateCard.objects.count(),
     }
 
 
@@ -66,6 +83,10 @@ def test_second_run_creates_nothing():
 
     assert counts() == after_first
     del after_first["audit events"]  # compared above; its exact number belongs to the services
+    generated = {k: after_first.pop(k) for k in ("variants", "reviews", "stock rows")}
+    assert DEMO_PRODUCTS * 2 <= generated["variants"] <= DEMO_PRODUCTS * 6
+    assert generated["reviews"] > 0
+    assert generated["stock rows"] >= generated["variants"]
     assert after_first == {
         "users": 8,
         "verified emails": 8,
@@ -75,8 +96,13 @@ def test_second_run_creates_nothing():
         "applications": 1,
         "api keys": 1,
         "messages": 3,
+        "products": DEMO_PRODUCTS,
+        "warehouses": 12,
+        "shipping lines": 9,
+        "rate cards": 507,
     }
     assert "Demo data loaded" in first
+    assert f"+ {DEMO_PRODUCTS} products" in first
     assert "nothing new was created" in second
 
 
@@ -127,6 +153,15 @@ def test_revoked_demo_key_is_replaced():
 
     assert second_key != first_key
     assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_product_count_comes_from_the_environment_or_the_argument(monkeypatch):
+    monkeypatch.delenv(demo.DEMO_PRODUCTS_ENV)
+    assert demo.demo_product_count() == 2000
+
+    demo.demo_load(products=4)
+
+    assert Product.objects.count() == 4
 
 
 def test_merchant_team_agent_and_messages():

@@ -1,7 +1,12 @@
 """Test data for carriers, shipping lines and rate cards."""
 
+import itertools
+
 import factory
 
+from dropyard.catalog.models import Category, Product, Variant
+from dropyard.catalog.tests.factories import ProductFactory, VariantFactory
+from dropyard.catalog.tests.factories import make_product as _make_product
 from dropyard.logistics.choices import PricingMode
 from dropyard.logistics.models import Carrier, RateCard, ShippingLine
 
@@ -41,3 +46,26 @@ class RateCardFactory(factory.django.DjangoModelFactory):
     step_price_minor = 150
     min_days = 7
     max_days = 12
+
+
+_seq = itertools.count(1)
+
+
+def make_category() -> Category:
+    """A level-1 category (enough for freight tests, which never look at categories)."""
+    return Category.objects.create(name=f"Freight category {next(_seq)}", level=1)
+
+
+def make_cart_product(**fields) -> Product:
+    """``catalog.tests.factories.make_product`` in a category of its own."""
+    return _make_product(category=make_category(), **fields)
+
+
+def make_cart_variant(
+    *, properties=(), weight_g: int = 250, product_on_sale: bool = True, **fields
+) -> Variant:
+    """A variant of a new product with the given shipping properties (250 g, 100×80×50 mm)."""
+    product = ProductFactory(
+        category=make_category(), properties=list(properties), is_on_sale=product_on_sale
+    )
+    return VariantFactory(product=product, weight_g=weight_g, **fields)

@@ -1,0 +1,252 @@
+"""Catalog search at scale: ``product/listV2`` keyword queries beside the bare full-text query.
+
+    .venv/bin/python bench/catalog_search.py --products 1000000 --database sqlite|postgres
+        [--queries 200] [--fresh]
+
+1. Into a throwaway database (SQLite ``/tmp/dropyard_bench.sqlite3`` or PostgreSQL
+   ``dropyard_bench``) load the demo reference data and accounts (``demo_load(products=0)``),
+   then generate ``--products`` products with one variant each from the demo vocabulary, with
+   plain multi-row inserts (SQLite) or ``COPY`` (PostgreSQL). Skipped when the database already
+   holds that many products (so a second run only re-times the queries).
+2. Rebuild the search index with ``catalog.search.search_index_rebuild()`` and ANALYZE.
+3. For ``--queries`` seeded keyword queries, time in the same run, interleaved:
+   - **bare FTS**: the full-text query alone — the FTS5 ``MATCH`` (SQLite) or tsvector ``@@``
+     (PostgreSQL), ranked the same way the selector ranks, ``LIMIT 20``;
+   - **selector**: ``product_search`` with exactly the arguments ``listV2`` passes (capped count
+     + ranked page + product/variant/image load);
+   - **listV2**: ``GET /api2.0/v1/product/listV2?keyWord=…`` through Django's test client with
+     a real access token (routing, auth, stock totals, serialisation, envelope).
+   and print p50/p95 for each plus the listV2/bare ratios.
+"""
+
+import argparse
+import datetime as dt
+import json
+import random
+import time
+
+from _common import Timer, configure, machine, say, summary
+
+BATCH = 20_000
+KEYWORDS = (
+    "phone", "phone mount", "car phone mount", "magnetic", "silicone", "silicone baking mat",
+    "led", "led strip lights", "yoga mat", "wireless", "wireless charger", "power bank",
+    "cable", "usb", "dog", "cat toy", "bamboo", "portable speaker", "knife", "storage",
+    "organizer", "hair", "serum", "lamp", "moon lamp", "scrunchie", "crystal", "hammock",
+    "tumbler", "earbuds", "vacuum", "screwdriver", "magn", "wate", "premium kit",
+    "travel bottle", "deluxe set", "sun shade", "puzzle", "fitness tracker",
+)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--products", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark database first")
+    args = parser.parse_args()
+    with Timer() as setup:
+        version = configure(database=args.database, name="dropyard_bench", fresh=args.fresh)
+    say(f"{version}; {machine()}; migrate {setup.seconds:.1f} s")
+    token = _accounts_and_token()
+    _products_ensure(args.products)
+    _run_queries(token, args.queries)
+
+
+def _accounts_and_token() -> str:
+    from django.conf import settings  # noqa: PLC0415 - Django is configured by configure()
+
+    from dropyard.accounts import services as accounts_services  # noqa: PLC0415
+    from dropyard.core.demo import demo_load  # noqa: PLC0415
+
+    result = demo_load(products=0)
+    # The benchmark may run several times within the token exchange interval.
+    settings.DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS = 0
+    _, access, _ = accounts_services.token_issue(api_key=result.api_key)
+    return access
+
+
+def _products_ensure(count: int) -> None:
+    from django.db import connection, transaction  # noqa: PLC0415
+
+    from dropyard.catalog.models import Category, Product  # noqa: PLC0415
+    from dropyard.catalog.search import search_index_rebuild  # noqa: PLC0415
+
+    existing = Product.objects.count()
+    if existing == count:
+        say(f"{count} products already loaded; re-timing the queries only")
+        return
+    if existing:
+        raise SystemExit(f"{existing} products in the database; run again with --fresh")
+    rows = _product_rows(count, {c.name: c.pk for c in Category.objects.filter(level=3)})
+    with Timer() as load:
+        for start in range(0, count, BATCH):
+            chunk = [next(rows) for _ in range(min(BATCH, count - start))]
+            with transaction.atomic():
+                _insert(connection, chunk)
+    say(f"generated {count} products + {count} variants in {load.seconds:.1f} s")
+    with Timer() as rebuild:
+        search_index_rebuild()
+    say(f"search_index_rebuild() over {count} products: {rebuild.seconds:.1f} s")
+    with Timer() as analyze, connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    say(f"ANALYZE: {analyze.seconds:.1f} s")
+
+
+def _product_rows(count: int, leaf_ids: dict[str, int]):
+    """Yield (product row, variant row) tuples; same vocabulary and price rules as the demo."""
+    from dropyard.catalog import demo_data  # noqa: PLC0415
+
+    rng = random.Random(demo_data.SEED)
+    leaves = [
+        (leaf_ids[leaf], nouns)
+        for mids in demo_data.TREE.values()
+        for leaf_map in mids.values()
+        for leaf, nouns in leaf_map.items()
+    ]
+    ids = demo_data.public_ids()
+    now = dt.datetime.now(dt.UTC)
+    for pk in range(1, count + 1):
+        category_id, nouns = leaves[rng.randrange(len(leaves))]
+        noun, min_g, max_g, props = nouns[rng.randrange(len(nouns))]
+        name = f"{rng.choice(demo_data.ADJECTIVES)} {noun}{rng.choice(demo_data.SUFFIXES)}"
+        weight = rng.randint(min_g, max_g)
+        price = min(12000, max(80, round(80 + weight * rng.uniform(0.8, 3.5))))
+        created = now - dt.timedelta(seconds=(count - pk) * 60)
+        sku = f"B{pk:08d}"
+        material = rng.choice(demo_data.MATERIALS)
+        product = (
+            pk, created, created, next(ids), sku, name, category_id, None, "ORDINARY_PRODUCT",
+            f"<p>{name}</p>", "", material, "OPP bag", json.dumps(list(props)), True, "",
+            rng.randrange(50), price, price,
+        )  # fmt: skip
+        variant = (
+            pk, created, created, next(ids), pk, f"{sku}-1",
+            json.dumps({"Color": rng.choice(demo_data.COLORS)}), weight, 120, 80, 40, price,
+            round(price * 2.4), "USD", "", None, True, 0,
+        )  # fmt: skip
+        yield product, variant
+
+
+PRODUCT_COLUMNS = (
+    "id, created_at, updated_at, public_id, sku, name, category_id, supplier_id, product_type, "
+    "description_html, hs_code, material, packing, properties, is_on_sale, off_sale_reason, "
+    "listed_count, min_price_minor, max_price_minor"
+)
+VARIANT_COLUMNS = (
+    "id, created_at, updated_at, public_id, product_id, sku, options, weight_g, length_mm, "
+    "width_mm, height_mm, price_minor, suggested_price_minor, currency, barcode, image_id, "
+    "is_on_sale, position"
+)
+
+
+def _insert(connection, chunk) -> None:
+    products = [p for p, _ in chunk]
+    variants = [v for _, v in chunk]
+    if connection.vendor == "sqlite":
+        raw = connection.connection
+        for table, columns, rows in (
+            ("catalog_product", PRODUCT_COLUMNS, products),
+            ("catalog_variant", VARIANT_COLUMNS, variants),
+        ):
+            marks = ", ".join("?" * (columns.count(",") + 1))
+            raw.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                [tuple(_sqlite_value(v) for v in row) for row in rows],
+            )
+        return
+    with connection.cursor() as cursor:
+        raw_cursor = cursor.cursor
+        for table, columns, rows in (
+            ("catalog_product", PRODUCT_COLUMNS, products),
+            ("catalog_variant", VARIANT_COLUMNS, variants),
+        ):
+            with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        for table in ("catalog_product", "catalog_variant"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+
+
+def _sqlite_value(value):
+    # Django stores aware datetimes on SQLite as naive UTC text.
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(" ")
+    return value
+
+
+def _run_queries(token: str, n: int) -> None:
+    from django.db import connection  # noqa: PLC0415
+    from django.test import Client  # noqa: PLC0415
+
+    from dropyard.catalog import search  # noqa: PLC0415
+
+    rng = random.Random(7)
+    keywords = [rng.choice(KEYWORDS) for _ in range(n)]
+    client = Client(headers={"CJ-Access-Token": token})
+
+    def bare(keyword: str) -> int:
+        tokens = search.search_tokens(keyword)
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s "
+                    f"ORDER BY {search._BM25} LIMIT 20",
+                    [search.fts5_query(tokens)],
+                )
+            else:
+                query = search.tsquery_text(tokens)
+                cursor.execute(
+                    "SELECT id FROM catalog_product "
+                    "WHERE search_vector @@ to_tsquery('simple', %s) "
+                    "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC LIMIT 20",
+                    [query, query],
+                )
+            return len(cursor.fetchall())
+
+    def selector(keyword: str) -> int:
+        # The arguments product/listV2 passes for a keyword-only first page (size 20).
+        total, page = search.product_search(
+            keyword=keyword, sort="relevance", offset=0, limit=20, count_cap=6000
+        )
+        return len(page)
+
+    def listv2(keyword: str) -> int:
+        response = client.get("/api2.0/v1/product/listV2", {"keyWord": keyword, "size": 20})
+        body = response.json()
+        assert body["code"] == 200, body
+        return len(body["data"]["content"][0]["productList"])
+
+    probes = {"bare FTS": bare, "selector": selector, "listV2": listv2}
+    for keyword in KEYWORDS[:5]:  # warm caches the same way for each path
+        for probe in probes.values():
+            probe(keyword)
+    timings: dict[str, list[float]] = {name: [] for name in probes}
+    hits = {name: 0 for name in probes}
+    started = time.perf_counter()
+    for i, keyword in enumerate(keywords):
+        order = list(probes)
+        order = order[i % 3 :] + order[: i % 3]  # rotate so no path always runs first
+        for name in order:
+            with Timer() as one:
+                hits[name] += probes[name](keyword)
+            timings[name].append(one.seconds)
+    say(f"{n} keyword queries per path in {time.perf_counter() - started:.1f} s")
+    stats = {name: summary(values) for name, values in timings.items()}
+    for name, s in stats.items():
+        say(
+            f"  {name:<9} p50 {s['p50']:7.2f} ms  p95 {s['p95']:7.2f} ms  "
+            f"mean {s['mean']:7.2f} ms  max {s['max']:8.2f} ms  ({hits[name]} rows)"
+        )
+    for name in ("selector", "listV2"):
+        say(
+            f"  {name}/bare: p50 {stats[name]['p50'] / stats['bare FTS']['p50']:.2f}x, "
+            f"p95 {stats[name]['p95'] / stats['bare FTS']['p95']:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

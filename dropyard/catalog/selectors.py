@@ -1,0 +1,191 @@
+"""Catalog reads: the category tree, product/variant lookups, reviews, reports, My Products.
+
+Full-text product search is ``dropyard.catalog.search.product_search``. Stock figures for
+catalog responses are read from ``inventory.Stock`` here (read-only; inventory owns writes).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+
+from dropyard.accounts.models import MerchantAccount
+from dropyard.inventory.choices import WarehouseKind
+from dropyard.inventory.models import Stock
+
+from .exceptions import ProductNotFound, VariantNotFound
+from .models import Category, ImproperReport, MyProduct, Product, Review, Variant
+from .search import category_descendant_ids, search_tokens
+
+
+@dataclass
+class CategoryNode:
+    """One category with its children, as ``category_tree`` returns them."""
+
+    category: Category
+    children: list["CategoryNode"] = field(default_factory=list)
+
+
+def category_tree() -> list[CategoryNode]:
+    """The whole three-level tree in display order (level, position, name), in one query."""
+    nodes: dict[int, CategoryNode] = {}
+    roots: list[CategoryNode] = []
+    for category in Category.objects.order_by("level", "position", "name", "pk"):
+        node = CategoryNode(category)
+        nodes[category.pk] = node
+        if category.parent_id is None:
+            roots.append(node)
+        elif category.parent_id in nodes:
+            nodes[category.parent_id].children.append(node)
+    return roots
+
+
+def category_get(*, public_id: str) -> Category | None:
+    return Category.objects.filter(public_id=public_id).first()
+
+
+def _product_queryset() -> QuerySet[Product]:
+    return Product.objects.select_related("category__parent__parent", "supplier").prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.order_by("position", "pk")), "images"
+    )
+
+
+def product_get(
+    *, pid: str | None = None, sku: str | None = None, variant_sku: str | None = None
+) -> Product:
+    """The product addressed by exactly one of pid, product SKU or a variant SKU.
+
+    Raises ProductNotFound (1602001); for ``variant_sku``, VariantNotFound (1602000) when no
+    variant has that SKU.
+    """
+    queryset = _product_queryset()
+    if pid:
+        product = queryset.filter(public_id=pid).first()
+    elif sku:
+        product = queryset.filter(sku=sku).first()
+    elif variant_sku:
+        product_id = Variant.objects.filter(sku=variant_sku).values_list("product_id", flat=True)
+        found = list(product_id[:1])
+        if not found:
+            raise VariantNotFound("Variant not found")
+        product = queryset.filter(pk=found[0]).first()
+    else:
+        product = None
+    if product is None:
+        raise ProductNotFound("Product not found")
+    return product
+
+
+def variant_get(*, vid: str | None = None, sku: str | None = None) -> Variant:
+    """The variant with that vid (or SKU), its product and category loaded; else 1602000."""
+    queryset = Variant.objects.select_related("product__category", "image")
+    variant = (
+        queryset.filter(public_id=vid).first()
+        if vid
+        else queryset.filter(sku=sku).first()
+        if sku
+        else None
+    )
+    if variant is None:
+        raise VariantNotFound("Variant not found")
+    return variant
+
+
+def variant_list(*, product: Product, on_sale_only: bool = False) -> list[Variant]:
+    """The product's variants in position order (only on-sale ones if asked)."""
+    variants = Variant.objects.filter(product=product).select_related("image")
+    if on_sale_only:
+        variants = variants.filter(is_on_sale=True)
+    return list(variants.order_by("position", "pk"))
+
+
+def review_list(*, product: Product, score: int | None = None) -> QuerySet[Review]:
+    """The product's reviews, newest first, optionally only those with this rating."""
+    reviews = Review.objects.filter(product=product).prefetch_related("photos")
+    if score is not None:
+        reviews = reviews.filter(rating=score)
+    return reviews.order_by("-reviewed_on", "-pk")
+
+
+def my_product_list(
+    *,
+    merchant: MerchantAccount,
+    keyword: str = "",
+    category_id: int | None = None,
+) -> QuerySet[MyProduct]:
+    """The merchant's saved products (only theirs), newest saved first.
+
+    ``keyword`` matches every word in the product name or SKU; ``category_id`` includes
+    descendant categories.
+    """
+    saved = MyProduct.objects.filter(merchant=merchant).select_related(
+        "product__category__parent__parent"
+    )
+    for token in search_tokens(keyword):
+        saved = saved.filter(Q(product__name__icontains=token) | Q(product__sku__icontains=token))
+    if category_id is not None:
+        saved = saved.filter(product__category_id__in=category_descendant_ids(category_id))
+    return saved.prefetch_related("product__images").order_by("-created_at", "-pk")
+
+
+def my_product_ids(*, merchant: MerchantAccount) -> set[int]:
+    """Pks of the products the merchant has saved (for "saved" marks in lists)."""
+    return set(MyProduct.objects.filter(merchant=merchant).values_list("product_id", flat=True))
+
+
+def report_list(*, status: str | None = None) -> QuerySet[ImproperReport]:
+    """Reports for the operator queue, oldest pending first when filtering by status."""
+    reports = ImproperReport.objects.select_related(
+        "product", "merchant", "reporter", "reviewed_by"
+    )
+    if status:
+        return reports.filter(status=status).order_by("created_at", "pk")
+    return reports.order_by("-created_at", "-pk")
+
+
+def report_list_for_merchant(*, merchant: MerchantAccount) -> QuerySet[ImproperReport]:
+    """The merchant's own reports with their outcomes, newest first."""
+    return (
+        ImproperReport.objects.filter(merchant=merchant)
+        .select_related("product", "reviewed_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- Stock figures (read-only view of inventory) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockTotals:
+    """Available units of a product over shared stock: platform ("CJ"), factory, verified."""
+
+    platform: int = 0
+    factory: int = 0
+    verified: int = 0
+    unverified: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.platform + self.factory
+
+
+def _shared_stock() -> QuerySet[Stock]:
+    return Stock.objects.filter(merchant__isnull=True, warehouse__is_active=True)
+
+
+def stock_totals_by_product(product_ids: list[int]) -> dict[int, StockTotals]:
+    """Available (on hand − reserved) shared stock per product, in one grouped query."""
+    rows = (
+        _shared_stock()
+        .filter(variant__product_id__in=product_ids)
+        .values("variant__product_id", "warehouse__kind", "warehouse__is_verified")
+        .annotate(available=Sum(F("on_hand") - F("reserved")))
+    )
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        bucket = sums[row["variant__product_id"]]
+        amount = row["available"] or 0
+        kind = "factory" if row["warehouse__kind"] == WarehouseKind.SUPPLIER else "platform"
+        bucket[kind] += amount
+        bucket["verified" if row["warehouse__is_verified"] else "unverified"] += amount
+    return {pk: StockTotals(**values) for pk, values in sums.items()}

@@ -1,0 +1,139 @@
+"""Catalog selectors: category tree, lookups, reviews, reports, My Products, stock totals."""
+
+from datetime import date
+
+import pytest
+
+from dropyard.catalog import selectors, services
+from dropyard.catalog.choices import ReportReason, ReportStatus
+from dropyard.catalog.exceptions import ProductNotFound, VariantNotFound
+from dropyard.catalog.tests.factories import create_product, make_category_path
+from dropyard.inventory.choices import WarehouseKind
+from dropyard.inventory.models import Stock, Warehouse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_category_tree_nests_three_levels():
+    leaf = make_category_path("Home", "Kitchen", "Gadgets")
+    other_top = services.category_create(name="Zoo", position=5)
+
+    tree = selectors.category_tree()
+
+    assert [node.category for node in tree] == [leaf.parent.parent, other_top]
+    assert [n.category for n in tree[0].children] == [leaf.parent]
+    assert [n.category for n in tree[0].children[0].children] == [leaf]
+    assert tree[1].children == []
+
+
+def test_product_get_by_pid_sku_and_variant_sku():
+    product = create_product(name="Mug")
+    variant = product.variants.first()
+
+    assert selectors.product_get(pid=product.public_id) == product
+    assert selectors.product_get(sku=product.sku) == product
+    assert selectors.product_get(variant_sku=variant.sku) == product
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "code"),
+    [
+        ({"pid": "1"}, ProductNotFound, 1602001),
+        ({"sku": "NOPE"}, ProductNotFound, 1602001),
+        ({"variant_sku": "NOPE"}, VariantNotFound, 1602000),
+        ({}, ProductNotFound, 1602001),
+    ],
+)
+def test_product_get_unknown(kwargs, error, code):
+    with pytest.raises(error) as caught:
+        selectors.product_get(**kwargs)
+    assert caught.value.code == code
+
+
+def test_variant_get_and_list():
+    product = create_product(prices=(100, 200, 300))
+    first, second, third = product.variants.order_by("position")
+    services.variant_set_on_sale(variant=second, on_sale=False, actor=None)
+
+    assert selectors.variant_get(vid=first.public_id) == first
+    assert selectors.variant_get(sku=third.sku) == third
+    assert selectors.variant_list(product=product) == [first, second, third]
+    assert selectors.variant_list(product=product, on_sale_only=True) == [first, third]
+    with pytest.raises(VariantNotFound):
+        selectors.variant_get(vid="nope")
+
+
+def test_review_list_newest_first_and_by_score():
+    product = create_product()
+    reviews = [
+        services.review_create(
+            product=product,
+            rating=rating,
+            text="",
+            country="US",
+            reviewer_name="R",
+            reviewed_on=date(2026, 1, day),
+        )
+        for rating, day in ((5, 1), (3, 2), (5, 3))
+    ]
+
+    assert list(selectors.review_list(product=product)) == [reviews[2], reviews[1], reviews[0]]
+    assert list(selectors.review_list(product=product, score=5)) == [reviews[2], reviews[0]]
+
+
+def test_my_product_list_is_per_merchant_and_filters(merchant, other_merchant):
+    leaf = make_category_path("Toys", "Plush", "Bears")
+    bear = create_product(name="Blue Teddy Bear", category=leaf)
+    kettle = create_product(name="Green Kettle")
+    for product in (bear, kettle):
+        services.my_product_add(merchant=merchant, product=product, actor=None)
+    services.my_product_add(merchant=other_merchant, product=kettle, actor=None)
+
+    mine = selectors.my_product_list(merchant=merchant)
+    assert [s.product for s in mine] == [kettle, bear]
+    assert [s.product for s in selectors.my_product_list(merchant=merchant, keyword="ted")] == [
+        bear
+    ]
+    by_top = selectors.my_product_list(merchant=merchant, category_id=leaf.parent.parent.pk)
+    assert [s.product for s in by_top] == [bear]
+    assert [s.product for s in selectors.my_product_list(merchant=other_merchant)] == [kettle]
+    assert selectors.my_product_ids(merchant=merchant) == {bear.pk, kettle.pk}
+
+
+def test_report_lists(merchant, other_merchant, operator_admin):
+    product = create_product()
+    first = services.report_create(
+        product=product, merchant=merchant, reporter=None, reason=ReportReason.OTHER
+    )
+    second = services.report_create(
+        product=product, merchant=other_merchant, reporter=None, reason=ReportReason.PROHIBITED
+    )
+    services.report_dismiss(report=second, actor=operator_admin, note="fine")
+
+    assert list(selectors.report_list(status=ReportStatus.PENDING)) == [first]
+    assert list(selectors.report_list(status=ReportStatus.DISMISSED)) == [second]
+    assert list(selectors.report_list()) == [second, first]
+    assert list(selectors.report_list_for_merchant(merchant=merchant)) == [first]
+    assert list(selectors.report_list_for_merchant(merchant=other_merchant)) == [second]
+
+
+def test_stock_totals_by_product(merchant):
+    product = create_product(prices=(100, 200))
+    empty = create_product()
+    first, second = product.variants.order_by("position")
+    platform = Warehouse.objects.create(code="P1", name="P1", country="US")
+    factory = Warehouse.objects.create(
+        code="F1", name="F1", country="CN", kind=WarehouseKind.SUPPLIER, is_verified=False
+    )
+    closed = Warehouse.objects.create(code="X1", name="X1", country="US", is_active=False)
+    Stock.objects.create(variant=first, warehouse=platform, on_hand=10, reserved=2)
+    Stock.objects.create(variant=second, warehouse=factory, on_hand=4)
+    Stock.objects.create(variant=second, warehouse=platform, on_hand=50, merchant=merchant)
+    Stock.objects.create(variant=first, warehouse=closed, on_hand=99)
+
+    totals = selectors.stock_totals_by_product([product.pk, empty.pk])
+
+    assert totals == {
+        product.pk: selectors.StockTotals(platform=8, factory=4, verified=8, unverified=4)
+    }
+    assert totals[product.pk].total == 12

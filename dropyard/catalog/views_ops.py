@@ -1,0 +1,411 @@
+"""Operator back office for the catalog: products, variants, images, categories, reports."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropyard.accounts.choices import OperatorRole
+from dropyard.core.access import operator_view
+from dropyard.core.errors import DomainError
+from dropyard.core.htmx import render_page_or_partial
+from dropyard.core.money import Money
+from dropyard.core.pagination import paginate
+
+from . import selectors, services
+from .choices import ReportStatus
+from .forms_ops import (
+    ALL,
+    CategoryForm,
+    ImageUploadForm,
+    ProductFilterForm,
+    ProductForm,
+    ReasonForm,
+    ReportDismissForm,
+    ReportFilterForm,
+    ReportTakeOffSaleForm,
+    VariantForm,
+)
+from .models import ImproperReport, Product, ProductImage
+
+CATALOG_STAFF = {OperatorRole.SUPPORT}
+
+
+def _list_response(
+    request: HttpRequest, page_template: str, partial_template: str, context: dict
+) -> HttpResponse:
+    response = render_page_or_partial(request, page_template, partial_template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _run(request: HttpRequest, action: Callable[[], object], *, success: str) -> bool:
+    """Run one service call; flash ``success`` or the refusal's message. True on success."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _form_call(form, action: Callable[[], object]):
+    """Run one service call for a valid form; a refusal becomes the form's error (None)."""
+    try:
+        return action()
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+
+
+# Page queries the catalog selectors do not offer yet (operator view: off-sale included).
+
+
+def _products(*, q: str, category, on_sale: bool | None):
+    """Every product (on or off sale), newest first, by name/SKU/variant SKU, category, status."""
+    products = Product.objects.select_related("category")
+    if q:
+        products = products.filter(
+            Q(name__icontains=q) | Q(sku__icontains=q) | Q(variants__sku__icontains=q)
+        ).distinct()
+    if category is not None:
+        products = products.filter(category=category)
+    if on_sale is not None:
+        products = products.filter(is_on_sale=on_sale)
+    return products.order_by("-created_at", "-pk")
+
+
+def _report(pk: int) -> ImproperReport:
+    return get_object_or_404(
+        ImproperReport.objects.select_related("product", "merchant", "reporter", "reviewed_by"),
+        pk=pk,
+    )
+
+
+# --- Products ---------------------------------------------------------------------------------
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_GET
+def product_list(request: HttpRequest) -> HttpResponse:
+    filter_form = ProductFilterForm(request.GET)
+    filters = filter_form.filters()
+    products = _products(**filters)
+    page_obj = paginate(request, products)
+    context = {
+        "page_obj": page_obj,
+        "rows": [(p, Money(p.min_price_minor), Money(p.max_price_minor)) for p in page_obj],
+        "filter_form": filter_form,
+        "filtered": any(value not in ("", None) for value in filters.values()),
+    }
+    return _list_response(
+        request,
+        "catalog/ops/product_list.html",
+        "catalog/ops/partials/_product_results.html",
+        context,
+    )
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_http_methods(["GET", "POST"])
+def product_create(request: HttpRequest) -> HttpResponse:
+    """A new product with its first variant."""
+    if request.method == "GET":
+        form, variant_form = ProductForm(), VariantForm(prefix="variant")
+    else:
+        form = ProductForm(request.POST)
+        variant_form = VariantForm(request.POST, prefix="variant")
+        if form.is_valid() and variant_form.is_valid():
+            product = _form_call(
+                form,
+                lambda: services.product_create(
+                    actor=request.user,
+                    variants=[variant_form.cleaned_data],
+                    **form.cleaned_data,
+                ),
+            )
+            if product is not None:
+                messages.success(request, f"Product {product.sku} created.")
+                return redirect("catalog_ops:product_edit", pid=product.public_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "variant_form": variant_form}
+    return render(request, "catalog/ops/product_create.html", context, status=status)
+
+
+def _product_edit_response(
+    request: HttpRequest, product, *, form=None, status: int = 200
+) -> HttpResponse:
+    variants = selectors.variant_list(product=product)
+    context = {
+        "product": product,
+        "form": form
+        or ProductForm(
+            editing=True,
+            initial={
+                "name": product.name,
+                "category": product.category_id,
+                "product_type": product.product_type,
+                "supplier": product.supplier_id,
+                "description_html": product.description_html,
+                "hs_code": product.hs_code,
+                "material": product.material,
+                "packing": product.packing,
+                "properties": product.properties,
+            },
+        ),
+        "variant_rows": [
+            (v, Money(v.price_minor, v.currency), Money(v.suggested_price_minor, v.currency))
+            for v in variants
+        ],
+        "images": product.images.all(),
+        "image_form": ImageUploadForm(),
+        "sale_form": ReasonForm(),
+    }
+    return render(request, "catalog/ops/product_edit.html", context, status=status)
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_http_methods(["GET", "POST"])
+def product_edit(request: HttpRequest, pid: str) -> HttpResponse:
+    """The product page: its fields, variants, images and sale status."""
+    product = selectors.product_get(pid=pid)
+    if request.method == "GET":
+        return _product_edit_response(request, product)
+    form = ProductForm(request.POST, editing=True)
+    if form.is_valid():
+        updated = _form_call(
+            form,
+            lambda: services.product_update(
+                product=product, actor=request.user, **form.cleaned_data
+            ),
+        )
+        if updated is not None:
+            messages.success(request, "Product saved.")
+            return redirect("catalog_ops:product_edit", pid=product.public_id)
+    return _product_edit_response(request, product, form=form, status=400)
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_POST
+def product_sale(request: HttpRequest, pid: str) -> HttpResponse:
+    """Put a product on sale, or take it off sale with a reason."""
+    product = selectors.product_get(pid=pid)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason to take the product off sale.")
+        return redirect("catalog_ops:product_edit", pid=product.public_id)
+    on_sale = form.cleaned_data["on_sale"]
+    _run(
+        request,
+        lambda: services.product_set_on_sale(
+            product=product, on_sale=on_sale, reason=form.cleaned_data["reason"], actor=request.user
+        ),
+        success="The product is on sale." if on_sale else "The product is off sale.",
+    )
+    return redirect("catalog_ops:product_edit", pid=product.public_id)
+
+
+# --- Variants ---------------------------------------------------------------------------------
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_http_methods(["GET", "POST"])
+def variant_add(request: HttpRequest, pid: str) -> HttpResponse:
+    product = selectors.product_get(pid=pid)
+    form = VariantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        variant = _form_call(
+            form,
+            lambda: services.variant_add(
+                product=product, actor=request.user, data=form.cleaned_data
+            ),
+        )
+        if variant is not None:
+            messages.success(request, f"Variant {variant.sku} added.")
+            return redirect("catalog_ops:product_edit", pid=product.public_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"product": product, "form": form, "variant": None}
+    return render(request, "catalog/ops/variant_form.html", context, status=status)
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_http_methods(["GET", "POST"])
+def variant_edit(request: HttpRequest, vid: str) -> HttpResponse:
+    variant = selectors.variant_get(vid=vid)
+    product = variant.product
+    if request.method == "GET":
+        form = VariantForm(
+            initial={
+                name: getattr(variant, name)
+                for name in (
+                    "sku",
+                    "options",
+                    "weight_g",
+                    "length_mm",
+                    "width_mm",
+                    "height_mm",
+                    "price_minor",
+                    "suggested_price_minor",
+                    "barcode",
+                )
+            },
+        )
+    else:
+        form = VariantForm(request.POST)
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            if not changes["sku"]:
+                del changes["sku"]  # an emptied SKU field keeps the current SKU
+            updated = _form_call(
+                form,
+                lambda: services.variant_update(variant=variant, actor=request.user, **changes),
+            )
+            if updated is not None:
+                messages.success(request, f"Variant {variant.sku} saved.")
+                return redirect("catalog_ops:product_edit", pid=product.public_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"product": product, "form": form, "variant": variant}
+    return render(request, "catalog/ops/variant_form.html", context, status=status)
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_POST
+def variant_sale(request: HttpRequest, vid: str) -> HttpResponse:
+    variant = selectors.variant_get(vid=vid)
+    on_sale = request.POST.get("on_sale") == "True"
+    _run(
+        request,
+        lambda: services.variant_set_on_sale(variant=variant, on_sale=on_sale, actor=request.user),
+        success=f"Variant {variant.sku} is {'on' if on_sale else 'off'} sale.",
+    )
+    return redirect("catalog_ops:product_edit", pid=variant.product.public_id)
+
+
+# --- Images -----------------------------------------------------------------------------------
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_POST
+def image_add(request: HttpRequest, pid: str) -> HttpResponse:
+    product = selectors.product_get(pid=pid)
+    form = ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("image", []):
+            messages.error(request, error)
+        return redirect("catalog_ops:product_edit", pid=product.public_id)
+    _run(
+        request,
+        lambda: services.product_image_add(
+            product=product, upload=form.cleaned_data["image"], actor=request.user
+        ),
+        success="Image added.",
+    )
+    return redirect("catalog_ops:product_edit", pid=product.public_id)
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_POST
+def image_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    image = get_object_or_404(ProductImage.objects.select_related("product"), pk=pk)
+    pid = image.product.public_id
+    _run(
+        request,
+        lambda: services.product_image_remove(image=image, actor=request.user),
+        success="Image removed.",
+    )
+    return redirect("catalog_ops:product_edit", pid=pid)
+
+
+# --- Categories -------------------------------------------------------------------------------
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_http_methods(["GET", "POST"])
+def category_list(request: HttpRequest) -> HttpResponse:
+    """The category tree and the form to add a category."""
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        category = _form_call(form, lambda: services.category_create(**form.cleaned_data))
+        if category is not None:
+            messages.success(request, f"Category {category.name} created.")
+            return redirect("catalog_ops:category_list")
+    status = 400 if request.method == "POST" else 200
+    context = {"tree": selectors.category_tree(), "form": form}
+    return render(request, "catalog/ops/category_list.html", context, status=status)
+
+
+# --- Improper-product reports -----------------------------------------------------------------
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    status = ReportFilterForm(request.GET).status_value()
+    reports = selectors.report_list(status=None if status == ALL else status)
+    context = {
+        "page_obj": paginate(request, reports),
+        "status": status,
+        "tabs": [*ReportStatus.choices, (ALL, "All")],
+    }
+    return _list_response(
+        request,
+        "catalog/ops/report_list.html",
+        "catalog/ops/partials/_report_results.html",
+        context,
+    )
+
+
+def _report_detail_response(
+    request: HttpRequest, report, *, dismiss_form=None, off_sale_form=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "report": report,
+        "dismiss_form": dismiss_form or ReportDismissForm(),
+        "off_sale_form": off_sale_form or ReportTakeOffSaleForm(),
+    }
+    return render(request, "catalog/ops/report_detail.html", context, status=status)
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_detail_response(request, _report(pk))
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_POST
+def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    form = ReportDismissForm(request.POST)
+    if not form.is_valid():
+        return _report_detail_response(request, report, dismiss_form=form, status=400)
+    _run(
+        request,
+        lambda: services.report_dismiss(
+            report=report, note=form.cleaned_data["note"], actor=request.user
+        ),
+        success="Report dismissed.",
+    )
+    return redirect("catalog_ops:report_detail", pk=report.pk)
+
+
+@operator_view(roles=CATALOG_STAFF)
+@require_POST
+def report_take_off_sale(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    form = ReportTakeOffSaleForm(request.POST)
+    if not form.is_valid():
+        return _report_detail_response(request, report, off_sale_form=form, status=400)
+    _run(
+        request,
+        lambda: services.report_take_off_sale(
+            report=report, reason=form.cleaned_data["reason"], actor=request.user
+        ),
+        success="The product is off sale and the report is closed.",
+    )
+    return redirect("catalog_ops:report_detail", pk=report.pk)

@@ -1,0 +1,163 @@
+"""Forms for the inventory back office (inventory_ops): warehouses, receipts, adjustments.
+
+Forms only parse and check input; views pass ``cleaned_data`` to one service or selector.
+"""
+
+from django import forms
+from django_countries import countries
+
+from dropyard.accounts.models import MerchantAccount, Supplier
+from dropyard.catalog.models import Variant
+from dropyard.catalog.selectors import variant_get
+from dropyard.core.errors import NotFound
+from dropyard.core.forms import BootstrapValidationFormMixin
+from dropyard.logistics.models import Carrier
+
+from .choices import MovementKind, WarehouseKind
+
+ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active"), ("no", "Inactive")]
+
+
+class WarehouseFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)
+    country = forms.ChoiceField(required=False)
+    active = forms.ChoiceField(choices=ACTIVE_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "All countries"), *countries]
+        for name in ("country", "active"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "search": (data.get("q") or "").strip(),
+            "country": data.get("country") or "",
+            "is_active": {"yes": True, "no": False}.get(data.get("active") or ""),
+        }
+
+
+class WarehouseForm(BootstrapValidationFormMixin, forms.Form):
+    """Every editable warehouse field (activation has its own button)."""
+
+    code = forms.CharField(label="Code", max_length=20)
+    name = forms.CharField(label="Name", max_length=120)
+    country = forms.ChoiceField(label="Country")
+    region = forms.CharField(label="Region / state", max_length=120, required=False)
+    city = forms.CharField(label="City", max_length=120, required=False)
+    address1 = forms.CharField(label="Address", max_length=200, required=False)
+    address2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=20, required=False)
+    contact_name = forms.CharField(label="Contact name", max_length=120, required=False)
+    contact_phone = forms.CharField(label="Contact phone", max_length=40, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=WarehouseKind.choices)
+    supplier = forms.ModelChoiceField(
+        label="Supplier (supplier warehouses only)",
+        queryset=None,
+        required=False,
+        empty_label="None",
+    )
+    carriers = forms.ModelMultipleChoiceField(
+        label="Carriers served",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_verified = forms.BooleanField(label="Verified", required=False, initial=True)
+    is_self_pickup = forms.BooleanField(label="Self pick-up", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Choose a country…"), *countries]
+        self.fields["supplier"].queryset = Supplier.objects.filter(is_active=True)
+        self.fields["carriers"].queryset = Carrier.objects.all()
+        self.fields["contact_phone"].widget.attrs["type"] = "tel"
+
+
+def _strip_required(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise forms.ValidationError(message)
+    return value
+
+
+class StockReceiveForm(BootstrapValidationFormMixin, forms.Form):
+    """Goods arrived: which variant (by SKU), how many, why, and optionally whose private stock."""
+
+    sku = forms.CharField(label="Variant SKU", max_length=60)
+    quantity = forms.IntegerField(label="Quantity", min_value=1)
+    reason = forms.CharField(label="Reason", max_length=300, initial="Inbound receipt")
+    account_number = forms.CharField(
+        label="Merchant account number (private stock)",
+        max_length=40,
+        required=False,
+        help_text="Leave empty for platform stock.",
+    )
+
+    def clean_sku(self) -> Variant:
+        sku = _strip_required(self.cleaned_data["sku"], "Enter a variant SKU")
+        try:
+            return variant_get(sku=sku)
+        except NotFound as exc:
+            raise forms.ValidationError(f"No variant has the SKU {sku}") from exc
+
+    def clean_reason(self) -> str:
+        return _strip_required(self.cleaned_data["reason"], "Give a reason")
+
+    def clean_account_number(self) -> MerchantAccount | None:
+        number = (self.cleaned_data["account_number"] or "").strip()
+        if not number:
+            return None
+        merchant = MerchantAccount.objects.filter(account_number=number).first()
+        if merchant is None:
+            raise forms.ValidationError(f"No merchant account has the number {number}")
+        return merchant
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "variant": data["sku"],
+            "quantity": data["quantity"],
+            "reason": data["reason"],
+            "merchant": data["account_number"],
+        }
+
+
+class StockAdjustForm(BootstrapValidationFormMixin, forms.Form):
+    delta = forms.IntegerField(
+        label="Change in on hand (±)", help_text="Negative to remove units, e.g. -2"
+    )
+    reason = forms.CharField(label="Reason", max_length=300)
+
+    def clean_delta(self) -> int:
+        delta = self.cleaned_data["delta"]
+        if delta == 0:
+            raise forms.ValidationError("The change cannot be 0")
+        return delta
+
+    def clean_reason(self) -> str:
+        return _strip_required(self.cleaned_data["reason"], "Give a reason")
+
+
+class StockFilterForm(forms.Form):
+    sku = forms.CharField(required=False, max_length=60)
+
+    def sku_value(self) -> str:
+        self.is_valid()
+        return (self.cleaned_data.get("sku") or "").strip()
+
+
+class MovementFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *MovementKind.choices], required=False)
+    sku = forms.CharField(required=False, max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {"kind": data.get("kind") or "", "sku": (data.get("sku") or "").strip()}

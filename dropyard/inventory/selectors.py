@@ -1,0 +1,278 @@
+"""Inventory reads: warehouses, stock per variant/product and country, the movement ledger.
+
+Visibility rule (every selector here): shared stock (platform and factory) is visible to all;
+private stock only to its own merchant, never to another merchant.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django_countries import countries
+
+from dropyard.accounts.models import MerchantAccount
+from dropyard.catalog import selectors as catalog_selectors
+from dropyard.catalog.models import Product, Variant
+
+from .choices import MovementKind, WarehouseKind
+from .exceptions import ProductNotFound, VariantNotFound, WarehouseNotFound
+from .models import Stock, StockMovement, Warehouse
+
+# --- Warehouses ---------------------------------------------------------------------------------
+
+
+def warehouse_list(*, active_only: bool = True, country: str | None = None) -> QuerySet[Warehouse]:
+    """Warehouses ordered by country then code, with supplier and carriers loaded."""
+    qs = Warehouse.objects.select_related("supplier").prefetch_related("carriers")
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if country:
+        qs = qs.filter(country=country.upper())
+    return qs.order_by("country", "code")
+
+
+def warehouse_get(*, public_id: str | None = None, code: str | None = None) -> Warehouse:
+    """One warehouse by public id or code (active or not); ``WarehouseNotFound`` otherwise."""
+    if not public_id and not code:
+        raise WarehouseNotFound("warehouse id is required")
+    lookup = Q(public_id=public_id) if public_id else Q(code=(code or "").upper())
+    warehouse = (
+        Warehouse.objects.select_related("supplier").prefetch_related("carriers").filter(lookup)
+    ).first()
+    if warehouse is None:
+        raise WarehouseNotFound(f"warehouse {public_id or code} not found")
+    return warehouse
+
+
+@dataclass(frozen=True)
+class WarehouseArea:
+    """A warehouse country (the contract's "area"); ``active`` if any warehouse there is."""
+
+    country: str
+    active: bool
+
+
+def warehouse_area_list() -> list[WarehouseArea]:
+    """One area per country that has a warehouse, by country code."""
+    active: dict[str, bool] = {}
+    for country, is_active in Warehouse.objects.values_list("country", "is_active"):
+        active[country] = active.get(country, False) or is_active
+    return [WarehouseArea(country=c, active=active[c]) for c in sorted(active)]
+
+
+def area_id(country: str) -> int:
+    """The contract's integer ``areaId`` of a warehouse country: its ISO 3166-1 numeric code
+    (stable, unique per country; CN → 156, US → 840)."""
+    return countries.numeric(country) or 0
+
+
+def area_name(country: str) -> str:
+    """The English country name (``areaEn`` / ``countryNameEn``)."""
+    return countries.name(country) or country
+
+
+# --- Stock --------------------------------------------------------------------------------------
+
+
+def _visible(merchant: MerchantAccount | None) -> Q:
+    if merchant is None:
+        return Q(merchant__isnull=True)
+    return Q(merchant__isnull=True) | Q(merchant=merchant)
+
+
+def stock_for_variant(
+    *, variant: Variant, merchant: MerchantAccount | None = None
+) -> QuerySet[Stock]:
+    """Stock rows of a variant in active warehouses: platform and factory stock, plus ONLY
+    ``merchant``'s own private stock (none without a merchant)."""
+    return (
+        Stock.objects.filter(_visible(merchant), variant=variant, warehouse__is_active=True)
+        .select_related("warehouse", "merchant")
+        .order_by("warehouse__country", "warehouse__code", "merchant_id")
+    )
+
+
+def private_stock_list(
+    *, merchant: MerchantAccount, warehouse: Warehouse | None = None
+) -> QuerySet[Stock]:
+    """A merchant's private stock rows (any warehouse state), with variant and warehouse."""
+    qs = Stock.objects.filter(merchant=merchant).select_related("variant__product", "warehouse")
+    if warehouse is not None:
+        qs = qs.filter(warehouse=warehouse)
+    return qs.order_by("warehouse__code", "variant__sku")
+
+
+@dataclass
+class WarehouseInventory:
+    """Available units of one variant (or product) in one warehouse.
+
+    ``platform`` is the contract's "CJ" inventory (platform warehouses, including the calling
+    merchant's own ``private`` units); ``factory`` is supplier-warehouse stock.
+    """
+
+    warehouse: Warehouse
+    platform: int = 0
+    factory: int = 0
+    private: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.platform + self.factory
+
+
+@dataclass
+class CountryInventory:
+    """Available units per warehouse country: total = platform ("CJ") + factory.
+
+    ``verified`` holds when every warehouse counted here is verified.
+    """
+
+    country: str
+    warehouses: list[WarehouseInventory] = field(default_factory=list)
+
+    @property
+    def platform(self) -> int:
+        return sum(w.platform for w in self.warehouses)
+
+    @property
+    def factory(self) -> int:
+        return sum(w.factory for w in self.warehouses)
+
+    @property
+    def private(self) -> int:
+        return sum(w.private for w in self.warehouses)
+
+    @property
+    def total(self) -> int:
+        return self.platform + self.factory
+
+    @property
+    def verified(self) -> bool:
+        return all(w.warehouse.is_verified for w in self.warehouses)
+
+    @property
+    def area_id(self) -> int:
+        return area_id(self.country)
+
+    @property
+    def area_en(self) -> str:
+        return area_name(self.country)
+
+
+def _by_country(rows: list[Stock]) -> list[CountryInventory]:
+    per_warehouse: dict[int, WarehouseInventory] = {}
+    for row in rows:
+        entry = per_warehouse.setdefault(row.warehouse_id, WarehouseInventory(row.warehouse))
+        if row.warehouse.kind == WarehouseKind.SUPPLIER:
+            entry.factory += row.available
+        else:
+            entry.platform += row.available
+            if row.merchant_id:
+                entry.private += row.available
+    per_country: dict[str, CountryInventory] = {}
+    for entry in per_warehouse.values():
+        country = entry.warehouse.country
+        per_country.setdefault(country, CountryInventory(country)).warehouses.append(entry)
+    return [per_country[c] for c in sorted(per_country)]
+
+
+def inventory_by_country(
+    *,
+    variant: Variant | None = None,
+    product: Product | None = None,
+    merchant: MerchantAccount | None = None,
+) -> list[CountryInventory]:
+    """Available stock of a variant, or of all a product's variants, per warehouse country
+    (ordered by country code), with the per-warehouse rows. Active warehouses only; private
+    stock counts only for ``merchant`` itself."""
+    if (variant is None) == (product is None):
+        raise ValueError("pass exactly one of variant or product")
+    scope = Q(variant=variant) if variant is not None else Q(variant__product=product)
+    rows = list(
+        Stock.objects.filter(scope, _visible(merchant), warehouse__is_active=True)
+        .select_related("warehouse")
+        .order_by("warehouse__country", "warehouse__code")
+    )
+    return _by_country(rows)
+
+
+def inventory_by_variant(
+    *, product: Product, merchant: MerchantAccount | None = None
+) -> list[tuple[Variant, list[CountryInventory]]]:
+    """Per variant of ``product`` (in variant order), its ``inventory_by_country``; one query."""
+    variants = list(product.variants.all())
+    rows = (
+        Stock.objects.filter(
+            _visible(merchant), variant__product=product, warehouse__is_active=True
+        )
+        .select_related("warehouse")
+        .order_by("warehouse__country", "warehouse__code")
+    )
+    grouped: dict[int, list[Stock]] = defaultdict(list)
+    for row in rows:
+        grouped[row.variant_id].append(row)
+    return [(v, _by_country(grouped.get(v.pk, []))) for v in variants]
+
+
+# --- Ledger -------------------------------------------------------------------------------------
+
+
+def movement_list(
+    *,
+    stock: Stock | None = None,
+    warehouse: Warehouse | None = None,
+    variant: Variant | None = None,
+    merchant: MerchantAccount | None = None,
+    kind: MovementKind | str | None = None,
+    reference: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[StockMovement]:
+    """Stock movements, newest first, for the operator history (actor, stock, warehouse and
+    variant loaded). Filters combine; ``until`` is exclusive."""
+    qs = StockMovement.objects.select_related(
+        "actor", "stock__warehouse", "stock__variant", "stock__merchant"
+    )
+    if stock is not None:
+        qs = qs.filter(stock=stock)
+    if warehouse is not None:
+        qs = qs.filter(stock__warehouse=warehouse)
+    if variant is not None:
+        qs = qs.filter(stock__variant=variant)
+    if merchant is not None:
+        qs = qs.filter(stock__merchant=merchant)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if reference:
+        qs = qs.filter(reference=reference)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    return qs.order_by("-created_at", "-pk")
+
+
+# --- Catalog lookups for the stock endpoints ----------------------------------------------------
+
+
+def variant_get_by_vid(*, vid: str) -> Variant:
+    """A variant by its public id (the contract's vid); ``VariantNotFound`` (1602000)."""
+    return catalog_selectors.variant_get(vid=vid)
+
+
+def product_get_by_pid(*, pid: str) -> Product:
+    """A product by its public id (the contract's pid); ``ProductNotFound`` (1602001)."""
+    return catalog_selectors.product_get(pid=pid)
+
+
+def stock_lookup_by_sku(*, sku: str) -> Variant | Product:
+    """A variant by SKU or, failing that, a product by SPU; ``VariantNotFound`` (1602000)."""
+    try:
+        return catalog_selectors.variant_get(sku=sku)
+    except VariantNotFound:
+        pass
+    try:
+        return catalog_selectors.product_get(sku=sku)
+    except ProductNotFound:
+        raise VariantNotFound(f"no variant or product with sku {sku}") from None

@@ -1,0 +1,478 @@
+"""Inventory write paths: warehouses and every change to stock.
+
+Stock invariants (held by these services and backed by database checks on ``Stock``):
+
+- 0 ≤ reserved ≤ on_hand, so available = on_hand − reserved is never negative, also under
+  concurrent reservations on PostgreSQL.
+- Quantities change ONLY through ``_stock_apply``: one conditional
+  ``UPDATE stock SET on_hand = on_hand + a, reserved = reserved + b WHERE pk = … AND <guard>``
+  (``QuerySet.update`` with ``F()``), whose row count decides success. Never read-modify-save.
+  On PostgreSQL the UPDATE takes the row lock and re-checks the guard against the latest
+  committed row, so concurrent reservations cannot oversell; on SQLite write transactions are
+  serialised (``transaction_mode=IMMEDIATE``).
+- Each change writes one ``StockMovement`` (kind, deltas, after-values, actor, reason,
+  reference) in the same transaction, so summing a row's movements gives its quantities.
+- Two stages (Oscar): ``stock_reserve`` at order time, ``stock_ship`` consumes at shipment,
+  ``stock_release`` on cancel.
+- Idempotency: reservation, release and shipment carry a ``reference`` (e.g. an order id). A
+  second movement of the same kind with the same reference on the same stock row is refused
+  with ``DuplicateMovement`` (checked after the UPDATE, while holding its row lock, so it is
+  race-safe). Callers (the orders issue) that need several movements of one kind for one
+  order on one row use distinct references ("ORD1/parcel-2").
+- Ownership: ``merchant`` set means that merchant's private stock, which exists only in
+  platform warehouses and is reserved only for that merchant.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_countries import countries
+
+from dropyard.accounts.models import MerchantAccount, Supplier, User
+from dropyard.catalog.models import Variant
+from dropyard.logistics.models import Carrier
+
+from .choices import MovementKind, WarehouseKind
+from .exceptions import (
+    DuplicateMovement,
+    InsufficientStock,
+    StockRefused,
+    WarehouseInactive,
+    WarehouseInvalid,
+)
+from .models import Stock, StockMovement, Warehouse
+
+# --- Warehouses ---------------------------------------------------------------------------------
+
+WAREHOUSE_TEXT_FIELDS = (
+    "name",
+    "region",
+    "city",
+    "address1",
+    "address2",
+    "postcode",
+    "contact_name",
+    "contact_phone",
+)
+WAREHOUSE_FLAG_FIELDS = ("is_verified", "is_self_pickup")
+
+
+def _clean_country(country: str) -> str:
+    code = countries.alpha2((country or "").strip())
+    if not code:
+        raise WarehouseInvalid(f"country {country!r} is not an ISO 3166-1 alpha-2 code")
+    return code
+
+
+def _clean_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not code or len(code) > Warehouse._meta.get_field("code").max_length:
+        raise WarehouseInvalid("code is required (at most 20 characters)")
+    return code
+
+
+def _check_kind(kind: str, supplier: Supplier | None) -> None:
+    if kind not in WarehouseKind.values:
+        raise WarehouseInvalid(f"kind must be one of {', '.join(WarehouseKind.values)}")
+    if kind == WarehouseKind.SUPPLIER and supplier is None:
+        raise WarehouseInvalid("a supplier warehouse needs a supplier")
+    if kind == WarehouseKind.PLATFORM and supplier is not None:
+        raise WarehouseInvalid("a platform warehouse has no supplier")
+
+
+@transaction.atomic
+def warehouse_create(
+    *,
+    code: str,
+    name: str,
+    country: str,
+    actor: User | None,
+    kind: str = WarehouseKind.PLATFORM,
+    supplier: Supplier | None = None,
+    carriers: Iterable[Carrier] = (),
+    **fields: Any,
+) -> Warehouse:
+    """Create a warehouse.
+
+    Invariants: ``code`` unique (stored upper-case); ``country`` ISO 3166-1 alpha-2; a supplier
+    warehouse has a supplier and a platform warehouse has none. ``fields`` may set the address,
+    contact and flag fields (``WAREHOUSE_TEXT_FIELDS``, ``WAREHOUSE_FLAG_FIELDS``).
+    """
+    code = _clean_code(code)
+    unknown = set(fields) - set(WAREHOUSE_TEXT_FIELDS) - set(WAREHOUSE_FLAG_FIELDS)
+    if unknown:
+        raise WarehouseInvalid(f"unknown warehouse fields: {', '.join(sorted(unknown))}")
+    if not (name or "").strip():
+        raise WarehouseInvalid("name is required")
+    _check_kind(kind, supplier)
+    if Warehouse.objects.filter(code=code).exists():
+        raise WarehouseInvalid(f"warehouse code {code} is already used")
+    warehouse = Warehouse.objects.create(
+        code=code,
+        name=name.strip(),
+        country=_clean_country(country),
+        kind=kind,
+        supplier=supplier,
+        **fields,
+    )
+    warehouse.carriers.set(list(carriers))
+    return warehouse
+
+
+@transaction.atomic
+def warehouse_update(
+    *,
+    warehouse: Warehouse,
+    actor: User | None,
+    carriers: Iterable[Carrier] | None = None,
+    **fields: Any,
+) -> Warehouse:
+    """Change a warehouse's descriptive fields, country, kind/supplier or carriers.
+
+    Same invariants as ``warehouse_create``; ``code`` stays unique. Activation has its own
+    service (``warehouse_set_active``).
+    """
+    allowed = {
+        *WAREHOUSE_TEXT_FIELDS,
+        *WAREHOUSE_FLAG_FIELDS,
+        "code",
+        "country",
+        "kind",
+        "supplier",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise WarehouseInvalid(f"unknown warehouse fields: {', '.join(sorted(unknown))}")
+    if "code" in fields:
+        fields["code"] = _clean_code(fields["code"])
+        if Warehouse.objects.filter(code=fields["code"]).exclude(pk=warehouse.pk).exists():
+            raise WarehouseInvalid(f"warehouse code {fields['code']} is already used")
+    if "country" in fields:
+        fields["country"] = _clean_country(fields["country"])
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise WarehouseInvalid("name is required")
+    _check_kind(fields.get("kind", warehouse.kind), fields.get("supplier", warehouse.supplier))
+    if fields:
+        Warehouse.objects.filter(pk=warehouse.pk).update(**fields, updated_at=timezone.now())
+    if carriers is not None:
+        warehouse.carriers.set(list(carriers))
+    warehouse.refresh_from_db()
+    return warehouse
+
+
+@transaction.atomic
+def warehouse_set_active(*, warehouse: Warehouse, is_active: bool, actor: User | None) -> Warehouse:
+    """Activate or deactivate a warehouse. An inactive warehouse takes no receipts and no new
+    reservations; existing reservations can still be released or shipped."""
+    Warehouse.objects.filter(pk=warehouse.pk).update(is_active=is_active, updated_at=timezone.now())
+    warehouse.refresh_from_db()
+    return warehouse
+
+
+# --- Stock --------------------------------------------------------------------------------------
+
+
+def _check_quantity(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise StockRefused("quantity must be a positive integer")
+
+
+def _check_owner(warehouse: Warehouse, merchant: MerchantAccount | None) -> None:
+    if merchant is not None and warehouse.kind != WarehouseKind.PLATFORM:
+        raise StockRefused("private stock is held only in platform warehouses")
+
+
+def _stock_row(
+    *, variant: Variant, warehouse: Warehouse, merchant: MerchantAccount | None
+) -> Stock | None:
+    return Stock.objects.filter(variant=variant, warehouse=warehouse, merchant=merchant).first()
+
+
+def _stock_get_or_create(
+    *, variant: Variant, warehouse: Warehouse, merchant: MerchantAccount | None
+) -> Stock:
+    # get_or_create inserts inside a savepoint and falls back to get() on IntegrityError, so two
+    # concurrent first receipts meet at the partial unique constraints and share one row.
+    stock, _ = Stock.objects.get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
+    return stock
+
+
+IDEMPOTENT_KINDS = frozenset(
+    {MovementKind.RESERVATION, MovementKind.RELEASE, MovementKind.SHIPMENT}
+)
+
+
+def _movement_exists(stock_pk: int, kind: MovementKind, reference: str) -> bool:
+    return StockMovement.objects.filter(stock_id=stock_pk, kind=kind, reference=reference).exists()
+
+
+def _stock_apply(
+    *,
+    stock_pk: int,
+    kind: MovementKind,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+    guard: Q | None = None,
+    actor: User | None,
+    reason: str = "",
+    reference: str = "",
+) -> StockMovement | None:
+    """The one place quantities change: a conditional UPDATE, then its ledger row.
+
+    Returns None (and changes nothing) when the guard does not hold. Must run inside the
+    caller's transaction: the after-values are read while this transaction holds the row lock
+    the UPDATE took, so they are exactly this change's result.
+    """
+    rows = Stock.objects.filter(pk=stock_pk)
+    if guard is not None:
+        rows = rows.filter(guard)
+    updated = rows.update(
+        on_hand=F("on_hand") + on_hand_delta,
+        reserved=F("reserved") + reserved_delta,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        return None
+    # Checked after the UPDATE, under its row lock: a concurrent duplicate waits for our commit
+    # and then sees our movement. Raising rolls the UPDATE back.
+    if reference and kind in IDEMPOTENT_KINDS and _movement_exists(stock_pk, kind, reference):
+        raise DuplicateMovement(f"{kind} {reference} was already applied to this stock")
+    on_hand_after, reserved_after = Stock.objects.values_list("on_hand", "reserved").get(
+        pk=stock_pk
+    )
+    return StockMovement.objects.create(
+        stock_id=stock_pk,
+        kind=kind,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        on_hand_after=on_hand_after,
+        reserved_after=reserved_after,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=(reason or "")[:300],
+        reference=(reference or "")[:64],
+    )
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    actor: User | None,
+    reason: str,
+    merchant: MerchantAccount | None = None,
+    reference: str = "",
+) -> StockMovement:
+    """Goods arrived: on_hand += quantity (RECEIPT). Creates the stock row if missing.
+
+    ``merchant`` set receives into that merchant's private stock (platform warehouses only).
+    Refused for an inactive warehouse or a non-positive quantity.
+    """
+    _check_quantity(quantity)
+    _check_owner(warehouse, merchant)
+    if not warehouse.is_active:
+        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
+    stock = _stock_get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
+    movement = _stock_apply(
+        stock_pk=stock.pk,
+        kind=MovementKind.RECEIPT,
+        on_hand_delta=quantity,
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
+    if movement is None:  # only if the row vanished, which PROTECT prevents
+        raise StockRefused("the stock row is gone")
+    return movement
+
+
+@transaction.atomic
+def stock_adjust(*, stock: Stock, delta: int, actor: User | None, reason: str) -> StockMovement:
+    """Correct on_hand by ``delta`` (a count, damage, loss) (ADJUSTMENT).
+
+    Refused when delta is 0, when no reason is given, or when on_hand would drop below reserved
+    (available never goes negative: reserved units stay promised).
+    """
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+        raise StockRefused("delta must be a non-zero integer")
+    if not (reason or "").strip():
+        raise StockRefused("an adjustment needs a reason")
+    guard = Q(on_hand__gte=F("reserved") - delta) if delta < 0 else None
+    movement = _stock_apply(
+        stock_pk=stock.pk,
+        kind=MovementKind.ADJUSTMENT,
+        on_hand_delta=delta,
+        guard=guard,
+        actor=actor,
+        reason=reason,
+    )
+    if movement is None:
+        raise StockRefused("an adjustment may not take on hand below the reserved quantity")
+    return movement
+
+
+@transaction.atomic
+def stock_reserve(
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    reference: str,
+    actor: User | None = None,
+    merchant: MerchantAccount | None = None,
+    reason: str = "",
+) -> StockMovement:
+    """Promise ``quantity`` units to ``reference`` (RESERVATION): reserved += quantity.
+
+    One conditional UPDATE ``reserved = reserved + q WHERE on_hand - reserved >= q``; raises
+    ``InsufficientStock`` (1603102) when fewer are available, with nothing changed. Without
+    ``merchant`` it reserves shared (platform or factory) stock; with it, that merchant's
+    private stock only.
+    """
+    _check_quantity(quantity)
+    if not (reference or "").strip():
+        raise StockRefused("a reservation needs a reference")
+    _check_owner(warehouse, merchant)
+    if not warehouse.is_active:
+        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
+    stock = _stock_row(variant=variant, warehouse=warehouse, merchant=merchant)
+    movement = None
+    if stock is not None:
+        movement = _stock_apply(
+            stock_pk=stock.pk,
+            kind=MovementKind.RESERVATION,
+            reserved_delta=quantity,
+            guard=Q(on_hand__gte=F("reserved") + quantity),
+            actor=actor,
+            reason=reason,
+            reference=reference,
+        )
+    if movement is None:
+        raise InsufficientStock(
+            f"inventory deduction failed: fewer than {quantity} of {variant.sku} available "
+            f"in {warehouse.code}"
+        )
+    return movement
+
+
+def _reserved_change(
+    *,
+    kind: MovementKind,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    reference: str,
+    actor: User | None,
+    merchant: MerchantAccount | None,
+    reason: str,
+    on_hand_delta: int,
+) -> StockMovement:
+    _check_quantity(quantity)
+    if not (reference or "").strip():
+        raise StockRefused(f"a {kind.label.lower()} needs a reference")
+    stock = _stock_row(variant=variant, warehouse=warehouse, merchant=merchant)
+    movement = None
+    if stock is not None:
+        movement = _stock_apply(
+            stock_pk=stock.pk,
+            kind=kind,
+            on_hand_delta=on_hand_delta,
+            reserved_delta=-quantity,
+            guard=Q(reserved__gte=quantity),
+            actor=actor,
+            reason=reason,
+            reference=reference,
+        )
+    if movement is None:
+        raise StockRefused(f"fewer than {quantity} units are reserved")
+    return movement
+
+
+@transaction.atomic
+def stock_release(
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    reference: str,
+    actor: User | None = None,
+    merchant: MerchantAccount | None = None,
+    reason: str = "",
+) -> StockMovement:
+    """Give back reserved units (RELEASE, e.g. order cancelled): reserved -= quantity.
+
+    Refused (nothing changed) when fewer than ``quantity`` units are reserved on the row.
+    """
+    return _reserved_change(
+        kind=MovementKind.RELEASE,
+        variant=variant,
+        warehouse=warehouse,
+        quantity=quantity,
+        reference=reference,
+        actor=actor,
+        merchant=merchant,
+        reason=reason,
+        on_hand_delta=0,
+    )
+
+
+@transaction.atomic
+def stock_ship(
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    reference: str,
+    actor: User | None = None,
+    merchant: MerchantAccount | None = None,
+    reason: str = "",
+) -> StockMovement:
+    """Consume a reservation at shipment (SHIPMENT): on_hand -= q and reserved -= q.
+
+    Only reserved units can ship; refused (nothing changed) when fewer are reserved.
+    Available stock is unchanged by a shipment.
+    """
+    return _reserved_change(
+        kind=MovementKind.SHIPMENT,
+        variant=variant,
+        warehouse=warehouse,
+        quantity=quantity,
+        reference=reference,
+        actor=actor,
+        merchant=merchant,
+        reason=reason,
+        on_hand_delta=-quantity,
+    )
+
+
+@transaction.atomic
+def stock_return(
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    actor: User | None,
+    reason: str = "",
+    reference: str = "",
+    merchant: MerchantAccount | None = None,
+) -> StockMovement:
+    """Returned goods back on the shelf (RETURN): on_hand += quantity; creates the row if
+    missing. Allowed in inactive warehouses (goods physically came back)."""
+    _check_quantity(quantity)
+    _check_owner(warehouse, merchant)
+    stock = _stock_get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
+    movement = _stock_apply(
+        stock_pk=stock.pk,
+        kind=MovementKind.RETURN,
+        on_hand_delta=quantity,
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
+    if movement is None:
+        raise StockRefused("the stock row is gone")
+    return movement

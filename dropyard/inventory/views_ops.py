@@ -1,0 +1,274 @@
+"""Operator back office for inventory: warehouses, stock receipts and adjustments, history."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropyard.accounts.choices import OperatorRole
+from dropyard.core.access import operator_view
+from dropyard.core.errors import DomainError
+from dropyard.core.htmx import render_page_or_partial
+from dropyard.core.pagination import paginate
+
+from . import selectors, services
+from .forms_ops import (
+    MovementFilterForm,
+    StockAdjustForm,
+    StockFilterForm,
+    StockReceiveForm,
+    WarehouseFilterForm,
+    WarehouseForm,
+)
+from .models import Stock, Warehouse
+
+WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
+WAREHOUSE_FIELDS = (
+    "code",
+    "name",
+    "country",
+    "region",
+    "city",
+    "address1",
+    "address2",
+    "postcode",
+    "contact_name",
+    "contact_phone",
+    "kind",
+    "supplier",
+    "is_verified",
+    "is_self_pickup",
+)
+
+
+def _list_response(
+    request: HttpRequest, page_template: str, partial_template: str, context: dict
+) -> HttpResponse:
+    response = render_page_or_partial(request, page_template, partial_template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _warehouses(*, search: str, country: str, is_active: bool | None):
+    """The warehouse selector's rows, narrowed by the page's search and active filters."""
+    qs = selectors.warehouse_list(active_only=False, country=country or None)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    if search:
+        qs = qs.filter(
+            Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search)
+        )
+    return qs
+
+
+def _warehouse(public_id: str) -> Warehouse:
+    return selectors.warehouse_get(public_id=public_id)
+
+
+def _stock_rows(*, warehouse: Warehouse, sku: str):
+    """Every stock row of a warehouse (shared and private), by SKU."""
+    qs = Stock.objects.filter(warehouse=warehouse).select_related("variant__product", "merchant")
+    if sku:
+        qs = qs.filter(Q(variant__sku__icontains=sku) | Q(variant__product__sku__icontains=sku))
+    return qs.order_by("variant__sku", "merchant_id")
+
+
+# --- Warehouses -------------------------------------------------------------------------------
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def warehouse_list(request: HttpRequest) -> HttpResponse:
+    filter_form = WarehouseFilterForm(request.GET)
+    filters = filter_form.filters()
+    context = {
+        "page_obj": paginate(request, _warehouses(**filters)),
+        "filter_form": filter_form,
+        "filtered": any(value not in ("", None) for value in filters.values()),
+    }
+    return _list_response(
+        request,
+        "inventory/ops/warehouse_list.html",
+        "inventory/ops/partials/_warehouse_results.html",
+        context,
+    )
+
+
+def _warehouse_initial(warehouse: Warehouse) -> dict:
+    initial = {name: getattr(warehouse, name) for name in WAREHOUSE_FIELDS}
+    initial["supplier"] = warehouse.supplier_id
+    initial["carriers"] = [carrier.pk for carrier in warehouse.carriers.all()]
+    return initial
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_http_methods(["GET", "POST"])
+def warehouse_create(request: HttpRequest) -> HttpResponse:
+    form = WarehouseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warehouse = services.warehouse_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Warehouse {warehouse.code} created.")
+            return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "warehouse": None}
+    return render(request, "inventory/ops/warehouse_form.html", context, status=status)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_http_methods(["GET", "POST"])
+def warehouse_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    warehouse = _warehouse(public_id)
+    if request.method == "GET":
+        form = WarehouseForm(initial=_warehouse_initial(warehouse))
+    else:
+        form = WarehouseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.warehouse_update(
+                    warehouse=warehouse, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Warehouse {warehouse.code} saved.")
+                return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "warehouse": warehouse}
+    return render(request, "inventory/ops/warehouse_form.html", context, status=status)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_POST
+def warehouse_active(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Activate or deactivate (``is_active`` = "true" / "false" in the form)."""
+    warehouse = _warehouse(public_id)
+    is_active = request.POST.get("is_active") == "true"
+    try:
+        services.warehouse_set_active(warehouse=warehouse, is_active=is_active, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        state = "active" if is_active else "inactive"
+        messages.success(request, f"Warehouse {warehouse.code} is {state}.")
+    return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
+
+
+# --- Stock ------------------------------------------------------------------------------------
+
+
+def _stock_page(
+    request: HttpRequest, warehouse: Warehouse, *, receive_form=None, status: int = 200
+) -> HttpResponse:
+    sku = StockFilterForm(request.GET).sku_value()
+    context = {
+        "warehouse": warehouse,
+        "page_obj": paginate(request, _stock_rows(warehouse=warehouse, sku=sku)),
+        "sku": sku,
+        "receive_form": receive_form or StockReceiveForm(),
+        "receive_open": receive_form is not None,
+        "recent_movements": selectors.movement_list(warehouse=warehouse)[:5],
+    }
+    if status == 200 and receive_form is None:
+        return _list_response(
+            request,
+            "inventory/ops/warehouse_stock.html",
+            "inventory/ops/partials/_stock_results.html",
+            context,
+        )
+    return render(request, "inventory/ops/warehouse_stock.html", context, status=status)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def warehouse_stock(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A warehouse's details, its stock rows and the receive form."""
+    return _stock_page(request, _warehouse(public_id))
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_POST
+def stock_receive(request: HttpRequest, public_id: str) -> HttpResponse:
+    warehouse = _warehouse(public_id)
+    form = StockReceiveForm(request.POST)
+    if form.is_valid():
+        try:
+            movement = services.stock_receive(
+                warehouse=warehouse, actor=request.user, **form.service_kwargs()
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Received {movement.on_hand_delta} × {form.cleaned_data['sku'].sku}; "
+                f"on hand now {movement.on_hand_after}.",
+            )
+            return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
+    return _stock_page(request, warehouse, receive_form=form, status=400)
+
+
+def _adjust_page(
+    request: HttpRequest, stock: Stock, form: StockAdjustForm, *, status: int = 200
+) -> HttpResponse:
+    context = {
+        "stock": stock,
+        "warehouse": stock.warehouse,
+        "form": form,
+        "page_obj": paginate(request, selectors.movement_list(stock=stock)),
+    }
+    return render(request, "inventory/ops/stock_adjust.html", context, status=status)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_http_methods(["GET", "POST"])
+def stock_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    """One stock row: its quantities, the ± adjustment form and its movements."""
+    stock = get_object_or_404(
+        Stock.objects.select_related("warehouse", "variant__product", "merchant"), pk=pk
+    )
+    if request.method == "GET":
+        return _adjust_page(request, stock, StockAdjustForm())
+    form = StockAdjustForm(request.POST)
+    if form.is_valid():
+        try:
+            movement = services.stock_adjust(stock=stock, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Adjusted {stock.variant.sku} by {movement.on_hand_delta:+}; "
+                f"on hand now {movement.on_hand_after}.",
+            )
+            return redirect("inventory_ops:stock_adjust", pk=stock.pk)
+    return _adjust_page(request, stock, form, status=400)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def movement_list(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A warehouse's movement history, filtered by kind and SKU."""
+    warehouse = _warehouse(public_id)
+    filter_form = MovementFilterForm(request.GET)
+    filters = filter_form.filters()
+    movements = selectors.movement_list(warehouse=warehouse, kind=filters["kind"] or None)
+    if filters["sku"]:
+        movements = movements.filter(stock__variant__sku__icontains=filters["sku"])
+    context = {
+        "warehouse": warehouse,
+        "filter_form": filter_form,
+        "filtered": bool(filters["kind"] or filters["sku"]),
+        "page_obj": paginate(request, movements),
+    }
+    return _list_response(
+        request,
+        "inventory/ops/movement_list.html",
+        "inventory/ops/partials/_movement_results.html",
+        context,
+    )

@@ -1,0 +1,56 @@
+"""Admin for logistics: carriers are plain reference data; lines, rate cards and default lines
+are view-only (their writes go through services, which validate properties and CSV rows)."""
+
+from django.contrib import admin
+
+from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The admin bypasses services, so these models are view-only here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "tracking_url_template"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ShippingLine)
+class ShippingLineAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "carrier", "is_tracked", "max_weight_g", "is_active"]
+    list_filter = ["is_active", "is_tracked", "carrier"]
+    search_fields = ["code", "name"]
+    list_select_related = ["carrier"]
+
+
+@admin.register(RateCard)
+class RateCardAdmin(ReadOnlyAdmin):
+    list_display = [
+        "line",
+        "origin_country",
+        "dest_country",
+        "postcode_prefix",
+        "pricing_mode",
+        "min_days",
+        "max_days",
+    ]
+    list_filter = ["pricing_mode", "origin_country", "line"]
+    search_fields = ["line__code", "dest_country", "postcode_prefix"]
+    list_select_related = ["line"]
+
+
+@admin.register(DefaultShippingLine)
+class DefaultShippingLineAdmin(ReadOnlyAdmin):
+    list_display = ["merchant", "dest_country", "line", "fallback"]
+    list_filter = ["fallback", "dest_country"]
+    list_select_related = ["merchant", "line"]

@@ -1,0 +1,382 @@
+"""Read side of logistics: freight quotes, default lines, lines per destination."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django_countries import countries
+
+from dropyard.catalog.models import Product, Variant
+from dropyard.core.money import Money
+from dropyard.inventory.models import Stock
+
+from . import rules
+from .choices import UnavailableReason
+from .exceptions import (
+    PRODUCT_OFF_SHELF,
+    CountryNotFound,
+    LogisticsError,
+    VariantNotFound,
+    VariantOffSale,
+)
+from .models import DefaultShippingLine, RateCard, ShippingLine
+
+# Origin assumed when no warehouse stocks a variant (most catalog stock ships from China).
+DEFAULT_ORIGIN_COUNTRY = "CN"
+
+
+@dataclass(frozen=True)
+class QuoteOption:
+    """A line that can carry the cart, with its price and the weights it was priced on."""
+
+    line: ShippingLine
+    price: Money
+    min_days: int
+    max_days: int
+    chargeable_weight_g: int
+    actual_weight_g: int
+    volumetric_weight_g: int
+    breakdown: rules.PriceBreakdown
+    rate_card: RateCard
+
+    @property
+    def aging(self) -> str:
+        """Delivery time as the contract writes it: ``"7-12"``."""
+        return f"{self.min_days}-{self.max_days}"
+
+    def part(self, minor: int) -> Money:
+        return Money(minor, self.price.currency)
+
+
+@dataclass(frozen=True)
+class QuoteUnavailable:
+    """A line that cannot carry the cart and why."""
+
+    line: ShippingLine
+    reason: UnavailableReason
+    message: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Every line's answer for one cart on one route: available (cheapest first) and not."""
+
+    origin_country: str
+    dest_country: str
+    postcode: str
+    available: list[QuoteOption] = field(default_factory=list)
+    unavailable: list[QuoteUnavailable] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CannotShipRow:
+    """A destination where the merchant's default line cannot ship a product, and why."""
+
+    country: str
+    line: ShippingLine
+    reason: UnavailableReason
+    message: str
+    variant_sku: str
+    origin_country: str
+
+
+def country_code(value: str) -> str:
+    """The ISO 3166-1 alpha-2 code (upper case) or ``CountryNotFound`` (1605002)."""
+    code = (value or "").strip().upper()
+    if len(code) != 2 or code not in countries:
+        raise CountryNotFound(f"Country code {value!r} not found")
+    return code
+
+
+def cart_variants_resolve(
+    *, items: Sequence[tuple[str, int]], by: str = "vid"
+) -> list[tuple[Variant, int]]:
+    """Variants for ``(vid or sku, quantity)`` pairs, in order; one query.
+
+    Raises ``LogisticsError`` (1600300) for an empty cart or a quantity below 1,
+    ``VariantNotFound`` (1602000), ``VariantOffSale`` (1602003, or 1602002 when the product is).
+    """
+    if not items:
+        raise LogisticsError("products is empty")
+    lookup = "public_id" if by == "vid" else "sku"
+    keys = [key for key, _qty in items]
+    found = {
+        getattr(v, lookup): v
+        for v in Variant.objects.select_related("product").filter(**{f"{lookup}__in": keys})
+    }
+    resolved = []
+    for key, quantity in items:
+        if quantity < 1:
+            raise LogisticsError(f"quantity of {key} must be at least 1")
+        variant = found.get(key)
+        if variant is None:
+            raise VariantNotFound(f"Variant {key} not found")
+        if not variant.product.is_on_sale:
+            raise VariantOffSale(f"Product of {key} is off sale", code=PRODUCT_OFF_SHELF)
+        if not variant.is_on_sale:
+            raise VariantOffSale(f"Variant {key} is off sale")
+        resolved.append((variant, quantity))
+    return resolved
+
+
+def _unavailable_message(
+    reason: UnavailableReason,
+    *,
+    line: ShippingLine,
+    spec: rules.LineSpec,
+    cart: Sequence[rules.CartLine],
+    chargeable_g: int,
+    detail: str = "",
+) -> str:
+    if reason == UnavailableReason.PROPERTY:
+        refused = ", ".join(rules.refused_properties(spec, cart))
+        return f"{line.name} does not carry products with: {refused}"
+    if reason == UnavailableReason.OVERWEIGHT:
+        limit = detail or f"the limit is {line.max_weight_g} g"
+        return f"{line.name} cannot carry {chargeable_g} g ({limit})"
+    if reason == UnavailableReason.INACTIVE:
+        return f"{line.name} is not active"
+    return f"{line.name} has no rate {detail}".strip()
+
+
+def _evaluate_line(
+    *,
+    line: ShippingLine,
+    cards: Sequence[RateCard],
+    cart: Sequence[rules.CartLine],
+    postcode: str,
+    route: str,
+) -> QuoteOption | QuoteUnavailable:
+    """Price ``cart`` on ``line`` with the route's cards of that line (pure after the fetch)."""
+    spec = rules.LineSpec.from_line(line)
+    actual = rules.actual_weight_g(cart)
+    volumetric = rules.volumetric_weight_g(cart, spec.volumetric_divisor)
+    chargeable = max(actual, volumetric)
+    card = rules.pick_rate(cards, postcode)
+    if card is None:
+        where = f"for {route}" + (f" postcode {postcode}" if postcode else "")
+        reason = UnavailableReason.NO_ROUTE
+        message = _unavailable_message(
+            reason, line=line, spec=spec, cart=cart, chargeable_g=chargeable, detail=where
+        )
+        return QuoteUnavailable(line=line, reason=reason, message=message)
+    found = rules.restriction(spec, cart, chargeable)
+    if found is not None:
+        message = _unavailable_message(
+            found, line=line, spec=spec, cart=cart, chargeable_g=chargeable
+        )
+        return QuoteUnavailable(line=line, reason=found, message=message)
+    rate = rules.Rate.from_card(card)
+    try:
+        breakdown = rules.price_breakdown(rate, chargeable, postcode)
+    except rules.WeightNotPriced as exc:
+        reason = UnavailableReason.OVERWEIGHT
+        message = _unavailable_message(
+            reason, line=line, spec=spec, cart=cart, chargeable_g=chargeable, detail=str(exc)
+        )
+        return QuoteUnavailable(line=line, reason=reason, message=message)
+    return QuoteOption(
+        line=line,
+        price=Money(breakdown.total_minor, rate.currency),
+        min_days=rate.min_days,
+        max_days=rate.max_days,
+        chargeable_weight_g=chargeable,
+        actual_weight_g=actual,
+        volumetric_weight_g=volumetric,
+        breakdown=breakdown,
+        rate_card=card,
+    )
+
+
+def _cart(items: Iterable[tuple[Variant, int]]) -> list[rules.CartLine]:
+    cart = []
+    for variant, quantity in items:
+        if quantity < 1:
+            raise LogisticsError(f"quantity of {variant.sku} must be at least 1")
+        cart.append(rules.CartLine.from_variant(variant, quantity))
+    return cart
+
+
+def freight_quote(
+    *,
+    items: Sequence[tuple[Variant, int]],
+    origin_country: str,
+    dest_country: str,
+    postcode: str = "",
+) -> Quote:
+    """Every shipping line's answer for a cart from ``origin_country`` to ``dest_country``.
+
+    Lines with a rate card on the route are priced (or refused: inactive, property, overweight);
+    active lines without one are reported as NO_ROUTE; inactive lines without one are left out.
+    ``available`` is sorted by price, then slowest delivery, then name. Two queries whatever the
+    number of lines (the route's cards with their lines, then the lines without a card); variants
+    must come with ``product`` loaded (``cart_variants_resolve`` does that).
+    """
+    origin = country_code(origin_country)
+    dest = country_code(dest_country)
+    if not items:
+        raise LogisticsError("products is empty")
+    cart = _cart(items)
+    cards_by_line: dict[int, list[RateCard]] = defaultdict(list)
+    lines: dict[int, ShippingLine] = {}
+    for card in RateCard.objects.filter(origin_country=origin, dest_country=dest).select_related(
+        "line", "line__carrier"
+    ):
+        cards_by_line[card.line_id].append(card)
+        lines[card.line_id] = card.line
+    available: list[QuoteOption] = []
+    unavailable: list[QuoteUnavailable] = []
+    route = f"{origin} → {dest}"
+    for line in lines.values():
+        result = _evaluate_line(
+            line=line, cards=cards_by_line[line.pk], cart=cart, postcode=postcode, route=route
+        )
+        (available if isinstance(result, QuoteOption) else unavailable).append(result)
+    for line in ShippingLine.objects.filter(is_active=True).exclude(pk__in=list(lines)):
+        unavailable.append(
+            QuoteUnavailable(
+                line=line,
+                reason=UnavailableReason.NO_ROUTE,
+                message=f"{line.name} has no rate for {route}",
+            )
+        )
+    available.sort(key=lambda o: (o.price.amount_minor, o.max_days, o.line.name))
+    unavailable.sort(key=lambda u: u.line.name)
+    return Quote(
+        origin_country=origin,
+        dest_country=dest,
+        postcode=postcode,
+        available=available,
+        unavailable=unavailable,
+    )
+
+
+def freight_quote_by_keys(
+    *,
+    vids: Sequence[tuple[str, int]] = (),
+    skus: Sequence[tuple[str, int]] = (),
+    origin_country: str,
+    dest_country: str,
+    postcode: str = "",
+) -> Quote:
+    """``freight_quote`` for variants named by vid and/or sku (the API's form).
+
+    Checks in the contract's order: country codes (1605002), an empty cart (1600300), then
+    each variant (1602000 unknown, 1602002/1602003 off sale).
+    """
+    origin = country_code(origin_country)
+    dest = country_code(dest_country)
+    if not vids and not skus:
+        raise LogisticsError("products is empty")
+    items: list[tuple[Variant, int]] = []
+    if vids:
+        items += cart_variants_resolve(items=vids, by="vid")
+    if skus:
+        items += cart_variants_resolve(items=skus, by="sku")
+    return freight_quote(items=items, origin_country=origin, dest_country=dest, postcode=postcode)
+
+
+def default_line_for(merchant: Any, dest_country: str) -> DefaultShippingLine | None:
+    """The merchant's default line (with fallback policy) for a destination, or None."""
+    return (
+        DefaultShippingLine.objects.select_related("line", "line__carrier")
+        .filter(merchant=merchant, dest_country=(dest_country or "").upper())
+        .first()
+    )
+
+
+def default_lines_list(merchant: Any) -> QuerySet[DefaultShippingLine]:
+    """The merchant's default lines, by destination country."""
+    return DefaultShippingLine.objects.select_related("line", "line__carrier").filter(
+        merchant=merchant
+    )
+
+
+def lines_for_destination(
+    dest_country: str, *, origin_country: str | None = None
+) -> QuerySet[ShippingLine]:
+    """Active lines with at least one rate card to ``dest_country`` (from ``origin_country``)."""
+    cards = RateCard.objects.filter(dest_country=(dest_country or "").upper())
+    if origin_country:
+        cards = cards.filter(origin_country=origin_country.upper())
+    return (
+        ShippingLine.objects.filter(is_active=True, pk__in=cards.values("line_id"))
+        .select_related("carrier")
+        .order_by("name")
+    )
+
+
+def shipping_line_list() -> QuerySet[ShippingLine]:
+    """Every shipping line with its carrier, by name."""
+    return ShippingLine.objects.select_related("carrier").order_by("name")
+
+
+def rate_card_list(*, line: ShippingLine | None = None) -> QuerySet[RateCard]:
+    """Rate cards (optionally of one line) with their line, in route order."""
+    cards = RateCard.objects.select_related("line")
+    if line is not None:
+        cards = cards.filter(line=line)
+    return cards.order_by("line__code", "origin_country", "dest_country", "postcode_prefix")
+
+
+def _origins_by_variant(variants: Sequence[Variant]) -> dict[int, list[str]]:
+    """Countries of active warehouses holding stock of each variant; CN when none does."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = Stock.objects.filter(
+        variant__in=variants, on_hand__gt=0, warehouse__is_active=True
+    ).values_list("variant_id", "warehouse__country")
+    for variant_id, country in rows:
+        found[variant_id].add(country)
+    return {v.pk: sorted(found.get(v.pk) or {DEFAULT_ORIGIN_COUNTRY}) for v in variants}
+
+
+def countries_where_default_cannot_ship(*, merchant: Any, product: Product) -> list[CannotShipRow]:
+    """For each of the merchant's default lines: the destinations where it cannot ship this
+    product (one unit of every on-sale variant, from any warehouse country that stocks it, or
+    CN when none does). One row per failing destination, by country; four queries in all.
+    """
+    defaults = list(default_lines_list(merchant))
+    if not defaults:
+        return []
+    variants = list(product.variants.filter(is_on_sale=True).select_related("product"))
+    if not variants:
+        return []
+    origins = _origins_by_variant(variants)
+    cards: dict[tuple[int, str, str], list[RateCard]] = defaultdict(list)
+    for card in RateCard.objects.filter(
+        line_id__in={d.line_id for d in defaults},
+        dest_country__in={d.dest_country for d in defaults},
+    ):
+        cards[(card.line_id, card.origin_country, card.dest_country)].append(card)
+    rows = []
+    for default in defaults:
+        for variant in variants:
+            failure = None
+            for origin in origins[variant.pk]:
+                result = _evaluate_line(
+                    line=default.line,
+                    cards=cards[(default.line_id, origin, default.dest_country)],
+                    cart=[rules.CartLine.from_variant(variant, 1)],
+                    postcode="",
+                    route=f"{origin} → {default.dest_country}",
+                )
+                if isinstance(result, QuoteOption):
+                    failure = None
+                    break
+                failure = failure or (origin, result)
+            if failure is not None:
+                origin, result = failure
+                rows.append(
+                    CannotShipRow(
+                        country=default.dest_country,
+                        line=default.line,
+                        reason=result.reason,
+                        message=f"{variant.sku}: {result.message}",
+                        variant_sku=variant.sku,
+                        origin_country=origin,
+                    )
+                )
+                break
+    return sorted(rows, key=lambda r: r.country)

@@ -1,0 +1,191 @@
+"""Operator back office for logistics: shipping lines and rate cards (CSV import/export)."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropyard.core.access import operator_view
+from dropyard.core.errors import DomainError
+from dropyard.core.htmx import render_page_or_partial
+from dropyard.core.pagination import paginate
+
+from . import selectors, services
+from .forms_ops import LineFilterForm, RateCardFilterForm, RateCardImportForm, ShippingLineForm
+from .models import ShippingLine
+
+LINE_FIELDS = (
+    "name",
+    "carrier",
+    "is_tracked",
+    "allowed_properties",
+    "max_weight_g",
+    "volumetric_divisor",
+)
+
+
+def _list_response(
+    request: HttpRequest, page_template: str, partial_template: str, context: dict
+) -> HttpResponse:
+    response = render_page_or_partial(request, page_template, partial_template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _line(pk: int) -> ShippingLine:
+    return get_object_or_404(ShippingLine.objects.select_related("carrier"), pk=pk)
+
+
+def _lines(*, q: str, is_active: bool | None):
+    lines = selectors.shipping_line_list()
+    if q:
+        lines = lines.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if is_active is not None:
+        lines = lines.filter(is_active=is_active)
+    return lines
+
+
+def _rate_cards(*, line: ShippingLine, origin: str, dest: str):
+    cards = selectors.rate_card_list(line=line)
+    if origin:
+        cards = cards.filter(origin_country=origin)
+    if dest:
+        cards = cards.filter(dest_country=dest)
+    return cards
+
+
+# --- Shipping lines ---------------------------------------------------------------------------
+
+
+@operator_view()
+@require_GET
+def line_list(request: HttpRequest) -> HttpResponse:
+    filter_form = LineFilterForm(request.GET)
+    filters = filter_form.filters()
+    context = {
+        "page_obj": paginate(request, _lines(**filters)),
+        "filter_form": filter_form,
+        "filtered": any(value not in ("", None) for value in filters.values()),
+    }
+    return _list_response(
+        request,
+        "logistics/ops/line_list.html",
+        "logistics/ops/partials/_line_results.html",
+        context,
+    )
+
+
+@operator_view()
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest) -> HttpResponse:
+    form = ShippingLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = services.shipping_line_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Shipping line {line.name} created.")
+            return redirect("logistics_ops:ratecard_list", pk=line.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "line": None}
+    return render(request, "logistics/ops/line_form.html", context, status=status)
+
+
+@operator_view()
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _line(pk)
+    if request.method == "GET":
+        initial = {name: getattr(line, name) for name in LINE_FIELDS}
+        form = ShippingLineForm(editing=True, initial=initial)
+    else:
+        form = ShippingLineForm(request.POST, editing=True)
+        if form.is_valid():
+            try:
+                services.shipping_line_update(line=line, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Shipping line {form.cleaned_data['name']} saved.")
+                return redirect("logistics_ops:ratecard_list", pk=line.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "line": line}
+    return render(request, "logistics/ops/line_form.html", context, status=status)
+
+
+@operator_view()
+@require_POST
+def line_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Activate or deactivate (``is_active`` = "true" / "false" in the form)."""
+    line = _line(pk)
+    is_active = request.POST.get("is_active") == "true"
+    try:
+        services.shipping_line_set_active(line=line, actor=request.user, is_active=is_active)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{line.name} is {'active' if is_active else 'inactive'}.")
+    return redirect("logistics_ops:ratecard_list", pk=line.pk)
+
+
+# --- Rate cards -------------------------------------------------------------------------------
+
+
+@operator_view()
+@require_GET
+def ratecard_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """A line's details and its rate cards, filtered by origin and destination country."""
+    line = _line(pk)
+    filter_form = RateCardFilterForm(request.GET)
+    filters = filter_form.filters()
+    context = {
+        "line": line,
+        "filters": filters,
+        "filtered": bool(filters["origin"] or filters["dest"]),
+        "page_obj": paginate(request, _rate_cards(line=line, **filters)),
+    }
+    return _list_response(
+        request,
+        "logistics/ops/ratecard_list.html",
+        "logistics/ops/partials/_ratecard_results.html",
+        context,
+    )
+
+
+@operator_view()
+@require_GET
+def ratecard_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The line's rate cards (with the page's filters) as a CSV download in the import format."""
+    line = _line(pk)
+    filters = RateCardFilterForm(request.GET).filters()
+    text = services.rate_cards_export_csv(queryset=_rate_cards(line=line, **filters))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rate-cards-{line.code}.csv"'
+    return response
+
+
+@operator_view()
+@require_http_methods(["GET", "POST"])
+def ratecard_import(request: HttpRequest) -> HttpResponse:
+    """Upload a rate-card CSV: all rows are imported, or none and every row error is listed."""
+    form = RateCardImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                result = services.rate_cards_import_csv(
+                    file=form.cleaned_data["file"], actor=request.user
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                if result.ok:
+                    messages.success(request, f"Rate cards imported: {result.summary}.")
+                    return redirect("logistics_ops:ratecard_import")
+    context = {"form": form, "result": result}
+    return render(request, "logistics/ops/ratecard_import.html", context, status=status)
