@@ -267,6 +267,11 @@ DROPYARD_REFRESH_TOKEN_DAYS = 180
 DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS = 300
 DROPYARD_TOKEN_REFRESH_PER_MINUTE = 5
 
+# --- Logistics --------------------------------------------------------------------------------
+# USD → CNY rate for the contract's *Cn price fields (an estimate shown to API clients; prices are
+# kept and charged in USD). A Decimal string, never a float.
+DROPYARD_CNY_PER_USD = os.environ.get("DROPYARD_CNY_PER_USD", "7.2")
+
 # --- Uploads ----------------------------------------------------------------------------------
 DROPYARD_SUPPLIER_DOC_MAX_BYTES = 5 * 1024 * 1024
 

@@ -32,7 +32,6 @@ from .selectors import Quote, QuoteOption, QuoteUnavailable, freight_quote_by_ke
 
 router = Router(tags=["Logistic"])
 
-DEFAULT_CNY_PER_USD = "7.2"
 UNAVAILABLE_ERROR_CODES: dict[str, int] = {
     UnavailableReason.NO_ROUTE: 2001,
     UnavailableReason.PROPERTY: 2002,
@@ -44,7 +43,7 @@ ZERO_FEE = "0.00"
 
 def cny_estimate(price: Money) -> str:
     """USD → CNY at the fixed ``DROPYARD_CNY_PER_USD`` rate, 2 decimals half up (an estimate)."""
-    rate = Decimal(str(getattr(settings, "DROPYARD_CNY_PER_USD", DEFAULT_CNY_PER_USD)))
+    rate = Decimal(settings.DROPYARD_CNY_PER_USD)
     return str((price.to_decimal() * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
