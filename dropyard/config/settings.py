@@ -225,6 +225,8 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Serve public uploads from Django itself (fine for one machine; off behind a web server/CDN).
+DROPYARD_SERVE_MEDIA = env_bool("DROPYARD_SERVE_MEDIA", True)
 # Private uploads (supplier documents) live outside MEDIA_ROOT and are served only by views that
 # check permissions.
 PRIVATE_MEDIA_ROOT = DATA_DIR / "private"

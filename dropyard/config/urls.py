@@ -1,8 +1,10 @@
 """URL configuration: dashboard apps, allauth, the developer API, Django admin."""
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from dropyard.config.api import api
 
@@ -26,3 +28,11 @@ urlpatterns = [
     path("api2.0/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.DROPYARD_SERVE_MEDIA:
+    # Public uploads (product and review images) on the embedded install. Behind a web server or
+    # with object storage, turn this off and let them serve /media/. Private uploads (supplier
+    # documents) live outside MEDIA_ROOT and are never served here.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
