@@ -12,6 +12,7 @@ from .models import (
     Invitation,
     Membership,
     MerchantAccount,
+    Supplier,
     SupplierApplication,
     User,
 )
@@ -131,6 +132,14 @@ def merchant_get(*, pk: int, agent: User | None = None) -> MerchantAccount:
     return found
 
 
+def merchant_get_by_account_number(*, account_number: str) -> MerchantAccount:
+    """The merchant account with exactly this account number; ``NotFound`` otherwise."""
+    found = MerchantAccount.objects.filter(account_number=account_number).first()
+    if found is None:
+        raise NotFound("Merchant account not found")
+    return found
+
+
 def operator_list(*, role: str | None = None) -> QuerySet[User]:
     qs = User.objects.exclude(operator_role="")
     if role:
@@ -148,6 +157,14 @@ def operator_get(*, pk: int) -> User:
 
 def agent_list() -> QuerySet[User]:
     return operator_list(role=OperatorRole.AGENT).filter(is_active=True)
+
+
+def supplier_list(*, active_only: bool = True) -> QuerySet[Supplier]:
+    """Suppliers (only active ones unless asked), in the model's order (company name)."""
+    qs = Supplier.objects.all()
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs
 
 
 def supplier_application_list(

@@ -263,31 +263,38 @@ class ProductListOut(CamelSchema):
     list: list[ListProductOut]
 
 
-def _list_product(request: HttpRequest, product: Product) -> ListProductOut:
-    return ListProductOut(
-        pid=product.public_id,
-        product_name=json.dumps([product.name], ensure_ascii=False),
-        product_name_en=product.name,
-        product_sku=product.sku,
-        product_image=_main_image(request, product),
-        product_weight=_weights(_on_sale_variants(product)),
-        product_type=product.product_type,
-        product_unit=PRODUCT_UNIT,
-        category_id=product.category.public_id,
-        category_name=product.category.name,
-        remark="",
-        add_mark_status=0,
-        is_free_shipping=False,
-        listed_num=product.listed_count,
-        supplier_name=product.supplier.company_name if product.supplier else "",
-        supplier_id=str(product.supplier.pk) if product.supplier else "",
-        sell_price=usd(product.min_price_minor),
-        create_time=wire_time(product.created_at),
-        is_video=0,
-        sale_status=ON_SALE if product.is_on_sale else OFF_SALE,
-        customization_version=0,
-        delivery_time=None,
-    )
+def _list_product(request: HttpRequest, product: Product) -> dict:
+    """One ``ListProductOut`` as a plain dict keyed by the wire (camelCase) names.
+
+    Plain dicts, not schema instances: ninja validates the response once, and a dict keyed by
+    alias is read by key. Nested schema instances would be re-validated through ninja's
+    ``DjangoGetter``, whose alias lookup misses on a model and falls back to Django template
+    variable resolution for every field (most of the list's time in a profile).
+    """
+    return {
+        "pid": product.public_id,
+        "productName": json.dumps([product.name], ensure_ascii=False),
+        "productNameEn": product.name,
+        "productSku": product.sku,
+        "productImage": _main_image(request, product),
+        "productWeight": _weights(_on_sale_variants(product)),
+        "productType": product.product_type,
+        "productUnit": PRODUCT_UNIT,
+        "categoryId": product.category.public_id,
+        "categoryName": product.category.name,
+        "remark": "",
+        "addMarkStatus": 0,
+        "isFreeShipping": False,
+        "listedNum": product.listed_count,
+        "supplierName": product.supplier.company_name if product.supplier else "",
+        "supplierId": str(product.supplier.pk) if product.supplier else "",
+        "sellPrice": usd(product.min_price_minor),
+        "createTime": wire_time(product.created_at),
+        "isVideo": 0,
+        "saleStatus": ON_SALE if product.is_on_sale else OFF_SALE,
+        "customizationVersion": 0,
+        "deliveryTime": None,
+    }
 
 
 @router.get("product/list", response=ProductListOut)
@@ -306,7 +313,7 @@ def product_list(
     max_price: str | None = Query(None, alias="maxPrice"),
     order_by: str | None = Query(None, alias="orderBy"),
     sort: str | None = Query(None),
-) -> ProductListOut:
+) -> dict:
     """Older paged product list (pageSize ≤ 200); on-sale products only."""
     if page_num < 1:
         raise ParamError("pageNum must be at least 1")
@@ -322,12 +329,12 @@ def product_list(
             Product.objects.filter(**lookup, is_on_sale=True).values_list("public_id", flat=True)
         )
         products = [product_get(pid=found[0])] if found and page_num == 1 else []
-        return ProductListOut(
-            page_num=page_num,
-            page_size=page_size,
-            total=len(found),
-            list=[_list_product(request, p) for p in products],
-        )
+        return {
+            "pageNum": page_num,
+            "pageSize": page_size,
+            "total": len(found),
+            "list": [_list_product(request, p) for p in products],
+        }
     sort_key = "newest"
     if order_by:
         sort_key = LIST_ORDER_BY[order_by][1 if descending else 0]
@@ -342,12 +349,12 @@ def product_list(
         offset=(page_num - 1) * page_size,
         limit=page_size,
     )
-    return ProductListOut(
-        page_num=page_num,
-        page_size=page_size,
-        total=total,
-        list=[_list_product(request, p) for p in products],
-    )
+    return {
+        "pageNum": page_num,
+        "pageSize": page_size,
+        "total": total,
+        "list": [_list_product(request, p) for p in products],
+    }
 
 
 # --- product/listV2 (pagination shape b) --------------------------------------------------------
@@ -399,37 +406,38 @@ class ListV2Out(CamelSchema):
 
 def _listv2_product(
     request: HttpRequest, product: Product, stock: StockTotals, *, description: bool
-) -> ListV2ProductOut:
+) -> dict:
+    """One ``ListV2ProductOut`` as a plain dict keyed by the wire names (see ``_list_product``)."""
     first, second, third = _category_path(product)
     price = usd(product.min_price_minor)
-    return ListV2ProductOut(
-        id=product.public_id,
-        name_en=product.name,
-        sku=product.sku,
-        spu=product.sku,
-        big_image=_main_image(request, product),
-        sell_price=price,
-        now_price=price,
-        discount_price=price,
-        listed_num=product.listed_count,
-        category_id=third.public_id,
-        one_category_id=first.public_id if first else "",
-        one_category_name=first.name if first else "",
-        two_category_id=second.public_id if second else "",
-        two_category_name=second.name if second else "",
-        three_category_name=third.name,
-        add_mark_status=0,
-        is_video=0,
-        product_type=product.product_type,
-        supplier_name=product.supplier.company_name if product.supplier else "",
-        create_at=epoch_ms(product.created_at),
-        warehouse_inventory_num=stock.total,
-        total_verified_inventory=stock.verified,
-        total_un_verified_inventory=stock.unverified,
-        verified_warehouse=UNVERIFIED if stock.unverified and not stock.verified else VERIFIED,
-        sale_status=ON_SALE if product.is_on_sale else OFF_SALE,
-        description=product.description_html if description else None,
-    )
+    return {
+        "id": product.public_id,
+        "nameEn": product.name,
+        "sku": product.sku,
+        "spu": product.sku,
+        "bigImage": _main_image(request, product),
+        "sellPrice": price,
+        "nowPrice": price,
+        "discountPrice": price,
+        "listedNum": product.listed_count,
+        "categoryId": third.public_id,
+        "oneCategoryId": first.public_id if first else "",
+        "oneCategoryName": first.name if first else "",
+        "twoCategoryId": second.public_id if second else "",
+        "twoCategoryName": second.name if second else "",
+        "threeCategoryName": third.name,
+        "addMarkStatus": 0,
+        "isVideo": 0,
+        "productType": product.product_type,
+        "supplierName": product.supplier.company_name if product.supplier else "",
+        "createAt": epoch_ms(product.created_at),
+        "warehouseInventoryNum": stock.total,
+        "totalVerifiedInventory": stock.verified,
+        "totalUnVerifiedInventory": stock.unverified,
+        "verifiedWarehouse": UNVERIFIED if stock.unverified and not stock.verified else VERIFIED,
+        "saleStatus": ON_SALE if product.is_on_sale else OFF_SALE,
+        "description": product.description_html if description else None,
+    }
 
 
 def _total_pages(total: int, size: int) -> int:
@@ -449,7 +457,7 @@ def product_list_v2(
     order_by: int = Query(0, alias="orderBy"),
     sort: str | None = Query(None),
     features: str = Query(""),
-) -> ListV2Out:
+) -> dict:
     """Product search (keyword, category at any level, warehouse country, price range, order).
 
     ``totalRecords`` counts at most 6000 matches; pages beyond it are empty.
@@ -476,25 +484,25 @@ def product_list_v2(
     )
     stock = stock_totals_by_product([p.pk for p in products])
     description = "enable_description" in _features(features)
-    return ListV2Out(
-        page_size=size,
-        page_number=page,
-        total_records=total,
-        total_pages=_total_pages(total, size),
-        content=[
-            ListV2ContentOut(
-                product_list=[
+    return {
+        "pageSize": size,
+        "pageNumber": page,
+        "totalRecords": total,
+        "totalPages": _total_pages(total, size),
+        "content": [
+            {
+                "productList": [
                     _listv2_product(
                         request, p, stock.get(p.pk, StockTotals()), description=description
                     )
                     for p in products
                 ],
-                related_category_list=[],
-                key_word=key_word,
-                key_word_old=key_word,
-            )
+                "relatedCategoryList": [],
+                "keyWord": key_word,
+                "keyWordOld": key_word,
+            }
         ],
-    )
+    }
 
 
 # --- Variants -----------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from django import forms
 
-from dropyard.accounts.models import Supplier
+from dropyard.accounts.selectors import supplier_list
 from dropyard.core.forms import BootstrapValidationFormMixin
 from dropyard.core.money import Money
 
 from .choices import ProductType, ReportStatus, ShippingProperty
 from .models import Category
+from .selectors import category_list
 
 ALL = "all"
 ON_SALE_CHOICES = [("", "Any status"), ("yes", "On sale"), ("no", "Off sale")]
@@ -36,7 +37,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 def leaf_categories():
-    return Category.objects.filter(level=3).select_related("parent__parent")
+    return category_list(leaves_only=True)
 
 
 class MoneyField(forms.DecimalField):
@@ -120,7 +121,7 @@ class ProductForm(BootstrapValidationFormMixin, forms.Form):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = leaf_categories()
-        self.fields["supplier"].queryset = Supplier.objects.filter(is_active=True)
+        self.fields["supplier"].queryset = supplier_list()
         if editing:
             del self.fields["sku"]
 
@@ -211,9 +212,7 @@ class CategoryForm(BootstrapValidationFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Category.objects.filter(level__lt=3).select_related(
-            "parent"
-        )
+        self.fields["parent"].queryset = category_list(parents_only=True)
 
 
 # --- Improper-product reports -----------------------------------------------------------------

@@ -17,7 +17,10 @@ Query shape (both databases): one full-text lookup joined to ``catalog_product``
 key, the other filters as plain predicates on the product row (plus an ``EXISTS`` on stock for
 warehouse-country / in-stock filters), ``ORDER BY … LIMIT``; then one ``IN`` fetch of the page's
 products. The count runs the same predicates as ``COUNT(*)``, bounded by ``count_cap`` when the
-caller only needs to know "up to N" (listV2 caps totalRecords at 6000).
+caller only needs to know "up to N" (listV2 caps totalRecords at 6000). On SQLite a relevance
+page with no filters beyond on-sale first ranks a bounded prefix of the matches in FTS5 alone
+and joins only that prefix (``_sqlite_ranked_prefix``), falling back to the full ranked join
+when the prefix may not hold the whole page.
 """
 
 import re
@@ -327,13 +330,52 @@ def product_search(
         total = cursor.fetchone()[0]
         if limit <= 0 or offset >= total:
             return total, []
-        cursor.execute(
-            f"SELECT p.id FROM {sql.from_clause}{where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*sql.params, *order_params, limit, offset],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = None
+        if sort == "relevance" and sql.rank and _vendor() == "sqlite" and len(sql.where) <= 2:
+            # Keyword-only (plus on-sale) relevance page: rank a bounded prefix in FTS5 alone.
+            exact_total = count_cap is None or total < count_cap
+            ids = _sqlite_ranked_prefix(cursor, sql, offset, limit, total, exact_total)
+        if ids is None:
+            cursor.execute(
+                f"SELECT p.id FROM {sql.from_clause}{where} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*sql.params, *order_params, limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
     by_pk = _load(ids)
     return total, [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+_CANDIDATES_MIN = 200
+
+
+def _sqlite_ranked_prefix(
+    cursor, sql: _Sql, offset: int, limit: int, total: int, exact_total: bool
+) -> list[int] | None:
+    """The relevance page from a bounded, FTS-only ranked prefix; None when it may be short.
+
+    Ranking with the join to ``catalog_product`` looks up the product row of every match before
+    keeping the top N (for a common word, 100k+ primary-key lookups). Here FTS5 ranks its own
+    matches and keeps the best ``k`` (ordered by score, then rowid descending — exactly the
+    full query's order, since rowid is the product pk); only those ``k`` are joined and
+    filtered. Filtering preserves order, so the filtered prefix is the full query's prefix: the
+    page is exact when the prefix holds ``offset + limit`` rows, or all matches (``total`` when
+    it is an exact count). Otherwise the caller runs the full query.
+    """
+    need = offset + limit
+    k = max(_CANDIDATES_MIN, 4 * need)
+    rest = sql.where[1:]  # sql.where[0] is the MATCH (see _build); the rest are product filters
+    rest_where = f" WHERE {' AND '.join(rest)}" if rest else ""
+    cursor.execute(
+        f"SELECT p.id FROM (SELECT rowid AS rid, {_BM25} AS score FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s ORDER BY score ASC, rowid DESC LIMIT %s) AS c "
+        f"CROSS JOIN catalog_product p ON p.id = c.rid{rest_where} "
+        "ORDER BY c.score ASC, p.id DESC LIMIT %s",
+        [sql.params[0], k, *sql.params[1:], need],
+    )
+    found = [row[0] for row in cursor.fetchall()]
+    if len(found) >= need or (exact_total and len(found) >= total):
+        return found[offset:]
+    return None
 
 
 def _load(ids: list[int]) -> dict[int, Product]:

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 
 from dropyard.accounts.models import MerchantAccount
+from dropyard.core.errors import NotFound
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock
 
 from .exceptions import ProductNotFound, VariantNotFound
-from .models import Category, ImproperReport, MyProduct, Product, Review, Variant
+from .models import Category, ImproperReport, MyProduct, Product, ProductImage, Review, Variant
 from .search import category_descendant_ids, search_tokens
 
 
@@ -42,6 +43,20 @@ def category_tree() -> list[CategoryNode]:
 
 def category_get(*, public_id: str) -> Category | None:
     return Category.objects.filter(public_id=public_id).first()
+
+
+def category_list(*, leaves_only: bool = False, parents_only: bool = False) -> QuerySet[Category]:
+    """Categories in tree order, with their ancestors loaded for full-path labels.
+
+    ``leaves_only``: level-3 categories (the ones products go in); ``parents_only``: levels 1–2
+    (the ones that take children).
+    """
+    qs = Category.objects.select_related("parent__parent")
+    if leaves_only:
+        qs = qs.filter(level=3)
+    if parents_only:
+        qs = qs.filter(level__lt=3)
+    return qs
 
 
 def _product_queryset() -> QuerySet[Product]:
@@ -74,6 +89,33 @@ def product_get(
     if product is None:
         raise ProductNotFound("Product not found")
     return product
+
+
+def product_list(
+    *, q: str = "", category: Category | None = None, on_sale: bool | None = None
+) -> QuerySet[Product]:
+    """Every product for the operator list, on or off sale, newest first, category loaded.
+
+    ``q`` matches the name, the product SKU or any variant SKU; ``on_sale`` None means both.
+    """
+    products = Product.objects.select_related("category")
+    if q:
+        products = products.filter(
+            Q(name__icontains=q) | Q(sku__icontains=q) | Q(variants__sku__icontains=q)
+        ).distinct()
+    if category is not None:
+        products = products.filter(category=category)
+    if on_sale is not None:
+        products = products.filter(is_on_sale=on_sale)
+    return products.order_by("-created_at", "-pk")
+
+
+def product_image_get(*, pk: int) -> ProductImage:
+    """One product image with its product; ``NotFound`` otherwise."""
+    image = ProductImage.objects.select_related("product").filter(pk=pk).first()
+    if image is None:
+        raise NotFound("Image not found")
+    return image
 
 
 def variant_get(*, vid: str | None = None, sku: str | None = None) -> Variant:
@@ -141,6 +183,18 @@ def report_list(*, status: str | None = None) -> QuerySet[ImproperReport]:
     if status:
         return reports.filter(status=status).order_by("created_at", "pk")
     return reports.order_by("-created_at", "-pk")
+
+
+def report_get(*, pk: int) -> ImproperReport:
+    """One report with its product, merchant, reporter and reviewer; ``NotFound`` otherwise."""
+    report = (
+        ImproperReport.objects.select_related("product", "merchant", "reporter", "reviewed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise NotFound("Report not found")
+    return report
 
 
 def report_list_for_merchant(*, merchant: MerchantAccount) -> QuerySet[ImproperReport]:

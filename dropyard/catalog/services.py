@@ -19,6 +19,8 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from dropyard.accounts.models import MerchantAccount, Supplier
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
 
 from .choices import ProductType, ReportReason, ReportStatus, ShippingProperty
 from .exceptions import CatalogError, ProductOffSale
@@ -275,6 +277,12 @@ def product_create(
         _variant_insert(product=product, data=data, position=position)
     product_prices_sync(product=product)
     search_index_update([product.pk])
+    audit_record(
+        action=AuditAction.PRODUCT_CREATED,
+        actor=actor,
+        target=product,
+        details={"sku": product.sku, "variants": len(variants)},
+    )
     return product
 
 
@@ -312,6 +320,12 @@ def product_update(*, product: Product, actor: Any, **changes: Any) -> Product:
     if changes:
         product.save(update_fields=[*changes, "updated_at"])
         search_index_update([product.pk])
+        audit_record(
+            action=AuditAction.PRODUCT_UPDATED,
+            actor=actor,
+            target=product,
+            details={"fields": sorted(changes)},
+        )
     return product
 
 
@@ -323,6 +337,12 @@ def variant_add(*, product: Product, actor: Any, data: dict[str, Any]) -> Varian
     variant = _variant_insert(product=product, data=data, position=position)
     product_prices_sync(product=product)
     search_index_update([product.pk])
+    audit_record(
+        action=AuditAction.PRODUCT_UPDATED,
+        actor=actor,
+        target=product,
+        details={"variant_added": variant.sku},
+    )
     return variant
 
 
@@ -344,6 +364,12 @@ def variant_update(*, variant: Variant, actor: Any, **changes: Any) -> Variant:
         variant.save(update_fields=[*values, "updated_at"])
         product_prices_sync(product=variant.product)
         search_index_update([variant.product_id])
+        audit_record(
+            action=AuditAction.PRODUCT_UPDATED,
+            actor=actor,
+            target=variant.product,
+            details={"variant": variant.sku, "fields": sorted(values)},
+        )
     return variant
 
 
@@ -357,6 +383,12 @@ def product_set_on_sale(
     product.is_on_sale = on_sale
     product.off_sale_reason = "" if on_sale else reason.strip()[:300]
     product.save(update_fields=["is_on_sale", "off_sale_reason", "updated_at"])
+    audit_record(
+        action=AuditAction.PRODUCT_SALE_CHANGED,
+        actor=actor,
+        target=product,
+        details={"on_sale": on_sale, "reason": product.off_sale_reason},
+    )
     return product
 
 
@@ -366,6 +398,12 @@ def variant_set_on_sale(*, variant: Variant, on_sale: bool, actor: Any) -> Varia
     variant.is_on_sale = on_sale
     variant.save(update_fields=["is_on_sale", "updated_at"])
     product_prices_sync(product=variant.product)
+    audit_record(
+        action=AuditAction.PRODUCT_SALE_CHANGED,
+        actor=actor,
+        target=variant,
+        details={"on_sale": on_sale, "product": variant.product.sku},
+    )
     return variant
 
 
@@ -411,6 +449,12 @@ def product_image_add(*, product: Product, upload: UploadedFile, actor: Any) -> 
     product_image.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
     product_image.thumbnail.save(f"{stem}_thumb.jpg", ContentFile(_thumbnail(image)), save=False)
     product_image.save()
+    audit_record(
+        action=AuditAction.PRODUCT_UPDATED,
+        actor=actor,
+        target=product,
+        details={"image_added": product_image.pk},
+    )
     return product_image
 
 
@@ -420,6 +464,12 @@ def product_image_remove(*, image: ProductImage, actor: Any) -> None:
     product = image.product
     files = [f for f in (image.image, image.thumbnail) if f]
     storage_names = [(f.storage, f.name) for f in files]
+    audit_record(
+        action=AuditAction.PRODUCT_UPDATED,
+        actor=actor,
+        target=product,
+        details={"image_removed": image.pk},
+    )
     image.delete()
     for position, remaining in enumerate(product.images.order_by("position", "pk")):
         if remaining.position != position:
@@ -495,6 +545,13 @@ def _report_decide(report: ImproperReport, *, status: str, actor: Any, note: str
     locked.outcome_note = note.strip()
     locked.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "outcome_note", "updated_at"]
+    )
+    audit_record(
+        action=AuditAction.REPORT_DECIDED,
+        actor=actor,
+        merchant=locked.merchant,
+        target=locked,
+        details={"status": status, "product_id": locked.product_id},
     )
     return locked
 

@@ -3,9 +3,8 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +29,6 @@ from .forms_ops import (
     ReportTakeOffSaleForm,
     VariantForm,
 )
-from .models import ImproperReport, Product, ProductImage
 
 CATALOG_STAFF = {OperatorRole.SUPPORT}
 
@@ -63,30 +61,6 @@ def _form_call(form, action: Callable[[], object]):
         return None
 
 
-# Page queries the catalog selectors do not offer yet (operator view: off-sale included).
-
-
-def _products(*, q: str, category, on_sale: bool | None):
-    """Every product (on or off sale), newest first, by name/SKU/variant SKU, category, status."""
-    products = Product.objects.select_related("category")
-    if q:
-        products = products.filter(
-            Q(name__icontains=q) | Q(sku__icontains=q) | Q(variants__sku__icontains=q)
-        ).distinct()
-    if category is not None:
-        products = products.filter(category=category)
-    if on_sale is not None:
-        products = products.filter(is_on_sale=on_sale)
-    return products.order_by("-created_at", "-pk")
-
-
-def _report(pk: int) -> ImproperReport:
-    return get_object_or_404(
-        ImproperReport.objects.select_related("product", "merchant", "reporter", "reviewed_by"),
-        pk=pk,
-    )
-
-
 # --- Products ---------------------------------------------------------------------------------
 
 
@@ -95,7 +69,7 @@ def _report(pk: int) -> ImproperReport:
 def product_list(request: HttpRequest) -> HttpResponse:
     filter_form = ProductFilterForm(request.GET)
     filters = filter_form.filters()
-    products = _products(**filters)
+    products = selectors.product_list(**filters)
     page_obj = paginate(request, products)
     context = {
         "page_obj": page_obj,
@@ -311,7 +285,7 @@ def image_add(request: HttpRequest, pid: str) -> HttpResponse:
 @operator_view(roles=CATALOG_STAFF)
 @require_POST
 def image_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    image = get_object_or_404(ProductImage.objects.select_related("product"), pk=pk)
+    image = selectors.product_image_get(pk=pk)
     pid = image.product.public_id
     _run(
         request,
@@ -374,13 +348,13 @@ def _report_detail_response(
 @operator_view(roles=CATALOG_STAFF)
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _report_detail_response(request, _report(pk))
+    return _report_detail_response(request, selectors.report_get(pk=pk))
 
 
 @operator_view(roles=CATALOG_STAFF)
 @require_POST
 def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(pk)
+    report = selectors.report_get(pk=pk)
     form = ReportDismissForm(request.POST)
     if not form.is_valid():
         return _report_detail_response(request, report, dismiss_form=form, status=400)
@@ -397,7 +371,7 @@ def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_view(roles=CATALOG_STAFF)
 @require_POST
 def report_take_off_sale(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(pk)
+    report = selectors.report_get(pk=pk)
     form = ReportTakeOffSaleForm(request.POST)
     if not form.is_valid():
         return _report_detail_response(request, report, off_sale_form=form, status=400)

@@ -4,9 +4,9 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from dropyard.config.api import api
+from dropyard.core import views as core_views
 
 # The admin's own login form would skip email verification, two-factor login and allauth's
 # throttling: send it to allauth's login instead.
@@ -33,6 +33,4 @@ if settings.DROPYARD_SERVE_MEDIA:
     # Public uploads (product and review images) on the embedded install. Behind a web server or
     # with object storage, turn this off and let them serve /media/. Private uploads (supplier
     # documents) live outside MEDIA_ROOT and are never served here.
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", core_views.media, name="media"))

@@ -33,6 +33,16 @@ class AuditAction(models.TextChoices):
     SUPPLIER_APPROVED = "supplier.approved", "Supplier application approved"
     SUPPLIER_REJECTED = "supplier.rejected", "Supplier application rejected"
     JOB_STARTED = "job.started", "Background job started"
+    PRODUCT_CREATED = "product.created", "Product created"
+    PRODUCT_UPDATED = "product.updated", "Product, variant or image changed"
+    PRODUCT_SALE_CHANGED = "product.sale_changed", "Product or variant put on / taken off sale"
+    REPORT_DECIDED = "report.decided", "Improper-product report decided"
+    WAREHOUSE_CREATED = "warehouse.created", "Warehouse created"
+    WAREHOUSE_UPDATED = "warehouse.updated", "Warehouse changed or (de)activated"
+    STOCK_ADJUSTED = "stock.adjusted", "Stock received or adjusted"
+    SHIPPING_LINE_CHANGED = "shipping_line.changed", "Shipping line created or changed"
+    RATE_CARDS_IMPORTED = "rate_cards.imported", "Rate cards imported"
+    DEFAULT_LINE_CHANGED = "default_line.changed", "Default shipping line set or cleared"
 
 
 class JobStatus(models.TextChoices):

@@ -4,13 +4,15 @@ Merchant pages read through selectors scoped to ``request.merchant`` (another me
 404); the back-office pages are for operator admins and see everything.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
 from . import selectors, services
-from .access import merchant_view, operator_view
+from .access import merchant_view, operator_view, public_view
 from .forms import AuditFilterForm, JobFilterForm, OpsAuditFilterForm
 from .htmx import render_page_or_partial
 from .models import Job
@@ -151,3 +153,12 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_view(roles=ADMIN_ONLY)
 def ops_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, selectors.job_get(pk=pk), ops=True)
+
+
+@public_view
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Public uploads (product and review images) on the embedded install.
+
+    MEDIA_ROOT is read per request; private uploads live outside it and are never served here.
+    """
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

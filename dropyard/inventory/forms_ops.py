@@ -6,12 +6,13 @@ Forms only parse and check input; views pass ``cleaned_data`` to one service or 
 from django import forms
 from django_countries import countries
 
-from dropyard.accounts.models import MerchantAccount, Supplier
+from dropyard.accounts.models import MerchantAccount
+from dropyard.accounts.selectors import merchant_get_by_account_number, supplier_list
 from dropyard.catalog.models import Variant
 from dropyard.catalog.selectors import variant_get
 from dropyard.core.errors import NotFound
 from dropyard.core.forms import BootstrapValidationFormMixin
-from dropyard.logistics.models import Carrier
+from dropyard.logistics.selectors import carrier_list
 
 from .choices import MovementKind, WarehouseKind
 
@@ -71,8 +72,8 @@ class WarehouseForm(BootstrapValidationFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Choose a country…"), *countries]
-        self.fields["supplier"].queryset = Supplier.objects.filter(is_active=True)
-        self.fields["carriers"].queryset = Carrier.objects.all()
+        self.fields["supplier"].queryset = supplier_list()
+        self.fields["carriers"].queryset = carrier_list()
         self.fields["contact_phone"].widget.attrs["type"] = "tel"
 
 
@@ -110,10 +111,10 @@ class StockReceiveForm(BootstrapValidationFormMixin, forms.Form):
         number = (self.cleaned_data["account_number"] or "").strip()
         if not number:
             return None
-        merchant = MerchantAccount.objects.filter(account_number=number).first()
-        if merchant is None:
-            raise forms.ValidationError(f"No merchant account has the number {number}")
-        return merchant
+        try:
+            return merchant_get_by_account_number(account_number=number)
+        except NotFound as exc:
+            raise forms.ValidationError(f"No merchant account has the number {number}") from exc
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

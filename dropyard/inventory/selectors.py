@@ -14,6 +14,7 @@ from django_countries import countries
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog import selectors as catalog_selectors
 from dropyard.catalog.models import Product, Variant
+from dropyard.core.errors import NotFound
 
 from .choices import MovementKind, WarehouseKind
 from .exceptions import ProductNotFound, VariantNotFound, WarehouseNotFound
@@ -22,13 +23,29 @@ from .models import Stock, StockMovement, Warehouse
 # --- Warehouses ---------------------------------------------------------------------------------
 
 
-def warehouse_list(*, active_only: bool = True, country: str | None = None) -> QuerySet[Warehouse]:
-    """Warehouses ordered by country then code, with supplier and carriers loaded."""
+def warehouse_list(
+    *,
+    active_only: bool = True,
+    country: str | None = None,
+    is_active: bool | None = None,
+    search: str = "",
+) -> QuerySet[Warehouse]:
+    """Warehouses ordered by country then code, with supplier and carriers loaded.
+
+    ``is_active`` (with ``active_only=False``) picks active or inactive ones; ``search`` matches
+    the code, name or city.
+    """
     qs = Warehouse.objects.select_related("supplier").prefetch_related("carriers")
     if active_only:
         qs = qs.filter(is_active=True)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
     if country:
         qs = qs.filter(country=country.upper())
+    if search:
+        qs = qs.filter(
+            Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search)
+        )
     return qs.order_by("country", "code")
 
 
@@ -91,6 +108,29 @@ def stock_for_variant(
         .select_related("warehouse", "merchant")
         .order_by("warehouse__country", "warehouse__code", "merchant_id")
     )
+
+
+def stock_list(*, warehouse: Warehouse, sku: str = "") -> QuerySet[Stock]:
+    """Every stock row of a warehouse (shared and private) for operators, by variant SKU.
+
+    ``sku`` matches the variant or product SKU. Variant, product and merchant are loaded.
+    """
+    qs = Stock.objects.filter(warehouse=warehouse).select_related("variant__product", "merchant")
+    if sku:
+        qs = qs.filter(Q(variant__sku__icontains=sku) | Q(variant__product__sku__icontains=sku))
+    return qs.order_by("variant__sku", "merchant_id")
+
+
+def stock_get(*, pk: int) -> Stock:
+    """One stock row with its warehouse, variant, product and merchant; ``NotFound`` otherwise."""
+    stock = (
+        Stock.objects.select_related("warehouse", "variant__product", "merchant")
+        .filter(pk=pk)
+        .first()
+    )
+    if stock is None:
+        raise NotFound("Stock row not found")
+    return stock
 
 
 def private_stock_list(
@@ -228,9 +268,11 @@ def movement_list(
     reference: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    sku: str = "",
 ) -> QuerySet[StockMovement]:
     """Stock movements, newest first, for the operator history (actor, stock, warehouse and
-    variant loaded). Filters combine; ``until`` is exclusive."""
+    variant loaded). Filters combine; ``until`` is exclusive; ``sku`` matches part of the
+    variant SKU."""
     qs = StockMovement.objects.select_related(
         "actor", "stock__warehouse", "stock__variant", "stock__merchant"
     )
@@ -250,6 +292,8 @@ def movement_list(
         qs = qs.filter(created_at__gte=since)
     if until is not None:
         qs = qs.filter(created_at__lt=until)
+    if sku:
+        qs = qs.filter(stock__variant__sku__icontains=sku)
     return qs.order_by("-created_at", "-pk")
 
 

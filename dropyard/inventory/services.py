@@ -33,6 +33,8 @@ from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount, Supplier, User
 from dropyard.catalog.models import Variant
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
 from dropyard.logistics.models import Carrier
 
 from .choices import MovementKind, WarehouseKind
@@ -119,6 +121,12 @@ def warehouse_create(
         **fields,
     )
     warehouse.carriers.set(list(carriers))
+    audit_record(
+        action=AuditAction.WAREHOUSE_CREATED,
+        actor=actor,
+        target=warehouse,
+        details={"code": warehouse.code, "kind": warehouse.kind},
+    )
     return warehouse
 
 
@@ -160,6 +168,14 @@ def warehouse_update(
     if carriers is not None:
         warehouse.carriers.set(list(carriers))
     warehouse.refresh_from_db()
+    changed = sorted(fields) + (["carriers"] if carriers is not None else [])
+    if changed:
+        audit_record(
+            action=AuditAction.WAREHOUSE_UPDATED,
+            actor=actor,
+            target=warehouse,
+            details={"fields": changed},
+        )
     return warehouse
 
 
@@ -169,6 +185,12 @@ def warehouse_set_active(*, warehouse: Warehouse, is_active: bool, actor: User |
     reservations; existing reservations can still be released or shipped."""
     Warehouse.objects.filter(pk=warehouse.pk).update(is_active=is_active, updated_at=timezone.now())
     warehouse.refresh_from_db()
+    audit_record(
+        action=AuditAction.WAREHOUSE_UPDATED,
+        actor=actor,
+        target=warehouse,
+        details={"is_active": is_active},
+    )
     return warehouse
 
 
@@ -287,7 +309,33 @@ def stock_receive(
     )
     if movement is None:  # only if the row vanished, which PROTECT prevents
         raise StockRefused("the stock row is gone")
+    _stock_audit(movement, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return movement
+
+
+def _stock_audit(
+    movement: StockMovement,
+    *,
+    stock: Stock,
+    variant: Variant,
+    warehouse: Warehouse,
+    merchant: MerchantAccount | None,
+) -> None:
+    """STOCK_ADJUSTED for a receipt or adjustment; private stock is filed under its merchant."""
+    audit_record(
+        action=AuditAction.STOCK_ADJUSTED,
+        actor=movement.actor,
+        merchant=merchant,
+        target=stock,
+        target_label=f"{variant.sku} @ {warehouse.code}",
+        details={
+            "kind": movement.kind,
+            "movement": movement.pk,
+            "on_hand_delta": movement.on_hand_delta,
+            "on_hand_after": movement.on_hand_after,
+            "reason": movement.reason,
+        },
+    )
 
 
 @transaction.atomic
@@ -312,6 +360,13 @@ def stock_adjust(*, stock: Stock, delta: int, actor: User | None, reason: str) -
     )
     if movement is None:
         raise StockRefused("an adjustment may not take on hand below the reserved quantity")
+    _stock_audit(
+        movement,
+        stock=stock,
+        variant=stock.variant,
+        warehouse=stock.warehouse,
+        merchant=stock.merchant,
+    )
     return movement
 
 

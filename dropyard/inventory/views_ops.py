@@ -1,9 +1,8 @@
 """Operator back office for inventory: warehouses, stock receipts and adjustments, history."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,28 +50,8 @@ def _list_response(
     return response
 
 
-def _warehouses(*, search: str, country: str, is_active: bool | None):
-    """The warehouse selector's rows, narrowed by the page's search and active filters."""
-    qs = selectors.warehouse_list(active_only=False, country=country or None)
-    if is_active is not None:
-        qs = qs.filter(is_active=is_active)
-    if search:
-        qs = qs.filter(
-            Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search)
-        )
-    return qs
-
-
 def _warehouse(public_id: str) -> Warehouse:
     return selectors.warehouse_get(public_id=public_id)
-
-
-def _stock_rows(*, warehouse: Warehouse, sku: str):
-    """Every stock row of a warehouse (shared and private), by SKU."""
-    qs = Stock.objects.filter(warehouse=warehouse).select_related("variant__product", "merchant")
-    if sku:
-        qs = qs.filter(Q(variant__sku__icontains=sku) | Q(variant__product__sku__icontains=sku))
-    return qs.order_by("variant__sku", "merchant_id")
 
 
 # --- Warehouses -------------------------------------------------------------------------------
@@ -84,7 +63,7 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
     filter_form = WarehouseFilterForm(request.GET)
     filters = filter_form.filters()
     context = {
-        "page_obj": paginate(request, _warehouses(**filters)),
+        "page_obj": paginate(request, selectors.warehouse_list(active_only=False, **filters)),
         "filter_form": filter_form,
         "filtered": any(value not in ("", None) for value in filters.values()),
     }
@@ -168,7 +147,7 @@ def _stock_page(
     sku = StockFilterForm(request.GET).sku_value()
     context = {
         "warehouse": warehouse,
-        "page_obj": paginate(request, _stock_rows(warehouse=warehouse, sku=sku)),
+        "page_obj": paginate(request, selectors.stock_list(warehouse=warehouse, sku=sku)),
         "sku": sku,
         "receive_form": receive_form or StockReceiveForm(),
         "receive_open": receive_form is not None,
@@ -229,9 +208,7 @@ def _adjust_page(
 @require_http_methods(["GET", "POST"])
 def stock_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     """One stock row: its quantities, the ± adjustment form and its movements."""
-    stock = get_object_or_404(
-        Stock.objects.select_related("warehouse", "variant__product", "merchant"), pk=pk
-    )
+    stock = selectors.stock_get(pk=pk)
     if request.method == "GET":
         return _adjust_page(request, stock, StockAdjustForm())
     form = StockAdjustForm(request.POST)
@@ -257,9 +234,9 @@ def movement_list(request: HttpRequest, public_id: str) -> HttpResponse:
     warehouse = _warehouse(public_id)
     filter_form = MovementFilterForm(request.GET)
     filters = filter_form.filters()
-    movements = selectors.movement_list(warehouse=warehouse, kind=filters["kind"] or None)
-    if filters["sku"]:
-        movements = movements.filter(stock__variant__sku__icontains=filters["sku"])
+    movements = selectors.movement_list(
+        warehouse=warehouse, kind=filters["kind"] or None, sku=filters["sku"]
+    )
     context = {
         "warehouse": warehouse,
         "filter_form": filter_form,

@@ -9,7 +9,7 @@ from dropyard.catalog.choices import ShippingProperty
 from dropyard.core.forms import BootstrapValidationFormMixin
 
 from .csv_io import MAX_FILE_BYTES
-from .models import Carrier
+from .selectors import carrier_list
 
 ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active"), ("no", "Inactive")]
 
@@ -57,7 +57,7 @@ class ShippingLineForm(BootstrapValidationFormMixin, forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["carrier"].queryset = Carrier.objects.all()
+        self.fields["carrier"].queryset = carrier_list()
         if editing:
             del self.fields["code"]
 

@@ -5,10 +5,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_countries import countries
 
 from dropyard.catalog.models import Product, Variant
+from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
 from dropyard.inventory.models import Stock
 
@@ -21,7 +22,7 @@ from .exceptions import (
     VariantNotFound,
     VariantOffSale,
 )
-from .models import DefaultShippingLine, RateCard, ShippingLine
+from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine
 
 # Origin assumed when no warehouse stocks a variant (most catalog stock ships from China).
 DEFAULT_ORIGIN_COUNTRY = "CN"
@@ -308,16 +309,44 @@ def lines_for_destination(
     )
 
 
-def shipping_line_list() -> QuerySet[ShippingLine]:
-    """Every shipping line with its carrier, by name."""
-    return ShippingLine.objects.select_related("carrier").order_by("name")
+def carrier_list() -> QuerySet[Carrier]:
+    """Every carrier, by name (the model's order)."""
+    return Carrier.objects.all()
 
 
-def rate_card_list(*, line: ShippingLine | None = None) -> QuerySet[RateCard]:
-    """Rate cards (optionally of one line) with their line, in route order."""
+def shipping_line_list(*, q: str = "", is_active: bool | None = None) -> QuerySet[ShippingLine]:
+    """Every shipping line with its carrier, by name.
+
+    ``q`` matches part of the code or name; ``is_active`` None means active and inactive.
+    """
+    lines = ShippingLine.objects.select_related("carrier")
+    if q:
+        lines = lines.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if is_active is not None:
+        lines = lines.filter(is_active=is_active)
+    return lines.order_by("name")
+
+
+def shipping_line_get(*, pk: int) -> ShippingLine:
+    """One shipping line (active or not) with its carrier; ``NotFound`` otherwise."""
+    line = ShippingLine.objects.select_related("carrier").filter(pk=pk).first()
+    if line is None:
+        raise NotFound("Shipping line not found")
+    return line
+
+
+def rate_card_list(
+    *, line: ShippingLine | None = None, origin: str = "", dest: str = ""
+) -> QuerySet[RateCard]:
+    """Rate cards (optionally of one line, from ``origin`` / to ``dest`` country codes) with
+    their line, in route order."""
     cards = RateCard.objects.select_related("line")
     if line is not None:
         cards = cards.filter(line=line)
+    if origin:
+        cards = cards.filter(origin_country=origin)
+    if dest:
+        cards = cards.filter(dest_country=dest)
     return cards.order_by("line__code", "origin_country", "dest_country", "postcode_prefix")
 
 

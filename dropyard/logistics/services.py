@@ -70,7 +70,7 @@ def shipping_line_create(
     properties = _clean_properties(allowed_properties)
     _check_numbers(max_weight_g=max_weight_g, volumetric_divisor=volumetric_divisor)
     _check_unique(code=code, name=name)
-    return ShippingLine.objects.create(
+    line = ShippingLine.objects.create(
         code=code,
         name=name,
         carrier=carrier,
@@ -79,6 +79,17 @@ def shipping_line_create(
         max_weight_g=max_weight_g,
         volumetric_divisor=volumetric_divisor,
         is_active=is_active,
+    )
+    _line_audit(line, actor=actor, change="created")
+    return line
+
+
+def _line_audit(line: ShippingLine, *, actor: Any, change: str, **details: Any) -> None:
+    audit_record(
+        action=AuditAction.SHIPPING_LINE_CHANGED,
+        actor=actor,
+        target=line,
+        details={"change": change, "code": line.code, **details},
     )
 
 
@@ -98,6 +109,14 @@ def shipping_line_update(
     volumetric_divisor: int = _UNSET,
 ) -> ShippingLine:
     """Change the given fields of a line (the code never changes); same rules as create."""
+    given = {
+        "name": name,
+        "carrier": carrier,
+        "is_tracked": is_tracked,
+        "allowed_properties": allowed_properties,
+        "max_weight_g": max_weight_g,
+        "volumetric_divisor": volumetric_divisor,
+    }
     line = ShippingLine.objects.select_for_update().get(pk=line.pk)
     if name is not _UNSET:
         line.name = name.strip()
@@ -116,6 +135,8 @@ def shipping_line_update(
     _check_numbers(max_weight_g=line.max_weight_g, volumetric_divisor=line.volumetric_divisor)
     _check_unique(code=line.code, name=line.name, exclude_pk=line.pk)
     line.save()
+    fields = sorted(name for name, value in given.items() if value is not _UNSET)
+    _line_audit(line, actor=actor, change="updated", fields=fields)
     return line
 
 
@@ -124,6 +145,7 @@ def shipping_line_set_active(*, line: ShippingLine, actor: Any, is_active: bool)
     """Activate or deactivate a line; inactive lines are quoted as unavailable (INACTIVE)."""
     ShippingLine.objects.filter(pk=line.pk).update(is_active=bool(is_active))
     line.refresh_from_db()
+    _line_audit(line, actor=actor, change="activated" if is_active else "deactivated")
     return line
 
 
@@ -157,7 +179,8 @@ def rate_cards_import_csv(*, file: Any, actor: Any) -> ImportResult:
     any row fails nothing is written. Cards are matched on (line, origin, dest, postcode prefix):
     existing ones are updated, the others created. Raises ``RateCardFileInvalid`` when the file
     cannot be read at all (over ``csv_io.MAX_FILE_BYTES``, not UTF-8, header lacks a column).
-    Not audited (the result's ``summary`` is what the operator sees).
+    A successful import is audited (``rate_cards.imported``, with the counts); a refused one
+    writes nothing, not even an audit event.
     """
     parsed = csv_io.parse_file(csv_io.read_text(file))
     result = ImportResult(rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
@@ -174,6 +197,17 @@ def rate_cards_import_csv(*, file: Any, actor: Any) -> ImportResult:
         return result
     with transaction.atomic():
         result.created, result.updated = _upsert_cards(parsed.rows, lines)
+        audit_record(
+            action=AuditAction.RATE_CARDS_IMPORTED,
+            actor=actor,
+            target_label=getattr(file, "name", "") or "",
+            details={
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "lines": sorted(lines),
+            },
+        )
     return result
 
 
@@ -240,7 +274,7 @@ def default_line_set(
 
     Refused (``LogisticInvalid`` 1605001) when the line is inactive or has no rate card to that
     country from any origin; an unknown country is ``CountryNotFound`` (1605002). Audited as
-    ``merchant.updated`` with ``details.change = "default_shipping_line"``.
+    ``default_line.changed`` (under the merchant) with ``details.change = "set"``.
     """
     dest = country_code(dest_country)
     if fallback not in FallbackPolicy.values:
@@ -260,12 +294,12 @@ def default_line_set(
         default.line, default.fallback = line, fallback
         default.save(update_fields=["line", "fallback", "updated_at"])
     audit_record(
-        action=AuditAction.MERCHANT_UPDATED,
+        action=AuditAction.DEFAULT_LINE_CHANGED,
         actor=actor,
         merchant=merchant,
         target=default,
         details={
-            "change": "default_shipping_line",
+            "change": "set",
             "dest_country": dest,
             "line": line.code,
             "fallback": fallback,
@@ -289,19 +323,19 @@ def _default_line_locked(*, merchant: Any, dest_country: str) -> DefaultShipping
 def default_line_clear(*, merchant: Any, dest_country: str, actor: Any) -> bool:
     """Remove the merchant's default line for a destination; False if there was none.
 
-    Audited (``merchant.updated``, ``details.change = "default_shipping_line_cleared"``).
+    Audited (``default_line.changed`` under the merchant, ``details.change = "cleared"``).
     """
     dest = (dest_country or "").strip().upper()
     previous = _default_line_locked(merchant=merchant, dest_country=dest)
     if previous is None:
         return False
     audit_record(
-        action=AuditAction.MERCHANT_UPDATED,
+        action=AuditAction.DEFAULT_LINE_CHANGED,
         actor=actor,
         merchant=merchant,
         target=previous,
         details={
-            "change": "default_shipping_line_cleared",
+            "change": "cleared",
             "dest_country": dest,
             "previous_line": previous.line.code,
             "previous_fallback": previous.fallback,

@@ -1,9 +1,8 @@
 """Operator back office for logistics: shipping lines and rate cards (CSV import/export)."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,7 +13,6 @@ from dropyard.core.pagination import paginate
 
 from . import selectors, services
 from .forms_ops import LineFilterForm, RateCardFilterForm, RateCardImportForm, ShippingLineForm
-from .models import ShippingLine
 
 LINE_FIELDS = (
     "name",
@@ -34,28 +32,6 @@ def _list_response(
     return response
 
 
-def _line(pk: int) -> ShippingLine:
-    return get_object_or_404(ShippingLine.objects.select_related("carrier"), pk=pk)
-
-
-def _lines(*, q: str, is_active: bool | None):
-    lines = selectors.shipping_line_list()
-    if q:
-        lines = lines.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if is_active is not None:
-        lines = lines.filter(is_active=is_active)
-    return lines
-
-
-def _rate_cards(*, line: ShippingLine, origin: str, dest: str):
-    cards = selectors.rate_card_list(line=line)
-    if origin:
-        cards = cards.filter(origin_country=origin)
-    if dest:
-        cards = cards.filter(dest_country=dest)
-    return cards
-
-
 # --- Shipping lines ---------------------------------------------------------------------------
 
 
@@ -65,7 +41,7 @@ def line_list(request: HttpRequest) -> HttpResponse:
     filter_form = LineFilterForm(request.GET)
     filters = filter_form.filters()
     context = {
-        "page_obj": paginate(request, _lines(**filters)),
+        "page_obj": paginate(request, selectors.shipping_line_list(**filters)),
         "filter_form": filter_form,
         "filtered": any(value not in ("", None) for value in filters.values()),
     }
@@ -97,7 +73,7 @@ def line_create(request: HttpRequest) -> HttpResponse:
 @operator_view()
 @require_http_methods(["GET", "POST"])
 def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    line = _line(pk)
+    line = selectors.shipping_line_get(pk=pk)
     if request.method == "GET":
         initial = {name: getattr(line, name) for name in LINE_FIELDS}
         form = ShippingLineForm(editing=True, initial=initial)
@@ -120,7 +96,7 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def line_active(request: HttpRequest, pk: int) -> HttpResponse:
     """Activate or deactivate (``is_active`` = "true" / "false" in the form)."""
-    line = _line(pk)
+    line = selectors.shipping_line_get(pk=pk)
     is_active = request.POST.get("is_active") == "true"
     try:
         services.shipping_line_set_active(line=line, actor=request.user, is_active=is_active)
@@ -138,14 +114,14 @@ def line_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def ratecard_list(request: HttpRequest, pk: int) -> HttpResponse:
     """A line's details and its rate cards, filtered by origin and destination country."""
-    line = _line(pk)
+    line = selectors.shipping_line_get(pk=pk)
     filter_form = RateCardFilterForm(request.GET)
     filters = filter_form.filters()
     context = {
         "line": line,
         "filters": filters,
         "filtered": bool(filters["origin"] or filters["dest"]),
-        "page_obj": paginate(request, _rate_cards(line=line, **filters)),
+        "page_obj": paginate(request, selectors.rate_card_list(line=line, **filters)),
     }
     return _list_response(
         request,
@@ -159,9 +135,9 @@ def ratecard_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def ratecard_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The line's rate cards (with the page's filters) as a CSV download in the import format."""
-    line = _line(pk)
+    line = selectors.shipping_line_get(pk=pk)
     filters = RateCardFilterForm(request.GET).filters()
-    text = services.rate_cards_export_csv(queryset=_rate_cards(line=line, **filters))
+    text = services.rate_cards_export_csv(queryset=selectors.rate_card_list(line=line, **filters))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rate-cards-{line.code}.csv"'
     return response

@@ -2,7 +2,7 @@ import pytest
 
 from dropyard.accounts import selectors, services
 from dropyard.accounts.choices import SupplierApplicationStatus
-from dropyard.accounts.models import ApiToken, Membership
+from dropyard.accounts.models import ApiToken, Membership, Supplier
 from dropyard.accounts.tests.factories import (
     SupplierApplicationFactory,
     UserFactory,
@@ -188,3 +188,38 @@ def test_supplier_application_get_is_limited_to_the_applicant(db):
     )
     with pytest.raises(NotFound):
         selectors.supplier_application_get(pk=application.pk, applicant=UserFactory())
+
+
+# --- Lookups for operator forms ---------------------------------------------------------------
+
+
+def test_merchant_get_by_account_number(merchant, other_merchant):
+    found = selectors.merchant_get_by_account_number(account_number=merchant.account_number)
+
+    assert found == merchant
+    with pytest.raises(NotFound):
+        selectors.merchant_get_by_account_number(account_number="NO-SUCH-NUMBER")
+    with pytest.raises(NotFound):  # an exact match only
+        selectors.merchant_get_by_account_number(account_number=merchant.account_number[:-1])
+
+
+def _supplier(company_name: str, *, is_active: bool = True) -> Supplier:
+    application = SupplierApplicationFactory(company_name=company_name)
+    return Supplier.objects.create(
+        user=application.applicant,
+        application=application,
+        company_name=company_name,
+        country="CN",
+        is_active=is_active,
+    )
+
+
+def test_supplier_list_is_active_ones_by_company_name():
+    zeta, alpha, dormant = (
+        _supplier("Zeta Co"),
+        _supplier("Alpha Co"),
+        _supplier("Dormant", is_active=False),
+    )
+
+    assert list(selectors.supplier_list()) == [alpha, zeta]
+    assert list(selectors.supplier_list(active_only=False)) == [alpha, dormant, zeta]

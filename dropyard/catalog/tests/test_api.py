@@ -251,6 +251,22 @@ def test_list_v2_shape(api, bear):
     assert item["bigImage"].startswith("http://testserver/media/products/")
 
 
+def test_list_v2_query_count_does_not_grow_with_page_size(api, bear, django_assert_max_num_queries):
+    wh = Warehouse.objects.create(code="US1", name="US 1", country="US")
+    for i in range(12):
+        product = create_product(name=f"Blue teddy {i}", category=bear.category, prices=(900, 950))
+        services.product_image_add(
+            product=product, upload=SimpleUploadedFile("bear.png", png_bytes()), actor=None
+        )
+        Stock.objects.create(variant=product.variants.first(), warehouse=wh, on_hand=4)
+
+    # token, count, ids, products (+category path, supplier), variants, images, stock totals
+    for size in (1, 5, 13):
+        with django_assert_max_num_queries(7):
+            data = api.get("product/listV2", {"keyWord": "teddy", "size": size}).ok()
+        assert len(data["content"][0]["productList"]) == size
+
+
 def test_list_v2_description_feature(api, bear):
     data = api.get("product/listV2", {"features": "enable_description"}).ok()
 

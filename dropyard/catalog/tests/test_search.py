@@ -248,3 +248,36 @@ def test_result_products_come_with_relations_loaded(django_assert_num_queries):
         _, products = product_search(keyword="loaded")
         assert [v.price_minor for v in products[0].variants.all()] == [100, 200]
         assert products[0].category.parent.parent.level == 1
+
+
+@pytest.mark.parametrize("candidates_min", [1, 200])
+def test_relevance_pages_match_the_full_ranked_query(monkeypatch, candidates_min):
+    # SQLite ranks a bounded FTS-only prefix first (search._sqlite_ranked_prefix) and falls
+    # back to the full ranked query when that prefix may be short; both must give the same
+    # pages. A prefix of one candidate per slot forces the fallback when the best-ranked
+    # matches are off sale.
+    from dropyard.catalog import search  # noqa: PLC0415
+
+    leaf = make_category_path()
+    products = []
+    for i in range(12):
+        products.append(ProductFactory(name=f"Desk lamp {i}", category=leaf))
+        VariantFactory(product=products[-1])
+    create_product(name="Lamp", material="Bamboo")  # shorter name: ranks first
+    Product.objects.filter(pk__in=[p.pk for p in products[4:]]).update(is_on_sale=False)
+    search_index_rebuild()
+    monkeypatch.setattr(search, "_CANDIDATES_MIN", candidates_min)
+
+    pages = [
+        [p.pk for p in product_search(keyword="lamp", offset=o, limit=2, count_cap=cap)[1]]
+        for o in (0, 2, 4)
+        for cap in (None, 3)
+    ]
+    monkeypatch.setattr(search, "_sqlite_ranked_prefix", lambda *args: None)
+    full = [
+        [p.pk for p in product_search(keyword="lamp", offset=o, limit=2, count_cap=cap)[1]]
+        for o in (0, 2, 4)
+        for cap in (None, 3)
+    ]
+    assert pages == full
+    assert product_search(keyword="lamp")[0] == 5

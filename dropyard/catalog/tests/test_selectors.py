@@ -3,11 +3,13 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dropyard.catalog import selectors, services
 from dropyard.catalog.choices import ReportReason, ReportStatus
 from dropyard.catalog.exceptions import ProductNotFound, VariantNotFound
-from dropyard.catalog.tests.factories import create_product, make_category_path
+from dropyard.catalog.tests.factories import create_product, make_category_path, png_bytes
+from dropyard.core.errors import NotFound
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock, Warehouse
 
@@ -137,3 +139,65 @@ def test_stock_totals_by_product(merchant):
         product.pk: selectors.StockTotals(platform=8, factory=4, verified=8, unverified=4)
     }
     assert totals[product.pk].total == 12
+
+
+# --- Operator back office -----------------------------------------------------------------------
+
+
+def test_category_list_leaves_and_parents():
+    leaf = make_category_path("Home", "Kitchen", "Gadgets")
+    middle, top = leaf.parent, leaf.parent.parent
+
+    assert list(selectors.category_list(leaves_only=True)) == [leaf]
+    assert set(selectors.category_list(parents_only=True)) == {top, middle}
+    assert set(selectors.category_list()) == {top, middle, leaf}
+
+
+def test_product_list_includes_off_sale_products_newest_first():
+    older = create_product(name="Older kettle")
+    newer = create_product(name="Newer mug")
+    services.product_set_on_sale(product=older, on_sale=False, reason="Recall", actor=None)
+
+    assert list(selectors.product_list()) == [newer, older]
+    assert list(selectors.product_list(on_sale=False)) == [older]
+    assert list(selectors.product_list(on_sale=True)) == [newer]
+
+
+def test_product_list_filters_by_text_and_category():
+    kettle = create_product(name="Steel kettle", prices=(100, 200))
+    mug = create_product(name="Mug")
+    variant_sku = mug.variants.first().sku
+
+    assert list(selectors.product_list(q="KETTLE")) == [kettle]
+    assert list(selectors.product_list(q=kettle.sku)) == [kettle]
+    assert list(selectors.product_list(q=variant_sku)) == [mug]
+    # a term matching several variants still lists the product once
+    assert list(selectors.product_list(q=kettle.variants.first().sku[:4])).count(kettle) == 1
+    assert list(selectors.product_list(category=mug.category)) == [mug]
+
+
+def test_product_image_get():
+    product = create_product()
+    image = services.product_image_add(
+        product=product,
+        upload=SimpleUploadedFile("a.png", png_bytes(), content_type="image/png"),
+        actor=None,
+    )
+
+    found = selectors.product_image_get(pk=image.pk)
+
+    assert (found, found.product) == (image, product)
+    with pytest.raises(NotFound):
+        selectors.product_image_get(pk=image.pk + 1)
+
+
+def test_report_get(merchant):
+    report = services.report_create(
+        product=create_product(), merchant=merchant, reporter=None, reason=ReportReason.MISLEADING
+    )
+
+    found = selectors.report_get(pk=report.pk)
+
+    assert (found, found.merchant) == (report, merchant)
+    with pytest.raises(NotFound):
+        selectors.report_get(pk=report.pk + 1)

@@ -20,6 +20,8 @@ from dropyard.catalog.tests.factories import (
     png_bytes,
     variant_data,
 )
+from dropyard.core.choices import AuditAction
+from dropyard.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -400,3 +402,168 @@ def test_my_product_remove(merchant):
 
     assert services.my_product_remove(merchant=merchant, product=product, actor=None) is True
     assert services.my_product_remove(merchant=merchant, product=product, actor=None) is False
+
+
+# --- Audit --------------------------------------------------------------------------------------
+
+
+def _events(action: AuditAction) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action).order_by("pk"))
+
+
+def _target(event: AuditEvent) -> tuple[str, str]:
+    return event.target_type, event.target_id
+
+
+def test_product_create_is_audited(support):
+    product = services.product_create(
+        actor=support,
+        name="Audited kettle",
+        category=make_category_path(),
+        variants=[variant_data()],
+    )
+
+    [event] = _events(AuditAction.PRODUCT_CREATED)
+    assert (event.actor, _target(event)) == (support, ("catalog.Product", str(product.pk)))
+    assert event.details == {"sku": product.sku, "variants": 1}
+
+
+def test_refused_product_create_writes_no_audit_event(support):
+    with pytest.raises(CatalogError):
+        services.product_create(
+            actor=support, name="Kettle", category=CategoryFactory(), variants=[variant_data()]
+        )
+
+    assert not _events(AuditAction.PRODUCT_CREATED)
+
+
+def test_product_update_is_audited(support):
+    product = create_product()
+
+    services.product_update(product=product, actor=support, name="Renamed", hs_code="1234")
+
+    [event] = _events(AuditAction.PRODUCT_UPDATED)
+    assert (event.actor, _target(event)) == (support, ("catalog.Product", str(product.pk)))
+    assert event.details == {"fields": ["hs_code", "name"]}
+    with pytest.raises(CatalogError):
+        services.product_update(product=product, actor=support, name="  ")
+    assert len(_events(AuditAction.PRODUCT_UPDATED)) == 1
+
+
+def test_variant_add_and_update_are_audited_on_the_product(support):
+    product = create_product()
+
+    variant = services.variant_add(product=product, actor=support, data=variant_data(sku="AUD-1"))
+    services.variant_update(variant=variant, actor=support, price_minor=999)
+
+    added, updated = _events(AuditAction.PRODUCT_UPDATED)
+    assert {_target(added), _target(updated)} == {("catalog.Product", str(product.pk))}
+    assert {added.actor, updated.actor} == {support}
+    assert added.details == {"variant_added": "AUD-1"}
+    assert updated.details == {"variant": "AUD-1", "fields": ["price_minor"]}
+
+
+def test_refused_variant_writes_write_no_audit_event(support):
+    product = create_product()
+    taken = product.variants.get().sku
+
+    with pytest.raises(CatalogError):
+        services.variant_add(product=product, actor=support, data=variant_data(sku=taken))
+    with pytest.raises(CatalogError):
+        services.variant_update(variant=product.variants.get(), actor=support, position=3)
+
+    assert not _events(AuditAction.PRODUCT_UPDATED)
+
+
+def test_product_and_variant_sale_changes_are_audited(support):
+    product = create_product()
+    variant = product.variants.get()
+
+    services.product_set_on_sale(product=product, on_sale=False, reason="Recall", actor=support)
+    services.variant_set_on_sale(variant=variant, on_sale=False, actor=support)
+
+    off, variant_off = _events(AuditAction.PRODUCT_SALE_CHANGED)
+    assert (off.actor, _target(off)) == (support, ("catalog.Product", str(product.pk)))
+    assert off.details == {"on_sale": False, "reason": "Recall"}
+    assert (variant_off.actor, _target(variant_off)) == (
+        support,
+        ("catalog.Variant", str(variant.pk)),
+    )
+    assert variant_off.details == {"on_sale": False, "product": product.sku}
+
+
+def test_refused_sale_change_writes_no_audit_event(support):
+    product = create_product()
+
+    with pytest.raises(CatalogError):
+        services.product_set_on_sale(product=product, on_sale=False, reason=" ", actor=support)
+
+    assert not _events(AuditAction.PRODUCT_SALE_CHANGED)
+
+
+def test_product_image_add_and_remove_are_audited(support, django_capture_on_commit_callbacks):
+    product = create_product()
+    upload = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
+
+    image = services.product_image_add(product=product, upload=upload, actor=support)
+    image_pk = image.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_image_remove(image=image, actor=support)
+
+    added, removed = _events(AuditAction.PRODUCT_UPDATED)
+    assert {_target(added), _target(removed)} == {("catalog.Product", str(product.pk))}
+    assert {added.actor, removed.actor} == {support}
+    assert (added.details, removed.details) == (
+        {"image_added": image_pk},
+        {"image_removed": image_pk},
+    )
+
+
+def test_refused_image_add_writes_no_audit_event(support):
+    product = create_product()
+
+    with pytest.raises(CatalogError):
+        services.product_image_add(
+            product=product, upload=SimpleUploadedFile("x.png", b"not an image"), actor=support
+        )
+
+    assert not _events(AuditAction.PRODUCT_UPDATED)
+
+
+@pytest.mark.parametrize(
+    ("decide", "status"),
+    [
+        (lambda r, a: services.report_dismiss(report=r, actor=a, note="Fine"), "dismissed"),
+        (lambda r, a: services.report_take_off_sale(report=r, actor=a, reason="Fake"), "actioned"),
+    ],
+)
+def test_report_decisions_are_audited_under_the_merchant(merchant, support, decide, status):
+    product = create_product()
+    report = services.report_create(
+        product=product, merchant=merchant, reporter=merchant.owner, reason=ReportReason.MISLEADING
+    )
+
+    decide(report, support)
+
+    [event] = _events(AuditAction.REPORT_DECIDED)
+    assert (event.actor, event.merchant, _target(event)) == (
+        support,
+        merchant,
+        ("catalog.ImproperReport", str(report.pk)),
+    )
+    assert event.details == {"status": status, "product_id": product.pk}
+
+
+def test_refused_report_decision_writes_no_audit_event(merchant, support):
+    report = services.report_create(
+        product=create_product(), merchant=merchant, reporter=None, reason=ReportReason.MISLEADING
+    )
+    services.report_dismiss(report=report, actor=support)
+
+    with pytest.raises(CatalogError, match="already been decided"):
+        services.report_take_off_sale(report=report, actor=support, reason="Late")
+    with pytest.raises(CatalogError):
+        services.report_take_off_sale(report=report, actor=support, reason=" ")
+
+    assert len(_events(AuditAction.REPORT_DECIDED)) == 1
+    assert not _events(AuditAction.PRODUCT_SALE_CHANGED)

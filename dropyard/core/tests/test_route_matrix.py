@@ -201,6 +201,7 @@ def world(db) -> World:
 # URL name → function(world) returning URL kwargs for an object that belongs to merchant A (or,
 # for back-office and supplier routes, an object the right people may open).
 OBJECT_ROUTES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "media": lambda w: {"path": "products/none.jpg"},
     "accounts:member_edit": lambda w: {"pk": w.objects["membership"].pk},
     "accounts:member_remove": lambda w: {"pk": w.objects["membership"].pk},
     "accounts:invitation_revoke": lambda w: {"pk": w.objects["invitation"].pk},
@@ -262,6 +263,7 @@ CATALOG_OPS = Access("operator", roles=frozenset({"admin", "support"}))
 INVENTORY_OPS = Access("operator", roles=frozenset({"admin", "warehouse"}))
 LOGISTICS_OPS = Access("operator", roles=frozenset({"admin"}))
 EXPECTED_ACCESS: dict[str, Access] = {
+    "media": Access("public"),
     "dashboard:root": Access("login"),
     "dashboard:home": Access("merchant"),
     "dashboard:ops_home": Access("operator", roles=ANY_OPERATOR),

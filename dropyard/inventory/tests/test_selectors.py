@@ -1,5 +1,6 @@
 import pytest
 
+from dropyard.core.errors import NotFound
 from dropyard.inventory import selectors, services
 from dropyard.inventory.exceptions import ProductNotFound, VariantNotFound, WarehouseNotFound
 from dropyard.inventory.tests.factories import (
@@ -166,3 +167,57 @@ def test_catalog_lookups(product, variant):
         selectors.product_get_by_pid(pid="x")
     with pytest.raises(VariantNotFound):
         selectors.stock_lookup_by_sku(sku="x")
+
+
+# --- Operator back office -----------------------------------------------------------------------
+
+
+def test_warehouse_list_searches_code_name_and_city_and_filters_state():
+    berlin = WarehouseFactory(code="DEBER1", name="Berlin hub", city="Berlin", country="DE")
+    paris = WarehouseFactory(code="FRPAR1", name="Paris", city="Roissy", country="FR")
+    closed = WarehouseFactory(code="FRLYS1", name="Lyon", city="Lyon", is_active=False)
+
+    def codes(**filters):
+        return [w.code for w in selectors.warehouse_list(active_only=False, **filters)]
+
+    assert codes(search="ber") == ["DEBER1"]
+    assert codes(search="roissy") == [paris.code]
+    assert codes(search="fr") == ["FRLYS1", "FRPAR1"]
+    assert codes(is_active=False) == [closed.code]
+    assert codes(is_active=True, country="de") == [berlin.code]
+
+
+def test_stock_list_is_every_row_of_the_warehouse_by_sku(product, merchant):
+    warehouse, elsewhere = WarehouseFactory(), WarehouseFactory()
+    first, second = product.variants.order_by("sku")
+    shared = make_stock(variant=first, warehouse=warehouse, on_hand=5)
+    private = make_stock(variant=first, warehouse=warehouse, on_hand=2, merchant=merchant)
+    other = make_stock(variant=second, warehouse=warehouse, on_hand=1)
+    make_stock(variant=first, warehouse=elsewhere, on_hand=9)
+
+    rows = list(selectors.stock_list(warehouse=warehouse))
+    assert set(rows[:2]) == {shared, private}  # where NULL (shared) sorts depends on the database
+    assert rows[2:] == [other]
+    assert list(selectors.stock_list(warehouse=warehouse, sku=second.sku.lower())) == [other]
+    assert len(selectors.stock_list(warehouse=warehouse, sku=product.sku)) == 3
+
+
+def test_stock_get(variant):
+    stock = make_stock(variant=variant, warehouse=WarehouseFactory(), on_hand=1)
+
+    found = selectors.stock_get(pk=stock.pk)
+
+    assert (found, found.variant, found.warehouse) == (stock, variant, stock.warehouse)
+    with pytest.raises(NotFound):
+        selectors.stock_get(pk=stock.pk + 1000)
+
+
+def test_movement_list_filters_by_variant_sku(product):
+    warehouse = WarehouseFactory()
+    first, second = product.variants.order_by("sku")
+    make_stock(variant=first, warehouse=warehouse, on_hand=1)
+    make_stock(variant=second, warehouse=warehouse, on_hand=2)
+
+    movements = selectors.movement_list(warehouse=warehouse, sku=second.sku[-4:])
+
+    assert [m.stock.variant for m in movements] == [second]

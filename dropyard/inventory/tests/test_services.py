@@ -1,6 +1,8 @@
 import pytest
 from django.db.models import Sum
 
+from dropyard.core.choices import AuditAction
+from dropyard.core.models import AuditEvent
 from dropyard.inventory import services
 from dropyard.inventory.choices import MovementKind, WarehouseKind
 from dropyard.inventory.exceptions import (
@@ -555,3 +557,117 @@ def test_full_cycle_keeps_ledger_and_row_in_step(variant, warehouse, operator_ad
         "return",
     ]
     _assert_ledger_matches(stock)
+
+
+# --- Audit --------------------------------------------------------------------------------------
+
+
+def _events(action: AuditAction) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action).order_by("pk"))
+
+
+def _target(event: AuditEvent) -> tuple[str, str]:
+    return event.target_type, event.target_id
+
+
+def test_warehouse_create_is_audited(operator_admin):
+    warehouse = services.warehouse_create(
+        code="deber01", name="Berlin", country="DE", actor=operator_admin
+    )
+
+    [event] = _events(AuditAction.WAREHOUSE_CREATED)
+    assert (event.actor, _target(event)) == (
+        operator_admin,
+        ("inventory.Warehouse", str(warehouse.pk)),
+    )
+    assert event.details == {"code": "DEBER01", "kind": WarehouseKind.PLATFORM}
+
+
+def test_refused_warehouse_create_writes_no_audit_event(operator_admin, warehouse):
+    with pytest.raises(WarehouseInvalid):
+        services.warehouse_create(code="CNSZ01", name="Again", country="CN", actor=operator_admin)
+
+    assert not _events(AuditAction.WAREHOUSE_CREATED)
+
+
+def test_warehouse_update_and_set_active_are_audited(operator_admin, warehouse):
+    services.warehouse_update(
+        warehouse=warehouse, actor=operator_admin, name="Shenzhen 2", carriers=[CarrierFactory()]
+    )
+    services.warehouse_set_active(warehouse=warehouse, is_active=False, actor=operator_admin)
+
+    updated, deactivated = _events(AuditAction.WAREHOUSE_UPDATED)
+    assert {_target(updated), _target(deactivated)} == {("inventory.Warehouse", str(warehouse.pk))}
+    assert {updated.actor, deactivated.actor} == {operator_admin}
+    assert updated.details == {"fields": ["name", "carriers"]}
+    assert deactivated.details == {"is_active": False}
+
+
+def test_refused_warehouse_update_writes_no_audit_event(operator_admin, warehouse):
+    WarehouseFactory(code="TAKEN1")
+
+    with pytest.raises(WarehouseInvalid):
+        services.warehouse_update(warehouse=warehouse, actor=operator_admin, code="taken1")
+
+    assert not _events(AuditAction.WAREHOUSE_UPDATED)
+
+
+def test_receive_into_private_stock_is_audited_under_the_merchant(
+    operator_admin, variant, warehouse, merchant
+):
+    movement = services.stock_receive(
+        variant=variant,
+        warehouse=warehouse,
+        quantity=4,
+        actor=operator_admin,
+        reason="Inbound",
+        merchant=merchant,
+    )
+
+    [event] = _events(AuditAction.STOCK_ADJUSTED)
+    assert (event.actor, event.merchant, _target(event)) == (
+        operator_admin,
+        merchant,
+        ("inventory.Stock", str(movement.stock_id)),
+    )
+    assert event.target_label == f"{variant.sku} @ CNSZ01"
+    assert event.details == {
+        "kind": MovementKind.RECEIPT,
+        "movement": movement.pk,
+        "on_hand_delta": 4,
+        "on_hand_after": 4,
+        "reason": "Inbound",
+    }
+
+
+def test_adjust_is_audited_and_reservations_are_not(operator_admin, variant, warehouse):
+    stock = make_stock(variant=variant, warehouse=warehouse, on_hand=10, reserved=2)
+    AuditEvent.objects.all().delete()
+
+    movement = services.stock_adjust(stock=stock, delta=-3, actor=operator_admin, reason="Damaged")
+    services.stock_release(
+        variant=variant, warehouse=warehouse, quantity=1, reference="x-1", merchant=None
+    )
+
+    [event] = _events(AuditAction.STOCK_ADJUSTED)
+    assert (event.actor, event.merchant, _target(event)) == (
+        operator_admin,
+        None,
+        ("inventory.Stock", str(stock.pk)),
+    )
+    assert event.details["kind"] == MovementKind.ADJUSTMENT
+    assert (event.details["movement"], event.details["on_hand_after"]) == (movement.pk, 7)
+
+
+def test_refused_stock_changes_write_no_audit_event(operator_admin, variant, warehouse):
+    stock = make_stock(variant=variant, warehouse=warehouse, on_hand=3, reserved=3)
+    AuditEvent.objects.all().delete()
+
+    with pytest.raises(StockRefused):
+        services.stock_adjust(stock=stock, delta=-1, actor=operator_admin, reason="Lost")
+    with pytest.raises(StockRefused):
+        services.stock_receive(
+            variant=variant, warehouse=warehouse, quantity=0, actor=operator_admin, reason="x"
+        )
+
+    assert not _events(AuditAction.STOCK_ADJUSTED)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
 from dropyard.inventory.tests.factories import WarehouseFactory, make_stock
 from dropyard.logistics import selectors, services
@@ -13,6 +14,7 @@ from dropyard.logistics.exceptions import (
     VariantOffSale,
 )
 from dropyard.logistics.tests.factories import (
+    CarrierFactory,
     RateCardFactory,
     ShippingLineFactory,
     make_cart_variant,
@@ -294,3 +296,47 @@ def test_countries_where_default_cannot_ship_without_defaults(merchant):
         selectors.countries_where_default_cannot_ship(merchant=merchant, product=make_product())
         == []
     )
+
+
+# --- Operator back office -----------------------------------------------------------------------
+
+
+def test_carrier_list_is_by_name():
+    zed, able = CarrierFactory(name="Zed Post"), CarrierFactory(name="Able Express")
+
+    assert list(selectors.carrier_list()) == [able, zed]
+
+
+def test_shipping_line_list_filters_by_text_and_state():
+    economy = ShippingLineFactory(code="ECO", name="Economy")
+    express = ShippingLineFactory(code="EXP", name="Express")
+    old = ShippingLineFactory(code="OLD", name="Retired economy", is_active=False)
+
+    assert list(selectors.shipping_line_list()) == [economy, express, old]
+    assert list(selectors.shipping_line_list(q="econ")) == [economy, old]
+    assert list(selectors.shipping_line_list(q="exp")) == [express]
+    assert list(selectors.shipping_line_list(is_active=False)) == [old]
+    assert list(selectors.shipping_line_list(q="econ", is_active=True)) == [economy]
+
+
+def test_shipping_line_get():
+    line = ShippingLineFactory(is_active=False)
+
+    found = selectors.shipping_line_get(pk=line.pk)
+
+    assert (found, found.carrier) == (line, line.carrier)
+    with pytest.raises(NotFound):
+        selectors.shipping_line_get(pk=line.pk + 1)
+
+
+def test_rate_card_list_filters_by_route():
+    line = ShippingLineFactory()
+    to_us = RateCardFactory(line=line)
+    to_de = RateCardFactory(line=line, dest_country="DE")
+    from_us = RateCardFactory(line=line, origin_country="US", dest_country="DE")
+    RateCardFactory(dest_country="DE")  # another line
+
+    assert list(selectors.rate_card_list(line=line)) == [to_de, to_us, from_us]
+    assert list(selectors.rate_card_list(line=line, origin="CN")) == [to_de, to_us]
+    assert list(selectors.rate_card_list(line=line, dest="DE")) == [to_de, from_us]
+    assert list(selectors.rate_card_list(line=line, origin="US", dest="DE")) == [from_us]

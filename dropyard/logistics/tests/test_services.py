@@ -280,6 +280,65 @@ def test_export_then_import_round_trips(lines, operator_admin):
     )
 
 
+# --- Audit of lines and imports ---------------------------------------------------------------
+
+
+def _line_events() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=AuditAction.SHIPPING_LINE_CHANGED).order_by("pk"))
+
+
+def test_line_create_update_and_set_active_are_audited(operator_admin):
+    line = services.shipping_line_create(
+        actor=operator_admin, code="AUD", name="Audited", carrier=CarrierFactory()
+    )
+    services.shipping_line_update(line=line, actor=operator_admin, name="Renamed", max_weight_g=9)
+    services.shipping_line_set_active(line=line, actor=operator_admin, is_active=False)
+
+    events = _line_events()
+    assert {(e.actor, e.target_type, e.target_id) for e in events} == {
+        (operator_admin, "logistics.ShippingLine", str(line.pk))
+    }
+    assert [e.details for e in events] == [
+        {"change": "created", "code": "AUD"},
+        {"change": "updated", "code": "AUD", "fields": ["max_weight_g", "name"]},
+        {"change": "deactivated", "code": "AUD"},
+    ]
+
+
+def test_refused_line_writes_write_no_audit_event(operator_admin):
+    line = ShippingLineFactory(code="TAKEN", name="Taken Line")
+
+    with pytest.raises(ShippingLineInvalid):
+        services.shipping_line_create(
+            actor=operator_admin, code="TAKEN", name="Other", carrier=CarrierFactory()
+        )
+    with pytest.raises(ShippingLineInvalid):
+        services.shipping_line_update(line=line, actor=operator_admin, volumetric_divisor=0)
+
+    assert not _line_events()
+
+
+def test_import_is_audited(lines, operator_admin):
+    upload = SimpleUploadedFile("cards.csv", csv_file(*GOOD_ROWS))
+
+    services.rate_cards_import_csv(file=upload, actor=operator_admin)
+
+    event = AuditEvent.objects.get(action=AuditAction.RATE_CARDS_IMPORTED)
+    assert (event.actor, event.target_label) == (operator_admin, "cards.csv")
+    assert event.details == {"rows": 3, "created": 3, "updated": 0, "lines": ["ECO", "EXP"]}
+
+
+def test_refused_import_writes_no_audit_event(lines, operator_admin):
+    bad_row = "NOPE,CN,US,,first_additional,500,5.00,500,1.50,,,,,7,12"
+
+    result = services.rate_cards_import_csv(file=csv_file(bad_row), actor=operator_admin)
+    with pytest.raises(RateCardFileInvalid):
+        services.rate_cards_import_csv(file="caf\xe9,x\n".encode("latin-1"), actor=operator_admin)
+
+    assert result.ok is False
+    assert not AuditEvent.objects.filter(action=AuditAction.RATE_CARDS_IMPORTED).exists()
+
+
 # --- Default lines -----------------------------------------------------------------------------
 
 
@@ -296,10 +355,10 @@ def test_default_line_set_and_change_are_audited(merchant):
 
     assert DefaultShippingLine.objects.get().pk == default.pk
     assert (default.dest_country, default.line_id, default.fallback) == ("DE", second.pk, "refuse")
-    events = AuditEvent.objects.filter(action=AuditAction.MERCHANT_UPDATED).order_by("pk")
+    events = AuditEvent.objects.filter(action=AuditAction.DEFAULT_LINE_CHANGED).order_by("pk")
     assert [e.details for e in events] == [
         {
-            "change": "default_shipping_line",
+            "change": "set",
             "dest_country": "DE",
             "line": first.code,
             "fallback": "cheapest",
@@ -307,7 +366,7 @@ def test_default_line_set_and_change_are_audited(merchant):
             "previous_fallback": None,
         },
         {
-            "change": "default_shipping_line",
+            "change": "set",
             "dest_country": "DE",
             "line": second.code,
             "fallback": "refuse",
@@ -316,6 +375,9 @@ def test_default_line_set_and_change_are_audited(merchant):
         },
     ]
     assert {e.merchant_id for e in events} == {merchant.pk}
+    assert {(e.actor, e.target_type, e.target_id) for e in events} == {
+        (merchant.owner, "logistics.DefaultShippingLine", str(default.pk))
+    }
 
 
 @pytest.mark.parametrize(
@@ -337,7 +399,7 @@ def test_default_line_set_refuses(merchant, country, make_line, error, message):
         )
 
     assert DefaultShippingLine.objects.count() == 0
-    assert not AuditEvent.objects.filter(action=AuditAction.MERCHANT_UPDATED).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.DEFAULT_LINE_CHANGED).exists()
 
 
 def test_default_line_set_refuses_unknown_fallback(merchant):
@@ -365,9 +427,9 @@ def test_default_line_clear(merchant, other_merchant):
     assert list(DefaultShippingLine.objects.values_list("merchant_id", flat=True)) == [
         other_merchant.pk
     ]
-    event = AuditEvent.objects.filter(action=AuditAction.MERCHANT_UPDATED).latest("pk")
+    event = AuditEvent.objects.filter(action=AuditAction.DEFAULT_LINE_CHANGED).latest("pk")
     assert event.details == {
-        "change": "default_shipping_line_cleared",
+        "change": "cleared",
         "dest_country": "DE",
         "previous_line": line.code,
         "previous_fallback": "cheapest",
