@@ -1,18 +1,14 @@
 """Operator back office for accounts: supplier applications, merchant accounts, operator staff."""
 
-from collections.abc import Callable
-
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
-from dropyard.core.errors import DomainError
-from dropyard.core.htmx import render_page_or_partial
 from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
 from . import selectors, services
 from .choices import OperatorRole, SupplierApplicationStatus
@@ -30,25 +26,6 @@ from .models import User
 
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
 MERCHANT_VIEWERS = {OperatorRole.AGENT, OperatorRole.SUPPORT}
-
-
-def _list_response(
-    request: HttpRequest, page_template: str, partial_template: str, context: dict
-) -> HttpResponse:
-    """The full page, or only its results partial for an htmx search."""
-    response = render_page_or_partial(request, page_template, partial_template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
-def _flash_outcome(request: HttpRequest, action: Callable[[], object], *, success: str) -> None:
-    """Run one service call; flash ``success``, or the refusal's message if it raises."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
 
 
 def _agent_scope(user: User) -> User | None:
@@ -74,7 +51,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "tabs": tabs,
         "pending_count": selectors.supplier_application_pending_count(),
     }
-    return _list_response(
+    return list_response(
         request,
         "accounts/ops/supplier_list.html",
         "accounts/ops/partials/_supplier_results.html",
@@ -104,7 +81,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplier_approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.supplier_application_get(pk=pk)
-    _flash_outcome(
+    flash_outcome(
         request,
         lambda: services.supplier_application_approve(
             application=application, actor=request.user, request=request
@@ -121,7 +98,7 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = SupplierRejectForm(request.POST)
     if not form.is_valid():
         return _supplier_detail_response(request, application, reject_form=form, status=400)
-    _flash_outcome(
+    flash_outcome(
         request,
         lambda: services.supplier_application_reject(
             application=application,
@@ -143,7 +120,7 @@ def merchants(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET).search()
     merchant_qs = selectors.merchant_list(search=search, agent=_agent_scope(request.user))
     context = {"page_obj": paginate(request, merchant_qs), "q": search}
-    return _list_response(
+    return list_response(
         request,
         "accounts/ops/merchant_list.html",
         "accounts/ops/partials/_merchant_results.html",
@@ -181,7 +158,7 @@ def merchant_agent(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _merchant_detail_response(request, merchant, agent_form=form, status=400)
     agent = form.cleaned_data["agent"]
-    _flash_outcome(
+    flash_outcome(
         request,
         lambda: services.merchant_agent_assign(merchant=merchant, agent=agent, actor=request.user),
         success=f"Personal agent set to {agent.email}." if agent else "Personal agent removed.",
@@ -219,11 +196,13 @@ def staff(request: HttpRequest) -> HttpResponse:
         return _staff_response(request)
     form = OperatorCreateForm(request.POST)
     if form.is_valid():
-        try:
-            user = services.operator_create(actor=request.user, password=None, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        user = form_call(
+            form,
+            lambda: services.operator_create(
+                actor=request.user, password=None, **form.cleaned_data
+            ),
+        )
+        if user is not None:
             _send_password_setup_email(request, user)
             messages.success(
                 request,
@@ -257,13 +236,13 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _staff_edit_response(request, operator)
     form = OperatorRoleForm(request.POST)
     if form.is_valid():
-        try:
-            services.operator_role_set(
+        updated = form_call(
+            form,
+            lambda: services.operator_role_set(
                 user=operator, role=form.cleaned_data["role"], actor=request.user
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+            ),
+        )
+        if updated is not None:
             messages.success(
                 request, f"{operator.email} is now {operator.get_operator_role_display().lower()}."
             )
@@ -276,10 +255,10 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove an operator's back-office access (their role becomes empty)."""
     operator = selectors.operator_get(pk=pk)
-    try:
-        services.operator_role_set(user=operator, role="", actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if not flash_outcome(
+        request,
+        lambda: services.operator_role_set(user=operator, role="", actor=request.user),
+        success=f"{operator.email} no longer has back-office access.",
+    ):
         return redirect("accounts_ops:staff_edit", pk=operator.pk)
-    messages.success(request, f"{operator.email} no longer has back-office access.")
     return redirect("accounts_ops:staff")

@@ -5,15 +5,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
-from dropyard.core.errors import DomainError
-from dropyard.core.htmx import render_page_or_partial
 from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
 from . import selectors, services
 from .choices import ReportStatus
@@ -29,36 +27,9 @@ from .forms_ops import (
     ReportTakeOffSaleForm,
     VariantForm,
 )
+from .models import ImproperReport
 
 CATALOG_STAFF = {OperatorRole.SUPPORT}
-
-
-def _list_response(
-    request: HttpRequest, page_template: str, partial_template: str, context: dict
-) -> HttpResponse:
-    response = render_page_or_partial(request, page_template, partial_template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
-def _run(request: HttpRequest, action: Callable[[], object], *, success: str) -> bool:
-    """Run one service call; flash ``success`` or the refusal's message. True on success."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _form_call(form, action: Callable[[], object]):
-    """Run one service call for a valid form; a refusal becomes the form's error (None)."""
-    try:
-        return action()
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return None
 
 
 # --- Products ---------------------------------------------------------------------------------
@@ -77,7 +48,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "filtered": any(value not in ("", None) for value in filters.values()),
     }
-    return _list_response(
+    return list_response(
         request,
         "catalog/ops/product_list.html",
         "catalog/ops/partials/_product_results.html",
@@ -95,7 +66,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
         form = ProductForm(request.POST)
         variant_form = VariantForm(request.POST, prefix="variant")
         if form.is_valid() and variant_form.is_valid():
-            product = _form_call(
+            product = form_call(
                 form,
                 lambda: services.product_create(
                     actor=request.user,
@@ -152,7 +123,7 @@ def product_edit(request: HttpRequest, pid: str) -> HttpResponse:
         return _product_edit_response(request, product)
     form = ProductForm(request.POST, editing=True)
     if form.is_valid():
-        updated = _form_call(
+        updated = form_call(
             form,
             lambda: services.product_update(
                 product=product, actor=request.user, **form.cleaned_data
@@ -174,7 +145,7 @@ def product_sale(request: HttpRequest, pid: str) -> HttpResponse:
         messages.error(request, "Give a reason to take the product off sale.")
         return redirect("catalog_ops:product_edit", pid=product.public_id)
     on_sale = form.cleaned_data["on_sale"]
-    _run(
+    flash_outcome(
         request,
         lambda: services.product_set_on_sale(
             product=product, on_sale=on_sale, reason=form.cleaned_data["reason"], actor=request.user
@@ -193,7 +164,7 @@ def variant_add(request: HttpRequest, pid: str) -> HttpResponse:
     product = selectors.product_get(pid=pid)
     form = VariantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        variant = _form_call(
+        variant = form_call(
             form,
             lambda: services.variant_add(
                 product=product, actor=request.user, data=form.cleaned_data
@@ -235,7 +206,7 @@ def variant_edit(request: HttpRequest, vid: str) -> HttpResponse:
             changes = dict(form.cleaned_data)
             if not changes["sku"]:
                 del changes["sku"]  # an emptied SKU field keeps the current SKU
-            updated = _form_call(
+            updated = form_call(
                 form,
                 lambda: services.variant_update(variant=variant, actor=request.user, **changes),
             )
@@ -252,7 +223,7 @@ def variant_edit(request: HttpRequest, vid: str) -> HttpResponse:
 def variant_sale(request: HttpRequest, vid: str) -> HttpResponse:
     variant = selectors.variant_get(vid=vid)
     on_sale = request.POST.get("on_sale") == "True"
-    _run(
+    flash_outcome(
         request,
         lambda: services.variant_set_on_sale(variant=variant, on_sale=on_sale, actor=request.user),
         success=f"Variant {variant.sku} is {'on' if on_sale else 'off'} sale.",
@@ -272,7 +243,7 @@ def image_add(request: HttpRequest, pid: str) -> HttpResponse:
         for error in form.errors.get("image", []):
             messages.error(request, error)
         return redirect("catalog_ops:product_edit", pid=product.public_id)
-    _run(
+    flash_outcome(
         request,
         lambda: services.product_image_add(
             product=product, upload=form.cleaned_data["image"], actor=request.user
@@ -287,7 +258,7 @@ def image_add(request: HttpRequest, pid: str) -> HttpResponse:
 def image_remove(request: HttpRequest, pk: int) -> HttpResponse:
     image = selectors.product_image_get(pk=pk)
     pid = image.product.public_id
-    _run(
+    flash_outcome(
         request,
         lambda: services.product_image_remove(image=image, actor=request.user),
         success="Image removed.",
@@ -304,7 +275,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
     """The category tree and the form to add a category."""
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        category = _form_call(form, lambda: services.category_create(**form.cleaned_data))
+        category = form_call(form, lambda: services.category_create(**form.cleaned_data))
         if category is not None:
             messages.success(request, f"Category {category.name} created.")
             return redirect("catalog_ops:category_list")
@@ -326,7 +297,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "tabs": [*ReportStatus.choices, (ALL, "All")],
     }
-    return _list_response(
+    return list_response(
         request,
         "catalog/ops/report_list.html",
         "catalog/ops/partials/_report_results.html",
@@ -351,35 +322,49 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _report_detail_response(request, selectors.report_get(pk=pk))
 
 
+def _report_decision(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[ReportDismissForm] | type[ReportTakeOffSaleForm],
+    form_name: str,
+    decide: Callable[[ImproperReport, dict], object],
+    success: str,
+) -> HttpResponse:
+    """Validate a decision form: re-show the report with its errors, or run ``decide`` and flash."""
+    report = selectors.report_get(pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _report_detail_response(request, report, status=400, **{form_name: form})
+    flash_outcome(request, lambda: decide(report, form.cleaned_data), success=success)
+    return redirect("catalog_ops:report_detail", pk=report.pk)
+
+
 @operator_view(roles=CATALOG_STAFF)
 @require_POST
 def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get(pk=pk)
-    form = ReportDismissForm(request.POST)
-    if not form.is_valid():
-        return _report_detail_response(request, report, dismiss_form=form, status=400)
-    _run(
+    return _report_decision(
         request,
-        lambda: services.report_dismiss(
-            report=report, note=form.cleaned_data["note"], actor=request.user
+        pk,
+        form_class=ReportDismissForm,
+        form_name="dismiss_form",
+        decide=lambda report, data: services.report_dismiss(
+            report=report, note=data["note"], actor=request.user
         ),
         success="Report dismissed.",
     )
-    return redirect("catalog_ops:report_detail", pk=report.pk)
 
 
 @operator_view(roles=CATALOG_STAFF)
 @require_POST
 def report_take_off_sale(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get(pk=pk)
-    form = ReportTakeOffSaleForm(request.POST)
-    if not form.is_valid():
-        return _report_detail_response(request, report, off_sale_form=form, status=400)
-    _run(
+    return _report_decision(
         request,
-        lambda: services.report_take_off_sale(
-            report=report, reason=form.cleaned_data["reason"], actor=request.user
+        pk,
+        form_class=ReportTakeOffSaleForm,
+        form_name="off_sale_form",
+        decide=lambda report, data: services.report_take_off_sale(
+            report=report, reason=data["reason"], actor=request.user
         ),
         success="The product is off sale and the report is closed.",
     )
-    return redirect("catalog_ops:report_detail", pk=report.pk)

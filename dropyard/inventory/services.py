@@ -222,6 +222,51 @@ def _stock_get_or_create(
     return stock
 
 
+def _stock_put_back(
+    *,
+    kind: MovementKind,
+    variant: Variant,
+    warehouse: Warehouse,
+    merchant: MerchantAccount | None,
+    quantity: int,
+    actor: User | None,
+    reason: str,
+    reference: str,
+    require_active: bool,
+) -> tuple[Stock, StockMovement]:
+    """on_hand += quantity on the row (created if missing), for a receipt or a return.
+
+    Refused for a non-positive quantity, a wrong owner, or (``require_active``) an inactive
+    warehouse.
+    """
+    _check_quantity(quantity)
+    _check_owner(warehouse, merchant)
+    if require_active and not warehouse.is_active:
+        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
+    stock = _stock_get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
+    movement = _stock_apply(
+        stock_pk=stock.pk,
+        kind=kind,
+        on_hand_delta=quantity,
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
+    if movement is None:  # only if the row vanished, which PROTECT prevents
+        raise StockRefused("the stock row is gone")
+    return stock, movement
+
+
+def _stock_row_apply(
+    *, variant: Variant, warehouse: Warehouse, merchant: MerchantAccount | None, **change: Any
+) -> StockMovement | None:
+    """Apply one guarded change to the existing row; None when there is no row or it fails."""
+    stock = _stock_row(variant=variant, warehouse=warehouse, merchant=merchant)
+    if stock is None:
+        return None
+    return _stock_apply(stock_pk=stock.pk, **change)
+
+
 IDEMPOTENT_KINDS = frozenset(
     {MovementKind.RESERVATION, MovementKind.RELEASE, MovementKind.SHIPMENT}
 )
@@ -294,21 +339,17 @@ def stock_receive(
     ``merchant`` set receives into that merchant's private stock (platform warehouses only).
     Refused for an inactive warehouse or a non-positive quantity.
     """
-    _check_quantity(quantity)
-    _check_owner(warehouse, merchant)
-    if not warehouse.is_active:
-        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
-    stock = _stock_get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
-    movement = _stock_apply(
-        stock_pk=stock.pk,
+    stock, movement = _stock_put_back(
         kind=MovementKind.RECEIPT,
-        on_hand_delta=quantity,
+        require_active=True,
+        variant=variant,
+        warehouse=warehouse,
+        merchant=merchant,
+        quantity=quantity,
         actor=actor,
         reason=reason,
         reference=reference,
     )
-    if movement is None:  # only if the row vanished, which PROTECT prevents
-        raise StockRefused("the stock row is gone")
     _stock_audit(movement, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return movement
 
@@ -394,18 +435,17 @@ def stock_reserve(
     _check_owner(warehouse, merchant)
     if not warehouse.is_active:
         raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
-    stock = _stock_row(variant=variant, warehouse=warehouse, merchant=merchant)
-    movement = None
-    if stock is not None:
-        movement = _stock_apply(
-            stock_pk=stock.pk,
-            kind=MovementKind.RESERVATION,
-            reserved_delta=quantity,
-            guard=Q(on_hand__gte=F("reserved") + quantity),
-            actor=actor,
-            reason=reason,
-            reference=reference,
-        )
+    movement = _stock_row_apply(
+        variant=variant,
+        warehouse=warehouse,
+        merchant=merchant,
+        kind=MovementKind.RESERVATION,
+        reserved_delta=quantity,
+        guard=Q(on_hand__gte=F("reserved") + quantity),
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
     if movement is None:
         raise InsufficientStock(
             f"inventory deduction failed: fewer than {quantity} of {variant.sku} available "
@@ -429,19 +469,18 @@ def _reserved_change(
     _check_quantity(quantity)
     if not (reference or "").strip():
         raise StockRefused(f"a {kind.label.lower()} needs a reference")
-    stock = _stock_row(variant=variant, warehouse=warehouse, merchant=merchant)
-    movement = None
-    if stock is not None:
-        movement = _stock_apply(
-            stock_pk=stock.pk,
-            kind=kind,
-            on_hand_delta=on_hand_delta,
-            reserved_delta=-quantity,
-            guard=Q(reserved__gte=quantity),
-            actor=actor,
-            reason=reason,
-            reference=reference,
-        )
+    movement = _stock_row_apply(
+        variant=variant,
+        warehouse=warehouse,
+        merchant=merchant,
+        kind=kind,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=-quantity,
+        guard=Q(reserved__gte=quantity),
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
     if movement is None:
         raise StockRefused(f"fewer than {quantity} units are reserved")
     return movement
@@ -517,17 +556,15 @@ def stock_return(
 ) -> StockMovement:
     """Returned goods back on the shelf (RETURN): on_hand += quantity; creates the row if
     missing. Allowed in inactive warehouses (goods physically came back)."""
-    _check_quantity(quantity)
-    _check_owner(warehouse, merchant)
-    stock = _stock_get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
-    movement = _stock_apply(
-        stock_pk=stock.pk,
+    _, movement = _stock_put_back(
         kind=MovementKind.RETURN,
-        on_hand_delta=quantity,
+        require_active=False,
+        variant=variant,
+        warehouse=warehouse,
+        merchant=merchant,
+        quantity=quantity,
         actor=actor,
         reason=reason,
         reference=reference,
     )
-    if movement is None:
-        raise StockRefused("the stock row is gone")
     return movement

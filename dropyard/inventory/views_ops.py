@@ -3,14 +3,12 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
-from dropyard.core.errors import DomainError
-from dropyard.core.htmx import render_page_or_partial
 from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
 from . import selectors, services
 from .forms_ops import (
@@ -42,14 +40,6 @@ WAREHOUSE_FIELDS = (
 )
 
 
-def _list_response(
-    request: HttpRequest, page_template: str, partial_template: str, context: dict
-) -> HttpResponse:
-    response = render_page_or_partial(request, page_template, partial_template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
 def _warehouse(public_id: str) -> Warehouse:
     return selectors.warehouse_get(public_id=public_id)
 
@@ -67,7 +57,7 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "filtered": any(value not in ("", None) for value in filters.values()),
     }
-    return _list_response(
+    return list_response(
         request,
         "inventory/ops/warehouse_list.html",
         "inventory/ops/partials/_warehouse_results.html",
@@ -87,11 +77,10 @@ def _warehouse_initial(warehouse: Warehouse) -> dict:
 def warehouse_create(request: HttpRequest) -> HttpResponse:
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            warehouse = services.warehouse_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        warehouse = form_call(
+            form, lambda: services.warehouse_create(actor=request.user, **form.cleaned_data)
+        )
+        if warehouse is not None:
             messages.success(request, f"Warehouse {warehouse.code} created.")
             return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
     status = 400 if request.method == "POST" else 200
@@ -108,13 +97,13 @@ def warehouse_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         form = WarehouseForm(request.POST)
         if form.is_valid():
-            try:
-                services.warehouse_update(
+            updated = form_call(
+                form,
+                lambda: services.warehouse_update(
                     warehouse=warehouse, actor=request.user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
+                ),
+            )
+            if updated is not None:
                 messages.success(request, f"Warehouse {warehouse.code} saved.")
                 return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
     status = 400 if request.method == "POST" else 200
@@ -128,13 +117,14 @@ def warehouse_active(request: HttpRequest, public_id: str) -> HttpResponse:
     """Activate or deactivate (``is_active`` = "true" / "false" in the form)."""
     warehouse = _warehouse(public_id)
     is_active = request.POST.get("is_active") == "true"
-    try:
-        services.warehouse_set_active(warehouse=warehouse, is_active=is_active, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        state = "active" if is_active else "inactive"
-        messages.success(request, f"Warehouse {warehouse.code} is {state}.")
+    state = "active" if is_active else "inactive"
+    flash_outcome(
+        request,
+        lambda: services.warehouse_set_active(
+            warehouse=warehouse, is_active=is_active, actor=request.user
+        ),
+        success=f"Warehouse {warehouse.code} is {state}.",
+    )
     return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
 
 
@@ -154,7 +144,7 @@ def _stock_page(
         "recent_movements": selectors.movement_list(warehouse=warehouse)[:5],
     }
     if status == 200 and receive_form is None:
-        return _list_response(
+        return list_response(
             request,
             "inventory/ops/warehouse_stock.html",
             "inventory/ops/partials/_stock_results.html",
@@ -176,13 +166,13 @@ def stock_receive(request: HttpRequest, public_id: str) -> HttpResponse:
     warehouse = _warehouse(public_id)
     form = StockReceiveForm(request.POST)
     if form.is_valid():
-        try:
-            movement = services.stock_receive(
+        movement = form_call(
+            form,
+            lambda: services.stock_receive(
                 warehouse=warehouse, actor=request.user, **form.service_kwargs()
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+            ),
+        )
+        if movement is not None:
             messages.success(
                 request,
                 f"Received {movement.on_hand_delta} × {form.cleaned_data['sku'].sku}; "
@@ -213,11 +203,11 @@ def stock_adjust(request: HttpRequest, pk: int) -> HttpResponse:
         return _adjust_page(request, stock, StockAdjustForm())
     form = StockAdjustForm(request.POST)
     if form.is_valid():
-        try:
-            movement = services.stock_adjust(stock=stock, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        movement = form_call(
+            form,
+            lambda: services.stock_adjust(stock=stock, actor=request.user, **form.cleaned_data),
+        )
+        if movement is not None:
             messages.success(
                 request,
                 f"Adjusted {stock.variant.sku} by {movement.on_hand_delta:+}; "
@@ -243,7 +233,7 @@ def movement_list(request: HttpRequest, public_id: str) -> HttpResponse:
         "filtered": bool(filters["kind"] or filters["sku"]),
         "page_obj": paginate(request, movements),
     }
-    return _list_response(
+    return list_response(
         request,
         "inventory/ops/movement_list.html",
         "inventory/ops/partials/_movement_results.html",

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
-from dropyard.core.htmx import render_page_or_partial
 from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
 from . import selectors, services
 from .forms_ops import LineFilterForm, RateCardFilterForm, RateCardImportForm, ShippingLineForm
@@ -22,14 +21,6 @@ LINE_FIELDS = (
     "max_weight_g",
     "volumetric_divisor",
 )
-
-
-def _list_response(
-    request: HttpRequest, page_template: str, partial_template: str, context: dict
-) -> HttpResponse:
-    response = render_page_or_partial(request, page_template, partial_template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 # --- Shipping lines ---------------------------------------------------------------------------
@@ -45,7 +36,7 @@ def line_list(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "filtered": any(value not in ("", None) for value in filters.values()),
     }
-    return _list_response(
+    return list_response(
         request,
         "logistics/ops/line_list.html",
         "logistics/ops/partials/_line_results.html",
@@ -58,11 +49,10 @@ def line_list(request: HttpRequest) -> HttpResponse:
 def line_create(request: HttpRequest) -> HttpResponse:
     form = ShippingLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            line = services.shipping_line_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        line = form_call(
+            form, lambda: services.shipping_line_create(actor=request.user, **form.cleaned_data)
+        )
+        if line is not None:
             messages.success(request, f"Shipping line {line.name} created.")
             return redirect("logistics_ops:ratecard_list", pk=line.pk)
     status = 400 if request.method == "POST" else 200
@@ -80,11 +70,13 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = ShippingLineForm(request.POST, editing=True)
         if form.is_valid():
-            try:
-                services.shipping_line_update(line=line, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
+            updated = form_call(
+                form,
+                lambda: services.shipping_line_update(
+                    line=line, actor=request.user, **form.cleaned_data
+                ),
+            )
+            if updated is not None:
                 messages.success(request, f"Shipping line {form.cleaned_data['name']} saved.")
                 return redirect("logistics_ops:ratecard_list", pk=line.pk)
     status = 400 if request.method == "POST" else 200
@@ -98,12 +90,13 @@ def line_active(request: HttpRequest, pk: int) -> HttpResponse:
     """Activate or deactivate (``is_active`` = "true" / "false" in the form)."""
     line = selectors.shipping_line_get(pk=pk)
     is_active = request.POST.get("is_active") == "true"
-    try:
-        services.shipping_line_set_active(line=line, actor=request.user, is_active=is_active)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{line.name} is {'active' if is_active else 'inactive'}.")
+    flash_outcome(
+        request,
+        lambda: services.shipping_line_set_active(
+            line=line, actor=request.user, is_active=is_active
+        ),
+        success=f"{line.name} is {'active' if is_active else 'inactive'}.",
+    )
     return redirect("logistics_ops:ratecard_list", pk=line.pk)
 
 
@@ -123,7 +116,7 @@ def ratecard_list(request: HttpRequest, pk: int) -> HttpResponse:
         "filtered": bool(filters["origin"] or filters["dest"]),
         "page_obj": paginate(request, selectors.rate_card_list(line=line, **filters)),
     }
-    return _list_response(
+    return list_response(
         request,
         "logistics/ops/ratecard_list.html",
         "logistics/ops/partials/_ratecard_results.html",

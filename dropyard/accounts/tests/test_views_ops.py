@@ -16,6 +16,11 @@ from dropyard.accounts.tests.factories import (
 )
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
+from dropyard.core.testing.views import (
+    OPERATOR_ACTORS,
+    assert_page_access,
+    assert_sent_to_login,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_root")]
 
@@ -27,7 +32,7 @@ def application(applicant):
 
 # --- Permission matrices ----------------------------------------------------------------------
 
-ACTORS = ["merchant_owner", "agent", "warehouse", "finance", "support", "admin"]
+ACTORS = OPERATOR_ACTORS
 
 # page → roles that get 200 (everyone else logged in gets 403)
 PAGES = {
@@ -67,22 +72,13 @@ def page_urls(application, assigned):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_anonymous_is_sent_to_login(client, page_urls, page):
-    url = page_urls[page]
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+    assert_sent_to_login(client, page_urls[page])
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_permission_matrix(client, actors, page_urls, page, actor):
-    client.force_login(actors[actor])
-
-    response = client.get(page_urls[page])
-
-    assert response.status_code == (200 if actor in PAGES[page] else 403)
+    assert_page_access(client, actors[actor], page_urls[page], allowed=actor in PAGES[page])
 
 
 def test_plain_user_without_role_is_refused(client, page_urls):

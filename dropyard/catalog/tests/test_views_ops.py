@@ -4,15 +4,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dropyard.accounts.tests.factories import make_operator
 from dropyard.catalog import services
 from dropyard.catalog.choices import ReportStatus
 from dropyard.catalog.models import Category, ImproperReport, Product, ProductImage, Variant
 from dropyard.catalog.tests.factories import CategoryFactory, make_product, png_bytes
+from dropyard.core.testing.views import (
+    OPERATOR_ACTORS,
+    assert_page_access,
+    assert_sent_to_login,
+    operator_actors,
+)
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["merchant_owner", "agent", "warehouse", "finance", "support", "admin"]
+ACTORS = OPERATOR_ACTORS
 ALLOWED = {"support", "admin"}
 
 
@@ -24,14 +29,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def actors(owner, agent, support, operator_admin):
-    return {
-        "merchant_owner": owner,
-        "agent": agent,
-        "warehouse": make_operator(role="warehouse"),
-        "finance": make_operator(role="finance"),
-        "support": support,
-        "admin": operator_admin,
-    }
+    return operator_actors(owner=owner, agent=agent, support=support, operator_admin=operator_admin)
 
 
 @pytest.fixture
@@ -83,22 +81,13 @@ PAGES = [
 
 @pytest.mark.parametrize("page", PAGES)
 def test_anonymous_is_sent_to_login(client, page_urls, page):
-    url = page_urls[page]
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+    assert_sent_to_login(client, page_urls[page])
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_permission_matrix(client, actors, page_urls, page, actor):
-    client.force_login(actors[actor])
-
-    response = client.get(page_urls[page])
-
-    assert response.status_code == (200 if actor in ALLOWED else 403)
+    assert_page_access(client, actors[actor], page_urls[page], allowed=actor in ALLOWED)
 
 
 @pytest.mark.parametrize("actor", sorted(set(ACTORS) - ALLOWED))

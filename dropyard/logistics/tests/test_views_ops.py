@@ -4,7 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dropyard.accounts.tests.factories import make_operator
+from dropyard.core.testing.views import (
+    OPERATOR_ACTORS,
+    assert_page_access,
+    assert_sent_to_login,
+    operator_actors,
+)
 from dropyard.logistics.csv_io import COLUMNS
 from dropyard.logistics.models import RateCard, ShippingLine
 from dropyard.logistics.tests.factories import (
@@ -15,20 +20,13 @@ from dropyard.logistics.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["merchant_owner", "agent", "warehouse", "finance", "support", "admin"]
+ACTORS = OPERATOR_ACTORS
 ALLOWED = {"admin"}
 
 
 @pytest.fixture
 def actors(owner, agent, support, operator_admin):
-    return {
-        "merchant_owner": owner,
-        "agent": agent,
-        "warehouse": make_operator(role="warehouse"),
-        "finance": make_operator(role="finance"),
-        "support": support,
-        "admin": operator_admin,
-    }
+    return operator_actors(owner=owner, agent=agent, support=support, operator_admin=operator_admin)
 
 
 @pytest.fixture
@@ -56,22 +54,13 @@ PAGES += ["ratecard_import"]
 
 @pytest.mark.parametrize("page", PAGES)
 def test_anonymous_is_sent_to_login(client, page_urls, page):
-    url = page_urls[page]
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+    assert_sent_to_login(client, page_urls[page])
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_permission_matrix(client, actors, page_urls, page, actor):
-    client.force_login(actors[actor])
-
-    response = client.get(page_urls[page])
-
-    assert response.status_code == (200 if actor in ALLOWED else 403)
+    assert_page_access(client, actors[actor], page_urls[page], allowed=actor in ALLOWED)
 
 
 @pytest.mark.parametrize("actor", sorted(set(ACTORS) - ALLOWED))
