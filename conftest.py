@@ -1,8 +1,11 @@
 """Shared pytest fixtures: actors built through the real services (Zulip's rule), the API client."""
 
+import os
 import signal
+from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.tasks import default_task_backend
 
 from dropyard.accounts import services as account_services
@@ -92,3 +95,36 @@ def restore_signals():
     yield
     for sig, handler in saved.items():
         signal.signal(sig, handler)
+
+
+# Debian's Chromium; these flags keep it from stalling on the machines' closed network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium driven by Playwright (required in CI, skipped elsewhere if missing)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI: apt-get install chromium")
+        pytest.skip("Debian's chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; the tests touch the ORM too.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # ORM calls made inside Playwright's context get their own connection (Django keys
+        # connections by context); close it here, or PostgreSQL cannot drop the test database.
+        connections.close_all()

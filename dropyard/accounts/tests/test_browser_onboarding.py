@@ -5,51 +5,18 @@ key, invite a staff member with only the orders permission, accept as that membe
 (403) on the team page. Also checks that the pages fit a 360 px wide phone screen.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.db import connections
 
 from dropyard.accounts.models import ApiKey, Invitation, Membership, MerchantAccount, User
 from dropyard.accounts.services import sha256_hex
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PASSWORD = "Browser-Test-Passw0rd!"
 LINK = re.compile(r"https?://[^\s]+")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI: apt-get install chromium")
-        pytest.skip("Debian's chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls run in
-    # their own thread, but fixtures here touch the ORM too.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        # ORM calls made inside Playwright's context get their own connection (Django keys
-        # connections by context); close it here, or PostgreSQL cannot drop the test database.
-        connections.close_all()
 
 
 def _link_in_last_mail(to: str, must_contain: str) -> str:

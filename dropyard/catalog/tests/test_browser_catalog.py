@@ -5,12 +5,9 @@ product to My Products and sets a default shipping line for Germany. Also checks
 catalog and shipping pages fit a 360 px wide phone screen.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from dropyard.accounts.tests.factories import PASSWORD, make_merchant
 from dropyard.catalog.models import MyProduct
@@ -22,37 +19,7 @@ from dropyard.logistics.choices import FallbackPolicy
 from dropyard.logistics.models import DefaultShippingLine
 from dropyard.logistics.tests.factories import RateCardFactory, ShippingLineFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI: apt-get install chromium")
-        pytest.skip("Debian's chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; fixtures here touch the ORM too.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        # ORM calls made inside Playwright's context get their own connection; close it, or
-        # PostgreSQL cannot drop the test database.
-        connections.close_all()
 
 
 @pytest.fixture
