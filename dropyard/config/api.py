@@ -8,8 +8,11 @@ Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate l
 from dropyard.accounts.api import router as accounts_router
 from dropyard.catalog.api import router as catalog_router
 from dropyard.core.api import build_api
+from dropyard.fulfillment.api import router as fulfillment_router
 from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
+from dropyard.orders.api import router as orders_router
+from dropyard.webhooks.api import router as webhooks_router
 
 api = build_api()
 # authentication/* and setting/*: two CJ prefixes, one app, so the router carries full paths.
@@ -18,3 +21,7 @@ api.add_router("", accounts_router)
 api.add_router("", catalog_router)
 api.add_router("", inventory_router)
 api.add_router("", logistics_router)
+# shopping/* (orders, cart, sandbox), fulfillment's waybill paths, webhook/*.
+api.add_router("", orders_router)
+api.add_router("", fulfillment_router)
+api.add_router("", webhooks_router)

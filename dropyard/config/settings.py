@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "dropyard.catalog",
     "dropyard.inventory",
     "dropyard.logistics",
+    "dropyard.orders",
+    "dropyard.fulfillment",
+    "dropyard.webhooks",
     "dropyard.sourcing",
     "dropyard.dashboard",
 ]

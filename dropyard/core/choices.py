@@ -43,6 +43,18 @@ class AuditAction(models.TextChoices):
     SHIPPING_LINE_CHANGED = "shipping_line.changed", "Shipping line created or changed"
     RATE_CARDS_IMPORTED = "rate_cards.imported", "Rate cards imported"
     DEFAULT_LINE_CHANGED = "default_line.changed", "Default shipping line set or cleared"
+    ORDER_CREATED = "order.created", "Order created"
+    ORDER_CHANGED = "order.changed", "Order changed (address, line, warehouse)"
+    ORDER_CANCELLED = "order.cancelled", "Order cancelled"
+    ORDER_DELETED = "order.deleted", "Order deleted"
+    ORDER_PAID = "order.paid", "Order paid"
+    ORDERS_IMPORTED = "orders.imported", "Orders imported from CSV"
+    ORDERS_MERGED = "orders.merged", "Orders merged or merge undone"
+    PARCEL_PACKED = "parcel.packed", "Parcel packed"
+    PARCEL_SHIPPED = "parcel.shipped", "Parcel shipped"
+    TRACKING_CHANGED = "tracking.changed", "Tracking event recorded by hand"
+    WEBHOOK_CHANGED = "webhook.changed", "Webhook endpoint set, paused or resumed"
+    WEBHOOK_REPLAYED = "webhook.replayed", "Webhook message replayed"
 
 
 class JobStatus(models.TextChoices):

@@ -123,3 +123,29 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window_start}={self.count}"
+
+
+class IdempotencyRecord(models.Model):
+    """A stored answer to a POST sent with an ``Idempotency-Key`` header.
+
+    Invariant: one row per (owner, scope, key). A repeat with the same request hash replays
+    ``response``; the same key with a different body is refused. Written by
+    ``core.idempotency`` in the transaction of the write it protects.
+    """
+
+    owner = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.CASCADE, related_name="idempotency_records"
+    )
+    scope = models.CharField(max_length=60)  # e.g. "shopping/order/createOrderV2"
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "scope", "key"], name="idempotency_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

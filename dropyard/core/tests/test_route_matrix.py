@@ -15,6 +15,7 @@ Third-party routes (allauth's own pages, Django's admin) protect themselves and 
 ``THIRD_PARTY_PREFIXES``.
 """
 
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -178,7 +179,7 @@ def world(db) -> World:
         params={},
         task_path="dropyard.core.tasks.audit_export",
     )
-    return World(
+    world = World(
         merchant_a=merchant_a,
         owner_a=owner_a,
         bare_staff_a=make_staff(merchant=merchant_a, permissions=[]),
@@ -196,6 +197,11 @@ def world(db) -> World:
             "product": make_product(variants=1, category=CategoryFactory(parent=None)),
         },
     )
+    for module in _route_access_modules():
+        build = getattr(module, "build_objects", None)
+        if build is not None:
+            world.objects.update(build(world))
+    return world
 
 
 # URL name → function(world) returning URL kwargs for an object that belongs to merchant A (or,
@@ -345,6 +351,36 @@ EXPECTED_ACCESS: dict[str, Access] = {
     "logistics:default_line_clear": Access("merchant", area="settings"),
     "logistics:cannot_ship": Access("merchant", area="settings"),
 }
+
+
+# Later apps declare their rows next to their code, in ``dropyard.<app>.tests.route_access``:
+# ``EXPECTED_ACCESS`` and ``OBJECT_ROUTES`` (same shapes as above), optionally
+# ``SHARED_OBJECT_ROUTES`` and ``build_objects(world) -> dict`` (merged into ``world.objects``).
+ROUTE_ACCESS_MODULES = (
+    "dropyard.orders.tests.route_access",
+    "dropyard.fulfillment.tests.route_access",
+    "dropyard.webhooks.tests.route_access",
+    "dropyard.logistics.tests.route_access",
+)
+
+
+def _route_access_modules() -> list[Any]:
+    modules = []
+    for name in ROUTE_ACCESS_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return modules
+
+
+for _module in _route_access_modules():
+    for _name, _access in _module.EXPECTED_ACCESS.items():
+        assert _name not in EXPECTED_ACCESS, f"{_name} declared twice"
+        EXPECTED_ACCESS[_name] = _access
+    OBJECT_ROUTES.update(getattr(_module, "OBJECT_ROUTES", {}))
+    SHARED_OBJECT_ROUTES.update(getattr(_module, "SHARED_OBJECT_ROUTES", set()))
 
 
 def expected(route: Route) -> Access:

@@ -1,0 +1,4 @@
+"""Merchant pages for fulfillment."""
+
+app_name = "fulfillment"
+urlpatterns: list = []

@@ -1,0 +1,65 @@
+"""Order enumerations (contract §5: order status, payType, iossType, shopLogisticsType)."""
+
+from django.db import models
+
+
+class OrderStatus(models.TextChoices):
+    """The contract's order statuses, in lifecycle order."""
+
+    CREATED = "CREATED", "Created"
+    IN_CART = "IN_CART", "In cart"
+    UNPAID = "UNPAID", "Unpaid"
+    UNSHIPPED = "UNSHIPPED", "Paid, awaiting shipment"
+    SHIPPED = "SHIPPED", "Shipped"
+    DELIVERED = "DELIVERED", "Delivered"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class OrderSubStatus(models.TextChoices):
+    """Under UNSHIPPED only: PENDING until the warehouse starts work, then PROCESSING."""
+
+    NONE = "", "—"
+    PENDING = "PENDING", "Pending"
+    PROCESSING = "PROCESSING", "Processing"
+
+
+class OrderType(models.TextChoices):
+    DROPSHIPPING = "dropshipping", "Dropshipping"
+    BULK = "bulk", "Bulk purchase"  # order code prefix ZF; stock lands in private inventory
+    RESEND = "resend", "Resend"  # created by after-sales
+
+
+class OrderSource(models.TextChoices):
+    API = "api", "Developer API"
+    CSV = "csv", "CSV upload"
+    MANUAL = "manual", "Manual form"
+    STORE = "store", "Store sync"
+
+
+class PayType(models.IntegerChoices):
+    """createOrderV2 ``payType``: 1 page payment (cjPayUrl), 2 balance (cart to pay), 3 none."""
+
+    PAGE = 1, "Page payment"
+    BALANCE = 2, "Balance"
+    NONE = 3, "Create only"
+
+
+class IossType(models.IntegerChoices):
+    NONE = 1, "No IOSS"
+    OWN = 2, "Own IOSS number"
+    PLATFORM = 3, "Platform IOSS"
+
+
+class ShopLogisticsType(models.IntegerChoices):
+    PLATFORM = 1, "Platform logistics (merchant picks the warehouse, uploads waybill)"
+    SELLER = 2, "Seller logistics (we ship)"
+    PLATFORM_DESIGNATED = 3, "Platform logistics, warehouse designated by us"
+
+
+class ParentOrderStatus(models.TextChoices):
+    """A cart confirmation (``shipmentsId``) and, once generated, its payment (``payId``)."""
+
+    OPEN = "open", "Awaiting payment order"
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+    PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"

@@ -1,0 +1,4 @@
+"""Merchant pages for orders."""
+
+app_name = "orders"
+urlpatterns: list = []

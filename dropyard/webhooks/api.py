@@ -1,0 +1,5 @@
+"""Developer API for webhooks (CJ API 2.0 paths carried in full by the router)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Outbound webhooks: endpoints per merchant and topic, messages, delivery attempts."""

@@ -1,0 +1,4 @@
+"""Merchant pages for webhooks."""
+
+app_name = "webhooks"
+urlpatterns: list = []
