@@ -10,16 +10,26 @@ Decisions where the contract is open:
   ``variantSku``) that is off sale answers 1602003. Product responses therefore always carry
   ``status``/``saleStatus`` "3" (on sale) and list only on-sale variants. My Products still
   lists saved products that went off sale, with ``saleStatus`` "2".
-- listV2 counts at most 6000 matches (``totalRecords`` cap per SUM); ``relatedCategoryList``
-  is empty. ``product/productComments`` uses the alternate ``{success: true, code: 0}``
-  envelope (§3 quirks).
+- listV2 counts at most 6000 matches (``totalRecords`` cap per SUM). ``relatedCategoryList``
+  (shape ours: ``{categoryId, categoryName, count}``, level-3 categories) holds the top 10
+  categories by match count over at most 200 matching products, in database order (exact
+  for results up to 200; a sample beyond: one bounded aggregate, about a fifth of the
+  search's own time at 200k products). ``product/productComments`` uses the alternate
+  ``{success: true, code: 0}`` envelope (§3 quirks).
+- ``listedNum`` is the number of merchants who saved the product to My Products (our
+  "listings"; no store-listing data exists yet); ``isVideo`` / productType 10–11 /
+  productFlag 2 use ``Product.video_url``. The productFlag rules (trending, new, video,
+  slow-moving) are ``selectors.product_flag_filters``. Still constants, for want of data:
+  ``addMarkStatus`` 0 (no free-shipping mark), ``nowPrice``/``discountPrice`` = ``sellPrice``
+  (no discounts), My Products' ``listedShopNum`` 0 (no store connections yet).
 """
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router
 
 from dropyard.core.api import CamelSchema, ParamError, api_datetime, legacy_success
@@ -35,7 +45,9 @@ from .selectors import (
     category_get,
     category_tree,
     my_product_list,
+    product_flag_filters,
     product_get,
+    related_categories,
     review_list,
     stock_totals_by_product,
     variant_get,
@@ -290,7 +302,7 @@ def _list_product(request: HttpRequest, product: Product) -> dict:
         "supplierId": str(product.supplier.pk) if product.supplier else "",
         "sellPrice": usd(product.min_price_minor),
         "createTime": wire_time(product.created_at),
-        "isVideo": 0,
+        "isVideo": 1 if product.video_url else 0,
         "saleStatus": ON_SALE if product.is_on_sale else OFF_SALE,
         "customizationVersion": 0,
         "deliveryTime": None,
@@ -389,9 +401,15 @@ class ListV2ProductOut(CamelSchema):
     description: str | None = None
 
 
+class RelatedCategoryOut(CamelSchema):
+    category_id: str
+    category_name: str
+    count: int
+
+
 class ListV2ContentOut(CamelSchema):
     product_list: list[ListV2ProductOut]
-    related_category_list: list[dict]
+    related_category_list: list[RelatedCategoryOut]
     key_word: str
     key_word_old: str
 
@@ -427,7 +445,7 @@ def _listv2_product(
         "twoCategoryName": second.name if second else "",
         "threeCategoryName": third.name,
         "addMarkStatus": 0,
-        "isVideo": 0,
+        "isVideo": 1 if product.video_url else 0,
         "productType": product.product_type,
         "supplierName": product.supplier.company_name if product.supplier else "",
         "createAt": epoch_ms(product.created_at),
@@ -444,6 +462,70 @@ def _total_pages(total: int, size: int) -> int:
     return (total + size - 1) // size
 
 
+# listV2 productType (contract §5): 4 supplier, 10 video, 11 non-video.
+LISTV2_SUPPLIER_TYPES = [ProductType.SUPPLIER, ProductType.SUPPLIER_SHIPPED]
+LISTV2_PRODUCT_TYPES = {
+    "4": {"product_types": LISTV2_SUPPLIER_TYPES},
+    "10": {"has_video": True},
+    "11": {"has_video": False},
+}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LISTV2_FLAGS = ("0", "1", "2", "3")  # contract §5 productFlag, rules in selectors
+# Repeated (and/or comma-joined) list parameters; module-level because list defaults are mutable.
+_LV2_CATEGORY_LIST = Query(None, alias="lv2categoryList")
+_LV3_CATEGORY_LIST = Query(None, alias="lv3categoryList")
+
+
+def _choice_param(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if value not in allowed:
+        raise ParamError(f"{name} must be one of {', '.join(allowed)}")
+    return value
+
+
+def _count_param(name: str, value: str | None) -> int | None:
+    """A non-negative integer parameter (digits only), or None when absent."""
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if not value.isascii() or not value.isdigit():
+        raise ParamError(f"{name} must be a whole number ≥ 0")
+    return int(value)
+
+
+def _epoch_ms_param(name: str, value: str | None) -> datetime | None:
+    millis = _count_param(name, value)
+    if millis is None:
+        return None
+    try:
+        return _EPOCH + timedelta(milliseconds=millis)  # exact: no float rounding
+    except OverflowError:
+        raise ParamError(f"{name} must be epoch milliseconds") from None
+
+
+def _category_list_param(name: str, values: list[str] | None, level: int) -> list[int]:
+    """Category ids of one level, repeated and/or comma-joined; unknown or wrong level → 1600300."""
+    wanted = list(dict.fromkeys(p.strip() for v in values or [] for p in v.split(",") if p.strip()))
+    if not wanted:
+        return []
+    found = {c.public_id: c for c in Category.objects.filter(public_id__in=wanted, level=level)}
+    missing = [v for v in wanted if v not in found]
+    if missing:
+        raise ParamError(f"{name}: unknown level-{level} category {missing[0]}")
+    return [found[v].pk for v in wanted]
+
+
+def _supplier_param(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if not value.isascii() or not value.isdigit():
+        raise ParamError("supplierId must be a supplier id (digits)")
+    return int(value)
+
+
 @router.get("product/listV2", response=ListV2Out)
 def product_list_v2(
     request: HttpRequest,
@@ -451,16 +533,30 @@ def product_list_v2(
     page: int = Query(1),
     size: int = Query(LISTV2_DEFAULT_SIZE),
     category_id: str | None = Query(None, alias="categoryId"),
+    lv2_category_list: list[str] | None = _LV2_CATEGORY_LIST,
+    lv3_category_list: list[str] | None = _LV3_CATEGORY_LIST,
     country_code: str | None = Query(None, alias="countryCode"),
     start_sell_price: str | None = Query(None, alias="startSellPrice"),
     end_sell_price: str | None = Query(None, alias="endSellPrice"),
+    product_type: str | None = Query(None, alias="productType"),
+    product_flag: str | None = Query(None, alias="productFlag"),
+    start_inventory: str | None = Query(None, alias="startWarehouseInventory"),
+    end_inventory: str | None = Query(None, alias="endWarehouseInventory"),
+    verified_warehouse: str | None = Query(None, alias="verifiedWarehouse"),
+    time_start: str | None = Query(None, alias="timeStart"),
+    time_end: str | None = Query(None, alias="timeEnd"),
+    supplier_id: str | None = Query(None, alias="supplierId"),
+    is_self_pickup: str | None = Query(None, alias="isSelfPickup"),
     order_by: int = Query(0, alias="orderBy"),
     sort: str | None = Query(None),
     features: str = Query(""),
 ) -> dict:
-    """Product search (keyword, category at any level, warehouse country, price range, order).
+    """Product search: keyword, categories, warehouse country, price, type, flag, stock range,
+    verified warehouse, creation time, supplier, self pickup; ordered by ``orderBy``/``sort``.
 
-    ``totalRecords`` counts at most 6000 matches; pages beyond it are empty.
+    ``totalRecords`` counts at most 6000 matches; pages beyond it are empty. Filters combine
+    with AND; ``lv2categoryList`` and ``lv3categoryList`` together form one OR-ed category
+    set. ``relatedCategoryList``: see ``selectors.related_categories``.
     """
     _check_range("page", page, 1, LISTV2_MAX_PAGE)
     _check_range("size", size, 1, LISTV2_MAX_SIZE)
@@ -470,18 +566,55 @@ def product_list_v2(
     high = _price_param("endSellPrice", end_sell_price)
     if low is not None and high is not None and low > high:
         raise ParamError("startSellPrice must not exceed endSellPrice")
+    filters: dict = {
+        "category_id": _category_param(category_id),
+        "warehouse_country": _country_param("countryCode", country_code),
+        "min_price_minor": low,
+        "max_price_minor": high,
+    }
+    kind = _choice_param("productType", product_type, tuple(LISTV2_PRODUCT_TYPES))
+    if kind is not None:
+        filters.update(LISTV2_PRODUCT_TYPES[kind])
+    categories = _category_list_param("lv2categoryList", lv2_category_list, 2)
+    categories += _category_list_param("lv3categoryList", lv3_category_list, 3)
+    if categories:
+        filters["category_any_of"] = categories
+    min_stock = _count_param("startWarehouseInventory", start_inventory)
+    max_stock = _count_param("endWarehouseInventory", end_inventory)
+    if min_stock is not None and max_stock is not None and min_stock > max_stock:
+        raise ParamError("startWarehouseInventory must not exceed endWarehouseInventory")
+    filters.update(min_available=min_stock, max_available=max_stock)
+    created_from = _epoch_ms_param("timeStart", time_start)
+    created_to = _epoch_ms_param("timeEnd", time_end)
+    if created_from is not None and created_to is not None and created_from > created_to:
+        raise ParamError("timeStart must not exceed timeEnd")
+    if created_to is not None:
+        # Inclusive to the millisecond: createAt is truncated to ms, created_at keeps µs.
+        created_to += timedelta(microseconds=999)
+    filters.update(created_from=created_from, created_to=created_to)
+    verified = _choice_param("verifiedWarehouse", verified_warehouse, ("1", "2"))
+    if verified is not None:
+        filters["verified_warehouse"] = verified == str(VERIFIED)
+    filters["supplier_id"] = _supplier_param(supplier_id)
+    filters["self_pickup"] = _choice_param("isSelfPickup", is_self_pickup, ("0", "1")) == "1"
+    flag = _choice_param("productFlag", product_flag, LISTV2_FLAGS)
+    if flag is not None:
+        for key, value in product_flag_filters(int(flag), now=timezone.now()).items():
+            if key == "created_from" and filters.get(key) is not None:
+                value = max(value, filters[key])  # "new" narrows timeStart, never widens it
+            elif key == "min_available" and filters.get(key) is not None:
+                value = max(value, filters[key])
+            filters[key] = value
     offset = (page - 1) * size
     total, products = product_search(
         keyword=key_word,
-        category_id=_category_param(category_id),
-        warehouse_country=_country_param("countryCode", country_code),
-        min_price_minor=low,
-        max_price_minor=high,
         sort=ORDER_BY_SORTS[order_by][1 if descending else 0],
         offset=offset,
         limit=max(0, min(size, LISTV2_TOTAL_CAP - offset)),
         count_cap=LISTV2_TOTAL_CAP,
+        **filters,
     )
+    related = related_categories(keyword=key_word, **filters) if total else []
     stock = stock_totals_by_product([p.pk for p in products])
     description = "enable_description" in _features(features)
     return {
@@ -497,7 +630,14 @@ def product_list_v2(
                     )
                     for p in products
                 ],
-                "relatedCategoryList": [],
+                "relatedCategoryList": [
+                    {
+                        "categoryId": r.category.public_id,
+                        "categoryName": r.category.name,
+                        "count": r.count,
+                    }
+                    for r in related
+                ],
                 "keyWord": key_word,
                 "keyWordOld": key_word,
             }
@@ -643,7 +783,7 @@ def product_query(
         sell_price=usd(product.min_price_minor),
         suggest_sell_price=usd(min(suggested) if suggested else 0),
         creater_time=wire_time(product.created_at),
-        product_video=[],
+        product_video=[product.video_url] if product.video_url else [],
         status=ON_SALE,
         listed_num=product.listed_count,
         supplier_name=product.supplier.company_name if product.supplier else "",

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from dropyard.catalog.models import Category, Product, ProductImage, Review, ReviewPhoto, Variant
@@ -37,6 +38,11 @@ SKU_PREFIX = "DEMO-"
 IMAGE_COUNT = 60
 IMAGE_DIR = "demo/catalog"  # under MEDIA_ROOT
 BATCH = 1000
+# A few demo products have a (placeholder, reserved .example domain) video URL: isVideo,
+# productType 10/11 and productFlag 2 have something to find.
+VIDEO_EVERY = 40
+DEMO_VIDEO_URL = "https://media.dropyard.example/videos/{sku}.mp4"
+CREATED_WITHIN_DAYS = 540  # demo products were "created" over the last ~18 months
 
 # --- category tree and product vocabulary ------------------------------------------------------
 
@@ -730,6 +736,9 @@ def _product_plan(
         )
     prices = [v.price_minor for v in variants]
     extra_props = ("magnetic",) if rng.random() < 0.03 else ()
+    # This draw was a made-up listing count; listed_count now counts real My Products saves
+    # (0 in the demo). Drawing it still keeps the RNG stream, so every product, unchanged.
+    rng.paretovariate(1.3)
     product = Product(
         sku=demo_sku(number),
         name=name,
@@ -743,7 +752,7 @@ def _product_plan(
         material=rng.choice(MATERIALS),
         packing=rng.choice(PACKING),
         properties=sorted(set(props) | set(extra_props)),
-        listed_count=int(rng.paretovariate(1.3)) - 1,
+        video_url=DEMO_VIDEO_URL.format(sku=demo_sku(number)) if number % VIDEO_EVERY == 0 else "",
         min_price_minor=min(prices),
         max_price_minor=max(prices),
     )
@@ -767,6 +776,7 @@ def _product_plan(
         "product": product,
         "variants": variants,
         "reviews": reviews,
+        "age_days": (number * 7919) % CREATED_WITHIN_DAYS,
         "image_seed": rng.randrange(IMAGE_COUNT),
         "stock_seed": rng.randrange(2**31),
     }
@@ -785,6 +795,12 @@ def _products_insert(
     result: CatalogResult,
 ) -> None:
     products = Product.objects.bulk_create([plan["product"] for plan in plans])
+    # auto_now_add stamps "now" on insert; spread creation times so "new" (productFlag 1) and
+    # the newest/oldest sorts mean something. Deterministic per SKU number.
+    now = timezone.now()
+    for plan, product in zip(plans, products, strict=True):
+        product.created_at = now - dt.timedelta(days=plan["age_days"], minutes=plan["age_days"])
+    Product.objects.bulk_update(products, ["created_at"], batch_size=BATCH)
     image_rows = []
     for plan, product in zip(plans, products, strict=True):
         first = plan["image_seed"]

@@ -117,6 +117,13 @@ class ProductForm(BootstrapValidationFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    video_url = forms.URLField(
+        label="Video URL",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Optional. Products with a video answer the API's video filters.",
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

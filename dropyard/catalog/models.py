@@ -63,7 +63,11 @@ class Product(TimeStampedModel):
     properties = models.JSONField(default=list, blank=True)  # ShippingProperty values
     is_on_sale = models.BooleanField(default=True, db_index=True)
     off_sale_reason = models.CharField(max_length=300, blank=True)
-    listed_count = models.PositiveIntegerField(default=0)  # store listings, for sorting
+    # Listings = My Products saves (one per merchant): kept equal to the number of MyProduct
+    # rows by my_product_add / my_product_remove (F() updates), for sorting and listedNum.
+    listed_count = models.PositiveIntegerField(default=0)
+    # The product video (contract isVideo / productType 10-11 / productFlag 2); "" = none.
+    video_url = models.URLField(max_length=500, blank=True, default="", db_default="")
     # Denormalised for search and sorting (kept by catalog services): lowest variant price.
     min_price_minor = models.BigIntegerField(default=0, db_index=True)
     max_price_minor = models.BigIntegerField(default=0)

@@ -4,9 +4,15 @@ Index: one document per product = name, product SKU + variant SKUs, the names of
 path (all three levels) and material.
 
 - SQLite: the FTS5 table ``catalog_product_fts`` (rowid = product pk; columns name, skus,
-  categories, material; ``prefix='2 3'`` for fast partial words), ranked by ``bm25``.
+  categories, material; ``prefix='2 3'`` for fast partial words).
 - PostgreSQL: the column ``catalog_product.search_vector`` (tsvector, ``simple`` configuration,
-  weights A name and SKUs / B categories / C material) with a GIN index, ranked by ``ts_rank``.
+  weights A name and SKUs / B categories / C material) with a GIN index.
+
+Relevance ("best match") is the same on both: three tiers (``relevance_tiers``: the words as a
+phrase in the name or a SKU; every word in the name or SKUs; every word anywhere), newest first
+within a tier. It is chosen over a statistical score (bm25 / ts_rank) because a score has to be
+computed for every match before the best 20 are known, which at a million products costs
+60-180 ms for a common word; tiers let FTS5 stop after the page (docs/benchmarks.md).
 
 Both are created by migration ``0002_product_search`` (each guarded by database vendor), so
 the ``Product`` model does not declare them. Maintenance is explicit: every catalog service
@@ -17,10 +23,9 @@ Query shape (both databases): one full-text lookup joined to ``catalog_product``
 key, the other filters as plain predicates on the product row (plus an ``EXISTS`` on stock for
 warehouse-country / in-stock filters), ``ORDER BY … LIMIT``; then one ``IN`` fetch of the page's
 products. The count runs the same predicates as ``COUNT(*)``, bounded by ``count_cap`` when the
-caller only needs to know "up to N" (listV2 caps totalRecords at 6000). On SQLite a relevance
-page with no filters beyond on-sale first ranks a bounded prefix of the matches in FTS5 alone
-and joins only that prefix (``_sqlite_ranked_prefix``), falling back to the full ranked join
-when the prefix may not hold the whole page.
+caller only needs to know "up to N" (listV2 caps totalRecords at 6000). A relevance page on
+SQLite is one such query per tier, each ``ORDER BY rowid DESC LIMIT offset + limit``
+(``_sqlite_tiered_page``); on PostgreSQL it is one query ordered by the tier ``CASE``.
 """
 
 import re
@@ -33,8 +38,6 @@ from .models import Category, Product
 
 FTS_TABLE = "catalog_product_fts"
 SEARCH_VECTOR_COLUMN = "search_vector"
-# bm25 column weights: name, skus, categories, material (FTS5 ranks lower = better).
-_BM25 = f"bm25({FTS_TABLE}, 10.0, 8.0, 3.0, 1.0)"
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TOKENS = 8
 
@@ -204,7 +207,32 @@ def _build(
     on_sale_only: bool,
     product_type: str | None,
     supplier_id: int | None,
+    product_types: list[str] | None = None,
+    category_any_of: list[int] | None = None,
+    has_video: bool | None = None,
+    created_from=None,
+    created_to=None,
+    min_available: int | None = None,
+    max_available: int | None = None,
+    verified_warehouse: bool | None = None,
+    self_pickup: bool = False,
+    added_since=None,
+    added_min: int = 1,
+    idle_since=None,
 ) -> _Sql:
+    """The FROM clause, predicates and rank of one search (see the query shape above).
+
+    Every filter is a predicate on the product row or a correlated (``EXISTS`` / bounded
+    aggregate) subquery keyed on ``p.id``; none filters rows in Python. Datetimes are aware.
+    - ``product_types``: ``p.product_type`` in the list; ``category_any_of``: in any of these
+      categories or their descendants; ``has_video``: ``video_url`` set / empty.
+    - ``min_available`` / ``max_available``: total available shared stock (as ``_AVAILABLE_SQL``).
+    - ``verified_warehouse`` True: available shared stock in a verified warehouse; False: some
+      available shared stock, none of it verified. ``self_pickup``: available shared stock in a
+      self-pickup warehouse.
+    - ``added_since`` / ``added_min``: saved to My Products at least ``added_min`` times since.
+    - ``idle_since``: neither saved to My Products nor ordered (any order line) since.
+    """
     where: list[str] = []
     params: list = []
     rank = None
@@ -217,12 +245,12 @@ def _build(
             from_clause = f"{FTS_TABLE} f CROSS JOIN catalog_product p ON p.id = f.rowid"
             where.append(f"{FTS_TABLE} MATCH %s")
             params.append(fts5_query(tokens))
-            rank = f"{_BM25} ASC, p.id DESC"
+            rank = "tiers"  # ordered by _sqlite_tiered_page, not by an ORDER BY expression
         else:
             from_clause = "catalog_product p"
             where.append(f"p.{SEARCH_VECTOR_COLUMN} @@ to_tsquery('simple', %s)")
             params.append(tsquery_text(tokens))
-            rank = f"ts_rank(p.{SEARCH_VECTOR_COLUMN}, to_tsquery('simple', %s)) DESC, p.id DESC"
+            rank = _pg_tier_order(tokens)
     if on_sale_only:
         # SQLite (no ANALYZE statistics) would pick the low-selectivity is_on_sale index and
         # then sort every on-sale product; unary + keeps that index out so the sort's index
@@ -265,6 +293,66 @@ def _build(
         )
         where.append(f"NOT {exists}" if in_stock is False else exists)
         params.extend(stock_params)
+    when = connection.ops.adapt_datetimefield_value
+    if product_types:
+        where.append(f"p.product_type IN ({', '.join(['%s'] * len(product_types))})")
+        params.extend(product_types)
+    if category_any_of:
+        ids = sorted({pk for c in category_any_of for pk in category_descendant_ids(c)})
+        where.append(f"p.category_id IN ({', '.join(['%s'] * len(ids))})")
+        params.extend(ids)
+    if has_video is not None:
+        where.append("p.video_url <> %s" if has_video else "p.video_url = %s")
+        params.append("")
+    if created_from is not None:
+        where.append("p.created_at >= %s")
+        params.append(when(created_from))
+    if created_to is not None:
+        where.append("p.created_at <= %s")
+        params.append(when(created_to))
+    if min_available is not None:
+        where.append(f"{_AVAILABLE_SQL} >= %s")
+        params.append(min_available)
+    if max_available is not None:
+        where.append(f"{_AVAILABLE_SQL} <= %s")
+        params.append(max_available)
+
+    def available_in(condition: str) -> str:
+        return (
+            "EXISTS (SELECT 1 FROM inventory_stock s "
+            "JOIN catalog_variant v ON v.id = s.variant_id "
+            "JOIN inventory_warehouse w ON w.id = s.warehouse_id "
+            "WHERE v.product_id = p.id AND s.merchant_id IS NULL AND w.is_active = %s "
+            f"AND s.on_hand > s.reserved AND {condition})"
+        )
+
+    if verified_warehouse is True:
+        where.append(available_in("w.is_verified = %s"))
+        params.extend([True, True])
+    elif verified_warehouse is False:
+        where.append(
+            f"{available_in('w.is_verified = %s')} AND NOT {available_in('w.is_verified = %s')}"
+        )
+        params.extend([True, False, True, True])
+    if self_pickup:
+        where.append(available_in("w.is_self_pickup = %s"))
+        params.extend([True, True])
+    if added_since is not None:
+        where.append(
+            "(SELECT COUNT(*) FROM catalog_myproduct m "
+            "WHERE m.product_id = p.id AND m.created_at >= %s) >= %s"
+        )
+        params.extend([when(added_since), added_min])
+    if idle_since is not None:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM catalog_myproduct m "
+            "WHERE m.product_id = p.id AND m.created_at >= %s) "
+            "AND NOT EXISTS (SELECT 1 FROM orders_orderline l "
+            "JOIN orders_order o ON o.id = l.order_id "
+            "JOIN catalog_variant v ON v.id = l.variant_id "
+            "WHERE v.product_id = p.id AND o.created_at >= %s)"
+        )
+        params.extend([when(idle_since), when(idle_since)])
     return _Sql(from_clause=from_clause, where=where, params=params, rank=rank)
 
 
@@ -280,6 +368,18 @@ def product_search(
     on_sale_only: bool = True,
     product_type: str | None = None,
     supplier_id: int | None = None,
+    product_types: list[str] | None = None,
+    category_any_of: list[int] | None = None,
+    has_video: bool | None = None,
+    created_from=None,
+    created_to=None,
+    min_available: int | None = None,
+    max_available: int | None = None,
+    verified_warehouse: bool | None = None,
+    self_pickup: bool = False,
+    added_since=None,
+    added_min: int = 1,
+    idle_since=None,
     offset: int = 0,
     limit: int = 20,
     count_cap: int | None = None,
@@ -294,6 +394,11 @@ def product_search(
     - price bounds compare the product's lowest variant price (``min_price_minor``).
     - ``sort``: one of ``SORTS``; "relevance" without a keyword falls back to "newest".
     - ``count_cap``: count at most this many matches (the total is then ``min(real, cap)``).
+    - listV2 filters (each a predicate, see ``_build``): ``product_types``, ``category_any_of``
+      (union of these categories' subtrees, ANDed with ``category_id``), ``has_video``,
+      ``created_from``/``created_to`` (aware datetimes, inclusive), ``min_available``/
+      ``max_available`` (total available shared stock), ``verified_warehouse``,
+      ``self_pickup``, ``added_since``/``added_min`` (My Products saves) and ``idle_since``.
 
     Products come with category path and supplier loaded and variants/images prefetched.
     """
@@ -310,13 +415,25 @@ def product_search(
         on_sale_only=on_sale_only,
         product_type=product_type,
         supplier_id=supplier_id,
+        product_types=product_types,
+        category_any_of=category_any_of,
+        has_video=has_video,
+        created_from=created_from,
+        created_to=created_to,
+        min_available=min_available,
+        max_available=max_available,
+        verified_warehouse=verified_warehouse,
+        self_pickup=self_pickup,
+        added_since=added_since,
+        added_min=added_min,
+        idle_since=idle_since,
     )
     where = f" WHERE {' AND '.join(sql.where)}" if sql.where else ""
     order_params: list = []
     if sort == "relevance" and sql.rank:
         order = sql.rank
         if _vendor() == "postgresql":
-            order_params.append(tsquery_text(tokens))
+            order_params.extend(_pg_tier_params(tokens))
     else:
         order = _ORDER_BY["newest" if sort == "relevance" else sort]
     with connection.cursor() as cursor:
@@ -330,12 +447,10 @@ def product_search(
         total = cursor.fetchone()[0]
         if limit <= 0 or offset >= total:
             return total, []
-        ids = None
-        if sort == "relevance" and sql.rank and _vendor() == "sqlite" and len(sql.where) <= 2:
-            # Keyword-only (plus on-sale) relevance page: rank a bounded prefix in FTS5 alone.
-            exact_total = count_cap is None or total < count_cap
-            ids = _sqlite_ranked_prefix(cursor, sql, offset, limit, total, exact_total)
-        if ids is None:
+        if sort == "relevance" and sql.rank and _vendor() == "sqlite":
+            known = total if count_cap is None or total < count_cap else None
+            ids = _sqlite_tiered_page(cursor, sql, tokens, offset, limit, known_total=known)
+        else:
             cursor.execute(
                 f"SELECT p.id FROM {sql.from_clause}{where} ORDER BY {order} LIMIT %s OFFSET %s",
                 [*sql.params, *order_params, limit, offset],
@@ -345,37 +460,68 @@ def product_search(
     return total, [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-_CANDIDATES_MIN = 200
+def relevance_tiers(tokens: list[str]) -> list[str]:
+    """The relevance tiers of a keyword as FTS5 ``MATCH`` expressions, best tier first.
+
+    1. (two or more words) the words as a phrase, last one a prefix, in the name or a SKU;
+    2. every word (as a prefix) in the name or SKUs;
+    3. every word anywhere (name, SKUs, category path, material).
+
+    Each tier excludes the earlier ones (``NOT``), so every match is in exactly one tier.
+    """
+    every = fts5_query(tokens)
+    tiers = [f"{{name skus}} : ({every})", every]
+    if len(tokens) > 1:
+        tiers.insert(0, '{name skus} : "' + " ".join(tokens) + '"*')
+    return [
+        " NOT ".join([f"({tier})", *(f"({better})" for better in tiers[:index])])
+        for index, tier in enumerate(tiers)
+    ]
 
 
-def _sqlite_ranked_prefix(
-    cursor, sql: _Sql, offset: int, limit: int, total: int, exact_total: bool
-) -> list[int] | None:
-    """The relevance page from a bounded, FTS-only ranked prefix; None when it may be short.
+def _sqlite_tiered_page(
+    cursor, sql: _Sql, tokens: list[str], offset: int, limit: int, *, known_total: int | None
+) -> list[int]:
+    """The relevance page on SQLite: tier by tier, newest first within a tier.
 
-    Ranking with the join to ``catalog_product`` looks up the product row of every match before
-    keeping the top N (for a common word, 100k+ primary-key lookups). Here FTS5 ranks its own
-    matches and keeps the best ``k`` (ordered by score, then rowid descending — exactly the
-    full query's order, since rowid is the product pk); only those ``k`` are joined and
-    filtered. Filtering preserves order, so the filtered prefix is the full query's prefix: the
-    page is exact when the prefix holds ``offset + limit`` rows, or all matches (``total`` when
-    it is an exact count). Otherwise the caller runs the full query.
+    Each tier is one FTS5 query ``ORDER BY rowid DESC LIMIT n`` joined to the product row for
+    the other filters. FTS5 walks its doclists in rowid order and stops after ``n`` rows pass,
+    so a page costs about ``offset + limit`` lookups, however many products match. Scoring
+    every match instead (``bm25``) must visit all of them: 60-180 ms for a word matching
+    100k+ of a million products (docs/benchmarks.md). A later tier is read only when the
+    earlier ones hold fewer than ``offset + limit`` matches, and not at all once every match
+    (``known_total``, when the count was exact) has been found.
     """
     need = offset + limit
-    k = max(_CANDIDATES_MIN, 4 * need)
     rest = sql.where[1:]  # sql.where[0] is the MATCH (see _build); the rest are product filters
-    rest_where = f" WHERE {' AND '.join(rest)}" if rest else ""
-    cursor.execute(
-        f"SELECT p.id FROM (SELECT rowid AS rid, {_BM25} AS score FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s ORDER BY score ASC, rowid DESC LIMIT %s) AS c "
-        f"CROSS JOIN catalog_product p ON p.id = c.rid{rest_where} "
-        "ORDER BY c.score ASC, p.id DESC LIMIT %s",
-        [sql.params[0], k, *sql.params[1:], need],
-    )
-    found = [row[0] for row in cursor.fetchall()]
-    if len(found) >= need or (exact_total and len(found) >= total):
-        return found[offset:]
-    return None
+    rest_sql = "".join(f" AND {predicate}" for predicate in rest)
+    found: list[int] = []
+    for expression in relevance_tiers(tokens):
+        cursor.execute(
+            f"SELECT p.id FROM {sql.from_clause} WHERE {FTS_TABLE} MATCH %s{rest_sql} "
+            "ORDER BY f.rowid DESC LIMIT %s",
+            [expression, *sql.params[1:], need - len(found)],
+        )
+        found.extend(row[0] for row in cursor.fetchall())
+        if len(found) >= need or (known_total is not None and len(found) >= known_total):
+            break
+    return found[offset:need]
+
+
+def _pg_tier_order(tokens: list[str]) -> str:
+    """PostgreSQL ORDER BY for the same tiers as ``relevance_tiers`` (weight A = name, SKUs)."""
+    phrase = f"WHEN p.{SEARCH_VECTOR_COLUMN} @@ to_tsquery('simple', %s) THEN 0 "
+    every = f"WHEN p.{SEARCH_VECTOR_COLUMN} @@ to_tsquery('simple', %s) THEN 1 "
+    whens = (phrase if len(tokens) > 1 else "") + every
+    return f"CASE {whens}ELSE 2 END ASC, p.id DESC"
+
+
+def _pg_tier_params(tokens: list[str]) -> list[str]:
+    every = " & ".join(f"{token}:*A" for token in tokens)
+    if len(tokens) == 1:
+        return [every]
+    phrase = " <-> ".join([*(f"{token}:A" for token in tokens[:-1]), f"{tokens[-1]}:*A"])
+    return [phrase, every]
 
 
 def _load(ids: list[int]) -> dict[int, Product]:

@@ -6,7 +6,10 @@ catalog responses are read from ``inventory.Stock`` here (read-only; inventory o
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 
 from dropyard.accounts.models import MerchantAccount
@@ -16,6 +19,7 @@ from dropyard.inventory.models import Stock
 
 from .exceptions import ProductNotFound, VariantNotFound
 from .models import Category, ImproperReport, MyProduct, Product, ProductImage, Review, Variant
+from .search import _build as _search_build
 from .search import category_descendant_ids, search_tokens
 
 
@@ -243,3 +247,81 @@ def stock_totals_by_product(product_ids: list[int]) -> dict[int, StockTotals]:
         bucket[kind] += amount
         bucket["verified" if row["warehouse__is_verified"] else "unverified"] += amount
     return {pk: StockTotals(**values) for pk, values in sums.items()}
+
+
+# --- listV2 product flags and related categories ------------------------------------------------
+
+TRENDING_DAYS = 30
+TRENDING_MIN_SAVES = 2
+NEW_DAYS = 30
+SLOW_MOVING_DAYS = 90
+FLAG_TRENDING, FLAG_NEW, FLAG_VIDEO, FLAG_SLOW_MOVING = 0, 1, 2, 3  # contract §5 productFlag
+
+
+def product_flag_filters(flag: int, *, now: datetime) -> dict[str, Any]:
+    """The ``product_search`` filters of one listV2 ``productFlag`` (contract §5), as of ``now``.
+
+    - 0 trending: saved to My Products (our "listings") at least ``TRENDING_MIN_SAVES`` times
+      in the last ``TRENDING_DAYS`` days.
+    - 1 new: created in the last ``NEW_DAYS`` days.
+    - 2 video: has a product video (``video_url`` set).
+    - 3 slow-moving: has available shared stock, but in the last ``SLOW_MOVING_DAYS`` days
+      nobody saved it to My Products and no order line (any merchant) bought one of its variants.
+    """
+    if flag == FLAG_TRENDING:
+        return {"added_since": now - timedelta(days=TRENDING_DAYS), "added_min": TRENDING_MIN_SAVES}
+    if flag == FLAG_NEW:
+        return {"created_from": now - timedelta(days=NEW_DAYS)}
+    if flag == FLAG_VIDEO:
+        return {"has_video": True}
+    if flag == FLAG_SLOW_MOVING:
+        return {"min_available": 1, "idle_since": now - timedelta(days=SLOW_MOVING_DAYS)}
+    raise ValueError(f"unknown productFlag {flag}")
+
+
+RELATED_CATEGORY_SAMPLE = 200
+RELATED_CATEGORY_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class RelatedCategory:
+    category: Category
+    count: int  # matches in the sample, not in the whole result
+
+
+def related_categories(
+    *,
+    keyword: str = "",
+    sample: int = RELATED_CATEGORY_SAMPLE,
+    limit: int = RELATED_CATEGORY_LIMIT,
+    **filters: Any,
+) -> list[RelatedCategory]:
+    """The level-3 categories of a search's matches, most matches first (then category pk).
+
+    Bounded: counts categories over at most ``sample`` matching products, taken in whatever
+    order the database finds them (not rank order), in one aggregate over the same
+    predicates as ``product_search`` (``filters`` are its filter arguments). For a result of up
+    to ``sample`` products the counts are exact; beyond that they describe a sample.
+    """
+    defaults = {
+        "category_id": None,
+        "warehouse_country": None,
+        "min_price_minor": None,
+        "max_price_minor": None,
+        "in_stock": None,
+        "on_sale_only": True,
+        "product_type": None,
+        "supplier_id": None,
+    }
+    sql = _search_build(tokens=search_tokens(keyword), **{**defaults, **filters})
+    where = f" WHERE {' AND '.join(sql.where)}" if sql.where else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.category_id, COUNT(*) AS n FROM "
+            f"(SELECT p.category_id FROM {sql.from_clause}{where} LIMIT %s) AS m "
+            "GROUP BY m.category_id ORDER BY n DESC, m.category_id ASC LIMIT %s",
+            [*sql.params, sample, limit],
+        )
+        counts = cursor.fetchall()
+    by_pk = Category.objects.in_bulk([pk for pk, _ in counts])
+    return [RelatedCategory(by_pk[pk], n) for pk, n in counts if pk in by_pk]

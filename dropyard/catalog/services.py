@@ -11,10 +11,12 @@ from datetime import date
 from typing import Any
 
 import nh3
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -88,10 +90,22 @@ _PRODUCT_FIELDS = (
     "properties",
     "product_type",
     "supplier",
+    "video_url",
 )
 
 
 # --- Pure helpers -------------------------------------------------------------------------------
+
+
+def video_url_clean(value: str | None) -> str:
+    """A product video URL: "" (no video) or an http(s) URL; raises CatalogError otherwise."""
+    value = (value or "").strip()
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            raise CatalogError("The video URL must be an http(s) URL") from None
+    return value
 
 
 def description_sanitise(html: str) -> str:
@@ -241,6 +255,7 @@ def product_create(
     packing: str = "",
     properties: list[str] | None = None,
     product_type: str = ProductType.ORDINARY,
+    video_url: str = "",
 ) -> Product:
     """Create an on-sale product with at least one variant.
 
@@ -272,6 +287,7 @@ def product_create(
         material=material.strip(),
         packing=packing.strip(),
         properties=properties_clean(properties),
+        video_url=video_url_clean(video_url),
     )
     for position, data in enumerate(variants):
         _variant_insert(product=product, data=data, position=position)
@@ -313,6 +329,8 @@ def product_update(*, product: Product, actor: Any, **changes: Any) -> Product:
         changes["description_html"] = description_sanitise(changes["description_html"])
     if "properties" in changes:
         changes["properties"] = properties_clean(changes["properties"])
+    if "video_url" in changes:
+        changes["video_url"] = video_url_clean(changes["video_url"])
     if "product_type" in changes and changes["product_type"] not in ProductType.values:
         raise CatalogError(f"Unknown product type {changes['product_type']}")
     for field, value in changes.items():
@@ -586,7 +604,10 @@ def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Any) -
         return existing
     if not product.is_on_sale:
         raise ProductOffSale("The product is off shelf")
-    saved, _ = MyProduct.objects.get_or_create(merchant=merchant, product=product)
+    saved, created = MyProduct.objects.get_or_create(merchant=merchant, product=product)
+    if created:
+        # listed_count counts MyProduct rows; F() keeps concurrent saves of one product exact.
+        Product.objects.filter(pk=product.pk).update(listed_count=F("listed_count") + 1)
     return saved
 
 
@@ -594,4 +615,8 @@ def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Any) -
 def my_product_remove(*, merchant: MerchantAccount, product: Product, actor: Any) -> bool:
     """Remove a product from the merchant's My Products; True if it was there."""
     deleted, _ = MyProduct.objects.filter(merchant=merchant, product=product).delete()
+    if deleted:
+        Product.objects.filter(pk=product.pk, listed_count__gt=0).update(
+            listed_count=F("listed_count") - 1
+        )
     return bool(deleted)

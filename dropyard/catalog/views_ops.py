@@ -101,6 +101,7 @@ def _product_edit_response(
                 "material": product.material,
                 "packing": product.packing,
                 "properties": product.properties,
+                "video_url": product.video_url,
             },
         ),
         "variant_rows": [

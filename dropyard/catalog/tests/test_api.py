@@ -217,8 +217,11 @@ def test_list_v2_shape(api, bear):
     assert [list(c) for c in content] == [
         ["productList", "relatedCategoryList", "keyWord", "keyWordOld"]
     ]
-    assert (content[0]["relatedCategoryList"], content[0]["keyWord"]) == ([], "blue ted")
     third = bear.category
+    assert content[0]["relatedCategoryList"] == [
+        {"categoryId": third.public_id, "categoryName": "Bears", "count": 1}
+    ]
+    assert content[0]["keyWord"] == "blue ted"
     item = content[0]["productList"][0]
     assert item == {
         "id": bear.public_id,
@@ -260,9 +263,10 @@ def test_list_v2_query_count_does_not_grow_with_page_size(api, bear, django_asse
         )
         Stock.objects.create(variant=product.variants.first(), warehouse=wh, on_hand=4)
 
-    # token, count, ids, products (+category path, supplier), variants, images, stock totals
+    # token, count, ids, products (+category path, supplier), variants, images, stock totals,
+    # related-category aggregate and its categories
     for size in (1, 5, 13):
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(9):
             data = api.get("product/listV2", {"keyWord": "teddy", "size": size}).ok()
         assert len(data["content"][0]["productList"]) == size
 

@@ -171,3 +171,22 @@ def test_three_line_cart_gets_quotes_to_the_us(catalog):
     assert {o.line.code for o in quote.available} <= {
         "DY-PACKET", "DY-PACKET-S", "DY-ECONOMY", "DY-EXPRESS", "SEA-FREIGHT"
     }  # fmt: skip
+
+
+def test_demo_videos_creation_times_and_listings():
+    demo_data.load_catalog(products=demo_data.VIDEO_EVERY * 2)
+
+    videos = list(Product.objects.exclude(video_url="").order_by("sku").values_list("video_url"))
+    assert videos == [
+        (f"https://media.dropyard.example/videos/{demo_data.demo_sku(n)}.mp4",)
+        for n in (demo_data.VIDEO_EVERY, demo_data.VIDEO_EVERY * 2)
+    ]
+    # No demo merchant saved anything to My Products, so nothing is listed.
+    assert set(Product.objects.values_list("listed_count", flat=True)) == {0}
+    ages = {
+        sku: (dt.datetime.now(dt.UTC) - created).days
+        for sku, created in Product.objects.values_list("sku", "created_at")
+    }
+    assert ages[demo_data.demo_sku(1)] == 7919 % demo_data.CREATED_WITHIN_DAYS
+    assert max(ages.values()) < demo_data.CREATED_WITHIN_DAYS
+    assert len(set(ages.values())) > 40  # spread, not all "now"

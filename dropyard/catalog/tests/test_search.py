@@ -250,34 +250,57 @@ def test_result_products_come_with_relations_loaded(django_assert_num_queries):
         assert products[0].category.parent.parent.level == 1
 
 
-@pytest.mark.parametrize("candidates_min", [1, 200])
-def test_relevance_pages_match_the_full_ranked_query(monkeypatch, candidates_min):
-    # SQLite ranks a bounded FTS-only prefix first (search._sqlite_ranked_prefix) and falls
-    # back to the full ranked query when that prefix may be short; both must give the same
-    # pages. A prefix of one candidate per slot forces the fallback when the best-ranked
-    # matches are off sale.
-    from dropyard.catalog import search  # noqa: PLC0415
+def test_relevance_tiers_are_phrase_then_title_then_anywhere():
+    phrase = create_product(name="Desk lamp with clamp")
+    scattered = create_product(name="Lamp for the desk")
+    in_category = create_product(name="Clamp light", material="Desk lamp steel")
+    newer_phrase = create_product(name="Small desk lamp")
 
+    _, found = product_search(keyword="desk lamp")
+
+    assert found == [newer_phrase, phrase, scattered, in_category]
+
+
+def test_relevance_tier_expressions():
+    from dropyard.catalog.search import relevance_tiers  # noqa: PLC0415
+
+    assert relevance_tiers(["lamp"]) == [
+        '({name skus} : ("lamp"*))',
+        '("lamp"*) NOT ({name skus} : ("lamp"*))',
+    ]
+    assert relevance_tiers(["desk", "la"]) == [
+        '({name skus} : "desk la"*)',
+        '({name skus} : ("desk"* "la"*)) NOT ({name skus} : "desk la"*)',
+        '("desk"* "la"*) NOT ({name skus} : "desk la"*) NOT ({name skus} : ("desk"* "la"*))',
+    ]
+
+
+@pytest.mark.parametrize("count_cap", [None, 4])
+def test_relevance_pages_follow_tiers_then_newest_with_filters(count_cap):
+    # Oracle: tier computed in Python from the names (1: "lamp" in the name, 2: elsewhere),
+    # newest (highest pk) first within a tier; off-sale products skipped.
     leaf = make_category_path()
     products = []
     for i in range(12):
-        products.append(ProductFactory(name=f"Desk lamp {i}", category=leaf))
-        VariantFactory(product=products[-1])
-    create_product(name="Lamp", material="Bamboo")  # shorter name: ranks first
-    Product.objects.filter(pk__in=[p.pk for p in products[4:]]).update(is_on_sale=False)
-    search_index_rebuild()
-    monkeypatch.setattr(search, "_CANDIDATES_MIN", candidates_min)
+        in_name = i % 3 != 0
+        products.append(
+            create_product(
+                name=f"Desk lamp {i}" if in_name else f"Reading light {i}",
+                material="" if in_name else "Lamp glass",
+                category=leaf,
+            )
+        )
+    off_sale = products[4:6]
+    Product.objects.filter(pk__in=[p.pk for p in off_sale]).update(is_on_sale=False)
+    shown = [p for p in products if p not in off_sale]
+    expected = sorted(shown, key=lambda p: ("lamp" not in p.name.lower(), -p.pk))
 
     pages = [
-        [p.pk for p in product_search(keyword="lamp", offset=o, limit=2, count_cap=cap)[1]]
-        for o in (0, 2, 4)
-        for cap in (None, 3)
+        product_search(keyword="lamp", offset=offset, limit=3, count_cap=count_cap)[1]
+        for offset in (0, 3, 6, 9)
     ]
-    monkeypatch.setattr(search, "_sqlite_ranked_prefix", lambda *args: None)
-    full = [
-        [p.pk for p in product_search(keyword="lamp", offset=o, limit=2, count_cap=cap)[1]]
-        for o in (0, 2, 4)
-        for cap in (None, 3)
-    ]
-    assert pages == full
-    assert product_search(keyword="lamp")[0] == 5
+
+    # The cap bounds the count only; pages before it follow the full order.
+    total = product_search(keyword="lamp", count_cap=count_cap)[0]
+    assert total == (10 if count_cap is None else 4)
+    assert pages == [expected[o : o + 3] if o < total else [] for o in (0, 3, 6, 9)]

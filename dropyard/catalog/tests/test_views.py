@@ -9,7 +9,7 @@ from django.urls import reverse
 from dropyard.accounts.tests.factories import make_staff
 from dropyard.catalog import services
 from dropyard.catalog.choices import ReportReason, ReportStatus
-from dropyard.catalog.models import ImproperReport, MyProduct, Review, ReviewPhoto
+from dropyard.catalog.models import ImproperReport, MyProduct, Product, Review, ReviewPhoto
 from dropyard.catalog.search import search_index_rebuild
 from dropyard.catalog.tests.factories import CategoryFactory, make_product
 from dropyard.inventory.services import stock_receive
@@ -181,6 +181,17 @@ def test_product_page_shows_variants_stock_and_reviews(client, owner, stocked):
     ]
     assert response.context["private_rows"] == []
     assert "No reviews yet." in body
+
+
+def test_product_page_links_the_video_only_when_there_is_one(client, owner, product):
+    _login(client, owner)
+    url = reverse("catalog:product", args=[product.public_id])
+    assert "Watch the product video" not in client.get(url).content.decode()
+
+    Product.objects.filter(pk=product.pk).update(video_url="https://videos.example.com/p.mp4")
+
+    body = client.get(url).content.decode()
+    assert '<a href="https://videos.example.com/p.mp4" target="_blank"' in body
 
 
 def test_private_stock_shows_only_to_its_merchant(client, owner, other_merchant, product):

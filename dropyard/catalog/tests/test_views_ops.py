@@ -225,16 +225,38 @@ def test_edit_product(client, support, product):
             "product_type": "ORDINARY_PRODUCT",
             "properties": ["sharp"],
             "material": "Steel",
+            "video_url": "https://videos.example.com/press.mp4",
         },
     )
 
     assert response.status_code == 302
     product.refresh_from_db()
-    assert (product.name, product.material, product.properties) == (
+    assert (product.name, product.material, product.properties, product.video_url) == (
         "Garlic press XL",
         "Steel",
         ["sharp"],
+        "https://videos.example.com/press.mp4",
     )
+    page = client.get(reverse("catalog_ops:product_edit", args=[product.public_id]))
+    assert 'value="https://videos.example.com/press.mp4"' in page.content.decode()
+
+
+def test_edit_product_refuses_a_non_http_video_url(client, support, product):
+    client.force_login(support)
+
+    response = client.post(
+        reverse("catalog_ops:product_edit", args=[product.public_id]),
+        {
+            "name": product.name,
+            "category": product.category_id,
+            "product_type": "ORDINARY_PRODUCT",
+            "video_url": "ftp://videos.example.com/press.mp4",
+        },
+    )
+
+    assert response.status_code == 400
+    product.refresh_from_db()
+    assert product.video_url == ""
 
 
 def test_take_product_off_sale_needs_a_reason(client, support, product):
