@@ -78,9 +78,14 @@ def search_tokens(keyword: str) -> list[str]:
     return [t.lower() for t in _TOKEN_RE.findall(keyword or "")][:MAX_TOKENS]
 
 
+# The FTS5 columns a keyword searches (``sale`` holds the onsale/offsale marker, see _build).
+TEXT_COLUMNS = "{name skus categories material}"
+OFF_SALE = "sale : offsale"
+
+
 def fts5_query(tokens: list[str]) -> str:
-    """An FTS5 MATCH expression: every token as a quoted prefix, all required."""
-    return " ".join(f'"{token}"*' for token in tokens)
+    """An FTS5 MATCH expression: every token as a quoted prefix in a text column, all required."""
+    return TEXT_COLUMNS + " : (" + " ".join(f'"{token}"*' for token in tokens) + ")"
 
 
 def tsquery_text(tokens: list[str]) -> str:
@@ -99,7 +104,8 @@ SELECT p.id, p.name,
        p.sku || ' ' || COALESCE(
            (SELECT group_concat(v.sku, ' ') FROM catalog_variant v WHERE v.product_id = p.id), ''),
        COALESCE(c3.name, '') || ' ' || COALESCE(c2.name, '') || ' ' || COALESCE(c1.name, ''),
-       p.material
+       p.material,
+       CASE WHEN p.is_on_sale THEN 'onsale' ELSE 'offsale' END
 FROM catalog_product p
 LEFT JOIN catalog_category c3 ON c3.id = p.category_id
 LEFT JOIN catalog_category c2 ON c2.id = c3.parent_id
@@ -139,7 +145,7 @@ def search_index_update(product_ids: Iterable[int]) -> None:
             if _vendor() == "sqlite":
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)
                 cursor.execute(
-                    f"INSERT INTO {FTS_TABLE}(rowid, name, skus, categories, material) "
+                    f"INSERT INTO {FTS_TABLE}(rowid, name, skus, categories, material, sale) "
                     f"{_SQLITE_DOCUMENT_SELECT} WHERE p.id IN ({marks})",
                     chunk,
                 )
@@ -157,7 +163,7 @@ def search_index_rebuild() -> None:
         if _vendor() == "sqlite":
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
             cursor.execute(
-                f"INSERT INTO {FTS_TABLE}(rowid, name, skus, categories, material) "
+                f"INSERT INTO {FTS_TABLE}(rowid, name, skus, categories, material, sale) "
                 f"{_SQLITE_DOCUMENT_SELECT}"
             )
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
@@ -194,6 +200,8 @@ class _Sql:
     where: list[str]
     params: list
     rank: str | None
+    # SQLite keyword searches: appended to every MATCH expression (the off-sale exclusion).
+    match_suffix: str = ""
 
 
 def _build(
@@ -236,6 +244,7 @@ def _build(
     where: list[str] = []
     params: list = []
     rank = None
+    match_suffix = ""
     from_clause = "catalog_product p"
     if tokens:
         if _vendor() == "sqlite":
@@ -244,14 +253,17 @@ def _build(
             # MATCH once per product, which is catastrophic at scale.
             from_clause = f"{FTS_TABLE} f CROSS JOIN catalog_product p ON p.id = f.rowid"
             where.append(f"{FTS_TABLE} MATCH %s")
-            params.append(fts5_query(tokens))
+            # On sale is decided inside FTS5 (a NOT against the short "offsale" doclist), so a
+            # keyword-only search never needs the product row (see _fts_only).
+            match_suffix = f" NOT ({OFF_SALE})" if on_sale_only else ""
+            params.append(f"({fts5_query(tokens)}){match_suffix}")
             rank = "tiers"  # ordered by _sqlite_tiered_page, not by an ORDER BY expression
         else:
             from_clause = "catalog_product p"
             where.append(f"p.{SEARCH_VECTOR_COLUMN} @@ to_tsquery('simple', %s)")
             params.append(tsquery_text(tokens))
             rank = _pg_tier_order(tokens)
-    if on_sale_only:
+    if on_sale_only and not match_suffix:
         # SQLite (no ANALYZE statistics) would pick the low-selectivity is_on_sale index and
         # then sort every on-sale product; unary + keeps that index out so the sort's index
         # (created_at, price, listed_count) serves ORDER BY … LIMIT directly.
@@ -353,7 +365,9 @@ def _build(
             "WHERE v.product_id = p.id AND o.created_at >= %s)"
         )
         params.extend([when(idle_since), when(idle_since)])
-    return _Sql(from_clause=from_clause, where=where, params=params, rank=rank)
+    return _Sql(
+        from_clause=from_clause, where=where, params=params, rank=rank, match_suffix=match_suffix
+    )
 
 
 def product_search(
@@ -437,13 +451,14 @@ def product_search(
     else:
         order = _ORDER_BY["newest" if sort == "relevance" else sort]
     with connection.cursor() as cursor:
+        count_from = f"{FTS_TABLE} f" if _fts_only(sql) else sql.from_clause
         if count_cap is not None:
             cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {sql.from_clause}{where} LIMIT %s) AS m",
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {count_from}{where} LIMIT %s) AS m",
                 [*sql.params, count_cap],
             )
         else:
-            cursor.execute(f"SELECT COUNT(*) FROM {sql.from_clause}{where}", sql.params)
+            cursor.execute(f"SELECT COUNT(*) FROM {count_from}{where}", sql.params)
         total = cursor.fetchone()[0]
         if limit <= 0 or offset >= total:
             return total, []
@@ -467,14 +482,15 @@ def relevance_tiers(tokens: list[str]) -> list[str]:
     2. every word (as a prefix) in the name or SKUs;
     3. every word anywhere (name, SKUs, category path, material).
 
-    Each tier excludes the earlier ones (``NOT``), so every match is in exactly one tier.
+    Each tier contains the ones before it, so excluding the one just before (``NOT``) puts every
+    match in exactly one tier.
     """
-    every = fts5_query(tokens)
-    tiers = [f"{{name skus}} : ({every})", every]
+    words = " ".join(f'"{token}"*' for token in tokens)
+    tiers = [f"{{name skus}} : ({words})", fts5_query(tokens)]
     if len(tokens) > 1:
         tiers.insert(0, '{name skus} : "' + " ".join(tokens) + '"*')
     return [
-        " NOT ".join([f"({tier})", *(f"({better})" for better in tiers[:index])])
+        f"({tier}) NOT ({tiers[index - 1]})" if index else f"({tier})"
         for index, tier in enumerate(tiers)
     ]
 
@@ -495,17 +511,23 @@ def _sqlite_tiered_page(
     need = offset + limit
     rest = sql.where[1:]  # sql.where[0] is the MATCH (see _build); the rest are product filters
     rest_sql = "".join(f" AND {predicate}" for predicate in rest)
+    from_clause = f"{FTS_TABLE} f" if _fts_only(sql) else sql.from_clause
     found: list[int] = []
     for expression in relevance_tiers(tokens):
         cursor.execute(
-            f"SELECT p.id FROM {sql.from_clause} WHERE {FTS_TABLE} MATCH %s{rest_sql} "
+            f"SELECT f.rowid FROM {from_clause} WHERE {FTS_TABLE} MATCH %s{rest_sql} "
             "ORDER BY f.rowid DESC LIMIT %s",
-            [expression, *sql.params[1:], need - len(found)],
+            [f"({expression}){sql.match_suffix}", *sql.params[1:], need - len(found)],
         )
         found.extend(row[0] for row in cursor.fetchall())
         if len(found) >= need or (known_total is not None and len(found) >= known_total):
             break
     return found[offset:need]
+
+
+def _fts_only(sql: _Sql) -> bool:
+    """True when a SQLite search is its MATCH alone (no predicate needs the product row)."""
+    return sql.rank == "tiers" and len(sql.where) == 1
 
 
 def _pg_tier_order(tokens: list[str]) -> str:
