@@ -207,7 +207,7 @@ def _run_queries(token: str, n: int) -> None:
                     cursor.execute(
                         f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s "
                         "ORDER BY rowid DESC LIMIT %s",
-                        [expression, 20 - found],
+                        [f"({expression}) NOT ({search.OFF_SALE})", 20 - found],
                     )
                     found += len(cursor.fetchall())
                     if found >= 20:

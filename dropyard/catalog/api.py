@@ -25,6 +25,7 @@ Decisions where the contract is open:
 """
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -41,6 +42,8 @@ from .exceptions import ProductOffSale, VariantOffSale
 from .models import Category, MyProduct, Product, Variant
 from .search import product_search
 from .selectors import (
+    RELATED_CATEGORY_LIMIT,
+    RelatedCategory,
     StockTotals,
     category_get,
     category_tree,
@@ -159,6 +162,14 @@ def _country_param(name: str, value: str | None) -> str | None:
 def _check_range(name: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
         raise ParamError(f"{name} must be between {low} and {high}")
+
+
+def _page_categories(products: list) -> list[RelatedCategory]:
+    """The categories of a page of products, most products first (then category pk)."""
+    counts = Counter(p.category_id for p in products if p.category_id is not None)
+    by_pk = {p.category_id: p.category for p in products if p.category_id is not None}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [RelatedCategory(by_pk[pk], n) for pk, n in ranked[:RELATED_CATEGORY_LIMIT]]
 
 
 def _features(value: str) -> set[str]:
@@ -556,7 +567,9 @@ def product_list_v2(
 
     ``totalRecords`` counts at most 6000 matches; pages beyond it are empty. Filters combine
     with AND; ``lv2categoryList`` and ``lv3categoryList`` together form one OR-ed category
-    set. ``relatedCategoryList``: see ``selectors.related_categories``.
+    set. ``relatedCategoryList``: the level-3 categories of this page's products, most
+    frequent first; with ``features=enable_category``, of a sample of the first matches
+    (``selectors.related_categories``).
     """
     _check_range("page", page, 1, LISTV2_MAX_PAGE)
     _check_range("size", size, 1, LISTV2_MAX_SIZE)
@@ -614,7 +627,13 @@ def product_list_v2(
         count_cap=LISTV2_TOTAL_CAP,
         **filters,
     )
-    related = related_categories(keyword=key_word, **filters) if total else []
+    # The sampled aggregate costs a second full-text scan (as much as the count on a common
+    # word), so by default the related categories come from the page itself, free; the
+    # contract's features=enable_category asks for the sample over the first matches.
+    if "enable_category" in _features(features) and total:
+        related = related_categories(keyword=key_word, **filters)
+    else:
+        related = _page_categories(products)
     stock = stock_totals_by_product([p.pk for p in products])
     description = "enable_description" in _features(features)
     return {

@@ -4,7 +4,8 @@ Index: one document per product = name, product SKU + variant SKUs, the names of
 path (all three levels) and material.
 
 - SQLite: the FTS5 table ``catalog_product_fts`` (rowid = product pk; columns name, skus,
-  categories, material; ``prefix='2 3'`` for fast partial words).
+  categories, material, and ``sale``: the token onsale/offsale, kept by a trigger; prefix
+  indexes for 2-8 characters so a partial word reads one stored doclist).
 - PostgreSQL: the column ``catalog_product.search_vector`` (tsvector, ``simple`` configuration,
   weights A name and SKUs / B categories / C material) with a GIN index.
 

@@ -281,7 +281,8 @@ def test_related_category_list_top_categories_by_match_count(api):
     create_product(name="Blue doll 2", category=dolls)
     create_product(name="Red doll", category=dolls)
 
-    data = api.get("product/listV2", {"keyWord": "blue", "size": 1}).ok()
+    sampled = {"keyWord": "blue", "size": 1, "features": "enable_category"}
+    data = api.get("product/listV2", sampled).ok()
 
     assert data["totalRecords"] == 6
     assert data["content"][0]["relatedCategoryList"] == [
@@ -289,10 +290,22 @@ def test_related_category_list_top_categories_by_match_count(api):
         {"categoryId": dolls.public_id, "categoryName": "Rag dolls", "count": 2},
         {"categoryId": cups.public_id, "categoryName": "Cups", "count": 1},
     ]
+    # Without the feature: the categories of the page itself (here the newest match only).
+    data = api.get("product/listV2", {"keyWord": "blue", "size": 1}).ok()
+    assert data["content"][0]["relatedCategoryList"] == [
+        {"categoryId": dolls.public_id, "categoryName": "Rag dolls", "count": 1}
+    ]
+    # Newest first: Blue doll 2, Blue doll 1, Blue cup, Blue bear 2; ties by category pk.
+    data = api.get("product/listV2", {"keyWord": "blue", "size": 4}).ok()
+    assert data["content"][0]["relatedCategoryList"] == [
+        {"categoryId": dolls.public_id, "categoryName": "Rag dolls", "count": 2},
+        {"categoryId": bears.public_id, "categoryName": "Bears", "count": 1},
+        {"categoryId": cups.public_id, "categoryName": "Cups", "count": 1},
+    ]
     # It follows the filters, and is empty when nothing matches.
     data = api.get("product/listV2", {"keyWord": "blue", "endSellPrice": "5"}).ok()
     assert data["content"][0]["relatedCategoryList"] == []
-    data = api.get("product/listV2", {"keyWord": "doll"}).ok()
+    data = api.get("product/listV2", {"keyWord": "doll", "features": "enable_category"}).ok()
     assert data["content"][0]["relatedCategoryList"] == [
         {"categoryId": dolls.public_id, "categoryName": "Rag dolls", "count": 3}
     ]
