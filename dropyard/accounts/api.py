@@ -16,6 +16,7 @@ from dropyard.core.api import (
     public_throttles,
     qps_limit_for_level,
 )
+from dropyard.webhooks.selectors import webhook_callbacks
 
 from .services import token_issue, token_refresh, token_revoke
 
@@ -169,13 +170,13 @@ def logout(request: HttpRequest) -> bool:
 def setting_get(request: HttpRequest) -> SettingsOut:
     """The account's profile, API limits, webhook callbacks and sandbox flag."""
     merchant = request.auth.merchant
-    disabled = CallbackTopicOut(type=CALLBACK_DISABLED, urls=[])
+    callbacks = webhook_callbacks(merchant=merchant)
     return SettingsOut(
         open_id=merchant.open_id,
         open_name=merchant.business_name,
         open_email=merchant.contact_email,
         setting=AccountSettingOut(quota_limits=[], qps_limit=qps_limit_for_level(merchant.level)),
-        callback=CallbackOut(**dict.fromkeys(CALLBACK_TOPICS, disabled)),
+        callback=CallbackOut(**{t: CallbackTopicOut(**callbacks[t]) for t in CALLBACK_TOPICS}),
         root=ROOT_GENERAL,
         is_sandbox=merchant.is_sandbox,
     )

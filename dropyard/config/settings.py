@@ -272,10 +272,34 @@ DROPYARD_REFRESH_TOKEN_DAYS = 180
 DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS = 300
 DROPYARD_TOKEN_REFRESH_PER_MINUTE = 5
 
+# --- Outbound webhooks -----------------------------------------------------------------------
+# Callbacks must be https and never localhost (contract §4); this lets http://localhost and
+# 127.0.0.1 through for development and tests only.
+DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = env_bool("DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST", False)
+DROPYARD_WEBHOOK_TIMEOUT_SECONDS = 3.0  # the receiver must answer within 3 s (contract §4)
+DROPYARD_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("DROPYARD_WEBHOOK_MAX_ATTEMPTS", "5"))
+# Retry n waits BACKOFF × 2^(n-1) seconds: 60, 120, 240, 480 by default.
+DROPYARD_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("DROPYARD_WEBHOOK_BACKOFF_SECONDS", "60"))
+# Pause a topic after this many failed attempts in a row (0: only the contract's hourly rule).
+DROPYARD_WEBHOOK_PAUSE_AFTER_FAILURES = int(
+    os.environ.get("DROPYARD_WEBHOOK_PAUSE_AFTER_FAILURES", "20")
+)
+# How long one worker run owns a delivery it is sending; must exceed the timeout. A run that
+# dies mid-send is retried by the next run once this lease has expired.
+DROPYARD_WEBHOOK_LEASE_SECONDS = int(os.environ.get("DROPYARD_WEBHOOK_LEASE_SECONDS", "30"))
+
 # --- Logistics --------------------------------------------------------------------------------
 # USD → CNY rate for the contract's *Cn price fields (an estimate shown to API clients; prices are
 # kept and charged in USD). A Decimal string, never a float.
 DROPYARD_CNY_PER_USD = os.environ.get("DROPYARD_CNY_PER_USD", "7.2")
+# Seconds between two events of a Sandbox carrier parcel (its accelerated clock).
+DROPYARD_SANDBOX_CARRIER_STEP_SECONDS = int(
+    os.environ.get("DROPYARD_SANDBOX_CARRIER_STEP_SECONDS", "30")
+)
+# Public tracking page: lookups per client IP per minute.
+DROPYARD_TRACKING_LOOKUPS_PER_MINUTE = int(
+    os.environ.get("DROPYARD_TRACKING_LOOKUPS_PER_MINUTE", "30")
+)
 
 # --- Uploads ----------------------------------------------------------------------------------
 DROPYARD_SUPPLIER_DOC_MAX_BYTES = 5 * 1024 * 1024

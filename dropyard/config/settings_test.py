@@ -26,3 +26,5 @@ ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SECURE_SSL_REDIRECT = False
+# Tests deliver webhooks to a receiver on 127.0.0.1 over http.
+DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = True

@@ -29,6 +29,7 @@ urlpatterns = [
     path("webhooks/", include("dropyard.webhooks.urls")),
     path("catalog/", include("dropyard.catalog.urls")),
     path("shipping/", include("dropyard.logistics.urls")),
+    path("track/", include("dropyard.logistics.urls_tracking")),
     path("system/", include("dropyard.core.urls")),
     path("api2.0/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -20,6 +20,7 @@ from dropyard.accounts import services as accounts_services
 from dropyard.accounts.choices import Area, MemberRole, OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, SupplierApplication, User
 from dropyard.catalog.demo_data import DEFAULT_PRODUCTS, load_catalog
+from dropyard.logistics.demo_data import load_sandbox_carrier
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
 
@@ -131,6 +132,7 @@ def demo_load(*, products: int | None = None) -> DemoResult:
     api_key, note = _api_key_ensure(merchant, owner, created)
     catalog = load_catalog(products=demo_product_count() if products is None else products)
     created += [f"{n} {kind}" for kind, n in catalog.created.items()]
+    created += load_sandbox_carrier()
     return DemoResult(
         merchant=merchant,
         logins=demo_logins(),

@@ -14,7 +14,7 @@ from .models import AuditEvent, Job
 
 # Job kinds whose rows and result files need a permission area beyond plain membership.
 # A member without the area neither sees such jobs nor downloads their files.
-JOB_KIND_AREAS: dict[str, str] = {"audit_export": "settings"}
+JOB_KIND_AREAS: dict[str, str] = {"audit_export": "settings", "orders_csv_import": "orders"}
 
 
 @dataclass(frozen=True)

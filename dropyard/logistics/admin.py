@@ -1,9 +1,10 @@
 """Admin for logistics: carriers are plain reference data; lines, rate cards and default lines
-are view-only (their writes go through services, which validate properties and CSV rows)."""
+are view-only (their writes go through services, which validate properties and CSV rows), and
+so are trackings and their events (recorded only through the tracking services)."""
 
 from django.contrib import admin
 
-from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine
+from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine, Tracking, TrackingEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,3 +55,19 @@ class DefaultShippingLineAdmin(ReadOnlyAdmin):
     list_display = ["merchant", "dest_country", "line", "fallback"]
     list_filter = ["fallback", "dest_country"]
     list_select_related = ["merchant", "line"]
+
+
+@admin.register(Tracking)
+class TrackingAdmin(ReadOnlyAdmin):
+    list_display = ["tracking_number", "carrier", "merchant", "status", "last_event_at"]
+    list_filter = ["status", "carrier"]
+    search_fields = ["tracking_number", "reference"]
+    list_select_related = ["carrier", "merchant"]
+
+
+@admin.register(TrackingEvent)
+class TrackingEventAdmin(ReadOnlyAdmin):
+    list_display = ["tracking", "status", "activity", "location_country", "event_time", "source"]
+    list_filter = ["status", "source"]
+    search_fields = ["tracking__tracking_number"]
+    list_select_related = ["tracking"]

@@ -9,6 +9,16 @@
   zip?, …}]}``; the other documented inner fields (weight, volume, productProp…) are accepted
   and ignored: we price from the catalog's own weights and dimensions.
 
+- ``logistic/trackInfo`` (and the deprecated ``logistic/getTrackInfo``): ``GET`` with
+  ``trackNumber`` repeated for a batch (comma-joined values are split too), at most
+  ``TRACK_INFO_MAX_NUMBERS``. Only the caller's own trackings answer; unknown numbers and other
+  merchants' numbers are simply absent from ``data``. ``trackingStatus`` is free text ("In
+  transit", "Delivered"); ``deliveryDay`` is the whole days from the first carrier event to
+  delivery (or to now while in transit) as a string, null before any event; ``deliveryTime`` is
+  the delivery time ``yyyy-MM-dd HH:mm:ss`` in UTC, null until delivered. ``lastMileCarrier`` is
+  the carrier's name and ``lastTrackNumber`` the same tracking number (our carriers do not hand
+  parcels over to another carrier with a new number). No trackNumber → 1600300.
+
 Errors: bad or unknown country code 1605002; unknown vid/sku 1602000; product off sale
 1602002; variant off sale 1602003; empty products or a quantity below 1 → 1600300.
 
@@ -17,18 +27,30 @@ Errors: bad or unknown country code 1605002; unknown vid/sku 1602000; product of
 2003 parcel heavier than the line or its rate card allows; 2004 line not active.
 """
 
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router
+from django.utils import timezone
+from ninja import Query, Router
 from pydantic import Field
 
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
 
 from .choices import UnavailableReason
-from .selectors import Quote, QuoteOption, QuoteUnavailable, freight_quote_by_keys
+from .models import Tracking
+from .selectors import (
+    TRACK_INFO_MAX_NUMBERS,
+    Quote,
+    QuoteOption,
+    QuoteUnavailable,
+    freight_quote_by_keys,
+    tracking_first_event_times,
+    tracking_list_for_merchant,
+)
+from .tracking import delivery_days, tracking_status_summary
 
 router = Router(tags=["Logistic"])
 
@@ -267,3 +289,73 @@ def unavailable_shipping_methods(
             for u in quote.unavailable
         ]
     return UnavailableMethodsOut(available_list=available, unavailable_list=unavailable)
+
+
+# --- Tracking -----------------------------------------------------------------------------------
+
+
+class TrackInfoOut(CamelSchema):
+    tracking_number: str
+    logistic_name: str
+    tracking_from: str
+    tracking_to: str
+    delivery_day: str | None
+    delivery_time: str | None
+    tracking_status: str
+    last_mile_carrier: str
+    last_track_number: str
+
+
+_TRACK_NUMBERS = Query(None, alias="trackNumber")
+
+
+def _wire_time(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if value else None
+
+
+def _track_info(tracking: Tracking, first_event_at: datetime | None) -> TrackInfoOut:
+    days = delivery_days(shipped_at=first_event_at, until=tracking.delivered_at or timezone.now())
+    return TrackInfoOut(
+        tracking_number=tracking.tracking_number,
+        logistic_name=tracking.logistic_name,
+        tracking_from=tracking.origin_country,
+        tracking_to=tracking.dest_country,
+        delivery_day=None if days is None else str(days),
+        delivery_time=_wire_time(tracking.delivered_at),
+        tracking_status=tracking_status_summary(tracking.status),
+        last_mile_carrier=tracking.carrier.name,
+        last_track_number=tracking.tracking_number,
+    )
+
+
+def _track_numbers(values: list[str] | None) -> list[str]:
+    numbers = [n.strip() for value in values or [] for n in value.split(",") if n.strip()]
+    if not numbers:
+        raise ParamError("trackNumber is required")
+    if len(numbers) > TRACK_INFO_MAX_NUMBERS:
+        raise ParamError(f"trackNumber: at most {TRACK_INFO_MAX_NUMBERS} numbers per call")
+    return numbers
+
+
+def _track_info_list(request: HttpRequest, values: list[str] | None) -> list[TrackInfoOut]:
+    trackings = tracking_list_for_merchant(
+        merchant=request.auth.merchant, numbers=_track_numbers(values)
+    )
+    first_events = tracking_first_event_times(trackings)
+    return [_track_info(t, first_events.get(t.pk)) for t in trackings]
+
+
+@router.get("logistic/trackInfo", response=list[TrackInfoOut])
+def track_info(
+    request: HttpRequest, track_number: list[str] | None = _TRACK_NUMBERS
+) -> list[TrackInfoOut]:
+    """Tracking of the caller's parcels by tracking number (repeat ``trackNumber`` for a batch)."""
+    return _track_info_list(request, track_number)
+
+
+@router.get("logistic/getTrackInfo", response=list[TrackInfoOut], deprecated=True)
+def get_track_info(
+    request: HttpRequest, track_number: list[str] | None = _TRACK_NUMBERS
+) -> list[TrackInfoOut]:
+    """Deprecated (2024-06-01) alias of ``logistic/trackInfo``, same parameters and answer."""
+    return _track_info_list(request, track_number)

@@ -53,3 +53,12 @@ class ShippingLineInvalid(LogisticsError):
 
 class RateCardFileInvalid(LogisticsError):
     """A rate-card CSV file cannot be read at all: too large, not UTF-8, missing columns."""
+
+
+class TrackingInvalid(LogisticsError):
+    """A tracking number or tracking event is malformed, or the number belongs to another
+    merchant's shipment (1600300)."""
+
+
+class TrackingNotFound(NotFound):
+    """No tracking with that number or id for this caller."""

@@ -3,11 +3,16 @@
 Forms only parse and check input; views pass ``cleaned_data`` to one service or selector.
 """
 
+from datetime import UTC
+
 from django import forms
+from django.utils import timezone
+from django_countries import countries
 
 from dropyard.catalog.choices import ShippingProperty
 from dropyard.core.forms import BootstrapValidationFormMixin
 
+from .choices import TrackingStatus
 from .csv_io import MAX_FILE_BYTES
 from .selectors import carrier_list
 
@@ -82,3 +87,66 @@ class RateCardImportForm(BootstrapValidationFormMixin, forms.Form):
         help_text=f"UTF-8 CSV in the export format, at most {MAX_FILE_BYTES // 1_048_576} MB. "
         "All or nothing: one bad row and nothing is imported.",
     )
+
+
+# --- Tracking ------------------------------------------------------------------------------------
+
+TRACKING_STATUS_FILTER = [("", "Any status")] + [
+    (str(value), f"{value} · {label}") for value, label in TrackingStatus.choices
+]
+
+
+class TrackingFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=64)
+    status = forms.ChoiceField(choices=TRACKING_STATUS_FILTER, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs["class"] = "form-select"
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        status = data.get("status") or ""
+        return {"q": (data.get("q") or "").strip(), "status": int(status) if status else None}
+
+
+class ManualTrackingEventForm(BootstrapValidationFormMixin, forms.Form):
+    """A checkpoint an operator records by hand (shown publicly: city and country only)."""
+
+    status = forms.TypedChoiceField(
+        label="Status",
+        coerce=int,
+        choices=[(value, f"{value} · {label}") for value, label in TrackingStatus.choices],
+    )
+    activity = forms.CharField(
+        label="What happened",
+        max_length=255,
+        help_text="Shown on the public tracking page: no names, addresses or phone numbers.",
+    )
+    city = forms.CharField(label="City", max_length=120, required=False)
+    country = forms.ChoiceField(label="Country", required=False)
+    event_time = forms.DateTimeField(
+        label="When (UTC)",
+        required=False,
+        help_text="Leave empty for now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—")] + [(c, n) for c, n in countries]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        when = data.get("event_time")
+        if when is not None and timezone.is_naive(when):
+            when = timezone.make_aware(when, UTC)
+        return {
+            "status": data["status"],
+            "activity": data["activity"],
+            "city": data.get("city") or "",
+            "country": data.get("country") or "",
+            "event_time": when,
+        }

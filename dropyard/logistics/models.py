@@ -1,10 +1,11 @@
-"""Carriers, shipping lines, rate cards and merchants' default shipping lines."""
+"""Carriers, shipping lines, rate cards, merchants' default shipping lines, parcel tracking."""
 
+from django.conf import settings
 from django.db import models
 
 from dropyard.core.models import TimeStampedModel
 
-from .choices import FallbackPolicy, PricingMode
+from .choices import FallbackPolicy, PricingMode, TrackingEventSource, TrackingStatus
 
 
 class Carrier(models.Model):
@@ -118,3 +119,93 @@ class DefaultShippingLine(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.merchant_id} → {self.dest_country}: {self.line}"
+
+
+class Tracking(TimeStampedModel):
+    """One tracking number of one carrier: where a shipped parcel is, as its carrier reports it.
+
+    Invariants: ``tracking_number`` is unique per carrier; ``merchant`` owns it (every merchant
+    read is scoped by it); ``status`` is a contract tracking status (0–14) and equals the status
+    of the latest event (by ``event_time``, then insertion), or 0 without events; it changes
+    only through ``services.tracking_events_record``; ``delivered_at`` is set once, from the
+    first DELIVERED (12) event. ``reference`` is our own key for the shipment (the parcel code)
+    and is never shown on the public tracking page. ``sandbox_step`` is the next step of the
+    Sandbox carrier's journey that has been scheduled (0 for other carriers).
+    """
+
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="trackings")
+    tracking_number = models.CharField(max_length=64)
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.PROTECT, related_name="trackings"
+    )
+    logistic_name = models.CharField(max_length=120, blank=True)
+    reference = models.CharField(max_length=64, blank=True, db_index=True)
+    origin_country = models.CharField(max_length=2)
+    origin_city = models.CharField(max_length=120, blank=True)
+    dest_country = models.CharField(max_length=2)
+    dest_city = models.CharField(max_length=120, blank=True)
+    status = models.PositiveSmallIntegerField(
+        choices=TrackingStatus.choices, default=TrackingStatus.NO_INFO, db_index=True
+    )
+    status_text = models.CharField(max_length=120, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    sandbox_step = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_number"], name="tracking_unique_number_per_carrier"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__lte=14), name="tracking_status_in_contract_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tracking_number"]),
+            models.Index(fields=["merchant", "tracking_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == TrackingStatus.DELIVERED
+
+
+class TrackingEvent(models.Model):
+    """One checkpoint of a tracking: a contract status, what happened, where (city, country).
+
+    Invariants: append-only; ``(tracking, external_id)`` is unique, so recording the same
+    carrier event twice is a no-op; ``location_city``/``location_country`` are the only place
+    data (never a street, a name or a phone number), because events are shown publicly.
+    """
+
+    tracking = models.ForeignKey(Tracking, on_delete=models.CASCADE, related_name="events")
+    status = models.PositiveSmallIntegerField(choices=TrackingStatus.choices)
+    activity = models.CharField(max_length=255)
+    location_city = models.CharField(max_length=120, blank=True)
+    location_country = models.CharField(max_length=2, blank=True)
+    event_time = models.DateTimeField()
+    source = models.CharField(max_length=10, choices=TrackingEventSource.choices)
+    external_id = models.CharField(max_length=120)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tracking", "event_time", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracking", "external_id"], name="tracking_event_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__lte=14), name="tracking_event_status_in_contract_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_id} {self.status} {self.event_time:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django_countries import countries
 
 from dropyard.catalog.models import Product, Variant
@@ -14,15 +14,17 @@ from dropyard.core.money import Money
 from dropyard.inventory.models import Stock
 
 from . import rules
-from .choices import UnavailableReason
+from .choices import FINAL_TRACKING_STATUSES, UnavailableReason
 from .exceptions import (
     PRODUCT_OFF_SHELF,
     CountryNotFound,
     LogisticsError,
+    TrackingNotFound,
     VariantNotFound,
     VariantOffSale,
 )
-from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine
+from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine, Tracking, TrackingEvent
+from .tracking import tracking_number_clean
 
 # Origin assumed when no warehouse stocks a variant (most catalog stock ships from China).
 DEFAULT_ORIGIN_COUNTRY = "CN"
@@ -409,3 +411,105 @@ def countries_where_default_cannot_ship(*, merchant: Any, product: Product) -> l
                 )
                 break
     return sorted(rows, key=lambda r: r.country)
+
+
+# --- Tracking -----------------------------------------------------------------------------------
+
+TRACK_INFO_MAX_NUMBERS = 100  # trackNumber values per logistic/trackInfo call
+
+
+def tracking_get(*, pk: int) -> Tracking:
+    """One tracking (back office) with its carrier and merchant; ``TrackingNotFound`` otherwise."""
+    tracking = Tracking.objects.select_related("carrier", "merchant").filter(pk=pk).first()
+    if tracking is None:
+        raise TrackingNotFound("Tracking not found")
+    return tracking
+
+
+def tracking_get_by_number(*, carrier: Carrier, tracking_number: str) -> Tracking | None:
+    """The tracking of ``carrier`` with that number (any merchant), or None."""
+    number = tracking_number_clean(tracking_number)
+    if not number:
+        return None
+    return Tracking.objects.filter(carrier=carrier, tracking_number=number).first()
+
+
+def tracking_list_for_merchant(*, merchant: Any, numbers: Iterable[str]) -> list[Tracking]:
+    """``merchant``'s trackings with any of ``numbers``, in the order asked (one query).
+
+    Numbers of other merchants and unknown or malformed numbers are simply left out.
+    """
+    wanted = list(dict.fromkeys(n for n in (tracking_number_clean(x) for x in numbers) if n))
+    if not wanted:
+        return []
+    found = Tracking.objects.select_related("carrier").filter(
+        merchant=merchant, tracking_number__in=wanted
+    )
+    order = {number: i for i, number in enumerate(wanted)}
+    return sorted(found, key=lambda t: (order[t.tracking_number], t.pk))
+
+
+def tracking_first_event_times(trackings: Sequence[Tracking]) -> dict[int, Any]:
+    """Tracking id → time of its first event (for ``deliveryDay``); one query."""
+    rows = (
+        TrackingEvent.objects.filter(tracking__in=trackings)
+        .values("tracking_id")
+        .annotate(first=Min("event_time"))
+    )
+    return {row["tracking_id"]: row["first"] for row in rows}
+
+
+def tracking_public_lookup(*, tracking_number: str) -> list[Tracking]:
+    """Every tracking with that number (one per carrier; usually one) for the public page."""
+    number = tracking_number_clean(tracking_number)
+    if not number:
+        return []
+    return list(Tracking.objects.select_related("carrier").filter(tracking_number=number))
+
+
+def tracking_events(*, tracking: Tracking, newest_first: bool = True) -> QuerySet[TrackingEvent]:
+    """A tracking's events, newest first by default (event time, then insertion order)."""
+    order = ("-event_time", "-pk") if newest_first else ("event_time", "pk")
+    return tracking.events.select_related("actor").order_by(*order)
+
+
+def tracking_list(*, q: str = "", status: int | None = None) -> QuerySet[Tracking]:
+    """Every tracking (back office), newest first; ``q`` matches part of the number or the
+    reference, or the merchant's account number; ``status`` is a contract code."""
+    trackings = Tracking.objects.select_related("carrier", "merchant")
+    q = (q or "").strip()
+    if q:
+        trackings = trackings.filter(
+            Q(tracking_number__icontains=q)
+            | Q(reference__icontains=q)
+            | Q(merchant__account_number__iexact=q)
+        )
+    if status is not None:
+        trackings = trackings.filter(status=status)
+    return trackings.order_by("-created_at", "-pk")
+
+
+def sandbox_trackings_stalled(*, quiet_since: Any) -> list[tuple[Tracking, int]]:
+    """Sandbox trackings whose clock stopped: (tracking, step to run), oldest first.
+
+    Stalled = not at a final status, no event since ``quiet_since`` (nor created since then,
+    when it has no event yet), and the step handed out last (``sandbox_step``) not recorded:
+    its tick was lost (a worker died between the commit and the enqueue, or the queue was
+    pruned). Finished journeys, including those ending in an exception, are left out.
+    """
+    candidates = (
+        Tracking.objects.select_related("carrier")
+        .filter(carrier__code__iexact="SANDBOX")
+        .exclude(status__in=[int(s) for s in FINAL_TRACKING_STATUSES])
+        .filter(
+            Q(last_event_at__lt=quiet_since)
+            | Q(last_event_at__isnull=True, created_at__lt=quiet_since)
+        )
+        .order_by("created_at", "pk")
+    )
+    stalled = []
+    for tracking in candidates:
+        step_id = f"sandbox:{tracking.sandbox_step}"
+        if not tracking.events.filter(external_id=step_id).exists():
+            stalled.append((tracking, tracking.sandbox_step))
+    return stalled

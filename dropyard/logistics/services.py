@@ -1,22 +1,34 @@
-"""Write side of logistics: shipping lines, rate-card CSV import/export, default lines."""
+"""Write side of logistics: shipping lines, rate-card CSV import/export, default lines,
+tracking (register, record events, manual events) and the Sandbox carrier's journey."""
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from dropyard.catalog.choices import ShippingProperty
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.enqueue import on_commit_enqueue
 
-from . import csv_io
-from .choices import FallbackPolicy
+from . import csv_io, tracking_hooks
+from .carriers import JourneyStep, adapter_for, is_sandbox, sandbox_journey
+from .choices import (
+    FINAL_TRACKING_STATUSES,
+    FallbackPolicy,
+    TrackingEventSource,
+    TrackingStatus,
+)
 from .csv_io import RowError
-from .exceptions import LogisticInvalid, ShippingLineInvalid
-from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine
+from .exceptions import CountryNotFound, LogisticInvalid, ShippingLineInvalid, TrackingInvalid
+from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine, Tracking, TrackingEvent
 from .selectors import country_code
+from .tracking import tracking_number_clean, tracking_status_normalize, tracking_status_summary
 
 # --- Shipping lines ----------------------------------------------------------------------------
 
@@ -343,3 +355,318 @@ def default_line_clear(*, merchant: Any, dest_country: str, actor: Any) -> bool:
     )
     previous.delete()
     return True
+
+
+# --- Tracking ----------------------------------------------------------------------------------
+
+SANDBOX_TICK_TASK = "dropyard.logistics.tasks.sandbox_carrier_tick"
+MANUAL_EVENT_FUTURE_TOLERANCE = timedelta(minutes=5)  # clock skew between an operator and us
+
+
+@dataclass(frozen=True)
+class TrackingEventIn:
+    """One event as a carrier (or an operator) reports it, before it is stored.
+
+    ``status`` is a contract code 0–14 or the carrier's own word ("OutForDelivery"), normalised
+    by ``tracking_status_normalize``. ``external_id`` identifies the event at its source:
+    recording the same id twice for a tracking stores it once.
+    """
+
+    status: int | str
+    activity: str
+    event_time: datetime
+    external_id: str
+    city: str = ""
+    country: str = ""
+    source: str = TrackingEventSource.CARRIER
+
+
+def _clean_event(event: TrackingEventIn) -> TrackingEvent:
+    activity = " ".join(str(event.activity or "").split())
+    if not activity:
+        raise TrackingInvalid("Every tracking event needs an activity text")
+    external_id = str(event.external_id or "").strip()
+    if not external_id or len(external_id) > 120:
+        raise TrackingInvalid("Every tracking event needs an external id of at most 120 characters")
+    if not isinstance(event.event_time, datetime) or timezone.is_naive(event.event_time):
+        raise TrackingInvalid("A tracking event's time must be a timezone-aware datetime")
+    if event.source not in TrackingEventSource.values:
+        raise TrackingInvalid(f"Unknown tracking event source {event.source!r}")
+    try:
+        country = country_code(event.country) if (event.country or "").strip() else ""
+    except CountryNotFound as exc:
+        raise TrackingInvalid(f"Unknown country code {event.country!r}") from exc
+    return TrackingEvent(
+        status=tracking_status_normalize(event.status),
+        activity=activity[:255],
+        location_city=" ".join(str(event.city or "").split())[:120],
+        location_country=country,
+        event_time=event.event_time,
+        source=event.source,
+        external_id=external_id,
+    )
+
+
+@transaction.atomic
+def tracking_register(
+    *,
+    merchant: Any,
+    carrier: Carrier,
+    tracking_number: str,
+    logistic_name: str,
+    reference: str,
+    origin_country: str,
+    dest_country: str,
+    dest_city: str,
+    origin_city: str = "",
+) -> Tracking:
+    """Start following ``tracking_number`` of ``carrier`` for ``merchant``'s shipment.
+
+    Idempotent on (carrier, tracking number): registering it again returns the existing row
+    unchanged. A number already registered for another merchant is refused (``TrackingInvalid``)
+    and nothing changes. For a carrier whose adapter schedules its own events (the Sandbox
+    carrier) the first tick is enqueued once the transaction commits, only on creation.
+    Numbers are stored canonical (``tracking_number_clean``: trimmed, upper case).
+    """
+    number = tracking_number_clean(tracking_number)
+    if not number:
+        raise TrackingInvalid(
+            f"{tracking_number!r} is not a tracking number (4–64 letters, digits or dashes)"
+        )
+    try:
+        origin, dest = country_code(origin_country), country_code(dest_country)
+    except CountryNotFound as exc:
+        raise TrackingInvalid(exc.message) from exc
+    existing = (
+        Tracking.objects.select_for_update().filter(carrier=carrier, tracking_number=number).first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                tracking = Tracking.objects.create(
+                    carrier=carrier,
+                    tracking_number=number,
+                    merchant=merchant,
+                    logistic_name=(logistic_name or "").strip()[:120],
+                    reference=(reference or "").strip()[:64],
+                    origin_country=origin,
+                    origin_city=(origin_city or "").strip()[:120],
+                    dest_country=dest,
+                    dest_city=(dest_city or "").strip()[:120],
+                    status_text=tracking_status_summary(TrackingStatus.NO_INFO),
+                )
+        except IntegrityError:  # registered concurrently by another request: use that one
+            existing = Tracking.objects.get(carrier=carrier, tracking_number=number)
+        else:
+            adapter = adapter_for(carrier)
+            if adapter is not None and adapter.schedules_events:
+                on_commit_enqueue(SANDBOX_TICK_TASK, tracking_id=tracking.pk, step=0)
+            return tracking
+    if existing.merchant_id != merchant.pk:
+        raise TrackingInvalid(f"Tracking number {number} is already used by another shipment")
+    return existing
+
+
+def _tracking_lock(pk: int) -> Tracking | None:
+    return Tracking.objects.select_for_update().select_related("carrier").filter(pk=pk).first()
+
+
+@transaction.atomic
+def tracking_events_record(
+    *, tracking: Tracking, events: Iterable[TrackingEventIn], actor: Any = None
+) -> int:
+    """Store the events of ``events`` not stored yet; return how many were new.
+
+    Invariants: an event whose ``external_id`` the tracking already has is skipped (so
+    re-recording is a no-op); afterwards the tracking's ``status``, ``status_text`` and
+    ``last_event_at`` are those of its latest event (event time, then insertion order), and
+    ``delivered_at`` is set from the first DELIVERED (12) event. When the status changed, every
+    ``tracking_hooks`` listener is called once after commit. A malformed event refuses the whole
+    batch (``TrackingInvalid``) and nothing changes.
+    """
+    cleaned = [_clean_event(event) for event in events]
+    locked = _tracking_lock(tracking.pk)
+    if locked is None:
+        raise TrackingInvalid("Tracking not found")
+    ids = {event.external_id for event in cleaned}
+    known = set(locked.events.filter(external_id__in=ids).values_list("external_id", flat=True))
+    new: list[TrackingEvent] = []
+    for event in cleaned:
+        if event.external_id in known:
+            continue
+        known.add(event.external_id)
+        event.tracking = locked
+        event.actor = actor if getattr(actor, "is_authenticated", False) else None
+        new.append(event)
+    if new:
+        TrackingEvent.objects.bulk_create(new)
+        _tracking_refresh(locked)
+    tracking.refresh_from_db()
+    return len(new)
+
+
+def _tracking_refresh(tracking: Tracking) -> None:
+    """Derive the tracking's status fields from its events (inside the caller's transaction)."""
+    old_status = tracking.status
+    latest = tracking.events.order_by("-event_time", "-pk").first()
+    status = TrackingStatus(latest.status) if latest else TrackingStatus.NO_INFO
+    tracking.status = status
+    tracking.status_text = tracking_status_summary(status)
+    tracking.last_event_at = latest.event_time if latest else None
+    if tracking.delivered_at is None:
+        delivered = (
+            tracking.events.filter(status=TrackingStatus.DELIVERED)
+            .order_by("event_time", "pk")
+            .first()
+        )
+        tracking.delivered_at = delivered.event_time if delivered else None
+    tracking.save(
+        update_fields=["status", "status_text", "last_event_at", "delivered_at", "updated_at"]
+    )
+    if status != old_status:
+        tracking_hooks.status_changed_on_commit(
+            tracking_id=tracking.pk, old_status=int(old_status), new_status=int(status)
+        )
+
+
+@transaction.atomic
+def tracking_manual_event(
+    *,
+    tracking: Tracking,
+    actor: Any,
+    status: int,
+    activity: str,
+    city: str = "",
+    country: str = "",
+    event_time: datetime | None = None,
+    request: Any = None,
+) -> TrackingEvent:
+    """An operator records a checkpoint by hand (e.g. a carrier's phone call); audited.
+
+    Invariants: ``status`` is a contract code 0–14; the time is not in the future (a few
+    minutes of clock skew allowed) and defaults to now; the event only carries a city and a
+    country (it is shown on the public tracking page). Audit: TRACKING_CHANGED.
+    """
+    if isinstance(status, bool) or not isinstance(status, int) or not 0 <= status <= 14:
+        raise TrackingInvalid("Status must be a tracking status code from 0 to 14")
+    now = timezone.now()
+    when = event_time or now
+    if timezone.is_naive(when):
+        raise TrackingInvalid("The event time must carry a time zone")
+    if when > now + MANUAL_EVENT_FUTURE_TOLERANCE:
+        raise TrackingInvalid("The event time cannot be in the future")
+    old_status = Tracking.objects.filter(pk=tracking.pk).values_list("status", flat=True).first()
+    external_id = f"manual:{uuid.uuid4().hex}"
+    tracking_events_record(
+        tracking=tracking,
+        actor=actor,
+        events=[
+            TrackingEventIn(
+                status=status,
+                activity=activity,
+                event_time=when,
+                external_id=external_id,
+                city=city,
+                country=country,
+                source=TrackingEventSource.MANUAL,
+            )
+        ],
+    )
+    event = tracking.events.get(external_id=external_id)
+    audit_record(
+        action=AuditAction.TRACKING_CHANGED,
+        actor=actor,
+        merchant=tracking.merchant,
+        target=tracking,
+        details={
+            "event_id": event.pk,
+            "status": status,
+            "activity": event.activity,
+            "city": event.location_city,
+            "country": event.location_country,
+            "event_time": event.event_time.isoformat(),
+            "old_status": old_status,
+            "new_status": tracking.status,
+        },
+        request=request,
+    )
+    return event
+
+
+# --- The Sandbox carrier's clock ---------------------------------------------------------------
+
+
+def sandbox_tracking_journey(tracking: Tracking) -> list[JourneyStep]:
+    """The scripted journey of a Sandbox tracking (pure: same tracking → same steps)."""
+    return sandbox_journey(
+        tracking_number=tracking.tracking_number,
+        origin_country=tracking.origin_country,
+        origin_city=tracking.origin_city,
+        dest_country=tracking.dest_country,
+        dest_city=tracking.dest_city,
+    )
+
+
+def _sandbox_event(step: int, scripted: JourneyStep, when: datetime) -> TrackingEventIn:
+    return TrackingEventIn(
+        status=int(scripted.status),
+        activity=scripted.activity,
+        event_time=when,
+        external_id=f"sandbox:{step}",
+        city=scripted.city,
+        country=scripted.country,
+        source=TrackingEventSource.SANDBOX,
+    )
+
+
+@transaction.atomic
+def sandbox_tracking_advance(*, tracking_id: int, step: int) -> int | None:
+    """Record step ``step`` of a Sandbox tracking's journey; return the next step to schedule.
+
+    Safe to run twice: the event's external id (``sandbox:<step>``) makes the second recording a
+    no-op, and the next step is handed out once (``sandbox_step`` moves from ``step`` to
+    ``step + 1`` with a conditional update), so a repeated tick schedules nothing. Returns None
+    at the end of the journey, at a final status (also one an operator recorded), for an
+    unknown tracking, a step out of range or a tracking of another carrier.
+    """
+    tracking = _tracking_lock(tracking_id)
+    if tracking is None or not is_sandbox(tracking.carrier):
+        return None
+    journey = sandbox_tracking_journey(tracking)
+    if not 0 <= step < len(journey) or tracking.status in FINAL_TRACKING_STATUSES:
+        return None
+    tracking_events_record(
+        tracking=tracking, events=[_sandbox_event(step, journey[step], timezone.now())]
+    )
+    if step + 1 >= len(journey) or tracking.status in FINAL_TRACKING_STATUSES:
+        return None
+    claimed = Tracking.objects.filter(pk=tracking.pk, sandbox_step=step).update(
+        sandbox_step=step + 1
+    )
+    return step + 1 if claimed else None
+
+
+@transaction.atomic
+def sandbox_tracking_complete(*, tracking: Tracking) -> int:
+    """Play the rest of a Sandbox tracking's journey now (demo and end-to-end tests).
+
+    Records every step not recorded yet, timed now in journey order, and marks the journey as
+    fully scheduled so pending ticks record nothing more. Returns how many events were new
+    (0 when the tracking already reached a final status).
+    Refuses trackings of other carriers (``TrackingInvalid``).
+    """
+    locked = _tracking_lock(tracking.pk)
+    if locked is None or not is_sandbox(locked.carrier):
+        raise TrackingInvalid("Only Sandbox carrier trackings can be advanced")
+    if locked.status in FINAL_TRACKING_STATUSES:
+        return 0
+    journey = sandbox_tracking_journey(locked)
+    now = timezone.now()
+    events = [
+        _sandbox_event(step, scripted, now + timedelta(microseconds=step))
+        for step, scripted in enumerate(journey)
+    ]
+    created = tracking_events_record(tracking=locked, events=events)
+    Tracking.objects.filter(pk=locked.pk).update(sandbox_step=len(journey))
+    tracking.refresh_from_db()
+    return created

@@ -1,4 +1,5 @@
-"""Operator back office for logistics: shipping lines and rate cards (CSV import/export)."""
+"""Operator back office for logistics: shipping lines, rate cards (CSV import/export), and
+trackings (list, events, manual events, Sandbox "deliver now")."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,15 @@ from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
 from . import selectors, services
-from .forms_ops import LineFilterForm, RateCardFilterForm, RateCardImportForm, ShippingLineForm
+from .carriers import is_sandbox
+from .forms_ops import (
+    LineFilterForm,
+    ManualTrackingEventForm,
+    RateCardFilterForm,
+    RateCardImportForm,
+    ShippingLineForm,
+    TrackingFilterForm,
+)
 
 LINE_FIELDS = (
     "name",
@@ -158,3 +167,79 @@ def ratecard_import(request: HttpRequest) -> HttpResponse:
                     return redirect("logistics_ops:ratecard_import")
     context = {"form": form, "result": result}
     return render(request, "logistics/ops/ratecard_import.html", context, status=status)
+
+
+# --- Trackings --------------------------------------------------------------------------------
+
+TRACKING_ROLES = ("warehouse", "support")
+
+
+@operator_view(TRACKING_ROLES)
+@require_GET
+def tracking_list(request: HttpRequest) -> HttpResponse:
+    """Every tracking, newest first: search by number, reference or account; filter by status."""
+    filter_form = TrackingFilterForm(request.GET)
+    filters = filter_form.filters()
+    context = {
+        "page_obj": paginate(request, selectors.tracking_list(**filters)),
+        "filter_form": filter_form,
+        "filtered": bool(filters["q"]) or filters["status"] is not None,
+    }
+    return list_response(
+        request,
+        "logistics/ops/tracking_list.html",
+        "logistics/ops/partials/_tracking_results.html",
+        context,
+    )
+
+
+def _tracking_page(
+    request: HttpRequest, pk: int, *, form: ManualTrackingEventForm | None = None, status=200
+) -> HttpResponse:
+    tracking = selectors.tracking_get(pk=pk)
+    context = {
+        "tracking": tracking,
+        "is_sandbox": is_sandbox(tracking.carrier),
+        "page_obj": paginate(request, selectors.tracking_events(tracking=tracking)),
+        "form": form or ManualTrackingEventForm(initial={"country": tracking.dest_country}),
+    }
+    return render(request, "logistics/ops/tracking_detail.html", context, status=status)
+
+
+@operator_view(TRACKING_ROLES)
+@require_GET
+def tracking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A tracking, its events (newest first) and the form to record one by hand."""
+    return _tracking_page(request, pk)
+
+
+@operator_view(TRACKING_ROLES)
+@require_POST
+def tracking_event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a checkpoint by hand (audited); the page asks for confirmation first."""
+    tracking = selectors.tracking_get(pk=pk)
+    form = ManualTrackingEventForm(request.POST)
+    if form.is_valid():
+        event = form_call(
+            form,
+            lambda: services.tracking_manual_event(
+                tracking=tracking, actor=request.user, request=request, **form.service_kwargs()
+            ),
+        )
+        if event is not None:
+            messages.success(request, f"Event recorded: {event.get_status_display()}.")
+            return redirect("logistics_ops:tracking_detail", pk=tracking.pk)
+    return _tracking_page(request, pk, form=form, status=400)
+
+
+@operator_view(TRACKING_ROLES)
+@require_POST
+def tracking_sandbox_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sandbox carrier only: play the rest of the scripted journey now (demo helper)."""
+    tracking = selectors.tracking_get(pk=pk)
+    flash_outcome(
+        request,
+        lambda: services.sandbox_tracking_complete(tracking=tracking),
+        success=f"Sandbox journey of {tracking.tracking_number} played to its end.",
+    )
+    return redirect("logistics_ops:tracking_detail", pk=tracking.pk)

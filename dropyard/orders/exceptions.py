@@ -35,3 +35,39 @@ class InvalidTransition(OrderError):
     """The order's current status does not allow this change."""
 
     default_code = ORDER_CONFIRM_FAILED
+
+
+class OrderInvalid(OrderError):
+    """The order's fields are invalid; ``extra["errors"]`` maps field → message (1603000)."""
+
+    default_code = ORDER_CREATE_FAILED
+
+
+class ConfirmRefused(OrderError):
+    """The order cannot be confirmed (logistics miss, stock short) (1603001)."""
+
+    default_code = ORDER_CONFIRM_FAILED
+
+
+class DeleteRefused(OrderError):
+    """Only CREATED / IN_CART orders with nothing reserved can be deleted (1603002)."""
+
+    default_code = ORDER_DELETE_FAILED
+
+
+class PaymentFailed(OrderError):
+    """The payment was refused (not payable, not a sandbox order…) (1603101)."""
+
+    default_code = ORDER_PAYMENT_FAILED
+
+
+class StateChanged(OrderError):
+    """The order moved on meanwhile (updateLogistics, 8002)."""
+
+    default_code = STATE_CHANGED
+
+
+class MergeRefused(OrderError):
+    """Orders cannot be merged (or a merge undone) as asked; nothing was changed (1603000)."""
+
+    default_code = ORDER_CREATE_FAILED

@@ -160,6 +160,14 @@ class CJClient:
     def post(self, path: str, body: Any = _NO_BODY, **kwargs: Any) -> CJResponse:
         return self.request("POST", path, body=body, **kwargs)
 
+    def patch(self, path: str, body: Any = _NO_BODY, **kwargs: Any) -> CJResponse:
+        return self.request("PATCH", path, body=body, **kwargs)
+
+    def delete(
+        self, path: str, params: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> CJResponse:
+        return self.request("DELETE", path, params=params, **kwargs)
+
     # --- §1 auth flow -----------------------------------------------------------------------
 
     def get_access_token(

@@ -69,3 +69,37 @@ def make_cart_variant(
         category=make_category(), properties=list(properties), is_on_sale=product_on_sale
     )
     return VariantFactory(product=product, weight_g=weight_g, **fields)
+
+
+def sandbox_carrier() -> Carrier:
+    """The Sandbox carrier row (code SANDBOX), created once."""
+    carrier, _ = Carrier.objects.get_or_create(code="SANDBOX", defaults={"name": "Sandbox Carrier"})
+    return carrier
+
+
+def make_tracking(
+    merchant,
+    *,
+    carrier: Carrier | None = None,
+    number: str = "",
+    origin: str = "CN",
+    dest: str = "US",
+    dest_city: str = "Austin",
+    reference: str = "P0001",
+):
+    """A tracking registered through the real service (Sandbox carrier and a fresh number
+    unless told)."""
+    from dropyard.logistics.carriers import sandbox_number_new
+    from dropyard.logistics.services import tracking_register
+
+    carrier = carrier or sandbox_carrier()
+    return tracking_register(
+        merchant=merchant,
+        carrier=carrier,
+        tracking_number=number or sandbox_number_new(),
+        logistic_name="Sandbox Packet",
+        reference=reference,
+        origin_country=origin,
+        dest_country=dest,
+        dest_city=dest_city,
+    )

@@ -1,0 +1,50 @@
+"""Read-only admin for parcels (writes go through fulfillment services and orders)."""
+
+from django.contrib import admin
+
+from .models import Parcel, ParcelLine
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The admin bypasses services, so parcel state is view-only here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ParcelLineInline(admin.TabularInline):
+    model = ParcelLine
+    fields = ["order_line", "quantity", "shipped_quantity"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Parcel)
+class ParcelAdmin(ReadOnlyAdmin):
+    list_display = [
+        "code",
+        "merchant",
+        "warehouse",
+        "status",
+        "line",
+        "tracking_number",
+        "ready_at",
+        "shipped_at",
+    ]
+    list_filter = ["status", "warehouse"]
+    search_fields = ["code", "tracking_number", "reservation_reference"]
+    list_select_related = ["merchant", "warehouse", "line"]
+    inlines = [ParcelLineInline]

@@ -1,0 +1,133 @@
+"""Back-office forms for warehouse work: queue filters, pack, ship."""
+
+from django import forms
+from django_countries import countries
+
+from dropyard.logistics.models import Carrier
+
+from .models import Parcel, ParcelLine
+from .selectors import QUEUE_TABS
+from .services import MAX_PARCEL_WEIGHT_G
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's tab and filters (all optional; a bad value falls back to no filter)."""
+
+    tab = forms.ChoiceField(choices=QUEUE_TABS, required=False)
+    line = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    country = forms.CharField(max_length=2, required=False)
+    q = forms.CharField(max_length=64, required=False)
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", "All lines"), *[(line.pk, line.name) for line in lines]]
+        self.fields["line"].widget.attrs["class"] = "form-select"
+        self.fields["country"].widget.attrs.update(
+            {"class": "form-control text-uppercase", "placeholder": "Country (US)"}
+        )
+        self.fields["q"].widget = forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "type": "search",
+                "placeholder": "Parcel code, order code or order number",
+            }
+        )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        country = (data.get("country") or "").strip().upper()
+        return {
+            "tab": data.get("tab") or QUEUE_TABS[0][0],
+            "line_id": data.get("line"),
+            "country": country if countries.alpha2(country) else "",
+            "search": (data.get("q") or "").strip(),
+        }
+
+
+class PackForm(forms.Form):
+    measured_weight_g = forms.IntegerField(
+        label="Measured weight (g)",
+        min_value=1,
+        max_value=MAX_PARCEL_WEIGHT_G,
+        widget=forms.NumberInput(attrs={"class": "form-control", "autofocus": True}),
+    )
+    confirm_weight = forms.BooleanField(
+        label="I re-weighed the parcel: this weight is right",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class ShipForm(forms.Form):
+    """Carrier, tracking number (typed, or asked from the carrier) and units shipped per line.
+
+    ``qty_<line pk>`` fields start at the line's quantity; lowering one ships partially.
+    ``confirmed`` is set by the confirmation step, so the first valid POST only shows a summary.
+    """
+
+    carrier = forms.ModelChoiceField(
+        queryset=Carrier.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    tracking_number = forms.CharField(
+        label="Tracking number",
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control font-monospace", "autofocus": True}),
+        help_text="As printed on the carrier's label.",
+    )
+    from_carrier = forms.BooleanField(
+        label="Get the number from the carrier",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text="Only for carriers connected to Dropyard (such as Sandbox).",
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, parcel: Parcel, carriers, adapter_codes=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parcel = parcel
+        self.adapter_codes = adapter_codes
+        self.fields["carrier"].queryset = Carrier.objects.filter(
+            pk__in=[c.pk for c in carriers]
+        ).order_by("name")
+        if parcel.line_id:
+            self.fields["carrier"].initial = parcel.line.carrier_id
+        self.lines: list[tuple[ParcelLine, str]] = []
+        for line in parcel.lines.all():
+            name = f"qty_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=line.order_line.variant.sku,
+                min_value=0,
+                max_value=line.quantity,
+                initial=line.quantity,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            self.lines.append((line, name))
+
+    def clean(self):
+        data = super().clean()
+        carrier = data.get("carrier")
+        typed = (data.get("tracking_number") or "").strip()
+        if data.get("from_carrier"):
+            if typed:
+                self.add_error("tracking_number", "Leave this empty to get the carrier's number.")
+            elif carrier is not None and carrier.code.upper() not in self.adapter_codes:
+                self.add_error(
+                    "from_carrier", f"{carrier.name} is not connected: type its tracking number."
+                )
+        elif not typed:
+            self.add_error(
+                "tracking_number", "Type the tracking number, or get one from the carrier."
+            )
+        return data
+
+    def line_rows(self):
+        """(parcel line, its quantity field) pairs for the template."""
+        return [(line, self[name]) for line, name in self.lines]
+
+    def shipped_quantities(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data[name] for line, name in self.lines}
+
+    def is_partial(self) -> bool:
+        return any(self.cleaned_data[name] != line.quantity for line, name in self.lines)

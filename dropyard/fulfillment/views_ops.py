@@ -1,0 +1,218 @@
+"""Warehouse back office: queue, pick list, packing slip, pack and ship screens."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropyard.accounts.choices import OperatorRole
+from dropyard.core.access import operator_view
+from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import form_call, list_response
+from dropyard.inventory import selectors as inventory_selectors
+from dropyard.logistics.carriers import adapter_for
+
+from . import selectors, services
+from .choices import ParcelStatus
+from .exceptions import ParcelRefused, WeightImplausible
+from .forms_ops import PackForm, QueueFilterForm, ShipForm
+from .models import Parcel
+
+WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
+PS = ParcelStatus
+
+
+def _queue_url(parcel: Parcel, tab: str = PS.READY) -> str:
+    url = reverse("fulfillment_ops:queue", kwargs={"public_id": parcel.warehouse.public_id})
+    return f"{url}?tab={tab}"
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def warehouse_list(request: HttpRequest) -> HttpResponse:
+    """Pick a warehouse; each shows how many parcels wait at each step."""
+    rows = selectors.warehouse_queue_list()
+    return render(
+        request,
+        "fulfillment/ops/warehouse_list.html",
+        {"page_obj": paginate(request, rows)},
+    )
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def queue(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One warehouse's work queue: a tab per step, filters, oldest parcel first."""
+    warehouse = inventory_selectors.warehouse_get(public_id=public_id)
+    lines = selectors.parcel_queue_lines(warehouse=warehouse)
+    filter_form = QueueFilterForm(request.GET, lines=lines)
+    filters = filter_form.filters()
+    tab = filters.pop("tab")
+    parcels = selectors.parcel_queue(warehouse=warehouse, status=tab, **filters)
+    context = {
+        "warehouse": warehouse,
+        "tab": tab,
+        "tabs": selectors.QUEUE_TABS,
+        "counts": selectors.parcel_queue_counts(warehouse=warehouse),
+        "filter_form": filter_form,
+        "filtered": any(filters.values()),
+        "page_obj": paginate(request, parcels),
+    }
+    return list_response(
+        request,
+        "fulfillment/ops/queue.html",
+        "fulfillment/ops/partials/_queue_results.html",
+        context,
+    )
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_POST
+def start_picking(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Bulk READY → PICKING for the ticked parcels, then their pick list."""
+    warehouse = inventory_selectors.warehouse_get(public_id=public_id)
+    chosen = request.POST.getlist("parcel")
+    parcels = selectors.parcels_get_many(warehouse=warehouse, public_ids=chosen)
+    queue_url = reverse("fulfillment_ops:queue", kwargs={"public_id": warehouse.public_id})
+    if not parcels:
+        messages.error(request, "Tick at least one parcel to pick.")
+        return redirect(queue_url)
+    try:
+        services.parcel_start_picking(parcels=parcels, actor=request.user)
+    except ParcelRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(queue_url)
+    messages.success(request, f"Picking started for {len(parcels)} parcel(s).")
+    query = "&".join(f"parcel={p.public_id}" for p in parcels)
+    pick_url = reverse("fulfillment_ops:pick_list", kwargs={"public_id": warehouse.public_id})
+    return redirect(f"{pick_url}?{query}")
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def pick_list(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Printable pick list: the ticked parcels (``?parcel=``), else every parcel being picked."""
+    warehouse = inventory_selectors.warehouse_get(public_id=public_id)
+    chosen = request.GET.getlist("parcel")
+    if chosen:
+        parcels = selectors.parcels_get_many(warehouse=warehouse, public_ids=chosen)
+    else:
+        parcels = list(selectors.parcel_queue(warehouse=warehouse, status=PS.PICKING))
+    rows = services.pick_list(parcels=parcels)
+    context = {
+        "warehouse": warehouse,
+        "parcels": parcels,
+        "rows": rows,
+        "units": sum(row.quantity for row in rows),
+    }
+    return render(request, "fulfillment/ops/pick_list.html", context)
+
+
+def _parcel(public_id: str) -> Parcel:
+    return selectors.parcel_get(public_id=public_id)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def parcel_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A parcel: status, lines, recipient, shipping, the remainder it split into, history."""
+    parcel = _parcel(public_id)
+    context = {
+        "parcel": parcel,
+        "order": parcel.orders.all()[0] if parcel.orders.all() else None,
+        "history": selectors.parcel_history(parcel=parcel),
+        "splits": parcel.splits.order_by("pk"),
+        "tracking_url": services.tracking_url(parcel.carrier, parcel.tracking_number),
+        "tracking": selectors.parcel_tracking(parcel=parcel),
+        "computed_weight_g": services.parcel_computed_weight_g(parcel),
+    }
+    return render(request, "fulfillment/ops/parcel_detail.html", context)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_GET
+def packing_slip(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Printable packing slip: recipient and contents, no prices."""
+    parcel = _parcel(public_id)
+    orders = list(parcel.orders.all())
+    return render(
+        request,
+        "fulfillment/ops/packing_slip.html",
+        {"parcel": parcel, "orders": orders, "order": orders[0] if orders else None},
+    )
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_http_methods(["GET", "POST"])
+def parcel_pack(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Enter the weight on the scale; an implausible weight asks to re-weigh and confirm."""
+    parcel = _parcel(public_id)
+    form = PackForm(request.POST or None)
+    weight_warning = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parcel_pack(
+                parcel=parcel,
+                actor=request.user,
+                measured_weight_g=form.cleaned_data["measured_weight_g"],
+                confirm_weight=form.cleaned_data["confirm_weight"],
+            )
+        except WeightImplausible as exc:
+            weight_warning = exc.message
+        except ParcelRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Parcel {parcel.code} packed.")
+            return redirect(_queue_url(parcel, PS.PACKED))
+    context = {
+        "parcel": parcel,
+        "form": form,
+        "weight_warning": weight_warning,
+        "computed_weight_g": services.parcel_computed_weight_g(parcel),
+        "can_pack": parcel.status == PS.PICKING,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "fulfillment/ops/parcel_pack.html", context, status=status)
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_http_methods(["GET", "POST"])
+def parcel_ship(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Carrier, tracking number and quantities; a summary to confirm; then ship."""
+    parcel = _parcel(public_id)
+    carriers = selectors.parcel_carriers(parcel=parcel)
+    adapter_codes = frozenset(c.code.upper() for c in carriers if adapter_for(c) is not None)
+    form = ShipForm(
+        request.POST or None, parcel=parcel, carriers=carriers, adapter_codes=adapter_codes
+    )
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["confirmed"]:
+            confirming = True  # show the summary with a confirm button (same form, confirmed=1)
+        else:
+            shipment = form_call(
+                form,
+                lambda: services.parcel_ship(
+                    parcel=parcel,
+                    actor=request.user,
+                    carrier=form.cleaned_data["carrier"],
+                    tracking_number=form.cleaned_data["tracking_number"],
+                    shipped_quantities=form.shipped_quantities(),
+                ),
+            )
+            if shipment is not None:
+                text = f"Parcel {parcel.code} shipped with {shipment.parcel.tracking_number}."
+                if shipment.remainder is not None:
+                    text += f" The missing units wait in parcel {shipment.remainder.code}."
+                messages.success(request, text)
+                return redirect("fulfillment_ops:parcel_detail", public_id=parcel.public_id)
+    context = {
+        "parcel": parcel,
+        "form": form,
+        "confirming": confirming,
+        "adapter_codes": sorted(adapter_codes),
+        "can_ship": parcel.status == PS.PACKED,
+    }
+    status = 400 if request.method == "POST" and not confirming else 200
+    return render(request, "fulfillment/ops/parcel_ship.html", context, status=status)

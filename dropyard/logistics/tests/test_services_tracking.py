@@ -1,0 +1,359 @@
+"""Tracking services: register, record events, manual events, listeners on commit."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from dropyard.core.choices import AuditAction
+from dropyard.core.models import AuditEvent
+from dropyard.logistics import services, tracking_hooks
+from dropyard.logistics.choices import TrackingStatus
+from dropyard.logistics.exceptions import TrackingInvalid
+from dropyard.logistics.models import Tracking, TrackingEvent
+from dropyard.logistics.services import TrackingEventIn
+from dropyard.logistics.tests.factories import CarrierFactory, make_tracking, sandbox_carrier
+
+S = TrackingStatus
+TICK = "dropyard.logistics.tasks.sandbox_carrier_tick"
+
+
+def _enqueued(tasks):
+    return [(r.task.module_path, r.kwargs) for r in tasks.results]
+
+
+def _register(merchant, carrier, number="SBX0000000018", **overrides):
+    kwargs = {
+        "merchant": merchant,
+        "carrier": carrier,
+        "tracking_number": number,
+        "logistic_name": "Sandbox Packet",
+        "reference": "P0001",
+        "origin_country": "CN",
+        "dest_country": "US",
+        "dest_city": "Austin",
+    } | overrides
+    return services.tracking_register(**kwargs)
+
+
+def _event(status, event_id, minutes_ago=0, **overrides):
+    kwargs = {
+        "status": status,
+        "activity": f"status {status}",
+        "event_time": timezone.now() - timedelta(minutes=minutes_ago),
+        "external_id": event_id,
+        "city": "Austin",
+        "country": "US",
+    } | overrides
+    return TrackingEventIn(**kwargs)
+
+
+@pytest.fixture
+def heard():
+    """Calls received by a registered tracking listener (unregistered afterwards)."""
+    calls: list[dict] = []
+
+    def listener(**kwargs):
+        calls.append(kwargs)
+
+    tracking_hooks.register(listener)
+    yield calls
+    tracking_hooks.unregister(listener)
+
+
+# --- tracking_register --------------------------------------------------------------------------
+
+
+def test_register_stores_a_canonical_number_and_enqueues_the_first_sandbox_tick(
+    merchant, tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tracking = _register(merchant, sandbox_carrier(), number=" sbx0000000018 ")
+
+    assert tracking.tracking_number == "SBX0000000018"
+    assert (tracking.status, tracking.status_text, tracking.merchant) == (
+        0,
+        "Not yet tracked",
+        merchant,
+    )
+    assert (tracking.origin_country, tracking.dest_country, tracking.dest_city) == (
+        "CN",
+        "US",
+        "Austin",
+    )
+    assert _enqueued(tasks) == [(TICK, {"tracking_id": tracking.pk, "step": 0})]
+
+
+def test_register_again_returns_the_same_tracking_and_enqueues_nothing_more(
+    merchant, tasks, django_capture_on_commit_callbacks
+):
+    first = _register(merchant, sandbox_carrier())
+    tasks.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _register(merchant, sandbox_carrier(), reference="OTHER")
+
+    assert again.pk == first.pk
+    assert again.reference == "P0001"
+    assert Tracking.objects.count() == 1
+    assert tasks.results == []
+
+
+def test_register_for_a_carrier_without_adapter_schedules_nothing(
+    merchant, tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tracking = _register(merchant, CarrierFactory(code="dypost"), number="LX123456789CN")
+
+    assert tracking.tracking_number == "LX123456789CN"
+    assert tasks.results == []
+
+
+def test_the_same_number_may_exist_at_two_carriers(merchant):
+    a = _register(merchant, CarrierFactory(), number="ABC12345")
+    b = _register(merchant, CarrierFactory(), number="ABC12345")
+
+    assert a.pk != b.pk
+
+
+def test_another_merchants_number_is_refused(merchant, other_merchant):
+    _register(merchant, sandbox_carrier())
+
+    with pytest.raises(TrackingInvalid, match="already used"):
+        _register(other_merchant, sandbox_carrier())
+
+    assert list(Tracking.objects.values_list("merchant_id", flat=True)) == [merchant.pk]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"number": "ab"},
+        {"number": "SBX 12<3>"},
+        {"origin_country": "XX"},
+        {"dest_country": "USA"},
+    ],
+)
+def test_bad_registration_is_refused_and_changes_nothing(merchant, tasks, overrides):
+    with pytest.raises(TrackingInvalid):
+        _register(merchant, sandbox_carrier(), **overrides)
+
+    assert Tracking.objects.count() == 0
+    assert tasks.results == []
+
+
+# --- tracking_events_record ---------------------------------------------------------------------
+
+
+def test_record_inserts_new_events_only_and_takes_the_latest_status(merchant):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+    services.tracking_events_record(
+        tracking=tracking, events=[_event(1, "a", 30), _event(2, "b", 20)]
+    )
+
+    new = services.tracking_events_record(
+        tracking=tracking, events=[_event(2, "b", 20), _event("InTransit", "c", 10)]
+    )
+
+    assert new == 1
+    assert list(tracking.events.order_by("event_time").values_list("status", flat=True)) == [
+        1,
+        2,
+        5,
+    ]
+    assert (tracking.status, tracking.status_text) == (S.FIRST_LEG, "In transit")
+    assert tracking.last_event_at == tracking.events.get(external_id="c").event_time
+
+
+def test_recording_the_same_batch_twice_is_a_no_op(merchant):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+    batch = [_event(1, "a", 30), _event(1, "a", 30)]  # also a duplicate inside one batch
+
+    first = services.tracking_events_record(tracking=tracking, events=batch)
+    second = services.tracking_events_record(tracking=tracking, events=batch)
+
+    assert (first, second) == (1, 0)
+    assert TrackingEvent.objects.count() == 1
+
+
+def test_a_late_older_event_does_not_move_the_status_back(merchant):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+    services.tracking_events_record(tracking=tracking, events=[_event(10, "out", 5)])
+
+    services.tracking_events_record(tracking=tracking, events=[_event(5, "haul", 60)])
+
+    assert tracking.status == S.OUT_FOR_DELIVERY
+    assert tracking.events.count() == 2
+
+
+def test_delivery_sets_delivered_at_from_the_delivered_event(merchant):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+    delivered = _event(12, "d", 3)
+
+    services.tracking_events_record(tracking=tracking, events=[_event(10, "o", 60), delivered])
+
+    assert tracking.status == S.DELIVERED
+    assert tracking.delivered_at == delivered.event_time
+    assert tracking.is_delivered
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"activity": "  "},
+        {"external_id": ""},
+        {"external_id": "x" * 121},
+        {"country": "ZZ"},
+        {"event_time": timezone.now().replace(tzinfo=None)},
+        {"source": "pigeon"},
+    ],
+)
+def test_a_bad_event_refuses_the_whole_batch(merchant, bad):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+
+    with pytest.raises(TrackingInvalid):
+        services.tracking_events_record(
+            tracking=tracking, events=[_event(1, "good", 5), _event(2, "bad", 1, **bad)]
+        )
+
+    tracking.refresh_from_db()
+    assert tracking.events.count() == 0
+    assert (tracking.status, tracking.last_event_at) == (0, None)
+
+
+# --- Listeners ----------------------------------------------------------------------------------
+
+
+def test_listeners_hear_each_status_change_once_after_commit(
+    merchant, heard, django_capture_on_commit_callbacks
+):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.tracking_events_record(tracking=tracking, events=[_event(1, "a", 9)])
+        assert heard == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tracking_events_record(tracking=tracking, events=[_event(1, "a", 9)])  # no-op
+        services.tracking_events_record(tracking=tracking, events=[_event(1, "b", 8)])  # same 1
+        services.tracking_events_record(tracking=tracking, events=[_event(12, "c", 1)])
+
+    assert heard == [
+        {"tracking_id": tracking.pk, "old_status": 0, "new_status": 1},
+        {"tracking_id": tracking.pk, "old_status": 1, "new_status": 12},
+    ]
+
+
+def test_a_rolled_back_change_calls_no_listener(
+    merchant, heard, django_capture_on_commit_callbacks
+):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                services.tracking_events_record(tracking=tracking, events=[_event(12, "d")])
+                raise RuntimeError("the caller's transaction fails")
+        except RuntimeError:
+            pass
+
+    assert heard == []
+    assert TrackingEvent.objects.count() == 0
+
+
+def test_a_failing_listener_does_not_stop_the_others(merchant, django_capture_on_commit_callbacks):
+    calls: list[dict] = []
+
+    def broken(**kwargs):
+        raise ValueError("listener bug")
+
+    def after(**kwargs):
+        calls.append(kwargs)
+
+    tracking_hooks.register(broken)
+    tracking_hooks.register(after)
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.tracking_events_record(tracking=tracking, events=[_event(1, "a")])
+    finally:
+        tracking_hooks.unregister(broken)
+        tracking_hooks.unregister(after)
+
+    assert calls == [{"tracking_id": tracking.pk, "old_status": 0, "new_status": 1}]
+    assert tracking.events.count() == 1
+
+
+def test_registering_a_listener_twice_calls_it_once(
+    merchant, heard, django_capture_on_commit_callbacks
+):
+    tracking_hooks.register(tracking_hooks.listeners()[-1])
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tracking_events_record(tracking=tracking, events=[_event(1, "a")])
+
+    assert len(heard) == 1
+
+
+# --- tracking_manual_event ----------------------------------------------------------------------
+
+
+def test_manual_event_is_recorded_and_audited(merchant, operator_admin):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+
+    event = services.tracking_manual_event(
+        tracking=tracking,
+        actor=operator_admin,
+        status=13,
+        activity="Carrier called: parcel damaged",
+        city=" Austin ",
+        country="us",
+    )
+
+    assert (event.status, event.source, event.actor) == (13, "manual", operator_admin)
+    assert (event.location_city, event.location_country) == ("Austin", "US")
+    assert event.external_id.startswith("manual:")
+    assert tracking.status == S.EXCEPTION
+    audit = AuditEvent.objects.get(action=AuditAction.TRACKING_CHANGED)
+    assert (audit.actor, audit.merchant, audit.target_id) == (
+        operator_admin,
+        merchant,
+        str(tracking.pk),
+    )
+    assert audit.details["old_status"] == 0
+    assert audit.details["new_status"] == 13
+    assert audit.details["activity"] == "Carrier called: parcel damaged"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"status": 15},
+        {"status": -1},
+        {"status": "12"},
+        {"activity": ""},
+        {"country": "XX"},
+        {"event_time": timezone.now() + timedelta(hours=1)},
+    ],
+)
+def test_bad_manual_event_changes_nothing(merchant, operator_admin, bad):
+    tracking = _register(merchant, CarrierFactory(), number="LX0001")
+    kwargs = {"status": 12, "activity": "Delivered"} | bad
+
+    with pytest.raises(TrackingInvalid):
+        services.tracking_manual_event(tracking=tracking, actor=operator_admin, **kwargs)
+
+    assert TrackingEvent.objects.count() == 0
+    assert not AuditEvent.objects.filter(action=AuditAction.TRACKING_CHANGED).exists()
+    tracking.refresh_from_db()
+    assert tracking.status == 0
+
+
+def test_make_tracking_helper_registers_a_sandbox_number(merchant):
+    tracking = make_tracking(merchant)
+
+    assert tracking.carrier.code == "SANDBOX"
+    assert tracking.tracking_number.startswith("SBX")

@@ -1,0 +1,210 @@
+"""Read side of orders, always scoped to one merchant."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from dropyard.fulfillment.choices import ParcelStatus
+from dropyard.fulfillment.models import Parcel, ParcelLine
+
+from .choices import OrderStatus, OrderSubStatus
+from .exceptions import OrderNotFound
+from .models import Order, OrderEvent, OrderLine, ParentOrder
+
+S = OrderStatus
+# Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place).
+TABS: dict[str, tuple[str, ...]] = {
+    "pending": (S.CREATED, S.IN_CART, S.UNPAID),
+    "processing": (S.UNSHIPPED,),
+    "dispatched": (S.SHIPPED,),
+    "completed": (S.DELIVERED,),
+    "cancelled": (S.CANCELLED,),
+}
+
+
+def _base(merchant: Any) -> QuerySet[Order]:
+    return Order.objects.filter(merchant=merchant).select_related(
+        "line", "requested_warehouse", "parent"
+    )
+
+
+def order_get(*, merchant: Any, key: str) -> Order:
+    """The merchant's order by ``public_id`` (orderId), its own ``order_number`` or ``code``
+    (cjOrderCode), with lines (and variants) prefetched. ``OrderNotFound`` (1603100) for an
+    unknown key and for another merchant's order."""
+    key = str(key or "").strip()
+    if not key:
+        raise OrderNotFound("order not found")
+    order = (
+        _base(merchant)
+        .filter(Q(public_id=key) | Q(order_number=key) | Q(code=key))
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product"))
+        )
+        .order_by("pk")
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound(f"order {key} not found")
+    return order
+
+
+def orders_get_many(*, merchant: Any, keys: Iterable[str]) -> tuple[list[Order], list[str]]:
+    """The merchant's orders for ``keys`` (public id, order number or code), in key order, and
+    the keys that matched nothing (unknown or another merchant's). Two queries."""
+    keys = [str(k).strip() for k in keys if str(k or "").strip()]
+    rows = list(
+        _base(merchant)
+        .filter(Q(public_id__in=keys) | Q(order_number__in=keys) | Q(code__in=keys))
+        .prefetch_related("lines__variant")
+    )
+    index: dict[str, Order] = {}
+    for order in rows:
+        for value in (order.public_id, order.order_number, order.code):
+            index.setdefault(value, order)
+    found, missing, seen = [], [], set()
+    for key in keys:
+        order = index.get(key)
+        if order is None:
+            missing.append(key)
+        elif order.pk not in seen:
+            seen.add(order.pk)
+            found.append(order)
+    return found, missing
+
+
+def order_list(
+    *,
+    merchant: Any,
+    status: str = "",
+    tab: str = "",
+    date_from: date | datetime | None = None,
+    date_to: date | datetime | None = None,
+    country: str = "",
+    store_name: str = "",
+    q: str = "",
+    order_ids: Iterable[str] = (),
+    shipments_id: str = "",
+) -> QuerySet[Order]:
+    """The merchant's orders, newest first, with line, lines and variants prefetched.
+
+    ``status``: a contract status, or PENDING / PROCESSING (UNSHIPPED sub-statuses), or OTHER
+    (matches nothing here); ``tab``: a ``TABS`` key; ``date_from``/``date_to``: creation date
+    (inclusive days); ``country``: ISO-2; ``store_name``: exact (case-insensitive); ``q``:
+    part of the order number, code or customer name; ``order_ids``: public ids;
+    ``shipments_id``: the parent order's.
+    """
+    orders = _base(merchant).prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("variant"))
+    )
+    status = (status or "").strip().upper()
+    if status in (OrderSubStatus.PENDING, OrderSubStatus.PROCESSING):
+        orders = orders.filter(status=S.UNSHIPPED, sub_status=status)
+    elif status in S.values:
+        orders = orders.filter(status=status)
+    elif status:
+        orders = orders.none()
+    if tab:
+        orders = orders.filter(status__in=TABS.get(tab.lower(), ()))
+    if date_from is not None:
+        orders = orders.filter(created_at__date__gte=_day(date_from))
+    if date_to is not None:
+        orders = orders.filter(created_at__date__lte=_day(date_to))
+    if country:
+        orders = orders.filter(shipping_country_code=country.strip().upper())
+    if store_name:
+        orders = orders.filter(store_name__iexact=store_name.strip())
+    if q:
+        q = q.strip()
+        orders = orders.filter(
+            Q(order_number__icontains=q)
+            | Q(code__icontains=q)
+            | Q(shipping_customer_name__icontains=q)
+            | Q(public_id=q)
+        )
+    ids = [str(i) for i in order_ids if i]
+    if ids:
+        orders = orders.filter(public_id__in=ids)
+    if shipments_id:
+        orders = orders.filter(parent__shipments_id=shipments_id)
+    return orders.order_by("-created_at", "-pk")
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def order_tab_counts(*, merchant: Any) -> dict[str, int]:
+    """Orders per dashboard tab (one grouped query)."""
+    from django.db.models import Count
+
+    per_status = dict(
+        Order.objects.filter(merchant=merchant)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {tab: sum(per_status.get(s, 0) for s in statuses) for tab, statuses in TABS.items()}
+
+
+def order_parcels(*, order: Order, include_cancelled: bool = False) -> list[Parcel]:
+    """The order's parcels (by pk) with warehouse, line, carrier and lines → variants."""
+    parcels = (
+        Parcel.objects.filter(orders=order)
+        .select_related("warehouse", "line", "carrier")
+        .prefetch_related(
+            Prefetch("lines", queryset=ParcelLine.objects.select_related("order_line__variant"))
+        )
+        .order_by("pk")
+    )
+    if not include_cancelled:
+        parcels = parcels.exclude(status=ParcelStatus.CANCELLED)
+    return list(parcels)
+
+
+def order_events(*, order: Order) -> QuerySet[OrderEvent]:
+    """The order's history, oldest first, with actors."""
+    events = OrderEvent.objects.filter(order=order).select_related("actor")
+    return events.order_by("created_at", "pk")
+
+
+def parent_order_get(*, merchant: Any, shipments_id: str = "", pay_id: str = "") -> ParentOrder:
+    """The merchant's parent order by shipments id or pay id; ``OrderNotFound`` otherwise."""
+    parents = ParentOrder.objects.filter(merchant=merchant)
+    if shipments_id:
+        parent = parents.filter(shipments_id=shipments_id).first()
+    elif pay_id:
+        parent = parents.filter(pay_id=pay_id).first()
+    else:
+        parent = None
+    if parent is None:
+        raise OrderNotFound("shipment order not found")
+    return parent
+
+
+def order_logistics_options(*, order: Order) -> Any:
+    """``getOrderLogisticsInfo``: every line's freight answer for the order's lines, from the
+    country of its (first live) parcel's warehouse — or ``logistics.selectors``' default
+    origin when it has no parcel — to its destination. A ``logistics.selectors.Quote``
+    (``available`` cheapest first, ``unavailable`` with reasons)."""
+    from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
+
+    parcel = (
+        Parcel.objects.filter(orders=order)
+        .exclude(status=ParcelStatus.CANCELLED)
+        .select_related("warehouse")
+        .order_by("pk")
+        .first()
+    )
+    origin = parcel.warehouse.country if parcel else DEFAULT_ORIGIN_COUNTRY
+    items = [
+        (line.variant, line.quantity) for line in order.lines.select_related("variant__product")
+    ]
+    return freight_quote(
+        items=items,
+        origin_country=origin,
+        dest_country=order.shipping_country_code,
+        postcode=order.shipping_zip,
+    )

@@ -1,0 +1,534 @@
+"""Merchant order pages (the "orders" area): list with tabs, filters and bulk actions, detail,
+manual order, payment page, CSV import / export and merge.
+
+Every lookup goes through selectors scoped to ``request.merchant`` (another merchant's order,
+payment or import answers 404); every write is one service call; refusals become messages.
+Object routes look the object up before checking the method, so a foreign id is a 404 for
+any method.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dropyard.core import selectors as core_selectors
+from dropyard.core import services as core_services
+from dropyard.core.access import merchant_view
+from dropyard.core.errors import DomainError
+from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import list_response
+from dropyard.logistics import selectors as logistics_selectors
+
+from . import csv_io, selectors, services
+from .choices import OrderSource, OrderStatus
+from .forms import (
+    AddressForm,
+    CancelForm,
+    ImportForm,
+    LineFormSet,
+    ManualOrderForm,
+    OrderFilterForm,
+    lines_from_formset,
+)
+from .models import Order
+
+AREA = "orders"
+S = OrderStatus
+TAB_LABELS = [
+    ("", "All"),
+    ("pending", "Pending"),
+    ("processing", "Processing"),
+    ("dispatched", "Dispatched"),
+    ("completed", "Completed"),
+    ("cancelled", "Cancelled"),
+]
+PRE_PAYMENT = (S.CREATED, S.IN_CART, S.UNPAID)
+MAX_BULK = 200
+
+
+# --- List, export, bulk actions ------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest) -> tuple[OrderFilterForm, str, object]:
+    form = OrderFilterForm(request.GET or None)
+    tab = request.GET.get("tab", "")
+    tab = tab if tab in selectors.TABS else ""
+    orders = selectors.order_list(merchant=request.merchant, tab=tab, **form.filters())
+    return form, tab, orders
+
+
+@merchant_view(area=AREA)
+def order_list(request: HttpRequest) -> HttpResponse:
+    form, tab, orders = _filtered(request)
+    counts = selectors.order_tab_counts(merchant=request.merchant)
+    counts[""] = sum(counts.values())
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("tab", None)
+    tabs = []
+    for key, label in TAB_LABELS:
+        params = query.copy()
+        if key:
+            params["tab"] = key
+        tabs.append({"key": key, "label": label, "count": counts.get(key, 0), "query": params})
+    context = {
+        "form": form,
+        "tab": tab,
+        "tabs": tabs,
+        "page": paginate(request, orders),
+        "export_query": request.GET.urlencode(),
+        "filtered": form.is_bound and any(v for v in form.filters().values()),
+    }
+    return list_response(request, "orders/order_list.html", "orders/partials/_rows.html", context)
+
+
+@merchant_view(area=AREA)
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV, streamed row by row (no size limit, constant memory)."""
+    _form, _tab, orders = _filtered(request)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(
+        csv_io.export_stream(orders), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
+    return response
+
+
+def _selected(request: HttpRequest) -> tuple[list[Order], list[str]]:
+    ids = [i for i in request.POST.getlist("ids") if i][:MAX_BULK]
+    return selectors.orders_get_many(merchant=request.merchant, keys=ids)
+
+
+def _back(request: HttpRequest) -> str:
+    """Where to return after an action: the posted ``next`` when it is one of our pages."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/orders/") and "//" not in target:
+        return target
+    return reverse("orders:list")
+
+
+def _reasons(intercepted) -> str:
+    parts = []
+    for item in intercepted:
+        label = item.order.code if item.order is not None else item.order_id
+        parts.append(f"{label}: " + "; ".join(str(r.get("message", "")) for r in item.reasons))
+    return " · ".join(parts)
+
+
+@merchant_view(area=AREA)
+@require_POST
+def bulk_confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm the selected orders together (the cart path: one payment order for them)."""
+    orders, missing = _selected(request)
+    if not orders:
+        messages.error(request, "Select at least one order to confirm.")
+        return redirect(_back(request))
+    result = services.cart_confirm(merchant=request.merchant, orders=orders, actor=request.user)
+    if result.success_count:
+        messages.success(
+            request,
+            f"{result.success_count} order{'s' if result.success_count != 1 else ''} confirmed "
+            "and stock reserved. Generate the payment from an order's page.",
+        )
+    if result.intercepted:
+        messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
+    if missing:
+        messages.error(request, f"{len(missing)} selected order(s) were not found.")
+    return redirect(_back(request))
+
+
+@merchant_view(area=AREA)
+@require_POST
+def bulk_cancel(request: HttpRequest) -> HttpResponse:
+    """Two steps: the selection shows a confirmation page with a reason; that page cancels."""
+    orders, missing = _selected(request)
+    if not orders:
+        messages.error(request, "Select at least one order to cancel.")
+        return redirect(_back(request))
+    form = CancelForm(request.POST if "confirmed" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        done, refused = 0, []
+        for order in orders:
+            try:
+                services.order_cancel(
+                    order=order, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                done += 1
+            except DomainError as exc:
+                refused.append(f"{order.code}: {exc.message}")
+        if done:
+            messages.success(request, f"{done} order{'s' if done != 1 else ''} cancelled.")
+        if refused:
+            messages.error(request, "Not cancelled: " + " · ".join(refused))
+        return redirect(_back(request))
+    context = {"orders": orders, "missing": missing, "form": form, "next": _back(request)}
+    return render(request, "orders/bulk_cancel.html", context)
+
+
+# --- Detail and per-order actions ----------------------------------------------------------------
+
+
+def _tracking(request: HttpRequest, parcels) -> dict[str, dict]:
+    numbers = [p.tracking_number for p in parcels if p.tracking_number]
+    out = {}
+    for tracking in logistics_selectors.tracking_list_for_merchant(
+        merchant=request.merchant, numbers=numbers
+    ):
+        events = list(logistics_selectors.tracking_events(tracking=tracking)[:20])
+        out[tracking.tracking_number] = {"tracking": tracking, "events": events}
+    return out
+
+
+@merchant_view(area=AREA)
+def order_detail(request: HttpRequest, key: str) -> HttpResponse:
+    order = selectors.order_get(merchant=request.merchant, key=key)
+    parcels = selectors.order_parcels(order=order, include_cancelled=True)
+    tracking = _tracking(request, parcels)
+    for parcel in parcels:
+        parcel.tracking = tracking.get(parcel.tracking_number)
+    breakdown = order.cost_breakdown or {}
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "parcels": parcels,
+        "events": list(selectors.order_events(order=order)),
+        "breakdown": breakdown,
+        "freight_parcels": (breakdown.get("freight") or {}).get("parcels") or [],
+        "can_confirm": order.status in (S.CREATED, S.IN_CART),
+        "can_cancel": order.status in (S.CREATED, S.IN_CART, S.UNPAID, S.UNSHIPPED),
+        "can_delete": order.status in (S.CREATED, S.IN_CART) and order.merge_id is None,
+        "can_edit_address": order.status in PRE_PAYMENT,
+        "can_pay": order.status == S.UNPAID and order.parent_id is not None,
+        "can_unmerge": order.merge_id is not None and order.status in PRE_PAYMENT,
+    }
+    return render(request, "orders/order_detail.html", context)
+
+
+def _order_for_post(request: HttpRequest, key: str) -> Order:
+    """The merchant's order (404 otherwise, for any method); then POST is required."""
+    order = selectors.order_get(merchant=request.merchant, key=key)
+    if request.method != "POST":
+        raise _MethodNotAllowed
+    return order
+
+
+class _MethodNotAllowed(Exception):
+    pass
+
+
+def _post_only(view):
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _MethodNotAllowed:
+            return HttpResponseNotAllowed(["POST"])
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _detail(order: Order):
+    return redirect("orders:detail", key=order.public_id)
+
+
+def _flash(request: HttpRequest, action, success: str) -> bool:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@merchant_view(area=AREA)
+@_post_only
+def order_confirm(request: HttpRequest, key: str) -> HttpResponse:
+    order = _order_for_post(request, key)
+    result = services.cart_confirm(merchant=request.merchant, orders=[order], actor=request.user)
+    if result.success_count:
+        messages.success(request, "Order confirmed and stock reserved. You can now pay it.")
+    else:
+        messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
+    return _detail(order)
+
+
+@merchant_view(area=AREA)
+def order_cancel(request: HttpRequest, key: str) -> HttpResponse:
+    order = selectors.order_get(merchant=request.merchant, key=key)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        _flash(
+            request,
+            lambda: services.order_cancel(order=order, actor=request.user, reason=reason),
+            f"Order {order.code} cancelled.",
+        )
+        return _detail(order)
+    return render(request, "orders/order_cancel.html", {"order": order, "form": form})
+
+
+@merchant_view(area=AREA)
+def order_delete(request: HttpRequest, key: str) -> HttpResponse:
+    order = selectors.order_get(merchant=request.merchant, key=key)
+    if request.method == "POST":
+        if _flash(
+            request,
+            lambda: services.order_delete(order=order, actor=request.user),
+            f"Order {order.code} ({order.order_number}) deleted.",
+        ):
+            return redirect("orders:list")
+        return _detail(order)
+    return render(request, "orders/order_delete.html", {"order": order})
+
+
+@merchant_view(area=AREA)
+def order_address(request: HttpRequest, key: str) -> HttpResponse:
+    order = selectors.order_get(merchant=request.merchant, key=key)
+    if order.status not in PRE_PAYMENT:
+        messages.error(request, "The address can only be changed before payment.")
+        return _detail(order)
+    initial = {name: getattr(order, name) for name in AddressForm.base_fields}
+    form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            services.order_update_address(order=order, actor=request.user, **form.address())
+        except DomainError as exc:
+            for name, message in ((exc.extra or {}).get("errors") or {}).items():
+                if name in form.fields:
+                    form.add_error(name, message)
+            if not form.errors:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Address saved; the order was routed again.")
+            return _detail(order)
+    return render(request, "orders/order_address.html", {"order": order, "form": form})
+
+
+@merchant_view(area=AREA)
+@_post_only
+def order_pay(request: HttpRequest, key: str) -> HttpResponse:
+    """Generate (or refresh) the payment of the order's confirmation and open its page."""
+    order = _order_for_post(request, key)
+    if order.parent is None:
+        messages.error(request, "Confirm the order first.")
+        return _detail(order)
+    try:
+        parent = services.parent_order_generate(
+            merchant=request.merchant, shipments_id=order.parent.shipments_id, actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _detail(order)
+    return redirect(services.parent_order_pay_url(parent))
+
+
+@merchant_view(area=AREA)
+@_post_only
+def order_unmerge(request: HttpRequest, key: str) -> HttpResponse:
+    order = _order_for_post(request, key)
+    if order.merge is None:
+        messages.error(request, "This order is not merged.")
+        return _detail(order)
+    _flash(
+        request,
+        lambda: services.merge_undo(merge=order.merge, actor=request.user),
+        "Merge undone: each order ships on its own again.",
+    )
+    return _detail(order)
+
+
+# --- Payment page --------------------------------------------------------------------------------
+
+
+@merchant_view(area=AREA)
+def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
+    parent = selectors.parent_order_get(merchant=request.merchant, pay_id=pay_id)
+    if request.method == "POST":
+        paid = []
+        try:
+            paid = services.sandbox_pay(
+                merchant=request.merchant, actor=request.user, shipments_id=parent.shipments_id
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Sandbox payment done: {len(paid)} order{'s' if len(paid) != 1 else ''} paid."
+                if paid
+                else "Nothing left to pay.",
+            )
+        return redirect("orders:pay", pay_id=pay_id)
+    orders = list(parent.orders.order_by("pk"))
+    context = {
+        "parent": parent,
+        "orders": orders,
+        "sandbox_ok": all(o.is_sandbox for o in orders) or request.merchant.is_sandbox,
+    }
+    return render(request, "orders/pay.html", context)
+
+
+# --- Manual order --------------------------------------------------------------------------------
+
+
+@merchant_view(area=AREA)
+def order_new(request: HttpRequest) -> HttpResponse:
+    posted = request.POST if request.method == "POST" else None
+    form = ManualOrderForm(posted)
+    formset = LineFormSet(posted, prefix="lines")
+    if posted is not None and "add_line" in posted:
+        # One more empty line row, no JavaScript needed; the order fields are kept unvalidated.
+        data = posted.copy()
+        count = data.get("lines-TOTAL_FORMS") or "0"
+        data["lines-TOTAL_FORMS"] = str(min(int(count) + 1 if count.isdigit() else 1, 100))
+        context = {
+            "form": ManualOrderForm(initial=data.dict()),
+            "formset": LineFormSet(data, prefix="lines"),
+        }
+        return render(request, "orders/order_new.html", context)
+    if posted is not None:
+        valid = form.is_valid() & formset.is_valid()
+        lines = lines_from_formset(formset) if formset.is_valid() else []
+        if valid and not lines:
+            formset._non_form_errors = formset.error_class(["Add at least one line."])
+            valid = False
+        if valid:
+            try:
+                order = services.order_create(
+                    merchant=request.merchant,
+                    actor=request.user,
+                    lines=lines,
+                    source=OrderSource.MANUAL,
+                    platform="manual",
+                    **form.order_kwargs(),
+                )
+            except DomainError as exc:
+                errors = (exc.extra or {}).get("errors") or {}
+                for name, message in errors.items():
+                    if name in form.fields:
+                        form.add_error(name, message)
+                if not any(n in form.fields for n in errors):
+                    form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Order {order.code} created.")
+                return _detail(order)
+    return render(request, "orders/order_new.html", {"form": form, "formset": formset})
+
+
+# --- CSV import ----------------------------------------------------------------------------------
+
+
+@merchant_view(area=AREA)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            job = core_services.job_create(
+                kind=csv_io.IMPORT_KIND,
+                title=f"Order import — {upload.name}"[:200],
+                merchant=request.merchant,
+                actor=request.user,
+                params={"filename": upload.name[:200], "size": upload.size},
+                task_path=csv_io.IMPORT_TASK,
+                request=request,
+            )
+            csv_io.store_upload(job=job, chunks=upload.chunks())
+        return redirect("orders:import_status", pk=job.pk)
+    recent = core_selectors.job_list_for_member(membership=request.membership).filter(
+        kind=csv_io.IMPORT_KIND
+    )[:5]
+    context = {
+        "form": form,
+        "columns": csv_io.COLUMNS,
+        "required": csv_io.REQUIRED_COLUMNS,
+        "recent": recent,
+    }
+    return render(request, "orders/import.html", context)
+
+
+@merchant_view(area=AREA)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(csv_io.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orders-template.csv"'
+    return response
+
+
+def _import_job(request: HttpRequest, pk: int):
+    job = core_selectors.job_get_for_member(membership=request.membership, pk=pk)
+    if job.kind != csv_io.IMPORT_KIND:
+        raise Http404("import not found")
+    return job
+
+
+@merchant_view(area=AREA)
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_job(request, pk)
+    summary = csv_io.import_summary(job) if job.is_finished else None
+    context = {"job": job, "summary": summary}
+    return list_response(
+        request, "orders/import_status.html", "orders/partials/_import_status.html", context
+    )
+
+
+@merchant_view(area=AREA)
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_job(request, pk)
+    summary = csv_io.import_summary(job)
+    errors = summary.errors if summary is not None else []
+    response = HttpResponse(csv_io.error_report_csv(errors), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="order-import-{job.pk}-errors.csv"'
+    return response
+
+
+# --- Merge ---------------------------------------------------------------------------------------
+
+
+@merchant_view(area=AREA)
+def merge_list(request: HttpRequest) -> HttpResponse:
+    groups = services.merge_candidates(merchant=request.merchant)
+    return render(request, "orders/merge_list.html", {"groups": groups})
+
+
+@merchant_view(area=AREA)
+def merge_preview(request: HttpRequest) -> HttpResponse:
+    """GET ?ids=…: the preview (nothing changes); POST the same ids with ``confirmed``: merge."""
+    data = request.POST if request.method == "POST" else request.GET
+    ids = [i for i in data.getlist("ids") if i][:MAX_BULK]
+    orders, missing = selectors.orders_get_many(merchant=request.merchant, keys=ids)
+    if missing or len(orders) < 2:
+        messages.error(request, "Choose at least two of your unpaid orders to merge.")
+        return redirect("orders:merge_list")
+    if request.method == "POST":
+        try:
+            merge = services.orders_merge(
+                merchant=request.merchant, orders=orders, actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("orders:merge_list")
+        saved = merge.postage_before_minor - merge.postage_after_minor
+        messages.success(
+            request,
+            f"{len(orders)} orders merged into one shipment; freight saved "
+            f"{csv_io._amount(saved, merge.currency)} {merge.currency}.",
+        )
+        return redirect("orders:detail", key=orders[0].public_id)
+    try:
+        preview = services.merge_preview(merchant=request.merchant, orders=orders)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("orders:merge_list")
+    return render(request, "orders/merge_preview.html", {"preview": preview, "ids": ids})

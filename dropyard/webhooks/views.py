@@ -1,0 +1,124 @@
+"""Merchant pages for webhooks (the "developer" area): settings per topic, delivery log, replay.
+
+Every lookup is scoped to ``request.merchant``: another merchant's message is a 404.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dropyard.core.access import merchant_view
+from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import flash_outcome, list_response
+
+from . import selectors, services
+from .choices import CallbackAction
+from .forms import EndpointForm, MessageFilterForm, TopicForm
+from .services import CallbackSetting
+
+AREA = "developer"
+
+
+@merchant_view(area=AREA)
+def endpoint_settings(request: HttpRequest) -> HttpResponse:
+    rows = selectors.webhook_endpoint_rows(merchant=request.merchant)
+    return render(request, "webhooks/settings.html", {"rows": rows})
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@merchant_view(area=AREA)
+@require_POST
+def endpoint_set(request: HttpRequest) -> HttpResponse:
+    form = EndpointForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form) or "Check the form.")
+        return redirect("webhooks:settings")
+    data = form.cleaned_data
+    setting = (
+        CallbackSetting(topic=data["topic"], action=CallbackAction.ENABLE, urls=(data["url"],))
+        if data["enabled"]
+        else CallbackSetting(topic=data["topic"], action=CallbackAction.CANCEL)
+    )
+    flash_outcome(
+        request,
+        lambda: services.webhook_set(
+            merchant=request.merchant,
+            actor=request.user,
+            settings_by_topic=[setting],
+            request=request,
+        ),
+        success=f"The {data['topic']} webhook was saved.",
+    )
+    return redirect("webhooks:settings")
+
+
+def _topic_action(request: HttpRequest, action, success: str) -> HttpResponse:
+    form = TopicForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown webhook topic.")
+        return redirect("webhooks:settings")
+    topic = form.cleaned_data["topic"]
+    flash_outcome(request, lambda: action(topic), success=success.format(topic=topic))
+    return redirect("webhooks:settings")
+
+
+@merchant_view(area=AREA)
+@require_POST
+def endpoint_resume(request: HttpRequest) -> HttpResponse:
+    return _topic_action(
+        request,
+        lambda topic: services.webhook_resume(
+            merchant=request.merchant, actor=request.user, topic=topic, request=request
+        ),
+        "The {topic} webhook is active again; waiting messages are being sent.",
+    )
+
+
+@merchant_view(area=AREA)
+@require_POST
+def endpoint_test(request: HttpRequest) -> HttpResponse:
+    return _topic_action(
+        request,
+        lambda topic: services.webhook_send_test(
+            merchant=request.merchant, actor=request.user, topic=topic, request=request
+        ),
+        "A test message to the {topic} webhook is queued; see the delivery log.",
+    )
+
+
+@merchant_view(area=AREA)
+def message_list(request: HttpRequest) -> HttpResponse:
+    form = MessageFilterForm(request.GET or None)
+    messages_qs = selectors.webhook_message_list(merchant=request.merchant, filters=form.filters())
+    context = {"form": form, "page": paginate(request, messages_qs)}
+    return list_response(
+        request, "webhooks/message_list.html", "webhooks/partials/_message_rows.html", context
+    )
+
+
+@merchant_view(area=AREA)
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = selectors.webhook_message_get(merchant=request.merchant, pk=pk)
+    context = {
+        "message": message,
+        "deliveries": selectors.webhook_delivery_list(message=message),
+    }
+    return render(request, "webhooks/message_detail.html", context)
+
+
+@merchant_view(area=AREA)
+def message_replay(request: HttpRequest, pk: int) -> HttpResponse:
+    # Look up first: another merchant's message is a 404 whatever the method.
+    message = selectors.webhook_message_get(merchant=request.merchant, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    flash_outcome(
+        request,
+        lambda: services.webhook_replay(message=message, actor=request.user, request=request),
+        success="Replay queued: the message is sent again as a new delivery.",
+    )
+    return redirect("webhooks:message_detail", pk=message.pk)
