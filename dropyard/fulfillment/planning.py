@@ -124,11 +124,12 @@ def parcels_of(order: Any, *, statuses: Iterable[str] | None = None) -> list[Par
 
 
 @transaction.atomic
-def parcels_replace_planned(*, order: Any, specs: Sequence[ParcelSpec]) -> list[Parcel]:
+def parcels_replace_planned(*, order: Any, specs: Sequence[ParcelSpec]) -> list[int]:
     """Swap the order's open parcels for new PLANNED ones (re-routing before payment).
 
     Parcels that were never reserved are deleted; reserved ones (the order was UNPAID) are kept
-    as CANCELLED for the record — the caller released their stock first. Refuses (ValueError)
+    as CANCELLED for the record — the caller released their stock first. Returns the new
+    parcels' pks. Refuses (ValueError)
     when a parcel is past PLANNED: a paid order is never re-planned here.
     """
     current = list(Parcel.objects.select_for_update().filter(orders=order))

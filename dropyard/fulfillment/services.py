@@ -678,7 +678,7 @@ def sandbox_ship(*, order: Order, tracking_number: str = "", actor: User | None 
     or, when empty, a number from the line's carrier adapter (the Sandbox carrier). Refused
     for a non-sandbox order, an order that is not UNSHIPPED, or one without open parcels.
     """
-    if not order.is_sandbox:
+    if not order.in_sandbox:
         raise ParcelRefused(f"order {order.code} is not a sandbox order")
     if order.status != OrderStatus.UNSHIPPED:
         raise ParcelRefused(f"order {order.code} is {order.status}, not awaiting shipment")

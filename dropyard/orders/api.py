@@ -42,7 +42,8 @@ Decisions where the contract is open or contradicts itself (§7):
   shopping operation uses 1603100, and clients test for one code). ``features`` repeated or
   comma-joined, ≤ 20, only ``LOGISTICS_TIMELINESS`` means something: ``logisticsTimeliness``
   lists the order's planned lines with their transit days (else null). ``getOrderDetailBatch``
-  returns the details of the ids it found (unknown ids are simply absent), ≤ 100 ids.
+  returns the details of the ids it found (unknown ids are simply absent), ≤ 100 ids, at most
+  2 calls per second per account (1600200 beyond).
 - **confirmOrder** (PATCH) takes ``orderId`` from the query or a JSON body; data = orderId.
   Stock short → 1603102; wrong status or no shipping line → 1603001. **deleteOrder** (DELETE,
   ``orderId`` in the query) only CREATED / IN_CART orders, else 1603002; data = orderId.
@@ -80,24 +81,29 @@ Decisions where the contract is open or contradicts itself (§7):
 
 import json
 import re
+import time
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
+from ninja.throttling import BaseThrottle
 from pydantic import Field
 from pydantic.alias_generators import to_camel
 
-from dropyard.core.api import BodyNotJson, CamelSchema, ParamError
+from dropyard.accounts.models import ApiToken
+from dropyard.core.api import AccountRateThrottle, BodyNotJson, CamelSchema, ParamError
 from dropyard.core.errors import DomainError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
 from dropyard.core.money import Money
+from dropyard.core.ratelimit import ratelimit_hit
 from dropyard.fulfillment import services as fulfillment_services
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
@@ -121,6 +127,7 @@ MAX_IDS = 100  # cjOrderIdList, getOrderDetailBatch orderIds (SUM: ≤ 100)
 LIST_DEFAULT_PAGE_SIZE = 20
 LIST_MAX_PAGE_SIZE = 200
 MAX_FEATURES = 20
+DETAIL_BATCH_QPS = 2
 LOGISTICS_TIMELINESS = "LOGISTICS_TIMELINESS"
 TRACK_NUMBER_MAX = 64
 MAX_MERGE_GROUPS = 100
@@ -134,6 +141,24 @@ SANDBOX_BEFORE_PAYMENT = 200
 SANDBOX_PAID, SANDBOX_PROCESSING, SANDBOX_SHIPPED = 300, 400, 500
 SANDBOX_DELIVERED, SANDBOX_COMPLETED = 600, 700
 SANDBOX_COMPLETED_KIND = "completed"
+
+
+class DetailBatchThrottle(BaseThrottle):
+    """getOrderDetailBatch: at most ``DETAIL_BATCH_QPS`` calls per second per account (contract
+    §3 overrides), on top of the account's own QPS. ``timer`` is the clock (tests replace it)."""
+
+    timer = staticmethod(time.time)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(token, ApiToken):
+            return True
+        return ratelimit_hit(
+            key=f"api-detail-batch:{token.merchant_id}",
+            limit=DETAIL_BATCH_QPS,
+            window_seconds=1,
+            now=self.timer(),
+        )
 
 
 class MergeTaskError(DomainError):
@@ -766,7 +791,10 @@ class OrderIdsIn(CamelSchema):
     features: list[str] | None = None
 
 
-@router.post("shopping/order/getOrderDetailBatch")
+@router.post(
+    "shopping/order/getOrderDetailBatch",
+    throttle=[AccountRateThrottle(), DetailBatchThrottle()],
+)
 def get_order_detail_batch(request: HttpRequest, payload: OrderIdsIn) -> list[dict]:
     """Details of up to 100 orders, in the order asked; unknown ids are absent."""
     ids = _id_list("orderIds", payload.order_ids)

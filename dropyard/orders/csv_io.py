@@ -414,7 +414,7 @@ def import_run(*, job_id: int) -> Job | None:
     if job is None:
         return None
     summary = ImportSummary()
-    source = Path(settings.DATA_DIR) / job.params.get("path", upload_relative_path(job.pk))
+    source = Path(settings.DATA_DIR) / upload_relative_path(job.pk)
     try:
         parsed = parse(decode(source.read_bytes()))
     except (FileRefused, OSError) as exc:

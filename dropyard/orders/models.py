@@ -206,6 +206,11 @@ class Order(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} ({self.order_number})"
 
+    @property
+    def in_sandbox(self) -> bool:
+        """A sandbox order: flagged itself (``isSandbox``) or placed by a sandbox account."""
+        return self.is_sandbox or self.merchant.is_sandbox
+
 
 class OrderLine(models.Model):
     """One variant × quantity of an order, priced when the order was created.

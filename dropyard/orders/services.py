@@ -45,6 +45,7 @@ from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
 from dropyard.inventory import services as inventory_services
 from dropyard.inventory.choices import WarehouseKind
+from dropyard.inventory.exceptions import INVENTORY_DEDUCTION_FAILED
 from dropyard.inventory.models import Stock, StockMovement, Warehouse
 from dropyard.logistics.exceptions import (
     PRODUCT_OFF_SHELF,
@@ -1334,9 +1335,13 @@ def _confirm_locked(locked: Order, *, actor: Any, actor_label: str = "") -> list
         return siblings
     _reroute_locked(locked, actor=actor)
     if locked.logistics_miss:
+        # Short stock alone is the contract's inventory failure (1603102); any other miss
+        # (no route, restriction, weight) is a refused confirmation (1603001).
+        short = all(r.get("code") == routing.REASON_NO_STOCK for r in locked.intercept_reasons)
         raise ConfirmRefused(
             f"order {locked.code} cannot be shipped: "
             + "; ".join(r["message"] for r in locked.intercept_reasons),
+            code=INVENTORY_DEDUCTION_FAILED if short else None,
             extra={"reasons": locked.intercept_reasons},
         )
     _reserve(locked, actor)
@@ -1536,7 +1541,7 @@ def order_paid(
 
 
 def _is_sandbox(order: Order) -> bool:
-    return order.is_sandbox or order.merchant.is_sandbox
+    return order.in_sandbox
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import list_response
+from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
 
 from . import csv_io, selectors, services
@@ -138,12 +138,22 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             f"{result.success_count} order{'s' if result.success_count != 1 else ''} confirmed "
-            "and stock reserved. Generate the payment from an order's page.",
+            "and stock reserved.",
         )
     if result.intercepted:
         messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
     if missing:
         messages.error(request, f"{len(missing)} selected order(s) were not found.")
+    if result.shipments_id and request.POST.get("pay"):
+        # "Confirm and pay": the confirmed orders' payment, one page for all of them.
+        try:
+            parent = services.parent_order_generate(
+                merchant=request.merchant, shipments_id=result.shipments_id, actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect(services.parent_order_pay_url(parent))
     return redirect(_back(request))
 
 
@@ -214,48 +224,23 @@ def order_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "orders/order_detail.html", context)
 
 
-def _order_for_post(request: HttpRequest, key: str) -> Order:
-    """The merchant's order (404 otherwise, for any method); then POST is required."""
+def _order_for_post(request: HttpRequest, key: str) -> Order | HttpResponse:
+    """The merchant's order (404 otherwise, whatever the method), or 405 unless POST."""
     order = selectors.order_get(merchant=request.merchant, key=key)
     if request.method != "POST":
-        raise _MethodNotAllowed
+        return HttpResponseNotAllowed(["POST"])
     return order
 
 
-class _MethodNotAllowed(Exception):
-    pass
-
-
-def _post_only(view):
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except _MethodNotAllowed:
-            return HttpResponseNotAllowed(["POST"])
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-def _detail(order: Order):
+def _detail(order: Order) -> HttpResponse:
     return redirect("orders:detail", key=order.public_id)
 
 
-def _flash(request: HttpRequest, action, success: str) -> bool:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @merchant_view(area=AREA)
-@_post_only
 def order_confirm(request: HttpRequest, key: str) -> HttpResponse:
     order = _order_for_post(request, key)
+    if isinstance(order, HttpResponse):
+        return order
     result = services.cart_confirm(merchant=request.merchant, orders=[order], actor=request.user)
     if result.success_count:
         messages.success(request, "Order confirmed and stock reserved. You can now pay it.")
@@ -270,10 +255,10 @@ def order_cancel(request: HttpRequest, key: str) -> HttpResponse:
     form = CancelForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         reason = form.cleaned_data["reason"]
-        _flash(
+        flash_outcome(
             request,
             lambda: services.order_cancel(order=order, actor=request.user, reason=reason),
-            f"Order {order.code} cancelled.",
+            success=f"Order {order.code} cancelled.",
         )
         return _detail(order)
     return render(request, "orders/order_cancel.html", {"order": order, "form": form})
@@ -283,10 +268,10 @@ def order_cancel(request: HttpRequest, key: str) -> HttpResponse:
 def order_delete(request: HttpRequest, key: str) -> HttpResponse:
     order = selectors.order_get(merchant=request.merchant, key=key)
     if request.method == "POST":
-        if _flash(
+        if flash_outcome(
             request,
             lambda: services.order_delete(order=order, actor=request.user),
-            f"Order {order.code} ({order.order_number}) deleted.",
+            success=f"Order {order.code} ({order.order_number}) deleted.",
         ):
             return redirect("orders:list")
         return _detail(order)
@@ -317,10 +302,11 @@ def order_address(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @merchant_view(area=AREA)
-@_post_only
 def order_pay(request: HttpRequest, key: str) -> HttpResponse:
     """Generate (or refresh) the payment of the order's confirmation and open its page."""
     order = _order_for_post(request, key)
+    if isinstance(order, HttpResponse):
+        return order
     if order.parent is None:
         messages.error(request, "Confirm the order first.")
         return _detail(order)
@@ -335,16 +321,17 @@ def order_pay(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @merchant_view(area=AREA)
-@_post_only
 def order_unmerge(request: HttpRequest, key: str) -> HttpResponse:
     order = _order_for_post(request, key)
+    if isinstance(order, HttpResponse):
+        return order
     if order.merge is None:
         messages.error(request, "This order is not merged.")
         return _detail(order)
-    _flash(
+    flash_outcome(
         request,
         lambda: services.merge_undo(merge=order.merge, actor=request.user),
-        "Merge undone: each order ships on its own again.",
+        success="Merge undone: each order ships on its own again.",
     )
     return _detail(order)
 

@@ -1,8 +1,12 @@
 """Worker kill test: work interrupted by a SIGKILLed ``dropyard worker`` is finished after a
 restart, and nothing is recorded twice.
 
-The real worker runs in a subprocess on the test database, so this needs a database two
-processes share: PostgreSQL (the SQLite test database lives in memory in this process).
+The real worker (``dropyard worker``) runs in a subprocess, so the database must be shared
+by processes. On PostgreSQL the subprocess uses the test database and this process checks it
+with the ORM. On SQLite (whose test database lives in memory in this process) the webhook
+scenario runs against a freshly migrated database file, read and written by short
+subprocesses; the tracking scenario needs a row lock held across processes and runs on
+PostgreSQL only.
 
 Webhooks: a local receiver verifies the ``sign`` header, records messageIds and holds the first
 request open; while it is held the worker is SIGKILLed, so its task row stays RUNNING and its

@@ -4,7 +4,9 @@
 
 import pytest
 
+from dropyard.core.api import AccountRateThrottle
 from dropyard.core.models import IdempotencyRecord
+from dropyard.orders.api import DetailBatchThrottle
 from dropyard.orders.models import Order, OrderEvent
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
 
@@ -188,6 +190,19 @@ def test_idempotency_key_replays_the_same_answer(authed, world, merchant):
     assert record.response["orderId"] == first["orderId"]
 
 
+def test_a_replay_says_so_in_a_header(authed, world):
+    headers = {"Idempotency-Key": "k-9", "CJ-Access-Token": authed.access_token}
+    url = "/api2.0/v1/" + CREATE
+
+    first = authed.client.post(url, body(world), content_type="application/json", headers=headers)
+    again = authed.client.post(url, body(world), content_type="application/json", headers=headers)
+
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["data"] == first.json()["data"]
+    assert again.json()["requestId"] != first.json()["requestId"]
+
+
 def test_idempotency_key_with_another_body_is_refused(authed, world, merchant):
     headers = {"Idempotency-Key": "k-123"}
     authed.post(CREATE, body(world), headers=headers).ok()
@@ -283,7 +298,20 @@ def test_no_line_fits_answers_logistics_miss(authed, world):
 
     assert data["logisticsMiss"] is True
     assert data["interceptOrderReasons"] != []
-    assert {"code", "message"} == set(data["interceptOrderReasons"][0])
+    reason = data["interceptOrderReasons"][0]
+    assert set(reason) == {"code", "message"}
+    assert reason["code"] == 1605001  # no line from CN to DE: "logistic invalid"
+
+
+def test_too_little_stock_is_intercepted_with_1603102(authed, world, merchant):
+    data = create(authed, world, payType=1, quantity=101)
+
+    assert data["orderStatus"] == "CREATED"
+    assert data["shipmentOrderId"] is None
+    assert data["cjPayUrl"] is None
+    assert [r["code"] for r in data["interceptOrderReasons"]] == [1603102]
+    assert "101" in data["interceptOrderReasons"][0]["message"]
+    assert Order.objects.get(merchant=merchant).parent is None
 
 
 def test_create_v3_creates_only(authed, world, merchant):
@@ -512,3 +540,19 @@ def test_list_filters(authed, world):
 )
 def test_list_refuses_bad_paging_and_status(authed, params):
     authed.get(LIST, params).error(1600300)
+
+
+def test_detail_batch_allows_two_calls_a_second(authed, world, merchant, settings, monkeypatch):
+    settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
+    merchant.level = 4  # 6 calls/s for the account, so the batch's own 2/s is what binds
+    merchant.save(update_fields=["level"])
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(AccountRateThrottle, "timer", staticmethod(lambda: now[0]))
+    monkeypatch.setattr(DetailBatchThrottle, "timer", staticmethod(lambda: now[0]))
+    batch = "shopping/order/getOrderDetailBatch"
+
+    authed.post(batch, {"orderIds": ["a"]}).ok()
+    authed.post(batch, {"orderIds": ["a"]}).ok()
+    authed.post(batch, {"orderIds": ["a"]}).error(1600200)
+    now[0] += 1
+    authed.post(batch, {"orderIds": ["a"]}).ok()

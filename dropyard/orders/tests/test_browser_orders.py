@@ -112,7 +112,9 @@ def test_import_50_orders_with_3_broken_rows_then_reupload(browser, live_server,
     assert Order.objects.filter(merchant=merchant).count() == 47
 
     # The imported orders are listed under Pending.
-    page.get_by_role("link", name="See the imported orders").click()
+    page.get_by_test_id("main-nav").get_by_role("link", name="Orders").click()
+    page.get_by_test_id("tab-pending").click()
+    page.wait_for_url(re.compile(r"tab=pending"))
     assert page.get_by_test_id("tab-pending").inner_text().split() == ["Pending", "47"]
     assert page.get_by_test_id("order-row").count() == 25  # first page
 

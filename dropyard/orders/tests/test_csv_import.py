@@ -58,7 +58,11 @@ def test_import_creates_good_orders_and_reports_each_broken_row(merchant, owner,
 
     job.refresh_from_db()
     summary = csv_io.import_summary(job)
-    assert (job.status, job.done, job.total) == (JobStatus.SUCCEEDED, 9, 9)  # 6 good + 3 refused by the services
+    assert (job.status, job.done, job.total) == (
+        JobStatus.SUCCEEDED,
+        9,
+        9,
+    )  # 6 good + 3 refused by the services
     assert (summary.imported, summary.duplicates, summary.failed) == (6, 0, 4)
     assert [(e["line"], e["order_number"]) for e in summary.errors] == [
         (9, "BAD-COUNTRY"),
@@ -72,7 +76,9 @@ def test_import_creates_good_orders_and_reports_each_broken_row(merchant, owner,
     assert reasons[2] == "Variant NO-SUCH-SKU not found"
     assert reasons[3] == "quantity '-1' is not a whole number"
     orders = Order.objects.filter(merchant=merchant)
-    assert sorted(orders.values_list("order_number", flat=True)) == [f"IMP-{i}" for i in range(1, 7)]
+    assert sorted(orders.values_list("order_number", flat=True)) == [
+        f"IMP-{i}" for i in range(1, 7)
+    ]
     assert set(orders.values_list("source", flat=True)) == {"csv"}
     imp1 = orders.get(order_number="IMP-1")
     assert sorted((ln.variant.sku, ln.quantity) for ln in imp1.lines.all()) == sorted(
@@ -171,3 +177,18 @@ def test_export_lists_the_orders_with_amounts_and_neutralised_cells(merchant, ow
     assert row["customer_name"] == "'=HYPERLINK()"
     assert row["lines"] == f"{shop.red.sku} x 2"
     assert (row["product_amount"], row["currency"], row["status"]) == ("20.00", "USD", "CREATED")
+
+
+def test_an_unknown_sku_on_a_later_line_is_reported_at_that_line(merchant, owner, shop):
+    text = "\r\n".join(
+        [HEADER, _row("ML-1", shop.red.sku), _row("ML-2", shop.red.sku), "ML-1,,,,,,,NOPE,1"]
+    )
+    job = _job(merchant, owner, text + "\r\n")
+
+    tasks.orders_csv_import.call(job_id=job.pk)
+
+    summary = csv_io.import_summary(Job.objects.get(pk=job.pk))
+    assert summary.errors == [
+        {"line": 4, "order_number": "ML-1", "reason": "Variant NOPE not found"}
+    ]
+    assert list(Order.objects.values_list("order_number", flat=True)) == ["ML-2"]

@@ -450,7 +450,11 @@ def test_merge_candidates_preview_merge_and_undo(owner_client, merchant, shop):
     url = reverse("orders:merge_preview")
     preview = owner_client.get(url, {"ids": [a.public_id, b.public_id]})
     p = preview.context["preview"]
-    assert (p.postage_before_minor, p.postage_after_minor, p.saved_minor) == (1000, 500, 500)  # 2 × 250 g fit the first 500 g
+    assert (p.postage_before_minor, p.postage_after_minor, p.saved_minor) == (
+        1000,
+        500,
+        500,
+    )  # 2 × 250 g fit the first 500 g
     assert Order.objects.filter(merge__isnull=False).count() == 0
 
     owner_client.post(url, {"ids": [a.public_id, b.public_id]})
@@ -471,3 +475,104 @@ def test_merge_preview_needs_two_own_orders(owner_client, merchant, other_mercha
     )
 
     assert response["Location"] == reverse("orders:merge_list")
+
+
+def test_bulk_confirm_and_pay_opens_one_payment_for_the_selection(owner_client, merchant, shop):
+    a, b = _order(merchant, shop, "V-1"), _order(merchant, shop, "V-2")
+
+    response = owner_client.post(
+        reverse("orders:bulk_confirm"), {"ids": [a.public_id, b.public_id], "pay": "1"}
+    )
+
+    a.refresh_from_db()
+    assert response["Location"] == f"/orders/pay/{a.parent.pay_id}/"
+    assert a.parent.amount_minor == a.total_amount_minor * 2
+    assert list(a.parent.orders.order_by("pk")) == [a, b]
+
+
+def test_detail_of_a_shipped_order_links_the_tracking_page(owner_client, merchant, shop):
+    from dropyard.fulfillment import services as fulfillment_services
+    from dropyard.logistics import services as logistics_services
+    from dropyard.logistics.models import Tracking
+    from dropyard.logistics.tests.factories import sandbox_carrier
+
+    sandbox_carrier()
+    order = _order(merchant, shop, "V-1", is_sandbox=True)
+    services.sandbox_pay(merchant=merchant, actor=merchant.owner, order_id=order.public_id)
+    order.refresh_from_db()
+    fulfillment_services.sandbox_ship(order=order, actor=merchant.owner)
+    order.refresh_from_db()
+    parcel = order.parcels.get()
+    tracking = Tracking.objects.get(tracking_number=parcel.tracking_number)
+    logistics_services.tracking_manual_event(
+        tracking=tracking,
+        actor=None,
+        status=3,
+        activity="Departed hub",
+        city="Shenzhen",
+        country="CN",
+    )
+
+    response = owner_client.get(reverse("orders:detail", args=[order.public_id]))
+
+    html = response.content.decode()
+    assert order.status == S.SHIPPED
+    assert parcel.tracking_number
+    assert f'href="/track/{parcel.tracking_number}/"' in html
+    assert response.context["can_cancel"] is False
+    assert [(e.to_status, e.to_sub_status) for e in response.context["events"]] == [
+        (S.CREATED, ""),
+        (S.UNPAID, ""),
+        (S.UNSHIPPED, "PENDING"),
+        (S.UNSHIPPED, "PROCESSING"),
+        (S.SHIPPED, ""),
+    ]
+    assert 'data-testid="tracking-events"' in html
+    assert "Departed hub" in html
+    assert "(Shenzhen, CN)" in html
+
+
+def test_list_filters_by_country_store_and_date(owner_client, merchant, shop):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _order(merchant, shop, "US-1", store_name="Shopify A")
+    _order(
+        merchant,
+        shop,
+        "GB-1",
+        shipping_country_code="GB",
+        shipping_province="",
+        shipping_zip="SW1A 1AA",
+        store_name="Shopify B",
+    )
+    old = _order(merchant, shop, "OLD-1")
+    Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    url = reverse("orders:list")
+    today = timezone.localdate().isoformat()
+
+    def numbers(**params):
+        return sorted(o.order_number for o in owner_client.get(url, params).context["page"])
+
+    assert numbers(country="GB") == ["GB-1"]
+    assert numbers(store_name="shopify a") == ["US-1"]
+    assert numbers(date_from=today) == ["GB-1", "US-1"]
+    assert numbers(date_to=(timezone.localdate() - timedelta(days=5)).isoformat()) == ["OLD-1"]
+
+
+def test_import_jobs_are_hidden_from_staff_without_orders(client, merchant):
+    job = _upload_job(merchant, "order_number\r\n")
+    client.force_login(make_staff(merchant=merchant, permissions=["products"]))
+
+    assert client.get(reverse("core:job_detail", args=[job.pk])).status_code == 404
+    assert job not in client.get(reverse("core:job_list")).context["page"].object_list
+
+
+def test_status_page_shows_why_a_file_was_refused(owner_client, merchant):
+    job = _upload_job(merchant, "order_number,colour\r\nA,red\r\n")
+    tasks.orders_csv_import.call(job_id=job.pk)
+
+    html = owner_client.get(reverse("orders:import_status", args=[job.pk])).content.decode()
+
+    assert "The file could not be imported: unknown column(s): colour" in html
