@@ -12,6 +12,7 @@ from dropyard.fulfillment.api import router as fulfillment_router
 from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
 from dropyard.orders.api import router as orders_router
+from dropyard.wallet.api import router as wallet_router
 from dropyard.webhooks.api import router as webhooks_router
 
 api = build_api()
@@ -25,3 +26,4 @@ api.add_router("", logistics_router)
 api.add_router("", orders_router)
 api.add_router("", fulfillment_router)
 api.add_router("", webhooks_router)
+api.add_router("", wallet_router)  # shopping/pay/*, shopping/makeup/*

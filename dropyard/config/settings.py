@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dropyard.orders",
     "dropyard.fulfillment",
     "dropyard.webhooks",
+    "dropyard.wallet",
     "dropyard.sourcing",
     "dropyard.dashboard",
 ]

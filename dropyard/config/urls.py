@@ -27,6 +27,8 @@ urlpatterns = [
     path("orders/", include("dropyard.orders.urls")),
     path("fulfillment/", include("dropyard.fulfillment.urls")),
     path("webhooks/", include("dropyard.webhooks.urls")),
+    path("wallet/", include("dropyard.wallet.urls")),
+    path("ops/wallet/", include("dropyard.wallet.urls_ops")),
     path("catalog/", include("dropyard.catalog.urls")),
     path("shipping/", include("dropyard.logistics.urls")),
     path("track/", include("dropyard.logistics.urls_tracking")),

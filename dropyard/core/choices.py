@@ -55,6 +55,14 @@ class AuditAction(models.TextChoices):
     TRACKING_CHANGED = "tracking.changed", "Tracking event recorded by hand"
     WEBHOOK_CHANGED = "webhook.changed", "Webhook endpoint set, paused or resumed"
     WEBHOOK_REPLAYED = "webhook.replayed", "Webhook message replayed"
+    TOPUP_CREATED = "topup.created", "Wallet top-up started"
+    TOPUP_CREDITED = "topup.credited", "Wallet top-up credited"
+    WIRE_DECIDED = "wire.decided", "Wire transfer approved or rejected"
+    WALLET_PAYMENT = "wallet.payment", "Orders paid"
+    REFUND_ISSUED = "refund.issued", "Refund issued"
+    MAKEUP_CREATED = "makeup.created", "Supplementary bill created"
+    LEDGER_REVERSED = "ledger.reversed", "Ledger transaction reversed"
+    WALLET_SETTINGS_CHANGED = "wallet.settings", "Payment settings changed"
 
 
 class JobStatus(models.TextChoices):

@@ -361,6 +361,7 @@ ROUTE_ACCESS_MODULES = (
     "dropyard.fulfillment.tests.route_access",
     "dropyard.webhooks.tests.route_access",
     "dropyard.logistics.tests.route_access",
+    "dropyard.wallet.tests.route_access",
 )
 
 

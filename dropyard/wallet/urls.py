@@ -1,0 +1,4 @@
+"""Merchant wallet pages."""
+
+app_name = "wallet"
+urlpatterns: list = []

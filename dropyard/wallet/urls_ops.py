@@ -1,0 +1,4 @@
+"""Finance back-office pages."""
+
+app_name = "wallet_ops"
+urlpatterns: list = []
