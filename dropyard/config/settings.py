@@ -273,6 +273,17 @@ DROPYARD_REFRESH_TOKEN_DAYS = 180
 DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS = 300
 DROPYARD_TOKEN_REFRESH_PER_MINUTE = 5
 
+# --- Payment providers (wallet/providers) -----------------------------------------------------
+# A provider is offered only when all of its credentials are set. Never commit real keys.
+DROPYARD_STRIPE_SECRET_KEY = os.environ.get("DROPYARD_STRIPE_SECRET_KEY", "")
+DROPYARD_STRIPE_WEBHOOK_SECRET = os.environ.get("DROPYARD_STRIPE_WEBHOOK_SECRET", "")
+DROPYARD_PAYPAL_CLIENT_ID = os.environ.get("DROPYARD_PAYPAL_CLIENT_ID", "")
+DROPYARD_PAYPAL_CLIENT_SECRET = os.environ.get("DROPYARD_PAYPAL_CLIENT_SECRET", "")
+DROPYARD_PAYPAL_WEBHOOK_ID = os.environ.get("DROPYARD_PAYPAL_WEBHOOK_ID", "")
+DROPYARD_PAYPAL_API_BASE = os.environ.get(
+    "DROPYARD_PAYPAL_API_BASE", "https://api-m.sandbox.paypal.com"
+)
+
 # --- Outbound webhooks -----------------------------------------------------------------------
 # Callbacks must be https and never localhost (contract §4); this lets http://localhost and
 # 127.0.0.1 through for development and tests only.
@@ -304,6 +315,30 @@ DROPYARD_TRACKING_LOOKUPS_PER_MINUTE = int(
 
 # --- Uploads ----------------------------------------------------------------------------------
 DROPYARD_SUPPLIER_DOC_MAX_BYTES = 5 * 1024 * 1024
+DROPYARD_WIRE_PROOF_MAX_BYTES = 10 * 1024 * 1024
+
+# --- Wallet top-ups ---------------------------------------------------------------------------
+DROPYARD_TOPUP_MIN_MINOR = int(os.environ.get("DROPYARD_TOPUP_MIN_MINOR", "1000"))
+# Fee rules per provider over wallet.services.DEFAULT_TOPUP_FEES, as JSON, e.g.
+# {"stripe": {"percent_bp": 290, "fixed_minor": 30, "absorbed_by": "merchant"}}.
+DROPYARD_TOPUP_FEES = __import__("json").loads(os.environ.get("DROPYARD_TOPUP_FEES") or "{}")
+
+# --- Wallet payments and refunds --------------------------------------------------------------
+# Discount for paying from the wallet, in basis points of each order's total (rounded down).
+DROPYARD_WALLET_DISCOUNT_BPS = int(os.environ.get("DROPYARD_WALLET_DISCOUNT_BPS", "200"))
+DROPYARD_WALLET_DISCOUNT_ON_PROVIDERS = env_bool("DROPYARD_WALLET_DISCOUNT_ON_PROVIDERS", False)
+# Providers whose payments are refunded to their source instead of the wallet, e.g. "stripe".
+DROPYARD_REFUND_TO_SOURCE = {name: True for name in env_list("DROPYARD_REFUND_TO_SOURCE")}
+
+# --- Invoices ---------------------------------------------------------------------------------
+# The platform's billing details printed on every invoice, receipt and credit note. Frozen into
+# each document when it is issued. In the address, "\n" (backslash n) separates lines.
+DROPYARD_BILLING_NAME = os.environ.get("DROPYARD_BILLING_NAME", "Dropyard")
+DROPYARD_BILLING_ADDRESS = os.environ.get("DROPYARD_BILLING_ADDRESS", "").replace("\\n", "\n")
+DROPYARD_BILLING_TAX_ID = os.environ.get("DROPYARD_BILLING_TAX_ID", "")
+DROPYARD_BILLING_EMAIL = os.environ.get("DROPYARD_BILLING_EMAIL", "")
+# Extra TrueType fonts (comma-separated paths) tried for characters DejaVu Sans lacks (CJK…).
+DROPYARD_INVOICE_FALLBACK_FONTS = env_list("DROPYARD_INVOICE_FALLBACK_FONTS", "")
 
 LOGGING = {
     "version": 1,

@@ -21,8 +21,10 @@ from dropyard.accounts.choices import Area, MemberRole, OperatorRole, SupplierAp
 from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, SupplierApplication, User
 from dropyard.catalog.demo_data import DEFAULT_PRODUCTS, load_catalog
 from dropyard.logistics.demo_data import load_sandbox_carrier
+from dropyard.orders.demo_data import load_demo_orders
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
+from dropyard.wallet.demo_data import load_wallet_demo
 
 DEMO_PASSWORD = "dropyard-demo"
 # How many demo products to generate; tests set a small number to stay fast.
@@ -133,6 +135,12 @@ def demo_load(*, products: int | None = None) -> DemoResult:
     catalog = load_catalog(products=demo_product_count() if products is None else products)
     created += [f"{n} {kind}" for kind, n in catalog.created.items()]
     created += load_sandbox_carrier()
+    created += load_demo_orders(
+        merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
+    )
+    created += load_wallet_demo(
+        merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
+    )
     return DemoResult(
         merchant=merchant,
         logins=demo_logins(),

@@ -114,6 +114,7 @@ from dropyard.logistics.choices import TrackingEventSource, TrackingStatus
 from dropyard.logistics.selectors import freight_quote_by_keys, tracking_get_by_number
 from dropyard.logistics.services import TrackingEventIn
 from dropyard.logistics.tracking import tracking_number_clean
+from dropyard.wallet.payments import order_payment_get
 
 from . import routing, selectors, services
 from .choices import OrderStatus, OrderSubStatus, PayType
@@ -575,6 +576,13 @@ def _idempotent_create(request: HttpRequest, scope: str, run: Any) -> dict[str, 
     return outcome.response
 
 
+PAYMENT_ERROR_KEY = "_paymentError"
+
+
+class BalancePaymentRefused(DomainError):
+    """createOrderV2 payType 2: the order was created but the wallet could not pay it."""
+
+
 def _pay_type(value: int | None) -> int:
     pay_type = PayType.PAGE if value is None else value
     if pay_type not in PayType.values:
@@ -596,17 +604,39 @@ def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: Http
             )
         )
         order = Order.objects.select_related("line", "parent").get(pk=result.order.pk)
-        return _order_out(
+        data = _order_out(
             request,
             order,
             shipments_id=result.shipments_id,
             pay_url=result.pay_url,
             intercepted=result.intercepted or None,
         )
+        payment = order_payment_get(order=order) if result.paid else None
+        if payment is not None:
+            # Paid from the wallet: the wallet discount is part of what the merchant saved.
+            data["totalDiscountAmount"] = _amount(
+                order, order.discount_amount_minor + payment.discount_minor
+            )
+            data["actualPayment"] = _amount(order, payment.net_minor)
+        if result.payment_error is not None:
+            # Stored with the answer so a replay with the same Idempotency-Key refuses alike.
+            data[PAYMENT_ERROR_KEY] = {
+                "code": result.payment_error.code,
+                "message": result.message,
+            }
+        return data
 
     data = _idempotent_create(request, "shopping/order/createOrderV2", run)
     if getattr(request, "dropyard_idempotent_replay", False):
         response["Idempotent-Replayed"] = "true"
+    refused = data.pop(PAYMENT_ERROR_KEY, None) if isinstance(data, dict) else None
+    if refused:
+        # payType 2 without enough balance: the order exists (UNPAID, in its shipment order)
+        # but the call answers the contract's 1604000; the message names orderId,
+        # shipmentOrderId and payId so the client can pay with payBalanceV2 after a top-up.
+        raise BalancePaymentRefused(
+            f"orderId {data.get('orderId')}: {refused['message']}", code=refused["code"]
+        )
     return data
 
 

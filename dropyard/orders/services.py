@@ -1598,6 +1598,7 @@ class OrderCreateResult:
     paid: bool = False
     intercepted: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
+    payment_error: DomainError | None = None  # payType 2: why the wallet did not pay
 
 
 def order_create_v2(
@@ -1607,9 +1608,10 @@ def order_create_v2(
 
     - 3: create only.
     - 1 (page payment): cart → confirm → parent order; ``pay_url`` = ``/orders/pay/<pay_id>/``.
-    - 2 (balance): cart → confirm → parent order → pay. There is no wallet yet: a sandbox order
-      is paid through the sandbox provider (``order_paid``); any other stays UNPAID with
-      ``message`` saying so.
+    - 2 (balance): cart → confirm → parent order → pay. A sandbox order is paid through the
+      sandbox provider (``order_paid``); any other from the wallet, with the wallet discount
+      (``wallet.payments.pay_from_wallet``). An insufficient balance leaves the order UNPAID
+      (confirmed, stock reserved, in its parent order) with ``payment_error`` set (1604000).
     The order is created even when a later step is refused (logistics miss, stock short): the
     result then carries ``intercepted`` reasons and the order stays CREATED (contract:
     ``logisticsMiss``, ``interceptOrderReasons``). Creation errors raise as in ``order_create``.
@@ -1647,10 +1649,21 @@ def order_create_v2(
         result.paid = True
         result.message = "paid by the sandbox payment provider"
     else:
-        result.message = (
-            "balance payment is not available yet: the order is confirmed and awaits payment "
-            f"(payId {parent.pay_id})"
-        )
+        # Imported here: the wallet's payment service calls back into this module.
+        from dropyard.wallet.exceptions import InsufficientBalance
+        from dropyard.wallet.payments import pay_from_wallet
+
+        try:
+            pay_from_wallet(merchant=merchant, parent=parent, actor=actor)
+        except InsufficientBalance as exc:
+            result.payment_error = exc
+            result.message = (
+                f"{exc.message}; order confirmed, awaiting payment "
+                f"(shipmentOrderId {parent.shipments_id}, payId {parent.pay_id})"
+            )
+        else:
+            result.paid = True
+            result.message = "paid from the wallet balance"
     order.refresh_from_db()
     result.order = order
     return result
@@ -1670,8 +1683,9 @@ def order_cancel(
     ORDER_CANCELLED, publishes the ORDER webhook. Refused (nothing changed) once a parcel has
     shipped or the order is SHIPPED / DELIVERED / CANCELLED (``InvalidTransition``). A merged
     order is taken out of its merge first (``merge_undo``; the others are routed alone) before
-    payment, and refused after payment (the parcels are shared). Refunds of paid orders belong
-    to the wallet issue.
+    payment, and refused after payment (the parcels are shared). A paid order (UNSHIPPED) is
+    refunded in full to the wallet in the same transaction
+    (``wallet.refunds.refund_for_cancelled_order``).
     """
     locked = _lock(order)
     if S.CANCELLED not in TRANSITIONS.get(locked.status, frozenset()):
@@ -1709,6 +1723,11 @@ def order_cancel(
             "parcels": [p.code for p in parcels],
         },
     )
+    if previous == S.UNSHIPPED:
+        # Imported here: the wallet app depends on this module.
+        from dropyard.wallet.refunds import refund_for_cancelled_order
+
+        refund_for_cancelled_order(order=locked, actor=actor, actor_label=actor_label)
     _order_changed(locked)
     return _sync_instance(order, locked)
 

@@ -88,6 +88,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, orders),
         "export_query": request.GET.urlencode(),
         "filtered": form.is_bound and any(v for v in form.filters().values()),
+        # "Pay from wallet" (wallet:pay) needs the wallet permission too.
+        "wallet_ok": request.membership.has_area("wallet"),
     }
     return list_response(request, "orders/order_list.html", "orders/partials/_rows.html", context)
 
@@ -219,6 +221,7 @@ def order_detail(request: HttpRequest, key: str) -> HttpResponse:
         "can_delete": order.status in (S.CREATED, S.IN_CART) and order.merge_id is None,
         "can_edit_address": order.status in PRE_PAYMENT,
         "can_pay": order.status == S.UNPAID and order.parent_id is not None,
+        "can_pay_wallet": order.status == S.UNPAID and request.membership.has_area("wallet"),
         "can_unmerge": order.merge_id is not None and order.status in PRE_PAYMENT,
     }
     return render(request, "orders/order_detail.html", context)
@@ -363,6 +366,8 @@ def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
         "parent": parent,
         "orders": orders,
         "sandbox_ok": all(o.is_sandbox for o in orders) or request.merchant.is_sandbox,
+        "unpaid_ids": [o.public_id for o in orders if o.status == S.UNPAID],
+        "wallet_ok": request.membership.has_area("wallet"),
     }
     return render(request, "orders/pay.html", context)
 

@@ -39,3 +39,47 @@ class TopUpStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     REJECTED = "rejected", "Rejected"  # wire transfer refused by finance
     CANCELLED = "cancelled", "Cancelled"
+
+
+class InvoiceKind(models.TextChoices):
+    """A billing document's kind; each kind is numbered on its own, per year, without gaps."""
+
+    INVOICE = "invoice", "Invoice"  # a payment of orders
+    RECEIPT = "receipt", "Receipt"  # a credited top-up
+    CREDIT_NOTE = "credit_note", "Credit note"  # a refund
+
+
+INVOICE_PREFIXES = {
+    InvoiceKind.INVOICE: "INV",
+    InvoiceKind.RECEIPT: "RCT",
+    InvoiceKind.CREDIT_NOTE: "CRN",
+}
+
+
+class MakeupType(models.TextChoices):
+    """What a supplementary ("makeup", BT…) bill charges for; decides the revenue account."""
+
+    PRODUCT = "product", "Product price difference"
+    FREIGHT = "freight", "Freight difference"
+
+
+class MakeupStatus(models.TextChoices):
+    UNPAID = "unpaid", "Awaiting payment"
+    PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class RefundDestination(models.TextChoices):
+    """Where refunded money goes: the merchant's wallet, or back to the original method."""
+
+    WALLET = "wallet", "Wallet"
+    SOURCE = "source", "Original payment method"
+
+
+class RefundStatus(models.TextChoices):
+    """A wallet refund is COMPLETED at once; a refund to source is PENDING (owed, recorded in
+    REFUNDS_PAYABLE) until the provider accepts it (SENT)."""
+
+    COMPLETED = "completed", "Credited to the wallet"
+    PENDING = "pending", "Owed to the original method"
+    SENT = "sent", "Sent to the original method"

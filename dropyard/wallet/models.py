@@ -6,12 +6,22 @@ that writes ``LedgerTransaction``/``Entry`` rows and ``Account.balance_minor``.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
+from dropyard.accounts.storage import private_storage
 from dropyard.core.ids import new_public_id
 from dropyard.core.models import TimeStampedModel
 
-from .choices import AccountKind, Provider, TopUpStatus
+from .choices import (
+    AccountKind,
+    InvoiceKind,
+    MakeupStatus,
+    MakeupType,
+    Provider,
+    RefundDestination,
+    RefundStatus,
+    TopUpStatus,
+)
 
 
 class Account(models.Model):
@@ -151,7 +161,8 @@ class TopUp(TimeStampedModel):
     provider_reference = models.CharField(max_length=255, blank=True, db_index=True)
     # Wire transfers: the merchant's bank reference and proof upload; finance's decision.
     wire_reference = models.CharField(max_length=100, blank=True)
-    proof = models.FileField(upload_to="wire-proofs/", blank=True)
+    # Private storage: a proof is streamed only by a permission-checking view, never a URL.
+    proof = models.FileField(storage=private_storage, upload_to="wire-proofs/", blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -200,3 +211,235 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_type} {self.event_id}"
+
+
+class InvoiceCounter(models.Model):
+    """The last number issued for one kind of billing document in one year.
+
+    Invariant: ``last_number`` is the sequence of the latest document of (kind, year); it is
+    only incremented by ``invoices._next_number`` while the row is locked, in the same database
+    transaction that inserts the document and posts the money, so a rolled-back payment gives
+    its number back and the numbers stay 1..N without gaps or duplicates.
+    """
+
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="invoice_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    """An issued billing document: an invoice (payment), receipt (top-up) or credit note (refund).
+
+    Invariants:
+    - immutable once issued: ``snapshot`` freezes every figure and both parties' billing details
+      as they were at issue, and the PDF is rendered deterministically from it on demand;
+    - ``number`` (``INV-2026-000001``) is unique and ``(kind, year, sequence)`` has no gaps;
+    - one document per cause (``cause_key``: ``payment:<transaction>``, ``topup:<top-up>``,
+      ``refund:<transaction>``), so issuing again returns the existing document;
+    - ``total_minor`` is positive; a credit note's totals never exceed its original invoice's.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices)
+    number = models.CharField(max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.PROTECT, related_name="invoices"
+    )
+    cause_key = models.CharField(max_length=200, unique=True)
+    reference = models.CharField(max_length=300, blank=True)  # order codes / top-up / refund id
+    currency = models.CharField(max_length=3, default="USD")
+    total_minor = models.BigIntegerField()
+    transaction = models.ForeignKey(
+        LedgerTransaction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    topup = models.OneToOneField(
+        TopUp, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
+    orders = models.ManyToManyField("orders.Order", blank=True, related_name="invoices")
+    original = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+    )  # credit notes: the invoice they correct
+    snapshot = models.JSONField(default=dict)
+    issued_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "sequence"], name="invoice_sequence_unique"
+            ),
+            models.CheckConstraint(condition=Q(total_minor__gt=0), name="invoice_total_positive"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="invoice_sequence_gte_1"),
+        ]
+        indexes = [models.Index(fields=["merchant", "-issued_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Makeup(TimeStampedModel):
+    """A supplementary ("makeup") bill: a price or freight difference an operator charges a
+    merchant after an order was paid (contract: ``BT``-prefixed bills, MAKEUP webhook).
+
+    Invariants: ``code`` is ``BT`` + digits and unique; ``amount_minor > 0``; ``status`` moves
+    UNPAID → PAID | CANCELLED and never back; paid at most once (``wallet.payments`` locks the
+    row and posts under ``makeup:<code>``); ``pay_order_code``/``pay_id`` group the bills a
+    ``createPayOrder`` call bundled for one payment.
+    """
+
+    code = models.CharField(max_length=32, unique=True)
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.PROTECT, related_name="makeups"
+    )
+    related_order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="makeups"
+    )
+    type = models.CharField(max_length=10, choices=MakeupType.choices)
+    status = models.CharField(
+        max_length=10, choices=MakeupStatus.choices, default=MakeupStatus.UNPAID, db_index=True
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="USD")
+    reason = models.CharField(max_length=300)
+    pay_order_code = models.CharField(max_length=32, blank=True, db_index=True)
+    pay_id = models.CharField(max_length=32, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="makeup_amount_positive")
+        ]
+        indexes = [models.Index(fields=["merchant", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount_minor} {self.currency}"
+
+
+class Payment(models.Model):
+    """What one order (or one makeup bill) was paid, by which method, in which posting.
+
+    Invariants: at most one row per order and per makeup bill (an order is paid once);
+    ``net_minor = products_minor + freight_minor - discount_minor`` and is what the merchant
+    paid; refunds of it never exceed ``net_minor`` (``wallet.refunds``). Several rows share
+    one ``transaction`` when a parent order pays many orders at once.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.PROTECT, related_name="payments"
+    )
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    makeup = models.ForeignKey(
+        Makeup, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    parent = models.ForeignKey(
+        "orders.ParentOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    method = models.CharField(max_length=10, choices=Provider.choices)
+    products_minor = models.BigIntegerField()
+    freight_minor = models.BigIntegerField()
+    discount_minor = models.BigIntegerField(default=0)
+    net_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="USD")
+    provider_reference = models.CharField(max_length=255, blank=True)
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="payments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(order__isnull=False), name="payment_one_per_order"
+            ),
+            models.UniqueConstraint(
+                fields=["makeup"], condition=Q(makeup__isnull=False), name="payment_one_per_makeup"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    net_minor=F("products_minor") + F("freight_minor") - F("discount_minor")
+                ),
+                name="payment_net_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_minor__gte=0), name="payment_discount_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"payment {self.public_id} {self.method} {self.net_minor}"
+
+
+class Refund(models.Model):
+    """Money given back for (part of) one payment.
+
+    Invariants: ``amount_minor > 0``; the refunds of one payment sum to at most its
+    ``net_minor`` (checked under the payment's lock by ``refunds.refund_issue``); one row per
+    (merchant, ``idempotency_key``); a WALLET refund is COMPLETED when written; a SOURCE
+    refund is PENDING (owed, in REFUNDS_PAYABLE) until the provider accepts it (SENT).
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    idempotency_key = models.CharField(max_length=200)  # unique per merchant
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.PROTECT, related_name="refunds"
+    )
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="USD")
+    destination = models.CharField(max_length=10, choices=RefundDestination.choices)
+    provider = models.CharField(max_length=10, choices=Provider.choices)  # the payment's method
+    status = models.CharField(max_length=10, choices=RefundStatus.choices, db_index=True)
+    reason = models.CharField(max_length=300)
+    message = models.CharField(max_length=300, blank=True)  # what the merchant is told
+    provider_reference = models.CharField(max_length=255, blank=True)
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="refunds"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["merchant", "idempotency_key"], name="refund_key_unique_per_merchant"
+            ),
+        ]
+        indexes = [models.Index(fields=["merchant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"refund {self.public_id} {self.amount_minor} {self.destination}"

@@ -1,4 +1,25 @@
 """Merchant wallet pages."""
 
+from django.urls import path
+
+from . import views, views_invoices, views_wallet
+
 app_name = "wallet"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("invoices/", views_invoices.invoice_list, name="invoice_list"),
+    path("invoices/<str:public_id>/pdf/", views_invoices.invoice_download, name="invoice_download"),
+    # Top-ups: Sandbox and wire transfer (wallet/views.py)
+    path("topups/", views.topup_list, name="topup_list"),
+    path("topups/sandbox/", views.topup_sandbox, name="topup_sandbox"),
+    path("topups/wire/", views.topup_wire, name="topup_wire"),
+    path("topups/<str:public_id>/", views.topup_detail, name="topup_detail"),
+    path("topups/<str:public_id>/proof/", views.topup_proof, name="topup_proof"),
+    # Wallet page, statements, exports, profit report, paying orders (wallet/views_wallet.py)
+    path("", views_wallet.wallet_home, name="home"),
+    path("statement/", views_wallet.statement_page, name="statement"),
+    path("statement.csv", views_wallet.statement_csv, name="statement_csv"),
+    path("statement.xlsx", views_wallet.statement_xlsx, name="statement_xlsx"),
+    path("orders.csv", views_wallet.order_history_export, name="order_export"),
+    path("profit/", views_wallet.profit_page, name="profit"),
+    path("pay/", views_wallet.pay_orders, name="pay"),
+]

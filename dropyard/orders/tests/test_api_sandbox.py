@@ -109,7 +109,7 @@ def test_update_status_moves_one_step_at_a_time(authed, world, target, expected)
 
 
 def test_update_status_refuses_live_and_other_merchants_orders(authed, other_cj, world):
-    live = authed.post(CREATE, body(world, "LIVE-1", payType=2)).ok()["orderId"]
+    live = authed.post(CREATE, body(world, "LIVE-1", payType=1)).ok()["orderId"]
     mine = create(authed, world)
 
     authed.post(STATUS, {"orderId": live, "targetStatus": 300}).error(1600300)
@@ -175,7 +175,7 @@ def test_update_track_number_ships_with_that_number(
 def test_update_track_number_errors(authed, other_cj, world):
     unshipped = create(authed, world, payType=2)
     created = create(authed, world, "S-2")
-    live = authed.post(CREATE, body(world, "LIVE-1", payType=2)).ok()["orderId"]
+    live = authed.post(CREATE, body(world, "LIVE-1", payType=1)).ok()["orderId"]
 
     authed.post(TRACK, {"orderId": unshipped, "trackNumber": "A" * 65}).error(1600300)
     authed.post(TRACK, {"orderId": unshipped, "trackNumber": "a b"}).error(1600300)

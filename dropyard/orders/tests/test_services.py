@@ -452,7 +452,8 @@ def test_create_v2_balance_without_wallet_leaves_unpaid(merchant, owner, world):
         merchant=merchant, actor=owner, pay_type=2, is_sandbox=False, **order_item((world.red, 1))
     )
     assert result.order.status == OrderStatus.UNPAID
-    assert "not available yet" in result.message
+    assert result.message.startswith("Insufficient balance")
+    assert result.payment_error.code == 1604000
     assert result.paid is False
 
 

@@ -209,7 +209,7 @@ def test_confirm_then_pay_page_and_sandbox_payment(owner_client, merchant, shop)
 
     page = owner_client.get(pay_url)
     assert "Pay with Sandbox" in page.content.decode()
-    assert "wallet balance arrives in a later release" in page.content.decode()
+    assert "Pay from wallet (with discount)" in page.content.decode()
     owner_client.post(pay_url)
 
     order.refresh_from_db()

@@ -1,0 +1,813 @@
+"""Wallet write paths: the double-entry ledger and top-ups.
+
+Ledger invariants (held here; ``ledger_integrity_check`` in selectors verifies them):
+
+- ``ledger_post`` is THE only code that writes ``LedgerTransaction``/``Entry`` rows and
+  ``Account.balance_minor``. Entries are append-only; a correction is a new transaction that
+  reverses the original (``ledger_reverse``).
+- Every transaction's entries sum to zero per currency (else ``LedgerImbalance``, nothing
+  written), so the whole ledger (the trial balance) sums to zero per currency.
+- Every transaction has a unique ``idempotency_key``: posting the same key again returns the
+  existing transaction and writes nothing (a replayed provider event, an API retry, a second
+  click credit once).
+- ``Account.balance_minor`` equals the sum of the account's entries: it is changed in the same
+  database transaction as the entries, by ``UPDATE … SET balance = balance + d`` (never
+  read-modify-save), and each entry records ``balance_after_minor``.
+- Merchant wallet accounts never go below zero: the UPDATE of a wallet account with a negative
+  delta carries ``WHERE balance + d >= 0``; no row updated → ``InsufficientBalance`` (1604000)
+  and the whole posting is rolled back. The ``ledger_wallet_not_negative`` check constraint
+  backs it up.
+
+Concurrency: on PostgreSQL each UPDATE takes the account's row lock and re-evaluates its guard
+against the latest committed balance, so concurrent payments from one wallet cannot overdraw
+it. Rows are updated (locked) in one total order — merchant accounts first, then platform
+accounts, each by primary key — so two postings can never wait on each other in a cycle (no
+deadlock). The platform accounts (revenue, discounts, provider cash) are shared by every
+posting, so their locks are what concurrent payments queue on: they come last, and on
+PostgreSQL one statement locks them, updates them and inserts the entries, leaving only the
+COMMIT inside that window (``_post_platform_pg``). Callers holding a transaction open after
+``ledger_post`` keep those locks longer: post late in the caller's transaction. On SQLite
+write transactions are ``BEGIN IMMEDIATE`` (settings) and therefore serialised.
+
+Sign convention (``AccountKind``): merchant wallet balances are positive (what the platform
+owes the merchant); revenue accounts are positive; money held at a provider (``PROVIDER_CASH``)
+and discounts given are negative. ``PROVIDER_FEES`` holds the fees providers withheld from
+what they collected (positive: ``PROVIDER_CASH + PROVIDER_FEES`` is what the provider will pay
+out).
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from dropyard.accounts.models import MerchantAccount
+from dropyard.accounts.validators import ALLOWED_DESCRIPTION, sniff_document_type
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
+
+from . import invoices
+from .choices import MERCHANT_KINDS, AccountKind, Provider, TopUpStatus
+from .exceptions import InsufficientBalance, LedgerImbalance, TopUpRefused, WalletError
+from .models import Account, Entry, LedgerTransaction, TopUp
+
+# Platform accounts that exist once per provider; every other platform account has none.
+PROVIDER_KINDS = frozenset(
+    {AccountKind.PROVIDER_CASH, AccountKind.PROVIDER_FEES, AccountKind.REFUNDS_PAYABLE}
+)
+_PROVIDER_REQUIRED = frozenset({AccountKind.PROVIDER_CASH, AccountKind.PROVIDER_FEES})
+
+
+# --- Ledger -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One signed amount for one account in a ``ledger_post`` call."""
+
+    account: Account
+    amount_minor: int
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class WalletBalance:
+    """A merchant's wallet in one currency. Both amounts are ≥ 0."""
+
+    available_minor: int
+    frozen_minor: int
+    currency: str = "USD"
+
+
+def _clean_currency(currency: str) -> str:
+    if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
+        raise WalletError(f"invalid currency code {currency!r}")
+    return currency.upper()
+
+
+def account_for(
+    *,
+    merchant: MerchantAccount | None = None,
+    kind: AccountKind | str,
+    provider: str = "",
+    currency: str = "USD",
+) -> Account:
+    """Return the one account for (merchant, kind, provider, currency), creating it if needed.
+
+    Merchant kinds (wallet available/frozen) need a merchant and no provider; platform kinds
+    have no merchant; ``provider`` is required for provider cash and provider fees, allowed for
+    refunds payable, refused elsewhere. Race-safe: a concurrent creation hits the unique
+    constraint inside a savepoint and the winner's row is returned.
+    """
+    if kind not in AccountKind.values:
+        raise WalletError(f"unknown account kind {kind!r}")
+    kind = AccountKind(kind)
+    currency = _clean_currency(currency)
+    if kind in MERCHANT_KINDS:
+        if merchant is None:
+            raise WalletError(f"{kind.label} needs a merchant")
+        if provider:
+            raise WalletError(f"{kind.label} has no provider")
+    else:
+        if merchant is not None:
+            raise WalletError(f"{kind.label} is a platform account (no merchant)")
+        if kind in _PROVIDER_REQUIRED and not provider:
+            raise WalletError(f"{kind.label} needs a provider")
+        if provider and kind not in PROVIDER_KINDS:
+            raise WalletError(f"{kind.label} has no provider")
+    if provider and provider not in Provider.values:
+        raise WalletError(f"unknown provider {provider!r}")
+    lookup = {"merchant": merchant, "kind": kind, "provider": provider, "currency": currency}
+    account = Account.objects.filter(**lookup).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            return Account.objects.create(**lookup)
+    except IntegrityError:
+        # Another request created it between our read and our insert.
+        return Account.objects.get(**lookup)
+
+
+def _check_postings(entries: Sequence[Posting]) -> None:
+    if not entries:
+        raise LedgerImbalance("a transaction needs at least one entry")
+    sums: dict[str, int] = defaultdict(int)
+    for posting in entries:
+        if not isinstance(posting, Posting):
+            raise WalletError("entries must be Posting instances")
+        if not isinstance(posting.account, Account) or posting.account.pk is None:
+            raise WalletError("a posting needs a saved ledger account")
+        amount = posting.amount_minor
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise WalletError("amount_minor must be an int")
+        if amount == 0:
+            raise WalletError("a posting of zero says nothing; leave it out")
+        if posting.currency != posting.account.currency:
+            raise WalletError(
+                f"a {posting.currency} posting on a {posting.account.currency} account"
+            )
+        sums[posting.currency] += amount
+    unbalanced = {cur: total for cur, total in sums.items() if total != 0}
+    if unbalanced:
+        raise LedgerImbalance(f"entries do not sum to zero: {unbalanced}")
+
+
+def _lock_order(account: Account) -> tuple[int, int]:
+    # Merchant accounts first, platform accounts last (held shortest), by pk within each.
+    return (0 if account.merchant_id else 1, account.pk)
+
+
+def _apply_delta(account: Account, delta: int) -> int:
+    """One conditional UPDATE of the cached balance; returns the new balance."""
+    table = connection.ops.quote_name(Account._meta.db_table)
+    guarded = account.kind in MERCHANT_KINDS and delta < 0
+    sql = f"UPDATE {table} SET balance_minor = balance_minor + %s WHERE id = %s"
+    params: list[Any] = [delta, account.pk]
+    if guarded:
+        sql += " AND balance_minor + %s >= 0"
+        params.append(delta)
+    sql += " RETURNING balance_minor"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        if guarded:
+            raise InsufficientBalance(
+                "Insufficient balance",
+                extra={"account": account.pk, "required_minor": -delta},
+            )
+        raise WalletError(f"ledger account {account.pk} does not exist")
+    return int(row[0])
+
+
+def _post(
+    *,
+    entries: Sequence[Posting],
+    idempotency_key: str,
+    kind: str,
+    memo: str,
+    merchant: MerchantAccount | None,
+    reference_type: str,
+    reference_id: str,
+    actor: Any,
+    reverses: LedgerTransaction | None,
+) -> LedgerTransaction:
+    # The transaction row goes first: its unique key is what a racing duplicate waits on.
+    txn = LedgerTransaction.objects.create(
+        idempotency_key=idempotency_key,
+        kind=kind,
+        memo=memo[:300],
+        merchant=merchant,
+        reference_type=reference_type,
+        reference_id=reference_id,
+        reverses=reverses,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    deltas: dict[int, int] = defaultdict(int)
+    accounts: dict[int, Account] = {}
+    for posting in entries:
+        deltas[posting.account.pk] += posting.amount_minor
+        accounts[posting.account.pk] = posting.account
+    ordered = sorted(accounts.values(), key=_lock_order)
+    merchant_side = [account for account in ordered if account.merchant_id]
+    platform_side = [account for account in ordered if not account.merchant_id]
+    after: dict[int, int] = {}
+    for account in merchant_side:
+        after[account.pk] = _apply_delta(account, deltas[account.pk])
+    # Each entry's balance after it, in the order given: the last entry on an account ends on
+    # the account's new balance, so an earlier one is that minus the amounts after it.
+    later: dict[int, int] = defaultdict(int)
+    suffix = [0] * len(entries)
+    for index in range(len(entries) - 1, -1, -1):
+        pk = entries[index].account.pk
+        suffix[index] = later[pk]
+        later[pk] += entries[index].amount_minor
+    for index, posting in enumerate(entries):
+        pk = posting.account.pk
+        if pk in after and after[pk] - suffix[index] < 0:
+            # The wallet nets to ≥ 0 but an earlier entry of this posting dips below zero.
+            raise InsufficientBalance("Insufficient balance", extra={"account": pk})
+    if platform_side and connection.vendor == "postgresql":
+        after.update(_post_platform_pg(txn, entries, suffix, after, platform_side, deltas))
+    else:
+        for account in platform_side:
+            after[account.pk] = _apply_delta(account, deltas[account.pk])
+        _insert_entries(
+            [
+                (
+                    txn.pk,
+                    posting.account.pk,
+                    posting.amount_minor,
+                    posting.currency,
+                    after[posting.account.pk] - suffix[index],
+                )
+                for index, posting in enumerate(entries)
+            ]
+        )
+    for pk, account in accounts.items():
+        account.balance_minor = after[pk]
+    return txn
+
+
+def _insert_entries(rows: list[tuple[int, int, int, str, int]]) -> None:
+    """One multi-row INSERT of entries, in posting order (ids follow it)."""
+    table = connection.ops.quote_name(Entry._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (transaction_id, account_id, amount_minor, currency, "
+            f"balance_after_minor) VALUES {values}",
+            [value for row in rows for value in row],
+        )
+
+
+def _post_platform_pg(
+    txn: LedgerTransaction,
+    entries: Sequence[Posting],
+    suffix: list[int],
+    after: dict[int, int],
+    platform_side: list[Account],
+    deltas: dict[int, int],
+) -> dict[int, int]:
+    """PostgreSQL: lock and update the platform rows and insert every entry in ONE statement.
+
+    Platform accounts (order revenue, discounts, provider cash…) are shared by every posting,
+    so their row locks are what concurrent payments queue on; they are held from this
+    statement to COMMIT. Doing the update and the entry insert in one round trip keeps that
+    window to one statement plus the commit. The ``locked`` CTE takes the row locks in pk order
+    (``FOR UPDATE`` above the sort), the same total order as the per-row path, so no deadlock.
+    Returns the platform accounts' new balances.
+    """
+    account_table = connection.ops.quote_name(Account._meta.db_table)
+    entry_table = connection.ops.quote_name(Entry._meta.db_table)
+    delta_rows = ", ".join(["(%s::bigint, %s::bigint)"] * len(platform_side))
+    entry_rows = ", ".join(
+        ["(%s::int, %s::bigint, %s::bigint, %s::varchar, %s::bigint, %s::bigint)"] * len(entries)
+    )
+    params: list[Any] = [[account.pk for account in platform_side]]
+    for account in platform_side:
+        params += [account.pk, deltas[account.pk]]
+    params.append(txn.pk)
+    for index, posting in enumerate(entries):
+        pk = posting.account.pk
+        known = after[pk] - suffix[index] if pk in after else None
+        params += [index, pk, posting.amount_minor, posting.currency, known, suffix[index]]
+    sql = f"""
+        WITH locked AS (
+            SELECT id FROM {account_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE
+        ), updated AS (
+            UPDATE {account_table} AS a SET balance_minor = a.balance_minor + v.delta
+            FROM (VALUES {delta_rows}) AS v(id, delta)
+            WHERE a.id = v.id AND a.id IN (SELECT id FROM locked)
+            RETURNING a.id, a.balance_minor
+        )
+        INSERT INTO {entry_table}
+            (transaction_id, account_id, amount_minor, currency, balance_after_minor)
+        SELECT %s, e.account_id, e.amount, e.currency,
+               COALESCE(updated.balance_minor - e.suffix, e.known)
+        FROM (VALUES {entry_rows}) AS e(ord, account_id, amount, currency, known, suffix)
+        LEFT JOIN updated ON updated.id = e.account_id
+        ORDER BY e.ord
+        RETURNING id, account_id, balance_after_minor
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    if len(returned) != len(entries):
+        raise WalletError("ledger accounts vanished during the posting")
+    # Ids come from the sequence in ORDER BY e.ord order, so sorted by id the rows line up with
+    # ``entries``; an account's new balance is any of its entries' balance-after + suffix.
+    platform_pks = {account.pk for account in platform_side}
+    new: dict[int, int] = {}
+    for index, (_id, account_id, balance_after) in enumerate(sorted(returned)):
+        if account_id != entries[index].account.pk:
+            raise WalletError("ledger entries came back out of order")
+        if account_id in platform_pks:
+            new[account_id] = balance_after + suffix[index]
+    return new
+
+
+def _transaction_by_key(idempotency_key: str) -> LedgerTransaction | None:
+    # Hot path of every posting (usually: no such key): one indexed look-up by the unique key
+    # in plain SQL; compiling the ORM query cost more than running it.
+    table = connection.ops.quote_name(LedgerTransaction._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE idempotency_key = %s", [idempotency_key])
+        row = cursor.fetchone()
+    return None if row is None else LedgerTransaction.objects.get(pk=row[0])
+
+
+def ledger_post(
+    *,
+    entries: Sequence[Posting],
+    idempotency_key: str,
+    kind: str,
+    memo: str = "",
+    merchant: MerchantAccount | None = None,
+    reference_type: str = "",
+    reference_id: str = "",
+    actor: Any = None,
+    reverses: LedgerTransaction | None = None,
+) -> tuple[LedgerTransaction, bool]:
+    """Post one balanced transaction; return ``(transaction, created)``.
+
+    Atomic: the transaction row, its entries and every affected account's cached balance are
+    written together or not at all. Refusals (nothing written): entries not summing to zero
+    per currency → ``LedgerImbalance``; a merchant wallet account going below zero →
+    ``InsufficientBalance`` (1604000); zero amounts, non-int amounts, a posting currency
+    differing from its account's → ``WalletError``. The same ``idempotency_key`` again returns
+    ``(existing transaction, False)`` and writes nothing, also when two requests race (the
+    unique key decides; the loser waits for the winner on PostgreSQL and then returns its
+    transaction). Callers audit their business action; the ledger itself is the record.
+    """
+    _check_postings(entries)
+    idempotency_key = (idempotency_key or "").strip()
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise WalletError("an idempotency key (at most 200 characters) is required")
+    if not kind or len(kind) > 30:
+        raise WalletError("a transaction kind (at most 30 characters) is required")
+    if reverses is not None and reverses.pk is None:
+        raise WalletError("reverses must be a saved transaction")
+    existing = _transaction_by_key(idempotency_key)
+    if existing is not None:
+        return existing, False
+    arguments = {
+        "entries": entries,
+        "idempotency_key": idempotency_key,
+        "kind": kind,
+        "memo": memo or "",
+        "merchant": merchant,
+        "reference_type": reference_type or "",
+        "reference_id": str(reference_id or ""),
+        "actor": actor,
+        "reverses": reverses,
+    }
+    try:
+        # A savepoint when the caller already holds a transaction: a refusal or a lost race
+        # on the key rolls back only this posting.
+        with transaction.atomic():
+            return _post(**arguments), True
+    except IntegrityError:
+        existing = _transaction_by_key(idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def wallet_balance(*, merchant: MerchantAccount, currency: str = "USD") -> WalletBalance:
+    """The merchant's available and frozen wallet balance (0 when no account exists yet)."""
+    currency = _clean_currency(currency)
+    balances = dict(
+        Account.objects.filter(
+            merchant=merchant, currency=currency, kind__in=MERCHANT_KINDS
+        ).values_list("kind", "balance_minor")
+    )
+    return WalletBalance(
+        available_minor=balances.get(AccountKind.WALLET_AVAILABLE, 0),
+        frozen_minor=balances.get(AccountKind.WALLET_FROZEN, 0),
+        currency=currency,
+    )
+
+
+@transaction.atomic
+def ledger_reverse(
+    *, transaction: LedgerTransaction, actor: Any, reason: str, idempotency_key: str
+) -> LedgerTransaction:
+    """Post the exact opposite of ``transaction`` (the correction of an append-only ledger).
+
+    The reversal carries ``reverses=transaction``, the original's merchant and reference, and
+    kind "reversal". Idempotent on ``idempotency_key``. Refused (``WalletError``) for a
+    reversal, an already-reversed transaction or without a reason; ``InsufficientBalance``
+    when the merchant has already spent the money being taken back. Audited LEDGER_REVERSED.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise WalletError("a reason is required to reverse a transaction")
+    existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.reverses_id != transaction.pk:
+            raise WalletError("that idempotency key was used for another transaction")
+        return existing
+    # Row lock on the original: two reversals with different keys cannot both pass the check.
+    original = LedgerTransaction.objects.select_for_update().get(pk=transaction.pk)
+    if original.reverses_id is not None:
+        raise WalletError("a reversal cannot be reversed; post a new transaction instead")
+    if original.reversals.exists():
+        raise WalletError(f"transaction {original.public_id} is already reversed")
+    postings = [
+        Posting(account=entry.account, amount_minor=-entry.amount_minor, currency=entry.currency)
+        for entry in original.entries.select_related("account").order_by("pk")
+    ]
+    reversal, _ = ledger_post(
+        entries=postings,
+        idempotency_key=idempotency_key,
+        kind="reversal",
+        memo=f"Reversal of {original.public_id}: {reason}",
+        merchant=original.merchant,
+        reference_type=original.reference_type,
+        reference_id=original.reference_id,
+        actor=actor,
+        reverses=original,
+    )
+    audit_record(
+        action=AuditAction.LEDGER_REVERSED,
+        actor=actor,
+        merchant=original.merchant,
+        target=reversal,
+        details={"reverses": original.public_id, "reason": reason},
+    )
+    return reversal
+
+
+# --- Top-ups ------------------------------------------------------------------------------------
+
+TOPUP_PROVIDERS = frozenset(
+    {Provider.SANDBOX, Provider.STRIPE, Provider.PAYPAL, Provider.WIRE}
+)  # the wallet cannot top itself up
+DEFAULT_TOPUP_MIN_MINOR = 1000  # $10.00
+# Per provider: percent in basis points + fixed minor units; "merchant" absorbs the fee (the
+# wallet is credited amount − fee) or "platform" (credited the full amount; the fee is the
+# platform's cost, posted to DISCOUNTS_GIVEN). Override with settings.DROPYARD_TOPUP_FEES.
+DEFAULT_TOPUP_FEES: dict[str, dict[str, Any]] = {
+    Provider.SANDBOX: {"percent_bp": 0, "fixed_minor": 0, "absorbed_by": "merchant"},
+    Provider.STRIPE: {"percent_bp": 290, "fixed_minor": 30, "absorbed_by": "merchant"},
+    Provider.PAYPAL: {"percent_bp": 349, "fixed_minor": 49, "absorbed_by": "merchant"},
+    Provider.WIRE: {"percent_bp": 0, "fixed_minor": 0, "absorbed_by": "platform"},
+}
+DEFAULT_WIRE_PROOF_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FeeRule:
+    """A provider's top-up fee: ``amount × percent_bp / 10000`` (half up) + ``fixed_minor``."""
+
+    percent_bp: int = 0
+    fixed_minor: int = 0
+    absorbed_by: str = "merchant"  # "merchant" | "platform"
+
+    def fee_for(self, amount_minor: int) -> int:
+        percent = (Decimal(amount_minor) * self.percent_bp / Decimal(10_000)).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+        return int(percent) + self.fixed_minor
+
+
+@dataclass(frozen=True)
+class TopUpQuote:
+    """What a top-up costs and credits, shown before the merchant confirms."""
+
+    amount_minor: int
+    fee_minor: int
+    credit_minor: int  # what the wallet receives
+    absorbed_by: str
+    currency: str = "USD"
+
+
+def topup_min_minor() -> int:
+    return int(getattr(settings, "DROPYARD_TOPUP_MIN_MINOR", DEFAULT_TOPUP_MIN_MINOR))
+
+
+def topup_fee_rule(provider: str) -> FeeRule:
+    """The fee rule for ``provider``: settings.DROPYARD_TOPUP_FEES[provider] over the default."""
+    rule = dict(DEFAULT_TOPUP_FEES.get(provider, {}))
+    rule.update(getattr(settings, "DROPYARD_TOPUP_FEES", {}).get(provider, {}))
+    fee_rule = FeeRule(
+        percent_bp=int(rule.get("percent_bp", 0)),
+        fixed_minor=int(rule.get("fixed_minor", 0)),
+        absorbed_by=rule.get("absorbed_by", "merchant"),
+    )
+    if fee_rule.absorbed_by not in ("merchant", "platform"):
+        raise WalletError(f"fee rule for {provider}: absorbed_by must be merchant or platform")
+    return fee_rule
+
+
+def topup_quote(*, provider: str, amount_minor: int, currency: str = "USD") -> TopUpQuote:
+    """Fee and wallet credit for a top-up of ``amount_minor`` through ``provider``."""
+    rule = topup_fee_rule(provider)
+    fee = rule.fee_for(amount_minor)
+    credit = amount_minor - fee if rule.absorbed_by == "merchant" else amount_minor
+    return TopUpQuote(
+        amount_minor=amount_minor,
+        fee_minor=fee,
+        credit_minor=credit,
+        absorbed_by=rule.absorbed_by,
+        currency=currency,
+    )
+
+
+def _validate_proof(upload: UploadedFile | None) -> str:
+    """Refuse a missing, empty, oversized or mis-typed proof; return its extension."""
+    if upload is None:
+        raise TopUpRefused("Proof of transfer: a file is required")
+    limit = int(getattr(settings, "DROPYARD_WIRE_PROOF_MAX_BYTES", DEFAULT_WIRE_PROOF_MAX_BYTES))
+    if not upload.size:
+        raise TopUpRefused("Proof of transfer: the file is empty")
+    if upload.size > limit:
+        raise TopUpRefused(
+            f"Proof of transfer: the file is {upload.size / 1_048_576:.1f} MB; the limit is "
+            f"{limit / 1_048_576:.0f} MB"
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    sniffed = sniff_document_type(head)
+    if sniffed is None:
+        raise TopUpRefused(f"Proof of transfer: only {ALLOWED_DESCRIPTION} files are accepted")
+    name, extensions = sniffed
+    if not (upload.name or "").lower().endswith(extensions):
+        raise TopUpRefused(
+            f"Proof of transfer: the file is a {name} but its name does not end in {extensions[0]}"
+        )
+    return extensions[0]
+
+
+@transaction.atomic
+def topup_create(
+    *,
+    merchant: MerchantAccount,
+    provider: str,
+    amount_minor: int,
+    currency: str = "USD",
+    actor: Any,
+    wire_reference: str = "",
+    proof: UploadedFile | None = None,
+) -> TopUp:
+    """Start a top-up (PENDING); nothing is credited until ``topup_credit``.
+
+    Refused (``TopUpRefused``, nothing saved): an unknown provider or the wallet itself, a
+    non-int amount or one below ``DROPYARD_TOPUP_MIN_MINOR``, a fee that would eat the whole
+    amount; for wire transfers a missing bank reference or a proof that is not a PDF/PNG/JPEG
+    within the size limit (checked by magic bytes; stored in private storage under a
+    generated name). ``fee_minor`` is the fee rule's estimate; the provider may report the
+    actual fee at credit time. Audited TOPUP_CREATED.
+    """
+    if provider not in TOPUP_PROVIDERS:
+        raise TopUpRefused(f"unknown top-up provider {provider!r}")
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool):
+        raise TopUpRefused("amount must be a whole number of minor units")
+    currency = _clean_currency(currency)
+    minimum = topup_min_minor()
+    if amount_minor < minimum:
+        raise TopUpRefused(
+            f"The minimum top-up is {minimum / 100:.2f} {currency}", extra={"min": minimum}
+        )
+    quote = topup_quote(provider=provider, amount_minor=amount_minor, currency=currency)
+    if quote.credit_minor <= 0:
+        raise TopUpRefused("the provider fee would take the whole amount")
+    wire_reference = (wire_reference or "").strip()
+    extension = ""
+    if provider == Provider.WIRE:
+        if not wire_reference:
+            raise TopUpRefused("the bank transfer reference is required")
+        if len(wire_reference) > TopUp._meta.get_field("wire_reference").max_length:
+            raise TopUpRefused("the bank transfer reference is at most 100 characters")
+        extension = _validate_proof(proof)
+    elif wire_reference or proof is not None:
+        raise TopUpRefused("a bank reference and proof belong to wire transfers only")
+    topup = TopUp(
+        merchant=merchant,
+        provider=provider,
+        amount_minor=amount_minor,
+        fee_minor=quote.fee_minor,
+        currency=currency,
+        wire_reference=wire_reference,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if proof is not None:
+        # A generated name: the client's file name never reaches the file system.
+        topup.proof.save(f"{topup.public_id}{extension}", proof, save=False)
+    topup.save()
+    audit_record(
+        action=AuditAction.TOPUP_CREATED,
+        actor=actor,
+        merchant=merchant,
+        target=topup,
+        details={
+            "provider": provider,
+            "amount_minor": amount_minor,
+            "fee_minor": quote.fee_minor,
+            "currency": currency,
+        },
+    )
+    return topup
+
+
+@transaction.atomic
+def topup_credit(
+    *,
+    topup: TopUp,
+    actor: Any = None,
+    provider_reference: str = "",
+    fee_minor: int | None = None,
+) -> TopUp:
+    """Credit a PENDING top-up to the merchant's wallet: PENDING → SUCCEEDED, once.
+
+    Idempotent: the top-up row is locked, an already SUCCEEDED top-up is returned unchanged,
+    and the posting's key is ``topup:<public_id>``, so a replayed provider event credits once.
+    FAILED / REJECTED / CANCELLED top-ups are refused (``TopUpRefused``). ``fee_minor`` is
+    the provider's actual fee when it reports one (default: the rule's estimate).
+
+    Posting (sums to zero): provider cash −amount; provider fees +fee; the wallet +credit,
+    where credit is amount − fee when the merchant absorbs the fee, or amount when the
+    platform does (then discounts given −fee). Issues the top-up's receipt
+    (``invoices.receipt_issue_for_topup``). Audited TOPUP_CREDITED.
+    """
+    locked = TopUp.objects.select_for_update().get(pk=topup.pk)
+    if locked.status == TopUpStatus.SUCCEEDED:
+        return locked
+    if locked.status != TopUpStatus.PENDING:
+        raise TopUpRefused(f"top-up {locked.public_id} is {locked.get_status_display().lower()}")
+    fee = locked.fee_minor if fee_minor is None else fee_minor
+    if not isinstance(fee, int) or isinstance(fee, bool) or fee < 0:
+        raise TopUpRefused("the fee must be a non-negative whole number of minor units")
+    rule = topup_fee_rule(locked.provider)
+    credit = locked.amount_minor - fee if rule.absorbed_by == "merchant" else locked.amount_minor
+    if credit <= 0:
+        raise TopUpRefused("the provider fee takes the whole amount; nothing to credit")
+    currency = locked.currency
+    platform = {"provider": locked.provider, "currency": currency}
+    postings = [
+        Posting(
+            account=account_for(kind=AccountKind.PROVIDER_CASH, **platform),
+            amount_minor=-locked.amount_minor,
+            currency=currency,
+        ),
+        Posting(
+            account=account_for(
+                merchant=locked.merchant, kind=AccountKind.WALLET_AVAILABLE, currency=currency
+            ),
+            amount_minor=credit,
+            currency=currency,
+        ),
+    ]
+    if fee:
+        postings.append(
+            Posting(
+                account=account_for(kind=AccountKind.PROVIDER_FEES, **platform),
+                amount_minor=fee,
+                currency=currency,
+            )
+        )
+        if rule.absorbed_by == "platform":
+            postings.append(
+                Posting(
+                    account=account_for(kind=AccountKind.DISCOUNTS_GIVEN, currency=currency),
+                    amount_minor=-fee,
+                    currency=currency,
+                )
+            )
+    txn, _ = ledger_post(
+        entries=postings,
+        idempotency_key=f"topup:{locked.public_id}",
+        kind="topup",
+        memo=f"Top-up via {locked.get_provider_display()}",
+        merchant=locked.merchant,
+        reference_type="topup",
+        reference_id=locked.public_id,
+        actor=actor,
+    )
+    locked.status = TopUpStatus.SUCCEEDED
+    locked.transaction = txn
+    locked.fee_minor = fee
+    locked.completed_at = timezone.now()
+    if provider_reference:
+        locked.provider_reference = provider_reference[:255]
+    locked.save(
+        update_fields=[
+            "status",
+            "transaction",
+            "fee_minor",
+            "completed_at",
+            "provider_reference",
+            "updated_at",
+        ]
+    )
+    # The receipt is numbered inside this transaction (no gaps if it rolls back), last so the
+    # invoice counter's lock is taken after the ledger's.
+    invoices.receipt_issue_for_topup(topup=locked)
+    audit_record(
+        action=AuditAction.TOPUP_CREDITED,
+        actor=actor,
+        actor_label="" if actor is not None else f"provider {locked.provider}",
+        merchant=locked.merchant,
+        target=locked,
+        details={
+            "provider": locked.provider,
+            "amount_minor": locked.amount_minor,
+            "fee_minor": fee,
+            "credit_minor": credit,
+            "currency": currency,
+            "transaction": txn.public_id,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def topup_fail(*, topup: TopUp, reason: str) -> TopUp:
+    """PENDING → FAILED (the provider declined or the session expired). Idempotent for a
+    FAILED top-up; a credited, rejected or cancelled one is refused. Nothing is posted."""
+    locked = TopUp.objects.select_for_update().get(pk=topup.pk)
+    if locked.status == TopUpStatus.FAILED:
+        return locked
+    if locked.status != TopUpStatus.PENDING:
+        raise TopUpRefused(f"top-up {locked.public_id} is {locked.get_status_display().lower()}")
+    locked.status = TopUpStatus.FAILED
+    locked.decision_reason = (reason or "")[:300]
+    locked.completed_at = timezone.now()
+    locked.save(update_fields=["status", "decision_reason", "completed_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def sandbox_topup(*, merchant: MerchantAccount, amount_minor: int, actor: Any) -> TopUp:
+    """A Sandbox top-up that completes at once (demo and tests): created and credited in one
+    transaction, labelled Sandbox everywhere it is shown."""
+    topup = topup_create(
+        merchant=merchant, provider=Provider.SANDBOX, amount_minor=amount_minor, actor=actor
+    )
+    return topup_credit(topup=topup, actor=actor, provider_reference=f"sandbox-{topup.public_id}")
+
+
+@transaction.atomic
+def wire_decide(*, topup: TopUp, actor: Any, approve: bool, reason: str = "") -> TopUp:
+    """Finance decides a PENDING wire transfer: approve → credited (``topup_credit``), reject →
+    REJECTED with the reason shown to the merchant. A decided transfer is refused
+    (``TopUpRefused``), so a double click cannot decide twice. Audited WIRE_DECIDED (and
+    TOPUP_CREDITED on approval)."""
+    locked = TopUp.objects.select_for_update().get(pk=topup.pk)
+    if locked.provider != Provider.WIRE:
+        raise TopUpRefused("only wire transfers are decided by finance")
+    if locked.status != TopUpStatus.PENDING:
+        raise TopUpRefused(
+            f"wire transfer {locked.public_id} is already {locked.get_status_display().lower()}"
+        )
+    reason = (reason or "").strip()[:300]
+    if not approve and not reason:
+        raise TopUpRefused("a reason is required to reject a wire transfer")
+    locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.decision_reason = reason
+    if approve:
+        locked.save(update_fields=["decided_by", "decision_reason", "updated_at"])
+        locked = topup_credit(topup=locked, actor=actor, provider_reference=locked.wire_reference)
+    else:
+        locked.status = TopUpStatus.REJECTED
+        locked.completed_at = timezone.now()
+        locked.save(
+            update_fields=["status", "decided_by", "decision_reason", "completed_at", "updated_at"]
+        )
+    audit_record(
+        action=AuditAction.WIRE_DECIDED,
+        actor=actor,
+        merchant=locked.merchant,
+        target=locked,
+        details={"approved": approve, "reason": reason, "amount_minor": locked.amount_minor},
+    )
+    return locked

@@ -1,0 +1,100 @@
+"""Wallet demo data (``wallet.demo_data``, loaded by ``core.demo.demo_load``): the $1,000.00
+Sandbox top-up and the orders paid from the wallet, shown on the wallet pages."""
+
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from dropyard.accounts.models import User
+from dropyard.core import demo
+from dropyard.core.models import AuditEvent
+from dropyard.orders.choices import OrderStatus
+from dropyard.orders.models import Order
+from dropyard.wallet import selectors
+from dropyard.wallet.choices import Provider, TopUpStatus
+from dropyard.wallet.demo_data import DEMO_TOPUP_MINOR, WALLET_ORDER_PREFIX
+from dropyard.wallet.models import Invoice, LedgerTransaction, Payment, TopUp
+from dropyard.wallet.services import wallet_balance
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def small_demo(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setenv(demo.DEMO_PRODUCTS_ENV, "10")
+
+
+@pytest.fixture
+def load(django_capture_on_commit_callbacks):
+    """``demo_load`` committed, as ``dropyard demo`` runs it (the tracking hooks run)."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return demo.demo_load(**kwargs)
+
+    return run
+
+
+def wallet_orders():
+    return Order.objects.filter(order_number__startswith=WALLET_ORDER_PREFIX)
+
+
+def test_demo_merchant_has_a_topped_up_wallet_and_wallet_paid_orders(load, client):
+    merchant = load().merchant
+
+    topup = TopUp.objects.get(merchant=merchant, provider=Provider.SANDBOX)
+    assert (topup.amount_minor, topup.status) == (DEMO_TOPUP_MINOR, TopUpStatus.SUCCEEDED)
+    orders = wallet_orders()
+    assert Counter(orders.values_list("status", flat=True)) == {
+        OrderStatus.DELIVERED: 3,
+        OrderStatus.SHIPPED: 2,
+    }
+    paid = Payment.objects.filter(order__in=orders)
+    assert paid.count() == 5
+    assert {p.method for p in paid} == {Provider.WALLET}
+    assert all(p.discount_minor > 0 for p in paid)
+    spent = sum(p.net_minor for p in paid)
+    assert wallet_balance(merchant=merchant).available_minor == DEMO_TOPUP_MINOR - spent
+    assert Invoice.objects.filter(merchant=merchant, kind="invoice").exists()
+    assert Invoice.objects.filter(merchant=merchant, kind="receipt").exists()
+    assert orders.filter(shop_amount_minor__isnull=True).count() == 1
+    assert selectors.ledger_integrity_check() == []
+
+    client.force_login(User.objects.get(email=demo.OWNER_EMAIL))
+    home = client.get(reverse("wallet:home")).content.decode()
+    profit = client.get(reverse("wallet:profit")).content.decode()
+    assert 'id="wallet-chart-data"' in home
+    assert 'data-testid="unpriced-note"' in profit
+    assert 'data-testid="store-row"' in profit
+
+
+def test_second_demo_run_changes_no_wallet_data(load):
+    load()
+    before = (
+        wallet_orders().count(),
+        LedgerTransaction.objects.count(),
+        TopUp.objects.count(),
+        Invoice.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+    result = load()
+
+    assert not [c for c in result.created if "wallet" in c.lower()]
+    after = (
+        wallet_orders().count(),
+        LedgerTransaction.objects.count(),
+        TopUp.objects.count(),
+        Invoice.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+
+
+def test_without_a_catalog_the_wallet_is_topped_up_but_no_orders_made(load):
+    merchant = load(products=0).merchant
+
+    assert wallet_balance(merchant=merchant).available_minor == DEMO_TOPUP_MINOR
+    assert not wallet_orders().exists()

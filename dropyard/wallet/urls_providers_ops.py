@@ -1,0 +1,12 @@
+"""Finance back office for payment providers: the provider events log."""
+
+from django.urls import path
+
+from . import views_providers as views
+
+app_name = "wallet_providers_ops"
+urlpatterns = [
+    path("events/", views.event_list, name="event_list"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/retry/", views.event_retry, name="event_retry"),
+]

@@ -1,0 +1,104 @@
+"""Finance back-office pages: the wire-transfer approval queue, the trial balance and the
+ledger integrity check."""
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dropyard.accounts.choices import OperatorRole
+from dropyard.core.access import operator_view
+from dropyard.core.errors import DomainError
+from dropyard.core.pagination import paginate
+
+from . import selectors, services
+from .choices import Provider, TopUpStatus
+from .forms import WireDecisionForm
+from .models import TopUp
+from .views import proof_response
+
+FINANCE = {OperatorRole.FINANCE}
+WIRE_FILTERS = {
+    "pending": TopUpStatus.PENDING,
+    "succeeded": TopUpStatus.SUCCEEDED,
+    "rejected": TopUpStatus.REJECTED,
+    "all": "",
+}
+
+
+def _wire(public_id: str) -> TopUp:
+    return get_object_or_404(
+        TopUp.objects.select_related("merchant", "decided_by", "created_by"),
+        public_id=public_id,
+        provider=Provider.WIRE,
+    )
+
+
+@operator_view(roles=FINANCE)
+@require_GET
+def wire_list(request: HttpRequest) -> HttpResponse:
+    """Wire transfers to decide (oldest first), or decided ones by status."""
+    status = request.GET.get("status", "pending")
+    if status not in WIRE_FILTERS:
+        status = "pending"
+    context = {
+        "page": paginate(request, selectors.wire_queue(status=WIRE_FILTERS[status])),
+        "status": status,
+        "filters": list(WIRE_FILTERS),
+    }
+    return render(request, "wallet/ops/wire_list.html", context)
+
+
+@operator_view(roles=FINANCE)
+@require_GET
+def wire_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One wire transfer with its proof and the approve / reject forms."""
+    topup = _wire(public_id)
+    context = {"topup": topup, "form": WireDecisionForm(), "pending": topup.status == "pending"}
+    return render(request, "wallet/ops/wire_detail.html", context)
+
+
+@operator_view(roles=FINANCE)
+@require_POST
+def wire_decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Approve (credit the wallet) or reject (with a reason) a pending wire transfer."""
+    topup = _wire(public_id)
+    form = WireDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("wallet_ops:wire_detail", public_id=topup.public_id)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.wire_decide(
+            topup=topup, actor=request.user, approve=approve, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("wallet_ops:wire_detail", public_id=topup.public_id)
+    verb = "approved and credited" if approve else "rejected"
+    messages.success(request, f"Wire transfer {topup.public_id} {verb}.")
+    return redirect("wallet_ops:wire_list")
+
+
+@operator_view(roles=FINANCE)
+@require_GET
+def wire_proof(request: HttpRequest, public_id: str) -> FileResponse:
+    """The proof of transfer the merchant uploaded."""
+    return proof_response(_wire(public_id))
+
+
+@operator_view(roles=FINANCE)
+@require_GET
+def trial_balance(request: HttpRequest) -> HttpResponse:
+    """Every ledger account's balance; the total per currency is zero."""
+    return render(request, "wallet/ops/trial_balance.html", {"tb": selectors.trial_balance()})
+
+
+@operator_view(roles=FINANCE)
+@require_GET
+def integrity_check(request: HttpRequest) -> HttpResponse:
+    """Run the ledger integrity check (read-only aggregate queries) and list what it finds."""
+    problems = selectors.ledger_integrity_check()
+    return render(request, "wallet/ops/integrity.html", {"problems": problems})

@@ -1,0 +1,301 @@
+"""Merchant wallet pages (the "wallet" permission area): the wallet page (balance, the ways to
+top up — the Sandbox / wire pages are ``views``, card / PayPal ``views_providers`` — the
+transactions list and the activity chart), statements (CSV / XLSX), the order history
+export, the profit report and paying orders from the wallet (the quote with the discount
+first, then the payment).
+
+Every read is scoped to ``request.merchant``; every write is one service call and a refusal
+becomes a message or a form error.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from dropyard.accounts.choices import Area
+from dropyard.core.access import merchant_view
+from dropyard.core.errors import DomainError
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.money import Money
+from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import list_response
+from dropyard.orders import selectors as order_selectors
+
+from . import payments, reports, selectors, services
+from .choices import AccountKind, Provider, TopUpStatus
+from .providers import enabled_providers
+
+AREA = Area.WALLET
+MAX_PAY = 200  # orders per payment from the order list (its bulk limit)
+DATE_WIDGET = {"class": "form-control", "type": "date"}
+
+
+# --- Forms ---------------------------------------------------------------------------------------
+
+
+class DateRangeForm(forms.Form):
+    """Inclusive calendar days; both optional; ``from`` must not be after ``to``."""
+
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs=DATE_WIDGET)
+    )
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs=DATE_WIDGET))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date is after the end date.")
+        return data
+
+    def bounds(self):
+        """The half-open datetime range of a valid form (``(None, None)`` otherwise)."""
+        if not self.is_valid():
+            return None, None
+        return reports.day_bounds(self.cleaned_data["date_from"], self.cleaned_data["date_to"])
+
+
+class EntryFilterForm(DateRangeForm):
+    kind = forms.ChoiceField(
+        required=False, label="Kind", widget=forms.Select(attrs={"class": "form-select"})
+    )
+    account = forms.ChoiceField(
+        required=False,
+        label="Balance",
+        choices=[
+            ("", "Available and frozen"),
+            (AccountKind.WALLET_AVAILABLE, "Available"),
+            (AccountKind.WALLET_FROZEN, "Frozen"),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All kinds")] + [
+            (k, k.replace("_", " ").capitalize()) for k in kinds
+        ]
+
+
+# --- Wallet home ---------------------------------------------------------------------------------
+
+
+@merchant_view(area=AREA)
+@require_GET
+def wallet_home(request: HttpRequest) -> HttpResponse:
+    merchant = request.merchant
+    form = EntryFilterForm(
+        request.GET or None, kinds=reports.wallet_transaction_kinds(merchant=merchant)
+    )
+    date_from, date_to = form.bounds() if form.is_bound else (None, None)
+    kind = form.cleaned_data.get("kind", "") if form.is_bound and form.is_valid() else ""
+    account = form.cleaned_data.get("account", "") if form.is_bound and form.is_valid() else ""
+    entries = reports.wallet_entries(
+        merchant=merchant, date_from=date_from, date_to=date_to, kind=kind, account_kind=account
+    )
+    context = {
+        "filter_form": form,
+        "filtered": bool(form.is_bound and any(request.GET.get(k) for k in form.fields)),
+        "page": paginate(request, entries),
+        "discount_pct": payments.discount_bps() / 100,
+    }
+    if htmx_partial(request):  # a filter or page change: the list only
+        return list_response(
+            request, "wallet/wallet_home.html", "wallet/wallet_entries.html", context
+        )
+    activity = reports.wallet_activity(merchant=merchant)
+    context.update(
+        {
+            "balance": services.wallet_balance(merchant=merchant),
+            "pending_wires": selectors.merchant_topups(merchant=merchant).filter(
+                provider=Provider.WIRE, status=TopUpStatus.PENDING
+            ),
+            "provider_options": enabled_providers(),
+            "min_topup": Money(services.topup_min_minor(), "USD"),
+            "activity": activity,
+            "chart_data": activity.chart_data(),
+        }
+    )
+    return list_response(request, "wallet/wallet_home.html", "wallet/wallet_entries.html", context)
+
+
+# --- Statements and exports ----------------------------------------------------------------------
+
+
+def _range_form(request: HttpRequest) -> DateRangeForm:
+    return DateRangeForm(request.GET or None)
+
+
+@merchant_view(area=AREA)
+@require_GET
+def statement_page(request: HttpRequest) -> HttpResponse:
+    """Pick a date range; see the opening and closing balances; download CSV or XLSX."""
+    form = _range_form(request)
+    date_from, date_to = form.bounds()
+    statement = None
+    if not form.is_bound or form.is_valid():
+        statement = selectors.statement(
+            merchant=request.merchant, date_from=date_from, date_to=date_to
+        )
+    context = {"form": form, "statement": statement, "query": request.GET.urlencode()}
+    return render(request, "wallet/wallet_statement.html", context)
+
+
+def _download_name(prefix: str, form: DateRangeForm, ext: str) -> str:
+    start = form.cleaned_data.get("date_from") if form.is_valid() else None
+    end = form.cleaned_data.get("date_to") if form.is_valid() else None
+    today = timezone.localdate()
+    span = f"{(start or date(2000, 1, 1)).isoformat()}_{(end or today).isoformat()}"
+    if not start:
+        span = f"to-{(end or today).isoformat()}"
+    return f"{prefix}-{span}.{ext}"
+
+
+def _statement_or_400(request: HttpRequest):
+    form = _range_form(request)
+    if form.is_bound and not form.is_valid():
+        message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return form, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    date_from, date_to = form.bounds()
+    return form, selectors.statement(
+        merchant=request.merchant, date_from=date_from, date_to=date_to
+    )
+
+
+def _attachment(body, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@merchant_view(area=AREA)
+@require_GET
+def statement_csv(request: HttpRequest) -> HttpResponse:
+    form, statement = _statement_or_400(request)
+    if isinstance(statement, HttpResponse):
+        return statement
+    return _attachment(
+        reports.statement_csv(statement),
+        "text/csv; charset=utf-8",
+        _download_name("wallet-statement", form, "csv"),
+    )
+
+
+@merchant_view(area=AREA)
+@require_GET
+def statement_xlsx(request: HttpRequest) -> HttpResponse:
+    form, statement = _statement_or_400(request)
+    if isinstance(statement, HttpResponse):
+        return statement
+    return _attachment(
+        reports.statement_xlsx(statement, merchant=request.merchant),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _download_name("wallet-statement", form, "xlsx"),
+    )
+
+
+@merchant_view(area=AREA)
+@require_GET
+def order_history_export(request: HttpRequest) -> HttpResponse:
+    """Every order created in the range with what it cost and was paid, as CSV (streamed)."""
+    form = _range_form(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse("Invalid date range", status=400, content_type="text/plain")
+    date_from, date_to = form.bounds()
+    orders = reports.order_history(merchant=request.merchant, date_from=date_from, date_to=date_to)
+    response = StreamingHttpResponse(
+        reports.order_history_csv_stream(orders), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name("order-history", form, "csv")}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@merchant_view(area=AREA)
+@require_GET
+def profit_page(request: HttpRequest) -> HttpResponse:
+    form = _range_form(request)
+    date_from, date_to = form.bounds()
+    report = reports.profit_report(merchant=request.merchant, date_from=date_from, date_to=date_to)
+    context = {
+        "form": form,
+        "report": report,
+        "chart_data": report.chart_data(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "wallet/report_profit.html", context)
+
+
+# --- Paying orders from the wallet ---------------------------------------------------------------
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or ""
+    if target.startswith(("/orders/", "/wallet/")) and "//" not in target:
+        return target
+    return reverse("orders:list")
+
+
+@merchant_view(area=AREA)
+@require_POST
+def pay_orders(request: HttpRequest) -> HttpResponse:
+    """Two steps. The selected orders (``ids``) → the quote page: gross, the wallet discount,
+    net, the balance before and after. That page posts the same ids with ``confirmed`` and the
+    net it showed; if the amount changed meanwhile the merchant sees the new quote again."""
+    ids = [i for i in request.POST.getlist("ids") if i][:MAX_PAY]
+    orders, missing = order_selectors.orders_get_many(merchant=request.merchant, keys=ids)
+    if not orders:
+        messages.error(request, "Select at least one of your orders awaiting payment.")
+        return redirect(_back(request))
+    try:
+        quote = payments.payment_quote(merchant=request.merchant, orders=orders)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_back(request))
+    balance = services.wallet_balance(merchant=request.merchant, currency=quote.currency)
+    shown = request.POST.get("expected_net", "")
+    if "confirmed" in request.POST and shown == str(quote.net_minor):
+        try:
+            result = payments.pay_from_wallet(
+                merchant=request.merchant, orders=quote.orders, actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(_back(request))
+        if result.created and result.quote is not None:
+            paid = result.quote
+            after = services.wallet_balance(merchant=request.merchant, currency=paid.currency)
+            messages.success(
+                request,
+                f"Paid {len(paid.lines)} order{'s' if len(paid.lines) != 1 else ''} from your "
+                f"wallet: {paid.gross.wire()} − {paid.discount.wire()} discount = "
+                f"{paid.net.wire()} {paid.currency}. Available balance now "
+                f"{Money(after.available_minor, paid.currency).wire()} {paid.currency}.",
+            )
+        else:
+            messages.info(request, "These orders were already paid; nothing was charged.")
+        return redirect("wallet:home")
+    if "confirmed" in request.POST:
+        messages.warning(request, "The amount changed since you looked; review it again.")
+    skipped = [o for o in orders if o.pk not in {q.pk for q in quote.orders}]
+    context = {
+        "quote": quote,
+        "balance": balance,
+        "after_minor": balance.available_minor - quote.net_minor,
+        "enough": balance.available_minor >= quote.net_minor,
+        "missing": missing,
+        "skipped": skipped,
+        "ids": [o.public_id for o in quote.orders],
+        "next": _back(request),
+        "discount_pct": quote.bps / 100,
+    }
+    return render(request, "wallet/wallet_pay.html", context)
