@@ -31,6 +31,7 @@ class WebhookSetIn(CamelSchema):
     stock: CallbackIn | None = None
     order: CallbackIn | None = None
     logistics: CallbackIn | None = None
+    makeup: CallbackIn | None = None  # supplementary bills (contract §4, MAKEUP)
 
 
 @router.post("webhook/set", response=bool)
@@ -38,7 +39,7 @@ def webhook_set_endpoint(request: HttpRequest, payload: WebhookSetIn) -> bool:
     """Set or cancel the callback URL of each topic in the body (all or nothing)."""
     settings_by_topic = [
         CallbackSetting(topic=topic, action=value.type, urls=tuple(value.callback_urls))
-        for topic in ("product", "stock", "order", "logistics")
+        for topic in ("product", "stock", "order", "logistics", "makeup")
         if (value := getattr(payload, topic)) is not None
     ]
     webhook_set(

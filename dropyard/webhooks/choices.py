@@ -10,6 +10,7 @@ class WebhookTopic(models.TextChoices):
     STOCK = "stock", "Stock"
     ORDER = "order", "Order"
     LOGISTICS = "logistics", "Logistics"
+    MAKEUP = "makeup", "Supplementary bills"
 
 
 class WebhookType(models.TextChoices):
@@ -20,6 +21,7 @@ class WebhookType(models.TextChoices):
     PRODUCT = "PRODUCT", "Product"
     VARIANT = "VARIANT", "Variant"
     STOCK = "STOCK", "Stock"
+    MAKEUP = "MAKEUP", "Supplementary bill"
 
 
 class WebhookMessageType(models.TextChoices):
@@ -29,6 +31,8 @@ class WebhookMessageType(models.TextChoices):
     UPDATE = "UPDATE", "Update"
     DELETE = "DELETE", "Delete"
     ORDER_CONNNECTED = "ORDER_CONNNECTED", "Order connected"
+    CANCEL = "CANCEL", "Cancel"  # MAKEUP bills (contract §4)
+    PAID = "PAID", "Paid"  # MAKEUP bills
 
 
 class DeliveryStatus(models.TextChoices):
@@ -53,6 +57,7 @@ TOPIC_FOR_TYPE: dict[str, str] = {
     WebhookType.PRODUCT: WebhookTopic.PRODUCT,
     WebhookType.VARIANT: WebhookTopic.PRODUCT,
     WebhookType.STOCK: WebhookTopic.STOCK,
+    WebhookType.MAKEUP: WebhookTopic.MAKEUP,
 }
 
 # The message type the "send test message" button uses for each topic.
@@ -61,4 +66,5 @@ TEST_TYPE_FOR_TOPIC: dict[str, str] = {
     WebhookTopic.LOGISTICS: WebhookType.LOGISTIC,
     WebhookTopic.PRODUCT: WebhookType.PRODUCT,
     WebhookTopic.STOCK: WebhookType.STOCK,
+    WebhookTopic.MAKEUP: WebhookType.MAKEUP,
 }

@@ -159,3 +159,30 @@ def test_wrong_pay_id_is_not_found(merchant, owner):
         )
 
     assert available(merchant) == 1000
+
+
+def test_makeup_webhooks_insert_then_paid(
+    merchant, owner, world, django_capture_on_commit_callbacks
+):
+    from dropyard.webhooks.models import WebhookMessage  # noqa: PLC0415
+    from dropyard.webhooks.services import CallbackSetting, webhook_set  # noqa: PLC0415
+
+    webhook_set(
+        merchant=merchant,
+        actor=owner,
+        settings_by_topic=[
+            CallbackSetting(topic="makeup", action="ENABLE", urls=("https://hooks.example/bt",))
+        ],
+    )
+    fund(merchant, owner, 1000)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        bill = _bill(merchant)
+        payments.makeup_pay(makeup=bill, actor=owner)
+
+    messages = list(
+        WebhookMessage.objects.filter(merchant=merchant)
+        .order_by("pk")
+        .values_list("type", "message_type", "topic")
+    )
+    assert messages == [("MAKEUP", "INSERT", "makeup"), ("MAKEUP", "PAID", "makeup")]
