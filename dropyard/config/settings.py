@@ -305,6 +305,12 @@ DROPYARD_WEBHOOK_LEASE_SECONDS = int(os.environ.get("DROPYARD_WEBHOOK_LEASE_SECO
 # kept and charged in USD). A Decimal string, never a float.
 DROPYARD_CNY_PER_USD = os.environ.get("DROPYARD_CNY_PER_USD", "7.2")
 # Seconds between two events of a Sandbox carrier parcel (its accelerated clock).
+# Sandbox money: the instant Sandbox top-up, sandbox payment of orders and ``isSandbox`` orders.
+# Off by default, because sandbox money is free: a live installation must not let merchants pay
+# with it. ``./run start`` (the demo) turns it on; accounts flagged as sandbox accounts
+# (MerchantAccount.is_sandbox) may always use it.
+DROPYARD_SANDBOX_PAYMENTS = env_bool("DROPYARD_SANDBOX_PAYMENTS", False)
+
 DROPYARD_SANDBOX_CARRIER_STEP_SECONDS = int(
     os.environ.get("DROPYARD_SANDBOX_CARRIER_STEP_SECONDS", "30")
 )

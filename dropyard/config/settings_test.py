@@ -28,3 +28,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SECURE_SSL_REDIRECT = False
 # Tests deliver webhooks to a receiver on 127.0.0.1 over http.
 DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = True
+
+# The suite exercises the sandbox payment paths; tests of the refusal override this.
+DROPYARD_SANDBOX_PAYMENTS = True
