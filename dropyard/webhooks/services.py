@@ -120,6 +120,9 @@ def webhook_url_check(url: str) -> str:
     if not parts.scheme or not host or len(url) > 500 or any(c.isspace() for c in url):
         raise CallbackInvalid(f"callback URL is not a valid URL: {url[:100]}")
     is_local = host in LOCAL_HOSTS or host.endswith(".localhost")
+    if host.replace(".", "").isdigit() and not _is_ip(host):
+        # "2130706433" or "127.1": resolvers read these as IPv4 addresses (127.0.0.1).
+        raise CallbackInvalid(f"callback URL host is not a valid name or address: {host[:60]}")
     if not is_local and _is_private_ip(host):
         # Not in the contract's wording, but the same rule: the worker must not be pointed at
         # the server's own network (names that resolve to private addresses are not checked).
@@ -133,6 +136,14 @@ def webhook_url_check(url: str) -> str:
     if is_local:
         raise CallbackLocalhost("callback URL must not be localhost or 127.0.0.1")
     return url
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _is_private_ip(host: str) -> bool:

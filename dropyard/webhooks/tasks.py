@@ -6,7 +6,10 @@ See ``services`` for the exact delivery guarantee (at least once; receivers dedu
 ``messageId``; never recorded as delivered twice).
 """
 
+import ipaddress
+import socket
 import time
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -17,10 +20,37 @@ from . import services
 from .services import ClaimRefused, DeliveryClaim, SendOutcome
 
 
+def refused_address(url: str) -> str:
+    """Why ``url`` must not be called (its host resolves to a non-public address), or "".
+
+    Registration refuses literal private addresses; a name can still resolve to one (or be
+    re-pointed later), so the sender checks every address the name resolves to right before
+    it connects. localhost/127.0.0.1 pass only when DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST is on
+    (development and tests). A name re-pointed between this check and the connection (DNS
+    rebinding) is not caught; a deployment that needs that should send through an egress proxy.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in services.LOCAL_HOSTS and settings.DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST:
+        return ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return ""  # unresolvable: the POST fails with its own network error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return f"refused: {host} resolves to a non-public address ({address})"
+    return ""
+
+
 def webhook_post(claim: DeliveryClaim) -> SendOutcome:
     """POST the claimed bytes with the ``sign`` header; never raises for network trouble."""
     started_at = timezone.now()
     start = time.monotonic()
+    refusal = refused_address(claim.url)
+    if refusal:
+        return SendOutcome(started_at=started_at, duration_ms=0, error=refusal[:300])
     headers = {
         "Content-Type": "application/json",
         "sign": claim.signature,

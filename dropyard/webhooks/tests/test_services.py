@@ -443,6 +443,8 @@ def test_send_test_message(merchant, receiver):
         ("https://192.168.1.10/hook", CallbackLocalhost),
         ("https://[::1]/hook", CallbackLocalhost),
         ("https://169.254.169.254/latest", CallbackLocalhost),
+        ("https://2130706433/hook", CallbackInvalid),  # resolvers read it as 127.0.0.1
+        ("https://127.1/hook", CallbackInvalid),
     ],
 )
 def test_url_rules_in_production(settings, url, error):
@@ -504,3 +506,28 @@ def test_webhook_set_same_url_twice_is_fine_and_audited_once(merchant):
     assert [e.details for e in events] == [
         {"topic": "order", "type": "ENABLE", "url": "https://a.example/h"}
     ]
+
+
+def test_sender_refuses_a_name_that_resolves_to_a_private_address(settings, monkeypatch):
+    # Registration only sees the name; the sender checks what it resolves to before connecting.
+    from dropyard.webhooks import tasks as webhook_tasks  # noqa: PLC0415
+
+    settings.DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = False
+    answers = {
+        "inside.example": "10.0.0.7",
+        "metadata.example": "169.254.169.254",
+        "shop.example": "93.184.215.14",
+    }
+
+    def fake_getaddrinfo(host, port, proto=0):
+        return [(2, 1, 6, "", (answers[host], port))]
+
+    monkeypatch.setattr(webhook_tasks.socket, "getaddrinfo", fake_getaddrinfo)
+
+    assert webhook_tasks.refused_address("https://inside.example/h") == (
+        "refused: inside.example resolves to a non-public address (10.0.0.7)"
+    )
+    assert webhook_tasks.refused_address("https://metadata.example/h").startswith("refused:")
+    assert webhook_tasks.refused_address("https://shop.example/h") == ""
+    settings.DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = True
+    assert webhook_tasks.refused_address("http://127.0.0.1:9/h") == ""
