@@ -100,6 +100,23 @@ def test_public_page_shows_no_personal_data(client, tracking, merchant):
     assert merchant.owner.email not in html
 
 
+def test_public_page_shows_only_the_status_of_an_operator_typed_event(client, tracking, support):
+    services.tracking_manual_event(
+        tracking=tracking,
+        actor=support,
+        status=11,
+        activity=f"Left with neighbour {RECIPIENT} at {STREET}",
+        city="Austin",
+        country="US",
+    )
+
+    html = client.get(reverse("tracking:track_detail", args=["SBX0000000018"])).content.decode()
+
+    assert RECIPIENT not in html
+    assert STREET not in html
+    assert "Awaiting pickup</div>" in html
+
+
 def test_unknown_number_answers_a_not_found_page(client, tracking):
     response = client.get(reverse("tracking:track_detail", args=["SBX9999999999"]))
 
