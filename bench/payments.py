@@ -1,7 +1,7 @@
 """Wallet payments: N ledger payments over M merchants from concurrent workers, beside bare UPDATEs.
 
     .venv/bin/python bench/payments.py --database sqlite|postgres [--payments 10000]
-        [--merchants 100] [--workers 8] [--fresh]
+        [--merchants 100] [--workers 8] [--processes] [--service N] [--fresh]
 
 1. Into a throwaway database (SQLite ``/tmp/dropyard_payments.sqlite3`` or PostgreSQL
    ``dropyard_payments``) create ``--merchants`` merchants (accounts service) and top each up
@@ -25,6 +25,13 @@
    merchant wallet ends at exactly 0, the trial balance is zero per currency and
    ``ledger_integrity_check()`` finds nothing. Any mismatch exits non-zero.
 4. Print payments/s, p50/p95/max latency per path and the load average before and after.
+5. ``--service N``: load the demo catalog, create and confirm N single-order UNPAID orders over
+   the same merchants, fund each merchant with exactly their cost, and pay them from the same
+   workers through ``wallet.payments.pay_from_wallet`` (the whole payment: order locks, quote,
+   posting, Payment rows, ``order_paid``, audit, invoice); every payment must succeed, every
+   order end UNSHIPPED and the integrity check stay clean.
+
+``--processes`` forks worker processes (like a web server's workers) instead of threads.
 """
 
 import argparse
