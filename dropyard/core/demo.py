@@ -22,6 +22,7 @@ from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, Suppli
 from dropyard.catalog.demo_data import DEFAULT_PRODUCTS, load_catalog
 from dropyard.logistics.demo_data import load_sandbox_carrier
 from dropyard.orders.demo_data import load_demo_orders
+from dropyard.orders.services import sandbox_trusted
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
 from dropyard.wallet.demo_data import load_wallet_demo
@@ -135,9 +136,11 @@ def demo_load(*, products: int | None = None) -> DemoResult:
     catalog = load_catalog(products=demo_product_count() if products is None else products)
     created += [f"{n} {kind}" for kind, n in catalog.created.items()]
     created += load_sandbox_carrier()
-    created += load_demo_orders(
-        merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
-    )
+    # The demo orders are sandbox orders paid with sandbox money, on any installation.
+    with sandbox_trusted():
+        created += load_demo_orders(
+            merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
+        )
     created += load_wallet_demo(
         merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
     )

@@ -34,7 +34,7 @@ from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Carrier, Tracking
 from dropyard.logistics.tracking import tracking_number_clean
 from dropyard.orders import services as order_services
-from dropyard.orders.choices import OrderStatus
+from dropyard.orders.choices import OrderStatus, OrderType
 from dropyard.orders.models import Order
 from dropyard.webhooks import services as webhook_services
 
@@ -269,8 +269,12 @@ def _carrier_for(parcel: Parcel, carrier: Carrier | None) -> Carrier:
     return chosen
 
 
-def _clean_tracking_number(parcel: Parcel, raw: str) -> str:
-    """The number as tracking stores it (upper case, no spaces); "" when none was typed."""
+def _clean_tracking_number(parcel: Parcel, raw: str, carrier: Carrier) -> str:
+    """The number as tracking stores it (upper case, no spaces); "" when none was typed.
+
+    A number is unique per (carrier, number), like ``logistics.Tracking``: another merchant's
+    parcel with the same number at another carrier (e.g. a Sandbox number typed through
+    ``shopping/sandbox/updateTrackNumber``) does not block a real shipment."""
     if not (raw or "").strip():
         return ""
     number = tracking_number_clean(raw)
@@ -280,7 +284,7 @@ def _clean_tracking_number(parcel: Parcel, raw: str) -> str:
         )
     if (
         number
-        and Parcel.objects.filter(tracking_number=number)
+        and Parcel.objects.filter(carrier=carrier, tracking_number=number)
         .exclude(merchant_id=parcel.merchant_id)
         .exists()
     ):
@@ -485,13 +489,13 @@ def _ship(
     """``parcel_ship`` once the parcel is locked, PACKED and its carrier carrier."""
     if not locked.reservation_reference:
         raise ParcelRefused(f"parcel {locked.code} has no stock reservation to ship from")
-    number = _clean_tracking_number(locked, tracking_number)
+    number = _clean_tracking_number(locked, tracking_number, carrier)
     lines = list(locked.lines.select_related("order_line__variant").order_by("pk"))
     if not lines:
         raise ParcelRefused(f"parcel {locked.code} has no lines")
     shipped = _shipped_per_line(lines, shipped_quantities)
     if not number:
-        number = _clean_tracking_number(locked, _issue_tracking_number(locked, carrier))
+        number = _clean_tracking_number(locked, _issue_tracking_number(locked, carrier), carrier)
     short = [
         {"sku": line.order_line.variant.sku, "planned": line.quantity, "shipped": shipped[line.pk]}
         for line in lines
@@ -666,6 +670,177 @@ def tracking_listener(tracking_id: int, old_status: int, new_status: int) -> Non
     )
 
 
+# --- Remainder of a partial shipment -------------------------------------------------------------
+
+
+@dataclass
+class RemainderCancel:
+    """What ``parcel_remainder_cancel`` did."""
+
+    parcel: Parcel
+    order: Order
+    units_released: int
+    amount_minor: int  # the cancelled lines' value (unit price snapshot × quantity)
+    refund: Any = None  # the wallet Refund, or None (not paid from the wallet)
+
+
+def _release_reference(parcel: Parcel, actor: User | None, reason: str) -> int:
+    """Release what the ledger says is still reserved under the parcel's reference."""
+    from dropyard.inventory.models import Stock
+
+    opened = order_services.open_reservations([parcel.reservation_reference])
+    stocks = Stock.objects.select_related("variant", "warehouse", "merchant").in_bulk(
+        [stock_id for stock_id, _ref in opened]
+    )
+    released = 0
+    for (stock_id, reference), quantity in sorted(opened.items()):
+        stock = stocks[stock_id]
+        inventory_services.stock_release(
+            variant=stock.variant,
+            warehouse=stock.warehouse,
+            quantity=quantity,
+            reference=reference,
+            actor=actor,
+            merchant=stock.merchant,
+            reason=reason[:300],
+        )
+        released += quantity
+    return released
+
+
+@transaction.atomic
+def parcel_remainder_cancel(
+    *,
+    order: Order,
+    parcel: Parcel,
+    actor: User | None,
+    reason: str = "",
+    actor_label: str = "",
+) -> RemainderCancel:
+    """Cancel the unshipped remainder of a partly shipped order ("Cancel the items not shipped").
+
+    ``parcel`` must be a READY parcel of ``order`` (same merchant) while the order is UNSHIPPED
+    and at least one other parcel of it has shipped; it must serve this order only (a merged
+    order's shared parcel cannot be cancelled per order) and the order must not be a bulk
+    purchase (its delivery receives every line into private stock). Otherwise
+    ``ParcelRefused`` / ``ParcelNotFound`` and nothing changes; a remainder the warehouse has
+    started picking is refused too. Once the order is wholly unshipped, cancel the order.
+
+    Effects, in one transaction: the units still reserved under the parcel's reference are
+    released (per the ledger), the parcel goes CANCELLED, a "remainder_cancelled" history row
+    and an ORDER_CHANGED audit record, then the order is re-derived from its parcels
+    (``order_sync_from_parcels``: SHIPPED, or DELIVERED when the shipped parcels are delivered).
+    When the order was paid from the wallet, ``wallet.refunds.refund_issue`` gives back the
+    cancelled lines' value — each line's unit price snapshot × the parcel's quantity — capped at
+    what is left of the payment (a wallet discount makes the payment smaller than the list
+    price), key ``remainder:<parcel public id>``. Freight is not refunded: the order's postage
+    was charged for the shipment that did leave. A sandbox-paid order has no wallet payment:
+    nothing to refund.
+    """
+    locked_order = Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
+    (locked,) = _lock([parcel])
+    if (
+        locked.merchant_id != locked_order.merchant_id
+        or not locked.orders.filter(pk=locked_order.pk).exists()
+    ):
+        raise ParcelNotFound("parcel not found")
+    if locked_order.status != OrderStatus.UNSHIPPED:
+        raise ParcelRefused(
+            f"order {locked_order.code} is {locked_order.get_status_display().lower()}: only an "
+            "order waiting for the rest of its shipment has items to cancel"
+        )
+    if locked.status != PS.READY:
+        raise ParcelRefused(
+            f"parcel {locked.code} is {locked.get_status_display().lower()}: only a parcel still "
+            "waiting in the warehouse queue can be cancelled"
+        )
+    if locked.orders.count() > 1:
+        raise ParcelRefused(
+            f"parcel {locked.code} is shared by merged orders: it cannot be cancelled per order"
+        )
+    if locked_order.order_type == OrderType.BULK:
+        raise ParcelRefused("the remainder of a bulk purchase cannot be cancelled here")
+    shipped = (
+        Parcel.objects.filter(orders=locked_order, status__in=planning.SHIPPED_STATUSES)
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if not shipped:
+        raise ParcelRefused(
+            f"nothing of order {locked_order.code} has shipped yet: cancel the order instead"
+        )
+    lines = list(locked.lines.select_related("order_line__variant").order_by("pk"))
+    amount = sum(line.order_line.unit_price_minor * line.quantity for line in lines)
+    released = _release_reference(
+        locked, actor, reason=f"remainder {locked.code} of order {locked_order.code} cancelled"
+    )
+    locked.status = PS.CANCELLED
+    locked.save(update_fields=["status", "updated_at"])
+    items = ", ".join(f"{line.order_line.variant.sku} × {line.quantity}" for line in lines)
+    order_services.order_note(
+        locked_order,
+        kind="remainder_cancelled",
+        note=f"items not shipped cancelled (parcel {locked.code}: {items})"
+        + (f": {reason.strip()}" if reason.strip() else ""),
+        actor=actor,
+        actor_label=actor_label,
+    )
+    audit_record(
+        action=AuditAction.ORDER_CHANGED,
+        actor=actor,
+        actor_label=actor_label,
+        merchant=locked_order.merchant,
+        target=locked_order,
+        details={
+            "what": "remainder_cancelled",
+            "parcel": locked.code,
+            "units_released": released,
+            "amount_minor": amount,
+            "reason": reason.strip()[:300],
+        },
+    )
+    order_services.order_sync_from_parcels(
+        order=locked_order, actor=actor, actor_label=actor_label or "items not shipped cancelled"
+    )
+    refund = _refund_remainder(locked_order, locked, amount, actor=actor, reason=reason)
+    locked_order.refresh_from_db()
+    return RemainderCancel(
+        parcel=locked,
+        order=locked_order,
+        units_released=released,
+        amount_minor=amount,
+        refund=refund,
+    )
+
+
+def _refund_remainder(
+    order: Order, parcel: Parcel, amount_minor: int, *, actor: User | None, reason: str
+) -> Any:
+    """The wallet refund for a cancelled remainder (None: not paid from the wallet, or nothing
+    is left of the payment)."""
+    # Imported here: the wallet app depends on the orders and fulfillment apps.
+    from dropyard.wallet.models import Payment
+    from dropyard.wallet.refunds import refund_issue, refunded_minor
+
+    payment = Payment.objects.filter(order_id=order.pk).first()
+    if payment is None:
+        return None
+    amount = min(amount_minor, payment.net_minor - refunded_minor(payment))
+    if amount <= 0:
+        return None
+    return refund_issue(
+        merchant=order.merchant,
+        order=order,
+        amount_minor=amount,
+        reason=(
+            f"items not shipped cancelled (parcel {parcel.code})"
+            + (f": {reason.strip()}" if reason.strip() else "")
+        )[:300],
+        actor=actor,
+        idempotency_key=f"remainder:{parcel.public_id}",
+    )
+
+
 # --- Sandbox ------------------------------------------------------------------------------------
 
 
@@ -675,7 +850,8 @@ def sandbox_ship(*, order: Order, tracking_number: str = "", actor: User | None 
     ``updateTrackNumber``).
 
     Each parcel is packed at its computed weight and shipped in full with ``tracking_number``
-    or, when empty, a number from the line's carrier adapter (the Sandbox carrier). Refused
+    (always under the Sandbox carrier) or, when empty, a number from the line's carrier adapter
+    (the Sandbox carrier when it has none). Refused
     for a non-sandbox order, an order that is not UNSHIPPED, or one without open parcels.
     """
     if not order.in_sandbox:
@@ -713,11 +889,14 @@ def sandbox_ship(*, order: Order, tracking_number: str = "", actor: User | None 
 
 
 def _sandbox_carrier(parcel: Parcel, *, typed: bool) -> Carrier:
-    """The line's carrier when a number is typed or it issues numbers, else the Sandbox one.
+    """The Sandbox carrier for a typed number; else the line's carrier when it issues numbers,
+    else the Sandbox one.
 
+    A typed number (``updateTrackNumber``) is registered under the Sandbox carrier only, so a
+    merchant cannot claim a real carrier's number (tracking numbers are unique per carrier).
     The sandbox simulates the warehouse, so the carrier need not serve the warehouse.
     """
-    if parcel.line_id and (typed or carrier_adapters.adapter_for(parcel.line.carrier)):
+    if not typed and parcel.line_id and carrier_adapters.adapter_for(parcel.line.carrier):
         return parcel.line.carrier
     sandbox = Carrier.objects.filter(code__iexact=carrier_adapters.SANDBOX_CODE).first()
     if sandbox is None:

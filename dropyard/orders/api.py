@@ -62,8 +62,11 @@ Decisions where the contract is open or contradicts itself (§7):
   and replaced by the delivery), so the parcel and then the order become DELIVERED when that
   change commits; 700 = completed/closed: DELIVERED is final in our lifecycle, so 700 writes a
   "completed" history row and nothing else. ``updateTrackNumber`` ships an UNSHIPPED sandbox
-  order with the given number (the line's carrier, or the Sandbox carrier); a shipped order's
-  number cannot be changed (1600300). Live orders → 1600300 for both.
+  order with the given number, always under the Sandbox carrier (numbers are unique per
+  carrier, so no real carrier's number can be claimed); a shipped order's number cannot be
+  changed (1600300). Live orders → 1600300 for both. Sandbox money is free: unless
+  ``services.sandbox_allowed`` (``DROPYARD_SANDBOX_PAYMENTS`` on, or a sandbox account) all
+  three, and ``isSandbox: 1`` on createOrderV2/V3, answer 1600300 and change nothing.
 - **Merge** (``shopping/mergeOrder/*``): the contract's asynchronous tasks run synchronously:
   the call that starts a task does the work, its ``taskId`` is a signed token (ours, opaque),
   and the progress operations answer ``progress: 10000`` (100.00 %) and ``status: FINISHED``.
@@ -978,8 +981,10 @@ def sandbox_simulate_pay(request: HttpRequest, payload: SimulatePayIn) -> bool:
 
 
 def _sandbox_order(request: HttpRequest, key: str | None) -> Order:
+    # Sandbox money is off on a live installation except for sandbox accounts (1600300).
+    services.sandbox_check(_merchant(request))
     order = _order(request, key)
-    if not (order.is_sandbox or order.merchant.is_sandbox):
+    if not order.in_sandbox:
         raise ParamError("orderId: only sandbox orders can be changed through shopping/sandbox")
     return order
 

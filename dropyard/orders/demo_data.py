@@ -146,7 +146,13 @@ def _demo_variants() -> list[Variant]:
         .select_related("product")
         .order_by("sku")
     )
-    return [v for v in variants if not v.product.properties][:12]
+    chosen: list[Variant] = []
+    for variant in variants.iterator(chunk_size=50):  # stop early: the catalog is large
+        if not variant.product.properties:
+            chosen.append(variant)
+            if len(chosen) == 12:
+                break
+    return chosen
 
 
 def _tracking_number(parcel: Parcel, order: Order) -> str:

@@ -164,6 +164,33 @@ def order_parcels(*, order: Order, include_cancelled: bool = False) -> list[Parc
     return list(parcels)
 
 
+# A parcel that left the warehouse (the carrier has it, or had it).
+_SHIPPED_PARCEL = frozenset(
+    {ParcelStatus.SHIPPED, ParcelStatus.DELIVERED, ParcelStatus.EXCEPTION, ParcelStatus.RETURNED}
+)
+
+
+def order_cancellable_remainders(*, order: Order, parcels: Iterable[Parcel]) -> list[Parcel]:
+    """Of ``order``'s ``parcels`` (``order_parcels``), the READY ones the merchant may cancel
+    with "Cancel the items not shipped" (``fulfillment.services.parcel_remainder_cancel``):
+    the order is UNSHIPPED, not merged, not a bulk purchase, and another parcel has shipped."""
+    parcels = list(parcels)
+    if order.status != S.UNSHIPPED or order.merge_id is not None or order.order_type == "bulk":
+        return []
+    if not any(p.status in _SHIPPED_PARCEL for p in parcels):
+        return []
+    return [p for p in parcels if p.status == ParcelStatus.READY]
+
+
+def order_parcel_get(*, order: Order, public_id: str) -> Parcel:
+    """One parcel of the (already merchant-scoped) ``order`` by public id; ``OrderNotFound``
+    for a parcel of another order."""
+    parcel = Parcel.objects.filter(orders=order, public_id=str(public_id or "").strip()).first()
+    if parcel is None:
+        raise OrderNotFound("parcel not found")
+    return parcel
+
+
 def order_events(*, order: Order) -> QuerySet[OrderEvent]:
     """The order's history, oldest first, with actors."""
     events = OrderEvent.objects.filter(order=order).select_related("actor")

@@ -25,4 +25,9 @@ urlpatterns = [
     path("<str:key>/address/", views.order_address, name="address"),
     path("<str:key>/pay/", views.order_pay, name="generate_payment"),
     path("<str:key>/unmerge/", views.order_unmerge, name="unmerge"),
+    path(
+        "<str:key>/parcels/<str:parcel>/cancel-remainder/",
+        views.order_cancel_remainder,
+        name="cancel_remainder",
+    ),
 ]

@@ -28,6 +28,7 @@ from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
+from dropyard.wallet import views_providers
 
 from . import csv_io, selectors, services
 from .choices import OrderSource, OrderStatus
@@ -223,6 +224,7 @@ def order_detail(request: HttpRequest, key: str) -> HttpResponse:
         "can_pay": order.status == S.UNPAID and order.parent_id is not None,
         "can_pay_wallet": order.status == S.UNPAID and request.membership.has_area("wallet"),
         "can_unmerge": order.merge_id is not None and order.status in PRE_PAYMENT,
+        "remainders": selectors.order_cancellable_remainders(order=order, parcels=parcels),
     }
     return render(request, "orders/order_detail.html", context)
 
@@ -339,12 +341,41 @@ def order_unmerge(request: HttpRequest, key: str) -> HttpResponse:
     return _detail(order)
 
 
+@merchant_view(area=AREA)
+def order_cancel_remainder(request: HttpRequest, key: str, parcel: str) -> HttpResponse:
+    """The merchant's "Cancel the items not shipped": a confirmation page (GET), then the
+    cancel (POST)."""
+    order = selectors.order_get(merchant=request.merchant, key=key)
+    remainder = selectors.order_parcel_get(order=order, public_id=parcel)
+    if request.method == "POST":
+        # Imported here: fulfillment's services import this app's services.
+        from dropyard.fulfillment.services import parcel_remainder_cancel
+
+        flash_outcome(
+            request,
+            lambda: parcel_remainder_cancel(order=order, parcel=remainder, actor=request.user),
+            success=f"The items not shipped in parcel {remainder.code} are cancelled.",
+        )
+        return _detail(order)
+    lines = list(remainder.lines.select_related("order_line__variant").order_by("pk"))
+    context = {
+        "order": order,
+        "parcel": remainder,
+        "lines": lines,
+        "amount_minor": sum(pl.order_line.unit_price_minor * pl.quantity for pl in lines),
+    }
+    return render(request, "orders/order_cancel_remainder.html", context)
+
+
 # --- Payment page --------------------------------------------------------------------------------
 
 
 @merchant_view(area=AREA)
 def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
     parent = selectors.parent_order_get(merchant=request.merchant, pay_id=pay_id)
+    if request.method == "POST" and request.POST.get("provider"):
+        # "Pay by card" / "Pay with PayPal": off to the provider's hosted page.
+        return views_providers.parent_payment_start(request, parent, request.POST["provider"])
     if request.method == "POST":
         paid = []
         try:
@@ -361,13 +392,15 @@ def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
                 else "Nothing left to pay.",
             )
         return redirect("orders:pay", pay_id=pay_id)
-    orders = list(parent.orders.order_by("pk"))
+    orders = list(parent.orders.select_related("merchant").order_by("pk"))
     context = {
         "parent": parent,
         "orders": orders,
-        "sandbox_ok": all(o.is_sandbox for o in orders) or request.merchant.is_sandbox,
+        "sandbox_ok": services.sandbox_allowed(request.merchant)
+        and all(o.in_sandbox for o in orders),
         "unpaid_ids": [o.public_id for o in orders if o.status == S.UNPAID],
         "wallet_ok": request.membership.has_area("wallet"),
+        "provider_options": views_providers.payment_provider_options(),
     }
     return render(request, "orders/pay.html", context)
 
@@ -482,6 +515,8 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     errors = summary.errors if summary is not None else []
     response = HttpResponse(csv_io.error_report_csv(errors), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="order-import-{job.pk}-errors.csv"'
+    # Customers' names and addresses: no shared or browser cache may keep a copy.
+    response["Cache-Control"] = "no-store"
     return response
 
 

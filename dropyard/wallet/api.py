@@ -18,21 +18,35 @@ Money goes out as the contract's USD decimal(18,2) strings (``"12.30"``).
   supplementary bills, paged as ``{pageNumber, pageSize, totalRecords, totalPages, content}``.
 - ``POST shopping/makeup/createPayOrder`` (``orderCodes``): bundle bills for one payment.
 
+Dropyard extensions (the CJ contract has no invoice endpoint; same envelope, same auth, same
+merchant scoping — another merchant's invoice id answers like an unknown one):
+
+- ``GET invoice/list`` (``pageNum`` ≥ 1, ``pageSize`` 1–100, default 20; ``kind`` =
+  ``invoice`` | ``receipt`` | ``credit_note``, optional): the merchant's billing documents,
+  newest first, as ``{pageNum, pageSize, total, list}``; each item: ``invoiceId``, ``number``,
+  ``kind``, ``issuedAt``, ``amount`` (decimal string), ``currency``, ``reference``,
+  ``originalInvoiceId`` (credit notes: the invoice they correct, else null).
+- ``GET invoice/download?invoiceId=…``: one document's PDF inside the JSON envelope (an API
+  client reads every answer the same way): ``{invoiceId, number, fileName, contentType:
+  "application/pdf", size, contentBase64}`` — decode ``contentBase64`` to get the PDF bytes
+  (``size`` of them). Unknown / another merchant's id → 1600300 "No such invoice".
+
 Both payment POSTs honour ``Idempotency-Key`` (``core.idempotency``): the same key and body
 replays the first answer and charges once; paying an already paid order / parent again (with
 or without a key) charges nothing and answers ``paid: false``. An insufficient balance answers
 1604000 and changes nothing.
 """
 
+import base64
 import json
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router
+from ninja import Field, Query, Router
 
-from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.api import CamelSchema, ParamError, api_datetime
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
 from dropyard.core.money import Money
@@ -42,9 +56,9 @@ from dropyard.orders.choices import OrderStatus, ParentOrderStatus
 from dropyard.orders.exceptions import OrderNotFound
 from dropyard.orders.models import ParentOrder
 
-from . import payments
-from .choices import MakeupStatus, MakeupType
-from .models import Makeup
+from . import invoices, payments
+from .choices import InvoiceKind, MakeupStatus, MakeupType
+from .models import Invoice, Makeup
 from .services import wallet_balance
 
 router = Router(tags=["Wallet"])
@@ -261,4 +275,69 @@ def makeup_create_pay_order(request: HttpRequest, payload: CreatePayOrderIn) -> 
         "amount": _wire(pay_order.amount_minor, pay_order.currency),
         "currency": pay_order.currency,
         "orderCodes": [m.code for m in pay_order.makeups],
+    }
+
+
+# --- Invoices (Dropyard extension) ------------------------------------------------------------
+
+INVOICE_PAGE_SIZE_DEFAULT = 20
+INVOICE_PAGE_SIZE_MAX = 100
+
+
+def _invoice_out(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "invoiceId": invoice.public_id,
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "issuedAt": api_datetime(invoice.issued_at),
+        "amount": _wire(invoice.total_minor, invoice.currency),
+        "currency": invoice.currency,
+        "reference": invoice.reference,
+        "originalInvoiceId": invoice.original.public_id if invoice.original_id else None,
+    }
+
+
+@router.get("invoice/list")
+def invoice_list(
+    request: HttpRequest,
+    page_num: int = Query(1, alias="pageNum"),
+    page_size: int = Query(INVOICE_PAGE_SIZE_DEFAULT, alias="pageSize"),
+    kind: str | None = Query(None),
+) -> dict:
+    """The merchant's invoices, receipts and credit notes, newest first (Dropyard extension)."""
+    if page_num < 1:
+        raise ParamError("pageNum must be at least 1")
+    if not 1 <= page_size <= INVOICE_PAGE_SIZE_MAX:
+        raise ParamError(f"pageSize must be between 1 and {INVOICE_PAGE_SIZE_MAX}")
+    kind = (kind or "").strip()
+    if kind and kind not in InvoiceKind.values:
+        raise ParamError(f"kind must be one of {', '.join(InvoiceKind.values)}")
+    qs = invoices.invoice_list(merchant=_merchant(request), kind=kind)
+    paginator = Paginator(qs, page_size)
+    rows = paginator.page(page_num).object_list if page_num <= paginator.num_pages else []
+    return {
+        "pageNum": page_num,
+        "pageSize": page_size,
+        "total": paginator.count,
+        "list": [_invoice_out(i) for i in rows],
+    }
+
+
+@router.get("invoice/download")
+def invoice_download(
+    request: HttpRequest, invoice_id: str | None = Query(None, alias="invoiceId")
+) -> dict:
+    """One document's PDF, base64 in the envelope (Dropyard extension)."""
+    key = (invoice_id or "").strip()
+    if not key:
+        raise ParamError("invoiceId is required")
+    invoice = invoices.invoice_get(public_id=key, merchant=_merchant(request))
+    pdf = invoices.invoice_pdf(invoice)
+    return {
+        "invoiceId": invoice.public_id,
+        "number": invoice.number,
+        "fileName": invoices.invoice_filename(invoice),
+        "contentType": "application/pdf",
+        "size": len(pdf),
+        "contentBase64": base64.b64encode(pdf).decode("ascii"),
     }

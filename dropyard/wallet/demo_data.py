@@ -65,7 +65,8 @@ def load_wallet_demo(*, merchant: Any, owner: Any, warehouse_user: Any) -> list[
     if not TopUp.objects.filter(
         merchant=merchant, provider=Provider.SANDBOX, amount_minor=DEMO_TOPUP_MINOR
     ).exists():
-        sandbox_topup(merchant=merchant, amount_minor=DEMO_TOPUP_MINOR, actor=owner)
+        # trusted: the demo loader itself asks, so it works with sandbox payments off.
+        sandbox_topup(merchant=merchant, amount_minor=DEMO_TOPUP_MINOR, actor=owner, trusted=True)
         created.append("$1,000.00 Sandbox wallet top-up")
     if Order.objects.filter(
         merchant=merchant, order_number__startswith=WALLET_ORDER_PREFIX
@@ -97,7 +98,10 @@ def load_wallet_demo(*, merchant: Any, owner: Any, warehouse_user: Any) -> list[
             store_order_id=f"#{7001 + index}",
             source=OrderSource.API,
             platform="shopify",
-            is_sandbox=True,
+            # Labelled sandbox where sandbox money is allowed (``./run start``); with it off
+            # they are ordinary orders (an isSandbox order would be refused), paid from the
+            # trusted demo top-up all the same.
+            is_sandbox=order_services.sandbox_allowed(merchant),
             shop_amount_minor=_sale_price(variant, quantity) if priced else None,
         )
         orders.append((target, order))

@@ -646,12 +646,24 @@ def invoice_list(*, merchant: Any = None, kind: str = "", q: str = "") -> QueryS
     return qs.order_by("-issued_at", "-pk")
 
 
-def invoice_get(*, public_id: str, merchant: Any = None) -> Invoice:
-    """One document by public id; scoped to ``merchant`` when given (else: finance)."""
-    qs = Invoice.objects.select_related("merchant")
-    if merchant is not None:
-        qs = qs.filter(merchant=merchant)
-    invoice = qs.filter(public_id=public_id).first()
+def invoice_get(*, public_id: str, merchant: Any) -> Invoice:
+    """One of ``merchant``'s documents by public id (another merchant's id, or no merchant at
+    all, is ``InvoiceNotFound``: the merchant path never falls back to every invoice)."""
+    if merchant is None:
+        raise InvoiceNotFound("No such invoice")
+    invoice = (
+        Invoice.objects.select_related("merchant")
+        .filter(merchant=merchant, public_id=public_id)
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound("No such invoice")
+    return invoice
+
+
+def invoice_get_for_finance(*, public_id: str) -> Invoice:
+    """Any merchant's document by public id (finance / admin views only)."""
+    invoice = Invoice.objects.select_related("merchant").filter(public_id=public_id).first()
     if invoice is None:
         raise InvoiceNotFound("No such invoice")
     return invoice

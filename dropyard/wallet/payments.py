@@ -390,6 +390,13 @@ def _is_settled(order: Order) -> bool:
     return order.status in (OrderStatus.UNSHIPPED, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
+def merchant_key(merchant: MerchantAccount, idempotency_key: str) -> str:
+    """A caller-chosen idempotency key made unique per merchant for the global ledger key
+    (``m<pk>:<key>``); "" when no key was given (the natural key applies)."""
+    key = (idempotency_key or "").strip()
+    return f"m{merchant.pk}:{key}" if key else ""
+
+
 @transaction.atomic
 def pay_from_wallet(
     *,
@@ -409,7 +416,9 @@ def pay_from_wallet(
     ``PaymentRefused`` when nothing is payable. Already paid (every order UNSHIPPED or later,
     or a PAID parent) → ``PaymentResult(created=False)`` and nothing is charged again.
     ``idempotency_key`` replaces the natural ledger key (``pay:<shipments_id>`` /
-    ``pay:order:<public_id>``) when given.
+    ``pay:order:<public_id>``) when given; it is namespaced by merchant
+    (``merchant_key``) before it reaches the globally unique ledger key, so two merchants
+    choosing the same key never collide (or see each other's payment).
     """
     if parent is not None:
         parent = ParentOrder.objects.select_for_update().filter(pk=parent.pk).first()
@@ -445,7 +454,7 @@ def pay_from_wallet(
             ),
             *_revenue_postings(quote),
         ],
-        idempotency_key=(idempotency_key or key),
+        idempotency_key=merchant_key(merchant, idempotency_key) or key,
         kind="order_payment",
         memo=f"Wallet payment of {len(payable)} order(s), {quote.bps / 100:g}% discount",
         merchant=merchant,
@@ -868,7 +877,8 @@ def makeups_pay(
     (+product differences), FREIGHT_REVENUE (+freight differences); bills → PAID; one
     ``Payment`` per bill; MAKEUP webhook PAID. Paid bills are skipped (a replay charges
     nothing); a CANCELLED bill or another merchant's is refused; ``InsufficientBalance``
-    (1604000) leaves every bill UNPAID.
+    (1604000) leaves every bill UNPAID. A caller's ``idempotency_key`` is namespaced by
+    merchant (``merchant_key``).
     """
     if not makeups:
         raise PaymentRefused("no supplementary bills to pay", code=ORDER_PAYMENT_FAILED)
@@ -935,7 +945,7 @@ def makeups_pay(
     )
     txn, created = ledger_post(
         entries=postings,
-        idempotency_key=idempotency_key or key,
+        idempotency_key=merchant_key(merchant, idempotency_key) or key,
         kind="makeup_payment",
         memo=f"Supplementary bill(s) {codes}"[:300],
         merchant=merchant,

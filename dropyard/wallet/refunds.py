@@ -315,8 +315,10 @@ def refund_for_cancelled_order(
     *, order: Order, actor: Any = None, actor_label: str = ""
 ) -> Refund | None:
     """The automatic refund when a paid order is cancelled before shipping: everything not yet
-    refunded, to the wallet (key ``cancel:<public_id>``: once per order). None when the order
-    was never paid (or is already refunded in full)."""
+    refunded (key ``cancel:<public_id>``: once per order), to the default destination
+    (``refund_destination`` with nothing requested): the wallet, or back to the card / PayPal
+    account when that provider is configured "refund to source". None when the order was
+    never paid (or is already refunded in full)."""
     payment = Payment.objects.filter(order_id=order.pk).first()
     if payment is None or refunded_minor(payment) >= payment.net_minor:
         return None
@@ -326,7 +328,7 @@ def refund_for_cancelled_order(
         reason=f"order {order.code} cancelled before shipping",
         actor=actor,
         idempotency_key=f"cancel:{order.public_id}",
-        destination=RefundDestination.WALLET,
+        destination=None,  # the configured rule decides (wallet, or refund to source)
         actor_label=actor_label,
     )
 

@@ -51,6 +51,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.accounts.validators import ALLOWED_DESCRIPTION, sniff_document_type
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.orders.services import sandbox_allowed
 
 from . import invoices
 from .choices import MERCHANT_KINDS, AccountKind, Provider, TopUpStatus
@@ -124,9 +125,12 @@ def account_for(
     if provider and provider not in Provider.values:
         raise WalletError(f"unknown provider {provider!r}")
     lookup = {"merchant": merchant, "kind": kind, "provider": provider, "currency": currency}
-    account = Account.objects.filter(**lookup).first()
-    if account is not None:
-        return account
+    try:
+        # get() runs without the model's default ORDER BY (cheaper than first(); every
+        # posting calls this for each of its accounts).
+        return Account.objects.get(**lookup)
+    except Account.DoesNotExist:
+        pass
     try:
         with transaction.atomic():
             return Account.objects.create(**lookup)
@@ -767,9 +771,22 @@ def topup_fail(*, topup: TopUp, reason: str) -> TopUp:
 
 
 @transaction.atomic
-def sandbox_topup(*, merchant: MerchantAccount, amount_minor: int, actor: Any) -> TopUp:
+def sandbox_topup(
+    *, merchant: MerchantAccount, amount_minor: int, actor: Any, trusted: bool = False
+) -> TopUp:
     """A Sandbox top-up that completes at once (demo and tests): created and credited in one
-    transaction, labelled Sandbox everywhere it is shown."""
+    transaction, labelled Sandbox everywhere it is shown.
+
+    Sandbox money is free, so it is refused (``TopUpRefused``, nothing written) unless
+    ``sandbox_allowed(merchant)`` (the installation's ``DROPYARD_SANDBOX_PAYMENTS`` or a
+    sandbox account). ``trusted=True`` skips that check: ONLY for code the platform itself
+    runs with no merchant input (the demo loaders, test fixtures), never for a view or API.
+    """
+    if not trusted and not sandbox_allowed(merchant):
+        raise TopUpRefused(
+            "Sandbox top-ups are disabled on this installation: add money by card, PayPal or "
+            "wire transfer"
+        )
     topup = topup_create(
         merchant=merchant, provider=Provider.SANDBOX, amount_minor=amount_minor, actor=actor
     )

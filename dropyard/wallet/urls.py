@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_invoices, views_wallet
+from . import views, views_invoices, views_makeups, views_wallet
 
 app_name = "wallet"
 urlpatterns: list = [
@@ -22,4 +22,7 @@ urlpatterns: list = [
     path("orders.csv", views_wallet.order_history_export, name="order_export"),
     path("profit/", views_wallet.profit_page, name="profit"),
     path("pay/", views_wallet.pay_orders, name="pay"),
+    # Supplementary (makeup, BT…) bills (wallet/views_makeups.py)
+    path("bills/", views_makeups.makeup_list, name="makeup_list"),
+    path("bills/pay/", views_makeups.makeup_pay, name="makeup_pay"),
 ]

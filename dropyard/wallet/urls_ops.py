@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_finance, views_invoices, views_ops
+from . import views_finance, views_invoices, views_makeups, views_ops
 
 app_name = "wallet_ops"
 urlpatterns: list = [
@@ -23,4 +23,6 @@ urlpatterns: list = [
     path("", views_finance.finance_home, name="home"),
     path("refunds/", views_finance.refund_list, name="refund_list"),
     path("refunds/<str:public_id>/send/", views_finance.refund_send, name="refund_send"),
+    # Supplementary (makeup, BT…) bills (wallet/views_makeups.py)
+    path("bills/new/", views_makeups.makeup_create, name="makeup_create"),
 ]

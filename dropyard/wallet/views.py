@@ -14,6 +14,7 @@ from dropyard.core.access import merchant_view
 from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import form_call
+from dropyard.orders.services import sandbox_allowed
 
 from . import selectors, services
 from .choices import Provider
@@ -59,6 +60,7 @@ def topup_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": paginate(request, selectors.merchant_topups(merchant=request.merchant)),
         "balance": services.wallet_balance(merchant=request.merchant),
+        "sandbox_allowed": sandbox_allowed(request.merchant),
         "minimum": Money(services.topup_min_minor(), "USD"),
     }
     return render(request, "wallet/topup_list.html", context)
@@ -67,7 +69,10 @@ def topup_list(request: HttpRequest) -> HttpResponse:
 @merchant_view(area=Area.WALLET)
 @require_http_methods(["GET", "POST"])
 def topup_sandbox(request: HttpRequest) -> HttpResponse:
-    """Sandbox top-up: credited at once, for trying the platform (no real money)."""
+    """Sandbox top-up: credited at once, for trying the platform (no real money). Only where
+    ``sandbox_allowed``: elsewhere the page says so and shows no form (a POST is refused by
+    the service, nothing written)."""
+    allowed = sandbox_allowed(request.merchant)
     form = SandboxTopUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         topup = form_call(
@@ -82,7 +87,11 @@ def topup_sandbox(request: HttpRequest) -> HttpResponse:
                 f"Sandbox top-up of {Money(topup.amount_minor, topup.currency)} credited.",
             )
             return redirect("wallet:topup_detail", public_id=topup.public_id)
-    context = {"form": form, "minimum": Money(services.topup_min_minor(), "USD")}
+    context = {
+        "form": form,
+        "minimum": Money(services.topup_min_minor(), "USD"),
+        "sandbox_allowed": allowed,
+    }
     return render(request, "wallet/topup_sandbox.html", context)
 
 

@@ -85,6 +85,11 @@ def finance_home(request: HttpRequest) -> HttpResponse:
                     "Stripe / PayPal webhooks received",
                 ),
                 ("Invoices", _url("wallet_ops:invoice_list"), "Every merchant's documents"),
+                (
+                    "New supplementary bill",
+                    _url("wallet_ops:makeup_create"),
+                    "Bill a merchant a price or freight difference",
+                ),
             )
             if url
         ],

@@ -93,4 +93,4 @@ def ops_invoice_list(request: HttpRequest) -> HttpResponse:
 
 @operator_view(roles=FINANCE)
 def ops_invoice_download(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _attachment(request, invoices.invoice_get(public_id=public_id))
+    return _attachment(request, invoices.invoice_get_for_finance(public_id=public_id))

@@ -7,6 +7,7 @@ authenticity is the provider's signature, verified over the raw body before anyt
 import json
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -23,9 +24,12 @@ from dropyard.core.errors import DomainError
 from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
+from dropyard.orders import selectors as order_selectors
+from dropyard.orders.choices import ParentOrderStatus
 
+from . import payments
 from .choices import Provider, TopUpStatus
-from .models import TopUp
+from .models import Payment, TopUp
 from .providers import enabled_providers, get_provider, provider_enabled
 from .providers import selectors as provider_selectors
 from .providers import services as provider_services
@@ -298,3 +302,120 @@ def event_retry(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.warning(request, f"Still not processed: {row.error}")
     return redirect("wallet_providers_ops:event_detail", pk=event.pk)
+
+
+# --- Card / PayPal page payment of a parent payment order (contract payType 1) ----------------
+# The orders' payment page (``orders.views.pay_page``) shows the buttons and hands a POST with
+# ``provider`` to ``parent_payment_start``; the provider's verified event pays the orders
+# (``payments.parent_order_paid_by_provider``). The return page only waits for it.
+
+
+def payment_provider_options() -> list[dict[str, str]]:
+    """The "Pay by card" / "Pay with PayPal" buttons of the configured providers."""
+    return [{"name": p, "button": PROVIDER_LABELS[p]} for p in enabled_providers()]
+
+
+def _payment_session_key(pay_id: str) -> str:
+    return f"dropyard-paypal-payment:{pay_id}"
+
+
+def parent_payment_start(request: HttpRequest, parent: Any, provider: str) -> HttpResponse:
+    """Open the provider's hosted page for ``parent`` at its quote by that method (no wallet
+    discount unless configured), or go back to the payment page with the refusal (provider
+    not configured or refusing, nothing payable). Nothing is stored and nothing is paid here."""
+    back = redirect("orders:pay", pay_id=parent.pay_id)
+    if provider not in enabled_providers():
+        messages.error(request, "That payment method is not available here.")
+        return back
+    path = reverse("wallet_providers:payment_return", kwargs={"pay_id": parent.pay_id})
+    return_url = f"{settings.SITE_URL}{path}"
+    try:
+        quote = payments.payment_quote(merchant=request.merchant, parent=parent, method=provider)
+        started = provider_services.provider_payment_start(
+            provider=provider,
+            amount_minor=quote.net_minor,
+            currency=quote.currency,
+            reference=parent.pay_id,
+            description=f"Dropyard payment {parent.pay_id} ({len(quote.lines)} orders)",
+            return_url=return_url,
+            cancel_url=f"{return_url}?cancelled=1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    if provider == Provider.PAYPAL:
+        # The return page captures only the PayPal order this browser started.
+        request.session[_payment_session_key(parent.pay_id)] = started.provider_reference
+    return redirect(started.redirect_url)
+
+
+def _own_parent(request: HttpRequest, pay_id: str, method: str) -> Any:
+    """The merchant's parent order (another merchant's pay id: 404 whatever the method); None
+    when the request uses another method than ``method``."""
+    parent = order_selectors.parent_order_get(merchant=request.merchant, pay_id=pay_id)
+    return parent if request.method == method else None
+
+
+def _payment_context(parent: Any) -> dict[str, Any]:
+    paid_by = Payment.objects.filter(parent=parent).order_by("pk").first()
+    return {
+        "parent": parent,
+        "amount": Money(parent.amount_minor, parent.currency),
+        "pending": parent.status != ParentOrderStatus.PAID,
+        "method": paid_by.get_method_display() if paid_by is not None else "",
+    }
+
+
+@merchant_view(area=Area.ORDERS)
+def payment_return(request: HttpRequest, pay_id: str) -> HttpResponse:
+    """Back from the provider: "waiting for confirmation" until its webhook pays the orders."""
+    parent = _own_parent(request, pay_id, "GET")
+    if parent is None:
+        return HttpResponseNotAllowed(["GET"])
+    context = _payment_context(parent)
+    context["cancelled"] = request.GET.get("cancelled") == "1"
+    token = request.GET.get("token", "")
+    context["capture"] = (
+        context["pending"]
+        and not context["cancelled"]
+        and bool(token)
+        and request.session.get(_payment_session_key(pay_id)) == token
+    )
+    return render(request, "wallet/providers/payment_return.html", context)
+
+
+@merchant_view(area=Area.ORDERS)
+def payment_status(request: HttpRequest, pay_id: str) -> HttpResponse:
+    """The status box, polled by the return page while the payment is pending."""
+    parent = _own_parent(request, pay_id, "GET")
+    if parent is None:
+        return HttpResponseNotAllowed(["GET"])
+    return render(
+        request, "wallet/providers/partials/_payment_status.html", _payment_context(parent)
+    )
+
+
+@merchant_view(area=Area.ORDERS)
+def payment_capture(request: HttpRequest, pay_id: str) -> HttpResponse:
+    """Capture the approved PayPal order this browser started for the parent order."""
+    parent = _own_parent(request, pay_id, "POST")
+    if parent is None:
+        return HttpResponseNotAllowed(["POST"])
+    order_id = request.session.get(_payment_session_key(pay_id), "")
+    error = ""
+    if not order_id:
+        error = "No PayPal payment was started for this payment order here."
+    elif parent.status != ParentOrderStatus.PAID:
+        try:
+            provider_services.paypal_order_capture(order_id=order_id)
+        except DomainError as exc:
+            error = exc.message
+        parent.refresh_from_db()
+    context = _payment_context(parent)
+    context["capture_error"] = error
+    return render(
+        request,
+        "wallet/providers/partials/_payment_status.html",
+        context,
+        status=409 if error else 200,
+    )

@@ -26,6 +26,7 @@ from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
 from dropyard.orders import selectors as order_selectors
+from dropyard.orders.services import sandbox_allowed
 
 from . import payments, reports, selectors, services
 from .choices import AccountKind, Provider, TopUpStatus
@@ -117,6 +118,7 @@ def wallet_home(request: HttpRequest) -> HttpResponse:
                 provider=Provider.WIRE, status=TopUpStatus.PENDING
             ),
             "provider_options": enabled_providers(),
+            "sandbox_allowed": sandbox_allowed(merchant),
             "min_topup": Money(services.topup_min_minor(), "USD"),
             "activity": activity,
             "chart_data": activity.chart_data(),

@@ -31,6 +31,7 @@ EXPECTED_ACCESS = {
         "address",
         "generate_payment",
         "unmerge",
+        "cancel_remainder",
     )
 }
 
@@ -50,6 +51,10 @@ OBJECT_ROUTES = {
     "orders:address": _order,
     "orders:generate_payment": _order,
     "orders:unmerge": _order,
+    "orders:cancel_remainder": lambda w: {
+        "key": w.objects["order"].public_id,
+        "parcel": w.objects["order_parcel"].public_id,
+    },
 }
 
 
@@ -75,4 +80,9 @@ def build_objects(world) -> dict[str, Any]:
         params={},
         task_path=csv_io.IMPORT_TASK,
     )
-    return {"order": order, "order_parent": parent, "order_import_job": job}
+    return {
+        "order": order,
+        "order_parent": parent,
+        "order_import_job": job,
+        "order_parcel": order.parcels.order_by("pk").first(),
+    }

@@ -163,6 +163,7 @@ def test_update_status_600_delivers_even_a_journey_scripted_to_fail(
 def test_update_track_number_ships_with_that_number(
     authed, world, django_capture_on_commit_callbacks
 ):
+    sandbox = sandbox_carrier()
     order_id = create(authed, world, payType=2)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -170,6 +171,10 @@ def test_update_track_number_ships_with_that_number(
 
     detail = authed.get(DETAIL, {"orderId": order_id}).ok()
     assert (detail["orderStatus"], detail["trackNumber"]) == ("SHIPPED", "AB-1234567")
+    # A typed number is registered under the Sandbox carrier only (no real carrier's number).
+    parcel = Parcel.objects.get(tracking_number="AB-1234567")
+    assert parcel.carrier == sandbox
+    assert Tracking.objects.get(tracking_number="AB-1234567").carrier == sandbox
 
 
 def test_update_track_number_errors(authed, other_cj, world):

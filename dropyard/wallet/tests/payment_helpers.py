@@ -12,8 +12,9 @@ from dropyard.wallet.services import sandbox_topup, wallet_balance
 
 
 def fund(merchant: Any, owner: Any, amount_minor: int) -> None:
-    """Credit ``amount_minor`` to the merchant's wallet through a sandbox top-up."""
-    sandbox_topup(merchant=merchant, amount_minor=amount_minor, actor=owner)
+    """Credit ``amount_minor`` to the merchant's wallet through a sandbox top-up (a trusted
+    caller: works whatever ``DROPYARD_SANDBOX_PAYMENTS`` says)."""
+    sandbox_topup(merchant=merchant, amount_minor=amount_minor, actor=owner, trusted=True)
 
 
 def available(merchant: Any) -> int:

@@ -20,6 +20,10 @@ EXPECTED_ACCESS: dict[str, Access] = {
     "wallet_providers:topup_return": WALLET,
     "wallet_providers:topup_status": WALLET,
     "wallet_providers:topup_capture": WALLET,
+    # Card / PayPal page payment of a parent order (return page, its status, PayPal capture)
+    "wallet_providers:payment_return": Access("merchant", area="orders"),
+    "wallet_providers:payment_status": Access("merchant", area="orders"),
+    "wallet_providers:payment_capture": Access("merchant", area="orders"),
     "wallet_providers:stripe_webhook": Access("public"),
     "wallet_providers:paypal_webhook": Access("public"),
     "wallet_providers_ops:event_list": FINANCE,
@@ -54,6 +58,10 @@ EXPECTED_ACCESS: dict[str, Access] = {
     "wallet_ops:home": FINANCE,
     "wallet_ops:refund_list": FINANCE,
     "wallet_ops:refund_send": FINANCE,
+    # Supplementary bills (wallet/views_makeups.py)
+    "wallet:makeup_list": WALLET,
+    "wallet:makeup_pay": WALLET,
+    "wallet_ops:makeup_create": FINANCE,
 }
 
 OBJECT_ROUTES: dict = {
@@ -67,6 +75,9 @@ OBJECT_ROUTES: dict = {
     "wallet_providers:topup_return": lambda w: {"public_id": w.objects["card_topup"].public_id},
     "wallet_providers:topup_status": lambda w: {"public_id": w.objects["card_topup"].public_id},
     "wallet_providers:topup_capture": lambda w: {"public_id": w.objects["card_topup"].public_id},
+    "wallet_providers:payment_return": lambda w: {"pay_id": w.objects["order_parent"].pay_id},
+    "wallet_providers:payment_status": lambda w: {"pay_id": w.objects["order_parent"].pay_id},
+    "wallet_providers:payment_capture": lambda w: {"pay_id": w.objects["order_parent"].pay_id},
     "wallet_providers_ops:event_detail": lambda w: {"pk": w.objects["provider_event"].pk},
     "wallet_providers_ops:event_retry": lambda w: {"pk": w.objects["provider_event"].pk},
     "wallet:invoice_download": lambda w: {"public_id": w.objects["invoice"].public_id},

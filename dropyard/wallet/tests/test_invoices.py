@@ -559,3 +559,20 @@ def test_a_long_invoice_runs_over_several_pages(merchant, two_orders):
     assert "Page 3/3" in text
     assert "Supplementary bill BT0089 1 1.00 1.00" in text
     assert "Total paid 90.00 USD" in text
+
+
+def test_invoice_get_requires_the_merchant_and_finance_has_its_own_getter(
+    merchant, other_merchant, two_orders
+):
+    invoice = _pay(merchant, two_orders)
+
+    assert invoices.invoice_get(public_id=invoice.public_id, merchant=merchant) == invoice
+    with pytest.raises(invoices.InvoiceNotFound):
+        invoices.invoice_get(public_id=invoice.public_id, merchant=other_merchant)
+    with pytest.raises(invoices.InvoiceNotFound):  # no merchant never means "any merchant"
+        invoices.invoice_get(public_id=invoice.public_id, merchant=None)
+    with pytest.raises(TypeError):  # the merchant is a required keyword
+        invoices.invoice_get(public_id=invoice.public_id)
+    assert invoices.invoice_get_for_finance(public_id=invoice.public_id) == invoice
+    with pytest.raises(invoices.InvoiceNotFound):
+        invoices.invoice_get_for_finance(public_id="nope")

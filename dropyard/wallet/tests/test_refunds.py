@@ -313,6 +313,8 @@ def test_sandbox_refund_to_source_is_sent_after_commit(
     merchant, owner, world, settings, django_capture_on_commit_callbacks
 ):
     settings.DROPYARD_REFUND_TO_SOURCE = {"sandbox": True}
+    merchant.is_sandbox = True  # sandbox money pays sandbox orders only (order_paid)
+    merchant.save(update_fields=["is_sandbox"])
     order = _card_paid(merchant, owner, world, provider="sandbox")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -357,8 +359,28 @@ def test_cancelling_a_paid_order_refunds_the_net_to_the_wallet(merchant, owner, 
     assert paid.status == OrderStatus.CANCELLED
 
 
-def test_cancelling_a_card_paid_order_refunds_to_the_wallet_too(merchant, owner, world, settings):
+def test_cancelling_a_card_paid_order_refunds_to_the_card_when_configured(
+    merchant, owner, world, settings
+):
     settings.DROPYARD_REFUND_TO_SOURCE = {"stripe": True}
+    order = _card_paid(merchant, owner, world)
+
+    order_services.order_cancel(order=order, actor=owner, reason="out of stock")
+
+    refund = Refund.objects.get()
+    assert (refund.destination, refund.status, refund.amount_minor) == (
+        RefundDestination.SOURCE,
+        RefundStatus.PENDING,
+        1500,
+    )
+    assert platform_balance(AccountKind.REFUNDS_PAYABLE, "stripe") == 1500
+    assert available(merchant) == 0
+
+
+def test_cancelling_a_card_paid_order_refunds_to_the_wallet_without_the_rule(
+    merchant, owner, world, settings
+):
+    settings.DROPYARD_REFUND_TO_SOURCE = {"paypal": True}  # not Stripe
     order = _card_paid(merchant, owner, world)
 
     order_services.order_cancel(order=order, actor=owner, reason="out of stock")

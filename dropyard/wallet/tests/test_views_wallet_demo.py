@@ -98,3 +98,20 @@ def test_without_a_catalog_the_wallet_is_topped_up_but_no_orders_made(load):
 
     assert wallet_balance(merchant=merchant).available_minor == DEMO_TOPUP_MINOR
     assert not wallet_orders().exists()
+
+
+def test_wallet_demo_loads_with_sandbox_payments_off(load, settings):
+    # The demo loaders are trusted callers (the wallet's sandbox top-up with trusted=True, the
+    # orders demo inside orders.services.sandbox_trusted): a live installation can still load
+    # the whole demo, while its merchants cannot use sandbox money.
+    settings.DROPYARD_SANDBOX_PAYMENTS = False
+
+    merchant = load().merchant
+
+    assert Order.objects.filter(merchant=merchant, is_sandbox=True).count() == 36
+
+    topup = TopUp.objects.get(merchant=merchant, provider=Provider.SANDBOX)
+    assert (topup.amount_minor, topup.status) == (DEMO_TOPUP_MINOR, TopUpStatus.SUCCEEDED)
+    assert wallet_orders().count() == 5
+    assert Payment.objects.filter(order__in=wallet_orders()).count() == 5
+    assert not wallet_orders().filter(is_sandbox=True).exists()

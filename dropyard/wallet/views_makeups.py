@@ -1,0 +1,217 @@
+"""Supplementary ("makeup", BT…) bills: finance (admin / finance operators) creates one for a
+merchant, optionally linked to one of its orders, after a confirmation step; the merchant lists
+its bills (status / type filters, pagination) and pays them from the wallet, one or several at
+once (``payments.makeup_pay`` / ``payments.makeups_pay``).
+
+Every merchant read is scoped to ``request.merchant``: another merchant's bill code is "not
+found" and pays nothing.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropyard.accounts import selectors as account_selectors
+from dropyard.accounts.choices import Area, OperatorRole
+from dropyard.core.access import merchant_view, operator_view
+from dropyard.core.errors import DomainError
+from dropyard.core.money import Money
+from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import list_response
+from dropyard.orders import selectors as order_selectors
+
+from . import payments, services
+from .choices import MakeupStatus, MakeupType
+from .forms import _AmountForm
+from .models import Makeup
+
+FINANCE = {OperatorRole.FINANCE}
+MAX_BULK = 100  # bills per "pay selected"
+
+
+# --- Finance: create a bill ---------------------------------------------------------------------
+
+
+class MakeupCreateForm(_AmountForm):
+    merchant = forms.CharField(
+        label="Merchant account number", max_length=32, help_text="For example DY12345678."
+    )
+    order = forms.CharField(
+        label="Related order (optional)",
+        required=False,
+        max_length=64,
+        help_text="Order id, order number or DY code of that merchant.",
+    )
+    type = forms.ChoiceField(label="Type", choices=MakeupType.choices)
+    reason = forms.CharField(
+        label="Reason (shown to the merchant)",
+        max_length=payments.MAKEUP_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("merchant") or "").strip()
+        if number:
+            try:
+                data["merchant_obj"] = account_selectors.merchant_get_by_account_number(
+                    account_number=number
+                )
+            except DomainError:
+                self.add_error("merchant", "No merchant account has this number.")
+                return data
+            key = (data.get("order") or "").strip()
+            data["order_obj"] = None
+            if key:
+                try:
+                    data["order_obj"] = order_selectors.order_get(
+                        merchant=data["merchant_obj"], key=key
+                    )
+                except DomainError:
+                    self.add_error("order", "This merchant has no such order.")
+        return data
+
+
+@operator_view(roles=FINANCE)
+@require_http_methods(["GET", "POST"])
+def makeup_create(request: HttpRequest) -> HttpResponse:
+    """Bill a merchant a price or freight difference. The first POST shows what will be billed;
+    only a POST with ``confirm`` creates the bill (``payments.makeup_create``)."""
+    form = MakeupCreateForm(request.POST or None)
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirm") == "1":
+            try:
+                bill = payments.makeup_create(
+                    merchant=data["merchant_obj"],
+                    related_order=data["order_obj"],
+                    amount_minor=form.amount_minor(),
+                    reason=data["reason"],
+                    type=data["type"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Supplementary bill {bill.code} of {Money(bill.amount_minor, bill.currency)} "
+                    f"created for {bill.merchant.business_name}.",
+                )
+                return redirect("wallet_ops:makeup_create")
+        else:
+            confirming = True
+    context = {
+        "form": form,
+        "confirming": confirming,
+        "summary": _summary(form) if confirming else None,
+    }
+    return render(request, "wallet/ops/makeup_create.html", context)
+
+
+def _summary(form: MakeupCreateForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "merchant": data["merchant_obj"],
+        "order": data["order_obj"],
+        "amount": Money(form.amount_minor(), "USD"),
+        "type": MakeupType(data["type"]).label,
+        "reason": data["reason"],
+    }
+
+
+# --- Merchant: list and pay ---------------------------------------------------------------------
+
+
+class MakeupFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *MakeupStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    type = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any type"), *MakeupType.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"status": "", "type": ""}
+        return {k: self.cleaned_data[k] for k in ("status", "type")}
+
+
+def merchant_makeups(*, merchant, status: str = "", type: str = ""):
+    """The merchant's bills, newest first, filtered by valid status / type values."""
+    qs = Makeup.objects.filter(merchant=merchant).select_related("related_order")
+    if status in MakeupStatus.values:
+        qs = qs.filter(status=status)
+    if type in MakeupType.values:
+        qs = qs.filter(type=type)
+    return qs.order_by("-created_at", "-pk")
+
+
+@merchant_view(area=Area.WALLET)
+@require_GET
+def makeup_list(request: HttpRequest) -> HttpResponse:
+    """The merchant's supplementary bills, with "Pay from wallet" for the unpaid ones."""
+    form = MakeupFilterForm(request.GET)
+    filters = form.filters()
+    qs = merchant_makeups(merchant=request.merchant, **filters)
+    unpaid = Makeup.objects.filter(merchant=request.merchant, status=MakeupStatus.UNPAID)
+    context = {
+        "filter_form": form,
+        "filtered": any(filters.values()),
+        "page": paginate(request, qs),
+        "unpaid_count": unpaid.count(),
+        "unpaid_total": Money(sum(unpaid.values_list("amount_minor", flat=True)), "USD"),
+        "balance": services.wallet_balance(merchant=request.merchant),
+        "unpaid_status": MakeupStatus.UNPAID,
+    }
+    return list_response(request, "wallet/makeup_list.html", "wallet/makeup_rows.html", context)
+
+
+@merchant_view(area=Area.WALLET)
+@require_POST
+def makeup_pay(request: HttpRequest) -> HttpResponse:
+    """Pay the selected bills (``codes``) from the wallet: one bill → ``makeup_pay``, several →
+    ``makeups_pay`` (one ledger transaction). Unknown / another merchant's codes pay nothing."""
+    codes = list(dict.fromkeys(c.strip() for c in request.POST.getlist("codes") if c.strip()))
+    if not codes:
+        messages.error(request, "Select at least one bill to pay.")
+        return redirect("wallet:makeup_list")
+    if len(codes) > MAX_BULK:
+        messages.error(request, f"Pay at most {MAX_BULK} bills at once.")
+        return redirect("wallet:makeup_list")
+    bills = list(Makeup.objects.filter(merchant=request.merchant, code__in=codes))
+    if len(bills) != len(codes):
+        messages.error(request, "Supplementary bill not found.")
+        return redirect("wallet:makeup_list")
+    try:
+        if len(bills) == 1:
+            result = payments.makeup_pay(
+                makeup=bills[0], actor=request.user, actor_label="wallet page"
+            )
+        else:
+            result = payments.makeups_pay(
+                merchant=request.merchant,
+                makeups=bills,
+                actor=request.user,
+                actor_label="wallet page",
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.created:
+            total = sum(p.net_minor for p in result.payments)
+            messages.success(
+                request,
+                f"Paid {len(result.payments)} bill{'s' if len(result.payments) != 1 else ''} "
+                f"from your wallet: {Money(total, bills[0].currency)}.",
+            )
+        else:
+            messages.info(request, "These bills were paid already.")
+    return redirect("wallet:makeup_list")
