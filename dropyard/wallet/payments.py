@@ -809,6 +809,37 @@ def makeup_create(
     return makeup
 
 
+@transaction.atomic
+def makeup_cancel(*, makeup: Makeup, actor: Any, reason: str) -> Makeup:
+    """Finance cancels an UNPAID bill: UNPAID → CANCELLED, never back.
+
+    Refused (``PaymentRefused``, nothing changed): an empty or over-long reason, a bill that is
+    paid or already cancelled (checked on the locked row, so a concurrent payment wins cleanly).
+    Audited MAKEUP_CREATED with ``change: cancelled`` (core has no cancel action for bills);
+    MAKEUP webhook CANCEL.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentRefused("a reason is required")
+    if len(reason) > MAKEUP_REASON_MAX:
+        raise PaymentRefused(f"the reason is at most {MAKEUP_REASON_MAX} characters")
+    locked = Makeup.objects.select_for_update().select_related("merchant").get(pk=makeup.pk)
+    if locked.status != MakeupStatus.UNPAID:
+        raise PaymentRefused(f"bill {locked.code} is {locked.get_status_display().lower()}")
+    locked.status = MakeupStatus.CANCELLED
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=AuditAction.MAKEUP_CREATED,
+        actor=actor,
+        merchant=locked.merchant,
+        target=locked,
+        details={"change": "cancelled", "code": locked.code, "reason": reason},
+    )
+    _publish_makeup(locked, "CANCEL")
+    makeup.status = locked.status
+    return locked
+
+
 @dataclass
 class MakeupPayOrder:
     """``createPayOrder``'s answer: the bills bundled under one pay order."""
@@ -1052,6 +1083,109 @@ def makeup_pay_order_pay(
     if pay_id and any(b.pay_id != pay_id for b in bills):
         raise OrderNotFound(f"payId {pay_id} does not belong to pay order {pay_order_code}")
     return makeups_pay(merchant=merchant, makeups=bills, actor=actor, actor_label=actor_label)
+
+
+@transaction.atomic
+def makeup_pay_order_paid_by_provider(
+    *,
+    provider: str,
+    reference: str,
+    amount_minor: int,
+    provider_reference: str,
+    event: Any = None,
+    currency: str = "",
+) -> PaymentResult:
+    """A provider (card, PayPal, sandbox) collected ``amount_minor`` for the bills of pay order
+    ``reference`` (a ``BTP…`` ``pay_order_code``): pay them exactly once.
+
+    The collected money is first credited to the merchant's wallet under
+    ``provider-credit:<provider>:<provider_reference>`` — posted once, so a replayed or
+    duplicate event changes nothing more — then, when every bill of the pay order is still
+    UNPAID and the amount and currency equal their total, the bills are paid from the wallet
+    (``makeups_pay``) in the same transaction. Otherwise (amount mismatch, a bill paid or
+    cancelled meanwhile) the money stays in the wallet: never lost, never paid twice.
+    Unknown pay order → ``OrderNotFound``.
+    """
+    if provider not in PROVIDER_METHODS:
+        raise PaymentRefused(f"unknown payment provider {provider!r}")
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
+        raise PaymentRefused("amount_minor must be a positive whole number of minor units")
+    provider_reference = (provider_reference or "").strip()
+    if not provider_reference:
+        raise PaymentRefused("provider_reference is required")
+    reference = (reference or "").strip()
+    bills = list(
+        Makeup.objects.select_for_update(of=("self",))
+        .filter(pay_order_code=reference)
+        .select_related("merchant")
+        .order_by("pk")
+        if reference
+        else []
+    )
+    if not bills:
+        raise OrderNotFound(f"pay order {reference} not found")
+    merchant = bills[0].merchant
+    currency = (currency or bills[0].currency).upper()
+    txn, created = ledger_post(
+        entries=[
+            Posting(
+                account=account_for(
+                    kind=AccountKind.PROVIDER_CASH, provider=provider, currency=currency
+                ),
+                amount_minor=-amount_minor,
+                currency=currency,
+            ),
+            Posting(
+                account=_wallet(merchant, currency), amount_minor=amount_minor, currency=currency
+            ),
+        ],
+        idempotency_key=f"provider-credit:{provider}:{provider_reference}"[:200],
+        kind="payment_credit",
+        memo=f"{Provider(provider).label} payment {provider_reference} for pay order {reference}"[
+            :300
+        ],
+        merchant=merchant,
+        reference_type="makeup",
+        reference_id=reference,
+    )
+    if not created:
+        return PaymentResult(quote=None, transaction=txn, created=False, message="already paid")
+    total = sum(b.amount_minor for b in bills)
+    payable = all(b.status == MakeupStatus.UNPAID for b in bills) and {
+        b.currency for b in bills
+    } == {currency}
+    if payable and total == amount_minor:
+        return makeups_pay(
+            merchant=merchant,
+            makeups=bills,
+            actor_label=f"{provider} payment {provider_reference}"[:254],
+        )
+    why = (
+        "a bill of this pay order is no longer awaiting payment"
+        if not payable
+        else f"amount {Money(amount_minor, currency).wire()} {currency} does not match "
+        f"{Money(total, currency).wire()} due"
+    )
+    audit_record(
+        action=AuditAction.WALLET_PAYMENT,
+        actor_label=f"provider {provider}",
+        merchant=merchant,
+        target=txn,
+        details={
+            "pay_order_code": reference,
+            "provider": provider,
+            "provider_reference": provider_reference,
+            "credited_to_wallet_minor": amount_minor,
+            "reason": why,
+        },
+    )
+    return PaymentResult(
+        quote=None,
+        transaction=txn,
+        created=False,
+        credited_to_wallet_minor=amount_minor,
+        message=f"{why}: the payment was credited to the wallet",
+    )
 
 
 # --- Reads --------------------------------------------------------------------------------------

@@ -25,4 +25,10 @@ urlpatterns: list = [
     # Supplementary (makeup, BT…) bills (wallet/views_makeups.py)
     path("bills/", views_makeups.makeup_list, name="makeup_list"),
     path("bills/pay/", views_makeups.makeup_pay, name="makeup_pay"),
+    path("bills/pay/provider/", views_makeups.makeup_pay_provider, name="makeup_pay_provider"),
+    path(
+        "bills/pay/<str:pay_order_code>/return/",
+        views_makeups.makeup_pay_return,
+        name="makeup_pay_return",
+    ),
 ]

@@ -24,5 +24,7 @@ urlpatterns: list = [
     path("refunds/", views_finance.refund_list, name="refund_list"),
     path("refunds/<str:public_id>/send/", views_finance.refund_send, name="refund_send"),
     # Supplementary (makeup, BT…) bills (wallet/views_makeups.py)
+    path("bills/", views_makeups.ops_makeup_list, name="makeup_list"),
     path("bills/new/", views_makeups.makeup_create, name="makeup_create"),
+    path("bills/<str:code>/cancel/", views_makeups.ops_makeup_cancel, name="makeup_cancel"),
 ]

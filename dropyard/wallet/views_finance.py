@@ -86,6 +86,11 @@ def finance_home(request: HttpRequest) -> HttpResponse:
                 ),
                 ("Invoices", _url("wallet_ops:invoice_list"), "Every merchant's documents"),
                 (
+                    "Supplementary bills",
+                    _url("wallet_ops:makeup_list"),
+                    "Every merchant's BT bills: filter, cancel unpaid ones",
+                ),
+                (
                     "New supplementary bill",
                     _url("wallet_ops:makeup_create"),
                     "Bill a merchant a price or freight difference",

@@ -8,9 +8,11 @@ found" and pays nothing.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts import selectors as account_selectors
@@ -21,11 +23,15 @@ from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
 from dropyard.orders import selectors as order_selectors
+from dropyard.orders.exceptions import OrderNotFound
 
 from . import payments, services
 from .choices import MakeupStatus, MakeupType
 from .forms import _AmountForm
 from .models import Makeup
+from .providers import enabled_providers
+from .providers import services as provider_services
+from .views_providers import payment_provider_options
 
 FINANCE = {OperatorRole.FINANCE}
 MAX_BULK = 100  # bills per "pay selected"
@@ -123,6 +129,91 @@ def _summary(form: MakeupCreateForm) -> dict:
     }
 
 
+# --- Finance: list and cancel -------------------------------------------------------------------
+
+
+class OpsMakeupFilterForm(forms.Form):
+    merchant = forms.CharField(
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "DY12345678"}),
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *MakeupStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    type = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any type"), *MakeupType.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"merchant": "", "status": "", "type": ""}
+        return {k: (self.cleaned_data[k] or "").strip() for k in ("merchant", "status", "type")}
+
+
+def all_makeups(*, merchant: str = "", status: str = "", type: str = ""):
+    """Every merchant's bills for finance, newest first; ``merchant`` is an account number
+    (exact, case-insensitive)."""
+    qs = Makeup.objects.select_related("merchant", "related_order")
+    if merchant:
+        qs = qs.filter(merchant__account_number__iexact=merchant)
+    if status in MakeupStatus.values:
+        qs = qs.filter(status=status)
+    if type in MakeupType.values:
+        qs = qs.filter(type=type)
+    return qs.order_by("-created_at", "-pk")
+
+
+@operator_view(roles=FINANCE)
+@require_GET
+def ops_makeup_list(request: HttpRequest) -> HttpResponse:
+    """All supplementary bills, filterable by status, merchant account number and type."""
+    form = OpsMakeupFilterForm(request.GET)
+    filters = form.filters()
+    context = {
+        "filter_form": form,
+        "filtered": any(filters.values()),
+        "page": paginate(request, all_makeups(**filters)),
+        "unpaid_status": MakeupStatus.UNPAID,
+    }
+    return list_response(
+        request, "wallet/ops/makeup_list.html", "wallet/ops/partials/_makeup_rows.html", context
+    )
+
+
+class MakeupCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for cancelling",
+        max_length=payments.MAKEUP_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+@operator_view(roles=FINANCE)
+@require_http_methods(["GET", "POST"])
+def ops_makeup_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    """Confirmation page (GET) then cancellation (POST with a reason) of an UNPAID bill."""
+    bill = get_object_or_404(Makeup.objects.select_related("merchant"), code=code)
+    form = MakeupCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payments.makeup_cancel(
+                makeup=bill, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Supplementary bill {bill.code} cancelled.")
+        return redirect("wallet_ops:makeup_list")
+    status = 200 if request.method == "GET" or form.is_valid() else 400
+    context = {"bill": bill, "form": form, "unpaid_status": MakeupStatus.UNPAID}
+    return render(request, "wallet/ops/makeup_cancel.html", context, status=status)
+
+
 # --- Merchant: list and pay ---------------------------------------------------------------------
 
 
@@ -170,6 +261,7 @@ def makeup_list(request: HttpRequest) -> HttpResponse:
         "unpaid_total": Money(sum(unpaid.values_list("amount_minor", flat=True)), "USD"),
         "balance": services.wallet_balance(merchant=request.merchant),
         "unpaid_status": MakeupStatus.UNPAID,
+        "provider_options": payment_provider_options(),
     }
     return list_response(request, "wallet/makeup_list.html", "wallet/makeup_rows.html", context)
 
@@ -215,3 +307,76 @@ def makeup_pay(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "These bills were paid already.")
     return redirect("wallet:makeup_list")
+
+
+# --- Merchant: pay by card / PayPal -------------------------------------------------------------
+# The selected bills are bundled under one pay order (``makeup_pay_order_create``); the provider
+# payment carries its ``BTP…`` code as reference and the provider's verified event pays the bills
+# (``payments.makeup_pay_order_paid_by_provider``). The return page only waits for it.
+
+
+@merchant_view(area=Area.WALLET)
+@require_POST
+def makeup_pay_provider(request: HttpRequest) -> HttpResponse:
+    """Open the provider's hosted page for the selected unpaid bills (``codes``, ``provider``).
+    Another merchant's or an unknown bill → 404; nothing is paid here."""
+    provider = request.POST.get("provider", "")
+    codes = list(dict.fromkeys(c.strip() for c in request.POST.getlist("codes") if c.strip()))
+    if provider not in enabled_providers():
+        messages.error(request, "That payment method is not available here.")
+        return redirect("wallet:makeup_list")
+    if not codes or len(codes) > MAX_BULK:
+        messages.error(request, f"Select between 1 and {MAX_BULK} bills to pay.")
+        return redirect("wallet:makeup_list")
+    try:
+        order = payments.makeup_pay_order_create(merchant=request.merchant, codes=codes)
+    except OrderNotFound as exc:
+        raise Http404("Supplementary bill not found.") from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("wallet:makeup_list")
+    path = reverse("wallet:makeup_pay_return", kwargs={"pay_order_code": order.pay_order_code})
+    return_url = f"{settings.SITE_URL}{path}"
+    try:
+        started = provider_services.provider_payment_start(
+            provider=provider,
+            amount_minor=order.amount_minor,
+            currency=order.currency,
+            reference=order.pay_order_code,
+            description=f"Dropyard supplementary bills {order.pay_order_code} "
+            f"({len(order.makeups)} bills)",
+            return_url=return_url,
+            cancel_url=f"{return_url}?cancelled=1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("wallet:makeup_list")
+    return redirect(started.redirect_url)
+
+
+@merchant_view(area=Area.WALLET)
+def makeup_pay_return(request: HttpRequest, pay_order_code: str) -> HttpResponse:
+    """Back from the provider: "waiting for confirmation" until its event pays the bills; htmx
+    polls the same URL for the status box. Another merchant's pay order → 404."""
+    bills = list(
+        Makeup.objects.filter(merchant=request.merchant, pay_order_code=pay_order_code).order_by(
+            "pk"
+        )
+    )
+    if not bills:
+        raise Http404("Pay order not found.")
+    if request.method != "GET":  # after the lookup: another merchant's pay order is 404 always
+        return HttpResponseNotAllowed(["GET"])
+    context = {
+        "pay_order_code": pay_order_code,
+        "bills": bills,
+        "amount": Money(sum(b.amount_minor for b in bills), bills[0].currency),
+        "pending": any(b.status == MakeupStatus.UNPAID for b in bills),
+        "cancelled": request.GET.get("cancelled") == "1",
+    }
+    template = (
+        "wallet/partials/_makeup_pay_status.html"
+        if request.headers.get("HX-Request")
+        else "wallet/makeup_pay_return.html"
+    )
+    return render(request, template, context)

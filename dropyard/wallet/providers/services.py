@@ -41,6 +41,9 @@ INTERPRETERS: dict[str, Callable[[dict[str, Any]], VerifiedEvent]] = {
 PAYMENTS_MODULE = "dropyard.wallet.payments"
 PAID_HOOK = "parent_order_paid_by_provider"
 FAILED_HOOK = "parent_order_payment_failed_by_provider"
+# Card / PayPal payments of supplementary bills: the reference is their pay order (``BTP…``).
+MAKEUP_PAID_HOOK = "makeup_pay_order_paid_by_provider"
+MAKEUP_PAY_ORDER_PREFIX = "BTP"
 
 
 # --- Starting payments ------------------------------------------------------------------------
@@ -205,6 +208,10 @@ def _payment_event(provider: str, verified: VerifiedEvent, row: ProviderEvent) -
         assert charge is not None
         if _payment_settled(provider, charge.provider_reference):
             return ""  # another event of the same capture/intent settled it already
+        if charge.reference.startswith(MAKEUP_PAY_ORDER_PREFIX):
+            hook = _payments_hook(MAKEUP_PAID_HOOK)  # supplementary bills' pay order
+            if hook is None:
+                return f"no handler for bill payments ({PAYMENTS_MODULE}.{MAKEUP_PAID_HOOK})"
         kwargs = {
             "provider": provider,
             "reference": charge.reference,

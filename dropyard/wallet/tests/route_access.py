@@ -61,10 +61,16 @@ EXPECTED_ACCESS: dict[str, Access] = {
     # Supplementary bills (wallet/views_makeups.py)
     "wallet:makeup_list": WALLET,
     "wallet:makeup_pay": WALLET,
+    "wallet:makeup_pay_provider": WALLET,
+    "wallet:makeup_pay_return": WALLET,
     "wallet_ops:makeup_create": FINANCE,
+    "wallet_ops:makeup_list": FINANCE,
+    "wallet_ops:makeup_cancel": FINANCE,
 }
 
 OBJECT_ROUTES: dict = {
+    "wallet_ops:makeup_cancel": lambda w: {"code": w.objects["makeup"].code},
+    "wallet:makeup_pay_return": lambda w: {"pay_order_code": w.objects["makeup_pay_order"]},
     # POST-only: GET answers 405 before the refund is looked up, so no refund is needed.
     "wallet_ops:refund_send": lambda w: {"public_id": "matrix-refund"},
     "wallet:topup_detail": lambda w: {"public_id": w.objects["wire_topup"].public_id},
@@ -86,7 +92,23 @@ OBJECT_ROUTES: dict = {
 
 
 def build_objects(world) -> dict[str, Any]:
-    return {**_provider_objects(world), **_invoice_objects(world), **_wire_objects(world)}
+    return {
+        **_provider_objects(world),
+        **_invoice_objects(world),
+        **_wire_objects(world),
+        **_makeup_objects(world),
+    }
+
+
+def _makeup_objects(world) -> dict[str, Any]:
+    """An unpaid supplementary bill of merchant A (finance cancel page)."""
+    from dropyard.wallet import payments  # noqa: PLC0415
+
+    bill = payments.makeup_create(
+        merchant=world.merchant_a, amount_minor=300, reason="matrix surcharge", type="freight"
+    )
+    pay_order = payments.makeup_pay_order_create(merchant=world.merchant_a, codes=[bill.code])
+    return {"makeup": bill, "makeup_pay_order": pay_order.pay_order_code}
 
 
 def _wire_objects(world) -> dict[str, Any]:

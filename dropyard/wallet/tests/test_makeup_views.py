@@ -196,3 +196,122 @@ def test_staff_without_the_wallet_area_cannot_pay(client, merchant, owner):
     assert client.post(reverse(PAY), {"codes": [bill.code]}).status_code == 403
     bill.refresh_from_db()
     assert bill.status == MakeupStatus.UNPAID
+
+
+# --- Finance list and cancellation ----------------------------------------------------------
+
+OPS_LIST = "wallet_ops:makeup_list"
+CANCEL = "wallet_ops:makeup_cancel"
+
+
+def test_finance_lists_every_merchants_bills_with_filters_and_empty_state(
+    client, merchant, other_merchant, finance
+):
+    client.force_login(finance)
+    empty = client.get(reverse(OPS_LIST)).content.decode()
+    assert 'data-testid="empty-state"' in empty
+    assert "No supplementary bills yet." in empty
+
+    mine = _bill(merchant)
+    product = _bill(merchant, type=MakeupType.PRODUCT, reason="price change")
+    theirs = _bill(other_merchant)
+
+    page = client.get(reverse(OPS_LIST)).content.decode()
+    by_merchant = client.get(
+        reverse(OPS_LIST), {"merchant": other_merchant.account_number.lower()}
+    ).content.decode()
+    product_only = client.get(reverse(OPS_LIST), {"type": "product"}).content.decode()
+    paid_only = client.get(reverse(OPS_LIST), {"status": "paid"}).content.decode()
+
+    assert all(b.code in page for b in (mine, product, theirs))
+    assert theirs.code in by_merchant
+    assert mine.code not in by_merchant
+    assert product.code in product_only
+    assert mine.code not in product_only
+    assert theirs.code not in product_only
+    assert "No bill matches these filters." in paid_only
+
+
+def test_finance_bill_list_is_paginated(client, merchant, finance):
+    for _ in range(30):
+        _bill(merchant)
+    client.force_login(finance)
+    first = client.get(reverse(OPS_LIST)).content.decode()
+    second = client.get(reverse(OPS_LIST), {"page": 2}).content.decode()
+    assert first.count('data-testid="ops-makeup-row"') == 25
+    assert second.count('data-testid="ops-makeup-row"') == 5
+
+
+def test_merchants_and_other_operators_cannot_list_or_cancel(client, merchant, owner):
+    bill = _bill(merchant)
+    for user in (owner, make_operator(role="support")):
+        client.force_login(user)
+        assert client.get(reverse(OPS_LIST)).status_code == 403
+        response = client.post(reverse(CANCEL, args=[bill.code]), {"reason": "mistake"})
+        assert response.status_code == 403
+    bill.refresh_from_db()
+    assert bill.status == MakeupStatus.UNPAID
+
+
+def test_finance_confirms_then_cancels_an_unpaid_bill_with_a_reason(
+    client, merchant, owner, finance, django_capture_on_commit_callbacks
+):
+    from dropyard.core.models import AuditEvent  # noqa: PLC0415
+    from dropyard.webhooks.models import WebhookMessage  # noqa: PLC0415
+    from dropyard.webhooks.services import CallbackSetting, webhook_set  # noqa: PLC0415
+
+    webhook_set(
+        merchant=merchant,
+        actor=owner,
+        settings_by_topic=[
+            CallbackSetting(topic="makeup", action="ENABLE", urls=("https://hooks.example/bt",))
+        ],
+    )
+    bill = _bill(merchant)
+    client.force_login(finance)
+
+    confirm = client.get(reverse(CANCEL, args=[bill.code])).content.decode()
+    assert 'data-testid="makeup-cancel-form"' in confirm
+    missing_reason = client.post(reverse(CANCEL, args=[bill.code]), {"reason": " "})
+    bill.refresh_from_db()
+    assert missing_reason.status_code == 400
+    assert bill.status == MakeupStatus.UNPAID
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse(CANCEL, args=[bill.code]), {"reason": "billed twice"})
+
+    assert response.status_code == 302
+    bill.refresh_from_db()
+    assert bill.status == MakeupStatus.CANCELLED
+    audit = AuditEvent.objects.filter(details__change="cancelled").get()
+    assert audit.details == {"change": "cancelled", "code": bill.code, "reason": "billed twice"}
+    messages = list(
+        WebhookMessage.objects.filter(merchant=merchant)
+        .order_by("pk")
+        .values_list("message_type", flat=True)
+    )
+    assert messages == ["INSERT", "CANCEL"]
+
+
+def test_cancelling_a_paid_or_cancelled_bill_changes_nothing(client, merchant, owner, finance):
+    fund(merchant, owner, 1000)
+    paid = _bill(merchant)
+    payments.makeup_pay(makeup=paid, actor=owner)
+    cancelled = _bill(merchant)
+    payments.makeup_cancel(makeup=cancelled, actor=finance, reason="duplicate")
+    balance = available(merchant)
+    transactions = LedgerTransaction.objects.count()
+
+    client.force_login(finance)
+    for bill, status in ((paid, MakeupStatus.PAID), (cancelled, MakeupStatus.CANCELLED)):
+        before = Makeup.objects.get(pk=bill.pk).updated_at
+        response = client.post(reverse(CANCEL, args=[bill.code]), {"reason": "again"}, follow=True)
+        assert f"bill {bill.code} is {status.label.lower()}" in response.content.decode()
+        bill.refresh_from_db()
+        assert bill.status == status
+        assert bill.updated_at == before
+        with pytest.raises(payments.PaymentRefused):
+            payments.makeup_cancel(makeup=bill, actor=finance, reason="again")
+    assert available(merchant) == balance
+    assert LedgerTransaction.objects.count() == transactions
+    assert client.get(reverse(CANCEL, args=["BT000"])).status_code == 404
