@@ -1821,6 +1821,23 @@ def order_cancel(
     return _sync_instance(order, locked)
 
 
+def _merge_lock_unpaid(merge: OrderMerge) -> tuple[OrderMerge, list[Order]]:
+    """Lock a merge and its orders (pk order); ``MergeRefused`` when it was undone already or
+    a member is paid (nothing changed)."""
+    merge = OrderMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None:
+        raise MergeRefused("this merge was undone already")
+    members = list(
+        Order.objects.select_for_update()
+        .select_related("merchant")
+        .filter(merge=merge)
+        .order_by("pk")
+    )
+    if any(o.status not in PRE_PAYMENT for o in members):
+        raise MergeRefused("a merged order is paid: the merge can no longer be undone")
+    return merge, members
+
+
 def _unmerge_for_cancel(*, merge: OrderMerge, cancelled: Order, actor: Any) -> list[Order]:
     """Undo ``merge`` because ``cancelled`` (one of its unpaid orders) is being cancelled.
 
@@ -1833,17 +1850,7 @@ def _unmerge_for_cancel(*, merge: OrderMerge, cancelled: Order, actor: Any) -> l
     UNPAID order cannot be paid until it is re-routed (``order_paid`` refuses a logistics
     miss); changing its shipping line or warehouse routes and reserves it again.
     """
-    merge = OrderMerge.objects.select_for_update().get(pk=merge.pk)
-    if merge.undone_at is not None:
-        raise MergeRefused("this merge was undone already")
-    members = list(
-        Order.objects.select_for_update()
-        .select_related("merchant")
-        .filter(merge=merge)
-        .order_by("pk")
-    )
-    if any(o.status not in PRE_PAYMENT for o in members):
-        raise MergeRefused("a merged order is paid: the merge can no longer be undone")
+    merge, members = _merge_lock_unpaid(merge)
     for order in members:
         _release(order, actor, reason=f"merge undone: order {cancelled.code} cancelled")
     for order in members:
@@ -2474,17 +2481,7 @@ def merge_undo(*, merge: OrderMerge, actor: Any = None) -> list[Order]:
     route (and for UNPAID orders reserve) each order alone again. Refused (``MergeRefused``,
     nothing changed) once a member is paid or when the merge was undone already. Audited
     ORDERS_MERGED (undo); an "unmerged" history row on each order. Returns the orders."""
-    merge = OrderMerge.objects.select_for_update().get(pk=merge.pk)
-    if merge.undone_at is not None:
-        raise MergeRefused("this merge was undone already")
-    members = list(
-        Order.objects.select_for_update()
-        .select_related("merchant")
-        .filter(merge=merge)
-        .order_by("pk")
-    )
-    if any(o.status not in PRE_PAYMENT for o in members):
-        raise MergeRefused("a merged order is paid: the merge can no longer be undone")
+    merge, members = _merge_lock_unpaid(merge)
     for order in members:
         _release(order, actor, reason="merge undone")
     for order in members:

@@ -651,17 +651,23 @@ def parent_order_payment_failed_by_provider(
     the parent order stays awaiting payment and can be paid again (any method)."""
 
 
-def _credit_provider_money(
+def _provider_money_to_wallet(
     *,
-    merchant: MerchantAccount,
+    merchant: Any,
     provider: str,
     amount_minor: int,
     currency: str,
     provider_reference: str,
-    parent: ParentOrder,
-    quote: Quote | None,
-) -> PaymentResult:
-    txn, created = ledger_post(
+    memo: str,
+    reference_type: str,
+    reference_id: str,
+) -> tuple[LedgerTransaction, bool]:
+    """Credit money a provider collected to the merchant's wallet: provider cash ↔ wallet.
+
+    Posted once per provider charge (key ``provider-credit:<provider>:<reference>``), so a
+    replayed or duplicate event returns the existing transaction with ``created`` False.
+    """
+    return ledger_post(
         entries=[
             Posting(
                 account=account_for(
@@ -676,8 +682,30 @@ def _credit_provider_money(
         ],
         idempotency_key=f"provider-credit:{provider}:{provider_reference}"[:200],
         kind="payment_credit",
-        memo=f"{Provider(provider).label} payment for {parent.shipments_id} credited to wallet",
+        memo=memo,
         merchant=merchant,
+        reference_type=reference_type,
+        reference_id=reference_id,
+    )
+
+
+def _credit_provider_money(
+    *,
+    merchant: MerchantAccount,
+    provider: str,
+    amount_minor: int,
+    currency: str,
+    provider_reference: str,
+    parent: ParentOrder,
+    quote: Quote | None,
+) -> PaymentResult:
+    txn, created = _provider_money_to_wallet(
+        merchant=merchant,
+        provider=provider,
+        amount_minor=amount_minor,
+        currency=currency,
+        provider_reference=provider_reference,
+        memo=f"{Provider(provider).label} payment for {parent.shipments_id} credited to wallet",
         reference_type="parent_order",
         reference_id=parent.shipments_id,
     )
@@ -1126,25 +1154,15 @@ def makeup_pay_order_paid_by_provider(
         raise OrderNotFound(f"pay order {reference} not found")
     merchant = bills[0].merchant
     currency = (currency or bills[0].currency).upper()
-    txn, created = ledger_post(
-        entries=[
-            Posting(
-                account=account_for(
-                    kind=AccountKind.PROVIDER_CASH, provider=provider, currency=currency
-                ),
-                amount_minor=-amount_minor,
-                currency=currency,
-            ),
-            Posting(
-                account=_wallet(merchant, currency), amount_minor=amount_minor, currency=currency
-            ),
-        ],
-        idempotency_key=f"provider-credit:{provider}:{provider_reference}"[:200],
-        kind="payment_credit",
+    txn, created = _provider_money_to_wallet(
+        merchant=merchant,
+        provider=provider,
+        amount_minor=amount_minor,
+        currency=currency,
+        provider_reference=provider_reference,
         memo=f"{Provider(provider).label} payment {provider_reference} for pay order {reference}"[
             :300
         ],
-        merchant=merchant,
         reference_type="makeup",
         reference_id=reference,
     )
