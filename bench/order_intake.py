@@ -263,7 +263,7 @@ def _raw(items: list, prefix: str, merchant) -> tuple[float, int]:
 
     from dropyard.orders.bulk import new_public_ids  # noqa: PLC0415
     from dropyard.orders.models import Order, OrderLine  # noqa: PLC0415
-    from dropyard.orders.services import new_order_code  # noqa: PLC0415
+    from dropyard.orders.services.creation import new_order_code  # noqa: PLC0415
 
     order_cols = _columns(Order)
     line_cols = _columns(OrderLine)

@@ -22,7 +22,7 @@ from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, Suppli
 from dropyard.catalog.demo_data import DEFAULT_PRODUCTS, load_catalog
 from dropyard.logistics.demo_data import load_sandbox_carrier
 from dropyard.orders.demo_data import load_demo_orders
-from dropyard.orders.services import sandbox_trusted
+from dropyard.orders.services.sandbox import sandbox_trusted
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
 from dropyard.wallet.demo_data import load_wallet_demo

@@ -29,6 +29,7 @@ from dropyard.catalog.models import Variant
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.inventory import services as inventory_services
+from dropyard.inventory.selectors import open_reservations
 from dropyard.logistics import carriers as carrier_adapters
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Carrier, Tracking
@@ -688,7 +689,7 @@ def _release_reference(parcel: Parcel, actor: User | None, reason: str) -> int:
     """Release what the ledger says is still reserved under the parcel's reference."""
     from dropyard.inventory.models import Stock
 
-    opened = order_services.open_reservations([parcel.reservation_reference])
+    opened = open_reservations([parcel.reservation_reference])
     stocks = Stock.objects.select_related("variant", "warehouse", "merchant").in_bulk(
         [stock_id for stock_id, _ref in opened]
     )

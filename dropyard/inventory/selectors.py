@@ -5,10 +5,11 @@ private stock only to its own merchant, never to another merchant.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
@@ -295,6 +296,21 @@ def movement_list(
     if sku:
         qs = qs.filter(stock__variant__sku__icontains=sku)
     return qs.order_by("-created_at", "-pk")
+
+
+def open_reservations(references: Iterable[str]) -> dict[tuple[int, str], int]:
+    """Units still reserved per (stock row, reference), from the StockMovement ledger: the sum
+    of ``reserved_delta`` of RESERVATION, RELEASE and SHIPMENT movements with the reference.
+    For the services that reserve and release (orders, fulfillment), not for display."""
+    references = [r for r in set(references) if r]
+    if not references:
+        return {}
+    rows = (
+        StockMovement.objects.filter(reference__in=references)
+        .values("stock_id", "reference")
+        .annotate(open=Sum("reserved_delta"))
+    )
+    return {(r["stock_id"], r["reference"]): r["open"] for r in rows if r["open"] > 0}
 
 
 # --- Catalog lookups for the stock endpoints ----------------------------------------------------

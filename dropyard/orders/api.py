@@ -123,6 +123,7 @@ from . import routing, selectors, services
 from .choices import OrderStatus, OrderSubStatus, PayType
 from .exceptions import ConfirmRefused, OrderInvalid, OrderNotFound
 from .models import Order
+from .services.lifecycle import PRE_PAYMENT
 
 router = Router(tags=["Shopping"])
 
@@ -991,7 +992,7 @@ def _sandbox_order(request: HttpRequest, key: str | None) -> Order:
 
 def sandbox_status_code(order: Order) -> int:
     """The order's sandbox status code (module docstring): 0 for a cancelled order."""
-    if order.status in services.PRE_PAYMENT:
+    if order.status in PRE_PAYMENT:
         return SANDBOX_BEFORE_PAYMENT
     if order.status == S.UNSHIPPED:
         pending = order.sub_status == OrderSubStatus.PENDING

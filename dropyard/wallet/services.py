@@ -51,7 +51,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.accounts.validators import ALLOWED_DESCRIPTION, sniff_document_type
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
-from dropyard.orders.services import sandbox_allowed
+from dropyard.orders.services.sandbox import sandbox_allowed
 
 from . import invoices
 from .choices import MERCHANT_KINDS, AccountKind, Provider, TopUpStatus

@@ -14,7 +14,7 @@ from dropyard.core.access import merchant_view
 from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import form_call
-from dropyard.orders.services import sandbox_allowed
+from dropyard.orders.services.sandbox import sandbox_allowed
 
 from . import selectors, services
 from .choices import Provider

@@ -26,7 +26,7 @@ from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
 from dropyard.orders import selectors as order_selectors
-from dropyard.orders.services import sandbox_allowed
+from dropyard.orders.services.sandbox import sandbox_allowed
 
 from . import payments, reports, selectors, services
 from .choices import AccountKind, Provider, TopUpStatus

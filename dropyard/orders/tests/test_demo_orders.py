@@ -9,6 +9,7 @@ from dropyard.core.models import AuditEvent
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.models import Stock, StockMovement
+from dropyard.inventory.selectors import open_reservations
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.choices import TrackingStatus
 from dropyard.logistics.models import Tracking, TrackingEvent
@@ -89,7 +90,7 @@ def test_demo_parcels_trackings_and_stock(load):
     processing = Parcel.objects.filter(orders__sub_status=OrderSubStatus.PROCESSING)
     assert set(processing.values_list("status", flat=True)) == {ParcelStatus.PICKING}
     # Reserved stock is exactly the open reservations: confirmed, paid, not yet shipped.
-    open_refs = services.open_reservations(
+    open_refs = open_reservations(
         Parcel.objects.filter(orders__in=orders).values_list("reservation_reference", flat=True)
     )
     assert sum(open_refs.values()) == sum(Stock.objects.values_list("reserved", flat=True)) > 0

@@ -7,8 +7,9 @@ from dropyard.core.models import AuditEvent
 from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.models import Stock
 from dropyard.orders import services
-from dropyard.orders.exceptions import InvalidTransition, MergeRefused
+from dropyard.orders.exceptions import InvalidTransition, MergeRefused, OrderNotFound
 from dropyard.orders.models import OrderEvent
+from dropyard.orders.services.merge import split_by_weight
 from dropyard.orders.tests.factories import make_order_world, order_item
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def _reserved(variant, warehouse):
     ],
 )
 def test_split_by_weight(total, weights, expected):
-    parts = services.split_by_weight(total, weights)
+    parts = split_by_weight(total, weights)
     assert parts == expected
     assert sum(parts) == total
 
@@ -153,7 +154,7 @@ def test_merge_refusals_change_nothing(merchant, owner, other_merchant, world, c
         orders = [a, _create(other_merchant, None, (world.red, 1))]
     parcels = sorted(Parcel.objects.values_list("pk", "status"))
 
-    with pytest.raises((MergeRefused, services.OrderNotFound)):
+    with pytest.raises((MergeRefused, OrderNotFound)):
         services.orders_merge(merchant=merchant, orders=orders, actor=owner)
 
     assert sorted(Parcel.objects.values_list("pk", "status")) == parcels

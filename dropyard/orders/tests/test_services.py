@@ -24,6 +24,7 @@ from dropyard.orders.exceptions import (
     StateChanged,
 )
 from dropyard.orders.models import Order, OrderEvent, ParentOrder
+from dropyard.orders.services.parcel_sync import status_from_parcels
 from dropyard.orders.tests.factories import make_order_world, order_item
 
 pytestmark = pytest.mark.django_db
@@ -667,7 +668,7 @@ def test_bulk_order_delivered_becomes_private_stock(merchant, owner, world):
     ],
 )
 def test_status_from_parcels(statuses, expected):
-    assert services.status_from_parcels(statuses) == expected
+    assert status_from_parcels(statuses) == expected
 
 
 # --- Refusals of confirmed orders change nothing ------------------------------------------------

@@ -3,7 +3,7 @@ import pytest
 from dropyard.orders.choices import OrderStatus, OrderSubStatus
 from dropyard.orders.exceptions import InvalidTransition
 from dropyard.orders.models import Order, OrderEvent
-from dropyard.orders.services import TRANSITIONS, order_transition
+from dropyard.orders.services.lifecycle import TRANSITIONS, order_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from dropyard.orders import services
+from dropyard.orders.exceptions import ConfirmRefused
 from dropyard.orders.tests.factories import make_order_world, order_item
 from dropyard.webhooks.models import WebhookMessage
 from dropyard.webhooks.services import CallbackSetting, webhook_set
@@ -57,6 +58,6 @@ def test_refused_change_publishes_nothing(merchant, owner):
         ],
     )
     order = services.order_create(merchant=merchant, actor=owner, **order_item((world.red, 1)))
-    with pytest.raises(services.ConfirmRefused):
+    with pytest.raises(ConfirmRefused):
         services.order_confirm(order=order, actor=owner)
     assert WebhookMessage.objects.count() == 0

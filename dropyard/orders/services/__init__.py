@@ -1,0 +1,92 @@
+"""Order services: every write to orders goes through here, one module per sub-domain.
+
+- ``lifecycle``: ``order_transition``, the one function that changes ``Order.status`` (with its
+  ``OrderEvent`` row), ``order_note``, and the order row lock;
+- ``creation``: ``order_create``, ``orders_create_batch`` (CSV import, benchmark),
+  ``order_create_v2`` (creation plus the contract's payType flow); ``validation`` checks the
+  items first;
+- ``plan``: routing and pricing (``order_route`` / ``order_reroute``) over the pure
+  ``orders.routing``;
+- ``cart``: ``cart_add``, ``cart_confirm``, ``order_confirm``;
+- ``payment``: ``parent_order_generate``, ``order_paid`` (THE "order paid" service),
+  ``sandbox_pay``;
+- ``changes``: ``order_cancel``, ``order_delete``, and before payment
+  ``order_update_logistics``, ``order_change_warehouse``, ``order_update_address``;
+- ``parcel_sync``: ``order_sync_from_parcels`` (warehouse feedback);
+- ``merge``: ``merge_candidates``, ``merge_preview``, ``orders_merge``, ``merge_undo``;
+- ``reservations``: the stock reserved for an order's parcels (invariant in its docstring);
+- ``sandbox``: who may use sandbox money;
+- ``upcalls``: the calls into apps above orders (the ORDER webhook, the wallet).
+
+Webhooks: ORDER messages are published by the lifecycle services (on commit), not by
+``order_transition``, which stays a pure record of the change.
+
+The operations are re-exported here so that callers can use ``orders.services.<name>``;
+helpers and constants are imported from their module.
+"""
+
+from .cart import CartResult, Intercept, cart_add, cart_confirm, order_confirm
+from .changes import (
+    order_cancel,
+    order_change_warehouse,
+    order_delete,
+    order_update_address,
+    order_update_logistics,
+)
+from .creation import (
+    BatchItemResult,
+    OrderCreateResult,
+    order_create,
+    order_create_v2,
+    orders_create_batch,
+)
+from .lifecycle import order_note, order_transition
+from .merge import (
+    MergeGroup,
+    MergePreview,
+    merge_candidates,
+    merge_preview,
+    merge_undo,
+    orders_merge,
+)
+from .parcel_sync import order_sync_from_parcels
+from .payment import order_paid, parent_order_generate, parent_order_pay_url, sandbox_pay
+from .plan import order_reroute, order_route
+from .sandbox import SandboxRefused, sandbox_allowed, sandbox_check, sandbox_trusted
+
+__all__ = [
+    "BatchItemResult",
+    "CartResult",
+    "Intercept",
+    "MergeGroup",
+    "MergePreview",
+    "OrderCreateResult",
+    "SandboxRefused",
+    "cart_add",
+    "cart_confirm",
+    "merge_candidates",
+    "merge_preview",
+    "merge_undo",
+    "order_cancel",
+    "order_change_warehouse",
+    "order_confirm",
+    "order_create",
+    "order_create_v2",
+    "order_delete",
+    "order_note",
+    "order_paid",
+    "order_reroute",
+    "order_route",
+    "order_sync_from_parcels",
+    "order_transition",
+    "order_update_address",
+    "order_update_logistics",
+    "orders_create_batch",
+    "orders_merge",
+    "parent_order_generate",
+    "parent_order_pay_url",
+    "sandbox_allowed",
+    "sandbox_check",
+    "sandbox_pay",
+    "sandbox_trusted",
+]

@@ -1,0 +1,191 @@
+"""The cart and confirmation: ``cart_add`` (CREATED → IN_CART), ``cart_confirm`` (→ UNPAID, stock
+reserved, one ``ParentOrder`` for the lot) and the legacy one-order ``order_confirm``. Each
+order is handled on its own: a refused one is intercepted with its reasons, left unchanged."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from dropyard.core.errors import DomainError
+from dropyard.inventory.exceptions import INVENTORY_DEDUCTION_FAILED
+
+from .. import routing
+from ..exceptions import ConfirmRefused, InvalidTransition
+from ..models import Order, ParentOrder
+from .lifecycle import S, _lock, _sync_instance, order_transition
+from .plan import _reroute_locked
+from .reservations import _reserve
+from .upcalls import _order_changed
+
+
+@dataclass
+class Intercept:
+    """An order a cart operation refused, and why (``[{code, message}]``)."""
+
+    order: Order | None
+    order_id: str
+    reasons: list[dict[str, Any]]
+
+
+@dataclass
+class CartResult:
+    """``addCart`` / ``addCartConfirm`` answer."""
+
+    success_count: int = 0
+    orders: list[Order] = field(default_factory=list)
+    intercepted: list[Intercept] = field(default_factory=list)
+    shipments_id: str = ""
+    parent: ParentOrder | None = None
+
+
+def _error_reasons(exc: DomainError, order: Order | None = None) -> list[dict[str, Any]]:
+    reasons = exc.extra.get("reasons") if exc.extra else None
+    return list(reasons) if reasons else [{"code": exc.code, "message": exc.message}]
+
+
+def _not_mine(merchant: Any, order: Order) -> Intercept | None:
+    if order.merchant_id != merchant.pk:
+        return Intercept(None, order.public_id, [{"code": 1603100, "message": "order not found"}])
+    return None
+
+
+def cart_add(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -> CartResult:
+    """Move CREATED orders into the cart (IN_CART). Per order, independently:
+
+    already IN_CART counts as added (idempotent); a logistics-miss order is re-routed first and
+    intercepted with its reasons if it still misses; another merchant's order or any other
+    status is intercepted. An intercepted order is left exactly as it was.
+    """
+    result = CartResult()
+    for order in orders:
+        refused = _not_mine(merchant, order)
+        if refused:
+            result.intercepted.append(refused)
+            continue
+        try:
+            with transaction.atomic():
+                locked = _lock(order)
+                if locked.status == S.IN_CART:
+                    pass
+                elif locked.status != S.CREATED:
+                    raise InvalidTransition(f"order {locked.code} is {locked.status}")
+                else:
+                    if locked.logistics_miss:
+                        _reroute_locked(locked, actor=actor)
+                        if locked.logistics_miss:
+                            raise ConfirmRefused(
+                                "logistics miss", extra={"reasons": locked.intercept_reasons}
+                            )
+                    order_transition(locked, to=S.IN_CART, actor=actor)
+                    _order_changed(locked)
+            _sync_instance(order, locked)
+            result.orders.append(order)
+        except DomainError as exc:
+            result.intercepted.append(Intercept(order, order.public_id, _error_reasons(exc)))
+    result.success_count = len(result.orders)
+    return result
+
+
+def _confirm_locked(locked: Order, *, actor: Any, actor_label: str = "") -> list[Order]:
+    """CREATED/IN_CART → UNPAID: re-route, refuse a miss, reserve every parcel line. A merged
+    order is confirmed together with every order of its merge (their parcels are shared and
+    reserved once, under ``merge:<public_id>:<parcel code>``). Returns the orders confirmed."""
+    if locked.status not in (S.CREATED, S.IN_CART):
+        raise InvalidTransition(
+            f"order {locked.code} is {locked.status}, not awaiting confirmation"
+        )
+    if locked.merge_id is not None:
+        siblings = list(
+            Order.objects.select_for_update()
+            .select_related("merchant")
+            .filter(merge_id=locked.merge_id)
+            .order_by("pk")
+        )
+        if any(o.status not in (S.CREATED, S.IN_CART) for o in siblings):
+            raise InvalidTransition(f"the orders merged with {locked.code} are not all unconfirmed")
+        _reserve(locked, actor, prefix=f"merge:{locked.merge.public_id}")
+        for sibling in siblings:
+            order_transition(
+                sibling,
+                to=S.UNPAID,
+                actor=actor,
+                actor_label=actor_label,
+                note="confirmed with its merge, stock reserved",
+            )
+        locked.status = S.UNPAID
+        return siblings
+    _reroute_locked(locked, actor=actor)
+    if locked.logistics_miss:
+        # Short stock alone is the contract's inventory failure (1603102); any other miss
+        # (no route, restriction, weight) is a refused confirmation (1603001).
+        short = all(r.get("code") == routing.REASON_NO_STOCK for r in locked.intercept_reasons)
+        raise ConfirmRefused(
+            f"order {locked.code} cannot be shipped: "
+            + "; ".join(r["message"] for r in locked.intercept_reasons),
+            code=INVENTORY_DEDUCTION_FAILED if short else None,
+            extra={"reasons": locked.intercept_reasons},
+        )
+    _reserve(locked, actor)
+    order_transition(
+        locked, to=S.UNPAID, actor=actor, actor_label=actor_label, note="confirmed, stock reserved"
+    )
+    return [locked]
+
+
+def cart_confirm(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -> CartResult:
+    """Confirm cart orders (IN_CART, or CREATED) → UNPAID, one ``ParentOrder`` for them all.
+
+    Per order, atomically: re-route, refuse a logistics miss, reserve stock for every parcel
+    line (``order:<public_id>:<parcel code>``), move to UNPAID. An order that fails any step
+    is intercepted with its reasons and left unchanged. ``shipments_id`` is the new parent's
+    (empty when nothing was confirmed).
+    """
+    result = CartResult()
+    confirmed: list[Order] = []
+    done: set[int] = set()
+    for order in orders:
+        refused = _not_mine(merchant, order)
+        if refused:
+            result.intercepted.append(refused)
+            continue
+        if order.pk in done:  # confirmed already with its merge
+            order.refresh_from_db()
+            confirmed.append(order)
+            continue
+        try:
+            with transaction.atomic():
+                locked = _lock(order)
+                done.update(o.pk for o in _confirm_locked(locked, actor=actor))
+            confirmed.append(_sync_instance(order, locked))
+        except DomainError as exc:
+            result.intercepted.append(Intercept(order, order.public_id, _error_reasons(exc)))
+    if confirmed:
+        with transaction.atomic():
+            parent = ParentOrder.objects.create(merchant=merchant)
+            Order.objects.filter(pk__in=done).update(parent=parent)
+            for order in confirmed:
+                order.parent = parent
+            for order in Order.objects.filter(pk__in=done):
+                _order_changed(order)
+        result.parent, result.shipments_id = parent, parent.shipments_id
+    result.orders = confirmed
+    result.success_count = len(confirmed)
+    return result
+
+
+@transaction.atomic
+def order_confirm(*, order: Order, actor: Any = None, actor_label: str = "") -> Order:
+    """Legacy ``confirmOrder``: CREATED / IN_CART → UNPAID with the same routing and reservation
+    as ``cart_confirm``, in a parent order of its own. Refused (nothing changed) with
+    ``ConfirmRefused`` (1603001: logistics miss), ``InsufficientStock`` (1603102) or
+    ``InvalidTransition`` (1603001: wrong status)."""
+    locked = _lock(order)
+    confirmed = _confirm_locked(locked, actor=actor, actor_label=actor_label)
+    parent = ParentOrder.objects.create(merchant=locked.merchant)
+    Order.objects.filter(pk__in=[o.pk for o in confirmed]).update(parent=parent)
+    locked.parent = parent
+    for each in confirmed:
+        _order_changed(each)
+    return _sync_instance(order, locked)

@@ -1,0 +1,230 @@
+"""Paying orders: the parent order's payment (``parent_order_generate``), THE "order paid"
+service (``order_paid``, whatever pays: sandbox provider, wallet, card or PayPal) and the
+sandbox payment provider (``sandbox_pay``)."""
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
+from dropyard.core.ids import new_public_id
+from dropyard.fulfillment import planning
+
+from ..choices import ParentOrderStatus
+from ..exceptions import OrderNotFound, PaymentFailed
+from ..models import Order, ParentOrder
+from ..selectors import order_get
+from .cart import order_confirm
+from .lifecycle import S, _lock, _sync_instance, _user, order_transition
+from .sandbox import sandbox_check
+from .upcalls import _order_changed
+
+PAY_EXPIRY = timedelta(hours=24)
+
+
+@transaction.atomic
+def parent_order_generate(*, merchant: Any, shipments_id: str, actor: Any = None) -> ParentOrder:
+    """``saveGenerateParentOrder``: give the confirmed cart a payment (``pay_id``, amount =
+    sum of its UNPAID orders' totals, expiry ``PAY_EXPIRY`` from now).
+
+    Calling it again before payment refreshes amount and expiry and keeps the pay_id; on a
+    PAID parent it returns it unchanged. ``OrderNotFound`` for an unknown / other merchant's
+    shipments id; ``PaymentFailed`` (1603101) when nothing in it is payable.
+    """
+    parent = (
+        ParentOrder.objects.select_for_update()
+        .filter(merchant=merchant, shipments_id=str(shipments_id or "").strip())
+        .first()
+    )
+    if parent is None:
+        raise OrderNotFound(f"shipment order {shipments_id} not found")
+    if parent.status == ParentOrderStatus.PAID:
+        return parent
+    unpaid = list(parent.orders.filter(status=S.UNPAID))
+    if not unpaid:
+        raise PaymentFailed("this shipment order has no unpaid orders")
+    parent.amount_minor = sum(o.total_amount_minor for o in unpaid)
+    parent.currency = unpaid[0].currency
+    parent.pay_id = parent.pay_id or new_public_id()
+    parent.pay_expires_at = timezone.now() + PAY_EXPIRY
+    parent.status = ParentOrderStatus.AWAITING_PAYMENT
+    parent.save(
+        update_fields=[
+            "amount_minor",
+            "currency",
+            "pay_id",
+            "pay_expires_at",
+            "status",
+            "updated_at",
+        ]
+    )
+    return parent
+
+
+def parent_order_pay_url(parent: ParentOrder) -> str:
+    """The page-payment path for a generated parent order (``cjPayUrl``)."""
+    return f"/orders/pay/{parent.pay_id}/"
+
+
+@transaction.atomic
+def order_paid(
+    *,
+    orders: Sequence[Order] | None = None,
+    parent: ParentOrder | None = None,
+    actor: Any = None,
+    actor_label: str = "",
+    payment_reference: str = "",
+) -> list[Order]:
+    """THE "order paid" service (sandbox provider now, the wallet later).
+
+    Pays ``parent`` (all its UNPAID orders) or the given ``orders``: each UNPAID order moves to
+    UNSHIPPED (sub-status PENDING), its amounts and ``cost_breakdown`` are frozen (routing
+    refuses paid orders), its parcels go PLANNED → READY (``ready_at``) into the warehouse
+    queue; audited ORDER_PAID; ORDER webhook. Idempotent: orders already UNSHIPPED or later
+    (and a PAID parent) are skipped, so paying twice does nothing the second time. Refused with
+    ``PaymentFailed`` (nothing changed) when an order is not confirmed yet or is cancelled, and
+    when a sandbox payment (``payment_reference`` "sandbox:…") would pay a live order (also a
+    merge sibling), or when an order has a logistics miss (re-route it first). Returns the
+    orders paid by this call. A parent whose orders are all paid becomes PAID.
+    """
+    now = timezone.now()
+    if parent is not None:
+        parent = ParentOrder.objects.select_for_update().get(pk=parent.pk)
+        if parent.status == ParentOrderStatus.PAID:
+            return []
+        targets = list(parent.orders.filter(status=S.UNPAID).order_by("pk"))
+        if not targets:
+            raise PaymentFailed("this shipment order has no unpaid orders")
+    else:
+        targets = list(orders or ())
+        # A merged order is paid with its merge: the parcels are shared.
+        merges = {o.merge_id for o in targets if o.merge_id}
+        if merges:
+            known = {o.pk for o in targets}
+            targets += list(
+                Order.objects.select_related("merchant")
+                .filter(merge_id__in=merges, status=S.UNPAID)
+                .exclude(pk__in=known)
+                .order_by("pk")
+            )
+    if payment_reference.startswith("sandbox:"):
+        # Sandbox money pays sandbox orders only: never a live order, not even a merge sibling
+        # pulled in above (merges refuse the mix; this guards older data and other callers).
+        live = [o.code for o in targets if not o.in_sandbox]
+        if live:
+            raise PaymentFailed(
+                "only sandbox orders can be paid by the sandbox provider: "
+                + ", ".join(live)
+                + " is a live order"
+            )
+    paid: list[Order] = []
+    parents: set[int] = {parent.pk} if parent is not None else set()
+    for order in targets:
+        locked = _lock(order)
+        if locked.status in (S.UNSHIPPED, S.SHIPPED, S.DELIVERED):
+            continue
+        if locked.status != S.UNPAID:
+            raise PaymentFailed(f"order {locked.code} is {locked.status}: it cannot be paid")
+        if locked.logistics_miss:
+            # E.g. a sibling left without a route when its merge was undone by a cancel.
+            raise PaymentFailed(
+                f"order {locked.code} cannot be shipped as planned: re-route it (shipping line "
+                "or warehouse) before paying"
+            )
+        if locked.merchant_id != targets[0].merchant_id:
+            raise PaymentFailed("orders of several merchants cannot be paid together")
+        breakdown = dict(locked.cost_breakdown or {})
+        breakdown.update(frozen=True, paid_at=now.isoformat(), payment_reference=payment_reference)
+        Order.objects.filter(pk=locked.pk).update(cost_breakdown=breakdown)
+        locked.cost_breakdown = breakdown
+        order_transition(
+            locked,
+            to=S.UNSHIPPED,
+            actor=actor,
+            actor_label=actor_label,
+            note=f"paid {payment_reference}".strip(),
+        )
+        planning.parcels_mark_ready(order=locked, when=now)
+        audit_record(
+            action=AuditAction.ORDER_PAID,
+            actor=_user(actor),
+            actor_label=actor_label,
+            merchant=locked.merchant,
+            target=locked,
+            details={
+                "code": locked.code,
+                "total_minor": locked.total_amount_minor,
+                "currency": locked.currency,
+                "payment_reference": payment_reference,
+            },
+        )
+        _order_changed(locked)
+        if locked.parent_id:
+            parents.add(locked.parent_id)
+        paid.append(_sync_instance(order, locked))
+    for parent_pk in parents:
+        still_unpaid = Order.objects.filter(
+            parent_id=parent_pk, status__in=[S.CREATED, S.IN_CART, S.UNPAID]
+        ).exists()
+        if not still_unpaid:
+            ParentOrder.objects.filter(pk=parent_pk).exclude(status=ParentOrderStatus.PAID).update(
+                status=ParentOrderStatus.PAID, paid_at=now, updated_at=now
+            )
+    return paid
+
+
+def _is_sandbox(order: Order) -> bool:
+    return order.in_sandbox
+
+
+@transaction.atomic
+def sandbox_pay(
+    *, merchant: Any, actor: Any = None, order_id: str = "", shipments_id: str = ""
+) -> list[Order]:
+    """``shopping/sandbox/simulatePay``: the sandbox payment provider pays an order (confirming
+    it first when CREATED / IN_CART) or a shipment (parent) order, through ``order_paid``.
+
+    Refused with ``SandboxRefused`` (1600300) unless ``sandbox_allowed(merchant)``. Only sandbox
+    orders (``Order.is_sandbox`` or a sandbox merchant), and only when every order merged with
+    it is one too: others are refused with ``PaymentFailed`` (1603101). Unknown / other
+    merchant's ids → ``OrderNotFound`` (1603100).
+    Paying again returns ``[]`` and changes nothing.
+    """
+    sandbox_check(merchant)
+    if shipments_id:
+        parent = ParentOrder.objects.filter(merchant=merchant, shipments_id=shipments_id).first()
+        if parent is None:
+            raise OrderNotFound(f"shipment order {shipments_id} not found")
+        if parent.status == ParentOrderStatus.PAID:
+            return []
+        members = list(parent.orders.select_related("merchant"))
+        if not members or not all(_is_sandbox(o) for o in members):
+            raise PaymentFailed("only sandbox orders can be paid by the sandbox provider")
+        parent = parent_order_generate(merchant=merchant, shipments_id=shipments_id, actor=actor)
+        return order_paid(
+            parent=parent,
+            actor=actor,
+            actor_label="sandbox payment",
+            payment_reference=f"sandbox:{parent.pay_id}",
+        )
+    order = order_get(merchant=merchant, key=order_id)
+    if not _is_sandbox(order):
+        raise PaymentFailed("only sandbox orders can be paid by the sandbox provider")
+    if order.merge_id is not None:
+        siblings = Order.objects.select_related("merchant").filter(merge_id=order.merge_id)
+        if not all(_is_sandbox(o) for o in siblings):
+            raise PaymentFailed(
+                "this order is merged with a live order: the sandbox provider cannot pay it"
+            )
+    if order.status in (S.CREATED, S.IN_CART):
+        order_confirm(order=order, actor=actor, actor_label="sandbox payment")
+    return order_paid(
+        orders=[order],
+        actor=actor,
+        actor_label="sandbox payment",
+        payment_reference=f"sandbox:order:{order.public_id}",
+    )
