@@ -550,6 +550,14 @@ class DropyardAPI(NinjaAPI):
         patterns.append(re_path(r"^.*$", interface_not_found, name="interface-not-found"))
         return patterns
 
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # An app's API may be a package split by sub-domain (``orders/api/cart.py``): the id
+        # names the app's ``api`` (``dropyard_orders_api_add_cart``), so a split keeps it stable.
+        module = operation.view_func.__module__
+        if ".api." in module:
+            module = module.split(".api.", 1)[0] + ".api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for path_item in schema.get("paths", {}).values():

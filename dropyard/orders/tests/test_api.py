@@ -6,7 +6,7 @@ import pytest
 
 from dropyard.core.api import AccountRateThrottle
 from dropyard.core.models import IdempotencyRecord
-from dropyard.orders.api import DetailBatchThrottle
+from dropyard.orders.api.orders import DetailBatchThrottle
 from dropyard.orders.models import Order, OrderEvent
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
 

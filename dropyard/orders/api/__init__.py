@@ -1,0 +1,29 @@
+"""Developer API for orders (contract §2.4 shopping; full CJ paths, mounted at the API root).
+
+Every operation is merchant-scoped: an order is looked up among the caller's orders only, so
+another merchant's id answers exactly like an unknown one, 1603100. Wire conventions: ids are
+strings (``orderId`` is our public id; ``orderNum``/``orderNumber`` the merchant's own number;
+``cjOrderCode`` our "DY…"/"ZF…" code; every lookup by order id also accepts the order number
+and the code); amounts are decimal strings in the order's currency (USD, ``"12.50"``); order
+dates are ``yyyy-MM-dd HH:mm:ss`` in UTC (§3 conventions); helpers in ``wire``.
+
+One module per group of operations, each with its own router and the decisions it takes where
+the contract is open or contradicts itself (§7): ``create`` (createOrderV2/V3, Idempotency-Key),
+``cart`` (addCart, addCartConfirm, saveGenerateParentOrder), ``orders`` (list, details, delete,
+confirm, warehouse and shipping line changes), ``sandbox`` (shopping/sandbox/*) and ``merge``
+(shopping/mergeOrder/*). No API key scopes exist yet (accounts has none): any valid token may
+call every operation.
+
+``router`` mounts them all, in that order, for ``dropyard/config/api.py``.
+"""
+
+from ninja import Router
+
+from . import cart, create, merge, orders, sandbox
+
+router = Router()
+router.add_router("", create.router)
+router.add_router("", cart.router)
+router.add_router("", orders.router)
+router.add_router("", sandbox.router)
+router.add_router("", merge.router)

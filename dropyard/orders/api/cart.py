@@ -1,0 +1,111 @@
+"""The cart and the shipment (parent) order: ``shopping/order/addCart``, ``addCartConfirm``
+and ``saveGenerateParentOrder``.
+
+Decisions where the contract is open or contradicts itself (§7):
+
+- **Cart.** ``addCart``/``addCartConfirm`` take ``cjOrderIdList`` (≤ ``MAX_IDS``); an id that
+  is unknown or another merchant's is intercepted with code 1603100, other refusals carry the
+  service's reasons. Every ``interceptOrderReasons[].code`` is numeric: routing's reasons become
+  1603102 (too little stock, also in the requested warehouse) or 1605001 (no shipping line can
+  carry the order), the detail in ``message``. ``addCartConfirm`` answers ``shipmentsId``
+  (null when nothing was confirmed), which ``saveGenerateParentOrder`` takes back as
+  ``shipmentOrderId``.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+from pydantic import Field
+
+from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.money import Money
+
+from .. import selectors, services
+from ..exceptions import OrderNotFound
+from ..models import Order
+from .wire import _id_list, _merchant, _time, reasons_out
+
+router = Router(tags=["Shopping"])
+
+
+class OrderIdListIn(CamelSchema):
+    cj_order_id_list: list[str] = Field(alias="cjOrderIdList")
+
+
+def _cart_orders(request: HttpRequest, ids: list[str]) -> tuple[list[Order], list[dict]]:
+    found, missing = selectors.orders_get_many(merchant=_merchant(request), keys=ids)
+    intercepted = [
+        {
+            "orderId": key,
+            "interceptOrderReasons": [
+                {"code": OrderNotFound.default_code, "message": "order not found"}
+            ],
+        }
+        for key in missing
+    ]
+    return found, intercepted
+
+
+def _intercepts(result: services.CartResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "orderId": item.order_id,
+            "interceptOrderReasons": reasons_out(item.reasons),
+        }
+        for item in result.intercepted
+    ]
+
+
+@router.post("shopping/order/addCart")
+def add_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
+    """Move CREATED orders into the cart (IN_CART); refused orders come back intercepted."""
+    ids = _id_list("cjOrderIdList", payload.cj_order_id_list)
+    orders, missing = _cart_orders(request, ids)
+    result = services.cart_add(merchant=_merchant(request), orders=orders, actor=None)
+    return {
+        "successCount": result.success_count,
+        "addSuccessOrders": [o.public_id for o in result.orders],
+        "interceptOrders": missing + _intercepts(result),
+    }
+
+
+@router.post("shopping/order/addCartConfirm")
+def add_cart_confirm(request: HttpRequest, payload: OrderIdListIn) -> dict:
+    """Confirm cart orders (→ UNPAID, stock reserved) into one shipment: ``shipmentsId``."""
+    ids = _id_list("cjOrderIdList", payload.cj_order_id_list)
+    orders, missing = _cart_orders(request, ids)
+    result = services.cart_confirm(merchant=_merchant(request), orders=orders, actor=None)
+    return {
+        "successCount": result.success_count,
+        "submitSuccess": bool(result.shipments_id),
+        "shipmentsId": result.shipments_id or None,
+        "confirmSuccessOrders": [o.public_id for o in result.orders],
+        "interceptOrders": missing + _intercepts(result),
+    }
+
+
+class ParentOrderIn(CamelSchema):
+    shipment_order_id: str
+
+
+@router.post("shopping/order/saveGenerateParentOrder")
+def save_generate_parent_order(request: HttpRequest, payload: ParentOrderIn) -> dict:
+    """Generate the payment (``payId``) of a confirmed cart (``shipmentOrderId``)."""
+    if not payload.shipment_order_id.strip():
+        raise ParamError("shipmentOrderId is required")
+    merchant = _merchant(request)
+    parent = services.parent_order_generate(
+        merchant=merchant, shipments_id=payload.shipment_order_id.strip(), actor=None
+    )
+    orders = list(parent.orders.order_by("pk"))
+    return {
+        "shipmentOrderId": parent.shipments_id,
+        "payId": parent.pay_id,
+        "payExpireTime": _time(parent.pay_expires_at),
+        "orderMoney": Money(parent.amount_minor, parent.currency).wire(),
+        "currency": parent.currency,
+        "payStatus": parent.status,
+        "cjPayUrl": request.build_absolute_uri(services.parent_order_pay_url(parent)),
+        "orderIds": [o.public_id for o in orders],
+    }

@@ -1,0 +1,296 @@
+"""Creating orders: ``shopping/order/createOrderV2`` and ``createOrderV3``.
+
+Decisions where the contract is open or contradicts itself (§7):
+
+- **Create.** ``createOrderV2`` runs the ``payType`` flow (``orders.services.order_create_v2``):
+  3 create only; 1 (default) cart → confirm → parent order, ``cjPayUrl`` = the absolute
+  payment page URL; 2 balance: sandbox orders are paid by the sandbox provider, live orders
+  stay UNPAID until the wallet exists. ``createOrderV3`` (Store Order Flow) creates only, as
+  payType 3 (its table has no payType). Required in the body: ``orderNumber``,
+  ``shippingCountryCode``, ``shippingCustomerName``, ``shippingAddress``, ``shippingCity`` and
+  ``products`` (missing → 1600300 naming it); ``logisticName``/``fromCountryCode`` are optional
+  (routing picks the line and the warehouse). ``storageId`` is a warehouse id
+  (``warehouse/detail``); ``storeOrderTime`` epoch seconds; ``shopAmount`` and ``unitPrice``
+  decimal amounts. Money out: ``iossAmount``/``iossTaxHandlingFee`` are 0 (no IOSS tax is
+  computed), the ``*Original*`` amounts equal the charged ones and the discounts are 0 until
+  discounts exist; ``actualPayment`` = ``orderAmount`` (what the payment will take).
+  An address the country's rules refuse (bad country, postcode shape, missing province) →
+  1603000 naming the fields in camelCase.
+- **Idempotency-Key** (createOrderV2/V3, optional header): the first answer is stored with the
+  body's hash (``core.idempotency``) and replayed for the same key and body (same ``orderId``,
+  header ``Idempotent-Replayed: true``); the same key with another body → 1600300. Without the
+  header the natural key applies: a second order with the same ``orderNumber`` → 1603003.
+"""
+
+import json
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+from pydantic import Field
+from pydantic.alias_generators import to_camel
+
+from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.errors import DomainError
+from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from dropyard.core.idempotency import idempotent
+from dropyard.core.money import Money
+from dropyard.inventory.selectors import warehouse_get
+from dropyard.wallet.payments import order_payment_get
+
+from .. import services
+from ..choices import PayType
+from ..exceptions import OrderInvalid
+from ..models import Order
+from .wire import _amount, _merchant, _order_out
+
+router = Router(tags=["Shopping"])
+
+
+class ProductIn(CamelSchema):
+    vid: str | None = None
+    sku: str | None = None
+    quantity: int
+    unit_price: str | int | float | None = None
+    store_line_item_id: str | None = None
+    pod_properties: Any = None
+
+
+class CreateOrderIn(CamelSchema):
+    order_number: str
+    shipping_country_code: str
+    shipping_country: str | None = None
+    shipping_province: str | None = None
+    shipping_city: str
+    shipping_county: str | None = None
+    shipping_zip: str | None = None
+    shipping_phone: str | None = None
+    shipping_customer_name: str
+    shipping_address: str
+    shipping_address2: str | None = None
+    house_number: str | None = None
+    email: str | None = None
+    tax_id: str | None = None
+    remark: str | None = None
+    consignee_id: str | None = Field(None, alias="consigneeID")
+    pay_type: int | None = None
+    shop_amount: str | int | float | None = None
+    logistic_name: str | None = None
+    from_country_code: str | None = None
+    platform: str | None = None
+    ioss_type: int | None = None
+    ioss_number: str | None = None
+    shop_logistics_type: int | None = None
+    storage_id: str | None = None
+    store_name: str | None = None
+    is_sandbox: int | bool | None = None
+    order_flow: int | None = None
+    store_order_time: int | None = None
+    products: list[ProductIn]
+
+
+def _decimal_minor(name: str, value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ParamError(f"{name} must be a decimal amount") from None
+    if not amount.is_finite() or amount < 0:
+        raise ParamError(f"{name} must be a decimal amount ≥ 0")
+    return Money.from_decimal(amount).amount_minor
+
+
+def _create_fields(payload: CreateOrderIn) -> dict[str, Any]:
+    """order_create's keyword arguments from the wire body (types already checked)."""
+    if payload.is_sandbox not in (None, 0, 1, True, False):
+        raise ParamError("isSandbox must be 0 or 1")
+    warehouse = None
+    if payload.storage_id and payload.storage_id.strip():
+        warehouse = warehouse_get(public_id=payload.storage_id.strip())
+    store_created_at = None
+    if payload.store_order_time is not None:
+        if payload.store_order_time < 0:
+            raise ParamError("storeOrderTime must be epoch seconds")
+        store_created_at = datetime.fromtimestamp(payload.store_order_time, tz=UTC)
+    lines = []
+    for index, product in enumerate(payload.products):
+        lines.append(
+            {
+                "vid": product.vid,
+                "sku": product.sku,
+                "quantity": product.quantity,
+                "unit_price_minor": _decimal_minor(
+                    f"products[{index}].unitPrice", product.unit_price
+                ),
+                "store_line_item_id": product.store_line_item_id,
+                "pod_properties": product.pod_properties,
+            }
+        )
+    text = {
+        name: (getattr(payload, name) or "")
+        for name in (
+            "shipping_country_code",
+            "shipping_country",
+            "shipping_province",
+            "shipping_city",
+            "shipping_county",
+            "shipping_zip",
+            "shipping_phone",
+            "shipping_customer_name",
+            "shipping_address",
+            "shipping_address2",
+            "house_number",
+            "email",
+            "tax_id",
+            "remark",
+            "consignee_id",
+            "ioss_number",
+            "store_name",
+        )
+    }
+    fields: dict[str, Any] = {
+        **text,
+        "order_number": payload.order_number,
+        "lines": lines,
+        "requested_logistic_name": payload.logistic_name or "",
+        "from_country_code": payload.from_country_code or "",
+        "platform": payload.platform or "api",
+        "requested_warehouse": warehouse,
+        "store_created_at": store_created_at,
+        "shop_amount_minor": _decimal_minor("shopAmount", payload.shop_amount),
+    }
+    if payload.ioss_type is not None:
+        fields["ioss_type"] = payload.ioss_type
+    if payload.shop_logistics_type is not None:
+        fields["shop_logistics_type"] = payload.shop_logistics_type
+    if payload.is_sandbox is not None:
+        fields["is_sandbox"] = bool(payload.is_sandbox)
+    return fields
+
+
+# Service field names that differ from the wire names beyond snake → camel case.
+_WIRE_NAMES = {
+    "unit_price_minor": "unitPrice",
+    "shop_amount_minor": "shopAmount",
+    "requested_logistic_name": "logisticName",
+    "requested_warehouse": "storageId",
+    "consignee_id": "consigneeID",
+    "store_created_at": "storeOrderTime",
+}
+_SNAKE_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def wire_message(message: str) -> str:
+    """A service message with its snake_case field names written as the API's names."""
+    return _SNAKE_NAME.sub(lambda m: _WIRE_NAMES.get(m.group(0), to_camel(m.group(0))), message)
+
+
+def _creating(call: Any) -> Any:
+    """Run a creation service; its refusals name the fields by their wire names."""
+    try:
+        return call()
+    except OrderInvalid as exc:
+        raise OrderInvalid(wire_message(exc.message), code=exc.code, extra=exc.extra) from None
+
+
+def _idempotent_create(request: HttpRequest, scope: str, run: Any) -> dict[str, Any] | HttpResponse:
+    body = json.loads(request.body)  # ninja has parsed it already: it is valid JSON
+    outcome = idempotent(
+        owner=_merchant(request),
+        scope=scope,
+        key=request.headers.get(IDEMPOTENCY_HEADER),
+        request_data=body,
+        run=run,
+    )
+    if outcome.replayed:
+        request.dropyard_idempotent_replay = True
+    return outcome.response
+
+
+PAYMENT_ERROR_KEY = "_paymentError"
+
+
+class BalancePaymentRefused(DomainError):
+    """createOrderV2 payType 2: the order was created but the wallet could not pay it."""
+
+
+def _pay_type(value: int | None) -> int:
+    pay_type = PayType.PAGE if value is None else value
+    if pay_type not in PayType.values:
+        raise ParamError("payType must be 1 (page), 2 (balance) or 3 (create only)")
+    return pay_type
+
+
+@router.post("shopping/order/createOrderV2")
+def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: HttpResponse) -> dict:
+    """Create an order and run its ``payType`` flow (1 page payment, 2 balance, 3 none)."""
+    pay_type = _pay_type(payload.pay_type)
+    fields = _create_fields(payload)
+    merchant = _merchant(request)
+
+    def run() -> dict[str, Any]:
+        result = _creating(
+            lambda: services.order_create_v2(
+                merchant=merchant, actor=None, pay_type=pay_type, **fields
+            )
+        )
+        order = Order.objects.select_related("line", "parent").get(pk=result.order.pk)
+        data = _order_out(
+            request,
+            order,
+            shipments_id=result.shipments_id,
+            pay_url=result.pay_url,
+            intercepted=result.intercepted or None,
+        )
+        payment = order_payment_get(order=order) if result.paid else None
+        if payment is not None:
+            # Paid from the wallet: the wallet discount is part of what the merchant saved.
+            data["totalDiscountAmount"] = _amount(
+                order, order.discount_amount_minor + payment.discount_minor
+            )
+            data["actualPayment"] = _amount(order, payment.net_minor)
+        if result.payment_error is not None:
+            # Stored with the answer so a replay with the same Idempotency-Key refuses alike.
+            data[PAYMENT_ERROR_KEY] = {
+                "code": result.payment_error.code,
+                "message": result.message,
+            }
+        return data
+
+    data = _idempotent_create(request, "shopping/order/createOrderV2", run)
+    if getattr(request, "dropyard_idempotent_replay", False):
+        response["Idempotent-Replayed"] = "true"
+    refused = data.pop(PAYMENT_ERROR_KEY, None) if isinstance(data, dict) else None
+    if refused:
+        # payType 2 without enough balance: the order exists (UNPAID, in its shipment order)
+        # but the call answers the contract's 1604000; the message names orderId,
+        # shipmentOrderId and payId so the client can pay with payBalanceV2 after a top-up.
+        raise BalancePaymentRefused(
+            f"orderId {data.get('orderId')}: {refused['message']}", code=refused["code"]
+        )
+    return data
+
+
+@router.post("shopping/order/createOrderV3")
+def create_order_v3(request: HttpRequest, payload: CreateOrderIn, response: HttpResponse) -> dict:
+    """Create an order (Store Order Flow): created only, like createOrderV2 payType 3."""
+    fields = _create_fields(payload)
+    merchant = _merchant(request)
+
+    def run() -> dict[str, Any]:
+        order = _creating(
+            lambda: services.order_create(
+                merchant=merchant, actor=None, pay_type=PayType.NONE, **fields
+            )
+        )
+        order = Order.objects.select_related("line", "parent").get(pk=order.pk)
+        return _order_out(request, order)
+
+    data = _idempotent_create(request, "shopping/order/createOrderV3", run)
+    if getattr(request, "dropyard_idempotent_replay", False):
+        response["Idempotent-Replayed"] = "true"
+    return data

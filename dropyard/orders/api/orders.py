@@ -1,0 +1,391 @@
+"""Reading and changing one's orders: ``shopping/order/list``, ``getOrderDetail``,
+``getOrderDetailBatch``, ``deleteOrder``, ``confirmOrder``, ``changeWarehouse``,
+``getOrderLogisticsInfo`` and ``updateLogistics``.
+
+Decisions where the contract is open or contradicts itself (§7):
+
+- **list.** No ``status`` means every status (the docs' "CANCELLED by default" would hide a
+  client's live orders); ``status`` also takes PENDING / PROCESSING (UNSHIPPED sub-statuses)
+  and OTHER (matches nothing). ``pageSize`` 1–``LIST_MAX_PAGE_SIZE``. ``orderIds`` may be
+  repeated or comma-joined.
+- **getOrderDetail** answers 1603100 for an unknown order (the DOC says 1600300; every other
+  shopping operation uses 1603100, and clients test for one code). ``features`` repeated or
+  comma-joined, ≤ 20, only ``LOGISTICS_TIMELINESS`` means something: ``logisticsTimeliness``
+  lists the order's planned lines with their transit days (else null). ``getOrderDetailBatch``
+  returns the details of the ids it found (unknown ids are simply absent), ≤ 100 ids, at most
+  2 calls per second per account (1600200 beyond).
+- **confirmOrder** (PATCH) takes ``orderId`` from the query or a JSON body; data = orderId.
+  Stock short → 1603102; wrong status or no shipping line → 1603001. **deleteOrder** (DELETE,
+  ``orderId`` in the query) only CREATED / IN_CART orders, else 1603002; data = orderId.
+- **updateLogistics** takes ``logisticsName`` (``logisticName`` accepted) and ``orderCode`` or
+  ``id``; answers the recalculated order (createOrderV2's fields). 8002 once the order is paid.
+  **getOrderLogisticsInfo** quotes every line for the order's cart from the warehouse country
+  routing chose (else ``fromCountryCode``), cheapest first; ``selected`` marks the order's line.
+"""
+
+import json
+import time
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.throttling import BaseThrottle
+from pydantic import Field
+
+from dropyard.accounts.models import ApiToken
+from dropyard.core.api import AccountRateThrottle, BodyNotJson, CamelSchema, ParamError
+from dropyard.core.ratelimit import ratelimit_hit
+from dropyard.fulfillment.models import Parcel
+from dropyard.inventory.selectors import warehouse_get
+from dropyard.logistics.selectors import freight_quote_by_keys
+
+from .. import selectors, services
+from ..choices import OrderSubStatus
+from ..exceptions import ConfirmRefused
+from ..models import Order
+from .wire import (
+    INVENTORY_DEDUCTION_FAILED,
+    MAX_IDS,
+    S,
+    _amount,
+    _id_list,
+    _ids,
+    _merchant,
+    _order,
+    _order_out,
+    _shipping_summary,
+    _time,
+    _tracking_by_order,
+    _weight_g,
+    reason_code,
+    reasons_out,
+)
+
+router = Router(tags=["Shopping"])
+
+LIST_DEFAULT_PAGE_SIZE = 20
+LIST_MAX_PAGE_SIZE = 200
+MAX_FEATURES = 20
+DETAIL_BATCH_QPS = 2
+LOGISTICS_TIMELINESS = "LOGISTICS_TIMELINESS"
+LIST_STATUSES = frozenset({*S.values, "OTHER", OrderSubStatus.PENDING, OrderSubStatus.PROCESSING})
+
+
+class DetailBatchThrottle(BaseThrottle):
+    """getOrderDetailBatch: at most ``DETAIL_BATCH_QPS`` calls per second per account (contract
+    §3 overrides), on top of the account's own QPS. ``timer`` is the clock (tests replace it)."""
+
+    timer = staticmethod(time.time)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(token, ApiToken):
+            return True
+        return ratelimit_hit(
+            key=f"api-detail-batch:{token.merchant_id}",
+            limit=DETAIL_BATCH_QPS,
+            window_seconds=1,
+            now=self.timer(),
+        )
+
+
+def _list_item(order: Order, parcels: list[Parcel]) -> dict[str, Any]:
+    shipping = _shipping_summary(order, parcels)
+    return {
+        "orderId": order.public_id,
+        "orderNum": order.order_number,
+        "cjOrderId": order.public_id,
+        "cjOrderCode": order.code,
+        "shippingCountryCode": order.shipping_country_code,
+        "shippingProvince": order.shipping_province,
+        "shippingCity": order.shipping_city,
+        "shippingAddress": order.shipping_address,
+        "shippingCustomerName": order.shipping_customer_name,
+        "shippingPhone": order.shipping_phone,
+        "remark": order.remark,
+        "logisticName": shipping["logisticName"],
+        "trackNumber": shipping["trackNumber"],
+        "trackingUrl": shipping["trackingUrl"],
+        "orderWeight": _weight_g(order),
+        "orderAmount": _amount(order, order.total_amount_minor),
+        "orderStatus": order.status,
+        "subStatus": order.sub_status or None,
+        "createDate": _time(order.created_at),
+        "paymentDate": _time(order.paid_at),
+        "storeCreateDate": _time(order.store_created_at),
+        "productAmount": _amount(order, order.product_amount_minor),
+        "postageAmount": _amount(order, order.postage_amount_minor),
+        "storageId": shipping["storageId"],
+        "storageName": shipping["storageName"],
+    }
+
+
+def _timeliness(order: Order) -> dict[str, Any]:
+    parcels = (order.cost_breakdown or {}).get("freight", {}).get("parcels", [])
+    modes = [{"logisticsName": p.get("line"), "arrivalTime": p.get("days")} for p in parcels]
+    return {"logisticsModes": list({m["logisticsName"]: m for m in modes}.values())}
+
+
+def _detail(order: Order, parcels: list[Parcel], *, timeliness: bool) -> dict[str, Any]:
+    shipping = _shipping_summary(order, parcels)
+    return {
+        "orderId": order.public_id,
+        "orderNum": order.order_number,
+        "orderNumber": order.order_number,
+        "platformOrderId": order.store_order_id or None,
+        "cjOrderId": order.public_id,
+        "cjOrderCode": order.code,
+        "shipmentOrderId": order.parent.shipments_id if order.parent_id else None,
+        "fromCountryCode": order.from_country_code or None,
+        "shippingCountryCode": order.shipping_country_code,
+        "shippingCountry": order.shipping_country,
+        "shippingProvince": order.shipping_province,
+        "shippingCity": order.shipping_city,
+        "shippingCounty": order.shipping_county,
+        "shippingZip": order.shipping_zip,
+        "shippingAddress": order.shipping_address,
+        "shippingAddress2": order.shipping_address2,
+        "shippingCustomerName": order.shipping_customer_name,
+        "shippingPhone": order.shipping_phone,
+        "remark": order.remark,
+        "logisticName": shipping["logisticName"],
+        "trackNumber": shipping["trackNumber"],
+        "trackingUrl": shipping["trackingUrl"],
+        "disputeId": None,
+        "orderWeight": _weight_g(order),
+        "orderAmount": _amount(order, order.total_amount_minor),
+        "orderStatus": order.status,
+        "subStatus": order.sub_status or None,
+        "createDate": _time(order.created_at),
+        "paymentDate": _time(order.paid_at),
+        "outWarehouseTime": shipping["outWarehouseTime"],
+        "storeCreateDate": _time(order.store_created_at),
+        "productAmount": _amount(order, order.product_amount_minor),
+        "postageAmount": _amount(order, order.postage_amount_minor),
+        "isComplete": 1 if order.status == S.DELIVERED else 0,
+        "storageId": shipping["storageId"],
+        "storageName": shipping["storageName"],
+        "isSandbox": 1 if order.is_sandbox else 0,
+        "logisticsMiss": order.logistics_miss,
+        "interceptOrderReasons": reasons_out(order.intercept_reasons),
+        "productList": [
+            {
+                "vid": line.variant.public_id,
+                "quantity": line.quantity,
+                "sellPrice": _amount(order, line.unit_price_minor),
+                "storeLineItemId": line.store_line_item_id or None,
+                "lineItemId": line.line_item_id,
+                "podPropertiesInfo": line.pod_properties,
+            }
+            for line in order.lines.all()
+        ],
+        "logisticsTimeliness": _timeliness(order) if timeliness else None,
+    }
+
+
+# Module-level (ruff B008): repeatable query parameters.
+_ORDER_IDS = Query(None, alias="orderIds")
+_FEATURES = Query(None, alias="features")
+
+
+@router.get("shopping/order/list")
+def order_list(
+    request: HttpRequest,
+    page_num: int = Query(1, alias="pageNum"),
+    page_size: int = Query(LIST_DEFAULT_PAGE_SIZE, alias="pageSize"),
+    order_ids: list[str] | None = _ORDER_IDS,
+    shipment_order_id: str | None = Query(None, alias="shipmentOrderId"),
+    status: str | None = Query(None),
+) -> dict:
+    """The caller's orders, newest first: ``{pageNum, pageSize, total, list}``."""
+    if page_num < 1:
+        raise ParamError("pageNum must be at least 1")
+    if not 1 <= page_size <= LIST_MAX_PAGE_SIZE:
+        raise ParamError(f"pageSize must be between 1 and {LIST_MAX_PAGE_SIZE}")
+    status = (status or "").strip().upper()
+    if status and status not in LIST_STATUSES:
+        raise ParamError(f"status must be one of {', '.join(sorted(LIST_STATUSES))}")
+    ids = _ids(order_ids)
+    if len(ids) > MAX_IDS:
+        raise ParamError(f"orderIds holds at most {MAX_IDS} ids")
+    if ids:
+        # order_list filters by public id; the API also takes order numbers and codes.
+        found, _missing = selectors.orders_get_many(merchant=_merchant(request), keys=ids)
+        ids = [o.public_id for o in found] or ["-"]  # none of them is ours: an empty page
+    orders = selectors.order_list(
+        merchant=_merchant(request),
+        status=status,
+        order_ids=ids,
+        shipments_id=(shipment_order_id or "").strip(),
+    )
+    total = orders.count()
+    start = (page_num - 1) * page_size
+    page = list(orders[start : start + page_size])
+    parcels = _tracking_by_order(page)
+    return {
+        "pageNum": page_num,
+        "pageSize": page_size,
+        "total": total,
+        "list": [_list_item(order, parcels.get(order.pk, [])) for order in page],
+    }
+
+
+def _features(values: list[str] | None) -> set[str]:
+    features = _ids(values)
+    if len(features) > MAX_FEATURES:
+        raise ParamError(f"features holds at most {MAX_FEATURES} values")
+    return {f.upper() for f in features}
+
+
+@router.get("shopping/order/getOrderDetail")
+def get_order_detail(
+    request: HttpRequest,
+    order_id: str | None = Query(None, alias="orderId"),
+    features: list[str] | None = _FEATURES,
+) -> dict:
+    """One order (by our id, the merchant's order number or the code)."""
+    wanted = _features(features)
+    order = _order(request, order_id)
+    parcels = _tracking_by_order([order]).get(order.pk, [])
+    return _detail(order, parcels, timeliness=LOGISTICS_TIMELINESS in wanted)
+
+
+class OrderIdsIn(CamelSchema):
+    order_ids: list[str]
+    features: list[str] | None = None
+
+
+@router.post(
+    "shopping/order/getOrderDetailBatch",
+    throttle=[AccountRateThrottle(), DetailBatchThrottle()],
+)
+def get_order_detail_batch(request: HttpRequest, payload: OrderIdsIn) -> list[dict]:
+    """Details of up to 100 orders, in the order asked; unknown ids are absent."""
+    ids = _id_list("orderIds", payload.order_ids)
+    wanted = _features(payload.features)
+    found, _missing = selectors.orders_get_many(merchant=_merchant(request), keys=ids)
+    parcels = _tracking_by_order(found)
+    return [
+        _detail(order, parcels.get(order.pk, []), timeliness=LOGISTICS_TIMELINESS in wanted)
+        for order in found
+    ]
+
+
+# --- Changes --------------------------------------------------------------------------------------
+
+
+@router.delete("shopping/order/deleteOrder")
+def delete_order(request: HttpRequest, order_id: str | None = Query(None, alias="orderId")) -> str:
+    """Delete a CREATED / IN_CART order (1603002 otherwise); data = the deleted orderId."""
+    order = _order(request, order_id)
+    public_id = order.public_id
+    services.order_delete(order=order, actor=None)
+    return public_id
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    if not request.body.strip():
+        return {}
+    try:
+        body = json.loads(request.body)
+    except ValueError as exc:
+        raise BodyNotJson("The request body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise ParamError("The request body must be a JSON object")
+    return body
+
+
+@router.patch("shopping/order/confirmOrder")
+def confirm_order(request: HttpRequest, order_id: str | None = Query(None, alias="orderId")) -> str:
+    """Confirm one order (legacy alternative to the cart): → UNPAID, stock reserved."""
+    key = order_id
+    if not key:
+        value = _json_body(request).get("orderId")
+        if value is not None and not isinstance(value, str | int):
+            raise ParamError("orderId must be a string")
+        key = str(value) if value is not None else None
+    order = _order(request, key)
+    try:
+        services.order_confirm(order=order, actor=None, actor_label="api")
+    except ConfirmRefused as exc:
+        codes = {reason_code(r.get("code")) for r in (exc.extra or {}).get("reasons", [])}
+        if INVENTORY_DEDUCTION_FAILED in codes:  # routing found too little stock to reserve
+            raise ConfirmRefused(exc.message, code=INVENTORY_DEDUCTION_FAILED) from None
+        raise
+    return order.public_id
+
+
+class ChangeWarehouseIn(CamelSchema):
+    order_code: str
+    storage_id: str
+
+
+@router.post("shopping/order/changeWarehouse", response=bool)
+def change_warehouse(request: HttpRequest, payload: ChangeWarehouseIn) -> bool:
+    """Ship the (unpaid) order from warehouse ``storageId`` and re-route it."""
+    order = _order(request, payload.order_code, "orderCode")
+    if not payload.storage_id.strip():
+        raise ParamError("storageId is required")
+    warehouse = warehouse_get(public_id=payload.storage_id.strip())
+    services.order_change_warehouse(order=order, actor=None, warehouse=warehouse)
+    return True
+
+
+def _quote_origin(order: Order, parcels: list[Parcel]) -> str:
+    if parcels:
+        return parcels[0].warehouse.country
+    if order.requested_warehouse_id:
+        return order.requested_warehouse.country
+    return order.from_country_code
+
+
+@router.get("shopping/order/getOrderLogisticsInfo")
+def get_order_logistics_info(
+    request: HttpRequest, order_code: str | None = Query(None, alias="orderCode")
+) -> list[dict]:
+    """Shipping options for the order's cart, cheapest first, with postage and transit days."""
+    order = _order(request, order_code, "orderCode")
+    parcels = _tracking_by_order([order]).get(order.pk, [])
+    origin = _quote_origin(order, parcels)
+    if not origin:
+        return []
+    quote = freight_quote_by_keys(
+        vids=[(line.variant.public_id, line.quantity) for line in order.lines.all()],
+        origin_country=origin,
+        dest_country=order.shipping_country_code,
+        postcode=order.shipping_zip,
+    )
+    return [
+        {
+            "id": option.line.code,
+            "logisticsName": option.line.name,
+            "postage": option.price.wire(),
+            "totalPostageFee": option.price.wire(),
+            "currency": option.price.currency,
+            "arrivalTime": option.aging,
+            "fromCountryCode": origin,
+            "selected": option.line.pk == order.line_id,
+        }
+        for option in quote.available
+    ]
+
+
+class UpdateLogisticsIn(CamelSchema):
+    id: str | None = None
+    order_code: str | None = None
+    logistics_name: str | None = None
+    logistic_name: str | None = None
+    from_: str | None = Field(None, alias="from")
+
+
+@router.post("shopping/order/updateLogistics")
+def update_logistics(request: HttpRequest, payload: UpdateLogisticsIn) -> dict:
+    """Ship an unpaid order on another line; answers the re-priced order (8002 once paid)."""
+    order = _order(request, payload.order_code or payload.id, "orderCode")
+    name = (payload.logistics_name or payload.logistic_name or "").strip()
+    if not name:
+        raise ParamError("logisticsName is required")
+    services.order_update_logistics(order=order, actor=None, logistic_name=name)
+    fresh = Order.objects.select_related("line", "parent").get(pk=order.pk)
+    return _order_out(request, fresh)
