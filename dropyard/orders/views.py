@@ -7,6 +7,7 @@ Object routes look the object up before checking the method, so a foreign id is 
 any method.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import (
@@ -28,7 +29,14 @@ from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
-from dropyard.wallet import views_providers
+from dropyard.wallet import payments as wallet_payments
+from dropyard.wallet.choices import Provider
+from dropyard.wallet.providers import (
+    enabled_providers,
+    payment_provider_options,
+    payment_session_key,
+)
+from dropyard.wallet.providers import services as provider_services
 
 from . import csv_io, selectors, services
 from .choices import OrderSource, OrderStatus
@@ -41,7 +49,7 @@ from .forms import (
     OrderFilterForm,
     lines_from_formset,
 )
-from .models import Order
+from .models import Order, ParentOrder
 
 AREA = "orders"
 S = OrderStatus
@@ -370,12 +378,47 @@ def order_cancel_remainder(request: HttpRequest, key: str, parcel: str) -> HttpR
 # --- Payment page --------------------------------------------------------------------------------
 
 
+def _provider_payment_start(
+    request: HttpRequest, parent: ParentOrder, provider: str
+) -> HttpResponse:
+    """Open the provider's hosted page for ``parent`` at its quote by that method (no wallet
+    discount unless configured), or go back to the payment page with the refusal (provider
+    not configured or refusing, nothing payable). Nothing is stored and nothing is paid here:
+    the provider's verified event pays the orders (``wallet.payments``)."""
+    back = redirect("orders:pay", pay_id=parent.pay_id)
+    if provider not in enabled_providers():
+        messages.error(request, "That payment method is not available here.")
+        return back
+    path = reverse("wallet_providers:payment_return", kwargs={"pay_id": parent.pay_id})
+    return_url = f"{settings.SITE_URL}{path}"
+    try:
+        quote = wallet_payments.payment_quote(
+            merchant=request.merchant, parent=parent, method=provider
+        )
+        started = provider_services.provider_payment_start(
+            provider=provider,
+            amount_minor=quote.net_minor,
+            currency=quote.currency,
+            reference=parent.pay_id,
+            description=f"Dropyard payment {parent.pay_id} ({len(quote.lines)} orders)",
+            return_url=return_url,
+            cancel_url=f"{return_url}?cancelled=1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    if provider == Provider.PAYPAL:
+        # The return page captures only the PayPal order this browser started.
+        request.session[payment_session_key(parent.pay_id)] = started.provider_reference
+    return redirect(started.redirect_url)
+
+
 @merchant_view(area=AREA)
 def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
     parent = selectors.parent_order_get(merchant=request.merchant, pay_id=pay_id)
     if request.method == "POST" and request.POST.get("provider"):
         # "Pay by card" / "Pay with PayPal": off to the provider's hosted page.
-        return views_providers.parent_payment_start(request, parent, request.POST["provider"])
+        return _provider_payment_start(request, parent, request.POST["provider"])
     if request.method == "POST":
         paid = []
         try:
@@ -400,7 +443,7 @@ def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
         and all(o.in_sandbox for o in orders),
         "unpaid_ids": [o.public_id for o in orders if o.status == S.UNPAID],
         "wallet_ok": request.membership.has_area("wallet"),
-        "provider_options": views_providers.payment_provider_options(),
+        "provider_options": payment_provider_options(),
     }
     return render(request, "orders/pay.html", context)
 

@@ -29,9 +29,8 @@ from . import payments, services
 from .choices import MakeupStatus, MakeupType
 from .forms import _AmountForm
 from .models import Makeup
-from .providers import enabled_providers
+from .providers import enabled_providers, payment_provider_options
 from .providers import services as provider_services
-from .views_providers import payment_provider_options
 
 FINANCE = {OperatorRole.FINANCE}
 MAX_BULK = 100  # bills per "pay selected"

@@ -27,10 +27,15 @@ from dropyard.core.views_helpers import list_response
 from dropyard.orders import selectors as order_selectors
 from dropyard.orders.choices import ParentOrderStatus
 
-from . import payments
 from .choices import Provider, TopUpStatus
 from .models import Payment, TopUp
-from .providers import enabled_providers, get_provider, provider_enabled
+from .providers import (
+    PROVIDER_LABELS,
+    enabled_providers,
+    get_provider,
+    payment_session_key,
+    provider_enabled,
+)
 from .providers import selectors as provider_selectors
 from .providers import services as provider_services
 from .providers.base import WebhookRejected, WebhookVerificationUnavailable
@@ -39,7 +44,6 @@ from .services import topup_fee_rule, topup_min_minor
 logger = logging.getLogger(__name__)
 
 FINANCE = {OperatorRole.FINANCE}
-PROVIDER_LABELS = {Provider.STRIPE: "Pay by card", Provider.PAYPAL: "Pay with PayPal"}
 
 
 # --- Webhooks ---------------------------------------------------------------------------------
@@ -305,48 +309,9 @@ def event_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Card / PayPal page payment of a parent payment order (contract payType 1) ----------------
-# The orders' payment page (``orders.views.pay_page``) shows the buttons and hands a POST with
-# ``provider`` to ``parent_payment_start``; the provider's verified event pays the orders
+# The orders' payment page (``orders.views.pay_page``) shows the buttons and opens the
+# provider's hosted page; the provider's verified event pays the orders
 # (``payments.parent_order_paid_by_provider``). The return page only waits for it.
-
-
-def payment_provider_options() -> list[dict[str, str]]:
-    """The "Pay by card" / "Pay with PayPal" buttons of the configured providers."""
-    return [{"name": p, "button": PROVIDER_LABELS[p]} for p in enabled_providers()]
-
-
-def _payment_session_key(pay_id: str) -> str:
-    return f"dropyard-paypal-payment:{pay_id}"
-
-
-def parent_payment_start(request: HttpRequest, parent: Any, provider: str) -> HttpResponse:
-    """Open the provider's hosted page for ``parent`` at its quote by that method (no wallet
-    discount unless configured), or go back to the payment page with the refusal (provider
-    not configured or refusing, nothing payable). Nothing is stored and nothing is paid here."""
-    back = redirect("orders:pay", pay_id=parent.pay_id)
-    if provider not in enabled_providers():
-        messages.error(request, "That payment method is not available here.")
-        return back
-    path = reverse("wallet_providers:payment_return", kwargs={"pay_id": parent.pay_id})
-    return_url = f"{settings.SITE_URL}{path}"
-    try:
-        quote = payments.payment_quote(merchant=request.merchant, parent=parent, method=provider)
-        started = provider_services.provider_payment_start(
-            provider=provider,
-            amount_minor=quote.net_minor,
-            currency=quote.currency,
-            reference=parent.pay_id,
-            description=f"Dropyard payment {parent.pay_id} ({len(quote.lines)} orders)",
-            return_url=return_url,
-            cancel_url=f"{return_url}?cancelled=1",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return back
-    if provider == Provider.PAYPAL:
-        # The return page captures only the PayPal order this browser started.
-        request.session[_payment_session_key(parent.pay_id)] = started.provider_reference
-    return redirect(started.redirect_url)
 
 
 def _own_parent(request: HttpRequest, pay_id: str, method: str) -> Any:
@@ -379,7 +344,7 @@ def payment_return(request: HttpRequest, pay_id: str) -> HttpResponse:
         context["pending"]
         and not context["cancelled"]
         and bool(token)
-        and request.session.get(_payment_session_key(pay_id)) == token
+        and request.session.get(payment_session_key(pay_id)) == token
     )
     return render(request, "wallet/providers/payment_return.html", context)
 
@@ -401,7 +366,7 @@ def payment_capture(request: HttpRequest, pay_id: str) -> HttpResponse:
     parent = _own_parent(request, pay_id, "POST")
     if parent is None:
         return HttpResponseNotAllowed(["POST"])
-    order_id = request.session.get(_payment_session_key(pay_id), "")
+    order_id = request.session.get(payment_session_key(pay_id), "")
     error = ""
     if not order_id:
         error = "No PayPal payment was started for this payment order here."

@@ -4,6 +4,7 @@ A provider is enabled only when its credentials are configured; ``enabled_provid
 the UI offers. ``get_provider(name)`` raises ``ProviderNotConfigured`` otherwise.
 """
 
+from ..choices import Provider
 from .base import PaymentProvider, ProviderNotConfigured
 from .paypal_provider import PayPalProvider, paypal_configured
 from .stripe_provider import StripeProvider, stripe_configured
@@ -13,6 +14,7 @@ ADAPTERS: dict[str, type[PaymentProvider]] = {
     PayPalProvider.name: PayPalProvider,
 }
 _CONFIGURED = {StripeProvider.name: stripe_configured, PayPalProvider.name: paypal_configured}
+PROVIDER_LABELS = {Provider.STRIPE: "Pay by card", Provider.PAYPAL: "Pay with PayPal"}
 
 
 def provider_enabled(name: str) -> bool:
@@ -30,3 +32,14 @@ def get_provider(name: str) -> PaymentProvider:
     if not provider_enabled(name):
         raise ProviderNotConfigured(f"The payment provider {name!r} is not available here.")
     return ADAPTERS[name]()
+
+
+def payment_provider_options() -> list[dict[str, str]]:
+    """The "Pay by card" / "Pay with PayPal" buttons of the configured providers."""
+    return [{"name": p, "button": PROVIDER_LABELS[p]} for p in enabled_providers()]
+
+
+def payment_session_key(pay_id: str) -> str:
+    """Where a browser's session keeps the PayPal order it started for the payment ``pay_id``
+    (the orders' payment page writes it, the return page reads it: only that browser captures)."""
+    return f"dropyard-paypal-payment:{pay_id}"
