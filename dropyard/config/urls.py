@@ -21,7 +21,6 @@ urlpatterns = [
     path("ops/catalog/", include("dropyard.catalog.urls_ops")),
     path("ops/inventory/", include("dropyard.inventory.urls_ops")),
     path("ops/logistics/", include("dropyard.logistics.urls_ops")),
-    path("ops/orders/", include("dropyard.orders.urls_ops")),
     path("ops/fulfillment/", include("dropyard.fulfillment.urls_ops")),
     path("messages/", include("dropyard.sourcing.urls")),
     path("orders/", include("dropyard.orders.urls")),
