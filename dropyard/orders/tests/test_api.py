@@ -556,3 +556,16 @@ def test_detail_batch_allows_two_calls_a_second(authed, world, merchant, setting
     authed.post(batch, {"orderIds": ["a"]}).error(1600200)
     now[0] += 1
     authed.post(batch, {"orderIds": ["a"]}).ok()
+
+
+# --- Sandbox money off ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [CREATE, CREATE_V3])
+def test_api_create_refuses_is_sandbox_when_off(settings, authed, world, path):
+    settings.DROPYARD_SANDBOX_PAYMENTS = False
+
+    message = authed.post(path, body(world, "SB-API", isSandbox=1, payType=2)).error(1600300)
+
+    assert "sandbox payments are disabled" in message
+    assert not Order.objects.exists()

@@ -10,11 +10,14 @@ from dropyard.fulfillment.models import Parcel
 from dropyard.logistics.carriers import luhn_check_digit, sandbox_journey
 from dropyard.logistics.models import Tracking
 from dropyard.logistics.tests.factories import sandbox_carrier
+from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderEvent
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
 from dropyard.orders.tests.test_api import CREATE, body
 
 pytestmark = pytest.mark.django_db
+
+S = OrderStatus
 
 PAY = "shopping/sandbox/simulatePay"
 STATUS = "shopping/sandbox/updateStatus"
@@ -189,3 +192,24 @@ def test_update_track_number_errors(authed, other_cj, world):
     authed.post(TRACK, {"orderId": live, "trackNumber": "AB-1234567"}).error(1600300)
     other_cj.post(TRACK, {"orderId": unshipped, "trackNumber": "AB-1234567"}).error(1603100)
     assert not Parcel.objects.exclude(tracking_number="").exists()
+
+
+# --- Sandbox money off ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        ("shopping/sandbox/simulatePay", {}),
+        ("shopping/sandbox/updateStatus", {"targetStatus": 300}),
+        ("shopping/sandbox/updateTrackNumber", {"trackNumber": "SBX12345"}),
+    ],
+)
+def test_sandbox_api_refused_when_off(settings, authed, world, path, extra):
+    order_id = authed.post(CREATE, body(world, "SB-API", isSandbox=1, payType=3)).ok()["orderId"]
+    settings.DROPYARD_SANDBOX_PAYMENTS = False
+
+    message = authed.post(path, {"orderId": order_id, **extra}).error(1600300)
+
+    assert "sandbox payments are disabled" in message
+    assert Order.objects.get(public_id=order_id).status == S.CREATED

@@ -6,13 +6,17 @@ from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.models import Stock
+from dropyard.logistics.models import ShippingLine
 from dropyard.orders import services
-from dropyard.orders.exceptions import InvalidTransition, MergeRefused, OrderNotFound
-from dropyard.orders.models import OrderEvent
+from dropyard.orders.choices import OrderStatus
+from dropyard.orders.exceptions import InvalidTransition, MergeRefused, OrderNotFound, PaymentFailed
+from dropyard.orders.models import OrderEvent, OrderMerge
 from dropyard.orders.services.merge import split_by_weight
 from dropyard.orders.tests.factories import make_order_world, order_item
 
 pytestmark = pytest.mark.django_db
+
+S = OrderStatus
 
 
 @pytest.fixture
@@ -160,3 +164,76 @@ def test_merge_refusals_change_nothing(merchant, owner, other_merchant, world, c
     assert sorted(Parcel.objects.values_list("pk", "status")) == parcels
     a.refresh_from_db()
     assert a.merge_id is None
+
+
+# --- Sandbox and live orders never merge; cancelling a merged order -------------------------------
+
+
+def test_merge_candidates_keep_sandbox_and_live_orders_apart(merchant, owner, world):
+    live = _create(merchant, owner, (world.red, 1), number="L-1")
+    sandbox = _create(merchant, owner, (world.blue, 1), number="S-1", is_sandbox=True)
+    live_2 = _create(merchant, owner, (world.blue, 1), number="L-2")
+
+    groups = services.merge_candidates(merchant=merchant)
+
+    assert [[o.pk for o in g.orders] for g in groups] == [[live.pk, live_2.pk]]
+    assert sandbox.pk not in {o.pk for g in groups for o in g.orders}
+
+
+def test_orders_merge_refuses_a_sandbox_and_live_mix(merchant, owner, world):
+    live = _create(merchant, owner, (world.red, 1), number="L-1")
+    sandbox = _create(merchant, owner, (world.blue, 1), number="S-1", is_sandbox=True)
+
+    with pytest.raises(MergeRefused) as refused:
+        services.orders_merge(merchant=merchant, orders=[live, sandbox], actor=owner)
+    with pytest.raises(MergeRefused):
+        services.merge_preview(merchant=merchant, orders=[live, sandbox])
+
+    assert refused.value.message == "sandbox and live orders cannot be merged together"
+    assert not OrderMerge.objects.exists()
+
+
+def test_cancel_merged_unpaid_order_when_the_sibling_cannot_route_alone(merchant, owner, world):
+    a = _create(merchant, owner, (world.red, 1), number="M-A")
+    b = _create(merchant, owner, (world.blue, 1), number="M-B")
+    merge = services.orders_merge(merchant=merchant, orders=[a, b], actor=owner)
+    services.order_confirm(order=a, actor=owner)
+    # Every shipping line is switched off meanwhile: b can no longer be routed alone.
+    ShippingLine.objects.update(is_active=False)
+
+    services.order_cancel(order=a, actor=owner, reason="customer changed mind")
+
+    a.refresh_from_db()
+    b.refresh_from_db()
+    merge.refresh_from_db()
+    assert a.status == S.CANCELLED
+    assert (b.status, b.merge_id, b.logistics_miss) == (S.UNPAID, None, True)
+    assert b.intercept_reasons
+    assert all(r["message"] for r in b.intercept_reasons)
+    assert merge.undone_at is not None
+    # No reservation b cannot hold, no parcel left for either.
+    assert Stock.objects.filter(reserved__gt=0).count() == 0
+    assert not Parcel.objects.filter(orders__in=[a, b]).exclude(status="cancelled").exists()
+    note = OrderEvent.objects.get(order=b, kind="unmerged").note
+    assert "cannot ship alone" in note
+    assert "Re-route it" in note
+    # It cannot be paid until it is re-routed.
+    with pytest.raises(PaymentFailed) as refused:
+        services.order_paid(orders=[b], actor=owner)
+    assert "re-route it" in refused.value.message
+    b.refresh_from_db()
+    assert b.status == S.UNPAID
+
+
+def test_cancel_merged_order_sibling_that_still_routes_is_reserved_alone(merchant, owner, world):
+    a = _create(merchant, owner, (world.red, 1), number="M-A")
+    b = _create(merchant, owner, (world.blue, 2), number="M-B")
+    services.orders_merge(merchant=merchant, orders=[a, b], actor=owner)
+    services.order_confirm(order=a, actor=owner)
+
+    services.order_cancel(order=a, actor=owner)
+
+    b.refresh_from_db()
+    assert (b.status, b.merge_id, b.logistics_miss) == (S.UNPAID, None, False)
+    assert Stock.objects.get(variant=world.red, merchant=None).reserved == 0
+    assert Stock.objects.get(variant=world.blue, merchant=None).reserved == 2

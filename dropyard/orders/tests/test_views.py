@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dropyard.accounts.tests.factories import make_staff
+from dropyard.core import services as core_services
 from dropyard.core.models import Job
 from dropyard.orders import csv_io, services, tasks
 from dropyard.orders.choices import OrderStatus
@@ -576,3 +577,23 @@ def test_status_page_shows_why_a_file_was_refused(owner_client, merchant):
     html = owner_client.get(reverse("orders:import_status", args=[job.pk])).content.decode()
 
     assert "The file could not be imported: unknown column(s): colour" in html
+
+
+# --- The import error report is never cached ------------------------------------------------------
+
+
+def test_import_error_report_is_sent_no_store(client, merchant, owner):
+    job = core_services.job_create(
+        kind=csv_io.IMPORT_KIND,
+        title="Order import",
+        merchant=merchant,
+        actor=owner,
+        params={},
+        task_path=csv_io.IMPORT_TASK,
+    )
+    client.force_login(owner)
+
+    response = client.get(reverse("orders:import_errors", args=[job.pk]))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
