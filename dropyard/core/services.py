@@ -20,8 +20,7 @@ from django.http import HttpRequest
 from django.tasks import TaskResult
 from django.utils import timezone
 
-from dropyard.accounts.choices import OperatorRole
-
+from .access import OPERATOR_ADMIN
 from .audit import audit_record
 from .choices import AuditAction, JobStatus
 from .enqueue import on_commit_enqueue
@@ -173,7 +172,7 @@ def audit_export_start(
         title = f"Audit log export — {merchant.business_name}"
         params = {**filters.to_params(), "merchant": ""}
     else:
-        if getattr(actor, "operator_role", "") != OperatorRole.ADMIN:
+        if getattr(actor, "operator_role", "") != OPERATOR_ADMIN:
             raise PermissionDenied("Only operator admins can export the whole audit log")
         title = "Audit log export — all merchants"
         params = filters.to_params()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from dropyard.core.demo import DEMO_PASSWORD, DemoResult, demo_load
+from dropyard.demo.loader import DEMO_PASSWORD, DemoResult, demo_load
 
 
 class Command(BaseCommand):

@@ -2,10 +2,10 @@
 
 import pytest
 
+from dropyard.demo.carrier import load_sandbox_carrier
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.tests.factories import WarehouseFactory
 from dropyard.logistics.carriers import SandboxCarrier, adapter_for
-from dropyard.logistics.demo_data import load_sandbox_carrier
 from dropyard.logistics.models import Carrier
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from dropyard.accounts.tests.factories import UserFactory, make_operator, make_staff
-from dropyard.core import context_processors
-from dropyard.core.context_processors import navigation
+from dropyard.dashboard import context_processors
+from dropyard.dashboard.context_processors import navigation
 
 pytestmark = pytest.mark.django_db
 

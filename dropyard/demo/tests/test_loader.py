@@ -1,4 +1,4 @@
-"""Demo data (``core.demo``) and the ``dropyard demo`` command."""
+"""Demo data (``demo.loader``) and the ``dropyard demo`` command."""
 
 import re
 import struct
@@ -23,8 +23,8 @@ from dropyard.accounts.models import (
 )
 from dropyard.accounts.validators import sniff_document_type
 from dropyard.catalog.models import Product, Review, Variant
-from dropyard.core import demo
 from dropyard.core.models import AuditEvent
+from dropyard.demo import loader as demo
 from dropyard.inventory.models import Stock, Warehouse
 from dropyard.logistics.models import RateCard, ShippingLine
 from dropyard.sourcing.models import AgentMessage

@@ -19,8 +19,8 @@ from django.db import transaction
 from dropyard.accounts import services as accounts_services
 from dropyard.accounts.choices import Area, MemberRole, OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, SupplierApplication, User
-from dropyard.catalog.demo_data import DEFAULT_PRODUCTS, load_catalog
-from dropyard.logistics.demo_data import load_sandbox_carrier
+from dropyard.demo.carrier import load_sandbox_carrier
+from dropyard.demo.catalog import DEFAULT_PRODUCTS, load_catalog
 from dropyard.orders.demo_data import load_demo_orders
 from dropyard.orders.services import sandbox_trusted
 from dropyard.sourcing import services as sourcing_services

@@ -1,4 +1,4 @@
-"""The generated demo catalog (``catalog.demo_data``)."""
+"""The generated demo catalog (``demo.catalog``)."""
 
 import datetime as dt
 import io
@@ -9,9 +9,9 @@ import pytest
 from django.db.models import Count, Sum
 from PIL import Image
 
-from dropyard.catalog import demo_data
 from dropyard.catalog.models import Category, Product, ProductImage, Review, Variant
 from dropyard.catalog.search import product_search
+from dropyard.demo import catalog as demo_data
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock, StockMovement, Warehouse
 from dropyard.logistics.models import RateCard, ShippingLine

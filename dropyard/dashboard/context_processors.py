@@ -1,4 +1,5 @@
-"""Navigation for the page frames: only links the current user can open."""
+"""Navigation for the page frames (every app's pages, so it lives in the top-layer dashboard):
+only links the current user can open."""
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse

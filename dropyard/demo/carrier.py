@@ -1,4 +1,5 @@
-"""Demo logistics data owned by this app: the Sandbox carrier (called by ``core.demo``).
+"""Demo logistics wiring: the Sandbox carrier and the platform warehouses that hand over to it
+(called by ``demo.loader``).
 
 Idempotent: a second run creates and changes nothing.
 """
@@ -8,9 +9,8 @@ from django.db import transaction
 
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Warehouse
-
-from .carriers import SANDBOX_CODE
-from .models import Carrier
+from dropyard.logistics.carriers import SANDBOX_CODE
+from dropyard.logistics.models import Carrier
 
 SANDBOX_CARRIER_NAME = "Sandbox Carrier"
 

@@ -1,5 +1,5 @@
 """Generated demo catalog: categories, products, variants, images, reviews, warehouses, stock,
-carriers, shipping lines and rate cards (called by ``core.demo.demo_load``).
+carriers, shipping lines and rate cards (called by ``demo.loader.demo_load``).
 
 Deterministic: one seeded ``random.Random`` drives every choice, so the same ``products`` count
 gives the same catalog. Idempotent: reference data (categories, carriers, warehouses, lines,
