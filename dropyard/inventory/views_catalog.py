@@ -1,5 +1,8 @@
 """Merchant catalog pages: search, product page (stock, freight estimate, reviews, reports) and
-My Products.
+My Products (URL namespace ``catalog``, mounted at /catalog/; templates under ``catalog/``).
+
+Every page shows stock per warehouse country, and the product page prices freight, so they live
+in inventory, the lowest app that sees products, stock and shipping lines.
 
 Each view parses with a form, calls one selector or service and renders. The catalog is shared by
 every merchant; what is merchant-owned (My Products, reports, private stock) is read and written
@@ -14,25 +17,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dropyard.accounts.choices import Area
+from dropyard.catalog import selectors as catalog_selectors
+from dropyard.catalog import services as catalog_services
+from dropyard.catalog.choices import ShippingProperty
+from dropyard.catalog.models import Product
+from dropyard.catalog.search import product_search
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError, NotFound
 from dropyard.core.htmx import htmx_partial, render_page_or_partial
 from dropyard.core.money import Money
 from dropyard.core.pagination import PAGE_SIZE, paginate
-from dropyard.inventory import selectors as inventory_selectors
 from dropyard.logistics import selectors as logistics_selectors
 
-from . import selectors, services
-from .choices import ShippingProperty
-from .forms import (
+from . import selectors as inventory_selectors
+from .forms_catalog import (
     FreightEstimateForm,
     MyProductSearchForm,
     ProductChoiceForm,
     ProductSearchForm,
     ReportForm,
 )
-from .models import Product
-from .search import product_search
 
 REVIEWS_PER_PAGE = 10
 
@@ -66,7 +70,7 @@ def _card(product: Product, in_stock: bool) -> Product:
 
 
 def _stocked_ids(products: list[Product]) -> set[int]:
-    totals = selectors.stock_totals_by_product([p.pk for p in products])
+    totals = inventory_selectors.stock_totals_by_product([p.pk for p in products])
     return {pk for pk, t in totals.items() if t.total > 0}
 
 
@@ -80,12 +84,8 @@ def _category_choices() -> list[tuple[int, str]]:
             choices.append((node.category.pk, " › ".join(names)))
             walk(node.children, names)
 
-    walk(selectors.category_tree(), [])
+    walk(catalog_selectors.category_tree(), [])
     return choices
-
-
-def _warehouse_countries() -> list[str]:
-    return sorted({w.country for w in inventory_selectors.warehouse_list()})
 
 
 # --- Search -----------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = ProductSearchForm(
         request.GET or None,
         categories=_category_choices(),
-        warehouse_countries=_warehouse_countries(),
+        warehouse_countries=inventory_selectors.warehouse_countries(),
     )
     context = {"form": form, "page": _search_page(request, form)}
     return render_page_or_partial(
@@ -183,7 +183,10 @@ def _variants(product: Product, merchant) -> list:
 
 def _reviews(request: HttpRequest, product: Product) -> Page:
     page = paginate(
-        request, selectors.review_list(product=product), param="rpage", per_page=REVIEWS_PER_PAGE
+        request,
+        catalog_selectors.review_list(product=product),
+        param="rpage",
+        per_page=REVIEWS_PER_PAGE,
     )
     for review in page.object_list:
         review.stars = "★" * review.rating + "☆" * (5 - review.rating)
@@ -194,7 +197,7 @@ def _report_context(request: HttpRequest, product: Product, form: ReportForm | N
     return {
         "product": product,
         "report_form": form or ReportForm(),
-        "reports": selectors.report_list_for_merchant(merchant=request.merchant).filter(
+        "reports": catalog_selectors.report_list_for_merchant(merchant=request.merchant).filter(
             product=product
         ),
     }
@@ -212,7 +215,7 @@ def _product_context(request: HttpRequest, product: Product, **extra) -> dict:
         "images": list(product.images.all()),
         "variants": variants,
         "property_labels": [labels.get(p, p) for p in product.properties or ()],
-        "saved": product.pk in selectors.my_product_ids(merchant=merchant),
+        "saved": product.pk in catalog_selectors.my_product_ids(merchant=merchant),
         "reviews": _reviews(request, product),
         "freight_form": FreightEstimateForm(
             initial={"quantity": 1},
@@ -230,7 +233,7 @@ def _product_context(request: HttpRequest, product: Product, **extra) -> dict:
 @require_GET
 def product_detail(request: HttpRequest, pid: str) -> HttpResponse:
     """The product page; htmx requests for ``#reviews`` get the next page of reviews."""
-    product = selectors.product_get(pid=pid)
+    product = catalog_selectors.product_get(pid=pid)
     if htmx_partial(request) and request.htmx.target == "reviews":
         return render(
             request, "catalog/partials/_reviews.html", {"reviews": _reviews(request, product)}
@@ -242,7 +245,7 @@ def product_detail(request: HttpRequest, pid: str) -> HttpResponse:
 @require_GET
 def product_freight(request: HttpRequest, pid: str) -> HttpResponse:
     """Freight estimate for one variant of the product (htmx: the quote; else the page)."""
-    product = selectors.product_get(pid=pid)
+    product = catalog_selectors.product_get(pid=pid)
     variants = [v for v in product.variants.all() if v.is_on_sale]
     stock = _stock_context(product, request.merchant)
     form = FreightEstimateForm(
@@ -274,12 +277,12 @@ def product_freight(request: HttpRequest, pid: str) -> HttpResponse:
 @require_POST
 def report(request: HttpRequest, pid: str) -> HttpResponse:
     """Report the product as improper (reason + note); the merchant sees past outcomes."""
-    product = selectors.product_get(pid=pid)
+    product = catalog_selectors.product_get(pid=pid)
     form = ReportForm(request.POST)
     status = 400
     if form.is_valid():
         try:
-            services.report_create(
+            catalog_services.report_create(
                 product=product,
                 merchant=request.merchant,
                 reporter=request.user,
@@ -326,8 +329,8 @@ def _my_product_change(request: HttpRequest, *, add: bool) -> HttpResponse:
     form = ProductChoiceForm(request.POST)
     if not form.is_valid():
         raise NotFound("Product not found")
-    product = selectors.product_get(pid=form.cleaned_data["product"])
-    change = services.my_product_add if add else services.my_product_remove
+    product = catalog_selectors.product_get(pid=form.cleaned_data["product"])
+    change = catalog_services.my_product_add if add else catalog_services.my_product_remove
     try:
         change(merchant=request.merchant, product=product, actor=request.user)
     except DomainError as exc:
@@ -363,7 +366,7 @@ def my_product_remove(request: HttpRequest) -> HttpResponse:
 def my_products(request: HttpRequest) -> HttpResponse:
     """The merchant's saved products, searchable; each can be removed."""
     form = MyProductSearchForm(request.GET or None)
-    saved = selectors.my_product_list(merchant=request.merchant, keyword=form.keyword())
+    saved = catalog_selectors.my_product_list(merchant=request.merchant, keyword=form.keyword())
     page = paginate(request, saved)
     products = [item.product for item in page.object_list]
     stocked = _stocked_ids(products)

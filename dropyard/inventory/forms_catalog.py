@@ -6,10 +6,9 @@ from decimal import Decimal
 from django import forms
 from django_countries import countries
 
+from dropyard.catalog.choices import ReportReason
 from dropyard.core.forms import BootstrapFormMixin, BootstrapValidationFormMixin
 from dropyard.core.money import Money
-
-from .choices import ReportReason
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),

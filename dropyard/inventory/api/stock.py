@@ -15,7 +15,7 @@ from pydantic import Field
 from dropyard.catalog.models import Product, Variant
 from dropyard.core.api import CamelSchema, ParamError, legacy_success
 
-from .selectors import (
+from ..selectors import (
     CountryInventory,
     area_id,
     area_name,
