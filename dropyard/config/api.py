@@ -9,7 +9,6 @@ from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.catalog.api import router as catalog_router
 from dropyard.core.api import build_api
-from dropyard.fulfillment.api import router as fulfillment_router
 from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
 from dropyard.orders.api import router as orders_router
@@ -23,8 +22,7 @@ api.add_router("", accounts_router)
 api.add_router("", catalog_router)
 api.add_router("", inventory_router)
 api.add_router("", logistics_router)
-# shopping/* (orders, cart, sandbox), fulfillment's waybill paths, webhook/*.
+# shopping/* (orders, cart, sandbox), webhook/* and setting/get.
 api.add_router("", orders_router)
-api.add_router("", fulfillment_router)
 api.add_router("", webhooks_router)
 api.add_router("", wallet_router)  # shopping/pay/*, shopping/makeup/*
