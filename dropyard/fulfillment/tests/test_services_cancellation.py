@@ -1,5 +1,5 @@
-"""Issue 4 hardening: cancelling the unshipped remainder of a partly shipped order, and
-tracking numbers unique per carrier (no squatting through the sandbox)."""
+"""Cancelling the unshipped remainder of a partly shipped order
+(``services.cancellation.parcel_remainder_cancel``), also through the merchant's order page."""
 
 import pytest
 from django.urls import reverse
@@ -11,9 +11,8 @@ from dropyard.fulfillment import services
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.exceptions import ParcelNotFound, ParcelRefused
 from dropyard.fulfillment.models import Parcel
-from dropyard.fulfillment.tests.factories import make_parcel, sandbox_carrier
+from dropyard.fulfillment.tests.factories import make_parcel
 from dropyard.inventory.models import Stock, StockMovement
-from dropyard.logistics.tests.factories import CarrierFactory, ShippingLineFactory
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderEvent
 from dropyard.orders.tests.factories import make_order_world
@@ -63,9 +62,6 @@ def _partly_shipped(merchant, owner, world, worker):
 
 def _reserved_under(reference):
     return sum(m.reserved_delta for m in StockMovement.objects.filter(reference=reference))
-
-
-# --- 3. Cancelling the remainder -----------------------------------------------------------------
 
 
 def test_remainder_cancel_releases_cancels_syncs_and_refunds_the_unshipped_lines(
@@ -168,55 +164,3 @@ def test_remainder_cancel_page_is_404_for_another_merchant(
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     assert Parcel.objects.get(pk=remainder.pk).status == PS.READY
-
-
-# --- 5. Tracking numbers are unique per carrier --------------------------------------------------
-
-
-def test_a_sandbox_number_does_not_block_a_real_carriers_parcel(merchant, other_merchant, worker):
-    # Another merchant's sandbox order "claimed" the number under the Sandbox carrier.
-    sandbox = sandbox_carrier()
-    squatter = make_parcel(merchant=other_merchant, is_sandbox=True)
-    squatter_order = squatter.orders.get()
-    services.sandbox_ship(order=squatter_order, tracking_number="1Z999AA10123456784")
-    squatter.refresh_from_db()
-    assert (squatter.carrier, squatter.tracking_number) == (sandbox, "1Z999AA10123456784")
-
-    # The real carrier's parcel carrying that number ships.
-    ups = CarrierFactory(code="UPS", name="UPS")
-    parcel = make_parcel(merchant=merchant, line=ShippingLineFactory(carrier=ups))
-    _packed(parcel, worker)
-    services.parcel_ship(parcel=parcel, actor=worker, tracking_number="1Z999AA10123456784")
-
-    parcel.refresh_from_db()
-    assert (parcel.status, parcel.carrier, parcel.tracking_number) == (
-        PS.SHIPPED,
-        ups,
-        "1Z999AA10123456784",
-    )
-
-
-def test_the_same_number_at_the_same_carrier_is_still_refused(merchant, other_merchant, worker):
-    ups = CarrierFactory(code="UPS", name="UPS")
-    first = make_parcel(merchant=other_merchant, line=ShippingLineFactory(carrier=ups))
-    _packed(first, worker)
-    services.parcel_ship(parcel=first, actor=worker, tracking_number="1Z999AA10123456784")
-    second = make_parcel(merchant=merchant, line=ShippingLineFactory(carrier=ups))
-    _packed(second, worker)
-
-    with pytest.raises(ParcelRefused, match="already used by another parcel"):
-        services.parcel_ship(parcel=second, actor=worker, tracking_number="1Z999AA10123456784")
-
-    second.refresh_from_db()
-    assert second.status == PS.PACKED
-
-
-def test_update_track_number_uses_the_sandbox_carrier_even_when_the_line_has_one(merchant):
-    sandbox = sandbox_carrier()
-    ups = CarrierFactory(code="UPS", name="UPS")
-    parcel = make_parcel(merchant=merchant, is_sandbox=True, line=ShippingLineFactory(carrier=ups))
-
-    services.sandbox_ship(order=parcel.orders.get(), tracking_number="1Z999AA10123456784")
-
-    parcel.refresh_from_db()
-    assert (parcel.carrier, parcel.tracking_number) == (sandbox, "1Z999AA10123456784")
