@@ -76,6 +76,7 @@ from pydantic.alias_generators import to_camel
 
 from dropyard.core.audit import client_ip
 from dropyard.core.errors import DomainError, ErrorCode
+from dropyard.core.parties import MerchantRef
 from dropyard.core.ratelimit import ratelimit_hit
 
 logger = logging.getLogger(__name__)
@@ -332,7 +333,7 @@ class MerchantPrincipal(Protocol):
     """
 
     merchant_id: int
-    merchant: Any  # accounts.MerchantAccount (``level`` decides the QPS limit)
+    merchant: MerchantRef  # its ``level`` decides the QPS limit
 
 
 class AccountRateThrottle(BaseThrottle):

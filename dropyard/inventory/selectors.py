@@ -356,12 +356,12 @@ def stock_totals_by_product(product_ids: list[int]) -> dict[int, StockTotals]:
         _shared_stock()
         .filter(variant__product_id__in=product_ids)
         .values("variant__product_id", "warehouse__kind", "warehouse__is_verified")
-        .annotate(available=Sum(F("on_hand") - F("reserved")))
+        .annotate(available_sum=Sum(F("on_hand") - F("reserved")))
     )
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         bucket = sums[row["variant__product_id"]]
-        amount = row["available"] or 0
+        amount = row["available_sum"] or 0
         kind = "factory" if row["warehouse__kind"] == WarehouseKind.SUPPLIER else "platform"
         bucket[kind] += amount
         bucket["verified" if row["warehouse__is_verified"] else "unverified"] += amount

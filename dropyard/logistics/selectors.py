@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Min, Q, QuerySet
 from django_countries import countries
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
 from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
@@ -235,7 +236,10 @@ def freight_quote(
         result = _evaluate_line(
             line=line, cards=cards_by_line[line.pk], cart=cart, postcode=postcode, route=route
         )
-        (available if isinstance(result, QuoteOption) else unavailable).append(result)
+        if isinstance(result, QuoteOption):
+            available.append(result)
+        else:
+            unavailable.append(result)
     for line in ShippingLine.objects.filter(is_active=True).exclude(pk__in=list(lines)):
         unavailable.append(
             QuoteUnavailable(
@@ -280,7 +284,7 @@ def freight_quote_by_keys(
     return freight_quote(items=items, origin_country=origin, dest_country=dest, postcode=postcode)
 
 
-def default_line_for(merchant: Any, dest_country: str) -> DefaultShippingLine | None:
+def default_line_for(merchant: MerchantAccount, dest_country: str) -> DefaultShippingLine | None:
     """The merchant's default line (with fallback policy) for a destination, or None."""
     return (
         DefaultShippingLine.objects.select_related("line", "line__carrier")
@@ -289,7 +293,7 @@ def default_line_for(merchant: Any, dest_country: str) -> DefaultShippingLine | 
     )
 
 
-def default_lines_list(merchant: Any) -> QuerySet[DefaultShippingLine]:
+def default_lines_list(merchant: MerchantAccount) -> QuerySet[DefaultShippingLine]:
     """The merchant's default lines, by destination country."""
     return DefaultShippingLine.objects.select_related("line", "line__carrier").filter(
         merchant=merchant
@@ -421,7 +425,9 @@ def tracking_get_by_number(*, carrier: Carrier, tracking_number: str) -> Trackin
     return Tracking.objects.filter(carrier=carrier, tracking_number=number).first()
 
 
-def tracking_list_for_merchant(*, merchant: Any, numbers: Iterable[str]) -> list[Tracking]:
+def tracking_list_for_merchant(
+    *, merchant: MerchantAccount, numbers: Iterable[str]
+) -> list[Tracking]:
     """``merchant``'s trackings with any of ``numbers``, in the order asked (one query).
 
     Numbers of other merchants and unknown or malformed numbers are simply left out.

@@ -210,11 +210,12 @@ def _token_holders_still_allowed(token: ApiToken) -> bool:
     """The key is live and, for a token issued to a person, they are active and still a member."""
     if token.api_key is not None and token.api_key.revoked_at is not None:
         return False
-    if token.user_id is None:
+    user = token.user  # None without a query when the token was issued to no person
+    if user is None:
         return True
     return (
-        token.user.is_active
-        and Membership.objects.filter(merchant_id=token.merchant_id, user_id=token.user_id).exists()
+        user.is_active
+        and Membership.objects.filter(merchant_id=token.merchant_id, user_id=user.pk).exists()
     )
 
 

@@ -49,7 +49,7 @@ def operator_create(
     if user is not None and user.memberships.exists():
         raise AccountsError(f"{email} belongs to a merchant account and cannot be operator staff")
     created = user is None
-    if created:
+    if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
         if password is None:
             email_mark_verified(user=user)

@@ -30,6 +30,7 @@ def tracking_url(carrier: Carrier | None, number: str) -> str:
 
 def publish_logistic(parcel: Parcel, *, tracking_status: int, events: list[dict]) -> None:
     """One LOGISTIC message (contract §4) per order of the parcel."""
+    line = parcel.line if parcel.line_id else None
     for order in parcel.orders.order_by("pk"):
         webhook_services.webhook_publish(
             merchant=parcel.merchant,
@@ -37,7 +38,7 @@ def publish_logistic(parcel: Parcel, *, tracking_status: int, events: list[dict]
             message_type="UPDATE",
             params={
                 "orderId": order.public_id,
-                "logisticName": parcel.line.name if parcel.line_id else "",
+                "logisticName": line.name if line is not None else "",
                 "trackingNumber": parcel.tracking_number,
                 "trackingUrl": tracking_url(parcel.carrier, parcel.tracking_number),
                 "trackingStatus": tracking_status,

@@ -13,7 +13,7 @@ from ..models import Parcel
 from .packing import parcel_computed_weight_g, parcel_pack
 from .picking import parcel_start_picking
 from .shipping import ship_locked
-from .state import OPEN_STATUSES, PS, check_move, lock_parcels
+from .state import OPEN_STATUSES, PS, check_move, lock_parcels, parcel_line
 
 
 @transaction.atomic
@@ -68,8 +68,9 @@ def _sandbox_carrier(parcel: Parcel, *, typed: bool) -> Carrier:
     merchant cannot claim a real carrier's number (tracking numbers are unique per carrier).
     The sandbox simulates the warehouse, so the carrier need not serve the warehouse.
     """
-    if not typed and parcel.line_id and carrier_adapters.adapter_for(parcel.line.carrier):
-        return parcel.line.carrier
+    line = parcel_line(parcel)
+    if not typed and line is not None and carrier_adapters.adapter_for(line.carrier):
+        return line.carrier
     sandbox = Carrier.objects.filter(code__iexact=carrier_adapters.SANDBOX_CODE).first()
     if sandbox is None:
         raise ParcelRefused("no Sandbox carrier is configured")

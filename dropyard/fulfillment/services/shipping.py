@@ -25,7 +25,7 @@ from ..exceptions import ParcelRefused
 from ..models import Parcel, ParcelLine
 from .events import TRACKING_OUTBOUND, publish_logistic
 from .packing import parcel_computed_weight_g
-from .state import PS, check_move, lock_parcels, parcel_order, sync_orders
+from .state import PS, check_move, lock_parcels, parcel_line, parcel_order, sync_orders
 
 
 def _carrier_for(parcel: Parcel, carrier: Carrier | None) -> Carrier:
@@ -33,7 +33,8 @@ def _carrier_for(parcel: Parcel, carrier: Carrier | None) -> Carrier:
 
     It must serve the warehouse (be one of its carriers) or be the parcel line's carrier.
     """
-    line_carrier = parcel.line.carrier if parcel.line_id else None
+    line = parcel_line(parcel)
+    line_carrier = line.carrier if line is not None else None
     chosen = carrier or line_carrier
     if chosen is None:
         raise ParcelRefused("choose a carrier")
@@ -292,7 +293,8 @@ def ship_locked(
         )
     ParcelLine.objects.filter(parcel=locked).update(shipped_quantity=F("quantity"))
     order = parcel_order(locked)
-    logistic_name = locked.line.name if locked.line_id else carrier.name
+    shipping_line = parcel_line(locked)
+    logistic_name = shipping_line.name if shipping_line is not None else carrier.name
     logistics_services.tracking_register(
         merchant=locked.merchant,
         carrier=carrier,

@@ -4,6 +4,7 @@ rows, check a move, re-derive the parcels' orders."""
 from collections.abc import Iterable
 
 from dropyard.accounts.models import User
+from dropyard.logistics.models import ShippingLine
 from dropyard.orders import services as order_services
 from dropyard.orders.models import Order
 
@@ -51,6 +52,11 @@ def sync_orders(parcels: Iterable[Parcel], *, actor: User | None, actor_label: s
     orders = Order.objects.filter(parcels__in=[p.pk for p in parcels]).distinct().order_by("pk")
     for order in orders:
         order_services.order_sync_from_parcels(order=order, actor=actor, actor_label=actor_label)
+
+
+def parcel_line(parcel: Parcel) -> ShippingLine | None:
+    """The parcel's shipping line, or None (no query when it has none)."""
+    return parcel.line if parcel.line_id else None
 
 
 def parcel_order(parcel: Parcel) -> Order:
