@@ -61,7 +61,7 @@ def _accounts_and_token() -> str:
     from django.conf import settings  # noqa: PLC0415 - Django is configured by configure()
 
     from dropyard.accounts import services as accounts_services  # noqa: PLC0415
-    from dropyard.core.demo import demo_load  # noqa: PLC0415
+    from dropyard.demo.loader import demo_load  # noqa: PLC0415
 
     result = demo_load(products=0)
     # The benchmark may run several times within the token exchange interval.
@@ -107,7 +107,7 @@ def _products_ensure(count: int) -> None:
 
 def _product_rows(count: int, leaf_ids: dict[str, int]):
     """Yield (product row, variant row) tuples; same vocabulary and price rules as the demo."""
-    from dropyard.catalog import demo_data  # noqa: PLC0415
+    from dropyard.demo import catalog as demo_data  # noqa: PLC0415
 
     rng = random.Random(demo_data.SEED)
     leaves = [

@@ -34,8 +34,8 @@ def main() -> None:
     args = parser.parse_args()
     version = configure(database=args.database, name="dropyard_bench_freight", fresh=args.fresh)
 
-    from dropyard.catalog.demo_data import load_catalog  # noqa: PLC0415 - after configure()
     from dropyard.catalog.models import Variant  # noqa: PLC0415
+    from dropyard.demo.catalog import load_catalog  # noqa: PLC0415 - after configure()
     from dropyard.logistics.selectors import freight_quote  # noqa: PLC0415
 
     with Timer() as load:

@@ -90,7 +90,7 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model  # noqa: PLC0415 - after configure()
 
-    from dropyard.core.demo import OWNER_EMAIL, demo_load  # noqa: PLC0415
+    from dropyard.demo.loader import OWNER_EMAIL, demo_load  # noqa: PLC0415
     from dropyard.orders.models import Order  # noqa: PLC0415
 
     with Timer() as load:

@@ -253,7 +253,7 @@ def _service_path(args, plans, run: str, rng: random.Random) -> list[str]:
     history), audit and the numbered invoice — from the same workers. Each merchant is funded
     with exactly what its orders cost, so every payment succeeds and every wallet ends at 0."""
     from dropyard.catalog.models import Variant  # noqa: PLC0415
-    from dropyard.core.demo import demo_load  # noqa: PLC0415
+    from dropyard.demo.loader import demo_load  # noqa: PLC0415
     from dropyard.inventory.models import Stock  # noqa: PLC0415
     from dropyard.orders import services as order_services  # noqa: PLC0415
     from dropyard.orders.choices import OrderStatus  # noqa: PLC0415

@@ -6,6 +6,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dropyard.config.settings")
+    # Imported after the settings module is chosen (Django reads it on import); no cycle.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

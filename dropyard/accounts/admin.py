@@ -7,6 +7,8 @@ Change people and permissions in the dashboard or the back office instead.
 
 from django.contrib import admin
 
+from dropyard.core.admin import ReadOnlyAdmin
+
 from .models import (
     ApiKey,
     ApiToken,
@@ -17,19 +19,6 @@ from .models import (
     SupplierApplication,
     User,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View-only: no add, change or delete (the services hold the rules and the audit log)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,7 +1,8 @@
-"""Developer API: token exchange (``authentication/*``) and account settings (``setting/get``).
+"""Developer API: token exchange (``authentication/*``).
 
-Contract: ``contracts/cj-api-2.0.md`` §1 and §2.1. Mounted at the API root by
-``dropyard/config/api.py``, so the paths here are the CJ paths.
+Contract: ``contracts/cj-api-2.0.md`` §1. Mounted at the API root by ``dropyard/config/api.py``,
+so the paths here are the CJ paths. ``setting/get`` reports the webhook callbacks too, so it is
+served by ``webhooks.api`` (webhooks sits above accounts).
 """
 
 from datetime import datetime
@@ -14,19 +15,11 @@ from dropyard.core.api import (
     CamelSchema,
     ParamError,
     public_throttles,
-    qps_limit_for_level,
 )
-from dropyard.webhooks.selectors import webhook_callbacks
 
 from .services import token_issue, token_refresh, token_revoke
 
 router = Router(tags=["Authentication and settings"])
-
-# Account "root" (contract §5): every merchant account is a general account for now.
-ROOT_GENERAL = "GENERAL"
-# Webhook topics reported by setting/get; registration (webhook/set) arrives with webhooks.
-CALLBACK_TOPICS = ("product", "stock", "order", "logistics")
-CALLBACK_DISABLED = "CANCEL"
 
 
 # --- Schemas ------------------------------------------------------------------------------------
@@ -59,39 +52,6 @@ class RefreshedTokenOut(CamelSchema):
     refresh_token: str
     refresh_token_expiry_date: ApiDateTime
     create_date: ApiDateTime
-
-
-class QuotaLimitOut(CamelSchema):
-    quota_url: str
-    quota_limit: int
-    quota_type: int  # 0 total, 1 year, 2 quarter, 3 month, 4 day, 5 hour
-
-
-class AccountSettingOut(CamelSchema):
-    quota_limits: list[QuotaLimitOut]
-    qps_limit: int
-
-
-class CallbackTopicOut(CamelSchema):
-    type: str  # ENABLE or CANCEL
-    urls: list[str]
-
-
-class CallbackOut(CamelSchema):
-    product: CallbackTopicOut
-    stock: CallbackTopicOut
-    order: CallbackTopicOut
-    logistics: CallbackTopicOut
-
-
-class SettingsOut(CamelSchema):
-    open_id: int
-    open_name: str
-    open_email: str
-    setting: AccountSettingOut
-    callback: CallbackOut
-    root: str
-    is_sandbox: bool
 
 
 # --- Operations ---------------------------------------------------------------------------------
@@ -164,19 +124,3 @@ def logout(request: HttpRequest) -> bool:
     """Revoke the calling access token and its refresh token."""
     token_revoke(token=request.auth, request=request)
     return True
-
-
-@router.get("setting/get", response=SettingsOut)
-def setting_get(request: HttpRequest) -> SettingsOut:
-    """The account's profile, API limits, webhook callbacks and sandbox flag."""
-    merchant = request.auth.merchant
-    callbacks = webhook_callbacks(merchant=merchant)
-    return SettingsOut(
-        open_id=merchant.open_id,
-        open_name=merchant.business_name,
-        open_email=merchant.contact_email,
-        setting=AccountSettingOut(quota_limits=[], qps_limit=qps_limit_for_level(merchant.level)),
-        callback=CallbackOut(**{t: CallbackTopicOut(**callbacks[t]) for t in CALLBACK_TOPICS}),
-        root=ROOT_GENERAL,
-        is_sandbox=merchant.is_sandbox,
-    )

@@ -1,5 +1,7 @@
 """Users, merchant accounts (the tenant), members, invitations, API keys and tokens, suppliers."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -18,12 +20,12 @@ from .choices import (
 from .storage import private_storage
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     """Users are identified by email; there is no username."""
 
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
         if not email:
             raise ValueError("email is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -31,12 +33,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("operator_role", OperatorRole.ADMIN)
@@ -50,20 +52,21 @@ class User(AbstractUser):
     it blank and reach merchant accounts through ``Membership``.
     """
 
-    username = None
-    first_name = None
-    last_name = None
+    # No username or split names: the stubs type these as fields, hence the ignores.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     operator_role = models.CharField(
         max_length=12, choices=OperatorRole.choices, blank=True, db_index=True
     )
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[assignment,misc]  # ours, not auth's UserManager
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]

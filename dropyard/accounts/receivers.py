@@ -8,6 +8,8 @@ from django.dispatch import receiver
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 
+from .models import User
+
 
 def _merchant_of(user):
     membership = user.memberships.select_related("merchant").order_by("created_at").first()
@@ -29,8 +31,6 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    from .models import User
-
     email = (credentials.get("email") or credentials.get("username") or "").strip().lower()
     user = User.objects.filter(email=email).first() if email else None
     audit_record(

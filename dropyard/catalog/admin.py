@@ -3,20 +3,9 @@ the search index in step (an admin edit would bypass both)."""
 
 from django.contrib import admin
 
+from dropyard.core.admin import ReadOnlyAdmin
+
 from .models import Category, ImproperReport, MyProduct, Product, Review, Variant
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View-only: the admin bypasses services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Category)

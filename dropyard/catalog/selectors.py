@@ -1,21 +1,18 @@
 """Catalog reads: the category tree, product/variant lookups, reviews, reports, My Products.
 
 Full-text product search is ``dropyard.catalog.search.product_search``. Stock figures for
-catalog responses are read from ``inventory.Stock`` here (read-only; inventory owns writes).
+catalog responses are inventory's (``inventory.selectors.stock_totals_by_product``).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.errors import NotFound
-from dropyard.inventory.choices import WarehouseKind
-from dropyard.inventory.models import Stock
 
 from .exceptions import ProductNotFound, VariantNotFound
 from .models import Category, ImproperReport, MyProduct, Product, ProductImage, Review, Variant
@@ -208,45 +205,6 @@ def report_list_for_merchant(*, merchant: MerchantAccount) -> QuerySet[ImproperR
         .select_related("product", "reviewed_by")
         .order_by("-created_at", "-pk")
     )
-
-
-# --- Stock figures (read-only view of inventory) ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StockTotals:
-    """Available units of a product over shared stock: platform ("CJ"), factory, verified."""
-
-    platform: int = 0
-    factory: int = 0
-    verified: int = 0
-    unverified: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.platform + self.factory
-
-
-def _shared_stock() -> QuerySet[Stock]:
-    return Stock.objects.filter(merchant__isnull=True, warehouse__is_active=True)
-
-
-def stock_totals_by_product(product_ids: list[int]) -> dict[int, StockTotals]:
-    """Available (on hand − reserved) shared stock per product, in one grouped query."""
-    rows = (
-        _shared_stock()
-        .filter(variant__product_id__in=product_ids)
-        .values("variant__product_id", "warehouse__kind", "warehouse__is_verified")
-        .annotate(available=Sum(F("on_hand") - F("reserved")))
-    )
-    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        bucket = sums[row["variant__product_id"]]
-        amount = row["available"] or 0
-        kind = "factory" if row["warehouse__kind"] == WarehouseKind.SUPPLIER else "platform"
-        bucket[kind] += amount
-        bucket["verified" if row["warehouse__is_verified"] else "unverified"] += amount
-    return {pk: StockTotals(**values) for pk, values in sums.items()}
 
 
 # --- listV2 product flags and related categories ------------------------------------------------

@@ -20,7 +20,8 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from dropyard.accounts.models import MerchantAccount, Supplier
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount, Supplier, User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 
@@ -243,7 +244,7 @@ def _check_leaf(category: Category) -> None:
 @transaction.atomic
 def product_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     category: Category,
     variants: list[dict[str, Any]],
@@ -310,7 +311,7 @@ def _variant_insert(*, product: Product, data: dict[str, Any], position: int) ->
 
 
 @transaction.atomic
-def product_update(*, product: Product, actor: Any, **changes: Any) -> Product:
+def product_update(*, product: Product, actor: Actor, **changes: Any) -> Product:
     """Change product fields (name, description_html, hs_code, material, packing, properties,
     product_type, supplier, category). The pid and SKU never change.
 
@@ -348,7 +349,7 @@ def product_update(*, product: Product, actor: Any, **changes: Any) -> Product:
 
 
 @transaction.atomic
-def variant_add(*, product: Product, actor: Any, data: dict[str, Any]) -> Variant:
+def variant_add(*, product: Product, actor: Actor, data: dict[str, Any]) -> Variant:
     """Add a variant (same fields as in ``product_create``); keeps prices and index in step."""
     highest = product.variants.aggregate(m=Max("position"))["m"]
     position = 0 if highest is None else highest + 1
@@ -365,7 +366,7 @@ def variant_add(*, product: Product, actor: Any, data: dict[str, Any]) -> Varian
 
 
 @transaction.atomic
-def variant_update(*, variant: Variant, actor: Any, **changes: Any) -> Variant:
+def variant_update(*, variant: Variant, actor: Actor, **changes: Any) -> Variant:
     """Change a variant's SKU, options, weight, dimensions, prices or barcode.
 
     Invariant: its product's min/max prices and search document follow the change.
@@ -393,7 +394,7 @@ def variant_update(*, variant: Variant, actor: Any, **changes: Any) -> Variant:
 
 @transaction.atomic
 def product_set_on_sale(
-    *, product: Product, on_sale: bool, reason: str = "", actor: Any
+    *, product: Product, on_sale: bool, reason: str = "", actor: Actor
 ) -> Product:
     """Put a product on or off sale. Invariant: ``off_sale_reason`` is set iff it is off sale."""
     if not on_sale and not reason.strip():
@@ -411,7 +412,7 @@ def product_set_on_sale(
 
 
 @transaction.atomic
-def variant_set_on_sale(*, variant: Variant, on_sale: bool, actor: Any) -> Variant:
+def variant_set_on_sale(*, variant: Variant, on_sale: bool, actor: Actor) -> Variant:
     """Put one variant on or off sale; the product's price range follows its on-sale variants."""
     variant.is_on_sale = on_sale
     variant.save(update_fields=["is_on_sale", "updated_at"])
@@ -453,7 +454,7 @@ def _thumbnail(image: Image.Image) -> bytes:
 
 
 @transaction.atomic
-def product_image_add(*, product: Product, upload: UploadedFile, actor: Any) -> ProductImage:
+def product_image_add(*, product: Product, upload: UploadedFile, actor: Actor) -> ProductImage:
     """Store an uploaded image (a real image, ≤ 5 MB) with a 300 px JPEG thumbnail, last in order.
 
     Invariant: position 0 is the main image; the first image added gets it.
@@ -477,11 +478,11 @@ def product_image_add(*, product: Product, upload: UploadedFile, actor: Any) -> 
 
 
 @transaction.atomic
-def product_image_remove(*, image: ProductImage, actor: Any) -> None:
+def product_image_remove(*, image: ProductImage, actor: Actor) -> None:
     """Delete an image (files removed after commit); the remaining images close up from 0."""
     product = image.product
     files = [f for f in (image.image, image.thumbnail) if f]
-    storage_names = [(f.storage, f.name) for f in files]
+    storage_names = [(f.storage, f.name) for f in files if f.name]  # a file is truthy by name
     audit_record(
         action=AuditAction.PRODUCT_UPDATED,
         actor=actor,
@@ -553,7 +554,9 @@ def report_create(
     )
 
 
-def _report_decide(report: ImproperReport, *, status: str, actor: Any, note: str) -> ImproperReport:
+def _report_decide(
+    report: ImproperReport, *, status: str, actor: User, note: str
+) -> ImproperReport:
     locked = ImproperReport.objects.select_for_update().get(pk=report.pk)
     if locked.status != ReportStatus.PENDING:
         raise CatalogError("This report has already been decided")
@@ -575,13 +578,13 @@ def _report_decide(report: ImproperReport, *, status: str, actor: Any, note: str
 
 
 @transaction.atomic
-def report_dismiss(*, report: ImproperReport, actor: Any, note: str = "") -> ImproperReport:
+def report_dismiss(*, report: ImproperReport, actor: User, note: str = "") -> ImproperReport:
     """Dismiss a pending report. Invariant: decided once, with reviewer, time and note."""
     return _report_decide(report, status=ReportStatus.DISMISSED, actor=actor, note=note)
 
 
 @transaction.atomic
-def report_take_off_sale(*, report: ImproperReport, actor: Any, reason: str) -> ImproperReport:
+def report_take_off_sale(*, report: ImproperReport, actor: User, reason: str) -> ImproperReport:
     """Act on a pending report: take its product off sale with ``reason`` (also the outcome)."""
     if not reason.strip():
         raise CatalogError("A reason is required to take a product off sale")
@@ -594,7 +597,7 @@ def report_take_off_sale(*, report: ImproperReport, actor: Any, reason: str) -> 
 
 
 @transaction.atomic
-def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Any) -> MyProduct:
+def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Actor) -> MyProduct:
     """Save an on-sale product to the merchant's My Products; adding it again changes nothing.
 
     Raises ProductOffSale (1602002) for an off-sale product not yet saved.
@@ -612,7 +615,7 @@ def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Any) -
 
 
 @transaction.atomic
-def my_product_remove(*, merchant: MerchantAccount, product: Product, actor: Any) -> bool:
+def my_product_remove(*, merchant: MerchantAccount, product: Product, actor: Actor) -> bool:
     """Remove a product from the merchant's My Products; True if it was there."""
     deleted, _ = MyProduct.objects.filter(merchant=merchant, product=product).delete()
     if deleted:

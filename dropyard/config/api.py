@@ -2,28 +2,27 @@
 
 Each app's ``api.py`` holds a ninja ``Router``; mount it here at the CJ path prefix it serves.
 Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate limit; see
-``dropyard.core.api`` for the conventions.
+``dropyard.core.api`` for the conventions (the auth class is ``accounts.api_auth``).
 """
 
 from dropyard.accounts.api import router as accounts_router
+from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.catalog.api import router as catalog_router
 from dropyard.core.api import build_api
-from dropyard.fulfillment.api import router as fulfillment_router
 from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
 from dropyard.orders.api import router as orders_router
 from dropyard.wallet.api import router as wallet_router
 from dropyard.webhooks.api import router as webhooks_router
 
-api = build_api()
+api = build_api(auth=CJAccessToken())
 # authentication/* and setting/*: two CJ prefixes, one app, so the router carries full paths.
 api.add_router("", accounts_router)
 # product/*, product/stock/* + warehouse/*, logistic/*: the routers carry the full CJ paths.
 api.add_router("", catalog_router)
 api.add_router("", inventory_router)
 api.add_router("", logistics_router)
-# shopping/* (orders, cart, sandbox), fulfillment's waybill paths, webhook/*.
+# shopping/* (orders, cart, sandbox), webhook/* and setting/get.
 api.add_router("", orders_router)
-api.add_router("", fulfillment_router)
 api.add_router("", webhooks_router)
 api.add_router("", wallet_router)  # shopping/pay/*, shopping/makeup/*

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dropyard.wallet",
     "dropyard.sourcing",
     "dropyard.dashboard",
+    "dropyard.demo",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dropyard.core.context_processors.navigation",
+                "dropyard.dashboard.context_processors.navigation",
             ],
         },
     },

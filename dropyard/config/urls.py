@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 
 from dropyard.config.api import api
 from dropyard.core import views as core_views
+from dropyard.inventory import urls_shipping as inventory_shipping_urls
+from dropyard.logistics import urls as logistics_urls
 
 # The admin's own login form would skip email verification, two-factor login and allauth's
 # throttling: send it to allauth's login instead.
@@ -30,8 +32,18 @@ urlpatterns = [
     path("wallet/", include("dropyard.wallet.urls")),
     path("ops/wallet/providers/", include("dropyard.wallet.urls_providers_ops")),
     path("ops/wallet/", include("dropyard.wallet.urls_ops")),
-    path("catalog/", include("dropyard.catalog.urls")),
-    path("shipping/", include("dropyard.logistics.urls")),
+    path("catalog/", include("dropyard.inventory.urls_catalog")),
+    # /shipping/ is one "logistics" namespace served by two apps: default lines (logistics) and
+    # the freight calculator and cannot-ship check, which read stock (inventory, above it).
+    path(
+        "shipping/",
+        include(
+            (
+                [*logistics_urls.urlpatterns, *inventory_shipping_urls.urlpatterns],
+                logistics_urls.app_name,
+            )
+        ),
+    ),
     path("track/", include("dropyard.logistics.urls_tracking")),
     path("system/", include("dropyard.core.urls")),
     path("api2.0/v1/", api.urls),

@@ -20,11 +20,13 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
   malformed JSON → 16900205; no body where one is required → 16900204; missing or
   wrong-typed parameter → 1600300 naming the parameter (``"apiKey is required"``); unknown path
   → 1600101; wrong method → 16900202; rate limit → 1600200.
-- **Auth.** ``CJAccessToken`` (header ``CJ-Access-Token``) is the API's *default* auth, so every
-  router and operation inherits it: missing header → 1600002, unknown/expired/revoked token →
-  1600001. On success ``request.auth`` is the ``ApiToken`` row (``request.auth.merchant`` is
-  loaded). An operation is public only if it is declared with ``auth=None`` **and** listed in
-  ``PUBLIC_API_OPERATIONS``; the route-matrix test holds the two together.
+- **Auth.** ``build_api(auth=…)`` makes the given auth the API's *default*, so every router and
+  operation inherits it. The one in use is ``accounts.api_auth.CJAccessToken`` (header
+  ``CJ-Access-Token``; tokens belong to accounts, which sits above core): missing header →
+  1600002, unknown/expired/revoked token → 1600001. On success ``request.auth`` is the
+  ``ApiToken`` row (``request.auth.merchant`` is loaded). An operation is public only if it is
+  declared with ``auth=None`` **and** listed in ``PUBLIC_API_OPERATIONS``; the route-matrix test
+  holds the two together.
 - **Rate limits.** ``AccountRateThrottle`` (the API's default throttle, run after auth) allows
   ``DROPYARD_API_QPS_BY_LEVEL[merchant.level]`` requests per second per account; public
   operations use ``ClientIpRateThrottle`` (``DROPYARD_API_PUBLIC_QPS_PER_IP`` per second per
@@ -51,7 +53,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from inspect import iscoroutinefunction
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, runtime_checkable
 
 import pydantic
 from django.conf import settings
@@ -66,16 +68,15 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.router import BoundRouter
-from ninja.security import APIKeyHeader
+from ninja.security.base import AuthBase
 from ninja.throttling import BaseThrottle
 from ninja.utils import normalize_path
 from pydantic import ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
-from dropyard.accounts.models import ApiToken
-from dropyard.accounts.services import token_authenticate
 from dropyard.core.audit import client_ip
 from dropyard.core.errors import DomainError, ErrorCode
+from dropyard.core.parties import MerchantRef
 from dropyard.core.ratelimit import ratelimit_hit
 
 logger = logging.getLogger(__name__)
@@ -324,20 +325,15 @@ def param_error_message(errors: list[dict[str, Any]]) -> str:
 # --- Authentication and rate limits -------------------------------------------------------------
 
 
-class CJAccessToken(APIKeyHeader):
-    """The ``CJ-Access-Token`` header (contract §1.6); the API's default auth.
+@runtime_checkable
+class MerchantPrincipal(Protocol):
+    """What an authenticated API request carries as ``request.auth``: the merchant it acts for.
 
-    Returns the live ``ApiToken`` (ninja sets it as ``request.auth``). Raises ``TokenMissing``
-    (1600002) without a header and ``InvalidCredentials`` (1600001) for an unknown, expired or
-    revoked token or one whose API key was revoked.
+    ``accounts.ApiToken`` is the one implementation; core only needs these two attributes.
     """
 
-    param_name = "CJ-Access-Token"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> ApiToken:
-        if not key or not key.strip():
-            raise TokenMissing("CJ-Access-Token header is required")
-        return token_authenticate(access_token=key.strip())
+    merchant_id: int
+    merchant: MerchantRef  # its ``level`` decides the QPS limit
 
 
 class AccountRateThrottle(BaseThrottle):
@@ -352,7 +348,9 @@ class AccountRateThrottle(BaseThrottle):
 
     def allow_request(self, request: HttpRequest) -> bool:
         token = getattr(request, "auth", None)
-        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(token, ApiToken):
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(
+            token, MerchantPrincipal
+        ):
             return True
         return ratelimit_hit(
             key=f"api-qps:{token.merchant_id}",
@@ -551,11 +549,12 @@ class DropyardAPI(NinjaAPI):
         return patterns
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
-        # An app's API may be a package split by sub-domain (``orders/api/cart.py``): the id
-        # names the app's ``api`` (``dropyard_orders_api_add_cart``), so a split keeps it stable.
+        """``dropyard_<app>_api_<function>``: stable when an app's ``api`` module becomes a
+        package (ninja's default would take the sub-module's dotted path)."""
         module = operation.view_func.__module__
-        if ".api." in module:
-            module = module.split(".api.", 1)[0] + ".api"
+        parts = module.split(".")
+        if len(parts) > 3 and parts[0] == "dropyard" and parts[2] == "api":
+            module = ".".join(parts[:3])
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params=None):
@@ -570,11 +569,12 @@ class DropyardAPI(NinjaAPI):
         return schema
 
 
-def build_api(*, urls_namespace: str = "api") -> DropyardAPI:
+def build_api(*, auth: AuthBase, urls_namespace: str = "api") -> DropyardAPI:
     """Build a Dropyard API (no routers yet): envelope, default auth and throttle, handlers.
 
-    Invariant: every operation added to it later requires ``CJ-Access-Token`` and counts against
-    the account's QPS unless it says otherwise (``auth=None``, its own ``throttle=``).
+    Invariant: every operation added to it later requires ``auth`` (the ``CJ-Access-Token``
+    header, ``accounts.api_auth.CJAccessToken``) and counts against the account's QPS unless it
+    says otherwise (``auth=None``, its own ``throttle=``).
     """
     api = DropyardAPI(
         title="Dropyard API (CJ API 2.0 compatible)",
@@ -585,7 +585,7 @@ def build_api(*, urls_namespace: str = "api") -> DropyardAPI:
             "with `authentication/getAccessToken` and send it in the `CJ-Access-Token` header."
         ),
         urls_namespace=urls_namespace,
-        auth=CJAccessToken(),
+        auth=auth,
         throttle=[AccountRateThrottle()],
         renderer=EnvelopeRenderer(),
         parser=JsonBodyParser(),

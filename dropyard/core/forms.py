@@ -4,9 +4,17 @@ Forms only parse input; services do the work.
 """
 
 from django import forms
+from django_countries import countries
 
 from .choices import AuditAction, JobStatus
 from .selectors import AuditFilters
+
+
+def country_choices(codes=None, blank: str = "Choose a country") -> list[tuple[str, str]]:
+    """Select options: ``blank`` first, then ``codes`` (ISO alpha-2) or every country, by name."""
+    names = dict(countries)
+    listed = list(countries) if codes is None else [(c, names.get(c, c)) for c in codes]
+    return [("", blank), *listed]
 
 
 def _add_class(widget: forms.Widget, css: str) -> None:

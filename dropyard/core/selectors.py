@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from .choices import JobStatus
 from .errors import NotFound
 from .models import AuditEvent, Job
+from .parties import MerchantRef
 
 # Job kinds whose rows and result files need a permission area beyond plain membership.
 # A member without the area neither sees such jobs nor downloads their files.
@@ -64,10 +65,10 @@ def _apply_audit_filters(qs: QuerySet[AuditEvent], filters: AuditFilters) -> Que
 
 
 def audit_event_list(
-    *, merchant: Any, filters: AuditFilters = AuditFilters()
+    *, merchant: MerchantRef, filters: AuditFilters = AuditFilters()
 ) -> QuerySet[AuditEvent]:
     """One merchant account's audit events, newest first (the ``merchant`` filter is ignored)."""
-    qs = AuditEvent.objects.filter(merchant=merchant).select_related("merchant")
+    qs = AuditEvent.objects.filter(merchant=merchant.pk).select_related("merchant")
     return _apply_audit_filters(qs, filters).order_by("-created_at", "-pk")
 
 
@@ -82,7 +83,7 @@ def audit_event_list_all(*, filters: AuditFilters = AuditFilters()) -> QuerySet[
     return _apply_audit_filters(qs, filters).order_by("-created_at", "-pk")
 
 
-def audit_event_recent(*, merchant: Any, limit: int = 5) -> list[AuditEvent]:
+def audit_event_recent(*, merchant: MerchantRef, limit: int = 5) -> list[AuditEvent]:
     return list(audit_event_list(merchant=merchant)[:limit])
 
 

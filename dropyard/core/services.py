@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
@@ -20,13 +21,13 @@ from django.http import HttpRequest
 from django.tasks import TaskResult
 from django.utils import timezone
 
-from dropyard.accounts.choices import OperatorRole
-
+from .access import OPERATOR_ADMIN
 from .audit import audit_record
 from .choices import AuditAction, JobStatus
 from .enqueue import on_commit_enqueue
 from .errors import PermissionDenied
 from .models import AuditEvent, Job
+from .parties import MerchantRef
 from .selectors import AuditFilters, audit_event_list, audit_event_list_all
 
 AUDIT_EXPORT_KIND = "audit_export"
@@ -57,8 +58,8 @@ def job_create(
     *,
     kind: str,
     title: str,
-    merchant: Any,
-    actor: Any,
+    merchant: MerchantRef | None,
+    actor: object,
     params: dict[str, Any],
     task_path: str,
     request: HttpRequest | None = None,
@@ -67,12 +68,14 @@ def job_create(
 
     Invariant: the task is enqueued only if the job row committed; the task result id returned by
     ``.enqueue()`` is stored on the row right after (the worker never writes that column).
+    ``actor`` is any ``accounts.actors.Actor``; a logged-in user is recorded as the creator.
     """
+    user = actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
     job = Job.objects.create(
         kind=kind,
         title=title[:200],
-        merchant=merchant,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        merchant=merchant,  # type: ignore[misc]  # an accounts.MerchantAccount (see core.parties)
+        created_by=user,
         params=params,
         log="",
     )
@@ -156,8 +159,8 @@ def job_finish(*, job_id: int, succeeded: bool, result_file: str = "", log_line:
 
 def audit_export_start(
     *,
-    actor: Any,
-    merchant: Any,
+    actor: object,
+    merchant: MerchantRef | None,
     filters: AuditFilters,
     request: HttpRequest | None = None,
 ) -> Job:
@@ -173,7 +176,7 @@ def audit_export_start(
         title = f"Audit log export — {merchant.business_name}"
         params = {**filters.to_params(), "merchant": ""}
     else:
-        if getattr(actor, "operator_role", "") != OperatorRole.ADMIN:
+        if getattr(actor, "operator_role", "") != OPERATOR_ADMIN:
             raise PermissionDenied("Only operator admins can export the whole audit log")
         title = "Audit log export — all merchants"
         params = filters.to_params()
@@ -230,8 +233,9 @@ def audit_export_run(*, job_id: int) -> Job | None:
     if job is None:
         return None
     filters = AuditFilters.from_params(job.params)
-    if job.merchant_id:
-        events = audit_event_list(merchant=job.merchant, filters=filters)
+    merchant = job.merchant if job.merchant_id else None
+    if merchant is not None:
+        events = audit_event_list(merchant=merchant, filters=filters)
     else:
         events = audit_event_list_all(filters=filters)
     last_pk = events.order_by("-pk").values_list("pk", flat=True).first()

@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dropyard.core.access import login_view, merchant_view, operator_view
-from dropyard.core.context_processors import navigation
 
 from . import selectors
+from .context_processors import navigation
 
 
 def _open_pages(request: HttpRequest) -> dict[str, str]:

@@ -2,20 +2,9 @@
 
 from django.contrib import admin
 
+from dropyard.core.admin import ReadOnlyAdmin
+
 from .models import Parcel, ParcelLine
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The admin bypasses services, so parcel state is view-only here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ParcelLineInline(admin.TabularInline):

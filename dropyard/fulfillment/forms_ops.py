@@ -7,7 +7,7 @@ from dropyard.logistics.models import Carrier
 
 from .models import Parcel, ParcelLine
 from .selectors import QUEUE_TABS
-from .services import MAX_PARCEL_WEIGHT_G
+from .services.packing import MAX_PARCEL_WEIGHT_G
 
 
 class QueueFilterForm(forms.Form):

@@ -64,9 +64,9 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
     return [
         WarehouseQueue(
             warehouse=row,
-            ready=row.n_ready,
-            picking=row.n_picking,
-            packed=row.n_packed,
+            ready=row.n_ready,  # type: ignore[attr-defined]  # annotated above
+            picking=row.n_picking,  # type: ignore[attr-defined]
+            packed=row.n_packed,  # type: ignore[attr-defined]
         )
         for row in rows
     ]
@@ -158,8 +158,9 @@ def parcels_get_many(*, warehouse: Warehouse, public_ids: list[str]) -> list[Par
 def parcel_carriers(*, parcel: Parcel) -> list[Carrier]:
     """Carriers a parcel may ship with: the warehouse's carriers and its line's carrier."""
     carriers = {c.pk: c for c in parcel.warehouse.carriers.all()}
-    if parcel.line_id:
-        carriers.setdefault(parcel.line.carrier_id, parcel.line.carrier)
+    line = parcel.line if parcel.line_id else None
+    if line is not None:
+        carriers.setdefault(line.carrier_id, line.carrier)
     return sorted(carriers.values(), key=lambda c: c.name)
 
 
@@ -195,13 +196,14 @@ def parcel_history(*, parcel: Parcel) -> list[HistoryRow]:
             target_type=Parcel._meta.label, target_id=str(parcel.pk)
         )
     ]
-    if parcel.split_from_id:
+    split_from = parcel.split_from if parcel.split_from_id else None
+    if split_from is not None:
         rows.append(
             HistoryRow(
                 when=parcel.created_at,
                 what="Split off",
                 who="system",
-                note=f"remainder of {parcel.split_from.code}",
+                note=f"remainder of {split_from.code}",
             )
         )
     events = OrderEvent.objects.filter(order__parcels=parcel).select_related("order")

@@ -2,20 +2,9 @@
 
 from django.contrib import admin
 
+from dropyard.core.admin import ReadOnlyAdmin
+
 from .models import Stock, StockMovement, Warehouse
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The admin bypasses services, so stateful inventory data is view-only here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Warehouse)

@@ -5,17 +5,18 @@ private stock only to its own merchant, never to another merchant.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog import selectors as catalog_selectors
 from dropyard.catalog.models import Product, Variant
 from dropyard.core.errors import NotFound
+from dropyard.logistics import selectors as logistics_selectors
 
 from .choices import MovementKind, WarehouseKind
 from .exceptions import ProductNotFound, VariantNotFound, WarehouseNotFound
@@ -48,6 +49,11 @@ def warehouse_list(
             Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search)
         )
     return qs.order_by("country", "code")
+
+
+def warehouse_countries() -> list[str]:
+    """The countries of ``warehouse_list()``'s warehouses, each once, sorted (origin choices)."""
+    return sorted({w.country for w in warehouse_list()})
 
 
 def warehouse_get(*, public_id: str | None = None, code: str | None = None) -> Warehouse:
@@ -336,3 +342,78 @@ def stock_lookup_by_sku(*, sku: str) -> Variant | Product:
         return catalog_selectors.product_get(sku=sku)
     except ProductNotFound:
         raise VariantNotFound(f"no variant or product with sku {sku}") from None
+
+
+# --- Stock totals per product (catalog lists) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockTotals:
+    """Available units of a product over shared stock: platform ("CJ"), factory, verified."""
+
+    platform: int = 0
+    factory: int = 0
+    verified: int = 0
+    unverified: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.platform + self.factory
+
+
+def _shared_stock() -> QuerySet[Stock]:
+    return Stock.objects.filter(merchant__isnull=True, warehouse__is_active=True)
+
+
+def stock_totals_by_product(product_ids: list[int]) -> dict[int, StockTotals]:
+    """Available (on hand − reserved) shared stock per product, in one grouped query."""
+    rows = (
+        _shared_stock()
+        .filter(variant__product_id__in=product_ids)
+        .values("variant__product_id", "warehouse__kind", "warehouse__is_verified")
+        .annotate(available_sum=Sum(F("on_hand") - F("reserved")))
+    )
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        bucket = sums[row["variant__product_id"]]
+        amount = row["available_sum"] or 0
+        kind = "factory" if row["warehouse__kind"] == WarehouseKind.SUPPLIER else "platform"
+        bucket[kind] += amount
+        bucket["verified" if row["warehouse__is_verified"] else "unverified"] += amount
+    return {pk: StockTotals(**values) for pk, values in sums.items()}
+
+
+# --- Where a merchant's default lines cannot ship a product (stock origins + shipping rules) -----
+
+
+def stock_origin_countries(variants: Sequence[Variant]) -> dict[int, list[str]]:
+    """Countries of active warehouses holding stock of each variant; CN (logistics' default
+    origin) when none does."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = Stock.objects.filter(
+        variant__in=variants, on_hand__gt=0, warehouse__is_active=True
+    ).values_list("variant_id", "warehouse__country")
+    for variant_id, country in rows:
+        found[variant_id].add(country)
+    return {
+        v.pk: sorted(found.get(v.pk) or {logistics_selectors.DEFAULT_ORIGIN_COUNTRY})
+        for v in variants
+    }
+
+
+def countries_where_default_cannot_ship(
+    *, merchant: MerchantAccount, product: Product
+) -> list[logistics_selectors.CannotShipRow]:
+    """For each of the merchant's default lines: the destinations where it cannot ship this
+    product (one unit of every on-sale variant, from any warehouse country that stocks it, or
+    CN when none does). One row per failing destination, by country; four queries in all.
+    """
+    defaults = list(logistics_selectors.default_lines_list(merchant))
+    if not defaults:
+        return []
+    variants = list(product.variants.filter(is_on_sale=True).select_related("product"))
+    if not variants:
+        return []
+    return logistics_selectors.default_lines_cannot_ship(
+        defaults=defaults, variants=variants, origins=stock_origin_countries(variants)
+    )

@@ -71,7 +71,8 @@ def _clean_country(country: str) -> str:
 
 def _clean_code(code: str) -> str:
     code = (code or "").strip().upper()
-    if not code or len(code) > Warehouse._meta.get_field("code").max_length:
+    max_length = Warehouse._meta.get_field("code").max_length
+    if not code or (max_length is not None and len(code) > max_length):
         raise WarehouseInvalid("code is required (at most 20 characters)")
     return code
 

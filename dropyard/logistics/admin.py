@@ -4,20 +4,9 @@ so are trackings and their events (recorded only through the tracking services).
 
 from django.contrib import admin
 
+from dropyard.core.admin import ReadOnlyAdmin
+
 from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine, Tracking, TrackingEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The admin bypasses services, so these models are view-only here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Carrier)

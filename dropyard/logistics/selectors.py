@@ -1,17 +1,17 @@
 """Read side of logistics: freight quotes, default lines, lines per destination."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Min, Q, QuerySet
 from django_countries import countries
 
-from dropyard.catalog.models import Product, Variant
+from dropyard.accounts.models import MerchantAccount
+from dropyard.catalog.models import Variant
 from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
-from dropyard.inventory.models import Stock
 
 from . import rules
 from .choices import FINAL_TRACKING_STATUSES, UnavailableReason
@@ -236,7 +236,10 @@ def freight_quote(
         result = _evaluate_line(
             line=line, cards=cards_by_line[line.pk], cart=cart, postcode=postcode, route=route
         )
-        (available if isinstance(result, QuoteOption) else unavailable).append(result)
+        if isinstance(result, QuoteOption):
+            available.append(result)
+        else:
+            unavailable.append(result)
     for line in ShippingLine.objects.filter(is_active=True).exclude(pk__in=list(lines)):
         unavailable.append(
             QuoteUnavailable(
@@ -281,7 +284,7 @@ def freight_quote_by_keys(
     return freight_quote(items=items, origin_country=origin, dest_country=dest, postcode=postcode)
 
 
-def default_line_for(merchant: Any, dest_country: str) -> DefaultShippingLine | None:
+def default_line_for(merchant: MerchantAccount, dest_country: str) -> DefaultShippingLine | None:
     """The merchant's default line (with fallback policy) for a destination, or None."""
     return (
         DefaultShippingLine.objects.select_related("line", "line__carrier")
@@ -290,7 +293,7 @@ def default_line_for(merchant: Any, dest_country: str) -> DefaultShippingLine | 
     )
 
 
-def default_lines_list(merchant: Any) -> QuerySet[DefaultShippingLine]:
+def default_lines_list(merchant: MerchantAccount) -> QuerySet[DefaultShippingLine]:
     """The merchant's default lines, by destination country."""
     return DefaultShippingLine.objects.select_related("line", "line__carrier").filter(
         merchant=merchant
@@ -352,29 +355,17 @@ def rate_card_list(
     return cards.order_by("line__code", "origin_country", "dest_country", "postcode_prefix")
 
 
-def _origins_by_variant(variants: Sequence[Variant]) -> dict[int, list[str]]:
-    """Countries of active warehouses holding stock of each variant; CN when none does."""
-    found: dict[int, set[str]] = defaultdict(set)
-    rows = Stock.objects.filter(
-        variant__in=variants, on_hand__gt=0, warehouse__is_active=True
-    ).values_list("variant_id", "warehouse__country")
-    for variant_id, country in rows:
-        found[variant_id].add(country)
-    return {v.pk: sorted(found.get(v.pk) or {DEFAULT_ORIGIN_COUNTRY}) for v in variants}
-
-
-def countries_where_default_cannot_ship(*, merchant: Any, product: Product) -> list[CannotShipRow]:
-    """For each of the merchant's default lines: the destinations where it cannot ship this
-    product (one unit of every on-sale variant, from any warehouse country that stocks it, or
-    CN when none does). One row per failing destination, by country; four queries in all.
+def default_lines_cannot_ship(
+    *,
+    defaults: Sequence[DefaultShippingLine],
+    variants: Sequence[Variant],
+    origins: Mapping[int, Sequence[str]],
+) -> list[CannotShipRow]:
+    """For each default line: the destinations where it cannot ship one unit of each variant
+    from any of that variant's ``origins`` (warehouse countries, by variant pk; inventory's
+    ``stock_origin_countries``). One row per failing destination, by country; one query (the
+    rate cards). ``inventory.selectors.countries_where_default_cannot_ship`` gathers the inputs.
     """
-    defaults = list(default_lines_list(merchant))
-    if not defaults:
-        return []
-    variants = list(product.variants.filter(is_on_sale=True).select_related("product"))
-    if not variants:
-        return []
-    origins = _origins_by_variant(variants)
     cards: dict[tuple[int, str, str], list[RateCard]] = defaultdict(list)
     for card in RateCard.objects.filter(
         line_id__in={d.line_id for d in defaults},
@@ -434,7 +425,9 @@ def tracking_get_by_number(*, carrier: Carrier, tracking_number: str) -> Trackin
     return Tracking.objects.filter(carrier=carrier, tracking_number=number).first()
 
 
-def tracking_list_for_merchant(*, merchant: Any, numbers: Iterable[str]) -> list[Tracking]:
+def tracking_list_for_merchant(
+    *, merchant: MerchantAccount, numbers: Iterable[str]
+) -> list[Tracking]:
     """``merchant``'s trackings with any of ``numbers``, in the order asked (one query).
 
     Numbers of other merchants and unknown or malformed numbers are simply left out.

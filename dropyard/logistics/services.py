@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount, User
 from dropyard.catalog.choices import ShippingProperty
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -54,7 +56,9 @@ def _check_numbers(*, max_weight_g: int, volumetric_divisor: int) -> None:
 
 
 def _check_unique(*, code: str, name: str, exclude_pk: int | None = None) -> None:
-    others = ShippingLine.objects.exclude(pk=exclude_pk)
+    others = ShippingLine.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if others.filter(code=code).exists():
         raise ShippingLineInvalid(f"A shipping line with code {code!r} already exists")
     if others.filter(name=name).exists():
@@ -64,7 +68,7 @@ def _check_unique(*, code: str, name: str, exclude_pk: int | None = None) -> Non
 @transaction.atomic
 def shipping_line_create(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     name: str,
     carrier: Carrier,
@@ -96,7 +100,7 @@ def shipping_line_create(
     return line
 
 
-def _line_audit(line: ShippingLine, *, actor: Any, change: str, **details: Any) -> None:
+def _line_audit(line: ShippingLine, *, actor: Actor, change: str, **details: Any) -> None:
     audit_record(
         action=AuditAction.SHIPPING_LINE_CHANGED,
         actor=actor,
@@ -112,7 +116,7 @@ _UNSET: Any = object()
 def shipping_line_update(
     *,
     line: ShippingLine,
-    actor: Any,
+    actor: Actor,
     name: str = _UNSET,
     carrier: Carrier = _UNSET,
     is_tracked: bool = _UNSET,
@@ -153,7 +157,7 @@ def shipping_line_update(
 
 
 @transaction.atomic
-def shipping_line_set_active(*, line: ShippingLine, actor: Any, is_active: bool) -> ShippingLine:
+def shipping_line_set_active(*, line: ShippingLine, actor: Actor, is_active: bool) -> ShippingLine:
     """Activate or deactivate a line; inactive lines are quoted as unavailable (INACTIVE)."""
     ShippingLine.objects.filter(pk=line.pk).update(is_active=bool(is_active))
     line.refresh_from_db()
@@ -184,7 +188,7 @@ class ImportResult:
         return f"{self.rows} row(s): {self.created} created, {self.updated} updated"
 
 
-def rate_cards_import_csv(*, file: Any, actor: Any) -> ImportResult:
+def rate_cards_import_csv(*, file: Any, actor: Actor) -> ImportResult:
     """Upsert rate cards from a CSV file (format in ``csv_io``), all or nothing.
 
     Every row is validated first and every problem reported (row number, column, message); if
@@ -276,11 +280,11 @@ def rate_cards_export_csv(*, queryset: QuerySet[RateCard]) -> str:
 @transaction.atomic
 def default_line_set(
     *,
-    merchant: Any,
+    merchant: MerchantAccount,
     dest_country: str,
     line: ShippingLine,
     fallback: str = FallbackPolicy.CHEAPEST,
-    actor: Any,
+    actor: Actor,
 ) -> DefaultShippingLine:
     """Set the merchant's default line for a destination and the fallback policy.
 
@@ -322,7 +326,9 @@ def default_line_set(
     return default
 
 
-def _default_line_locked(*, merchant: Any, dest_country: str) -> DefaultShippingLine | None:
+def _default_line_locked(
+    *, merchant: MerchantAccount, dest_country: str
+) -> DefaultShippingLine | None:
     return (
         DefaultShippingLine.objects.select_for_update()
         .select_related("line")
@@ -332,7 +338,7 @@ def _default_line_locked(*, merchant: Any, dest_country: str) -> DefaultShipping
 
 
 @transaction.atomic
-def default_line_clear(*, merchant: Any, dest_country: str, actor: Any) -> bool:
+def default_line_clear(*, merchant: MerchantAccount, dest_country: str, actor: Actor) -> bool:
     """Remove the merchant's default line for a destination; False if there was none.
 
     Audited (``default_line.changed`` under the merchant, ``details.change = "cleared"``).
@@ -410,7 +416,7 @@ def _clean_event(event: TrackingEventIn) -> TrackingEvent:
 @transaction.atomic
 def tracking_register(
     *,
-    merchant: Any,
+    merchant: MerchantAccount,
     carrier: Carrier,
     tracking_number: str,
     logistic_name: str,
@@ -473,7 +479,7 @@ def _tracking_lock(pk: int) -> Tracking | None:
 
 @transaction.atomic
 def tracking_events_record(
-    *, tracking: Tracking, events: Iterable[TrackingEventIn], actor: Any = None
+    *, tracking: Tracking, events: Iterable[TrackingEventIn], actor: Actor = None
 ) -> int:
     """Store the events of ``events`` not stored yet; return how many were new.
 
@@ -496,7 +502,7 @@ def tracking_events_record(
             continue
         known.add(event.external_id)
         event.tracking = locked
-        event.actor = actor if getattr(actor, "is_authenticated", False) else None
+        event.actor = actor if isinstance(actor, User) and actor.is_authenticated else None
         new.append(event)
     if new:
         TrackingEvent.objects.bulk_create(new)
@@ -533,7 +539,7 @@ def _tracking_refresh(tracking: Tracking) -> None:
 def tracking_manual_event(
     *,
     tracking: Tracking,
-    actor: Any,
+    actor: Actor,
     status: int,
     activity: str,
     city: str = "",

@@ -1,4 +1,5 @@
-"""Merchant shipping pages, mounted at /shipping/."""
+"""Merchant shipping pages, mounted at /shipping/ (with ``inventory.urls_shipping``, whose
+freight calculator and cannot-ship pages read stock, in this ``logistics`` namespace)."""
 
 from django.urls import path
 
@@ -6,8 +7,6 @@ from . import views
 
 app_name = "logistics"
 urlpatterns = [
-    path("freight/", views.freight_calculator, name="freight_calculator"),
     path("defaults/", views.default_lines, name="default_lines"),
     path("defaults/clear/", views.default_line_clear, name="default_line_clear"),
-    path("defaults/cannot-ship/", views.cannot_ship, name="cannot_ship"),
 ]

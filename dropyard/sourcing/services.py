@@ -36,7 +36,8 @@ def _notify(*, message: AgentMessage) -> None:
         link = f"{settings.SITE_URL}{reverse('sourcing:messages')}"
         subject = f"New message from your Dropyard agent ({merchant.business_name})"
     else:
-        recipient = merchant.agent.email if merchant.agent_id else ""
+        agent = merchant.agent if merchant.agent_id else None
+        recipient = agent.email if agent is not None else ""
         link = f"{settings.SITE_URL}{reverse('sourcing:ops_thread', args=[merchant.pk])}"
         subject = f"New message from {merchant.business_name} ({merchant.account_number})"
     if not recipient:

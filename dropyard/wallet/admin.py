@@ -3,20 +3,9 @@
 
 from django.contrib import admin
 
+from dropyard.core.admin import ReadOnlyAdmin
+
 from .models import Account, Entry, LedgerTransaction, ProviderEvent, TopUp
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The admin bypasses services and would break the ledger's invariants: view only."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Account)

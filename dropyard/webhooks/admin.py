@@ -2,20 +2,9 @@
 
 from django.contrib import admin
 
+from dropyard.core.admin import ReadOnlyAdmin
+
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The admin bypasses services (audit, pause rules, the delivery lease): view only."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(WebhookEndpoint)

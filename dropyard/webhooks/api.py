@@ -8,17 +8,26 @@ non-public IP literal, e.g. 10.0.0.5); 1607002 not https.
 Decisions where the contract is open: the older example's ``type: "ALL"`` is not accepted
 (1606001); CJ's registration-time probe of the URL (1607003) is not made, because a request
 must not wait on the merchant's server: a failing endpoint shows in the delivery log and is
-auto-paused instead. The settings read is ``setting/get``'s ``callback`` (accounts).
+auto-paused instead. The settings read is ``setting/get``'s ``callback``: that operation (the
+account's profile, API limits, callbacks and sandbox flag, contract §2.1) is served here, the
+lowest app that sees both the account and its callbacks; it keeps its tag.
 """
 
 from django.http import HttpRequest
 from ninja import Router
 
-from dropyard.core.api import CamelSchema
+from dropyard.core.api import CamelSchema, qps_limit_for_level
 
+from .selectors import webhook_callbacks
 from .services import CallbackSetting, webhook_set
 
 router = Router(tags=["Webhooks"])
+
+# Account "root" (contract §5): every merchant account is a general account for now.
+ROOT_GENERAL = "GENERAL"
+# Webhook topics reported by setting/get.
+CALLBACK_TOPICS = ("product", "stock", "order", "logistics")
+SETTINGS_TAGS = ["Authentication and settings"]
 
 
 class CallbackIn(CamelSchema):
@@ -49,3 +58,55 @@ def webhook_set_endpoint(request: HttpRequest, payload: WebhookSetIn) -> bool:
         request=request,
     )
     return True
+
+
+# --- setting/get ---------------------------------------------------------------------------------
+
+
+class QuotaLimitOut(CamelSchema):
+    quota_url: str
+    quota_limit: int
+    quota_type: int  # 0 total, 1 year, 2 quarter, 3 month, 4 day, 5 hour
+
+
+class AccountSettingOut(CamelSchema):
+    quota_limits: list[QuotaLimitOut]
+    qps_limit: int
+
+
+class CallbackTopicOut(CamelSchema):
+    type: str  # ENABLE or CANCEL
+    urls: list[str]
+
+
+class CallbackOut(CamelSchema):
+    product: CallbackTopicOut
+    stock: CallbackTopicOut
+    order: CallbackTopicOut
+    logistics: CallbackTopicOut
+
+
+class SettingsOut(CamelSchema):
+    open_id: int
+    open_name: str
+    open_email: str
+    setting: AccountSettingOut
+    callback: CallbackOut
+    root: str
+    is_sandbox: bool
+
+
+@router.get("setting/get", response=SettingsOut, tags=SETTINGS_TAGS)
+def setting_get(request: HttpRequest) -> SettingsOut:
+    """The account's profile, API limits, webhook callbacks and sandbox flag."""
+    merchant = request.auth.merchant
+    callbacks = webhook_callbacks(merchant=merchant)
+    return SettingsOut(
+        open_id=merchant.open_id,
+        open_name=merchant.business_name,
+        open_email=merchant.contact_email,
+        setting=AccountSettingOut(quota_limits=[], qps_limit=qps_limit_for_level(merchant.level)),
+        callback=CallbackOut(**{t: CallbackTopicOut(**callbacks[t]) for t in CALLBACK_TOPICS}),
+        root=ROOT_GENERAL,
+        is_sandbox=merchant.is_sandbox,
+    )

@@ -181,37 +181,6 @@ def test_get_access_token_second_within_interval_rate_limited(
 # --- Token use ------------------------------------------------------------------------------
 
 
-def test_setting_get_with_token(cj, merchant, api_key):
-    cj.get_access_token(api_key).ok()
-
-    data = cj.get("setting/get").ok()
-
-    disabled = {"type": "CANCEL", "urls": []}
-    assert data == {
-        "openId": merchant.open_id,
-        "openName": "Acme Drop Co",
-        "openEmail": merchant.owner.email,
-        "setting": {"quotaLimits": [], "qpsLimit": 1},
-        "callback": {
-            "product": disabled,
-            "stock": disabled,
-            "order": disabled,
-            "logistics": disabled,
-        },
-        "root": "GENERAL",
-        "isSandbox": False,
-    }
-
-
-def test_setting_get_reports_level_qps_and_sandbox(cj, merchant, api_key):
-    type(merchant).objects.filter(pk=merchant.pk).update(level=3, is_sandbox=True)
-    cj.get_access_token(api_key).ok()
-
-    data = cj.get("setting/get").ok()
-
-    assert (data["setting"]["qpsLimit"], data["isSandbox"]) == (4, True)
-
-
 @pytest.mark.parametrize(
     ("method", "path"), [("GET", "setting/get"), ("POST", "authentication/logout")]
 )

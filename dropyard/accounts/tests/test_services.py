@@ -18,6 +18,8 @@ from dropyard.accounts import services
 from dropyard.accounts.choices import InvitationStatus, MemberRole
 from dropyard.accounts.exceptions import (
     AccountsError,
+    InvalidCredentials,
+    InvalidRefreshToken,
     InvitationInvalid,
     OwnerProtected,
     PermissionDenied,
@@ -865,7 +867,7 @@ def test_revoked_key_cannot_get_tokens(merchant, owner):
     api_key, plaintext = services.apikey_create(merchant=merchant, actor=owner, name="a")
     services.apikey_revoke(api_key=api_key, actor=owner)
 
-    with pytest.raises(services.InvalidCredentials):
+    with pytest.raises(InvalidCredentials):
         services.token_issue(api_key=plaintext)
 
     assert ApiToken.objects.count() == 0
@@ -1032,9 +1034,9 @@ def test_removing_a_member_revokes_their_tokens(merchant, owner):
 
     token.refresh_from_db()
     assert token.revoked_at is not None
-    with pytest.raises(services.InvalidCredentials):
+    with pytest.raises(InvalidCredentials):
         services.token_authenticate(access_token=access)
-    with pytest.raises(services.InvalidRefreshToken):
+    with pytest.raises(InvalidRefreshToken):
         services.token_refresh(refresh_token=refresh)
     event = AuditEvent.objects.get(action=AuditAction.MEMBER_REMOVED)
     assert event.details == {"role": "staff", "tokens_revoked": 1}
@@ -1045,9 +1047,9 @@ def test_token_of_a_deactivated_person_stops_working(merchant):
     _token, access, refresh = _token_for(merchant, member)
     User.objects.filter(pk=member.pk).update(is_active=False)
 
-    with pytest.raises(services.InvalidCredentials):
+    with pytest.raises(InvalidCredentials):
         services.token_authenticate(access_token=access)
-    with pytest.raises(services.InvalidRefreshToken):
+    with pytest.raises(InvalidRefreshToken):
         services.token_refresh(refresh_token=refresh)
 
 

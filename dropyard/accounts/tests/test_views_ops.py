@@ -6,6 +6,11 @@ from django.urls import reverse
 from dropyard.accounts import services
 from dropyard.accounts.choices import OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import Supplier, SupplierApplication, User
+from dropyard.accounts.testing.views import (
+    OPERATOR_ACTORS,
+    assert_page_access,
+    assert_sent_to_login,
+)
 from dropyard.accounts.tests.factories import (
     SupplierApplicationFactory,
     UserFactory,
@@ -16,11 +21,6 @@ from dropyard.accounts.tests.factories import (
 )
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
-from dropyard.core.testing.views import (
-    OPERATOR_ACTORS,
-    assert_page_access,
-    assert_sent_to_login,
-)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_root")]
 

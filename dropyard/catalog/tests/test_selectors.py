@@ -1,4 +1,4 @@
-"""Catalog selectors: category tree, lookups, reviews, reports, My Products, stock totals."""
+"""Catalog selectors: category tree, lookups, reviews, reports, My Products."""
 
 from datetime import date
 
@@ -10,8 +10,6 @@ from dropyard.catalog.choices import ReportReason, ReportStatus
 from dropyard.catalog.exceptions import ProductNotFound, VariantNotFound
 from dropyard.catalog.tests.factories import create_product, make_category_path, png_bytes
 from dropyard.core.errors import NotFound
-from dropyard.inventory.choices import WarehouseKind
-from dropyard.inventory.models import Stock, Warehouse
 
 pytestmark = pytest.mark.django_db
 
@@ -117,28 +115,6 @@ def test_report_lists(merchant, other_merchant, operator_admin):
     assert list(selectors.report_list()) == [second, first]
     assert list(selectors.report_list_for_merchant(merchant=merchant)) == [first]
     assert list(selectors.report_list_for_merchant(merchant=other_merchant)) == [second]
-
-
-def test_stock_totals_by_product(merchant):
-    product = create_product(prices=(100, 200))
-    empty = create_product()
-    first, second = product.variants.order_by("position")
-    platform = Warehouse.objects.create(code="P1", name="P1", country="US")
-    factory = Warehouse.objects.create(
-        code="F1", name="F1", country="CN", kind=WarehouseKind.SUPPLIER, is_verified=False
-    )
-    closed = Warehouse.objects.create(code="X1", name="X1", country="US", is_active=False)
-    Stock.objects.create(variant=first, warehouse=platform, on_hand=10, reserved=2)
-    Stock.objects.create(variant=second, warehouse=factory, on_hand=4)
-    Stock.objects.create(variant=second, warehouse=platform, on_hand=50, merchant=merchant)
-    Stock.objects.create(variant=first, warehouse=closed, on_hand=99)
-
-    totals = selectors.stock_totals_by_product([product.pk, empty.pk])
-
-    assert totals == {
-        product.pk: selectors.StockTotals(platform=8, factory=4, verified=8, unverified=4)
-    }
-    assert totals[product.pk].total == 12
 
 
 # --- Operator back office -----------------------------------------------------------------------

@@ -4,16 +4,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dropyard.catalog import services
-from dropyard.catalog.choices import ReportStatus
-from dropyard.catalog.models import Category, ImproperReport, Product, ProductImage, Variant
-from dropyard.catalog.tests.factories import CategoryFactory, make_product, png_bytes
-from dropyard.core.testing.views import (
+from dropyard.accounts.testing.views import (
     OPERATOR_ACTORS,
     assert_page_access,
     assert_sent_to_login,
     operator_actors,
 )
+from dropyard.catalog import services
+from dropyard.catalog.choices import ReportStatus
+from dropyard.catalog.models import Category, ImproperReport, Product, ProductImage, Variant
+from dropyard.catalog.tests.factories import CategoryFactory, make_product, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from dropyard.accounts import services
+from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.accounts.models import ApiToken
 from dropyard.config.api import api
 from dropyard.core.api import (
@@ -93,7 +94,7 @@ def legacy(request, fail: int = 0):
     return legacy_success({"list": [{"pid": "1"}], "schema": LineIn(variant_id="V1", quantity=2)})
 
 
-probe_api = build_api(urls_namespace="probe")
+probe_api = build_api(auth=CJAccessToken(), urls_namespace="probe")
 probe_api.add_router("", probe_router)
 
 urlpatterns = [path("probe/", probe_api.urls)]

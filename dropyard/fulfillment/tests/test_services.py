@@ -24,7 +24,7 @@ from dropyard.inventory.tests.factories import WarehouseFactory
 from dropyard.logistics import carriers
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Tracking
-from dropyard.logistics.tests.factories import ShippingLineFactory
+from dropyard.logistics.tests.factories import CarrierFactory, ShippingLineFactory
 from dropyard.orders.choices import OrderStatus, OrderSubStatus
 from dropyard.orders.models import OrderLine
 from dropyard.webhooks.models import WebhookEndpoint, WebhookMessage
@@ -638,3 +638,55 @@ def test_a_merged_parcel_ships_every_order_in_it(merchant, worker):
         order.refresh_from_db()
         assert order.status == OrderStatus.SHIPPED
     assert (_stock(parcel, b).on_hand, _stock(parcel, b).reserved) == (0, 0)
+
+
+# --- Tracking numbers are unique per carrier (no squatting through the sandbox) ------------------
+
+
+def test_a_sandbox_number_does_not_block_a_real_carriers_parcel(merchant, other_merchant, worker):
+    # Another merchant's sandbox order "claimed" the number under the Sandbox carrier.
+    sandbox = sandbox_carrier()
+    squatter = make_parcel(merchant=other_merchant, is_sandbox=True)
+    squatter_order = squatter.orders.get()
+    services.sandbox_ship(order=squatter_order, tracking_number="1Z999AA10123456784")
+    squatter.refresh_from_db()
+    assert (squatter.carrier, squatter.tracking_number) == (sandbox, "1Z999AA10123456784")
+
+    # The real carrier's parcel carrying that number ships.
+    ups = CarrierFactory(code="UPS", name="UPS")
+    parcel = make_parcel(merchant=merchant, line=ShippingLineFactory(carrier=ups))
+    _packed(parcel, worker)
+    services.parcel_ship(parcel=parcel, actor=worker, tracking_number="1Z999AA10123456784")
+
+    parcel.refresh_from_db()
+    assert (parcel.status, parcel.carrier, parcel.tracking_number) == (
+        PS.SHIPPED,
+        ups,
+        "1Z999AA10123456784",
+    )
+
+
+def test_the_same_number_at_the_same_carrier_is_still_refused(merchant, other_merchant, worker):
+    ups = CarrierFactory(code="UPS", name="UPS")
+    first = make_parcel(merchant=other_merchant, line=ShippingLineFactory(carrier=ups))
+    _packed(first, worker)
+    services.parcel_ship(parcel=first, actor=worker, tracking_number="1Z999AA10123456784")
+    second = make_parcel(merchant=merchant, line=ShippingLineFactory(carrier=ups))
+    _packed(second, worker)
+
+    with pytest.raises(ParcelRefused, match="already used by another parcel"):
+        services.parcel_ship(parcel=second, actor=worker, tracking_number="1Z999AA10123456784")
+
+    second.refresh_from_db()
+    assert second.status == PS.PACKED
+
+
+def test_update_track_number_uses_the_sandbox_carrier_even_when_the_line_has_one(merchant):
+    sandbox = sandbox_carrier()
+    ups = CarrierFactory(code="UPS", name="UPS")
+    parcel = make_parcel(merchant=merchant, is_sandbox=True, line=ShippingLineFactory(carrier=ups))
+
+    services.sandbox_ship(order=parcel.orders.get(), tracking_number="1Z999AA10123456784")
+
+    parcel.refresh_from_db()
+    assert (parcel.carrier, parcel.tracking_number) == (sandbox, "1Z999AA10123456784")

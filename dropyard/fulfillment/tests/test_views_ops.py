@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from dropyard.accounts.tests.factories import make_operator
-from dropyard.core.testing.views import (
+from dropyard.accounts.testing.views import (
     OPERATOR_ACTORS,
     assert_page_access,
     assert_sent_to_login,
     operator_actors,
 )
+from dropyard.accounts.tests.factories import make_operator
 from dropyard.fulfillment import services
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel

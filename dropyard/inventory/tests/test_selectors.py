@@ -1,8 +1,11 @@
 import pytest
 
+from dropyard.catalog.tests.factories import create_product
 from dropyard.core.errors import NotFound
 from dropyard.inventory import selectors, services
+from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.exceptions import ProductNotFound, VariantNotFound, WarehouseNotFound
+from dropyard.inventory.models import Stock, Warehouse
 from dropyard.inventory.tests.factories import (
     WarehouseFactory,
     make_inventory_product,
@@ -221,3 +224,25 @@ def test_movement_list_filters_by_variant_sku(product):
     movements = selectors.movement_list(warehouse=warehouse, sku=second.sku[-4:])
 
     assert [m.stock.variant for m in movements] == [second]
+
+
+def test_stock_totals_by_product(merchant):
+    product = create_product(prices=(100, 200))
+    empty = create_product()
+    first, second = product.variants.order_by("position")
+    platform = Warehouse.objects.create(code="P1", name="P1", country="US")
+    factory = Warehouse.objects.create(
+        code="F1", name="F1", country="CN", kind=WarehouseKind.SUPPLIER, is_verified=False
+    )
+    closed = Warehouse.objects.create(code="X1", name="X1", country="US", is_active=False)
+    Stock.objects.create(variant=first, warehouse=platform, on_hand=10, reserved=2)
+    Stock.objects.create(variant=second, warehouse=factory, on_hand=4)
+    Stock.objects.create(variant=second, warehouse=platform, on_hand=50, merchant=merchant)
+    Stock.objects.create(variant=first, warehouse=closed, on_hand=99)
+
+    totals = selectors.stock_totals_by_product([product.pk, empty.pk])
+
+    assert totals == {
+        product.pk: selectors.StockTotals(platform=8, factory=4, verified=8, unverified=4)
+    }
+    assert totals[product.pk].total == 12

@@ -4,6 +4,7 @@ import pytest
 
 from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
+from dropyard.inventory import selectors as inventory_selectors
 from dropyard.inventory.tests.factories import WarehouseFactory, make_stock
 from dropyard.logistics import selectors, services
 from dropyard.logistics.choices import PricingMode, UnavailableReason
@@ -255,6 +256,9 @@ def _set_default(merchant, country, line):
     )
 
 
+# --- Where the default cannot ship (inventory.selectors: stock origins + these rules) ------------
+
+
 def test_countries_where_default_cannot_ship(lines, merchant):
     battery_line = lines["battery"]
     RateCardFactory(line=battery_line, dest_country="DE")
@@ -264,7 +268,9 @@ def test_countries_where_default_cannot_ship(lines, merchant):
     _set_default(merchant, "FR", lines["economy"])  # only from the US
     product = make_product(variants=2, properties=["battery"])
 
-    rows = selectors.countries_where_default_cannot_ship(merchant=merchant, product=product)
+    rows = inventory_selectors.countries_where_default_cannot_ship(
+        merchant=merchant, product=product
+    )
 
     assert [(r.country, r.line.code, r.reason, r.origin_country) for r in rows] == [
         ("FR", "ECO", UnavailableReason.NO_ROUTE, "CN"),
@@ -284,7 +290,9 @@ def test_countries_where_default_cannot_ship_uses_stocked_warehouse_countries(
         make_stock(variant=variant, warehouse=us_warehouse, on_hand=5)
 
     with django_assert_max_num_queries(4):
-        rows = selectors.countries_where_default_cannot_ship(merchant=merchant, product=product)
+        rows = inventory_selectors.countries_where_default_cannot_ship(
+            merchant=merchant, product=product
+        )
 
     assert [(r.country, r.reason, r.origin_country) for r in rows] == [
         ("US", UnavailableReason.NO_ROUTE, "US")
@@ -293,7 +301,9 @@ def test_countries_where_default_cannot_ship_uses_stocked_warehouse_countries(
 
 def test_countries_where_default_cannot_ship_without_defaults(merchant):
     assert (
-        selectors.countries_where_default_cannot_ship(merchant=merchant, product=make_product())
+        inventory_selectors.countries_where_default_cannot_ship(
+            merchant=merchant, product=make_product()
+        )
         == []
     )
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dropyard.core.testing.views import (
+from dropyard.accounts.testing.views import (
     OPERATOR_ACTORS,
     assert_page_access,
     assert_sent_to_login,

@@ -5,14 +5,14 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from dropyard.core.choices import AuditAction
-from dropyard.core.models import AuditEvent
-from dropyard.core.testing.views import (
+from dropyard.accounts.testing.views import (
     OPERATOR_ACTORS,
     assert_page_access,
     assert_sent_to_login,
     operator_actors,
 )
+from dropyard.core.choices import AuditAction
+from dropyard.core.models import AuditEvent
 from dropyard.logistics import services
 from dropyard.logistics.models import TrackingEvent
 from dropyard.logistics.services import TrackingEventIn

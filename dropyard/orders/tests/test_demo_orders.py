@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from dropyard.core import demo
 from dropyard.core.models import AuditEvent
+from dropyard.demo import loader as demo
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.models import Stock, StockMovement

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts.models import User
-from dropyard.core import demo
 from dropyard.core.models import AuditEvent
+from dropyard.demo import loader as demo
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 from dropyard.wallet import selectors

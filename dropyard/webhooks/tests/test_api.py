@@ -111,3 +111,37 @@ def test_bad_json_and_missing_token(cj, authed):
 def test_each_merchant_sets_only_its_own_topics(authed, merchant, other_merchant):
     authed.post(SET, {"order": _enable()}).ok()
     assert list(WebhookEndpoint.objects.values_list("merchant", flat=True)) == [merchant.pk]
+
+
+# --- setting/get (served by webhooks.api) ---------------------------------------------------------
+
+
+def test_setting_get_with_token(cj, merchant, api_key):
+    cj.get_access_token(api_key).ok()
+
+    data = cj.get("setting/get").ok()
+
+    disabled = {"type": "CANCEL", "urls": []}
+    assert data == {
+        "openId": merchant.open_id,
+        "openName": "Acme Drop Co",
+        "openEmail": merchant.owner.email,
+        "setting": {"quotaLimits": [], "qpsLimit": 1},
+        "callback": {
+            "product": disabled,
+            "stock": disabled,
+            "order": disabled,
+            "logistics": disabled,
+        },
+        "root": "GENERAL",
+        "isSandbox": False,
+    }
+
+
+def test_setting_get_reports_level_qps_and_sandbox(cj, merchant, api_key):
+    type(merchant).objects.filter(pk=merchant.pk).update(level=3, is_sandbox=True)
+    cj.get_access_token(api_key).ok()
+
+    data = cj.get("setting/get").ok()
+
+    assert (data["setting"]["qpsLimit"], data["isSandbox"]) == (4, True)

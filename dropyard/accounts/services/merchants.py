@@ -1,0 +1,137 @@
+"""Merchant accounts: create, profile, personal agent."""
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
+
+from ..choices import (
+    MemberRole,
+    OperatorRole,
+)
+from ..exceptions import (
+    AccountsError,
+)
+from ..models import (
+    Membership,
+    MerchantAccount,
+    User,
+)
+from .common import clean_markets
+
+
+def _new_account_number() -> str:
+    while True:
+        number = f"DY{secrets.randbelow(90_000_000) + 10_000_000}"
+        if not MerchantAccount.objects.filter(account_number=number).exists():
+            return number
+
+
+def _new_open_id() -> int:
+    while True:
+        open_id = secrets.randbelow(9 * 10**17) + 10**17  # 18 digits, fits a signed 64-bit Long
+        if not MerchantAccount.objects.filter(open_id=open_id).exists():
+            return open_id
+
+
+@transaction.atomic
+def merchant_account_create(
+    *,
+    owner: User,
+    business_name: str,
+    niche: str = "",
+    target_markets: Iterable[str] = (),
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    request: HttpRequest | None = None,
+) -> MerchantAccount:
+    """Create a merchant account with ``owner`` as its single owner member."""
+    business_name = business_name.strip()
+    if not business_name:
+        raise AccountsError("Business name is required")
+    merchant = MerchantAccount.objects.create(
+        account_number=_new_account_number(),
+        open_id=_new_open_id(),
+        business_name=business_name,
+        niche=niche.strip(),
+        target_markets=clean_markets(target_markets),
+        contact_name=contact_name.strip() or owner.full_name,
+        contact_email=contact_email.strip() or owner.email,
+        contact_phone=contact_phone.strip(),
+    )
+    Membership.objects.create(merchant=merchant, user=owner, role=MemberRole.OWNER)
+    audit_record(
+        action=AuditAction.MERCHANT_CREATED,
+        actor=owner,
+        merchant=merchant,
+        target=merchant,
+        request=request,
+    )
+    return merchant
+
+
+PROFILE_FIELDS = ("business_name", "niche", "contact_name", "contact_email", "contact_phone")
+
+
+@transaction.atomic
+def merchant_profile_update(
+    *, merchant: MerchantAccount, actor: User, request: HttpRequest | None = None, **fields: Any
+) -> MerchantAccount:
+    """Update the merchant profile (business name, niche, target markets, contact details)."""
+    unknown = set(fields) - set(PROFILE_FIELDS) - {"target_markets"}
+    if unknown:
+        raise AccountsError(f"Unknown profile field: {', '.join(sorted(unknown))}")
+    changes: dict[str, Any] = {}
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            value = (fields[name] or "").strip()
+            if name == "business_name" and not value:
+                raise AccountsError("Business name is required")
+            if getattr(merchant, name) != value:
+                changes[name] = value
+    if "target_markets" in fields:
+        markets = clean_markets(fields["target_markets"])
+        if markets != merchant.target_markets:
+            changes["target_markets"] = markets
+    if changes:
+        for name, value in changes.items():
+            setattr(merchant, name, value)
+        merchant.save(update_fields=[*changes, "updated_at"])
+        audit_record(
+            action=AuditAction.MERCHANT_UPDATED,
+            actor=actor,
+            merchant=merchant,
+            target=merchant,
+            details={"fields": sorted(changes)},
+            request=request,
+        )
+    return merchant
+
+
+@transaction.atomic
+def merchant_agent_assign(
+    *, merchant: MerchantAccount, agent: User | None, actor: User
+) -> MerchantAccount:
+    """Assign (or clear) the merchant's personal agent. The agent must have the agent role."""
+    if agent is not None and agent.operator_role != OperatorRole.AGENT:
+        raise AccountsError("The personal agent must be operator staff with the agent role")
+    previous = merchant.agent
+    merchant.agent = agent
+    merchant.save(update_fields=["agent", "updated_at"])
+    audit_record(
+        action=AuditAction.AGENT_ASSIGNED,
+        actor=actor,
+        merchant=merchant,
+        target=merchant,
+        details={
+            "from": previous.email if previous else None,
+            "to": agent.email if agent else None,
+        },
+    )
+    return merchant

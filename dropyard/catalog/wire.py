@@ -1,0 +1,199 @@
+"""The wire form of catalog objects in the developer API (contract §2.2), shared by catalog's own
+API and by the inventory operations that add stock to a product list or a variant.
+
+Ids are strings; prices are USD decimal strings with two decimals (``"12.50"``, from
+``Money(...).wire()``); weights in grams, dimensions in mm; ``createTime``-style dates are
+``yyyy-MM-dd HH:mm:ss`` in UTC, listV2's ``createAt`` epoch ms. Parameter parsers raise
+``ParamError`` (1600300) naming the parameter.
+"""
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.http import HttpRequest
+
+from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.money import Money
+
+from .exceptions import ProductOffSale, VariantOffSale
+from .models import Category, Product, Variant
+from .selectors import category_get, product_get
+
+ON_SALE = "3"  # contract §5: status/saleStatus 3 = on sale
+OFF_SALE = "2"
+VERIFIED = 1  # contract §5: verifiedWarehouse 1 verified / 2 unverified
+UNVERIFIED = 2
+PRODUCT_UNIT = "unit(s)"
+LIST_MAX_PAGE_SIZE = 200
+LISTV2_MAX_PAGE = 1000
+LISTV2_DEFAULT_SIZE = 10
+PAGE_SIZE_DEFAULT = 20
+
+
+def usd(amount_minor: int) -> str:
+    return Money(int(amount_minor), "USD").wire()
+
+
+def wire_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def epoch_ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def image_url(request: HttpRequest, image) -> str:
+    return request.build_absolute_uri(image.image.url) if image is not None and image.image else ""
+
+
+def product_images(product: Product) -> list:
+    return sorted(product.images.all(), key=lambda i: (i.position, i.pk))
+
+
+def main_image(request: HttpRequest, product: Product) -> str:
+    images = product_images(product)
+    return image_url(request, images[0]) if images else ""
+
+
+def category_path(product: Product) -> tuple[Category | None, Category | None, Category]:
+    third = product.category
+    second = third.parent
+    return (second.parent if second else None), second, third
+
+
+def weight_range(variants: list[Variant]) -> str:
+    weights = sorted({v.weight_g for v in variants})
+    if not weights:
+        return "0"
+    return str(weights[0]) if len(weights) == 1 else f"{weights[0]}-{weights[-1]}"
+
+
+def on_sale_variants(product: Product) -> list[Variant]:
+    return [v for v in product.variants.all() if v.is_on_sale]
+
+
+def price_param(name: str, value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ParamError(f"{name} must be a decimal amount") from None
+    if not amount.is_finite() or amount < 0:
+        raise ParamError(f"{name} must be a decimal amount ≥ 0")
+    return Money.from_decimal(amount).amount_minor
+
+
+def category_param(category_id: str | None) -> int | None:
+    if not category_id:
+        return None
+    category = category_get(public_id=category_id)
+    if category is None:
+        raise ParamError("categoryId: unknown category")
+    return category.pk
+
+
+def country_param(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip().upper()
+    if len(value) != 2 or not value.isalpha():
+        raise ParamError(f"{name} must be an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+def check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ParamError(f"{name} must be between {low} and {high}")
+
+
+def feature_flags(value: str) -> set[str]:
+    """The ``features`` flags, sent comma-joined (as CJ's clients do)."""
+    return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def sort_direction(sort: str | None) -> bool:
+    """True for descending (the default)."""
+    if sort in (None, ""):
+        return True
+    if sort not in ("asc", "desc"):
+        raise ParamError("sort must be asc or desc")
+    return sort == "desc"
+
+
+def visible_product(product: Product) -> Product:
+    if not product.is_on_sale:
+        raise ProductOffSale("The product is off shelf")
+    return product
+
+
+def product_lookup(pid: str | None, product_sku: str | None, variant_sku: str | None) -> Product:
+    """The product addressed by pid / productSku / variantSku (exactly one), on sale."""
+    given = [v for v in (pid, product_sku, variant_sku) if v]
+    if len(given) != 1:
+        raise ParamError("one of pid, productSku or variantSku is required")
+    product = visible_product(product_get(pid=pid, sku=product_sku, variant_sku=variant_sku))
+    if variant_sku:
+        variant = next(v for v in product.variants.all() if v.sku == variant_sku)
+        if not variant.is_on_sale:
+            raise VariantOffSale("The variant is off shelf")
+    return product
+
+
+def page_count(total: int, size: int) -> int:
+    return (total + size - 1) // size
+
+
+# --- Variants ----------------------------------------------------------------------------------
+
+
+class VariantOut(CamelSchema):
+    vid: str
+    pid: str
+    variant_name: str
+    variant_name_en: str
+    variant_image: str
+    variant_sku: str
+    variant_unit: str
+    variant_property: str
+    variant_key: str
+    variant_length: int
+    variant_width: int
+    variant_height: int
+    variant_volume: int
+    variant_weight: int
+    variant_sell_price: str
+    variant_sug_sell_price: str
+    variant_standard: str
+    barcode: str
+    create_time: str
+
+
+def variant_out(request: HttpRequest, variant: Variant, product: Product) -> VariantOut:
+    name = f"{product.name} {' / '.join(str(v) for v in variant.options.values())}".strip()
+    return VariantOut(
+        vid=variant.public_id,
+        pid=product.public_id,
+        variant_name=name,
+        variant_name_en=name,
+        variant_image=image_url(request, variant.image),
+        variant_sku=variant.sku,
+        variant_unit=PRODUCT_UNIT,
+        variant_property=json.dumps(
+            [{"name": k, "value": v} for k, v in variant.options.items()], ensure_ascii=False
+        ),
+        variant_key="-".join(str(v) for v in variant.options.values()),
+        variant_length=variant.length_mm,
+        variant_width=variant.width_mm,
+        variant_height=variant.height_mm,
+        variant_volume=variant.volume_mm3,
+        variant_weight=variant.weight_g,
+        variant_sell_price=usd(variant.price_minor),
+        variant_sug_sell_price=usd(variant.suggested_price_minor),
+        variant_standard=(
+            f"long={variant.length_mm},width={variant.width_mm},height={variant.height_mm}"
+        ),
+        barcode=variant.barcode,
+        create_time=wire_time(variant.created_at),
+    )

@@ -1,5 +1,0 @@
-"""Developer API for fulfillment (CJ API 2.0 paths carried in full by the router)."""
-
-from ninja import Router
-
-router = Router()

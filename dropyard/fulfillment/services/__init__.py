@@ -1,0 +1,50 @@
+"""Warehouse work on parcels: pick, pack, ship (also partially), and tracking outcomes.
+
+One module per step: ``state`` (the transition table, row locks, order sync), ``picking``,
+``packing``, ``shipping``, ``events`` (the LOGISTIC webhook), ``tracking`` (the carrier's
+outcomes), ``cancellation`` (the remainder of a partial shipment) and ``sandbox``. The public
+names are re-exported here, so callers write ``fulfillment.services.parcel_ship``.
+
+Parcel status moves only through this package (and ``planning`` for PLANNED → READY), along
+``PARCEL_TRANSITIONS``. Every service locks the parcel rows it changes (``select_for_update``),
+re-checks their status under the lock, and refuses with ``ParcelRefused`` having changed nothing.
+After every parcel status change the orders of the parcel are re-derived with
+``orders.services.order_sync_from_parcels`` in the same transaction.
+
+Stock: a parcel's lines are reserved in its warehouse under ``parcel.reservation_reference``
+(private stock of ``parcel.merchant`` when ``uses_private_stock``). Shipping consumes the
+shipped quantities (``stock_ship``) under that reference. A partial shipment moves the missing
+quantities to a new READY remainder parcel with its own reference: released from the old
+reference and reserved again under the new one in the same transaction, so every reference
+balances (reserve = ship + release) and the stock row's ``reserved`` is unchanged by the move.
+"""
+
+from .cancellation import RemainderCancel, parcel_remainder_cancel
+from .events import tracking_url
+from .packing import MAX_PARCEL_WEIGHT_G, WEIGHT_TOLERANCE, parcel_computed_weight_g, parcel_pack
+from .picking import PickRow, parcel_start_picking, pick_list
+from .sandbox import sandbox_ship
+from .shipping import Shipment, parcel_ship
+from .state import OPEN_STATUSES, PARCEL_TRANSITIONS
+from .tracking import parcel_tracking_changed, tracking_events_payload, tracking_listener
+
+__all__ = [
+    "MAX_PARCEL_WEIGHT_G",
+    "OPEN_STATUSES",
+    "PARCEL_TRANSITIONS",
+    "WEIGHT_TOLERANCE",
+    "PickRow",
+    "RemainderCancel",
+    "Shipment",
+    "parcel_computed_weight_g",
+    "parcel_pack",
+    "parcel_remainder_cancel",
+    "parcel_ship",
+    "parcel_start_picking",
+    "parcel_tracking_changed",
+    "pick_list",
+    "sandbox_ship",
+    "tracking_events_payload",
+    "tracking_listener",
+    "tracking_url",
+]

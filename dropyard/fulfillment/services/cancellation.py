@@ -1,0 +1,187 @@
+"""Cancel the unshipped remainder of a partial shipment: release, cancel, sync, refund."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from dropyard.accounts.models import User
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
+from dropyard.inventory import services as inventory_services
+from dropyard.inventory.models import Stock
+from dropyard.inventory.selectors import open_reservations
+from dropyard.orders import services as order_services
+from dropyard.orders.choices import OrderStatus, OrderType
+from dropyard.orders.models import Order
+
+from .. import planning
+from ..exceptions import ParcelNotFound, ParcelRefused
+from ..models import Parcel
+from .state import PS, lock_parcels
+
+
+@dataclass
+class RemainderCancel:
+    """What ``parcel_remainder_cancel`` did."""
+
+    parcel: Parcel
+    order: Order
+    units_released: int
+    amount_minor: int  # the cancelled lines' value (unit price snapshot × quantity)
+    refund: Any = None  # the wallet Refund, or None (not paid from the wallet)
+
+
+def _release_reference(parcel: Parcel, actor: User | None, reason: str) -> int:
+    """Release what the ledger says is still reserved under the parcel's reference."""
+    opened = open_reservations([parcel.reservation_reference])
+    stocks = Stock.objects.select_related("variant", "warehouse", "merchant").in_bulk(
+        [stock_id for stock_id, _ref in opened]
+    )
+    released = 0
+    for (stock_id, reference), quantity in sorted(opened.items()):
+        stock = stocks[stock_id]
+        inventory_services.stock_release(
+            variant=stock.variant,
+            warehouse=stock.warehouse,
+            quantity=quantity,
+            reference=reference,
+            actor=actor,
+            merchant=stock.merchant,
+            reason=reason[:300],
+        )
+        released += quantity
+    return released
+
+
+@transaction.atomic
+def parcel_remainder_cancel(
+    *,
+    order: Order,
+    parcel: Parcel,
+    actor: User | None,
+    reason: str = "",
+    actor_label: str = "",
+) -> RemainderCancel:
+    """Cancel the unshipped remainder of a partly shipped order ("Cancel the items not shipped").
+
+    ``parcel`` must be a READY parcel of ``order`` (same merchant) while the order is UNSHIPPED
+    and at least one other parcel of it has shipped; it must serve this order only (a merged
+    order's shared parcel cannot be cancelled per order) and the order must not be a bulk
+    purchase (its delivery receives every line into private stock). Otherwise
+    ``ParcelRefused`` / ``ParcelNotFound`` and nothing changes; a remainder the warehouse has
+    started picking is refused too. Once the order is wholly unshipped, cancel the order.
+
+    Effects, in one transaction: the units still reserved under the parcel's reference are
+    released (per the ledger), the parcel goes CANCELLED, a "remainder_cancelled" history row
+    and an ORDER_CHANGED audit record, then the order is re-derived from its parcels
+    (``order_sync_from_parcels``: SHIPPED, or DELIVERED when the shipped parcels are delivered).
+    When the order was paid from the wallet, ``wallet.refunds.refund_issue`` gives back the
+    cancelled lines' value — each line's unit price snapshot × the parcel's quantity — capped at
+    what is left of the payment (a wallet discount makes the payment smaller than the list
+    price), key ``remainder:<parcel public id>``. Freight is not refunded: the order's postage
+    was charged for the shipment that did leave. A sandbox-paid order has no wallet payment:
+    nothing to refund.
+    """
+    locked_order = Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
+    (locked,) = lock_parcels([parcel])
+    if (
+        locked.merchant_id != locked_order.merchant_id
+        or not locked.orders.filter(pk=locked_order.pk).exists()
+    ):
+        raise ParcelNotFound("parcel not found")
+    if locked_order.status != OrderStatus.UNSHIPPED:
+        raise ParcelRefused(
+            f"order {locked_order.code} is {locked_order.get_status_display().lower()}: only an "
+            "order waiting for the rest of its shipment has items to cancel"
+        )
+    if locked.status != PS.READY:
+        raise ParcelRefused(
+            f"parcel {locked.code} is {locked.get_status_display().lower()}: only a parcel still "
+            "waiting in the warehouse queue can be cancelled"
+        )
+    if locked.orders.count() > 1:
+        raise ParcelRefused(
+            f"parcel {locked.code} is shared by merged orders: it cannot be cancelled per order"
+        )
+    if locked_order.order_type == OrderType.BULK:
+        raise ParcelRefused("the remainder of a bulk purchase cannot be cancelled here")
+    shipped = (
+        Parcel.objects.filter(orders=locked_order, status__in=planning.SHIPPED_STATUSES)
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if not shipped:
+        raise ParcelRefused(
+            f"nothing of order {locked_order.code} has shipped yet: cancel the order instead"
+        )
+    lines = list(locked.lines.select_related("order_line__variant").order_by("pk"))
+    amount = sum(line.order_line.unit_price_minor * line.quantity for line in lines)
+    released = _release_reference(
+        locked, actor, reason=f"remainder {locked.code} of order {locked_order.code} cancelled"
+    )
+    locked.status = PS.CANCELLED
+    locked.save(update_fields=["status", "updated_at"])
+    items = ", ".join(f"{line.order_line.variant.sku} × {line.quantity}" for line in lines)
+    order_services.order_note(
+        locked_order,
+        kind="remainder_cancelled",
+        note=f"items not shipped cancelled (parcel {locked.code}: {items})"
+        + (f": {reason.strip()}" if reason.strip() else ""),
+        actor=actor,
+        actor_label=actor_label,
+    )
+    audit_record(
+        action=AuditAction.ORDER_CHANGED,
+        actor=actor,
+        actor_label=actor_label,
+        merchant=locked_order.merchant,
+        target=locked_order,
+        details={
+            "what": "remainder_cancelled",
+            "parcel": locked.code,
+            "units_released": released,
+            "amount_minor": amount,
+            "reason": reason.strip()[:300],
+        },
+    )
+    order_services.order_sync_from_parcels(
+        order=locked_order, actor=actor, actor_label=actor_label or "items not shipped cancelled"
+    )
+    refund = _refund_remainder(locked_order, locked, amount, actor=actor, reason=reason)
+    locked_order.refresh_from_db()
+    return RemainderCancel(
+        parcel=locked,
+        order=locked_order,
+        units_released=released,
+        amount_minor=amount,
+        refund=refund,
+    )
+
+
+def _refund_remainder(
+    order: Order, parcel: Parcel, amount_minor: int, *, actor: User | None, reason: str
+) -> Any:
+    """The wallet refund for a cancelled remainder (None: not paid from the wallet, or nothing
+    is left of the payment)."""
+    # Imported here: the wallet app depends on the orders and fulfillment apps.
+    from dropyard.wallet.models import Payment
+    from dropyard.wallet.refunds import refund_issue, refunded_minor
+
+    payment = Payment.objects.filter(order_id=order.pk).first()
+    if payment is None:
+        return None
+    amount = min(amount_minor, payment.net_minor - refunded_minor(payment))
+    if amount <= 0:
+        return None
+    return refund_issue(
+        merchant=order.merchant,
+        order=order,
+        amount_minor=amount,
+        reason=(
+            f"items not shipped cancelled (parcel {parcel.code})"
+            + (f": {reason.strip()}" if reason.strip() else "")
+        )[:300],
+        actor=actor,
+        idempotency_key=f"remainder:{parcel.public_id}",
+    )

@@ -1,0 +1,90 @@
+"""Pack a picked parcel: weigh it against the catalog's weights."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dropyard.accounts.models import User
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
+
+from ..exceptions import ParcelRefused, WeightImplausible
+from ..models import Parcel
+from .state import PS, check_move, lock_parcels, sync_orders
+
+# Packing: a measured weight further than this fraction from the weight computed from the
+# variants (e.g. 1 kg computed, 400 g or 1.6 kg measured) is probably a wrong item or a typo, so
+# the operator must confirm it after re-weighing. Above MAX_PARCEL_WEIGHT_G no line takes it.
+WEIGHT_TOLERANCE = 0.5
+MAX_PARCEL_WEIGHT_G = 70_000
+
+
+def parcel_computed_weight_g(parcel: Parcel) -> int:
+    """Grams the parcel's contents weigh according to the catalog (variant weight × quantity)."""
+    lines = parcel.lines.select_related("order_line__variant")
+    return sum(line.order_line.variant.weight_g * line.quantity for line in lines)
+
+
+def _check_weight(parcel: Parcel, measured_weight_g: Any, *, confirm_weight: bool) -> int:
+    if (
+        not isinstance(measured_weight_g, int)
+        or isinstance(measured_weight_g, bool)
+        or measured_weight_g <= 0
+    ):
+        raise ParcelRefused("the measured weight must be a positive number of grams")
+    if measured_weight_g > MAX_PARCEL_WEIGHT_G:
+        raise ParcelRefused(
+            f"{measured_weight_g} g is over the {MAX_PARCEL_WEIGHT_G} g limit of a parcel"
+        )
+    computed = parcel_computed_weight_g(parcel)
+    if computed and not confirm_weight:
+        deviation = abs(measured_weight_g - computed) / computed
+        if deviation > WEIGHT_TOLERANCE:
+            raise WeightImplausible(
+                f"measured {measured_weight_g} g but the contents should weigh about {computed} g "
+                f"(more than {int(WEIGHT_TOLERANCE * 100)}% off); check the contents and "
+                f"re-weigh, then confirm the weight",
+                extra={"computed_weight_g": computed},
+            )
+    return measured_weight_g
+
+
+@transaction.atomic
+def parcel_pack(
+    *,
+    parcel: Parcel,
+    measured_weight_g: int,
+    actor: User | None,
+    confirm_weight: bool = False,
+) -> Parcel:
+    """PICKING → PACKED with the weight measured on the scale (PARCEL_PACKED audited).
+
+    Refused unless PICKING; the weight must be a positive integer of grams, at most
+    ``MAX_PARCEL_WEIGHT_G``, and within ``WEIGHT_TOLERANCE`` of the computed weight unless
+    ``confirm_weight`` (``WeightImplausible`` otherwise).
+    """
+    (locked,) = lock_parcels([parcel])
+    check_move(locked, PS.PACKED)
+    weight = _check_weight(locked, measured_weight_g, confirm_weight=confirm_weight)
+    now = timezone.now()
+    locked.status = PS.PACKED
+    locked.measured_weight_g = weight
+    locked.packed_at = now
+    locked.packed_by = actor if actor is not None and actor.is_authenticated else None
+    locked.save(
+        update_fields=["status", "measured_weight_g", "packed_at", "packed_by", "updated_at"]
+    )
+    audit_record(
+        action=AuditAction.PARCEL_PACKED,
+        actor=actor,
+        merchant=locked.merchant,
+        target=locked,
+        details={
+            "measured_weight_g": weight,
+            "computed_weight_g": parcel_computed_weight_g(locked),
+            "weight_confirmed": bool(confirm_weight),
+        },
+    )
+    sync_orders([locked], actor=actor)
+    return locked

@@ -1,0 +1,70 @@
+"""Start picking ready parcels and print their pick list."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from dropyard.accounts.models import User
+from dropyard.catalog.models import Variant
+
+from ..exceptions import ParcelRefused
+from ..models import Parcel, ParcelLine
+from .state import PS, check_move, lock_parcels, sync_orders
+
+
+@transaction.atomic
+def parcel_start_picking(*, parcels: Iterable[Parcel], actor: User | None) -> list[Parcel]:
+    """READY → PICKING for a batch of parcels; their orders become UNSHIPPED / PROCESSING.
+
+    All or nothing: one parcel that is not READY refuses the whole batch. An empty batch is
+    refused too.
+    """
+    parcels = list(parcels)
+    if not parcels:
+        raise ParcelRefused("select at least one parcel to pick")
+    locked = lock_parcels(parcels)
+    for parcel in locked:
+        check_move(parcel, PS.PICKING)
+    Parcel.objects.filter(pk__in=[p.pk for p in locked]).update(
+        status=PS.PICKING, updated_at=timezone.now()
+    )
+    for parcel in locked:
+        parcel.status = PS.PICKING
+    sync_orders(locked, actor=actor)
+    return locked
+
+
+@dataclass
+class PickRow:
+    """One line of a pick list: a variant and how many units to take for which parcels."""
+
+    variant: Variant
+    quantity: int
+    parcel_codes: list[str] = field(default_factory=list)
+
+    @property
+    def sku(self) -> str:
+        return self.variant.sku
+
+
+def pick_list(*, parcels: Iterable[Parcel]) -> list[PickRow]:
+    """The units to pick for ``parcels``, one row per variant, sorted by SKU.
+
+    Quantities sum the parcels' lines (several orders may want the same variant); each row
+    names the parcels it is for, so the picker can sort the units into boxes.
+    """
+    lines = (
+        ParcelLine.objects.filter(parcel__in=[p.pk for p in parcels])
+        .select_related("parcel", "order_line__variant__product")
+        .order_by("order_line__variant__sku", "parcel__code")
+    )
+    rows: dict[int, PickRow] = {}
+    for line in lines:
+        variant = line.order_line.variant
+        row = rows.setdefault(variant.pk, PickRow(variant=variant, quantity=0))
+        row.quantity += line.quantity
+        if line.parcel.code not in row.parcel_codes:
+            row.parcel_codes.append(line.parcel.code)
+    return sorted(rows.values(), key=lambda row: row.sku)

@@ -1,0 +1,14 @@
+"""Developer API for stock and warehouses (CJ API 2.0 paths; mounted at the API root).
+
+``stock``: ``product/stock/*``, ``product/globalWarehouseList``, ``warehouse/detail``.
+``products``: ``product/listV2`` and ``product/variant/queryByVid``, the catalog reads that carry
+stock figures (catalog's wire form, ``catalog.wire``, plus inventory's counts).
+"""
+
+from ninja import Router
+
+from . import products, stock
+
+router = Router()
+for module in (stock, products):
+    router.add_router("", module.router)
