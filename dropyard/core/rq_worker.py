@@ -28,6 +28,7 @@ import django_rq
 from django_tasks_rq import Job
 from rq import Queue, SimpleWorker
 from rq.exceptions import AbandonedJobError
+from rq.job import JobStatus
 from rq.registry import StartedJobRegistry
 from rq.timeouts import TimerDeathPenalty
 
@@ -80,11 +81,24 @@ class DropyardRQWorker(SimpleWorker):
             self.running_job = None
 
     def renew_running_job(self) -> str:
-        """Extend the running job's claim (upkeep step); RQ ignores a job that just ended."""
-        job = self.running_job
-        if job is not None and self.execution is not None:
-            self.maintain_heartbeats(job)
+        """Extend the running job's claim by ``dead_after`` (upkeep step, another thread).
+
+        The main thread may end the job meanwhile: the values are read once, and RQ's
+        registry update only touches an entry that still exists (``xx``).
+        """
+        job, execution = self.running_job, self.execution
+        if job is None or execution is None:
+            return ""
+        with self.connection.pipeline() as pipeline:
+            self.heartbeat(self.dead_after + self.job_monitoring_interval, pipeline=pipeline)
+            execution.heartbeat(job.started_job_registry, self.dead_after, pipeline=pipeline)
+            pipeline.execute()
         return ""
+
+
+def _is_queued(queue: Queue, job_id: str) -> bool:
+    job = queue.fetch_job(job_id)
+    return job is not None and job.get_status() == JobStatus.QUEUED
 
 
 def rq_requeue_abandoned(queues: list[Queue]) -> list[str]:
@@ -101,7 +115,7 @@ def rq_requeue_abandoned(queues: list[Queue]) -> list[str]:
             )
             expired = registry.get_expired_job_ids()
             registry.cleanup(exception_handlers=[requeue_abandoned])
-            requeued += expired
+            requeued += [job_id for job_id in expired if _is_queued(queue, job_id)]
         finally:
             queue.release_maintenance_lock()
     return requeued

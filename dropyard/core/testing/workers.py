@@ -8,6 +8,7 @@ short ``python -c`` scripts (``Cluster.django``); polling uses a raw connection
 (``Cluster.query``), which is quick enough to poll every 20 ms.
 """
 
+import fcntl
 import json
 import os
 import signal
@@ -26,12 +27,17 @@ from urllib.parse import quote
 import psycopg
 import pytest
 import redis
+from rq.job import Job as RQJob
 
 HEARTBEAT_SECONDS = 0.5
 DEAD_AFTER_SECONDS = 4  # at least the lease plus a heartbeat, as in production
 WEBHOOK_LEASE_SECONDS = 3
 TASK_TABLE = "django_tasks_database_dbtaskresult"
 REDIS_URL = os.environ.get("DROPYARD_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value  # SQLite gives text
 
 
 def postgres_url(settings_dict: dict) -> str:
@@ -69,15 +75,21 @@ def base_env(*, data_dir: Path, database_url: str, backend: str, rq_url: str = "
     return env
 
 
-def sqlite_migrate(path: Path, env: dict) -> Path:
-    """Create the SQLite file ``path`` with every migration applied."""
-    subprocess.run(
-        [sys.executable, "-m", "dropyard", "migrate", "--verbosity", "0"],
-        env={**env, "DATABASE_URL": f"sqlite:///{path}"},
-        check=True,
-        timeout=300,
-    )
-    return path
+def sqlite_template(folder: Path, env: dict) -> Path:
+    """A migrated SQLite file in ``folder``, made once for all test processes sharing it."""
+    template = folder / "template.sqlite3"
+    with (folder / "template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist processes: the first migrates, others wait
+        if not template.exists():
+            partial = folder / "template.part.sqlite3"
+            subprocess.run(
+                [sys.executable, "-m", "dropyard", "migrate", "--verbosity", "0"],
+                env={**env, "DATABASE_URL": f"sqlite:///{partial}"},
+                check=True,
+                timeout=300,
+            )
+            partial.rename(template)
+    return template
 
 
 def claim_redis_db() -> tuple[str, Any]:
@@ -185,22 +197,27 @@ class Cluster:
                 timeout=timeout,
             )
 
-    def running_worker(self, task_path: str) -> str:
-        """The id of the worker running a task of ``task_path`` (the only one running)."""
+    def running_worker(self, task_path: str, **kwargs: Any) -> str:
+        """The id of the worker running a ``task_path`` task with these keyword arguments."""
         if self.redis is not None:
             for worker_id in self.workers:
-                job = self.redis.hget(f"rq:worker:{worker_id}", "current_job")
-                if job:
+                job_id = self.redis.hget(f"rq:worker:{worker_id}", "current_job")
+                if not job_id:
+                    continue
+                job = RQJob.fetch(job_id.decode(), connection=self.redis)
+                if job.func_name == task_path and kwargs.items() <= job.kwargs.items():
                     return worker_id
             return ""
         rows = self.query(
-            f"SELECT worker_ids FROM {TASK_TABLE} WHERE status = 'RUNNING' AND task_path = %s",
+            f"SELECT worker_ids, args_kwargs FROM {TASK_TABLE} "
+            "WHERE status = 'RUNNING' AND task_path = %s",
             task_path,
         )
-        if not rows:
-            return ""
-        worker_ids = rows[0][0]
-        return (json.loads(worker_ids) if isinstance(worker_ids, str) else worker_ids)[-1]
+        for worker_ids, args_kwargs in rows:
+            task_kwargs = _json(args_kwargs)["kwargs"]
+            if kwargs.items() <= task_kwargs.items():
+                return _json(worker_ids)[-1]
+        return ""
 
     def wait_for(self, condition: Callable[[], Any], *, what: str, timeout: float) -> Any:
         deadline = time.monotonic() + timeout

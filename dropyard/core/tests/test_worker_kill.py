@@ -17,6 +17,7 @@ RQ, on SQLite and on PostgreSQL (the suite's DATABASE_URL picks which). Workers 
 Each test prints a ``KILL-REPORT`` line (recovery time, duplicates); run with ``-s`` to see it.
 """
 
+import json
 import os
 import shutil
 import time
@@ -34,8 +35,8 @@ from dropyard.core.testing.workers import (
     claim_redis_db,
     postgres_url,
     require_redis,
-    sqlite_migrate,
 )
+from dropyard.core.testing.workers import sqlite_template as sqlite_template_file
 from dropyard.webhooks.tests.receiver import start_receiver
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
@@ -51,10 +52,12 @@ pytestmark = pytest.mark.django_db(transaction=True) if ON_POSTGRES else []
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
-    """A migrated SQLite file, made once per test process and copied for each test."""
-    folder = tmp_path_factory.mktemp("kill-template")
-    env = base_env(data_dir=folder / "data", database_url="", backend="db")
-    return sqlite_migrate(folder / "template.sqlite3", env)
+    """A migrated SQLite file, made once for all test processes and copied for each test."""
+    folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = folder.parent  # this run's folder, shared by its xdist processes
+    env = base_env(data_dir=folder / "kill-data", database_url="", backend="db")
+    return sqlite_template_file(folder, env)
 
 
 @pytest.fixture(params=["db", "rq"])
@@ -113,58 +116,41 @@ from dropyard.webhooks.services import CallbackSetting
 merchant = make_merchant(business_name="Kill test")
 services.webhook_set(merchant=merchant, actor=merchant.owner, settings_by_topic=[
     CallbackSetting(topic="order", action="ENABLE", urls=({url!r},))])
-print(json.dumps({{"open_id": merchant.open_id, "merchant_id": merchant.pk}}))
+ids = [services.webhook_publish(merchant=merchant, type="ORDER", message_type="UPDATE",
+                                params={{"n": n}}).message_id for n in range({count})]
+print(json.dumps({{"open_id": merchant.open_id, "ids": ids}}))
 """
-
-WEBHOOK_PUBLISH = """
-import json
-from dropyard.accounts.models import MerchantAccount
-from dropyard.webhooks import services
-merchant = MerchantAccount.objects.get(pk={merchant_id})
-print(json.dumps([
-    services.webhook_publish(merchant=merchant, type="ORDER", message_type="UPDATE",
-                             params={{"n": n}}).message_id
-    for n in range({start}, {stop})
-]))
-"""
-
-WEBHOOK_STATE = """
-import json
-from dropyard.webhooks.models import WebhookDelivery
-print(json.dumps([
-    {"id": d.message.message_id, "status": d.status,
-     "attempts": list(d.attempts.order_by("number").values_list("number", "ok", "status_code"))}
-    for d in WebhookDelivery.objects.select_related("message").order_by("pk")
-]))
-"""
+DELIVERIES = (
+    "SELECT m.message_id, d.id, d.status FROM webhooks_webhookdelivery d "
+    "JOIN webhooks_webhookmessage m ON m.id = d.message_id ORDER BY d.id"
+)
+ATTEMPTS = (
+    "SELECT number, ok, status_code FROM webhooks_webhookattempt WHERE delivery_id = %s "
+    "ORDER BY number"
+)
 
 
 def test_killed_worker_mid_delivery_live_worker_sends_again(cluster):
     receiver = start_receiver(0, block_first=True)
     try:
-        setup = cluster.django(WEBHOOK_SETUP.format(url=receiver.url))
-        receiver.open_id = setup["open_id"]
+        setup = cluster.django(WEBHOOK_SETUP.format(url=receiver.url, count=3))
+        receiver.open_id, ids = setup["open_id"], setup["ids"]
+        delivery_of = {message_id: pk for message_id, pk, _ in cluster.query(DELIVERIES)}
         for worker_id in ("w1", "w2"):
             cluster.start(worker_id)
-        for worker_id in ("w1", "w2"):
-            cluster.wait_until_live(worker_id)
-        [first] = cluster.django(
-            WEBHOOK_PUBLISH.format(merchant_id=setup["merchant_id"], start=0, stop=1)
-        )
-        assert receiver.first_arrived.wait(timeout=30), cluster.log.read_text()
+        assert receiver.first_arrived.wait(timeout=60), cluster.log.read_text()
+        held = delivery_of[receiver.requests[0].message_id]
         victim = cluster.wait_for(
-            lambda: cluster.running_worker(DELIVER_TASK), what="the sender", timeout=2
+            lambda: cluster.running_worker(DELIVER_TASK, delivery_id=held),
+            what="the sender of the held request",
+            timeout=2,
         )
         killed_at = cluster.kill(victim)
         receiver.release.set()  # the held request answers into a closed socket
-        others = cluster.django(
-            WEBHOOK_PUBLISH.format(merchant_id=setup["merchant_id"], start=1, stop=3)
-        )
         cluster.wait_for(
-            lambda: cluster.query(
-                "SELECT 1 FROM webhooks_webhookdelivery d JOIN webhooks_webhookmessage m "
-                "ON m.id = d.message_id WHERE m.message_id = %s AND d.status = 'DELIVERED'",
-                first,
+            lambda: (
+                ("DELIVERED",)
+                in cluster.query("SELECT status FROM webhooks_webhookdelivery WHERE id = %s", held)
             ),
             what="the interrupted delivery to be sent again",
             timeout=RECOVERY_LIMIT_SECONDS,
@@ -173,11 +159,9 @@ def test_killed_worker_mid_delivery_live_worker_sends_again(cluster):
         cluster.wait_for(
             lambda: _finished_everything(cluster), what="every task to finish", timeout=30
         )
-        state = cluster.django(WEBHOOK_STATE)
     finally:
         receiver.stop()
 
-    ids = [first, *others]
     arrivals = [r.message_id for r in receiver.requests]
     duplicates = len(arrivals) - len(set(arrivals))
     _report(
@@ -189,15 +173,21 @@ def test_killed_worker_mid_delivery_live_worker_sends_again(cluster):
         requests=len(arrivals),
         duplicates=duplicates,
     )
+    held_id = receiver.requests[0].message_id
     assert recovered_in < RECOVERY_LIMIT_SECONDS
     assert recovered_in >= DEAD_AFTER_SECONDS - 1  # run again only once the killed one was dead
     assert sorted(receiver.accepted) == sorted(ids)  # every message delivered
-    assert sorted(arrivals) == sorted([*ids, first])  # the interrupted one twice, no other
+    assert sorted(arrivals) == sorted([*ids, held_id])  # the interrupted one twice, no other
     assert duplicates == 1
     assert all(r.sign_ok for r in receiver.requests)
-    assert [d["status"] for d in state] == ["DELIVERED"] * len(ids)
-    assert [sum(ok for _, ok, _ in d["attempts"]) for d in state] == [1] * len(ids)
-    assert [tuple(a) for a in state[0]["attempts"]] == [(1, False, None), (2, True, 200)]
+    deliveries = cluster.query(DELIVERIES)
+    assert [status for *_, status in deliveries] == ["DELIVERED"] * len(ids)
+    attempts = {
+        pk: [(n, bool(ok), code) for n, ok, code in cluster.query(ATTEMPTS, pk)]
+        for _, pk, _ in deliveries
+    }
+    assert [sum(ok for _, ok, _ in a) for a in attempts.values()] == [1] * len(ids)
+    assert attempts[held] == [(1, False, None), (2, True, 200)]
     log = cluster.log.read_text()
     assert "Re-queued 1 task(s) left running by a dead worker." in log or (
         "Re-queued 1 job(s) abandoned by a dead worker." in log
@@ -223,24 +213,6 @@ with transaction.atomic():
         params={{"filename": "kill.csv"}}, task_path=csv_io.IMPORT_TASK)
     csv_io.store_upload(job=job, chunks=[("\\r\\n".join(lines) + "\\r\\n").encode()])
 print(json.dumps({{"job_id": job.pk, "merchant_id": merchant.pk}}))
-"""
-
-IMPORT_STATE = """
-import json
-from dropyard.core.models import Job
-from dropyard.orders import csv_io
-from dropyard.orders.models import Order
-job = Job.objects.get(pk={job_id})
-summary = csv_io.import_summary(job)
-print(json.dumps({{
-    "status": job.status, "log": job.log,
-    "summary": [summary.rows, summary.orders, summary.imported, summary.duplicates,
-                summary.failed],
-    "orders": Order.objects.filter(merchant_id=job.merchant_id).count(),
-    "distinct": Order.objects.filter(merchant_id=job.merchant_id)
-        .values("order_number").distinct().count(),
-    "items": job.items.count(),
-}}))
 """
 
 
@@ -270,9 +242,17 @@ def test_killed_worker_mid_import_live_worker_reports_truthful_counts(cluster):
     )
     recovered_in = time.monotonic() - killed_at
     cluster.wait_for(lambda: _finished_everything(cluster), what="every task to finish", timeout=30)
-    state = cluster.django(IMPORT_STATE.format(job_id=job_id))
-
-    rows, orders, imported, duplicates, failed = state["summary"]
+    summary = json.loads(
+        (cluster.tmp_path / "data" / "order-imports" / f"{job_id}-summary.json").read_text()
+    )
+    [(job_log,)] = cluster.query("SELECT log FROM core_job WHERE id = %s", job_id)
+    [(orders_made, distinct)] = cluster.query(
+        "SELECT COUNT(*), COUNT(DISTINCT order_number) FROM orders_order WHERE merchant_id = %s",
+        merchant_id,
+    )
+    [(items,)] = cluster.query("SELECT COUNT(*) FROM core_jobitem WHERE job_id = %s", job_id)
+    rows, orders = summary["rows"], summary["orders"]
+    imported, duplicates, failed = summary["imported"], summary["duplicates"], summary["failed"]
     _report(
         cluster,
         "csv-import",
@@ -287,8 +267,8 @@ def test_killed_worker_mid_import_live_worker_reports_truthful_counts(cluster):
     assert recovered_in < RECOVERY_LIMIT_SECONDS
     assert (rows, orders) == (IMPORT_ROWS, IMPORT_ROWS)
     assert (imported, duplicates, failed) == (IMPORT_ROWS, 0, 0)  # adds up to the file's rows
-    assert state["orders"] == state["distinct"] == state["items"] == IMPORT_ROWS
-    assert f"Finished: {IMPORT_ROWS} imported, 0 already imported, 0 failed" in state["log"]
+    assert orders_made == distinct == items == IMPORT_ROWS
+    assert f"Finished: {IMPORT_ROWS} imported, 0 already imported, 0 failed" in job_log
     log = cluster.log.read_text()
     assert "Re-queued 1 task(s) left running by a dead worker." in log or (
         "Re-queued 1 job(s) abandoned by a dead worker." in log
@@ -302,13 +282,6 @@ from dropyard.logistics.services import sandbox_tracking_journey
 from dropyard.logistics.tests.factories import make_tracking
 tracking = make_tracking(make_merchant(business_name="Tracking kill test"))
 print(json.dumps({"tracking_id": tracking.pk, "steps": len(sandbox_tracking_journey(tracking))}))
-"""
-
-TRACKING_STATE = """
-import json
-from dropyard.logistics.models import Tracking
-tracking = Tracking.objects.get(pk={tracking_id})
-print(json.dumps(list(tracking.events.values_list("external_id", flat=True))))
 """
 
 
@@ -342,7 +315,12 @@ def test_live_worker_long_tick_is_not_rerun_killed_one_is(cluster):
         timeout=RECOVERY_LIMIT_SECONDS,
     )
     recovered_in = time.monotonic() - killed_at
-    events = cluster.django(TRACKING_STATE.format(tracking_id=tracking_id))
+    events = [
+        external_id
+        for (external_id,) in cluster.query(
+            "SELECT external_id FROM logistics_trackingevent WHERE tracking_id = %s", tracking_id
+        )
+    ]
     _report(cluster, "tracking", killed=victim, journey_done_in=f"{recovered_in:.1f}s")
     assert sorted(events) == sorted(f"sandbox:{n}" for n in range(steps))
     assert "Re-queued 1 task(s) left running by a dead worker." in cluster.log.read_text()

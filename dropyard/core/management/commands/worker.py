@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django.utils.crypto import get_random_string
@@ -147,9 +148,12 @@ class Command(BaseCommand):
             excluded_queue_names=excluded,
         )
         # Under --reload this process only watches files and restarts a child that does the
-        # work; the upkeep thread belongs in the child.
+        # work; the upkeep thread belongs in the child. An in-memory SQLite database (the test
+        # suite's) is private to this process: no other worker can take over its tasks, and its
+        # shared cache cannot take a second thread's writes while a task writes.
         upkeep = None
-        if not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+        private_db = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        if not private_db and (not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
             dead_after = timedelta(seconds=settings.DROPYARD_WORKER_DEAD_AFTER_SECONDS)
             upkeep = Upkeep(
                 steps=[
