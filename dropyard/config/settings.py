@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -198,7 +199,41 @@ else:
     }
 
 # --- Background tasks -------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# One setting picks the queue: "db" (django-tasks-db, in the database; no broker) or "rq" (RQ on
+# Redis through django-tasks-rq; needs the `rq` extra). Code only uses django.tasks either way.
+DROPYARD_TASK_BACKEND = (os.environ.get("DROPYARD_TASK_BACKEND") or "db").strip().lower()
+if DROPYARD_TASK_BACKEND not in ("db", "rq"):
+    raise ImproperlyConfigured(
+        f"DROPYARD_TASK_BACKEND must be db or rq, not {DROPYARD_TASK_BACKEND!r}"
+    )
+if DROPYARD_TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("DROPYARD_RQ_URL", "redis://127.0.0.1:6379/0"),
+            # RQ stops a job after this long; the database queue has no limit.
+            "DEFAULT_TIMEOUT": int(os.environ.get("DROPYARD_RQ_JOB_TIMEOUT_SECONDS", "3600")),
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Every `dropyard worker` proves it is alive this often (also while it runs a long task)...
+DROPYARD_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("DROPYARD_WORKER_HEARTBEAT_SECONDS", "5"))
+# ...and a worker silent for this long is dead: the live workers run its tasks again. Keep it
+# above SQLite's 20 s busy timeout (a beat may wait that long) and at least the webhook lease
+# plus one heartbeat (a recovered delivery then finds its lease expired and sends at once).
+DROPYARD_WORKER_DEAD_AFTER_SECONDS = float(
+    os.environ.get("DROPYARD_WORKER_DEAD_AFTER_SECONDS", "40")
+)
+# Periodic work: name → the task to enqueue (no arguments) and its period in seconds. Every
+# `dropyard worker` runs the scheduler (core.scheduler); each period is enqueued once in all.
+DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
+    "sandbox-carrier-resume": {
+        "task": "dropyard.logistics.tasks.sandbox_carrier_resume",
+        "every_seconds": 60,
+    },
+}
 
 # --- Cache ------------------------------------------------------------------------------------
 if os.environ.get("DROPYARD_REDIS_URL"):

@@ -1,4 +1,6 @@
-"""Base models and cross-cutting records: audit events, user-visible jobs, rate-limit counters."""
+"""Base models and cross-cutting records: audit events, user-visible jobs (and the items a job
+committed), rate-limit counters, and the background-work bookkeeping (live task workers, periodic
+jobs)."""
 
 from django.conf import settings
 from django.db import models
@@ -101,6 +103,61 @@ class Job(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+
+class JobItem(models.Model):
+    """One item a job's run committed, e.g. an order number a CSV import created.
+
+    Invariant: written in the same transaction as the item it names, so after a crash a re-run of
+    the job knows exactly which items its own earlier runs made (and which someone else made).
+    One row per (job, key).
+    """
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "key"], name="job_item_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.key}"
+
+
+class TaskWorker(models.Model):
+    """A running ``dropyard worker`` of the database task queue and when it was last seen alive.
+
+    Invariant: a live worker moves ``seen_at`` forward every DROPYARD_WORKER_HEARTBEAT_SECONDS
+    (from a thread, so also during a long task). A worker not seen for
+    DROPYARD_WORKER_DEAD_AFTER_SECONDS is dead: any live worker puts the tasks it left RUNNING
+    back to READY and deletes its row (``core.task_recovery``).
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class PeriodicJob(models.Model):
+    """When the periodic job ``name`` (declared in DROPYARD_PERIODIC_JOBS) is due next.
+
+    Invariant: a period is enqueued at most once, however many schedulers run: a scheduler
+    enqueues only after it moved ``due_at`` forward with a compare-and-set update on the value it
+    read (``core.scheduler``).
+    """
+
+    name = models.CharField(max_length=80, primary_key=True)
+    due_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} due {self.due_at:%Y-%m-%d %H:%M:%S}"
 
 
 class RateLimitCounter(models.Model):

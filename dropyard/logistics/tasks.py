@@ -1,4 +1,5 @@
-"""Logistics background tasks: the Sandbox carrier's clock.
+"""Logistics background tasks: the Sandbox carrier's clock, and the periodic restart of clocks
+that stopped.
 
 Tasks take ids, call one service and are safe to run twice (see ``sandbox_carrier_tick``).
 """
@@ -11,7 +12,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from . import services
+from . import selectors, services
+
+STALLED_AFTER_STEPS = 3  # no event for this many step intervals → the clock has stopped
 
 
 def _enqueue_tick(*, tracking_id: int, step: int) -> None:
@@ -34,3 +37,25 @@ def sandbox_carrier_tick(tracking_id: int, step: int) -> int | None:
     if next_step is not None:
         transaction.on_commit(partial(_enqueue_tick, tracking_id=tracking_id, step=next_step))
     return next_step
+
+
+def sandbox_clocks_restart() -> int:
+    """Enqueue the lost tick of every Sandbox tracking whose clock stopped; return how many.
+
+    A clock stops when the tick that should follow a step was never enqueued (a worker died
+    between the step's commit and the enqueue, or the queue lost it). Stalled = no event for
+    ``STALLED_AFTER_STEPS`` step intervals (``selectors.sandbox_trackings_stalled``). A tick
+    enqueued twice records nothing twice.
+    """
+    interval = settings.DROPYARD_SANDBOX_CARRIER_STEP_SECONDS
+    quiet_since = timezone.now() - timedelta(seconds=interval * STALLED_AFTER_STEPS)
+    stalled = selectors.sandbox_trackings_stalled(quiet_since=quiet_since)
+    for tracking, step in stalled:
+        sandbox_carrier_tick.enqueue(tracking_id=tracking.pk, step=step)
+    return len(stalled)
+
+
+@task()
+def sandbox_carrier_resume() -> int:
+    """Periodic job (DROPYARD_PERIODIC_JOBS): restart stalled Sandbox clocks; how many."""
+    return sandbox_clocks_restart()

@@ -44,10 +44,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 
 from dropyard.core import services as core_services
 from dropyard.core.errors import DomainError
+from dropyard.core.job_items import job_item_keys, job_items_record
 from dropyard.core.models import Job
 
 from .choices import OrderSource
@@ -404,9 +406,12 @@ def import_run(*, job_id: int) -> Job | None:
     through ``orders_create_batch`` in chunks (progress after each), write the summary (JSON)
     and the per-row error report (CSV, the job's result file).
 
-    Idempotent: a re-run (worker retry) creates nothing twice; orders this job created in an
-    earlier run still count as imported (the merchant's CSV orders with those numbers created
-    since the job was), other existing numbers as "already imported". None when the job is gone.
+    Idempotent and truthful on a re-run (its worker died and another runs it again): nothing
+    is created twice, the orders this job created in an earlier run count as imported and every
+    other existing number as "already imported", so imported + already imported + failed is
+    the file's order count however many runs it took. Which orders are the job's own is known
+    exactly: each chunk's created numbers are recorded (``job_items_record``) in the chunk's
+    own transaction. None when the job is gone.
     """
     from . import services
 
@@ -438,22 +443,20 @@ def import_run(*, job_id: int) -> Job | None:
         total=total,
         log_line=f"Read {parsed.rows} rows: {len(parsed.orders)} orders, {total} to import",
     )
-    mine = set(
-        Order.objects.filter(
-            merchant=job.merchant,
-            source=OrderSource.CSV,
-            created_at__gte=job.created_at,
-            order_number__in=[p.order_number for p in good],
-        ).values_list("order_number", flat=True)
-    )
+    mine = job_item_keys(job_id=job.pk)  # created by earlier runs of this job
     actor = job.created_by
     done = 0
     for start in range(0, total, IMPORT_CHUNK):
         chunk = good[start : start + IMPORT_CHUNK]
         items = [{k: v for k, v in p.item.items() if not k.startswith("_")} for p in chunk]
-        results = services.orders_create_batch(
-            merchant=job.merchant, actor=actor, items=items, source=OrderSource.CSV
-        )
+        with transaction.atomic():  # the orders and the record that this job made them
+            results = services.orders_create_batch(
+                merchant=job.merchant, actor=actor, items=items, source=OrderSource.CSV
+            )
+            job_items_record(
+                job_id=job.pk,
+                keys=[p.order_number for p, r in zip(chunk, results, strict=True) if r.ok],
+            )
         for parsed_order, result in zip(chunk, results, strict=True):
             if result.ok:
                 summary.imported += 1

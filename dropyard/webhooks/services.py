@@ -11,7 +11,9 @@ Delivery guarantee (``webhook_delivery_claim`` → HTTP POST → ``webhook_deliv
 - A delivery that is DELIVERED (or FAILED) is never sent again by the task; a run that finds it
   final does nothing.
 - If a run dies after it sent the POST but before it recorded the answer (worker killed, machine
-  lost), the lease runs out and a later run sends the same stored bytes again. So delivery is
+  lost), the lease runs out and a later run sends the same stored bytes again: a live worker runs
+  the dead worker's task again once that worker is known dead (``dropyard worker``'s recovery,
+  within DROPYARD_WORKER_DEAD_AFTER_SECONDS plus a heartbeat). So delivery is
   **at least once**: a receiver may see one ``messageId`` more than once and must dedupe on it
   (contract §4). What is never duplicated is our own record: the delivery is marked DELIVERED
   once, with one successful attempt.

@@ -1,276 +1,114 @@
-"""Worker kill test: work interrupted by a SIGKILLed ``dropyard worker`` is finished after a
-restart, and nothing is recorded twice.
+"""Kill tests: a ``dropyard worker`` SIGKILLed mid-task while a second keeps running.
 
-The real worker (``dropyard worker``) runs in a subprocess, so the database must be shared
-by processes. On PostgreSQL the subprocess uses the test database and this process checks it
-with the ORM. On SQLite (whose test database lives in memory in this process) the webhook
-scenario runs against a freshly migrated database file, read and written by short
-subprocesses; the tracking scenario needs a row lock held across processes and runs on
-PostgreSQL only.
+Real processes on a shared database (``core.testing.workers``), on the database queue and on
+RQ, on SQLite and on PostgreSQL (the suite's DATABASE_URL picks which). Workers beat every
+0.5 s and are dead after 3 s of silence; the webhook lease is 3 s.
 
-Webhooks: a local receiver verifies the ``sign`` header, records messageIds and holds the first
-request open; while it is held the worker is SIGKILLed, so its task row stays RUNNING and its
-delivery stays leased with no result. The restarted worker re-queues the stale task
-(``--recover-running-after``), waits out the delivery's lease and sends again. The receiver
-then sees that messageId a second time (at-least-once delivery; it dedupes on messageId), and
-each delivery row is marked DELIVERED once, with one successful attempt.
+- Webhooks: a local receiver checks the ``sign`` header and holds the first request open; the
+  worker sending it is SIGKILLed. The live worker runs the killed task again once the killed
+  one is dead and the lease expired, and delivers the other messages meanwhile. Every message
+  is accepted; the interrupted one reaches the receiver twice (at least once; it dedupes on
+  ``messageId``), and each delivery is recorded DELIVERED once.
+- CSV import of 2,000 orders: the worker importing it is SIGKILLed as soon as its first chunk
+  of 250 is committed (it is then in the middle of the next one). The live worker runs the job
+  again; the summary says 2,000 imported, none "already imported", none failed: the earlier
+  run's orders count as this job's own, and no order exists twice.
 
-Tracking: the Sandbox carrier's first tick is held inside its run (this process holds the
-tracking row's lock, so the tick waits in ``select_for_update``) and the worker is SIGKILLed.
-After a restart the tick runs again and the journey plays to its end, every scripted event
-recorded once and every step scheduled once.
+Each test prints a ``KILL-REPORT`` line (recovery time, duplicates); run with ``-s`` to see it.
 """
 
+import json
 import os
-import signal
-import subprocess
-import sys
+import shutil
 import time
-from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from dropyard.core.testing.tasks import DB_TASKS
-from dropyard.webhooks import services as webhook_services
-from dropyard.webhooks.choices import DeliveryStatus
-from dropyard.webhooks.models import WebhookAttempt, WebhookDelivery
-from dropyard.webhooks.services import CallbackSetting
+from dropyard.core.testing.workers import (
+    DEAD_AFTER_SECONDS,
+    TASK_TABLE,
+    Cluster,
+    base_env,
+    claim_redis_db,
+    postgres_url,
+    require_redis,
+)
+from dropyard.core.testing.workers import sqlite_template as sqlite_template_file
 from dropyard.webhooks.tests.receiver import start_receiver
 
-needs_shared_db = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the worker subprocess needs a database shared across processes (PostgreSQL)",
-)
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+RECOVERY_LIMIT_SECONDS = 60
+IMPORT_ROWS = 2000
+DELIVER_TASK = "dropyard.webhooks.tasks.webhook_deliver"
+IMPORT_TASK = "dropyard.orders.tasks.orders_csv_import"
 
-LEASE_SECONDS = 3
-MESSAGES = 3
-
-
-def _postgres_url(settings_dict: dict) -> str:
-    user = quote(settings_dict.get("USER") or "")
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{quote(password)}@" if password else f"{user}@" if user else ""
-    host = settings_dict.get("HOST") or "localhost"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{auth}{host}:{port}/{quote(settings_dict['NAME'])}"
+# PostgreSQL: the workers use this test's database (committed data, hence transaction=True).
+# SQLite: the test database is in this process's memory, so the workers get a migrated file.
+pytestmark = pytest.mark.django_db(transaction=True) if ON_POSTGRES else []
 
 
-@pytest.fixture
-def worker_env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DROPYARD_")) and key != "DATABASE_URL"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="dropyard.config.settings",
-        DROPYARD_DATA_DIR=str(tmp_path / "data"),
-        DROPYARD_SECRET_KEY="kill-test-secret",
-        DATABASE_URL=_postgres_url(connection.settings_dict),
-        DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST="true",
-        DROPYARD_WEBHOOK_LEASE_SECONDS=str(LEASE_SECONDS),
-        DROPYARD_WEBHOOK_BACKOFF_SECONDS="1",
-        DROPYARD_SANDBOX_CARRIER_STEP_SECONDS="0",
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file, made once for all test processes and copied for each test."""
+    folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = folder.parent  # this run's folder, shared by its xdist processes
+    env = base_env(data_dir=folder / "kill-data", database_url="", backend="db")
+    return sqlite_template_file(folder, env)
+
+
+@pytest.fixture(params=["db", "rq"])
+def cluster(request, tmp_path: Path):
+    backend = request.param
+    redis_client = None
+    rq_url = ""
+    if backend == "rq":
+        require_redis()
+        rq_url, redis_client = claim_redis_db()
+    if ON_POSTGRES:
+        database_url = postgres_url(connection.settings_dict)
+        sqlite_path = None
+    else:
+        sqlite_path = tmp_path / "kill.sqlite3"
+        database_url = f"sqlite:///{sqlite_path}"
+    env = base_env(
+        data_dir=tmp_path / "data", database_url=database_url, backend=backend, rq_url=rq_url
     )
-    return env
-
-
-def _start_worker(env: dict[str, str], log: Path, *extra: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "dropyard", "worker", "--no-startup-delay", "--no-reload"]
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [*command, "--interval", "0.1", *extra], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def _wait_for(condition, *, timeout: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}:\n{log.read_text()}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.mark.django_db
-def test_requeue_stale_running_only_touches_old_running_rows(settings):
-    settings.TASKS = DB_TASKS
-    from django_tasks_db.models import DBTaskResult
-
-    from dropyard.core.management.commands.worker import requeue_stale_running
-    from dropyard.webhooks.tasks import webhook_deliver
-
-    for n in range(4):
-        webhook_deliver.enqueue(delivery_id=n)
-    rows = list(DBTaskResult.objects.order_by("enqueued_at", "pk"))
-    now = timezone.now()
-    DBTaskResult.objects.filter(pk=rows[0].pk).update(
-        status="RUNNING", started_at=now - timedelta(minutes=11)
-    )
-    DBTaskResult.objects.filter(pk=rows[1].pk).update(
-        status="RUNNING", started_at=now - timedelta(minutes=5)
-    )
-    DBTaskResult.objects.filter(pk=rows[2].pk).update(status="SUCCESSFUL", started_at=now)
-
-    assert requeue_stale_running(older_than=timedelta(minutes=10)) == 1
-
-    statuses = [DBTaskResult.objects.get(pk=r.pk).status for r in rows]
-    assert statuses == ["READY", "RUNNING", "SUCCESSFUL", "READY"]
-    assert DBTaskResult.objects.get(pk=rows[0].pk).started_at is None
-
-
-@needs_shared_db
-@pytest.mark.django_db(transaction=True)
-def test_killed_worker_deliveries_complete_after_restart_none_twice(
-    settings, merchant, worker_env, tmp_path, restore_signals
-):
-    settings.TASKS = DB_TASKS
-    receiver = start_receiver(merchant.open_id, block_first=True)
-    log = tmp_path / "worker.log"
-    worker = None
+    if sqlite_path is not None:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), sqlite_path)
+    cluster = Cluster(env=env, tmp_path=tmp_path, sqlite_path=sqlite_path, redis=redis_client)
     try:
-        webhook_services.webhook_set(
-            merchant=merchant,
-            actor=merchant.owner,
-            settings_by_topic=[
-                CallbackSetting(topic="order", action="ENABLE", urls=(receiver.url,))
-            ],
-        )
-        messages = [
-            webhook_services.webhook_publish(
-                merchant=merchant, type="ORDER", message_type="UPDATE", params={"n": n}
-            )
-            for n in range(MESSAGES)
-        ]
-        first = messages[0]
-
-        worker = _start_worker(worker_env, log)
-        assert receiver.first_arrived.wait(timeout=30), log.read_text()
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-
-        from django_tasks_db.models import DBTaskResult
-
-        assert DBTaskResult.objects.filter(status="RUNNING").count() == 1
-        killed = WebhookDelivery.objects.get(message=first)
-        assert (killed.status, killed.attempts_started) == (DeliveryStatus.PENDING, 1)
-        assert killed.lease_token != ""
-        assert WebhookAttempt.objects.count() == 0
-        receiver.release.set()  # the held request answers into a closed socket
-
-        worker = _start_worker(worker_env, log, "--recover-running-after", "0")
-        _wait_for(
-            lambda: (
-                WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == MESSAGES
-            ),
-            timeout=25,
-            what="every delivery to be DELIVERED",
-            log=log,
-        )
-        _wait_for(
-            lambda: not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists(),
-            timeout=10,
-            what="every task to finish",
-            log=log,
-        )
+        yield cluster
     finally:
-        if worker is not None:
-            _stop(worker)
-        receiver.stop()
+        cluster.stop_all()
+        if redis_client is not None:
+            redis_client.flushdb()
 
-    output = log.read_text()
-    assert "Re-queued 1 task(s) left running by a stopped worker." in output
-    ids = [m.message_id for m in messages]
-    # Each messageId accepted once; the interrupted one arrived twice (at least once).
-    assert sorted(receiver.accepted) == sorted(ids)
-    assert sorted(r.message_id for r in receiver.requests) == sorted([*ids, first.message_id])
-    assert all(r.sign_ok for r in receiver.requests)
-    for message in messages:
-        delivery = WebhookDelivery.objects.get(message=message)
-        assert delivery.status == DeliveryStatus.DELIVERED
-        assert delivery.attempts.filter(ok=True).count() == 1
-    assert list(
-        WebhookAttempt.objects.filter(delivery__message=first).values_list(
-            "number", "ok", "status_code"
+
+def _report(cluster: Cluster, scenario: str, **figures) -> None:
+    database = "postgresql" if ON_POSTGRES else "sqlite"
+    backend = "rq" if cluster.redis is not None else "db"
+    details = " ".join(f"{k}={v}" for k, v in figures.items())
+    print(f"\nKILL-REPORT {scenario} {database}/{backend} {details}")  # noqa: T201 (the figures)
+
+
+def _finished_everything(cluster: Cluster) -> bool:
+    """No task waiting, running or failed (DB rows, or RQ's queue and registries)."""
+    if cluster.redis is not None:
+        redis = cluster.redis
+        return not (
+            redis.llen("rq:queue:default")
+            or redis.zcard("rq:wip:default")
+            or redis.zcard("rq:scheduled:default")
+            or redis.zcard("rq:failed:default")
         )
-    ) == [(1, False, None), (2, True, 200)]
-    assert "Traceback" not in output
+    return not cluster.query(f"SELECT 1 FROM {TASK_TABLE} WHERE status <> 'SUCCESSFUL'")
 
 
-@needs_shared_db
-@pytest.mark.django_db(transaction=True)
-def test_killed_worker_tracking_ticks_complete_after_restart_none_twice(
-    settings, merchant, worker_env, tmp_path, restore_signals
-):
-    from django.db import transaction
-    from django_tasks_db.models import DBTaskResult
-
-    from dropyard.logistics.models import Tracking
-    from dropyard.logistics.services import sandbox_tracking_journey
-    from dropyard.logistics.tests.factories import make_tracking
-
-    settings.TASKS = DB_TASKS
-    tracking = make_tracking(merchant)
-    steps = len(sandbox_tracking_journey(tracking))
-    tick = DBTaskResult.objects.get()
-    log = tmp_path / "worker.log"
-    worker = None
-    try:
-        with transaction.atomic():
-            Tracking.objects.select_for_update().get(pk=tracking.pk)
-            worker = _start_worker(worker_env, log)
-            _wait_for(
-                lambda: DBTaskResult.objects.filter(pk=tick.pk, status="RUNNING").exists(),
-                timeout=20,
-                what="the first tick to start",
-                log=log,
-            )
-            time.sleep(0.5)  # the tick is now waiting for the row lock, mid-run
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=10)
-        assert tracking.events.count() == 0
-        assert DBTaskResult.objects.get(pk=tick.pk).status == "RUNNING"
-
-        worker = _start_worker(worker_env, log, "--recover-running-after", "0")
-        _wait_for(
-            lambda: (
-                DBTaskResult.objects.count() == steps
-                and not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
-            ),
-            timeout=25,
-            what="the whole journey to play",
-            log=log,
-        )
-    finally:
-        if worker is not None:
-            _stop(worker)
-
-    tracking.refresh_from_db()
-    external_ids = list(tracking.events.values_list("external_id", flat=True))
-    assert sorted(external_ids) == sorted(f"sandbox:{n}" for n in range(steps))
-    assert DBTaskResult.objects.count() == steps  # each step scheduled once
-    assert "Re-queued 1 task(s) left running by a stopped worker." in log.read_text()
-
-
-# --- SQLite: the same webhook scenario on a database file shared by subprocesses -------------
-# The SQLite test database is in memory in this process, so on SQLite a fresh database file is
-# migrated and every read and write of the scenario runs in a short ``python -c`` subprocess.
-
-SQLITE_SETUP = """
+WEBHOOK_SETUP = """
 import json
 from dropyard.accounts.tests.factories import make_merchant
 from dropyard.webhooks import services
@@ -282,97 +120,207 @@ ids = [services.webhook_publish(merchant=merchant, type="ORDER", message_type="U
                                 params={{"n": n}}).message_id for n in range({count})]
 print(json.dumps({{"open_id": merchant.open_id, "ids": ids}}))
 """
+DELIVERIES = (
+    "SELECT m.message_id, d.id, d.status FROM webhooks_webhookdelivery d "
+    "JOIN webhooks_webhookmessage m ON m.id = d.message_id ORDER BY d.id"
+)
+ATTEMPTS = (
+    "SELECT number, ok, status_code FROM webhooks_webhookattempt WHERE delivery_id = %s "
+    "ORDER BY number"
+)
 
-SQLITE_STATE = """
+
+def test_killed_worker_mid_delivery_live_worker_sends_again(cluster):
+    receiver = start_receiver(0, block_first=True)
+    try:
+        setup = cluster.django(WEBHOOK_SETUP.format(url=receiver.url, count=3))
+        receiver.open_id, ids = setup["open_id"], setup["ids"]
+        delivery_of = {message_id: pk for message_id, pk, _ in cluster.query(DELIVERIES)}
+        for worker_id in ("w1", "w2"):
+            cluster.start(worker_id)
+        assert receiver.first_arrived.wait(timeout=60), cluster.log.read_text()
+        held = delivery_of[receiver.requests[0].message_id]
+        victim = cluster.wait_for(
+            lambda: cluster.running_worker(DELIVER_TASK, delivery_id=held),
+            what="the sender of the held request",
+            timeout=2,
+        )
+        killed_at = cluster.kill(victim)
+        receiver.release.set()  # the held request answers into a closed socket
+        cluster.wait_for(
+            lambda: (
+                ("DELIVERED",)
+                in cluster.query("SELECT status FROM webhooks_webhookdelivery WHERE id = %s", held)
+            ),
+            what="the interrupted delivery to be sent again",
+            timeout=RECOVERY_LIMIT_SECONDS,
+        )
+        recovered_in = time.monotonic() - killed_at
+        cluster.wait_for(
+            lambda: _finished_everything(cluster), what="every task to finish", timeout=30
+        )
+    finally:
+        receiver.stop()
+
+    arrivals = [r.message_id for r in receiver.requests]
+    duplicates = len(arrivals) - len(set(arrivals))
+    _report(
+        cluster,
+        "webhook",
+        killed=victim,
+        recovered_in=f"{recovered_in:.1f}s",
+        messages=len(ids),
+        requests=len(arrivals),
+        duplicates=duplicates,
+    )
+    held_id = receiver.requests[0].message_id
+    assert recovered_in < RECOVERY_LIMIT_SECONDS
+    assert recovered_in >= DEAD_AFTER_SECONDS - 1  # run again only once the killed one was dead
+    assert sorted(receiver.accepted) == sorted(ids)  # every message delivered
+    assert sorted(arrivals) == sorted([*ids, held_id])  # the interrupted one twice, no other
+    assert duplicates == 1
+    assert all(r.sign_ok for r in receiver.requests)
+    deliveries = cluster.query(DELIVERIES)
+    assert [status for *_, status in deliveries] == ["DELIVERED"] * len(ids)
+    attempts = {
+        pk: [(n, bool(ok), code) for n, ok, code in cluster.query(ATTEMPTS, pk)]
+        for _, pk, _ in deliveries
+    }
+    assert [sum(ok for _, ok, _ in a) for a in attempts.values()] == [1] * len(ids)
+    assert attempts[held] == [(1, False, None), (2, True, 200)]
+    log = cluster.log.read_text()
+    assert "Re-queued 1 task(s) left running by a dead worker." in log or (
+        "Re-queued 1 job(s) abandoned by a dead worker." in log
+    )
+    assert "Traceback" not in log
+
+
+IMPORT_SETUP = """
 import json
-from django_tasks_db.models import DBTaskResult
-from dropyard.webhooks.models import WebhookDelivery
-deliveries = WebhookDelivery.objects.select_related("message").order_by("pk")
-print(json.dumps({
-    "running": DBTaskResult.objects.filter(status="RUNNING").count(),
-    "unfinished": DBTaskResult.objects.exclude(status="SUCCESSFUL").count(),
-    "deliveries": [
-        {"id": d.message.message_id, "status": d.status, "leased": bool(d.lease_token),
-         "started": d.attempts_started,
-         "attempts": list(d.attempts.values_list("number", "ok", "status_code"))}
-        for d in deliveries
-    ],
-}))
+from django.db import transaction
+from dropyard.accounts.tests.factories import make_merchant
+from dropyard.core import services as core_services
+from dropyard.orders import csv_io
+from dropyard.orders.tests.factories import make_order_world
+merchant = make_merchant(business_name="Import kill test")
+shop = make_order_world(stock={rows} + 100)
+lines = ["order_number,customer_name,country_code,province,city,zip,address,sku,quantity"]
+lines += [f"KILL-{{n}},Jane Doe,US,CA,Los Angeles,90001,1 Main St,{{shop.red.sku}},1"
+          for n in range({rows})]
+with transaction.atomic():
+    job = core_services.job_create(
+        kind=csv_io.IMPORT_KIND, title="Order import", merchant=merchant, actor=merchant.owner,
+        params={{"filename": "kill.csv"}}, task_path=csv_io.IMPORT_TASK)
+    csv_io.store_upload(job=job, chunks=[("\\r\\n".join(lines) + "\\r\\n").encode()])
+print(json.dumps({{"job_id": job.pk, "merchant_id": merchant.pk}}))
 """
 
 
-def _django_run(env: dict[str, str], code: str) -> dict:
-    import json
+def test_killed_worker_mid_import_live_worker_reports_truthful_counts(cluster):
+    setup = cluster.django(IMPORT_SETUP.format(rows=IMPORT_ROWS))
+    job_id, merchant_id = setup["job_id"], setup["merchant_id"]
+    for worker_id in ("w1", "w2"):
+        cluster.start(worker_id)
 
-    script = "import django\ndjango.setup()\n" + code
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    def progress() -> int:
+        rows = cluster.query("SELECT done, status FROM core_job WHERE id = %s", job_id)
+        return rows[0][0] if rows and rows[0][1] == "running" else 0
+
+    cluster.wait_for(lambda: progress() >= 250, what="the first chunk", timeout=60)
+    victim = cluster.running_worker(IMPORT_TASK)  # a few ms: it is busy with the next chunk
+    assert victim, cluster.log.read_text()
+    killed_at = cluster.kill(victim)
+    committed = cluster.query(
+        "SELECT COUNT(*) FROM orders_order WHERE merchant_id = %s", merchant_id
+    )[0][0]
+    cluster.wait_for(
+        lambda: cluster.query(
+            "SELECT 1 FROM core_job WHERE id = %s AND status = 'succeeded'", job_id
+        ),
+        what="the import to finish on the live worker",
+        timeout=RECOVERY_LIMIT_SECONDS + 30,
     )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture
-def sqlite_env(worker_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in worker_env.items() if k != "DATABASE_URL"}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'kill.sqlite3'}"
-    subprocess.run(
-        [sys.executable, "-m", "dropyard", "migrate", "--verbosity", "0"],
-        env=env,
-        check=True,
-        timeout=120,
+    recovered_in = time.monotonic() - killed_at
+    cluster.wait_for(lambda: _finished_everything(cluster), what="every task to finish", timeout=30)
+    summary = json.loads(
+        (cluster.tmp_path / "data" / "order-imports" / f"{job_id}-summary.json").read_text()
     )
-    return env
-
-
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the PostgreSQL run has the in-process version of this test",
-)
-def test_killed_worker_deliveries_complete_after_restart_on_sqlite(sqlite_env, tmp_path):
-    receiver = start_receiver(0, block_first=True)
-    log = tmp_path / "worker.log"
-    worker = None
-    try:
-        setup = _django_run(sqlite_env, SQLITE_SETUP.format(url=receiver.url, count=MESSAGES))
-        receiver.open_id = setup["open_id"]
-        ids = setup["ids"]
-
-        worker = _start_worker(sqlite_env, log)
-        assert receiver.first_arrived.wait(timeout=30), log.read_text()
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-        killed = _django_run(sqlite_env, SQLITE_STATE)
-        receiver.release.set()
-
-        worker = _start_worker(sqlite_env, log, "--recover-running-after", "0")
-        deadline = time.monotonic() + 30
-        while True:
-            state = _django_run(sqlite_env, SQLITE_STATE)
-            if state["unfinished"] == 0 or time.monotonic() > deadline:
-                break
-            time.sleep(0.3)
-    finally:
-        if worker is not None:
-            _stop(worker)
-        receiver.stop()
-
-    first = killed["deliveries"][0]
-    assert killed["running"] == 1
-    assert (first["status"], first["leased"], first["started"], first["attempts"]) == (
-        "PENDING",
-        True,
-        1,
-        [],
+    [(job_log,)] = cluster.query("SELECT log FROM core_job WHERE id = %s", job_id)
+    [(orders_made, distinct)] = cluster.query(
+        "SELECT COUNT(*), COUNT(DISTINCT order_number) FROM orders_order WHERE merchant_id = %s",
+        merchant_id,
     )
-    assert state["unfinished"] == 0, log.read_text()
-    assert [d["status"] for d in state["deliveries"]] == ["DELIVERED"] * MESSAGES
-    assert [sum(ok for _, ok, _ in d["attempts"]) for d in state["deliveries"]] == [1] * MESSAGES
-    assert [tuple(a) for a in state["deliveries"][0]["attempts"]] == [
-        (1, False, None),
-        (2, True, 200),
+    [(items,)] = cluster.query("SELECT COUNT(*) FROM core_jobitem WHERE job_id = %s", job_id)
+    rows, orders = summary["rows"], summary["orders"]
+    imported, duplicates, failed = summary["imported"], summary["duplicates"], summary["failed"]
+    _report(
+        cluster,
+        "csv-import",
+        killed=victim,
+        committed_before_kill=committed,
+        recovered_in=f"{recovered_in:.1f}s",
+        imported=imported,
+        already_imported=duplicates,
+        failed=failed,
+    )
+    assert 250 <= committed < IMPORT_ROWS  # killed in the middle
+    assert recovered_in < RECOVERY_LIMIT_SECONDS
+    assert (rows, orders) == (IMPORT_ROWS, IMPORT_ROWS)
+    assert (imported, duplicates, failed) == (IMPORT_ROWS, 0, 0)  # adds up to the file's rows
+    assert orders_made == distinct == items == IMPORT_ROWS
+    assert f"Finished: {IMPORT_ROWS} imported, 0 already imported, 0 failed" in job_log
+    log = cluster.log.read_text()
+    assert "Re-queued 1 task(s) left running by a dead worker." in log or (
+        "Re-queued 1 job(s) abandoned by a dead worker." in log
+    )
+
+
+TRACKING_SETUP = """
+import json
+from dropyard.accounts.tests.factories import make_merchant
+from dropyard.logistics.services import sandbox_tracking_journey
+from dropyard.logistics.tests.factories import make_tracking
+tracking = make_tracking(make_merchant(business_name="Tracking kill test"))
+print(json.dumps({"tracking_id": tracking.pk, "steps": len(sandbox_tracking_journey(tracking))}))
+"""
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="holds a row lock across processes (PostgreSQL)")
+@pytest.mark.parametrize("cluster", ["db"], indirect=True)
+def test_live_worker_long_tick_is_not_rerun_killed_one_is(cluster):
+    """The Sandbox carrier's first tick waits for a row lock this test holds: while its worker
+    lives, far longer than the dead-after time, nobody runs it again; once it is killed the live
+    worker does, and the journey plays to its end, every event and step once."""
+    setup = cluster.django(TRACKING_SETUP)
+    tracking_id, steps = setup["tracking_id"], setup["steps"]
+    tick = "dropyard.logistics.tasks.sandbox_carrier_tick"
+    with psycopg.connect(cluster.env["DATABASE_URL"]) as conn:
+        conn.execute("SELECT 1 FROM logistics_tracking WHERE id = %s FOR UPDATE", (tracking_id,))
+        for worker_id in ("w1", "w2"):
+            cluster.start(worker_id)
+        victim = cluster.wait_for(
+            lambda: cluster.running_worker(tick), what="the first tick to start", timeout=30
+        )
+        time.sleep(DEAD_AFTER_SECONDS * 2)  # alive and waiting: not dead, not re-run
+        claims = cluster.query(f"SELECT worker_ids FROM {TASK_TABLE} WHERE task_path = %s", tick)
+        assert [len(ids) for (ids,) in claims] == [1]
+        killed_at = cluster.kill(victim)
+        conn.rollback()
+    cluster.wait_for(
+        lambda: (
+            cluster.query(f"SELECT COUNT(*) FROM {TASK_TABLE}")[0][0] == steps
+            and _finished_everything(cluster)
+        ),
+        what="the whole journey to play",
+        timeout=RECOVERY_LIMIT_SECONDS,
+    )
+    recovered_in = time.monotonic() - killed_at
+    events = [
+        external_id
+        for (external_id,) in cluster.query(
+            "SELECT external_id FROM logistics_trackingevent WHERE tracking_id = %s", tracking_id
+        )
     ]
-    assert sorted(receiver.accepted) == sorted(ids)
-    assert sorted(r.message_id for r in receiver.requests) == sorted([*ids, ids[0]])
-    assert all(r.sign_ok for r in receiver.requests)
-    assert "Re-queued 1 task(s) left running by a stopped worker." in log.read_text()
+    _report(cluster, "tracking", killed=victim, journey_done_in=f"{recovered_in:.1f}s")
+    assert sorted(events) == sorted(f"sandbox:{n}" for n in range(steps))
+    assert "Re-queued 1 task(s) left running by a dead worker." in cluster.log.read_text()

@@ -192,3 +192,50 @@ def test_an_unknown_sku_on_a_later_line_is_reported_at_that_line(merchant, owner
         {"line": 4, "order_number": "ML-1", "reason": "Variant NOPE not found"}
     ]
     assert list(Order.objects.values_list("order_number", flat=True)) == ["ML-2"]
+
+
+def test_a_crashed_job_rerun_after_a_reupload_counts_only_its_own_orders(merchant, owner, shop):
+    """Issue 9's double count: job A dies after its first chunk, the merchant uploads the file
+    again (job B), then A runs again. Each summary adds up to the file's orders, and the orders
+    count as imported once in all."""
+    text = _file(shop, rows=4)
+    first = _job(merchant, owner, text)
+    real_batch = services.orders_create_batch
+    calls = []
+
+    def dies_after_first_chunk(**kwargs):
+        if calls:
+            raise KeyboardInterrupt  # the worker is killed in the middle of the second chunk
+        calls.append(1)
+        return real_batch(**kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_io, "IMPORT_CHUNK", 2)
+        patch.setattr(services, "orders_create_batch", dies_after_first_chunk)
+        with pytest.raises(KeyboardInterrupt):
+            tasks.orders_csv_import.call(job_id=first.pk)
+    assert Order.objects.filter(merchant=merchant).count() == 2
+
+    second = _job(merchant, owner, text)
+    tasks.orders_csv_import.call(job_id=second.pk)
+    tasks.orders_csv_import.call(job_id=first.pk)  # the crashed job, run again
+
+    by_b = csv_io.import_summary(Job.objects.get(pk=second.pk))
+    by_a = csv_io.import_summary(Job.objects.get(pk=first.pk))
+    assert (by_b.imported, by_b.duplicates, by_b.failed) == (2, 2, 4)
+    assert (by_a.imported, by_a.duplicates, by_a.failed) == (2, 2, 4)
+    assert by_a.imported + by_b.imported == 4 == Order.objects.filter(merchant=merchant).count()
+    assert by_a.imported + by_a.duplicates + by_a.failed == by_a.orders
+
+
+def test_a_chunk_rolled_back_records_nothing_as_the_jobs_own(merchant, owner, shop, monkeypatch):
+    job = _job(merchant, owner, _file(shop, rows=2))
+
+    def refuses_to_record(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(csv_io, "job_items_record", refuses_to_record)
+    with pytest.raises(RuntimeError):
+        tasks.orders_csv_import.call(job_id=job.pk)
+
+    assert not Order.objects.filter(merchant=merchant).exists()  # orders and record: both or none

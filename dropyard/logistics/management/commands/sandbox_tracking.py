@@ -2,24 +2,18 @@
 
 - ``complete NUMBER…``: play the rest of each Sandbox parcel's journey now (demo, end-to-end
   tests);
-- ``resume``: re-enqueue the next tick of Sandbox trackings whose clock stopped (run it from
-  cron after a worker crash; repeating a tick is harmless, it records nothing twice).
+- ``resume``: re-enqueue the next tick of Sandbox trackings whose clock stopped now. The
+  scheduler in ``dropyard worker`` does the same every minute (the ``sandbox-carrier-resume``
+  periodic job); repeating a tick is harmless, it records nothing twice.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
 
 from dropyard.core.errors import DomainError
 from dropyard.logistics import selectors, services
 from dropyard.logistics.carriers import SANDBOX_CODE
 from dropyard.logistics.models import Carrier
-from dropyard.logistics.tasks import sandbox_carrier_tick
-
-STALLED_AFTER_STEPS = 3  # no event for this many step intervals → the clock has stopped
+from dropyard.logistics.tasks import sandbox_clocks_restart
 
 
 class Command(BaseCommand):
@@ -55,13 +49,5 @@ class Command(BaseCommand):
             )
 
     def _resume(self) -> None:
-        interval = settings.DROPYARD_SANDBOX_CARRIER_STEP_SECONDS
-        quiet_since = timezone.now() - timedelta(seconds=interval * STALLED_AFTER_STEPS)
-        stalled = selectors.sandbox_trackings_stalled(quiet_since=quiet_since)
-        for tracking, step in stalled:
-            transaction.on_commit(
-                lambda pk=tracking.pk, step=step: sandbox_carrier_tick.enqueue(
-                    tracking_id=pk, step=step
-                )
-            )
-        self.stdout.write(f"Restarted {len(stalled)} stalled Sandbox trackings.")
+        restarted = sandbox_clocks_restart()
+        self.stdout.write(f"Restarted {restarted} stalled Sandbox trackings.")

@@ -1,0 +1,111 @@
+"""The database queue's recovery: worker liveness rows, and the tasks dead workers left RUNNING.
+
+django-tasks-db marks a task RUNNING when a worker claims it and never looks at it again: if that
+worker dies (SIGKILL, OOM, machine lost) the row stays RUNNING for ever. Every ``dropyard worker``
+therefore keeps a ``TaskWorker`` row fresh from a thread (``worker_beat``) and, on the same beat,
+puts back to READY the RUNNING tasks whose worker has gone silent (``tasks_requeue_orphaned``),
+so a live worker runs them again within DROPYARD_WORKER_DEAD_AFTER_SECONDS plus one beat.
+
+A task whose worker is alive is never re-queued, however long it runs. A worker cut off from the
+database for longer than the dead-after time (while its process still runs) is taken for dead:
+its task may then run twice, which the house rule (every task is safe to run twice) covers.
+"""
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from .models import TaskWorker
+from .worker_upkeep import Step
+
+ABANDONED_REQUEUE_LIMIT = 5  # a task whose workers died this many times is failed instead
+
+
+def worker_beat(*, worker_id: str, now: datetime | None = None) -> bool:
+    """Record that worker ``worker_id`` is alive; False when it had no row (new, or presumed dead).
+
+    Invariant: one row per worker id; ``seen_at`` only moves forward while the worker runs.
+    """
+    now = now or timezone.now()
+    if TaskWorker.objects.filter(pk=worker_id).update(seen_at=now):
+        return True
+    TaskWorker.objects.create(
+        worker_id=worker_id,
+        hostname=socket.gethostname()[:255],
+        pid=os.getpid(),
+        started_at=now,
+        seen_at=now,
+    )
+    return False
+
+
+def worker_retire(*, worker_id: str) -> None:
+    """Forget a worker that stops cleanly (it finished its task first)."""
+    TaskWorker.objects.filter(pk=worker_id).delete()
+
+
+@transaction.atomic
+def tasks_requeue_orphaned(*, dead_after: timedelta) -> list[str]:
+    """Put back to READY the RUNNING tasks whose worker is dead; return their ids.
+
+    Dead: the task's last worker id has no ``TaskWorker`` row seen within ``dead_after`` (a
+    plain ``db_worker``, which keeps no row, counts as dead once its task is that old). Each
+    row moves with a compare-and-set on (RUNNING, ``started_at``), so workers recovering at the
+    same time re-queue it once, and a task claimed again meanwhile is left alone. A task
+    abandoned more than ``ABANDONED_REQUEUE_LIMIT`` times is marked FAILED instead (it kills
+    every worker that runs it). The rows of dead workers are deleted. On SQLite the transaction
+    holds the write lock, so the clock is read after it is taken.
+    """
+    horizon = timezone.now() - dead_after
+    live = set(TaskWorker.objects.filter(seen_at__gte=horizon).values_list("pk", flat=True))
+    stale = (
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=horizon)
+        .order_by()
+        .values_list("pk", "worker_ids", "started_at")
+    )
+    requeued = []
+    for pk, worker_ids, started_at in stale:
+        if worker_ids and worker_ids[-1] in live:
+            continue
+        claimed = DBTaskResult.objects.filter(
+            pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at
+        )
+        if len(worker_ids) > ABANDONED_REQUEUE_LIMIT:  # it kills every worker that runs it
+            claimed.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone.now(),
+                exception_class_path="dropyard.core.task_recovery.TaskAbandoned",
+                traceback=f"Abandoned by {len(worker_ids)} workers that died running it",
+            )
+        elif claimed.update(status=TaskResultStatus.READY, started_at=None):
+            requeued.append(str(pk))
+    TaskWorker.objects.filter(seen_at__lt=horizon).delete()
+    return requeued
+
+
+def database_queue_steps(*, worker_id: str, dead_after: timedelta) -> list[Step]:
+    """The upkeep steps of a database-queue worker: beat, then recover dead workers' tasks."""
+    seen = False
+
+    def beat() -> str:
+        nonlocal seen
+        known = worker_beat(worker_id=worker_id)
+        warning = ""
+        if seen and not known:
+            warning = (
+                f"Worker {worker_id} was silent for over {dead_after.total_seconds():g} s and "
+                "taken for dead: the task it was running may run twice."
+            )
+        seen = True
+        return warning
+
+    def recover() -> str:
+        ids = tasks_requeue_orphaned(dead_after=dead_after)
+        return f"Re-queued {len(ids)} task(s) left running by a dead worker." if ids else ""
+
+    return [Step("beat", beat), Step("recover", recover)]
