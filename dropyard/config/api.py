@@ -7,6 +7,7 @@ Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate l
 
 from dropyard.accounts.api import router as accounts_router
 from dropyard.catalog.api import router as catalog_router
+from dropyard.checkout.api import router as checkout_router
 from dropyard.core.api import build_api
 from dropyard.fulfillment.api import router as fulfillment_router
 from dropyard.inventory.api import router as inventory_router
@@ -26,4 +27,5 @@ api.add_router("", logistics_router)
 api.add_router("", orders_router)
 api.add_router("", fulfillment_router)
 api.add_router("", webhooks_router)
-api.add_router("", wallet_router)  # shopping/pay/*, shopping/makeup/*
+api.add_router("", wallet_router)  # shopping/pay/getBalance, shopping/makeup/*, invoice/*
+api.add_router("", checkout_router)  # shopping/pay/payBalance, shopping/pay/payBalanceV2

@@ -20,12 +20,12 @@ from dropyard.accounts import services as accounts_services
 from dropyard.accounts.choices import Area, MemberRole, OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, SupplierApplication, User
 from dropyard.catalog.demo_data import DEFAULT_PRODUCTS, load_catalog
+from dropyard.checkout.demo_data import load_wallet_demo
 from dropyard.logistics.demo_data import load_sandbox_carrier
 from dropyard.orders.demo_data import load_demo_orders
 from dropyard.orders.services import sandbox_trusted
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
-from dropyard.wallet.demo_data import load_wallet_demo
 
 DEMO_PASSWORD = "dropyard-demo"
 # How many demo products to generate; tests set a small number to stay fast.

@@ -30,3 +30,9 @@ def get_provider(name: str) -> PaymentProvider:
     if not provider_enabled(name):
         raise ProviderNotConfigured(f"The payment provider {name!r} is not available here.")
     return ADAPTERS[name]()
+
+
+def payment_session_key(pay_id: str) -> str:
+    """The browser session key under which a PayPal page payment of ``pay_id`` keeps its PayPal
+    order id: the return page captures only the order this browser started."""
+    return f"dropyard-paypal-payment:{pay_id}"
