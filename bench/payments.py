@@ -5,7 +5,7 @@
 
 1. Into a throwaway database (SQLite ``/tmp/dropyard_payments.sqlite3`` or PostgreSQL
    ``dropyard_payments``) create ``--merchants`` merchants (accounts service) and top each up
-   through the Sandbox provider (``wallet.services.sandbox_topup``) with exactly enough for 90%
+   through the Sandbox provider (``wallet.topups.sandbox_topup``) with exactly enough for 90%
    of its payments: every merchant pays ``--payments / --merchants`` times one fixed amount of
    its own (products + freight − the 2% wallet discount), so by construction exactly 10% of
    the payments must be refused with 1604000, whatever the interleaving.
@@ -15,8 +15,8 @@
      ``UPDATE bench_balance SET balance = balance - a WHERE id = m AND balance >= a`` on a
      scratch table (one row per merchant, funded the same way) in its own transaction
      (autocommit): the floor for "debit a balance without overdraft", no ledger rows;
-   - **ledger payment**: ``wallet.services.ledger_post`` with the entries
-     ``wallet.payments.pay_from_wallet`` posts — merchant wallet −net, order revenue +products,
+   - **ledger payment**: ``wallet.ledger.ledger_post`` with the entries
+     ``checkout.services.pay_from_wallet`` posts — merchant wallet −net, order revenue +products,
      freight revenue +freight, discounts given −discount — in one transaction: the unique
      idempotency key, four conditional balance UPDATEs in lock order (the wallet guarded by
      ``balance + d >= 0``, the three platform rows shared by every payment), the transaction
@@ -27,7 +27,7 @@
 4. Print payments/s, p50/p95/max latency per path and the load average before and after.
 5. ``--service N``: load the demo catalog, create and confirm N single-order UNPAID orders over
    the same merchants, fund each merchant with exactly their cost, and pay them from the same
-   workers through ``wallet.payments.pay_from_wallet`` (the whole payment: order locks, quote,
+   workers through ``checkout.services.pay_from_wallet`` (the whole payment: order locks, quote,
    posting, Payment rows, ``order_paid``, audit, invoice); every payment must succeed, every
    order end UNSHIPPED and the integrity check stay clean.
 
@@ -62,7 +62,7 @@ def main() -> None:
         "--service",
         type=int,
         default=0,
-        help="also pay this many confirmed orders through wallet.payments.pay_from_wallet "
+        help="also pay this many confirmed orders through checkout.services.pay_from_wallet "
         "(loads the demo catalog for products, stock and rate cards)",
     )
     parser.add_argument("--seed", type=int, default=20261122)
@@ -81,18 +81,16 @@ def main() -> None:
     from dropyard.accounts.services import merchant_account_create  # noqa: PLC0415
     from dropyard.wallet.choices import AccountKind  # noqa: PLC0415
     from dropyard.wallet.exceptions import InsufficientBalance  # noqa: PLC0415
-    from dropyard.wallet.models import Account  # noqa: PLC0415
-    from dropyard.wallet.selectors import (  # noqa: PLC0415
-        ledger_integrity_check,
-        trial_balance_totals,
-    )
-    from dropyard.wallet.services import (  # noqa: PLC0415
+    from dropyard.wallet.ledger import (  # noqa: PLC0415
         Posting,
         account_for,
+        ledger_integrity_check,
         ledger_post,
-        sandbox_topup,
+        trial_balance_totals,
         wallet_balance,
     )
+    from dropyard.wallet.models import Account  # noqa: PLC0415
+    from dropyard.wallet.topups import sandbox_topup  # noqa: PLC0415
 
     run = f"{int(time.time())}"
     rng = random.Random(args.seed)
@@ -253,14 +251,15 @@ def _service_path(args, plans, run: str, rng: random.Random) -> list[str]:
     history), audit and the numbered invoice — from the same workers. Each merchant is funded
     with exactly what its orders cost, so every payment succeeds and every wallet ends at 0."""
     from dropyard.catalog.models import Variant  # noqa: PLC0415
+    from dropyard.checkout.services import pay_from_wallet  # noqa: PLC0415
     from dropyard.demo.loader import demo_load  # noqa: PLC0415
     from dropyard.inventory.models import Stock  # noqa: PLC0415
     from dropyard.orders import services as order_services  # noqa: PLC0415
     from dropyard.orders.choices import OrderStatus  # noqa: PLC0415
     from dropyard.orders.models import Order  # noqa: PLC0415
-    from dropyard.wallet.payments import pay_from_wallet, payment_quote  # noqa: PLC0415
-    from dropyard.wallet.selectors import ledger_integrity_check  # noqa: PLC0415
-    from dropyard.wallet.services import sandbox_topup, wallet_balance  # noqa: PLC0415
+    from dropyard.wallet.ledger import ledger_integrity_check, wallet_balance  # noqa: PLC0415
+    from dropyard.wallet.quotes import payment_quote  # noqa: PLC0415
+    from dropyard.wallet.topups import sandbox_topup  # noqa: PLC0415
 
     with Timer() as loading:
         demo_load()

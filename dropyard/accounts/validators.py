@@ -1,7 +1,14 @@
-"""Upload checks: size and real file type (magic bytes), not the client's claimed type."""
+"""Upload checks: size and real file type (magic bytes), not the client's claimed type.
+
+The one document check of the platform: supplier applications (business licence, legal
+representative's ID) and wire-transfer proofs (``wallet.topups``) both go through
+``validate_document_upload``; each caller names the file, its size limit and its own refusal.
+"""
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+
+from dropyard.core.errors import DomainError
 
 from .exceptions import AccountsError
 
@@ -21,15 +28,27 @@ def sniff_document_type(head: bytes) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-def validate_document_upload(upload: UploadedFile | None, *, label: str) -> None:
-    """Refuse a missing, empty, oversized or mis-typed document with a message naming it."""
+def validate_document_upload(
+    upload: UploadedFile | None,
+    *,
+    label: str,
+    max_bytes: int | None = None,
+    error: type[DomainError] = AccountsError,
+) -> str:
+    """Refuse a missing, empty, oversized or mis-typed document with a message naming it
+    (``label``); return the extension its content calls for (``.pdf``, ``.png``, ``.jpg``).
+
+    ``max_bytes`` defaults to ``DROPYARD_SUPPLIER_DOC_MAX_BYTES``; ``error`` is the refusal
+    raised (the caller app's ``DomainError``). The upload is rewound after the check, so the
+    whole file is stored afterwards.
+    """
     if upload is None:
-        raise AccountsError(f"{label}: a file is required")
-    limit = settings.DROPYARD_SUPPLIER_DOC_MAX_BYTES
-    if upload.size is None or upload.size == 0:
-        raise AccountsError(f"{label}: the file is empty")
+        raise error(f"{label}: a file is required")
+    limit = settings.DROPYARD_SUPPLIER_DOC_MAX_BYTES if max_bytes is None else max_bytes
+    if not upload.size:
+        raise error(f"{label}: the file is empty")
     if upload.size > limit:
-        raise AccountsError(
+        raise error(
             f"{label}: the file is {upload.size / 1_048_576:.1f} MB; the limit is "
             f"{limit / 1_048_576:.0f} MB"
         )
@@ -38,9 +57,8 @@ def validate_document_upload(upload: UploadedFile | None, *, label: str) -> None
     upload.seek(0)
     sniffed = sniff_document_type(head)
     if sniffed is None:
-        raise AccountsError(f"{label}: only {ALLOWED_DESCRIPTION} files are accepted")
+        raise error(f"{label}: only {ALLOWED_DESCRIPTION} files are accepted")
     name, extensions = sniffed
     if not (upload.name or "").lower().endswith(extensions):
-        raise AccountsError(
-            f"{label}: the file is a {name} but its name does not end in {extensions[0]}"
-        )
+        raise error(f"{label}: the file is a {name} but its name does not end in {extensions[0]}")
+    return extensions[0]

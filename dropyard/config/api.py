@@ -8,6 +8,7 @@ Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate l
 from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.catalog.api import router as catalog_router
+from dropyard.checkout.api import router as checkout_router
 from dropyard.core.api import build_api
 from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
@@ -25,4 +26,5 @@ api.add_router("", logistics_router)
 # shopping/* (orders, cart, sandbox), webhook/* and setting/get.
 api.add_router("", orders_router)
 api.add_router("", webhooks_router)
-api.add_router("", wallet_router)  # shopping/pay/*, shopping/makeup/*
+api.add_router("", wallet_router)  # shopping/pay/getBalance, shopping/makeup/*, invoice/*
+api.add_router("", checkout_router)  # shopping/pay/payBalance, shopping/pay/payBalanceV2

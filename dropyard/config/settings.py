@@ -361,7 +361,7 @@ DROPYARD_WIRE_PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 # --- Wallet top-ups ---------------------------------------------------------------------------
 DROPYARD_TOPUP_MIN_MINOR = int(os.environ.get("DROPYARD_TOPUP_MIN_MINOR", "1000"))
-# Fee rules per provider over wallet.services.DEFAULT_TOPUP_FEES, as JSON, e.g.
+# Fee rules per provider over wallet.topups.DEFAULT_TOPUP_FEES, as JSON, e.g.
 # {"stripe": {"percent_bp": 290, "fixed_minor": 30, "absorbed_by": "merchant"}}.
 DROPYARD_TOPUP_FEES = __import__("json").loads(os.environ.get("DROPYARD_TOPUP_FEES") or "{}")
 

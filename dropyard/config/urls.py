@@ -1,18 +1,31 @@
 """URL configuration: dashboard apps, allauth, the developer API, Django admin."""
 
+from types import ModuleType
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from dropyard.checkout import urls as checkout_urls
 from dropyard.config.api import api
 from dropyard.core import views as core_views
 from dropyard.inventory import urls_shipping as inventory_shipping_urls
 from dropyard.logistics import urls as logistics_urls
+from dropyard.wallet import urls as wallet_urls
+from dropyard.wallet import urls_providers as wallet_provider_urls
+from dropyard.wallet import urls_providers_ops as wallet_provider_ops_urls
 
 # The admin's own login form would skip email verification, two-factor login and allauth's
 # throttling: send it to allauth's login instead.
 admin.site.login = secure_admin_login(admin.site.login)
+
+
+def _joined(app_urls: ModuleType, extra: list) -> tuple:
+    """One URL namespace served by two apps: the wallet's pages, then the checkout's pages that
+    pay orders (they moved up out of the wallet and kept their URLs and names)."""
+    return include(([*app_urls.urlpatterns, *extra], app_urls.app_name))
+
 
 urlpatterns = [
     path("", include("dropyard.dashboard.urls")),
@@ -28,9 +41,15 @@ urlpatterns = [
     path("orders/", include("dropyard.orders.urls")),
     path("fulfillment/", include("dropyard.fulfillment.urls")),
     path("webhooks/", include("dropyard.webhooks.urls")),
-    path("wallet/providers/", include("dropyard.wallet.urls_providers")),
-    path("wallet/", include("dropyard.wallet.urls")),
-    path("ops/wallet/providers/", include("dropyard.wallet.urls_providers_ops")),
+    path(
+        "wallet/providers/",
+        _joined(wallet_provider_urls, checkout_urls.provider_urlpatterns),
+    ),
+    path("wallet/", _joined(wallet_urls, checkout_urls.wallet_urlpatterns)),
+    path(
+        "ops/wallet/providers/",
+        _joined(wallet_provider_ops_urls, checkout_urls.provider_ops_urlpatterns),
+    ),
     path("ops/wallet/", include("dropyard.wallet.urls_ops")),
     path("catalog/", include("dropyard.inventory.urls_catalog")),
     # /shipping/ is one "logistics" namespace served by two apps: default lines (logistics) and

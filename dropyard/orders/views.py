@@ -29,7 +29,7 @@ from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
-from dropyard.wallet import payments as wallet_payments
+from dropyard.wallet import quotes as wallet_quotes
 from dropyard.wallet.choices import Provider
 from dropyard.wallet.providers import (
     enabled_providers,
@@ -392,7 +392,7 @@ def _provider_payment_start(
     path = reverse("wallet_providers:payment_return", kwargs={"pay_id": parent.pay_id})
     return_url = f"{settings.SITE_URL}{path}"
     try:
-        quote = wallet_payments.payment_quote(
+        quote = wallet_quotes.payment_quote(
             merchant=request.merchant, parent=parent, method=provider
         )
         started = provider_services.provider_payment_start(

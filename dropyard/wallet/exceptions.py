@@ -10,6 +10,7 @@ __all__ = [
     "BALANCE_PAYMENT_RESTRICTED",
     "INSUFFICIENT_BALANCE",
     "InsufficientBalance",
+    "InvoiceNotFound",
     "LedgerImbalance",
     "PaymentRefused",
     "TopUpNotFound",
@@ -47,6 +48,10 @@ class TopUpRefused(WalletError):
 
 class TopUpNotFound(NotFound):
     """No top-up with that id for this merchant."""
+
+
+class InvoiceNotFound(NotFound):
+    """No billing document (invoice, receipt, credit note) with that id for this merchant."""
 
 
 class PaymentRefused(WalletError):

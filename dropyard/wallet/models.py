@@ -1,6 +1,6 @@
 """The double-entry ledger and the records that cause postings.
 
-Money is integer minor units + ISO currency. ``wallet.services.ledger_post`` is the only code
+Money is integer minor units + ISO currency. ``wallet.ledger.ledger_post`` is the only code
 that writes ``LedgerTransaction``/``Entry`` rows and ``Account.balance_minor``.
 """
 
@@ -217,7 +217,7 @@ class InvoiceCounter(models.Model):
     """The last number issued for one kind of billing document in one year.
 
     Invariant: ``last_number`` is the sequence of the latest document of (kind, year); it is
-    only incremented by ``invoices._next_number`` while the row is locked, in the same database
+    only incremented by ``invoices._issue`` while the row is locked, in the same database
     transaction that inserts the document and posts the money, so a rolled-back payment gives
     its number back and the numbers stay 1..N without gaps or duplicates.
     """
@@ -297,7 +297,7 @@ class Makeup(TimeStampedModel):
     merchant after an order was paid (contract: ``BT``-prefixed bills, MAKEUP webhook).
 
     Invariants: ``code`` is ``BT`` + digits and unique; ``amount_minor > 0``; ``status`` moves
-    UNPAID → PAID | CANCELLED and never back; paid at most once (``wallet.payments`` locks the
+    UNPAID → PAID | CANCELLED and never back; paid at most once (``wallet.bills`` locks the
     row and posts under ``makeup:<code>``); ``pay_order_code``/``pay_id`` group the bills a
     ``createPayOrder`` call bundled for one payment.
     """

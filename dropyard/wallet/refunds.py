@@ -37,13 +37,13 @@ from dropyard.core.money import Money
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 
-from . import invoices
+from . import invoices, selectors
 from .choices import AccountKind, Provider, RefundDestination, RefundStatus
 from .exceptions import WalletError
+from .ledger import Posting, account_for, ledger_post
 from .models import Makeup, Payment, Refund
 from .providers import ProviderNotConfigured, get_provider
 from .providers.base import ProviderError, RefundResult
-from .services import Posting, account_for, ledger_post
 
 REASON_MAX = 300
 CARD_MESSAGE = "Refunded to your card: expect 5–10 business days for it to appear."
@@ -299,7 +299,7 @@ def refund_issue(
         transaction=txn,
         amount_minor=amount,
         currency=refund.currency,
-        original_invoice=invoices.invoice_for_order(order=target_order)
+        original_invoice=selectors.invoice_for_order(order=target_order)
         if target_order is not None
         else None,
         reference=refund.public_id,

@@ -1,20 +1,23 @@
-"""Wallet reads: statements, the trial balance, the ledger integrity check, top-up lists.
+"""Wallet reads: statements, top-up lists, what an order was paid, billing documents.
 
-Merchant-facing selectors take the merchant and filter by it; platform-wide ones (trial
-balance, integrity check, wire queue) are for finance views only.
+Merchant-facing selectors take the merchant and filter by it; platform-wide ones (wire queue,
+every merchant's documents) are for finance views only. The ledger's own checks (trial
+balance, integrity) live with the ledger (``wallet.ledger``).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from dropyard.accounts.models import MerchantAccount
+from dropyard.orders.models import Order
 
-from .choices import MERCHANT_KINDS, AccountKind, Provider, TopUpStatus
-from .models import Account, Entry, LedgerTransaction, TopUp
+from .choices import MERCHANT_KINDS, AccountKind, InvoiceKind, Provider, TopUpStatus
+from .exceptions import InvoiceNotFound
+from .models import Account, Entry, Invoice, LedgerTransaction, Payment, TopUp
 
 
 @dataclass(frozen=True)
@@ -122,81 +125,6 @@ def statement(
     )
 
 
-@dataclass(frozen=True)
-class TrialBalance:
-    """Every account's balance; ``totals`` per currency must all be 0."""
-
-    accounts: list[Account]
-    totals: dict[str, int]
-
-    @property
-    def balanced(self) -> bool:
-        return all(total == 0 for total in self.totals.values())
-
-
-def trial_balance() -> TrialBalance:
-    """Every ledger account with its cached balance (platform accounts first), and the total
-    per currency — zero when every posting balanced."""
-    accounts = list(
-        Account.objects.select_related("merchant").order_by(
-            F("merchant").asc(nulls_first=True), "kind", "provider", "currency"
-        )
-    )
-    totals: dict[str, int] = defaultdict(int)
-    for account in accounts:
-        totals[account.currency] += account.balance_minor
-    return TrialBalance(accounts=accounts, totals=dict(totals))
-
-
-def trial_balance_totals() -> dict[str, int]:
-    """The trial balance total per currency, in one query (for benchmarks and checks)."""
-    return {
-        row["currency"]: row["total"]
-        for row in Account.objects.values("currency").annotate(total=Sum("balance_minor"))
-    }
-
-
-def ledger_integrity_check() -> list[str]:
-    """Verify the ledger's invariants over the whole database; return the problems found.
-
-    An empty list means: every transaction has entries, and they sum to zero per currency;
-    every entry's currency is its account's; each account's cached balance equals the sum
-    of its entries; no merchant wallet account is below zero. Aggregate queries only.
-    """
-    problems: list[str] = []
-    unbalanced = (
-        Entry.objects.values("transaction__public_id", "currency")
-        .annotate(total=Sum("amount_minor"))
-        .exclude(total=0)
-        .order_by("transaction__public_id")
-    )
-    for row in unbalanced:
-        problems.append(
-            f"transaction {row['transaction__public_id']} sums to {row['total']} "
-            f"{row['currency']}, not 0"
-        )
-    for public_id in LedgerTransaction.objects.filter(entries__isnull=True).values_list(
-        "public_id", flat=True
-    ):
-        problems.append(f"transaction {public_id} has no entries")
-    for entry_id, account_id in Entry.objects.exclude(currency=F("account__currency")).values_list(
-        "pk", "account_id"
-    ):
-        problems.append(f"entry {entry_id} is not in account {account_id}'s currency")
-    drifted = (
-        Account.objects.annotate(entries_total=Coalesce(Sum("entries__amount_minor"), Value(0)))
-        .exclude(balance_minor=F("entries_total"))
-        .values_list("pk", "balance_minor", "entries_total")
-    )
-    for pk, cached, total in drifted:
-        problems.append(f"account {pk} balance {cached} != sum of its entries {total}")
-    for pk, balance in Account.objects.filter(
-        kind__in=MERCHANT_KINDS, balance_minor__lt=0
-    ).values_list("pk", "balance_minor"):
-        problems.append(f"wallet account {pk} is below zero ({balance})")
-    return problems
-
-
 def merchant_transactions(*, merchant: MerchantAccount) -> QuerySet[LedgerTransaction]:
     """The merchant's ledger transactions, newest first."""
     return LedgerTransaction.objects.filter(merchant=merchant).order_by("-created_at", "-pk")
@@ -220,16 +148,83 @@ def wire_queue(*, status: str = TopUpStatus.PENDING) -> QuerySet[TopUp]:
     return queryset.order_by("created_at", "pk")
 
 
+# --- Payments -----------------------------------------------------------------------------------
+
+
+def order_payment_get(*, order: Order) -> Payment | None:
+    """What ``order`` was paid (method, discount, net), or None when it was not paid."""
+    return Payment.objects.filter(order_id=order.pk).first()
+
+
+# --- Billing documents (invoices, receipts, credit notes) ---------------------------------------
+
+
+def invoice_list(*, merchant: Any = None, kind: str = "", q: str = "") -> QuerySet[Invoice]:
+    """Documents, newest first: one merchant's (``merchant``), or every merchant's (finance).
+
+    ``kind`` filters by kind; ``q`` matches the number, the reference, or (finance lists) the
+    merchant's name or account number.
+    """
+    qs = Invoice.objects.select_related("merchant", "original")
+    if merchant is not None:
+        qs = qs.filter(merchant=merchant)
+    if kind:
+        qs = qs.filter(kind=kind)
+    q = q.strip()
+    if q:
+        match = Q(number__icontains=q) | Q(reference__icontains=q)
+        if merchant is None:
+            match |= Q(merchant__business_name__icontains=q) | Q(
+                merchant__account_number__icontains=q
+            )
+        qs = qs.filter(match)
+    return qs.order_by("-issued_at", "-pk")
+
+
+def invoice_get(*, public_id: str, merchant: Any) -> Invoice:
+    """One of ``merchant``'s documents by public id (another merchant's id, or no merchant at
+    all, is ``InvoiceNotFound``: the merchant path never falls back to every invoice)."""
+    if merchant is None:
+        raise InvoiceNotFound("No such invoice")
+    invoice = (
+        Invoice.objects.select_related("merchant")
+        .filter(merchant=merchant, public_id=public_id)
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound("No such invoice")
+    return invoice
+
+
+def invoice_get_for_finance(*, public_id: str) -> Invoice:
+    """Any merchant's document by public id (finance / admin views only)."""
+    invoice = Invoice.objects.select_related("merchant").filter(public_id=public_id).first()
+    if invoice is None:
+        raise InvoiceNotFound("No such invoice")
+    return invoice
+
+
+def invoice_for_order(*, order: Order) -> Invoice | None:
+    """The INVOICE of the payment that paid ``order``: the first one that charged it (later
+    ones are supplementary bills). It is the original a refund's credit note cites."""
+    return (
+        Invoice.objects.filter(kind=InvoiceKind.INVOICE, orders=order)
+        .order_by("issued_at", "pk")
+        .first()
+    )
+
+
 __all__ = [
     "Statement",
     "StatementRow",
-    "TrialBalance",
-    "ledger_integrity_check",
+    "invoice_for_order",
+    "invoice_get",
+    "invoice_get_for_finance",
+    "invoice_list",
     "merchant_topups",
     "merchant_transactions",
+    "order_payment_get",
     "statement",
     "topup_for_merchant",
-    "trial_balance",
-    "trial_balance_totals",
     "wire_queue",
 ]

@@ -14,14 +14,14 @@ urlpatterns: list = [
     path("topups/wire/", views.topup_wire, name="topup_wire"),
     path("topups/<str:public_id>/", views.topup_detail, name="topup_detail"),
     path("topups/<str:public_id>/proof/", views.topup_proof, name="topup_proof"),
-    # Wallet page, statements, exports, profit report, paying orders (wallet/views_wallet.py)
+    # Wallet page, statements, exports, profit report (wallet/views_wallet.py); paying orders
+    # from the wallet ("pay/") is the checkout's (checkout/urls.py, joined in config/urls.py)
     path("", views_wallet.wallet_home, name="home"),
     path("statement/", views_wallet.statement_page, name="statement"),
     path("statement.csv", views_wallet.statement_csv, name="statement_csv"),
     path("statement.xlsx", views_wallet.statement_xlsx, name="statement_xlsx"),
     path("orders.csv", views_wallet.order_history_export, name="order_export"),
     path("profit/", views_wallet.profit_page, name="profit"),
-    path("pay/", views_wallet.pay_orders, name="pay"),
     # Supplementary (makeup, BT…) bills (wallet/views_makeups.py)
     path("bills/", views_makeups.makeup_list, name="makeup_list"),
     path("bills/pay/", views_makeups.makeup_pay, name="makeup_pay"),

@@ -9,17 +9,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropyard.accounts.choices import Area
+from dropyard.accounts.sandbox import sandbox_allowed
 from dropyard.accounts.validators import sniff_document_type
 from dropyard.core.access import merchant_view
 from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import form_call
-from dropyard.orders.services.sandbox import sandbox_allowed
 
-from . import selectors, services
+from . import selectors, topups
 from .choices import Provider
 from .exceptions import TopUpNotFound
 from .forms import SandboxTopUpForm, WireTopUpForm
+from .ledger import wallet_balance
 from .models import TopUp
 
 PROOF_CONTENT_TYPES = {"PDF": "application/pdf", "PNG": "image/png", "JPEG": "image/jpeg"}
@@ -59,9 +60,9 @@ def topup_list(request: HttpRequest) -> HttpResponse:
     """The merchant's top-ups, newest first, with the ways to add money."""
     context = {
         "page": paginate(request, selectors.merchant_topups(merchant=request.merchant)),
-        "balance": services.wallet_balance(merchant=request.merchant),
+        "balance": wallet_balance(merchant=request.merchant),
         "sandbox_allowed": sandbox_allowed(request.merchant),
-        "minimum": Money(services.topup_min_minor(), "USD"),
+        "minimum": Money(topups.topup_min_minor(), "USD"),
     }
     return render(request, "wallet/topup_list.html", context)
 
@@ -77,7 +78,7 @@ def topup_sandbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         topup = form_call(
             form,
-            lambda: services.sandbox_topup(
+            lambda: topups.sandbox_topup(
                 merchant=request.merchant, amount_minor=form.amount_minor(), actor=request.user
             ),
         )
@@ -89,7 +90,7 @@ def topup_sandbox(request: HttpRequest) -> HttpResponse:
             return redirect("wallet:topup_detail", public_id=topup.public_id)
     context = {
         "form": form,
-        "minimum": Money(services.topup_min_minor(), "USD"),
+        "minimum": Money(topups.topup_min_minor(), "USD"),
         "sandbox_allowed": allowed,
     }
     return render(request, "wallet/topup_sandbox.html", context)
@@ -103,7 +104,7 @@ def topup_wire(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         topup = form_call(
             form,
-            lambda: services.topup_create(
+            lambda: topups.topup_create(
                 merchant=request.merchant,
                 provider=Provider.WIRE,
                 amount_minor=form.amount_minor(),
@@ -121,7 +122,7 @@ def topup_wire(request: HttpRequest) -> HttpResponse:
             return redirect("wallet:topup_detail", public_id=topup.public_id)
     context = {
         "form": form,
-        "minimum": Money(services.topup_min_minor(), "USD"),
+        "minimum": Money(topups.topup_min_minor(), "USD"),
         "account_number": request.merchant.account_number,
     }
     return render(request, "wallet/topup_wire.html", context)
@@ -133,7 +134,7 @@ def topup_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     topup = _own_topup(request, public_id)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    absorbed_by = services.topup_fee_rule(topup.provider).absorbed_by
+    absorbed_by = topups.topup_fee_rule(topup.provider).absorbed_by
     fee_borne = topup.fee_minor if absorbed_by == "merchant" else 0
     context = {
         "topup": topup,

@@ -16,7 +16,7 @@ from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
 
-from . import refunds, selectors
+from . import ledger, refunds, selectors
 from .choices import RefundDestination, RefundStatus
 from .models import Refund
 
@@ -54,7 +54,7 @@ class RefundFilterForm(forms.Form):
 def finance_home(request: HttpRequest) -> HttpResponse:
     """What needs finance's attention (pending wires, refunds owed to a card / PayPal), the
     trial balance totals, and links to every finance page."""
-    tb_totals = selectors.trial_balance_totals()
+    tb_totals = ledger.trial_balance_totals()
     context = {
         "pending_wires": selectors.wire_queue().count(),
         "pending_refunds": refunds.refunds_list(status=RefundStatus.PENDING).count(),

@@ -13,8 +13,9 @@ from dropyard.core.access import merchant_view, operator_view
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
 
-from . import invoices
+from . import selectors
 from .choices import InvoiceKind
+from .invoice_pdf import invoice_filename, invoice_pdf
 from .models import Invoice
 
 FINANCE = {OperatorRole.FINANCE}
@@ -45,7 +46,7 @@ def _list(request: HttpRequest, *, merchant, page: str, partial: str) -> HttpRes
     form = InvoiceFilterForm(request.GET)
     filters = form.filters()
     context = {
-        "page": paginate(request, invoices.invoice_list(merchant=merchant, **filters)),
+        "page": paginate(request, selectors.invoice_list(merchant=merchant, **filters)),
         "filter_form": form,
         "filtered": any(filters.values()),
     }
@@ -56,8 +57,8 @@ def _attachment(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     # The lookup comes first, so another merchant's id answers 404 whatever the method.
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    response = HttpResponse(invoices.invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoices.invoice_filename(invoice)}"'
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -76,7 +77,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @merchant_view(area=Area.WALLET)
 def invoice_download(request: HttpRequest, public_id: str) -> HttpResponse:
-    invoice = invoices.invoice_get(public_id=public_id, merchant=request.merchant)
+    invoice = selectors.invoice_get(public_id=public_id, merchant=request.merchant)
     return _attachment(request, invoice)
 
 
@@ -93,4 +94,4 @@ def ops_invoice_list(request: HttpRequest) -> HttpResponse:
 
 @operator_view(roles=FINANCE)
 def ops_invoice_download(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _attachment(request, invoices.invoice_get_for_finance(public_id=public_id))
+    return _attachment(request, selectors.invoice_get_for_finance(public_id=public_id))

@@ -1,7 +1,7 @@
 """Supplementary ("makeup", BT…) bills: finance (admin / finance operators) creates one for a
 merchant, optionally linked to one of its orders, after a confirmation step; the merchant lists
 its bills (status / type filters, pagination) and pays them from the wallet, one or several at
-once (``payments.makeup_pay`` / ``payments.makeups_pay``).
+once (``bills.makeup_pay`` / ``bills.makeups_pay``), or by card / PayPal.
 
 Every merchant read is scoped to ``request.merchant``: another merchant's bill code is "not
 found" and pays nothing.
@@ -25,9 +25,11 @@ from dropyard.core.views_helpers import list_response
 from dropyard.orders import selectors as order_selectors
 from dropyard.orders.exceptions import OrderNotFound
 
-from . import payments, services
+# Aliased: the module's own views are named after the services they call (makeup_pay…).
+from . import bills as makeup_bills
 from .choices import MakeupStatus, MakeupType
 from .forms import _AmountForm
+from .ledger import wallet_balance
 from .models import Makeup
 from .providers import enabled_providers, payment_provider_options
 from .providers import services as provider_services
@@ -52,7 +54,7 @@ class MakeupCreateForm(_AmountForm):
     type = forms.ChoiceField(label="Type", choices=MakeupType.choices)
     reason = forms.CharField(
         label="Reason (shown to the merchant)",
-        max_length=payments.MAKEUP_REASON_MAX,
+        max_length=makeup_bills.MAKEUP_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -83,14 +85,14 @@ class MakeupCreateForm(_AmountForm):
 @require_http_methods(["GET", "POST"])
 def makeup_create(request: HttpRequest) -> HttpResponse:
     """Bill a merchant a price or freight difference. The first POST shows what will be billed;
-    only a POST with ``confirm`` creates the bill (``payments.makeup_create``)."""
+    only a POST with ``confirm`` creates the bill (``bills.makeup_create``)."""
     form = MakeupCreateForm(request.POST or None)
     confirming = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("confirm") == "1":
             try:
-                bill = payments.makeup_create(
+                bill = makeup_bills.makeup_create(
                     merchant=data["merchant_obj"],
                     related_order=data["order_obj"],
                     amount_minor=form.amount_minor(),
@@ -187,7 +189,7 @@ def ops_makeup_list(request: HttpRequest) -> HttpResponse:
 class MakeupCancelForm(forms.Form):
     reason = forms.CharField(
         label="Reason for cancelling",
-        max_length=payments.MAKEUP_REASON_MAX,
+        max_length=makeup_bills.MAKEUP_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -200,7 +202,7 @@ def ops_makeup_cancel(request: HttpRequest, code: str) -> HttpResponse:
     form = MakeupCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            payments.makeup_cancel(
+            makeup_bills.makeup_cancel(
                 makeup=bill, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
@@ -258,7 +260,7 @@ def makeup_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, qs),
         "unpaid_count": unpaid.count(),
         "unpaid_total": Money(sum(unpaid.values_list("amount_minor", flat=True)), "USD"),
-        "balance": services.wallet_balance(merchant=request.merchant),
+        "balance": wallet_balance(merchant=request.merchant),
         "unpaid_status": MakeupStatus.UNPAID,
         "provider_options": payment_provider_options(),
     }
@@ -283,11 +285,11 @@ def makeup_pay(request: HttpRequest) -> HttpResponse:
         return redirect("wallet:makeup_list")
     try:
         if len(bills) == 1:
-            result = payments.makeup_pay(
+            result = makeup_bills.makeup_pay(
                 makeup=bills[0], actor=request.user, actor_label="wallet page"
             )
         else:
-            result = payments.makeups_pay(
+            result = makeup_bills.makeups_pay(
                 merchant=request.merchant,
                 makeups=bills,
                 actor=request.user,
@@ -311,7 +313,7 @@ def makeup_pay(request: HttpRequest) -> HttpResponse:
 # --- Merchant: pay by card / PayPal -------------------------------------------------------------
 # The selected bills are bundled under one pay order (``makeup_pay_order_create``); the provider
 # payment carries its ``BTP…`` code as reference and the provider's verified event pays the bills
-# (``payments.makeup_pay_order_paid_by_provider``). The return page only waits for it.
+# (``bills.makeup_pay_order_paid_by_provider``). The return page only waits for it.
 
 
 @merchant_view(area=Area.WALLET)
@@ -328,7 +330,7 @@ def makeup_pay_provider(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"Select between 1 and {MAX_BULK} bills to pay.")
         return redirect("wallet:makeup_list")
     try:
-        order = payments.makeup_pay_order_create(merchant=request.merchant, codes=codes)
+        order = makeup_bills.makeup_pay_order_create(merchant=request.merchant, codes=codes)
     except OrderNotFound as exc:
         raise Http404("Supplementary bill not found.") from exc
     except DomainError as exc:

@@ -11,7 +11,7 @@ from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
 
-from . import selectors, services
+from . import ledger, selectors, topups
 from .choices import Provider, TopUpStatus
 from .forms import WireDecisionForm
 from .models import TopUp
@@ -71,7 +71,7 @@ def wire_decide(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("wallet_ops:wire_detail", public_id=topup.public_id)
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        services.wire_decide(
+        topups.wire_decide(
             topup=topup, actor=request.user, approve=approve, reason=form.cleaned_data["reason"]
         )
     except DomainError as exc:
@@ -93,12 +93,12 @@ def wire_proof(request: HttpRequest, public_id: str) -> FileResponse:
 @require_GET
 def trial_balance(request: HttpRequest) -> HttpResponse:
     """Every ledger account's balance; the total per currency is zero."""
-    return render(request, "wallet/ops/trial_balance.html", {"tb": selectors.trial_balance()})
+    return render(request, "wallet/ops/trial_balance.html", {"tb": ledger.trial_balance()})
 
 
 @operator_view(roles=FINANCE)
 @require_GET
 def integrity_check(request: HttpRequest) -> HttpResponse:
     """Run the ledger integrity check (read-only aggregate queries) and list what it finds."""
-    problems = selectors.ledger_integrity_check()
+    problems = ledger.ledger_integrity_check()
     return render(request, "wallet/ops/integrity.html", {"problems": problems})

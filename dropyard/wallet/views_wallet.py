@@ -1,8 +1,8 @@
 """Merchant wallet pages (the "wallet" permission area): the wallet page (balance, the ways to
 top up — the Sandbox / wire pages are ``views``, card / PayPal ``views_providers`` — the
 transactions list and the activity chart), statements (CSV / XLSX), the order history
-export, the profit report and paying orders from the wallet (the quote with the discount
-first, then the payment).
+export and the profit report. Paying orders from the wallet (``wallet:pay``) is the
+checkout's page (``checkout.views``).
 
 Every read is scoped to ``request.merchant``; every write is one service call and a refusal
 becomes a message or a form error.
@@ -11,29 +11,27 @@ becomes a message or a form error.
 from datetime import date
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from dropyard.accounts.choices import Area
+from dropyard.accounts.sandbox import sandbox_allowed
 from dropyard.core.access import merchant_view
-from dropyard.core.errors import DomainError
 from dropyard.core.htmx import htmx_partial
 from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
-from dropyard.orders import selectors as order_selectors
-from dropyard.orders.services.sandbox import sandbox_allowed
 
-from . import payments, reports, selectors, services
+from . import reports, selectors
 from .choices import AccountKind, Provider, TopUpStatus
+from .ledger import wallet_balance
 from .providers import enabled_providers
+from .quotes import discount_bps
+from .topups import topup_min_minor
 
 AREA = Area.WALLET
-MAX_PAY = 200  # orders per payment from the order list (its bulk limit)
 DATE_WIDGET = {"class": "form-control", "type": "date"}
 
 
@@ -104,7 +102,7 @@ def wallet_home(request: HttpRequest) -> HttpResponse:
         "filter_form": form,
         "filtered": bool(form.is_bound and any(request.GET.get(k) for k in form.fields)),
         "page": paginate(request, entries),
-        "discount_pct": payments.discount_bps() / 100,
+        "discount_pct": discount_bps() / 100,
     }
     if htmx_partial(request):  # a filter or page change: the list only
         return list_response(
@@ -113,13 +111,13 @@ def wallet_home(request: HttpRequest) -> HttpResponse:
     activity = reports.wallet_activity(merchant=merchant)
     context.update(
         {
-            "balance": services.wallet_balance(merchant=merchant),
+            "balance": wallet_balance(merchant=merchant),
             "pending_wires": selectors.merchant_topups(merchant=merchant).filter(
                 provider=Provider.WIRE, status=TopUpStatus.PENDING
             ),
             "provider_options": enabled_providers(),
             "sandbox_allowed": sandbox_allowed(merchant),
-            "min_topup": Money(services.topup_min_minor(), "USD"),
+            "min_topup": Money(topup_min_minor(), "USD"),
             "activity": activity,
             "chart_data": activity.chart_data(),
         }
@@ -235,69 +233,3 @@ def profit_page(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "wallet/report_profit.html", context)
-
-
-# --- Paying orders from the wallet ---------------------------------------------------------------
-
-
-def _back(request: HttpRequest) -> str:
-    target = request.POST.get("next") or ""
-    if target.startswith(("/orders/", "/wallet/")) and "//" not in target:
-        return target
-    return reverse("orders:list")
-
-
-@merchant_view(area=AREA)
-@require_POST
-def pay_orders(request: HttpRequest) -> HttpResponse:
-    """Two steps. The selected orders (``ids``) → the quote page: gross, the wallet discount,
-    net, the balance before and after. That page posts the same ids with ``confirmed`` and the
-    net it showed; if the amount changed meanwhile the merchant sees the new quote again."""
-    ids = [i for i in request.POST.getlist("ids") if i][:MAX_PAY]
-    orders, missing = order_selectors.orders_get_many(merchant=request.merchant, keys=ids)
-    if not orders:
-        messages.error(request, "Select at least one of your orders awaiting payment.")
-        return redirect(_back(request))
-    try:
-        quote = payments.payment_quote(merchant=request.merchant, orders=orders)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(_back(request))
-    balance = services.wallet_balance(merchant=request.merchant, currency=quote.currency)
-    shown = request.POST.get("expected_net", "")
-    if "confirmed" in request.POST and shown == str(quote.net_minor):
-        try:
-            result = payments.pay_from_wallet(
-                merchant=request.merchant, orders=quote.orders, actor=request.user
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect(_back(request))
-        if result.created and result.quote is not None:
-            paid = result.quote
-            after = services.wallet_balance(merchant=request.merchant, currency=paid.currency)
-            messages.success(
-                request,
-                f"Paid {len(paid.lines)} order{'s' if len(paid.lines) != 1 else ''} from your "
-                f"wallet: {paid.gross.wire()} − {paid.discount.wire()} discount = "
-                f"{paid.net.wire()} {paid.currency}. Available balance now "
-                f"{Money(after.available_minor, paid.currency).wire()} {paid.currency}.",
-            )
-        else:
-            messages.info(request, "These orders were already paid; nothing was charged.")
-        return redirect("wallet:home")
-    if "confirmed" in request.POST:
-        messages.warning(request, "The amount changed since you looked; review it again.")
-    skipped = [o for o in orders if o.pk not in {q.pk for q in quote.orders}]
-    context = {
-        "quote": quote,
-        "balance": balance,
-        "after_minor": balance.available_minor - quote.net_minor,
-        "enough": balance.available_minor >= quote.net_minor,
-        "missing": missing,
-        "skipped": skipped,
-        "ids": [o.public_id for o in quote.orders],
-        "next": _back(request),
-        "discount_pct": quote.bps / 100,
-    }
-    return render(request, "wallet/wallet_pay.html", context)

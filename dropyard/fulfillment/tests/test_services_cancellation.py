@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts.tests.factories import make_operator
+from dropyard.checkout import services as checkout_services
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.fulfillment import services
@@ -16,7 +17,6 @@ from dropyard.inventory.models import Stock, StockMovement
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderEvent
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments
 from dropyard.wallet.models import Payment, Refund
 from dropyard.wallet.tests.payment_helpers import available, confirmed, fund
 
@@ -47,7 +47,7 @@ def _partly_shipped(merchant, owner, world, worker):
     """An order of 3 red (10.00 each) paid from the wallet; 1 unit shipped, 2 left READY."""
     fund(merchant, owner, 100_00)
     _parent, [order] = confirmed(merchant, owner, world, 3)
-    payments.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
     parcel = order.parcels.get()
     _packed(parcel, worker)
     shipment = services.parcel_ship(

@@ -1,15 +1,19 @@
-"""Sandbox money: who may use it (``isSandbox`` orders, the sandbox payment provider,
-``shopping/sandbox``). Sandbox money is free, so a live installation allows it only to sandbox
-accounts unless ``DROPYARD_SANDBOX_PAYMENTS`` turns it on; the demo loaders are trusted."""
+"""Sandbox money for orders (``isSandbox`` orders, the sandbox payment provider,
+``shopping/sandbox``): the refusal the order services raise. Who may use sandbox money is
+decided once, in ``accounts.sandbox`` (re-exported here for the orders' callers)."""
 
-import contextvars
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
-
+from dropyard.accounts.sandbox import sandbox_allowed, sandbox_trusted
 from dropyard.core.errors import DomainError, ErrorCode
+
+__all__ = [
+    "SANDBOX_REFUSED_MESSAGE",
+    "SandboxRefused",
+    "sandbox_allowed",
+    "sandbox_check",
+    "sandbox_trusted",
+]
 
 
 class SandboxRefused(DomainError):
@@ -23,35 +27,6 @@ SANDBOX_REFUSED_MESSAGE = (
     "sandbox payments are disabled on this installation (DROPYARD_SANDBOX_PAYMENTS) and this "
     "account is not a sandbox account"
 )
-
-
-_SANDBOX_TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "dropyard_sandbox_trusted", default=False
-)
-
-
-@contextmanager
-def sandbox_trusted() -> Iterator[None]:
-    """Allow sandbox money inside this block whatever the setting.
-
-    For the demo loaders only (``dropyard demo`` builds sandbox orders and pays them with the
-    sandbox provider on any installation); never around code that handles a request.
-    """
-    token = _SANDBOX_TRUSTED.set(True)
-    try:
-        yield
-    finally:
-        _SANDBOX_TRUSTED.reset(token)
-
-
-def sandbox_allowed(merchant: Any) -> bool:
-    """May ``merchant`` use sandbox money (free)? Only when the installation turns it on
-    (``settings.DROPYARD_SANDBOX_PAYMENTS``), the account is a sandbox account
-    (``MerchantAccount.is_sandbox``) or a demo loader runs (``sandbox_trusted``): a live
-    installation must not let merchants pay with it."""
-    if getattr(settings, "DROPYARD_SANDBOX_PAYMENTS", False) or _SANDBOX_TRUSTED.get():
-        return True
-    return bool(merchant is not None and getattr(merchant, "is_sandbox", False))
 
 
 def sandbox_check(merchant: Any) -> None:

@@ -1,4 +1,5 @@
-"""Reads for card and PayPal payments: the provider events log, a merchant's provider top-ups."""
+"""Reads for card and PayPal payments: the provider events log, a merchant's provider top-ups,
+whether a provider charge was taken already."""
 
 from django.db.models import Q, QuerySet
 
@@ -6,7 +7,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.errors import NotFound
 from dropyard.wallet.choices import Provider
 from dropyard.wallet.exceptions import TopUpNotFound
-from dropyard.wallet.models import ProviderEvent, TopUp
+from dropyard.wallet.models import LedgerTransaction, Payment, ProviderEvent, TopUp
 
 from .paypal_provider import parse_custom_id
 
@@ -82,3 +83,15 @@ def provider_topup_get(*, merchant: MerchantAccount, public_id: str) -> TopUp:
     if topup is None:
         raise TopUpNotFound("No such top-up")
     return topup
+
+
+def provider_payment_settled(*, provider: str, provider_reference: str) -> bool:
+    """Whether the payments side already took this provider payment (paid orders with it, or
+    credited it to the wallet): PayPal reports one capture twice (our capture answer and the
+    PAYMENT.CAPTURE.COMPLETED webhook)."""
+    if not provider_reference:
+        return False
+    if Payment.objects.filter(method=provider, provider_reference=provider_reference).exists():
+        return True
+    key = f"provider-credit:{provider}:{provider_reference}"[:200]
+    return LedgerTransaction.objects.filter(idempotency_key=key).exists()

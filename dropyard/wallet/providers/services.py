@@ -1,4 +1,11 @@
-"""Write paths for card and PayPal money: starting payments and acting on provider events.
+"""Write paths for card and PayPal money on the wallet's side: starting payments, storing the
+providers' verified events, and crediting or failing the top-ups they settle.
+
+Acting on an event is the checkout's job (``checkout.provider_events``): an event may pay
+orders, which the wallet cannot do. It stores the event here (``provider_event_store``), claims
+it (``provider_event_claim``: row locked, payload interpreted), hands a top-up's outcome back
+here (``provider_topup_paid`` / ``provider_topup_failed``) or a page payment's to the payment
+pipeline, and records the outcome (``provider_event_record``).
 
 Invariants:
 
@@ -15,7 +22,6 @@ Invariants:
   then the provider's reference is saved.
 """
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -23,27 +29,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dropyard.accounts.models import MerchantAccount
-from dropyard.core.enqueue import on_commit_enqueue
 from dropyard.core.errors import DomainError
-from dropyard.wallet import services as wallet_services
+from dropyard.wallet import topups
 from dropyard.wallet.choices import TopUpStatus
-from dropyard.wallet.models import LedgerTransaction, Payment, ProviderEvent, TopUp
+from dropyard.wallet.models import ProviderEvent, TopUp
 
 from . import get_provider, paypal_provider, stripe_provider
-from .base import KIND_PAYMENT, KIND_TOPUP, Charge, ProviderError, StartResult, VerifiedEvent
+from .base import Charge, ProviderError, StartResult, VerifiedEvent
 
 # How a stored payload is read again (a replay or finance's retry re-reads the stored row).
 INTERPRETERS: dict[str, Callable[[dict[str, Any]], VerifiedEvent]] = {
     "stripe": stripe_provider.interpret_event,
     "paypal": paypal_provider.interpret_event,
 }
-# The payments side's hooks for page payments of parent orders (contract payType 1).
-PAYMENTS_MODULE = "dropyard.wallet.payments"
-PAID_HOOK = "parent_order_paid_by_provider"
-FAILED_HOOK = "parent_order_payment_failed_by_provider"
-# Card / PayPal payments of supplementary bills: the reference is their pay order (``BTP…``).
-MAKEUP_PAID_HOOK = "makeup_pay_order_paid_by_provider"
-MAKEUP_PAY_ORDER_PREFIX = "BTP"
 
 
 # --- Starting payments ------------------------------------------------------------------------
@@ -61,12 +59,12 @@ def provider_topup_start(
     """Create a PENDING top-up and open the provider's hosted payment page for it.
 
     ``urls(topup)`` gives the (return, cancel) URLs for the browser. Minimum amount and fee
-    come from ``wallet.services.topup_create`` (``TopUpRefused``). When the provider refuses
+    come from ``wallet.topups.topup_create`` (``TopUpRefused``). When the provider refuses
     or cannot be reached, the top-up is marked FAILED with the reason and ``ProviderError`` is
     raised: nothing was charged. Not atomic on purpose (no transaction across the HTTP call).
     """
     adapter = get_provider(provider)
-    topup = wallet_services.topup_create(
+    topup = topups.topup_create(
         merchant=merchant,
         provider=provider,
         amount_minor=amount_minor,
@@ -84,7 +82,7 @@ def provider_topup_start(
             cancel_url=cancel_url,
         )
     except ProviderError as exc:
-        wallet_services.topup_fail(topup=topup, reason=f"could not start: {exc.message}")
+        topups.topup_fail(topup=topup, reason=f"could not start: {exc.message}")
         raise
     TopUp.objects.filter(pk=topup.pk, status=TopUpStatus.PENDING).update(
         provider_reference=started.provider_reference[:255], updated_at=timezone.now()
@@ -105,9 +103,10 @@ def provider_payment_start(
 ) -> StartResult:
     """Open a hosted page payment of a parent payment order (contract payType 1).
 
-    The payments side owns the order state: when the provider's verified event arrives,
-    ``dropyard.wallet.payments.parent_order_paid_by_provider`` is called with this
-    ``reference``. Raises ProviderNotConfigured / ProviderError; nothing is stored here.
+    The payment pipeline owns the order state: when the provider's verified event arrives,
+    ``checkout.services.parent_order_paid_by_provider`` is called with this ``reference``
+    (a ``BTP…`` bills' pay order: ``wallet.bills.makeup_pay_order_paid_by_provider``). Raises
+    ProviderNotConfigured / ProviderError; nothing is stored here.
     """
     return get_provider(provider).start_payment(
         amount_minor=amount_minor,
@@ -122,12 +121,9 @@ def provider_payment_start(
 # --- Events -----------------------------------------------------------------------------------
 
 
-def provider_event_receive(*, provider: str, event: VerifiedEvent) -> tuple[ProviderEvent, bool]:
-    """Store a verified event once and act on it; return ``(row, created)``.
-
-    A replay of an event already processed returns ``(row, False)`` and does nothing; a replay
-    of one whose processing failed (unknown top-up, no handler yet) tries again.
-    """
+def provider_event_store(*, provider: str, event: VerifiedEvent) -> tuple[ProviderEvent, bool]:
+    """Store a verified event once; return ``(row, created)`` (a replay returns the stored row
+    and ``created`` False). Acting on it is ``checkout.provider_events``' job."""
     try:
         with transaction.atomic():
             row = ProviderEvent.objects.create(
@@ -137,13 +133,37 @@ def provider_event_receive(*, provider: str, event: VerifiedEvent) -> tuple[Prov
                 payload=event.payload,
                 signature_ok=True,
             )
-        created = True
     except IntegrityError:
-        row = ProviderEvent.objects.get(provider=provider, event_id=event.event_id[:255])
-        created = False
-    if row.processed_at is None:
-        row = provider_event_process(event=row)
-    return row, created
+        return ProviderEvent.objects.get(provider=provider, event_id=event.event_id[:255]), False
+    return row, True
+
+
+def provider_event_claim(*, event: ProviderEvent) -> tuple[ProviderEvent, VerifiedEvent | None]:
+    """Lock a stored event for acting on it (inside the caller's transaction) and read it again.
+
+    Returns ``(row, verified)``; ``verified`` is None when there is nothing to act on: the
+    event was processed already (concurrent deliveries act once), or it is not a verified card
+    or PayPal event (recorded on the row as its ``error``).
+    """
+    row = ProviderEvent.objects.select_for_update().get(pk=event.pk)
+    if row.processed_at is not None:
+        return row, None
+    interpret = INTERPRETERS.get(row.provider)
+    if interpret is None or not row.signature_ok:
+        row.error = "not a verified card or PayPal event"
+        row.save(update_fields=["error"])
+        return row, None
+    return row, interpret(row.payload)
+
+
+def provider_event_record(*, row: ProviderEvent, error: str) -> ProviderEvent:
+    """Record the outcome of acting on a claimed event: done (``processed_at`` set, ``error``
+    cleared) or refused with why (``processed_at`` left empty, so finance can retry it)."""
+    row.error = error[:500]
+    if not error:
+        row.processed_at = timezone.now()
+    row.save(update_fields=["error", "processed_at"])
+    return row
 
 
 def _lookup_topup(provider: str, reference: str) -> TopUp | None:
@@ -154,8 +174,13 @@ def _lookup_topup(provider: str, reference: str) -> TopUp | None:
     )
 
 
-def _topup_paid(provider: str, charge: Charge) -> str:
-    """Credit the top-up a paid event names; return the error ("" when done)."""
+def provider_topup_paid(*, provider: str, charge: Charge) -> str:
+    """Credit the top-up a verified paid event names; return the error ("" when done).
+
+    Refused (nothing posted; the error stays on the event for finance): an unknown top-up, one
+    of another merchant than the event names, an amount or currency other than the top-up's.
+    A top-up already credited (by the other event of the same payment) is done.
+    """
     topup = _lookup_topup(provider, charge.reference)
     if topup is None:
         return f"unknown top-up {charge.reference}"
@@ -169,157 +194,36 @@ def _topup_paid(provider: str, charge: Charge) -> str:
     if topup.status == TopUpStatus.SUCCEEDED:
         return ""  # the other event of the same payment credited it already
     try:
-        wallet_services.topup_credit(topup=topup, provider_reference=charge.provider_reference)
+        topups.topup_credit(topup=topup, provider_reference=charge.provider_reference)
     except DomainError as exc:
         return f"paid but not credited: {exc.message}"
     return ""
 
 
-def _topup_failed(provider: str, reference: str, reason: str) -> str:
+def provider_topup_failed(*, provider: str, reference: str, reason: str) -> str:
+    """Fail the PENDING top-up a verified failed event names; return the error ("" when done).
+    A top-up settled or failed already is left as it is (a late expiry changes nothing)."""
     topup = _lookup_topup(provider, reference)
     if topup is None:
         return f"unknown top-up {reference}"
     if topup.status != TopUpStatus.PENDING:
         return ""  # settled or failed already: a late expiry changes nothing
     try:
-        wallet_services.topup_fail(topup=topup, reason=reason)
+        topups.topup_fail(topup=topup, reason=reason)
     except DomainError as exc:
         return exc.message
     return ""
-
-
-def _payments_hook(name: str) -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module(PAYMENTS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != PAYMENTS_MODULE:
-            raise
-        return None
-    return getattr(module, name, None)
-
-
-def _payment_event(provider: str, verified: VerifiedEvent, row: ProviderEvent) -> str:
-    """Hand a page payment's outcome to the payments side; return the error ("" when done)."""
-    if verified.action == "paid":
-        hook = _payments_hook(PAID_HOOK)
-        if hook is None:
-            return f"no handler for page payments ({PAYMENTS_MODULE}.{PAID_HOOK} is missing)"
-        charge = verified.charge
-        assert charge is not None
-        if _payment_settled(provider, charge.provider_reference):
-            return ""  # another event of the same capture/intent settled it already
-        if charge.reference.startswith(MAKEUP_PAY_ORDER_PREFIX):
-            hook = _payments_hook(MAKEUP_PAID_HOOK)  # supplementary bills' pay order
-            if hook is None:
-                return f"no handler for bill payments ({PAYMENTS_MODULE}.{MAKEUP_PAID_HOOK})"
-        kwargs = {
-            "provider": provider,
-            "reference": charge.reference,
-            "amount_minor": charge.amount_minor,
-            "currency": charge.currency,
-            "provider_reference": charge.provider_reference,
-            "event": row,
-        }
-    else:
-        hook = _payments_hook(FAILED_HOOK)
-        if hook is None:
-            return ""  # nothing was paid; the parent order simply stays unpaid
-        kwargs = {
-            "provider": provider,
-            "reference": verified.reference,
-            "reason": verified.reason,
-            "event": row,
-        }
-    try:
-        hook(**kwargs)
-    except DomainError as exc:
-        return exc.message
-    return ""
-
-
-def _payment_settled(provider: str, provider_reference: str) -> bool:
-    """Whether the payments side already took this provider payment (paid orders with it, or
-    credited it to the wallet): PayPal reports one capture twice (our capture answer and the
-    PAYMENT.CAPTURE.COMPLETED webhook)."""
-    if not provider_reference:
-        return False
-    if Payment.objects.filter(method=provider, provider_reference=provider_reference).exists():
-        return True
-    key = f"provider-credit:{provider}:{provider_reference}"[:200]
-    return LedgerTransaction.objects.filter(idempotency_key=key).exists()
-
-
-def _act(provider: str, verified: VerifiedEvent, row: ProviderEvent) -> str:
-    if verified.action == "approved":
-        # A PayPal order the buyer approved but we have not captured (the buyer never came
-        # back to the return page): capture it in the background, never inside this request.
-        on_commit_enqueue(
-            "dropyard.wallet.providers.tasks.paypal_order_capture",
-            order_id=verified.extra["order_id"],
-        )
-        return ""
-    if verified.action not in ("paid", "failed"):
-        return ""
-    if verified.kind == KIND_PAYMENT:
-        return _payment_event(provider, verified, row)
-    if verified.kind != KIND_TOPUP:
-        return f"unknown payment kind {verified.kind!r}"
-    if verified.action == "paid":
-        assert verified.charge is not None
-        return _topup_paid(provider, verified.charge)
-    return _topup_failed(provider, verified.reference, verified.reason)
-
-
-@transaction.atomic
-def provider_event_process(*, event: ProviderEvent) -> ProviderEvent:
-    """Act on a stored, verified event once: credit or fail its top-up, or call payments.
-
-    The row is locked, so concurrent deliveries of one event act once; an event already
-    processed is returned unchanged. Success sets ``processed_at`` and clears ``error``; a
-    refusal (unknown top-up, amount mismatch, no handler) leaves ``processed_at`` empty and
-    records why in ``error`` — nothing is posted — so finance can see and retry it.
-    """
-    row = ProviderEvent.objects.select_for_update().get(pk=event.pk)
-    if row.processed_at is not None:
-        return row
-    interpret = INTERPRETERS.get(row.provider)
-    if interpret is None or not row.signature_ok:
-        row.error = "not a verified card or PayPal event"
-        row.save(update_fields=["error"])
-        return row
-    verified = interpret(row.payload)
-    try:
-        with transaction.atomic():
-            error = _act(row.provider, verified, row)
-    except DomainError as exc:
-        error = exc.message
-    row.error = error[:500]
-    if not error:
-        row.processed_at = timezone.now()
-    row.save(update_fields=["error", "processed_at"])
-    return row
-
-
-def provider_event_retry(*, event: ProviderEvent, actor: Any) -> ProviderEvent:
-    """Finance retries an event that could not be processed (after fixing its cause).
-
-    Refused (``DomainError``) for an event already processed. Audited by what it causes
-    (``topup_credit`` records TOPUP_CREDITED).
-    """
-    if event.processed_at is not None:
-        raise DomainError("This event was processed already.")
-    return provider_event_process(event=event)
 
 
 # --- PayPal capture ---------------------------------------------------------------------------
 
 
-def paypal_order_capture(*, order_id: str) -> ProviderEvent | None:
-    """Capture an approved PayPal order and act on the capture (credit when COMPLETED).
+def paypal_capture_event(*, order_id: str) -> VerifiedEvent | None:
+    """Capture an approved PayPal order and read the capture as a verified event (PayPal's
+    authenticated API answered it), or None when the order has no capture yet.
 
-    Called from the return page and by the task behind ``CHECKOUT.ORDER.APPROVED``; safe to
-    run twice (PayPal captures once; the capture is logged once per id and status). Returns
-    the logged capture event, or None when the order has no capture yet.
+    Safe to call twice (PayPal captures once); the event's id is the capture's id and status,
+    so storing it (``provider_event_store``) logs each capture state once.
     """
     adapter = get_provider("paypal")
     assert isinstance(adapter, paypal_provider.PayPalProvider)
@@ -338,6 +242,4 @@ def paypal_order_capture(*, order_id: str) -> ProviderEvent | None:
         "resource": capture,
         "order_id": order_id,
     }
-    verified = paypal_provider.interpret_event(payload)
-    row, _ = provider_event_receive(provider="paypal", event=verified)
-    return row
+    return paypal_provider.interpret_event(payload)

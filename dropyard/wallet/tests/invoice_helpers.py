@@ -11,7 +11,12 @@ from dropyard.catalog.models import Variant
 from dropyard.logistics.tests.factories import make_cart_variant
 from dropyard.orders.models import Order, OrderLine
 from dropyard.wallet.choices import Provider, TopUpStatus
-from dropyard.wallet.models import LedgerTransaction, TopUp
+from dropyard.wallet.invoices import (
+    PaymentBreakdown,
+    breakdown_for_orders,
+    invoice_issue_for_payment,
+)
+from dropyard.wallet.models import Invoice, LedgerTransaction, TopUp
 
 _seq = itertools.count(1)
 
@@ -77,3 +82,33 @@ def credited_topup(merchant, *, amount_minor: int, fee_minor: int = 0, **fields:
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def two_paid_orders(merchant) -> list[Order]:
+    """Order A: 2 × Red Mug @ 10.00 + 1 × Blue Lamp @ 20.00, freight 5.00; order B: 1 × Blue
+    Lamp, freight 6.50. Products 60.00, freight 11.50, before discount 71.50."""
+    red = make_variant(sku="MUG-RED", name="Red Mug", price_minor=1000)
+    blue = make_variant(sku="LAMP-BLUE", name="Blue Lamp", price_minor=2000)
+    a = paid_order(merchant, code="DY1001", lines=[(red, 2), (blue, 1)], postage_minor=500)
+    b = paid_order(merchant, code="DY1002", lines=[(blue, 1)], postage_minor=650, line_name="DHL")
+    return [a, b]
+
+
+def wallet_breakdown(orders) -> PaymentBreakdown:
+    return breakdown_for_orders(
+        orders=orders,
+        extra_discount_minor=143,  # 2% of 71.50, rounded half up
+        discount_label="Wallet payment discount (2%)",
+        method=Provider.WALLET,
+    )
+
+
+def issue_invoice(merchant, orders, **kwargs) -> Invoice:
+    """The INVOICE of a wallet payment of ``orders`` (``breakdown`` and ``tx`` may be given)."""
+    return invoice_issue_for_payment(
+        merchant=merchant,
+        orders_or_parent=orders,
+        breakdown=kwargs.pop("breakdown", None) or wallet_breakdown(orders),
+        transaction=kwargs.pop("tx", None) or ledger_tx(merchant),
+        **kwargs,
+    )

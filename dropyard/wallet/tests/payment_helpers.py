@@ -7,8 +7,9 @@ from dropyard.orders import services as order_services
 from dropyard.orders.models import Order, ParentOrder
 from dropyard.orders.tests.factories import order_item
 from dropyard.wallet.choices import AccountKind
+from dropyard.wallet.ledger import wallet_balance
 from dropyard.wallet.models import Account, LedgerTransaction
-from dropyard.wallet.services import sandbox_topup, wallet_balance
+from dropyard.wallet.topups import sandbox_topup
 
 
 def fund(merchant: Any, owner: Any, amount_minor: int) -> None:

@@ -5,17 +5,17 @@ Shared by the wallet engineers: add rows with small edits.
 
 from typing import Any
 
+from dropyard.checkout import provider_events
 from dropyard.core.access import Access
-from dropyard.wallet import invoices
-from dropyard.wallet import services as wallet_services
-from dropyard.wallet.providers import services as provider_services
+from dropyard.wallet import bills, invoices, topups
 from dropyard.wallet.providers.base import VerifiedEvent
 
 WALLET = Access("merchant", area="wallet")
 FINANCE = Access("operator", roles=frozenset({"admin", "finance"}))
 
 EXPECTED_ACCESS: dict[str, Access] = {
-    # Card (Stripe) and PayPal (wallet/views_providers.py)
+    # Card (Stripe) and PayPal (wallet/views_providers.py: the start page and the events log;
+    # checkout/views_providers.py: return pages, captures, webhooks, retry — same names)
     "wallet_providers:topup_start": WALLET,
     "wallet_providers:topup_return": WALLET,
     "wallet_providers:topup_status": WALLET,
@@ -47,7 +47,7 @@ EXPECTED_ACCESS: dict[str, Access] = {
     "wallet_ops:trial_balance": FINANCE,
     "wallet_ops:integrity_check": FINANCE,
     # Wallet page, statements, exports, profit, paying orders; finance overview, refunds
-    # (wallet/views_wallet.py, views_finance.py)
+    # (wallet/views_wallet.py, views_finance.py; paying orders: checkout/views.py)
     "wallet:home": WALLET,
     "wallet:statement": WALLET,
     "wallet:statement_csv": WALLET,
@@ -102,12 +102,10 @@ def build_objects(world) -> dict[str, Any]:
 
 def _makeup_objects(world) -> dict[str, Any]:
     """An unpaid supplementary bill of merchant A (finance cancel page)."""
-    from dropyard.wallet import payments  # noqa: PLC0415
-
-    bill = payments.makeup_create(
+    bill = bills.makeup_create(
         merchant=world.merchant_a, amount_minor=300, reason="matrix surcharge", type="freight"
     )
-    pay_order = payments.makeup_pay_order_create(merchant=world.merchant_a, codes=[bill.code])
+    pay_order = bills.makeup_pay_order_create(merchant=world.merchant_a, codes=[bill.code])
     return {"makeup": bill, "makeup_pay_order": pay_order.pay_order_code}
 
 
@@ -117,7 +115,7 @@ def _wire_objects(world) -> dict[str, Any]:
 
     from dropyard.accounts.tests.factories import PDF  # noqa: PLC0415
 
-    topup = wallet_services.topup_create(
+    topup = topups.topup_create(
         merchant=world.merchant_a,
         provider="wire",
         amount_minor=5000,
@@ -130,11 +128,11 @@ def _wire_objects(world) -> dict[str, Any]:
 
 def _provider_objects(world) -> dict[str, Any]:
     """A pending card top-up of merchant A and a provider event (card/PayPal routes)."""
-    topup = wallet_services.topup_create(
+    topup = topups.topup_create(
         merchant=world.merchant_a, provider="stripe", amount_minor=5000, actor=world.owner_a
     )
     payload = {"id": "evt_matrix", "type": "customer.created", "data": {"object": {}}}
-    event, _ = provider_services.provider_event_receive(
+    event, _ = provider_events.provider_event_receive(
         provider="stripe",
         event=VerifiedEvent(event_id="evt_matrix", event_type="customer.created", payload=payload),
     )
@@ -143,8 +141,8 @@ def _provider_objects(world) -> dict[str, Any]:
 
 def _invoice_objects(world) -> dict[str, Any]:
     """A receipt of merchant A (a credited sandbox top-up): the invoice download routes."""
-    topup = wallet_services.topup_create(
+    topup = topups.topup_create(
         merchant=world.merchant_a, provider="sandbox", amount_minor=5000, actor=world.owner_a
     )
-    wallet_services.topup_credit(topup=topup, actor=world.owner_a)
+    topups.topup_credit(topup=topup, actor=world.owner_a)
     return {"invoice": invoices.receipt_issue_for_topup(topup=topup)}

@@ -9,8 +9,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from dropyard.checkout import services as checkout_services
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
-from dropyard.wallet import payments
 from dropyard.wallet.models import Invoice
 from dropyard.wallet.tests.payment_helpers import confirmed, fund
 
@@ -26,7 +26,7 @@ def documents(merchant, owner, world):
     """A receipt (the 100.00 top-up) and an invoice (one order paid from the wallet)."""
     fund(merchant, owner, 10_000)
     _, [order] = confirmed(merchant, owner, world, 1)
-    payments.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
     return {i.kind: i for i in Invoice.objects.filter(merchant=merchant)}
 
 

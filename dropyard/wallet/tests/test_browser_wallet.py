@@ -14,7 +14,7 @@ from dropyard.accounts.tests.factories import PASSWORD, make_merchant
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments
+from dropyard.wallet import quotes
 from dropyard.wallet.models import Invoice
 
 from .payment_helpers import available, confirmed
@@ -31,7 +31,7 @@ def test_top_up_pay_three_orders_from_wallet_invoice_and_statement(browser, live
     owner = merchant.members.get().user
     world = make_order_world()
     _, orders = confirmed(merchant, owner, world, 1, 2, 3)
-    quote = payments.payment_quote(merchant=merchant, orders=orders)
+    quote = quotes.payment_quote(merchant=merchant, orders=orders)
     assert quote.discount_minor > 0
 
     page = browser.new_context(accept_downloads=True).new_page()

@@ -1,4 +1,5 @@
-"""The ledger core: balanced, append-only, idempotent postings; wallets never below zero."""
+"""The ledger core: balanced, append-only, idempotent postings; wallets never below zero; the
+trial balance totals zero and the integrity check finds tampering."""
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -7,15 +8,18 @@ from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.wallet.choices import AccountKind
 from dropyard.wallet.exceptions import InsufficientBalance, LedgerImbalance, WalletError
-from dropyard.wallet.models import Account, Entry, LedgerTransaction
-from dropyard.wallet.selectors import ledger_integrity_check
-from dropyard.wallet.services import (
+from dropyard.wallet.ledger import (
     Posting,
     account_for,
+    ledger_integrity_check,
     ledger_post,
     ledger_reverse,
+    trial_balance,
+    trial_balance_totals,
     wallet_balance,
 )
+from dropyard.wallet.models import Account, Entry, LedgerTransaction
+from dropyard.wallet.topups import sandbox_topup
 
 pytestmark = pytest.mark.django_db
 
@@ -370,4 +374,64 @@ def test_repeated_accounts_in_one_posting_get_running_balances(merchant):
         (wallet.pk, 950),
     ]
     assert (cash.balance_minor, wallet.balance_minor) == (-950, 950)
+    assert ledger_integrity_check() == []
+
+
+# --- The books' own checks: trial balance, integrity ----------------------------------------------
+
+
+def test_trial_balance_lists_every_account_and_totals_zero(merchant, other_merchant, owner):
+    sandbox_topup(merchant=merchant, amount_minor=10_000, actor=owner)
+    sandbox_topup(merchant=other_merchant, amount_minor=3_000, actor=None)
+    _pay(merchant, 2_500, "p")
+
+    result = trial_balance()
+
+    balances = {(a.merchant_id, a.kind): a.balance_minor for a in result.accounts}
+    assert balances == {
+        (None, AccountKind.PROVIDER_CASH): -13_000,
+        (None, AccountKind.ORDER_REVENUE): 2_500,
+        (merchant.pk, AccountKind.WALLET_AVAILABLE): 7_500,
+        (other_merchant.pk, AccountKind.WALLET_AVAILABLE): 3_000,
+    }
+    assert result.accounts[0].merchant_id is None  # platform accounts first
+    assert result.totals == {"USD": 0}
+    assert result.balanced is True
+    assert trial_balance_totals() == {"USD": 0}
+
+
+def test_integrity_check_is_clean_then_finds_each_kind_of_problem(merchant, owner):
+    sandbox_topup(merchant=merchant, amount_minor=10_000, actor=owner)
+    _pay(merchant, 2_500, "p")
+    assert ledger_integrity_check() == []
+
+    wallet = Account.objects.get(merchant=merchant, kind=AccountKind.WALLET_AVAILABLE)
+    # A cached balance that drifted from its entries (e.g. someone edited the row by hand).
+    Account.objects.filter(pk=wallet.pk).update(balance_minor=7_400)
+    problems = ledger_integrity_check()
+    assert problems == [f"account {wallet.pk} balance 7400 != sum of its entries 7500"]
+    Account.objects.filter(pk=wallet.pk).update(balance_minor=7_500)
+
+    # An entry edited in place: its transaction no longer sums to zero, and the cached balance
+    # no longer matches.
+    payment = LedgerTransaction.objects.get(idempotency_key="p")
+    entry = payment.entries.get(account=wallet)
+    Entry.objects.filter(pk=entry.pk).update(amount_minor=-2_400)
+    problems = ledger_integrity_check()
+    assert problems == [
+        f"transaction {payment.public_id} sums to 100 USD, not 0",
+        f"account {wallet.pk} balance 7500 != sum of its entries 7600",
+    ]
+    Entry.objects.filter(pk=entry.pk).update(amount_minor=-2_500)
+
+    # A transaction without entries.
+    empty = LedgerTransaction.objects.create(idempotency_key="empty", kind="x")
+    assert ledger_integrity_check() == [f"transaction {empty.public_id} has no entries"]
+    empty.delete()
+
+    # An entry in the wrong currency.
+    Entry.objects.filter(pk=entry.pk).update(currency="EUR")
+    problems = ledger_integrity_check()
+    assert f"entry {entry.pk} is not in account {wallet.pk}'s currency" in problems
+    Entry.objects.filter(pk=entry.pk).update(currency="USD")
     assert ledger_integrity_check() == []

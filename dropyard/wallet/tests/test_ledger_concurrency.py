@@ -13,15 +13,16 @@ from django.db import connection
 from dropyard.accounts.tests.factories import make_merchant
 from dropyard.wallet.choices import AccountKind
 from dropyard.wallet.exceptions import InsufficientBalance
-from dropyard.wallet.models import Account, Entry, LedgerTransaction
-from dropyard.wallet.selectors import ledger_integrity_check, trial_balance_totals
-from dropyard.wallet.services import (
+from dropyard.wallet.ledger import (
     Posting,
     account_for,
+    ledger_integrity_check,
     ledger_post,
-    sandbox_topup,
+    trial_balance_totals,
     wallet_balance,
 )
+from dropyard.wallet.models import Account, Entry, LedgerTransaction
+from dropyard.wallet.topups import sandbox_topup
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -17,22 +17,18 @@ from hypothesis import strategies as st
 
 from dropyard.wallet.choices import AccountKind, Provider, TopUpStatus
 from dropyard.wallet.exceptions import InsufficientBalance, TopUpRefused, WalletError
-from dropyard.wallet.models import LedgerTransaction, TopUp
-from dropyard.wallet.selectors import (
-    ledger_integrity_check,
-    statement,
-    trial_balance_totals,
-)
-from dropyard.wallet.services import (
+from dropyard.wallet.ledger import (
     Posting,
     account_for,
+    ledger_integrity_check,
     ledger_post,
     ledger_reverse,
-    topup_create,
-    topup_credit,
-    topup_quote,
+    trial_balance_totals,
     wallet_balance,
 )
+from dropyard.wallet.models import LedgerTransaction, TopUp
+from dropyard.wallet.selectors import statement
+from dropyard.wallet.topups import topup_create, topup_credit, topup_quote
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.test import Client
 
 from dropyard.accounts.tests.factories import PASSWORD
 from dropyard.wallet.choices import TopUpStatus
+from dropyard.wallet.ledger import wallet_balance
 from dropyard.wallet.models import TopUp
-from dropyard.wallet.services import wallet_balance
 
 from . import providers_fakes
 from .providers_fakes import post_stripe, session_completed, stripe_event, stripe_signed

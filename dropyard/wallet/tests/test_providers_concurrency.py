@@ -11,9 +11,9 @@ from django.test import Client
 
 from dropyard.accounts.tests.factories import make_merchant
 from dropyard.wallet.choices import Provider, TopUpStatus
+from dropyard.wallet.ledger import ledger_integrity_check, wallet_balance
 from dropyard.wallet.models import LedgerTransaction, ProviderEvent
-from dropyard.wallet.selectors import ledger_integrity_check
-from dropyard.wallet.services import topup_create, topup_quote, wallet_balance
+from dropyard.wallet.topups import topup_create, topup_quote
 
 from . import providers_fakes
 from .providers_fakes import (

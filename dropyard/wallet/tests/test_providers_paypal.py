@@ -6,16 +6,15 @@ services and webhook view run for real.
 
 import json
 
-import httpx
 import pytest
 
+from dropyard.checkout import provider_events
 from dropyard.wallet.choices import Provider, TopUpStatus
+from dropyard.wallet.ledger import ledger_integrity_check, wallet_balance
 from dropyard.wallet.models import LedgerTransaction, ProviderEvent, TopUp
 from dropyard.wallet.providers import get_provider, services
 from dropyard.wallet.providers.base import ProviderError
-from dropyard.wallet.providers.tasks import paypal_order_capture
-from dropyard.wallet.selectors import ledger_integrity_check
-from dropyard.wallet.services import topup_create, topup_quote, wallet_balance
+from dropyard.wallet.topups import topup_create, topup_quote
 
 from . import providers_fakes
 from .providers_fakes import (
@@ -89,7 +88,7 @@ def test_start_topup_creates_an_order_to_approve(merchant, owner, paypal_on, pro
 def test_capture_credits_on_completed(merchant, owner, paypal_on, provider_http):
     topup, _ = _started(merchant, owner)
 
-    event = services.paypal_order_capture(order_id="ORDER1")
+    event = provider_events.paypal_order_capture(order_id="ORDER1")
 
     assert event.event_id == "capture-CAP-ORDER1-COMPLETED"
     assert event.processed_at is not None
@@ -107,8 +106,8 @@ def test_capture_credits_on_completed(merchant, owner, paypal_on, provider_http)
 def test_capturing_twice_credits_once(merchant, owner, paypal_on, provider_http):
     _started(merchant, owner)
 
-    services.paypal_order_capture(order_id="ORDER1")
-    again = services.paypal_order_capture(order_id="ORDER1")
+    provider_events.paypal_order_capture(order_id="ORDER1")
+    again = provider_events.paypal_order_capture(order_id="ORDER1")
 
     assert provider_http.paths()[-2:] == [
         "POST /v2/checkout/orders/ORDER1/capture",  # 422 ORDER_ALREADY_CAPTURED
@@ -124,7 +123,7 @@ def test_pending_capture_waits_for_the_webhook(merchant, owner, paypal_on, provi
     topup, _ = _started(merchant, owner)
     provider_http.paypal.capture_status = "PENDING"
 
-    event = services.paypal_order_capture(order_id="ORDER1")
+    event = provider_events.paypal_order_capture(order_id="ORDER1")
 
     assert event.event_id == "capture-CAP-ORDER1-PENDING"
     topup.refresh_from_db()
@@ -236,7 +235,7 @@ def test_webhook_amount_mismatch_is_not_credited(client, topup, merchant, provid
 
 def test_capture_answer_and_webhook_credit_once(client, merchant, owner, paypal_on, provider_http):
     topup, _ = _started(merchant, owner)
-    services.paypal_order_capture(order_id="ORDER1")
+    provider_events.paypal_order_capture(order_id="ORDER1")
     event = paypal_capture_event("WH-7", topup)
     event["resource"]["id"] = "CAP-ORDER1"
     body, headers = provider_http.paypal.deliver(event)
@@ -259,51 +258,6 @@ def test_denied_capture_fails_the_topup(client, topup, provider_http):
     topup.refresh_from_db()
     assert topup.status == TopUpStatus.FAILED
     assert topup.decision_reason == "paypal capture declined"
-
-
-def test_approved_order_webhook_queues_a_capture(
-    client, merchant, owner, paypal_on, provider_http, django_capture_on_commit_callbacks, tasks
-):
-    topup, _ = _started(merchant, owner)
-    approved = {
-        "id": "WH-3",
-        "event_type": "CHECKOUT.ORDER.APPROVED",
-        "resource": {
-            "id": "ORDER1",
-            "status": "APPROVED",
-            "purchase_units": [{"custom_id": f"topup:{topup.public_id}"}],
-        },
-    }
-    body, headers = provider_http.paypal.deliver(approved)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_paypal(client, body, headers)
-
-    assert response.status_code == 200
-    assert [(r.task.name, r.kwargs) for r in tasks.results] == [
-        ("paypal_order_capture", {"order_id": "ORDER1"})
-    ]
-    assert paypal_order_capture.call(order_id="ORDER1") == "processed"
-    topup.refresh_from_db()
-    assert topup.status == TopUpStatus.SUCCEEDED
-
-
-def test_capture_task_retries_when_paypal_is_down(
-    merchant, owner, paypal_on, provider_http, tasks, monkeypatch
-):
-    _started(merchant, owner)
-    monkeypatch.setattr(provider_http.paypal, "handle", _server_error)
-
-    outcome = paypal_order_capture.call(order_id="ORDER1")
-
-    assert outcome.startswith("retry 2:")
-    assert [(r.task.name, r.kwargs) for r in tasks.results] == [
-        ("paypal_order_capture", {"order_id": "ORDER1", "attempt": 2})
-    ]
-
-
-def _server_error(request, seen):
-    return httpx.Response(500, json={"name": "INTERNAL_SERVICE_ERROR"})
 
 
 def test_webhook_answers_404_when_paypal_is_not_configured(client, settings):

@@ -12,11 +12,11 @@ import pytest
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.wallet.choices import Provider, TopUpStatus
+from dropyard.wallet.ledger import ledger_integrity_check, wallet_balance
 from dropyard.wallet.models import LedgerTransaction, ProviderEvent, TopUp
 from dropyard.wallet.providers import get_provider, services
 from dropyard.wallet.providers.base import ProviderError, ProviderNotConfigured
-from dropyard.wallet.selectors import ledger_integrity_check
-from dropyard.wallet.services import topup_create, topup_quote, wallet_balance
+from dropyard.wallet.topups import topup_create, topup_quote
 
 from . import providers_fakes
 from .providers_fakes import (
@@ -292,63 +292,6 @@ def test_event_without_dropyard_metadata_is_recorded_and_ignored(client, stripe_
     event = ProviderEvent.objects.get()
     assert event.processed_at is not None
     assert event.error == ""
-
-
-# --- Page payments (payments side hook) ---------------------------------------------------------
-
-CALLS: list[dict] = []
-
-
-def parent_order_paid_by_provider(**kwargs):
-    CALLS.append(kwargs)
-
-
-def _payment_session(reference: str, amount: int) -> dict:
-    return {
-        "id": "cs_pay_1",
-        "object": "checkout.session",
-        "amount_total": amount,
-        "currency": "usd",
-        "payment_status": "paid",
-        "payment_intent": "pi_pay_1",
-        "metadata": {"dropyard_kind": "payment", "dropyard_ref": reference},
-    }
-
-
-def test_page_payment_is_handed_to_the_payments_hook(client, stripe_on, monkeypatch):
-    monkeypatch.setattr(services, "PAYMENTS_MODULE", __name__)
-    CALLS.clear()
-
-    _send(client, "evt_1", "checkout.session.completed", _payment_session("PAY-1", 12_345))
-    pi = {**_payment_session("PAY-1", 12_345), "object": "payment_intent", "id": "pi_pay_1"}
-    pi["amount_received"] = 12_345
-    _send(client, "evt_2", "payment_intent.succeeded", pi)
-
-    event = ProviderEvent.objects.get(event_id="evt_1")
-    assert len(CALLS) == 1  # the PaymentIntent's event does not pay a second time
-    call = CALLS[0]
-    assert call.pop("event").pk == event.pk
-    assert call == {
-        "provider": "stripe",
-        "reference": "PAY-1",
-        "amount_minor": 12_345,
-        "currency": "USD",
-        "provider_reference": "pi_pay_1",
-    }
-    assert event.processed_at is not None
-
-
-def test_page_payment_without_a_handler_keeps_the_error(client, stripe_on, monkeypatch):
-    monkeypatch.setattr(services, "PAYMENTS_MODULE", "dropyard.wallet.tests.no_such_module")
-
-    _send(client, "evt_1", "checkout.session.completed", _payment_session("PAY-1", 100))
-
-    event = ProviderEvent.objects.get()
-    assert event.processed_at is None
-    assert event.error == (
-        "no handler for page payments "
-        "(dropyard.wallet.tests.no_such_module.parent_order_paid_by_provider is missing)"
-    )
 
 
 # --- Outbound: Checkout Session and refunds -----------------------------------------------------

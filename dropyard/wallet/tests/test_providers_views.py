@@ -1,21 +1,20 @@
-"""Card and PayPal pages: the merchant's top-up start and return pages, finance's events log."""
+"""Card and PayPal pages of the wallet: the merchant's top-up start page, finance's events log.
+(The return pages, captures and the retry of an event are the checkout's:
+``checkout/tests/test_views_providers.py``.)"""
 
 import pytest
 from django.test import Client
 
 from dropyard.accounts.tests.factories import make_operator
+from dropyard.checkout import provider_events
 from dropyard.wallet.choices import Provider, TopUpStatus
 from dropyard.wallet.models import ProviderEvent, TopUp
-from dropyard.wallet.providers import services
 from dropyard.wallet.providers.base import VerifiedEvent
-from dropyard.wallet.services import topup_create
+from dropyard.wallet.topups import topup_create
 
 from . import providers_fakes
 from .providers_fakes import (
-    post_stripe,
     session_completed,
-    stripe_event,
-    stripe_signed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,88 +138,8 @@ def test_provider_refusal_is_shown(owner_client, stripe_on, provider_http):
     assert TopUp.objects.get().status == TopUpStatus.FAILED
 
 
-# --- Return page and status ---------------------------------------------------------------------
-
-
 def _stripe_topup(merchant, owner):
     return topup_create(merchant=merchant, provider=Provider.STRIPE, amount_minor=5000, actor=owner)
-
-
-def test_return_page_waits_then_shows_credited(owner_client, client, merchant, owner, stripe_on):
-    topup = _stripe_topup(merchant, owner)
-    url = f"/wallet/providers/topup/{topup.public_id}/return/"
-    status_url = f"/wallet/providers/topup/{topup.public_id}/status/"
-
-    waiting = owner_client.get(url).content.decode()
-    assert "Waiting for confirmation from Card (Stripe)" in waiting
-    assert f'hx-get="{status_url}" hx-trigger="every 2s"' in waiting
-
-    payload = stripe_event("evt_1", "checkout.session.completed", session_completed(topup))
-    assert post_stripe(client, payload, stripe_signed(payload)).status_code == 200
-
-    done = owner_client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
-    assert "Credited" in done
-    assert "50.00 USD received, fee 1.75 USD" in done
-    assert "hx-trigger" not in done  # polling stops
-
-
-def test_cancelled_return_says_nothing_was_charged(owner_client, merchant, owner, stripe_on):
-    topup = _stripe_topup(merchant, owner)
-
-    html = owner_client.get(
-        f"/wallet/providers/topup/{topup.public_id}/return/?cancelled=1"
-    ).content.decode()
-
-    assert "nothing was charged" in html
-    topup.refresh_from_db()
-    assert topup.status == TopUpStatus.PENDING
-
-
-def test_another_merchants_topup_is_not_found(merchant, owner, other_merchant, stripe_on):
-    topup = _stripe_topup(merchant, owner)
-    client = Client()
-    client.force_login(other_merchant.owner)
-
-    for suffix in ("return/", "status/"):
-        assert client.get(f"/wallet/providers/topup/{topup.public_id}/{suffix}").status_code == 404
-    capture = client.post(f"/wallet/providers/topup/{topup.public_id}/capture/")
-    assert capture.status_code == 404
-
-
-def test_paypal_return_captures_and_credits(owner_client, merchant, paypal_on, provider_http):
-    owner_client.post(START, {"amount": "50.00", "provider": "paypal"})
-    topup = TopUp.objects.get()
-    base = f"/wallet/providers/topup/{topup.public_id}"
-
-    page = owner_client.get(f"{base}/return/?token=ORDER1&PayerID=PAYER1").content.decode()
-    assert f'hx-post="{base}/capture/" hx-trigger="load"' in page
-    forged = owner_client.get(f"{base}/return/?token=ORDER999").content.decode()
-    assert 'hx-trigger="load"' not in forged
-
-    response = owner_client.post(f"{base}/capture/", HTTP_HX_REQUEST="true")
-
-    assert response.status_code == 200
-    assert "Credited" in response.content.decode()
-    topup.refresh_from_db()
-    assert topup.status == TopUpStatus.SUCCEEDED
-    assert topup.provider_reference == "CAP-ORDER1"
-
-
-def test_capture_of_a_card_topup_is_refused(owner_client, merchant, owner, stripe_on):
-    topup = _stripe_topup(merchant, owner)
-
-    response = owner_client.post(f"/wallet/providers/topup/{topup.public_id}/capture/")
-
-    assert response.status_code == 409
-    assert "Only PayPal payments are captured here." in response.content.decode()
-
-
-def test_capture_needs_post(owner_client, merchant, owner, stripe_on):
-    topup = _stripe_topup(merchant, owner)
-
-    assert owner_client.get(f"/wallet/providers/topup/{topup.public_id}/capture/").status_code == (
-        405
-    )
 
 
 # --- Finance: events log ------------------------------------------------------------------------
@@ -230,7 +149,7 @@ def _event(event_id, event_type="customer.created", provider="stripe", obj=None)
     payload = {"id": event_id, "type": event_type, "data": {"object": obj or {}}}
     if provider == "paypal":
         payload = {"id": event_id, "event_type": event_type, "resource": obj or {}}
-    row, _ = services.provider_event_receive(
+    row, _ = provider_events.provider_event_receive(
         provider=provider,
         event=VerifiedEvent(event_id=event_id, event_type=event_type, payload=payload),
     )
@@ -291,44 +210,6 @@ def test_event_detail_shows_payload_and_result(finance_client, merchant, owner):
     assert topup.public_id in html
     assert merchant.business_name in html
     assert 'data-testid="event-retry"' in html
-
-
-CALLS: list[dict] = []
-
-
-def parent_order_paid_by_provider(**kwargs):
-    CALLS.append(kwargs)
-
-
-def test_retry_processes_an_event_once_its_cause_is_fixed(finance_client, monkeypatch):
-    monkeypatch.setattr(services, "PAYMENTS_MODULE", "dropyard.wallet.tests.no_such_module")
-    obj = {
-        "object": "checkout.session",
-        "amount_total": 700,
-        "currency": "usd",
-        "payment_status": "paid",
-        "payment_intent": "pi_9",
-        "metadata": {"dropyard_kind": "payment", "dropyard_ref": "PAY-9"},
-    }
-    event = _event("evt_p", "checkout.session.completed", obj=obj)
-    assert event.processed_at is None
-    url = f"/ops/wallet/providers/events/{event.pk}/retry/"
-
-    still = finance_client.post(url, follow=True).content.decode()
-    assert "Still not processed: no handler for page payments" in still
-
-    monkeypatch.setattr(services, "PAYMENTS_MODULE", __name__)
-    CALLS.clear()
-    done = finance_client.post(url, follow=True).content.decode()
-
-    assert "Event processed." in done
-    event.refresh_from_db()
-    assert event.processed_at is not None
-    assert event.error == ""
-    assert [c["reference"] for c in CALLS] == ["PAY-9"]
-    again = finance_client.post(url, follow=True).content.decode()
-    assert "This event was processed already." in again
-    assert len(CALLS) == 1
 
 
 def test_events_log_is_for_finance(owner_client, client, merchant):

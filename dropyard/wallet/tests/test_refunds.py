@@ -5,11 +5,12 @@ from django.db.models import Sum
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dropyard.checkout import services as checkout_services
 from dropyard.core.models import AuditEvent
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments, refunds
+from dropyard.wallet import bills, refunds
 from dropyard.wallet.choices import (
     AccountKind,
     InvoiceKind,
@@ -38,14 +39,14 @@ def paid(merchant, owner, world):
     """One order (15.00 = 10.00 products + 5.00 freight) paid from the wallet: net 14.70."""
     fund(merchant, owner, 10_000)
     _, [order] = confirmed(merchant, owner, world, 1)
-    payments.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
     order.refresh_from_db()
     return order
 
 
 def _card_paid(merchant, owner, world, provider="stripe"):
     parent, [order] = confirmed(merchant, owner, world, 1)
-    payments.parent_order_paid_by_provider(
+    checkout_services.parent_order_paid_by_provider(
         provider=provider, parent=parent, amount_minor=1500, provider_reference=f"{provider}_1"
     )
     order.refresh_from_db()
@@ -237,7 +238,7 @@ def test_refund_keys_are_per_merchant(merchant, owner, other_merchant, world, pa
     other_owner = other_merchant.owner
     fund(other_merchant, other_owner, 10_000)
     _, [theirs] = confirmed(other_merchant, other_owner, world, 1)
-    payments.pay_from_wallet(merchant=other_merchant, orders=[theirs], actor=other_owner)
+    checkout_services.pay_from_wallet(merchant=other_merchant, orders=[theirs], actor=other_owner)
 
     mine = _refund(merchant, paid, "shared-key", 100)
     their_refund = _refund(other_merchant, theirs, "shared-key", 200)
@@ -267,10 +268,10 @@ def test_empty_reason_is_refused(merchant, paid):
 
 def test_makeup_payment_can_be_refunded_in_part(merchant, owner):
     fund(merchant, owner, 1000)
-    bill = payments.makeup_create(
+    bill = bills.makeup_create(
         merchant=merchant, amount_minor=400, reason="weight", type=MakeupType.FREIGHT
     )
-    payments.makeup_pay(makeup=bill, actor=owner)
+    bills.makeup_pay(makeup=bill, actor=owner)
 
     refund = refunds.refund_issue(
         merchant=merchant, makeup=bill, amount_minor=150, reason="re-weighed", idempotency_key="m"

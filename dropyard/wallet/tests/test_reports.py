@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from dropyard.checkout.services import pay_from_wallet
 from dropyard.orders import services as order_services
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world, order_item
 from dropyard.wallet import reports, selectors
 from dropyard.wallet.choices import AccountKind
 from dropyard.wallet.models import LedgerTransaction, Payment
-from dropyard.wallet.payments import pay_from_wallet
 
 from .payment_helpers import confirmed, fund
 

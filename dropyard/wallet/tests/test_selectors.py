@@ -1,21 +1,25 @@
-"""Statements reconcile; the trial balance totals zero; the integrity check finds tampering."""
+"""Wallet reads: statements reconcile, top-up lists are merchant-scoped, billing documents are
+found only by their merchant (or finance). The trial balance and the integrity check are the
+ledger's (``test_ledger.py``)."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from dropyard.wallet import selectors as wallet_selectors
 from dropyard.wallet.choices import AccountKind
-from dropyard.wallet.models import Account, Entry, LedgerTransaction
-from dropyard.wallet.selectors import (
-    ledger_integrity_check,
-    merchant_topups,
-    statement,
-    topup_for_merchant,
-    trial_balance,
-    trial_balance_totals,
+from dropyard.wallet.exceptions import InvoiceNotFound
+from dropyard.wallet.ledger import (
+    Posting,
+    account_for,
+    ledger_post,
 )
-from dropyard.wallet.services import Posting, account_for, ledger_post, sandbox_topup
+from dropyard.wallet.models import Account, LedgerTransaction
+from dropyard.wallet.selectors import merchant_topups, statement, topup_for_merchant
+from dropyard.wallet.topups import sandbox_topup
+
+from .invoice_helpers import issue_invoice, two_paid_orders
 
 pytestmark = pytest.mark.django_db
 
@@ -82,63 +86,6 @@ def test_statement_is_only_for_wallet_accounts(merchant):
         statement(merchant=merchant, kind=AccountKind.ORDER_REVENUE)
 
 
-def test_trial_balance_lists_every_account_and_totals_zero(merchant, other_merchant, owner):
-    sandbox_topup(merchant=merchant, amount_minor=10_000, actor=owner)
-    sandbox_topup(merchant=other_merchant, amount_minor=3_000, actor=None)
-    _pay(merchant, 2_500, "p")
-
-    result = trial_balance()
-
-    balances = {(a.merchant_id, a.kind): a.balance_minor for a in result.accounts}
-    assert balances == {
-        (None, AccountKind.PROVIDER_CASH): -13_000,
-        (None, AccountKind.ORDER_REVENUE): 2_500,
-        (merchant.pk, AccountKind.WALLET_AVAILABLE): 7_500,
-        (other_merchant.pk, AccountKind.WALLET_AVAILABLE): 3_000,
-    }
-    assert result.accounts[0].merchant_id is None  # platform accounts first
-    assert result.totals == {"USD": 0}
-    assert result.balanced is True
-    assert trial_balance_totals() == {"USD": 0}
-
-
-def test_integrity_check_is_clean_then_finds_each_kind_of_problem(merchant, owner):
-    sandbox_topup(merchant=merchant, amount_minor=10_000, actor=owner)
-    _pay(merchant, 2_500, "p")
-    assert ledger_integrity_check() == []
-
-    wallet = Account.objects.get(merchant=merchant, kind=AccountKind.WALLET_AVAILABLE)
-    # A cached balance that drifted from its entries (e.g. someone edited the row by hand).
-    Account.objects.filter(pk=wallet.pk).update(balance_minor=7_400)
-    problems = ledger_integrity_check()
-    assert problems == [f"account {wallet.pk} balance 7400 != sum of its entries 7500"]
-    Account.objects.filter(pk=wallet.pk).update(balance_minor=7_500)
-
-    # An entry edited in place: its transaction no longer sums to zero, and the cached balance
-    # no longer matches.
-    payment = LedgerTransaction.objects.get(idempotency_key="p")
-    entry = payment.entries.get(account=wallet)
-    Entry.objects.filter(pk=entry.pk).update(amount_minor=-2_400)
-    problems = ledger_integrity_check()
-    assert problems == [
-        f"transaction {payment.public_id} sums to 100 USD, not 0",
-        f"account {wallet.pk} balance 7500 != sum of its entries 7600",
-    ]
-    Entry.objects.filter(pk=entry.pk).update(amount_minor=-2_500)
-
-    # A transaction without entries.
-    empty = LedgerTransaction.objects.create(idempotency_key="empty", kind="x")
-    assert ledger_integrity_check() == [f"transaction {empty.public_id} has no entries"]
-    empty.delete()
-
-    # An entry in the wrong currency.
-    Entry.objects.filter(pk=entry.pk).update(currency="EUR")
-    problems = ledger_integrity_check()
-    assert f"entry {entry.pk} is not in account {wallet.pk}'s currency" in problems
-    Entry.objects.filter(pk=entry.pk).update(currency="USD")
-    assert ledger_integrity_check() == []
-
-
 def test_topup_selectors_are_merchant_scoped(merchant, other_merchant, owner):
     mine = sandbox_topup(merchant=merchant, amount_minor=2_000, actor=owner)
     theirs = sandbox_topup(merchant=other_merchant, amount_minor=2_000, actor=None)
@@ -146,3 +93,28 @@ def test_topup_selectors_are_merchant_scoped(merchant, other_merchant, owner):
     assert topup_for_merchant(merchant=merchant, public_id=mine.public_id) == mine
     assert topup_for_merchant(merchant=merchant, public_id=theirs.public_id) is None
     assert topup_for_merchant(merchant=merchant, public_id="nope") is None
+
+
+# --- Billing documents ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_orders(merchant):
+    return two_paid_orders(merchant)
+
+
+def test_invoice_get_requires_the_merchant_and_finance_has_its_own_getter(
+    merchant, other_merchant, two_orders
+):
+    invoice = issue_invoice(merchant, two_orders)
+
+    assert wallet_selectors.invoice_get(public_id=invoice.public_id, merchant=merchant) == invoice
+    with pytest.raises(InvoiceNotFound):
+        wallet_selectors.invoice_get(public_id=invoice.public_id, merchant=other_merchant)
+    with pytest.raises(InvoiceNotFound):  # no merchant never means "any merchant"
+        wallet_selectors.invoice_get(public_id=invoice.public_id, merchant=None)
+    with pytest.raises(TypeError):  # the merchant is a required keyword
+        wallet_selectors.invoice_get(public_id=invoice.public_id)
+    assert wallet_selectors.invoice_get_for_finance(public_id=invoice.public_id) == invoice
+    with pytest.raises(InvoiceNotFound):
+        wallet_selectors.invoice_get_for_finance(public_id="nope")

@@ -9,8 +9,10 @@ from dropyard.accounts.tests.factories import PDF, make_operator, make_staff
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.wallet.choices import AccountKind, Provider, TopUpStatus
+from dropyard.wallet.ledger import wallet_balance
 from dropyard.wallet.models import Account, TopUp
-from dropyard.wallet.services import sandbox_topup, topup_create, wallet_balance
+from dropyard.wallet.tests.payment_helpers import available
+from dropyard.wallet.topups import sandbox_topup, topup_create
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +227,37 @@ def test_admin_shows_the_ledger_read_only(client, merchant, owner):
     page = client.get(reverse("admin:wallet_ledgertransaction_change", args=[txn.pk]))
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
+
+
+# --- Sandbox money only where sandbox_allowed ---------------------------------------------------
+
+
+def test_sandbox_topup_page_and_buttons_are_hidden_from_live_merchants(
+    client, merchant, owner, settings
+):
+    settings.DROPYARD_SANDBOX_PAYMENTS = False
+    client.force_login(owner)
+
+    page = client.get(reverse("wallet:topup_sandbox")).content.decode()
+    posted = client.post(reverse("wallet:topup_sandbox"), {"amount": "1000.00"})
+    home = client.get(reverse("wallet:home")).content.decode()
+    topups = client.get(reverse("wallet:topup_list")).content.decode()
+
+    assert 'data-testid="sandbox-topup-disabled"' in page
+    assert 'data-testid="sandbox-topup-form"' not in page
+    assert posted.status_code == 200
+    assert "Sandbox top-ups are disabled" in posted.content.decode()
+    assert not TopUp.objects.exists()
+    assert available(merchant) == 0
+    assert 'data-testid="sandbox-topup-form"' not in home
+    assert 'data-testid="topup-sandbox-link"' not in topups
+
+
+def test_sandbox_topup_buttons_show_where_allowed(client, merchant, owner):
+    client.force_login(owner)  # the test settings turn sandbox payments on
+
+    home = client.get(reverse("wallet:home")).content.decode()
+    topups = client.get(reverse("wallet:topup_list")).content.decode()
+
+    assert 'data-testid="sandbox-topup-form"' in home
+    assert 'data-testid="topup-sandbox-link"' in topups

@@ -8,16 +8,20 @@ from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.wallet.choices import AccountKind, InvoiceKind, Provider, TopUpStatus
 from dropyard.wallet.exceptions import TopUpRefused
-from dropyard.wallet.models import Invoice, LedgerTransaction, TopUp
-from dropyard.wallet.selectors import ledger_integrity_check, trial_balance
-from dropyard.wallet.services import (
+from dropyard.wallet.ledger import (
     account_for,
+    ledger_integrity_check,
+    trial_balance,
+    wallet_balance,
+)
+from dropyard.wallet.models import Invoice, LedgerTransaction, TopUp
+from dropyard.wallet.tests.payment_helpers import available
+from dropyard.wallet.topups import (
     sandbox_topup,
     topup_create,
     topup_credit,
     topup_fail,
     topup_quote,
-    wallet_balance,
     wire_decide,
 )
 
@@ -309,3 +313,29 @@ def test_proof_only_for_wire_transfers(merchant, owner):
             proof=_proof(),
         )
     assert TopUp.objects.count() == 0
+
+
+# --- Sandbox money only where sandbox_allowed ---------------------------------------------------
+
+
+def test_sandbox_topup_is_refused_to_live_merchants(merchant, owner, settings):
+    settings.DROPYARD_SANDBOX_PAYMENTS = False
+
+    with pytest.raises(TopUpRefused, match="Sandbox top-ups are disabled"):
+        sandbox_topup(merchant=merchant, amount_minor=5_000, actor=owner)
+
+    assert not TopUp.objects.exists()
+    assert not LedgerTransaction.objects.exists()
+    assert not AuditEvent.objects.filter(action="topup.created").exists()
+    assert available(merchant) == 0
+
+
+def test_sandbox_accounts_and_trusted_callers_may_top_up(merchant, owner, settings):
+    settings.DROPYARD_SANDBOX_PAYMENTS = False
+
+    sandbox_topup(merchant=merchant, amount_minor=5_000, actor=owner, trusted=True)
+    merchant.is_sandbox = True
+    merchant.save(update_fields=["is_sandbox"])
+    sandbox_topup(merchant=merchant, amount_minor=2_000, actor=owner)
+
+    assert available(merchant) == 7_000

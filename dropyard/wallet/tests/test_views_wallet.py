@@ -1,5 +1,6 @@
-"""Merchant wallet pages (wallet page, statements, exports, profit, paying orders from the
-wallet) and the finance overview / refunds queue."""
+"""Merchant wallet pages (wallet page, statements, exports, profit) and the finance overview /
+refunds queue. Paying orders from the wallet (``wallet:pay``) is the checkout's page
+(``checkout/tests/test_views.py``)."""
 
 import csv
 import io
@@ -9,13 +10,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dropyard.accounts.tests.factories import make_operator, make_staff
+from dropyard.checkout import services as checkout_services
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments, refunds
-from dropyard.wallet.models import LedgerTransaction, Payment
+from dropyard.wallet import refunds
+from dropyard.wallet.models import Payment
 
-from .payment_helpers import available, confirmed, fund
+from .payment_helpers import confirmed, fund
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +71,7 @@ def test_wallet_entries_filter_by_kind_and_htmx_gets_the_list_only(
 ):
     fund(merchant, owner, 50_000)
     _, orders = confirmed(merchant, owner, world, 1)
-    payments.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
 
     response = owner_client.get(
         reverse("wallet:home"), {"kind": "order_payment"}, HTTP_HX_REQUEST="true"
@@ -108,7 +110,7 @@ def test_staff_without_wallet_area_gets_403_and_no_pay_button(client, merchant, 
 def test_statement_page_and_downloads_reconcile(owner_client, merchant, owner, world):
     fund(merchant, owner, 20_000)
     _, orders = confirmed(merchant, owner, world, 2)
-    payments.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
     net = Payment.objects.get(order=orders[0]).net_minor
 
     page = owner_client.get(reverse("wallet:statement"))
@@ -166,7 +168,7 @@ def test_profit_page_says_unpriced_orders_are_left_out(owner_client, merchant, o
     fund(merchant, owner, 50_000)
     _, orders = confirmed(merchant, owner, world, 1, 2)
     Order.objects.filter(pk=orders[0].pk).update(shop_amount_minor=5_000, store_name="Shop A")
-    payments.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
     net = Payment.objects.get(order=orders[0]).net_minor
 
     html = owner_client.get(reverse("wallet:profit")).content.decode()
@@ -181,122 +183,6 @@ def test_profit_page_says_unpriced_orders_are_left_out(owner_client, merchant, o
 def test_profit_page_empty_state(owner_client):
     html = owner_client.get(reverse("wallet:profit")).content.decode()
     assert "No paid orders in this period yet." in html
-
-
-# --- Paying from the wallet ---------------------------------------------------------------------
-
-
-def test_pay_shows_the_quote_with_discount_then_pays_exactly_that(
-    owner_client, merchant, owner, world
-):
-    fund(merchant, owner, 100_000)
-    _, orders = confirmed(merchant, owner, world, 1, 2, 3)
-    ids = [o.public_id for o in orders]
-    quote = payments.payment_quote(merchant=merchant, orders=orders)
-    assert quote.discount_minor > 0
-
-    page = owner_client.post(reverse("wallet:pay"), {"ids": ids})
-
-    html = page.content.decode()
-    assert html.count('data-testid="pay-line"') == 3
-    assert f'data-testid="pay-gross">${quote.gross_minor / 100:.2f}<' in html
-    assert f'data-testid="pay-discount">-${quote.discount_minor / 100:.2f}<' in html
-    assert f'data-testid="pay-net">${quote.net_minor / 100:.2f}<' in html
-    assert f'data-testid="pay-after">${(100_000 - quote.net_minor) / 100:.2f}<' in html
-    assert (
-        Order.objects.filter(pk__in=[o.pk for o in orders], status=OrderStatus.UNPAID).count() == 3
-    )
-    assert available(merchant) == 100_000
-
-    done = owner_client.post(
-        reverse("wallet:pay"),
-        {"ids": ids, "confirmed": "1", "expected_net": str(quote.net_minor)},
-        follow=True,
-    )
-
-    assert available(merchant) == 100_000 - quote.net_minor
-    assert set(
-        Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)
-    ) == {OrderStatus.UNSHIPPED}
-    message = (
-        f"Paid 3 orders from your wallet: {quote.gross.wire()} − {quote.discount.wire()} "
-        f"discount = {quote.net.wire()} USD."
-    )
-    assert message in done.content.decode()
-    # Posting the confirmation again charges nothing more.
-    owner_client.post(
-        reverse("wallet:pay"),
-        {"ids": ids, "confirmed": "1", "expected_net": str(quote.net_minor)},
-    )
-    assert available(merchant) == 100_000 - quote.net_minor
-
-
-def test_pay_with_a_stale_amount_shows_the_quote_again(owner_client, merchant, owner, world):
-    fund(merchant, owner, 100_000)
-    _, orders = confirmed(merchant, owner, world, 1)
-
-    response = owner_client.post(
-        reverse("wallet:pay"),
-        {"ids": [orders[0].public_id], "confirmed": "1", "expected_net": "1"},
-    )
-
-    assert 'data-testid="pay-quote"' in response.content.decode()
-    assert "The amount changed since you looked" in response.content.decode()
-    assert available(merchant) == 100_000
-    assert not LedgerTransaction.objects.filter(kind="order_payment").exists()
-
-
-def test_pay_with_insufficient_balance_offers_no_confirm(owner_client, merchant, owner, world):
-    fund(merchant, owner, 1_000)
-    _, orders = confirmed(merchant, owner, world, 3)
-    quote = payments.payment_quote(merchant=merchant, orders=orders)
-
-    page = owner_client.post(reverse("wallet:pay"), {"ids": [orders[0].public_id]})
-    forced = owner_client.post(
-        reverse("wallet:pay"),
-        {"ids": [orders[0].public_id], "confirmed": "1", "expected_net": str(quote.net_minor)},
-        follow=True,
-    )
-
-    assert 'data-testid="pay-insufficient"' in page.content.decode()
-    assert 'data-testid="pay-confirm"' not in page.content.decode()
-    assert "Insufficient balance" in forced.content.decode()
-    assert available(merchant) == 1_000
-    assert Order.objects.get(pk=orders[0].pk).status == OrderStatus.UNPAID
-
-
-def test_pay_another_merchants_orders_pays_nothing(
-    owner_client, merchant, owner, other_merchant, world
-):
-    fund(merchant, owner, 100_000)
-    _, theirs = confirmed(other_merchant, other_merchant.owner, world, 1)
-
-    response = owner_client.post(
-        reverse("wallet:pay"),
-        {"ids": [theirs[0].public_id], "confirmed": "1", "expected_net": "0"},
-        follow=True,
-    )
-
-    assert "Select at least one of your orders awaiting payment." in response.content.decode()
-    assert Order.objects.get(pk=theirs[0].pk).status == OrderStatus.UNPAID
-    assert available(merchant) == 100_000
-
-
-def test_pay_get_is_not_allowed(owner_client):
-    assert owner_client.get(reverse("wallet:pay")).status_code == 405
-
-
-def test_order_pages_offer_pay_from_wallet(owner_client, merchant, owner, world):
-    parent, orders = confirmed(merchant, owner, world, 1)
-
-    listing = owner_client.get(reverse("orders:list")).content.decode()
-    detail = owner_client.get(reverse("orders:detail", args=[orders[0].public_id])).content.decode()
-    pay_page = owner_client.get(reverse("orders:pay", args=[parent.pay_id])).content.decode()
-
-    assert 'data-testid="bulk-pay-wallet"' in listing
-    assert 'formaction="/wallet/pay/"' in listing
-    assert 'data-testid="pay-wallet"' in detail
-    assert f'name="ids" value="{orders[0].public_id}"' in pay_page
 
 
 # --- Finance ------------------------------------------------------------------------------------
@@ -319,7 +205,7 @@ def test_finance_home_shows_queues_and_a_zero_trial_balance(client, merchant, ow
 def test_refunds_queue_lists_refunds_and_filters(client, merchant, owner, world):
     fund(merchant, owner, 100_000)
     _, orders = confirmed(merchant, owner, world, 1)
-    payments.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=orders, actor=owner)
     refund = refunds.refund_issue(
         merchant=merchant,
         order=orders[0],

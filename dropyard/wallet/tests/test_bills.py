@@ -5,7 +5,7 @@ import pytest
 from dropyard.core.models import AuditEvent
 from dropyard.orders.exceptions import OrderNotFound
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments
+from dropyard.wallet import bills as wallet_bills
 from dropyard.wallet.choices import AccountKind, InvoiceKind, MakeupStatus, MakeupType
 from dropyard.wallet.exceptions import InsufficientBalance, PaymentRefused
 from dropyard.wallet.models import Invoice, LedgerTransaction, Makeup, Payment
@@ -18,7 +18,7 @@ def world(db):
 
 
 def _bill(merchant, amount=250, type=MakeupType.FREIGHT, order=None, actor=None):
-    return payments.makeup_create(
+    return wallet_bills.makeup_create(
         merchant=merchant,
         related_order=order,
         amount_minor=amount,
@@ -43,7 +43,7 @@ def test_create_gives_a_bt_code_and_audits(merchant, operator_admin, owner, worl
     event = AuditEvent.objects.get(action="makeup.created")
     assert event.details["code"] == bill.code
     assert event.actor == operator_admin
-    params = payments.makeup_webhook_params(bill)
+    params = wallet_bills.makeup_webhook_params(bill)
     assert params["orderId"] == bill.code
     assert params["relationOrderId"] == order.public_id
     assert (params["amount"], params["diffUseType"], params["status"]) == ("2.50", 3, "UNPAID")
@@ -64,7 +64,7 @@ def test_create_gives_a_bt_code_and_audits(merchant, operator_admin, owner, worl
 )
 def test_bad_bills_are_refused(merchant, amount, type, reason):
     with pytest.raises(PaymentRefused):
-        payments.makeup_create(merchant=merchant, amount_minor=amount, reason=reason, type=type)
+        wallet_bills.makeup_create(merchant=merchant, amount_minor=amount, reason=reason, type=type)
 
     assert not Makeup.objects.exists()
 
@@ -80,8 +80,8 @@ def test_pay_from_wallet_posts_freight_revenue_once(merchant, owner):
     fund(merchant, owner, 1000)
     bill = _bill(merchant)
 
-    result = payments.makeup_pay(makeup=bill, actor=owner)
-    again = payments.makeup_pay(makeup=bill, actor=owner)
+    result = wallet_bills.makeup_pay(makeup=bill, actor=owner)
+    again = wallet_bills.makeup_pay(makeup=bill, actor=owner)
 
     assert entries_by_kind(result.transaction) == {
         AccountKind.WALLET_AVAILABLE: -250,
@@ -103,7 +103,7 @@ def test_insufficient_balance_leaves_the_bill_unpaid(merchant, owner):
     count = LedgerTransaction.objects.count()
 
     with pytest.raises(InsufficientBalance):
-        payments.makeup_pay(makeup=bill, actor=owner)
+        wallet_bills.makeup_pay(makeup=bill, actor=owner)
 
     bill.refresh_from_db()
     assert bill.status == MakeupStatus.UNPAID
@@ -116,9 +116,13 @@ def test_pay_order_bundles_bills_and_pays_them_together(merchant, owner):
     freight = _bill(merchant, 250, MakeupType.FREIGHT)
     product = _bill(merchant, 300, MakeupType.PRODUCT)
 
-    bundle = payments.makeup_pay_order_create(merchant=merchant, codes=[freight.code, product.code])
-    same = payments.makeup_pay_order_create(merchant=merchant, codes=[product.code, freight.code])
-    result = payments.makeup_pay_order_pay(
+    bundle = wallet_bills.makeup_pay_order_create(
+        merchant=merchant, codes=[freight.code, product.code]
+    )
+    same = wallet_bills.makeup_pay_order_create(
+        merchant=merchant, codes=[product.code, freight.code]
+    )
+    result = wallet_bills.makeup_pay_order_pay(
         merchant=merchant, pay_order_code=bundle.pay_order_code, pay_id=bundle.pay_id
     )
 
@@ -131,7 +135,7 @@ def test_pay_order_bundles_bills_and_pays_them_together(merchant, owner):
     }
     assert set(Makeup.objects.values_list("status", flat=True)) == {MakeupStatus.PAID}
     with pytest.raises(PaymentRefused):
-        payments.makeup_pay_order_create(merchant=merchant, codes=[freight.code])
+        wallet_bills.makeup_pay_order_create(merchant=merchant, codes=[freight.code])
 
 
 def test_pay_order_refuses_unknown_and_foreign_codes(merchant, other_merchant):
@@ -139,11 +143,11 @@ def test_pay_order_refuses_unknown_and_foreign_codes(merchant, other_merchant):
     theirs = _bill(other_merchant)
 
     with pytest.raises(OrderNotFound):
-        payments.makeup_pay_order_create(merchant=merchant, codes=[mine.code, theirs.code])
+        wallet_bills.makeup_pay_order_create(merchant=merchant, codes=[mine.code, theirs.code])
     with pytest.raises(OrderNotFound):
-        payments.makeup_pay_order_create(merchant=merchant, codes=["BT000"])
+        wallet_bills.makeup_pay_order_create(merchant=merchant, codes=["BT000"])
     with pytest.raises(OrderNotFound):
-        payments.makeups_pay(merchant=merchant, makeups=[theirs])
+        wallet_bills.makeups_pay(merchant=merchant, makeups=[theirs])
     mine.refresh_from_db()
     assert mine.pay_order_code == ""
 
@@ -151,10 +155,10 @@ def test_pay_order_refuses_unknown_and_foreign_codes(merchant, other_merchant):
 def test_wrong_pay_id_is_not_found(merchant, owner):
     fund(merchant, owner, 1000)
     bill = _bill(merchant)
-    bundle = payments.makeup_pay_order_create(merchant=merchant, codes=[bill.code])
+    bundle = wallet_bills.makeup_pay_order_create(merchant=merchant, codes=[bill.code])
 
     with pytest.raises(OrderNotFound):
-        payments.makeup_pay_order_pay(
+        wallet_bills.makeup_pay_order_pay(
             merchant=merchant, pay_order_code=bundle.pay_order_code, pay_id="999"
         )
 
@@ -178,7 +182,7 @@ def test_makeup_webhooks_insert_then_paid(
 
     with django_capture_on_commit_callbacks(execute=False):
         bill = _bill(merchant)
-        payments.makeup_pay(makeup=bill, actor=owner)
+        wallet_bills.makeup_pay(makeup=bill, actor=owner)
 
     messages = list(
         WebhookMessage.objects.filter(merchant=merchant)
@@ -186,3 +190,31 @@ def test_makeup_webhooks_insert_then_paid(
         .values_list("type", "message_type", "topic")
     )
     assert messages == [("MAKEUP", "INSERT", "makeup"), ("MAKEUP", "PAID", "makeup")]
+
+
+# --- Idempotency keys are per merchant ----------------------------------------------------------
+
+
+def test_makeup_payment_keys_are_namespaced_per_merchant(merchant, owner, other_merchant):
+    other_owner = other_merchant.owner
+    fund(merchant, owner, 1_000)
+    fund(other_merchant, other_owner, 1_000)
+    bills = [
+        wallet_bills.makeup_create(
+            merchant=m, amount_minor=300, reason="surcharge", type=MakeupType.FREIGHT
+        )
+        for m in (merchant, other_merchant)
+    ]
+
+    wallet_bills.makeups_pay(merchant=merchant, makeups=[bills[0]], idempotency_key="bulk-1")
+    wallet_bills.makeups_pay(merchant=other_merchant, makeups=[bills[1]], idempotency_key="bulk-1")
+
+    assert set(
+        LedgerTransaction.objects.filter(kind="makeup_payment").values_list(
+            "idempotency_key", flat=True
+        )
+    ) == {f"m{merchant.pk}:bulk-1", f"m{other_merchant.pk}:bulk-1"}
+    for bill in bills:
+        bill.refresh_from_db()
+        assert bill.status == MakeupStatus.PAID
+    assert (available(merchant), available(other_merchant)) == (700, 700)

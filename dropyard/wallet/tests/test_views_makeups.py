@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from dropyard.accounts.tests.factories import make_operator, make_staff
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments
+from dropyard.wallet import bills as wallet_bills
 from dropyard.wallet.choices import MakeupStatus, MakeupType
+from dropyard.wallet.exceptions import PaymentRefused
 from dropyard.wallet.models import LedgerTransaction, Makeup
 from dropyard.wallet.tests.payment_helpers import available, confirmed, fund
 
@@ -24,7 +25,9 @@ def finance(db):
 
 
 def _bill(merchant, amount=300, type=MakeupType.FREIGHT, reason="remote area surcharge"):
-    return payments.makeup_create(merchant=merchant, amount_minor=amount, reason=reason, type=type)
+    return wallet_bills.makeup_create(
+        merchant=merchant, amount_minor=amount, reason=reason, type=type
+    )
 
 
 def _form(merchant_account, **overrides):
@@ -296,9 +299,9 @@ def test_finance_confirms_then_cancels_an_unpaid_bill_with_a_reason(
 def test_cancelling_a_paid_or_cancelled_bill_changes_nothing(client, merchant, owner, finance):
     fund(merchant, owner, 1000)
     paid = _bill(merchant)
-    payments.makeup_pay(makeup=paid, actor=owner)
+    wallet_bills.makeup_pay(makeup=paid, actor=owner)
     cancelled = _bill(merchant)
-    payments.makeup_cancel(makeup=cancelled, actor=finance, reason="duplicate")
+    wallet_bills.makeup_cancel(makeup=cancelled, actor=finance, reason="duplicate")
     balance = available(merchant)
     transactions = LedgerTransaction.objects.count()
 
@@ -310,8 +313,8 @@ def test_cancelling_a_paid_or_cancelled_bill_changes_nothing(client, merchant, o
         bill.refresh_from_db()
         assert bill.status == status
         assert bill.updated_at == before
-        with pytest.raises(payments.PaymentRefused):
-            payments.makeup_cancel(makeup=bill, actor=finance, reason="again")
+        with pytest.raises(PaymentRefused):
+            wallet_bills.makeup_cancel(makeup=bill, actor=finance, reason="again")
     assert available(merchant) == balance
     assert LedgerTransaction.objects.count() == transactions
     assert client.get(reverse(CANCEL, args=["BT000"])).status_code == 404

@@ -1,15 +1,16 @@
-"""Paying orders from the wallet (2% discount) and by a provider (page payment)."""
+"""The payment pipeline: paying orders from the wallet (2% discount) and by a provider (page
+payment)."""
 
 import pytest
 from django.db.models import Sum
 
+from dropyard.checkout import services as checkout_services
 from dropyard.core.models import AuditEvent
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus, ParentOrderStatus
 from dropyard.orders.exceptions import OrderNotFound
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments
 from dropyard.wallet.choices import AccountKind, InvoiceKind
 from dropyard.wallet.exceptions import InsufficientBalance, PaymentRefused
 from dropyard.wallet.models import Entry, Invoice, LedgerTransaction, Payment
@@ -27,78 +28,6 @@ def world(db):
     return make_order_world()
 
 
-# --- Discount rule (pure) -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("total", "bps", "discount"),
-    [
-        (1500, 200, 30),
-        (1549, 200, 30),  # 30.98 → 30: rounded down, never more than promised
-        (1550, 200, 31),
-        (99, 200, 1),  # 1.98 → 1
-        (49, 200, 0),  # 0.98 → 0
-        (1, 200, 0),
-        (0, 200, 0),
-        (-10, 200, 0),
-        (12345, 0, 0),
-        (12345, 10000, 12345),
-        (10001, 150, 150),  # 150.015 → 150
-        (999_999_999, 200, 19_999_999),
-    ],
-)
-def test_wallet_discount_is_rounded_down_to_the_minor_unit(total, bps, discount):
-    assert payments.wallet_discount_minor(total, bps) == discount
-
-
-@pytest.mark.parametrize("bps", [-1, 10001, "200", 2.5, True])
-def test_discount_setting_must_be_basis_points(settings, bps):
-    settings.DROPYARD_WALLET_DISCOUNT_BPS = bps
-
-    with pytest.raises(Exception, match="DROPYARD_WALLET_DISCOUNT_BPS"):
-        payments.discount_bps()
-
-
-# --- Quote --------------------------------------------------------------------------------------
-
-
-def test_quote_shows_gross_discount_and_net_per_order(merchant, owner, world):
-    parent, (one, three) = confirmed(merchant, owner, world, 1, 3)
-
-    quote = payments.payment_quote(merchant=merchant, parent=parent)
-
-    assert [line.order.pk for line in quote.lines] == [one.pk, three.pk]
-    assert [(li.gross_minor, li.discount_minor, li.net_minor) for li in quote.lines] == [
-        (1500, 30, 1470),
-        (3650, 73, 3577),
-    ]
-    assert (quote.gross_minor, quote.discount_minor, quote.net_minor) == (5150, 103, 5047)
-    assert (quote.products_minor, quote.freight_minor) == (4000, 1150)
-    assert (quote.gross.wire(), quote.discount.wire(), quote.net.wire()) == (
-        "51.50",
-        "1.03",
-        "50.47",
-    )
-
-
-def test_quote_by_card_has_no_discount_unless_configured(merchant, owner, world, settings):
-    parent, _ = confirmed(merchant, owner, world, 1)
-
-    card = payments.payment_quote(merchant=merchant, parent=parent, method="stripe")
-    settings.DROPYARD_WALLET_DISCOUNT_ON_PROVIDERS = True
-    discounted = payments.payment_quote(merchant=merchant, parent=parent, method="stripe")
-
-    assert (card.discount_minor, card.net_minor) == (0, 1500)
-    assert (discounted.discount_minor, discounted.net_minor) == (30, 1470)
-
-
-def test_quote_of_another_merchants_parent_is_not_found(merchant, owner, other_merchant, world):
-    parent, _ = confirmed(merchant, owner, world, 1)
-
-    with pytest.raises(OrderNotFound):
-        payments.payment_quote(merchant=other_merchant, parent=parent)
-
-
 # --- Paying from the wallet -------------------------------------------------------------------
 
 
@@ -106,7 +35,7 @@ def test_pay_parent_posts_one_balanced_transaction_and_pays_every_order(merchant
     fund(merchant, owner, 10_000)
     parent, orders = confirmed(merchant, owner, world, 1, 3)
 
-    result = payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    result = checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
 
     txn = result.transaction
     assert result.created is True
@@ -142,7 +71,7 @@ def test_insufficient_balance_is_1604000_and_changes_nothing(merchant, owner, wo
     transactions = LedgerTransaction.objects.count()
 
     with pytest.raises(InsufficientBalance) as refused:
-        payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+        checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
 
     assert refused.value.code == 1604000
     assert "50.47 USD needed, 50.46 available" in refused.value.message
@@ -159,7 +88,7 @@ def test_exact_balance_pays_and_leaves_zero(merchant, owner, world):
     fund(merchant, owner, 5047)
     parent, _ = confirmed(merchant, owner, world, 1, 3)
 
-    payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
 
     assert available(merchant) == 0
 
@@ -168,8 +97,8 @@ def test_paying_the_same_parent_twice_debits_once(merchant, owner, world):
     fund(merchant, owner, 10_000)
     parent, _ = confirmed(merchant, owner, world, 1)
 
-    first = payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
-    again = payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    first = checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    again = checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
 
     assert (first.created, again.created) == (True, False)
     assert again.transaction == first.transaction
@@ -180,9 +109,9 @@ def test_paying_the_same_parent_twice_debits_once(merchant, owner, world):
 def test_paying_a_paid_order_again_debits_nothing(merchant, owner, world):
     fund(merchant, owner, 10_000)
     _, [order] = confirmed(merchant, owner, world, 1)
-    payments.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
 
-    again = payments.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
+    again = checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
 
     assert again.created is False
     assert available(merchant) == 10_000 - 1470
@@ -193,9 +122,10 @@ def test_bulk_payment_costs_the_sum_of_single_payments(merchant, owner, world):
     _, bulk = confirmed(merchant, owner, world, 1, 2, 3)
     _, singles = confirmed(merchant, owner, world, 1, 2, 3)
 
-    together = payments.pay_from_wallet(merchant=merchant, orders=bulk, actor=owner)
+    together = checkout_services.pay_from_wallet(merchant=merchant, orders=bulk, actor=owner)
     one_by_one = [
-        payments.pay_from_wallet(merchant=merchant, orders=[o], actor=owner) for o in singles
+        checkout_services.pay_from_wallet(merchant=merchant, orders=[o], actor=owner)
+        for o in singles
     ]
 
     assert together.quote.net_minor == sum(r.quote.net_minor for r in one_by_one)
@@ -206,9 +136,9 @@ def test_bulk_payment_costs_the_sum_of_single_payments(merchant, owner, world):
 def test_order_paid_alone_is_not_charged_again_with_its_parent(merchant, owner, world):
     fund(merchant, owner, 10_000)
     parent, (one, three) = confirmed(merchant, owner, world, 1, 3)
-    payments.pay_from_wallet(merchant=merchant, orders=[one], actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[one], actor=owner)
 
-    rest = payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    rest = checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
 
     assert [line.order.pk for line in rest.quote.lines] == [three.pk]
     assert available(merchant) == 10_000 - 1470 - 3577
@@ -221,9 +151,9 @@ def test_another_merchants_orders_are_not_found(merchant, owner, other_merchant,
     parent, orders = confirmed(merchant, owner, world, 1)
 
     with pytest.raises(OrderNotFound):
-        payments.pay_from_wallet(merchant=other_merchant, orders=orders)
+        checkout_services.pay_from_wallet(merchant=other_merchant, orders=orders)
     with pytest.raises(OrderNotFound):
-        payments.pay_from_wallet(merchant=other_merchant, parent=parent)
+        checkout_services.pay_from_wallet(merchant=other_merchant, parent=parent)
 
     assert available(other_merchant) == 10_000
     assert Order.objects.get(pk=orders[0].pk).status == OrderStatus.UNPAID
@@ -235,7 +165,7 @@ def test_unconfirmed_or_cancelled_orders_are_refused(merchant, owner, world):
     order_services.order_cancel(order=order, actor=owner, reason="changed mind")
 
     with pytest.raises(PaymentRefused) as refused:
-        payments.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
+        checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
 
     assert refused.value.code == 1603101
     assert available(merchant) == 10_000
@@ -247,7 +177,7 @@ def test_discount_rate_is_configurable(merchant, owner, world, settings, bps, ne
     fund(merchant, owner, 10_000)
     parent, _ = confirmed(merchant, owner, world, 1)
 
-    result = payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    result = checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
 
     assert result.quote.net_minor == net
     assert available(merchant) == 10_000 - net
@@ -258,8 +188,8 @@ def test_ledger_sums_to_zero_after_payments(merchant, owner, world):
     fund(merchant, owner, 100_000)
     parent, _ = confirmed(merchant, owner, world, 1, 2)
     _, [single] = confirmed(merchant, owner, world, 3)
-    payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
-    payments.pay_from_wallet(merchant=merchant, orders=[single], actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[single], actor=owner)
 
     assert Entry.objects.aggregate(s=Sum("amount_minor"))["s"] == 0
     assert platform_balance(AccountKind.DISCOUNTS_GIVEN) == -(
@@ -273,7 +203,7 @@ def test_ledger_sums_to_zero_after_payments(merchant, owner, world):
 def test_provider_payment_posts_cash_and_pays_without_discount(merchant, owner, world):
     parent, [order] = confirmed(merchant, owner, world, 1)
 
-    result = payments.parent_order_paid_by_provider(
+    result = checkout_services.parent_order_paid_by_provider(
         provider="stripe",
         reference=parent.pay_id,
         amount_minor=1500,
@@ -302,9 +232,9 @@ def test_replayed_provider_payment_applies_once(merchant, owner, world):
         "amount_minor": 1500,
         "provider_reference": "CAPTURE-1",
     }
-    payments.parent_order_paid_by_provider(**kwargs)
+    checkout_services.parent_order_paid_by_provider(**kwargs)
 
-    again = payments.parent_order_paid_by_provider(**kwargs)
+    again = checkout_services.parent_order_paid_by_provider(**kwargs)
 
     assert again.created is False
     assert again.credited_to_wallet_minor == 0
@@ -315,12 +245,12 @@ def test_replayed_provider_payment_applies_once(merchant, owner, world):
 def test_provider_money_for_a_paid_parent_goes_to_the_wallet(merchant, owner, world):
     fund(merchant, owner, 10_000)
     parent, _ = confirmed(merchant, owner, world, 1)
-    payments.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
+    checkout_services.pay_from_wallet(merchant=merchant, parent=parent, actor=owner)
 
-    late = payments.parent_order_paid_by_provider(
+    late = checkout_services.parent_order_paid_by_provider(
         provider="stripe", parent=parent, amount_minor=1500, provider_reference="pi_late"
     )
-    replay = payments.parent_order_paid_by_provider(
+    replay = checkout_services.parent_order_paid_by_provider(
         provider="stripe", parent=parent, amount_minor=1500, provider_reference="pi_late"
     )
 
@@ -335,7 +265,7 @@ def test_provider_amount_mismatch_credits_the_wallet_and_leaves_orders_unpaid(
 ):
     parent, [order] = confirmed(merchant, owner, world, 1)
 
-    result = payments.parent_order_paid_by_provider(
+    result = checkout_services.parent_order_paid_by_provider(
         provider="stripe", parent=parent, amount_minor=1000, provider_reference="pi_short"
     )
 
@@ -348,6 +278,28 @@ def test_provider_amount_mismatch_credits_the_wallet_and_leaves_orders_unpaid(
 
 def test_unknown_provider_reference_is_not_found(db):
     with pytest.raises(OrderNotFound):
-        payments.parent_order_paid_by_provider(
+        checkout_services.parent_order_paid_by_provider(
             provider="stripe", reference="nope", amount_minor=100, provider_reference="pi_x"
         )
+
+
+# --- Idempotency keys are per merchant ----------------------------------------------------------
+
+
+def test_wallet_payment_keys_are_namespaced_per_merchant(merchant, owner, other_merchant, world):
+    other_owner = other_merchant.owner
+    fund(merchant, owner, 10_000)
+    fund(other_merchant, other_owner, 10_000)
+    _, [mine] = confirmed(merchant, owner, world, 1)
+    _, [theirs] = confirmed(other_merchant, other_owner, world, 1)
+
+    first = checkout_services.pay_from_wallet(
+        merchant=merchant, orders=[mine], idempotency_key="k-1"
+    )
+    second = checkout_services.pay_from_wallet(
+        merchant=other_merchant, orders=[theirs], idempotency_key="k-1"
+    )
+
+    assert first.transaction.idempotency_key == f"m{merchant.pk}:k-1"
+    assert second.transaction.idempotency_key == f"m{other_merchant.pk}:k-1"
+    assert (available(merchant), available(other_merchant)) == (10_000 - 1470, 10_000 - 1470)

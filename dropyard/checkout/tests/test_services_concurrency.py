@@ -9,16 +9,17 @@ import pytest
 from django.db import connection
 
 from dropyard.accounts.tests.factories import make_merchant
+from dropyard.checkout import services as checkout_services
 from dropyard.core.errors import DomainError
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.wallet import payments, refunds
+from dropyard.wallet import refunds
 from dropyard.wallet.exceptions import InsufficientBalance
+from dropyard.wallet.ledger import ledger_integrity_check, trial_balance_totals, wallet_balance
 from dropyard.wallet.models import LedgerTransaction, Payment, Refund
-from dropyard.wallet.selectors import ledger_integrity_check, trial_balance_totals
-from dropyard.wallet.services import sandbox_topup, wallet_balance
 from dropyard.wallet.tests.payment_helpers import confirmed
+from dropyard.wallet.topups import sandbox_topup
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +53,7 @@ def test_twenty_orders_paid_at_once_from_a_balance_covering_five():
 
     def pay(i: int) -> str:
         try:
-            payments.pay_from_wallet(merchant=merchant, orders=[orders[i]])
+            checkout_services.pay_from_wallet(merchant=merchant, orders=[orders[i]])
         except InsufficientBalance as refused:
             return str(refused.code)
         return "paid"
@@ -77,7 +78,7 @@ def test_one_parent_paid_by_many_requests_at_once_is_charged_once():
     sandbox_topup(merchant=merchant, amount_minor=100_000, actor=None)
 
     def pay(i: int) -> str:
-        result = payments.pay_from_wallet(merchant=merchant, parent=parent)
+        result = checkout_services.pay_from_wallet(merchant=merchant, parent=parent)
         return "charged" if result.created else "already"
 
     outcomes = _run_threads(8, pay)
@@ -94,7 +95,7 @@ def test_concurrent_refunds_never_exceed_what_was_paid():
     world = make_order_world()
     _, [order] = confirmed(merchant, merchant.owner, world, 1)
     sandbox_topup(merchant=merchant, amount_minor=10_000, actor=None)
-    payments.pay_from_wallet(merchant=merchant, orders=[order])
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[order])
 
     def refund(i: int) -> str:
         try:
@@ -126,9 +127,9 @@ def test_an_order_and_its_parent_paid_at_once_are_charged_once():
 
     def pay(i: int) -> str:
         if i % 2:
-            result = payments.pay_from_wallet(merchant=merchant, parent=parent)
+            result = checkout_services.pay_from_wallet(merchant=merchant, parent=parent)
         else:
-            result = payments.pay_from_wallet(merchant=merchant, orders=[order])
+            result = checkout_services.pay_from_wallet(merchant=merchant, orders=[order])
         return "charged" if result.created else "already"
 
     outcomes = _run_threads(8, pay)

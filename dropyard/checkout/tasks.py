@@ -1,12 +1,14 @@
-"""Background work for payment providers (run by ``dropyard worker``)."""
+"""Background work of the checkout (run by ``dropyard worker``): capturing approved PayPal
+orders, whose capture may pay orders."""
 
 from datetime import timedelta
 
 from django.tasks import task
 from django.utils import timezone
 
-from . import services
-from .base import ProviderError, ProviderNotConfigured
+from dropyard.wallet.providers.base import ProviderError, ProviderNotConfigured
+
+from . import provider_events
 
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 60
@@ -20,7 +22,7 @@ def paypal_order_capture(*, order_id: str, attempt: int = 1) -> str:
     ``MAX_ATTEMPTS``; a refusal (a 4xx such as an unapproved order) ends the task.
     """
     try:
-        event = services.paypal_order_capture(order_id=order_id)
+        event = provider_events.paypal_order_capture(order_id=order_id)
     except ProviderNotConfigured:
         return "paypal not configured"
     except ProviderError as exc:

@@ -3,7 +3,7 @@ orders): a $1,000.00 Sandbox top-up and a few orders paid from the wallet with t
 discount — three delivered, two shipped (in transit; every one shipped, so the demo's open
 stock reservations stay those of the demo orders) — each with the store's sale price but
 one, so the wallet, invoices, statement and profit pages have something to show (including a
-"no sale price" order).
+"no sale price" order). It lives in the checkout because it pays orders (``pay_from_wallet``).
 
 Built on ``orders.demo_data``: its catalog pick, recipients and warehouse/tracking play
 (``_demo_variants``, ``_ship``), through the real services: ``sandbox_topup``,
@@ -31,11 +31,11 @@ from dropyard.orders.demo_data import (
     _ship,
 )
 from dropyard.orders.models import Order
+from dropyard.wallet.choices import Provider
+from dropyard.wallet.models import TopUp
+from dropyard.wallet.topups import sandbox_topup
 
-from .choices import Provider
-from .models import TopUp
-from .payments import pay_from_wallet
-from .services import sandbox_topup
+from .services import pay_from_wallet
 
 DEMO_TOPUP_MINOR = 100_000  # $1,000.00
 WALLET_ORDER_PREFIX = "WALLET-"
@@ -101,6 +101,7 @@ def load_wallet_demo(*, merchant: Any, owner: Any, warehouse_user: Any) -> list[
             # Labelled sandbox where sandbox money is allowed (``./run start``); with it off
             # they are ordinary orders (an isSandbox order would be refused), paid from the
             # trusted demo top-up all the same.
+            # (``orders.services``' copy of the sandbox policy: ``core.demo`` trusts that one.)
             is_sandbox=order_services.sandbox_allowed(merchant),
             shop_amount_minor=_sale_price(variant, quantity) if priced else None,
         )

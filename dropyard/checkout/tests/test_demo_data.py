@@ -1,4 +1,4 @@
-"""Wallet demo data (``wallet.demo_data``, loaded by ``core.demo.demo_load``): the $1,000.00
+"""Wallet demo data (``checkout.demo_data``, loaded by ``core.demo.demo_load``): the $1,000.00
 Sandbox top-up and the orders paid from the wallet, shown on the wallet pages."""
 
 from collections import Counter
@@ -7,15 +7,15 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts.models import User
+from dropyard.checkout.demo_data import DEMO_TOPUP_MINOR, WALLET_ORDER_PREFIX
 from dropyard.core.models import AuditEvent
 from dropyard.demo import loader as demo
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
-from dropyard.wallet import selectors
+from dropyard.wallet import ledger
 from dropyard.wallet.choices import Provider, TopUpStatus
-from dropyard.wallet.demo_data import DEMO_TOPUP_MINOR, WALLET_ORDER_PREFIX
+from dropyard.wallet.ledger import wallet_balance
 from dropyard.wallet.models import Invoice, LedgerTransaction, Payment, TopUp
-from dropyard.wallet.services import wallet_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_demo_merchant_has_a_topped_up_wallet_and_wallet_paid_orders(load, clien
     assert Invoice.objects.filter(merchant=merchant, kind="invoice").exists()
     assert Invoice.objects.filter(merchant=merchant, kind="receipt").exists()
     assert orders.filter(shop_amount_minor__isnull=True).count() == 1
-    assert selectors.ledger_integrity_check() == []
+    assert ledger.ledger_integrity_check() == []
 
     client.force_login(User.objects.get(email=demo.OWNER_EMAIL))
     home = client.get(reverse("wallet:home")).content.decode()

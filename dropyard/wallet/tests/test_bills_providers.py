@@ -4,7 +4,8 @@ order (``BTP…`` reference) pays the bills exactly once; a mismatch is credited
 import pytest
 from django.urls import reverse
 
-from dropyard.wallet import payments
+from dropyard.orders.exceptions import OrderNotFound
+from dropyard.wallet import bills as wallet_bills
 from dropyard.wallet.choices import MakeupStatus, MakeupType
 from dropyard.wallet.models import LedgerTransaction, Makeup, Payment, ProviderEvent
 
@@ -20,10 +21,10 @@ provider_http = providers_fakes.provider_http
 
 def _bills(merchant):
     return [
-        payments.makeup_create(
+        wallet_bills.makeup_create(
             merchant=merchant, amount_minor=300, reason="freight", type=MakeupType.FREIGHT
         ),
-        payments.makeup_create(
+        wallet_bills.makeup_create(
             merchant=merchant, amount_minor=450, reason="price", type=MakeupType.PRODUCT
         ),
     ]
@@ -45,7 +46,7 @@ def _session_paid(client, pay_order_code, *, amount, event_id="evt_bt1", intent=
 
 def test_signed_stripe_event_pays_the_bills_once(client, merchant, stripe_on):
     bills = _bills(merchant)
-    order = payments.makeup_pay_order_create(merchant=merchant, codes=[b.code for b in bills])
+    order = wallet_bills.makeup_pay_order_create(merchant=merchant, codes=[b.code for b in bills])
 
     _session_paid(client, order.pay_order_code, amount=750)
     _session_paid(client, order.pay_order_code, amount=750)  # replayed event
@@ -62,7 +63,7 @@ def test_signed_stripe_event_pays_the_bills_once(client, merchant, stripe_on):
 
 def test_amount_mismatch_is_credited_to_the_wallet_once(client, merchant, stripe_on):
     bills = _bills(merchant)
-    order = payments.makeup_pay_order_create(merchant=merchant, codes=[b.code for b in bills])
+    order = wallet_bills.makeup_pay_order_create(merchant=merchant, codes=[b.code for b in bills])
 
     _session_paid(client, order.pay_order_code, amount=700)
     _session_paid(client, order.pay_order_code, amount=700, event_id="evt_bt2")
@@ -74,10 +75,10 @@ def test_amount_mismatch_is_credited_to_the_wallet_once(client, merchant, stripe
 
 def test_a_bill_cancelled_meanwhile_leaves_the_money_in_the_wallet(merchant, operator_admin):
     bills = _bills(merchant)
-    order = payments.makeup_pay_order_create(merchant=merchant, codes=[b.code for b in bills])
-    payments.makeup_cancel(makeup=bills[0], actor=operator_admin, reason="billed by mistake")
+    order = wallet_bills.makeup_pay_order_create(merchant=merchant, codes=[b.code for b in bills])
+    wallet_bills.makeup_cancel(makeup=bills[0], actor=operator_admin, reason="billed by mistake")
 
-    result = payments.makeup_pay_order_paid_by_provider(
+    result = wallet_bills.makeup_pay_order_paid_by_provider(
         provider="stripe",
         reference=order.pay_order_code,
         amount_minor=750,
@@ -91,8 +92,8 @@ def test_a_bill_cancelled_meanwhile_leaves_the_money_in_the_wallet(merchant, ope
 
 
 def test_unknown_pay_order_is_refused_and_changes_nothing(merchant):
-    with pytest.raises(payments.OrderNotFound):
-        payments.makeup_pay_order_paid_by_provider(
+    with pytest.raises(OrderNotFound):
+        wallet_bills.makeup_pay_order_paid_by_provider(
             provider="stripe", reference="BTP000", amount_minor=750, provider_reference="pi_y"
         )
     assert not LedgerTransaction.objects.exists()
@@ -139,7 +140,7 @@ def test_another_merchants_bill_or_pay_order_is_not_found(
     client, merchant, owner, other_merchant, stripe_on, provider_http
 ):
     theirs = _bills(other_merchant)
-    order = payments.makeup_pay_order_create(
+    order = wallet_bills.makeup_pay_order_create(
         merchant=other_merchant, codes=[b.code for b in theirs]
     )
     client.force_login(owner)

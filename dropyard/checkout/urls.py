@@ -1,0 +1,30 @@
+"""The checkout's pages, served inside the wallet's URL namespaces: every URL and name stays what
+it was when the wallet served them (``config.urls`` joins each list to the wallet's patterns).
+"""
+
+from django.urls import path
+
+from . import views, views_providers
+
+# Joined to ``wallet.urls`` (namespace "wallet", under /wallet/).
+wallet_urlpatterns = [
+    path("pay/", views.pay_orders, name="pay"),
+]
+
+# Joined to ``wallet.urls_providers`` (namespace "wallet_providers", under /wallet/providers/).
+provider_urlpatterns = [
+    path("topup/<str:public_id>/return/", views_providers.topup_return, name="topup_return"),
+    path("topup/<str:public_id>/status/", views_providers.topup_status, name="topup_status"),
+    path("topup/<str:public_id>/capture/", views_providers.topup_capture, name="topup_capture"),
+    path("payment/<str:pay_id>/return/", views_providers.payment_return, name="payment_return"),
+    path("payment/<str:pay_id>/status/", views_providers.payment_status, name="payment_status"),
+    path("payment/<str:pay_id>/capture/", views_providers.payment_capture, name="payment_capture"),
+    path("stripe/webhook/", views_providers.stripe_webhook, name="stripe_webhook"),
+    path("paypal/webhook/", views_providers.paypal_webhook, name="paypal_webhook"),
+]
+
+# Joined to ``wallet.urls_providers_ops`` (namespace "wallet_providers_ops", under
+# /ops/wallet/providers/).
+provider_ops_urlpatterns = [
+    path("events/<int:pk>/retry/", views_providers.event_retry, name="event_retry"),
+]
