@@ -194,7 +194,7 @@ def _world(products: int, wanted: int) -> list[str]:
     """Load the demo data; return public ids of on-sale variants with plenty of platform stock in
     a CN warehouse that can be shipped to the US (one per product, no special properties)."""
     from dropyard.catalog.models import Variant  # noqa: PLC0415 - after configure()
-    from dropyard.core.demo import demo_load  # noqa: PLC0415
+    from dropyard.demo.loader import demo_load  # noqa: PLC0415
     from dropyard.inventory.models import Stock  # noqa: PLC0415
     from dropyard.logistics.selectors import freight_quote  # noqa: PLC0415
 
