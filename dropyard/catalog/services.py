@@ -557,7 +557,7 @@ def report_create(
 def _report_decide(
     report: ImproperReport, *, status: str, actor: User, note: str
 ) -> ImproperReport:
-    locked = ImproperReport.objects.select_for_update().get(pk=report.pk)
+    locked = ImproperReport.objects.select_for_update(of=("self",), no_key=True).get(pk=report.pk)
     if locked.status != ReportStatus.PENDING:
         raise CatalogError("This report has already been decided")
     locked.status = status

@@ -212,7 +212,11 @@ def pay_from_wallet(
     choosing the same key never collide (or see each other's payment).
     """
     if parent is not None:
-        parent = ParentOrder.objects.select_for_update().filter(pk=parent.pk).first()
+        parent = (
+            ParentOrder.objects.select_for_update(of=("self",), no_key=True)
+            .filter(pk=parent.pk)
+            .first()
+        )
         if parent is None or parent.merchant_id != merchant.pk:
             raise OrderNotFound("shipment order not found")
         if parent.status == ParentOrderStatus.PAID:

@@ -110,7 +110,7 @@ def idempotent(
     records = IdempotencyRecord.objects.filter(owner=owner, scope=scope, key=key)
     try:
         with transaction.atomic():
-            existing = records.select_for_update().first()
+            existing = records.select_for_update(of=("self",), no_key=True).first()
             if existing is not None:
                 return _replay(existing, digest)
             response = run()

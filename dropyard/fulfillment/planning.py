@@ -132,7 +132,7 @@ def parcels_replace_planned(*, order: Any, specs: Sequence[ParcelSpec]) -> list[
     parcels' pks. Refuses (ValueError)
     when a parcel is past PLANNED: a paid order is never re-planned here.
     """
-    current = list(Parcel.objects.select_for_update().filter(orders=order))
+    current = list(Parcel.objects.select_for_update(of=("self",)).filter(orders=order))
     if any(p.status != ParcelStatus.PLANNED for p in current if p.status != ParcelStatus.CANCELLED):
         raise ValueError("only PLANNED parcels can be re-planned")
     open_parcels = [p for p in current if p.status == ParcelStatus.PLANNED]
@@ -167,7 +167,9 @@ def parcels_cancel(*, order: Any) -> list[Parcel]:
     """CANCELLED for every parcel of the order not yet shipped; returns the parcels changed
     (with their old status still readable from ``_old_status``). Refuses (ValueError) when a
     parcel already shipped."""
-    parcels = list(Parcel.objects.select_for_update().filter(orders=order).order_by("pk"))
+    parcels = list(
+        Parcel.objects.select_for_update(of=("self",)).filter(orders=order).order_by("pk")
+    )
     if any(p.status in SHIPPED_STATUSES for p in parcels):
         raise ValueError("a parcel of this order has shipped")
     changed = [p for p in parcels if p.status != ParcelStatus.CANCELLED]

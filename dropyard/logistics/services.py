@@ -133,7 +133,7 @@ def shipping_line_update(
         "max_weight_g": max_weight_g,
         "volumetric_divisor": volumetric_divisor,
     }
-    line = ShippingLine.objects.select_for_update().get(pk=line.pk)
+    line = ShippingLine.objects.select_for_update(of=("self",), no_key=True).get(pk=line.pk)
     if name is not _UNSET:
         line.name = name.strip()
         if not line.name:
@@ -230,7 +230,7 @@ def rate_cards_import_csv(*, file: Any, actor: Actor) -> ImportResult:
 def _upsert_cards(rows: list[csv_io.ParsedRow], lines: dict[str, ShippingLine]) -> tuple[int, int]:
     existing = {
         (c.line_id, c.origin_country, c.dest_country, c.postcode_prefix): c
-        for c in RateCard.objects.select_for_update().filter(
+        for c in RateCard.objects.select_for_update(of=("self",), no_key=True).filter(
             line_id__in={line.pk for line in lines.values()},
             origin_country__in={r.fields["origin_country"] for r in rows},
             dest_country__in={r.fields["dest_country"] for r in rows},
@@ -330,7 +330,7 @@ def _default_line_locked(
     *, merchant: MerchantAccount, dest_country: str
 ) -> DefaultShippingLine | None:
     return (
-        DefaultShippingLine.objects.select_for_update()
+        DefaultShippingLine.objects.select_for_update(of=("self",))
         .select_related("line")
         .filter(merchant=merchant, dest_country=dest_country)
         .first()
@@ -444,7 +444,9 @@ def tracking_register(
     except CountryNotFound as exc:
         raise TrackingInvalid(exc.message) from exc
     existing = (
-        Tracking.objects.select_for_update().filter(carrier=carrier, tracking_number=number).first()
+        Tracking.objects.select_for_update(of=("self",), no_key=True)
+        .filter(carrier=carrier, tracking_number=number)
+        .first()
     )
     if existing is None:
         try:
@@ -474,7 +476,12 @@ def tracking_register(
 
 
 def _tracking_lock(pk: int) -> Tracking | None:
-    return Tracking.objects.select_for_update().select_related("carrier").filter(pk=pk).first()
+    return (
+        Tracking.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("carrier")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 @transaction.atomic

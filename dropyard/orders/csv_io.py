@@ -51,7 +51,9 @@ from dropyard.core import services as core_services
 from dropyard.core.errors import DomainError
 from dropyard.core.job_items import job_item_keys, job_items_record
 from dropyard.core.models import Job
+from dropyard.core.money import Money
 
+from . import services
 from .choices import OrderSource
 from .exceptions import ORDER_DUPLICATE
 from .models import Order
@@ -413,8 +415,6 @@ def import_run(*, job_id: int) -> Job | None:
     exactly: each chunk's created numbers are recorded (``job_items_record``) in the chunk's
     own transaction. None when the job is gone.
     """
-    from . import services
-
     job = core_services.job_start(job_id=job_id)
     if job is None:
         return None
@@ -554,8 +554,6 @@ def _safe(value: Any) -> str:
 
 
 def _amount(minor: int, currency: str) -> str:
-    from dropyard.core.money import Money
-
     return Money(int(minor), currency or "USD").wire()
 
 

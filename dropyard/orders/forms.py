@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
+from dropyard.catalog.models import Variant
 from dropyard.core.forms import BootstrapFormMixin, BootstrapValidationFormMixin
 from dropyard.logistics.models import ShippingLine
 
@@ -186,8 +187,6 @@ def lines_from_formset(formset) -> list[dict]:
 
 
 def _looks_like_vid(value: str) -> bool:
-    from dropyard.catalog.models import Variant
-
     if not (value.isdigit() and 16 <= len(value) <= 20):
         return False
     return not Variant.objects.filter(sku=value).exists()

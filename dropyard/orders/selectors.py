@@ -4,10 +4,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel, ParcelLine
+from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
 
 from .choices import OrderStatus, OrderSubStatus
 from .exceptions import OrderNotFound
@@ -138,8 +139,6 @@ def _day(value: date | datetime) -> date:
 
 def order_tab_counts(*, merchant: Any) -> dict[str, int]:
     """Orders per dashboard tab (one grouped query)."""
-    from django.db.models import Count
-
     per_status = dict(
         Order.objects.filter(merchant=merchant)
         .values_list("status")
@@ -216,8 +215,6 @@ def order_logistics_options(*, order: Order) -> Any:
     country of its (first live) parcel's warehouse — or ``logistics.selectors``' default
     origin when it has no parcel — to its destination. A ``logistics.selectors.Quote``
     (``available`` cheapest first, ``unavailable`` with reasons)."""
-    from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
-
     parcel = (
         Parcel.objects.filter(orders=order)
         .exclude(status=ParcelStatus.CANCELLED)

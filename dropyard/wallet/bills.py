@@ -168,7 +168,11 @@ def makeup_cancel(*, makeup: Makeup, actor: Any, reason: str) -> Makeup:
         raise PaymentRefused("a reason is required")
     if len(reason) > MAKEUP_REASON_MAX:
         raise PaymentRefused(f"the reason is at most {MAKEUP_REASON_MAX} characters")
-    locked = Makeup.objects.select_for_update().select_related("merchant").get(pk=makeup.pk)
+    locked = (
+        Makeup.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("merchant")
+        .get(pk=makeup.pk)
+    )
     if locked.status != MakeupStatus.UNPAID:
         raise PaymentRefused(f"bill {locked.code} is {locked.get_status_display().lower()}")
     locked.status = MakeupStatus.CANCELLED
@@ -208,7 +212,9 @@ def makeup_pay_order_create(*, merchant: MerchantAccount, codes: Sequence[str]) 
     if not codes:
         raise PaymentRefused("orderCodes is empty")
     bills = list(
-        Makeup.objects.select_for_update().filter(merchant=merchant, code__in=codes).order_by("pk")
+        Makeup.objects.select_for_update(of=("self",), no_key=True)
+        .filter(merchant=merchant, code__in=codes)
+        .order_by("pk")
     )
     missing = sorted(set(codes) - {b.code for b in bills})
     if missing:

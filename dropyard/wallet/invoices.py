@@ -287,7 +287,7 @@ def _lock_counter(kind: str, year: int) -> InvoiceCounter:
     # get_or_create is race-safe: a concurrent creator makes one of us hit the unique
     # constraint inside a savepoint and read the other's row instead.
     counter, _ = InvoiceCounter.objects.get_or_create(kind=kind, year=year)
-    return InvoiceCounter.objects.select_for_update().get(pk=counter.pk)
+    return InvoiceCounter.objects.select_for_update(of=("self",), no_key=True).get(pk=counter.pk)
 
 
 def _issue(
@@ -558,7 +558,9 @@ def credit_note_issue(
     def build(number: str, issued_at: datetime):
         if original_invoice is not None:
             # The invoice row lock serialises credit notes against it, across years too.
-            locked = Invoice.objects.select_for_update().get(pk=original_invoice.pk)
+            locked = Invoice.objects.select_for_update(of=("self",), no_key=True).get(
+                pk=original_invoice.pk
+            )
             credited = (
                 Invoice.objects.filter(original=locked).aggregate(t=Sum("total_minor"))["t"] or 0
             )

@@ -436,7 +436,9 @@ def ledger_reverse(
             raise WalletError("that idempotency key was used for another transaction")
         return existing
     # Row lock on the original: two reversals with different keys cannot both pass the check.
-    original = LedgerTransaction.objects.select_for_update().get(pk=transaction.pk)
+    original = LedgerTransaction.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=transaction.pk
+    )
     if original.reverses_id is not None:
         raise WalletError("a reversal cannot be reversed; post a new transaction instead")
     if original.reversals.exists():

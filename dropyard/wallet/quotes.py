@@ -181,12 +181,12 @@ def payable_orders(
             # them in, so paying an order and its parent at once cannot deadlock.
             parent_ids = {o.parent_id for o in qs if o.parent_id}
             list(
-                ParentOrder.objects.select_for_update()
+                ParentOrder.objects.select_for_update(of=("self",), no_key=True)
                 .filter(pk__in=parent_ids)
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",), no_key=True)
     return [o for o in qs if o.status == OrderStatus.UNPAID]
 
 

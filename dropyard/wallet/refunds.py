@@ -145,7 +145,7 @@ def _payment_for(
 ) -> Payment:
     if sum(x is not None for x in (order, makeup, payment)) != 1:
         raise RefundRefused("refund exactly one of: an order, a supplementary bill, a payment")
-    qs = Payment.objects.select_for_update().filter(merchant=merchant)
+    qs = Payment.objects.select_for_update(of=("self",), no_key=True).filter(merchant=merchant)
     if payment is not None:
         found = qs.filter(pk=payment.pk).first()
     elif order is not None:

@@ -266,6 +266,7 @@ def statement_csv(statement: Statement) -> str:
 def statement_xlsx(statement: Statement, *, merchant: MerchantAccount) -> bytes:
     """The statement as an XLSX workbook: a title block, then the same rows as the CSV with
     amounts as exact decimals formatted to the currency's minor unit."""
+    # openpyxl is imported here, not at the top: it is large and only the XLSX export needs it.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -203,7 +203,7 @@ def topup_credit(
     platform does (then discounts given −fee). Issues the top-up's receipt
     (``invoices.receipt_issue_for_topup``). Audited TOPUP_CREDITED.
     """
-    locked = TopUp.objects.select_for_update().get(pk=topup.pk)
+    locked = TopUp.objects.select_for_update(of=("self",), no_key=True).get(pk=topup.pk)
     if locked.status == TopUpStatus.SUCCEEDED:
         return locked
     if locked.status != TopUpStatus.PENDING:
@@ -298,7 +298,7 @@ def topup_credit(
 def topup_fail(*, topup: TopUp, reason: str) -> TopUp:
     """PENDING → FAILED (the provider declined or the session expired). Idempotent for a
     FAILED top-up; a credited, rejected or cancelled one is refused. Nothing is posted."""
-    locked = TopUp.objects.select_for_update().get(pk=topup.pk)
+    locked = TopUp.objects.select_for_update(of=("self",), no_key=True).get(pk=topup.pk)
     if locked.status == TopUpStatus.FAILED:
         return locked
     if locked.status != TopUpStatus.PENDING:
@@ -339,7 +339,7 @@ def wire_decide(*, topup: TopUp, actor: Any, approve: bool, reason: str = "") ->
     REJECTED with the reason shown to the merchant. A decided transfer is refused
     (``TopUpRefused``), so a double click cannot decide twice. Audited WIRE_DECIDED (and
     TOPUP_CREDITED on approval)."""
-    locked = TopUp.objects.select_for_update().get(pk=topup.pk)
+    locked = TopUp.objects.select_for_update(of=("self",), no_key=True).get(pk=topup.pk)
     if locked.provider != Provider.WIRE:
         raise TopUpRefused("only wire transfers are decided by finance")
     if locked.status != TopUpStatus.PENDING:

@@ -191,9 +191,9 @@ def webhook_set(
     validated = [_validated(s) for s in settings_by_topic]
     endpoints = []
     for setting in validated:
-        endpoint, _ = WebhookEndpoint.objects.select_for_update().get_or_create(
-            merchant=merchant, topic=setting.topic
-        )
+        endpoint, _ = WebhookEndpoint.objects.select_for_update(
+            of=("self",), no_key=True
+        ).get_or_create(merchant=merchant, topic=setting.topic)
         before = (endpoint.url, endpoint.enabled, endpoint.paused_at is not None)
         was_active = endpoint.is_active
         if setting.action == CallbackAction.ENABLE:
@@ -243,7 +243,9 @@ def webhook_resume(
     Invariant: only the merchant's own endpoint; resuming an unpaused topic changes nothing.
     """
     endpoint = (
-        WebhookEndpoint.objects.select_for_update().filter(merchant=merchant, topic=topic).first()
+        WebhookEndpoint.objects.select_for_update(of=("self",), no_key=True)
+        .filter(merchant=merchant, topic=topic)
+        .first()
     )
     if endpoint is None or not endpoint.enabled:
         raise EndpointNotActive("This topic has no enabled webhook to resume.")
@@ -351,7 +353,9 @@ def webhook_replay(*, message: WebhookMessage, actor: Any, request: Any = None) 
 
     Invariant: the endpoint must be enabled and not paused; earlier deliveries are untouched.
     """
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=message.endpoint_id)
+    endpoint = WebhookEndpoint.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=message.endpoint_id
+    )
     if not endpoint.is_active:
         raise EndpointNotActive("Enable this topic (and resume it if paused) to replay.")
     delivery = WebhookDelivery.objects.create(message=message, is_replay=True)
@@ -477,7 +481,9 @@ def webhook_delivery_record(*, claim: DeliveryClaim, outcome: SendOutcome) -> We
         .select_related("message")
         .get(pk=claim.delivery_id)
     )
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.message.endpoint_id)
+    endpoint = WebhookEndpoint.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=delivery.message.endpoint_id
+    )
     holds_lease = delivery.lease_token == claim.lease_token
     number = claim.number
     if WebhookAttempt.objects.filter(delivery=delivery, number=number).exists():

@@ -58,7 +58,7 @@ def apikey_create(
 @transaction.atomic
 def apikey_revoke(*, api_key: ApiKey, actor: User, request: HttpRequest | None = None) -> ApiKey:
     """Revoke a key and every token issued from it."""
-    api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+    api_key = ApiKey.objects.select_for_update(of=("self",), no_key=True).get(pk=api_key.pk)
     if api_key.revoked_at is not None:
         raise AccountsError("This key is already revoked")
     now = timezone.now()
@@ -241,7 +241,7 @@ def token_revoke(
     *, token: ApiToken, actor: User | None = None, request: HttpRequest | None = None
 ) -> ApiToken:
     """Revoke both tokens of the pair (``logout``, or from the dashboard)."""
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",), no_key=True).get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])

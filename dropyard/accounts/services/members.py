@@ -179,7 +179,9 @@ def invitation_get_by_token(*, token: str) -> Invitation:
 def invitation_accept(*, token: str, user: User, request: HttpRequest | None = None) -> Membership:
     """Accept the invitation as ``user`` (whose email must match) and create the membership."""
     invitation = invitation_get_by_token(token=token)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=invitation.pk
+    )
     if invitation.status != InvitationStatus.PENDING:
         raise InvitationInvalid("This invitation is not valid any more")
     if user.operator_role:
@@ -250,7 +252,9 @@ def invitation_revoke(
 ) -> Invitation:
     """Revoke a pending invitation so its link stops working."""
     actor_membership = _require_manager(merchant=invitation.merchant, actor=actor)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=invitation.pk
+    )
     if invitation.status != InvitationStatus.PENDING:
         raise AccountsError("Only pending invitations can be revoked")
     if invitation.role == MemberRole.ADMIN and not actor_membership.is_manager:

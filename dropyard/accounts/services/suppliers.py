@@ -92,7 +92,9 @@ def supplier_application_submit(
 def _lock_pending_application(
     application: SupplierApplication, *, actor: User
 ) -> SupplierApplication:
-    application = SupplierApplication.objects.select_for_update().get(pk=application.pk)
+    application = SupplierApplication.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=application.pk
+    )
     if application.status != SupplierApplicationStatus.PENDING:
         raise AccountsError("This application has already been reviewed")
     if application.applicant_id == actor.pk:

@@ -83,7 +83,11 @@ def parcel_remainder_cancel(
     was charged for the shipment that did leave. A sandbox-paid order has no wallet payment:
     nothing to refund.
     """
-    locked_order = Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
+    locked_order = (
+        Order.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("merchant")
+        .get(pk=order.pk)
+    )
     (locked,) = lock_parcels([parcel])
     if (
         locked.merchant_id != locked_order.merchant_id

@@ -33,7 +33,11 @@ OPEN_STATUSES = (PS.READY, PS.PICKING, PS.PACKED)
 def lock_parcels(parcels: Iterable[Parcel]) -> list[Parcel]:
     """The parcels' rows locked and re-read, in primary-key order (no deadlock between batches)."""
     pks = sorted({parcel.pk for parcel in parcels})
-    locked = list(Parcel.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    locked = list(
+        Parcel.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
     if len(locked) != len(pks):
         raise ParcelNotFound("a parcel no longer exists")
     return locked

@@ -21,6 +21,8 @@ Decisions where the contract is open or contradicts itself (§7):
   three, and ``isSandbox: 1`` on createOrderV2/V3, answer 1600300 and change nothing.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -111,7 +113,11 @@ def _deliver_tracking(parcel: Parcel) -> None:
             return
     else:
         journey = []
+    # Stamp the played events after the tracking's latest one (a Sandbox tick may have logged
+    # an event this very second), so the delivery is the latest event and the order follows it.
     now = timezone.now()
+    if tracking.last_event_at is not None and tracking.last_event_at >= now:
+        now = tracking.last_event_at
     events = []
     for step, scripted in enumerate(journey):
         if int(scripted.status) in (TrackingStatus.EXCEPTION, TrackingStatus.RETURNED):
@@ -120,7 +126,7 @@ def _deliver_tracking(parcel: Parcel) -> None:
             TrackingEventIn(
                 status=int(scripted.status),
                 activity=scripted.activity,
-                event_time=now.replace(microsecond=step),
+                event_time=now + timedelta(microseconds=step + 1),
                 external_id=f"sandbox:{step}",
                 city=scripted.city,
                 country=scripted.country,
@@ -131,7 +137,7 @@ def _deliver_tracking(parcel: Parcel) -> None:
         TrackingEventIn(
             status=int(TrackingStatus.DELIVERED),
             activity="Delivered (sandbox updateStatus 600)",
-            event_time=now.replace(microsecond=len(events) + 1),
+            event_time=now + timedelta(microseconds=len(events) + 1),
             external_id="sandbox:updateStatus:600",
             city=parcel.orders.order_by("pk").first().shipping_city,
             country=tracking.dest_country,

@@ -98,7 +98,7 @@ def _confirm_locked(locked: Order, *, actor: Any, actor_label: str = "") -> list
         )
     if locked.merge_id is not None:
         siblings = list(
-            Order.objects.select_for_update()
+            Order.objects.select_for_update(of=("self",), no_key=True)
             .select_related("merchant")
             .filter(merge_id=locked.merge_id)
             .order_by("pk")

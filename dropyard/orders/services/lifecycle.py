@@ -76,7 +76,7 @@ def order_transition(
     serialise and the second sees the first's result. Side effects (stock, webhooks) are the
     caller's: this function only records the change.
     """
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order.pk)
     current, current_sub = locked.status, locked.sub_status
     if to == current:
         if current != S.UNSHIPPED or not sub_status or sub_status == current_sub:
@@ -141,7 +141,11 @@ def order_note(
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
+    return (
+        Order.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("merchant")
+        .get(pk=order.pk)
+    )
 
 
 def _sync_instance(target: Order, source: Order) -> Order:

@@ -92,7 +92,7 @@ def _merge_check(merchant: Any, orders: Sequence[Order]) -> list[Order]:
     if len(pks) < 2:
         raise MergeRefused("choose at least two orders to merge")
     locked = list(
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",), no_key=True)
         .select_related("merchant")
         .filter(pk__in=pks, merchant=merchant)
         .order_by("pk")
@@ -353,11 +353,11 @@ def merge_undo(*, merge: OrderMerge, actor: Any = None) -> list[Order]:
 def _merge_lock_unpaid(merge: OrderMerge) -> tuple[OrderMerge, list[Order]]:
     """Lock a merge and its orders (pk order); ``MergeRefused`` when it was undone already or
     a member is paid (nothing changed)."""
-    merge = OrderMerge.objects.select_for_update().get(pk=merge.pk)
+    merge = OrderMerge.objects.select_for_update(of=("self",), no_key=True).get(pk=merge.pk)
     if merge.undone_at is not None:
         raise MergeRefused("this merge was undone already")
     members = list(
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",), no_key=True)
         .select_related("merchant")
         .filter(merge=merge)
         .order_by("pk")

@@ -36,7 +36,7 @@ def parent_order_generate(*, merchant: Any, shipments_id: str, actor: Any = None
     shipments id; ``PaymentFailed`` (1603101) when nothing in it is payable.
     """
     parent = (
-        ParentOrder.objects.select_for_update()
+        ParentOrder.objects.select_for_update(of=("self",), no_key=True)
         .filter(merchant=merchant, shipments_id=str(shipments_id or "").strip())
         .first()
     )
@@ -93,7 +93,7 @@ def order_paid(
     """
     now = timezone.now()
     if parent is not None:
-        parent = ParentOrder.objects.select_for_update().get(pk=parent.pk)
+        parent = ParentOrder.objects.select_for_update(of=("self",), no_key=True).get(pk=parent.pk)
         if parent.status == ParentOrderStatus.PAID:
             return []
         targets = list(parent.orders.filter(status=S.UNPAID).order_by("pk"))

@@ -145,7 +145,7 @@ def provider_event_claim(*, event: ProviderEvent) -> tuple[ProviderEvent, Verifi
     event was processed already (concurrent deliveries act once), or it is not a verified card
     or PayPal event (recorded on the row as its ``error``).
     """
-    row = ProviderEvent.objects.select_for_update().get(pk=event.pk)
+    row = ProviderEvent.objects.select_for_update(of=("self",), no_key=True).get(pk=event.pk)
     if row.processed_at is not None:
         return row, None
     interpret = INTERPRETERS.get(row.provider)
