@@ -171,7 +171,7 @@ def parcels_mark_ready(
     """PLANNED → READY (ready_at stamped) for the order's parcels after payment; the number
     changed. Idempotent: READY or later parcels are left alone."""
     planned = list(
-        Parcel.objects.select_for_update()
+        Parcel.objects.select_for_update(of=("self",))  # not the order link rows it joins
         .filter(orders=order, status=ParcelStatus.PLANNED)
         .order_by("pk")
     )
