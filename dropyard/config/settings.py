@@ -233,6 +233,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.logistics.tasks.sandbox_carrier_resume",
         "every_seconds": 60,
     },
+    # Parcels and orders follow tracking status changes (pending TrackingStatusChange rows);
+    # also enqueued after each commit that records events, so this period bounds a retry.
+    "tracking-changes-follow": {
+        "task": "dropyard.fulfillment.tasks.tracking_changes_follow",
+        "every_seconds": 5,
+    },
 }
 
 # --- Cache ------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Read-only admin for parcels (writes go through fulfillment services and orders)."""
+"""Read-only admin for parcels and their history (writes go through fulfillment services,
+planning and ``transitions.parcel_transition``)."""
 
 from django.contrib import admin
 
 from dropyard.core.admin import ReadOnlyAdmin
 
-from .models import Parcel, ParcelLine
+from .models import Parcel, ParcelEvent, ParcelLine
 
 
 class ParcelLineInline(admin.TabularInline):
@@ -37,3 +38,11 @@ class ParcelAdmin(ReadOnlyAdmin):
     search_fields = ["code", "tracking_number", "reservation_reference"]
     list_select_related = ["merchant", "warehouse", "line"]
     inlines = [ParcelLineInline]
+
+
+@admin.register(ParcelEvent)
+class ParcelEventAdmin(ReadOnlyAdmin):
+    list_display = ["parcel", "from_status", "to_status", "actor_label", "note", "created_at"]
+    list_filter = ["to_status"]
+    search_fields = ["parcel__code", "actor_label"]
+    list_select_related = ["parcel"]

@@ -20,7 +20,8 @@ class Parcel(TimeStampedModel):
 
     Invariants:
     - all its lines belong to orders of ``merchant`` (several orders only through a merge);
-    - ``status`` follows ParcelStatus's order and changes only through fulfillment services;
+    - ``status`` changes only through ``fulfillment.transitions`` (``parcel_transition``),
+      along ``PARCEL_TRANSITIONS``, and every change writes one ``ParcelEvent``;
     - ``tracking_number`` is set exactly when the parcel is SHIPPED or later;
     - stock for each line is reserved in ``warehouse`` under ``reservation_reference`` from
       order confirmation until shipment (consumed) or cancellation (released).
@@ -99,3 +100,28 @@ class ParcelLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parcel_id}: {self.order_line_id} × {self.quantity}"
+
+
+class ParcelEvent(models.Model):
+    """One row of a parcel's history: a status change, from → to, by whom, when.
+
+    Invariant: append-only; written only by ``fulfillment.transitions`` (``parcel_transition``
+    and its bulk twin ``parcels_transition``), in the transaction that changes the status, so
+    a parcel's events replay its status from PLANNED (or the status it was created in) to now.
+    """
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=ParcelStatus.choices)
+    to_status = models.CharField(max_length=12, choices=ParcelStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)  # "system", "carrier tracking", …
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id}: {self.from_status} → {self.to_status}"

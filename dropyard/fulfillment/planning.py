@@ -3,7 +3,8 @@
 The warehouse's own writes (pick, pack, ship) live in ``fulfillment.services``. Planning creates
 PLANNED parcels, replaces them when an unpaid order is re-routed, marks them READY when the
 order is paid and CANCELLED when it is cancelled. Stock reservations are the orders services'
-job; a parcel records its ``reservation_reference`` once its lines are reserved.
+job; a parcel records its ``reservation_reference`` once its lines are reserved. Status changes
+go through ``transitions.parcels_transition`` (one ``ParcelEvent`` per parcel moved).
 """
 
 from collections.abc import Iterable, Sequence
@@ -14,11 +15,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor
 from dropyard.core.ids import new_public_id
 from dropyard.orders.bulk import fast_insert, new_public_ids
 
 from .choices import ParcelStatus
 from .models import Parcel, ParcelLine
+from .transitions import parcels_transition
 
 # Parcels a warehouse has not touched yet: re-planning may replace or cancel them freely.
 OPEN_STATUSES = frozenset({ParcelStatus.PLANNED, ParcelStatus.READY})
@@ -84,7 +87,7 @@ def parcels_create(specs: Sequence[ParcelSpec]) -> list[int]:
         for spec, public_id in zip(specs, new_public_ids(len(specs)), strict=True)
     ]
     fast_insert(Parcel, rows)
-    codes = [row["code"] for row in rows]
+    codes = [str(row["code"]) for row in rows]
     pks: dict[str, int] = {}
     for start in range(0, len(codes), 500):
         pks.update(
@@ -124,7 +127,9 @@ def parcels_of(order: Any, *, statuses: Iterable[str] | None = None) -> list[Par
 
 
 @transaction.atomic
-def parcels_replace_planned(*, order: Any, specs: Sequence[ParcelSpec]) -> list[int]:
+def parcels_replace_planned(
+    *, order: Any, specs: Sequence[ParcelSpec], actor: Actor = None, actor_label: str = ""
+) -> list[int]:
     """Swap the order's open parcels for new PLANNED ones (re-routing before payment).
 
     Parcels that were never reserved are deleted; reserved ones (the order was UNPAID) are kept
@@ -136,11 +141,15 @@ def parcels_replace_planned(*, order: Any, specs: Sequence[ParcelSpec]) -> list[
     if any(p.status != ParcelStatus.PLANNED for p in current if p.status != ParcelStatus.CANCELLED):
         raise ValueError("only PLANNED parcels can be re-planned")
     open_parcels = [p for p in current if p.status == ParcelStatus.PLANNED]
-    reserved = [p.pk for p in open_parcels if p.reservation_reference]
+    reserved = [p for p in open_parcels if p.reservation_reference]
     unreserved = [p.pk for p in open_parcels if not p.reservation_reference]
     if reserved:
-        Parcel.objects.filter(pk__in=reserved).update(
-            status=ParcelStatus.CANCELLED, updated_at=timezone.now()
+        parcels_transition(
+            parcels=reserved,
+            to=ParcelStatus.CANCELLED,
+            actor=actor,
+            actor_label=actor_label,
+            note="re-planned",
         )
     if unreserved:
         Parcel.objects.filter(pk__in=unreserved).delete()
@@ -155,15 +164,29 @@ def parcels_set_reservation(*, parcel: Parcel, reference: str) -> None:
     parcel.reservation_reference = reference
 
 
-def parcels_mark_ready(*, order: Any, when: datetime | None = None) -> int:
+@transaction.atomic
+def parcels_mark_ready(
+    *, order: Any, when: datetime | None = None, actor: Actor = None, actor_label: str = ""
+) -> int:
     """PLANNED → READY (ready_at stamped) for the order's parcels after payment; the number
     changed. Idempotent: READY or later parcels are left alone."""
-    return Parcel.objects.filter(orders=order, status=ParcelStatus.PLANNED).update(
-        status=ParcelStatus.READY, ready_at=when or timezone.now(), updated_at=timezone.now()
+    planned = list(
+        Parcel.objects.select_for_update(of=("self",))  # not the order link rows it joins
+        .filter(orders=order, status=ParcelStatus.PLANNED)
+        .order_by("pk")
     )
+    parcels_transition(
+        parcels=planned,
+        to=ParcelStatus.READY,
+        actor=actor,
+        actor_label=actor_label,
+        note="order paid",
+        at=when,
+    )
+    return len(planned)
 
 
-def parcels_cancel(*, order: Any) -> list[Parcel]:
+def parcels_cancel(*, order: Any, actor: Actor = None, actor_label: str = "") -> list[Parcel]:
     """CANCELLED for every parcel of the order not yet shipped; returns the parcels changed
     (with their old status still readable from ``_old_status``). Refuses (ValueError) when a
     parcel already shipped."""
@@ -173,13 +196,15 @@ def parcels_cancel(*, order: Any) -> list[Parcel]:
     if any(p.status in SHIPPED_STATUSES for p in parcels):
         raise ValueError("a parcel of this order has shipped")
     changed = [p for p in parcels if p.status != ParcelStatus.CANCELLED]
-    Parcel.objects.filter(pk__in=[p.pk for p in changed]).update(
-        status=ParcelStatus.CANCELLED, updated_at=timezone.now()
-    )
     for parcel in changed:
         parcel._old_status = parcel.status  # type: ignore[attr-defined]
-        parcel.status = ParcelStatus.CANCELLED
-    return changed
+    return parcels_transition(
+        parcels=changed,
+        to=ParcelStatus.CANCELLED,
+        actor=actor,
+        actor_label=actor_label,
+        note="order cancelled",
+    )
 
 
 def parcels_delete(*, order: Any) -> int:

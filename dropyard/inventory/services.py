@@ -46,6 +46,7 @@ from .exceptions import (
     WarehouseInvalid,
 )
 from .models import Stock, StockMovement, Warehouse
+from .selectors import open_reservations
 
 # --- Warehouses ---------------------------------------------------------------------------------
 
@@ -513,6 +514,34 @@ def stock_release(
         reason=reason,
         on_hand_delta=0,
     )
+
+
+@transaction.atomic
+def reservations_release(*, references: Iterable[str], actor: User | None, reason: str) -> int:
+    """Release every unit the ledger says is still reserved under ``references``; the number
+    of units released (orders cancelled or re-routed, a shipment's remainder cancelled).
+
+    Invariant: afterwards ``selectors.open_reservations(references)`` is empty; one RELEASE
+    movement per (stock row, reference), in that order (a fixed lock order between callers).
+    """
+    opened = open_reservations(references)
+    stocks = Stock.objects.select_related("variant", "warehouse", "merchant").in_bulk(
+        [stock_id for stock_id, _ref in opened]
+    )
+    released = 0
+    for (stock_id, reference), quantity in sorted(opened.items()):
+        stock = stocks[stock_id]
+        stock_release(
+            variant=stock.variant,
+            warehouse=stock.warehouse,
+            quantity=quantity,
+            reference=reference,
+            actor=actor,
+            merchant=stock.merchant,
+            reason=reason[:300],
+        )
+        released += quantity
+    return released
 
 
 @transaction.atomic

@@ -6,7 +6,15 @@ from django.contrib import admin
 
 from dropyard.core.admin import ReadOnlyAdmin
 
-from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine, Tracking, TrackingEvent
+from .models import (
+    Carrier,
+    DefaultShippingLine,
+    RateCard,
+    ShippingLine,
+    Tracking,
+    TrackingEvent,
+    TrackingStatusChange,
+)
 
 
 @admin.register(Carrier)
@@ -58,5 +66,13 @@ class TrackingAdmin(ReadOnlyAdmin):
 class TrackingEventAdmin(ReadOnlyAdmin):
     list_display = ["tracking", "status", "activity", "location_country", "event_time", "source"]
     list_filter = ["status", "source"]
+    search_fields = ["tracking__tracking_number"]
+    list_select_related = ["tracking"]
+
+
+@admin.register(TrackingStatusChange)
+class TrackingStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["tracking", "old_status", "new_status", "created_at", "applied_at"]
+    list_filter = ["new_status"]
     search_fields = ["tracking__tracking_number"]
     list_select_related = ["tracking"]

@@ -209,3 +209,34 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_id} {self.status} {self.event_time:%Y-%m-%d %H:%M}"
+
+
+class TrackingStatusChange(models.Model):
+    """A tracking's status changed: the outbox row the apps above logistics follow.
+
+    Invariants: written only by ``services.tracking_events_record``, in the transaction that
+    changes ``Tracking.status`` (so a rolled-back write leaves none, and a committed change is
+    never lost); ``applied_at`` is null until the follower (``fulfillment``'s
+    ``tracking_changes_follow`` task) has applied it, then set once
+    (``services.tracking_change_mark_applied``, under the row lock). Logistics never calls up:
+    the follower reads pending rows oldest first.
+    """
+
+    tracking = models.ForeignKey(Tracking, on_delete=models.CASCADE, related_name="changes")
+    old_status = models.PositiveSmallIntegerField(choices=TrackingStatus.choices)
+    new_status = models.PositiveSmallIntegerField(choices=TrackingStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                name="tracking_change_pending",
+                condition=models.Q(applied_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_id}: {self.old_status} → {self.new_status}"

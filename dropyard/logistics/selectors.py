@@ -23,7 +23,15 @@ from .exceptions import (
     VariantNotFound,
     VariantOffSale,
 )
-from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine, Tracking, TrackingEvent
+from .models import (
+    Carrier,
+    DefaultShippingLine,
+    RateCard,
+    ShippingLine,
+    Tracking,
+    TrackingEvent,
+    TrackingStatusChange,
+)
 from .tracking import tracking_number_clean
 
 # Origin assumed when no warehouse stocks a variant (most catalog stock ships from China).
@@ -506,3 +514,13 @@ def sandbox_trackings_stalled(*, quiet_since: Any) -> list[tuple[Tracking, int]]
         if not tracking.events.filter(external_id=step_id).exists():
             stalled.append((tracking, tracking.sandbox_step))
     return stalled
+
+
+def tracking_changes_pending(*, limit: int) -> list[tuple[int, int]]:
+    """(change id, tracking id) of up to ``limit`` tracking status changes not applied yet,
+    oldest first."""
+    return list(
+        TrackingStatusChange.objects.filter(applied_at__isnull=True)
+        .order_by("created_at", "pk")
+        .values_list("pk", "tracking_id")[:limit]
+    )

@@ -18,7 +18,7 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.enqueue import on_commit_enqueue
 
-from . import csv_io, tracking_hooks
+from . import csv_io
 from .carriers import JourneyStep, adapter_for, is_sandbox, sandbox_journey
 from .choices import (
     FINAL_TRACKING_STATUSES,
@@ -28,7 +28,15 @@ from .choices import (
 )
 from .csv_io import RowError
 from .exceptions import CountryNotFound, LogisticInvalid, ShippingLineInvalid, TrackingInvalid
-from .models import Carrier, DefaultShippingLine, RateCard, ShippingLine, Tracking, TrackingEvent
+from .models import (
+    Carrier,
+    DefaultShippingLine,
+    RateCard,
+    ShippingLine,
+    Tracking,
+    TrackingEvent,
+    TrackingStatusChange,
+)
 from .selectors import country_code
 from .tracking import tracking_number_clean, tracking_status_normalize, tracking_status_summary
 
@@ -493,8 +501,9 @@ def tracking_events_record(
     Invariants: an event whose ``external_id`` the tracking already has is skipped (so
     re-recording is a no-op); afterwards the tracking's ``status``, ``status_text`` and
     ``last_event_at`` are those of its latest event (event time, then insertion order), and
-    ``delivered_at`` is set from the first DELIVERED (12) event. When the status changed, every
-    ``tracking_hooks`` listener is called once after commit. A malformed event refuses the whole
+    ``delivered_at`` is set from the first DELIVERED (12) event. When the status changed, one
+    ``TrackingStatusChange`` row is written in the same transaction (the outbox that
+    fulfillment's ``tracking_changes_follow`` task applies). A malformed event refuses the whole
     batch (``TrackingInvalid``) and nothing changes.
     """
     cleaned = [_clean_event(event) for event in events]
@@ -537,9 +546,27 @@ def _tracking_refresh(tracking: Tracking) -> None:
         update_fields=["status", "status_text", "last_event_at", "delivered_at", "updated_at"]
     )
     if status != old_status:
-        tracking_hooks.status_changed_on_commit(
-            tracking_id=tracking.pk, old_status=int(old_status), new_status=int(status)
+        TrackingStatusChange.objects.create(
+            tracking=tracking, old_status=int(old_status), new_status=int(status)
         )
+
+
+def tracking_change_claim(*, change_id: int) -> TrackingStatusChange | None:
+    """The pending status change ``change_id``, its row locked for the caller's transaction;
+    None when it is gone or already applied (so a replay does nothing)."""
+    return (
+        TrackingStatusChange.objects.select_for_update(of=("self",))
+        .select_related("tracking__carrier")
+        .filter(pk=change_id, applied_at__isnull=True)
+        .first()
+    )
+
+
+def tracking_change_mark_applied(*, change: TrackingStatusChange) -> None:
+    """Record that the apps above have followed ``change`` (inside the transaction that claimed
+    it with ``tracking_change_claim``)."""
+    change.applied_at = timezone.now()
+    change.save(update_fields=["applied_at"])
 
 
 @transaction.atomic

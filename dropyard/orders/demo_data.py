@@ -204,6 +204,8 @@ def _ship(order: Order, *, warehouse_user: Any, carrier: Carrier, steps: int | N
         else:
             for step in range(steps):
                 logistics_services.sandbox_tracking_advance(tracking_id=tracking.pk, step=step)
+        # The loader runs without a worker: the parcel follows its tracking now.
+        fulfillment_services.tracking_changes_follow()
 
 
 def _pay(merchant: Any, owner: Any, orders: list[Order]) -> None:

@@ -1,15 +1,17 @@
 """Warehouse work on parcels: pick, pack, ship (also partially), and tracking outcomes.
 
-One module per step: ``state`` (the transition table, row locks, order sync), ``picking``,
-``packing``, ``shipping``, ``events`` (the LOGISTIC webhook), ``tracking`` (the carrier's
-outcomes), ``cancellation`` (the remainder of a partial shipment) and ``sandbox``. The public
-names are re-exported here, so callers write ``fulfillment.services.parcel_ship``.
+One module per step: ``state`` (row locks, order sync), ``picking``, ``packing``, ``shipping``,
+``events`` (the LOGISTIC webhook), ``tracking`` (the carrier's outcomes, applied from logistics'
+pending ``TrackingStatusChange`` rows by a retried task), ``cancellation`` (the remainder of a
+partial shipment) and ``sandbox``. The public names are re-exported here, so callers write
+``fulfillment.services.parcel_ship``.
 
-Parcel status moves only through this package (and ``planning`` for PLANNED → READY), along
-``PARCEL_TRANSITIONS``. Every service locks the parcel rows it changes (``select_for_update``),
-re-checks their status under the lock, and refuses with ``ParcelRefused`` having changed nothing.
-After every parcel status change the orders of the parcel are re-derived with
-``orders.services.order_sync_from_parcels`` in the same transaction.
+Parcel status moves only through ``fulfillment.transitions.parcel_transition`` (the one door,
+re-exported here; ``planning`` uses its batch twin for PLANNED → READY and cancellations), along
+``PARCEL_TRANSITIONS``, and each change writes a ``ParcelEvent``. Every service locks the parcel
+rows it changes (``select_for_update``), re-checks their status under the lock, and refuses with
+``ParcelRefused`` having changed nothing. After every parcel status change the orders of the
+parcel are re-derived with ``orders.services.order_sync_from_parcels`` in the same transaction.
 
 Stock: a parcel's lines are reserved in its warehouse under ``parcel.reservation_reference``
 (private stock of ``parcel.merchant`` when ``uses_private_stock``). Shipping consumes the
@@ -25,8 +27,15 @@ from .packing import MAX_PARCEL_WEIGHT_G, WEIGHT_TOLERANCE, parcel_computed_weig
 from .picking import PickRow, parcel_start_picking, pick_list
 from .sandbox import sandbox_ship
 from .shipping import Shipment, parcel_ship
-from .state import OPEN_STATUSES, PARCEL_TRANSITIONS
-from .tracking import parcel_tracking_changed, tracking_events_payload, tracking_listener
+from .state import OPEN_STATUSES, PARCEL_TRANSITIONS, parcel_transition, parcels_transition
+from .tracking import (
+    TrackingFollowIncomplete,
+    parcel_tracking_changed,
+    tracking_change_apply,
+    tracking_changes_follow,
+    tracking_changes_follow_soon,
+    tracking_events_payload,
+)
 
 __all__ = [
     "MAX_PARCEL_WEIGHT_G",
@@ -36,15 +45,20 @@ __all__ = [
     "PickRow",
     "RemainderCancel",
     "Shipment",
+    "TrackingFollowIncomplete",
     "parcel_computed_weight_g",
     "parcel_pack",
     "parcel_remainder_cancel",
     "parcel_ship",
     "parcel_start_picking",
     "parcel_tracking_changed",
+    "parcel_transition",
+    "parcels_transition",
     "pick_list",
     "sandbox_ship",
+    "tracking_change_apply",
+    "tracking_changes_follow",
+    "tracking_changes_follow_soon",
     "tracking_events_payload",
-    "tracking_listener",
     "tracking_url",
 ]

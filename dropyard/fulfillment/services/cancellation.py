@@ -9,8 +9,6 @@ from dropyard.accounts.models import User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.inventory import services as inventory_services
-from dropyard.inventory.models import Stock
-from dropyard.inventory.selectors import open_reservations
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus, OrderType
 from dropyard.orders.models import Order
@@ -18,7 +16,7 @@ from dropyard.orders.models import Order
 from .. import planning
 from ..exceptions import ParcelNotFound, ParcelRefused
 from ..models import Parcel
-from .state import PS, lock_parcels
+from .state import PS, lock_parcels, parcel_transition
 
 
 @dataclass
@@ -30,28 +28,6 @@ class RemainderCancel:
     units_released: int
     amount_minor: int  # the cancelled lines' value (unit price snapshot × quantity)
     refund: Any = None  # the wallet Refund, or None (not paid from the wallet)
-
-
-def _release_reference(parcel: Parcel, actor: User | None, reason: str) -> int:
-    """Release what the ledger says is still reserved under the parcel's reference."""
-    opened = open_reservations([parcel.reservation_reference])
-    stocks = Stock.objects.select_related("variant", "warehouse", "merchant").in_bulk(
-        [stock_id for stock_id, _ref in opened]
-    )
-    released = 0
-    for (stock_id, reference), quantity in sorted(opened.items()):
-        stock = stocks[stock_id]
-        inventory_services.stock_release(
-            variant=stock.variant,
-            warehouse=stock.warehouse,
-            quantity=quantity,
-            reference=reference,
-            actor=actor,
-            merchant=stock.merchant,
-            reason=reason[:300],
-        )
-        released += quantity
-    return released
 
 
 @transaction.atomic
@@ -121,11 +97,18 @@ def parcel_remainder_cancel(
         )
     lines = list(locked.lines.select_related("order_line__variant").order_by("pk"))
     amount = sum(line.order_line.unit_price_minor * line.quantity for line in lines)
-    released = _release_reference(
-        locked, actor, reason=f"remainder {locked.code} of order {locked_order.code} cancelled"
+    released = inventory_services.reservations_release(
+        references=[locked.reservation_reference],
+        actor=actor,
+        reason=f"remainder {locked.code} of order {locked_order.code} cancelled",
     )
-    locked.status = PS.CANCELLED
-    locked.save(update_fields=["status", "updated_at"])
+    parcel_transition(
+        parcel=locked,
+        to=PS.CANCELLED,
+        actor=actor,
+        actor_label=actor_label,
+        note="items not shipped cancelled" + (f": {reason.strip()}" if reason.strip() else ""),
+    )
     items = ", ".join(f"{line.order_line.variant.sku} × {line.quantity}" for line in lines)
     order_services.order_note(
         locked_order,

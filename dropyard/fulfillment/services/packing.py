@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from dropyard.accounts.models import User
 from dropyard.core.audit import audit_record
@@ -11,7 +10,7 @@ from dropyard.core.choices import AuditAction
 
 from ..exceptions import ParcelRefused, WeightImplausible
 from ..models import Parcel
-from .state import PS, check_move, lock_parcels, sync_orders
+from .state import PS, check_move, lock_parcels, parcel_transition, sync_orders
 
 # Packing: a measured weight further than this fraction from the weight computed from the
 # variants (e.g. 1 kg computed, 400 g or 1.6 kg measured) is probably a wrong item or a typo, so
@@ -67,13 +66,10 @@ def parcel_pack(
     (locked,) = lock_parcels([parcel])
     check_move(locked, PS.PACKED)
     weight = _check_weight(locked, measured_weight_g, confirm_weight=confirm_weight)
-    now = timezone.now()
-    locked.status = PS.PACKED
     locked.measured_weight_g = weight
-    locked.packed_at = now
     locked.packed_by = actor if actor is not None and actor.is_authenticated else None
-    locked.save(
-        update_fields=["status", "measured_weight_g", "packed_at", "packed_by", "updated_at"]
+    parcel_transition(
+        parcel=locked, to=PS.PACKED, actor=actor, also_save=["measured_weight_g", "packed_by"]
     )
     audit_record(
         action=AuditAction.PARCEL_PACKED,

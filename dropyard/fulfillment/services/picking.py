@@ -4,14 +4,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from dropyard.accounts.models import User
 from dropyard.catalog.models import Variant
 
 from ..exceptions import ParcelRefused
 from ..models import Parcel, ParcelLine
-from .state import PS, check_move, lock_parcels, sync_orders
+from .state import PS, lock_parcels, parcels_transition, sync_orders
 
 
 @transaction.atomic
@@ -25,13 +24,7 @@ def parcel_start_picking(*, parcels: Iterable[Parcel], actor: User | None) -> li
     if not parcels:
         raise ParcelRefused("select at least one parcel to pick")
     locked = lock_parcels(parcels)
-    for parcel in locked:
-        check_move(parcel, PS.PICKING)
-    Parcel.objects.filter(pk__in=[p.pk for p in locked]).update(
-        status=PS.PICKING, updated_at=timezone.now()
-    )
-    for parcel in locked:
-        parcel.status = PS.PICKING
+    parcels_transition(parcels=locked, to=PS.PICKING, actor=actor)
     sync_orders(locked, actor=actor)
     return locked
 

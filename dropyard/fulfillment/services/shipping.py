@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from dropyard.accounts.models import User
 from dropyard.catalog.models import Variant
@@ -25,7 +24,15 @@ from ..exceptions import ParcelRefused
 from ..models import Parcel, ParcelLine
 from .events import TRACKING_OUTBOUND, publish_logistic
 from .packing import parcel_computed_weight_g
-from .state import PS, check_move, lock_parcels, parcel_line, parcel_order, sync_orders
+from .state import (
+    PS,
+    check_move,
+    lock_parcels,
+    parcel_line,
+    parcel_order,
+    parcel_transition,
+    sync_orders,
+)
 
 
 def _carrier_for(parcel: Parcel, carrier: Carrier | None) -> Carrier:
@@ -305,21 +312,16 @@ def ship_locked(
         dest_country=order.shipping_country_code,
         dest_city=order.shipping_city,
     )
-    locked.status = PS.SHIPPED
     locked.carrier = carrier
     locked.tracking_number = number
-    locked.shipped_at = timezone.now()
     if remainder is not None:
         locked.actual_weight_g = parcel_computed_weight_g(locked)
-    locked.save(
-        update_fields=[
-            "status",
-            "carrier",
-            "tracking_number",
-            "shipped_at",
-            "actual_weight_g",
-            "updated_at",
-        ]
+    parcel_transition(
+        parcel=locked,
+        to=PS.SHIPPED,
+        actor=actor,
+        actor_label=actor_label,
+        also_save=["carrier", "tracking_number", "actual_weight_g"],
     )
     audit_record(
         action=AuditAction.PARCEL_SHIPPED,

@@ -1,5 +1,5 @@
-"""The parcel state machine's table and the helpers every warehouse step shares: lock the
-rows, check a move, re-derive the parcels' orders."""
+"""The helpers every warehouse step shares: lock the rows, check and make a move (the door and
+its table live in ``fulfillment.transitions``, re-exported here), re-derive the parcels' orders."""
 
 from collections.abc import Iterable
 
@@ -11,21 +11,22 @@ from dropyard.orders.models import Order
 from ..choices import ParcelStatus
 from ..exceptions import ParcelNotFound, ParcelRefused
 from ..models import Parcel
+from ..transitions import PARCEL_TRANSITIONS, check_move, parcel_transition, parcels_transition
+
+__all__ = [
+    "OPEN_STATUSES",
+    "PARCEL_TRANSITIONS",
+    "PS",
+    "check_move",
+    "lock_parcels",
+    "parcel_line",
+    "parcel_order",
+    "parcel_transition",
+    "parcels_transition",
+    "sync_orders",
+]
 
 PS = ParcelStatus
-# The warehouse steps and the carrier's outcomes. CANCELLED is reached only through the orders
-# app's cancellation (before SHIPPED); PLANNED → READY belongs to ``planning``.
-PARCEL_TRANSITIONS: dict[str, frozenset[str]] = {
-    PS.PLANNED: frozenset({PS.READY, PS.CANCELLED}),
-    PS.READY: frozenset({PS.PICKING, PS.CANCELLED}),
-    PS.PICKING: frozenset({PS.PACKED, PS.CANCELLED}),
-    PS.PACKED: frozenset({PS.SHIPPED, PS.CANCELLED}),
-    PS.SHIPPED: frozenset({PS.DELIVERED, PS.EXCEPTION, PS.RETURNED}),
-    PS.EXCEPTION: frozenset({PS.SHIPPED, PS.DELIVERED, PS.RETURNED}),
-    PS.DELIVERED: frozenset({PS.RETURNED}),
-    PS.RETURNED: frozenset(),
-    PS.CANCELLED: frozenset(),
-}
 # Parcels in the warehouse's hands (the work queue).
 OPEN_STATUSES = (PS.READY, PS.PICKING, PS.PACKED)
 
@@ -41,14 +42,6 @@ def lock_parcels(parcels: Iterable[Parcel]) -> list[Parcel]:
     if len(locked) != len(pks):
         raise ParcelNotFound("a parcel no longer exists")
     return locked
-
-
-def check_move(parcel: Parcel, to: str) -> None:
-    if to not in PARCEL_TRANSITIONS.get(parcel.status, frozenset()):
-        raise ParcelRefused(
-            f"parcel {parcel.code} is {parcel.get_status_display().lower()} and cannot go to "
-            f"{PS(to).label.lower()}"
-        )
 
 
 def sync_orders(parcels: Iterable[Parcel], *, actor: User | None, actor_label: str = "") -> None:

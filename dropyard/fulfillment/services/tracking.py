@@ -1,8 +1,17 @@
-"""What the carrier's tracking means for the parcel: delivered, exception, returned."""
+"""What the carrier's tracking means for the parcel: delivered, exception, returned.
+
+Logistics records every tracking status change as a pending ``TrackingStatusChange`` row (an
+outbox, written with the change); ``tracking_changes_follow`` applies them here, idempotently
+on the row, from a retried task rather than a listener.
+"""
+
+import logging
 
 from django.db import transaction
-from django.utils import timezone
 
+from dropyard.core.enqueue import on_commit_enqueue
+from dropyard.logistics import selectors as logistics_selectors
+from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Carrier, Tracking
 
 from ..models import Parcel
@@ -15,8 +24,14 @@ from .state import (
     PARCEL_TRANSITIONS,
     PS,
     lock_parcels,
+    parcel_transition,
     sync_orders,
 )
+
+logger = logging.getLogger(__name__)
+# The task that applies pending changes (resolved at commit time: services never import tasks).
+FOLLOW_TASK = "dropyard.fulfillment.tasks.tracking_changes_follow"
+FOLLOW_BATCH = 500  # changes per run; the periodic job takes the rest
 
 
 def _parcel_status_for(tracking_status: int, current: str) -> str | None:
@@ -55,12 +70,13 @@ def parcel_tracking_changed(
         target = _parcel_status_for(new_status, parcel.status)
         if target is None:
             continue
-        parcel.status = target
-        fields = ["status", "updated_at"]
-        if target == PS.DELIVERED:
-            parcel.delivered_at = timezone.now()
-            fields.append("delivered_at")
-        parcel.save(update_fields=fields)
+        parcel_transition(
+            parcel=parcel,
+            to=target,
+            actor=None,
+            actor_label="carrier tracking",
+            note=f"tracking {tracking_number}: status {new_status}",
+        )
         moved.append(parcel)
     if moved:
         sync_orders(moved, actor=None, actor_label="carrier tracking")
@@ -90,15 +106,65 @@ def tracking_events_payload(tracking: Tracking) -> list[dict]:
     return rows
 
 
-def tracking_listener(tracking_id: int, old_status: int, new_status: int) -> None:
-    """``logistics.tracking_hooks`` listener (registered in ``FulfillmentConfig.ready``): runs
-    after the tracking change committed, and follows it on the parcels."""
-    tracking = Tracking.objects.select_related("carrier").filter(pk=tracking_id).first()
-    if tracking is None:
-        return
+class TrackingFollowIncomplete(RuntimeError):
+    """Some tracking changes failed to apply; they stay pending and the next run retries them."""
+
+
+@transaction.atomic
+def tracking_change_apply(*, change_id: int) -> bool:
+    """Apply one pending tracking status change to its parcels and orders; False when it was
+    applied already (or is gone), so a replay changes nothing.
+
+    In one transaction: the change row is locked (``tracking_change_claim``), the parcels
+    shipped with the tracking follow it (``parcel_tracking_changed``: parcel events, orders
+    re-derived, LOGISTIC messages) and the change is marked applied. A failure rolls all of it
+    back: the change stays pending.
+    """
+    change = logistics_services.tracking_change_claim(change_id=change_id)
+    if change is None:
+        return False
+    tracking = change.tracking
     parcel_tracking_changed(
         tracking_number=tracking.tracking_number,
-        new_status=new_status,
+        new_status=change.new_status,
         carrier=tracking.carrier,
         events=tracking_events_payload(tracking),
     )
+    logistics_services.tracking_change_mark_applied(change=change)
+    return True
+
+
+def tracking_changes_follow(*, limit: int = FOLLOW_BATCH) -> int:
+    """Apply pending tracking status changes oldest first, each in its own transaction; return
+    how many were applied.
+
+    Run by the ``tracking_changes_follow`` task: after the commit of a caller that recorded
+    tracking events (``tracking_changes_follow_soon``) and periodically
+    (``DROPYARD_PERIODIC_JOBS``), which retries whatever failed. A change that fails is logged
+    and left pending, and the later changes of the same tracking wait for it (a parcel follows
+    its tracking in order); the others go on. Then ``TrackingFollowIncomplete`` is raised, so
+    the task run is recorded as failed.
+    """
+    applied = 0
+    failed: list[int] = []
+    blocked: set[int] = set()
+    for change_id, tracking_id in logistics_selectors.tracking_changes_pending(limit=limit):
+        if tracking_id in blocked:
+            continue
+        try:
+            applied += tracking_change_apply(change_id=change_id)
+        except Exception:  # any failure leaves the change pending for the next run
+            logger.exception("Tracking change %s failed; it stays pending", change_id)
+            failed.append(change_id)
+            blocked.add(tracking_id)
+    if failed:
+        raise TrackingFollowIncomplete(
+            f"{len(failed)} tracking change(s) stay pending: {', '.join(map(str, failed))}"
+        )
+    return applied
+
+
+def tracking_changes_follow_soon() -> None:
+    """Run the ``tracking_changes_follow`` task once the current transaction commits (callers
+    that record tracking events; the periodic job picks up anything else)."""
+    on_commit_enqueue(FOLLOW_TASK)

@@ -10,6 +10,7 @@ from dropyard.fulfillment import services
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.exceptions import ParcelRefused, WeightImplausible
 from dropyard.fulfillment.models import Parcel, ParcelLine
+from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.fulfillment.tests.factories import (
     make_carrier_serving,
     make_order,
@@ -537,7 +538,7 @@ def test_sandbox_ship_refuses_a_live_order(merchant):
 # --- Integration with tracking and webhooks ----------------------------------------------------
 
 
-def test_a_recorded_delivery_event_delivers_parcel_and_order_through_the_listener(
+def test_a_recorded_delivery_event_delivers_parcel_and_order_through_the_follow_task(
     merchant, worker, django_capture_on_commit_callbacks
 ):
     parcel = _shipped(merchant, worker, number="LP31415926")
@@ -556,6 +557,10 @@ def test_a_recorded_delivery_event_delivers_parcel_and_order_through_the_listene
 
     with django_capture_on_commit_callbacks(execute=True):
         logistics_services.tracking_events_record(tracking=tracking, events=[event])
+    parcel.refresh_from_db()
+    assert parcel.status == PS.SHIPPED  # logistics records the change; it does not call up
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tracking_changes_follow.call() == 1
 
     parcel.refresh_from_db()
     order = parcel.orders.get()

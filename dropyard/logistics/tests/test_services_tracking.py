@@ -1,4 +1,4 @@
-"""Tracking services: register, record events, manual events, listeners on commit."""
+"""Tracking services: register, record events, manual events, the status-change outbox."""
 
 from datetime import timedelta
 
@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
-from dropyard.logistics import services, tracking_hooks
+from dropyard.logistics import selectors, services
 from dropyard.logistics.choices import TrackingStatus
 from dropyard.logistics.exceptions import TrackingInvalid
-from dropyard.logistics.models import Tracking, TrackingEvent
+from dropyard.logistics.models import Tracking, TrackingEvent, TrackingStatusChange
 from dropyard.logistics.services import TrackingEventIn
 from dropyard.logistics.tests.factories import CarrierFactory, make_tracking, sandbox_carrier
 
@@ -49,17 +49,12 @@ def _event(status, event_id, minutes_ago=0, **overrides):
     return TrackingEventIn(**kwargs)
 
 
-@pytest.fixture
-def heard():
-    """Calls received by a registered tracking listener (unregistered afterwards)."""
-    calls: list[dict] = []
-
-    def listener(**kwargs):
-        calls.append(kwargs)
-
-    tracking_hooks.register(listener)
-    yield calls
-    tracking_hooks.unregister(listener)
+def _changes(tracking):
+    """The tracking's status-change outbox rows: (old, new, applied?), oldest first."""
+    return [
+        (change.old_status, change.new_status, change.applied_at is not None)
+        for change in TrackingStatusChange.objects.filter(tracking=tracking).order_by("pk")
+    ]
 
 
 # --- tracking_register --------------------------------------------------------------------------
@@ -222,80 +217,53 @@ def test_a_bad_event_refuses_the_whole_batch(merchant, bad):
     assert (tracking.status, tracking.last_event_at) == (0, None)
 
 
-# --- Listeners ----------------------------------------------------------------------------------
+# --- The status-change outbox ------------------------------------------------------------------
 
 
-def test_listeners_hear_each_status_change_once_after_commit(
-    merchant, heard, django_capture_on_commit_callbacks
-):
+def test_each_status_change_writes_one_pending_change_row_in_its_transaction(merchant):
     tracking = _register(merchant, CarrierFactory(), number="LX0001")
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.tracking_events_record(tracking=tracking, events=[_event(1, "a", 9)])
-        assert heard == []  # nothing before the commit
-    for callback in callbacks:
-        callback()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.tracking_events_record(tracking=tracking, events=[_event(1, "a", 9)])  # no-op
-        services.tracking_events_record(tracking=tracking, events=[_event(1, "b", 8)])  # same 1
-        services.tracking_events_record(tracking=tracking, events=[_event(12, "c", 1)])
+    services.tracking_events_record(tracking=tracking, events=[_event(1, "a", 9)])
+    services.tracking_events_record(tracking=tracking, events=[_event(1, "a", 9)])  # no-op
+    services.tracking_events_record(tracking=tracking, events=[_event(1, "b", 8)])  # same 1
+    services.tracking_events_record(tracking=tracking, events=[_event(12, "c", 1)])
 
-    assert heard == [
-        {"tracking_id": tracking.pk, "old_status": 0, "new_status": 1},
-        {"tracking_id": tracking.pk, "old_status": 1, "new_status": 12},
+    assert _changes(tracking) == [(0, 1, False), (1, 12, False)]
+    assert selectors.tracking_changes_pending(limit=10) == [
+        (change.pk, tracking.pk)
+        for change in TrackingStatusChange.objects.filter(tracking=tracking).order_by("pk")
     ]
+    assert len(selectors.tracking_changes_pending(limit=1)) == 1
 
 
-def test_a_rolled_back_change_calls_no_listener(
-    merchant, heard, django_capture_on_commit_callbacks
-):
+def test_a_rolled_back_change_writes_no_change_row(merchant):
     tracking = _register(merchant, CarrierFactory(), number="LX0001")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        try:
-            with transaction.atomic():
-                services.tracking_events_record(tracking=tracking, events=[_event(12, "d")])
-                raise RuntimeError("the caller's transaction fails")
-        except RuntimeError:
-            pass
+    try:
+        with transaction.atomic():
+            services.tracking_events_record(tracking=tracking, events=[_event(12, "d")])
+            raise RuntimeError("the caller's transaction fails")
+    except RuntimeError:
+        pass
 
-    assert heard == []
+    assert TrackingStatusChange.objects.count() == 0
     assert TrackingEvent.objects.count() == 0
 
 
-def test_a_failing_listener_does_not_stop_the_others(merchant, django_capture_on_commit_callbacks):
-    calls: list[dict] = []
-
-    def broken(**kwargs):
-        raise ValueError("listener bug")
-
-    def after(**kwargs):
-        calls.append(kwargs)
-
-    tracking_hooks.register(broken)
-    tracking_hooks.register(after)
+def test_a_change_marked_applied_is_claimed_no_more(merchant):
     tracking = _register(merchant, CarrierFactory(), number="LX0001")
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.tracking_events_record(tracking=tracking, events=[_event(1, "a")])
-    finally:
-        tracking_hooks.unregister(broken)
-        tracking_hooks.unregister(after)
+    services.tracking_events_record(tracking=tracking, events=[_event(1, "a")])
+    (change_id, _tracking_id) = selectors.tracking_changes_pending(limit=10)[0]
 
-    assert calls == [{"tracking_id": tracking.pk, "old_status": 0, "new_status": 1}]
-    assert tracking.events.count() == 1
+    with transaction.atomic():
+        change = services.tracking_change_claim(change_id=change_id)
+        assert change is not None
+        assert (change.tracking, change.old_status, change.new_status) == (tracking, 0, 1)
+        services.tracking_change_mark_applied(change=change)
 
-
-def test_registering_a_listener_twice_calls_it_once(
-    merchant, heard, django_capture_on_commit_callbacks
-):
-    tracking_hooks.register(tracking_hooks.listeners()[-1])
-    tracking = _register(merchant, CarrierFactory(), number="LX0001")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        services.tracking_events_record(tracking=tracking, events=[_event(1, "a")])
-
-    assert len(heard) == 1
+    assert services.tracking_change_claim(change_id=change_id) is None
+    assert selectors.tracking_changes_pending(limit=10) == []
+    assert _changes(tracking) == [(0, 1, True)]
 
 
 # --- tracking_manual_event ----------------------------------------------------------------------

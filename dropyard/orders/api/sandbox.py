@@ -180,6 +180,8 @@ def sandbox_update_status(request: HttpRequest, payload: UpdateStatusIn) -> bool
             for parcel in selectors.order_parcels(order=order):
                 if parcel.tracking_number and parcel.carrier_id:
                     _deliver_tracking(parcel)
+            # The parcels and the order follow the delivery in the follow task, after commit.
+            fulfillment_services.tracking_changes_follow_soon()
     else:
         services.order_note(
             order,

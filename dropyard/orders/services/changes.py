@@ -66,7 +66,7 @@ def order_cancel(
         locked = _lock(order)
     released = _release(locked, actor, reason=f"order {locked.code} cancelled")
     try:
-        parcels = planning.parcels_cancel(order=locked)
+        parcels = planning.parcels_cancel(order=locked, actor=actor)
     except ValueError:
         raise InvalidTransition(
             f"order {locked.code} has shipped: it cannot be cancelled"

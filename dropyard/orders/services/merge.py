@@ -247,7 +247,7 @@ def orders_merge(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -
         created_by=_user(actor),
     )
     for order in locked:
-        planning.parcels_replace_planned(order=order, specs=[])
+        planning.parcels_replace_planned(order=order, specs=[], actor=actor)
     spec_list = _parcel_specs(
         plan,
         merchant_id=merchant.pk,
@@ -325,7 +325,7 @@ def merge_undo(*, merge: OrderMerge, actor: Any = None) -> list[Order]:
     for order in members:
         _release(order, actor, reason="merge undone")
     for order in members:
-        planning.parcels_replace_planned(order=order, specs=[])
+        planning.parcels_replace_planned(order=order, specs=[], actor=actor)
     Order.objects.filter(merge=merge).update(merge=None)
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at", "updated_at"])
@@ -383,7 +383,7 @@ def _unmerge_for_cancel(*, merge: OrderMerge, cancelled: Order, actor: Any) -> l
     for order in members:
         _release(order, actor, reason=f"merge undone: order {cancelled.code} cancelled")
     for order in members:
-        planning.parcels_replace_planned(order=order, specs=[])
+        planning.parcels_replace_planned(order=order, specs=[], actor=actor)
     Order.objects.filter(merge=merge).update(merge=None)
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at", "updated_at"])

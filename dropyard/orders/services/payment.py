@@ -148,7 +148,7 @@ def order_paid(
             actor_label=actor_label,
             note=f"paid {payment_reference}".strip(),
         )
-        planning.parcels_mark_ready(order=locked, when=now)
+        planning.parcels_mark_ready(order=locked, when=now, actor=actor, actor_label=actor_label)
         audit_record(
             action=AuditAction.ORDER_PAID,
             actor=_user(actor),

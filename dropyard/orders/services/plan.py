@@ -267,7 +267,7 @@ def _reroute_locked(locked: Order, *, actor: Any) -> routing.RoutePlan:
         order_id=locked.pk,
         line_ids=[line.pk for line in lines],
     )
-    planning.parcels_replace_planned(order=locked, specs=specs)
+    planning.parcels_replace_planned(order=locked, specs=specs, actor=actor)
     priced["updated_at"] = timezone.now()
     Order.objects.filter(pk=locked.pk).update(**priced)
     for name, value in priced.items():

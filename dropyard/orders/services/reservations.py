@@ -14,7 +14,6 @@ from dropyard.fulfillment import planning
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
 from dropyard.inventory import services as inventory_services
-from dropyard.inventory.models import Stock
 from dropyard.inventory.selectors import open_reservations
 
 from ..models import Order
@@ -68,21 +67,6 @@ def _order_references(order: Order) -> list[str]:
 def _release(order: Order, actor: Any, reason: str) -> int:
     """Release every unit still reserved for the order's parcels (per the ledger); the number
     of units released."""
-    opened = open_reservations(_order_references(order))
-    stocks = Stock.objects.select_related("variant", "warehouse", "merchant").in_bulk(
-        [stock_id for stock_id, _ref in opened]
+    return inventory_services.reservations_release(
+        references=_order_references(order), actor=_user(actor), reason=reason
     )
-    released = 0
-    for (stock_id, reference), quantity in sorted(opened.items()):
-        stock = stocks[stock_id]
-        inventory_services.stock_release(
-            variant=stock.variant,
-            warehouse=stock.warehouse,
-            quantity=quantity,
-            reference=reference,
-            actor=_user(actor),
-            merchant=stock.merchant,
-            reason=reason[:300],
-        )
-        released += quantity
-    return released

@@ -7,6 +7,7 @@ import pytest
 
 from dropyard.fulfillment import services as fulfillment
 from dropyard.fulfillment.models import Parcel
+from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.logistics.carriers import luhn_check_digit, sandbox_journey
 from dropyard.logistics.models import Tracking
 from dropyard.logistics.tests.factories import sandbox_carrier
@@ -23,6 +24,7 @@ PAY = "shopping/sandbox/simulatePay"
 STATUS = "shopping/sandbox/updateStatus"
 TRACK = "shopping/sandbox/updateTrackNumber"
 DETAIL = "shopping/order/getOrderDetail"
+FOLLOW = "dropyard.fulfillment.tasks.tracking_changes_follow"
 
 
 def create(authed, world, number="S-1", **overrides):
@@ -78,13 +80,25 @@ def test_simulate_pay_input_errors(authed, other_cj, world):
 # --- updateStatus ---------------------------------------------------------------------------------
 
 
-def test_update_status_walks_300_to_700(authed, world, django_capture_on_commit_callbacks):
+def _follow_enqueued(tasks, ran: set[str]) -> None:
+    """Run the tracking follow tasks the calls enqueued after their commit (the test task backend
+    only records them), once each."""
+    for result in tasks.results:
+        if result.task.module_path == FOLLOW and result.id not in ran:
+            ran.add(result.id)
+            tracking_changes_follow.call()
+
+
+def test_update_status_walks_300_to_700(authed, world, tasks, django_capture_on_commit_callbacks):
     sandbox_carrier()
     order_id = create(authed, world)
+
+    ran: set[str] = set()
 
     def move(target):
         with django_capture_on_commit_callbacks(execute=True):
             assert authed.post(STATUS, {"orderId": order_id, "targetStatus": target}).ok()
+        _follow_enqueued(tasks, ran)
         return state(authed, order_id)
 
     assert move(300) == ("UNSHIPPED", "PENDING")
@@ -135,7 +149,7 @@ def exception_number() -> str:
 
 
 def test_update_status_600_delivers_even_a_journey_scripted_to_fail(
-    authed, world, operator_admin, django_capture_on_commit_callbacks
+    authed, world, operator_admin, tasks, django_capture_on_commit_callbacks
 ):
     carrier = sandbox_carrier()
     world.cn.carriers.add(carrier)
@@ -151,6 +165,7 @@ def test_update_status_600_delivers_even_a_journey_scripted_to_fail(
 
     with django_capture_on_commit_callbacks(execute=True):
         authed.post(STATUS, {"orderId": order_id, "targetStatus": 600}).ok()
+    _follow_enqueued(tasks, set())
 
     assert state(authed, order_id) == ("DELIVERED", None)
     tracking = Tracking.objects.get(tracking_number=number)

@@ -7,9 +7,10 @@ the journey ends → DELIVERED. Every API call is a real HTTP request through th
 webhook deliveries are POSTed by the delivery task's body to a local receiver that checks the
 ``sign`` header with its own stdlib HMAC.
 
-On-commit work (webhook deliveries, the Sandbox carrier's next tick, the tracking listener that
-moves the parcel and the order) is run by wrapping each step in
-``django_capture_on_commit_callbacks(execute=True)``, since the test runs in one transaction.
+On-commit work (webhook deliveries, the Sandbox carrier's next tick) is run by wrapping each step
+in ``django_capture_on_commit_callbacks(execute=True)``, since the test runs in one transaction;
+after each tick the ``tracking_changes_follow`` task (a periodic job) moves the parcel and the
+order.
 """
 
 # ruff: noqa: F811
@@ -26,6 +27,7 @@ from dropyard.core.audit import AuditEvent
 from dropyard.core.choices import AuditAction
 from dropyard.fulfillment import services as fulfillment
 from dropyard.fulfillment.models import Parcel
+from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.inventory.models import Stock, StockMovement
 from dropyard.logistics.carriers import luhn_check_digit, sandbox_journey
 from dropyard.logistics.models import Tracking
@@ -201,6 +203,7 @@ def test_order_lifecycle_from_api_to_delivered(
         (tick,) = pending
         assert tick.kwargs == {"tracking_id": tracking.pk, "step": ticks_run}
         step(lambda tick=tick: sandbox_carrier_tick.call(**tick.kwargs))
+        step(tracking_changes_follow.call)  # the periodic job: parcel and order follow
         ticks_run += 1
     assert ticks_run == len(journey)
     tracking.refresh_from_db()
