@@ -516,11 +516,12 @@ def sandbox_trackings_stalled(*, quiet_since: Any) -> list[tuple[Tracking, int]]
     return stalled
 
 
-def tracking_changes_pending(*, limit: int) -> list[tuple[int, int]]:
+def tracking_changes_pending(
+    *, limit: int, tracking_ids: Iterable[int] | None = None
+) -> list[tuple[int, int]]:
     """(change id, tracking id) of up to ``limit`` tracking status changes not applied yet,
-    oldest first."""
-    return list(
-        TrackingStatusChange.objects.filter(applied_at__isnull=True)
-        .order_by("created_at", "pk")
-        .values_list("pk", "tracking_id")[:limit]
-    )
+    oldest first; only those of ``tracking_ids`` when given."""
+    pending = TrackingStatusChange.objects.filter(applied_at__isnull=True)
+    if tracking_ids is not None:
+        pending = pending.filter(tracking_id__in=list(tracking_ids))
+    return list(pending.order_by("created_at", "pk").values_list("pk", "tracking_id")[:limit])

@@ -33,6 +33,7 @@ from .tracking import (
     parcel_tracking_changed,
     tracking_change_apply,
     tracking_changes_follow,
+    tracking_changes_follow_now,
     tracking_changes_follow_soon,
     tracking_events_payload,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "sandbox_ship",
     "tracking_change_apply",
     "tracking_changes_follow",
+    "tracking_changes_follow_now",
     "tracking_changes_follow_soon",
     "tracking_events_payload",
     "tracking_url",

@@ -6,6 +6,7 @@ on the row, from a retried task rather than a listener.
 """
 
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 
@@ -132,6 +133,30 @@ def tracking_change_apply(*, change_id: int) -> bool:
     )
     logistics_services.tracking_change_mark_applied(change=change)
     return True
+
+
+def tracking_changes_follow_now(*, tracking_ids: Iterable[int]) -> int:
+    """Apply the pending changes of these trackings now, oldest first, each in its own
+    transaction (after the caller's commit); return how many were applied.
+
+    For a caller that answers only once the parcels and orders follow (sandbox
+    ``updateStatus`` 600). A change that fails is logged and stays pending, with the later
+    changes of its tracking: the follow task (enqueued by ``tracking_changes_follow_soon``)
+    and the periodic job retry them, so nothing is lost.
+    """
+    applied = 0
+    blocked: set[int] = set()
+    for change_id, tracking_id in logistics_selectors.tracking_changes_pending(
+        limit=FOLLOW_BATCH, tracking_ids=tracking_ids
+    ):
+        if tracking_id in blocked:
+            continue
+        try:
+            applied += tracking_change_apply(change_id=change_id)
+        except Exception:  # left pending: the follow task retries it
+            logger.exception("Tracking change %s failed; it stays pending", change_id)
+            blocked.add(tracking_id)
+    return applied
 
 
 def tracking_changes_follow(*, limit: int = FOLLOW_BATCH) -> int:

@@ -98,19 +98,19 @@ def sandbox_status_code(order: Order) -> int:
     return 0
 
 
-def _deliver_tracking(parcel: Parcel) -> None:
+def _deliver_tracking(parcel: Parcel) -> int | None:
     """Play the parcel's tracking to delivery (600): the Sandbox journey up to its end, or up
     to a scripted exception followed by a delivery; other carriers get one delivery event."""
     tracking = tracking_get_by_number(
         carrier=parcel.carrier, tracking_number=parcel.tracking_number
     )
     if tracking is None or tracking.status == TrackingStatus.DELIVERED:
-        return
+        return None
     if is_sandbox_carrier(tracking.carrier):
         journey = logistics_services.sandbox_tracking_journey(tracking)
         if journey and int(journey[-1].status) == TrackingStatus.DELIVERED:
             logistics_services.sandbox_tracking_complete(tracking=tracking)
-            return
+            return tracking.pk
     else:
         journey = []
     # Stamp the played events after the tracking's latest one (a Sandbox tick may have logged
@@ -145,6 +145,7 @@ def _deliver_tracking(parcel: Parcel) -> None:
         )
     )
     logistics_services.tracking_events_record(tracking=tracking, events=events)
+    return tracking.pk
 
 
 class UpdateStatusIn(CamelSchema):
@@ -176,12 +177,18 @@ def sandbox_update_status(request: HttpRequest, payload: UpdateStatusIn) -> bool
     elif expected == SANDBOX_SHIPPED:
         fulfillment_services.sandbox_ship(order=order)
     elif expected == SANDBOX_DELIVERED:
+        played: list[int] = []
         with transaction.atomic():
             for parcel in selectors.order_parcels(order=order):
                 if parcel.tracking_number and parcel.carrier_id:
-                    _deliver_tracking(parcel)
-            # The parcels and the order follow the delivery in the follow task, after commit.
+                    tracking_id = _deliver_tracking(parcel)
+                    if tracking_id is not None:
+                        played.append(tracking_id)
+            # Should applying fail below, the follow task retries it after this commit.
             fulfillment_services.tracking_changes_follow_soon()
+        # The parcels and the order follow the delivery before the answer, as a client
+        # reading the order right after 600 expects.
+        fulfillment_services.tracking_changes_follow_now(tracking_ids=played)
     else:
         services.order_note(
             order,

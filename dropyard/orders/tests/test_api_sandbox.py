@@ -6,10 +6,12 @@
 import pytest
 
 from dropyard.fulfillment import services as fulfillment
+from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
+from dropyard.fulfillment.services import tracking as fulfillment_tracking
 from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.logistics.carriers import luhn_check_digit, sandbox_journey
-from dropyard.logistics.models import Tracking
+from dropyard.logistics.models import Tracking, TrackingStatusChange
 from dropyard.logistics.tests.factories import sandbox_carrier
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderEvent
@@ -113,6 +115,49 @@ def test_update_status_walks_300_to_700(authed, world, tasks, django_capture_on_
     order = Order.objects.get(public_id=order_id)
     assert order.events.filter(kind="completed").count() == 1
     assert authed.post(STATUS, {"orderId": order_id, "targetStatus": 800}).error(1600300)
+
+
+def _shipped_sandbox_order(authed, world):
+    sandbox_carrier()
+    order_id = create(authed, world)
+    for target in (300, 400, 500):
+        assert authed.post(STATUS, {"orderId": order_id, "targetStatus": target}).ok()
+    return order_id
+
+
+def test_update_status_600_answers_once_the_order_is_delivered(authed, world, tasks):
+    order_id = _shipped_sandbox_order(authed, world)
+
+    assert authed.post(STATUS, {"orderId": order_id, "targetStatus": 600}).ok()
+
+    # No task has run: the parcel and the order followed the delivery inside the call.
+    assert state(authed, order_id) == ("DELIVERED", None)
+    assert TrackingStatusChange.objects.filter(applied_at__isnull=True).count() == 0
+    parcel = Parcel.objects.get(orders__public_id=order_id)
+    assert parcel.status == ParcelStatus.DELIVERED
+
+
+def test_update_status_600_leaves_a_failed_follow_to_the_retried_task(
+    authed, world, tasks, monkeypatch
+):
+    order_id = _shipped_sandbox_order(authed, world)
+    real = fulfillment_tracking.parcel_tracking_changed
+
+    def broken(**kwargs):
+        raise RuntimeError("lock timeout")
+
+    monkeypatch.setattr(fulfillment_tracking, "parcel_tracking_changed", broken)
+    assert authed.post(STATUS, {"orderId": order_id, "targetStatus": 600}).ok()
+    assert state(authed, order_id) == ("SHIPPED", None)
+    assert TrackingStatusChange.objects.filter(applied_at__isnull=True).count() == 1
+
+    monkeypatch.setattr(fulfillment_tracking, "parcel_tracking_changed", real)
+    assert tracking_changes_follow.call() == 1
+
+    assert state(authed, order_id) == ("DELIVERED", None)
+    assert TrackingStatusChange.objects.filter(applied_at__isnull=True).count() == 0
+    order = Order.objects.get(public_id=order_id)
+    assert order.events.filter(to_status=OrderStatus.DELIVERED).count() == 1
 
 
 @pytest.mark.parametrize(("target", "expected"), [(500, 300), (400, 300), (200, 300)])
