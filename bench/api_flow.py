@@ -6,7 +6,7 @@
 
 1. Set-up, in this process, in a throwaway database (SQLite ``/tmp/dropyard_api_flow.sqlite3``
    or PostgreSQL ``dropyard_api_flow``): the demo data with a small catalog
-   (``core.demo.demo_load(products=--products)``: products, platform stock, rate cards, the
+   (``demo.loader.demo_load(products=--products)``: products, platform stock, rate cards, the
    Sandbox carrier), a pool of ``--variants`` on-sale variants (one per product, no special
    properties) with platform stock in a CN warehouse that ``freight_quote`` ships to the US,
    and per run an API key per client (``accounts.services.apikey_create``, what
@@ -30,8 +30,8 @@
    - **phase B, fulfilment** (3 calls per order), for every order phase A paid:
      ``shopping/sandbox/updateStatus`` 400 (the warehouse starts picking) → 500 (picked, packed
      and shipped with a tracking number: the same ``fulfillment`` services the warehouse uses)
-     → 600 (the carrier delivers: the tracking journey is played to its end and the tracking
-     listener moves the parcel and the order to DELIVERED once that commits);
+     → 600 (the carrier delivers: the tracking journey is played to its end, and its tracking
+     status changes are applied to the parcel and the order before the call answers);
    - **no-op**: the cheapest authenticated read (``--noop``, default ``setting/get``: the token
      look-up and the account's settings, no write), as many calls as phase A made.
    With ``--mixed``, phases A and B are one phase instead: each client creates, pays and
