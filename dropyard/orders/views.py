@@ -1,5 +1,7 @@
-"""Merchant order pages (the "orders" area): list with tabs, filters and bulk actions, detail,
-manual order, payment page, CSV import / export and merge.
+"""Merchant order pages (the "orders" area): list with tabs, filters and bulk confirm, detail,
+manual order, CSV import / export and merge. The pages that cancel (they refund what was paid)
+and the payment page (wallet prices, card / PayPal) are the checkout's (``checkout.views_orders``),
+in the same "orders" URL namespace.
 
 Every lookup goes through selectors scoped to ``request.merchant`` (another merchant's order,
 payment or import answers 404); every write is one service call; refusals become messages.
