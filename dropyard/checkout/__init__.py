@@ -1,11 +1,15 @@
-"""Checkout: paying for orders, above ``orders``, ``fulfillment`` and ``wallet``.
+"""Checkout: the order workflows that need the wallet, above ``orders``, ``fulfillment`` and
+``wallet``.
 
 One payment pipeline (``services``) for the wallet and for card / PayPal page payments, the
-providers' verified events that settle money (``provider_events``, ``tasks``), and the pages and
-API endpoints that pay orders (``views``, ``views_providers``, ``api``; served under the
-wallet's URLs, names and OpenAPI ids). It calls down into the wallet's and the orders'
-services; neither of them imports it (``wallet.payments`` is a temporary bridge, see there).
+providers' verified events that settle money (``provider_events``, ``tasks``); creating an order
+and paying it from the wallet (``creation``, createOrderV2 payType 2); cancelling an order or a
+parcel's unshipped remainder with its refund (``cancellation``); and the pages and API
+endpoints for them (``views``, ``views_providers``, ``views_orders``, ``api``, ``api_create``),
+served under the URLs, names and OpenAPI ids they had in the wallet and orders apps
+(``config.urls`` joins the patterns into their namespaces). It calls down into the wallet's,
+the orders' and fulfillment's services; none of them imports it.
 
 A plain package, not a Django app: it has no models, migrations, templates or admin (its pages
-render the wallet's templates), so nothing needs registering.
+render the wallet's and the orders' templates), so nothing needs registering.
 """

@@ -1,10 +1,25 @@
-"""The checkout's pages, served inside the wallet's URL namespaces: every URL and name stays what
-it was when the wallet served them (``config.urls`` joins each list to the wallet's patterns).
+"""The checkout's pages, served inside the orders' and the wallet's URL namespaces: every URL and
+name stays what it was when those apps served them (``config.urls`` joins each list to the
+app's patterns).
 """
 
 from django.urls import path
 
-from . import views, views_providers
+from . import views, views_orders, views_providers
+
+# Joined to ``orders.urls`` (namespace "orders", under /orders/), placed BEFORE the orders'
+# patterns: "bulk/cancel/" and "pay/<pay_id>/" came before "<key>/…" in the orders' list, so
+# they still win over it (and nothing in the orders' list shadows any of these).
+order_urlpatterns = [
+    path("bulk/cancel/", views_orders.bulk_cancel, name="bulk_cancel"),
+    path("pay/<str:pay_id>/", views_orders.pay_page, name="pay"),
+    path("<str:key>/cancel/", views_orders.order_cancel, name="cancel"),
+    path(
+        "<str:key>/parcels/<str:parcel>/cancel-remainder/",
+        views_orders.order_cancel_remainder,
+        name="cancel_remainder",
+    ),
+]
 
 # Joined to ``wallet.urls`` (namespace "wallet", under /wallet/).
 wallet_urlpatterns = [

@@ -9,6 +9,7 @@ from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.catalog.api import router as catalog_router
 from dropyard.checkout.api import router as checkout_router
+from dropyard.checkout.api_create import router as checkout_create_router
 from dropyard.core.api import build_api
 from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
@@ -23,7 +24,9 @@ api.add_router("", accounts_router)
 api.add_router("", catalog_router)
 api.add_router("", inventory_router)
 api.add_router("", logistics_router)
-# shopping/* (orders, cart, sandbox), webhook/* and setting/get.
+# shopping/* (orders, cart, sandbox), webhook/* and setting/get. createOrderV2/V3 first: the
+# checkout serves them (payType 2 pays from the wallet) where the orders' routers began.
+api.add_router("", checkout_create_router)
 api.add_router("", orders_router)
 api.add_router("", webhooks_router)
 api.add_router("", wallet_router)  # shopping/pay/getBalance, shopping/makeup/*, invoice/*

@@ -12,6 +12,7 @@ from dropyard.config.api import api
 from dropyard.core import views as core_views
 from dropyard.inventory import urls_shipping as inventory_shipping_urls
 from dropyard.logistics import urls as logistics_urls
+from dropyard.orders import urls as order_urls
 from dropyard.wallet import urls as wallet_urls
 from dropyard.wallet import urls_providers as wallet_provider_urls
 from dropyard.wallet import urls_providers_ops as wallet_provider_ops_urls
@@ -21,10 +22,11 @@ from dropyard.wallet import urls_providers_ops as wallet_provider_ops_urls
 admin.site.login = secure_admin_login(admin.site.login)
 
 
-def _joined(app_urls: ModuleType, extra: list) -> tuple:
-    """One URL namespace served by two apps: the wallet's pages, then the checkout's pages that
-    pay orders (they moved up out of the wallet and kept their URLs and names)."""
-    return include(([*app_urls.urlpatterns, *extra], app_urls.app_name))
+def _joined(app_urls: ModuleType, extra: list, *, first: list | None = None) -> tuple:
+    """One URL namespace served by two apps: the app's pages (the wallet's, the orders'), and
+    the checkout's pages that moved up out of it and kept their URLs and names — after the
+    app's patterns, or ``first`` before them where the moved ones must keep resolving first."""
+    return include(([*(first or []), *app_urls.urlpatterns, *extra], app_urls.app_name))
 
 
 urlpatterns = [
@@ -38,7 +40,7 @@ urlpatterns = [
     path("ops/logistics/", include("dropyard.logistics.urls_ops")),
     path("ops/fulfillment/", include("dropyard.fulfillment.urls_ops")),
     path("messages/", include("dropyard.sourcing.urls")),
-    path("orders/", include("dropyard.orders.urls")),
+    path("orders/", _joined(order_urls, [], first=checkout_urls.order_urlpatterns)),
     path("fulfillment/", include("dropyard.fulfillment.urls")),
     path("webhooks/", include("dropyard.webhooks.urls")),
     path(

@@ -171,7 +171,7 @@ _SHIPPED_PARCEL = frozenset(
 
 def order_cancellable_remainders(*, order: Order, parcels: Iterable[Parcel]) -> list[Parcel]:
     """Of ``order``'s ``parcels`` (``order_parcels``), the READY ones the merchant may cancel
-    with "Cancel the items not shipped" (``fulfillment.services.parcel_remainder_cancel``):
+    with "Cancel the items not shipped" (``checkout.cancellation.parcel_remainder_cancel``):
     the order is UNSHIPPED, not merged, not a bulk purchase, and another parcel has shipped."""
     parcels = list(parcels)
     if order.status != S.UNSHIPPED or order.merge_id is not None or order.order_type == "bulk":

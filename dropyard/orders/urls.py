@@ -1,4 +1,8 @@
-"""Merchant pages for orders, mounted at /orders/ (the "orders" permission area)."""
+"""Merchant pages for orders, mounted at /orders/ (the "orders" permission area).
+
+The pages that cancel (with their refund) or pay orders are the checkout's
+(``checkout.urls.order_urlpatterns``); ``config.urls`` serves them in this namespace, before
+these patterns, so every URL resolves as when this list held them all."""
 
 from django.urls import path
 
@@ -9,7 +13,6 @@ urlpatterns = [
     path("", views.order_list, name="list"),
     path("export.csv", views.order_export, name="export"),
     path("bulk/confirm/", views.bulk_confirm, name="bulk_confirm"),
-    path("bulk/cancel/", views.bulk_cancel, name="bulk_cancel"),
     path("new/", views.order_new, name="new"),
     path("import/", views.import_upload, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),
@@ -17,17 +20,10 @@ urlpatterns = [
     path("import/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
     path("merge/", views.merge_list, name="merge_list"),
     path("merge/preview/", views.merge_preview, name="merge_preview"),
-    path("pay/<str:pay_id>/", views.pay_page, name="pay"),
     path("<str:key>/", views.order_detail, name="detail"),
     path("<str:key>/confirm/", views.order_confirm, name="confirm"),
-    path("<str:key>/cancel/", views.order_cancel, name="cancel"),
     path("<str:key>/delete/", views.order_delete, name="delete"),
     path("<str:key>/address/", views.order_address, name="address"),
     path("<str:key>/pay/", views.order_pay, name="generate_payment"),
     path("<str:key>/unmerge/", views.order_unmerge, name="unmerge"),
-    path(
-        "<str:key>/parcels/<str:parcel>/cancel-remainder/",
-        views.order_cancel_remainder,
-        name="cancel_remainder",
-    ),
 ]

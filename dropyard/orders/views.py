@@ -1,5 +1,7 @@
-"""Merchant order pages (the "orders" area): list with tabs, filters and bulk actions, detail,
-manual order, payment page, CSV import / export and merge.
+"""Merchant order pages (the "orders" area): list with tabs, filters and bulk confirm, detail,
+manual order, CSV import / export and merge. The pages that cancel (they refund what was paid)
+and the payment page (wallet prices, card / PayPal) are the checkout's (``checkout.views_orders``),
+in the same "orders" URL namespace.
 
 Every lookup goes through selectors scoped to ``request.merchant`` (another merchant's order,
 payment or import answers 404); every write is one service call; refusals become messages.
@@ -7,7 +9,6 @@ Object routes look the object up before checking the method, so a foreign id is 
 any method.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import (
@@ -18,7 +19,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -29,27 +29,19 @@ from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
-from dropyard.wallet import quotes as wallet_quotes
-from dropyard.wallet.choices import Provider
-from dropyard.wallet.providers import (
-    enabled_providers,
-    payment_provider_options,
-    payment_session_key,
-)
-from dropyard.wallet.providers import services as provider_services
 
 from . import csv_io, selectors, services
 from .choices import OrderSource, OrderStatus
 from .forms import (
     AddressForm,
-    CancelForm,
     ImportForm,
     LineFormSet,
     ManualOrderForm,
     OrderFilterForm,
     lines_from_formset,
 )
-from .models import Order, ParentOrder
+from .models import Order
+from .view_helpers import MAX_BULK, back_url, detail_redirect, selected_orders
 
 AREA = "orders"
 S = OrderStatus
@@ -62,7 +54,6 @@ TAB_LABELS = [
     ("cancelled", "Cancelled"),
 ]
 PRE_PAYMENT = (S.CREATED, S.IN_CART, S.UNPAID)
-MAX_BULK = 200
 
 
 # --- List, export, bulk actions ------------------------------------------------------------------
@@ -115,19 +106,6 @@ def order_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _selected(request: HttpRequest) -> tuple[list[Order], list[str]]:
-    ids = [i for i in request.POST.getlist("ids") if i][:MAX_BULK]
-    return selectors.orders_get_many(merchant=request.merchant, keys=ids)
-
-
-def _back(request: HttpRequest) -> str:
-    """Where to return after an action: the posted ``next`` when it is one of our pages."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/orders/") and "//" not in target:
-        return target
-    return reverse("orders:list")
-
-
 def _reasons(intercepted) -> str:
     parts = []
     for item in intercepted:
@@ -140,10 +118,10 @@ def _reasons(intercepted) -> str:
 @require_POST
 def bulk_confirm(request: HttpRequest) -> HttpResponse:
     """Confirm the selected orders together (the cart path: one payment order for them)."""
-    orders, missing = _selected(request)
+    orders, missing = selected_orders(request)
     if not orders:
         messages.error(request, "Select at least one order to confirm.")
-        return redirect(_back(request))
+        return redirect(back_url(request))
     result = services.cart_confirm(merchant=request.merchant, orders=orders, actor=request.user)
     if result.success_count:
         messages.success(
@@ -165,35 +143,7 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect(services.parent_order_pay_url(parent))
-    return redirect(_back(request))
-
-
-@merchant_view(area=AREA)
-@require_POST
-def bulk_cancel(request: HttpRequest) -> HttpResponse:
-    """Two steps: the selection shows a confirmation page with a reason; that page cancels."""
-    orders, missing = _selected(request)
-    if not orders:
-        messages.error(request, "Select at least one order to cancel.")
-        return redirect(_back(request))
-    form = CancelForm(request.POST if "confirmed" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        done, refused = 0, []
-        for order in orders:
-            try:
-                services.order_cancel(
-                    order=order, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-                done += 1
-            except DomainError as exc:
-                refused.append(f"{order.code}: {exc.message}")
-        if done:
-            messages.success(request, f"{done} order{'s' if done != 1 else ''} cancelled.")
-        if refused:
-            messages.error(request, "Not cancelled: " + " · ".join(refused))
-        return redirect(_back(request))
-    context = {"orders": orders, "missing": missing, "form": form, "next": _back(request)}
-    return render(request, "orders/bulk_cancel.html", context)
+    return redirect(back_url(request))
 
 
 # --- Detail and per-order actions ----------------------------------------------------------------
@@ -245,10 +195,6 @@ def _order_for_post(request: HttpRequest, key: str) -> Order | HttpResponse:
     return order
 
 
-def _detail(order: Order) -> HttpResponse:
-    return redirect("orders:detail", key=order.public_id)
-
-
 @merchant_view(area=AREA)
 def order_confirm(request: HttpRequest, key: str) -> HttpResponse:
     order = _order_for_post(request, key)
@@ -259,22 +205,7 @@ def order_confirm(request: HttpRequest, key: str) -> HttpResponse:
         messages.success(request, "Order confirmed and stock reserved. You can now pay it.")
     else:
         messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
-    return _detail(order)
-
-
-@merchant_view(area=AREA)
-def order_cancel(request: HttpRequest, key: str) -> HttpResponse:
-    order = selectors.order_get(merchant=request.merchant, key=key)
-    form = CancelForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        flash_outcome(
-            request,
-            lambda: services.order_cancel(order=order, actor=request.user, reason=reason),
-            success=f"Order {order.code} cancelled.",
-        )
-        return _detail(order)
-    return render(request, "orders/order_cancel.html", {"order": order, "form": form})
+    return detail_redirect(order)
 
 
 @merchant_view(area=AREA)
@@ -287,7 +218,7 @@ def order_delete(request: HttpRequest, key: str) -> HttpResponse:
             success=f"Order {order.code} ({order.order_number}) deleted.",
         ):
             return redirect("orders:list")
-        return _detail(order)
+        return detail_redirect(order)
     return render(request, "orders/order_delete.html", {"order": order})
 
 
@@ -296,7 +227,7 @@ def order_address(request: HttpRequest, key: str) -> HttpResponse:
     order = selectors.order_get(merchant=request.merchant, key=key)
     if order.status not in PRE_PAYMENT:
         messages.error(request, "The address can only be changed before payment.")
-        return _detail(order)
+        return detail_redirect(order)
     initial = {name: getattr(order, name) for name in AddressForm.base_fields}
     form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
@@ -310,7 +241,7 @@ def order_address(request: HttpRequest, key: str) -> HttpResponse:
                 form.add_error(None, exc.message)
         else:
             messages.success(request, "Address saved; the order was routed again.")
-            return _detail(order)
+            return detail_redirect(order)
     return render(request, "orders/order_address.html", {"order": order, "form": form})
 
 
@@ -322,14 +253,14 @@ def order_pay(request: HttpRequest, key: str) -> HttpResponse:
         return order
     if order.parent is None:
         messages.error(request, "Confirm the order first.")
-        return _detail(order)
+        return detail_redirect(order)
     try:
         parent = services.parent_order_generate(
             merchant=request.merchant, shipments_id=order.parent.shipments_id, actor=request.user
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return _detail(order)
+        return detail_redirect(order)
     return redirect(services.parent_order_pay_url(parent))
 
 
@@ -340,112 +271,13 @@ def order_unmerge(request: HttpRequest, key: str) -> HttpResponse:
         return order
     if order.merge is None:
         messages.error(request, "This order is not merged.")
-        return _detail(order)
+        return detail_redirect(order)
     flash_outcome(
         request,
         lambda: services.merge_undo(merge=order.merge, actor=request.user),
         success="Merge undone: each order ships on its own again.",
     )
-    return _detail(order)
-
-
-@merchant_view(area=AREA)
-def order_cancel_remainder(request: HttpRequest, key: str, parcel: str) -> HttpResponse:
-    """The merchant's "Cancel the items not shipped": a confirmation page (GET), then the
-    cancel (POST)."""
-    order = selectors.order_get(merchant=request.merchant, key=key)
-    remainder = selectors.order_parcel_get(order=order, public_id=parcel)
-    if request.method == "POST":
-        # Imported here: fulfillment's services import this app's services.
-        from dropyard.fulfillment.services import parcel_remainder_cancel
-
-        flash_outcome(
-            request,
-            lambda: parcel_remainder_cancel(order=order, parcel=remainder, actor=request.user),
-            success=f"The items not shipped in parcel {remainder.code} are cancelled.",
-        )
-        return _detail(order)
-    lines = list(remainder.lines.select_related("order_line__variant").order_by("pk"))
-    context = {
-        "order": order,
-        "parcel": remainder,
-        "lines": lines,
-        "amount_minor": sum(pl.order_line.unit_price_minor * pl.quantity for pl in lines),
-    }
-    return render(request, "orders/order_cancel_remainder.html", context)
-
-
-# --- Payment page --------------------------------------------------------------------------------
-
-
-def _provider_payment_start(
-    request: HttpRequest, parent: ParentOrder, provider: str
-) -> HttpResponse:
-    """Open the provider's hosted page for ``parent`` at its quote by that method (no wallet
-    discount unless configured), or go back to the payment page with the refusal (provider
-    not configured or refusing, nothing payable). Nothing is stored and nothing is paid here:
-    the provider's verified event pays the orders (``wallet.payments``)."""
-    back = redirect("orders:pay", pay_id=parent.pay_id)
-    if provider not in enabled_providers():
-        messages.error(request, "That payment method is not available here.")
-        return back
-    path = reverse("wallet_providers:payment_return", kwargs={"pay_id": parent.pay_id})
-    return_url = f"{settings.SITE_URL}{path}"
-    try:
-        quote = wallet_quotes.payment_quote(
-            merchant=request.merchant, parent=parent, method=provider
-        )
-        started = provider_services.provider_payment_start(
-            provider=provider,
-            amount_minor=quote.net_minor,
-            currency=quote.currency,
-            reference=parent.pay_id,
-            description=f"Dropyard payment {parent.pay_id} ({len(quote.lines)} orders)",
-            return_url=return_url,
-            cancel_url=f"{return_url}?cancelled=1",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return back
-    if provider == Provider.PAYPAL:
-        # The return page captures only the PayPal order this browser started.
-        request.session[payment_session_key(parent.pay_id)] = started.provider_reference
-    return redirect(started.redirect_url)
-
-
-@merchant_view(area=AREA)
-def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
-    parent = selectors.parent_order_get(merchant=request.merchant, pay_id=pay_id)
-    if request.method == "POST" and request.POST.get("provider"):
-        # "Pay by card" / "Pay with PayPal": off to the provider's hosted page.
-        return _provider_payment_start(request, parent, request.POST["provider"])
-    if request.method == "POST":
-        paid = []
-        try:
-            paid = services.sandbox_pay(
-                merchant=request.merchant, actor=request.user, shipments_id=parent.shipments_id
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                f"Sandbox payment done: {len(paid)} order{'s' if len(paid) != 1 else ''} paid."
-                if paid
-                else "Nothing left to pay.",
-            )
-        return redirect("orders:pay", pay_id=pay_id)
-    orders = list(parent.orders.select_related("merchant").order_by("pk"))
-    context = {
-        "parent": parent,
-        "orders": orders,
-        "sandbox_ok": services.sandbox_allowed(request.merchant)
-        and all(o.in_sandbox for o in orders),
-        "unpaid_ids": [o.public_id for o in orders if o.status == S.UNPAID],
-        "wallet_ok": request.membership.has_area("wallet"),
-        "provider_options": payment_provider_options(),
-    }
-    return render(request, "orders/pay.html", context)
+    return detail_redirect(order)
 
 
 # --- Manual order --------------------------------------------------------------------------------
@@ -491,7 +323,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, exc.message)
             else:
                 messages.success(request, f"Order {order.code} created.")
-                return _detail(order)
+                return detail_redirect(order)
     return render(request, "orders/order_new.html", {"form": form, "formset": formset})
 
 

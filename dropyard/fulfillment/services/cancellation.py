@@ -1,4 +1,5 @@
-"""Cancel the unshipped remainder of a partial shipment: release, cancel, sync, refund."""
+"""Cancel the unshipped remainder of a partial shipment: release, cancel, sync. The refund of a
+wallet-paid remainder is the checkout's (``checkout.cancellation.parcel_remainder_cancel``)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,9 @@ class RemainderCancel:
     order: Order
     units_released: int
     amount_minor: int  # the cancelled lines' value (unit price snapshot × quantity)
-    refund: Any = None  # the wallet Refund, or None (not paid from the wallet)
+    # The wallet Refund, set by ``checkout.cancellation.parcel_remainder_cancel`` (None: not paid
+    # from the wallet, or cancelled here without the checkout).
+    refund: Any = None
 
 
 @transaction.atomic
@@ -52,12 +55,11 @@ def parcel_remainder_cancel(
     released (per the ledger), the parcel goes CANCELLED, a "remainder_cancelled" history row
     and an ORDER_CHANGED audit record, then the order is re-derived from its parcels
     (``order_sync_from_parcels``: SHIPPED, or DELIVERED when the shipped parcels are delivered).
-    When the order was paid from the wallet, ``wallet.refunds.refund_issue`` gives back the
-    cancelled lines' value — each line's unit price snapshot × the parcel's quantity — capped at
-    what is left of the payment (a wallet discount makes the payment smaller than the list
-    price), key ``remainder:<parcel public id>``. Freight is not refunded: the order's postage
-    was charged for the shipment that did leave. A sandbox-paid order has no wallet payment:
-    nothing to refund.
+    ``amount_minor`` is the cancelled lines' value (each line's unit price snapshot × the
+    parcel's quantity). Nothing is refunded here: fulfillment does not know the wallet.
+    ``checkout.cancellation.parcel_remainder_cancel`` runs this and then refunds a
+    wallet-paid order in the same transaction; call that one for any order that may be paid
+    from the wallet.
     """
     locked_order = (
         Order.objects.select_for_update(of=("self",), no_key=True)
@@ -135,40 +137,7 @@ def parcel_remainder_cancel(
     order_services.order_sync_from_parcels(
         order=locked_order, actor=actor, actor_label=actor_label or "items not shipped cancelled"
     )
-    refund = _refund_remainder(locked_order, locked, amount, actor=actor, reason=reason)
     locked_order.refresh_from_db()
     return RemainderCancel(
-        parcel=locked,
-        order=locked_order,
-        units_released=released,
-        amount_minor=amount,
-        refund=refund,
-    )
-
-
-def _refund_remainder(
-    order: Order, parcel: Parcel, amount_minor: int, *, actor: User | None, reason: str
-) -> Any:
-    """The wallet refund for a cancelled remainder (None: not paid from the wallet, or nothing
-    is left of the payment)."""
-    # Imported here: the wallet app depends on the orders and fulfillment apps.
-    from dropyard.wallet.models import Payment
-    from dropyard.wallet.refunds import refund_issue, refunded_minor
-
-    payment = Payment.objects.filter(order_id=order.pk).first()
-    if payment is None:
-        return None
-    amount = min(amount_minor, payment.net_minor - refunded_minor(payment))
-    if amount <= 0:
-        return None
-    return refund_issue(
-        merchant=order.merchant,
-        order=order,
-        amount_minor=amount,
-        reason=(
-            f"items not shipped cancelled (parcel {parcel.code})"
-            + (f": {reason.strip()}" if reason.strip() else "")
-        )[:300],
-        actor=actor,
-        idempotency_key=f"remainder:{parcel.public_id}",
+        parcel=locked, order=locked_order, units_released=released, amount_minor=amount
     )

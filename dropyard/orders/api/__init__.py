@@ -8,21 +8,21 @@ and the code); amounts are decimal strings in the order's currency (USD, ``"12.5
 dates are ``yyyy-MM-dd HH:mm:ss`` in UTC (§3 conventions); helpers in ``wire``.
 
 One module per group of operations, each with its own router and the decisions it takes where
-the contract is open or contradicts itself (§7): ``create`` (createOrderV2/V3, Idempotency-Key),
-``cart`` (addCart, addCartConfirm, saveGenerateParentOrder), ``orders`` (list, details, delete,
-confirm, warehouse and shipping line changes), ``sandbox`` (shopping/sandbox/*) and ``merge``
-(shopping/mergeOrder/*). No API key scopes exist yet (accounts has none): any valid token may
-call every operation.
+the contract is open or contradicts itself (§7): ``cart`` (addCart, addCartConfirm,
+saveGenerateParentOrder), ``orders`` (list, details, delete, confirm, warehouse and shipping
+line changes), ``sandbox`` (shopping/sandbox/*) and ``merge`` (shopping/mergeOrder/*). No API
+key scopes exist yet (accounts has none): any valid token may call every operation.
 
-``router`` mounts them all, in that order, for ``dropyard/config/api.py``.
+``router`` mounts them all, in that order, for ``dropyard/config/api.py``. Creating orders
+(createOrderV2/V3) is served by ``checkout.api_create``, mounted just before this router: its
+payType 2 pays from the wallet, above orders.
 """
 
 from ninja import Router
 
-from . import cart, create, merge, orders, sandbox
+from . import cart, merge, orders, sandbox
 
 router = Router()
-router.add_router("", create.router)
 router.add_router("", cart.router)
 router.add_router("", orders.router)
 router.add_router("", sandbox.router)

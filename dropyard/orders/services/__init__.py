@@ -16,7 +16,7 @@
 - ``merge``: ``merge_candidates``, ``merge_preview``, ``orders_merge``, ``merge_undo``;
 - ``reservations``: the stock reserved for an order's parcels (invariant in its docstring);
 - ``sandbox``: who may use sandbox money;
-- ``upcalls``: the calls into apps above orders (the ORDER webhook, the wallet).
+- ``upcalls``: the ORDER webhook message (``webhooks``).
 
 Webhooks: ORDER messages are published by the lifecycle services (on commit), not by
 ``order_transition``, which stays a pure record of the change.

@@ -33,7 +33,7 @@ from .lifecycle import (
 from .merge import _unmerge_for_cancel
 from .plan import _reroute_locked
 from .reservations import _order_references, _release
-from .upcalls import _order_changed, _refund_cancelled_order
+from .upcalls import _order_changed
 
 
 @transaction.atomic
@@ -49,9 +49,11 @@ def order_cancel(
     order is taken out of its merge first before payment (``_unmerge_for_cancel``: the others
     are routed alone; one that cannot ship alone stays with ``logistics_miss`` and no
     reservation, so the cancel never fails because of a sibling), and refused after payment
-    (the parcels are shared). A paid order (UNSHIPPED) is
-    refunded in full to the wallet in the same transaction
-    (``wallet.refunds.refund_for_cancelled_order``).
+    (the parcels are shared).
+
+    A paid order (UNSHIPPED) is not refunded here: orders does not know the wallet. Cancel it
+    through ``checkout.cancellation.order_cancel``, which refunds it in full in the same
+    transaction; only sandbox-paid orders (no wallet payment) may be cancelled here directly.
     """
     locked = _lock(order)
     if S.CANCELLED not in TRANSITIONS.get(locked.status, frozenset()):
@@ -89,8 +91,6 @@ def order_cancel(
             "parcels": [p.code for p in parcels],
         },
     )
-    if previous == S.UNSHIPPED:
-        _refund_cancelled_order(order=locked, actor=actor, actor_label=actor_label)
     _order_changed(locked)
     return _sync_instance(order, locked)
 

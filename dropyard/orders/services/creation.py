@@ -22,12 +22,11 @@ from .. import routing
 from ..bulk import fast_insert, new_public_ids
 from ..choices import IossType, OrderSource, OrderType, PayType, ShopLogisticsType
 from ..exceptions import DuplicateOrder, OrderInvalid
-from ..models import Order, OrderEvent, OrderLine
+from ..models import Order, OrderEvent, OrderLine, ParentOrder
 from .cart import cart_add, cart_confirm
 from .lifecycle import S, _actor_label, _user
 from .payment import _is_sandbox, order_paid, parent_order_generate, parent_order_pay_url
 from .plan import _parcel_specs, _priced_fields, _route, _routing_context
-from .upcalls import _pay_from_wallet
 from .validation import _choice, _draft, _lookups, _OrderDraft
 
 
@@ -367,6 +366,8 @@ class OrderCreateResult:
     intercepted: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
     payment_error: DomainError | None = None  # payType 2: why the wallet did not pay
+    # payType 2, not sandbox: the parent order the checkout pays from the wallet (else None).
+    awaiting_wallet: ParentOrder | None = None
 
 
 def order_create_v2(
@@ -377,9 +378,10 @@ def order_create_v2(
     - 3: create only.
     - 1 (page payment): cart → confirm → parent order; ``pay_url`` = ``/orders/pay/<pay_id>/``.
     - 2 (balance): cart → confirm → parent order → pay. A sandbox order is paid through the
-      sandbox provider (``order_paid``); any other from the wallet, with the wallet discount
-      (``wallet.payments.pay_from_wallet``). An insufficient balance leaves the order UNPAID
-      (confirmed, stock reserved, in its parent order) with ``payment_error`` set (1604000).
+      sandbox provider (``order_paid``). Any other stops at its parent order, UNPAID, returned
+      as ``awaiting_wallet``: orders does not know the wallet, so the wallet payment (with the
+      wallet discount; an insufficient balance leaves the order UNPAID with ``payment_error``
+      1604000) is added by ``checkout.creation.order_create_v2``, the one caller for payType 2.
     The order is created even when a later step is refused (logistics miss, stock short): the
     result then carries ``intercepted`` reasons and the order stays CREATED (contract:
     ``logisticsMiss``, ``interceptOrderReasons``). Creation errors raise as in ``order_create``.
@@ -417,16 +419,7 @@ def order_create_v2(
         result.paid = True
         result.message = "paid by the sandbox payment provider"
     else:
-        refused = _pay_from_wallet(merchant=merchant, parent=parent, actor=actor)
-        if refused is not None:
-            result.payment_error = refused
-            result.message = (
-                f"{refused.message}; order confirmed, awaiting payment "
-                f"(shipmentOrderId {parent.shipments_id}, payId {parent.pay_id})"
-            )
-        else:
-            result.paid = True
-            result.message = "paid from the wallet balance"
+        result.awaiting_wallet = parent
     order.refresh_from_db()
     result.order = order
     return result

@@ -1,19 +1,18 @@
-"""Orders' calls into the apps above it: the ORDER webhook (``webhooks``), the wallet payment of
-``createOrderV2`` payType 2 and the refund of a cancelled paid order (``wallet``).
+"""Orders' ORDER webhook (``webhooks``, below orders): the message params and the publish.
 
-Those apps import ``orders.services`` at module load, so their functions are imported inside the
-functions here, and kept together in this one module on purpose: a payment pipeline above orders
-and wallet is to take these calls over, and then orders imports neither.
+The wallet payment of ``createOrderV2`` payType 2 and the refund of a cancelled paid order
+moved up into the checkout (``checkout.creation``, ``checkout.cancellation``), which calls
+orders' services and then the wallet's: orders imports no app above it.
 """
 
 from typing import Any
 
-from dropyard.core.errors import DomainError
 from dropyard.core.money import Money
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
+from dropyard.webhooks.services import webhook_publish
 
-from ..models import Order, ParentOrder
+from ..models import Order
 
 
 def order_webhook_params(order: Order) -> dict[str, Any]:
@@ -71,10 +70,6 @@ def _order_changed(order: Order) -> None:
     publish (it stays a pure record of the change). Nothing is stored when the merchant has
     no enabled order endpoint.
     """
-    # Imported here: webhooks may import order selectors, and orders must not depend on the
-    # webhooks app being importable at module load.
-    from dropyard.webhooks.services import webhook_publish
-
     fresh = Order.objects.select_related("merchant", "line").get(pk=order.pk)
     webhook_publish(
         merchant=fresh.merchant,
@@ -82,27 +77,3 @@ def _order_changed(order: Order) -> None:
         message_type="UPDATE",
         params=order_webhook_params(fresh),
     )
-
-
-def _pay_from_wallet(*, merchant: Any, parent: ParentOrder, actor: Any) -> DomainError | None:
-    """Pay ``parent`` from the merchant's wallet, with the wallet discount
-    (``wallet.payments.pay_from_wallet``). An insufficient balance (``InsufficientBalance``,
-    1604000) is returned, not raised: then nothing was paid. None when paid."""
-    # Imported here: the wallet's payment service calls back into orders.services.
-    from dropyard.wallet.exceptions import InsufficientBalance
-    from dropyard.wallet.payments import pay_from_wallet
-
-    try:
-        pay_from_wallet(merchant=merchant, parent=parent, actor=actor)
-    except InsufficientBalance as exc:
-        return exc
-    return None
-
-
-def _refund_cancelled_order(*, order: Order, actor: Any, actor_label: str) -> None:
-    """Refund a paid order that is being cancelled, in full and in the caller's transaction
-    (``wallet.refunds.refund_for_cancelled_order``)."""
-    # Imported here: the wallet app depends on orders.services.
-    from dropyard.wallet.refunds import refund_for_cancelled_order
-
-    refund_for_cancelled_order(order=order, actor=actor, actor_label=actor_label)

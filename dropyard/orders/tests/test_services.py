@@ -448,13 +448,15 @@ def test_create_v2_pay_types_for_sandbox_orders(
     assert result.paid is paid
 
 
-def test_create_v2_balance_without_wallet_leaves_unpaid(merchant, owner, world):
+def test_create_v2_balance_stops_at_the_parent_order_for_the_checkout(merchant, owner, world):
+    """Orders does not know the wallet: a live payType 2 order waits in its parent order
+    (``checkout.creation.order_create_v2`` pays it, see checkout/tests/test_creation.py)."""
     result = services.order_create_v2(
         merchant=merchant, actor=owner, pay_type=2, is_sandbox=False, **order_item((world.red, 1))
     )
     assert result.order.status == OrderStatus.UNPAID
-    assert result.message.startswith("Insufficient balance")
-    assert result.payment_error.code == 1604000
+    assert result.awaiting_wallet is not None
+    assert result.awaiting_wallet.pay_id == result.pay_id
     assert result.paid is False
 
 

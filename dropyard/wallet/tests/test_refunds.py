@@ -5,6 +5,7 @@ from django.db.models import Sum
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dropyard.checkout import cancellation as checkout_cancellation
 from dropyard.checkout import services as checkout_services
 from dropyard.core.models import AuditEvent
 from dropyard.orders import services as order_services
@@ -346,7 +347,7 @@ def test_delivered_card_order_refunds_to_the_wallet(merchant, owner, world, sett
 
 
 def test_cancelling_a_paid_order_refunds_the_net_to_the_wallet(merchant, owner, paid):
-    order_services.order_cancel(order=paid, actor=owner, reason="customer cancelled")
+    checkout_cancellation.order_cancel(order=paid, actor=owner, reason="customer cancelled")
 
     refund = Refund.objects.get()
     assert (refund.order_id, refund.amount_minor, refund.destination) == (
@@ -366,7 +367,7 @@ def test_cancelling_a_card_paid_order_refunds_to_the_card_when_configured(
     settings.DROPYARD_REFUND_TO_SOURCE = {"stripe": True}
     order = _card_paid(merchant, owner, world)
 
-    order_services.order_cancel(order=order, actor=owner, reason="out of stock")
+    checkout_cancellation.order_cancel(order=order, actor=owner, reason="out of stock")
 
     refund = Refund.objects.get()
     assert (refund.destination, refund.status, refund.amount_minor) == (
@@ -384,7 +385,7 @@ def test_cancelling_a_card_paid_order_refunds_to_the_wallet_without_the_rule(
     settings.DROPYARD_REFUND_TO_SOURCE = {"paypal": True}  # not Stripe
     order = _card_paid(merchant, owner, world)
 
-    order_services.order_cancel(order=order, actor=owner, reason="out of stock")
+    checkout_cancellation.order_cancel(order=order, actor=owner, reason="out of stock")
 
     assert Refund.objects.get().destination == RefundDestination.WALLET
     assert available(merchant) == 1500
@@ -393,7 +394,7 @@ def test_cancelling_a_card_paid_order_refunds_to_the_wallet_without_the_rule(
 def test_cancelling_an_unpaid_order_refunds_nothing(merchant, owner, world):
     _, [order] = confirmed(merchant, owner, world, 1)
 
-    order_services.order_cancel(order=order, actor=owner, reason="changed mind")
+    checkout_cancellation.order_cancel(order=order, actor=owner, reason="changed mind")
 
     assert not Refund.objects.exists()
 
@@ -401,7 +402,7 @@ def test_cancelling_an_unpaid_order_refunds_nothing(merchant, owner, world):
 def test_cancel_after_a_partial_refund_refunds_the_rest(merchant, owner, paid):
     _refund(merchant, paid, "r-1", 1000)
 
-    order_services.order_cancel(order=paid, actor=owner, reason="cancelled")
+    checkout_cancellation.order_cancel(order=paid, actor=owner, reason="cancelled")
 
     assert list(Refund.objects.order_by("pk").values_list("amount_minor", flat=True)) == [
         1000,

@@ -1,10 +1,12 @@
-"""Cancelling the unshipped remainder of a partly shipped order
-(``services.cancellation.parcel_remainder_cancel``), also through the merchant's order page."""
+"""Cancelling the unshipped remainder of a partly shipped order with its refund
+(``checkout.cancellation.parcel_remainder_cancel`` over fulfillment's
+``services.cancellation.parcel_remainder_cancel``), also through the merchant's order page."""
 
 import pytest
 from django.urls import reverse
 
 from dropyard.accounts.tests.factories import make_operator
+from dropyard.checkout import cancellation as checkout_cancellation
 from dropyard.checkout import services as checkout_services
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
@@ -72,7 +74,7 @@ def test_remainder_cancel_releases_cancels_syncs_and_refunds_the_unshipped_lines
     wallet_before = available(merchant)
     payment = Payment.objects.get(order=order)
 
-    result = services.parcel_remainder_cancel(
+    result = checkout_cancellation.parcel_remainder_cancel(
         order=order, parcel=remainder, actor=owner, reason="customer does not want to wait"
     )
 
@@ -97,7 +99,7 @@ def test_remainder_cancel_releases_cancels_syncs_and_refunds_the_unshipped_lines
     assert audit.details["what"] == "remainder_cancelled"
     # Cancelling it again is refused and changes nothing.
     with pytest.raises(ParcelRefused):
-        services.parcel_remainder_cancel(order=order, parcel=remainder, actor=owner)
+        checkout_cancellation.parcel_remainder_cancel(order=order, parcel=remainder, actor=owner)
     assert Refund.objects.count() == 1
 
 
@@ -107,7 +109,7 @@ def test_remainder_cancel_of_delivered_shipment_makes_the_order_delivered(
     order, shipped, remainder = _partly_shipped(merchant, owner, world, worker)
     Parcel.objects.filter(pk=shipped.pk).update(status=PS.DELIVERED)
 
-    services.parcel_remainder_cancel(order=order, parcel=remainder, actor=owner)
+    checkout_cancellation.parcel_remainder_cancel(order=order, parcel=remainder, actor=owner)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.DELIVERED
@@ -118,16 +120,16 @@ def test_remainder_cancel_refusals_change_nothing(merchant, owner, other_merchan
     parcel = make_parcel(merchant=merchant)
     order = parcel.orders.get()
     with pytest.raises(ParcelRefused, match="cancel the order instead"):
-        services.parcel_remainder_cancel(order=order, parcel=parcel, actor=owner)
+        checkout_cancellation.parcel_remainder_cancel(order=order, parcel=parcel, actor=owner)
     # Another merchant's order with this parcel: not found.
     stranger = make_parcel(merchant=other_merchant).orders.get()
     with pytest.raises(ParcelNotFound, match="parcel not found"):
-        services.parcel_remainder_cancel(order=stranger, parcel=parcel, actor=owner)
+        checkout_cancellation.parcel_remainder_cancel(order=stranger, parcel=parcel, actor=owner)
     # Already being picked: refused.
     _order, _shipped, remainder = _partly_shipped(merchant, owner, world, worker)
     services.parcel_start_picking(parcels=[remainder], actor=worker)
     with pytest.raises(ParcelRefused, match="picking"):
-        services.parcel_remainder_cancel(order=_order, parcel=remainder, actor=owner)
+        checkout_cancellation.parcel_remainder_cancel(order=_order, parcel=remainder, actor=owner)
 
     parcel.refresh_from_db()
     remainder.refresh_from_db()
@@ -164,3 +166,16 @@ def test_remainder_cancel_page_is_404_for_another_merchant(
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     assert Parcel.objects.get(pk=remainder.pk).status == PS.READY
+
+
+def test_fulfillments_own_remainder_cancel_refunds_nothing(merchant, owner, world, worker):
+    """Fulfillment does not know the wallet: its cancel alone leaves the refund to the checkout."""
+    order, _shipped, remainder = _partly_shipped(merchant, owner, world, worker)
+    wallet_before = available(merchant)
+
+    result = services.parcel_remainder_cancel(order=order, parcel=remainder, actor=owner)
+
+    assert result.refund is None
+    assert Parcel.objects.get(pk=remainder.pk).status == PS.CANCELLED
+    assert not Refund.objects.exists()
+    assert available(merchant) == wallet_before

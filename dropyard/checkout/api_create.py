@@ -2,11 +2,13 @@
 
 Decisions where the contract is open or contradicts itself (§7):
 
-- **Create.** ``createOrderV2`` runs the ``payType`` flow (``orders.services.order_create_v2``):
+- **Create.** ``createOrderV2`` runs the ``payType`` flow
+  (``checkout.creation.order_create_v2``):
   3 create only; 1 (default) cart → confirm → parent order, ``cjPayUrl`` = the absolute
   payment page URL; 2 balance: sandbox orders are paid by the sandbox provider, live orders
-  stay UNPAID until the wallet exists. ``createOrderV3`` (Store Order Flow) creates only, as
-  payType 3 (its table has no payType). Required in the body: ``orderNumber``,
+  from the wallet with the wallet discount (an insufficient balance answers 1604000 and
+  leaves the order UNPAID in its shipment order). ``createOrderV3`` (Store Order Flow)
+  creates only, as payType 3 (its table has no payType). Required in the body: ``orderNumber``,
   ``shippingCountryCode``, ``shippingCustomerName``, ``shippingAddress``, ``shippingCity`` and
   ``products`` (missing → 1600300 naming it); ``logisticName``/``fromCountryCode`` are optional
   (routing picks the line and the warehouse). ``storageId`` is a warehouse id
@@ -20,6 +22,11 @@ Decisions where the contract is open or contradicts itself (§7):
   body's hash (``core.idempotency``) and replayed for the same key and body (same ``orderId``,
   header ``Idempotent-Replayed: true``); the same key with another body → 1600300. Without the
   header the natural key applies: a second order with the same ``orderNumber`` → 1603003.
+
+Served by the checkout because payType 2 pays from the wallet (above orders and wallet), with
+the operation ids, URL names and "Shopping" tag they had in ``orders.api``; ``config.api``
+mounts this router first, where the orders' routers began, so the OpenAPI document is
+unchanged.
 """
 
 import json
@@ -39,13 +46,14 @@ from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
 from dropyard.core.money import Money
 from dropyard.inventory.selectors import warehouse_get
-from dropyard.wallet.payments import order_payment_get
+from dropyard.orders import services as order_services
+from dropyard.orders.api.wire import _amount, _merchant, _order_out
+from dropyard.orders.choices import PayType
+from dropyard.orders.exceptions import OrderInvalid
+from dropyard.orders.models import Order
+from dropyard.wallet.selectors import order_payment_get
 
-from .. import services
-from ..choices import PayType
-from ..exceptions import OrderInvalid
-from ..models import Order
-from .wire import _amount, _merchant, _order_out
+from .creation import order_create_v2
 
 router = Router(tags=["Shopping"])
 
@@ -225,7 +233,7 @@ def _pay_type(value: int | None) -> int:
     return pay_type
 
 
-@router.post("shopping/order/createOrderV2")
+@router.post("shopping/order/createOrderV2", operation_id="dropyard_orders_api_create_order_v2")
 def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: HttpResponse) -> dict:
     """Create an order and run its ``payType`` flow (1 page payment, 2 balance, 3 none)."""
     pay_type = _pay_type(payload.pay_type)
@@ -234,9 +242,7 @@ def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: Http
 
     def run() -> dict[str, Any]:
         result = _creating(
-            lambda: services.order_create_v2(
-                merchant=merchant, actor=None, pay_type=pay_type, **fields
-            )
+            lambda: order_create_v2(merchant=merchant, actor=None, pay_type=pay_type, **fields)
         )
         order = Order.objects.select_related("line", "parent").get(pk=result.order.pk)
         data = _order_out(
@@ -275,7 +281,7 @@ def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: Http
     return data
 
 
-@router.post("shopping/order/createOrderV3")
+@router.post("shopping/order/createOrderV3", operation_id="dropyard_orders_api_create_order_v3")
 def create_order_v3(request: HttpRequest, payload: CreateOrderIn, response: HttpResponse) -> dict:
     """Create an order (Store Order Flow): created only, like createOrderV2 payType 3."""
     fields = _create_fields(payload)
@@ -283,7 +289,7 @@ def create_order_v3(request: HttpRequest, payload: CreateOrderIn, response: Http
 
     def run() -> dict[str, Any]:
         order = _creating(
-            lambda: services.order_create(
+            lambda: order_services.order_create(
                 merchant=merchant, actor=None, pay_type=PayType.NONE, **fields
             )
         )
