@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel, ParcelLine
 from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
@@ -25,13 +26,13 @@ TABS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _base(merchant: Any) -> QuerySet[Order]:
+def _base(merchant: MerchantAccount) -> QuerySet[Order]:
     return Order.objects.filter(merchant=merchant).select_related(
         "line", "requested_warehouse", "parent"
     )
 
 
-def order_get(*, merchant: Any, key: str) -> Order:
+def order_get(*, merchant: MerchantAccount, key: str) -> Order:
     """The merchant's order by ``public_id`` (orderId), its own ``order_number`` or ``code``
     (cjOrderCode), with lines (and variants) prefetched. ``OrderNotFound`` (1603100) for an
     unknown key and for another merchant's order."""
@@ -52,7 +53,9 @@ def order_get(*, merchant: Any, key: str) -> Order:
     return order
 
 
-def orders_get_many(*, merchant: Any, keys: Iterable[str]) -> tuple[list[Order], list[str]]:
+def orders_get_many(
+    *, merchant: MerchantAccount, keys: Iterable[str]
+) -> tuple[list[Order], list[str]]:
     """The merchant's orders for ``keys`` (public id, order number or code), in key order, and
     the keys that matched nothing (unknown or another merchant's). Two queries."""
     keys = [str(k).strip() for k in keys if str(k or "").strip()]
@@ -65,20 +68,22 @@ def orders_get_many(*, merchant: Any, keys: Iterable[str]) -> tuple[list[Order],
     for order in rows:
         for value in (order.public_id, order.order_number, order.code):
             index.setdefault(value, order)
-    found, missing, seen = [], [], set()
+    found: list[Order] = []
+    missing: list[str] = []
+    seen: set[int] = set()
     for key in keys:
-        order = index.get(key)
-        if order is None:
+        hit = index.get(key)
+        if hit is None:
             missing.append(key)
-        elif order.pk not in seen:
-            seen.add(order.pk)
-            found.append(order)
+        elif hit.pk not in seen:
+            seen.add(hit.pk)
+            found.append(hit)
     return found, missing
 
 
 def order_list(
     *,
-    merchant: Any,
+    merchant: MerchantAccount,
     status: str = "",
     tab: str = "",
     date_from: date | datetime | None = None,
@@ -137,7 +142,7 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def order_tab_counts(*, merchant: Any) -> dict[str, int]:
+def order_tab_counts(*, merchant: MerchantAccount) -> dict[str, int]:
     """Orders per dashboard tab (one grouped query)."""
     per_status = dict(
         Order.objects.filter(merchant=merchant)
@@ -196,7 +201,9 @@ def order_events(*, order: Order) -> QuerySet[OrderEvent]:
     return events.order_by("created_at", "pk")
 
 
-def parent_order_get(*, merchant: Any, shipments_id: str = "", pay_id: str = "") -> ParentOrder:
+def parent_order_get(
+    *, merchant: MerchantAccount, shipments_id: str = "", pay_id: str = ""
+) -> ParentOrder:
     """The merchant's parent order by shipments id or pay id; ``OrderNotFound`` otherwise."""
     parents = ParentOrder.objects.filter(merchant=merchant)
     if shipments_id:

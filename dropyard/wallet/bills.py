@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -55,7 +56,7 @@ PAY_ORDER_PREFIX = f"{MAKEUP_PREFIX}P"
 MAKEUP_REASON_MAX = 300
 MAKEUP_AMOUNT_MAX_MINOR = 100_000_000  # $1,000,000.00: a typo guard for operators
 # Contract MAKEUP webhook ``diffUseType``: 0 order adjustment, 3 freight transfer.
-MAKEUP_DIFF_USE_TYPE = {MakeupType.PRODUCT: 0, MakeupType.FREIGHT: 3}
+MAKEUP_DIFF_USE_TYPE: dict[str, int] = {MakeupType.PRODUCT: 0, MakeupType.FREIGHT: 3}
 
 
 def new_makeup_code() -> str:
@@ -69,9 +70,10 @@ def makeup_webhook_params(makeup: Makeup) -> dict[str, Any]:
     def when(value: Any) -> str | None:
         return value.strftime("%Y-%m-%d %H:%M:%S") if value else None
 
+    related = makeup.related_order  # None, without a query, when there is none
     return {
         "orderId": makeup.code,
-        "relationOrderId": makeup.related_order.public_id if makeup.related_order_id else None,
+        "relationOrderId": related.public_id if related is not None else None,
         "payOrderId": makeup.pay_order_code or None,
         "amount": Money(makeup.amount_minor, makeup.currency).wire(),
         "reason": makeup.reason,
@@ -104,7 +106,7 @@ def makeup_create(
     amount_minor: int,
     reason: str,
     type: str,
-    actor: Any = None,
+    actor: Actor = None,
     currency: str = "USD",
 ) -> Makeup:
     """An operator bills a merchant a price or freight difference: a ``BT…`` bill, UNPAID.
@@ -134,7 +136,7 @@ def makeup_create(
         amount_minor=amount_minor,
         currency=(currency or "USD").upper(),
         reason=reason,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
     )
     audit_record(
         action=AuditAction.MAKEUP_CREATED,
@@ -155,7 +157,7 @@ def makeup_create(
 
 
 @transaction.atomic
-def makeup_cancel(*, makeup: Makeup, actor: Any, reason: str) -> Makeup:
+def makeup_cancel(*, makeup: Makeup, actor: Actor, reason: str) -> Makeup:
     """Finance cancels an UNPAID bill: UNPAID → CANCELLED, never back.
 
     Refused (``PaymentRefused``, nothing changed): an empty or over-long reason, a bill that is
@@ -251,7 +253,7 @@ def makeups_pay(
     *,
     merchant: MerchantAccount,
     makeups: Sequence[Makeup],
-    actor: Any = None,
+    actor: Actor = None,
     idempotency_key: str = "",
     actor_label: str = "",
 ) -> PaymentResult:
@@ -337,7 +339,7 @@ def makeups_pay(
     label = actor_label or "wallet payment"
     audit_record(
         action=AuditAction.WALLET_PAYMENT,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
         actor_label=label,
         merchant=merchant,
         target=txn,
@@ -353,7 +355,7 @@ def makeups_pay(
         _publish_makeup(m, "PAID")
     invoices.invoice_issue_for_payment(
         merchant=merchant,
-        orders_or_parent=[m.related_order for m in due if m.related_order_id],
+        orders_or_parent=[o for m in due if (o := m.related_order) is not None],
         breakdown=invoices.PaymentBreakdown(
             products_minor=products,
             freight_minor=freight,
@@ -375,7 +377,7 @@ def makeups_pay(
 
 
 def makeup_pay(
-    *, makeup: Makeup, actor: Any = None, idempotency_key: str = "", actor_label: str = ""
+    *, makeup: Makeup, actor: Actor = None, idempotency_key: str = "", actor_label: str = ""
 ) -> PaymentResult:
     """Pay one makeup bill from its merchant's wallet (see ``makeups_pay``)."""
     return makeups_pay(
@@ -393,7 +395,7 @@ def makeup_pay_order_pay(
     merchant: MerchantAccount,
     pay_order_code: str,
     pay_id: str = "",
-    actor: Any = None,
+    actor: Actor = None,
     actor_label: str = "",
 ) -> PaymentResult:
     """``payBalanceV2`` with orderType 24: pay every bill of a ``createPayOrder`` pay order.

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from fpdf import FPDF
-from fpdf.fonts import FontFace
+from fpdf.fonts import CoreFont, FontFace, TTFFont
 
 from dropyard.core.money import Money
 
@@ -42,6 +42,14 @@ def _dejavu() -> tuple[Path, Path] | None:
     return None
 
 
+def _codepoints(font: CoreFont | TTFFont) -> set[int]:
+    """The codepoints a font read from a file can draw (``add_font`` with a path makes a
+    ``TTFFont``; a core font has no character map)."""
+    if not isinstance(font, TTFFont):
+        raise TypeError(f"{font!r} is not a font read from a file")
+    return set(font.cmap)
+
+
 class _InvoicePDF(FPDF):
     """fpdf2 document with a Unicode font when one is installed, else the Latin-1 core font."""
 
@@ -58,7 +66,7 @@ class _InvoicePDF(FPDF):
         self.add_font(FONT_FAMILY, "", str(found[0]))
         self.add_font(FONT_FAMILY, "B", str(found[1]))
         self.text_family = FONT_FAMILY
-        covered = set(self.fonts["dejavu"].cmap) & set(self.fonts["dejavuB"].cmap)
+        covered = _codepoints(self.fonts["dejavu"]) & _codepoints(self.fonts["dejavuB"])
         fallbacks = []
         for index, path in enumerate(getattr(settings, "DROPYARD_INVOICE_FALLBACK_FONTS", [])):
             if not Path(path).is_file():
@@ -66,7 +74,7 @@ class _InvoicePDF(FPDF):
                 continue
             name = f"fallback{index}"
             self.add_font(name, "", path)
-            covered |= set(self.fonts[name].cmap)
+            covered |= _codepoints(self.fonts[name])
             fallbacks.append(name)
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)

@@ -29,6 +29,7 @@ from django.db import transaction as db_transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.money import Money
 from dropyard.orders.models import Order, OrderLine, ParentOrder
 
@@ -210,7 +211,7 @@ def _issuer() -> dict[str, Any]:
     }
 
 
-def _customer(merchant: Any) -> dict[str, Any]:
+def _customer(merchant: MerchantAccount) -> dict[str, Any]:
     # MerchantAccount has no postal address or tax id yet: the contact details stand in.
     return {
         "name": merchant.business_name,
@@ -294,7 +295,7 @@ def _issue(
     *,
     kind: str,
     cause_key: str,
-    merchant: Any,
+    merchant: MerchantAccount,
     build: Any,
     **fields: Any,
 ) -> Invoice:
@@ -339,7 +340,7 @@ def _issue(
 
 
 def _base_snapshot(
-    kind: str, number: str, issued_at: datetime, merchant: Any, currency: str
+    kind: str, number: str, issued_at: datetime, merchant: MerchantAccount, currency: str
 ) -> dict[str, Any]:
     return {
         "version": SNAPSHOT_VERSION,
@@ -363,7 +364,7 @@ def _resolve_orders(orders_or_parent: ParentOrder | Sequence[Order]) -> tuple[li
     return list(orders_or_parent), ""
 
 
-def _check_transaction(transaction: LedgerTransaction, merchant: Any) -> None:
+def _check_transaction(transaction: LedgerTransaction, merchant: MerchantAccount) -> None:
     if not isinstance(transaction, LedgerTransaction) or transaction.pk is None:
         raise InvoiceRefused("a document needs the saved ledger transaction that caused it")
     if transaction.merchant_id not in (None, merchant.pk):
@@ -373,7 +374,7 @@ def _check_transaction(transaction: LedgerTransaction, merchant: Any) -> None:
 @db_transaction.atomic
 def invoice_issue_for_payment(
     *,
-    merchant: Any,
+    merchant: MerchantAccount,
     orders_or_parent: ParentOrder | Sequence[Order],
     breakdown: PaymentBreakdown | Mapping[str, Any],
     transaction: LedgerTransaction,
@@ -472,7 +473,7 @@ def receipt_issue_for_topup(*, topup: TopUp) -> Invoice:
             references.append({"label": "Provider reference", "value": topup.provider_reference})
         if topup.wire_reference:
             references.append({"label": "Bank reference", "value": topup.wire_reference})
-        if topup.transaction_id:
+        if topup.transaction is not None:  # no query when transaction_id is None
             references.append({"label": "Transaction", "value": topup.transaction.public_id})
         lines = [_line(f"Wallet top-up via {_method_label(topup.provider)}", topup.amount_minor)]
         summary = [{"label": "Amount received", "amount_minor": topup.amount_minor}]
@@ -517,7 +518,7 @@ def _later_charges(invoice: Invoice) -> int:
 @db_transaction.atomic
 def credit_note_issue(
     *,
-    merchant: Any,
+    merchant: MerchantAccount,
     transaction: LedgerTransaction,
     amount_minor: int,
     currency: str = "USD",

@@ -46,6 +46,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
 
+from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -196,7 +197,7 @@ def _post(
     merchant: MerchantAccount | None,
     reference_type: str,
     reference_id: str,
-    actor: Any,
+    actor: Actor,
     reverses: LedgerTransaction | None,
 ) -> LedgerTransaction:
     # The transaction row goes first: its unique key is what a racing duplicate waits on.
@@ -208,7 +209,7 @@ def _post(
         reference_type=reference_type,
         reference_id=reference_id,
         reverses=reverses,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
     )
     deltas: dict[int, int] = defaultdict(int)
     accounts: dict[int, Account] = {}
@@ -353,7 +354,7 @@ def ledger_post(
     merchant: MerchantAccount | None = None,
     reference_type: str = "",
     reference_id: str = "",
-    actor: Any = None,
+    actor: Actor = None,
     reverses: LedgerTransaction | None = None,
 ) -> tuple[LedgerTransaction, bool]:
     """Post one balanced transaction; return ``(transaction, created)``.
@@ -378,7 +379,7 @@ def ledger_post(
     existing = _transaction_by_key(idempotency_key)
     if existing is not None:
         return existing, False
-    arguments = {
+    arguments: dict[str, Any] = {
         "entries": entries,
         "idempotency_key": idempotency_key,
         "kind": kind,
@@ -418,7 +419,7 @@ def wallet_balance(*, merchant: MerchantAccount, currency: str = "USD") -> Walle
 
 @transaction.atomic
 def ledger_reverse(
-    *, transaction: LedgerTransaction, actor: Any, reason: str, idempotency_key: str
+    *, transaction: LedgerTransaction, actor: Actor, reason: str, idempotency_key: str
 ) -> LedgerTransaction:
     """Post the exact opposite of ``transaction`` (the correction of an append-only ledger).
 

@@ -23,10 +23,10 @@ and ``wallet.bills`` for supplementary bills.
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 
+from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -138,7 +138,7 @@ def payment_post(
     merchant: MerchantAccount,
     reference_type: str,
     reference_id: str,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> LedgerTransaction:
     """Post a payment's transaction under ``idempotency_key`` (or its natural ``key``).
 

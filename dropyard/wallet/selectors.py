@@ -7,7 +7,6 @@ balance, integrity) live with the ledger (``wallet.ledger``).
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -159,7 +158,9 @@ def order_payment_get(*, order: Order) -> Payment | None:
 # --- Billing documents (invoices, receipts, credit notes) ---------------------------------------
 
 
-def invoice_list(*, merchant: Any = None, kind: str = "", q: str = "") -> QuerySet[Invoice]:
+def invoice_list(
+    *, merchant: MerchantAccount | None = None, kind: str = "", q: str = ""
+) -> QuerySet[Invoice]:
     """Documents, newest first: one merchant's (``merchant``), or every merchant's (finance).
 
     ``kind`` filters by kind; ``q`` matches the number, the reference, or (finance lists) the
@@ -181,7 +182,7 @@ def invoice_list(*, merchant: Any = None, kind: str = "", q: str = "") -> QueryS
     return qs.order_by("-issued_at", "-pk")
 
 
-def invoice_get(*, public_id: str, merchant: Any) -> Invoice:
+def invoice_get(*, public_id: str, merchant: MerchantAccount) -> Invoice:
     """One of ``merchant``'s documents by public id (another merchant's id, or no merchant at
     all, is ``InvoiceNotFound``: the merchant path never falls back to every invoice)."""
     if merchant is None:

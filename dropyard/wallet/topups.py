@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
 from dropyard.accounts.sandbox import sandbox_allowed
 from dropyard.accounts.validators import validate_document_upload
@@ -119,7 +120,7 @@ def topup_create(
     provider: str,
     amount_minor: int,
     currency: str = "USD",
-    actor: Any,
+    actor: Actor,
     wire_reference: str = "",
     proof: UploadedFile | None = None,
 ) -> TopUp:
@@ -150,7 +151,8 @@ def topup_create(
     if provider == Provider.WIRE:
         if not wire_reference:
             raise TopUpRefused("the bank transfer reference is required")
-        if len(wire_reference) > TopUp._meta.get_field("wire_reference").max_length:
+        limit = TopUp._meta.get_field("wire_reference").max_length
+        if limit is not None and len(wire_reference) > limit:
             raise TopUpRefused("the bank transfer reference is at most 100 characters")
         extension = _validate_proof(proof)
     elif wire_reference or proof is not None:
@@ -162,7 +164,7 @@ def topup_create(
         fee_minor=quote.fee_minor,
         currency=currency,
         wire_reference=wire_reference,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
     )
     if proof is not None:
         # A generated name: the client's file name never reaches the file system.
@@ -187,7 +189,7 @@ def topup_create(
 def topup_credit(
     *,
     topup: TopUp,
-    actor: Any = None,
+    actor: Actor = None,
     provider_reference: str = "",
     fee_minor: int | None = None,
 ) -> TopUp:
@@ -216,10 +218,11 @@ def topup_credit(
     if credit <= 0:
         raise TopUpRefused("the provider fee takes the whole amount; nothing to credit")
     currency = locked.currency
-    platform = {"provider": locked.provider, "currency": currency}
     postings = [
         Posting(
-            account=account_for(kind=AccountKind.PROVIDER_CASH, **platform),
+            account=account_for(
+                kind=AccountKind.PROVIDER_CASH, provider=locked.provider, currency=currency
+            ),
             amount_minor=-locked.amount_minor,
             currency=currency,
         ),
@@ -234,7 +237,9 @@ def topup_credit(
     if fee:
         postings.append(
             Posting(
-                account=account_for(kind=AccountKind.PROVIDER_FEES, **platform),
+                account=account_for(
+                    kind=AccountKind.PROVIDER_FEES, provider=locked.provider, currency=currency
+                ),
                 amount_minor=fee,
                 currency=currency,
             )
@@ -312,7 +317,7 @@ def topup_fail(*, topup: TopUp, reason: str) -> TopUp:
 
 @transaction.atomic
 def sandbox_topup(
-    *, merchant: MerchantAccount, amount_minor: int, actor: Any, trusted: bool = False
+    *, merchant: MerchantAccount, amount_minor: int, actor: Actor, trusted: bool = False
 ) -> TopUp:
     """A Sandbox top-up that completes at once (demo and tests): created and credited in one
     transaction, labelled Sandbox everywhere it is shown.
@@ -334,7 +339,7 @@ def sandbox_topup(
 
 
 @transaction.atomic
-def wire_decide(*, topup: TopUp, actor: Any, approve: bool, reason: str = "") -> TopUp:
+def wire_decide(*, topup: TopUp, actor: Actor, approve: bool, reason: str = "") -> TopUp:
     """Finance decides a PENDING wire transfer: approve → credited (``topup_credit``), reject →
     REJECTED with the reason shown to the merchant. A decided transfer is refused
     (``TopUpRefused``), so a double click cannot decide twice. Audited WIRE_DECIDED (and
@@ -349,7 +354,7 @@ def wire_decide(*, topup: TopUp, actor: Any, approve: bool, reason: str = "") ->
     reason = (reason or "").strip()[:300]
     if not approve and not reason:
         raise TopUpRefused("a reason is required to reject a wire transfer")
-    locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.decided_by = actor if isinstance(actor, User) and actor.is_authenticated else None
     locked.decision_reason = reason
     if approve:
         locked.save(update_fields=["decided_by", "decision_reason", "updated_at"])

@@ -39,6 +39,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -175,7 +176,7 @@ def _validated(setting: CallbackSetting) -> CallbackSetting:
 def webhook_set(
     *,
     merchant: MerchantAccount,
-    actor: Any,
+    actor: Actor,
     settings_by_topic: list[CallbackSetting],
     request: Any = None,
 ) -> list[WebhookEndpoint]:
@@ -236,7 +237,7 @@ def _requeue_pending(endpoint: WebhookEndpoint) -> None:
 
 @transaction.atomic
 def webhook_resume(
-    *, merchant: MerchantAccount, actor: Any, topic: str, request: Any = None
+    *, merchant: MerchantAccount, actor: Actor, topic: str, request: Any = None
 ) -> WebhookEndpoint:
     """Resume a paused topic: clear the pause and send the deliveries that waited.
 
@@ -330,7 +331,7 @@ def _message_create(
 
 @transaction.atomic
 def webhook_send_test(
-    *, merchant: MerchantAccount, actor: Any, topic: str, request: Any = None
+    *, merchant: MerchantAccount, actor: Actor, topic: str, request: Any = None
 ) -> WebhookMessage:
     """Queue a test message (messageType UPDATE, ``params.test`` true) to the topic's endpoint.
 
@@ -348,7 +349,9 @@ def webhook_send_test(
 
 
 @transaction.atomic
-def webhook_replay(*, message: WebhookMessage, actor: Any, request: Any = None) -> WebhookDelivery:
+def webhook_replay(
+    *, message: WebhookMessage, actor: Actor, request: Any = None
+) -> WebhookDelivery:
     """Send a stored message again as a new delivery (same bytes, same messageId).
 
     Invariant: the endpoint must be enabled and not paused; earlier deliveries are untouched.
@@ -424,7 +427,11 @@ def webhook_delivery_claim(*, delivery_id: int) -> DeliveryClaim | ClaimRefused:
     endpoint = delivery.message.endpoint
     if not endpoint.is_active:
         return ClaimRefused("paused")  # webhook_resume / webhook_set re-enqueue it
-    if delivery.lease_token and delivery.attempts.count() < delivery.attempts_started:
+    if (
+        delivery.lease_token
+        and delivery.lease_until is not None  # set together with lease_token
+        and delivery.attempts.count() < delivery.attempts_started
+    ):
         WebhookAttempt.objects.create(
             delivery=delivery,
             endpoint=endpoint,

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import transaction
 
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.errors import DomainError
 from dropyard.inventory.exceptions import INVENTORY_DEDUCTION_FAILED
 
@@ -45,13 +47,15 @@ def _error_reasons(exc: DomainError, order: Order | None = None) -> list[dict[st
     return list(reasons) if reasons else [{"code": exc.code, "message": exc.message}]
 
 
-def _not_mine(merchant: Any, order: Order) -> Intercept | None:
+def _not_mine(merchant: MerchantAccount, order: Order) -> Intercept | None:
     if order.merchant_id != merchant.pk:
         return Intercept(None, order.public_id, [{"code": 1603100, "message": "order not found"}])
     return None
 
 
-def cart_add(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -> CartResult:
+def cart_add(
+    *, merchant: MerchantAccount, orders: Sequence[Order], actor: Actor = None
+) -> CartResult:
     """Move CREATED orders into the cart (IN_CART). Per order, independently:
 
     already IN_CART counts as added (idempotent); a logistics-miss order is re-routed first and
@@ -88,7 +92,7 @@ def cart_add(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -> Ca
     return result
 
 
-def _confirm_locked(locked: Order, *, actor: Any, actor_label: str = "") -> list[Order]:
+def _confirm_locked(locked: Order, *, actor: Actor, actor_label: str = "") -> list[Order]:
     """CREATED/IN_CART → UNPAID: re-route, refuse a miss, reserve every parcel line. A merged
     order is confirmed together with every order of its merge (their parcels are shared and
     reserved once, under ``merge:<public_id>:<parcel code>``). Returns the orders confirmed."""
@@ -96,16 +100,17 @@ def _confirm_locked(locked: Order, *, actor: Any, actor_label: str = "") -> list
         raise InvalidTransition(
             f"order {locked.code} is {locked.status}, not awaiting confirmation"
         )
-    if locked.merge_id is not None:
+    merge = locked.merge  # None, without a query, when the order is not merged
+    if merge is not None:
         siblings = list(
             Order.objects.select_for_update(of=("self",), no_key=True)
             .select_related("merchant")
-            .filter(merge_id=locked.merge_id)
+            .filter(merge_id=merge.pk)
             .order_by("pk")
         )
         if any(o.status not in (S.CREATED, S.IN_CART) for o in siblings):
             raise InvalidTransition(f"the orders merged with {locked.code} are not all unconfirmed")
-        _reserve(locked, actor, prefix=f"merge:{locked.merge.public_id}")
+        _reserve(locked, actor, prefix=f"merge:{merge.public_id}")
         for sibling in siblings:
             order_transition(
                 sibling,
@@ -134,7 +139,9 @@ def _confirm_locked(locked: Order, *, actor: Any, actor_label: str = "") -> list
     return [locked]
 
 
-def cart_confirm(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -> CartResult:
+def cart_confirm(
+    *, merchant: MerchantAccount, orders: Sequence[Order], actor: Actor = None
+) -> CartResult:
     """Confirm cart orders (IN_CART, or CREATED) → UNPAID, one ``ParentOrder`` for them all.
 
     Per order, atomically: re-route, refuse a logistics miss, reserve stock for every parcel
@@ -176,7 +183,7 @@ def cart_confirm(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -
 
 
 @transaction.atomic
-def order_confirm(*, order: Order, actor: Any = None, actor_label: str = "") -> Order:
+def order_confirm(*, order: Order, actor: Actor = None, actor_label: str = "") -> Order:
     """Legacy ``confirmOrder``: CREATED / IN_CART → UNPAID with the same routing and reservation
     as ``cart_confirm``, in a parent order of its own. Refused (nothing changed) with
     ``ConfirmRefused`` (1603001: logistics miss), ``InsufficientStock`` (1603102) or

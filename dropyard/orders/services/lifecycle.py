@@ -8,10 +8,10 @@ effects (stock, parcels, audit, webhooks). ``_lock`` is the order row lock they 
 ``_sync_instance`` copies what the lock read back onto the caller's instance.
 """
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
+
+from dropyard.accounts.actors import Actor, User
 
 from ..choices import OrderStatus, OrderSubStatus
 from ..exceptions import InvalidTransition
@@ -33,7 +33,7 @@ SUB_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderSubStatus.PROCESSING: frozenset(),
 }
 # Timestamps stamped when an order enters a status.
-_STAMP = {
+_STAMP: dict[str, str] = {
     S.UNPAID: "confirmed_at",
     S.UNSHIPPED: "paid_at",
     S.SHIPPED: "shipped_at",
@@ -44,14 +44,16 @@ _STAMP = {
 PRE_PAYMENT = frozenset({S.CREATED, S.IN_CART, S.UNPAID})
 
 
-def _actor_label(actor: Any, actor_label: str) -> tuple[Any, str]:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        return actor, actor_label or actor.email
+def _actor_label(actor: Actor, actor_label: str) -> tuple[User | None, str]:
+    user = _user(actor)
+    if user is not None:
+        return user, actor_label or user.email
     return None, actor_label or "system"
 
 
-def _user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor) -> User | None:
+    """The logged-in user behind ``actor``; an API token or the system is stored as no user."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 @transaction.atomic
@@ -59,7 +61,7 @@ def order_transition(
     order: Order,
     *,
     to: str,
-    actor: Any = None,
+    actor: Actor = None,
     actor_label: str = "",
     note: str = "",
     sub_status: str | None = None,
@@ -123,7 +125,7 @@ def order_transition(
 
 
 def order_note(
-    order: Order, *, kind: str, note: str, actor: Any = None, actor_label: str = ""
+    order: Order, *, kind: str, note: str, actor: Actor = None, actor_label: str = ""
 ) -> OrderEvent:
     """Record a history row that is not a status change (re-routed, merged, address changed…)."""
     actor, label = _actor_label(actor, actor_label)

@@ -11,6 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
@@ -67,7 +69,7 @@ class MergeGroup:
     orders: list[Order]
 
 
-def merge_candidates(*, merchant: Any) -> list[MergeGroup]:
+def merge_candidates(*, merchant: MerchantAccount) -> list[MergeGroup]:
     """Groups (two or more orders) of the merchant's unmerged CREATED / IN_CART / UNPAID
     dropshipping and resend orders sharing recipient and address; confirmed (UNPAID) and
     unconfirmed orders are grouped apart because they merge apart, and so are sandbox and live
@@ -87,7 +89,7 @@ def merge_candidates(*, merchant: Any) -> list[MergeGroup]:
     ]
 
 
-def _merge_check(merchant: Any, orders: Sequence[Order]) -> list[Order]:
+def _merge_check(merchant: MerchantAccount, orders: Sequence[Order]) -> list[Order]:
     pks = sorted({o.pk for o in orders})
     if len(pks) < 2:
         raise MergeRefused("choose at least two orders to merge")
@@ -173,7 +175,7 @@ class _Rollback(Exception):
     pass
 
 
-def merge_preview(*, merchant: Any, orders: Sequence[Order]) -> MergePreview:
+def merge_preview(*, merchant: MerchantAccount, orders: Sequence[Order]) -> MergePreview:
     """Price merging ``orders`` without changing anything: freight before (the sum of their
     postage) and after (one routing of all their lines), the saving, and each order's share
     (by weight, largest remainder). Refused like ``orders_merge`` (``MergeRefused``,
@@ -213,7 +215,9 @@ def merge_preview(*, merchant: Any, orders: Sequence[Order]) -> MergePreview:
 
 
 @transaction.atomic
-def orders_merge(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -> OrderMerge:
+def orders_merge(
+    *, merchant: MerchantAccount, orders: Sequence[Order], actor: Actor = None
+) -> OrderMerge:
     """Merge unpaid orders to the same recipient and address into one parcel per warehouse.
 
     All orders must be the merchant's, unmerged, non-bulk, all sandbox or all live
@@ -316,7 +320,7 @@ def orders_merge(*, merchant: Any, orders: Sequence[Order], actor: Any = None) -
 
 
 @transaction.atomic
-def merge_undo(*, merge: OrderMerge, actor: Any = None) -> list[Order]:
+def merge_undo(*, merge: OrderMerge, actor: Actor = None) -> list[Order]:
     """Undo a merge before payment: release its reservations, drop the shared parcels, and
     route (and for UNPAID orders reserve) each order alone again. Refused (``MergeRefused``,
     nothing changed) once a member is paid or when the merge was undone already. Audited
@@ -367,7 +371,7 @@ def _merge_lock_unpaid(merge: OrderMerge) -> tuple[OrderMerge, list[Order]]:
     return merge, members
 
 
-def _unmerge_for_cancel(*, merge: OrderMerge, cancelled: Order, actor: Any) -> list[Order]:
+def _unmerge_for_cancel(*, merge: OrderMerge, cancelled: Order, actor: Actor) -> list[Order]:
     """Undo ``merge`` because ``cancelled`` (one of its unpaid orders) is being cancelled.
 
     Like ``merge_undo`` (shared reservations released, shared parcels dropped, the merge marked

@@ -3,10 +3,10 @@ pure) and applied by ``order_sync_from_parcels``, which the warehouse calls afte
 moves; a bulk purchase's goods enter the merchant's private stock when it is delivered."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
+from dropyard.accounts.actors import Actor
 from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.models import Parcel
 from dropyard.inventory import services as inventory_services
@@ -42,11 +42,11 @@ def status_from_parcels(parcel_statuses: Iterable[str]) -> tuple[str, str] | Non
     return (S.UNSHIPPED, OrderSubStatus.PENDING)
 
 
-_RANK = {S.UNSHIPPED: 0, S.SHIPPED: 1, S.DELIVERED: 2}
+_RANK: dict[str, int] = {S.UNSHIPPED: 0, S.SHIPPED: 1, S.DELIVERED: 2}
 
 
 @transaction.atomic
-def order_sync_from_parcels(*, order: Order, actor: Any = None, actor_label: str = "") -> Order:
+def order_sync_from_parcels(*, order: Order, actor: Actor = None, actor_label: str = "") -> Order:
     """Derive a paid order's status from its parcels (the warehouse calls this after a parcel
     moves): UNSHIPPED/PENDING → PROCESSING when work starts, → SHIPPED when every live parcel
     has shipped, → DELIVERED when every one is delivered (SHIPPED first if needed, so the
@@ -106,14 +106,17 @@ def order_sync_from_parcels(*, order: Order, actor: Any = None, actor_label: str
     return _sync_instance(order, locked)
 
 
-def _bulk_receive(order: Order, actor: Any) -> None:
+def _bulk_receive(order: Order, actor: Actor) -> None:
     reference = f"order:{order.public_id}:bulk"
     if StockMovement.objects.filter(reference=reference).exists():
+        return
+    warehouse = order.requested_warehouse
+    if warehouse is None:  # the caller receives only into a requested warehouse
         return
     for line in order.lines.select_related("variant"):
         inventory_services.stock_receive(
             variant=line.variant,
-            warehouse=order.requested_warehouse,
+            warehouse=warehouse,
             quantity=line.quantity,
             actor=_user(actor),
             reason=f"bulk purchase {order.code} arrived",

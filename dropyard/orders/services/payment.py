@@ -4,11 +4,12 @@ sandbox payment provider (``sandbox_pay``)."""
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.ids import new_public_id
@@ -27,7 +28,9 @@ PAY_EXPIRY = timedelta(hours=24)
 
 
 @transaction.atomic
-def parent_order_generate(*, merchant: Any, shipments_id: str, actor: Any = None) -> ParentOrder:
+def parent_order_generate(
+    *, merchant: MerchantAccount, shipments_id: str, actor: Actor = None
+) -> ParentOrder:
     """``saveGenerateParentOrder``: give the confirmed cart a payment (``pay_id``, amount =
     sum of its UNPAID orders' totals, expiry ``PAY_EXPIRY`` from now).
 
@@ -75,7 +78,7 @@ def order_paid(
     *,
     orders: Sequence[Order] | None = None,
     parent: ParentOrder | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     actor_label: str = "",
     payment_reference: str = "",
 ) -> list[Order]:
@@ -183,7 +186,7 @@ def _is_sandbox(order: Order) -> bool:
 
 @transaction.atomic
 def sandbox_pay(
-    *, merchant: Any, actor: Any = None, order_id: str = "", shipments_id: str = ""
+    *, merchant: MerchantAccount, actor: Actor = None, order_id: str = "", shipments_id: str = ""
 ) -> list[Order]:
     """``shopping/sandbox/simulatePay``: the sandbox payment provider pays an order (confirming
     it first when CREATED / IN_CART) or a shipment (parent) order, through ``order_paid``.

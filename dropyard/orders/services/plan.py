@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount
 from dropyard.fulfillment import planning
 from dropyard.inventory.models import Stock
 from dropyard.logistics.models import DefaultShippingLine, RateCard, ShippingLine
@@ -36,7 +38,7 @@ class _RoutingContext:
 
 
 def _routing_context(
-    merchant: Any, variant_ids: Iterable[int], dests: Iterable[str]
+    merchant: MerchantAccount, variant_ids: Iterable[int], dests: Iterable[str]
 ) -> _RoutingContext:
     variant_ids, dests = set(variant_ids), set(dests)
     stock: dict[int, list[tuple[int, str, str, bool, int]]] = defaultdict(list)
@@ -232,7 +234,7 @@ def _parcel_specs(
     ]
 
 
-def _reroute_locked(locked: Order, *, actor: Any) -> routing.RoutePlan:
+def _reroute_locked(locked: Order, *, actor: Actor) -> routing.RoutePlan:
     """Re-plan a locked pre-payment order in place (parcels, amounts, breakdown); keeps an
     UNPAID order's reservations in step (release, re-plan, reserve)."""
     if locked.status not in PRE_PAYMENT:
@@ -278,7 +280,7 @@ def _reroute_locked(locked: Order, *, actor: Any) -> routing.RoutePlan:
 
 
 @transaction.atomic
-def order_route(*, order: Order, actor: Any = None, actor_label: str = "") -> Order:
+def order_route(*, order: Order, actor: Actor = None, actor_label: str = "") -> Order:
     """Route and price an unpaid order again (CREATED / IN_CART / UNPAID).
 
     Replaces its PLANNED parcels, sets ``line``, the amounts, ``cost_breakdown``,
@@ -296,6 +298,6 @@ def order_route(*, order: Order, actor: Any = None, actor_label: str = "") -> Or
     return _sync_instance(order, locked)
 
 
-def order_reroute(*, order: Order, actor: Any = None, actor_label: str = "") -> Order:
+def order_reroute(*, order: Order, actor: Actor = None, actor_label: str = "") -> Order:
     """Re-route after stock or the line changed before payment (same as ``order_route``)."""
     return order_route(order=order, actor=actor, actor_label=actor_label)

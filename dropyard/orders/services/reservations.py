@@ -7,8 +7,7 @@ order is UNPAID or UNSHIPPED, under the parcel's ``reservation_reference``
 still open under those references; shipment (warehouse side) consumes it with ``stock_ship``.
 """
 
-from typing import Any
-
+from dropyard.accounts.actors import Actor
 from dropyard.catalog.models import Variant
 from dropyard.fulfillment import planning
 from dropyard.fulfillment.choices import ParcelStatus
@@ -24,7 +23,7 @@ def _reservation_reference(order: Order, parcel: Parcel) -> str:
     return f"order:{order.public_id}:{parcel.code}"
 
 
-def _reserve(order: Order, actor: Any, *, prefix: str = "") -> None:
+def _reserve(order: Order, actor: Actor, *, prefix: str = "") -> None:
     """Reserve every PLANNED parcel's lines (one movement per variant per parcel), private
     stock for private parcels, under ``<prefix>:<parcel code>`` (default prefix
     ``order:<public_id>``; merges use ``merge:<public_id>``). A parcel whose reference already
@@ -64,7 +63,7 @@ def _order_references(order: Order) -> list[str]:
     )
 
 
-def _release(order: Order, actor: Any, reason: str) -> int:
+def _release(order: Order, actor: Actor, reason: str) -> int:
     """Release every unit still reserved for the order's parcels (per the ledger); the number
     of units released."""
     return inventory_services.reservations_release(

@@ -2,8 +2,7 @@
 ``shopping/sandbox``): the refusal the order services raise. Who may use sandbox money is
 decided once, in ``accounts.sandbox`` (re-exported here for the orders' callers)."""
 
-from typing import Any
-
+from dropyard.accounts.models import MerchantAccount
 from dropyard.accounts.sandbox import sandbox_allowed, sandbox_trusted
 from dropyard.core.errors import DomainError, ErrorCode
 
@@ -29,7 +28,7 @@ SANDBOX_REFUSED_MESSAGE = (
 )
 
 
-def sandbox_check(merchant: Any) -> None:
+def sandbox_check(merchant: MerchantAccount) -> None:
     """Raise ``SandboxRefused`` (1600300) unless ``sandbox_allowed(merchant)``."""
     if not sandbox_allowed(merchant):
         raise SandboxRefused(SANDBOX_REFUSED_MESSAGE)

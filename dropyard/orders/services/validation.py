@@ -8,6 +8,7 @@ from typing import Any
 
 from django_countries import countries
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Warehouse
@@ -78,7 +79,7 @@ class _Lookups:
     taken: set[str]
 
 
-def _lookups(merchant: Any, items: Sequence[Mapping[str, Any]]) -> _Lookups:
+def _lookups(merchant: MerchantAccount, items: Sequence[Mapping[str, Any]]) -> _Lookups:
     vids, skus, numbers = set(), set(), set()
     for item in items:
         if not isinstance(item, Mapping):
@@ -174,7 +175,7 @@ def _text_field(item: Mapping[str, Any], name: str, limit: int) -> str:
 
 
 def _draft(
-    *, merchant: Any, item: Mapping[str, Any], lookups: _Lookups, source: str
+    *, merchant: MerchantAccount, item: Mapping[str, Any], lookups: _Lookups, source: str
 ) -> _OrderDraft:
     """Validate one creation item into a draft. Raises a ``DomainError`` with the contract code
     (1603000 invalid, 1603003 duplicate, 1602000/1602002/1602003 variants)."""
