@@ -29,6 +29,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
@@ -75,7 +76,7 @@ def _idempotent_call(
     return outcome.response
 
 
-def _payment_out(result: PaymentResult, merchant: Any, currency: str) -> dict[str, Any]:
+def _payment_out(result: PaymentResult, merchant: MerchantAccount, currency: str) -> dict[str, Any]:
     """The common part of a payment answer: what this call charged (zero when it found
     everything paid already: ``paid`` false) and the balance left."""
     charged = result.payments if result.created else []
@@ -124,7 +125,7 @@ class PayBalanceV2In(CamelSchema):
     order_type: int | None = None
 
 
-def _pay_parent(merchant: Any, shipments_id: str, pay_id: str) -> dict[str, Any]:
+def _pay_parent(merchant: MerchantAccount, shipments_id: str, pay_id: str) -> dict[str, Any]:
     parent = ParentOrder.objects.filter(merchant=merchant, shipments_id=shipments_id).first()
     if parent is None or (pay_id and parent.pay_id and parent.pay_id != pay_id):
         raise OrderNotFound(f"shipment order {shipments_id} not found")
@@ -142,7 +143,7 @@ def _pay_parent(merchant: Any, shipments_id: str, pay_id: str) -> dict[str, Any]
     }
 
 
-def _pay_makeup(merchant: Any, pay_order_code: str, pay_id: str) -> dict[str, Any]:
+def _pay_makeup(merchant: MerchantAccount, pay_order_code: str, pay_id: str) -> dict[str, Any]:
     result = makeup_pay_order_pay(
         merchant=merchant, pay_order_code=pay_order_code, pay_id=pay_id, actor_label="api payment"
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import User
 from dropyard.fulfillment import services as fulfillment_services
 from dropyard.fulfillment.models import Parcel
@@ -24,7 +25,7 @@ from dropyard.wallet.refunds import refund_for_cancelled_order, refund_issue, re
 
 @transaction.atomic
 def order_cancel(
-    *, order: Order, actor: Any = None, reason: str = "", actor_label: str = ""
+    *, order: Order, actor: Actor = None, reason: str = "", actor_label: str = ""
 ) -> Order:
     """Cancel an order until the warehouse ships it (``orders.services.order_cancel``: its
     rules, refusals and effects) and, when it was paid (UNSHIPPED), refund it in full in the

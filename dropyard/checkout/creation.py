@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import PayType
@@ -16,7 +17,7 @@ from .services import pay_from_wallet
 
 @transaction.atomic
 def order_create_v2(
-    *, merchant: MerchantAccount, actor: Any, pay_type: int = PayType.PAGE, **fields: Any
+    *, merchant: MerchantAccount, actor: Actor, pay_type: int = PayType.PAGE, **fields: Any
 ) -> OrderCreateResult:
     """``createOrderV2``: ``orders.services.order_create_v2`` (creation and the payType flow up
     to the parent order; its rules, refusals and results) and, for a payType 2 order that is

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.logistics.carriers import SANDBOX_CODE
 from dropyard.logistics.models import Carrier
 from dropyard.orders import services as order_services
@@ -58,7 +59,7 @@ def _sale_price(variant: Any, quantity: int) -> int:
 
 
 @transaction.atomic
-def load_wallet_demo(*, merchant: Any, owner: Any, warehouse_user: Any) -> list[str]:
+def load_wallet_demo(*, merchant: MerchantAccount, owner: Any, warehouse_user: Any) -> list[str]:
     """The demo merchant's wallet (see the module docstring); returns what was created
     (empty on a second run; no orders when the catalog or the Sandbox carrier is missing)."""
     created: list[str] = []

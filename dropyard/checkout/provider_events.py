@@ -16,10 +16,9 @@ events, the checkout decides what they cause. A refusal leaves the event unproce
 reason (``error``) for finance, who can retry it once the cause is fixed; nothing is posted.
 """
 
-from typing import Any
-
 from django.db import transaction
 
+from dropyard.accounts.actors import Actor
 from dropyard.core.enqueue import on_commit_enqueue
 from dropyard.core.errors import DomainError
 from dropyard.wallet.bills import PAY_ORDER_PREFIX, makeup_pay_order_paid_by_provider
@@ -128,7 +127,7 @@ def provider_event_process(*, event: ProviderEvent) -> ProviderEvent:
     return provider_event_record(row=row, error=error)
 
 
-def provider_event_retry(*, event: ProviderEvent, actor: Any) -> ProviderEvent:
+def provider_event_retry(*, event: ProviderEvent, actor: Actor) -> ProviderEvent:
     """Finance retries an event that could not be processed (after fixing its cause).
 
     Refused (``DomainError``) for an event already processed. Audited by what it causes

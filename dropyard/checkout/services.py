@@ -38,6 +38,7 @@ from typing import Any
 
 from django.db import transaction
 
+from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -80,7 +81,7 @@ class _Payer:
     memo: str
     label: str
     audit_label: str
-    actor: Any = None
+    actor: Actor = None
     provider_reference: str = ""
 
     def payment_reference(self, txn_public_id: str) -> str:
@@ -194,7 +195,7 @@ def pay_from_wallet(
     merchant: MerchantAccount,
     parent: ParentOrder | None = None,
     orders: Sequence[Order] | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     idempotency_key: str = "",
     actor_label: str = "",
 ) -> PaymentResult:

@@ -29,6 +29,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
 from dropyard.fulfillment import services as fulfillment_services
 from dropyard.fulfillment.choices import ParcelStatus
@@ -208,7 +209,7 @@ def _ship(order: Order, *, warehouse_user: Any, carrier: Carrier, steps: int | N
         fulfillment_services.tracking_changes_follow()
 
 
-def _pay(merchant: Any, owner: Any, orders: list[Order]) -> None:
+def _pay(merchant: MerchantAccount, owner: Any, orders: list[Order]) -> None:
     """Cart → confirm → shipment order → sandbox payment, as a merchant pays a batch."""
     services.cart_add(merchant=merchant, orders=orders, actor=owner)
     confirmed = services.cart_confirm(merchant=merchant, orders=orders, actor=owner)
@@ -221,7 +222,7 @@ def _pay(merchant: Any, owner: Any, orders: list[Order]) -> None:
 
 
 @transaction.atomic
-def load_demo_orders(*, merchant: Any, owner: Any, warehouse_user: Any) -> list[str]:
+def load_demo_orders(*, merchant: MerchantAccount, owner: Any, warehouse_user: Any) -> list[str]:
     """Create the demo orders (see the module docstring) for ``merchant``; return what was
     created (empty on a second run, or when the catalog has no China-stocked variants, e.g. a
     benchmark's ``demo_load(products=0)``).

@@ -22,14 +22,14 @@
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from dropyard.accounts.models import MerchantAccount
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount, User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import NotFound
@@ -155,6 +155,7 @@ def _payment_for(
         if found is None:
             raise RefundRefused(f"order {order.code} was not paid: there is nothing to refund")
     else:
+        assert makeup is not None  # the caller gives exactly one of payment, order, makeup
         if makeup.merchant_id != merchant.pk:
             raise RefundNotFound("supplementary bill not found")
         found = qs.filter(makeup_id=makeup.pk).first()
@@ -206,7 +207,7 @@ def refund_issue(
     payment: Payment | None = None,
     amount_minor: int | None = None,
     reason: str,
-    actor: Any = None,
+    actor: Actor = None,
     idempotency_key: str,
     destination: str | None = None,
     actor_label: str = "",
@@ -249,7 +250,8 @@ def refund_issue(
     closed = target_order is not None and target_order.status == OrderStatus.DELIVERED
     dest = refund_destination(method=locked.method, order_closed=closed, requested=destination)
     split = refund_split(locked, already, amount)
-    what = target_order.code if target_order is not None else locked.makeup.code
+    bill = locked.makeup  # a payment is for an order or for a supplementary bill
+    what = target_order.code if target_order is not None else (bill.code if bill else "")
     txn, created = ledger_post(
         entries=_postings(locked, split, amount, dest),
         idempotency_key=f"refund:{merchant.pk}:{key}",
@@ -275,7 +277,7 @@ def refund_issue(
         reason=reason[:REASON_MAX],
         message=refund_message(dest, locked.method),
         transaction=txn,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
     )
     audit_record(
         action=AuditAction.REFUND_ISSUED,
@@ -312,7 +314,7 @@ def refund_issue(
 
 
 def refund_for_cancelled_order(
-    *, order: Order, actor: Any = None, actor_label: str = ""
+    *, order: Order, actor: Actor = None, actor_label: str = ""
 ) -> Refund | None:
     """The automatic refund when a paid order is cancelled before shipping: everything not yet
     refunded (key ``cancel:<public_id>``: once per order), to the default destination

@@ -22,6 +22,7 @@ from django.core import signing
 from django.http import HttpRequest
 from ninja import Router
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.errors import DomainError
 from dropyard.core.money import Money
@@ -83,7 +84,7 @@ def merge_auto_progress(request: HttpRequest, payload: TaskIn) -> dict:
     return {"taskId": payload.task_id, "progress": MERGE_PROGRESS_DONE, "status": "FINISHED"}
 
 
-def _group_out(group: services.MergeGroup, merchant: Any) -> dict[str, Any]:
+def _group_out(group: services.MergeGroup, merchant: MerchantAccount) -> dict[str, Any]:
     preview = services.merge_preview(merchant=merchant, orders=group.orders)
     money = lambda minor: Money(int(minor), preview.currency).wire()  # noqa: E731
     return {

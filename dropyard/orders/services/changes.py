@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.fulfillment import planning
@@ -38,7 +39,7 @@ from .upcalls import _order_changed
 
 @transaction.atomic
 def order_cancel(
-    *, order: Order, actor: Any = None, reason: str = "", actor_label: str = ""
+    *, order: Order, actor: Actor = None, reason: str = "", actor_label: str = ""
 ) -> Order:
     """Cancel an order until the warehouse ships it (CREATED … UNSHIPPED).
 
@@ -58,13 +59,14 @@ def order_cancel(
     locked = _lock(order)
     if S.CANCELLED not in TRANSITIONS.get(locked.status, frozenset()):
         raise InvalidTransition(f"order {locked.code} is {locked.status}: it cannot be cancelled")
-    if locked.merge_id is not None:
+    merge = locked.merge  # None without a query when the order is not merged
+    if merge is not None:
         if locked.status not in PRE_PAYMENT:
             # Its parcels are shared with the other merged orders, which were paid with it.
             raise InvalidTransition(
                 f"order {locked.code} was paid as part of a merge: cancel is not possible per order"
             )
-        _unmerge_for_cancel(merge=locked.merge, cancelled=locked, actor=actor)
+        _unmerge_for_cancel(merge=merge, cancelled=locked, actor=actor)
         locked = _lock(order)
     released = _release(locked, actor, reason=f"order {locked.code} cancelled")
     try:
@@ -117,7 +119,7 @@ def _snapshot(order: Order) -> dict[str, Any]:
 
 
 @transaction.atomic
-def order_delete(*, order: Order, actor: Any = None) -> dict[str, Any]:
+def order_delete(*, order: Order, actor: Actor = None) -> dict[str, Any]:
     """Delete a CREATED / IN_CART order with nothing reserved: its rows (lines, events, planned
     parcels) go; an ORDER_DELETED audit record keeps a snapshot, which is returned. Refused
     with ``DeleteRefused`` (1603002, nothing changed) in any other case (also when a resend
@@ -148,7 +150,7 @@ def order_delete(*, order: Order, actor: Any = None) -> dict[str, Any]:
     return snapshot
 
 
-def _changed(locked: Order, actor: Any, *, what: str, details: dict[str, Any]) -> None:
+def _changed(locked: Order, actor: Actor, *, what: str, details: dict[str, Any]) -> None:
     audit_record(
         action=AuditAction.ORDER_CHANGED,
         actor=_user(actor),
@@ -160,7 +162,7 @@ def _changed(locked: Order, actor: Any, *, what: str, details: dict[str, Any]) -
 
 @transaction.atomic
 def order_update_logistics(
-    *, order: Order, actor: Any = None, logistic_name: str, expected_status: str | None = None
+    *, order: Order, actor: Actor = None, logistic_name: str, expected_status: str | None = None
 ) -> Order:
     """``updateLogistics``: ship the order on ``logistic_name`` (a line name or code).
 
@@ -199,7 +201,7 @@ def order_update_logistics(
 
 
 @transaction.atomic
-def order_change_warehouse(*, order: Order, actor: Any = None, warehouse: Warehouse) -> Order:
+def order_change_warehouse(*, order: Order, actor: Actor = None, warehouse: Warehouse) -> Order:
     """``changeWarehouse``: ship from ``warehouse`` only (``requested_warehouse``) and re-route.
 
     Before payment only (``InvalidTransition`` otherwise); the warehouse must be active
@@ -214,7 +216,8 @@ def order_change_warehouse(*, order: Order, actor: Any = None, warehouse: Wareho
         locked.order_type == OrderType.BULK and warehouse.kind != WarehouseKind.PLATFORM
     ):
         raise OrderInvalid(f"warehouse {warehouse.code} cannot be used")
-    before = locked.requested_warehouse.code if locked.requested_warehouse_id else ""
+    previous = locked.requested_warehouse  # None without a query when unset
+    before = previous.code if previous is not None else ""
     Order.objects.filter(pk=locked.pk).update(requested_warehouse=warehouse)
     locked.requested_warehouse = warehouse
     plan = _reroute_locked(locked, actor=actor)
@@ -229,7 +232,7 @@ def order_change_warehouse(*, order: Order, actor: Any = None, warehouse: Wareho
 
 
 @transaction.atomic
-def order_update_address(*, order: Order, actor: Any = None, **address: Any) -> Order:
+def order_update_address(*, order: Order, actor: Actor = None, **address: Any) -> Order:
     """Change shipping address fields (``orders.address.ADDRESS_FIELDS``) before payment and
     re-route. The merged address must validate (``OrderInvalid`` with field errors);
     refused after payment (``InvalidTransition``) or when a confirmed order cannot be routed to

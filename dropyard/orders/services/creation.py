@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
@@ -71,7 +73,10 @@ class CreatedRef:
 
 
 def _insert_drafts(
-    *, merchant: Any, actor: Any, drafts: Sequence[tuple[_OrderDraft, routing.RoutePlan, list]]
+    *,
+    merchant: MerchantAccount,
+    actor: Actor,
+    drafts: Sequence[tuple[_OrderDraft, routing.RoutePlan, list]],
 ) -> list[CreatedRef]:
     """Insert orders, lines, parcels and one "created" event per order with a fixed number of
     statements (``bulk.fast_insert`` + reading pks back by unique codes). Caller holds the
@@ -130,10 +135,11 @@ def _insert_drafts(
     specs, at = [], 0
     for row, (draft, plan, _items) in zip(rows, drafts, strict=True):
         count = len(draft.lines)
-        line_ids = [line_pks.get(r["line_item_id"]) for r in line_rows[at : at + count]]
+        # Every line row was inserted just above, so each has its primary key here.
+        order_line_ids = [line_pks[r["line_item_id"]] for r in line_rows[at : at + count]]
         at += count
         specs += _parcel_specs(
-            plan, merchant_id=merchant.pk, order_id=pks[row["code"]], line_ids=line_ids
+            plan, merchant_id=merchant.pk, order_id=pks[row["code"]], line_ids=order_line_ids
         )
     planning.parcels_create(specs)
     fast_insert(
@@ -158,7 +164,7 @@ def _insert_drafts(
 
 
 def _draft_and_route(
-    merchant: Any, items: Sequence[Mapping[str, Any]], source: str
+    merchant: MerchantAccount, items: Sequence[Mapping[str, Any]], source: str
 ) -> list[tuple[int, str, Any]]:
     """Validate and route a batch: per item ``(index, number, (draft, plan, items) | error)``."""
     lookups = _lookups(merchant, items)
@@ -199,7 +205,9 @@ def _draft_and_route(
     return out
 
 
-def _duplicate_or_raise(merchant: Any, number: str, exc: IntegrityError) -> DuplicateOrder:
+def _duplicate_or_raise(
+    merchant: MerchantAccount, number: str, exc: IntegrityError
+) -> DuplicateOrder:
     if Order.objects.filter(merchant=merchant, order_number=number).exists():
         return DuplicateOrder(f"order number {number} already exists")
     raise exc
@@ -208,8 +216,8 @@ def _duplicate_or_raise(merchant: Any, number: str, exc: IntegrityError) -> Dupl
 @transaction.atomic
 def order_create(
     *,
-    merchant: Any,
-    actor: Any,
+    merchant: MerchantAccount,
+    actor: Actor,
     order_number: str,
     lines: Sequence[Mapping[str, Any]],
     shipping_country_code: str = "",
@@ -279,8 +287,8 @@ def order_create(
 
 def orders_create_batch(
     *,
-    merchant: Any,
-    actor: Any,
+    merchant: MerchantAccount,
+    actor: Actor,
     items: Sequence[Mapping[str, Any]],
     source: str = OrderSource.CSV,
     chunk_size: int = 500,
@@ -309,7 +317,12 @@ def orders_create_batch(
 
 @transaction.atomic
 def _create_chunk(
-    *, merchant: Any, actor: Any, items: Sequence[Mapping[str, Any]], offset: int, source: str
+    *,
+    merchant: MerchantAccount,
+    actor: Actor,
+    items: Sequence[Mapping[str, Any]],
+    offset: int,
+    source: str,
 ) -> list[BatchItemResult]:
     routed = _draft_and_route(merchant, items, source)
     results = {
@@ -371,7 +384,7 @@ class OrderCreateResult:
 
 
 def order_create_v2(
-    *, merchant: Any, actor: Any, pay_type: int = PayType.PAGE, **fields: Any
+    *, merchant: MerchantAccount, actor: Actor, pay_type: int = PayType.PAGE, **fields: Any
 ) -> OrderCreateResult:
     """``createOrderV2``: ``order_create(**fields)`` then the payType flow.
 

@@ -26,15 +26,15 @@ def order_webhook_params(order: Order) -> dict[str, Any]:
         .first()
     )
     tracking_url = ""
-    if parcel is not None and parcel.carrier_id and parcel.carrier.tracking_url_template:
-        tracking_url = parcel.carrier.tracking_url_template.replace(
-            "{number}", parcel.tracking_number
-        )
+    carrier = parcel.carrier if parcel is not None else None  # select_related: no query
+    if parcel is not None and carrier is not None and carrier.tracking_url_template:
+        tracking_url = carrier.tracking_url_template.replace("{number}", parcel.tracking_number)
 
     def stamp(value: Any) -> str | None:
         return value.strftime("%Y-%m-%d %H:%M:%S") if value else None
 
-    line_name = order.line.name if order.line_id else order.requested_logistic_name
+    line = order.line  # select_related by the caller; None without a query when unset
+    line_name = line.name if line is not None else order.requested_logistic_name
     return {
         "cjOrderId": order.public_id,
         "orderNum": order.order_number,

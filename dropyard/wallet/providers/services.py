@@ -28,6 +28,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.errors import DomainError
 from dropyard.wallet import topups
@@ -52,7 +53,7 @@ def provider_topup_start(
     merchant: MerchantAccount,
     provider: str,
     amount_minor: int,
-    actor: Any,
+    actor: Actor,
     urls: Callable[[TopUp], tuple[str, str]],
     currency: str = "USD",
 ) -> tuple[TopUp, StartResult]:
