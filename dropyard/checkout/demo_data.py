@@ -1,4 +1,4 @@
-"""Wallet demo data for the demo merchant (called by ``core.demo.demo_load`` after the demo
+"""Wallet demo data for the demo merchant (called by ``demo.loader.demo_load`` after the demo
 orders): a $1,000.00 Sandbox top-up and a few orders paid from the wallet with the 2%
 discount — three delivered, two shipped (in transit; every one shipped, so the demo's open
 stock reservations stay those of the demo orders) — each with the store's sale price but
@@ -102,7 +102,7 @@ def load_wallet_demo(*, merchant: MerchantAccount, owner: Any, warehouse_user: A
             # Labelled sandbox where sandbox money is allowed (``./run start``); with it off
             # they are ordinary orders (an isSandbox order would be refused), paid from the
             # trusted demo top-up all the same.
-            # (``orders.services``' copy of the sandbox policy: ``core.demo`` trusts that one.)
+            # (``accounts.sandbox``: the demo loader runs inside ``sandbox_trusted``.)
             is_sandbox=order_services.sandbox_allowed(merchant),
             shop_amount_minor=_sale_price(variant, quantity) if priced else None,
         )

@@ -1,4 +1,4 @@
-"""Demo orders for the demo merchant (called by ``core.demo.demo_load``), built through the real
+"""Demo orders for the demo merchant (called by ``demo.loader.demo_load``), built through the real
 services so every order page shows real data: events, cost breakdown, parcels, reservations,
 stock movements, tracking.
 

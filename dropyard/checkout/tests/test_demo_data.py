@@ -1,4 +1,4 @@
-"""Wallet demo data (``checkout.demo_data``, loaded by ``core.demo.demo_load``): the $1,000.00
+"""Wallet demo data (``checkout.demo_data``, loaded by ``demo.loader.demo_load``): the $1,000.00
 Sandbox top-up and the orders paid from the wallet, shown on the wallet pages."""
 
 from collections import Counter

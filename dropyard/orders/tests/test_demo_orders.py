@@ -1,4 +1,4 @@
-"""Demo orders (``orders.demo_data``), loaded by ``core.demo.demo_load``."""
+"""Demo orders (``orders.demo_data``), loaded by ``demo.loader.demo_load``."""
 
 from collections import Counter
 
