@@ -135,8 +135,11 @@ def _insert_drafts(
     specs, at = [], 0
     for row, (draft, plan, _items) in zip(rows, drafts, strict=True):
         count = len(draft.lines)
-        # Every line row was inserted just above, so each has its primary key here.
-        order_line_ids = [line_pks[r["line_item_id"]] for r in line_rows[at : at + count]]
+        # A routed order's line rows were inserted and read back above (only parcels of a
+        # routed plan need their primary keys).
+        order_line_ids = (
+            [line_pks[r["line_item_id"]] for r in line_rows[at : at + count]] if plan.ok else []
+        )
         at += count
         specs += _parcel_specs(
             plan, merchant_id=merchant.pk, order_id=pks[row["code"]], line_ids=order_line_ids
