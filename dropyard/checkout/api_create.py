@@ -32,7 +32,6 @@ unchanged.
 import json
 import re
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -40,11 +39,11 @@ from ninja import Router
 from pydantic import Field
 from pydantic.alias_generators import to_camel
 
+from dropyard.catalog.wire import price_param
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.errors import DomainError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
-from dropyard.core.money import Money
 from dropyard.inventory.selectors import warehouse_get
 from dropyard.orders import services as order_services
 from dropyard.orders.api.wire import _amount, _merchant, _order_out
@@ -100,18 +99,6 @@ class CreateOrderIn(CamelSchema):
     products: list[ProductIn]
 
 
-def _decimal_minor(name: str, value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ParamError(f"{name} must be a decimal amount") from None
-    if not amount.is_finite() or amount < 0:
-        raise ParamError(f"{name} must be a decimal amount ≥ 0")
-    return Money.from_decimal(amount).amount_minor
-
-
 def _create_fields(payload: CreateOrderIn) -> dict[str, Any]:
     """order_create's keyword arguments from the wire body (types already checked)."""
     if payload.is_sandbox not in (None, 0, 1, True, False):
@@ -131,9 +118,7 @@ def _create_fields(payload: CreateOrderIn) -> dict[str, Any]:
                 "vid": product.vid,
                 "sku": product.sku,
                 "quantity": product.quantity,
-                "unit_price_minor": _decimal_minor(
-                    f"products[{index}].unitPrice", product.unit_price
-                ),
+                "unit_price_minor": price_param(f"products[{index}].unitPrice", product.unit_price),
                 "store_line_item_id": product.store_line_item_id,
                 "pod_properties": product.pod_properties,
             }
@@ -169,7 +154,7 @@ def _create_fields(payload: CreateOrderIn) -> dict[str, Any]:
         "platform": payload.platform or "api",
         "requested_warehouse": warehouse,
         "store_created_at": store_created_at,
-        "shop_amount_minor": _decimal_minor("shopAmount", payload.shop_amount),
+        "shop_amount_minor": price_param("shopAmount", payload.shop_amount),
     }
     if payload.ioss_type is not None:
         fields["ioss_type"] = payload.ioss_type
