@@ -23,6 +23,8 @@ def configure(*, database: str, name: str, fresh: bool) -> str:
     os.environ["DROPYARD_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     os.environ["DROPYARD_SSL_REDIRECT"] = "false"
     os.environ["DROPYARD_API_RATE_LIMITS"] = "false"
+    # Benchmarks fund wallets with the Sandbox provider (free money), off by default.
+    os.environ["DROPYARD_SANDBOX_PAYMENTS"] = "1"
     os.environ["DROPYARD_LOG_LEVEL"] = "WARNING"
     os.environ["DJANGO_SETTINGS_MODULE"] = "dropyard.config.settings"
     if database == "sqlite":

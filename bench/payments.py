@@ -324,13 +324,34 @@ def _service_path(args, plans, run: str, rng: random.Random) -> list[str]:
         result = pay_from_wallet(merchant=merchants[m], orders=[order], actor=owner)
         return bool(result.created)
 
-    ok, refused, seconds, latencies = _run(pay, items, args.workers)
+    cpu = None
+    if args.processes:
+        ok, refused, seconds, latencies, cpu = _run_processes(
+            pay, items, args.workers, measure=True
+        )
+    else:
+        ok, refused, seconds, latencies = _run(pay, items, args.workers)
     stats = summary(latencies)
     say(
         f"{'pay_from_wallet':>17}: {ok + refused} in {seconds:.2f} s = "
         f"{(ok + refused) / seconds:,.0f}/s (ok {ok}, not created {refused}); "
         f"p50 {stats['p50']:.2f} ms, p95 {stats['p95']:.2f} ms, max {stats['max']:.1f} ms"
     )
+    if cpu is not None:
+        count = ok + refused
+        python_ms = 1000 * cpu["python"] / count
+        postgres_ms = 1000 * cpu["postgres"] / count
+        held_ms = 1000 * cpu["held"] / count
+        cores = os.cpu_count() or 1
+        say(
+            f"{'per payment':>17}: CPU {python_ms:.2f} ms Python + {postgres_ms:.2f} ms "
+            f"PostgreSQL backend; shared platform rows held {held_ms:.2f} ms"
+        )
+        say(
+            f"{'ceilings':>17}: {cores} cores / CPU = "
+            f"{cores * 1000 / (python_ms + postgres_ms):,.0f}/s; "
+            f"1 / held = {1000 / held_ms:,.0f}/s (any number of cores)"
+        )
     problems = []
     if ok != len(work):
         problems.append(f"pay_from_wallet: {ok} of {len(work)} payments made")
@@ -393,11 +414,28 @@ def _run(fn, work, workers: int) -> tuple[int, int, float, list[float]]:
     return counts["ok"], counts["refused"], time.perf_counter() - began, latencies
 
 
-def _run_processes(fn, work, workers: int) -> tuple[int, int, float, list[float]]:
-    """Like ``_run`` with forked worker processes (each opens its own connection)."""
+def _backend_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a local PostgreSQL backend process so far (``/proc``)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")  # not on this machine
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run_processes(fn, work, workers: int, *, measure: bool = False):
+    """Like ``_run`` with forked worker processes (each opens its own connection).
+
+    ``measure``: also return, summed over the workers, the CPU seconds of the worker processes
+    and of their PostgreSQL backends, and the seconds the shared platform rows were held: from
+    the return of the ledger's platform statement (``WITH locked AS …``, which takes their row
+    locks) to the return of ``fn`` (after COMMIT), i.e. the part of each payment that no other
+    payment can overlap.
+    """
     import multiprocessing  # noqa: PLC0415
 
-    from django.db import connections  # noqa: PLC0415
+    from django.db import connection, connections  # noqa: PLC0415
 
     connections.close_all()  # never share a connection across fork
     context = multiprocessing.get_context("fork")
@@ -412,16 +450,39 @@ def _run_processes(fn, work, workers: int) -> tuple[int, int, float, list[float]
     def worker() -> None:
         ok = refused = 0
         mine = []
+        held = 0.0
+        locked_at: list[float] = []
+
+        def watch(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            if "WITH locked AS" in sql:
+                locked_at.append(time.perf_counter())
+            return result
+
+        backend = 0
+        if measure and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend = cursor.fetchone()[0]
+        pg_before = _backend_cpu_seconds(backend) if backend else 0.0
+        cpu_before = time.process_time()
         start.wait()
-        while (item := items.get()) is not None:
-            began = time.perf_counter()
-            if fn(*item):
-                ok += 1
-            else:
-                refused += 1
-            mine.append(time.perf_counter() - began)
+        with connection.execute_wrapper(watch):
+            while (item := items.get()) is not None:
+                began = time.perf_counter()
+                locked_at.clear()
+                if fn(*item):
+                    ok += 1
+                else:
+                    refused += 1
+                done = time.perf_counter()
+                mine.append(done - began)
+                if locked_at:
+                    held += done - locked_at[-1]
+        cpu = time.process_time() - cpu_before
+        pg = (_backend_cpu_seconds(backend) - pg_before) if backend else 0.0
         connections.close_all()
-        results.put((ok, refused, mine))
+        results.put((ok, refused, mine, cpu, pg, held))
 
     processes = [context.Process(target=worker) for _ in range(workers)]
     for process in processes:
@@ -434,7 +495,15 @@ def _run_processes(fn, work, workers: int) -> tuple[int, int, float, list[float]
         process.join()
     ok = sum(c[0] for c in collected)
     refused = sum(c[1] for c in collected)
-    return ok, refused, elapsed, [t for c in collected for t in c[2]]
+    latencies = [t for c in collected for t in c[2]]
+    if measure:
+        cpu = {
+            "python": sum(c[3] for c in collected),
+            "postgres": sum(c[4] for c in collected),
+            "held": sum(c[5] for c in collected),
+        }
+        return ok, refused, elapsed, latencies, cpu
+    return ok, refused, elapsed, latencies
 
 
 if __name__ == "__main__":

@@ -9,12 +9,20 @@ orders app moves them to paid (``orders.services.order_paid``). Neither calls ba
 Every payment of orders runs the same sequence, written once in ``_settle``, all in the
 caller's database transaction:
 
-    post to the ledger (source −net, revenue +products +freight, discounts −discount)
-    → refuse a key already used by another payment
-    → one ``Payment`` row per order
-    → ``order_paid`` (UNPAID → UNSHIPPED, parcels to the warehouse)
-    → audit WALLET_PAYMENT
-    → the invoice (numbered last: its counter is the other shared row every payment locks)
+    ``order_paid`` (UNPAID → UNSHIPPED, parcels to the warehouse), naming the ledger
+    transaction about to be posted
+    → the invoice's draft (its lines read and checked)
+    → the posting's first half: the transaction row (refusing a key already used by another
+      payment) and the source debited (source −net; a wallet is refused an overdraft)
+    → one ``Payment`` row per order, audit WALLET_PAYMENT
+    → the posting's second half: the platform rows (revenue +products +freight, discounts
+      −discount) and the entries
+    → the invoice numbered and inserted.
+
+The order is chosen for concurrency: the platform rows and the invoice counter are shared by
+every payment and stay locked until COMMIT, so they are taken last, platform rows first (as
+every posting does), and only three statements (the counter, the invoice and its order
+links) separate them from the COMMIT.
 
 An insufficient balance (``InsufficientBalance``, 1604000) or any refusal rolls everything back
 and the orders stay UNPAID. Paying again is a no-op: the orders (and parent) are locked first
@@ -42,6 +50,7 @@ from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.ids import new_public_id
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus, ParentOrderStatus
 from dropyard.orders.exceptions import ORDER_PAYMENT_FAILED, OrderNotFound
@@ -56,7 +65,7 @@ from dropyard.wallet.payment_posting import (
     already_paid,
     merchant_key,
     payment_key,
-    payment_post,
+    payment_posting,
     payments_record,
     provider_charge_check,
     provider_money_credit,
@@ -104,7 +113,35 @@ def _settle(
     """The posting sequence of every payment of orders (see the module docstring), run inside
     the caller's transaction with ``payable`` (and ``parent``) locked and priced in ``quote``."""
     key, ref_type, ref_id = payment_key(parent, payable)
-    txn = payment_post(
+    # Orders first, money last. The ledger posting updates the platform rows every payment
+    # shares (order revenue, freight revenue, discounts given) and holds their locks until
+    # COMMIT, so whatever runs after it runs with every other payment waiting. The orders'
+    # move to paid (their rows are this payment's alone) therefore runs before it, naming
+    # the ledger transaction that is about to be posted; a refusal of the posting rolls it
+    # back with everything else.
+    txn_public_id = new_public_id()
+    paying = {"parent": parent} if parent is not None else {"orders": payable}
+    paid = order_services.order_paid(
+        **paying,
+        actor=payer.actor,
+        actor_label=payer.label,
+        payment_reference=payer.payment_reference(txn_public_id),
+    )
+    # The invoice is read and checked now; it is numbered after the posting.
+    by_wallet = payer.method == Provider.WALLET
+    discount_label = f"{'Wallet' if by_wallet else 'Payment'} discount ({quote.bps / 100:g}%)"
+    invoice = invoices.invoice_draft_for_payment(
+        merchant=merchant,
+        orders_or_parent=quote.orders,
+        breakdown=invoices.breakdown_for_orders(
+            orders=quote.orders,
+            extra_discount_minor=quote.discount_minor,
+            discount_label=discount_label,
+            method=payer.method,
+        ),
+        reference=(parent.pay_id or "") if parent is not None else "",
+    )
+    with payment_posting(
         entries=[
             Posting(account=payer.source, amount_minor=-quote.net_minor, currency=quote.currency),
             *revenue_postings(
@@ -122,63 +159,47 @@ def _settle(
         reference_type=ref_type,
         reference_id=ref_id,
         actor=payer.actor,
-    )
-    payments = payments_record(
-        merchant=merchant,
-        quote=quote,
-        txn=txn,
-        parent=parent,
-        method=payer.method,
-        provider_reference=payer.provider_reference,
-    )
-    paying = {"parent": parent} if parent is not None else {"orders": payable}
-    paid = order_services.order_paid(
-        **paying,
-        actor=payer.actor,
-        actor_label=payer.label,
-        payment_reference=payer.payment_reference(txn.public_id),
-    )
-    # The method's own audit fields: the charge for a provider, the discount rate for the wallet.
-    by_wallet = payer.method == Provider.WALLET
-    charge = (
-        {}
-        if by_wallet
-        else {"provider": payer.method, "provider_reference": payer.provider_reference}
-    )
-    rate = {"discount_bps": quote.bps} if by_wallet else {}
-    audit_record(
-        action=AuditAction.WALLET_PAYMENT,
-        actor=payer.actor if getattr(payer.actor, "is_authenticated", False) else None,
-        actor_label=payer.audit_label,
-        merchant=merchant,
-        target=txn,
-        details={
-            "orders": [o.code for o in payable],
-            "shipments_id": parent.shipments_id if parent is not None else "",
-            **charge,
-            "gross_minor": quote.gross_minor,
-            "discount_minor": quote.discount_minor,
-            "net_minor": quote.net_minor,
-            **rate,
-            "currency": quote.currency,
-            "transaction": txn.public_id,
-        },
-    )
-    # The payment's invoice, inside the payment's transaction: its number is taken with the
-    # payment, so numbers have no gaps and a rolled-back payment has no invoice.
-    discount_label = f"{'Wallet' if by_wallet else 'Payment'} discount ({quote.bps / 100:g}%)"
-    invoices.invoice_issue_for_payment(
-        merchant=merchant,
-        orders_or_parent=quote.orders,
-        breakdown=invoices.breakdown_for_orders(
-            orders=quote.orders,
-            extra_discount_minor=quote.discount_minor,
-            discount_label=discount_label,
+        public_id=txn_public_id,
+    ) as txn:
+        # Inside the posting: written before its platform half locks the shared rows.
+        payments = payments_record(
+            merchant=merchant,
+            quote=quote,
+            txn=txn,
+            parent=parent,
             method=payer.method,
-        ),
-        transaction=txn,
-        reference=(parent.pay_id or "") if parent is not None else "",
-    )
+            provider_reference=payer.provider_reference,
+        )
+        # The method's own audit fields: the charge for a provider, the wallet's discount rate.
+        charge = (
+            {}
+            if by_wallet
+            else {"provider": payer.method, "provider_reference": payer.provider_reference}
+        )
+        rate = {"discount_bps": quote.bps} if by_wallet else {}
+        audit_record(
+            action=AuditAction.WALLET_PAYMENT,
+            actor=payer.actor if getattr(payer.actor, "is_authenticated", False) else None,
+            actor_label=payer.audit_label,
+            merchant=merchant,
+            target=txn,
+            details={
+                "orders": [o.code for o in payable],
+                "shipments_id": parent.shipments_id if parent is not None else "",
+                **charge,
+                "gross_minor": quote.gross_minor,
+                "discount_minor": quote.discount_minor,
+                "net_minor": quote.net_minor,
+                **rate,
+                "currency": quote.currency,
+                "transaction": txn.public_id,
+            },
+        )
+    # The payment's invoice, inside the payment's transaction: its number is taken with the
+    # payment, so numbers have no gaps and a rolled-back payment has no invoice. Its counter
+    # is the other row every payment locks, so it comes last, after the platform rows (the
+    # order supplementary bills take them in too).
+    invoice.issue(transaction=txn)
     return PaymentResult(quote=quote, transaction=txn, orders=paid, payments=payments)
 
 
@@ -233,11 +254,14 @@ def pay_from_wallet(
             "nothing to pay: the orders are not awaiting payment", code=ORDER_PAYMENT_FAILED
         )
     quote = quote_orders(payable, Provider.WALLET)
-    wallet_funds_check(merchant=merchant, amount_minor=quote.net_minor, currency=quote.currency)
+    source = wallet_account(merchant, quote.currency)
+    wallet_funds_check(
+        merchant=merchant, amount_minor=quote.net_minor, currency=quote.currency, account=source
+    )
     label = actor_label or "wallet payment"
     payer = _Payer(
         method=Provider.WALLET,
-        source=wallet_account(merchant, quote.currency),
+        source=source,
         memo=f"Wallet payment of {len(payable)} order(s), {quote.bps / 100:g}% discount",
         label=label,
         audit_label=label,

@@ -40,7 +40,7 @@ from .payment_posting import (
     PaymentResult,
     already_paid,
     merchant_key,
-    payment_post,
+    payment_posting,
     provider_charge_check,
     provider_money_credited,
     provider_money_to_wallet,
@@ -299,7 +299,26 @@ def makeups_pay(
         if len(due) == 1
         else f"makeup:{hashlib.sha256(codes.encode()).hexdigest()[:40]}"
     )
-    txn = payment_post(
+    invoice = invoices.invoice_draft_for_payment(
+        merchant=merchant,
+        orders_or_parent=[o for m in due if (o := m.related_order) is not None],
+        breakdown=invoices.PaymentBreakdown(
+            products_minor=products,
+            freight_minor=freight,
+            total_minor=total,
+            currency=currency,
+            method=Provider.WALLET,
+        ),
+        lines=[
+            {
+                "description": f"Supplementary bill {m.code}: {m.get_type_display()}, {m.reason}",
+                "amount_minor": m.amount_minor,
+            }
+            for m in due
+        ],
+        reference=", ".join(m.code for m in due),
+    )
+    with payment_posting(
         entries=[
             Posting(
                 account=wallet_account(merchant, currency), amount_minor=-total, currency=currency
@@ -314,65 +333,46 @@ def makeups_pay(
         reference_type="makeup",
         reference_id=due[0].pay_order_code or due[0].code,
         actor=actor,
-    )
-    now = timezone.now()
-    Makeup.objects.filter(pk__in=[m.pk for m in due]).update(
-        status=MakeupStatus.PAID, paid_at=now, updated_at=now
-    )
-    payments = Payment.objects.bulk_create(
-        [
-            Payment(
-                merchant=merchant,
-                makeup=m,
-                order=None,
-                method=Provider.WALLET,
-                products_minor=m.amount_minor if m.type == MakeupType.PRODUCT else 0,
-                freight_minor=m.amount_minor if m.type == MakeupType.FREIGHT else 0,
-                discount_minor=0,
-                net_minor=m.amount_minor,
-                currency=currency,
-                transaction=txn,
-            )
-            for m in due
-        ]
-    )
-    label = actor_label or "wallet payment"
-    audit_record(
-        action=AuditAction.WALLET_PAYMENT,
-        actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
-        actor_label=label,
-        merchant=merchant,
-        target=txn,
-        details={
-            "makeups": [m.code for m in due],
-            "net_minor": total,
-            "currency": currency,
-            "transaction": txn.public_id,
-        },
-    )
-    for m in due:
-        m.status, m.paid_at = MakeupStatus.PAID, now
-        _publish_makeup(m, "PAID")
-    invoices.invoice_issue_for_payment(
-        merchant=merchant,
-        orders_or_parent=[o for m in due if (o := m.related_order) is not None],
-        breakdown=invoices.PaymentBreakdown(
-            products_minor=products,
-            freight_minor=freight,
-            total_minor=total,
-            currency=currency,
-            method=Provider.WALLET,
-        ),
-        transaction=txn,
-        lines=[
-            {
-                "description": f"Supplementary bill {m.code}: {m.get_type_display()}, {m.reason}",
-                "amount_minor": m.amount_minor,
-            }
-            for m in due
-        ],
-        reference=", ".join(m.code for m in due),
-    )
+    ) as txn:
+        now = timezone.now()
+        Makeup.objects.filter(pk__in=[m.pk for m in due]).update(
+            status=MakeupStatus.PAID, paid_at=now, updated_at=now
+        )
+        payments = Payment.objects.bulk_create(
+            [
+                Payment(
+                    merchant=merchant,
+                    makeup=m,
+                    order=None,
+                    method=Provider.WALLET,
+                    products_minor=m.amount_minor if m.type == MakeupType.PRODUCT else 0,
+                    freight_minor=m.amount_minor if m.type == MakeupType.FREIGHT else 0,
+                    discount_minor=0,
+                    net_minor=m.amount_minor,
+                    currency=currency,
+                    transaction=txn,
+                )
+                for m in due
+            ]
+        )
+        label = actor_label or "wallet payment"
+        audit_record(
+            action=AuditAction.WALLET_PAYMENT,
+            actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
+            actor_label=label,
+            merchant=merchant,
+            target=txn,
+            details={
+                "makeups": [m.code for m in due],
+                "net_minor": total,
+                "currency": currency,
+                "transaction": txn.public_id,
+            },
+        )
+        for m in due:
+            m.status, m.paid_at = MakeupStatus.PAID, now
+            _publish_makeup(m, "PAID")
+    invoice.issue(transaction=txn)
     return PaymentResult(quote=None, transaction=txn, payments=payments)
 
 

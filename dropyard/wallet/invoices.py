@@ -25,11 +25,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db import transaction as db_transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from dropyard.accounts.models import MerchantAccount
+from dropyard.core.db import joins_transaction
 from dropyard.core.money import Money
 from dropyard.orders.models import Order, OrderLine, ParentOrder
 
@@ -283,12 +285,28 @@ def _year(when: datetime) -> int:
     return timezone.localtime(when).year
 
 
-def _lock_counter(kind: str, year: int) -> InvoiceCounter:
-    """The (kind, year) counter row, locked until the surrounding transaction ends."""
-    # get_or_create is race-safe: a concurrent creator makes one of us hit the unique
-    # constraint inside a savepoint and read the other's row instead.
-    counter, _ = InvoiceCounter.objects.get_or_create(kind=kind, year=year)
-    return InvoiceCounter.objects.select_for_update(of=("self",), no_key=True).get(pk=counter.pk)
+def _take_number(kind: str, year: int) -> int:
+    """The next sequence of the (kind, year) counter, its row locked until the surrounding
+    transaction ends (so numbers have no gaps: a rolled-back document gives its number back).
+
+    One ``UPDATE … RETURNING``: lock, increment and read in a single round trip, since every
+    payment queues on this row from here to its COMMIT. A missing counter is created first
+    (``get_or_create`` is race-safe: a concurrent creator hits the unique constraint inside a
+    savepoint and reads the winner's row) and the update runs again.
+    """
+    table = connection.ops.quote_name(InvoiceCounter._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + 1 "
+        "WHERE kind = %s AND year = %s RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, year])
+        row = cursor.fetchone()
+        if row is None:
+            InvoiceCounter.objects.get_or_create(kind=kind, year=year)
+            cursor.execute(sql, [kind, year])
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def _issue(
@@ -305,25 +323,24 @@ def _issue(
     runs after the counter is locked, so its checks (a credit note's cap) see every document
     committed before.
     """
-    existing = Invoice.objects.filter(cause_key=cause_key).first()
-    if existing is not None:
-        return existing
     issued_at = timezone.now()
-    counter = _lock_counter(kind, _year(issued_at))
-    # Another transaction may have issued for the same cause while we waited for the lock.
+    year = _year(issued_at)
+    sequence = _take_number(kind, year)
+    # Already issued for this cause (a repeated call, or another transaction while we waited
+    # for the lock)? Looked up only once the counter is held, so the common case (a new
+    # document) costs one query less; the rare repeat gives its number back below.
     existing = Invoice.objects.filter(cause_key=cause_key).first()
     if existing is not None:
+        # Give the number back: we hold the counter's lock, so nobody took one after it.
+        InvoiceCounter.objects.filter(kind=kind, year=year).update(last_number=F("last_number") - 1)
         return existing
-    sequence = counter.last_number + 1
-    number = format_number(kind, counter.year, sequence)
+    number = format_number(kind, year, sequence)
     snapshot, total_minor, currency, reference = build(number, issued_at)
-    counter.last_number = sequence
-    counter.save(update_fields=["last_number"])
     orders = fields.pop("orders", ())
     invoice = Invoice.objects.create(
         kind=kind,
         number=number,
-        year=counter.year,
+        year=year,
         sequence=sequence,
         merchant=merchant,
         cause_key=cause_key,
@@ -335,7 +352,11 @@ def _issue(
         **fields,
     )
     if orders:
-        invoice.orders.add(*orders)
+        # The link rows in one INSERT (``orders.add`` wraps it in a savepoint and reads first).
+        through = Invoice.orders.through
+        through.objects.bulk_create(
+            [through(invoice_id=invoice.pk, order_id=order.pk) for order in orders]
+        )
     return invoice
 
 
@@ -371,7 +392,7 @@ def _check_transaction(transaction: LedgerTransaction, merchant: MerchantAccount
         raise InvoiceRefused("the ledger transaction belongs to another merchant")
 
 
-@db_transaction.atomic
+@joins_transaction
 def invoice_issue_for_payment(
     *,
     merchant: MerchantAccount,
@@ -392,46 +413,98 @@ def invoice_issue_for_payment(
     to the orders' codes. Refuses orders of another merchant, an empty order list and figures
     that do not add up (``InvoiceRefused``), so the whole payment rolls back.
     """
-    _check_transaction(transaction, merchant)
+    draft = invoice_draft_for_payment(
+        merchant=merchant,
+        orders_or_parent=orders_or_parent,
+        breakdown=breakdown,
+        lines=lines,
+        reference=reference,
+    )
+    return draft.issue(transaction=transaction)
+
+
+@dataclass(frozen=True)
+class PaymentInvoiceDraft:
+    """A payment's invoice read and checked, waiting for its ledger transaction and number.
+
+    Built by ``invoice_draft_for_payment`` before the payment's posting, so that the reads
+    (the orders' lines) run before the posting locks the rows every payment shares; ``issue``
+    then only numbers and inserts. Issuing is idempotent per transaction, as
+    ``invoice_issue_for_payment``.
+    """
+
+    merchant: MerchantAccount
+    orders: list[Order]
+    parent_label: str
+    breakdown: PaymentBreakdown
+    lines: list[dict[str, Any]]
+    codes: str
+    reference: str
+
+    @joins_transaction
+    def issue(self, *, transaction: LedgerTransaction) -> Invoice:
+        """Number and insert the invoice for ``transaction`` (the payment's posting)."""
+        _check_transaction(transaction, self.merchant)
+        b, codes, reference = self.breakdown, self.codes, self.reference
+
+        def build(number: str, issued_at: datetime):
+            snapshot = _base_snapshot(
+                InvoiceKind.INVOICE, number, issued_at, self.merchant, b.currency
+            )
+            references = []
+            if codes:
+                references.append({"label": "Orders", "value": codes})
+            if self.parent_label:
+                references.append({"label": "Paid with", "value": self.parent_label})
+            if reference and reference != codes:
+                references.append({"label": "Reference", "value": reference})
+            if b.method:
+                references.append({"label": "Payment method", "value": _method_label(b.method)})
+            references.append({"label": "Transaction", "value": transaction.public_id})
+            snapshot.update(
+                references=references,
+                lines=self.lines,
+                summary=_summary(b),
+                total_label="Total paid",
+                total_minor=b.total_minor,
+                notes=["Paid in full. Thank you for your business."],
+            )
+            return snapshot, b.total_minor, b.currency, reference or codes
+
+        return _issue(
+            kind=InvoiceKind.INVOICE,
+            cause_key=f"payment:{transaction.public_id}",
+            merchant=self.merchant,
+            build=build,
+            transaction=transaction,
+            orders=self.orders,
+        )
+
+
+def invoice_draft_for_payment(
+    *,
+    merchant: MerchantAccount,
+    orders_or_parent: ParentOrder | Sequence[Order],
+    breakdown: PaymentBreakdown | Mapping[str, Any],
+    lines: Sequence[Mapping[str, Any]] | None = None,
+    reference: str = "",
+) -> PaymentInvoiceDraft:
+    """Read and check a payment's invoice (see ``invoice_issue_for_payment`` for the
+    arguments and refusals) without numbering it yet: ``.issue(transaction=…)`` does that."""
     b = read_breakdown(breakdown)
     orders, parent_label = _resolve_orders(orders_or_parent)
     if not orders and lines is None:
         raise InvoiceRefused("an invoice needs the orders it was paid for")
     if any(o.merchant_id != merchant.pk for o in orders):
         raise InvoiceRefused("an invoice covers orders of one merchant")
-    codes = ", ".join(sorted(o.code for o in orders))
-    ref = reference or codes
-    doc_lines = _given_lines(lines) if lines is not None else _order_lines(orders)
-
-    def build(number: str, issued_at: datetime):
-        snapshot = _base_snapshot(InvoiceKind.INVOICE, number, issued_at, merchant, b.currency)
-        references = []
-        if codes:
-            references.append({"label": "Orders", "value": codes})
-        if parent_label:
-            references.append({"label": "Paid with", "value": parent_label})
-        if reference and reference != codes:
-            references.append({"label": "Reference", "value": reference})
-        if b.method:
-            references.append({"label": "Payment method", "value": _method_label(b.method)})
-        references.append({"label": "Transaction", "value": transaction.public_id})
-        snapshot.update(
-            references=references,
-            lines=doc_lines,
-            summary=_summary(b),
-            total_label="Total paid",
-            total_minor=b.total_minor,
-            notes=["Paid in full. Thank you for your business."],
-        )
-        return snapshot, b.total_minor, b.currency, ref
-
-    return _issue(
-        kind=InvoiceKind.INVOICE,
-        cause_key=f"payment:{transaction.public_id}",
+    return PaymentInvoiceDraft(
         merchant=merchant,
-        build=build,
-        transaction=transaction,
         orders=orders,
+        parent_label=parent_label,
+        breakdown=b,
+        lines=_given_lines(lines) if lines is not None else _order_lines(orders),
+        codes=", ".join(sorted(o.code for o in orders)),
+        reference=reference,
     )
 
 

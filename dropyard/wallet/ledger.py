@@ -38,9 +38,10 @@ out).
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum, Value
@@ -136,6 +137,23 @@ def account_for(
         return Account.objects.get(**lookup)
 
 
+def platform_accounts(*, kinds: Sequence[AccountKind], currency: str) -> dict[str, Account]:
+    """The platform accounts (no merchant, no provider) of ``kinds`` in ``currency``, by kind:
+    one query for those that exist, ``account_for`` (creating) for any missing. A payment
+    posts to three of them; reading them together saves two round trips per payment."""
+    currency = clean_currency(currency)
+    found = {
+        account.kind: account
+        for account in Account.objects.filter(
+            merchant__isnull=True, provider="", currency=currency, kind__in=list(kinds)
+        )
+    }
+    for kind in kinds:
+        if kind not in found:
+            found[kind] = account_for(kind=kind, currency=currency)
+    return found
+
+
 def _check_postings(entries: Sequence[Posting]) -> None:
     if not entries:
         raise LedgerImbalance("a transaction needs at least one entry")
@@ -188,7 +206,21 @@ def _apply_delta(account: Account, delta: int) -> int:
     return int(row[0])
 
 
-def _post(
+@dataclass
+class _Opened:
+    """A posting between its halves: the transaction row and merchant side written, the
+    platform side (shared rows) and the entries still to come."""
+
+    txn: LedgerTransaction
+    entries: Sequence[Posting]
+    accounts: dict[int, Account]
+    deltas: dict[int, int]
+    after: dict[int, int]
+    suffix: list[int]
+    platform_side: list[Account]
+
+
+def _open(
     *,
     entries: Sequence[Posting],
     idempotency_key: str,
@@ -199,7 +231,10 @@ def _post(
     reference_id: str,
     actor: Actor,
     reverses: LedgerTransaction | None,
-) -> LedgerTransaction:
+    public_id: str = "",
+) -> _Opened:
+    """The first half of a posting: the transaction row, then the merchant accounts' guarded
+    updates (an overdraft is refused here, before anything shared is touched)."""
     # The transaction row goes first: its unique key is what a racing duplicate waits on.
     txn = LedgerTransaction.objects.create(
         idempotency_key=idempotency_key,
@@ -210,6 +245,7 @@ def _post(
         reference_id=reference_id,
         reverses=reverses,
         actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
+        **({"public_id": public_id} if public_id else {}),
     )
     deltas: dict[int, int] = defaultdict(int)
     accounts: dict[int, Account] = {}
@@ -217,11 +253,10 @@ def _post(
         deltas[posting.account.pk] += posting.amount_minor
         accounts[posting.account.pk] = posting.account
     ordered = sorted(accounts.values(), key=_lock_order)
-    merchant_side = [account for account in ordered if account.merchant_id]
-    platform_side = [account for account in ordered if not account.merchant_id]
     after: dict[int, int] = {}
-    for account in merchant_side:
-        after[account.pk] = _apply_delta(account, deltas[account.pk])
+    for account in ordered:
+        if account.merchant_id:
+            after[account.pk] = _apply_delta(account, deltas[account.pk])
     # Each entry's balance after it, in the order given: the last entry on an account ends on
     # the account's new balance, so an earlier one is that minus the amounts after it.
     later: dict[int, int] = defaultdict(int)
@@ -235,15 +270,26 @@ def _post(
         if pk in after and after[pk] - suffix[index] < 0:
             # The wallet nets to ≥ 0 but an earlier entry of this posting dips below zero.
             raise InsufficientBalance("Insufficient balance", extra={"account": pk})
+    platform_side = [account for account in ordered if not account.merchant_id]
+    return _Opened(txn, entries, accounts, deltas, after, suffix, platform_side)
+
+
+def _close(opened: _Opened) -> None:
+    """The second half: the platform accounts (shared by every posting: their row locks are
+    held from here to COMMIT) and every entry with its balance after."""
+    entries, after, suffix = opened.entries, opened.after, opened.suffix
+    platform_side = opened.platform_side
     if platform_side and connection.vendor == "postgresql":
-        after.update(_post_platform_pg(txn, entries, suffix, after, platform_side, deltas))
+        after.update(
+            _post_platform_pg(opened.txn, entries, suffix, after, platform_side, opened.deltas)
+        )
     else:
         for account in platform_side:
-            after[account.pk] = _apply_delta(account, deltas[account.pk])
+            after[account.pk] = _apply_delta(account, opened.deltas[account.pk])
         _insert_entries(
             [
                 (
-                    txn.pk,
+                    opened.txn.pk,
                     posting.account.pk,
                     posting.amount_minor,
                     posting.currency,
@@ -252,9 +298,8 @@ def _post(
                 for index, posting in enumerate(entries)
             ]
         )
-    for pk, account in accounts.items():
+    for pk, account in opened.accounts.items():
         account.balance_minor = after[pk]
-    return txn
 
 
 def _insert_entries(rows: list[tuple[int, int, int, str, int]]) -> None:
@@ -345,18 +390,22 @@ def _transaction_by_key(idempotency_key: str) -> LedgerTransaction | None:
     return None if row is None else LedgerTransaction.objects.get(pk=row[0])
 
 
-def ledger_post(
-    *,
-    entries: Sequence[Posting],
-    idempotency_key: str,
-    kind: str,
-    memo: str = "",
-    merchant: MerchantAccount | None = None,
-    reference_type: str = "",
-    reference_id: str = "",
-    actor: Actor = None,
-    reverses: LedgerTransaction | None = None,
-) -> tuple[LedgerTransaction, bool]:
+class PostingArguments(TypedDict, total=False):
+    """What ``ledger_post`` and ``ledger_posting`` take (see ``ledger_posting``)."""
+
+    entries: Required[Sequence[Posting]]
+    idempotency_key: Required[str]
+    kind: Required[str]
+    memo: str
+    merchant: MerchantAccount | None
+    reference_type: str
+    reference_id: str
+    actor: Actor
+    reverses: LedgerTransaction | None
+    public_id: str
+
+
+def ledger_post(**arguments: Unpack[PostingArguments]) -> tuple[LedgerTransaction, bool]:
     """Post one balanced transaction; return ``(transaction, created)``.
 
     Atomic: the transaction row, its entries and every affected account's cached balance are
@@ -367,7 +416,44 @@ def ledger_post(
     ``(existing transaction, False)`` and writes nothing, also when two requests race (the
     unique key decides; the loser waits for the winner on PostgreSQL and then returns its
     transaction). Callers audit their business action; the ledger itself is the record.
+    ``public_id`` names the new transaction when the caller had to quote it before posting.
     """
+    # A savepoint when the caller already holds a transaction: a refusal rolls back only
+    # this posting.
+    with transaction.atomic(), ledger_posting(**arguments) as result:
+        pass
+    return result
+
+
+@contextmanager
+def ledger_posting(
+    *,
+    entries: Sequence[Posting],
+    idempotency_key: str,
+    kind: str,
+    memo: str = "",
+    merchant: MerchantAccount | None = None,
+    reference_type: str = "",
+    reference_id: str = "",
+    actor: Actor = None,
+    reverses: LedgerTransaction | None = None,
+    public_id: str = "",
+) -> Iterator[tuple[LedgerTransaction, bool]]:
+    """``ledger_post`` in two halves around the caller's block, inside the caller's
+    transaction: ``with ledger_posting(...) as (txn, created):``.
+
+    Entering writes the transaction row and the merchant side (an overdraft is refused here,
+    ``InsufficientBalance``); the block then writes what refers to the transaction (payment
+    rows, audit); leaving the block without an error posts the platform side and the entries.
+    Platform accounts (order revenue, discounts…) are shared by every posting and their row
+    locks are held until COMMIT: posting them last keeps what other payments wait for to the
+    end of the transaction. An error in the block posts nothing more (the caller's transaction
+    rolls back). A used ``idempotency_key`` yields ``(existing transaction, False)`` and writes
+    nothing. Same refusals as ``ledger_post``; ``WalletError`` outside a transaction (the two
+    halves must commit together).
+    """
+    if not connection.in_atomic_block:
+        raise WalletError("a posting in two halves needs the caller's transaction")
     _check_postings(entries)
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > 200:
@@ -377,29 +463,33 @@ def ledger_post(
     if reverses is not None and reverses.pk is None:
         raise WalletError("reverses must be a saved transaction")
     existing = _transaction_by_key(idempotency_key)
-    if existing is not None:
-        return existing, False
-    arguments: dict[str, Any] = {
-        "entries": entries,
-        "idempotency_key": idempotency_key,
-        "kind": kind,
-        "memo": memo or "",
-        "merchant": merchant,
-        "reference_type": reference_type or "",
-        "reference_id": str(reference_id or ""),
-        "actor": actor,
-        "reverses": reverses,
-    }
-    try:
-        # A savepoint when the caller already holds a transaction: a refusal or a lost race
-        # on the key rolls back only this posting.
-        with transaction.atomic():
-            return _post(**arguments), True
-    except IntegrityError:
-        existing = _transaction_by_key(idempotency_key)
-        if existing is None:
-            raise
-        return existing, False
+    opened = None
+    if existing is None:
+        try:
+            # A savepoint: a lost race on the key rolls back only this half.
+            with transaction.atomic():
+                opened = _open(
+                    entries=entries,
+                    idempotency_key=idempotency_key,
+                    kind=kind,
+                    memo=memo or "",
+                    merchant=merchant,
+                    reference_type=reference_type or "",
+                    reference_id=str(reference_id or ""),
+                    actor=actor,
+                    reverses=reverses,
+                    public_id=public_id,
+                )
+        except IntegrityError:
+            existing = _transaction_by_key(idempotency_key)
+            if existing is None:
+                raise
+    if opened is None:
+        assert existing is not None
+        yield existing, False
+        return
+    yield opened.txn, True
+    _close(opened)
 
 
 def wallet_balance(*, merchant: MerchantAccount, currency: str = "USD") -> WalletBalance:

@@ -21,7 +21,8 @@ and ``wallet.bills`` for supplementary bills.
 """
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -36,7 +37,14 @@ from dropyard.orders.models import Order, ParentOrder
 
 from .choices import AccountKind, Provider
 from .exceptions import InsufficientBalance, PaymentRefused
-from .ledger import Posting, account_for, ledger_post, wallet_balance
+from .ledger import (
+    Posting,
+    account_for,
+    ledger_post,
+    ledger_posting,
+    platform_accounts,
+    wallet_balance,
+)
 from .models import Account, LedgerTransaction, Payment
 from .quotes import Quote
 
@@ -99,27 +107,32 @@ def revenue_postings(
     *, currency: str, products_minor: int, freight_minor: int, discount_minor: int = 0
 ) -> list[Posting]:
     """The platform side of a payment: products and freight earned, the discount given."""
-    postings = []
-    for kind, amount in (
+    amounts = (
         (AccountKind.ORDER_REVENUE, products_minor),
         (AccountKind.FREIGHT_REVENUE, freight_minor),
         (AccountKind.DISCOUNTS_GIVEN, -discount_minor),
-    ):
-        if amount:
-            postings.append(
-                Posting(
-                    account=account_for(kind=kind, currency=currency),
-                    amount_minor=amount,
-                    currency=currency,
-                )
-            )
-    return postings
+    )
+    accounts = platform_accounts(
+        kinds=[kind for kind, amount in amounts if amount], currency=currency
+    )
+    return [
+        Posting(account=accounts[kind], amount_minor=amount, currency=currency)
+        for kind, amount in amounts
+        if amount
+    ]
 
 
-def wallet_funds_check(*, merchant: MerchantAccount, amount_minor: int, currency: str) -> None:
+def wallet_funds_check(
+    *, merchant: MerchantAccount, amount_minor: int, currency: str, account: Account | None = None
+) -> None:
     """``InsufficientBalance`` (1604000) when the available balance is below ``amount_minor``,
-    before anything is written (the ledger's guarded UPDATE backs it up under concurrency)."""
-    available = wallet_balance(merchant=merchant, currency=currency).available_minor
+    before anything is written (the ledger's guarded UPDATE backs it up under concurrency).
+    ``account``: the merchant's available-wallet account just read in this transaction (its
+    balance is used instead of reading it again)."""
+    if account is not None:
+        available = account.balance_minor
+    else:
+        available = wallet_balance(merchant=merchant, currency=currency).available_minor
     if available < amount_minor:
         raise InsufficientBalance(
             f"Insufficient balance: {Money(amount_minor, currency).wire()} {currency} needed, "
@@ -128,7 +141,8 @@ def wallet_funds_check(*, merchant: MerchantAccount, amount_minor: int, currency
         )
 
 
-def payment_post(
+@contextmanager
+def payment_posting(
     *,
     entries: Sequence[Posting],
     key: str,
@@ -139,14 +153,18 @@ def payment_post(
     reference_type: str,
     reference_id: str,
     actor: Actor = None,
-) -> LedgerTransaction:
-    """Post a payment's transaction under ``idempotency_key`` (or its natural ``key``).
+    public_id: str = "",
+) -> Iterator[LedgerTransaction]:
+    """A payment's ledger transaction under ``idempotency_key`` (or its natural ``key``), named
+    ``public_id`` when the caller quoted the name before posting, posted in two halves around
+    the caller's block (``ledger.ledger_posting``): the block writes what refers to the
+    transaction (payment rows, audit) before the shared platform rows are locked.
 
     Refused (``PaymentRefused``, 1603101) when that key was used by an earlier payment: the
     caller found what it pays unpaid, so a caller reused a key for something else — refuse
     rather than mark it paid for free.
     """
-    txn, created = ledger_post(
+    with ledger_posting(
         entries=entries,
         idempotency_key=idempotency_key or key,
         kind=kind,
@@ -155,12 +173,14 @@ def payment_post(
         reference_type=reference_type,
         reference_id=reference_id,
         actor=actor,
-    )
-    if not created:
-        raise PaymentRefused(
-            f"payment key {key} was already used for another payment", code=ORDER_PAYMENT_FAILED
-        )
-    return txn
+        public_id=public_id,
+    ) as (txn, created):
+        if not created:
+            raise PaymentRefused(
+                f"payment key {key} was already used for another payment",
+                code=ORDER_PAYMENT_FAILED,
+            )
+        yield txn
 
 
 def payments_record(

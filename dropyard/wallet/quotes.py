@@ -179,10 +179,10 @@ def payable_orders(
         if parent is None:
             # Parents before orders, the order a payment of a parent and ``order_paid`` take
             # them in, so paying an order and its parent at once cannot deadlock.
-            parent_ids = {o.parent_id for o in qs if o.parent_id}
+            # One round trip: the parents are found by a subquery of the orders.
             list(
                 ParentOrder.objects.select_for_update(of=("self",), no_key=True)
-                .filter(pk__in=parent_ids)
+                .filter(pk__in=qs.filter(parent__isnull=False).values("parent_id"))
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )

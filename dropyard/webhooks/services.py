@@ -27,6 +27,7 @@ import json
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,6 +44,7 @@ from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.db import joins_transaction
 from dropyard.core.enqueue import on_commit_enqueue
 
 from .choices import (
@@ -269,13 +271,13 @@ def webhook_resume(
 # --- Publishing ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@joins_transaction
 def webhook_publish(
     *,
     merchant: MerchantAccount,
     type: str,
     message_type: str,
-    params: dict,
+    params: dict | Callable[[], dict],
     topic: str | None = None,
 ) -> WebhookMessage | None:
     """Store a message for ``merchant`` and enqueue its delivery once the caller commits.
@@ -283,7 +285,10 @@ def webhook_publish(
     ``type`` is ORDER, LOGISTIC, PRODUCT, VARIANT or STOCK; ``topic`` defaults to the type's
     (ORDER→order, LOGISTIC→logistics, PRODUCT/VARIANT→product, STOCK→stock). Returns None, and
     stores nothing, when the merchant has no enabled, unpaused endpoint for the topic.
-    ``params`` must be JSON-serialisable (dates and Decimals become strings).
+    ``params`` must be JSON-serialisable (dates and Decimals become strings); it may be a
+    function returning them, called only when there is an endpoint to send to (building an
+    ORDER message reads the order's parcel and lines: queries a merchant without an order
+    endpoint should not pay for on every status change).
 
     Invariant: the stored ``body`` is the exact byte sequence that is POSTed and signed.
     """
@@ -299,6 +304,8 @@ def webhook_publish(
     ).first()
     if endpoint is None:
         return None
+    if callable(params):
+        params = params()
     return _message_create(endpoint=endpoint, type=type, message_type=message_type, params=params)
 
 

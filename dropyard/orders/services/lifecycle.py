@@ -8,10 +8,13 @@ effects (stock, parcels, audit, webhooks). ``_lock`` is the order row lock they 
 ``_sync_instance`` copies what the lock read back onto the caller's instance.
 """
 
-from django.db import transaction
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils import timezone
 
 from dropyard.accounts.actors import Actor, User
+from dropyard.core.db import joins_transaction
 
 from ..choices import OrderStatus, OrderSubStatus
 from ..exceptions import InvalidTransition
@@ -56,7 +59,7 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
-@transaction.atomic
+@joins_transaction
 def order_transition(
     order: Order,
     *,
@@ -65,6 +68,8 @@ def order_transition(
     actor_label: str = "",
     note: str = "",
     sub_status: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    row_locked: bool = False,
 ) -> Order:
     """Move ``order`` to status ``to`` (and sub-status), writing one ``OrderEvent``.
 
@@ -75,10 +80,17 @@ def order_transition(
     - Anything else raises ``InvalidTransition`` with nothing changed.
 
     The row is locked (``select_for_update``) and re-read, so two concurrent transitions
-    serialise and the second sees the first's result. Side effects (stock, webhooks) are the
-    caller's: this function only records the change.
+    serialise and the second sees the first's result; ``row_locked`` says the caller has just
+    read ``order`` with ``select_for_update`` in this transaction, so it is used as it is.
+    ``changes`` (field → value) are written in the same UPDATE as the status (a payment's
+    frozen cost breakdown). Side effects (stock, webhooks) are the caller's: this function
+    only records the change.
     """
-    locked = Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order.pk)
+    locked = (
+        order
+        if row_locked
+        else Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order.pk)
+    )
     current, current_sub = locked.status, locked.sub_status
     if to == current:
         if current != S.UNSHIPPED or not sub_status or sub_status == current_sub:
@@ -99,6 +111,9 @@ def order_transition(
             new_sub = OrderSubStatus.NONE
     actor, label = _actor_label(actor, actor_label)
     fields = ["status", "sub_status", "updated_at"]
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+        fields.append(name)
     locked.status, locked.sub_status = to, new_sub
     stamp = _STAMP.get(to) if to != current else None
     if stamp:

@@ -142,14 +142,14 @@ def order_paid(
             raise PaymentFailed("orders of several merchants cannot be paid together")
         breakdown = dict(locked.cost_breakdown or {})
         breakdown.update(frozen=True, paid_at=now.isoformat(), payment_reference=payment_reference)
-        Order.objects.filter(pk=locked.pk).update(cost_breakdown=breakdown)
-        locked.cost_breakdown = breakdown
         order_transition(
             locked,
             to=S.UNSHIPPED,
             actor=actor,
             actor_label=actor_label,
             note=f"paid {payment_reference}".strip(),
+            changes={"cost_breakdown": breakdown},
+            row_locked=True,  # read FOR UPDATE by _lock just above
         )
         planning.parcels_mark_ready(order=locked, when=now, actor=actor, actor_label=actor_label)
         audit_record(

@@ -70,10 +70,13 @@ def _order_changed(order: Order) -> None:
     publish (it stays a pure record of the change). Nothing is stored when the merchant has
     no enabled order endpoint.
     """
-    fresh = Order.objects.select_related("merchant", "line").get(pk=order.pk)
     webhook_publish(
-        merchant=fresh.merchant,
+        merchant=order.merchant,
         type="ORDER",
         message_type="UPDATE",
-        params=order_webhook_params(fresh),
+        # Read the order afresh only when a message is stored (the caller's instance may lag
+        # behind fields other services wrote).
+        params=lambda: order_webhook_params(
+            Order.objects.select_related("merchant", "line").get(pk=order.pk)
+        ),
     )
