@@ -12,12 +12,13 @@ from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import form_call, list_response
 from dropyard.inventory import selectors as inventory_selectors
 from dropyard.logistics.carriers import adapter_for
+from dropyard.orders.choices import ParcelStatus
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Parcel
 
 from . import selectors, services
-from .choices import ParcelStatus
-from .exceptions import ParcelRefused, WeightImplausible
+from .exceptions import WeightImplausible
 from .forms_ops import PackForm, QueueFilterForm, ShipForm
-from .models import Parcel
 
 WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
 PS = ParcelStatus

@@ -32,8 +32,6 @@ from django.db.models import F
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
 from dropyard.fulfillment import services as fulfillment_services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock
 from dropyard.logistics import services as logistics_services
@@ -47,8 +45,8 @@ from dropyard.logistics.choices import TrackingStatus
 from dropyard.logistics.models import Carrier, Tracking
 
 from . import services
-from .choices import OrderSource, OrderStatus
-from .models import Order
+from .choices import OrderSource, OrderStatus, ParcelStatus
+from .models import Order, Parcel
 
 DEMO_ORDER_PREFIX = "DEMO-"
 DEMO_STORE = "Demo Shopify Store"

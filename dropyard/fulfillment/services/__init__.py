@@ -6,12 +6,14 @@ pending ``TrackingStatusChange`` rows by a retried task), ``cancellation`` (the 
 partial shipment) and ``sandbox``. The public names are re-exported here, so callers write
 ``fulfillment.services.parcel_ship``.
 
-Parcel status moves only through ``fulfillment.transitions.parcel_transition`` (the one door,
-re-exported here; ``planning`` uses its batch twin for PLANNED → READY and cancellations), along
-``PARCEL_TRANSITIONS``, and each change writes a ``ParcelEvent``. Every service locks the parcel
-rows it changes (``select_for_update``), re-checks their status under the lock, and refuses with
-``ParcelRefused`` having changed nothing. After every parcel status change the orders of the
-parcel are re-derived with ``orders.services.order_sync_from_parcels`` in the same transaction.
+Parcel status moves only through ``orders.parcel_transitions.parcel_transition`` (the one door,
+re-exported here; ``orders.planning`` uses its batch twin for PLANNED → READY and
+cancellations), along ``PARCEL_TRANSITIONS``, and each change writes a ``ParcelEvent``. The
+parcel models live in ``orders`` (the order's shipping plan); this app does the warehouse's work
+on them. Every service locks the parcel rows it changes (``select_for_update``), re-checks their
+status under the lock, and refuses with ``ParcelRefused`` having changed nothing. After every
+parcel status change the orders of the parcel are re-derived with
+``orders.services.order_sync_from_parcels`` in the same transaction.
 
 Stock: a parcel's lines are reserved in its warehouse under ``parcel.reservation_reference``
 (private stock of ``parcel.merchant`` when ``uses_private_stock``). Shipping consumes the

@@ -4,10 +4,9 @@ carrier's tracking URL, sent when a parcel ships and when its tracking changes."
 import json
 
 from dropyard.logistics.models import Carrier
+from dropyard.orders.choices import ParcelStatus as PS
+from dropyard.orders.models import Parcel
 from dropyard.webhooks import services as webhook_services
-
-from ..choices import ParcelStatus as PS
-from ..models import Parcel
 
 # Contract §5 logistics trackingStatus values the parcel follows.
 TRACKING_OUTBOUND = 1

@@ -30,8 +30,6 @@ from ninja import Router
 
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.fulfillment import services as fulfillment_services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.carriers import is_sandbox as is_sandbox_carrier
 from dropyard.logistics.choices import TrackingEventSource, TrackingStatus
@@ -40,8 +38,8 @@ from dropyard.logistics.services import TrackingEventIn
 from dropyard.logistics.tracking import tracking_number_clean
 
 from .. import selectors, services
-from ..choices import OrderSubStatus
-from ..models import Order
+from ..choices import OrderSubStatus, ParcelStatus
+from ..models import Order, Parcel
 from ..services.lifecycle import PRE_PAYMENT
 from .wire import S, _merchant, _order
 

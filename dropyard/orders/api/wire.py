@@ -12,12 +12,10 @@ from django.http import HttpRequest
 from dropyard.core.api import ParamError
 from dropyard.core.money import Money
 from dropyard.fulfillment import services as fulfillment_services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 
 from .. import routing, selectors
-from ..choices import OrderStatus
-from ..models import Order
+from ..choices import OrderStatus, ParcelStatus
+from ..models import Order, Parcel
 
 S = OrderStatus
 MAX_IDS = 100  # cjOrderIdList, getOrderDetailBatch orderIds (SUM: ≤ 100)
