@@ -24,7 +24,6 @@ balances (reserve = ship + release) and the stock row's ``reserved`` is unchange
 """
 
 from .cancellation import RemainderCancel, parcel_remainder_cancel
-from .events import tracking_url
 from .packing import MAX_PARCEL_WEIGHT_G, WEIGHT_TOLERANCE, parcel_computed_weight_g, parcel_pack
 from .picking import PickRow, parcel_start_picking, pick_list
 from .sandbox import sandbox_ship
@@ -64,5 +63,4 @@ __all__ = [
     "tracking_changes_follow_now",
     "tracking_changes_follow_soon",
     "tracking_events_payload",
-    "tracking_url",
 ]

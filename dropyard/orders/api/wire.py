@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from dropyard.core.api import ParamError
 from dropyard.core.money import Money
-from dropyard.fulfillment import services as fulfillment_services
+from dropyard.logistics.carriers import tracking_url
 
 from .. import routing, selectors
 from ..choices import OrderStatus, ParcelStatus
@@ -106,9 +106,7 @@ def _shipping_summary(order: Order, parcels: list[Parcel]) -> dict[str, Any]:
         "logisticName": line_name or None,
         "trackNumber": tracked.tracking_number if tracked else None,
         "trackingUrl": (
-            fulfillment_services.tracking_url(tracked.carrier, tracked.tracking_number) or None
-            if tracked
-            else None
+            tracking_url(tracked.carrier, tracked.tracking_number) or None if tracked else None
         ),
         "storageId": warehouse.public_id if warehouse else None,
         "storageName": warehouse.name if warehouse else None,
