@@ -180,8 +180,10 @@ def _analyze() -> None:
 
 def _routed(run: str, merchant) -> None:
     """What routing made of the batch path's orders: parcels per order, logistics misses."""
-    from dropyard.fulfillment.models import Parcel  # noqa: PLC0415
-    from dropyard.orders.models import Order  # noqa: PLC0415
+    from dropyard.orders.models import (
+        Order,  # noqa: PLC0415
+        Parcel,  # noqa: PLC0415
+    )
 
     orders = Order.objects.filter(merchant=merchant, order_number__startswith=f"BATCH-{run}-")
     total = orders.count()

@@ -14,11 +14,10 @@ from django.db import transaction
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import User
 from dropyard.fulfillment import services as fulfillment_services
-from dropyard.fulfillment.models import Parcel
 from dropyard.fulfillment.services import RemainderCancel
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus
-from dropyard.orders.models import Order
+from dropyard.orders.models import Order, Parcel
 from dropyard.wallet.models import Payment
 from dropyard.wallet.refunds import refund_for_cancelled_order, refund_issue, refunded_minor
 

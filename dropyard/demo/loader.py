@@ -20,10 +20,10 @@ from dropyard.accounts import services as accounts_services
 from dropyard.accounts.choices import Area, MemberRole, OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, SupplierApplication, User
 from dropyard.accounts.sandbox import sandbox_trusted
-from dropyard.checkout.demo_data import load_wallet_demo
 from dropyard.demo.carrier import load_sandbox_carrier
 from dropyard.demo.catalog import DEFAULT_PRODUCTS, load_catalog
-from dropyard.orders.demo_data import load_demo_orders
+from dropyard.demo.orders import load_demo_orders
+from dropyard.demo.wallet import load_wallet_demo
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
 

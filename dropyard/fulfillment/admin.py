@@ -1,11 +1,11 @@
 """Read-only admin for parcels and their history (writes go through fulfillment services,
-planning and ``transitions.parcel_transition``)."""
+``orders.planning`` and ``orders.parcel_transitions.parcel_transition``). The models live in
+``orders`` (the order's shipping plan); the warehouse's admin pages for them stay here."""
 
 from django.contrib import admin
 
 from dropyard.core.admin import ReadOnlyAdmin
-
-from .models import Parcel, ParcelEvent, ParcelLine
+from dropyard.orders.models import Parcel, ParcelEvent, ParcelLine
 
 
 class ParcelLineInline(admin.TabularInline):

@@ -1,16 +1,11 @@
 """Fulfillment refusals. Nothing was changed when one is raised."""
 
-from dropyard.core.errors import DomainError, NotFound
+from dropyard.core.errors import NotFound
+from dropyard.orders.exceptions import ParcelRefused
 
 
 class ParcelNotFound(NotFound):
     """No such parcel (or not in this warehouse)."""
-
-
-class ParcelRefused(DomainError):
-    """The parcel's status, or the input, does not allow this warehouse step."""
-
-    http_status = 409
 
 
 class WeightImplausible(ParcelRefused):

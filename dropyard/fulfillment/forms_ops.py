@@ -4,8 +4,8 @@ from django import forms
 from django_countries import countries
 
 from dropyard.logistics.models import Carrier
+from dropyard.orders.models import Parcel, ParcelLine
 
-from .models import Parcel, ParcelLine
 from .selectors import QUEUE_TABS
 from .services.packing import MAX_PARCEL_WEIGHT_G
 

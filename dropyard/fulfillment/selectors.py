@@ -13,11 +13,10 @@ from django.utils import timezone
 from dropyard.core.models import AuditEvent
 from dropyard.inventory.models import Warehouse
 from dropyard.logistics.models import Carrier, ShippingLine, Tracking
-from dropyard.orders.models import Order, OrderEvent
+from dropyard.orders.choices import ParcelStatus
+from dropyard.orders.models import Order, OrderEvent, Parcel, ParcelLine
 
-from .choices import ParcelStatus
 from .exceptions import ParcelNotFound
-from .models import Parcel, ParcelLine
 
 PS = ParcelStatus
 QUEUE_STATUSES = (PS.READY, PS.PICKING, PS.PACKED)
@@ -183,6 +182,11 @@ class HistoryRow:
     note: str = ""
 
 
+# The audit label of a parcel, and the one rows written before the model moved from the
+# fulfillment app to orders carry (the audit log is append-only: old rows keep their label).
+PARCEL_AUDIT_TYPES = (Parcel._meta.label, "fulfillment.Parcel")
+
+
 def parcel_history(*, parcel: Parcel) -> list[HistoryRow]:
     """The parcel's packed/shipped audit rows, its split, and its orders' status events."""
     rows = [
@@ -193,7 +197,7 @@ def parcel_history(*, parcel: Parcel) -> list[HistoryRow]:
             note=_audit_note(event.details),
         )
         for event in AuditEvent.objects.filter(
-            target_type=Parcel._meta.label, target_id=str(parcel.pk)
+            target_type__in=PARCEL_AUDIT_TYPES, target_id=str(parcel.pk)
         )
     ]
     split_from = parcel.split_from if parcel.split_from_id else None

@@ -11,13 +11,14 @@ from dropyard.core.access import operator_view
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import form_call, list_response
 from dropyard.inventory import selectors as inventory_selectors
-from dropyard.logistics.carriers import adapter_for
+from dropyard.logistics.carriers import adapter_for, tracking_url
+from dropyard.orders.choices import ParcelStatus
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Parcel
 
 from . import selectors, services
-from .choices import ParcelStatus
-from .exceptions import ParcelRefused, WeightImplausible
+from .exceptions import WeightImplausible
 from .forms_ops import PackForm, QueueFilterForm, ShipForm
-from .models import Parcel
 
 WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
 PS = ParcelStatus
@@ -123,7 +124,7 @@ def parcel_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "order": parcel.orders.all()[0] if parcel.orders.all() else None,
         "history": selectors.parcel_history(parcel=parcel),
         "splits": parcel.splits.order_by("pk"),
-        "tracking_url": services.tracking_url(parcel.carrier, parcel.tracking_number),
+        "tracking_url": tracking_url(parcel.carrier, parcel.tracking_number),
         "tracking": selectors.parcel_tracking(parcel=parcel),
         "computed_weight_g": services.parcel_computed_weight_g(parcel),
     }

@@ -84,6 +84,13 @@ def is_sandbox(carrier: Carrier | None) -> bool:
     return carrier is not None and (carrier.code or "").upper() == SANDBOX_CODE
 
 
+def tracking_url(carrier: Carrier | None, number: str) -> str:
+    """The carrier's public tracking page for ``number`` ("" when the carrier has none)."""
+    if carrier is None or not carrier.tracking_url_template or not number:
+        return ""
+    return carrier.tracking_url_template.replace("{number}", number)
+
+
 # --- Sandbox tracking numbers -------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Order enumerations (contract §5: order status, payType, iossType, shopLogisticsType)."""
+"""Order enumerations (contract §5: order status, payType, iossType, shopLogisticsType) and the
+status of the parcels an order ships in."""
 
 from django.db import models
 
@@ -62,4 +63,23 @@ class ParentOrderStatus(models.TextChoices):
     OPEN = "open", "Awaiting payment order"
     AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
     PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ParcelStatus(models.TextChoices):
+    """One parcel = the lines of an order (or merged orders) that leave one warehouse together.
+
+    PLANNED (routed, order not paid) → READY (paid, in the warehouse queue) → PICKING → PACKED →
+    SHIPPED → DELIVERED; EXCEPTION (carrier problem) and RETURNED after SHIPPED; CANCELLED
+    before SHIPPED.
+    """
+
+    PLANNED = "planned", "Planned"
+    READY = "ready", "Ready to pick"
+    PICKING = "picking", "Picking"
+    PACKED = "packed", "Packed"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    EXCEPTION = "exception", "Delivery exception"
+    RETURNED = "returned", "Returned"
     CANCELLED = "cancelled", "Cancelled"

@@ -1,4 +1,5 @@
-"""Order errors with the contract's codes (contract §3: order and payment, logistics)."""
+"""Order errors with the contract's codes (contract §3: order and payment, logistics), and the
+refusal of a parcel status move (``parcel_transitions``)."""
 
 from dropyard.core.errors import DomainError, NotFound
 
@@ -71,3 +72,10 @@ class MergeRefused(OrderError):
     """Orders cannot be merged (or a merge undone) as asked; nothing was changed (1603000)."""
 
     default_code = ORDER_CREATE_FAILED
+
+
+class ParcelRefused(DomainError):
+    """The parcel's status, or the input, does not allow this step (a status move, or one of the
+    warehouse's steps in ``fulfillment.services``)."""
+
+    http_status = 409

@@ -3,7 +3,7 @@
 Pure: ``plan_route`` takes plain data (the order's items, the stock sources, a ``RateBook`` of
 preloaded rate cards, the merchant's line preferences) and returns a ``RoutePlan``. The
 database side (loading a ``RoutingContext`` for one or many orders in a fixed number of
-queries, writing parcels) lives in ``orders.services`` and ``fulfillment.planning``.
+queries, writing parcels) lives in ``orders.services`` and ``orders.planning``.
 
 Rules (in this order):
 

@@ -7,13 +7,11 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from dropyard.accounts.models import MerchantAccount
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel, ParcelLine
 from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
 
-from .choices import OrderStatus, OrderSubStatus
+from .choices import OrderStatus, OrderSubStatus, ParcelStatus
 from .exceptions import OrderNotFound
-from .models import Order, OrderEvent, OrderLine, ParentOrder
+from .models import Order, OrderEvent, OrderLine, Parcel, ParcelLine, ParentOrder
 
 S = OrderStatus
 # Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place).

@@ -11,13 +11,12 @@ from dropyard.checkout import services as checkout_services
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.fulfillment import services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.exceptions import ParcelNotFound, ParcelRefused
-from dropyard.fulfillment.models import Parcel
+from dropyard.fulfillment.exceptions import ParcelNotFound
 from dropyard.fulfillment.tests.factories import make_parcel
 from dropyard.inventory.models import Stock, StockMovement
-from dropyard.orders.choices import OrderStatus
-from dropyard.orders.models import Order, OrderEvent
+from dropyard.orders.choices import OrderStatus, ParcelStatus
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Order, OrderEvent, Parcel
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.wallet.models import Payment, Refund
 from dropyard.wallet.tests.payment_helpers import available, confirmed, fund

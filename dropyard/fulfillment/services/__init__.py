@@ -6,12 +6,14 @@ pending ``TrackingStatusChange`` rows by a retried task), ``cancellation`` (the 
 partial shipment) and ``sandbox``. The public names are re-exported here, so callers write
 ``fulfillment.services.parcel_ship``.
 
-Parcel status moves only through ``fulfillment.transitions.parcel_transition`` (the one door,
-re-exported here; ``planning`` uses its batch twin for PLANNED → READY and cancellations), along
-``PARCEL_TRANSITIONS``, and each change writes a ``ParcelEvent``. Every service locks the parcel
-rows it changes (``select_for_update``), re-checks their status under the lock, and refuses with
-``ParcelRefused`` having changed nothing. After every parcel status change the orders of the
-parcel are re-derived with ``orders.services.order_sync_from_parcels`` in the same transaction.
+Parcel status moves only through ``orders.parcel_transitions.parcel_transition`` (the one door,
+re-exported here; ``orders.planning`` uses its batch twin for PLANNED → READY and
+cancellations), along ``PARCEL_TRANSITIONS``, and each change writes a ``ParcelEvent``. The
+parcel models live in ``orders`` (the order's shipping plan); this app does the warehouse's work
+on them. Every service locks the parcel rows it changes (``select_for_update``), re-checks their
+status under the lock, and refuses with ``ParcelRefused`` having changed nothing. After every
+parcel status change the orders of the parcel are re-derived with
+``orders.services.order_sync_from_parcels`` in the same transaction.
 
 Stock: a parcel's lines are reserved in its warehouse under ``parcel.reservation_reference``
 (private stock of ``parcel.merchant`` when ``uses_private_stock``). Shipping consumes the
@@ -22,7 +24,6 @@ balances (reserve = ship + release) and the stock row's ``reserved`` is unchange
 """
 
 from .cancellation import RemainderCancel, parcel_remainder_cancel
-from .events import tracking_url
 from .packing import MAX_PARCEL_WEIGHT_G, WEIGHT_TOLERANCE, parcel_computed_weight_g, parcel_pack
 from .picking import PickRow, parcel_start_picking, pick_list
 from .sandbox import sandbox_ship
@@ -62,5 +63,4 @@ __all__ = [
     "tracking_changes_follow_now",
     "tracking_changes_follow_soon",
     "tracking_events_payload",
-    "tracking_url",
 ]

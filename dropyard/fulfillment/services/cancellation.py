@@ -10,13 +10,13 @@ from dropyard.accounts.models import User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.inventory import services as inventory_services
+from dropyard.orders import planning
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus, OrderType
-from dropyard.orders.models import Order
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Order, Parcel
 
-from .. import planning
-from ..exceptions import ParcelNotFound, ParcelRefused
-from ..models import Parcel
+from ..exceptions import ParcelNotFound
 from .state import PS, lock_parcels, parcel_transition
 
 

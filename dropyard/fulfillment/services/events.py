@@ -3,11 +3,10 @@ carrier's tracking URL, sent when a parcel ships and when its tracking changes."
 
 import json
 
-from dropyard.logistics.models import Carrier
+from dropyard.logistics.carriers import tracking_url
+from dropyard.orders.choices import ParcelStatus as PS
+from dropyard.orders.models import Parcel
 from dropyard.webhooks import services as webhook_services
-
-from ..choices import ParcelStatus as PS
-from ..models import Parcel
 
 # Contract §5 logistics trackingStatus values the parcel follows.
 TRACKING_OUTBOUND = 1
@@ -19,13 +18,6 @@ TRACKING_TO_PARCEL = {
     TRACKING_EXCEPTION: PS.EXCEPTION,
     TRACKING_RETURNED: PS.RETURNED,
 }
-
-
-def tracking_url(carrier: Carrier | None, number: str) -> str:
-    """The carrier's public tracking page for ``number`` ("" when the carrier has none)."""
-    if carrier is None or not carrier.tracking_url_template or not number:
-        return ""
-    return carrier.tracking_url_template.replace("{number}", number)
 
 
 def publish_logistic(parcel: Parcel, *, tracking_status: int, events: list[dict]) -> None:

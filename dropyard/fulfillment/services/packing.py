@@ -7,9 +7,10 @@ from django.db import transaction
 from dropyard.accounts.models import User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Parcel
 
-from ..exceptions import ParcelRefused, WeightImplausible
-from ..models import Parcel
+from ..exceptions import WeightImplausible
 from .state import PS, check_move, lock_parcels, parcel_transition, sync_orders
 
 # Packing: a measured weight further than this fraction from the weight computed from the

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from dropyard.accounts.models import User
 from dropyard.catalog.models import Variant
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Parcel, ParcelLine
 
-from ..exceptions import ParcelRefused
-from ..models import Parcel, ParcelLine
 from .state import PS, lock_parcels, parcels_transition, sync_orders
 
 

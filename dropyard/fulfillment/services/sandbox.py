@@ -6,10 +6,9 @@ from dropyard.accounts.models import User
 from dropyard.logistics import carriers as carrier_adapters
 from dropyard.logistics.models import Carrier
 from dropyard.orders.choices import OrderStatus
-from dropyard.orders.models import Order
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Order, Parcel
 
-from ..exceptions import ParcelRefused
-from ..models import Parcel
 from .packing import parcel_computed_weight_g, parcel_pack
 from .picking import parcel_start_picking
 from .shipping import ship_locked

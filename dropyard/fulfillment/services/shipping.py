@@ -18,10 +18,10 @@ from dropyard.logistics import carriers as carrier_adapters
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Carrier
 from dropyard.logistics.tracking import tracking_number_clean
+from dropyard.orders import planning
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Parcel, ParcelLine
 
-from .. import planning
-from ..exceptions import ParcelRefused
-from ..models import Parcel, ParcelLine
 from .events import TRACKING_OUTBOUND, publish_logistic
 from .packing import parcel_computed_weight_g
 from .state import (

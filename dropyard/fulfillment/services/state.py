@@ -1,17 +1,23 @@
 """The helpers every warehouse step shares: lock the rows, check and make a move (the door and
-its table live in ``fulfillment.transitions``, re-exported here), re-derive the parcels' orders."""
+its table live in ``orders.parcel_transitions``, re-exported here), re-derive the parcels'
+orders."""
 
 from collections.abc import Iterable
 
 from dropyard.accounts.models import User
 from dropyard.logistics.models import ShippingLine
 from dropyard.orders import services as order_services
-from dropyard.orders.models import Order
+from dropyard.orders.choices import ParcelStatus
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Order, Parcel
+from dropyard.orders.parcel_transitions import (
+    PARCEL_TRANSITIONS,
+    check_move,
+    parcel_transition,
+    parcels_transition,
+)
 
-from ..choices import ParcelStatus
-from ..exceptions import ParcelNotFound, ParcelRefused
-from ..models import Parcel
-from ..transitions import PARCEL_TRANSITIONS, check_move, parcel_transition, parcels_transition
+from ..exceptions import ParcelNotFound
 
 __all__ = [
     "OPEN_STATUSES",

@@ -14,8 +14,8 @@ from dropyard.core.enqueue import on_commit_enqueue
 from dropyard.logistics import selectors as logistics_selectors
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Carrier, Tracking
+from dropyard.orders.models import Parcel
 
-from ..models import Parcel
 from .events import (
     TRACKING_TO_PARCEL,
     publish_logistic,

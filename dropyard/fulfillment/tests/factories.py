@@ -12,15 +12,13 @@ from django.utils import timezone
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
 from dropyard.catalog.tests.factories import CategoryFactory, make_product
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel, ParcelLine
 from dropyard.inventory import services as inventory_services
 from dropyard.inventory.models import Warehouse
 from dropyard.inventory.tests.factories import WarehouseFactory
 from dropyard.logistics.models import Carrier, ShippingLine
 from dropyard.logistics.tests.factories import CarrierFactory, ShippingLineFactory
-from dropyard.orders.choices import OrderStatus, OrderSubStatus
-from dropyard.orders.models import Order, OrderLine
+from dropyard.orders.choices import OrderStatus, OrderSubStatus, ParcelStatus
+from dropyard.orders.models import Order, OrderLine, Parcel, ParcelLine
 
 _seq = itertools.count(1)
 

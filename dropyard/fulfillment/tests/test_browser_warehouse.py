@@ -10,11 +10,10 @@ import re
 import pytest
 
 from dropyard.accounts.tests.factories import PASSWORD, make_merchant, make_operator
-from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.tests.factories import make_carrier_serving, make_parcel, make_variants
 from dropyard.inventory.models import Stock
 from dropyard.inventory.tests.factories import WarehouseFactory
-from dropyard.orders.choices import OrderStatus
+from dropyard.orders.choices import OrderStatus, ParcelStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

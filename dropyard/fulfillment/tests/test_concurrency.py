@@ -8,12 +8,12 @@ from django.db import connection
 
 from dropyard.accounts.tests.factories import make_merchant, make_operator
 from dropyard.fulfillment import services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.exceptions import ParcelRefused
-from dropyard.fulfillment.models import Parcel
 from dropyard.fulfillment.tests.factories import make_parcel, make_variants
 from dropyard.inventory.choices import MovementKind
 from dropyard.inventory.models import Stock, StockMovement
+from dropyard.orders.choices import ParcelStatus
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import Parcel
 
 
 @pytest.mark.postgres_only

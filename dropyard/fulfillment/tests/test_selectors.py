@@ -4,11 +4,13 @@ import pytest
 from django.utils import timezone
 
 from dropyard.accounts.tests.factories import make_operator
+from dropyard.core.choices import AuditAction
+from dropyard.core.models import AuditEvent
 from dropyard.fulfillment import selectors, services
-from dropyard.fulfillment.choices import ParcelStatus
 from dropyard.fulfillment.exceptions import ParcelNotFound
 from dropyard.fulfillment.tests.factories import make_carrier_serving, make_order, make_parcel
 from dropyard.inventory.tests.factories import WarehouseFactory
+from dropyard.orders.choices import ParcelStatus
 
 PS = ParcelStatus
 
@@ -116,6 +118,26 @@ def test_history_has_the_warehouse_steps_and_order_events(merchant, worker):
     whats = [row.what for row in selectors.parcel_history(parcel=parcel)]
 
     order = parcel.orders.get()
+    assert whats == [
+        f"Order {order.code}: PENDING → PROCESSING",
+        "Parcel packed",
+        "Parcel shipped",
+        f"Order {order.code}: UNSHIPPED → SHIPPED",
+    ]
+
+
+def test_history_keeps_audit_rows_written_when_parcels_were_a_fulfillment_model(merchant, worker):
+    parcel = make_parcel(merchant=merchant)
+    _ship(parcel, worker, "LP60606061")
+    # Rows written before the model moved to orders carry the old label.
+    relabelled = AuditEvent.objects.filter(
+        target_type="orders.Parcel", target_id=str(parcel.pk), action=AuditAction.PARCEL_PACKED
+    ).update(target_type="fulfillment.Parcel")
+
+    whats = [row.what for row in selectors.parcel_history(parcel=parcel)]
+
+    order = parcel.orders.get()
+    assert relabelled == 1
     assert whats == [
         f"Order {order.code}: PENDING → PROCESSING",
         "Parcel packed",

@@ -7,9 +7,7 @@ from dropyard.accounts.tests.factories import make_operator
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.fulfillment import services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.exceptions import ParcelRefused, WeightImplausible
-from dropyard.fulfillment.models import Parcel, ParcelLine
+from dropyard.fulfillment.exceptions import WeightImplausible
 from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.fulfillment.tests.factories import (
     make_carrier_serving,
@@ -26,8 +24,9 @@ from dropyard.logistics import carriers
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Tracking
 from dropyard.logistics.tests.factories import CarrierFactory, ShippingLineFactory
-from dropyard.orders.choices import OrderStatus, OrderSubStatus
-from dropyard.orders.models import OrderLine
+from dropyard.orders.choices import OrderStatus, OrderSubStatus, ParcelStatus
+from dropyard.orders.exceptions import ParcelRefused
+from dropyard.orders.models import OrderLine, Parcel, ParcelLine
 from dropyard.webhooks.models import WebhookEndpoint, WebhookMessage
 
 PS = ParcelStatus

@@ -11,8 +11,6 @@ from dropyard.accounts.testing.views import (
 )
 from dropyard.accounts.tests.factories import make_operator
 from dropyard.fulfillment import services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.fulfillment.tests.factories import (
     make_carrier_serving,
     make_order,
@@ -22,7 +20,8 @@ from dropyard.fulfillment.tests.factories import (
 )
 from dropyard.inventory.tests.factories import WarehouseFactory
 from dropyard.logistics.tests.factories import ShippingLineFactory
-from dropyard.orders.choices import OrderStatus, OrderSubStatus
+from dropyard.orders.choices import OrderStatus, OrderSubStatus, ParcelStatus
+from dropyard.orders.models import Parcel
 
 pytestmark = pytest.mark.django_db
 PS = ParcelStatus

@@ -13,9 +13,12 @@ saveGenerateParentOrder), ``orders`` (list, details, delete, confirm, warehouse 
 line changes), ``sandbox`` (shopping/sandbox/*) and ``merge`` (shopping/mergeOrder/*). No API
 key scopes exist yet (accounts has none): any valid token may call every operation.
 
-``router`` mounts them all, in that order, for ``dropyard/config/api.py``. Creating orders
-(createOrderV2/V3) is served by ``checkout.api_create``, mounted just before this router: its
-payType 2 pays from the wallet, above orders.
+``router`` mounts the first three, in that order, and ``merge_router`` is ``merge``'s, for
+``dropyard/config/api.py``. Creating orders (createOrderV2/V3) is served by
+``checkout.api_create``, mounted just before ``router``: its payType 2 pays from the wallet,
+above orders. The sandbox operations that drive warehouse work (updateStatus,
+updateTrackNumber) are served by ``fulfillment.api``, mounted between ``router`` and
+``merge_router``, where they were when this package served them.
 """
 
 from ninja import Router
@@ -26,4 +29,4 @@ router = Router()
 router.add_router("", cart.router)
 router.add_router("", orders.router)
 router.add_router("", sandbox.router)
-router.add_router("", merge.router)
+merge_router = merge.router

@@ -36,14 +36,13 @@ from pydantic import Field
 from dropyard.accounts.models import ApiToken
 from dropyard.core.api import AccountRateThrottle, BodyNotJson, CamelSchema, ParamError
 from dropyard.core.ratelimit import ratelimit_hit
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.selectors import warehouse_get
 from dropyard.logistics.selectors import freight_quote_by_keys
 
 from .. import selectors, services
 from ..choices import OrderSubStatus
 from ..exceptions import ConfirmRefused
-from ..models import Order
+from ..models import Order, Parcel
 from .wire import (
     INVENTORY_DEDUCTION_FAILED,
     MAX_IDS,

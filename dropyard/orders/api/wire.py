@@ -11,13 +11,11 @@ from django.http import HttpRequest
 
 from dropyard.core.api import ParamError
 from dropyard.core.money import Money
-from dropyard.fulfillment import services as fulfillment_services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
+from dropyard.logistics.carriers import tracking_url
 
 from .. import routing, selectors
-from ..choices import OrderStatus
-from ..models import Order
+from ..choices import OrderStatus, ParcelStatus
+from ..models import Order, Parcel
 
 S = OrderStatus
 MAX_IDS = 100  # cjOrderIdList, getOrderDetailBatch orderIds (SUM: ≤ 100)
@@ -108,9 +106,7 @@ def _shipping_summary(order: Order, parcels: list[Parcel]) -> dict[str, Any]:
         "logisticName": line_name or None,
         "trackNumber": tracked.tracking_number if tracked else None,
         "trackingUrl": (
-            fulfillment_services.tracking_url(tracked.carrier, tracked.tracking_number) or None
-            if tracked
-            else None
+            tracking_url(tracked.carrier, tracked.tracking_number) or None if tracked else None
         ),
         "storageId": warehouse.public_id if warehouse else None,
         "storageName": warehouse.name if warehouse else None,

@@ -10,13 +10,13 @@ from django.utils import timezone
 from dropyard.accounts.actors import Actor
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
-from dropyard.fulfillment import planning
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Warehouse
 from dropyard.inventory.selectors import open_reservations
 from dropyard.logistics.exceptions import LogisticInvalid, LogisticNotFound
 from dropyard.logistics.models import ShippingLine
 
+from .. import planning
 from ..address import ADDRESS_FIELDS, address_clean, address_errors
 from ..choices import OrderType
 from ..exceptions import DeleteRefused, InvalidTransition, OrderInvalid, StateChanged

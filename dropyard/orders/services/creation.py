@@ -17,10 +17,9 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
 from dropyard.core.ids import new_public_id
-from dropyard.fulfillment import planning
 from dropyard.inventory.models import Warehouse
 
-from .. import routing
+from .. import planning, routing
 from ..bulk import fast_insert, new_public_ids
 from ..choices import IossType, OrderSource, OrderType, PayType, ShopLogisticsType
 from ..exceptions import DuplicateOrder, OrderInvalid

@@ -16,9 +16,8 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
-from dropyard.fulfillment import planning
 
-from .. import routing
+from .. import planning, routing
 from ..choices import OrderType
 from ..exceptions import MergeRefused, OrderNotFound
 from ..models import Order, OrderLine, OrderMerge

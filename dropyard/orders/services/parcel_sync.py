@@ -7,13 +7,11 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from dropyard.accounts.actors import Actor
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory import services as inventory_services
 from dropyard.inventory.models import StockMovement
 
-from ..choices import OrderSubStatus, OrderType
-from ..models import Order
+from ..choices import OrderSubStatus, OrderType, ParcelStatus
+from ..models import Order, Parcel
 from .lifecycle import S, _lock, _sync_instance, _user, order_transition
 from .upcalls import _order_changed
 

@@ -13,8 +13,8 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.ids import new_public_id
-from dropyard.fulfillment import planning
 
+from .. import planning
 from ..choices import ParentOrderStatus
 from ..exceptions import OrderNotFound, PaymentFailed
 from ..models import Order, ParentOrder

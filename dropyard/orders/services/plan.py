@@ -1,6 +1,6 @@
 """Routing an order, the database side: load what the pure planner (``orders.routing``) needs,
 run it, and turn its plan into order amounts, a cost breakdown and parcel specs for
-``fulfillment.planning``. ``order_route`` / ``order_reroute`` re-plan an unpaid order in place
+``orders.planning``. ``order_route`` / ``order_reroute`` re-plan an unpaid order in place
 (``_reroute_locked``), keeping an UNPAID order's reservations in step."""
 
 from collections import defaultdict
@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
-from dropyard.fulfillment import planning
 from dropyard.inventory.models import Stock
 from dropyard.logistics.models import DefaultShippingLine, RateCard, ShippingLine
 
-from .. import routing
+from .. import planning, routing
 from ..choices import OrderType
 from ..exceptions import ConfirmRefused, InvalidTransition
 from ..models import Order

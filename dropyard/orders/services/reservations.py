@@ -9,13 +9,12 @@ still open under those references; shipment (warehouse side) consumes it with ``
 
 from dropyard.accounts.actors import Actor
 from dropyard.catalog.models import Variant
-from dropyard.fulfillment import planning
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory import services as inventory_services
 from dropyard.inventory.selectors import open_reservations
 
-from ..models import Order
+from .. import planning
+from ..choices import ParcelStatus
+from ..models import Order, Parcel
 from .lifecycle import _user
 
 

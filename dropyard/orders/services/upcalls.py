@@ -8,11 +8,10 @@ orders' services and then the wallet's: orders imports no app above it.
 from typing import Any
 
 from dropyard.core.money import Money
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.webhooks.services import webhook_publish
 
-from ..models import Order
+from ..choices import ParcelStatus
+from ..models import Order, Parcel
 
 
 def order_webhook_params(order: Order) -> dict[str, Any]:

@@ -6,15 +6,13 @@
 import pytest
 
 from dropyard.fulfillment import services as fulfillment
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.fulfillment.services import tracking as fulfillment_tracking
 from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.logistics.carriers import luhn_check_digit, sandbox_journey
 from dropyard.logistics.models import Tracking, TrackingStatusChange
 from dropyard.logistics.tests.factories import sandbox_carrier
-from dropyard.orders.choices import OrderStatus
-from dropyard.orders.models import Order, OrderEvent
+from dropyard.orders.choices import OrderStatus, ParcelStatus
+from dropyard.orders.models import Order, OrderEvent, Parcel
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
 from dropyard.orders.tests.test_api import CREATE, body
 

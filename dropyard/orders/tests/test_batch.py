@@ -6,9 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
-from dropyard.fulfillment.models import Parcel, ParcelLine
 from dropyard.orders import services
-from dropyard.orders.models import Order, OrderEvent, OrderLine
+from dropyard.orders.models import Order, OrderEvent, OrderLine, Parcel, ParcelLine
 from dropyard.orders.tests.factories import make_order_world, order_item
 
 pytestmark = pytest.mark.django_db

@@ -26,14 +26,13 @@ import pytest
 from dropyard.core.audit import AuditEvent
 from dropyard.core.choices import AuditAction
 from dropyard.fulfillment import services as fulfillment
-from dropyard.fulfillment.models import Parcel
 from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.inventory.models import Stock, StockMovement
 from dropyard.logistics.carriers import luhn_check_digit, sandbox_journey
 from dropyard.logistics.models import Tracking
 from dropyard.logistics.tasks import sandbox_carrier_tick
 from dropyard.logistics.tests.factories import sandbox_carrier
-from dropyard.orders.models import Order
+from dropyard.orders.models import Order, Parcel
 from dropyard.orders.tests.api_fixtures import authed, world  # noqa: F401
 from dropyard.webhooks.choices import DeliveryStatus
 from dropyard.webhooks.tasks import webhook_deliver

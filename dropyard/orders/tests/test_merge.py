@@ -4,13 +4,12 @@ import pytest
 
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.models import Stock
 from dropyard.logistics.models import ShippingLine
 from dropyard.orders import services
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.exceptions import InvalidTransition, MergeRefused, OrderNotFound, PaymentFailed
-from dropyard.orders.models import OrderEvent, OrderMerge
+from dropyard.orders.models import OrderEvent, OrderMerge, Parcel
 from dropyard.orders.services.merge import split_by_weight
 from dropyard.orders.tests.factories import make_order_world, order_item
 

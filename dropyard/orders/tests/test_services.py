@@ -5,15 +5,13 @@ import pytest
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
 from dropyard.core.models import AuditEvent
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.models import Stock
 from dropyard.inventory.services import stock_reserve
 from dropyard.inventory.tests.factories import make_stock
 from dropyard.logistics.choices import FallbackPolicy
 from dropyard.logistics.models import DefaultShippingLine
 from dropyard.orders import services
-from dropyard.orders.choices import OrderStatus, OrderSubStatus
+from dropyard.orders.choices import OrderStatus, OrderSubStatus, ParcelStatus
 from dropyard.orders.exceptions import (
     ConfirmRefused,
     DeleteRefused,
@@ -23,7 +21,7 @@ from dropyard.orders.exceptions import (
     PaymentFailed,
     StateChanged,
 )
-from dropyard.orders.models import Order, OrderEvent, ParentOrder
+from dropyard.orders.models import Order, OrderEvent, Parcel, ParentOrder
 from dropyard.orders.services.parcel_sync import status_from_parcels
 from dropyard.orders.tests.factories import make_order_world, order_item
 

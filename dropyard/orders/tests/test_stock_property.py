@@ -14,14 +14,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dropyard.core.errors import DomainError
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.models import Stock, StockMovement
 from dropyard.inventory.services import stock_ship
 from dropyard.inventory.tests.factories import make_stock
 from dropyard.orders import services
-from dropyard.orders.choices import OrderStatus
-from dropyard.orders.models import Order
+from dropyard.orders.choices import OrderStatus, ParcelStatus
+from dropyard.orders.models import Order, Parcel
 from dropyard.orders.tests.factories import make_order_world, order_item
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,10 @@ orders): a $1,000.00 Sandbox top-up and a few orders paid from the wallet with t
 discount — three delivered, two shipped (in transit; every one shipped, so the demo's open
 stock reservations stay those of the demo orders) — each with the store's sale price but
 one, so the wallet, invoices, statement and profit pages have something to show (including a
-"no sale price" order). It lives in the checkout because it pays orders (``pay_from_wallet``).
+"no sale price" order). It lives in the demo app, above the checkout, whose
+``pay_from_wallet`` pays the orders.
 
-Built on ``orders.demo_data``: its catalog pick, recipients and warehouse/tracking play
+Built on ``demo.orders``: its catalog pick, recipients and warehouse/tracking play
 (``_demo_variants``, ``_ship``), through the real services: ``sandbox_topup``,
 ``order_create``, ``cart_confirm``, ``pay_from_wallet`` (ledger posting, Payment rows,
 invoice), fulfillment and Sandbox tracking. DELIVERED follows the trackings when
@@ -20,23 +21,22 @@ from typing import Any
 from django.db import transaction
 
 from dropyard.accounts.models import MerchantAccount
-from dropyard.logistics.carriers import SANDBOX_CODE
-from dropyard.logistics.models import Carrier
-from dropyard.orders import services as order_services
-from dropyard.orders.choices import OrderSource
-from dropyard.orders.demo_data import (
+from dropyard.checkout.services import pay_from_wallet
+from dropyard.demo.orders import (
     DEMO_STORE,
     RECIPIENTS,
     SHIPPED_STEPS,
     _demo_variants,
     _ship,
 )
+from dropyard.logistics.carriers import SANDBOX_CODE
+from dropyard.logistics.models import Carrier
+from dropyard.orders import services as order_services
+from dropyard.orders.choices import OrderSource
 from dropyard.orders.models import Order
 from dropyard.wallet.choices import Provider
 from dropyard.wallet.models import TopUp
 from dropyard.wallet.topups import sandbox_topup
-
-from .services import pay_from_wallet
 
 DEMO_TOPUP_MINOR = 100_000  # $1,000.00
 WALLET_ORDER_PREFIX = "WALLET-"

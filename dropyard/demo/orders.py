@@ -1,6 +1,8 @@
 """Demo orders for the demo merchant (called by ``demo.loader.demo_load``), built through the real
 services so every order page shows real data: events, cost breakdown, parcels, reservations,
-stock movements, tracking.
+stock movements, tracking. It lives in the demo app, above orders and fulfillment: it places
+and pays orders (``orders.services``) and works their parcels as the warehouse does
+(``fulfillment.services``).
 
 Idempotent: when the merchant already has orders numbered ``DEMO-…`` nothing is created. The
 orders are sandbox orders (paid through the sandbox payment provider, shipped with the Sandbox
@@ -32,8 +34,6 @@ from django.db.models import F
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
 from dropyard.fulfillment import services as fulfillment_services
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock
 from dropyard.logistics import services as logistics_services
@@ -45,10 +45,9 @@ from dropyard.logistics.carriers import (
 )
 from dropyard.logistics.choices import TrackingStatus
 from dropyard.logistics.models import Carrier, Tracking
-
-from . import services
-from .choices import OrderSource, OrderStatus
-from .models import Order
+from dropyard.orders import services
+from dropyard.orders.choices import OrderSource, OrderStatus, ParcelStatus
+from dropyard.orders.models import Order, Parcel
 
 DEMO_ORDER_PREFIX = "DEMO-"
 DEMO_STORE = "Demo Shopify Store"

@@ -1,4 +1,4 @@
-"""Wallet demo data (``checkout.demo_data``, loaded by ``demo.loader.demo_load``): the $1,000.00
+"""Wallet demo data (``demo.wallet``, loaded by ``demo.loader.demo_load``): the $1,000.00
 Sandbox top-up and the orders paid from the wallet, shown on the wallet pages."""
 
 from collections import Counter
@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts.models import User
-from dropyard.checkout.demo_data import DEMO_TOPUP_MINOR, WALLET_ORDER_PREFIX
 from dropyard.core.models import AuditEvent
 from dropyard.demo import loader as demo
+from dropyard.demo.wallet import DEMO_TOPUP_MINOR, WALLET_ORDER_PREFIX
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 from dropyard.wallet import ledger

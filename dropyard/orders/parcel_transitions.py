@@ -6,8 +6,9 @@ tree to keep it so). Each change is checked against ``PARCEL_TRANSITIONS`` and w
 ``orders.services.order_transition`` they only record the change: the warehouse steps, planning
 and tracking own the side effects (stock, orders re-derived, audit, webhooks).
 
-This module sits at the root of the app, below both ``planning`` (called by orders services) and
-the ``services`` package (which calls orders services), so both reach it without a cycle.
+It lives in ``orders``, with the parcel models, below both ``orders.planning`` (called by the
+orders services) and ``fulfillment.services`` (the warehouse steps, above orders), so both reach
+it without a cycle.
 """
 
 from collections.abc import Iterable, Sequence
@@ -80,12 +81,13 @@ def parcel_transition(
 ) -> Parcel:
     """Move ``parcel`` to status ``to`` and write its ``ParcelEvent``; returns ``parcel``.
 
-    ``parcel`` is the caller's row, locked and re-read (``services.state.lock_parcels``), so
-    its status is the current one. A move ``PARCEL_TRANSITIONS`` does not allow raises
-    ``ParcelRefused`` with nothing written. Entering READY, PACKED, SHIPPED or DELIVERED stamps
-    ``ready_at`` / ``packed_at`` / ``shipped_at`` / ``delivered_at`` (``at``, default now) unless
-    already set. ``also_save`` names other fields the caller set on the instance for the same
-    step (carrier, tracking number, weight…): they are saved in the same UPDATE.
+    ``parcel`` is the caller's row, locked and re-read (``fulfillment``'s ``lock_parcels``, or
+    planning's ``select_for_update``), so its status is the current one. A move
+    ``PARCEL_TRANSITIONS`` does not allow raises ``ParcelRefused`` with nothing written. Entering
+    READY, PACKED, SHIPPED or DELIVERED stamps ``ready_at`` / ``packed_at`` / ``shipped_at`` /
+    ``delivered_at`` (``at``, default now) unless already set. ``also_save`` names other fields
+    the caller set on the instance for the same step (carrier, tracking number, weight…): they
+    are saved in the same UPDATE.
     """
     check_move(parcel, to)
     current = parcel.status

@@ -4,7 +4,7 @@ The warehouse's own writes (pick, pack, ship) live in ``fulfillment.services``. 
 PLANNED parcels, replaces them when an unpaid order is re-routed, marks them READY when the
 order is paid and CANCELLED when it is cancelled. Stock reservations are the orders services'
 job; a parcel records its ``reservation_reference`` once its lines are reserved. Status changes
-go through ``transitions.parcels_transition`` (one ``ParcelEvent`` per parcel moved).
+go through ``parcel_transitions.parcels_transition`` (one ``ParcelEvent`` per parcel moved).
 """
 
 from collections.abc import Iterable, Sequence
@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from dropyard.accounts.actors import Actor
 from dropyard.core.ids import new_public_id
-from dropyard.orders.bulk import fast_insert, new_public_ids
 
+from .bulk import fast_insert, new_public_ids
 from .choices import ParcelStatus
 from .models import Parcel, ParcelLine
-from .transitions import parcels_transition
+from .parcel_transitions import parcels_transition
 
 # Parcels a warehouse has not touched yet: re-planning may replace or cancel them freely.
 OPEN_STATUSES = frozenset({ParcelStatus.PLANNED, ParcelStatus.READY})

@@ -1,4 +1,4 @@
-"""Demo orders (``orders.demo_data``), loaded by ``demo.loader.demo_load``."""
+"""Demo orders (``demo.orders``), loaded by ``demo.loader.demo_load``."""
 
 from collections import Counter
 
@@ -6,17 +6,15 @@ import pytest
 
 from dropyard.core.models import AuditEvent
 from dropyard.demo import loader as demo
-from dropyard.fulfillment.choices import ParcelStatus
-from dropyard.fulfillment.models import Parcel
+from dropyard.demo.orders import DEMO_ORDER_PREFIX, DEMO_STATUS_COUNTS
 from dropyard.inventory.models import Stock, StockMovement
 from dropyard.inventory.selectors import open_reservations
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.choices import TrackingStatus
 from dropyard.logistics.models import Tracking, TrackingEvent
 from dropyard.orders import services
-from dropyard.orders.choices import OrderStatus, OrderSubStatus
-from dropyard.orders.demo_data import DEMO_ORDER_PREFIX, DEMO_STATUS_COUNTS
-from dropyard.orders.models import Order, OrderEvent
+from dropyard.orders.choices import OrderStatus, OrderSubStatus, ParcelStatus
+from dropyard.orders.models import Order, OrderEvent, Parcel
 
 pytestmark = pytest.mark.django_db
 
