@@ -23,19 +23,13 @@ Decisions where the contract is open or contradicts itself (§7):
   both answer 1600300 and change nothing, as ``simulatePay`` does (``orders.api.sandbox``).
 """
 
-from datetime import timedelta
-
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router
 
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.logistics import services as logistics_services
-from dropyard.logistics.carriers import is_sandbox as is_sandbox_carrier
-from dropyard.logistics.choices import TrackingEventSource, TrackingStatus
 from dropyard.logistics.selectors import tracking_get_by_number
-from dropyard.logistics.services import TrackingEventIn
 from dropyard.logistics.tracking import tracking_number_clean
 from dropyard.orders import selectors as order_selectors
 from dropyard.orders import services as order_services
@@ -82,53 +76,18 @@ def sandbox_status_code(order: Order) -> int:
 
 
 def _deliver_tracking(parcel: Parcel) -> int | None:
-    """Play the parcel's tracking to delivery (600): the Sandbox journey up to its end, or up
-    to a scripted exception followed by a delivery; other carriers get one delivery event."""
+    """Play the parcel's tracking to delivery (600); its id, or None when there was nothing
+    to play (no tracking, or delivered already)."""
     tracking = tracking_get_by_number(
         carrier=parcel.carrier, tracking_number=parcel.tracking_number
     )
-    if tracking is None or tracking.status == TrackingStatus.DELIVERED:
+    if tracking is None:
         return None
-    if is_sandbox_carrier(tracking.carrier):
-        journey = logistics_services.sandbox_tracking_journey(tracking)
-        if journey and int(journey[-1].status) == TrackingStatus.DELIVERED:
-            logistics_services.sandbox_tracking_complete(tracking=tracking)
-            return tracking.pk
-    else:
-        journey = []
-    # Stamp the played events after the tracking's latest one (a Sandbox tick may have logged
-    # an event this very second), so the delivery is the latest event and the order follows it.
-    now = timezone.now()
-    if tracking.last_event_at is not None and tracking.last_event_at >= now:
-        now = tracking.last_event_at
-    events = []
-    for step, scripted in enumerate(journey):
-        if int(scripted.status) in (TrackingStatus.EXCEPTION, TrackingStatus.RETURNED):
-            break
-        events.append(
-            TrackingEventIn(
-                status=int(scripted.status),
-                activity=scripted.activity,
-                event_time=now + timedelta(microseconds=step + 1),
-                external_id=f"sandbox:{step}",
-                city=scripted.city,
-                country=scripted.country,
-                source=TrackingEventSource.SANDBOX,
-            )
-        )
-    events.append(
-        TrackingEventIn(
-            status=int(TrackingStatus.DELIVERED),
-            activity="Delivered (sandbox updateStatus 600)",
-            event_time=now + timedelta(microseconds=len(events) + 1),
-            external_id="sandbox:updateStatus:600",
-            city=parcel.orders.order_by("pk").first().shipping_city,
-            country=tracking.dest_country,
-            source=TrackingEventSource.SANDBOX,
-        )
+    first = parcel.orders.order_by("pk").first()
+    played = logistics_services.tracking_play_to_delivery(
+        tracking=tracking, city=first.shipping_city if first is not None else ""
     )
-    logistics_services.tracking_events_record(tracking=tracking, events=events)
-    return tracking.pk
+    return tracking.pk if played else None
 
 
 class UpdateStatusIn(CamelSchema):

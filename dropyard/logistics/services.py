@@ -710,3 +710,44 @@ def sandbox_tracking_complete(*, tracking: Tracking) -> int:
     Tracking.objects.filter(pk=locked.pk).update(sandbox_step=len(journey))
     tracking.refresh_from_db()
     return created
+
+
+@transaction.atomic
+def tracking_play_to_delivery(*, tracking: Tracking, city: str = "") -> bool:
+    """Deliver ``tracking`` now (the sandbox ``updateStatus`` 600): a Sandbox tracking whose
+    journey ends delivered plays the rest of it (``sandbox_tracking_complete``); otherwise the
+    journey up to a scripted exception (Sandbox) and then one DELIVERED event in ``city``.
+    False, and nothing recorded, when the tracking is gone or delivered already.
+
+    The tracking row is locked before anything is timed, so every event played here is
+    stamped after the tracking's latest one, a Sandbox tick's included (a tick locks the same
+    row): the delivery is the latest event and the tracking ends DELIVERED.
+    """
+    locked = _tracking_lock(tracking.pk)
+    if locked is None or locked.status == TrackingStatus.DELIVERED:
+        return False
+    journey = sandbox_tracking_journey(locked) if is_sandbox(locked.carrier) else []
+    if journey and int(journey[-1].status) == TrackingStatus.DELIVERED:
+        sandbox_tracking_complete(tracking=locked)
+        return True
+    now = timezone.now()
+    if locked.last_event_at is not None and locked.last_event_at >= now:
+        now = locked.last_event_at
+    events = []
+    for step, scripted in enumerate(journey):
+        if int(scripted.status) in (TrackingStatus.EXCEPTION, TrackingStatus.RETURNED):
+            break
+        events.append(_sandbox_event(step, scripted, now + timedelta(microseconds=step + 1)))
+    events.append(
+        TrackingEventIn(
+            status=int(TrackingStatus.DELIVERED),
+            activity="Delivered (sandbox updateStatus 600)",
+            event_time=now + timedelta(microseconds=len(events) + 1),
+            external_id="sandbox:updateStatus:600",
+            city=city,
+            country=locked.dest_country,
+            source=TrackingEventSource.SANDBOX,
+        )
+    )
+    tracking_events_record(tracking=locked, events=events)
+    return True

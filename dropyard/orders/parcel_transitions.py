@@ -14,13 +14,13 @@ it without a cycle.
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import User
+from dropyard.core.db import joins_transaction
 
 from .choices import ParcelStatus
 from .exceptions import ParcelRefused
@@ -68,7 +68,7 @@ def _who(actor: Actor, actor_label: str) -> tuple[User | None, str]:
     return None, (actor_label or "system")[:254]
 
 
-@transaction.atomic
+@joins_transaction  # refusals (check_move) come before any write
 def parcel_transition(
     *,
     parcel: Parcel,
@@ -110,7 +110,7 @@ def parcel_transition(
     return parcel
 
 
-@transaction.atomic
+@joins_transaction  # refusals (check_move) come before any write
 def parcels_transition(
     *,
     parcels: Iterable[Parcel],

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dropyard.accounts.actors import Actor
+from dropyard.core.db import joins_transaction
 from dropyard.core.ids import new_public_id
 
 from .bulk import fast_insert, new_public_ids
@@ -164,7 +165,7 @@ def parcels_set_reservation(*, parcel: Parcel, reference: str) -> None:
     parcel.reservation_reference = reference
 
 
-@transaction.atomic
+@joins_transaction  # no refusal: a read, then parcels_transition
 def parcels_mark_ready(
     *, order: Any, when: datetime | None = None, actor: Actor = None, actor_label: str = ""
 ) -> int:

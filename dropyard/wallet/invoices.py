@@ -315,21 +315,27 @@ def _issue(
     cause_key: str,
     merchant: MerchantAccount,
     build: Any,
+    private_cause: bool = False,
     **fields: Any,
 ) -> Invoice:
     """Insert one document for ``cause_key`` with the next number, or return the existing one.
 
     ``build(number, issued_at)`` returns ``(snapshot, total_minor, currency, reference)``; it
     runs after the counter is locked, so its checks (a credit note's cap) see every document
-    committed before.
+    committed before. ``private_cause``: no other transaction can issue for this cause (it is
+    a ledger transaction that is not committed yet), so the existing document is looked up
+    before the counter is locked, not while every other issuer waits on it.
     """
+    if private_cause:
+        existing = Invoice.objects.filter(cause_key=cause_key).first()
+        if existing is not None:
+            return existing
     issued_at = timezone.now()
     year = _year(issued_at)
     sequence = _take_number(kind, year)
     # Already issued for this cause (a repeated call, or another transaction while we waited
-    # for the lock)? Looked up only once the counter is held, so the common case (a new
-    # document) costs one query less; the rare repeat gives its number back below.
-    existing = Invoice.objects.filter(cause_key=cause_key).first()
+    # for the lock)? Looked up once the counter is held, so a new document costs one query.
+    existing = None if private_cause else Invoice.objects.filter(cause_key=cause_key).first()
     if existing is not None:
         # Give the number back: we hold the counter's lock, so nobody took one after it.
         InvoiceCounter.objects.filter(kind=kind, year=year).update(last_number=F("last_number") - 1)
@@ -476,6 +482,9 @@ class PaymentInvoiceDraft:
             cause_key=f"payment:{transaction.public_id}",
             merchant=self.merchant,
             build=build,
+            # Posted in this database transaction (not visible to any other) or committed
+            # earlier (its invoice, if any, committed with it): nobody else can be issuing.
+            private_cause=True,
             transaction=transaction,
             orders=self.orders,
         )

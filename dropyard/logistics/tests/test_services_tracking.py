@@ -1,9 +1,10 @@
 """Tracking services: register, record events, manual events, the status-change outbox."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dropyard.core.choices import AuditAction
@@ -325,3 +326,80 @@ def test_make_tracking_helper_registers_a_sandbox_number(merchant):
 
     assert tracking.carrier.code == "SANDBOX"
     assert tracking.tracking_number.startswith("SBX")
+
+
+# --- tracking_play_to_delivery -------------------------------------------------------------------
+
+
+def test_play_to_delivery_stamps_after_an_event_a_tick_logged_later_than_now(merchant):
+    # A carrier event stamped after "now" (a Sandbox tick that timed its event a moment later
+    # than the caller read the clock): the delivery must still be the latest event.
+    tracking = _register(merchant, CarrierFactory(code="plain-carrier"), number="PLAIN0001")
+    later = timezone.now() + timedelta(seconds=5)
+    services.tracking_events_record(
+        tracking=tracking, events=[_event(S.FIRST_LEG, "tick-1", event_time=later)]
+    )
+
+    played = services.tracking_play_to_delivery(tracking=tracking, city="Austin")
+
+    tracking.refresh_from_db()
+    last = tracking.events.order_by("-event_time", "-pk").first()
+    assert played is True
+    assert (tracking.status, last.external_id, last.location_city) == (
+        S.DELIVERED,
+        "sandbox:updateStatus:600",
+        "Austin",
+    )
+    assert last.event_time == later + timedelta(microseconds=1)
+    assert _changes(tracking) == [(0, S.FIRST_LEG, False), (S.FIRST_LEG, S.DELIVERED, False)]
+
+
+def test_play_to_delivery_of_a_delivered_tracking_records_nothing(merchant):
+    tracking = _register(merchant, CarrierFactory(code="plain-carrier"), number="PLAIN0002")
+    services.tracking_events_record(tracking=tracking, events=[_event(S.DELIVERED, "done")])
+
+    played = services.tracking_play_to_delivery(tracking=tracking, city="Austin")
+
+    assert played is False
+    assert list(tracking.events.values_list("external_id", flat=True)) == ["done"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_play_to_delivery_waits_for_a_tick_holding_the_tracking_and_stamps_after_it():
+    # The race the API benchmark hit: a Sandbox tick records an event while updateStatus 600
+    # plays the journey. The tick times its event once it holds the row; the delivery must
+    # be timed after that, not from a clock read before the tick committed.
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locking")
+    from dropyard.accounts.tests.factories import make_merchant  # noqa: PLC0415
+
+    tracking = _register(make_merchant(), CarrierFactory(code="plain-carrier"), number="PLAIN9")
+    holding, release = threading.Event(), threading.Event()
+
+    def tick() -> None:
+        try:
+            with transaction.atomic():
+                mine = Tracking.objects.select_for_update().get(pk=tracking.pk)
+                holding.set()
+                release.wait(timeout=10)
+                services.tracking_events_record(
+                    tracking=mine, events=[_event(S.FIRST_LEG, "tick-late")]
+                )
+        finally:
+            connection.close()
+
+    read_before = Tracking.objects.get(pk=tracking.pk)  # what the API read, unlocked
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    assert holding.wait(timeout=10)
+    # Let the tick go once this thread is (about to be) waiting on the row.
+    threading.Timer(0.3, release.set).start()
+    played = services.tracking_play_to_delivery(tracking=read_before, city="Austin")
+    ticker.join(timeout=10)
+
+    tracking.refresh_from_db()
+    times = dict(tracking.events.values_list("external_id", "event_time"))
+    assert played is True
+    assert tracking.status == S.DELIVERED
+    assert times["sandbox:updateStatus:600"] > times["tick-late"]
