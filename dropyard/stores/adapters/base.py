@@ -5,6 +5,7 @@ ORM and never open transactions: the stores services call them and own the write
 gets a ``StoreContext`` (plain data, decrypted credentials included), never a model instance.
 """
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -107,7 +108,9 @@ class PlatformOrder:
         data = asdict(self)
         data.pop("raw")
         data["created_at"] = self.created_at.isoformat() if self.created_at else None
-        return data
+        # Through JSON, so that it compares equal to what the database gives back (lists).
+        result: dict[str, Any] = json.loads(json.dumps(data))
+        return result
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> "PlatformOrder":

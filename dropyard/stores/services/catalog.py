@@ -34,9 +34,11 @@ _IMPORTED_FIELDS = (
 
 
 def _live(store: Store) -> Store:
-    if store.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {store.name} is disconnected")
-    return store
+    """``store`` re-read under lock; refused if disconnected (the caller's copy may be stale)."""
+    locked = Store.objects.select_for_update().select_related("merchant").get(pk=store.pk)
+    if locked.status == StoreStatus.DISCONNECTED:
+        raise StoreDisconnected(f"store {locked.name} is disconnected")
+    return locked
 
 
 @transaction.atomic
@@ -47,7 +49,7 @@ def store_catalog_import(
     returns ``(created, updated)``. Variants missing from ``variants`` are kept (a paged
     import sends one page at a time). Empty currency means the store's. A disconnected store
     is refused. Audited STORE_CATALOG_IMPORTED with the counts."""
-    _live(store)
+    store = _live(store)
     existing = {
         sv.platform_variant_id: sv
         for sv in StoreVariant.objects.select_for_update().filter(
@@ -95,7 +97,7 @@ def connections_auto_by_sku(*, store: Store, actor: Actor = None) -> list[Produc
     """Connect every unconnected store variant whose SKU equals an on-sale Dropyard variant's
     SKU (exact match, after trimming), then release the held orders. Returns the new
     connections. Audited STORE_CONNECTION_CHANGED when any was made."""
-    _live(store)
+    store = _live(store)
     unconnected = StoreVariant.objects.filter(store=store, connection__isnull=True).exclude(sku="")
     by_sku = {sv.sku: sv for sv in unconnected}
     catalog = _on_sale(Variant.objects.filter(sku__in=list(by_sku)))
@@ -151,7 +153,7 @@ def connection_create(
         )
     except StoreVariant.DoesNotExist:
         raise StoreNotFound(f"store variant {store_variant.pk} not found") from None
-    store = _live(Store.objects.select_for_update().get(pk=sv.store_id))
+    store = _live(sv.store)
     if not _on_sale(Variant.objects.filter(pk=variant.pk)).exists():
         raise ConnectionInvalid(f"variant {variant.sku} is not on sale")
     try:

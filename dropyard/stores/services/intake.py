@@ -259,8 +259,11 @@ def store_orders_release(*, store: Store) -> list[StoreOrder]:
         store=store, status=StoreOrderStatus.HELD, order__isnull=True
     )
     for row in held.order_by("pk"):
+        reason = row.hold_reason
         _decide(store, row, PlatformOrder.from_data(row.order_data))
-        if row.status != StoreOrderStatus.HELD:
+        if row.status == StoreOrderStatus.HELD and row.hold_reason != reason:
+            row.save(update_fields=["hold_reason", "updated_at"])  # fewer lines missing now
+        elif row.status != StoreOrderStatus.HELD:
             row.save()
             _audit(store, row, row.received_via)
             if row.status == StoreOrderStatus.IMPORTED:
