@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dropyard.webhooks",
     "dropyard.wallet",
     "dropyard.sourcing",
+    "dropyard.stores",
     "dropyard.dashboard",
     "dropyard.demo",
 ]
@@ -394,3 +395,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DROPYARD_LOG_LEVEL", "INFO")},
 }
+
+# --- Stores ---------------------------------------------------------------------------------
+# Store credentials (access tokens, API keys) are encrypted at rest with these Fernet keys:
+# the first encrypts, all decrypt (rotation: docs/configuration.md). Unset: one key derived
+# from SECRET_KEY.
+DROPYARD_STORE_KEYS = env_list("DROPYARD_STORE_KEYS", "")

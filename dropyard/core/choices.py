@@ -63,6 +63,13 @@ class AuditAction(models.TextChoices):
     MAKEUP_CREATED = "makeup.created", "Supplementary bill created"
     LEDGER_REVERSED = "ledger.reversed", "Ledger transaction reversed"
     WALLET_SETTINGS_CHANGED = "wallet.settings", "Payment settings changed"
+    STORE_CONNECTED = "store.connected", "Store connected"
+    STORE_DISCONNECTED = "store.disconnected", "Store disconnected"
+    STORE_SETTINGS_CHANGED = "store.settings", "Store settings changed"
+    STORE_CATALOG_IMPORTED = "store.catalog_imported", "Store catalog imported"
+    STORE_CONNECTION_CHANGED = "store.connection", "Product connection created or removed"
+    STORE_ORDER_RECORDED = "store.order", "Store order held, imported, cancelled or flagged"
+    STORE_KEYS_ROTATED = "store.keys_rotated", "Store credentials re-encrypted"
 
 
 class JobStatus(models.TextChoices):

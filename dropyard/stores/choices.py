@@ -1,0 +1,47 @@
+"""Store enumerations: platforms, store and store-order statuses, how a connection was made."""
+
+from django.db import models
+
+
+class Platform(models.TextChoices):
+    """The store platforms an adapter exists (or will exist) for; also ``Order.platform``."""
+
+    SANDBOX = "sandbox", "Sandbox store"
+    SHOPIFY = "shopify", "Shopify"
+    MEDUSA = "medusa", "Medusa"
+
+
+class StoreStatus(models.TextChoices):
+    """AUTHORIZED syncs; REAUTHORIZE waits for the merchant to authorize again (token revoked or
+    expired beyond refresh); DISCONNECTED is final for this row (credentials wiped)."""
+
+    AUTHORIZED = "authorized", "Authorized"
+    REAUTHORIZE = "reauthorize", "Needs re-authorization"
+    DISCONNECTED = "disconnected", "Disconnected"
+
+
+class ConnectionHow(models.TextChoices):
+    """How a store variant came to be connected to a Dropyard variant."""
+
+    SKU = "sku", "Same SKU"
+    MANUAL = "manual", "Connected by hand"
+    LISTED = "listed", "Listed from Dropyard"
+    SUGGESTED = "suggested", "Accepted suggestion"
+
+
+class StoreOrderStatus(models.TextChoices):
+    """HELD: a line is not connected (or the order was refused; see ``hold_reason``);
+    IMPORTED: the Dropyard order exists; CANCELLED: cancelled on the store before import or
+    with its Dropyard order; IGNORED: not to be imported (unpaid with ``paid_orders_only``, or
+    order sync off) until it is seen again in a state that qualifies."""
+
+    HELD = "held", "Held"
+    IMPORTED = "imported", "Imported"
+    CANCELLED = "cancelled", "Cancelled"
+    IGNORED = "ignored", "Ignored"
+
+
+class ReceivedVia(models.TextChoices):
+    WEBHOOK = "webhook", "Webhook"
+    POLL = "poll", "Polling"
+    API = "api", "Developer API"

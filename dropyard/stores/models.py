@@ -1,0 +1,210 @@
+"""A merchant's online stores, their imported catalog, the connections of store variants to
+Dropyard variants, and the inbox of store orders that makes order intake exactly-once."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dropyard.core.ids import new_public_id
+from dropyard.core.models import TimeStampedModel
+
+from . import crypto
+from .choices import ConnectionHow, Platform, ReceivedVia, StoreOrderStatus, StoreStatus
+
+
+class Store(TimeStampedModel):
+    """One online store of one merchant account, on one platform.
+
+    Invariants:
+    - at most one non-disconnected store per ``(merchant, platform, domain)`` (a conditional
+      unique constraint): connecting the same shop again needs the old row disconnected;
+    - ``credentials_encrypted`` is a Fernet token (``stores.crypto``) or empty; it is written
+      only by the stores services, emptied on disconnect, and never shown (not in ``str``,
+      ``repr``, admin or logs); read it with ``credentials_get()``;
+    - ``auto_pay_daily_cap_minor`` ≥ 0 (minor units of the wallet currency); a non-empty
+      ``tracking_url_template`` contains ``{number}``.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.PROTECT, related_name="stores"
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    name = models.CharField(max_length=120)
+    domain = models.CharField(max_length=255)  # shop domain (Shopify) or base URL (Medusa)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=20, choices=StoreStatus.choices, default=StoreStatus.AUTHORIZED, db_index=True
+    )
+    status_reason = models.CharField(max_length=300, blank=True)
+    credentials_encrypted = models.TextField(blank=True, editable=False)
+
+    # Merchant settings.
+    order_sync = models.BooleanField(default=True)
+    paid_orders_only = models.BooleanField(default=True)
+    inventory_sync = models.BooleanField(default=False)
+    tracking_push = models.BooleanField(default=True)
+    tracking_url_template = models.CharField(max_length=300, blank=True)  # blank: the carrier's
+    auto_pay = models.BooleanField(default=False)
+    auto_pay_daily_cap_minor = models.BigIntegerField(default=0)
+
+    # Polling state.
+    poll_cursor = models.TextField(blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["merchant", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "platform", "domain"],
+                condition=~Q(status=StoreStatus.DISCONNECTED),
+                name="store_unique_live_per_merchant_platform_domain",
+            ),
+            models.CheckConstraint(
+                condition=Q(auto_pay_daily_cap_minor__gte=0),
+                name="store_auto_pay_cap_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_platform_display()})"
+
+    def credentials_get(self) -> dict[str, Any]:
+        """The decrypted credentials (``{}`` when none are stored)."""
+        return crypto.decrypt(self.credentials_encrypted)
+
+    @property
+    def order_prefix(self) -> str:
+        """Prefix of the Dropyard order numbers of this store's orders: unique per store."""
+        return f"S{self.pk}-"
+
+
+class StoreVariant(models.Model):
+    """A variant of the store's own catalog as last imported from the platform.
+
+    Invariant: one row per ``(store, platform_variant_id)``; rows are upserted by
+    ``store_catalog_import`` and never hold Dropyard data (that is ``ProductConnection``).
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="variants")
+    platform_product_id = models.CharField(max_length=100)
+    platform_variant_id = models.CharField(max_length=100)
+    sku = models.CharField(max_length=100, blank=True, db_index=True)
+    title = models.CharField(max_length=255)
+    variant_title = models.CharField(max_length=255, blank=True)
+    price_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    image_url = models.URLField(max_length=500, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store", "title", "variant_title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "platform_variant_id"], name="store_variant_unique_platform_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.variant_title}".strip()
+
+
+class ProductConnection(models.Model):
+    """A store variant sold as a Dropyard catalog variant: the store's orders of it become
+    Dropyard order lines of ``variant``.
+
+    Invariants: one connection per store variant (unique); ``store`` is the store variant's
+    store (denormalised for per-store queries, set by the services).
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="connections")
+    store_variant = models.OneToOneField(
+        StoreVariant, on_delete=models.CASCADE, related_name="connection"
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, related_name="store_connections"
+    )
+    how = models.CharField(max_length=20, choices=ConnectionHow.choices)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["store", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.store_variant} → {self.variant}"
+
+
+class StoreOrder(models.Model):
+    """The inbox row of one store order: intake is exactly-once because there is one row per
+    ``(store, platform_order_id)`` and the Dropyard order is created only while holding it.
+
+    Invariants:
+    - ``order`` is set exactly when the store order was imported (status IMPORTED, or
+      CANCELLED after its Dropyard order was cancelled), and never changes once set;
+    - ``order_data`` is the normalised ``PlatformOrder`` last seen (what ingest compares and
+      what a release imports); ``payload_digest`` is its SHA-256; ``payload`` the raw body;
+    - ``hold_reason`` is non-empty while HELD or IGNORED; ``flagged`` describes store-side
+      changes seen after the Dropyard order was paid (left for the merchant to handle).
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
+    platform_order_id = models.CharField(max_length=100)
+    platform_order_name = models.CharField(max_length=100, blank=True)  # "#1001"
+    currency = models.CharField(max_length=3)
+    payload = models.JSONField(default=dict, blank=True)
+    order_data = models.JSONField(default=dict)
+    payload_digest = models.CharField(max_length=64)
+    received_via = models.CharField(max_length=10, choices=ReceivedVia.choices)
+    status = models.CharField(max_length=12, choices=StoreOrderStatus.choices, db_index=True)
+    hold_reason = models.TextField(blank=True)
+    order = models.OneToOneField(
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="store_order",
+    )
+    flagged = models.TextField(blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-first_seen_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "platform_order_id"], name="store_order_unique_platform_id"
+            )
+        ]
+        indexes = [models.Index(fields=["store", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.platform_order_name or self.platform_order_id} ({self.status})"
+
+
+class StoreWebhookReceipt(models.Model):
+    """One webhook delivery received from a store platform.
+
+    Invariant: one row per ``(store, delivery_id)`` (Shopify's ``X-Shopify-Webhook-Id``), so a
+    redelivered webhook is recognised and dropped before it is processed again.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="webhook_receipts")
+    delivery_id = models.CharField(max_length=200)
+    topic = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "delivery_id"], name="store_webhook_receipt_unique_delivery"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}:{self.delivery_id}"

@@ -1,0 +1,203 @@
+"""A store's life: connect, change settings, disconnect; and re-encrypting every store's
+credentials under the newest key."""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from dropyard.accounts.actors import Actor, User
+from dropyard.accounts.models import MerchantAccount
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
+
+from .. import crypto
+from ..choices import Platform, StoreStatus
+from ..exceptions import StoreDisconnected, StoreInvalid, StoreNotFound
+from ..models import Store
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+# Settings a merchant may change, with their types (bool settings are switches).
+SETTINGS: dict[str, type] = {
+    "name": str,
+    "order_sync": bool,
+    "paid_orders_only": bool,
+    "inventory_sync": bool,
+    "tracking_push": bool,
+    "tracking_url_template": str,
+    "auto_pay": bool,
+    "auto_pay_daily_cap_minor": int,
+}
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _own(store: Store, merchant: MerchantAccount) -> Store:
+    """``store`` locked, if it is ``merchant``'s; else ``StoreNotFound`` (tenancy)."""
+    try:
+        return Store.objects.select_for_update().get(pk=store.pk, merchant=merchant)
+    except Store.DoesNotExist:
+        raise StoreNotFound(f"store {store.public_id} not found") from None
+
+
+def _invalid(field: str, message: str) -> StoreInvalid:
+    return StoreInvalid(f"{field}: {message}", extra={"errors": {field: message}})
+
+
+def _clean_domain(domain: str) -> str:
+    return domain.strip().lower().removesuffix("/")
+
+
+@transaction.atomic
+def store_connect(
+    *,
+    merchant: MerchantAccount,
+    actor: Actor,
+    platform: str,
+    name: str,
+    domain: str,
+    currency: str,
+    credentials: Mapping[str, Any],
+) -> Store:
+    """Record an authorized store of ``merchant`` with its credentials encrypted.
+
+    Refused (``StoreInvalid``, nothing written): unknown platform, empty name or domain, a
+    currency that is not three letters, or a live (not disconnected) store of the same
+    merchant, platform and domain (the unique constraint decides under a race). Audited
+    STORE_CONNECTED, without the credentials.
+    """
+    name, domain, currency = name.strip(), _clean_domain(domain), currency.strip().upper()
+    if platform not in Platform.values:
+        raise _invalid("platform", f"must be one of {', '.join(Platform.values)}")
+    if not name or len(name) > 120:
+        raise _invalid("name", "required, at most 120 characters")
+    if not domain or len(domain) > 255:
+        raise _invalid("domain", "required, at most 255 characters")
+    if not _CURRENCY.fullmatch(currency):
+        raise _invalid("currency", "must be a 3-letter ISO code")
+    store = Store(
+        merchant=merchant,
+        platform=platform,
+        name=name,
+        domain=domain,
+        currency=currency,
+        credentials_encrypted=crypto.encrypt(dict(credentials)),
+    )
+    try:
+        with transaction.atomic():
+            store.save()
+    except IntegrityError:
+        raise _invalid("domain", f"this {platform} store is already connected") from None
+    audit_record(
+        action=AuditAction.STORE_CONNECTED,
+        actor=_user(actor),
+        merchant=merchant,
+        target=store,
+        details={"platform": platform, "domain": domain},
+    )
+    return store
+
+
+@transaction.atomic
+def store_disconnect(
+    *, store: Store, merchant: MerchantAccount, actor: Actor, reason: str = ""
+) -> Store:
+    """Disconnect the store: status DISCONNECTED with ``reason``, credentials wiped, so it
+    stops syncing and the same shop may be connected again as a new store. Its catalog,
+    connections and store orders stay for the record. Another merchant's store is not found;
+    disconnecting twice is refused. Audited STORE_DISCONNECTED."""
+    locked = _own(store, merchant)
+    if locked.status == StoreStatus.DISCONNECTED:
+        raise StoreDisconnected(f"store {locked.name} is already disconnected")
+    locked.status = StoreStatus.DISCONNECTED
+    locked.status_reason = (reason.strip() or "disconnected by the merchant")[:300]
+    locked.credentials_encrypted = ""
+    locked.save(update_fields=["status", "status_reason", "credentials_encrypted", "updated_at"])
+    audit_record(
+        action=AuditAction.STORE_DISCONNECTED,
+        actor=_user(actor),
+        merchant=merchant,
+        target=locked,
+        details={"reason": locked.status_reason},
+    )
+    return locked
+
+
+def _setting(field: str, value: Any) -> Any:
+    kind = SETTINGS[field]
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise _invalid(field, "must be true or false")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _invalid(field, "must be an integer")
+        if value < 0:
+            raise _invalid(field, "may not be negative")
+        return value
+    if not isinstance(value, str):
+        raise _invalid(field, "must be text")
+    value = value.strip()
+    if field == "name" and not 1 <= len(value) <= 120:
+        raise _invalid(field, "required, at most 120 characters")
+    if field == "tracking_url_template" and value:
+        if "{number}" not in value or len(value) > 300:
+            raise _invalid(field, "must contain {number} and be at most 300 characters")
+        if not value.startswith(("https://", "http://")):
+            raise _invalid(field, "must be an http(s) URL")
+    return value
+
+
+@transaction.atomic
+def store_settings_update(
+    *, store: Store, merchant: MerchantAccount, actor: Actor, **changes: Any
+) -> Store:
+    """Change the merchant's settings of a store (``SETTINGS``: switches, tracking URL
+    template with ``{number}``, daily auto-pay cap ≥ 0, name).
+
+    All-or-nothing: one invalid or unknown field refuses the call (``StoreInvalid``) and
+    nothing changes. A disconnected store is refused. Audited STORE_SETTINGS_CHANGED with the
+    fields that changed (no audit when nothing changed).
+    """
+    unknown = sorted(set(changes) - set(SETTINGS))
+    if unknown:
+        raise StoreInvalid(f"unknown settings: {', '.join(unknown)}")
+    clean = {field: _setting(field, value) for field, value in changes.items()}
+    locked = _own(store, merchant)
+    if locked.status == StoreStatus.DISCONNECTED:
+        raise StoreDisconnected(f"store {locked.name} is disconnected")
+    changed = {f: v for f, v in clean.items() if getattr(locked, f) != v}
+    if changed:
+        for field, value in changed.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            action=AuditAction.STORE_SETTINGS_CHANGED,
+            actor=_user(actor),
+            merchant=merchant,
+            target=locked,
+            details={"changed": changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def store_keys_rotate(*, actor: Actor = None) -> int:
+    """Re-encrypt every store's credentials under the first configured key; returns how many
+    were rewritten. Rows are locked while rewritten, so a concurrent credential update is not
+    lost. Raises ``crypto.CredentialsUnreadable`` (nothing changed) if any store's credentials
+    are readable by no configured key. Audited STORE_KEYS_ROTATED (a count, no secrets)."""
+    count = 0
+    stores = Store.objects.select_for_update().exclude(credentials_encrypted="").order_by("pk")
+    for store in stores.only("pk", "credentials_encrypted"):
+        store.credentials_encrypted = crypto.rotate(store.credentials_encrypted)
+        store.save(update_fields=["credentials_encrypted"])
+        count += 1
+    audit_record(
+        action=AuditAction.STORE_KEYS_ROTATED, actor=_user(actor), details={"stores": count}
+    )
+    return count

@@ -1,0 +1,83 @@
+"""Two deliveries of one store order at once (real threads, one connection each)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from dropyard.orders.models import Order
+from dropyard.orders.tests.factories import make_order_world
+from dropyard.stores import services
+from dropyard.stores.choices import StoreOrderStatus
+from dropyard.stores.models import Store, StoreOrder
+from dropyard.stores.tests.factories import connect, import_variants, make_store, platform_order
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ingests_of_one_order_make_one_order_on_postgresql(merchant):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locking")
+    world = make_order_world()
+    store = make_store(merchant=merchant)
+    (sv,) = import_variants(store, ("V1", world.red.sku))
+    connect(store, sv, world.red)
+    start = threading.Barrier(4)
+
+    def ingest(i: int) -> int:
+        try:
+            start.wait(timeout=30)
+            row = services.store_order_ingest(
+                store=Store.objects.get(pk=store.pk),
+                order=platform_order("7001", ("V1", 1)),
+                via=("webhook", "poll")[i % 2],
+            )
+            return row.pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rows = list(pool.map(ingest, range(4)))
+
+    row = StoreOrder.objects.get()
+    assert rows == [row.pk] * 4
+    assert row.status == StoreOrderStatus.IMPORTED
+    assert Order.objects.filter(merchant=merchant).count() == 1
+    assert row.order == Order.objects.get()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_release_racing_an_ingest_imports_once_on_postgresql(merchant):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locking")
+    world = make_order_world()
+    store = make_store(merchant=merchant)
+    (sv,) = import_variants(store, ("V1", world.red.sku))
+    services.store_order_ingest(store=store, order=platform_order("7002", ("V1", 1)), via="poll")
+    start = threading.Barrier(2)
+
+    def connect_it() -> None:
+        try:
+            start.wait(timeout=30)
+            connect(store, sv, world.red)
+        finally:
+            connection.close()
+
+    def ingest_again() -> None:
+        try:
+            start.wait(timeout=30)
+            services.store_order_ingest(
+                store=store, order=platform_order("7002", ("V1", 1), name="#7002b"), via="webhook"
+            )
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(connect_it), pool.submit(ingest_again)]:
+            future.result()
+    services.store_orders_release(store=store)
+
+    assert StoreOrder.objects.get().status == StoreOrderStatus.IMPORTED
+    assert Order.objects.filter(merchant=merchant).count() == 1
