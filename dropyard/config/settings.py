@@ -240,6 +240,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.fulfillment.tasks.tracking_changes_follow",
         "every_seconds": 5,
     },
+    # The safety net of store order sync: every authorized store with order sync on is polled
+    # for orders changed since its cursor (a lost webhook is picked up within this period).
+    "stores-poll": {
+        "task": "dropyard.stores.tasks.stores_poll_all",
+        "every_seconds": 180,
+    },
 }
 
 # --- Cache ------------------------------------------------------------------------------------
@@ -401,3 +407,8 @@ LOGGING = {
 # the first encrypts, all decrypt (rotation: docs/configuration.md). Unset: one key derived
 # from SECRET_KEY.
 DROPYARD_STORE_KEYS = env_list("DROPYARD_STORE_KEYS", "")
+# The built-in Sandbox store and Dropyard call each other over HTTP at SITE_URL; in-process
+# (through Django's WSGI application, no listening server needed) when this is on.
+DROPYARD_SANDBOX_STORE_IN_PROCESS = env_bool("DROPYARD_SANDBOX_STORE_IN_PROCESS", False)
+# Largest webhook body a store may send (bigger ones answer 413 unread).
+DROPYARD_STORE_WEBHOOK_MAX_BYTES = 1024 * 1024

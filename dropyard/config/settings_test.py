@@ -31,3 +31,5 @@ DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = True
 
 # The suite exercises the sandbox payment paths; tests of the refusal override this.
 DROPYARD_SANDBOX_PAYMENTS = True
+# The Sandbox store and Dropyard call each other through the WSGI application, in-process.
+DROPYARD_SANDBOX_STORE_IN_PROCESS = True

@@ -31,6 +31,8 @@ def _joined(app_urls: ModuleType, extra: list, *, first: list | None = None) -> 
 
 urlpatterns = [
     path("", include("dropyard.dashboard.urls")),
+    # Store webhooks (/stores/webhooks/…) and the Sandbox store (/sandbox-store/…): public.
+    path("", include("dropyard.stores.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("dropyard.accounts.urls")),
     path("supplier/", include("dropyard.accounts.urls_supplier")),

@@ -5,3 +5,7 @@ class StoresConfig(AppConfig):
     name = "dropyard.stores"
     label = "stores"
     verbose_name = "Stores and order sync"
+
+    def ready(self) -> None:
+        # Platform adapters register themselves with the registry when imported.
+        from .adapters import sandbox  # noqa: F401

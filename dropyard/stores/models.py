@@ -208,3 +208,26 @@ class StoreWebhookReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id}:{self.delivery_id}"
+
+
+# The Sandbox shop's own tables live in their package; imported here so Django registers them.
+from .sandbox.models import (  # noqa: E402
+    SandboxShop,
+    SandboxShopOrder,
+    SandboxShopOrderLine,
+    SandboxShopProduct,
+    SandboxShopVariant,
+)
+
+__all__ = [
+    "ProductConnection",
+    "SandboxShop",
+    "SandboxShopOrder",
+    "SandboxShopOrderLine",
+    "SandboxShopProduct",
+    "SandboxShopVariant",
+    "Store",
+    "StoreOrder",
+    "StoreVariant",
+    "StoreWebhookReceipt",
+]

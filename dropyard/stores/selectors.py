@@ -88,3 +88,20 @@ def store_order_get(*, merchant: MerchantAccount, pk: int) -> StoreOrder:
         )
     except StoreOrder.DoesNotExist:
         raise StoreNotFound(f"store order {pk} not found") from None
+
+
+def stores_to_poll() -> QuerySet[Store]:
+    """Every merchant's authorized stores with order sync on (the polling job; not scoped:
+    it runs for the system, not for a merchant)."""
+    return Store.objects.filter(status=StoreStatus.AUTHORIZED, order_sync=True).order_by("pk")
+
+
+def store_for_webhook(*, public_id: str) -> Store | None:
+    """The live (not disconnected) store a webhook URL names, or None. Not scoped by merchant:
+    the caller is the platform, authenticated afterwards by the webhook's signature."""
+    return (
+        Store.objects.exclude(status=StoreStatus.DISCONNECTED)
+        .filter(public_id=public_id)
+        .select_related("merchant")
+        .first()
+    )

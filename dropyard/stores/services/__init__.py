@@ -5,7 +5,9 @@
 - ``catalog``: ``store_catalog_import``, ``connections_auto_by_sku``, ``connection_create``,
   ``connection_delete`` (each new connection releases held orders);
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
-  ``webhook_receipt_seen``.
+  ``webhook_receipt_seen``;
+- ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
+- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
 """
 
 from .catalog import (
@@ -15,23 +17,29 @@ from .catalog import (
     store_catalog_import,
 )
 from .intake import store_order_ingest, store_orders_release, webhook_receipt_seen
+from .sandbox import sandbox_store_create, store_listing_push
 from .setup import (
     store_connect,
     store_disconnect,
     store_keys_rotate,
     store_settings_update,
 )
+from .sync import store_poll, store_webhook_receive
 
 __all__ = [
     "connection_create",
     "connection_delete",
     "connections_auto_by_sku",
+    "sandbox_store_create",
     "store_catalog_import",
     "store_connect",
     "store_disconnect",
     "store_keys_rotate",
+    "store_listing_push",
     "store_order_ingest",
     "store_orders_release",
+    "store_poll",
     "store_settings_update",
+    "store_webhook_receive",
     "webhook_receipt_seen",
 ]

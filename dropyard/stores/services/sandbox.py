@@ -1,0 +1,175 @@
+"""Connecting a built-in Sandbox store, and listing Dropyard variants on a store.
+
+Listing goes through the store's adapter (HTTP), like on any platform: the platform is called
+first, outside any transaction (a remote write cannot be rolled back), then what it answered is
+recorded atomically — the store's catalog rows and a LISTED connection per variant.
+"""
+
+from collections.abc import Mapping, Sequence
+from itertools import groupby
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.models import MerchantAccount
+from dropyard.catalog.models import Variant
+from dropyard.core.audit import audit_record
+from dropyard.core.choices import AuditAction
+
+from ..adapters import adapter_for
+from ..adapters.base import PlatformProduct, PlatformVariant, StoreAdapter
+from ..choices import ConnectionHow, Platform, StoreStatus
+from ..exceptions import StoreDisconnected, StoreInvalid
+from ..models import ProductConnection, Store, StoreVariant
+from ..sandbox import shop as sandbox_shop
+from .catalog import store_catalog_import
+from .intake import store_orders_release
+from .setup import _user, store_connect
+
+
+@transaction.atomic
+def sandbox_store_create(
+    *, merchant: MerchantAccount, actor: Actor, name: str, currency: str = "USD"
+) -> Store:
+    """A new Sandbox shop and the merchant's authorized Store of it, in one go.
+
+    The store's credentials (encrypted) are the shop's access token and webhook secret; the
+    shop keeps only the token's hash and sends its webhooks to this store's receiver. Refused
+    like ``store_connect`` (``StoreInvalid``; nothing written). Audited STORE_CONNECTED.
+    """
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise StoreInvalid("name: required, at most 120 characters")
+    shop, token, secret = sandbox_shop.shop_create(name=name, currency=currency.strip().upper())
+    store = store_connect(
+        merchant=merchant,
+        actor=actor,
+        platform=Platform.SANDBOX,
+        name=name,
+        domain=shop.slug,
+        currency=shop.currency,
+        credentials={"access_token": token, "webhook_secret": secret},
+    )
+    shop.webhook_url = reverse("stores_public:webhook_receive", args=[store.public_id])
+    shop.save(update_fields=["webhook_url", "updated_at"])
+    return store
+
+
+def _image_url(variant: Variant) -> str:
+    image = variant.image or variant.product.images.order_by("position", "pk").first()
+    return f"{settings.SITE_URL}{image.image.url}" if image is not None else ""
+
+
+def _products(variants: Sequence[Variant], prices: Mapping[int, int]) -> list[PlatformProduct]:
+    ordered = sorted(variants, key=lambda v: (v.product_id, v.position, v.pk))
+    products = []
+    for _pk, group in groupby(ordered, key=lambda v: v.product_id):
+        items = list(group)
+        product = items[0].product
+        image = _image_url(items[0])
+        products.append(
+            PlatformProduct(
+                platform_product_id="",
+                title=product.name[:255],
+                description_html=product.description_html,
+                image_urls=(image,) if image else (),
+                variants=tuple(
+                    PlatformVariant(
+                        platform_product_id="",
+                        platform_variant_id="",
+                        sku=v.sku,
+                        title=product.name[:255],
+                        variant_title=" / ".join(str(o) for o in v.options.values())[:255],
+                        price_minor=prices[v.pk],
+                        image_url=_image_url(v),
+                    )
+                    for v in items
+                ),
+            )
+        )
+    return products
+
+
+def store_listing_push(
+    *,
+    store: Store,
+    variants: Sequence[Variant],
+    prices: Mapping[int, int],
+    actor: Actor = None,
+    adapter: StoreAdapter | None = None,
+) -> list[ProductConnection]:
+    """List Dropyard ``variants`` on the store at ``prices`` (variant pk → sale price in the
+    store currency's minor units), one platform product per Dropyard product; a product listed
+    before is updated in place. Each listed variant is then in the store's catalog and
+    connected (how LISTED), and held orders of it are released.
+
+    Refused before any call: a disconnected store, an off-sale variant or a missing or negative
+    price (``StoreInvalid``). Platform refusals raise ``AdapterError``; products listed before
+    the refusal stay recorded. Audited through ``store_catalog_import`` and
+    STORE_CONNECTION_CHANGED."""
+    if store.status == StoreStatus.DISCONNECTED:
+        raise StoreDisconnected(f"store {store.name} is disconnected")
+    variants = list(variants)
+    for v in variants:
+        if not v.is_on_sale or not v.product.is_on_sale:
+            raise StoreInvalid(f"variant {v.sku} is not on sale")
+        if prices.get(v.pk, -1) < 0:
+            raise StoreInvalid(f"variant {v.sku} needs a price ≥ 0")
+    adapter = adapter or adapter_for(store)
+    made: list[ProductConnection] = []
+    for product in _products(variants, prices):
+        known = StoreVariant.objects.filter(
+            store=store, sku__in=[v.sku for v in product.variants]
+        ).first()
+        result = adapter.listing_upsert(
+            product, platform_product_id=known.platform_product_id if known else ""
+        )
+        made.extend(_listing_record(store, product, result.platform_product_id, result, actor))
+    return made
+
+
+@transaction.atomic
+def _listing_record(store, product, platform_product_id, result, actor) -> list[ProductConnection]:
+    listed = [
+        PlatformVariant(
+            platform_product_id=platform_product_id,
+            platform_variant_id=result.variant_ids_by_sku[v.sku],
+            sku=v.sku,
+            title=product.title,
+            variant_title=v.variant_title,
+            price_minor=v.price_minor,
+            currency=store.currency,
+            image_url=v.image_url,
+        )
+        for v in product.variants
+        if v.sku in result.variant_ids_by_sku
+    ]
+    store_catalog_import(store=store, variants=listed, actor=actor)
+    by_sku = {v.sku: v for v in Variant.objects.filter(sku__in=[v.sku for v in listed])}
+    rows = StoreVariant.objects.filter(
+        store=store, platform_variant_id__in=[v.platform_variant_id for v in listed]
+    )
+    new = [
+        ProductConnection(
+            store=store,
+            store_variant=row,
+            variant=by_sku[row.sku],
+            how=ConnectionHow.LISTED,
+            connected_by=_user(actor),
+        )
+        for row in rows
+        if row.sku in by_sku and not ProductConnection.objects.filter(store_variant=row).exists()
+    ]
+    ProductConnection.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        audit_record(
+            action=AuditAction.STORE_CONNECTION_CHANGED,
+            actor=_user(actor),
+            merchant=store.merchant,
+            target=store,
+            details={"listed": sorted(c.store_variant.sku for c in new)[:100]},
+        )
+        store_orders_release(store=store)
+    return list(ProductConnection.objects.filter(store=store, store_variant__in=list(rows)))
