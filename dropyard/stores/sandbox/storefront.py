@@ -55,13 +55,13 @@ class CheckoutForm(BootstrapValidationFormMixin, forms.Form):
     phone = forms.CharField(max_length=30, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.errors:
-            return data
+        data = super().clean() or {}
         problems = address_errors({_ADDRESS_FIELD[k]: v for k, v in data.items()})
         for field, dropyard_field in _ADDRESS_FIELD.items():
-            if dropyard_field in problems:
-                self.add_error(field, problems[dropyard_field].capitalize() + ".")
+            # A field the form already refused (so absent from ``data``) keeps its one message.
+            if dropyard_field in problems and field in data:
+                message = problems[dropyard_field]
+                self.add_error(field, f"{message[:1].upper()}{message[1:]}.")
         return data
 
 
