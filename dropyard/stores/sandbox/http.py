@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -19,12 +19,13 @@ _handler: WSGIHandler | None = None
 
 
 def _in_process_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """Django's WSGI application without the end-of-request connection cleanup: the caller's
-    database connection (and its open transaction) is the one the inner request uses, and
-    must not be closed under it — the same thing Django's test client does."""
+    """Django's WSGI application without the per-request connection cleanup (at request start
+    and end): the caller's database connection, and its open transaction, is the one the
+    inner request uses and must not be closed under it — as Django's test client does."""
     global _handler
     if _handler is None:
         _handler = WSGIHandler()
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         response = _handler(environ, start_response)
@@ -35,6 +36,7 @@ def _in_process_app(environ: dict[str, Any], start_response: Callable[..., Any])
             if close is not None:
                 close()
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
