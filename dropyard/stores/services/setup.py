@@ -15,7 +15,7 @@ from dropyard.core.choices import AuditAction
 from .. import crypto
 from ..choices import Platform, StoreStatus
 from ..exceptions import StoreDisconnected, StoreInvalid, StoreNotFound
-from ..models import Store
+from ..models import SandboxShop, Store
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -187,17 +187,25 @@ def store_settings_update(
 
 @transaction.atomic
 def store_keys_rotate(*, actor: Actor = None) -> int:
-    """Re-encrypt every store's credentials under the first configured key; returns how many
-    were rewritten. Rows are locked while rewritten, so a concurrent credential update is not
-    lost. Raises ``crypto.CredentialsUnreadable`` (nothing changed) if any store's credentials
-    are readable by no configured key. Audited STORE_KEYS_ROTATED (a count, no secrets)."""
+    """Re-encrypt every store's credentials, and every Sandbox shop's webhook secret (same
+    keys), under the first configured key; returns how many stores were rewritten. Rows are
+    locked while rewritten, so a concurrent credential update is not lost. Raises
+    ``crypto.CredentialsUnreadable`` (nothing changed) if any of them is readable by no
+    configured key. Audited STORE_KEYS_ROTATED (counts, no secrets)."""
     count = 0
     stores = Store.objects.select_for_update().exclude(credentials_encrypted="").order_by("pk")
     for store in stores.only("pk", "credentials_encrypted"):
         store.credentials_encrypted = crypto.rotate(store.credentials_encrypted)
         store.save(update_fields=["credentials_encrypted"])
         count += 1
+    shops = 0
+    for shop in SandboxShop.objects.select_for_update().order_by("pk"):
+        shop.webhook_secret_encrypted = crypto.rotate(shop.webhook_secret_encrypted)
+        shop.save(update_fields=["webhook_secret_encrypted"])
+        shops += 1
     audit_record(
-        action=AuditAction.STORE_KEYS_ROTATED, actor=_user(actor), details={"stores": count}
+        action=AuditAction.STORE_KEYS_ROTATED,
+        actor=_user(actor),
+        details={"stores": count, "sandbox_shops": shops},
     )
     return count

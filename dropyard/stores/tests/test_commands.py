@@ -4,7 +4,8 @@ from django.core.management import CommandError, call_command
 
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
-from dropyard.stores.models import Store
+from dropyard.stores.models import SandboxShop, Store
+from dropyard.stores.sandbox.shop import shop_create, webhook_secret
 from dropyard.stores.tests.factories import make_store
 
 
@@ -14,6 +15,7 @@ def test_store_keys_rotate_re_encrypts_every_store_with_the_newest_key(settings,
     settings.DROPYARD_STORE_KEYS = [old]
     first = make_store(credentials={"access_token": "one"})
     second = make_store(credentials={"access_token": "two"})
+    shop, _token, secret = shop_create(name="Sandy", currency="USD")
     settings.DROPYARD_STORE_KEYS = [new, old]
 
     call_command("store_keys_rotate")
@@ -21,9 +23,10 @@ def test_store_keys_rotate_re_encrypts_every_store_with_the_newest_key(settings,
     settings.DROPYARD_STORE_KEYS = [new]
     assert Store.objects.get(pk=first.pk).credentials_get() == {"access_token": "one"}
     assert Store.objects.get(pk=second.pk).credentials_get() == {"access_token": "two"}
+    assert webhook_secret(SandboxShop.objects.get(pk=shop.pk)) == secret
     assert capsys.readouterr().out == "re-encrypted the credentials of 2 store(s)\n"
     event = AuditEvent.objects.get(action=AuditAction.STORE_KEYS_ROTATED)
-    assert event.details == {"stores": 2}
+    assert event.details == {"stores": 2, "sandbox_shops": 1}
 
 
 @pytest.mark.django_db
