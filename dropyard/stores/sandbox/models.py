@@ -25,6 +25,7 @@ class SandboxShop(TimeStampedModel):
     webhook_secret_encrypted = models.TextField(editable=False)
     webhook_url = models.CharField(max_length=300, blank=True)
     next_order_number = models.PositiveIntegerField(default=1001)
+    last_change_seq = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["slug"]
@@ -86,7 +87,9 @@ class SandboxShopOrder(TimeStampedModel):
 
     Invariants: ``number`` is unique per shop (from ``SandboxShop.next_order_number`` under the
     shop's row lock); ``token`` (unique, unguessable) opens the shopper's order page;
-    ``updated_at`` moves on every change, so the orders API's cursor (updated_at, pk) sees it.
+    ``change_seq`` is taken from ``SandboxShop.last_change_seq`` under the shop's row lock on
+    every change, so changes commit in ``change_seq`` order and the orders API's cursor (the
+    last ``change_seq`` seen) can never pass over a change that commits later.
     """
 
     shop = models.ForeignKey(SandboxShop, on_delete=models.CASCADE, related_name="orders")
@@ -111,13 +114,14 @@ class SandboxShopOrder(TimeStampedModel):
     tracking_url = models.URLField(max_length=500, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     webhook_sent_at = models.DateTimeField(null=True, blank=True)
+    change_seq = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-pk"]
         constraints = [
             models.UniqueConstraint(fields=["shop", "number"], name="sandbox_order_unique_number")
         ]
-        indexes = [models.Index(fields=["shop", "updated_at", "id"])]
+        indexes = [models.Index(fields=["shop", "change_seq"])]
 
     def __str__(self) -> str:
         return f"#{self.number}"

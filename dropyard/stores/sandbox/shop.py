@@ -12,11 +12,10 @@ import hmac
 import json
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -220,10 +219,12 @@ def order_place(
         raise ShopRefused("An item in your cart is no longer for sale.")
     number = locked.next_order_number
     locked.next_order_number = number + 1
-    locked.save(update_fields=["next_order_number", "updated_at"])
+    locked.last_change_seq += 1
+    locked.save(update_fields=["next_order_number", "last_change_seq", "updated_at"])
     order = SandboxShopOrder.objects.create(
         shop=locked,
         number=number,
+        change_seq=locked.last_change_seq,
         token=secrets.token_urlsafe(24),
         total_minor=sum(variants[pk].price_minor * q for pk, q in quantities.items()),
         **{key: customer.get(key, "") for key in _CUSTOMER_FIELDS},
@@ -262,6 +263,15 @@ def webhook_send_on_commit(*, order: SandboxShopOrder, topic: str) -> None:
     )
 
 
+def _changed(order: SandboxShopOrder) -> None:
+    """Give ``order`` the shop's next change number; the shop row stays locked until commit,
+    so changes commit in that order (the orders cursor relies on it)."""
+    shop = SandboxShop.objects.select_for_update().get(pk=order.shop_id)
+    shop.last_change_seq += 1
+    shop.save(update_fields=["last_change_seq", "updated_at"])
+    order.change_seq = shop.last_change_seq
+
+
 @transaction.atomic
 def order_cancel(*, shop: SandboxShop, order_id: int) -> SandboxShopOrder:
     """Cancel an unfulfilled order on the shop; ``orders/updated`` goes to Dropyard."""
@@ -270,6 +280,7 @@ def order_cancel(*, shop: SandboxShop, order_id: int) -> SandboxShopOrder:
         raise ShopRefused("the order is already fulfilled")
     if order.status != SandboxOrderStatus.CANCELLED:
         order.status = SandboxOrderStatus.CANCELLED
+        _changed(order)
         order.save()
         webhook_send_on_commit(order=order, topic=TOPIC_ORDER_UPDATE)
     return order
@@ -294,27 +305,22 @@ def fulfillment_record(
         raise ShopRefused("tracking_url must be an http(s) URL")
     order.tracking_url = url
     order.fulfilled_at = timezone.now()
+    _changed(order)
     order.save()
     return order
 
 
-def _cursor(order: SandboxShopOrder) -> str:
-    return f"{order.updated_at.isoformat()}|{order.pk}"
-
-
 def orders_since(*, shop: SandboxShop, cursor: str, limit: int = PAGE_SIZE) -> tuple[list, str]:
-    """Orders changed after ``cursor`` (empty: all), oldest change first, and the cursor of
-    the last one returned (``cursor`` itself when none). Refused for a malformed cursor."""
-    orders = SandboxShopOrder.objects.filter(shop=shop).prefetch_related("lines")
-    if cursor:
-        try:
-            stamp, pk = cursor.rsplit("|", 1)
-            after, after_pk = datetime.fromisoformat(stamp), int(pk)
-        except ValueError:
-            raise ShopRefused("malformed cursor") from None
-        orders = orders.filter(Q(updated_at__gt=after) | Q(updated_at=after, pk__gt=after_pk))
-    page = list(orders.order_by("updated_at", "pk")[:limit])
-    return [order_data(o) for o in page], (_cursor(page[-1]) if page else cursor)
+    """Orders changed after ``cursor`` (a change number; empty: all), oldest change first, and
+    the cursor of the last one returned (``cursor`` itself when none). Refused for a malformed
+    cursor."""
+    try:
+        after = int(cursor) if cursor else 0
+    except ValueError:
+        raise ShopRefused("malformed cursor") from None
+    orders = SandboxShopOrder.objects.filter(shop=shop, change_seq__gt=after)
+    page = list(orders.prefetch_related("lines").order_by("change_seq")[:limit])
+    return [order_data(o) for o in page], (str(page[-1].change_seq) if page else cursor)
 
 
 def order_data(order: SandboxShopOrder) -> dict[str, Any]:
@@ -363,9 +369,9 @@ def order_data(order: SandboxShopOrder) -> dict[str, Any]:
 
 def webhook_request(*, order: SandboxShopOrder, topic: str) -> tuple[bytes, dict[str, str]]:
     """The raw body and headers of a webhook for ``order`` (signed over exactly these bytes).
-    The delivery id names the order, topic and version, so a resend is recognised."""
+    The delivery id names the order, topic and change, so a resend is recognised."""
     body = json.dumps(order_data(order), separators=(",", ":")).encode()
-    version = int(order.updated_at.timestamp() * 1_000_000)
+    version = order.change_seq
     headers = {
         "Content-Type": "application/json",
         HMAC_HEADER: sign(webhook_secret(order.shop), body),

@@ -138,6 +138,19 @@ def test_orders_since_pages_by_cursor_and_returns_the_same_cursor_when_nothing_c
 
 
 @pytest.mark.django_db
+def test_a_change_after_the_cursor_shows_the_order_again(sw):
+    adapter = _adapter(sw.store)
+    order = _place(sw)
+    cursor = adapter.orders_since("").next_cursor
+
+    shop_side.order_cancel(shop=sw.shop, order_id=order.pk)
+    page = adapter.orders_since(cursor)
+
+    assert (cursor, page.next_cursor) == ("1", "2")
+    assert [(o.platform_order_id, o.cancelled) for o in page.items] == [(str(order.pk), True)]
+
+
+@pytest.mark.django_db
 def test_price_and_inventory_update_reach_the_shop(sw):
     variant = SandboxShopVariant.objects.get(shop=sw.shop, sku=sw.world.blue.sku)
 
