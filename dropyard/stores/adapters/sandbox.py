@@ -54,6 +54,13 @@ def _signature(secret: str, raw_body: bytes) -> bytes:
     return base64.b64encode(hmac.new(secret.encode(), raw_body, hashlib.sha256).digest())
 
 
+def _numeric_id(value: str) -> int:
+    """A Sandbox id (digits); ``AdapterError`` for anything else, so no id reaches a URL raw."""
+    if not (value.isascii() and value.isdigit()):
+        raise AdapterError(f"not a sandbox id: {value[:40]!r}")
+    return int(value)
+
+
 def order_from_data(data: Any) -> PlatformOrder:
     """A Sandbox order payload (API or webhook) as a ``PlatformOrder``; ``AdapterError`` when
     it is not one."""
@@ -200,7 +207,7 @@ class SandboxStoreAdapter(StoreAdapter):
     ) -> None:
         self._call(
             "POST",
-            f"variants/{int(platform_variant_id)}",
+            f"variants/{_numeric_id(platform_variant_id)}",
             json={"price_minor": price_minor, "available": available},
         )
 
@@ -238,7 +245,7 @@ class SandboxStoreAdapter(StoreAdapter):
     def fulfillment_push(self, fulfillment: PlatformFulfillment) -> str:
         body = self._call(
             "POST",
-            f"orders/{int(fulfillment.platform_order_id)}/fulfillments",
+            f"orders/{_numeric_id(fulfillment.platform_order_id)}/fulfillments",
             json={
                 "carrier": fulfillment.carrier,
                 "tracking_number": fulfillment.tracking_number,

@@ -186,9 +186,15 @@ def test_fulfillment_push_records_the_tracking_on_the_shop_order(sw):
 
 @pytest.mark.django_db
 def test_fulfillment_of_an_unknown_order_is_refused(sw):
+    adapter = _adapter(sw.store)
+
     with pytest.raises(AdapterError, match="order 999999 not found"):
-        _adapter(sw.store).fulfillment_push(
+        adapter.fulfillment_push(
             PlatformFulfillment(platform_order_id="999999", carrier="X", tracking_number="T1")
+        )
+    with pytest.raises(AdapterError, match="not a sandbox id: '../shop'"):
+        adapter.fulfillment_push(
+            PlatformFulfillment(platform_order_id="../shop", carrier="X", tracking_number="T1")
         )
 
 
