@@ -376,8 +376,11 @@ def seed(peer: MedusaPeer) -> None:
 def start(log_dir: Path) -> MedusaPeer:
     """Install, prepare the database, boot, wait for ``/health`` and seed; stop it with ``stop``."""
     log_dir.mkdir(parents=True, exist_ok=True)
+    began = time.monotonic()
     ensure_installed(log_dir)
+    installed = time.monotonic()
     database_url = prepare_database(log_dir)
+    prepared = time.monotonic()
     port = free_port()
     log = log_dir / "server.log"  # outside the project: Medusa's develop mode watches that folder
     with log.open("a") as out:
@@ -393,11 +396,16 @@ def start(log_dir: Path) -> MedusaPeer:
     peer = MedusaPeer(url=f"http://127.0.0.1:{port}", pid=process.pid, log_dir=str(log_dir))
     try:
         _wait_healthy(peer, process, log)
+        booted = time.monotonic()
         peer.secret_key = _login_secret_key(peer)
         seed(peer)
     except BaseException:
         stop(peer.pid)
         raise
+    (log_dir / "timings.txt").write_text(  # seconds per phase, for docs/development.md
+        f"install {installed - began:.1f}\ndatabase {prepared - installed:.1f}\n"
+        f"boot {booted - prepared:.1f}\nseed {time.monotonic() - booted:.1f}\n"
+    )
     return peer
 
 
