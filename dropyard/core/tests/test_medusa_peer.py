@@ -1,17 +1,55 @@
-"""The Medusa peer harness against a real Medusa 2.21.2 (skipped without DROPYARD_PEER_MEDUSA=1).
+"""The Medusa peer harness; the ``peer`` tests need a real Medusa 2.21.2 (DROPYARD_PEER_MEDUSA=1).
 
-What the stores adapter will rely on: the secret API key works as HTTP Basic on the admin API,
+The first tests check the harness's sharing and stopping without Medusa. The ``peer`` tests check
+what the stores adapter will rely on: the secret API key works as HTTP Basic on the admin API,
 a product with option variants and USD prices round-trips, a shopper's store-API checkout shows
 up in the admin's order list, and a fulfillment's shipment keeps its tracking number.
 """
 
+import json
+import os
+import subprocess
 import uuid
 
 import pytest
 
-from dropyard.core.testing.medusa_peer import PeerError
+from dropyard.core.testing.medusa_peer import MedusaPeer, PeerError, shared_peer, stop
 
-pytestmark = pytest.mark.peer
+
+def test_shared_peer_returns_the_store_another_process_started(tmp_path):
+    recorded = MedusaPeer(url="http://127.0.0.1:9", pid=4242, log_dir="/tmp/x", secret_key="sk_1")
+    (tmp_path / "state.json").write_text(json.dumps(recorded.as_dict()))
+
+    assert shared_peer(tmp_path) == recorded
+
+
+def test_shared_peer_repeats_an_earlier_failure_instead_of_starting_again(tmp_path):
+    (tmp_path / "failed.txt").write_text("medusa start exited 1")
+
+    with pytest.raises(
+        PeerError, match="failed to start earlier in this run:\nmedusa start exited 1"
+    ):
+        shared_peer(tmp_path)
+
+    assert not (tmp_path / "state.json").exists()
+
+
+def test_stop_kills_the_whole_process_group():
+    leader = subprocess.Popen(
+        ["sh", "-c", "sleep 60 & echo $!; wait"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    child = int(leader.stdout.readline())
+
+    stop(leader.pid, grace=5)
+
+    assert leader.poll() is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(leader.pid, 0)
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
 
 
 def make_tee(peer, *, colors=("Red", "Blue"), price=19.99):
@@ -40,6 +78,7 @@ def make_tee(peer, *, colors=("Red", "Blue"), price=19.99):
     )["product"]
 
 
+@pytest.mark.peer
 def test_the_admin_api_refuses_a_wrong_secret_key(medusa_peer):
     wrong = type(medusa_peer)(**{**medusa_peer.as_dict(), "secret_key": "sk_not-a-key"})
 
@@ -47,6 +86,7 @@ def test_the_admin_api_refuses_a_wrong_secret_key(medusa_peer):
         wrong.admin("GET", "/admin/products")
 
 
+@pytest.mark.peer
 def test_a_two_variant_product_with_usd_prices_reads_back(medusa_peer):
     created = make_tee(medusa_peer)
 
@@ -66,6 +106,7 @@ def test_a_two_variant_product_with_usd_prices_reads_back(medusa_peer):
     ] == [[("usd", 19.99)], [("usd", 19.99)]]
 
 
+@pytest.mark.peer
 def test_a_store_api_checkout_shows_up_in_the_admin_orders(medusa_peer):
     red, blue = make_tee(medusa_peer)["variants"]
 
@@ -86,6 +127,7 @@ def test_a_store_api_checkout_shows_up_in_the_admin_orders(medusa_peer):
     assert order["shipping_address"]["postal_code"] == "62701"
 
 
+@pytest.mark.peer
 def test_a_shipment_keeps_its_tracking_number(medusa_peer):
     red, _ = make_tee(medusa_peer)["variants"]
     order_id = medusa_peer.place_store_order({red["id"]: 1})
