@@ -150,6 +150,8 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    if not _peer_run_owned:
+        return
     from dropyard.core.testing import medusa_peer
 
     for run in _peer_run_owned:  # the logs stay in the folder for a failed run's post-mortem
