@@ -8,9 +8,10 @@ message or a form error. Credentials are never read here.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -190,12 +191,11 @@ def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _back_to_connections(request: HttpRequest, store: Store) -> HttpResponse:
+    """The connections page again, keeping only its own filter and page from ``query``."""
     url = reverse("stores:connections", kwargs={"public_id": store.public_id})
-    query = request.POST.get("query", "")
-    # Only our own filter and page parameters go back into the address.
-    if query and all(part.split("=")[0] in {"show", "page"} for part in query.split("&")):
-        url = f"{url}?{query}"
-    return redirect(url)
+    posted = QueryDict(request.POST.get("query", ""))
+    kept = {name: posted[name] for name in ("show", "page") if posted.get(name)}
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url)
 
 
 @merchant_view(area=AREA)

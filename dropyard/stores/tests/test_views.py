@@ -8,8 +8,8 @@ from dropyard.accounts.models import Membership
 from dropyard.accounts.tests.factories import make_staff
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
-from dropyard.stores import services
-from dropyard.stores.choices import ReceivedVia, StoreOrderStatus, StoreStatus
+from dropyard.stores import services, views
+from dropyard.stores.choices import Platform, ReceivedVia, StoreOrderStatus, StoreStatus
 from dropyard.stores.models import ProductConnection, Store, StoreOrder
 from dropyard.stores.tests.factories import connect, import_variants, make_store, platform_order
 
@@ -121,6 +121,16 @@ def test_stores_page_empty_state_and_platform_cards(owner_client):
     assert "coming soon" not in html.lower()
 
 
+def test_platform_card_links_its_connect_page_only_once_it_exists(owner_client, monkeypatch):
+    html = owner_client.get(reverse("stores:list")).content.decode()
+    assert "Connect a " not in html
+
+    monkeypatch.setattr(views, "PLATFORMS", [(Platform.SANDBOX, "stores:held", "Practice.")])
+    html = owner_client.get(reverse("stores:list")).content.decode()
+
+    assert f'href="{reverse("stores:held")}">Connect a Sandbox store</a>' in html
+
+
 def test_stores_page_lists_own_stores_with_counts_and_no_credentials(
     owner_client, merchant, store, other_merchant, shop
 ):
@@ -155,7 +165,9 @@ def test_disconnected_stores_show_only_when_asked(owner_client, merchant, owner,
 
 def test_settings_page_renders_and_saves(owner_client, store):
     url = reverse("stores:detail", args=[store.public_id])
-    assert owner_client.get(url).status_code == 200
+    page = owner_client.get(url)
+    assert page.status_code == 200
+    assert SECRET not in page.content.decode()
 
     response = owner_client.post(
         url,
@@ -269,10 +281,12 @@ def test_connect_by_sku_connects_and_releases_held_orders(owner_client, store, s
     url = reverse("stores:connections_by_sku", args=[store.public_id])
 
     assert owner_client.get(url).status_code == 405
-    response = owner_client.post(url, {"query": "show=unconnected"})
+    response = owner_client.post(url, {"query": "show=unconnected&next=//evil.example"})
 
     assert response.status_code == 302
-    assert response["Location"].endswith("?show=unconnected")
+    assert response["Location"] == (
+        reverse("stores:connections", args=[store.public_id]) + "?show=unconnected"
+    )
     assert list(ProductConnection.objects.values_list("store_variant__sku", flat=True)) == [
         shop.red.sku
     ]
