@@ -369,3 +369,19 @@ def test_held_list_empty_state_and_per_store(owner_client, store):
     assert response.status_code == 200
     assert response.context["store"] == store
     assert 'data-testid="empty-state"' in response.content.decode()
+
+
+def test_disconnected_store_refuses_connections(owner_client, merchant, owner, store, shop):
+    (sv,) = import_variants(store, ("V1", shop.red.sku))
+    services.store_disconnect(store=store, merchant=merchant, actor=owner)
+
+    page = owner_client.get(reverse("stores:connections", args=[store.public_id]))
+    response = owner_client.post(
+        reverse("stores:connection_create", args=[store.public_id, sv.pk]),
+        {"variant": shop.red.sku},
+        follow=True,
+    )
+
+    assert "Connect by SKU" not in page.content.decode()
+    assert "is disconnected" in response.content.decode()
+    assert ProductConnection.objects.count() == 0
