@@ -2,6 +2,7 @@
 
 import os
 import signal
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,40 @@ def browser(monkeypatch):
         # ORM calls made inside Playwright's context get their own connection (Django keys
         # connections by context); close it here, or PostgreSQL cannot drop the test database.
         connections.close_all()
+
+
+# --- Peer stores (opt-in) ------------------------------------------------------------------------
+# DROPYARD_PEER_MEDUSA=1 runs the tests that need a real Medusa store (docs/development.md, "Peer
+# stores"); without it they skip. The stores issue makes it mandatory under CI=true once its
+# Medusa adapter exists. Only the pytest controller (the process without ``workerinput``) makes
+# the run folder and stops the store, so xdist processes share one Medusa.
+PEER_MEDUSA_RUN = "DROPYARD_PEER_MEDUSA_RUN"
+_peer_run_owned: list[Path] = []
+
+
+def pytest_configure(config):
+    if os.environ.get("DROPYARD_PEER_MEDUSA") != "1" or hasattr(config, "workerinput"):
+        return
+    if PEER_MEDUSA_RUN not in os.environ:  # workers inherit it: they are spawned after this
+        run = Path(tempfile.mkdtemp(prefix="dropyard-medusa-"))
+        os.environ[PEER_MEDUSA_RUN] = str(run)
+        _peer_run_owned.append(run)
+
+
+def pytest_unconfigure(config):
+    if not _peer_run_owned:
+        return
+    from dropyard.core.testing import medusa_peer
+
+    for run in _peer_run_owned:  # the logs stay in the folder for a failed run's post-mortem
+        medusa_peer.stop_shared(run)
+
+
+@pytest.fixture(scope="session")
+def medusa_peer():
+    """A seeded Medusa v2 store (``dropyard.core.testing.medusa_peer.MedusaPeer``), one per run."""
+    if os.environ.get("DROPYARD_PEER_MEDUSA") != "1":
+        pytest.skip("a real Medusa store runs only with DROPYARD_PEER_MEDUSA=1")
+    from dropyard.core.testing import medusa_peer
+
+    return medusa_peer.shared_peer(Path(os.environ[PEER_MEDUSA_RUN]))

@@ -44,6 +44,7 @@ urlpatterns = [
     path("messages/", include("dropyard.sourcing.urls")),
     path("orders/", _joined(order_urls, [], first=checkout_urls.order_urlpatterns)),
     path("fulfillment/", include("dropyard.fulfillment.urls")),
+    path("stores/", include("dropyard.stores.urls")),
     path("webhooks/", include("dropyard.webhooks.urls")),
     path(
         "wallet/providers/",

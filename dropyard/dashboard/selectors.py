@@ -10,19 +10,19 @@ from dropyard.accounts.models import Membership, User
 from dropyard.core import selectors as core_selectors
 from dropyard.core.models import AuditEvent, Job
 from dropyard.sourcing import selectors as sourcing_selectors
+from dropyard.stores import selectors as stores_selectors
 
 RECENT_LIMIT = 5
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One getting-started step; ``url_name`` is the page that does it (None: not built yet)."""
+    """One getting-started step; ``url_name`` is the page that does it."""
 
     key: str
     label: str
     done: bool
     url_name: str | None = None
-    coming_soon: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class MerchantHome:
     active_api_keys: int | None
     recent_audit_events: list[AuditEvent] | None
     checklist: list[ChecklistItem] = field(default_factory=list)
+    # Live stores and held store orders; None without the stores area.
+    store_count: int | None = None
+    held_store_orders: int | None = None
 
 
 def merchant_home(*, membership: Membership, user: User) -> MerchantHome:
@@ -46,13 +49,17 @@ def merchant_home(*, membership: Membership, user: User) -> MerchantHome:
         member_count > 1
         or accounts_selectors.invitation_list(merchant=merchant, pending_only=False).exists()
     )
+    stores = stores_selectors.store_counts(merchant=merchant)
+    can_stores = membership.has_area("stores")
     checklist = [
         ChecklistItem("verify_email", "Verify your email address", has_verified_email(user)),
         ChecklistItem("invite_team", "Invite your team", invited, url_name="accounts:team"),
         ChecklistItem(
             "api_key", "Create an API key", api_keys.exists(), url_name="accounts:apikeys"
         ),
-        ChecklistItem("add_store", "Connect your first store", False, coming_soon=True),
+        ChecklistItem(
+            "add_store", "Connect your first store", stores["stores"] > 0, url_name="stores:list"
+        ),
     ]
     return MerchantHome(
         member_count=member_count,
@@ -64,6 +71,8 @@ def merchant_home(*, membership: Membership, user: User) -> MerchantHome:
             else None
         ),
         checklist=checklist,
+        store_count=stores["stores"] if can_stores else None,
+        held_store_orders=stores["held"] if can_stores else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dropyard.core.access import login_view, merchant_view, operator_view
 
@@ -42,6 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "team_url": pages.get("accounts:team"),
         "apikeys_url": pages.get("accounts:apikeys"),
         "audit_url": pages.get("core:audit_list"),
+        "stores_url": pages.get("stores:list"),
+        "held_url": reverse("stores:held") if "stores:list" in pages else None,
     }
     return render(request, "dashboard/home.html", context)
 

@@ -1,9 +1,9 @@
 """Reads of stores, their catalogs, connections and store orders, always scoped by merchant:
 another merchant's object is "not found" (``StoreNotFound``)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from dropyard.accounts.models import MerchantAccount
+from dropyard.accounts.models import Membership, MerchantAccount
 
 from .choices import StoreOrderStatus, StoreStatus
 from .exceptions import StoreNotFound
@@ -27,14 +27,21 @@ def store_get(*, merchant: MerchantAccount, public_id: str) -> Store:
 
 
 def store_variant_list(
-    *, merchant: MerchantAccount, store: Store, unconnected_only: bool = False
+    *,
+    merchant: MerchantAccount,
+    store: Store,
+    unconnected_only: bool = False,
+    connected_only: bool = False,
 ) -> QuerySet[StoreVariant]:
-    """The imported catalog of one of the merchant's stores, with its connections."""
+    """The imported catalog of one of the merchant's stores, with its connections (and each
+    connected Dropyard variant's product)."""
     variants = StoreVariant.objects.filter(store=store, store__merchant=merchant).select_related(
-        "connection__variant"
+        "connection__variant__product"
     )
     if unconnected_only:
         variants = variants.filter(connection__isnull=True)
+    if connected_only:
+        variants = variants.filter(connection__isnull=False)
     return variants
 
 
@@ -88,6 +95,58 @@ def store_order_get(*, merchant: MerchantAccount, pk: int) -> StoreOrder:
         )
     except StoreOrder.DoesNotExist:
         raise StoreNotFound(f"store order {pk} not found") from None
+
+
+# --- What a member may see (the dashboard pages) --------------------------------------------------
+
+
+def _member_stores(stores: QuerySet[Store], membership: Membership) -> QuerySet[Store]:
+    """``stores`` narrowed to the member's store scope (staff limited to some stores)."""
+    if membership.is_manager or not membership.store_ids:
+        return stores
+    return stores.filter(pk__in=membership.store_ids)
+
+
+def store_list_for_member(
+    *, membership: Membership, include_disconnected: bool = False
+) -> QuerySet[Store]:
+    """The stores of the member's merchant that the member may open, each annotated with
+    ``connected_count`` (connected store variants) and ``held_count`` (held store orders)."""
+    stores = store_list(merchant=membership.merchant, include_disconnected=include_disconnected)
+    return _member_stores(stores, membership).annotate(
+        connected_count=Count("connections", distinct=True),
+        held_count=Count("orders", filter=Q(orders__status=StoreOrderStatus.HELD), distinct=True),
+    )
+
+
+def store_get_for_member(*, membership: Membership, public_id: str) -> Store:
+    """The merchant's store if the member may open it; ``StoreNotFound`` otherwise (another
+    merchant's store, or one outside a staff member's store scope)."""
+    store = store_get(merchant=membership.merchant, public_id=public_id)
+    if not membership.can_access_store(store.pk):
+        raise StoreNotFound(f"store {public_id} not found")
+    return store
+
+
+def store_order_held_list_for_member(
+    *, membership: Membership, store: Store | None = None
+) -> QuerySet[StoreOrder]:
+    """The held store orders of the stores the member may open (of one store when given)."""
+    orders = store_order_held_list(merchant=membership.merchant, store=store)
+    if membership.is_manager or not membership.store_ids:
+        return orders
+    return orders.filter(store_id__in=membership.store_ids)
+
+
+def store_counts(*, merchant: MerchantAccount) -> dict[str, int]:
+    """The merchant's live stores and held store orders, counted (the dashboard's facts)."""
+    return {
+        "stores": store_list(merchant=merchant).count(),
+        "held": store_order_held_list(merchant=merchant).count(),
+    }
+
+
+# --- System reads: not scoped by merchant -------------------------------------------------------
 
 
 def stores_to_poll() -> QuerySet[Store]:

@@ -362,6 +362,7 @@ ROUTE_ACCESS_MODULES = (
     "dropyard.webhooks.tests.route_access",
     "dropyard.logistics.tests.route_access",
     "dropyard.wallet.tests.route_access",
+    "dropyard.stores.tests.route_access",
     "dropyard.stores.tests.route_access_public",
 )
 

@@ -5,6 +5,8 @@ from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import make_merchant, make_operator, make_staff
 from dropyard.dashboard import selectors
 from dropyard.sourcing.services import message_send
+from dropyard.stores import services
+from dropyard.stores.tests.factories import make_store
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +24,32 @@ def test_new_merchant_checklist(merchant, owner):
         "api_key": False,
         "add_store": False,
     }
-    assert [(i.key, i.url_name, i.coming_soon) for i in home.checklist] == [
-        ("verify_email", None, False),
-        ("invite_team", "accounts:team", False),
-        ("api_key", "accounts:apikeys", False),
-        ("add_store", None, True),
+    assert [(i.key, i.url_name) for i in home.checklist] == [
+        ("verify_email", None),
+        ("invite_team", "accounts:team"),
+        ("api_key", "accounts:apikeys"),
+        ("add_store", "stores:list"),
     ]
+    assert (home.store_count, home.held_store_orders) == (0, 0)
+
+
+def test_connected_store_ticks_the_store_step_and_counts(merchant, owner):
+    store = make_store(merchant=merchant)
+    make_store(merchant=merchant)
+    services.store_disconnect(store=store, merchant=merchant, actor=owner)
+
+    home = selectors.merchant_home(membership=merchant.members.get(user=owner), user=owner)
+
+    assert _done(home)["add_store"] is True
+    assert (home.store_count, home.held_store_orders) == (1, 0)
+
+
+def test_store_facts_hidden_without_the_stores_area(merchant):
+    user = make_staff(merchant=merchant, permissions=["orders"])
+
+    home = selectors.merchant_home(membership=merchant.members.get(user=user), user=user)
+
+    assert (home.store_count, home.held_store_orders) == (None, None)
 
 
 def test_unverified_email_is_not_done(merchant, owner):

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts import services as account_services
-from dropyard.accounts.tests.factories import make_operator
+from dropyard.accounts.tests.factories import make_operator, make_staff
 from dropyard.core.selectors import AuditFilters
 from dropyard.core.services import audit_export_start
 from dropyard.sourcing.services import message_send
@@ -83,7 +83,7 @@ def test_home_staff_without_areas_sees_no_api_keys_or_audit(client, staff_user):
     assert reverse("core:audit_list") not in html
 
 
-def test_home_checklist_coming_soon_item_is_not_a_link(client, owner):
+def test_home_checklist_store_item_links_to_the_stores_page(client, owner):
     client.force_login(owner)
 
     response = client.get(reverse("dashboard:home"))
@@ -91,14 +91,27 @@ def test_home_checklist_coming_soon_item_is_not_a_link(client, owner):
     html = response.content.decode()
     start = html.index('data-testid="checklist-add_store"')
     item = html[start : html.index("</li>", start)]
-    assert "Coming soon" in item
-    assert "<a " not in item
+    assert f'<a href="{reverse("stores:list")}">Connect your first store</a>' in item
+    assert "coming soon" not in html.lower()
+    assert 'data-testid="fact-stores"' in html
     assert [e["item"].key for e in response.context["checklist"]] == [
         "verify_email",
         "invite_team",
         "api_key",
         "add_store",
     ]
+
+
+def test_home_store_item_is_not_a_link_without_the_stores_area(client, merchant):
+    client.force_login(make_staff(merchant=merchant, permissions=["orders"]))
+
+    html = client.get(reverse("dashboard:home")).content.decode()
+
+    start = html.index('data-testid="checklist-add_store"')
+    item = html[start : html.index("</li>", start)]
+    assert "<a " not in item
+    assert 'data-testid="fact-stores"' not in html
+    assert reverse("stores:list") not in html
 
 
 def test_home_checklist_links_only_to_pages_that_resolve(client, owner):

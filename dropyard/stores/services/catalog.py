@@ -35,7 +35,11 @@ _IMPORTED_FIELDS = (
 
 def _live(store: Store) -> Store:
     """``store`` re-read under lock; refused if disconnected (the caller's copy may be stale)."""
-    locked = Store.objects.select_for_update().select_related("merchant").get(pk=store.pk)
+    locked = (
+        Store.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("merchant")
+        .get(pk=store.pk)
+    )
     if locked.status == StoreStatus.DISCONNECTED:
         raise StoreDisconnected(f"store {locked.name} is disconnected")
     return locked
@@ -52,7 +56,7 @@ def store_catalog_import(
     store = _live(store)
     existing = {
         sv.platform_variant_id: sv
-        for sv in StoreVariant.objects.select_for_update().filter(
+        for sv in StoreVariant.objects.select_for_update(of=("self",), no_key=True).filter(
             store=store, platform_variant_id__in=[v.platform_variant_id for v in variants]
         )
     }

@@ -46,7 +46,7 @@ def _lock_or_create(
     On PostgreSQL a concurrent insert of the same order blocks on the unique index until the
     other transaction ends, then fails here: the row is then read under lock instead.
     """
-    rows = StoreOrder.objects.select_for_update()
+    rows = StoreOrder.objects.select_for_update(of=("self",), no_key=True)
     found = rows.filter(store=store, platform_order_id=order.platform_order_id).first()
     if found is not None:
         return found, False
@@ -255,7 +255,7 @@ def store_orders_release(*, store: Store) -> list[StoreOrder]:
     if store.status == StoreStatus.DISCONNECTED:
         return []
     released = []
-    held = StoreOrder.objects.select_for_update().filter(
+    held = StoreOrder.objects.select_for_update(of=("self",), no_key=True).filter(
         store=store, status=StoreOrderStatus.HELD, order__isnull=True
     )
     for row in held.order_by("pk"):

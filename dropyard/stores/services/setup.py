@@ -39,7 +39,9 @@ def _user(actor: Actor) -> User | None:
 def _own(store: Store, merchant: MerchantAccount) -> Store:
     """``store`` locked, if it is ``merchant``'s; else ``StoreNotFound`` (tenancy)."""
     try:
-        return Store.objects.select_for_update().get(pk=store.pk, merchant=merchant)
+        return Store.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=store.pk, merchant=merchant
+        )
     except Store.DoesNotExist:
         raise StoreNotFound(f"store {store.public_id} not found") from None
 
@@ -193,7 +195,11 @@ def store_keys_rotate(*, actor: Actor = None) -> int:
     ``crypto.CredentialsUnreadable`` (nothing changed) if any of them is readable by no
     configured key. Audited STORE_KEYS_ROTATED (counts, no secrets)."""
     count = 0
-    stores = Store.objects.select_for_update().exclude(credentials_encrypted="").order_by("pk")
+    stores = (
+        Store.objects.select_for_update(of=("self",), no_key=True)
+        .exclude(credentials_encrypted="")
+        .order_by("pk")
+    )
     for store in stores.only("pk", "credentials_encrypted"):
         store.credentials_encrypted = crypto.rotate(store.credentials_encrypted)
         store.save(update_fields=["credentials_encrypted"])

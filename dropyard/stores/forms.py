@@ -1,0 +1,107 @@
+"""Forms of the merchant store pages: they parse input; the stores services decide."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from dropyard.core.forms import BootstrapValidationFormMixin
+from dropyard.core.money import Money
+
+from .models import Store
+
+# The daily auto-pay cap limits what is paid from the wallet, so it is in the wallet's currency
+# (``Store.auto_pay_daily_cap_minor``: minor units of the wallet currency), not the store's.
+WALLET_CURRENCY = "USD"
+
+
+class StoreSettingsForm(BootstrapValidationFormMixin, forms.Form):
+    """A store's settings; ``changes()`` are ``store_settings_update``'s keyword arguments."""
+
+    name = forms.CharField(label="Store name", max_length=120)
+    order_sync = forms.BooleanField(label="Import new store orders automatically", required=False)
+    paid_orders_only = forms.BooleanField(label="Import only paid orders", required=False)
+    inventory_sync = forms.BooleanField(
+        label="Push stock of connected variants to the store", required=False
+    )
+    tracking_push = forms.BooleanField(
+        label="Push tracking numbers back to the store", required=False
+    )
+    tracking_url_template = forms.CharField(
+        label="Tracking URL template",
+        max_length=300,
+        required=False,
+        help_text="An https:// address with {number} where the tracking number goes; leave "
+        "empty to use the carrier's own tracking page.",
+    )
+    auto_pay = forms.BooleanField(label="Pay imported orders from the wallet", required=False)
+    auto_pay_daily_cap = forms.DecimalField(
+        label=f"Daily auto-pay cap ({WALLET_CURRENCY})",
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        help_text="The most paid automatically from the wallet per day for this store's orders.",
+    )
+
+    @classmethod
+    def for_store(cls, store: Store, data: Any = None) -> "StoreSettingsForm":
+        initial = {
+            name: getattr(store, name)
+            for name in cls.base_fields
+            if name != "auto_pay_daily_cap" and hasattr(store, name)
+        }
+        initial["auto_pay_daily_cap"] = Money(
+            store.auto_pay_daily_cap_minor, WALLET_CURRENCY
+        ).to_decimal()
+        return cls(data, initial=initial)
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        cap = data.pop("auto_pay_daily_cap")
+        data["auto_pay_daily_cap_minor"] = Money.from_decimal(cap, WALLET_CURRENCY).amount_minor
+        return data
+
+    def add_service_errors(self, errors: dict[str, str], message: str) -> None:
+        """A refusal's field errors on their fields (the cap's on the decimal field)."""
+        placed = False
+        for name, error in errors.items():
+            field = "auto_pay_daily_cap" if name == "auto_pay_daily_cap_minor" else name
+            if field in self.fields:
+                self.add_error(field, error)
+                placed = True
+        if not placed:
+            self.add_error(None, message)
+
+
+class DisconnectForm(BootstrapValidationFormMixin, forms.Form):
+    """The confirmation step: the hidden ``confirm`` marks a post from the confirmation page."""
+
+    confirm = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Reason (optional)", max_length=300, required=False)
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"]
+        if value != "disconnect":
+            raise forms.ValidationError("Confirm the disconnection on this page.")
+        return value
+
+
+class ConnectVariantForm(forms.Form):
+    """A manual connection: the Dropyard variant by SKU or by its id (vid)."""
+
+    variant = forms.CharField(label="Dropyard variant SKU or id", max_length=60)
+
+    def clean_variant(self) -> str:
+        return self.cleaned_data["variant"].strip()
+
+
+class VariantFilterForm(forms.Form):
+    """The connections page's filter: every imported variant, connected or unconnected only."""
+
+    SHOW = [("", "All"), ("unconnected", "Not connected"), ("connected", "Connected")]
+
+    show = forms.ChoiceField(choices=SHOW, required=False)
+
+    def filters(self) -> dict[str, bool]:
+        show = self.cleaned_data.get("show", "") if self.is_valid() else ""
+        return {"unconnected_only": show == "unconnected", "connected_only": show == "connected"}

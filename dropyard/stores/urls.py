@@ -1,0 +1,27 @@
+"""Merchant pages for stores, mounted at /stores/ (the "stores" permission area)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "stores"
+urlpatterns = [
+    path("", views.store_list, name="list"),
+    path("held/", views.held_list, name="held"),
+    path("<str:public_id>/", views.store_detail, name="detail"),
+    path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),
+    path("<str:public_id>/connections/", views.connection_list, name="connections"),
+    path(
+        "<str:public_id>/connections/by-sku/", views.connections_by_sku, name="connections_by_sku"
+    ),
+    path(
+        "<str:public_id>/connections/<int:pk>/connect/",
+        views.connection_create,
+        name="connection_create",
+    ),
+    path(
+        "<str:public_id>/connections/<int:pk>/disconnect/",
+        views.connection_delete,
+        name="connection_delete",
+    ),
+]

@@ -1,0 +1,293 @@
+"""Merchant store pages (the "stores" permission area): the platforms and the merchant's stores,
+a store's settings and disconnection, its product connections, and the held store orders.
+
+Every lookup goes through selectors scoped to the member (``request.membership``: the merchant,
+and a staff member's store scope), so another merchant's store, or one outside the member's
+scope, answers 404 for any method; every write is one service call and a refusal becomes a
+message or a form error. Credentials are never read here.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from dropyard.catalog.exceptions import VariantNotFound
+from dropyard.catalog.selectors import variant_get
+from dropyard.core.access import merchant_view
+from dropyard.core.errors import DomainError
+from dropyard.core.pagination import paginate
+from dropyard.core.views_helpers import flash_outcome
+
+from . import selectors, services
+from .choices import Platform, StoreStatus
+from .exceptions import StoreNotFound
+from .forms import ConnectVariantForm, DisconnectForm, StoreSettingsForm, VariantFilterForm
+from .models import Store, StoreVariant
+
+AREA = "stores"
+
+
+@dataclass(frozen=True)
+class PlatformCard:
+    """A platform on the stores page; ``connect_url`` is None until its connect page exists."""
+
+    platform: str
+    label: str
+    how: str
+    connect_url: str | None
+    store_count: int
+
+
+# (platform, URL name of its connect page, how connecting works). A connect page is linked only
+# when its URL resolves: the page shows what works, never a button to a page not built yet.
+PLATFORMS = [
+    (
+        Platform.SANDBOX,
+        "stores:connect_sandbox",
+        "A practice store built into Dropyard, with a public storefront where you place "
+        "test orders yourself.",
+    ),
+    (
+        Platform.SHOPIFY,
+        "stores:connect_shopify",
+        "Authorize Dropyard in your Shopify admin; orders arrive by webhook, tracking goes back.",
+    ),
+    (
+        Platform.MEDUSA,
+        "stores:connect_medusa",
+        "Paste a secret API key of your Medusa v2 store; orders are polled, tracking goes back.",
+    ),
+]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _store(request: HttpRequest, public_id: str) -> Store:
+    return selectors.store_get_for_member(membership=request.membership, public_id=public_id)
+
+
+def _post_only(request: HttpRequest) -> HttpResponse | None:
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+@merchant_view(area=AREA)
+def store_list(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("all") == "1"
+    stores = list(
+        selectors.store_list_for_member(
+            membership=request.membership, include_disconnected=show_all
+        )
+    )
+    live = [s for s in stores if s.status != StoreStatus.DISCONNECTED]
+    cards = [
+        PlatformCard(
+            platform=platform.value,
+            label=platform.label,
+            how=how,
+            connect_url=_url(url_name),
+            store_count=sum(1 for s in live if s.platform == platform),
+        )
+        for platform, url_name, how in PLATFORMS
+    ]
+    disconnected = (
+        selectors.store_list_for_member(membership=request.membership, include_disconnected=True)
+        .filter(status=StoreStatus.DISCONNECTED)
+        .count()
+    )
+    context = {
+        "cards": cards,
+        "stores": stores,
+        "show_all": show_all,
+        "disconnected_count": disconnected,
+        "held_count": sum(s.held_count for s in stores),
+    }
+    return render(request, "stores/store_list.html", context)
+
+
+@merchant_view(area=AREA)
+def store_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The store's status and settings; POST saves the settings (all or nothing)."""
+    store = _store(request, public_id)
+    form = StoreSettingsForm.for_store(store, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.store_settings_update(
+                store=store, merchant=request.merchant, actor=request.user, **form.changes()
+            )
+        except DomainError as exc:
+            form.add_service_errors((exc.extra or {}).get("errors") or {}, exc.message)
+        else:
+            messages.success(request, f"Settings of {store.name} saved.")
+            return redirect("stores:detail", public_id=store.public_id)
+    context = {
+        "store": store,
+        "form": form,
+        "live": store.status != StoreStatus.DISCONNECTED,
+        "connected_count": store.connections.count(),
+        "variant_count": store.variants.count(),
+        "held_count": selectors.store_order_held_list(
+            merchant=request.merchant, store=store
+        ).count(),
+    }
+    return render(request, "stores/store_detail.html", context, status=400 if form.errors else 200)
+
+
+@merchant_view(area=AREA)
+def store_disconnect(request: HttpRequest, public_id: str) -> HttpResponse:
+    """GET: the confirmation page. POST from it (``confirm=disconnect``): disconnect. A POST
+    without the confirmation shows the page again and changes nothing."""
+    store = _store(request, public_id)
+    form = DisconnectForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        if flash_outcome(
+            request,
+            lambda: services.store_disconnect(
+                store=store,
+                merchant=request.merchant,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            ),
+            success=f"{store.name} is disconnected: it no longer syncs, and its credentials "
+            "were deleted.",
+        ):
+            return redirect("stores:list")
+        return redirect("stores:detail", public_id=store.public_id)
+    status = 400 if form.is_bound else 200
+    return render(request, "stores/store_disconnect.html", {"store": store}, status=status)
+
+
+# --- Connections -------------------------------------------------------------------------------
+
+
+@merchant_view(area=AREA)
+def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
+    store = _store(request, public_id)
+    filter_form = VariantFilterForm(request.GET or None)
+    variants = selectors.store_variant_list(
+        merchant=request.merchant, store=store, **filter_form.filters()
+    )
+    context = {
+        "store": store,
+        "live": store.status != StoreStatus.DISCONNECTED,
+        "filter_form": filter_form,
+        "show": request.GET.get("show", ""),
+        "page": paginate(request, variants),
+        "variant_count": store.variants.count(),
+        "connected_count": store.connections.count(),
+        "held_count": selectors.store_order_held_list(
+            merchant=request.merchant, store=store
+        ).count(),
+    }
+    return render(request, "stores/connections.html", context)
+
+
+def _back_to_connections(request: HttpRequest, store: Store) -> HttpResponse:
+    """The connections page again, keeping only its own filter and page from ``query``."""
+    url = reverse("stores:connections", kwargs={"public_id": store.public_id})
+    posted = QueryDict(request.POST.get("query", ""))
+    kept = {name: posted[name] for name in ("show", "page") if posted.get(name)}
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url)
+
+
+@merchant_view(area=AREA)
+def connections_by_sku(request: HttpRequest, public_id: str) -> HttpResponse:
+    store = _store(request, public_id)
+    if refused := _post_only(request):
+        return refused
+    try:
+        made = services.connections_auto_by_sku(store=store, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if made:
+            messages.success(
+                request,
+                f"{len(made)} variant{'s' if len(made) != 1 else ''} connected by SKU; "
+                "held orders they complete were released.",
+            )
+        else:
+            messages.info(request, "No unconnected variant has the SKU of a Dropyard variant.")
+    return _back_to_connections(request, store)
+
+
+def _store_variant(request: HttpRequest, store: Store, pk: int) -> StoreVariant:
+    """One of ``store``'s imported variants (404 for any other, whatever the method)."""
+    variant = selectors.store_variant_get(merchant=request.merchant, pk=pk)
+    if variant.store_id != store.pk:
+        raise StoreNotFound(f"store variant {pk} not found")
+    return variant
+
+
+@merchant_view(area=AREA)
+def connection_create(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
+    store = _store(request, public_id)
+    store_variant = _store_variant(request, store, pk)
+    if refused := _post_only(request):
+        return refused
+    form = ConnectVariantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the SKU or id of a Dropyard variant.")
+        return _back_to_connections(request, store)
+    key = form.cleaned_data["variant"]
+    try:
+        variant = variant_get(sku=key)
+    except VariantNotFound:
+        try:
+            variant = variant_get(vid=key)
+        except VariantNotFound:
+            messages.error(request, f"No Dropyard variant has the SKU or id {key}.")
+            return _back_to_connections(request, store)
+    flash_outcome(
+        request,
+        lambda: services.connection_create(
+            merchant=request.merchant,
+            store_variant=store_variant,
+            variant=variant,
+            actor=request.user,
+        ),
+        success=f"{store_variant} is connected to {variant.sku}.",
+    )
+    return _back_to_connections(request, store)
+
+
+@merchant_view(area=AREA)
+def connection_delete(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
+    store = _store(request, public_id)
+    store_variant = _store_variant(request, store, pk)
+    if refused := _post_only(request):
+        return refused
+    connection = getattr(store_variant, "connection", None)
+    if connection is None:
+        messages.error(request, f"{store_variant} is not connected.")
+        return _back_to_connections(request, store)
+    flash_outcome(
+        request,
+        lambda: services.connection_delete(
+            merchant=request.merchant, connection=connection, actor=request.user
+        ),
+        success=f"{store_variant} is no longer connected; its new orders will be held.",
+    )
+    return _back_to_connections(request, store)
+
+
+# --- Held orders -------------------------------------------------------------------------------
+
+
+@merchant_view(area=AREA)
+def held_list(request: HttpRequest) -> HttpResponse:
+    """Held store orders (of one store with ``?store=<public id>``), with the fix link."""
+    store = None
+    if request.GET.get("store"):
+        store = _store(request, request.GET["store"])
+    orders = selectors.store_order_held_list_for_member(membership=request.membership, store=store)
+    context = {"store": store, "page": paginate(request, orders)}
+    return render(request, "stores/held_list.html", context)
