@@ -105,3 +105,45 @@ class VariantFilterForm(forms.Form):
     def filters(self) -> dict[str, bool]:
         show = self.cleaned_data.get("show", "") if self.is_valid() else ""
         return {"unconnected_only": show == "unconnected", "connected_only": show == "connected"}
+
+
+class SandboxConnectForm(BootstrapValidationFormMixin, forms.Form):
+    """A new Sandbox store: only its name (it gets a storefront of its own)."""
+
+    name = forms.CharField(label="Store name", max_length=120)
+
+
+class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
+    """Variants to list on a Sandbox store, one per line: a Dropyard SKU (or variant id) and
+    the sale price in the store's currency, e.g. ``DYV00000012 19.99``."""
+
+    lines = forms.CharField(
+        label="Variants and prices",
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "DYV00000012 19.99"}),
+        max_length=20_000,
+    )
+
+    def clean_lines(self) -> list[tuple[str, int]]:
+        rows: list[tuple[str, int]] = []
+        for number, raw in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            parts = raw.split()
+            if not parts:
+                continue
+            if len(parts) != 2:
+                raise forms.ValidationError(
+                    f"Line {number}: write a SKU and a price, e.g. DYV00000012 19.99."
+                )
+            try:
+                amount = Decimal(parts[1])
+            except ArithmeticError:
+                raise forms.ValidationError(f"Line {number}: {parts[1]} is not a price.") from None
+            if not amount.is_finite() or amount < 0 or amount > Decimal("1000000"):
+                raise forms.ValidationError(
+                    f"Line {number}: the price must be between 0 and 1,000,000."
+                )
+            rows.append((parts[0], Money.from_decimal(amount).amount_minor))
+        if not rows:
+            raise forms.ValidationError("Enter at least one SKU and price.")
+        if len(rows) > 100:
+            raise forms.ValidationError("List at most 100 variants at a time.")
+        return rows

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_sandbox
 
 app_name = "stores"
 urlpatterns = [
     path("", views.store_list, name="list"),
     path("held/", views.held_list, name="held"),
+    path("connect/sandbox/", views_sandbox.connect_sandbox, name="connect_sandbox"),
+    path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),
     path("<str:public_id>/connections/", views.connection_list, name="connections"),

@@ -3,6 +3,7 @@
 from typing import Any
 
 from dropyard.core.access import Access
+from dropyard.stores.services import sandbox_store_create
 from dropyard.stores.tests.factories import import_variants, make_store
 
 STORES = Access("merchant", area="stores")
@@ -18,6 +19,8 @@ EXPECTED_ACCESS = {
         "connections_by_sku",
         "connection_create",
         "connection_delete",
+        "connect_sandbox",
+        "sandbox_listing",
     )
 }
 
@@ -37,11 +40,13 @@ OBJECT_ROUTES = {
     "stores:connections_by_sku": _store,
     "stores:connection_create": _store_variant,
     "stores:connection_delete": _store_variant,
+    "stores:sandbox_listing": lambda w: {"public_id": w.objects["sandbox_store"].public_id},
 }
 
 
 def build_objects(world) -> dict[str, Any]:
-    """A store of merchant A with one imported (unconnected) variant."""
+    """A store of merchant A with one imported (unconnected) variant, and a Sandbox store."""
     store = make_store(merchant=world.merchant_a)
     (store_variant,) = import_variants(store, ("MATRIX-V1", "MATRIX-SKU-1"))
-    return {"store": store, "store_variant": store_variant}
+    sandbox = sandbox_store_create(merchant=world.merchant_a, actor=None, name="Matrix Sandbox")
+    return {"store": store, "store_variant": store_variant, "sandbox_store": sandbox}

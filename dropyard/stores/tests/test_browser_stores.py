@@ -80,3 +80,53 @@ def test_stores_and_connections_pages(browser, live_server):
 
     page.get_by_role("link", name="Held orders").click()
     page.get_by_test_id("empty-state").wait_for()
+
+
+def test_connect_a_sandbox_store_list_a_variant_and_buy_it_on_the_storefront(browser, live_server):
+    merchant = make_merchant(business_name="Browser Sandbox Shop")
+    shop = make_order_world()
+    page = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", merchant.owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/home/$"))
+
+    page.goto(f"{live_server.url}/stores/")
+    page.get_by_role("link", name="Connect a Sandbox store").click()
+    page.fill("input[name=name]", "Sandy Shop")
+    page.get_by_role("button", name="Create and connect").click()
+    page.wait_for_url(re.compile(r"/sandbox/listing/$"))
+    page.fill("textarea[name=lines]", f"{shop.red.sku} 19.99")
+    page.get_by_role("button", name="List on Sandy Shop").click()
+    page.get_by_test_id("messages").wait_for()
+    assert "1 variant listed on Sandy Shop." in page.get_by_test_id("messages").inner_text()
+    assert shop.red.sku in page.get_by_test_id("listed-table").inner_text()
+    _shoot(page, "sandbox-listing")
+
+    storefront = page.get_by_test_id("storefront-link").get_attribute("href")
+    page.goto(f"{live_server.url}{storefront}")
+    assert page.get_by_test_id("product-price").inner_text() == "19.99 USD"
+    _shoot(page, "storefront")
+    page.get_by_test_id("storefront-product").first.click()
+    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_test_id("checkout-form").wait_for()
+    for name, value in {
+        "email": "shopper@example.com",
+        "customer_name": "Sam Shopper",
+        "address": "12 Ocean Ave",
+        "city": "Santa Monica",
+        "province": "CA",
+        "zip": "90401",
+        "country_code": "US",
+        "phone": "+1 310 555 0199",
+    }.items():
+        field = page.locator(f"[name={name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    page.get_by_test_id("pay").click()
+    page.get_by_test_id("order-status").wait_for()
+    assert page.get_by_test_id("order-status").inner_text() == "Paid, awaiting shipment"
+    _shoot(page, "storefront-order")
