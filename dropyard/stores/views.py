@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from dropyard.catalog.exceptions import VariantNotFound
+from dropyard.catalog.models import Variant
 from dropyard.catalog.selectors import variant_get
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
@@ -227,6 +228,16 @@ def _store_variant(request: HttpRequest, store: Store, pk: int) -> StoreVariant:
     return variant
 
 
+def variant_by_sku_or_id(key: str) -> Variant | None:
+    """The Dropyard variant a merchant typed: by SKU first, else by variant id (vid)."""
+    for lookup in ({"sku": key}, {"vid": key}):
+        try:
+            return variant_get(**lookup)
+        except VariantNotFound:
+            continue
+    return None
+
+
 @merchant_view(area=AREA)
 def connection_create(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     store = _store(request, public_id)
@@ -238,14 +249,10 @@ def connection_create(request: HttpRequest, public_id: str, pk: int) -> HttpResp
         messages.error(request, "Enter the SKU or id of a Dropyard variant.")
         return _back_to_connections(request, store)
     key = form.cleaned_data["variant"]
-    try:
-        variant = variant_get(sku=key)
-    except VariantNotFound:
-        try:
-            variant = variant_get(vid=key)
-        except VariantNotFound:
-            messages.error(request, f"No Dropyard variant has the SKU or id {key}.")
-            return _back_to_connections(request, store)
+    variant = variant_by_sku_or_id(key)
+    if variant is None:
+        messages.error(request, f"No Dropyard variant has the SKU or id {key}.")
+        return _back_to_connections(request, store)
     flash_outcome(
         request,
         lambda: services.connection_create(

@@ -5,9 +5,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dropyard.catalog.exceptions import VariantNotFound
-from dropyard.catalog.models import Variant
-from dropyard.catalog.selectors import variant_get
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 
@@ -16,6 +13,7 @@ from .choices import ConnectionHow, Platform
 from .exceptions import StoreNotFound
 from .forms import SandboxConnectForm, SandboxListingForm
 from .models import Store
+from .views import variant_by_sku_or_id
 
 AREA = "stores"
 
@@ -49,15 +47,6 @@ def _sandbox_store(request: HttpRequest, public_id: str) -> Store:
     return store
 
 
-def _variant(key: str) -> Variant | None:
-    for lookup in ({"sku": key}, {"vid": key}):
-        try:
-            return variant_get(**lookup)
-        except VariantNotFound:
-            continue
-    return None
-
-
 @merchant_view(area=AREA)
 def sandbox_listing(request: HttpRequest, public_id: str) -> HttpResponse:
     """The Sandbox store's listed variants and its storefront link; POST lists more."""
@@ -65,7 +54,7 @@ def sandbox_listing(request: HttpRequest, public_id: str) -> HttpResponse:
     form = SandboxListingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["lines"]
-        found = {key: _variant(key) for key, _price in rows}
+        found = {key: variant_by_sku_or_id(key) for key, _price in rows}
         unknown = [key for key, variant in found.items() if variant is None]
         if unknown:
             form.add_error("lines", f"No Dropyard variant has the SKU or id {', '.join(unknown)}.")
