@@ -174,6 +174,7 @@ def test_ops_home_warehouse_sees_empty_state(client):
     response = client.get(reverse("dashboard:ops_home"))
 
     assert 'data-testid="ops-empty"' in response.content.decode()
+    assert "will appear here as" not in response.content.decode()
 
 
 def test_ops_home_refuses_merchant_owner(client, owner):
