@@ -21,8 +21,8 @@ caller's database transaction:
 
 The order is chosen for concurrency: the platform rows and the invoice counter are shared by
 every payment and stay locked until COMMIT, so they are taken last, platform rows first (as
-every posting does), and only three statements (the counter, the invoice and its order
-links) separate them from the COMMIT.
+every posting does), and only four statements (the look-up of an invoice already issued for
+the transaction, the counter, the invoice and its order links) separate them from the COMMIT.
 
 An insufficient balance (``InsufficientBalance``, 1604000) or any refusal rolls everything back
 and the orders stay UNPAID. Paying again is a no-op: the orders (and parent) are locked first
