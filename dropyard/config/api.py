@@ -17,6 +17,7 @@ from dropyard.logistics.api import router as logistics_router
 from dropyard.orders.api import merge_router as orders_merge_router
 from dropyard.orders.api import router as orders_router
 from dropyard.stores.api import router as stores_router
+from dropyard.stores.api_products import router as stores_products_router
 from dropyard.wallet.api import router as wallet_router
 from dropyard.webhooks.api import router as webhooks_router
 
@@ -38,4 +39,6 @@ api.add_router("", orders_merge_router)  # shopping/mergeOrder/*
 api.add_router("", webhooks_router)
 api.add_router("", wallet_router)  # shopping/pay/getBalance, shopping/makeup/*, invoice/*
 api.add_router("", checkout_router)  # shopping/pay/payBalance, shopping/pay/payBalanceV2
-api.add_router("", stores_router)  # shop/getShops
+api.add_router("", stores_router)  # shop/getShops, authentication/getAuthorizeUrl
+# store/product/*, shop/product/*, product/conn/connection
+api.add_router("", stores_products_router)

@@ -1,6 +1,16 @@
-"""Developer API for stores (contract §2.7): ``shop/getShops``.
+"""Developer API for stores (contract §2.7): ``authentication/getAuthorizeUrl`` and
+``shop/getShops``; the store products and product connections are in ``api_products``.
 
 Decisions where the contract is open (§7):
+
+- **getAuthorizeUrl** (only in CJ's MCP): ``shopType`` (case-insensitive) is one of our
+  platforms; ``data`` is the absolute URL of the Dropyard page where a signed-in merchant
+  authorizes a store of that platform: the platform's connect page (``stores:connect_<type>``)
+  once it exists, else the stores page, which lists every platform with its connect button.
+  An unknown or empty ``shopType`` → 1600300 naming the accepted values.
+- **Staff store scope.** A token issued to a member (``getAccessToken`` with an email) sees
+  only the stores that member may open (``selectors.store_scope_for_token``); every other
+  store answers as if it did not exist. A token of the API key alone acts for the account.
 
 - **Envelope.** The alternate ``{success: true, code: 0, …}`` body (§3 quirks; MCP's
   ``isApiSuccess``); errors keep the normal envelope.
@@ -18,11 +28,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from ninja import Query, Router
 
 from dropyard.core.api import ParamError, api_datetime, legacy_success
 
 from . import selectors
+from .choices import Platform
 from .models import Store
 
 router = Router(tags=["Shop"])
@@ -66,9 +78,28 @@ def get_shops(
         raise ParamError("pageNum must be at least 1")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ParamError(f"pageSize must be between 1 and {MAX_PAGE_SIZE}")
-    stores = selectors.store_list(merchant=request.auth.merchant)
+    stores = selectors.store_list_scoped(
+        merchant=request.auth.merchant, scope=selectors.store_scope_for_token(request.auth)
+    )
     if keyword and keyword.strip():
         word = keyword.strip()
         stores = stores.filter(Q(name__icontains=word) | Q(domain__icontains=word))
     page = stores[(page_num - 1) * page_size : page_num * page_size]
     return legacy_success([_shop(store) for store in page])
+
+
+def _connect_page(platform: str) -> str:
+    """The path of the platform's connect page, or of the stores page while it has none."""
+    try:
+        return reverse(f"stores:connect_{platform}")
+    except NoReverseMatch:
+        return reverse("stores:list")
+
+
+@router.get("authentication/getAuthorizeUrl", tags=["Authentication"])
+def get_authorize_url(request: HttpRequest, shop_type: str = Query("", alias="shopType")):
+    """The URL a merchant opens (signed in to Dropyard) to authorize a store of ``shopType``."""
+    platform = (shop_type or "").strip().lower()
+    if platform not in Platform.values:
+        raise ParamError(f"shopType must be one of {', '.join(Platform.values)}")
+    return request.build_absolute_uri(_connect_page(platform))

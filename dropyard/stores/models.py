@@ -210,6 +210,37 @@ class StoreWebhookReceipt(models.Model):
         return f"{self.store_id}:{self.delivery_id}"
 
 
+class StoreProduct(models.Model):
+    """A product of the store's own catalog as a developer-API client mirrored it
+    (``store/product/saveProduct``): what the platform's product says beyond its variants.
+
+    Invariant: one row per ``(store, platform_product_id)``; written only by
+    ``store_product_save``; its variants are the store's ``StoreVariant`` rows with the same
+    ``platform_product_id`` (a product may be saved before or after them).
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="products")
+    platform_product_id = models.CharField(max_length=100)
+    title = models.CharField(max_length=255)
+    image_url = models.URLField(max_length=500)
+    description = models.TextField(blank=True)
+    price_min_minor = models.BigIntegerField(null=True, blank=True)
+    price_max_minor = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store", "platform_product_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "platform_product_id"], name="store_product_unique_platform_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # The Sandbox shop's own tables live in their package; imported here so Django registers them.
 from .sandbox.models import (  # noqa: E402
     SandboxShop,
@@ -228,6 +259,7 @@ __all__ = [
     "SandboxShopVariant",
     "Store",
     "StoreOrder",
+    "StoreProduct",
     "StoreVariant",
     "StoreWebhookReceipt",
 ]

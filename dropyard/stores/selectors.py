@@ -3,11 +3,11 @@ another merchant's object is "not found" (``StoreNotFound``)."""
 
 from django.db.models import Count, Q, QuerySet
 
-from dropyard.accounts.models import Membership, MerchantAccount
+from dropyard.accounts.models import ApiToken, Membership, MerchantAccount
 
 from .choices import StoreOrderStatus, StoreStatus
 from .exceptions import StoreNotFound
-from .models import ProductConnection, Store, StoreOrder, StoreVariant
+from .models import ProductConnection, Store, StoreOrder, StoreProduct, StoreVariant
 
 
 def store_list(*, merchant: MerchantAccount, include_disconnected: bool = False) -> QuerySet[Store]:
@@ -136,6 +136,121 @@ def store_order_held_list_for_member(
     if membership.is_manager or not membership.store_ids:
         return orders
     return orders.filter(store_id__in=membership.store_ids)
+
+
+# --- What an API token may see (the developer API) ---------------------------------------------
+
+# A store scope: None means every store of the merchant, else the pks of the stores allowed.
+StoreScope = frozenset[int] | None
+
+
+def store_scope_for_member(membership: Membership) -> StoreScope:
+    """The stores a member may open: None (every store) for owners, admins and staff without a
+    store limit, else the staff member's ``store_ids``."""
+    if membership.is_manager or not membership.store_ids:
+        return None
+    return frozenset(int(pk) for pk in membership.store_ids)
+
+
+def store_scope_for_token(token: ApiToken) -> StoreScope:
+    """The stores an API token may reach. A token issued for an API key alone acts for the
+    account (every store); a token issued to a member (``getAccessToken`` with an email) has
+    that member's store scope, and none at all once the membership is gone."""
+    if token.user_id is None:
+        return None
+    membership = Membership.objects.filter(merchant_id=token.merchant_id, user_id=token.user_id)
+    found = membership.first()
+    return frozenset() if found is None else store_scope_for_member(found)
+
+
+def store_list_scoped(*, merchant: MerchantAccount, scope: StoreScope) -> QuerySet[Store]:
+    """The merchant's live stores within ``scope``, by name."""
+    stores = store_list(merchant=merchant)
+    return stores if scope is None else stores.filter(pk__in=scope)
+
+
+def store_get_scoped(*, merchant: MerchantAccount, scope: StoreScope, public_id: str) -> Store:
+    """The merchant's live store within ``scope``; ``StoreNotFound`` for any other (another
+    merchant's, a disconnected one, or one outside the scope)."""
+    store = store_list_scoped(merchant=merchant, scope=scope).filter(public_id=public_id).first()
+    if store is None:
+        raise StoreNotFound(f"shop {public_id} not found")
+    return store
+
+
+def store_product_ids(*, store: Store, only: list[str] | None = None) -> QuerySet:
+    """The platform product ids of the store's mirrored or imported products (a product is
+    known from a ``StoreProduct`` row, from its variants, or both), sorted, distinct; only
+    those in ``only`` when given. Count and slice it in the database."""
+    from_variants = StoreVariant.objects.filter(store=store)
+    from_products = StoreProduct.objects.filter(store=store)
+    if only:
+        from_variants = from_variants.filter(platform_product_id__in=only)
+        from_products = from_products.filter(platform_product_id__in=only)
+    return (
+        from_variants.order_by()
+        .values_list("platform_product_id", flat=True)
+        .union(from_products.order_by().values_list("platform_product_id", flat=True))
+        .order_by("platform_product_id")
+    )
+
+
+def store_products_get(
+    *, store: Store, platform_product_ids: list[str]
+) -> list[tuple[str, StoreProduct | None, list[StoreVariant]]]:
+    """``(platform product id, its StoreProduct or None, its variants with connections)`` for
+    each id the store knows, in the given order; unknown ids are left out. Two queries."""
+    products = {
+        p.platform_product_id: p
+        for p in StoreProduct.objects.filter(
+            store=store, platform_product_id__in=platform_product_ids
+        )
+    }
+    variants: dict[str, list[StoreVariant]] = {}
+    rows = StoreVariant.objects.filter(
+        store=store, platform_product_id__in=platform_product_ids
+    ).select_related("connection__variant__product")
+    for row in rows.order_by("platform_variant_id"):
+        variants.setdefault(row.platform_product_id, []).append(row)
+    return [
+        (pid, products.get(pid), variants.get(pid, []))
+        for pid in platform_product_ids
+        if pid in products or pid in variants
+    ]
+
+
+def connection_list_scoped(
+    *,
+    merchant: MerchantAccount,
+    scope: StoreScope,
+    store: Store | None = None,
+    platform_product_id: str = "",
+    platform_variant_id: str = "",
+) -> QuerySet[ProductConnection]:
+    """The merchant's connections on live stores within ``scope`` (of one store when given),
+    optionally of one platform product or variant, oldest first."""
+    connections = connection_list(merchant=merchant, store=store).exclude(
+        store__status=StoreStatus.DISCONNECTED
+    )
+    if scope is not None:
+        connections = connections.filter(store_id__in=scope)
+    if platform_product_id:
+        connections = connections.filter(store_variant__platform_product_id=platform_product_id)
+    if platform_variant_id:
+        connections = connections.filter(store_variant__platform_variant_id=platform_variant_id)
+    return connections.select_related("variant__product").order_by("pk")
+
+
+def store_variant_by_platform_id(*, store: Store, platform_variant_id: str) -> StoreVariant:
+    """The store's variant with this platform id; ``StoreNotFound`` if the store has none."""
+    found = (
+        StoreVariant.objects.filter(store=store, platform_variant_id=platform_variant_id)
+        .select_related("store", "connection")
+        .first()
+    )
+    if found is None:
+        raise StoreNotFound(f"platformVariantId {platform_variant_id} not found in this shop")
+    return found
 
 
 def store_counts(*, merchant: MerchantAccount) -> dict[str, int]:

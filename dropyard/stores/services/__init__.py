@@ -7,6 +7,8 @@
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
+- ``mirror``: ``store_product_save``, ``store_variants_save`` (the developer API's
+  ``store/product/*``);
 - ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
 """
 
@@ -17,6 +19,7 @@ from .catalog import (
     store_catalog_import,
 )
 from .intake import store_order_ingest, store_orders_release, webhook_receipt_seen
+from .mirror import ProductMirror, store_product_save, store_variants_save
 from .sandbox import sandbox_store_create, store_listing_push
 from .setup import (
     store_connect,
@@ -27,6 +30,7 @@ from .setup import (
 from .sync import store_poll, store_webhook_receive
 
 __all__ = [
+    "ProductMirror",
     "connection_create",
     "connection_delete",
     "connections_auto_by_sku",
@@ -39,7 +43,9 @@ __all__ = [
     "store_order_ingest",
     "store_orders_release",
     "store_poll",
+    "store_product_save",
     "store_settings_update",
+    "store_variants_save",
     "store_webhook_receive",
     "webhook_receipt_seen",
 ]
