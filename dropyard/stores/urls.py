@@ -8,6 +8,7 @@ app_name = "stores"
 urlpatterns = [
     path("", views.store_list, name="list"),
     path("held/", views.held_list, name="held"),
+    path("health/", views.health, name="health"),
     path("connect/sandbox/", views_sandbox.connect_sandbox, name="connect_sandbox"),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
@@ -20,6 +21,11 @@ urlpatterns = [
         "<str:public_id>/connections/<int:pk>/connect/",
         views.connection_create,
         name="connection_create",
+    ),
+    path(
+        "<str:public_id>/connections/<int:pk>/accept/",
+        views.suggestion_accept,
+        name="suggestion_accept",
     ),
     path(
         "<str:public_id>/connections/<int:pk>/disconnect/",

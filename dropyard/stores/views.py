@@ -24,10 +24,12 @@ from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome
 
 from . import selectors, services
-from .choices import Platform, StoreStatus
+from .choices import ConnectionHow, Platform, StoreStatus
 from .exceptions import StoreNotFound
 from .forms import ConnectVariantForm, DisconnectForm, StoreSettingsForm, VariantFilterForm
+from .health import connection_health
 from .models import Store, StoreVariant
+from .suggestions import suggestions_for
 
 AREA = "stores"
 
@@ -176,12 +178,18 @@ def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
     variants = selectors.store_variant_list(
         merchant=request.merchant, store=store, **filter_form.filters()
     )
+    page = paginate(request, variants)
+    live = store.status != StoreStatus.DISCONNECTED
+    # Suggestions for the page's unconnected variants only (see stores.suggestions).
+    found = suggestions_for(merchant=request.merchant, store_variants=page) if live else {}
+    for store_variant in page:
+        store_variant.suggestions = found.get(store_variant.pk, [])
     context = {
         "store": store,
-        "live": store.status != StoreStatus.DISCONNECTED,
+        "live": live,
         "filter_form": filter_form,
         "show": request.GET.get("show", ""),
-        "page": paginate(request, variants),
+        "page": page,
         "variant_count": store.variants.count(),
         "connected_count": store.connections.count(),
         "held_count": selectors.store_order_held_list(
@@ -267,6 +275,33 @@ def connection_create(request: HttpRequest, public_id: str, pk: int) -> HttpResp
 
 
 @merchant_view(area=AREA)
+def suggestion_accept(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
+    """One click on a suggestion: connect the store variant to the suggested variant (``vid``)
+    and release the held orders it completes."""
+    store = _store(request, public_id)
+    store_variant = _store_variant(request, store, pk)
+    if refused := _post_only(request):
+        return refused
+    try:
+        variant = variant_get(vid=request.POST.get("vid", "").strip() or None)
+    except VariantNotFound:
+        messages.error(request, "That suggestion is no longer in the catalog.")
+        return _back_to_connections(request, store)
+    flash_outcome(
+        request,
+        lambda: services.connection_create(
+            merchant=request.merchant,
+            store_variant=store_variant,
+            variant=variant,
+            actor=request.user,
+            how=ConnectionHow.SUGGESTED,
+        ),
+        success=f"{store_variant} is connected to {variant.sku}.",
+    )
+    return _back_to_connections(request, store)
+
+
+@merchant_view(area=AREA)
 def connection_delete(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     store = _store(request, public_id)
     store_variant = _store_variant(request, store, pk)
@@ -298,3 +333,13 @@ def held_list(request: HttpRequest) -> HttpResponse:
     orders = selectors.store_order_held_list_for_member(membership=request.membership, store=store)
     context = {"store": store, "page": paginate(request, orders)}
     return render(request, "stores/held_list.html", context)
+
+
+@merchant_view(area=AREA)
+def health(request: HttpRequest) -> HttpResponse:
+    """Connection health of the member's stores (of one with ``?store=<public id>``)."""
+    store = None
+    if request.GET.get("store"):
+        store = _store(request, request.GET["store"])
+    report = connection_health(membership=request.membership, store=store)
+    return render(request, "stores/health.html", {"store": store, "health": report})

@@ -19,6 +19,8 @@ EXPECTED_ACCESS = {
         "connections_by_sku",
         "connection_create",
         "connection_delete",
+        "suggestion_accept",
+        "health",
         "connect_sandbox",
         "sandbox_listing",
     )
@@ -40,6 +42,7 @@ OBJECT_ROUTES = {
     "stores:connections_by_sku": _store,
     "stores:connection_create": _store_variant,
     "stores:connection_delete": _store_variant,
+    "stores:suggestion_accept": _store_variant,
     "stores:sandbox_listing": lambda w: {"public_id": w.objects["sandbox_store"].public_id},
 }
 
