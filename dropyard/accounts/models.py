@@ -164,6 +164,14 @@ class Membership(TimeStampedModel):
     def can_access_store(self, store_id: int) -> bool:
         return self.is_manager or not self.store_ids or store_id in self.store_ids
 
+    @property
+    def store_scope(self) -> frozenset[int] | None:
+        """The stores this member may open: None for every store (owners, admins, staff with
+        no store limit), else the pks in ``store_ids``."""
+        if self.is_manager or not self.store_ids:
+            return None
+        return frozenset(int(pk) for pk in self.store_ids)
+
 
 class Invitation(TimeStampedModel):
     """An emailed invitation to join a merchant account with a role and permissions.

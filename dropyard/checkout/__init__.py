@@ -5,7 +5,8 @@ One payment pipeline (``services``) for the wallet and for card / PayPal page pa
 providers' verified events that settle money (``provider_events``, ``tasks``); creating an order
 and paying it from the wallet (``creation``, createOrderV2 payType 2); cancelling an order or a
 parcel's unshipped remainder with its refund (``cancellation``); and the pages and API
-endpoints for them (``views``, ``views_providers``, ``views_orders``, ``api``, ``api_create``),
+endpoints for them (``views``, ``views_providers``, ``views_orders``, ``api``; createOrderV2/V3
+are served by ``stores.api_orders``, which links an order to the store ``storeName`` names),
 served under the URLs, names and OpenAPI ids they had in the wallet and orders apps
 (``config.urls`` joins the patterns into their namespaces). It calls down into the wallet's,
 the orders' and fulfillment's services; none of them imports it.

@@ -67,7 +67,9 @@ def bulk_cancel(request: HttpRequest) -> HttpResponse:
 
 @merchant_view(area=AREA)
 def order_cancel(request: HttpRequest, key: str) -> HttpResponse:
-    order = selectors.order_get(merchant=request.merchant, key=key)
+    order = selectors.order_get(
+        merchant=request.merchant, key=key, store_ids=request.membership.store_scope
+    )
     form = CancelForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -84,7 +86,9 @@ def order_cancel(request: HttpRequest, key: str) -> HttpResponse:
 def order_cancel_remainder(request: HttpRequest, key: str, parcel: str) -> HttpResponse:
     """The merchant's "Cancel the items not shipped": a confirmation page (GET), then the
     cancel (POST)."""
-    order = selectors.order_get(merchant=request.merchant, key=key)
+    order = selectors.order_get(
+        merchant=request.merchant, key=key, store_ids=request.membership.store_scope
+    )
     remainder = selectors.order_parcel_get(order=order, public_id=parcel)
     if request.method == "POST":
         flash_outcome(

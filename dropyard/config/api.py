@@ -9,7 +9,6 @@ from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.catalog.api import router as catalog_router
 from dropyard.checkout.api import router as checkout_router
-from dropyard.checkout.api_create import router as checkout_create_router
 from dropyard.core.api import build_api
 from dropyard.fulfillment.api import router as fulfillment_router
 from dropyard.inventory.api import router as inventory_router
@@ -17,6 +16,7 @@ from dropyard.logistics.api import router as logistics_router
 from dropyard.orders.api import merge_router as orders_merge_router
 from dropyard.orders.api import router as orders_router
 from dropyard.stores.api import router as stores_router
+from dropyard.stores.api_orders import router as stores_create_router
 from dropyard.stores.api_products import router as stores_products_router
 from dropyard.wallet.api import router as wallet_router
 from dropyard.webhooks.api import router as webhooks_router
@@ -29,10 +29,11 @@ api.add_router("", catalog_router)
 api.add_router("", inventory_router)
 api.add_router("", logistics_router)
 # shopping/* (orders, cart, sandbox, merge), webhook/* and setting/get. createOrderV2/V3 first:
-# the checkout serves them (payType 2 pays from the wallet) where the orders' routers began; the
+# the stores app serves them (payType 2 pays from the wallet; storeName links the order to a
+# store), mounted where the orders' routers began; the
 # sandbox's updateStatus and updateTrackNumber (warehouse work: fulfillment) after simulatePay,
 # before the merge operations, where the orders' routers served them.
-api.add_router("", checkout_create_router)
+api.add_router("", stores_create_router)
 api.add_router("", orders_router)  # cart, orders, shopping/sandbox/simulatePay
 api.add_router("", fulfillment_router)  # shopping/sandbox/updateStatus, updateTrackNumber
 api.add_router("", orders_merge_router)  # shopping/mergeOrder/*

@@ -1,6 +1,6 @@
 """Read side of orders, always scoped to one merchant."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -24,21 +24,32 @@ TABS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _base(merchant: MerchantAccount) -> QuerySet[Order]:
-    return Order.objects.filter(merchant=merchant).select_related(
-        "line", "requested_warehouse", "parent"
-    )
+def _base(merchant: MerchantAccount, store_ids: Collection[int] | None = None) -> QuerySet[Order]:
+    """The merchant's orders; of the stores ``store_ids`` only when given (a staff member
+    limited to some stores, ``Membership.store_scope``).
+
+    An order is a store's when the stores app linked it to that store (``StoreOrder.order``,
+    reverse name ``store_order``: store intake and createOrderV2's ``storeName``). Orders sit
+    below stores and never import them; this lookup path is the only thing they know.
+    """
+    orders = Order.objects.filter(merchant=merchant)
+    if store_ids is not None:
+        orders = orders.filter(store_order__store_id__in=list(store_ids))
+    return orders.select_related("line", "requested_warehouse", "parent")
 
 
-def order_get(*, merchant: MerchantAccount, key: str) -> Order:
+def order_get(
+    *, merchant: MerchantAccount, key: str, store_ids: Collection[int] | None = None
+) -> Order:
     """The merchant's order by ``public_id`` (orderId), its own ``order_number`` or ``code``
     (cjOrderCode), with lines (and variants) prefetched. ``OrderNotFound`` (1603100) for an
-    unknown key and for another merchant's order."""
+    unknown key, for another merchant's order, and for one outside ``store_ids`` (see
+    ``_base``)."""
     key = str(key or "").strip()
     if not key:
         raise OrderNotFound("order not found")
     order = (
-        _base(merchant)
+        _base(merchant, store_ids)
         .filter(Q(public_id=key) | Q(order_number=key) | Q(code=key))
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product"))
@@ -52,13 +63,13 @@ def order_get(*, merchant: MerchantAccount, key: str) -> Order:
 
 
 def orders_get_many(
-    *, merchant: MerchantAccount, keys: Iterable[str]
+    *, merchant: MerchantAccount, keys: Iterable[str], store_ids: Collection[int] | None = None
 ) -> tuple[list[Order], list[str]]:
     """The merchant's orders for ``keys`` (public id, order number or code), in key order, and
     the keys that matched nothing (unknown or another merchant's). Two queries."""
     keys = [str(k).strip() for k in keys if str(k or "").strip()]
     rows = list(
-        _base(merchant)
+        _base(merchant, store_ids)
         .filter(Q(public_id__in=keys) | Q(order_number__in=keys) | Q(code__in=keys))
         .prefetch_related("lines__variant")
     )
@@ -91,6 +102,7 @@ def order_list(
     q: str = "",
     order_ids: Iterable[str] = (),
     shipments_id: str = "",
+    store_ids: Collection[int] | None = None,
 ) -> QuerySet[Order]:
     """The merchant's orders, newest first, with line, lines and variants prefetched.
 
@@ -98,9 +110,9 @@ def order_list(
     (matches nothing here); ``tab``: a ``TABS`` key; ``date_from``/``date_to``: creation date
     (inclusive days); ``country``: ISO-2; ``store_name``: exact (case-insensitive); ``q``:
     part of the order number, code or customer name; ``order_ids``: public ids;
-    ``shipments_id``: the parent order's.
+    ``shipments_id``: the parent order's; ``store_ids``: only those stores' orders (``_base``).
     """
-    orders = _base(merchant).prefetch_related(
+    orders = _base(merchant, store_ids).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("variant"))
     )
     status = (status or "").strip().upper()
@@ -140,10 +152,13 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def order_tab_counts(*, merchant: MerchantAccount) -> dict[str, int]:
-    """Orders per dashboard tab (one grouped query)."""
+def order_tab_counts(
+    *, merchant: MerchantAccount, store_ids: Collection[int] | None = None
+) -> dict[str, int]:
+    """Orders per dashboard tab (one grouped query); of ``store_ids`` only when given."""
     per_status = dict(
-        Order.objects.filter(merchant=merchant)
+        _base(merchant, store_ids)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")

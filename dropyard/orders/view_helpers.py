@@ -15,7 +15,9 @@ MAX_BULK = 200
 def selected_orders(request: HttpRequest) -> tuple[list[Order], list[str]]:
     """The merchant's orders posted as ``ids`` (at most ``MAX_BULK``) and the ids not found."""
     ids = [i for i in request.POST.getlist("ids") if i][:MAX_BULK]
-    return selectors.orders_get_many(merchant=request.merchant, keys=ids)
+    return selectors.orders_get_many(
+        merchant=request.merchant, keys=ids, store_ids=request.membership.store_scope
+    )
 
 
 def back_url(request: HttpRequest) -> str:

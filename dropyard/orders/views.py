@@ -63,14 +63,21 @@ def _filtered(request: HttpRequest) -> tuple[OrderFilterForm, str, object]:
     form = OrderFilterForm(request.GET or None)
     tab = request.GET.get("tab", "")
     tab = tab if tab in selectors.TABS else ""
-    orders = selectors.order_list(merchant=request.merchant, tab=tab, **form.filters())
+    orders = selectors.order_list(
+        merchant=request.merchant,
+        tab=tab,
+        store_ids=request.membership.store_scope,
+        **form.filters(),
+    )
     return form, tab, orders
 
 
 @merchant_view(area=AREA)
 def order_list(request: HttpRequest) -> HttpResponse:
     form, tab, orders = _filtered(request)
-    counts = selectors.order_tab_counts(merchant=request.merchant)
+    counts = selectors.order_tab_counts(
+        merchant=request.merchant, store_ids=request.membership.store_scope
+    )
     counts[""] = sum(counts.values())
     query = request.GET.copy()
     query.pop("page", None)
@@ -162,7 +169,9 @@ def _tracking(request: HttpRequest, parcels) -> dict[str, dict]:
 
 @merchant_view(area=AREA)
 def order_detail(request: HttpRequest, key: str) -> HttpResponse:
-    order = selectors.order_get(merchant=request.merchant, key=key)
+    order = selectors.order_get(
+        merchant=request.merchant, key=key, store_ids=request.membership.store_scope
+    )
     parcels = selectors.order_parcels(order=order, include_cancelled=True)
     tracking = _tracking(request, parcels)
     for parcel in parcels:
@@ -189,7 +198,9 @@ def order_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 def _order_for_post(request: HttpRequest, key: str) -> Order | HttpResponse:
     """The merchant's order (404 otherwise, whatever the method), or 405 unless POST."""
-    order = selectors.order_get(merchant=request.merchant, key=key)
+    order = selectors.order_get(
+        merchant=request.merchant, key=key, store_ids=request.membership.store_scope
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return order
@@ -210,7 +221,9 @@ def order_confirm(request: HttpRequest, key: str) -> HttpResponse:
 
 @merchant_view(area=AREA)
 def order_delete(request: HttpRequest, key: str) -> HttpResponse:
-    order = selectors.order_get(merchant=request.merchant, key=key)
+    order = selectors.order_get(
+        merchant=request.merchant, key=key, store_ids=request.membership.store_scope
+    )
     if request.method == "POST":
         if flash_outcome(
             request,
@@ -224,7 +237,9 @@ def order_delete(request: HttpRequest, key: str) -> HttpResponse:
 
 @merchant_view(area=AREA)
 def order_address(request: HttpRequest, key: str) -> HttpResponse:
-    order = selectors.order_get(merchant=request.merchant, key=key)
+    order = selectors.order_get(
+        merchant=request.merchant, key=key, store_ids=request.membership.store_scope
+    )
     if order.status not in PRE_PAYMENT:
         messages.error(request, "The address can only be changed before payment.")
         return detail_redirect(order)
@@ -401,6 +416,16 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @merchant_view(area=AREA)
 def merge_list(request: HttpRequest) -> HttpResponse:
     groups = services.merge_candidates(merchant=request.merchant)
+    scope = request.membership.store_scope
+    if scope is not None:
+        # A staff member limited to some stores sees only groups made of those stores' orders.
+        visible = {
+            o.pk
+            for o in selectors.order_list(merchant=request.merchant, store_ids=scope).filter(
+                pk__in=[o.pk for g in groups for o in g.orders]
+            )
+        }
+        groups = [g for g in groups if all(o.pk in visible for o in g.orders)]
     return render(request, "orders/merge_list.html", {"groups": groups})
 
 
@@ -409,7 +434,9 @@ def merge_preview(request: HttpRequest) -> HttpResponse:
     """GET ?ids=…: the preview (nothing changes); POST the same ids with ``confirmed``: merge."""
     data = request.POST if request.method == "POST" else request.GET
     ids = [i for i in data.getlist("ids") if i][:MAX_BULK]
-    orders, missing = selectors.orders_get_many(merchant=request.merchant, keys=ids)
+    orders, missing = selectors.orders_get_many(
+        merchant=request.merchant, keys=ids, store_ids=request.membership.store_scope
+    )
     if missing or len(orders) < 2:
         messages.error(request, "Choose at least two of your unpaid orders to merge.")
         return redirect("orders:merge_list")

@@ -147,9 +147,7 @@ StoreScope = frozenset[int] | None
 def store_scope_for_member(membership: Membership) -> StoreScope:
     """The stores a member may open: None (every store) for owners, admins and staff without a
     store limit, else the staff member's ``store_ids``."""
-    if membership.is_manager or not membership.store_ids:
-        return None
-    return frozenset(int(pk) for pk in membership.store_ids)
+    return membership.store_scope
 
 
 def store_scope_for_token(token: ApiToken) -> StoreScope:

@@ -15,10 +15,10 @@ key scopes exist yet (accounts has none): any valid token may call every operati
 
 ``router`` mounts the first three, in that order, and ``merge_router`` is ``merge``'s, for
 ``dropyard/config/api.py``. Creating orders (createOrderV2/V3) is served by
-``checkout.api_create``, mounted just before ``router``: its payType 2 pays from the wallet,
-above orders. The sandbox operations that drive warehouse work (updateStatus,
-updateTrackNumber) are served by ``fulfillment.api``, mounted between ``router`` and
-``merge_router``, where they were when this package served them.
+``stores.api_orders``, mounted just before ``router``: its payType 2 pays from the wallet and
+its ``storeName`` links the order to a store, both above orders. The sandbox operations that
+drive warehouse work (updateStatus, updateTrackNumber) are served by ``fulfillment.api``,
+mounted between ``router`` and ``merge_router``, where they were when this package served them.
 """
 
 from ninja import Router

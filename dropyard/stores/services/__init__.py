@@ -7,11 +7,14 @@
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
+- ``api_orders``: ``api_order_create_v2``, ``api_order_create_v3`` (createOrderV2/V3 with
+  the link to the store ``storeName`` names);
 - ``mirror``: ``store_product_save``, ``store_variants_save`` (the developer API's
   ``store/product/*``);
 - ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
 """
 
+from .api_orders import api_order_create_v2, api_order_create_v3, store_for_api_order
 from .catalog import (
     connection_create,
     connection_delete,
@@ -30,6 +33,8 @@ from .setup import (
 from .sync import store_poll, store_webhook_receive
 
 __all__ = [
+    "api_order_create_v2",
+    "api_order_create_v3",
     "ProductMirror",
     "connection_create",
     "connection_delete",
@@ -38,6 +43,7 @@ __all__ = [
     "store_catalog_import",
     "store_connect",
     "store_disconnect",
+    "store_for_api_order",
     "store_keys_rotate",
     "store_listing_push",
     "store_order_ingest",

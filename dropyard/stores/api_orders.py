@@ -23,10 +23,18 @@ Decisions where the contract is open or contradicts itself (§7):
   header ``Idempotent-Replayed: true``); the same key with another body → 1600300. Without the
   header the natural key applies: a second order with the same ``orderNumber`` → 1603003.
 
-Served by the checkout because payType 2 pays from the wallet (above orders and wallet), with
-the operation ids, URL names and "Shopping" tag they had in ``orders.api``; ``config.api``
-mounts this router first, where the orders' routers began, so the OpenAPI document is
-unchanged.
+- **Store fields.** ``storeLineItemId`` is kept on each order line and ``platform`` on the
+  order, as the client sent them. ``storeName`` is kept on the order and, when it names one of
+  the merchant's live stores (trimmed, case-insensitive; with several of that name, the one on
+  ``platform``; within a member token's store scope), links the order to that store in the
+  same transaction (``stores.services.api_order_create_v2``/``v3``: a ``StoreOrder`` row,
+  ``received_via=api``). A name that matches no store, or is ambiguous, is kept as free text
+  and links nothing; it is never an error.
+
+Served by the stores app, above checkout, since the store link needs it: the module moved
+from orders (payType 2 pays from the wallet, so it went to the checkout) and then here, with
+the operation ids, URL names and "Shopping" tag it always had; ``config.api`` mounts this
+router first, where the orders' routers began, so the OpenAPI document is unchanged.
 """
 
 import json
@@ -45,14 +53,14 @@ from dropyard.core.errors import DomainError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
 from dropyard.inventory.selectors import warehouse_get
-from dropyard.orders import services as order_services
 from dropyard.orders.api.wire import _amount, _merchant, _order_out
 from dropyard.orders.choices import PayType
 from dropyard.orders.exceptions import OrderInvalid
 from dropyard.orders.models import Order
 from dropyard.wallet.selectors import order_payment_get
 
-from .creation import order_create_v2
+from . import services
+from .selectors import store_scope_for_token
 
 router = Router(tags=["Shopping"])
 
@@ -227,7 +235,13 @@ def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: Http
 
     def run() -> dict[str, Any]:
         result = _creating(
-            lambda: order_create_v2(merchant=merchant, actor=None, pay_type=pay_type, **fields)
+            lambda: services.api_order_create_v2(
+                merchant=merchant,
+                actor=None,
+                scope=store_scope_for_token(request.auth),
+                pay_type=pay_type,
+                **fields,
+            )
         )
         order = Order.objects.select_related("line", "parent").get(pk=result.order.pk)
         data = _order_out(
@@ -274,8 +288,12 @@ def create_order_v3(request: HttpRequest, payload: CreateOrderIn, response: Http
 
     def run() -> dict[str, Any]:
         order = _creating(
-            lambda: order_services.order_create(
-                merchant=merchant, actor=None, pay_type=PayType.NONE, **fields
+            lambda: services.api_order_create_v3(
+                merchant=merchant,
+                actor=None,
+                scope=store_scope_for_token(request.auth),
+                pay_type=PayType.NONE,
+                **fields,
             )
         )
         order = Order.objects.select_related("line", "parent").get(pk=order.pk)
