@@ -32,6 +32,17 @@ def membership_get_for(*, user: User, merchant_id: int | None) -> Membership | N
     return memberships.first()
 
 
+def token_store_scope(token: ApiToken) -> frozenset[int] | None:
+    """The stores an API token may reach (``Membership.store_scope``). A token issued for an
+    API key alone acts for the account: None (every store). A token issued to a member
+    (``getAccessToken`` with an email) has that member's store scope, and no store at all once
+    the membership is gone (authentication refuses such a token anyway)."""
+    if token.user_id is None:
+        return None
+    found = Membership.objects.filter(merchant_id=token.merchant_id, user_id=token.user_id).first()
+    return frozenset() if found is None else found.store_scope
+
+
 def member_list(*, merchant: MerchantAccount) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(merchant=merchant)

@@ -30,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from dropyard.accounts.models import MerchantAccount
+from dropyard.accounts.selectors import token_store_scope
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
@@ -105,9 +106,10 @@ def pay_balance(request: HttpRequest, payload: PayBalanceIn, response: HttpRespo
     if not key:
         raise ParamError("orderId is required")
     merchant = _merchant(request)
+    store_ids = token_store_scope(request.auth)
 
     def run() -> dict[str, Any]:
-        order = order_selectors.order_get(merchant=merchant, key=key)
+        order = order_selectors.order_get(merchant=merchant, key=key, store_ids=store_ids)
         if order.status in (OrderStatus.CREATED, OrderStatus.IN_CART):
             order_services.order_confirm(order=order, actor=None, actor_label="api payment")
             order.refresh_from_db()

@@ -4,6 +4,7 @@ another merchant's object is "not found" (``StoreNotFound``)."""
 from django.db.models import Count, Q, QuerySet
 
 from dropyard.accounts.models import ApiToken, Membership, MerchantAccount
+from dropyard.accounts.selectors import token_store_scope
 
 from .choices import StoreOrderStatus, StoreStatus
 from .exceptions import StoreNotFound
@@ -151,14 +152,8 @@ def store_scope_for_member(membership: Membership) -> StoreScope:
 
 
 def store_scope_for_token(token: ApiToken) -> StoreScope:
-    """The stores an API token may reach. A token issued for an API key alone acts for the
-    account (every store); a token issued to a member (``getAccessToken`` with an email) has
-    that member's store scope, and none at all once the membership is gone."""
-    if token.user_id is None:
-        return None
-    membership = Membership.objects.filter(merchant_id=token.merchant_id, user_id=token.user_id)
-    found = membership.first()
-    return frozenset() if found is None else store_scope_for_member(found)
+    """The stores an API token may reach (``accounts.selectors.token_store_scope``)."""
+    return token_store_scope(token)
 
 
 def store_list_scoped(*, merchant: MerchantAccount, scope: StoreScope) -> QuerySet[Store]:

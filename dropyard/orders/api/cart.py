@@ -24,7 +24,7 @@ from dropyard.core.money import Money
 from .. import selectors, services
 from ..exceptions import OrderNotFound
 from ..models import Order
-from .wire import _id_list, _merchant, _time, reasons_out
+from .wire import _id_list, _merchant, _stores, _time, reasons_out
 
 router = Router(tags=["Shopping"])
 
@@ -34,7 +34,9 @@ class OrderIdListIn(CamelSchema):
 
 
 def _cart_orders(request: HttpRequest, ids: list[str]) -> tuple[list[Order], list[dict]]:
-    found, missing = selectors.orders_get_many(merchant=_merchant(request), keys=ids)
+    found, missing = selectors.orders_get_many(
+        merchant=_merchant(request), keys=ids, store_ids=_stores(request)
+    )
     intercepted = [
         {
             "orderId": key,

@@ -29,7 +29,7 @@ from dropyard.core.money import Money
 
 from .. import selectors, services
 from ..exceptions import OrderNotFound
-from .wire import S, _ids, _merchant, reasons_out
+from .wire import S, _ids, _merchant, _stores, reasons_out
 
 router = Router(tags=["Shopping"])
 
@@ -136,7 +136,9 @@ def _merge_one(request: HttpRequest, index: int, ids: list[str]) -> dict[str, An
     if len(ids) < 2:
         return {**out, "success": False, "code": 11003, "message": "a group needs 2 orders"}
     merchant = _merchant(request)
-    found, missing = selectors.orders_get_many(merchant=merchant, keys=ids)
+    found, missing = selectors.orders_get_many(
+        merchant=merchant, keys=ids, store_ids=_stores(request)
+    )
     if missing:
         message = f"order not found: {', '.join(missing)}"
         return {**out, "success": False, "code": OrderNotFound.default_code, "message": message}

@@ -54,6 +54,7 @@ from .wire import (
     _order,
     _order_out,
     _shipping_summary,
+    _stores,
     _time,
     _tracking_by_order,
     _weight_g,
@@ -210,10 +211,13 @@ def order_list(
         raise ParamError(f"orderIds holds at most {MAX_IDS} ids")
     if ids:
         # order_list filters by public id; the API also takes order numbers and codes.
-        found, _missing = selectors.orders_get_many(merchant=_merchant(request), keys=ids)
+        found, _missing = selectors.orders_get_many(
+            merchant=_merchant(request), keys=ids, store_ids=_stores(request)
+        )
         ids = [o.public_id for o in found] or ["-"]  # none of them is ours: an empty page
     orders = selectors.order_list(
         merchant=_merchant(request),
+        store_ids=_stores(request),
         status=status,
         order_ids=ids,
         shipments_id=(shipment_order_id or "").strip(),
@@ -263,7 +267,9 @@ def get_order_detail_batch(request: HttpRequest, payload: OrderIdsIn) -> list[di
     """Details of up to 100 orders, in the order asked; unknown ids are absent."""
     ids = _id_list("orderIds", payload.order_ids)
     wanted = _features(payload.features)
-    found, _missing = selectors.orders_get_many(merchant=_merchant(request), keys=ids)
+    found, _missing = selectors.orders_get_many(
+        merchant=_merchant(request), keys=ids, store_ids=_stores(request)
+    )
     parcels = _tracking_by_order(found)
     return [
         _detail(order, parcels.get(order.pk, []), timeliness=LOGISTICS_TIMELINESS in wanted)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from dropyard.accounts.selectors import token_store_scope
 from dropyard.core.api import ParamError
 from dropyard.core.money import Money
 from dropyard.logistics.carriers import tracking_url
@@ -72,10 +73,16 @@ def _merchant(request: HttpRequest) -> Any:
     return request.auth.merchant
 
 
+def _stores(request: HttpRequest) -> frozenset[int] | None:
+    """The token's store scope: a member limited to some stores reaches only their orders
+    (``accounts.selectors.token_store_scope``; None = every order of the account)."""
+    return token_store_scope(request.auth)
+
+
 def _order(request: HttpRequest, key: str | None, name: str = "orderId") -> Order:
     if not (key or "").strip():
         raise ParamError(f"{name} is required")
-    return selectors.order_get(merchant=_merchant(request), key=key)
+    return selectors.order_get(merchant=_merchant(request), key=key, store_ids=_stores(request))
 
 
 def _weight_g(order: Order) -> int:

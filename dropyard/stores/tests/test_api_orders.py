@@ -169,3 +169,24 @@ def test_staff_limited_to_stores_sees_only_their_orders(
     listing = client.get(reverse("orders:list")).content.decode()
     assert all(o.order_number in listing for o in (mine, theirs, via_api, manual))
     assert client.get(reverse("orders:detail", args=[theirs.public_id])).status_code == 200
+
+
+def test_a_member_token_reaches_only_its_stores_orders(cj, api_key, merchant, world, store):
+    other = make_store(merchant=merchant, name="Other")
+    mine = _store_order(store, world, "1001")
+    theirs = _store_order(other, world, "2001")
+    user = make_staff(merchant=merchant, permissions=["orders"])
+    Membership.objects.filter(user=user).update(store_ids=[store.pk])
+    cj.get_access_token(api_key, email=user.email).ok()
+
+    listed = cj.get("shopping/order/list", {"pageSize": 50}).ok()
+    assert [o["orderId"] for o in listed["list"]] == [mine.public_id]
+    assert listed["total"] == 1
+    detail = cj.get("shopping/order/getOrderDetail", {"orderId": mine.public_id}).ok()
+    assert detail["orderId"] == mine.public_id
+    cj.get("shopping/order/getOrderDetail", {"orderId": theirs.public_id}).error(1603100)
+    cj.delete("shopping/order/deleteOrder", params={"orderId": theirs.public_id}).error(1603100)
+    assert Order.objects.filter(pk=theirs.pk).exists()
+
+    cj.get_access_token(api_key).ok()  # the API key alone acts for the whole account
+    assert cj.get("shopping/order/list", {"pageSize": 50}).ok()["total"] == 2
