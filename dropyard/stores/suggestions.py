@@ -20,20 +20,22 @@ catalog: candidates come from the database first, then only they are scored in P
    relevance. An index lookup does not scan the catalog, so its cost grows with the matches
    kept, not with the catalog.
 
-For a page of 25 store variants that is at most 75 index lookups of ≤ 30 rows and two pool
-queries, then ≤ (2 × 500 + 25 × 90) products' variants scored in C++.
+Only names and options are read (``values_list``), in one query for the pool and one for all
+the page's catalog candidates; the names are processed once and scored in C++. For a page of
+25 store variants: at most 75 index lookups of ≤ 30 ids, five other queries, and per store
+variant ≤ (1,000 pool + 90 catalog) products' variants scored.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Max
 from rapidfuzz import fuzz, process, utils
 
 from dropyard.accounts.models import MerchantAccount
-from dropyard.catalog.models import MyProduct, Product, Variant
-from dropyard.catalog.search import product_search
+from dropyard.catalog.models import MyProduct, Variant
+from dropyard.catalog.search import product_search_ids
 from dropyard.orders.models import OrderLine
 
 from .models import StoreVariant
@@ -81,13 +83,23 @@ class Suggestion:
     source: str  # "my products", "ordered" or "catalog"
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One on-sale catalog variant to score: its name already processed for scoring."""
+
+    name: str  # default_process(product name + option values)
+    product_pk: int
+    variant_pk: int
+    source: str
+
+
 def store_title(store_variant: StoreVariant) -> str:
     return f"{store_variant.title} {store_variant.variant_title}".strip()
 
 
-def variant_name(product: Product, variant: Variant) -> str:
-    values = " ".join(str(v) for v in (variant.options or {}).values())
-    return f"{product.name} {values}".strip()
+def variant_name(product_name: str, options: dict | None) -> str:
+    values = " ".join(str(v) for v in (options or {}).values())
+    return f"{product_name} {values}".strip()
 
 
 def title_words(title: str) -> list[str]:
@@ -100,53 +112,48 @@ def title_words(title: str) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
+def choices_for(product_ids: list[int], source: str) -> dict[int, list[Choice]]:
+    """The on-sale variants of the on-sale ``product_ids`` as choices, per product (one query,
+    names and options only)."""
+    rows = (
+        Variant.objects.filter(
+            product_id__in=product_ids, is_on_sale=True, product__is_on_sale=True
+        )
+        .order_by()
+        .values_list("pk", "product_id", "product__name", "options")
+    )
+    found: dict[int, list[Choice]] = {}
+    for pk, product_pk, name, options in rows:
+        processed = utils.default_process(variant_name(name, options))
+        found.setdefault(product_pk, []).append(Choice(processed, product_pk, pk, source))
+    return found
+
+
 def best_matches(
-    title: str, candidates: Iterable[tuple[Product, str]], *, limit: int = LIMIT
-) -> list[Suggestion]:
-    """The ``limit`` best on-sale variants of ``candidates`` (product, source) for ``title``,
-    at most one per product, scoring ≥ ``SCORE_MIN``; best first, ties by product pk. The
-    first source a product is met under is kept (the pools come first)."""
-    sources: dict[int, str] = {}
-    choices: dict[tuple[int, int], str] = {}
-    variants: dict[tuple[int, int], Variant] = {}
-    for product, source in candidates:
-        if product.pk in sources or not product.is_on_sale:
-            continue
-        sources[product.pk] = source
-        for variant in product.variants.all():
-            if variant.is_on_sale:
-                choices[(product.pk, variant.pk)] = variant_name(product, variant)
-                variants[(product.pk, variant.pk)] = variant
+    title: str, choices: Sequence[Choice], *, limit: int = LIMIT
+) -> list[tuple[Choice, int]]:
+    """The ``limit`` best ``choices`` for ``title``, at most one per product (its best variant),
+    scoring ≥ ``SCORE_MIN``; best first, ties by product pk. A pure function (no database)."""
     scored = process.extract(
-        title,
-        choices,
+        utils.default_process(title),
+        [choice.name for choice in choices],
         scorer=fuzz.WRatio,
-        processor=utils.default_process,
+        processor=None,
         score_cutoff=SCORE_MIN,
         limit=None,
     )
-    best: dict[int, tuple[float, int]] = {}
-    for _name, score, (product_pk, variant_pk) in scored:
-        if product_pk not in best or score > best[product_pk][0]:
-            best[product_pk] = (score, variant_pk)
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    return [
-        Suggestion(
-            variant=variants[(product_pk, variant_pk)],
-            score=round(score),
-            source=sources[product_pk],
-        )
-        for product_pk, (score, variant_pk) in ranked
-    ]
+    best: dict[int, tuple[float, Choice]] = {}
+    for _name, score, index in scored:
+        choice = choices[index]
+        if choice.product_pk not in best or score > best[choice.product_pk][0]:
+            best[choice.product_pk] = (score, choice)
+    ranked = sorted(best.values(), key=lambda item: (-item[0], item[1].product_pk))[:limit]
+    return [(choice, round(score)) for score, choice in ranked]
 
 
-def _products(ids: list[int]) -> list[Product]:
-    by_pk = Product.objects.filter(is_on_sale=True).prefetch_related("variants").in_bulk(ids)
-    return [by_pk[pk] for pk in ids if pk in by_pk]
-
-
-def merchant_pool(merchant: MerchantAccount) -> list[tuple[Product, str]]:
-    """The merchant's own candidates: saved products, then ordered ones, newest first."""
+def merchant_pool(merchant: MerchantAccount) -> list[Choice]:
+    """The merchant's own candidates: saved products, then ordered ones, newest first; a
+    product met twice keeps its first source."""
     saved = list(
         MyProduct.objects.filter(merchant=merchant, product__is_on_sale=True)
         .order_by("-created_at", "-pk")
@@ -159,40 +166,66 @@ def merchant_pool(merchant: MerchantAccount) -> list[tuple[Product, str]]:
         .order_by("-last")
         .values_list("variant__product_id", flat=True)[:POOL_SIZE]
     )
-    pool = [(p, "my products") for p in _products(saved)]
-    return pool + [(p, "ordered") for p in _products(ordered)]
+    pool: list[Choice] = []
+    seen: set[int] = set()
+    for ids, source in ((saved, "my products"), (ordered, "ordered")):
+        by_product = choices_for([pk for pk in ids if pk not in seen], source)
+        for pk in ids:
+            if pk not in seen and pk in by_product:
+                seen.add(pk)
+                pool.extend(by_product[pk])
+    return pool
 
 
-def catalog_candidates(title: str) -> list[Product]:
-    """On-sale catalog products found through the full-text index by the title's words."""
+def catalog_candidates(title: str) -> list[int]:
+    """Pks of on-sale catalog products found through the full-text index by the title's words
+    (no product is loaded: ``product_search_ids``)."""
     words = title_words(title)
     if not words:
         return []
-    found: dict[int, Product] = {}
+    found: list[int] = []
     lookups = [" ".join(words[:QUERY_WORDS])] + (words[:2] if len(words) > 1 else [])
     for keyword in lookups:
-        _total, products = product_search(
-            keyword=keyword, limit=PER_QUERY, count_cap=PER_QUERY, on_sale_only=True
+        _total, ids = product_search_ids(
+            keyword=keyword, limit=PER_QUERY, count_cap=1, on_sale_only=True
         )
-        for product in products:
-            found.setdefault(product.pk, product)
+        found.extend(pk for pk in ids if pk not in found)
         if len(found) >= PER_QUERY:
             break
-    return list(found.values())
+    return found
 
 
 def suggestions_for(
     *, merchant: MerchantAccount, store_variants: Iterable[StoreVariant]
 ) -> dict[int, list[Suggestion]]:
     """Suggestions per store-variant pk, for those of ``store_variants`` not connected (call
-    it with one page of them). The caller has scoped the store variants to the merchant."""
+    it with one page of them). The caller has scoped the store variants to the merchant.
+
+    Queries: the pool (two id lists, two variant reads), up to three index lookups per store
+    variant, one read of the catalog candidates' variants, one of the suggested variants."""
     unconnected = [sv for sv in store_variants if getattr(sv, "connection", None) is None]
     if not unconnected:
         return {}
     pool = merchant_pool(merchant)
-    result = {}
-    for sv in unconnected:
-        title = store_title(sv)
-        candidates = pool + [(p, "catalog") for p in catalog_candidates(title)]
-        result[sv.pk] = best_matches(title, candidates)
-    return result
+    in_pool = {choice.product_pk for choice in pool}
+    wanted = {sv.pk: catalog_candidates(store_title(sv)) for sv in unconnected}
+    catalog = choices_for(
+        sorted({pk for ids in wanted.values() for pk in ids} - in_pool), "catalog"
+    )
+    matches = {
+        sv.pk: best_matches(
+            store_title(sv),
+            pool + [c for pk in wanted[sv.pk] for c in catalog.get(pk, [])],
+        )
+        for sv in unconnected
+    }
+    variants = Variant.objects.select_related("product").in_bulk(
+        [choice.variant_pk for found in matches.values() for choice, _score in found]
+    )
+    return {
+        pk: [
+            Suggestion(variant=variants[choice.variant_pk], score=score, source=choice.source)
+            for choice, score in found
+        ]
+        for pk, found in matches.items()
+    }
