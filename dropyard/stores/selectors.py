@@ -33,9 +33,11 @@ def store_variant_list(
     store: Store,
     unconnected_only: bool = False,
     connected_only: bool = False,
+    pk: int | None = None,
 ) -> QuerySet[StoreVariant]:
     """The imported catalog of one of the merchant's stores, with its connections (and each
-    connected Dropyard variant's product)."""
+    connected Dropyard variant's product); only the store variant ``pk`` when given (the
+    connection-health page's fix links)."""
     variants = StoreVariant.objects.filter(store=store, store__merchant=merchant).select_related(
         "connection__variant__product"
     )
@@ -43,6 +45,8 @@ def store_variant_list(
         variants = variants.filter(connection__isnull=True)
     if connected_only:
         variants = variants.filter(connection__isnull=False)
+    if pk is not None:
+        variants = variants.filter(pk=pk)
     return variants
 
 

@@ -175,8 +175,12 @@ def store_disconnect(request: HttpRequest, public_id: str) -> HttpResponse:
 def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
     store = _store(request, public_id)
     filter_form = VariantFilterForm(request.GET or None)
+    only = request.GET.get("sv", "")
     variants = selectors.store_variant_list(
-        merchant=request.merchant, store=store, **filter_form.filters()
+        merchant=request.merchant,
+        store=store,
+        pk=int(only) if only.isdigit() else None,
+        **filter_form.filters(),
     )
     page = paginate(request, variants)
     live = store.status != StoreStatus.DISCONNECTED

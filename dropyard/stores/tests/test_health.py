@@ -88,13 +88,16 @@ def test_health_page_lists_with_fix_links(owner_client, store, world):
     response = owner_client.get(reverse("stores:health"))
 
     html = response.content.decode()
-    fix = reverse("stores:connections", args=[store.public_id]) + f"?show=unconnected#sv-{v1.pk}"
+    fix = reverse("stores:connections", args=[store.public_id]) + f"?sv={v1.pk}#sv-{v1.pk}"
     assert response.status_code == 200
     assert 'data-testid="unconnected-V1"' in html
     assert 'data-testid="held-1001"' in html
     assert html.count(f'href="{fix}"') == 2
     assert 'data-testid="empty-offsale"' in html
     assert 'data-testid="healthy"' not in html
+    fixed = owner_client.get(fix).content.decode()
+    assert fixed.count('data-testid="variant-V') == 1
+    assert f'id="sv-{v1.pk}" data-testid="variant-V1"' in fixed
 
 
 def test_health_page_empty_state(owner_client, store):
