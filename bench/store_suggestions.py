@@ -1,7 +1,7 @@
 """Connection suggestions at catalog scale: a page of store variants against N products.
 
     .venv/bin/python bench/store_suggestions.py --products 1000000 [--database sqlite|postgres]
-        [--pages 20] [--fresh] [--name api-bench]
+        [--pages 20] [--fresh] [--name store_suggestions_bench]
 
 1. Into a throwaway database (SQLite ``/tmp/<name>.sqlite3`` or PostgreSQL ``<name>``) load
    the demo accounts and generate ``--products`` products with one variant each from the demo
@@ -22,6 +22,7 @@ from _common import Timer, configure, machine, say, summary
 from catalog_search import _products_ensure
 
 PAGE = 25
+STORE_NAME = "Bench Store v2"
 STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
@@ -30,7 +31,7 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--products", type=int, default=1_000_000)
     parser.add_argument("--pages", type=int, default=20)
-    parser.add_argument("--name", default="api-bench")
+    parser.add_argument("--name", default="store_suggestions_bench")
     parser.add_argument("--fresh", action="store_true", help="drop the benchmark database first")
     args = parser.parse_args()
     with Timer() as setup:
@@ -44,11 +45,14 @@ def main() -> None:
     _time_pages(merchant, store, args.pages)
 
 
-def _titles(rng: random.Random, names: list[str], n: int) -> list[str]:
-    """Store titles as merchants write them: catalog names, altered or not, and strangers."""
+def _titles(rng: random.Random, names: list[str], n: int) -> list[tuple[str, str, int]]:
+    """Store titles as merchants write them, with the catalog name each came from and its kind:
+    0 the name, 1 a word dropped, 2 a typo, 3 words re-ordered, 4 a stranger (no such product).
+    """
     out = []
     for i in range(n):
-        words = rng.choice(names).split()
+        source = rng.choice(names)
+        words = source.split()
         kind = i % 5
         if kind == 1 and len(words) > 2:
             words.pop(rng.randrange(len(words)))  # a word dropped
@@ -60,7 +64,7 @@ def _titles(rng: random.Random, names: list[str], n: int) -> list[str]:
             rng.shuffle(words)  # re-ordered
         elif kind == 4:
             words = ["Vintage", "brass", "doorknob", "set"]  # nothing like it is sold
-        out.append(" ".join(words))
+        out.append((" ".join(words), source, kind))
     return out
 
 
@@ -70,15 +74,15 @@ def _store_with_catalog(merchant, pages: int):
     from dropyard.stores.adapters.base import PlatformVariant  # noqa: PLC0415
     from dropyard.stores.models import Store  # noqa: PLC0415
 
-    store = Store.objects.filter(merchant=merchant, name="Bench Store").first()
+    store = Store.objects.filter(merchant=merchant, name=STORE_NAME).first()
     if store is not None:
         return store
     store = services.store_connect(
         merchant=merchant,
         actor=None,
         platform="shopify",
-        name="Bench Store",
-        domain="bench-store.myshopify.com",
+        name=STORE_NAME,
+        domain="bench-store-2.myshopify.com",
         currency="USD",
         credentials={"access_token": "shpat_bench"},
     )
@@ -90,15 +94,16 @@ def _store_with_catalog(merchant, pages: int):
         ignore_conflicts=True,
     )
     names = [name for _, name in sample]
+    # The source name rides in platform_product_id and the kind in the SKU, for the hit rate.
     variants = [
         PlatformVariant(
-            platform_product_id=f"P{i}",
+            platform_product_id=source[:100],
             platform_variant_id=f"V{i:05d}",
-            sku="",
+            sku=f"K{kind}",
             title=title,
             price_minor=1999,
         )
-        for i, title in enumerate(_titles(rng, names, PAGE * pages))
+        for i, (title, source, kind) in enumerate(_titles(rng, names, PAGE * pages))
     ]
     services.store_catalog_import(store=store, variants=variants)
     return store
@@ -117,13 +122,19 @@ def _time_pages(merchant, store, pages: int) -> None:
             "title", "variant_title", "pk"
         )
     )
-    selector, page_times, suggested = [], [], 0
+    selector, page_times = [], []
+    kinds: dict[str, list[int]] = {}  # kind → [variants, any suggestion, source in top 3]
     for n in range(pages):
         chunk = rows[n * PAGE : (n + 1) * PAGE]
         with Timer() as t:
             found = suggestions_for(merchant=merchant, store_variants=chunk)
         selector.append(t.seconds)
-        suggested += sum(1 for s in found.values() if s)
+        for sv in chunk:
+            tally = kinds.setdefault(sv.sku, [0, 0, 0])
+            names = [s.variant.product.name for s in found[sv.pk]]
+            tally[0] += 1
+            tally[1] += bool(names)
+            tally[2] += sv.platform_product_id in names
     client = Client()
     client.force_login(Membership.objects.get(merchant=merchant, role="owner").user)
     url = f"/stores/{store.public_id}/connections/?show=unconnected"
@@ -138,7 +149,10 @@ def _time_pages(merchant, store, pages: int) -> None:
     for label, timings in (("suggestions_for, 25 variants", selector), ("page", page_times)):
         s = summary(timings)
         say(f"{label}: p50 {s['p50']:.0f} ms, p95 {s['p95']:.0f} ms, max {s['max']:.0f} ms")
-    say(f"variants with a suggestion: {suggested} of {PAGE * pages}")
+    labels = {"K0": "exact", "K1": "word dropped", "K2": "typo", "K3": "re-ordered"}
+    labels["K4"] = "stranger"
+    for kind, (total, any_, hit) in sorted(kinds.items()):
+        say(f"{labels[kind]}: {total} variants, {any_} with a suggestion, source in top 3: {hit}")
 
 
 if __name__ == "__main__":
