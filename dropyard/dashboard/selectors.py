@@ -49,7 +49,7 @@ def merchant_home(*, membership: Membership, user: User) -> MerchantHome:
         member_count > 1
         or accounts_selectors.invitation_list(merchant=merchant, pending_only=False).exists()
     )
-    stores = stores_selectors.store_counts(merchant=merchant)
+    stores = stores_selectors.store_counts(merchant=merchant, scope=membership.store_scope)
     can_stores = membership.has_area("stores")
     checklist = [
         ChecklistItem("verify_email", "Verify your email address", has_verified_email(user)),

@@ -250,12 +250,14 @@ def store_variant_by_platform_id(*, store: Store, platform_variant_id: str) -> S
     return found
 
 
-def store_counts(*, merchant: MerchantAccount) -> dict[str, int]:
-    """The merchant's live stores and held store orders, counted (the dashboard's facts)."""
-    return {
-        "stores": store_list(merchant=merchant).count(),
-        "held": store_order_held_list(merchant=merchant).count(),
-    }
+def store_counts(*, merchant: MerchantAccount, scope: StoreScope = None) -> dict[str, int]:
+    """The merchant's live stores and held store orders (of the stores in ``scope`` when
+    given: a staff member limited to some stores), counted (the dashboard's facts)."""
+    stores = store_list_scoped(merchant=merchant, scope=scope)
+    held = store_order_held_list(merchant=merchant)
+    if scope is not None:
+        held = held.filter(store_id__in=scope)
+    return {"stores": stores.count(), "held": held.count()}
 
 
 # --- System reads: not scoped by merchant -------------------------------------------------------

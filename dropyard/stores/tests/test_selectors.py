@@ -57,3 +57,22 @@ def test_unconnected_store_variants(merchant):
     assert [c.store_variant for c in selectors.connection_list(merchant=merchant, store=store)] == [
         v1
     ]
+
+
+@pytest.mark.django_db
+def test_store_counts_narrow_to_a_store_scope(merchant):
+    a = make_store(merchant=merchant, name="A")
+    b = make_store(merchant=merchant, name="B")
+    import_variants(a, ("VA", "SA"))
+    import_variants(b, ("VB", "SB"))
+    for store, order_id, variant in ((a, "1", "VA"), (b, "2", "VB"), (b, "3", "VB")):
+        services.store_order_ingest(
+            store=store, order=platform_order(order_id, (variant, 1)), via="webhook"
+        )
+
+    assert selectors.store_counts(merchant=merchant) == {"stores": 2, "held": 3}
+    assert selectors.store_counts(merchant=merchant, scope=frozenset({a.pk})) == {
+        "stores": 1,
+        "held": 1,
+    }
+    assert selectors.store_counts(merchant=merchant, scope=frozenset()) == {"stores": 0, "held": 0}
