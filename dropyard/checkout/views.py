@@ -39,7 +39,9 @@ def pay_orders(request: HttpRequest) -> HttpResponse:
     net, the balance before and after. That page posts the same ids with ``confirmed`` and the
     net it showed; if the amount changed meanwhile the merchant sees the new quote again."""
     ids = [i for i in request.POST.getlist("ids") if i][:MAX_PAY]
-    orders, missing = order_selectors.orders_get_many(merchant=request.merchant, keys=ids)
+    orders, missing = order_selectors.orders_get_many(
+        merchant=request.merchant, keys=ids, store_ids=request.membership.store_scope
+    )
     if not orders:
         messages.error(request, "Select at least one of your orders awaiting payment.")
         return redirect(_back(request))

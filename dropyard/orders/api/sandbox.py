@@ -17,7 +17,7 @@ from ninja import Router
 from dropyard.core.api import CamelSchema, ParamError
 
 from .. import services
-from .wire import _merchant
+from .wire import _merchant, _order, _stores
 
 router = Router(tags=["Shopping"])
 
@@ -34,6 +34,8 @@ def sandbox_simulate_pay(request: HttpRequest, payload: SimulatePayIn) -> bool:
     shipments_id = (payload.shipment_order_id or "").strip()
     if not order_id and not shipments_id:
         raise ParamError("orderId or shipmentOrderId is required")
+    if order_id and _stores(request) is not None:
+        _order(request, order_id)  # outside a member token's store scope: not found (1603100)
     services.sandbox_pay(
         merchant=_merchant(request), actor=None, order_id=order_id, shipments_id=shipments_id
     )
