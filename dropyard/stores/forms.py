@@ -147,3 +147,29 @@ class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
         if len(rows) > 100:
             raise forms.ValidationError("List at most 100 variants at a time.")
         return rows
+
+
+class StoreAccessForm(BootstrapValidationFormMixin, forms.Form):
+    """Which of the merchant's live stores a staff member may open: every store (``all``), or
+    the ticked ones (at least one). ``store_ids()`` is ``member_update``'s ``store_ids``."""
+
+    all = forms.BooleanField(label="Every store, including stores connected later", required=False)
+    stores = forms.TypedMultipleChoiceField(
+        label="Only these stores",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, stores: list[Store], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["stores"].choices = [(s.pk, f"{s.name} ({s.domain})") for s in stores]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("all") and not data.get("stores"):
+            raise forms.ValidationError("Tick at least one store, or every store.")
+        return data
+
+    def store_ids(self) -> list[int]:
+        return [] if self.cleaned_data["all"] else sorted(self.cleaned_data["stores"])

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views, views_sandbox
+from . import views, views_access, views_sandbox
 
 app_name = "stores"
 urlpatterns = [
     path("", views.store_list, name="list"),
     path("held/", views.held_list, name="held"),
     path("health/", views.health, name="health"),
+    path("access/", views_access.access_list, name="access"),
+    path("access/<int:pk>/", views_access.access_edit, name="access_edit"),
     path("connect/sandbox/", views_sandbox.connect_sandbox, name="connect_sandbox"),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),

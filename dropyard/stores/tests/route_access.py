@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from dropyard.accounts.models import Membership
 from dropyard.core.access import Access
 from dropyard.stores.services import sandbox_store_create
 from dropyard.stores.tests.factories import import_variants, make_store
 
 STORES = Access("merchant", area="stores")
+SETTINGS = Access("merchant", area="settings")
 
 EXPECTED_ACCESS = {
     f"stores:{name}": STORES
@@ -24,7 +26,7 @@ EXPECTED_ACCESS = {
         "connect_sandbox",
         "sandbox_listing",
     )
-}
+} | {"stores:access": SETTINGS, "stores:access_edit": SETTINGS}
 
 
 def _store(w) -> dict[str, str]:
@@ -44,12 +46,20 @@ OBJECT_ROUTES = {
     "stores:connection_delete": _store_variant,
     "stores:suggestion_accept": _store_variant,
     "stores:sandbox_listing": lambda w: {"public_id": w.objects["sandbox_store"].public_id},
+    "stores:access_edit": lambda w: {"pk": w.objects["staff_membership"].pk},
 }
 
 
 def build_objects(world) -> dict[str, Any]:
-    """A store of merchant A with one imported (unconnected) variant, and a Sandbox store."""
+    """A store of merchant A with one imported (unconnected) variant, a Sandbox store, and
+    the membership of A's bare staff member (for the store-access page)."""
     store = make_store(merchant=world.merchant_a)
     (store_variant,) = import_variants(store, ("MATRIX-V1", "MATRIX-SKU-1"))
     sandbox = sandbox_store_create(merchant=world.merchant_a, actor=None, name="Matrix Sandbox")
-    return {"store": store, "store_variant": store_variant, "sandbox_store": sandbox}
+    staff = Membership.objects.get(merchant=world.merchant_a, user=world.bare_staff_a)
+    return {
+        "store": store,
+        "store_variant": store_variant,
+        "sandbox_store": sandbox,
+        "staff_membership": staff,
+    }
