@@ -246,6 +246,11 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.stores_poll_all",
         "every_seconds": 180,
     },
+    # Automatic payment of imported store orders whose on-commit enqueue was lost.
+    "stores-autopay": {
+        "task": "dropyard.stores.tasks.stores_autopay_sweep",
+        "every_seconds": 300,
+    },
 }
 
 # --- Cache ------------------------------------------------------------------------------------

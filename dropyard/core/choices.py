@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     STORE_CATALOG_IMPORTED = "store.catalog_imported", "Store catalog imported"
     STORE_CONNECTION_CHANGED = "store.connection", "Product connection created or removed"
     STORE_ORDER_RECORDED = "store.order", "Store order held, imported, cancelled or flagged"
+    STORE_ORDER_AUTOPAID = "store.order_autopaid", "Store order paid automatically"
     STORE_KEYS_ROTATED = "store.keys_rotated", "Store credentials re-encrypted"
 
 

@@ -150,7 +150,9 @@ class StoreOrder(models.Model):
     - ``order_data`` is the normalised ``PlatformOrder`` last seen (what ingest compares and
       what a release imports); ``payload_digest`` is its SHA-256; ``payload`` the raw body;
     - ``hold_reason`` is non-empty while HELD or IGNORED; ``flagged`` describes store-side
-      changes seen after the Dropyard order was paid (left for the merchant to handle).
+      changes seen after the Dropyard order was paid (left for the merchant to handle);
+    - ``autopaid_minor`` and ``autopaid_at`` are set together, once, when automatic payment
+      paid the order; ``autopay_note`` says why it did not (cap, balance), else empty.
     """
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
@@ -171,6 +173,10 @@ class StoreOrder(models.Model):
         related_name="store_order",
     )
     flagged = models.TextField(blank=True)
+    # Automatic payment (``services.autopay``): what it paid and when, or why it did not.
+    autopaid_minor = models.BigIntegerField(null=True, blank=True)
+    autopaid_at = models.DateTimeField(null=True, blank=True)
+    autopay_note = models.CharField(max_length=300, blank=True)
     first_seen_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,9 +1,13 @@
 """Reads of stores, their catalogs, connections and store orders, always scoped by merchant:
 another merchant's object is "not found" (``StoreNotFound``)."""
 
-from django.db.models import Count, Q, QuerySet
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from dropyard.accounts.models import Membership, MerchantAccount
+from dropyard.orders.choices import OrderStatus
 
 from .choices import StoreOrderStatus, StoreStatus
 from .exceptions import StoreNotFound
@@ -163,4 +167,41 @@ def store_for_webhook(*, public_id: str) -> Store | None:
         .filter(public_id=public_id)
         .select_related("merchant")
         .first()
+    )
+
+
+def store_orders_autopay_due(*, within_hours: int = 24) -> QuerySet[StoreOrder]:
+    """Imported orders of authorized auto-paying stores, still awaiting payment, that automatic
+    payment never tried (no payment, no note), first seen within ``within_hours``."""
+    since = timezone.now() - timedelta(hours=within_hours)
+    return StoreOrder.objects.filter(
+        status=StoreOrderStatus.IMPORTED,
+        store__auto_pay=True,
+        store__status=StoreStatus.AUTHORIZED,
+        autopaid_at__isnull=True,
+        autopay_note="",
+        first_seen_at__gte=since,
+        order__status__in=[OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID],
+    ).order_by("pk")
+
+
+def autopaid_today_minor(store: Store) -> int:
+    """What automatic payment has spent for ``store`` since the start of today (the site's
+    time zone: the cap is per calendar day)."""
+    day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    spent = StoreOrder.objects.filter(store=store, autopaid_at__gte=day_start).aggregate(
+        total=Sum("autopaid_minor")
+    )["total"]
+    return int(spent or 0)
+
+
+def store_orders_autopay_left(*, store: Store, limit: int = 5) -> QuerySet[StoreOrder]:
+    """The latest imported orders automatic payment left to the merchant, with why, still
+    awaiting payment."""
+    return (
+        StoreOrder.objects.filter(store=store, status=StoreOrderStatus.IMPORTED)
+        .exclude(autopay_note="")
+        .filter(order__status__in=[OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID])
+        .select_related("order")
+        .order_by("-updated_at", "-pk")[:limit]
     )

@@ -7,9 +7,11 @@
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
+- ``autopay``: ``store_order_autopay`` (imported orders paid from the wallet within a daily cap);
 - ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
 """
 
+from .autopay import store_order_autopay
 from .catalog import (
     connection_create,
     connection_delete,
@@ -36,6 +38,7 @@ __all__ = [
     "store_disconnect",
     "store_keys_rotate",
     "store_listing_push",
+    "store_order_autopay",
     "store_order_ingest",
     "store_orders_release",
     "store_poll",
