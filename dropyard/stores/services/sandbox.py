@@ -15,18 +15,15 @@ from django.urls import reverse
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
-from dropyard.core.audit import audit_record
-from dropyard.core.choices import AuditAction
 
 from ..adapters import adapter_for
 from ..adapters.base import PlatformProduct, PlatformVariant, StoreAdapter
-from ..choices import ConnectionHow, Platform, StoreStatus
+from ..choices import Platform, StoreStatus
 from ..exceptions import StoreDisconnected, StoreInvalid
 from ..models import ProductConnection, Store, StoreVariant
 from ..sandbox import shop as sandbox_shop
-from .catalog import store_catalog_import
-from .intake import store_orders_release
-from .setup import _user, store_connect
+from .listing import listed_variants_record
+from .setup import store_connect
 
 
 @transaction.atomic
@@ -126,50 +123,7 @@ def store_listing_push(
         result = adapter.listing_upsert(
             product, platform_product_id=known.platform_product_id if known else ""
         )
-        made.extend(_listing_record(store, product, result.platform_product_id, result, actor))
+        made.extend(
+            listed_variants_record(store=store, product=product, result=result, actor=actor)
+        )
     return made
-
-
-@transaction.atomic
-def _listing_record(store, product, platform_product_id, result, actor) -> list[ProductConnection]:
-    listed = [
-        PlatformVariant(
-            platform_product_id=platform_product_id,
-            platform_variant_id=result.variant_ids_by_sku[v.sku],
-            sku=v.sku,
-            title=product.title,
-            variant_title=v.variant_title,
-            price_minor=v.price_minor,
-            currency=store.currency,
-            image_url=v.image_url,
-        )
-        for v in product.variants
-        if v.sku in result.variant_ids_by_sku
-    ]
-    store_catalog_import(store=store, variants=listed, actor=actor)
-    by_sku = {v.sku: v for v in Variant.objects.filter(sku__in=[v.sku for v in listed])}
-    rows = StoreVariant.objects.filter(
-        store=store, platform_variant_id__in=[v.platform_variant_id for v in listed]
-    )
-    new = [
-        ProductConnection(
-            store=store,
-            store_variant=row,
-            variant=by_sku[row.sku],
-            how=ConnectionHow.LISTED,
-            connected_by=_user(actor),
-        )
-        for row in rows
-        if row.sku in by_sku and not ProductConnection.objects.filter(store_variant=row).exists()
-    ]
-    ProductConnection.objects.bulk_create(new, ignore_conflicts=True)
-    if new:
-        audit_record(
-            action=AuditAction.STORE_CONNECTION_CHANGED,
-            actor=_user(actor),
-            merchant=store.merchant,
-            target=store,
-            details={"listed": sorted(c.store_variant.sku for c in new)[:100]},
-        )
-        store_orders_release(store=store)
-    return list(ProductConnection.objects.filter(store=store, store_variant__in=list(rows)))
