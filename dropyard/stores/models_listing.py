@@ -12,6 +12,11 @@ from .choices import ListingStatus, PriceRounding
 from .pricing import RuleTerms
 
 
+def _decimal(basis_points: int) -> str:
+    whole, part = divmod(basis_points, 10_000)
+    return f"{whole}.{part:04d}".rstrip("0").rstrip(".")
+
+
 class PricingRule(TimeStampedModel):
     """How one merchant prices listed products: ``stores.pricing.price_compute`` of the rule's
     terms, for all stores or one (``store``), all categories or one and its sub-categories
@@ -74,7 +79,7 @@ class PricingRule(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope_label}: ×{self.multiplier_bp / 10_000:g}"
+        return f"{self.scope_label}: {self.multiplier_label}"
 
     @property
     def scope_label(self) -> str:
@@ -85,6 +90,15 @@ class PricingRule(TimeStampedModel):
         if self.category_id:
             return f"{self.category.name} (all stores)"
         return "Default (all stores, all categories)"
+
+    @property
+    def multiplier_label(self) -> str:
+        """ "×2.5" (exact: basis points shown as a decimal without trailing zeros)."""
+        return f"×{_decimal(self.multiplier_bp)}"
+
+    @property
+    def compare_at_label(self) -> str:
+        return f"price ×{_decimal(self.compare_at_bp)}" if self.compare_at_bp else ""
 
     @property
     def terms(self) -> RuleTerms:
