@@ -3,7 +3,7 @@ listing is "not found"), and the prices the rules give."""
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Category, MyProduct, Product, Variant
@@ -63,7 +63,8 @@ def prices_for(
 
 def listable_products(*, merchant: MerchantAccount, q: str = "") -> QuerySet[Product]:
     """On-sale catalog products the merchant may list, the merchant's saved ones ("My
-    Products") first; ``q`` matches the name, the product SKU or a variant SKU."""
+    Products") first (``saved``), with the cost of their cheapest on-sale variant
+    (``cost_from``); ``q`` matches the name, the product SKU or a variant SKU."""
     products = Product.objects.filter(is_on_sale=True).select_related("category")
     q = q.strip()
     if q:
@@ -71,7 +72,14 @@ def listable_products(*, merchant: MerchantAccount, q: str = "") -> QuerySet[Pro
             Q(name__icontains=q) | Q(sku__iexact=q) | Q(variants__sku__iexact=q)
         ).distinct()
     saved = MyProduct.objects.filter(merchant=merchant, product=OuterRef("pk"))
-    return products.annotate(saved=Exists(saved)).order_by("-saved", "-created_at", "-pk")
+    cheapest = (
+        Variant.objects.filter(product=OuterRef("pk"), is_on_sale=True)
+        .order_by("price_minor")
+        .values("price_minor")[:1]
+    )
+    return products.annotate(saved=Exists(saved), cost_from=Subquery(cheapest)).order_by(
+        "-saved", "-created_at", "-pk"
+    )
 
 
 def listing_list(*, merchant: MerchantAccount, store: Store) -> QuerySet[Listing]:

@@ -27,6 +27,7 @@ from dropyard.core.views_helpers import flash_outcome
 from . import selectors, selectors_listing, services
 from .choices import StoreStatus
 from .forms_listing import CATALOG_CURRENCY, ListingForm, PricingRuleForm, ProductSearchForm
+from .models import Listing
 from .pricing import DEFAULT_TERMS, Prices, RuleTerms, price_compute
 from .services.listing import LISTING_JOB_KIND
 from .views import _post_only, _store
@@ -233,7 +234,8 @@ def listing_new(request: HttpRequest, pid: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Listing {product.name} on {len(jobs)} store{'s' if len(jobs) != 1 else ''}.",
+                f"Listing {draft.title.strip()} on {len(jobs)} store"
+                f"{'s' if len(jobs) != 1 else ''}.",
             )
             query = "&".join(f"job={job.pk}" for job in jobs)
             return redirect(f"{reverse('stores:listing_progress')}?{query}")
@@ -281,8 +283,12 @@ def listing_progress(request: HttpRequest) -> HttpResponse:
     ]
     if any(job.kind != LISTING_JOB_KIND for job in jobs):
         raise NotFound("Job not found")
+    stores = {
+        listing.job_id: listing.store
+        for listing in Listing.objects.filter(job__in=jobs).select_related("store")
+    }
     context = {
-        "jobs": jobs,
+        "jobs": [(job, stores.get(job.pk)) for job in jobs],
         "running": any(not job.is_finished for job in jobs),
         "query": "&".join(f"job={job.pk}" for job in jobs),
     }
