@@ -73,7 +73,15 @@ def sandbox_listing(request: HttpRequest, public_id: str) -> HttpResponse:
             }
             try:
                 listed = services.store_listing_push(
-                    store=store, variants=variants, prices=prices, actor=request.user
+                    store=store,
+                    variants=variants,
+                    prices=prices,
+                    actor=request.user,
+                    rule_priced={
+                        variant.pk
+                        for key, price in rows
+                        if price is None and (variant := found[key]) is not None
+                    },
                 )
             except DomainError as exc:
                 form.add_error("lines", exc.message)

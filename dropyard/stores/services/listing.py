@@ -13,7 +13,7 @@ comparison, not a signal); ``listing_reprice`` then pushes the rules' new price 
 for a variant gone off sale) for stores whose ``reprice_on_change`` setting is on.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -248,6 +248,7 @@ def _platform_product(listing: Listing, rows: Sequence[ListingVariant]) -> Platf
                 title=listing.title,
                 variant_title=_variant_title(r.variant),
                 price_minor=r.price_minor,
+                compare_at_minor=r.compare_at_minor,
                 image_url=images[0] if images else "",
             )
             for r in rows
@@ -311,6 +312,59 @@ def listed_variants_record(
         )
         store_orders_release(store=store)
     return list(ProductConnection.objects.filter(store=store, store_variant__in=rows))
+
+
+@transaction.atomic
+def listing_record_pushed(
+    *,
+    store: Store,
+    variants: Sequence[Variant],
+    prices: Mapping[int, int],
+    rule_priced: Collection[int],
+    result: ListingResult,
+    actor: Actor,
+) -> Listing:
+    """Record variants of one product listed directly (``store_listing_push``, the Sandbox
+    quick listing) on the product's ``Listing``: created LISTED if new, else brought to LISTED
+    with the platform product id; the pushed variants' rows upserted at their prices (others
+    kept). Audited STORE_LISTING_CHANGED."""
+    product = variants[0].product
+    listing, _created = Listing.objects.select_for_update().get_or_create(
+        store=store, product=product, defaults={"title": product.name[:255]}
+    )
+    for v in variants:
+        ListingVariant.objects.update_or_create(
+            listing=listing,
+            variant=v,
+            defaults={
+                "cost_minor": v.price_minor,
+                "on_sale": True,
+                "price_minor": prices[v.pk],
+                "compare_at_minor": 0,
+                "price_manual": v.pk not in rule_priced,
+                "platform_variant_id": result.variant_ids_by_sku.get(v.sku, ""),
+                "delisted": False,
+            },
+        )
+    if not listing.description_html:
+        listing.description_html = product.description_html
+    listing.status, listing.error = ListingStatus.LISTED, ""
+    listing.platform_product_id = result.platform_product_id[:100]
+    listing.last_listed_at = timezone.now()
+    listing.listed_by = _user(actor)
+    listing.save()
+    audit_record(
+        action=AuditAction.STORE_LISTING_CHANGED,
+        actor=_user(actor),
+        merchant=store.merchant,
+        target=listing,
+        target_label=f"{listing.title} on {store.name}",
+        details={
+            "listed": result.platform_product_id,
+            "prices": {v.sku: prices[v.pk] for v in variants},
+        },
+    )
+    return listing
 
 
 @transaction.atomic

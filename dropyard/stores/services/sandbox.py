@@ -5,7 +5,7 @@ first, outside any transaction (a remote write cannot be rolled back), then what
 recorded atomically — the store's catalog rows and a LISTED connection per variant.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from itertools import groupby
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from ..choices import Platform, StoreStatus
 from ..exceptions import StoreDisconnected, StoreInvalid
 from ..models import ProductConnection, Store, StoreVariant
 from ..sandbox import shop as sandbox_shop
-from .listing import listed_variants_record
+from .listing import listed_variants_record, listing_record_pushed
 from .setup import store_connect
 
 
@@ -96,11 +96,14 @@ def store_listing_push(
     prices: Mapping[int, int],
     actor: Actor = None,
     adapter: StoreAdapter | None = None,
+    rule_priced: Collection[int] = (),
 ) -> list[ProductConnection]:
     """List Dropyard ``variants`` on the store at ``prices`` (variant pk → sale price in the
     store currency's minor units), one platform product per Dropyard product; a product listed
     before is updated in place. Each listed variant is then in the store's catalog and
-    connected (how LISTED), and held orders of it are released.
+    connected (how LISTED), and held orders of it are released, and the product's ``Listing``
+    on the store records the variants at their prices (LISTED; ``rule_priced``: the variant
+    pks whose price came from the pricing rules, which a re-price may change).
 
     Refused before any call: a disconnected store, an off-sale variant or a missing or negative
     price (``StoreInvalid``). Platform refusals raise ``AdapterError``; products listed before
@@ -116,7 +119,10 @@ def store_listing_push(
             raise StoreInvalid(f"variant {v.sku} needs a price ≥ 0")
     adapter = adapter or adapter_for(store)
     made: list[ProductConnection] = []
-    for product in _products(variants, prices):
+    ordered = sorted(variants, key=lambda v: v.product_id)
+    for _pk, group in groupby(ordered, key=lambda v: v.product_id):
+        items = list(group)
+        [product] = _products(items, prices)
         known = StoreVariant.objects.filter(
             store=store, sku__in=[v.sku for v in product.variants]
         ).first()
@@ -125,5 +131,13 @@ def store_listing_push(
         )
         made.extend(
             listed_variants_record(store=store, product=product, result=result, actor=actor)
+        )
+        listing_record_pushed(
+            store=store,
+            variants=items,
+            prices=prices,
+            rule_priced=set(rule_priced),
+            result=result,
+            actor=actor,
         )
     return made

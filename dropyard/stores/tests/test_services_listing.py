@@ -152,7 +152,10 @@ def test_the_job_lists_the_product_records_progress_and_connects_each_variant(me
         "<p>Presses garlic.</p>",
         1,
     )
-    assert [(v.sku, v.price_minor) for v in sent.variants] == [(red.sku, 1699), (blue.sku, 2099)]
+    assert [(v.sku, v.price_minor, v.compare_at_minor) for v in sent.variants] == [
+        (red.sku, 1699, 0),
+        (blue.sku, 2099, 0),
+    ]
     listing = Listing.objects.get()
     assert (listing.status, listing.error, listing.platform_product_id) == (
         ListingStatus.LISTED,
@@ -166,6 +169,22 @@ def test_the_job_lists_the_product_records_progress_and_connects_each_variant(me
         (blue, ConnectionHow.LISTED, f"PV-{blue.sku}"),
     ]
     assert [c.store_variant.price_minor for c in connections] == [1699, 2099]
+
+
+def test_the_job_sends_the_rules_compare_at_price(merchant):
+    store = make_store(merchant=merchant)
+    services.pricing_rule_create(
+        merchant=merchant, actor=None, multiplier_bp=20_000, compare_at_bp=15_000
+    )
+    product = make_listable_product(costs=(840,))
+    [job] = _start(merchant, _draft(product), store)
+    adapter = FakeAdapter()
+
+    services.listing_run(job_id=job.pk, adapter=adapter)
+
+    [(sent, _id)] = adapter.listed
+    # 8.40 × 2 = 16.80 → 16.99; × 1.5 = 25.485 → 25.49 → 25.99
+    assert [(v.price_minor, v.compare_at_minor) for v in sent.variants] == [(1699, 2599)]
 
 
 def test_running_the_job_twice_updates_the_same_platform_product(merchant):

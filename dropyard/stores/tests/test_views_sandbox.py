@@ -5,8 +5,14 @@ from django.urls import reverse
 
 from dropyard.orders.tests.factories import make_cart_variant
 from dropyard.stores import services
-from dropyard.stores.choices import ConnectionHow, Platform, StoreStatus
-from dropyard.stores.models import ProductConnection, SandboxShop, SandboxShopVariant, Store
+from dropyard.stores.choices import ConnectionHow, ListingStatus, Platform, StoreStatus
+from dropyard.stores.models import (
+    ListingVariant,
+    ProductConnection,
+    SandboxShop,
+    SandboxShopVariant,
+    Store,
+)
 from dropyard.stores.tests.factories import make_store
 from dropyard.stores.tests.sandbox_world import make_sandbox_world
 
@@ -76,16 +82,28 @@ def test_a_line_without_a_price_is_listed_at_the_pricing_rules_price(owner_clien
     services.pricing_rule_create(
         merchant=merchant, actor=merchant.owner, multiplier_bp=25_000, add_minor=150
     )
-    green = make_cart_variant(price_minor=840)
+    green, white = make_cart_variant(price_minor=840), make_cart_variant(price_minor=300)
 
     response = owner_client.post(
-        reverse("stores:sandbox_listing", args=[sw.store.public_id]), {"lines": green.sku}
+        reverse("stores:sandbox_listing", args=[sw.store.public_id]),
+        {"lines": f"{green.sku}\n{white.sku} 7"},
     )
 
     assert response.status_code == 302
     listed = ProductConnection.objects.get(store=sw.store, variant=green)
     assert listed.store_variant.price_minor == 2299  # 8.40 × 2.5 + 1.50 = 22.50 → 22.99
     assert SandboxShopVariant.objects.get(sku=green.sku).price_minor == 2299
+    rows = ListingVariant.objects.filter(listing__store=sw.store, variant__in=[green, white])
+    assert sorted(
+        (r.variant.sku, r.price_minor, r.price_manual, r.listing.status) for r in rows
+    ) == sorted(
+        [
+            (green.sku, 2299, False, ListingStatus.LISTED),
+            (white.sku, 700, True, ListingStatus.LISTED),
+        ]
+    )
+    page = owner_client.get(reverse("stores:listings", args=[sw.store.public_id])).content.decode()
+    assert page.count('data-testid="listing-row"') == 4  # red, blue (the world's), green, white
 
 
 @pytest.mark.parametrize(
