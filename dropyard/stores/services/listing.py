@@ -452,6 +452,12 @@ def listing_run(*, job_id: int, adapter: StoreAdapter | None = None) -> Job | No
         _listing_failed(listing, str(exc), actor)
         core_services.job_finish(job_id=job_id, succeeded=False, log_line=f"Failed: {exc}")
         return job
+    except Exception as exc:
+        # A bug or an unexpected failure: the listing must not stay "listing…" forever; the
+        # task ends the job and the worker log keeps the traceback (the message may not be
+        # fit for the merchant's page).
+        _listing_failed(listing, f"unexpected error ({type(exc).__name__})", actor)
+        raise
     done = _listing_succeeded(listing, product, result, actor)
     core_services.job_progress(job_id=job_id, done=min(done, total))
     core_services.job_finish(

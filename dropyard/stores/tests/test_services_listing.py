@@ -8,10 +8,12 @@ from dropyard.core.models import AuditEvent, Job
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.stores import services
+from dropyard.stores import tasks as stores_tasks
 from dropyard.stores.choices import ConnectionHow, ListingStatus, StoreOrderStatus, StoreStatus
 from dropyard.stores.exceptions import StoreInvalid, StoreNotFound
 from dropyard.stores.models import Listing, ListingVariant, ProductConnection
 from dropyard.stores.services import ListingDraft
+from dropyard.stores.services import listing as listing_module
 from dropyard.stores.tests.factories import make_store, platform_order
 from dropyard.stores.tests.listing_helpers import FakeAdapter, make_listable_product
 
@@ -266,3 +268,23 @@ def test_the_job_of_a_store_disconnected_meanwhile_fails_without_calling_it(merc
     assert adapter.listed == []
     assert Listing.objects.get().error == "the store is disconnected"
     assert store.status == StoreStatus.DISCONNECTED
+
+
+def test_an_unexpected_error_fails_the_listing_and_the_task_fails_the_job(merchant, monkeypatch):
+    store = make_store(merchant=merchant)
+    [job] = _start(merchant, _draft(make_listable_product()), store)
+
+    class Broken(FakeAdapter):
+        def listing_upsert(self, product, *, platform_product_id=""):
+            raise KeyError("id")
+
+    monkeypatch.setattr(listing_module, "adapter_for", lambda store: Broken())
+    with pytest.raises(KeyError):
+        stores_tasks.store_listing_run.call(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, Listing.objects.get().error) == (
+        JobStatus.FAILED,
+        "unexpected error (KeyError)",
+    )
+    assert "Failed (KeyError); see the worker log for details" in job.log
