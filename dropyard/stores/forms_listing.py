@@ -146,6 +146,7 @@ class ProductSearchForm(forms.Form):
     """The wizard's first step: find a catalog product by name or SKU."""
 
     q = forms.CharField(label="Product name or SKU", max_length=100, required=False)
+    mine = forms.BooleanField(label="My Products only", required=False)
 
 
 class ListingForm(BootstrapValidationFormMixin, forms.Form):

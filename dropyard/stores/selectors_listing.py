@@ -61,10 +61,13 @@ def prices_for(
     return prices
 
 
-def listable_products(*, merchant: MerchantAccount, q: str = "") -> QuerySet[Product]:
+def listable_products(
+    *, merchant: MerchantAccount, q: str = "", saved_only: bool = False
+) -> QuerySet[Product]:
     """On-sale catalog products the merchant may list, the merchant's saved ones ("My
     Products") first (``saved``), with the cost of their cheapest on-sale variant
-    (``cost_from``); ``q`` matches the name, the product SKU or a variant SKU."""
+    (``cost_from``); ``q`` matches the name, the product SKU or a variant SKU; ``saved_only``
+    keeps the merchant's saved products only."""
     products = Product.objects.filter(is_on_sale=True).select_related("category")
     q = q.strip()
     if q:
@@ -77,9 +80,10 @@ def listable_products(*, merchant: MerchantAccount, q: str = "") -> QuerySet[Pro
         .order_by("price_minor")
         .values("price_minor")[:1]
     )
-    return products.annotate(saved=Exists(saved), cost_from=Subquery(cheapest)).order_by(
-        "-saved", "-created_at", "-pk"
-    )
+    products = products.annotate(saved=Exists(saved), cost_from=Subquery(cheapest))
+    if saved_only:
+        products = products.filter(saved=True)
+    return products.order_by("-saved", "-created_at", "-pk")
 
 
 def listing_list(*, merchant: MerchantAccount, store: Store) -> QuerySet[Listing]:

@@ -153,11 +153,14 @@ def _live_stores(request: HttpRequest):  # noqa: ANN202 - a QuerySet[Store]
 def listing_choose(request: HttpRequest) -> HttpResponse:
     """Step 1: choose a product of the catalog (the merchant's saved products first)."""
     form = ProductSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    products = selectors_listing.listable_products(merchant=request.merchant, q=q)
+    valid = form.is_valid()
+    q = form.cleaned_data["q"] if valid else ""
+    mine = bool(form.cleaned_data["mine"]) if valid else False
+    products = selectors_listing.listable_products(merchant=request.merchant, q=q, saved_only=mine)
     context = {
         "form": form,
         "q": q,
+        "mine": mine,
         "page": paginate(request, products.prefetch_related("images")),
         "store_count": _live_stores(request).count(),
     }

@@ -196,6 +196,7 @@ def test_choose_page_lists_my_products_first_and_searches(owner_client, merchant
 
     page = _page(owner_client.get(reverse("stores:listing_choose")))
     found = _page(owner_client.get(reverse("stores:listing_choose"), {"q": first.sku}))
+    mine = _page(owner_client.get(reverse("stores:listing_choose"), {"mine": "on"}))
 
     assert page.index(f'data-testid="choose-{saved.sku}"') < page.index(
         f'data-testid="choose-{first.sku}"'
@@ -204,6 +205,8 @@ def test_choose_page_lists_my_products_first_and_searches(owner_client, merchant
     assert 'data-testid="no-store"' in page
     assert f"choose-{first.sku}" in found
     assert f"choose-{saved.sku}" not in found
+    assert f"choose-{saved.sku}" in mine
+    assert f"choose-{first.sku}" not in mine
 
 
 def test_wizard_shows_the_rules_price_per_variant_and_store(owner_client, merchant):
