@@ -251,6 +251,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.stores_autopay_sweep",
         "every_seconds": 300,
     },
+    # Listings follow the catalog: a cost or availability change marks them out of date, and
+    # stores with "re-price on change" get the rules' new price (or available 0) pushed.
+    "stores-listings-follow": {
+        "task": "dropyard.stores.tasks.listings_follow",
+        "every_seconds": 300,
+    },
 }
 
 # --- Cache ------------------------------------------------------------------------------------

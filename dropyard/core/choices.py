@@ -71,6 +71,8 @@ class AuditAction(models.TextChoices):
     STORE_ORDER_RECORDED = "store.order", "Store order held, imported, cancelled or flagged"
     STORE_ORDER_AUTOPAID = "store.order_autopaid", "Store order paid automatically"
     STORE_KEYS_ROTATED = "store.keys_rotated", "Store credentials re-encrypted"
+    PRICING_RULE_CHANGED = "store.pricing_rule", "Pricing rule created, changed or deleted"
+    STORE_LISTING_CHANGED = "store.listing", "Product listed, re-priced or delisted on a store"
 
 
 class JobStatus(models.TextChoices):

@@ -45,3 +45,22 @@ class ReceivedVia(models.TextChoices):
     WEBHOOK = "webhook", "Webhook"
     POLL = "poll", "Polling"
     API = "api", "Developer API"
+
+
+class ListingStatus(models.TextChoices):
+    """LISTING: a job is sending it; LISTED: the store shows it as recorded; FAILED: the
+    platform refused (``Listing.error`` says why); OUT_OF_DATE: a variant's cost or availability
+    changed since it was listed (re-list or re-price)."""
+
+    LISTING = "listing", "Listing…"
+    LISTED = "listed", "Listed"
+    FAILED = "failed", "Failed"
+    OUT_OF_DATE = "out_of_date", "Out of date"
+
+
+class PriceRounding(models.TextChoices):
+    """How a pricing rule ends its prices (``stores.pricing.round_ending``)."""
+
+    NINETY_NINE = "99", "Up to .99"
+    NINETY_FIVE = "95", "Up to .95"
+    NONE = "none", "No rounding"

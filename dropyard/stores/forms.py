@@ -27,6 +27,12 @@ class StoreSettingsForm(BootstrapValidationFormMixin, forms.Form):
     tracking_push = forms.BooleanField(
         label="Push tracking numbers back to the store", required=False
     )
+    reprice_on_change = forms.BooleanField(
+        label="Re-price listings when Dropyard's cost or availability changes",
+        required=False,
+        help_text="Listed variants get your pricing rules' new price, or are set to 0 available "
+        "when they go off sale.",
+    )
     tracking_url_template = forms.CharField(
         label="Tracking URL template",
         max_length=300,
@@ -115,24 +121,28 @@ class SandboxConnectForm(BootstrapValidationFormMixin, forms.Form):
 
 class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
     """Variants to list on a Sandbox store, one per line: a Dropyard SKU (or variant id) and
-    the sale price in the store's currency, e.g. ``DYV00000012 19.99``."""
+    optionally the sale price in the store's currency, e.g. ``DYV00000012 19.99``; without a
+    price the merchant's pricing rules price it (``None`` in ``cleaned_data["lines"]``)."""
 
     lines = forms.CharField(
         label="Variants and prices",
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "DYV00000012 19.99"}),
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "DYV00000012\nDYV00000013 19.99"}),
         max_length=20_000,
     )
 
-    def clean_lines(self) -> list[tuple[str, int]]:
-        rows: list[tuple[str, int]] = []
+    def clean_lines(self) -> list[tuple[str, int | None]]:
+        rows: list[tuple[str, int | None]] = []
         for number, raw in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
             parts = raw.split()
             if not parts:
                 continue
-            if len(parts) != 2:
+            if len(parts) > 2:
                 raise forms.ValidationError(
-                    f"Line {number}: write a SKU and a price, e.g. DYV00000012 19.99."
+                    f"Line {number}: write a SKU and optionally a price, e.g. DYV00000012 19.99."
                 )
+            if len(parts) == 1:
+                rows.append((parts[0], None))
+                continue
             try:
                 amount = Decimal(parts[1])
             except ArithmeticError:

@@ -49,6 +49,7 @@ class Store(TimeStampedModel):
     tracking_url_template = models.CharField(max_length=300, blank=True)  # blank: the carrier's
     auto_pay = models.BooleanField(default=False)
     auto_pay_daily_cap_minor = models.BigIntegerField(default=0)
+    reprice_on_change = models.BooleanField(default=False)  # listings follow catalog changes
 
     # Polling state.
     poll_cursor = models.TextField(blank=True)
@@ -217,6 +218,8 @@ class StoreWebhookReceipt(models.Model):
 
 
 # The Sandbox shop's own tables live in their package; imported here so Django registers them.
+# Pricing rules and listings (the listing wizard) live in their module; registered here too.
+from .models_listing import Listing, ListingVariant, PricingRule  # noqa: E402
 from .sandbox.models import (  # noqa: E402
     SandboxShop,
     SandboxShopOrder,
@@ -226,6 +229,9 @@ from .sandbox.models import (  # noqa: E402
 )
 
 __all__ = [
+    "Listing",
+    "ListingVariant",
+    "PricingRule",
     "ProductConnection",
     "SandboxShop",
     "SandboxShopOrder",

@@ -1,12 +1,17 @@
-"""Stores background tasks: the order-sync safety net (polling) and automatic payment.
+"""Stores background tasks: the order-sync safety net (polling), automatic payment, listing
+jobs, and listings following catalog changes.
 
 Tasks take ids (or nothing), call one service and are safe to run twice.
 """
 
 from django.tasks import task
 
-from . import selectors
+from dropyard.core import services as core_services
+
+from . import selectors, selectors_listing
 from .services.autopay import store_order_autopay
+from .services.listing import listing_run
+from .services.listing_follow import listing_reprice, listings_mark_out_of_date
 from .services.sync import store_poll
 
 
@@ -43,3 +48,43 @@ def stores_autopay_sweep() -> int:
     for row_id in row_ids:
         store_order_autopay_run.enqueue(store_order_id=row_id)
     return len(row_ids)
+
+
+@task()
+def store_listing_run(*, job_id: int) -> str:
+    """Run the listing job ``job_id`` (``services.listing_run``); the job's status afterwards
+    ('' when there is no such job). Running it twice lists the product once.
+
+    A crash still ends the visible job (failed, with a log line) before the backend records it.
+    """
+    try:
+        job = listing_run(job_id=job_id)
+    except Exception as exc:  # the merchant must see the job end; the backend still gets it
+        core_services.job_finish(
+            job_id=job_id,
+            succeeded=False,
+            log_line=f"Failed ({type(exc).__name__}); see the worker log for details",
+        )
+        raise
+    if job is None:
+        return ""
+    job.refresh_from_db()
+    return str(job.status)
+
+
+@task()
+def store_listing_reprice(listing_id: int) -> str:
+    """Re-price one out-of-date listing (``services.listing_reprice``); its status after."""
+    return listing_reprice(listing_id=listing_id)
+
+
+@task()
+def listings_follow() -> int:
+    """Periodic job (``DROPYARD_PERIODIC_JOBS``, "stores-listings-follow"): mark listings out
+    of date after catalog cost or availability changes, then enqueue a re-price of each
+    out-of-date listing whose store re-prices on change; how many were enqueued."""
+    listings_mark_out_of_date()
+    ids = list(selectors_listing.listings_to_reprice().values_list("pk", flat=True))
+    for listing_id in ids:
+        store_listing_reprice.enqueue(listing_id=listing_id)
+    return len(ids)

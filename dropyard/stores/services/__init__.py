@@ -8,7 +8,11 @@
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
 - ``autopay``: ``store_order_autopay`` (imported orders paid from the wallet within a daily cap);
-- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
+- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``;
+- ``pricing``: ``pricing_rule_create``, ``pricing_rule_update``, ``pricing_rule_delete``;
+- ``listing``: ``listing_start`` (the wizard: one job per store), ``listing_relist``,
+  ``listing_run`` (the job), ``listed_variants_record``;
+- ``listing_follow``: ``listings_mark_out_of_date``, ``listing_reprice``.
 """
 
 from .autopay import store_order_autopay
@@ -19,6 +23,15 @@ from .catalog import (
     store_catalog_import,
 )
 from .intake import store_order_ingest, store_orders_release, webhook_receipt_seen
+from .listing import (
+    ListingDraft,
+    listed_variants_record,
+    listing_relist,
+    listing_run,
+    listing_start,
+)
+from .listing_follow import listing_reprice, listings_mark_out_of_date
+from .pricing import pricing_rule_create, pricing_rule_delete, pricing_rule_update
 from .sandbox import sandbox_store_create, store_listing_push
 from .setup import (
     store_connect,
@@ -29,6 +42,16 @@ from .setup import (
 from .sync import store_poll, store_webhook_receive
 
 __all__ = [
+    "ListingDraft",
+    "listed_variants_record",
+    "listing_relist",
+    "listing_reprice",
+    "listing_run",
+    "listing_start",
+    "listings_mark_out_of_date",
+    "pricing_rule_create",
+    "pricing_rule_delete",
+    "pricing_rule_update",
     "connection_create",
     "connection_delete",
     "connections_auto_by_sku",

@@ -3,8 +3,11 @@
 from typing import Any
 
 from dropyard.core.access import Access
-from dropyard.stores.services import sandbox_store_create
+from dropyard.stores.choices import ListingStatus
+from dropyard.stores.models import Listing
+from dropyard.stores.services import pricing_rule_create, sandbox_store_create
 from dropyard.stores.tests.factories import import_variants, make_store
+from dropyard.stores.tests.listing_helpers import make_listable_product
 
 STORES = Access("merchant", area="stores")
 
@@ -21,6 +24,15 @@ EXPECTED_ACCESS = {
         "connection_delete",
         "connect_sandbox",
         "sandbox_listing",
+        "pricing_rules",
+        "pricing_rule_create",
+        "pricing_rule_edit",
+        "pricing_rule_delete",
+        "listing_choose",
+        "listing_new",
+        "listing_progress",
+        "listings",
+        "listing_relist",
     )
 }
 
@@ -41,12 +53,38 @@ OBJECT_ROUTES = {
     "stores:connection_create": _store_variant,
     "stores:connection_delete": _store_variant,
     "stores:sandbox_listing": lambda w: {"public_id": w.objects["sandbox_store"].public_id},
+    "stores:pricing_rule_edit": lambda w: {"public_id": w.objects["pricing_rule"].public_id},
+    "stores:pricing_rule_delete": lambda w: {"public_id": w.objects["pricing_rule"].public_id},
+    "stores:listing_new": lambda w: {"pid": w.objects["product"].public_id},
+    "stores:listings": _store,
+    "stores:listing_relist": lambda w: {
+        "public_id": w.objects["store"].public_id,
+        "listing_id": w.objects["listing"].public_id,
+    },
 }
+
+# Catalog products are shared by every merchant: another merchant opens the wizard for them too.
+SHARED_OBJECT_ROUTES = {"stores:listing_new"}
 
 
 def build_objects(world) -> dict[str, Any]:
-    """A store of merchant A with one imported (unconnected) variant, and a Sandbox store."""
+    """A store of merchant A with one imported (unconnected) variant and one failed listing,
+    a Sandbox store, and a pricing rule of merchant A."""
     store = make_store(merchant=world.merchant_a)
     (store_variant,) = import_variants(store, ("MATRIX-V1", "MATRIX-SKU-1"))
     sandbox = sandbox_store_create(merchant=world.merchant_a, actor=None, name="Matrix Sandbox")
-    return {"store": store, "store_variant": store_variant, "sandbox_store": sandbox}
+    rule = pricing_rule_create(merchant=world.merchant_a, actor=None, multiplier_bp=20_000)
+    listing = Listing.objects.create(
+        store=store,
+        product=make_listable_product(),
+        title="Matrix listing",
+        error="refused",
+        status=ListingStatus.FAILED,
+    )
+    return {
+        "store": store,
+        "store_variant": store_variant,
+        "sandbox_store": sandbox,
+        "pricing_rule": rule,
+        "listing": listing,
+    }
