@@ -70,6 +70,7 @@ class AuditAction(models.TextChoices):
     STORE_CONNECTION_CHANGED = "store.connection", "Product connection created or removed"
     STORE_ORDER_RECORDED = "store.order", "Store order held, imported, cancelled or flagged"
     STORE_KEYS_ROTATED = "store.keys_rotated", "Store credentials re-encrypted"
+    STORE_TRACKING_PUSH = "store.tracking_push", "Tracking pushed to a store, failed or retried"
 
 
 class JobStatus(models.TextChoices):

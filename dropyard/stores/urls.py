@@ -2,13 +2,19 @@
 
 from django.urls import path
 
-from . import views, views_sandbox
+from . import views, views_sandbox, views_tracking
 
 app_name = "stores"
 urlpatterns = [
     path("", views.store_list, name="list"),
     path("held/", views.held_list, name="held"),
     path("connect/sandbox/", views_sandbox.connect_sandbox, name="connect_sandbox"),
+    path("orders/<str:key>/tracking/", views_tracking.order_tracking, name="order_tracking"),
+    path(
+        "tracking-pushes/<int:pk>/retry/",
+        views_tracking.tracking_push_retry,
+        name="tracking_push_retry",
+    ),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),

@@ -138,6 +138,9 @@ def store_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "held_count": selectors.store_order_held_list(
             merchant=request.merchant, store=store
         ).count(),
+        "failed_push_count": selectors.tracking_push_failed_count(
+            merchant=request.merchant, store=store
+        ),
     }
     return render(request, "stores/store_detail.html", context, status=400 if form.errors else 200)
 
@@ -187,6 +190,9 @@ def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
         "held_count": selectors.store_order_held_list(
             merchant=request.merchant, store=store
         ).count(),
+        "failed_push_count": selectors.tracking_push_failed_count(
+            merchant=request.merchant, store=store
+        ),
     }
     return render(request, "stores/connections.html", context)
 

@@ -7,7 +7,9 @@
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
-- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
+- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``;
+- ``tracking``: tracking push-back — ``tracking_pushes_record``, ``tracking_push_attempt``,
+  ``tracking_push_retry``, ``tracking_push_parcel``, ``tracking_pushes_sweep``.
 """
 
 from .catalog import (
@@ -25,8 +27,18 @@ from .setup import (
     store_settings_update,
 )
 from .sync import store_poll, store_webhook_receive
+from .tracking import (
+    TrackingPushRefused,
+    tracking_push_attempt,
+    tracking_push_can_retry,
+    tracking_push_parcel,
+    tracking_push_retry,
+    tracking_pushes_record,
+    tracking_pushes_sweep,
+)
 
 __all__ = [
+    "TrackingPushRefused",
     "connection_create",
     "connection_delete",
     "connections_auto_by_sku",
@@ -41,5 +53,11 @@ __all__ = [
     "store_poll",
     "store_settings_update",
     "store_webhook_receive",
+    "tracking_push_attempt",
+    "tracking_push_can_retry",
+    "tracking_push_parcel",
+    "tracking_push_retry",
+    "tracking_pushes_record",
+    "tracking_pushes_sweep",
     "webhook_receipt_seen",
 ]
