@@ -7,10 +7,12 @@ from typing import Any
 
 from dropyard.accounts.choices import MemberRole
 from dropyard.accounts.models import Membership
+from dropyard.catalog.models import Variant
 from dropyard.checkout import services as checkout_services
 from dropyard.fulfillment import services as fulfillment_services
-from dropyard.fulfillment.tests.factories import make_carrier_serving
+from dropyard.inventory.models import Warehouse
 from dropyard.logistics.models import Carrier
+from dropyard.logistics.tests.factories import CarrierFactory
 from dropyard.orders import services as order_services
 from dropyard.orders.models import Order, Parcel
 from dropyard.orders.tests.factories import OrderWorld, make_order_world
@@ -88,22 +90,28 @@ def retryable(message: str = "store error 503") -> AdapterError:
 @dataclass
 class PushWorld:
     store: Store
-    world: OrderWorld
+    variant: Variant
     carrier: Carrier
     store_orders: list[StoreOrder] = field(default_factory=list)
 
 
-def make_push_world(merchant: Any, **store_fields: Any) -> PushWorld:
-    """A Shopify-like store of ``merchant`` whose variant V1 is the world's red variant, and a
-    carrier serving the world's CN warehouse with a tracking page."""
-    world = make_order_world()
-    store = make_store(merchant=merchant, **store_fields)
-    (red,) = import_variants(store, ("V1", world.red.sku))
-    connect(store, red, world.red)
-    carrier = make_carrier_serving(
-        world.cn, name="Yun Express", tracking_url_template="https://yun.example/t/{number}"
+def make_push_world(
+    merchant: Any, *, world: OrderWorld | None = None, variant: Variant | None = None
+) -> PushWorld:
+    """A Shopify-like store of ``merchant`` whose variant V1 is ``variant`` (default: a new
+    order world's red variant, stocked in its CN warehouse), and a carrier with a tracking page
+    serving the warehouses that stock it."""
+    if variant is None:
+        variant = (world or make_order_world()).red
+    store = make_store(merchant=merchant)
+    (store_variant,) = import_variants(store, ("V1", variant.sku))
+    connect(store, store_variant, variant)
+    carrier = CarrierFactory(
+        name="Yun Express", tracking_url_template="https://yun.example/t/{number}"
     )
-    return PushWorld(store=store, world=world, carrier=carrier)
+    for warehouse in Warehouse.objects.filter(stock__variant=variant).distinct():
+        warehouse.carriers.add(carrier)
+    return PushWorld(store=store, variant=variant, carrier=carrier)
 
 
 def pay(row: StoreOrder) -> None:

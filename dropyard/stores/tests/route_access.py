@@ -3,10 +3,12 @@
 from typing import Any
 
 from dropyard.core.access import Access
-from dropyard.stores.services import sandbox_store_create
+from dropyard.stores.services import sandbox_store_create, tracking_pushes_record
 from dropyard.stores.tests.factories import import_variants, make_store
+from dropyard.stores.tests.push_world import make_push_world, ship, store_order_paid
 
 STORES = Access("merchant", area="stores")
+ORDERS = Access("merchant", area="orders")
 
 EXPECTED_ACCESS = {
     f"stores:{name}": STORES
@@ -22,7 +24,7 @@ EXPECTED_ACCESS = {
         "connect_sandbox",
         "sandbox_listing",
     )
-}
+} | {"stores:order_tracking": ORDERS, "stores:tracking_push_retry": ORDERS}
 
 
 def _store(w) -> dict[str, str]:
@@ -41,12 +43,25 @@ OBJECT_ROUTES = {
     "stores:connection_create": _store_variant,
     "stores:connection_delete": _store_variant,
     "stores:sandbox_listing": lambda w: {"public_id": w.objects["sandbox_store"].public_id},
+    "stores:order_tracking": lambda w: {
+        "key": w.objects["tracking_push"].parcel.orders.get().public_id
+    },
+    "stores:tracking_push_retry": lambda w: {"pk": w.objects["tracking_push"].pk},
 }
 
 
 def build_objects(world) -> dict[str, Any]:
-    """A store of merchant A with one imported (unconnected) variant, and a Sandbox store."""
+    """A store of merchant A with one imported (unconnected) variant, a Sandbox store, and a
+    store order shipped with its tracking push waiting."""
     store = make_store(merchant=world.merchant_a)
     (store_variant,) = import_variants(store, ("MATRIX-V1", "MATRIX-SKU-1"))
     sandbox = sandbox_store_create(merchant=world.merchant_a, actor=None, name="Matrix Sandbox")
-    return {"store": store, "store_variant": store_variant, "sandbox_store": sandbox}
+    pw = make_push_world(world.merchant_a, variant=world.objects["order"].lines.get().variant)
+    parcel = ship(pw, store_order_paid(pw, "MATRIX-1"), number="MX2400000001")
+    (push,) = tracking_pushes_record(parcel_id=parcel.pk)
+    return {
+        "store": store,
+        "store_variant": store_variant,
+        "sandbox_store": sandbox,
+        "tracking_push": push,
+    }
