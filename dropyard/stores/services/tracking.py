@@ -421,10 +421,15 @@ def parcels_without_push(*, since: datetime, limit: int = BATCH) -> QuerySet[Par
 
 
 def _due_pushes(now: datetime, *, parcel_id: int | None = None) -> list[int]:
+    """Rows with something due that an attempt can act on. Rows that must wait — the store
+    needs re-authorizing, or a delivery mark while tracking push is off — are left out, so
+    they never fill a batch and starve the others."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
-    due = TrackingPush.objects.filter(free, next_attempt_at__lte=now).filter(
+    due = TrackingPush.objects.filter(
+        free, next_attempt_at__lte=now, store__status=StoreStatus.AUTHORIZED
+    ).filter(
         Q(status=TrackingPushStatus.PENDING)
-        | Q(status=TrackingPushStatus.PUSHED, delivery=DeliveryMark.DUE)
+        | Q(status=TrackingPushStatus.PUSHED, delivery=DeliveryMark.DUE, store__tracking_push=True)
     )
     if parcel_id is not None:
         due = due.filter(parcel_id=parcel_id)
