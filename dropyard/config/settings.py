@@ -257,7 +257,28 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.listings_follow",
         "every_seconds": 300,
     },
+    # Tracking push-back to the stores: makes the push rows of shipped (and delivered) parcels
+    # of store orders that have none yet, and tries the ones due (retries with backoff). Each
+    # shipment also enqueues the push at once (DROPYARD_STORE_PARCEL_TASKS), so this period
+    # bounds a retry and the delay when that enqueue was lost.
+    "stores-tracking-push": {
+        "task": "dropyard.stores.tasks.tracking_pushes_sweep",
+        "every_seconds": 60,
+    },
 }
+# Tasks that a parcel of a store order enqueues (after the commit, with parcel_id) when it ships
+# or is delivered: fulfillment cannot import the stores app above it, so the wiring is here.
+DROPYARD_STORE_PARCEL_TASKS: list[str] = ["dropyard.stores.tasks.tracking_push_parcel"]
+# The demo's Sandbox store gets a shopper order this often (seconds; 0 = never). `./run start`
+# turns it on; keep it off outside the demo.
+DROPYARD_DEMO_SHOPPER_EVERY_SECONDS = int(
+    os.environ.get("DROPYARD_DEMO_SHOPPER_EVERY_SECONDS", "0")
+)
+if DROPYARD_DEMO_SHOPPER_EVERY_SECONDS > 0:
+    DROPYARD_PERIODIC_JOBS["demo-shopper"] = {
+        "task": "dropyard.demo.tasks.demo_shopper_order",
+        "every_seconds": DROPYARD_DEMO_SHOPPER_EVERY_SECONDS,
+    }
 
 # --- Cache ------------------------------------------------------------------------------------
 if os.environ.get("DROPYARD_REDIS_URL"):

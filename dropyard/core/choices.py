@@ -73,6 +73,7 @@ class AuditAction(models.TextChoices):
     STORE_KEYS_ROTATED = "store.keys_rotated", "Store credentials re-encrypted"
     PRICING_RULE_CHANGED = "store.pricing_rule", "Pricing rule created, changed or deleted"
     STORE_LISTING_CHANGED = "store.listing", "Product listed, re-priced or delisted on a store"
+    STORE_TRACKING_PUSH = "store.tracking_push", "Tracking pushed to a store, failed or retried"
 
 
 class JobStatus(models.TextChoices):

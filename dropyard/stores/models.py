@@ -11,7 +11,15 @@ from dropyard.core.ids import new_public_id
 from dropyard.core.models import TimeStampedModel
 
 from . import crypto
-from .choices import ConnectionHow, Platform, ReceivedVia, StoreOrderStatus, StoreStatus
+from .choices import (
+    ConnectionHow,
+    DeliveryMark,
+    Platform,
+    ReceivedVia,
+    StoreOrderStatus,
+    StoreStatus,
+    TrackingPushStatus,
+)
 
 
 class Store(TimeStampedModel):
@@ -217,6 +225,70 @@ class StoreWebhookReceipt(models.Model):
         return f"{self.store_id}:{self.delivery_id}"
 
 
+# --- Tracking push-back (one block, for merging) ----------------------------------------------
+
+
+class TrackingPush(models.Model):
+    """The tracking of one shipped parcel of one store order, on its way back to the store.
+
+    Invariants:
+    - one row per ``(store_order, parcel)`` (unique): a parcel's tracking is pushed to a store
+      order at most once once PUSHED (``platform_fulfillment_id`` and ``pushed_at`` set exactly
+      then), whatever the retries, sweeps and clicks;
+    - ``store`` is the store order's store (denormalised for per-store counts);
+    - ``carrier``, ``tracking_number``, ``tracking_url`` and ``line_quantities`` (platform line
+      id → units) are what is or was pushed, fixed when the row is made;
+    - ``next_attempt_at`` is when a PENDING row (or a DUE delivery mark) is next tried;
+      ``claimed_until`` is set while an attempt runs (a crashed attempt's claim expires);
+    - ``last_error`` is the platform's last refusal, kept for the merchant to read.
+    Written only by ``stores.services.tracking``.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="tracking_pushes")
+    store_order = models.ForeignKey(
+        StoreOrder, on_delete=models.PROTECT, related_name="tracking_pushes"
+    )
+    parcel = models.ForeignKey(
+        "orders.Parcel", on_delete=models.PROTECT, related_name="store_tracking_pushes"
+    )
+    status = models.CharField(max_length=10, choices=TrackingPushStatus.choices, db_index=True)
+    carrier = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=64)
+    tracking_url = models.CharField(max_length=500, blank=True)
+    line_quantities = models.JSONField(default=dict)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    platform_fulfillment_id = models.CharField(max_length=100, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.CharField(
+        max_length=10, choices=DeliveryMark.choices, default=DeliveryMark.NONE, blank=True
+    )
+    delivery_marked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store_order", "parcel"], name="tracking_push_unique_store_order_parcel"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TrackingPushStatus.PUSHED) | ~Q(platform_fulfillment_id=""),
+                name="tracking_push_pushed_has_fulfillment_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["delivery", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} → {self.store_order} ({self.status})"
+
+
 # The Sandbox shop's own tables live in their package; imported here so Django registers them.
 # Pricing rules and listings (the listing wizard) live in their module; registered here too.
 from .models_listing import Listing, ListingVariant, PricingRule  # noqa: E402
@@ -242,4 +314,5 @@ __all__ = [
     "StoreOrder",
     "StoreVariant",
     "StoreWebhookReceipt",
+    "TrackingPush",
 ]

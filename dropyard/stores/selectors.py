@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from dropyard.accounts.models import Membership, MerchantAccount
 from dropyard.orders.choices import OrderStatus
+from dropyard.orders.models import Order
 
-from .choices import StoreOrderStatus, StoreStatus
+from .choices import DeliveryMark, StoreOrderStatus, StoreStatus, TrackingPushStatus
 from .exceptions import StoreNotFound
-from .models import ProductConnection, Store, StoreOrder, StoreVariant
+from .models import ProductConnection, Store, StoreOrder, StoreVariant, TrackingPush
 
 
 def store_list(*, merchant: MerchantAccount, include_disconnected: bool = False) -> QuerySet[Store]:
@@ -148,6 +149,39 @@ def store_counts(*, merchant: MerchantAccount) -> dict[str, int]:
         "stores": store_list(merchant=merchant).count(),
         "held": store_order_held_list(merchant=merchant).count(),
     }
+
+
+def tracking_push_list_for_member(*, membership: Membership, order: Order) -> list[TrackingPush]:
+    """The tracking pushes of one of the member's orders (stores outside a staff member's
+    store scope left out), oldest parcel first; empty for another merchant's order."""
+    pushes = TrackingPush.objects.filter(
+        store__merchant=membership.merchant, store_order__order=order
+    ).select_related("store", "parcel")
+    if not membership.is_manager and membership.store_ids:
+        pushes = pushes.filter(store_id__in=membership.store_ids)
+    return list(pushes.order_by("parcel_id", "pk"))
+
+
+def tracking_push_get_for_member(*, membership: Membership, pk: int) -> TrackingPush:
+    """One tracking push of the member's merchant, within the member's store scope;
+    ``StoreNotFound`` for any other."""
+    push = (
+        TrackingPush.objects.select_related("store", "store_order__order", "parcel")
+        .filter(pk=pk, store__merchant=membership.merchant)
+        .first()
+    )
+    if push is None or not membership.can_access_store(push.store_id):
+        raise StoreNotFound(f"tracking push {pk} not found")
+    return push
+
+
+def tracking_push_failed_count(*, merchant: MerchantAccount, store: Store) -> int:
+    """How many of the store's pushes failed (the push, or marking it delivered)."""
+    return (
+        TrackingPush.objects.filter(store=store, store__merchant=merchant)
+        .filter(Q(status=TrackingPushStatus.FAILED) | Q(delivery=DeliveryMark.FAILED))
+        .count()
+    )
 
 
 # --- System reads: not scoped by merchant -------------------------------------------------------

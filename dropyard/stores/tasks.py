@@ -1,5 +1,5 @@
 """Stores background tasks: the order-sync safety net (polling), automatic payment, listing
-jobs, and listings following catalog changes.
+jobs, listings following catalog changes, and the tracking push-back.
 
 Tasks take ids (or nothing), call one service and are safe to run twice.
 """
@@ -9,6 +9,7 @@ from django.tasks import task
 from dropyard.core import services as core_services
 
 from . import selectors, selectors_listing
+from .services import tracking
 from .services.autopay import store_order_autopay
 from .services.listing import listing_run
 from .services.listing_follow import listing_reprice, listings_mark_out_of_date
@@ -88,3 +89,25 @@ def listings_follow() -> int:
     for listing_id in ids:
         store_listing_reprice.enqueue(listing_id=listing_id)
     return len(ids)
+
+
+def tracking_push_parcel(parcel_id: int) -> list[str]:
+    """Enqueued by fulfillment (``DROPYARD_STORE_PARCEL_TASKS``) after a store order's parcel
+    ships or is delivered: record its push rows and attempt the due ones. Safe to run twice
+    (``services.tracking``: rows are unique, attempts claim their row, PUSHED is final)."""
+    return tracking.tracking_push_parcel(parcel_id=parcel_id)
+
+
+@task()
+def tracking_push_run(push_id: int) -> str:
+    """Attempt one push row now if something is due on it (after a merchant's "Retry now",
+    or the delivery mark right after a push). Safe to run twice."""
+    return tracking.tracking_push_attempt(push_id=push_id)
+
+
+@task()
+def tracking_pushes_sweep() -> dict[str, int]:
+    """Periodic job (``DROPYARD_PERIODIC_JOBS``, "stores-tracking-push"): rows for shipped
+    parcels the fast path missed, delivered parcels to mark, and every due attempt (retries
+    with backoff)."""
+    return tracking.tracking_pushes_sweep()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_listing, views_sandbox
+from . import views, views_listing, views_sandbox, views_tracking
 
 app_name = "stores"
 urlpatterns = [
@@ -20,6 +20,12 @@ urlpatterns = [
     path("listing/new/", views_listing.listing_choose, name="listing_choose"),
     path("listing/new/<str:pid>/", views_listing.listing_new, name="listing_new"),
     path("listing/progress/", views_listing.listing_progress, name="listing_progress"),
+    path("orders/<str:key>/tracking/", views_tracking.order_tracking, name="order_tracking"),
+    path(
+        "tracking-pushes/<int:pk>/retry/",
+        views_tracking.tracking_push_retry,
+        name="tracking_push_retry",
+    ),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),

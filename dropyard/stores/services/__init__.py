@@ -12,7 +12,9 @@
 - ``pricing``: ``pricing_rule_create``, ``pricing_rule_update``, ``pricing_rule_delete``;
 - ``listing``: ``listing_start`` (the wizard: one job per store), ``listing_relist``,
   ``listing_run`` (the job), ``listed_variants_record``;
-- ``listing_follow``: ``listings_mark_out_of_date``, ``listing_reprice``.
+- ``listing_follow``: ``listings_mark_out_of_date``, ``listing_reprice``;
+- ``tracking``: tracking push-back — ``tracking_pushes_record``, ``tracking_push_attempt``,
+  ``tracking_push_retry``, ``tracking_push_parcel``, ``tracking_pushes_sweep``.
 """
 
 from .autopay import store_order_autopay
@@ -40,6 +42,15 @@ from .setup import (
     store_settings_update,
 )
 from .sync import store_poll, store_webhook_receive
+from .tracking import (
+    TrackingPushRefused,
+    tracking_push_attempt,
+    tracking_push_can_retry,
+    tracking_push_parcel,
+    tracking_push_retry,
+    tracking_pushes_record,
+    tracking_pushes_sweep,
+)
 
 __all__ = [
     "ListingDraft",
@@ -52,6 +63,7 @@ __all__ = [
     "pricing_rule_create",
     "pricing_rule_delete",
     "pricing_rule_update",
+    "TrackingPushRefused",
     "connection_create",
     "connection_delete",
     "connections_auto_by_sku",
@@ -67,5 +79,11 @@ __all__ = [
     "store_poll",
     "store_settings_update",
     "store_webhook_receive",
+    "tracking_push_attempt",
+    "tracking_push_can_retry",
+    "tracking_push_parcel",
+    "tracking_push_retry",
+    "tracking_pushes_record",
+    "tracking_pushes_sweep",
     "webhook_receipt_seen",
 ]

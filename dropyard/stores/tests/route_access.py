@@ -5,11 +5,17 @@ from typing import Any
 from dropyard.core.access import Access
 from dropyard.stores.choices import ListingStatus
 from dropyard.stores.models import Listing
-from dropyard.stores.services import pricing_rule_create, sandbox_store_create
+from dropyard.stores.services import (
+    pricing_rule_create,
+    sandbox_store_create,
+    tracking_pushes_record,
+)
 from dropyard.stores.tests.factories import import_variants, make_store
 from dropyard.stores.tests.listing_helpers import make_listable_product
+from dropyard.stores.tests.push_world import make_push_world, ship, store_order_paid
 
 STORES = Access("merchant", area="stores")
+ORDERS = Access("merchant", area="orders")
 
 EXPECTED_ACCESS = {
     f"stores:{name}": STORES
@@ -34,7 +40,7 @@ EXPECTED_ACCESS = {
         "listings",
         "listing_relist",
     )
-}
+} | {"stores:order_tracking": ORDERS, "stores:tracking_push_retry": ORDERS}
 
 
 def _store(w) -> dict[str, str]:
@@ -61,6 +67,10 @@ OBJECT_ROUTES = {
         "public_id": w.objects["store"].public_id,
         "listing_id": w.objects["listing"].public_id,
     },
+    "stores:order_tracking": lambda w: {
+        "key": w.objects["tracking_push"].parcel.orders.get().public_id
+    },
+    "stores:tracking_push_retry": lambda w: {"pk": w.objects["tracking_push"].pk},
 }
 
 # Catalog products are shared by every merchant: another merchant opens the wizard for them too.
@@ -69,7 +79,8 @@ SHARED_OBJECT_ROUTES = {"stores:listing_new"}
 
 def build_objects(world) -> dict[str, Any]:
     """A store of merchant A with one imported (unconnected) variant and one failed listing,
-    a Sandbox store, and a pricing rule of merchant A."""
+    a Sandbox store, a pricing rule of merchant A, and a store order shipped with its tracking
+    push waiting."""
     store = make_store(merchant=world.merchant_a)
     (store_variant,) = import_variants(store, ("MATRIX-V1", "MATRIX-SKU-1"))
     sandbox = sandbox_store_create(merchant=world.merchant_a, actor=None, name="Matrix Sandbox")
@@ -81,10 +92,14 @@ def build_objects(world) -> dict[str, Any]:
         error="refused",
         status=ListingStatus.FAILED,
     )
+    pw = make_push_world(world.merchant_a, variant=world.objects["order"].lines.get().variant)
+    parcel = ship(pw, store_order_paid(pw, "MATRIX-1"), number="MX2400000001")
+    (push,) = tracking_pushes_record(parcel_id=parcel.pk)
     return {
         "store": store,
         "store_variant": store_variant,
         "sandbox_store": sandbox,
         "pricing_rule": rule,
         "listing": listing,
+        "tracking_push": push,
     }
