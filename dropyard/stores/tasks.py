@@ -91,6 +91,7 @@ def listings_follow() -> int:
     return len(ids)
 
 
+@task()
 def tracking_push_parcel(parcel_id: int) -> list[str]:
     """Enqueued by fulfillment (``DROPYARD_STORE_PARCEL_TASKS``) after a store order's parcel
     ships or is delivered: record its push rows and attempt the due ones. Safe to run twice
