@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import views, views_sandbox
+from . import views, views_medusa, views_sandbox
 
 app_name = "stores"
 urlpatterns = [
     path("", views.store_list, name="list"),
     path("held/", views.held_list, name="held"),
     path("connect/sandbox/", views_sandbox.connect_sandbox, name="connect_sandbox"),
+    path("connect/medusa/", views_medusa.connect_medusa, name="connect_medusa"),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),

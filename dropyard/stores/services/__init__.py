@@ -7,7 +7,8 @@
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
-- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
+- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``;
+- ``medusa``: ``medusa_store_connect`` (a Medusa v2 store by its secret API key).
 """
 
 from .catalog import (
@@ -17,6 +18,7 @@ from .catalog import (
     store_catalog_import,
 )
 from .intake import store_order_ingest, store_orders_release, webhook_receipt_seen
+from .medusa import medusa_store_connect
 from .sandbox import sandbox_store_create, store_listing_push
 from .setup import (
     store_connect,
@@ -30,6 +32,7 @@ __all__ = [
     "connection_create",
     "connection_delete",
     "connections_auto_by_sku",
+    "medusa_store_connect",
     "sandbox_store_create",
     "store_catalog_import",
     "store_connect",

@@ -20,6 +20,7 @@ EXPECTED_ACCESS = {
         "connection_create",
         "connection_delete",
         "connect_sandbox",
+        "connect_medusa",
         "sandbox_listing",
     )
 }
