@@ -39,6 +39,7 @@ from .base import (
     PlatformFulfillment,
     PlatformOrder,
     PlatformProduct,
+    PlatformVariant,
     StoreAdapter,
     StoreContext,
     WebhookEvent,
@@ -305,9 +306,10 @@ class MedusaAdapter(StoreAdapter):
         """Create the product, published in the store's sales channel, with one option
         (``Variant``: each variant's title) and each variant's price in the store currency, or
         update ``platform_product_id`` (title, description, images, each variant's title and
-        price). Variants are created without inventory management (Dropyard holds the stock;
-        ``price_inventory_update`` turns it on with a quantity). A product that already holds
-        one of the SKUs (an interrupted earlier attempt) is updated instead of duplicated."""
+        price; new SKUs added as variants). Variants are created without inventory management
+        (Dropyard holds the stock; ``price_inventory_update`` turns it on with a quantity). A
+        product that already holds one of the SKUs (an interrupted earlier attempt) is updated
+        instead of duplicated."""
         skus = [v.sku for v in product.variants]
         if not product.variants or any(not sku for sku in skus) or len(set(skus)) != len(skus):
             raise AdapterError("a Medusa listing needs variants with distinct, non-empty SKUs")
@@ -355,14 +357,14 @@ class MedusaAdapter(StoreAdapter):
     def _listing_update(
         self, product: PlatformProduct, product_id: str, common: dict[str, Any]
     ) -> ListingResult:
+        product_id = _safe_id(product_id, "product")
         current = self._product(product_id)
         by_sku = {str(v.get("sku")): v for v in current.get("variants") or ()}
-        missing = [v.sku for v in product.variants if v.sku not in by_sku]
+        missing = [v for v in product.variants if v.sku not in by_sku]
         if missing:
-            raise AdapterError(
-                f"Medusa product {product_id} has no variant {', '.join(missing)}: adding "
-                "variants to a listed product is not supported yet; list them as a new product"
-            )
+            self._variants_add(product_id, current, missing)
+            current = self._product(product_id)
+            by_sku = {str(v.get("sku")): v for v in current.get("variants") or ()}
         self._call("POST", f"/admin/products/{product_id}", json=common)
         for v in product.variants:
             variant = by_sku[v.sku]
@@ -377,6 +379,54 @@ class MedusaAdapter(StoreAdapter):
         return ListingResult(
             platform_product_id=product_id,
             variant_ids_by_sku={v.sku: str(by_sku[v.sku]["id"]) for v in product.variants},
+        )
+
+    def _variants_add(
+        self, product_id: str, current: Mapping[str, Any], new: list[PlatformVariant]
+    ) -> None:
+        """Add ``new`` variants to a product this adapter listed: their values join its
+        ``Variant`` option (Medusa 2.17+: options are linked through ``options/batch``), then
+        each variant is created with its price. A product without that option (made in Medusa
+        by hand) is refused: its variants' options are the merchant's, not ours to guess."""
+        option = next(
+            (o for o in current.get("options") or () if o.get("title") == OPTION_TITLE), None
+        )
+        if option is None:
+            raise AdapterError(
+                f"Medusa product {product_id} has no {OPTION_TITLE!r} option: add the variants "
+                f"{', '.join(v.sku for v in new)} in Medusa, or list them as a new product"
+            )
+        taken = {str(value.get("value")) for value in option.get("values") or ()}
+        values = [v.variant_title or v.sku for v in new]
+        if len(set(values)) != len(values) or taken & set(values):
+            values = [v.sku for v in new]
+        self._call(
+            "POST",
+            f"/admin/products/{product_id}/options/batch",
+            json={
+                "update": [
+                    {
+                        "product_option_id": _safe_id(str(option["id"]), "option"),
+                        "add": [{"value": value} for value in values],  # a bare string is an id
+                    }
+                ]
+            },
+        )
+        self._call(
+            "POST",
+            f"/admin/products/{product_id}/variants/batch",
+            json={
+                "create": [
+                    {
+                        "title": v.variant_title or v.sku,
+                        "sku": v.sku,
+                        "manage_inventory": False,
+                        "options": {OPTION_TITLE: value},
+                        "prices": self._prices(v.price_minor),
+                    }
+                    for v, value in zip(new, values, strict=True)
+                ]
+            },
         )
 
     def price_inventory_update(

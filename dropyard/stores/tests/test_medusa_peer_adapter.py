@@ -71,7 +71,9 @@ def test_the_shop_behind_the_key_is_the_seeded_store(adapter, medusa_peer):
     }
 
 
-def test_a_two_variant_listing_reads_back_with_exact_prices(adapter, medusa_peer):
+def test_a_two_variant_listing_reads_back_with_exact_prices_and_updates_in_place(
+    adapter, medusa_peer
+):
     product = tee(red_minor=1999, blue_minor=2010)
 
     result = adapter.listing_upsert(product)
@@ -90,21 +92,36 @@ def test_a_two_variant_listing_reads_back_with_exact_prices(adapter, medusa_peer
         red_sku: [("usd", "19.99")],
         blue_sku: [("usd", "20.1")],
     }
-    # Listing again (a retry, or a re-price) updates the same product instead of a second one.
-    again = adapter.listing_upsert(tee_repriced(product, red_minor=2199))
-    assert again == result
+    # A retry that lost the answer (no product id known) finds the product by its SKUs.
+    assert adapter.listing_upsert(product) == result
+    # Listing again (a re-price, one more variant) updates the same product in place.
+    green_sku = red_sku.replace("-RED", "-GREEN")
+    again = adapter.listing_upsert(
+        relisted(
+            product, red_minor=2199, green=PlatformVariant("", "", green_sku, "", "Green", 1500)
+        ),
+        platform_product_id=result.platform_product_id,
+    )
     variants = {
         v["sku"]: v for v in _read_product(medusa_peer, result.platform_product_id)["variants"]
     }
-    assert [str(p["amount"]) for p in variants[red_sku]["prices"]] == ["21.99"]
+    assert again.platform_product_id == result.platform_product_id
+    assert dict(again.variant_ids_by_sku) == {sku: variants[sku]["id"] for sku in variants}
+    assert {sku: [str(p["amount"]) for p in v["prices"]] for sku, v in variants.items()} == {
+        red_sku: ["21.99"],
+        blue_sku: ["20.1"],
+        green_sku: ["15"],
+    }
     # And the adapter's own catalog read gives the same, in minor units.
     found = _find_product(adapter, result.platform_product_id)
     assert sorted((v.sku, v.variant_title, v.price_minor) for v in found.variants) == sorted(
-        [(red_sku, "Red", 2199), (blue_sku, "Blue", 2010)]
+        [(red_sku, "Red", 2199), (blue_sku, "Blue", 2010), (green_sku, "Green", 1500)]
     )
 
 
-def tee_repriced(product: PlatformProduct, *, red_minor: int) -> PlatformProduct:
+def relisted(
+    product: PlatformProduct, *, red_minor: int, green: PlatformVariant
+) -> PlatformProduct:
     red, blue = product.variants
     return PlatformProduct(
         platform_product_id="",
@@ -114,6 +131,7 @@ def tee_repriced(product: PlatformProduct, *, red_minor: int) -> PlatformProduct
         variants=(
             PlatformVariant("", "", red.sku, red.title, red.variant_title, red_minor),
             blue,
+            green,
         ),
     )
 
