@@ -100,6 +100,13 @@ def _safe_id(value: str, what: str) -> str:
     return value
 
 
+def _items(fulfillment: Mapping[str, Any]) -> dict[str, int]:
+    """A Medusa fulfillment's order lines: line item id → quantity."""
+    return {
+        str(item["line_item_id"]): int(item["quantity"]) for item in fulfillment.get("items") or ()
+    }
+
+
 def _error_message(response: httpx.Response) -> str:
     try:
         body = loads(response.content)
@@ -547,8 +554,8 @@ class MedusaAdapter(StoreAdapter):
         label has no carrier field). Returns the fulfillment id.
 
         Idempotent: a fulfillment already labelled with this tracking number is returned as
-        is, and a fulfillment left unshipped by an interrupted attempt is shipped rather than
-        a second one made."""
+        is, and a fulfillment of the same lines left unshipped by an interrupted attempt is
+        shipped rather than a second one made."""
         order_id = _safe_id(fulfillment.platform_order_id, "order")
         number = fulfillment.tracking_number.strip()
         if not number:
@@ -558,7 +565,17 @@ class MedusaAdapter(StoreAdapter):
         for f in live:
             if any(label.get("tracking_number") == number for label in f.get("labels") or ()):
                 return str(f["id"])
-        pending = next((f for f in live if not f.get("shipped_at")), None)
+        wanted = {line: qty for line, qty in fulfillment.line_quantities.items() if qty > 0}
+        pending = next(
+            (
+                f
+                for f in live
+                if not f.get("shipped_at")
+                # An interrupted attempt of *this* push: the same lines (any, when unspecified).
+                and (not wanted or _items(f) == wanted)
+            ),
+            None,
+        )
         if pending is None:
             lines = self._lines_to_fulfil(order, fulfillment.line_quantities)
             self._call(
@@ -575,10 +592,7 @@ class MedusaAdapter(StoreAdapter):
             pending = next((f for f in after if f["id"] not in known), None)
             if pending is None:
                 raise AdapterError(f"Medusa made no fulfillment for order {order_id}")
-        items = [
-            {"id": str(i["line_item_id"]), "quantity": i["quantity"]}
-            for i in pending.get("items") or ()
-        ]
+        items = [{"id": line, "quantity": qty} for line, qty in _items(pending).items()]
         self._call(
             "POST",
             f"/admin/orders/{order_id}/fulfillments/{_safe_id(pending['id'], 'fulfillment')}"

@@ -445,3 +445,93 @@ def test_base_url_clean_keeps_scheme_host_and_path(raw, clean):
 def test_base_url_clean_refuses_what_is_not_a_store_address(raw, reason):
     with pytest.raises(ValueError, match=reason):
         base_url_clean(raw)
+
+
+def _order_with(fulfillments):
+    """A stand-in order route: GET answers the order; POSTs are recorded (and answered)."""
+    posts = []
+    state = {"fulfillments": list(fulfillments)}
+
+    def routes(request):
+        if request.url.path == "/admin/orders/order_1" and request.method == "GET":
+            items = [
+                {"id": "ordli_a", "quantity": 2, "detail": {"fulfilled_quantity": 0}},
+                {"id": "ordli_b", "quantity": 1, "detail": {"fulfilled_quantity": 0}},
+            ]
+            order = {"id": "order_1", "items": items, "fulfillments": state["fulfillments"]}
+            return httpx.Response(200, json={"order": order})
+        if request.method == "POST":
+            posts.append((request.url.path, body(request)))
+            if request.url.path == "/admin/orders/order_1/fulfillments":
+                made = {
+                    "id": "ful_new",
+                    "items": [
+                        {"line_item_id": i["id"], "quantity": i["quantity"]}
+                        for i in body(request)["items"]
+                    ],
+                }
+                state["fulfillments"] = [*state["fulfillments"], made]
+            return httpx.Response(200, json={"order": {"id": "order_1"}})
+        return None
+
+    return fake_medusa(extra=routes), posts
+
+
+PUSH = PlatformFulfillment(
+    platform_order_id="order_1",
+    carrier="Sandbox",
+    tracking_number="SBX1",
+    tracking_url="https://t.example/SBX1",
+    line_quantities={"ordli_a": 2},
+)
+
+
+def test_a_push_already_made_is_not_made_again():
+    shipped = {
+        "id": "ful_1",
+        "shipped_at": "2026-12-06T10:00:00Z",
+        "items": [{"line_item_id": "ordli_a", "quantity": 2}],
+        "labels": [{"tracking_number": "SBX1"}],
+    }
+    transport, posts = _order_with([shipped])
+
+    assert _adapter(transport).fulfillment_push(PUSH) == "ful_1"
+    assert posts == []
+
+
+def test_an_interrupted_push_ships_its_fulfillment_instead_of_making_another():
+    pending = {"id": "ful_1", "items": [{"line_item_id": "ordli_a", "quantity": 2}], "labels": []}
+    transport, posts = _order_with([pending])
+
+    assert _adapter(transport).fulfillment_push(PUSH) == "ful_1"
+    assert posts == [
+        (
+            "/admin/orders/order_1/fulfillments/ful_1/shipments",
+            {
+                "items": [{"id": "ordli_a", "quantity": 2}],
+                "labels": [
+                    {
+                        "tracking_number": "SBX1",
+                        "tracking_url": "https://t.example/SBX1",
+                        "label_url": "",
+                    }
+                ],
+            },
+        )
+    ]
+
+
+def test_an_unshipped_fulfillment_of_other_lines_is_left_alone():
+    other = {"id": "ful_1", "items": [{"line_item_id": "ordli_b", "quantity": 1}], "labels": []}
+    transport, posts = _order_with([other])
+
+    assert _adapter(transport).fulfillment_push(PUSH) == "ful_new"
+    assert [path for path, _body in posts] == [
+        "/admin/orders/order_1/fulfillments",
+        "/admin/orders/order_1/fulfillments/ful_new/shipments",
+    ]
+    assert posts[0][1] == {
+        "items": [{"id": "ordli_a", "quantity": 2}],
+        "location_id": "sloc_01TEST",
+        "metadata": {"carrier": "Sandbox", "source": "dropyard"},
+    }
