@@ -157,3 +157,29 @@ class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
         if len(rows) > 100:
             raise forms.ValidationError("List at most 100 variants at a time.")
         return rows
+
+
+class MedusaConnectForm(BootstrapValidationFormMixin, forms.Form):
+    """A Medusa v2 store: its address and a secret API key (checked by the service). The key
+    field never renders its value back, so a refused form does not echo the secret."""
+
+    base_url = forms.CharField(
+        label="Store address",
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={"placeholder": "https://shop.example.com", "inputmode": "url"}
+        ),
+        help_text="The address of your Medusa server (where /admin and /store answer).",
+    )
+    api_key = forms.CharField(
+        label="Secret API key",
+        max_length=300,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="In the Medusa admin: Settings → Secret API Keys → Create (it starts with sk_).",
+    )
+    name = forms.CharField(
+        label="Name in Dropyard (optional)",
+        max_length=120,
+        required=False,
+        help_text="Leave empty to use the store's own name.",
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_listing, views_sandbox, views_tracking
+from . import views, views_listing, views_medusa, views_sandbox, views_tracking
 
 app_name = "stores"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
         views_tracking.tracking_push_retry,
         name="tracking_push_retry",
     ),
+    path("connect/medusa/", views_medusa.connect_medusa, name="connect_medusa"),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),

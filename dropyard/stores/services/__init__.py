@@ -14,7 +14,8 @@
   ``listing_run`` (the job), ``listed_variants_record``;
 - ``listing_follow``: ``listings_mark_out_of_date``, ``listing_reprice``;
 - ``tracking``: tracking push-back — ``tracking_pushes_record``, ``tracking_push_attempt``,
-  ``tracking_push_retry``, ``tracking_push_parcel``, ``tracking_pushes_sweep``.
+  ``tracking_push_retry``, ``tracking_push_parcel``, ``tracking_pushes_sweep``;
+- ``medusa``: ``medusa_store_connect`` (a Medusa v2 store by its secret API key).
 """
 
 from .autopay import store_order_autopay
@@ -33,6 +34,7 @@ from .listing import (
     listing_start,
 )
 from .listing_follow import listing_reprice, listings_mark_out_of_date
+from .medusa import medusa_store_connect
 from .pricing import pricing_rule_create, pricing_rule_delete, pricing_rule_update
 from .sandbox import sandbox_store_create, store_listing_push
 from .setup import (
@@ -67,6 +69,7 @@ __all__ = [
     "connection_create",
     "connection_delete",
     "connections_auto_by_sku",
+    "medusa_store_connect",
     "sandbox_store_create",
     "store_catalog_import",
     "store_connect",

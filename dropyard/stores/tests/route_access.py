@@ -29,6 +29,7 @@ EXPECTED_ACCESS = {
         "connection_create",
         "connection_delete",
         "connect_sandbox",
+        "connect_medusa",
         "sandbox_listing",
         "pricing_rules",
         "pricing_rule_create",
