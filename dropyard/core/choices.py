@@ -70,6 +70,9 @@ class AuditAction(models.TextChoices):
     STORE_CONNECTION_CHANGED = "store.connection", "Product connection created or removed"
     STORE_ORDER_RECORDED = "store.order", "Store order held, imported, cancelled or flagged"
     STORE_KEYS_ROTATED = "store.keys_rotated", "Store credentials re-encrypted"
+    STORE_REAUTHORIZE = "store.reauthorize", "Store needs re-authorization"
+    STORE_CREDENTIALS_RENEWED = "store.credentials_renewed", "Store access token renewed"
+    STORE_PRIVACY_REQUEST = "store.privacy", "Store data-protection request received"
 
 
 class JobStatus(models.TextChoices):

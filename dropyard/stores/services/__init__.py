@@ -7,7 +7,9 @@
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
-- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``.
+- ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``;
+- ``shopify``: ``shopify_store_connect``, ``shopify_credentials_renew``,
+  ``store_reauthorize_needed``, ``store_event_record`` (uninstall, data-protection requests).
 """
 
 from .catalog import (
@@ -24,6 +26,12 @@ from .setup import (
     store_keys_rotate,
     store_settings_update,
 )
+from .shopify import (
+    shopify_credentials_renew,
+    shopify_store_connect,
+    store_event_record,
+    store_reauthorize_needed,
+)
 from .sync import store_poll, store_webhook_receive
 
 __all__ = [
@@ -31,6 +39,10 @@ __all__ = [
     "connection_delete",
     "connections_auto_by_sku",
     "sandbox_store_create",
+    "shopify_credentials_renew",
+    "shopify_store_connect",
+    "store_event_record",
+    "store_reauthorize_needed",
     "store_catalog_import",
     "store_connect",
     "store_disconnect",
