@@ -22,6 +22,8 @@ def fake(clock, monkeypatch) -> FakeShopify:
     shop = FakeShopify(schema=admin_schema(), clock=clock)
     monkeypatch.setattr(shopify_client, "TRANSPORT", httpx.WSGITransport(app=shop))
     monkeypatch.setattr(auth, "CLOCK", clock)
+    monkeypatch.setattr(shopify_client, "CLOCK", clock)
+    monkeypatch.setattr(shopify_client, "SLEEP", clock.sleep)
     return shop
 
 

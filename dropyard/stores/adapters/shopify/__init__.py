@@ -96,17 +96,13 @@ class ShopifyAdapter(StoreAdapter):
         super().__init__(context)
         self.credentials: dict[str, Any] = dict(context.credentials)
         self.renewed = False  # the credentials changed in memory (``refresh`` returns them)
-        extra: dict[str, Any] = {}
-        if sleep is not None:
-            extra["sleep"] = sleep
-        if clock is not None:
-            extra["clock"] = clock
         self.gql = GraphQLClient(
             shop=context.domain,
             version=settings.DROPYARD_SHOPIFY_API_VERSION,
             token=self._token,
             transport=transport,
-            **extra,
+            sleep=sleep,
+            clock=clock,
         )
 
     def _token(self) -> str:

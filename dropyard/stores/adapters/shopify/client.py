@@ -29,8 +29,11 @@ BACKOFF_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 DEFAULT_RESTORE_RATE = 100.0
 DEFAULT_ESTIMATE = 50.0
 
-# A test hook: the transport every Shopify client uses when none is given (the fake).
+# Test hooks: the transport every Shopify client uses when none is given (the fake), and the
+# clock and sleep (the fake's simulated time, so its bucket refills while the client waits).
 TRANSPORT: httpx.BaseTransport | None = None
+CLOCK: Callable[[], float] = time.monotonic
+SLEEP: Callable[[float], None] = time.sleep
 
 _NAMES = {document: name for name, document in DOCUMENTS.items()}
 
@@ -65,13 +68,13 @@ class GraphQLClient:
         version: str,
         token: Callable[[], str],
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ):
         self.shop, self.version, self.token = shop, version, token
         self.transport = transport or TRANSPORT
-        self.sleep, self.clock = sleep, clock
-        self.bucket = Bucket(at=clock())
+        self.sleep, self.clock = sleep or SLEEP, clock or CLOCK
+        self.bucket = Bucket(at=self.clock())
         self.costs: dict[str, float] = {}  # requested cost last seen, by document name
         self.spent = 0.0  # actual cost units used so far (bench and logs)
         self.calls = 0
