@@ -246,6 +246,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.stores_poll_all",
         "every_seconds": 180,
     },
+    # Shopify access tokens expire (60 min OAuth, 24 h client credentials): each is renewed
+    # within its last 5 minutes (auth.REFRESH_MARGIN), so this period must stay below that.
+    "stores-shopify-renew": {
+        "task": "dropyard.stores.tasks.shopify_credentials_renew_all",
+        "every_seconds": 120,
+    },
 }
 
 # --- Cache ------------------------------------------------------------------------------------

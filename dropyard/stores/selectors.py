@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 
 from dropyard.accounts.models import Membership, MerchantAccount
 
-from .choices import StoreOrderStatus, StoreStatus
+from .choices import Platform, StoreOrderStatus, StoreStatus
 from .exceptions import StoreNotFound
 from .models import ProductConnection, Store, StoreOrder, StoreVariant
 
@@ -153,6 +153,14 @@ def stores_to_poll() -> QuerySet[Store]:
     """Every merchant's authorized stores with order sync on (the polling job; not scoped:
     it runs for the system, not for a merchant)."""
     return Store.objects.filter(status=StoreStatus.AUTHORIZED, order_sync=True).order_by("pk")
+
+
+def stores_with_expiring_tokens() -> QuerySet[Store]:
+    """Every authorized Shopify store (their access tokens expire; the renewal job checks
+    each; not scoped: it runs for the system)."""
+    return Store.objects.filter(status=StoreStatus.AUTHORIZED, platform=Platform.SHOPIFY).order_by(
+        "pk"
+    )
 
 
 def store_for_webhook(*, public_id: str) -> Store | None:

@@ -233,12 +233,13 @@ class FakeShopify:
         operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
         self.requests.append(operation.name.value if operation.name else "")
         cost = query_cost(self.schema, document, variables)
-        if cost > MAX_QUERY_COST:
+        limit = int(min(MAX_QUERY_COST, self.maximum))
+        if cost > limit:
             return 200, {
                 "errors": [
                     {
                         "message": f"Query cost is {cost}, which exceeds the single query max "
-                        f"cost limit ({MAX_QUERY_COST}).",
+                        f"cost limit ({limit}).",
                         "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost},
                     }
                 ]
@@ -441,7 +442,10 @@ class FakeShopify:
         if len(set(skus)) != len(skus):
             errors.append({"field": ["input", "variants"], "message": "SKUs must be unique"})
         if errors:
-            return {"product": None, "userErrors": [{**e, "code": "INVALID"} for e in errors]}
+            return {
+                "product": None,
+                "userErrors": [{**e, "code": "INVALID_VARIANT"} for e in errors],
+            }
         pid = _num(data["id"]) if data.get("id") else next(self.ids)
         old = self.products.get(pid, {"variant_ids": []})
         kept = {_num(v["id"]) for v in data["variants"] if v.get("id")}

@@ -40,6 +40,7 @@ ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled"}
 PRIVACY_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
 SUBSCRIBED_TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "APP_UNINSTALLED")
 ORDERS_PER_PAGE = 10
+MAX_SKIPPED_PAGES = 20  # pages of already delivered orders read through in one call
 PRODUCTS_PER_PAGE = 10
 OPEN_FULFILLMENT_ORDERS = frozenset({"OPEN", "IN_PROGRESS"})
 
@@ -261,23 +262,27 @@ class ShopifyAdapter(StoreAdapter):
         q, after = str(state.get("q", "")), str(state.get("after", ""))
         since, seen = str(state.get("since", "")), set(map(str, state.get("seen", [])))
         query = f"updated_at:>='{q}'" if q else None
-        data = self._run(
-            documents.ORDERS_SINCE,
-            {"first": ORDERS_PER_PAGE, "after": after or None, "query": query},
-        )["orders"]
-        orders = []
-        for node in data["nodes"]:
-            updated, order_id = str(node["updatedAt"]), parse.numeric_id(node["id"])
-            if updated == since and order_id in seen:
-                continue
-            if updated != since:
-                since, seen = updated, set()
-            seen.add(order_id)
-            orders.append(parse.order_from_node(node, self._more_lines(node)))
-        more = bool(data["pageInfo"]["hasNextPage"])
+        orders: list[PlatformOrder] = []
+        for _page in range(MAX_SKIPPED_PAGES):
+            data = self._run(
+                documents.ORDERS_SINCE,
+                {"first": ORDERS_PER_PAGE, "after": after or None, "query": query},
+            )["orders"]
+            for node in data["nodes"]:
+                updated, order_id = str(node["updatedAt"]), parse.numeric_id(node["id"])
+                if updated == since and order_id in seen:
+                    continue
+                if updated != since:
+                    since, seen = updated, set()
+                seen.add(order_id)
+                orders.append(parse.order_from_node(node, self._more_lines(node)))
+            more = bool(data["pageInfo"]["hasNextPage"])
+            after = str(data["pageInfo"]["endCursor"] or "") if more else ""
+            if orders or not more:
+                break  # a page of only orders delivered before: read on
         next_state = {
-            "q": q if more else since,
-            "after": str(data["pageInfo"]["endCursor"] or "") if more else "",
+            "q": q if after else since,
+            "after": after,
             "since": since,
             "seen": sorted(seen),
         }
