@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views, views_sandbox
+from . import views, views_sandbox, views_shopify
 
 app_name = "stores"
 urlpatterns = [
     path("", views.store_list, name="list"),
     path("held/", views.held_list, name="held"),
     path("connect/sandbox/", views_sandbox.connect_sandbox, name="connect_sandbox"),
+    path("connect/shopify/", views_shopify.connect_shopify, name="connect_shopify"),
+    path("connect/shopify/callback/", views_shopify.shopify_callback, name="shopify_callback"),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),

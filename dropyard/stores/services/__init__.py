@@ -8,7 +8,7 @@
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
 - ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``;
-- ``shopify``: ``shopify_store_connect``, ``shopify_credentials_renew``,
+- ``shopify``: ``shopify_store_connect`` (``_own_app``, ``_oauth``), ``shopify_credentials_renew``,
   ``store_reauthorize_needed``, ``store_event_record`` (uninstall, data-protection requests).
 """
 
@@ -29,6 +29,8 @@ from .setup import (
 from .shopify import (
     shopify_credentials_renew,
     shopify_store_connect,
+    shopify_store_connect_oauth,
+    shopify_store_connect_own_app,
     store_event_record,
     store_reauthorize_needed,
 )
@@ -41,6 +43,8 @@ __all__ = [
     "sandbox_store_create",
     "shopify_credentials_renew",
     "shopify_store_connect",
+    "shopify_store_connect_oauth",
+    "shopify_store_connect_own_app",
     "store_event_record",
     "store_reauthorize_needed",
     "store_catalog_import",

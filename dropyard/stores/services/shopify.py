@@ -78,6 +78,34 @@ def shopify_store_connect(
     return store
 
 
+def shopify_store_connect_own_app(
+    *, merchant: MerchantAccount, actor: Actor, shop: str, client_id: str, client_secret: str
+) -> Store:
+    """Connect the merchant's own Dev Dashboard app: a client-credentials token is asked for
+    (24 h, renewed by ``shopify_credentials_renew``), then ``shopify_store_connect``. Refusals
+    as there; Shopify refusing the app's key and secret raises ``AuthorizationLost``."""
+    try:
+        domain = auth.shop_domain_clean(shop)
+    except auth.ShopDomainInvalid as exc:
+        raise StoreInvalid(f"domain: {exc}", extra={"errors": {"domain": str(exc)}}) from None
+    credentials = auth.client_credentials(
+        shop=domain, client_id=client_id.strip(), client_secret=client_secret.strip()
+    )
+    return shopify_store_connect(
+        merchant=merchant, actor=actor, shop=domain, credentials=credentials
+    )
+
+
+def shopify_store_connect_oauth(
+    *, merchant: MerchantAccount, actor: Actor, shop: str, code: str
+) -> Store:
+    """Connect through the public app: the OAuth callback's ``code`` (its HMAC and state
+    already checked by the caller) is exchanged for an expiring offline token, then
+    ``shopify_store_connect``. ``AdapterError`` when the app is not configured."""
+    credentials = auth.code_exchange(shop=auth.shop_domain_clean(shop), code=code)
+    return shopify_store_connect(merchant=merchant, actor=actor, shop=shop, credentials=credentials)
+
+
 @transaction.atomic
 def _renewed_record(store_id: int, credentials: Mapping[str, Any] | None, lost: str) -> Store:
     store = Store.objects.select_for_update(of=("self",), no_key=True).get(pk=store_id)

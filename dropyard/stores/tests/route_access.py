@@ -20,6 +20,8 @@ EXPECTED_ACCESS = {
         "connection_create",
         "connection_delete",
         "connect_sandbox",
+        "connect_shopify",
+        "shopify_callback",
         "sandbox_listing",
     )
 }
