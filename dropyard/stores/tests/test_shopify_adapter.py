@@ -100,7 +100,7 @@ def test_products_are_read_page_by_page(fake, clock):
 
 
 def test_the_client_waits_for_the_bucket_instead_of_being_throttled(fake, clock):
-    fake.maximum, fake.available, fake.restore_rate = 250.0, 250.0, 10.0
+    fake.maximum, fake.available, fake.restore_rate = 30.0, 30.0, 1.0  # 2 listings a bucket
     adapter = make_adapter(fake, clock)
     adapter.listing_upsert(_product(1, "Red"))  # learns the bucket and productSet's cost
     throttled_before = fake.throttled
@@ -173,7 +173,9 @@ def test_a_non_idempotent_mutation_is_not_resent_after_an_ambiguous_failure(fake
     transport = _flaky(fake, [httpx.ReadTimeout("slow")])
 
     with pytest.raises(AdapterError) as caught:
-        _client(fake, clock, transport, token).execute(documents.PRODUCT_SET, {"input": {}})
+        _client(fake, clock, transport, token).execute(
+            documents.PRODUCT_SET, {"input": {}, "variantCount": 1}
+        )
 
     assert caught.value.retryable is True
     assert fake.products == {}
@@ -196,7 +198,9 @@ def test_a_mutation_is_resent_when_the_connection_was_never_made(fake, clock):
         }
     }
 
-    data = _client(fake, clock, transport, token).execute(documents.PRODUCT_SET, variables)
+    data = _client(fake, clock, transport, token).execute(
+        documents.PRODUCT_SET, {**variables, "variantCount": 1}
+    )
 
     assert data["productSet"]["userErrors"] == []
     assert len(fake.products) == 1

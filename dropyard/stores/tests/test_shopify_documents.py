@@ -15,6 +15,7 @@ from dropyard.stores.tests.shopify_schema import admin_schema, schema_path
 VARIABLES = {
     "PRODUCTS_PAGE": {"first": adapter.PRODUCTS_PER_PAGE},
     "ORDERS_SINCE": {"first": adapter.ORDERS_PER_PAGE},
+    "PRODUCT_SET": {"variantCount": 100},  # Shopify's REST-era variant limit
 }
 
 

@@ -187,7 +187,9 @@ class ShopifyAdapter(StoreAdapter):
         }
         if platform_product_id:
             payload["id"] = parse.gid("Product", platform_product_id)
-        result = self._run(documents.PRODUCT_SET, {"input": payload})["productSet"]
+        result = self._run(
+            documents.PRODUCT_SET, {"input": payload, "variantCount": len(variants)}
+        )["productSet"]
         _user_errors(result, "listing")
         created = result["product"]
         return ListingResult(

@@ -28,6 +28,7 @@ BACKOFF_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 # Used before the first answer tells the real figures (Standard plan: 100 points/s).
 DEFAULT_RESTORE_RATE = 100.0
 DEFAULT_ESTIMATE = 50.0
+WAIT_MARGIN_SECONDS = 0.02
 
 # Test hooks: the transport every Shopify client uses when none is given (the fake), and the
 # clock and sleep (the fake's simulated time, so its bucket refills while the client waits).
@@ -53,7 +54,11 @@ class Bucket:
     def wait_for(self, cost: float, now: float) -> float:
         """Seconds until ``cost`` points are available (0 when they are now)."""
         missing = min(cost, self.maximum) - self.available_at(now)
-        return max(0.0, missing / self.restore_rate) if self.restore_rate > 0 else 0.0
+        if missing <= 0 or self.restore_rate <= 0:
+            return 0.0
+        # A hair more than exact: Shopify reports whole points, and a wait computed to the
+        # float would land a query on the very edge of the bucket.
+        return missing / self.restore_rate + WAIT_MARGIN_SECONDS
 
 
 class GraphQLClient:

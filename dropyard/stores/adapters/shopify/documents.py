@@ -7,7 +7,8 @@ name; a new document must be added there too (the test also checks that every ``
 of this module is listed).
 
 Page sizes keep each query's requested cost under Shopify's 1,000-point single-query cap
-(connections cost about 2 + ``first`` × their nodes' cost).
+(connections cost about 2 + ``first`` × their nodes' cost); the listing asks back exactly as
+many variants as it sends, so its cost follows the product's size.
 """
 
 SHOP = """
@@ -66,11 +67,11 @@ query DropyardProductVariants($id: ID!, $after: String) {
 """
 
 PRODUCT_SET = """
-mutation DropyardProductSet($input: ProductSetInput!) {
+mutation DropyardProductSet($input: ProductSetInput!, $variantCount: Int!) {
   productSet(input: $input, synchronous: true) {
     product {
       id
-      variants(first: 100) { nodes { id sku } }
+      variants(first: $variantCount) { nodes { id sku } }
     }
     userErrors { field message code }
   }
