@@ -399,6 +399,10 @@ class FakeShopify:
             found = self.orders.get(_num(id))
             return self._order_node(found) if found else None
 
+        def product(_info, id):  # noqa: A002
+            found = self.products.get(_num(id))
+            return self._product_node(found) if found else None
+
         def variant(_info, id):  # noqa: A002
             found = self.variants.get(_num(id))
             return self._variant_node(found) if found else None
@@ -416,6 +420,7 @@ class FakeShopify:
             ),
             "orders": orders,
             "order": order,
+            "product": product,
             "productVariant": variant,
         }
 

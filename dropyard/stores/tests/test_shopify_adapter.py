@@ -322,3 +322,16 @@ def test_a_webhook_without_a_delivery_id_or_json_is_refused(fake, clock):
     with pytest.raises(AdapterError, match="malformed"):
         adapter.webhook_parse(b"{}", {**headers, "X-Shopify-Webhook-Id": "w1"})
     assert adapter.webhook_verify(b"{}", {"X-Shopify-Hmac-Sha256": "x"}) is False
+
+
+def test_updating_a_listing_keeps_the_variant_ids_of_the_same_skus(fake, clock):
+    adapter = make_adapter(fake, clock)
+    first = adapter.listing_upsert(_product(1, "Red", "Blue"))
+    changed = _product(1, "Red", "Green")
+
+    second = adapter.listing_upsert(changed, platform_product_id=first.platform_product_id)
+
+    assert second.platform_product_id == first.platform_product_id
+    assert second.variant_ids_by_sku["TEE-1-Red"] == first.variant_ids_by_sku["TEE-1-Red"]
+    assert second.variant_ids_by_sku["TEE-1-Green"] not in first.variant_ids_by_sku.values()
+    assert sorted(v["sku"] for v in fake.variants.values()) == ["TEE-1-Green", "TEE-1-Red"]

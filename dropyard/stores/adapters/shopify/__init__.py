@@ -164,6 +164,9 @@ class ShopifyAdapter(StoreAdapter):
             raise AdapterError("a listing needs at least one variant")
         options, values = _options(product)
         currency = self.context.currency
+        # productSet replaces the variant list: on an update, variants are matched to the
+        # existing ones by SKU so their ids (and Dropyard's connections to them) survive.
+        known = self._variant_ids_by_sku(platform_product_id) if platform_product_id else {}
         variants = []
         for variant, option_values in zip(product.variants, values, strict=True):
             item: dict[str, Any] = {
@@ -171,8 +174,9 @@ class ShopifyAdapter(StoreAdapter):
                 "price": parse.amount(variant.price_minor, currency),
                 "sku": variant.sku,
             }
-            if platform_product_id and variant.platform_variant_id:
-                item["id"] = parse.gid("ProductVariant", variant.platform_variant_id)
+            existing = variant.platform_variant_id or known.get(variant.sku, "")
+            if platform_product_id and existing:
+                item["id"] = parse.gid("ProductVariant", existing)
             if variant.image_url:
                 item["file"] = {"originalSource": variant.image_url, "contentType": "IMAGE"}
             variants.append(item)
@@ -198,6 +202,22 @@ class ShopifyAdapter(StoreAdapter):
                 str(v["sku"]): parse.numeric_id(v["id"]) for v in created["variants"]["nodes"]
             },
         )
+
+    def _variant_ids_by_sku(self, platform_product_id: str) -> dict[str, str]:
+        ids: dict[str, str] = {}
+        after = None
+        while True:
+            product = self._run(
+                documents.PRODUCT_VARIANTS,
+                {"id": parse.gid("Product", platform_product_id), "after": after},
+            )["product"]
+            if product is None:
+                raise AdapterError(f"Shopify product {platform_product_id} not found")
+            page = product["variants"]
+            ids.update({str(v["sku"]): parse.numeric_id(v["id"]) for v in page["nodes"]})
+            if not page["pageInfo"]["hasNextPage"]:
+                return ids
+            after = page["pageInfo"]["endCursor"]
 
     def price_inventory_update(
         self, *, platform_variant_id: str, price_minor: int | None, available: int | None

@@ -140,6 +140,11 @@ class GraphQLClient:
                 continue
             self.calls += 1
             status = response.status_code
+            answered = response.headers.get("X-Shopify-API-Version", self.version)
+            if answered != self.version:  # the pinned version is no longer served
+                logger.warning(
+                    "Shopify %s answered API version %s, not %s", self.shop, answered, self.version
+                )
             if status in (401, 403):
                 raise AuthorizationLost(f"Shopify refused the access token ({status})")
             if status >= 500:
