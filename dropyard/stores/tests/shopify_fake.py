@@ -16,7 +16,8 @@ used through ``httpx.WSGITransport``.
   fulfillments, webhook subscriptions.
 - Webhooks: ``order_place`` / ``order_cancel`` / ``app_uninstall`` / ``privacy_request`` queue
   REST-shaped, signed deliveries (``X-Shopify-Hmac-Sha256`` over the raw body with the app's
-  client secret) to the subscribed callback URLs; ``deliveries_send`` posts them.
+  client secret) to the subscribed callback URLs; ``deliveries_send`` posts them to the
+  receiver (``shopify_cost`` calculates the query cost).
 """
 
 import base64
@@ -33,25 +34,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLSchema,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    execute,
-    get_named_type,
-    parse,
-    validate,
-    value_from_ast,
-)
+from graphql import GraphQLSchema, OperationDefinitionNode, execute, parse, validate
 from graphql.error import GraphQLError
 
+from dropyard.stores.tests.shopify_cost import MAX_QUERY_COST, query_cost
+
 GID = "gid://shopify/"
-MAX_QUERY_COST = 1000
 
 
 class FakeClock:
@@ -726,67 +714,20 @@ class FakeShopify:
             },
         )
 
+    def deliveries_send(self, client: Any) -> list[int]:
+        """POST every queued webhook, oldest first, with a Django test ``client`` (the site's
+        receiver); their HTTP statuses. The outbox is emptied."""
+        statuses = []
+        while self.outbox:
+            delivery = self.outbox.pop(0)
+            path = "/" + delivery.url.split("://", 1)[-1].split("/", 1)[-1]
+            response = client.post(
+                path, delivery.body, content_type="application/json", headers=delivery.headers
+            )
+            statuses.append(response.status_code)
+        return statuses
+
     def _queue(self, enum: str, topic: str, payload: dict) -> None:
         url = self.subscriptions.get(enum)
         if url:
             self.outbox.append(self.delivery(url, topic, json.dumps(payload).encode()))
-
-
-def query_cost(schema: GraphQLSchema, document: Any, variables: dict) -> int:
-    """Shopify's calculated query cost, approximately (see the module docstring)."""
-    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-
-    def arg(node: FieldNode, name: str, field_def: Any) -> Any:
-        for a in node.arguments:
-            if a.name.value == name:
-                return value_from_ast(a.value, field_def.args[name].type, variables)
-        return None
-
-    def selection_cost(selections: Any, parent: Any) -> int:
-        total = 0
-        for sel in selections:
-            if isinstance(sel, FieldNode):
-                fields = getattr(parent, "fields", {})
-                if sel.name.value not in fields:
-                    continue
-                field_def = fields[sel.name.value]
-                named = get_named_type(field_def.type)
-                if not hasattr(named, "fields") and not hasattr(named, "types"):
-                    continue  # scalars and enums are free
-                if named.name == "PageInfo":
-                    continue
-                children = (
-                    selection_cost(sel.selection_set.selections, named) if sel.selection_set else 0
-                )
-                inner = (
-                    field_def.type.of_type
-                    if isinstance(field_def.type, GraphQLNonNull)
-                    else field_def.type
-                )
-                first = arg(sel, "first", field_def) if "first" in field_def.args else None
-                if named.name.endswith("Connection"):
-                    total += 2 + (first or 0) * max(children, 1) if first else 2 + children
-                elif isinstance(inner, GraphQLList):
-                    total += (first or 1) * (1 + children)
-                else:
-                    total += 1 + children
-            elif isinstance(sel, InlineFragmentNode):
-                cond = (
-                    schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
-                )
-                total += selection_cost(sel.selection_set.selections, cond)
-            elif isinstance(sel, FragmentSpreadNode):
-                frag = fragments[sel.name.value]
-                total += selection_cost(
-                    frag.selection_set.selections, schema.get_type(frag.type_condition.name.value)
-                )
-        return total
-
-    root: GraphQLObjectType | None = (
-        schema.mutation_type if operation.operation.value == "mutation" else schema.query_type
-    )
-    cost = selection_cost(operation.selection_set.selections, root)
-    if operation.operation.value == "mutation":
-        cost += 10 * len(operation.selection_set.selections)
-    return cost

@@ -8,7 +8,7 @@ from graphql import OperationDefinitionNode, parse, validate
 
 from dropyard.stores.adapters import shopify as adapter
 from dropyard.stores.adapters.shopify import documents
-from dropyard.stores.tests.shopify_fake import MAX_QUERY_COST, query_cost
+from dropyard.stores.tests.shopify_cost import MAX_QUERY_COST, query_cost
 from dropyard.stores.tests.shopify_schema import admin_schema, schema_path
 
 # The page sizes the adapter sends (the variables that set a document's cost).
