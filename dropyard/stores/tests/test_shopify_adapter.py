@@ -6,6 +6,7 @@ import json
 
 import httpx
 import pytest
+from django.test import override_settings
 
 from dropyard.stores.adapters.base import (
     AdapterError,
@@ -15,7 +16,7 @@ from dropyard.stores.adapters.base import (
     PlatformVariant,
     StoreContext,
 )
-from dropyard.stores.adapters.shopify import ShopifyAdapter, documents
+from dropyard.stores.adapters.shopify import ShopifyAdapter, auth, documents
 from dropyard.stores.adapters.shopify.client import GraphQLClient
 from dropyard.stores.tests.shopify_world import make_adapter
 
@@ -335,3 +336,25 @@ def test_updating_a_listing_keeps_the_variant_ids_of_the_same_skus(fake, clock):
     assert second.variant_ids_by_sku["TEE-1-Red"] == first.variant_ids_by_sku["TEE-1-Red"]
     assert second.variant_ids_by_sku["TEE-1-Green"] not in first.variant_ids_by_sku.values()
     assert sorted(v["sku"] for v in fake.variants.values()) == ["TEE-1-Green", "TEE-1-Red"]
+
+
+@override_settings(DROPYARD_SHOPIFY_API_SECRET="public-app-secret")
+def test_webhooks_of_a_store_connected_by_oauth_are_signed_with_the_public_apps_secret():
+    oauth = ShopifyAdapter(StoreContext("shopify", "s.myshopify.com", "USD", {"mode": "oauth"}))
+    own = ShopifyAdapter(
+        StoreContext(
+            "shopify",
+            "s.myshopify.com",
+            "USD",
+            {"mode": "client_credentials", "client_secret": "own-secret"},
+        )
+    )
+    body = b'{"id": 1}'
+
+    def signed(secret: str) -> dict:
+        return {"X-Shopify-Hmac-Sha256": auth.webhook_hmac(secret, body)}
+
+    assert oauth.webhook_verify(body, signed("public-app-secret")) is True
+    assert oauth.webhook_verify(body, signed("own-secret")) is False
+    assert own.webhook_verify(body, signed("own-secret")) is True
+    assert own.webhook_verify(body, signed("public-app-secret")) is False

@@ -257,3 +257,17 @@ def test_the_gdpr_topics_are_answered_200_and_audited(client, fake, connected, t
         "delivery_id": delivery.headers["X-Shopify-Webhook-Id"],
     }
     assert "shopper@example.com" not in str(event.details)
+
+
+def test_a_gdpr_webhook_after_the_uninstall_is_still_verified_and_answered(client, fake, connected):
+    fake.app_uninstall()
+    fake.privacy_request(
+        "shop/redact", f"{settings.SITE_URL}/stores/webhooks/{connected.public_id}/"
+    )
+
+    statuses = fake.deliveries_send(client)
+
+    connected.refresh_from_db()
+    assert statuses == [200, 200]
+    assert connected.status == StoreStatus.REAUTHORIZE
+    assert AuditEvent.objects.filter(action=AuditAction.STORE_PRIVACY_REQUEST).count() == 1
