@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from dropyard.accounts.actors import Actor
+from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -48,8 +48,10 @@ def shopify_store_connect(
     the shop's name and currency (``store_connect``: audited STORE_CONNECTED, refused when
     already connected), then the order and uninstall webhooks are subscribed to this store's
     receiver. A failed subscription leaves the store connected with ``last_error`` set (the
-    poll still syncs its orders). ``StoreInvalid`` for a bad shop domain; Shopify's refusals
-    raise ``AdapterError`` and nothing is written."""
+    poll still syncs its orders). The merchant's store of this shop that needs
+    re-authorization is authorized again with the new credentials (same store, its catalog,
+    connections and orders kept) instead of a second store being made. ``StoreInvalid`` for
+    a bad shop domain; Shopify's refusals raise ``AdapterError`` and nothing is written."""
     try:
         domain = auth.shop_domain_clean(shop)
     except auth.ShopDomainInvalid as exc:
@@ -58,7 +60,7 @@ def shopify_store_connect(
         StoreContext(platform=Platform.SHOPIFY, domain=domain, currency="", credentials=credentials)
     )
     info = adapter.shop_info()
-    store = store_connect(
+    store = _reauthorized(merchant, actor, domain, adapter.credentials) or store_connect(
         merchant=merchant,
         actor=actor,
         platform=Platform.SHOPIFY,
@@ -104,6 +106,45 @@ def shopify_store_connect_oauth(
     ``shopify_store_connect``. ``AdapterError`` when the app is not configured."""
     credentials = auth.code_exchange(shop=auth.shop_domain_clean(shop), code=code)
     return shopify_store_connect(merchant=merchant, actor=actor, shop=shop, credentials=credentials)
+
+
+@transaction.atomic
+def _reauthorized(
+    merchant: MerchantAccount, actor: Actor, domain: str, credentials: Mapping[str, Any]
+) -> Store | None:
+    """The merchant's REAUTHORIZE store of ``domain``, authorized again with ``credentials``
+    (audited STORE_CONNECTED with ``reauthorized``); None when there is none."""
+    store = (
+        Store.objects.select_for_update(of=("self",), no_key=True)
+        .filter(
+            merchant=merchant,
+            platform=Platform.SHOPIFY,
+            domain=domain,
+            status=StoreStatus.REAUTHORIZE,
+        )
+        .first()
+    )
+    if store is None:
+        return None
+    store.status, store.status_reason, store.last_error = StoreStatus.AUTHORIZED, "", ""
+    store.credentials_encrypted = crypto.encrypt(dict(credentials))
+    store.save(
+        update_fields=[
+            "status",
+            "status_reason",
+            "last_error",
+            "credentials_encrypted",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        action=AuditAction.STORE_CONNECTED,
+        actor=actor if isinstance(actor, User) else None,
+        merchant=merchant,
+        target=store,
+        details={"platform": Platform.SHOPIFY, "domain": domain, "reauthorized": True},
+    )
+    return store
 
 
 @transaction.atomic

@@ -271,3 +271,35 @@ def test_a_gdpr_webhook_after_the_uninstall_is_still_verified_and_answered(clien
     assert statuses == [200, 200]
     assert connected.status == StoreStatus.REAUTHORIZE
     assert AuditEvent.objects.filter(action=AuditAction.STORE_PRIVACY_REQUEST).count() == 1
+
+
+def test_connecting_again_after_the_uninstall_re_authorizes_the_same_store(
+    client, merchant, fake, connected
+):
+    fake.app_uninstall()
+    fake.deliveries_send(client)
+    fake.subscriptions.clear()  # Shopify drops an uninstalled app's subscriptions
+
+    again = services.shopify_store_connect_own_app(
+        merchant=merchant,
+        actor=merchant.owner,
+        shop=fake.shop,
+        client_id=fake.client_id,
+        client_secret=fake.client_secret,
+    )
+
+    assert again.pk == connected.pk
+    assert (again.status, again.status_reason) == (StoreStatus.AUTHORIZED, "")
+    assert again.credentials_get()["access_token"] in fake.tokens
+    assert sorted(fake.subscriptions) == [
+        "APP_UNINSTALLED",
+        "ORDERS_CANCELLED",
+        "ORDERS_CREATE",
+        "ORDERS_UPDATED",
+    ]
+    event = AuditEvent.objects.filter(action=AuditAction.STORE_CONNECTED).latest("pk")
+    assert event.details == {
+        "platform": "shopify",
+        "domain": "dropyard-test.myshopify.com",
+        "reauthorized": True,
+    }
