@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from dropyard.stores import services
 from dropyard.stores.adapters.shopify import auth
 from dropyard.stores.choices import Platform, StoreStatus
 from dropyard.stores.models import Store
@@ -188,3 +189,19 @@ def test_a_callback_without_a_started_authorization_or_replayed_is_refused(owner
     assert replay.status_code == 400
     assert "was not started here or has expired" in replay.content.decode()
     assert Store.objects.count() == 0
+
+
+def test_a_store_needing_re_authorization_links_the_connect_page(owner_client, merchant, fake):
+    store = services.shopify_store_connect_own_app(
+        merchant=merchant,
+        actor=merchant.owner,
+        shop=fake.shop,
+        client_id=fake.client_id,
+        client_secret=fake.client_secret,
+    )
+    services.store_reauthorize_needed(store=store, reason="the app was uninstalled from the store")
+
+    page = owner_client.get(reverse("stores:detail", args=[store.public_id])).content.decode()
+
+    assert 'data-testid="store-reauthorize"' in page
+    assert f'href="{URL}">Connect dropyard-test.myshopify.com again</a>' in page
