@@ -127,6 +127,7 @@ class FakeShopify:
         self.requests: list[str] = []  # operation names, in order
         self.throttled = 0
         self.location = _gid("Location", 1)
+        self.version_answered = ""  # Shopify falls forward from an unsupported version
 
     # --- WSGI -----------------------------------------------------------------------------
 
@@ -148,7 +149,10 @@ class FakeShopify:
         data = json.dumps(answer).encode()
         start_response(
             f"{status} X",
-            [("Content-Type", "application/json"), ("X-Shopify-API-Version", self.version)],
+            [
+                ("Content-Type", "application/json"),
+                ("X-Shopify-API-Version", self.version_answered or self.version),
+            ],
         )
         return [data]
 

@@ -358,3 +358,30 @@ def test_webhooks_of_a_store_connected_by_oauth_are_signed_with_the_public_apps_
     assert oauth.webhook_verify(body, signed("own-secret")) is False
     assert own.webhook_verify(body, signed("own-secret")) is True
     assert own.webhook_verify(body, signed("public-app-secret")) is False
+
+
+def test_a_429_is_retried_after_its_retry_after(fake, clock):
+    token = make_adapter(fake, clock).credentials["access_token"]
+    inner = httpx.WSGITransport(app=fake)
+    answers = [httpx.Response(429, headers={"Retry-After": "2.0"}, json={"errors": "Throttled"})]
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return answers.pop(0) if answers else inner.handle_request(request)
+
+    slept_before = clock.slept
+    data = _client(fake, clock, httpx.MockTransport(handle), token).execute(documents.SHOP)
+
+    assert data["shop"]["currencyCode"] == "USD"
+    assert clock.slept - slept_before >= 2.0
+
+
+def test_an_answer_in_another_api_version_is_logged(fake, clock, caplog):
+    adapter = make_adapter(fake, clock)
+    fake.version_answered = "2025-04"
+
+    adapter.shop_info()
+
+    assert (
+        "Shopify dropyard-test.myshopify.com answered API version 2025-04, not 2025-01"
+        in caplog.text
+    )
