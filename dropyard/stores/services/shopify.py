@@ -177,8 +177,11 @@ def shopify_credentials_renew(*, store_id: int, adapter: ShopifyAdapter | None =
     store = Store.objects.get(pk=store_id)
     if store.status != StoreStatus.AUTHORIZED or store.platform != Platform.SHOPIFY:
         return False
-    adapter = adapter or adapter_for(store)  # type: ignore[assignment]
-    assert adapter is not None
+    if adapter is None:
+        built = adapter_for(store)
+        if not isinstance(built, ShopifyAdapter):
+            return False
+        adapter = built
     try:
         credentials = adapter.refresh()
     except AuthorizationLost as exc:
