@@ -183,21 +183,33 @@ def test_a_code_is_exchanged_for_an_expiring_token_that_is_refreshed(fake, clock
     creds = auth.code_exchange(shop=fake.shop, code=fake.issue_code())
     adapter = make_adapter(fake, clock, **creds)
 
+    early = adapter.refresh()
     clock.sleep(3600 - auth.REFRESH_MARGIN)
     renewed = adapter.refresh()
-    clock.sleep(3600 - auth.REFRESH_MARGIN)
     shop = adapter.shop_info()
 
-    assert (creds["mode"], creds["expires_at"]) == ("oauth", int(clock() - 2 * 3300 + 3600))
+    assert (creds["mode"], creds["expires_at"]) == ("oauth", int(clock() - 3300 + 3600))
+    assert early is None
     assert renewed is not None
     assert renewed["refresh_token"] != creds["refresh_token"]  # it rotates
-    assert shop["currency"] == "USD"  # renewed again on the way, before expiry
-    assert adapter.credentials["access_token"] not in (
-        creds["access_token"],
-        renewed["access_token"],
-    )
+    assert renewed["access_token"] != creds["access_token"]
+    assert renewed["expires_at"] == int(clock() + 3600)
+    assert shop["currency"] == "USD"
     with pytest.raises(AuthorizationLost):
         auth.code_exchange(shop=fake.shop, code="used-or-unknown")
+
+
+@override_settings(DROPYARD_SHOPIFY_API_KEY="fake-client-id")
+@override_settings(DROPYARD_SHOPIFY_API_SECRET="fake-client-secret")
+def test_an_oauth_token_is_not_rotated_in_the_middle_of_work(fake, clock):
+    creds = auth.code_exchange(shop=fake.shop, code=fake.issue_code())
+    adapter = make_adapter(fake, clock, **creds)
+    clock.sleep(3600 - auth.REFRESH_MARGIN)
+
+    adapter.shop_info()  # still valid: used as is, the refresh token is not spent
+
+    assert adapter.credentials == creds
+    assert creds["refresh_token"] in fake.refresh_tokens
 
 
 @override_settings(DROPYARD_SHOPIFY_API_KEY="fake-client-id")

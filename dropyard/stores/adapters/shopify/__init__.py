@@ -106,10 +106,19 @@ class ShopifyAdapter(StoreAdapter):
             clock=clock,
         )
 
+    def _renew(self) -> None:
+        self.credentials = auth.renew(shop=self.context.domain, credentials=self.credentials)
+        self.renewed = True
+
     def _token(self) -> str:
-        if auth.expiring_soon(self.credentials):
-            self.credentials = auth.renew(shop=self.context.domain, credentials=self.credentials)
-            self.renewed = True
+        # A client-credentials token is simply asked for again when it runs out mid-work.
+        # An OAuth token is not: its refresh token rotates, and a rotation made here would be
+        # lost with this adapter (only ``refresh`` + the renewal service persist it), leaving
+        # the store with a dead refresh token. The renewal job keeps OAuth tokens fresh.
+        if self.credentials.get("mode") == "client_credentials" and auth.expiring_soon(
+            self.credentials
+        ):
+            self._renew()
         return str(self.credentials.get("access_token", ""))
 
     def _run(self, document: str, variables: Mapping[str, Any] | None = None) -> dict:
@@ -132,10 +141,11 @@ class ShopifyAdapter(StoreAdapter):
         }
 
     def refresh(self) -> dict[str, Any] | None:
-        if self.renewed or auth.expiring_soon(self.credentials):
-            self._token()
-            return dict(self.credentials)
-        return None
+        """Renewed credentials (to be persisted by the caller) when the token expires soon or
+        was renewed during this adapter's work; else None."""
+        if auth.expiring_soon(self.credentials):
+            self._renew()
+        return dict(self.credentials) if self.renewed else None
 
     # --- Catalog ---------------------------------------------------------------------------
 
