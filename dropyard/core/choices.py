@@ -74,6 +74,9 @@ class AuditAction(models.TextChoices):
     PRICING_RULE_CHANGED = "store.pricing_rule", "Pricing rule created, changed or deleted"
     STORE_LISTING_CHANGED = "store.listing", "Product listed, re-priced or delisted on a store"
     STORE_TRACKING_PUSH = "store.tracking_push", "Tracking pushed to a store, failed or retried"
+    STORE_REAUTHORIZE = "store.reauthorize", "Store needs re-authorization"
+    STORE_CREDENTIALS_RENEWED = "store.credentials_renewed", "Store access token renewed"
+    STORE_PRIVACY_REQUEST = "store.privacy", "Store data-protection request received"
 
 
 class JobStatus(models.TextChoices):

@@ -8,6 +8,7 @@ from django import forms
 from dropyard.core.forms import BootstrapValidationFormMixin
 from dropyard.core.money import Money
 
+from .adapters.shopify.auth import ShopDomainInvalid, shop_domain_clean
 from .models import Store
 
 # The daily auto-pay cap limits what is paid from the wallet, so it is in the wallet's currency
@@ -182,4 +183,34 @@ class MedusaConnectForm(BootstrapValidationFormMixin, forms.Form):
         max_length=120,
         required=False,
         help_text="Leave empty to use the store's own name.",
+    )
+
+
+def _shop_field() -> forms.CharField:
+    return forms.CharField(
+        label="Shop address",
+        max_length=255,
+        help_text="Your shop's address ending in .myshopify.com, e.g. my-shop.myshopify.com",
+        widget=forms.TextInput(attrs={"placeholder": "my-shop.myshopify.com"}),
+    )
+
+
+class ShopifyShopForm(BootstrapValidationFormMixin, forms.Form):
+    """The shop to authorize the public app on; ``shop`` comes out as the bare host."""
+
+    shop = _shop_field()
+
+    def clean_shop(self) -> str:
+        try:
+            return shop_domain_clean(self.cleaned_data["shop"])
+        except ShopDomainInvalid as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ShopifyOwnAppForm(ShopifyShopForm):
+    """The merchant's own Dev Dashboard app: its client id and secret (never shown again)."""
+
+    client_id = forms.CharField(label="Client ID", max_length=200)
+    client_secret = forms.CharField(
+        label="Client secret", max_length=200, widget=forms.PasswordInput(render_value=False)
     )

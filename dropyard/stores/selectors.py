@@ -10,7 +10,7 @@ from dropyard.accounts.models import Membership, MerchantAccount
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 
-from .choices import DeliveryMark, StoreOrderStatus, StoreStatus, TrackingPushStatus
+from .choices import DeliveryMark, Platform, StoreOrderStatus, StoreStatus, TrackingPushStatus
 from .exceptions import StoreNotFound
 from .models import ProductConnection, Store, StoreOrder, StoreVariant, TrackingPush
 
@@ -191,6 +191,14 @@ def stores_to_poll() -> QuerySet[Store]:
     """Every merchant's authorized stores with order sync on (the polling job; not scoped:
     it runs for the system, not for a merchant)."""
     return Store.objects.filter(status=StoreStatus.AUTHORIZED, order_sync=True).order_by("pk")
+
+
+def stores_with_expiring_tokens() -> QuerySet[Store]:
+    """Every authorized Shopify store (their access tokens expire; the renewal job checks
+    each; not scoped: it runs for the system)."""
+    return Store.objects.filter(status=StoreStatus.AUTHORIZED, platform=Platform.SHOPIFY).order_by(
+        "pk"
+    )
 
 
 def store_for_webhook(*, public_id: str) -> Store | None:

@@ -1,5 +1,5 @@
 """Stores background tasks: the order-sync safety net (polling), automatic payment, listing
-jobs, listings following catalog changes, and the tracking push-back.
+jobs, listings following catalog changes, the tracking push-back, and Shopify token renewal.
 
 Tasks take ids (or nothing), call one service and are safe to run twice.
 """
@@ -13,6 +13,7 @@ from .services import tracking
 from .services.autopay import store_order_autopay
 from .services.listing import listing_run
 from .services.listing_follow import listing_reprice, listings_mark_out_of_date
+from .services.shopify import shopify_credentials_renew
 from .services.sync import store_poll
 
 
@@ -112,3 +113,20 @@ def tracking_pushes_sweep() -> dict[str, int]:
     parcels the fast path missed, delivered parcels to mark, and every due attempt (retries
     with backoff)."""
     return tracking.tracking_pushes_sweep()
+
+
+@task()
+def shopify_credentials_renew_run(store_id: int) -> bool:
+    """Renew one Shopify store's token if it expires soon (``services.shopify_credentials_renew``;
+    a token far from expiry is left alone, so running it twice renews once)."""
+    return shopify_credentials_renew(store_id=store_id)
+
+
+@task()
+def shopify_credentials_renew_all() -> int:
+    """Periodic job ("stores-shopify-renew"): enqueue a renewal check of every authorized
+    Shopify store; how many were enqueued."""
+    store_ids = list(selectors.stores_with_expiring_tokens().values_list("pk", flat=True))
+    for store_id in store_ids:
+        shopify_credentials_renew_run.enqueue(store_id=store_id)
+    return len(store_ids)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_listing, views_medusa, views_sandbox, views_tracking
+from . import views, views_listing, views_medusa, views_sandbox, views_shopify, views_tracking
 
 app_name = "stores"
 urlpatterns = [
@@ -27,6 +27,8 @@ urlpatterns = [
         name="tracking_push_retry",
     ),
     path("connect/medusa/", views_medusa.connect_medusa, name="connect_medusa"),
+    path("connect/shopify/", views_shopify.connect_shopify, name="connect_shopify"),
+    path("connect/shopify/callback/", views_shopify.shopify_callback, name="shopify_callback"),
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),

@@ -149,6 +149,7 @@ class WebhookEvent:
     topic: str
     order: PlatformOrder | None = None
     uninstalled: bool = False
+    privacy: bool = False  # a data-protection request (Shopify's GDPR topics): audited
 
 
 @dataclass(frozen=True)

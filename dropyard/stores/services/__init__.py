@@ -15,7 +15,9 @@
 - ``listing_follow``: ``listings_mark_out_of_date``, ``listing_reprice``;
 - ``tracking``: tracking push-back — ``tracking_pushes_record``, ``tracking_push_attempt``,
   ``tracking_push_retry``, ``tracking_push_parcel``, ``tracking_pushes_sweep``;
-- ``medusa``: ``medusa_store_connect`` (a Medusa v2 store by its secret API key).
+- ``medusa``: ``medusa_store_connect`` (a Medusa v2 store by its secret API key);
+- ``shopify``: ``shopify_store_connect`` (``_own_app``, ``_oauth``), ``shopify_credentials_renew``,
+  ``store_reauthorize_needed``, ``store_event_record`` (uninstall, data-protection requests).
 """
 
 from .autopay import store_order_autopay
@@ -42,6 +44,14 @@ from .setup import (
     store_disconnect,
     store_keys_rotate,
     store_settings_update,
+)
+from .shopify import (
+    shopify_credentials_renew,
+    shopify_store_connect,
+    shopify_store_connect_oauth,
+    shopify_store_connect_own_app,
+    store_event_record,
+    store_reauthorize_needed,
 )
 from .sync import store_poll, store_webhook_receive
 from .tracking import (
@@ -71,6 +81,12 @@ __all__ = [
     "connections_auto_by_sku",
     "medusa_store_connect",
     "sandbox_store_create",
+    "shopify_credentials_renew",
+    "shopify_store_connect",
+    "shopify_store_connect_oauth",
+    "shopify_store_connect_own_app",
+    "store_event_record",
+    "store_reauthorize_needed",
     "store_catalog_import",
     "store_connect",
     "store_disconnect",

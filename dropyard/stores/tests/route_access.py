@@ -30,6 +30,8 @@ EXPECTED_ACCESS = {
         "connection_delete",
         "connect_sandbox",
         "connect_medusa",
+        "connect_shopify",
+        "shopify_callback",
         "sandbox_listing",
         "pricing_rules",
         "pricing_rule_create",
