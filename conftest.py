@@ -131,11 +131,12 @@ def browser(monkeypatch):
         connections.close_all()
 
 
-# --- Peer stores (opt-in) ------------------------------------------------------------------------
+# --- Peer stores ---------------------------------------------------------------------------------
 # DROPYARD_PEER_MEDUSA=1 runs the tests that need a real Medusa store (docs/development.md, "Peer
-# stores"); without it they skip. The stores issue makes it mandatory under CI=true once its
-# Medusa adapter exists. Only the pytest controller (the process without ``workerinput``) makes
-# the run folder and stops the store, so xdist processes share one Medusa.
+# stores"); ``./run test`` sets it for its PostgreSQL pass and 0 for its SQLite pass. Unset, the
+# tests skip, except with CI=true, where the peer is mandatory and they fail. Only the pytest
+# controller (the process without ``workerinput``) makes the run folder and stops the store, so
+# xdist processes share one Medusa.
 PEER_MEDUSA_RUN = "DROPYARD_PEER_MEDUSA_RUN"
 _peer_run_owned: list[Path] = []
 
@@ -161,7 +162,12 @@ def pytest_unconfigure(config):
 @pytest.fixture(scope="session")
 def medusa_peer():
     """A seeded Medusa v2 store (``dropyard.core.testing.medusa_peer.MedusaPeer``), one per run."""
-    if os.environ.get("DROPYARD_PEER_MEDUSA") != "1":
+    wanted = os.environ.get("DROPYARD_PEER_MEDUSA")
+    if wanted == "0":
+        pytest.skip("DROPYARD_PEER_MEDUSA=0: the Medusa peer tests run in another pass")
+    if wanted != "1":
+        if os.environ.get("CI") == "true":
+            pytest.fail("the Medusa peer store is mandatory in CI: set DROPYARD_PEER_MEDUSA=1")
         pytest.skip("a real Medusa store runs only with DROPYARD_PEER_MEDUSA=1")
     from dropyard.core.testing import medusa_peer
 

@@ -246,7 +246,45 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.stores_poll_all",
         "every_seconds": 180,
     },
+    # Automatic payment of imported store orders whose on-commit enqueue was lost.
+    "stores-autopay": {
+        "task": "dropyard.stores.tasks.stores_autopay_sweep",
+        "every_seconds": 300,
+    },
+    # Listings follow the catalog: a cost or availability change marks them out of date, and
+    # stores with "re-price on change" get the rules' new price (or available 0) pushed.
+    "stores-listings-follow": {
+        "task": "dropyard.stores.tasks.listings_follow",
+        "every_seconds": 300,
+    },
+    # Tracking push-back to the stores: makes the push rows of shipped (and delivered) parcels
+    # of store orders that have none yet, and tries the ones due (retries with backoff). Each
+    # shipment also enqueues the push at once (DROPYARD_STORE_PARCEL_TASKS), so this period
+    # bounds a retry and the delay when that enqueue was lost.
+    "stores-tracking-push": {
+        "task": "dropyard.stores.tasks.tracking_pushes_sweep",
+        "every_seconds": 60,
+    },
+    # Shopify access tokens expire (60 min OAuth, 24 h client credentials): each is renewed
+    # within its last 5 minutes (auth.REFRESH_MARGIN), so this period must stay below that.
+    "stores-shopify-renew": {
+        "task": "dropyard.stores.tasks.shopify_credentials_renew_all",
+        "every_seconds": 120,
+    },
 }
+# Tasks that a parcel of a store order enqueues (after the commit, with parcel_id) when it ships
+# or is delivered: fulfillment cannot import the stores app above it, so the wiring is here.
+DROPYARD_STORE_PARCEL_TASKS: list[str] = ["dropyard.stores.tasks.tracking_push_parcel"]
+# The demo's Sandbox store gets a shopper order this often (seconds; 0 = never). `./run start`
+# turns it on; keep it off outside the demo.
+DROPYARD_DEMO_SHOPPER_EVERY_SECONDS = int(
+    os.environ.get("DROPYARD_DEMO_SHOPPER_EVERY_SECONDS", "0")
+)
+if DROPYARD_DEMO_SHOPPER_EVERY_SECONDS > 0:
+    DROPYARD_PERIODIC_JOBS["demo-shopper"] = {
+        "task": "dropyard.demo.tasks.demo_shopper_order",
+        "every_seconds": DROPYARD_DEMO_SHOPPER_EVERY_SECONDS,
+    }
 
 # --- Cache ------------------------------------------------------------------------------------
 if os.environ.get("DROPYARD_REDIS_URL"):
@@ -412,3 +450,16 @@ DROPYARD_STORE_KEYS = env_list("DROPYARD_STORE_KEYS", "")
 DROPYARD_SANDBOX_STORE_IN_PROCESS = env_bool("DROPYARD_SANDBOX_STORE_IN_PROCESS", False)
 # Largest webhook body a store may send (bigger ones answer 413 unread).
 DROPYARD_STORE_WEBHOOK_MAX_BYTES = 1024 * 1024
+# Shopify: the Admin GraphQL API version every call and webhook subscription uses (the version
+# of the schema the adapter's documents are validated against in tests: peers/shopify-schema).
+DROPYARD_SHOPIFY_API_VERSION = "2025-01"
+# The public app's credentials (Partner Dashboard), for "Connect with Shopify" (OAuth). Unset:
+# only the merchant's own Dev Dashboard app (client credentials) can be connected. Never in
+# the repository: environment only.
+DROPYARD_SHOPIFY_API_KEY = os.environ.get("DROPYARD_SHOPIFY_API_KEY", "")
+DROPYARD_SHOPIFY_API_SECRET = os.environ.get("DROPYARD_SHOPIFY_API_SECRET", "")
+DROPYARD_SHOPIFY_SCOPES = (
+    "read_products,write_products,read_inventory,write_inventory,read_orders,"
+    "read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,"
+    "read_locations"
+)

@@ -69,7 +69,14 @@ class AuditAction(models.TextChoices):
     STORE_CATALOG_IMPORTED = "store.catalog_imported", "Store catalog imported"
     STORE_CONNECTION_CHANGED = "store.connection", "Product connection created or removed"
     STORE_ORDER_RECORDED = "store.order", "Store order held, imported, cancelled or flagged"
+    STORE_ORDER_AUTOPAID = "store.order_autopaid", "Store order paid automatically"
     STORE_KEYS_ROTATED = "store.keys_rotated", "Store credentials re-encrypted"
+    PRICING_RULE_CHANGED = "store.pricing_rule", "Pricing rule created, changed or deleted"
+    STORE_LISTING_CHANGED = "store.listing", "Product listed, re-priced or delisted on a store"
+    STORE_TRACKING_PUSH = "store.tracking_push", "Tracking pushed to a store, failed or retried"
+    STORE_REAUTHORIZE = "store.reauthorize", "Store needs re-authorization"
+    STORE_CREDENTIALS_RENEWED = "store.credentials_renewed", "Store access token renewed"
+    STORE_PRIVACY_REQUEST = "store.privacy", "Store data-protection request received"
 
 
 class JobStatus(models.TextChoices):

@@ -15,7 +15,11 @@ from .parties import MerchantRef
 
 # Job kinds whose rows and result files need a permission area beyond plain membership.
 # A member without the area neither sees such jobs nor downloads their files.
-JOB_KIND_AREAS: dict[str, str] = {"audit_export": "settings", "orders_csv_import": "orders"}
+JOB_KIND_AREAS: dict[str, str] = {
+    "audit_export": "settings",
+    "orders_csv_import": "orders",
+    "store_listing": "stores",
+}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, Suppli
 from dropyard.accounts.sandbox import sandbox_trusted
 from dropyard.demo.carrier import load_sandbox_carrier
 from dropyard.demo.catalog import DEFAULT_PRODUCTS, load_catalog
-from dropyard.demo.orders import load_demo_orders
+from dropyard.demo.orders import _demo_variants, load_demo_orders
+from dropyard.demo.stores import load_demo_store
 from dropyard.demo.wallet import load_wallet_demo
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
@@ -144,6 +145,7 @@ def demo_load(*, products: int | None = None) -> DemoResult:
     created += load_wallet_demo(
         merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
     )
+    created += load_demo_store(merchant=merchant, owner=owner, variants=_demo_variants())
     return DemoResult(
         merchant=merchant,
         logins=demo_logins(),

@@ -8,4 +8,4 @@ class StoresConfig(AppConfig):
 
     def ready(self) -> None:
         # Platform adapters register themselves with the registry when imported.
-        from .adapters import sandbox  # noqa: F401
+        from .adapters import medusa, sandbox, shopify  # noqa: F401

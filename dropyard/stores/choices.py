@@ -45,3 +45,45 @@ class ReceivedVia(models.TextChoices):
     WEBHOOK = "webhook", "Webhook"
     POLL = "poll", "Polling"
     API = "api", "Developer API"
+
+
+class ListingStatus(models.TextChoices):
+    """LISTING: a job is sending it; LISTED: the store shows it as recorded; FAILED: the
+    platform refused (``Listing.error`` says why); OUT_OF_DATE: a variant's cost or availability
+    changed since it was listed (re-list or re-price)."""
+
+    LISTING = "listing", "Listing…"
+    LISTED = "listed", "Listed"
+    FAILED = "failed", "Failed"
+    OUT_OF_DATE = "out_of_date", "Out of date"
+
+
+class PriceRounding(models.TextChoices):
+    """How a pricing rule ends its prices (``stores.pricing.round_ending``)."""
+
+    NINETY_NINE = "99", "Up to .99"
+    NINETY_FIVE = "95", "Up to .95"
+    NONE = "none", "No rounding"
+
+
+class TrackingPushStatus(models.TextChoices):
+    """A parcel's tracking on its way to the store: PENDING (to push, now or at the next retry
+    time), PUSHED (the platform has the fulfillment; never pushed again), FAILED (the platform
+    refused, retries ran out or the store lost its authorization; the merchant may retry),
+    SKIPPED (the store's tracking push was off when the parcel shipped)."""
+
+    PENDING = "pending", "Pending"
+    PUSHED = "pushed", "Pushed"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class DeliveryMark(models.TextChoices):
+    """Whether the store was told the parcel was delivered: NONE (not delivered yet), DUE (to
+    tell it), MARKED (told, or nothing to tell on that platform), FAILED (the platform
+    refused)."""
+
+    NONE = "", "Not delivered yet"
+    DUE = "due", "To mark delivered"
+    MARKED = "marked", "Marked delivered"
+    FAILED = "failed", "Marking delivered failed"

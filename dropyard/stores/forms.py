@@ -8,6 +8,7 @@ from django import forms
 from dropyard.core.forms import BootstrapValidationFormMixin
 from dropyard.core.money import Money
 
+from .adapters.shopify.auth import ShopDomainInvalid, shop_domain_clean
 from .models import Store
 
 # The daily auto-pay cap limits what is paid from the wallet, so it is in the wallet's currency
@@ -26,6 +27,12 @@ class StoreSettingsForm(BootstrapValidationFormMixin, forms.Form):
     )
     tracking_push = forms.BooleanField(
         label="Push tracking numbers back to the store", required=False
+    )
+    reprice_on_change = forms.BooleanField(
+        label="Re-price listings when Dropyard's cost or availability changes",
+        required=False,
+        help_text="Listed variants get your pricing rules' new price, or are set to 0 available "
+        "when they go off sale.",
     )
     tracking_url_template = forms.CharField(
         label="Tracking URL template",
@@ -115,24 +122,28 @@ class SandboxConnectForm(BootstrapValidationFormMixin, forms.Form):
 
 class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
     """Variants to list on a Sandbox store, one per line: a Dropyard SKU (or variant id) and
-    the sale price in the store's currency, e.g. ``DYV00000012 19.99``."""
+    optionally the sale price in the store's currency, e.g. ``DYV00000012 19.99``; without a
+    price the merchant's pricing rules price it (``None`` in ``cleaned_data["lines"]``)."""
 
     lines = forms.CharField(
         label="Variants and prices",
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "DYV00000012 19.99"}),
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "DYV00000012\nDYV00000013 19.99"}),
         max_length=20_000,
     )
 
-    def clean_lines(self) -> list[tuple[str, int]]:
-        rows: list[tuple[str, int]] = []
+    def clean_lines(self) -> list[tuple[str, int | None]]:
+        rows: list[tuple[str, int | None]] = []
         for number, raw in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
             parts = raw.split()
             if not parts:
                 continue
-            if len(parts) != 2:
+            if len(parts) > 2:
                 raise forms.ValidationError(
-                    f"Line {number}: write a SKU and a price, e.g. DYV00000012 19.99."
+                    f"Line {number}: write a SKU and optionally a price, e.g. DYV00000012 19.99."
                 )
+            if len(parts) == 1:
+                rows.append((parts[0], None))
+                continue
             try:
                 amount = Decimal(parts[1])
             except ArithmeticError:
@@ -173,3 +184,59 @@ class StoreAccessForm(BootstrapValidationFormMixin, forms.Form):
 
     def store_ids(self) -> list[int]:
         return [] if self.cleaned_data["all"] else sorted(self.cleaned_data["stores"])
+
+
+class MedusaConnectForm(BootstrapValidationFormMixin, forms.Form):
+    """A Medusa v2 store: its address and a secret API key (checked by the service). The key
+    field never renders its value back, so a refused form does not echo the secret."""
+
+    base_url = forms.CharField(
+        label="Store address",
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={"placeholder": "https://shop.example.com", "inputmode": "url"}
+        ),
+        help_text="The address of your Medusa server (where /admin and /store answer).",
+    )
+    api_key = forms.CharField(
+        label="Secret API key",
+        max_length=300,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="In the Medusa admin: Settings → Secret API Keys → Create (it starts with sk_).",
+    )
+    name = forms.CharField(
+        label="Name in Dropyard (optional)",
+        max_length=120,
+        required=False,
+        help_text="Leave empty to use the store's own name.",
+    )
+
+
+def _shop_field() -> forms.CharField:
+    return forms.CharField(
+        label="Shop address",
+        max_length=255,
+        help_text="Your shop's address ending in .myshopify.com, e.g. my-shop.myshopify.com",
+        widget=forms.TextInput(attrs={"placeholder": "my-shop.myshopify.com"}),
+    )
+
+
+class ShopifyShopForm(BootstrapValidationFormMixin, forms.Form):
+    """The shop to authorize the public app on; ``shop`` comes out as the bare host."""
+
+    shop = _shop_field()
+
+    def clean_shop(self) -> str:
+        try:
+            return shop_domain_clean(self.cleaned_data["shop"])
+        except ShopDomainInvalid as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ShopifyOwnAppForm(ShopifyShopForm):
+    """The merchant's own Dev Dashboard app: its client id and secret (never shown again)."""
+
+    client_id = forms.CharField(label="Client ID", max_length=200)
+    client_secret = forms.CharField(
+        label="Client secret", max_length=200, widget=forms.PasswordInput(render_value=False)
+    )

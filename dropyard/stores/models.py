@@ -11,7 +11,15 @@ from dropyard.core.ids import new_public_id
 from dropyard.core.models import TimeStampedModel
 
 from . import crypto
-from .choices import ConnectionHow, Platform, ReceivedVia, StoreOrderStatus, StoreStatus
+from .choices import (
+    ConnectionHow,
+    DeliveryMark,
+    Platform,
+    ReceivedVia,
+    StoreOrderStatus,
+    StoreStatus,
+    TrackingPushStatus,
+)
 
 
 class Store(TimeStampedModel):
@@ -49,6 +57,7 @@ class Store(TimeStampedModel):
     tracking_url_template = models.CharField(max_length=300, blank=True)  # blank: the carrier's
     auto_pay = models.BooleanField(default=False)
     auto_pay_daily_cap_minor = models.BigIntegerField(default=0)
+    reprice_on_change = models.BooleanField(default=False)  # listings follow catalog changes
 
     # Polling state.
     poll_cursor = models.TextField(blank=True)
@@ -150,7 +159,9 @@ class StoreOrder(models.Model):
     - ``order_data`` is the normalised ``PlatformOrder`` last seen (what ingest compares and
       what a release imports); ``payload_digest`` is its SHA-256; ``payload`` the raw body;
     - ``hold_reason`` is non-empty while HELD or IGNORED; ``flagged`` describes store-side
-      changes seen after the Dropyard order was paid (left for the merchant to handle).
+      changes seen after the Dropyard order was paid (left for the merchant to handle);
+    - ``autopaid_minor`` and ``autopaid_at`` are set together, once, when automatic payment
+      paid the order; ``autopay_note`` says why it did not (cap, balance), else empty.
     """
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
@@ -171,6 +182,10 @@ class StoreOrder(models.Model):
         related_name="store_order",
     )
     flagged = models.TextField(blank=True)
+    # Automatic payment (``services.autopay``): what it paid and when, or why it did not.
+    autopaid_minor = models.BigIntegerField(null=True, blank=True)
+    autopaid_at = models.DateTimeField(null=True, blank=True)
+    autopay_note = models.CharField(max_length=300, blank=True)
     first_seen_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -241,7 +256,73 @@ class StoreProduct(models.Model):
         return self.title
 
 
+# --- Tracking push-back (one block, for merging) ----------------------------------------------
+
+
+class TrackingPush(models.Model):
+    """The tracking of one shipped parcel of one store order, on its way back to the store.
+
+    Invariants:
+    - one row per ``(store_order, parcel)`` (unique): a parcel's tracking is pushed to a store
+      order at most once once PUSHED (``platform_fulfillment_id`` and ``pushed_at`` set exactly
+      then), whatever the retries, sweeps and clicks;
+    - ``store`` is the store order's store (denormalised for per-store counts);
+    - ``carrier``, ``tracking_number``, ``tracking_url`` and ``line_quantities`` (platform line
+      id → units) are what is or was pushed, fixed when the row is made;
+    - ``next_attempt_at`` is when a PENDING row (or a DUE delivery mark) is next tried;
+      ``claimed_until`` is set while an attempt runs (a crashed attempt's claim expires);
+    - ``last_error`` is the platform's last refusal, kept for the merchant to read.
+    Written only by ``stores.services.tracking``.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="tracking_pushes")
+    store_order = models.ForeignKey(
+        StoreOrder, on_delete=models.PROTECT, related_name="tracking_pushes"
+    )
+    parcel = models.ForeignKey(
+        "orders.Parcel", on_delete=models.PROTECT, related_name="store_tracking_pushes"
+    )
+    status = models.CharField(max_length=10, choices=TrackingPushStatus.choices, db_index=True)
+    carrier = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=64)
+    tracking_url = models.CharField(max_length=500, blank=True)
+    line_quantities = models.JSONField(default=dict)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    platform_fulfillment_id = models.CharField(max_length=100, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.CharField(
+        max_length=10, choices=DeliveryMark.choices, default=DeliveryMark.NONE, blank=True
+    )
+    delivery_marked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store_order", "parcel"], name="tracking_push_unique_store_order_parcel"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TrackingPushStatus.PUSHED) | ~Q(platform_fulfillment_id=""),
+                name="tracking_push_pushed_has_fulfillment_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["delivery", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} → {self.store_order} ({self.status})"
+
+
 # The Sandbox shop's own tables live in their package; imported here so Django registers them.
+# Pricing rules and listings (the listing wizard) live in their module; registered here too.
+from .models_listing import Listing, ListingVariant, PricingRule  # noqa: E402
 from .sandbox.models import (  # noqa: E402
     SandboxShop,
     SandboxShopOrder,
@@ -251,6 +332,9 @@ from .sandbox.models import (  # noqa: E402
 )
 
 __all__ = [
+    "Listing",
+    "ListingVariant",
+    "PricingRule",
     "ProductConnection",
     "SandboxShop",
     "SandboxShopOrder",
@@ -262,4 +346,5 @@ __all__ = [
     "StoreProduct",
     "StoreVariant",
     "StoreWebhookReceipt",
+    "TrackingPush",
 ]

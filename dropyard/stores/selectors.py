@@ -1,14 +1,26 @@
 """Reads of stores, their catalogs, connections and store orders, always scoped by merchant:
 another merchant's object is "not found" (``StoreNotFound``)."""
 
-from django.db.models import Count, Q, QuerySet
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from dropyard.accounts.models import ApiToken, Membership, MerchantAccount
 from dropyard.accounts.selectors import token_store_scope
+from dropyard.orders.choices import OrderStatus
+from dropyard.orders.models import Order
 
-from .choices import StoreOrderStatus, StoreStatus
+from .choices import DeliveryMark, Platform, StoreOrderStatus, StoreStatus, TrackingPushStatus
 from .exceptions import StoreNotFound
-from .models import ProductConnection, Store, StoreOrder, StoreProduct, StoreVariant
+from .models import (
+    ProductConnection,
+    Store,
+    StoreOrder,
+    StoreProduct,
+    StoreVariant,
+    TrackingPush,
+)
 
 
 def store_list(*, merchant: MerchantAccount, include_disconnected: bool = False) -> QuerySet[Store]:
@@ -260,6 +272,39 @@ def store_counts(*, merchant: MerchantAccount, scope: StoreScope = None) -> dict
     return {"stores": stores.count(), "held": held.count()}
 
 
+def tracking_push_list_for_member(*, membership: Membership, order: Order) -> list[TrackingPush]:
+    """The tracking pushes of one of the member's orders (stores outside a staff member's
+    store scope left out), oldest parcel first; empty for another merchant's order."""
+    pushes = TrackingPush.objects.filter(
+        store__merchant=membership.merchant, store_order__order=order
+    ).select_related("store", "parcel")
+    if not membership.is_manager and membership.store_ids:
+        pushes = pushes.filter(store_id__in=membership.store_ids)
+    return list(pushes.order_by("parcel_id", "pk"))
+
+
+def tracking_push_get_for_member(*, membership: Membership, pk: int) -> TrackingPush:
+    """One tracking push of the member's merchant, within the member's store scope;
+    ``StoreNotFound`` for any other."""
+    push = (
+        TrackingPush.objects.select_related("store", "store_order__order", "parcel")
+        .filter(pk=pk, store__merchant=membership.merchant)
+        .first()
+    )
+    if push is None or not membership.can_access_store(push.store_id):
+        raise StoreNotFound(f"tracking push {pk} not found")
+    return push
+
+
+def tracking_push_failed_count(*, merchant: MerchantAccount, store: Store) -> int:
+    """How many of the store's pushes failed (the push, or marking it delivered)."""
+    return (
+        TrackingPush.objects.filter(store=store, store__merchant=merchant)
+        .filter(Q(status=TrackingPushStatus.FAILED) | Q(delivery=DeliveryMark.FAILED))
+        .count()
+    )
+
+
 # --- System reads: not scoped by merchant -------------------------------------------------------
 
 
@@ -267,6 +312,14 @@ def stores_to_poll() -> QuerySet[Store]:
     """Every merchant's authorized stores with order sync on (the polling job; not scoped:
     it runs for the system, not for a merchant)."""
     return Store.objects.filter(status=StoreStatus.AUTHORIZED, order_sync=True).order_by("pk")
+
+
+def stores_with_expiring_tokens() -> QuerySet[Store]:
+    """Every authorized Shopify store (their access tokens expire; the renewal job checks
+    each; not scoped: it runs for the system)."""
+    return Store.objects.filter(status=StoreStatus.AUTHORIZED, platform=Platform.SHOPIFY).order_by(
+        "pk"
+    )
 
 
 def store_for_webhook(*, public_id: str) -> Store | None:
@@ -277,4 +330,41 @@ def store_for_webhook(*, public_id: str) -> Store | None:
         .filter(public_id=public_id)
         .select_related("merchant")
         .first()
+    )
+
+
+def store_orders_autopay_due(*, within_hours: int = 24) -> QuerySet[StoreOrder]:
+    """Imported orders of authorized auto-paying stores, still awaiting payment, that automatic
+    payment never tried (no payment, no note), first seen within ``within_hours``."""
+    since = timezone.now() - timedelta(hours=within_hours)
+    return StoreOrder.objects.filter(
+        status=StoreOrderStatus.IMPORTED,
+        store__auto_pay=True,
+        store__status=StoreStatus.AUTHORIZED,
+        autopaid_at__isnull=True,
+        autopay_note="",
+        first_seen_at__gte=since,
+        order__status__in=[OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID],
+    ).order_by("pk")
+
+
+def autopaid_today_minor(store: Store) -> int:
+    """What automatic payment has spent for ``store`` since the start of today (the site's
+    time zone: the cap is per calendar day)."""
+    day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    spent = StoreOrder.objects.filter(store=store, autopaid_at__gte=day_start).aggregate(
+        total=Sum("autopaid_minor")
+    )["total"]
+    return int(spent or 0)
+
+
+def store_orders_autopay_left(*, store: Store, limit: int = 5) -> QuerySet[StoreOrder]:
+    """The latest imported orders automatic payment left to the merchant, with why, still
+    awaiting payment."""
+    return (
+        StoreOrder.objects.filter(store=store, status=StoreOrderStatus.IMPORTED)
+        .exclude(autopay_note="")
+        .filter(order__status__in=[OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID])
+        .select_related("order")
+        .order_by("-updated_at", "-pk")[:limit]
     )

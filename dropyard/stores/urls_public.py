@@ -27,4 +27,9 @@ urlpatterns = [
         api.fulfillment_create,
         name="api_fulfillment",
     ),
+    path(
+        f"{_SHOP}api/orders/<int:order_id>/fulfillments/<str:fulfillment_id>/delivered",
+        api.fulfillment_deliver,
+        name="api_fulfillment_delivered",
+    ),
 ]

@@ -140,6 +140,11 @@ def store_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "held_count": selectors.store_order_held_list(
             merchant=request.merchant, store=store
         ).count(),
+        "autopaid_today_minor": selectors.autopaid_today_minor(store),
+        "autopay_left": list(selectors.store_orders_autopay_left(store=store)),
+        "failed_push_count": selectors.tracking_push_failed_count(
+            merchant=request.merchant, store=store
+        ),
     }
     return render(request, "stores/store_detail.html", context, status=400 if form.errors else 200)
 

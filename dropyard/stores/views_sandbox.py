@@ -1,5 +1,7 @@
 """The built-in Sandbox store's merchant pages: connect one, and list Dropyard variants on it
-(so a shopper can buy them on its storefront). Thin: one service call per write."""
+(so a shopper can buy them on its storefront) — quickly by SKU here, at a typed price or the
+pricing rules' one, or with the listing wizard (``views_listing``). Thin: one service call per
+write."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +10,7 @@ from django.shortcuts import redirect, render
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 
-from . import selectors, services
+from . import selectors, selectors_listing, services
 from .choices import ConnectionHow, Platform
 from .exceptions import StoreNotFound
 from .forms import SandboxConnectForm, SandboxListingForm
@@ -60,10 +62,26 @@ def sandbox_listing(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error("lines", f"No Dropyard variant has the SKU or id {', '.join(unknown)}.")
         else:
             variants = [v for v in found.values() if v is not None]
-            prices = {found[key].pk: price for key, price in rows if found[key] is not None}
+            # A line without a price takes the price the merchant's pricing rules give.
+            ruled = selectors_listing.prices_for(
+                merchant=request.merchant, store=store, variants=variants
+            )
+            prices = {
+                variant.pk: ruled[variant.pk].price_minor if price is None else price
+                for key, price in rows
+                if (variant := found[key]) is not None
+            }
             try:
                 listed = services.store_listing_push(
-                    store=store, variants=variants, prices=prices, actor=request.user
+                    store=store,
+                    variants=variants,
+                    prices=prices,
+                    actor=request.user,
+                    rule_priced={
+                        variant.pk
+                        for key, price in rows
+                        if price is None and (variant := found[key]) is not None
+                    },
                 )
             except DomainError as exc:
                 form.add_error("lines", exc.message)

@@ -1,9 +1,11 @@
 """The Medusa peer harness; the ``peer`` tests need a real Medusa 2.21.2 (DROPYARD_PEER_MEDUSA=1).
 
 The first tests check the harness's sharing and stopping without Medusa. The ``peer`` tests check
-what the stores adapter will rely on: the secret API key works as HTTP Basic on the admin API,
-a product with option variants and USD prices round-trips, a shopper's store-API checkout shows
-up in the admin's order list, and a fulfillment's shipment keeps its tracking number.
+the seeded store itself: the secret API key works as HTTP Basic on the admin API and a product
+with option variants and USD prices round-trips. A shopper's store-API checkout
+(``place_store_order``) and a shipment's tracking number are exercised through the stores
+adapter in ``dropyard/stores/tests/test_medusa_peer_adapter.py`` and ``test_medusa_e2e.py`` (each
+checkout costs seconds, so the peer tests place as few orders as they can).
 """
 
 import json
@@ -104,69 +106,3 @@ def test_a_two_variant_product_with_usd_prices_reads_back(medusa_peer):
         [(price["currency_code"], price["amount"]) for price in variant["prices"]]
         for variant in variants
     ] == [[("usd", 19.99)], [("usd", 19.99)]]
-
-
-@pytest.mark.peer
-def test_a_store_api_checkout_shows_up_in_the_admin_orders(medusa_peer):
-    red, blue = make_tee(medusa_peer)["variants"]
-
-    order_id = medusa_peer.place_store_order({red["id"]: 2, blue["id"]: 1})
-
-    orders = medusa_peer.admin(
-        "GET",
-        "/admin/orders",
-        params={"fields": "id,email,currency_code,total,*items,*shipping_address", "limit": 100},
-    )["orders"]
-    order = next(order for order in orders if order["id"] == order_id)
-    assert order["email"] == "ada@peer.test"
-    assert order["currency_code"] == "usd"
-    assert sorted((item["variant_sku"], item["quantity"]) for item in order["items"]) == sorted(
-        [(red["sku"], 2), (blue["sku"], 1)]
-    )
-    assert order["total"] == 64.97  # 3 x 19.99 + 5.00 flat shipping, no US tax rate
-    assert order["shipping_address"]["postal_code"] == "62701"
-
-
-@pytest.mark.peer
-def test_a_shipment_keeps_its_tracking_number(medusa_peer):
-    red, _ = make_tee(medusa_peer)["variants"]
-    order_id = medusa_peer.place_store_order({red["id"]: 1})
-    items = medusa_peer.admin("GET", f"/admin/orders/{order_id}", params={"fields": "*items"})[
-        "order"
-    ]["items"]
-    lines = [{"id": item["id"], "quantity": item["quantity"]} for item in items]
-
-    medusa_peer.admin(
-        "POST",
-        f"/admin/orders/{order_id}/fulfillments",
-        {"items": lines, "location_id": medusa_peer.stock_location_id},
-    )
-    fulfillment = medusa_peer.admin(
-        "GET", f"/admin/orders/{order_id}", params={"fields": "*fulfillments"}
-    )["order"]["fulfillments"][0]
-    medusa_peer.admin(
-        "POST",
-        f"/admin/orders/{order_id}/fulfillments/{fulfillment['id']}/shipments",
-        {
-            "items": lines,
-            "labels": [
-                {
-                    "tracking_number": "1Z999AA10123456784",
-                    "tracking_url": "https://track.example/1Z999AA10123456784",
-                    "label_url": "https://labels.example/1.pdf",
-                }
-            ],
-        },
-    )
-
-    order = medusa_peer.admin(
-        "GET",
-        f"/admin/orders/{order_id}",
-        params={"fields": "id,fulfillment_status,*fulfillments,*fulfillments.labels"},
-    )["order"]
-    assert order["fulfillment_status"] == "shipped"
-    assert [
-        (label["tracking_number"], label["tracking_url"])
-        for label in order["fulfillments"][0]["labels"]
-    ] == [("1Z999AA10123456784", "https://track.example/1Z999AA10123456784")]
-    assert order["fulfillments"][0]["shipped_at"] is not None

@@ -22,7 +22,7 @@ from dropyard.orders import planning
 from dropyard.orders.exceptions import ParcelRefused
 from dropyard.orders.models import Parcel, ParcelLine
 
-from .events import TRACKING_OUTBOUND, publish_logistic
+from .events import TRACKING_OUTBOUND, publish_logistic, store_parcel_followers_notify
 from .packing import parcel_computed_weight_g
 from .state import (
     PS,
@@ -244,7 +244,8 @@ def parcel_ship(
 
     Stock: the shipped units are consumed (``stock_ship``, one movement per variant) under the
     parcel's reservation reference. The tracking is registered, the orders re-derived and a
-    LOGISTIC message published per order, all in this transaction.
+    LOGISTIC message published per order, all in this transaction; after the commit, the
+    parcel of a store order enqueues ``DROPYARD_STORE_PARCEL_TASKS`` (tracking push-back).
     """
     (locked,) = lock_parcels([parcel])
     check_move(locked, PS.SHIPPED)
@@ -338,4 +339,5 @@ def ship_locked(
     )
     sync_orders([locked], actor=actor, actor_label=actor_label)
     publish_logistic(locked, tracking_status=TRACKING_OUTBOUND, events=[])
+    store_parcel_followers_notify([locked])
     return Shipment(parcel=locked, remainder=remainder)

@@ -19,6 +19,7 @@ from dropyard.orders.models import Parcel
 from .events import (
     TRACKING_TO_PARCEL,
     publish_logistic,
+    store_parcel_followers_notify,
 )
 from .state import (
     OPEN_STATUSES,
@@ -58,7 +59,9 @@ def parcel_tracking_changed(
     12 → DELIVERED, 13 → EXCEPTION, 14 → RETURNED, back in transit (1–11) after an exception →
     SHIPPED; moves the transition table does not allow are ignored (a late event never takes a
     delivered parcel back). Orders are re-derived for parcels that moved, and a LOGISTIC message
-    is published for every shipped parcel with that number whether or not it moved.
+    is published for every shipped parcel with that number whether or not it moved. A store
+    order's parcel that became DELIVERED enqueues ``DROPYARD_STORE_PARCEL_TASKS`` after the
+    commit (the store is told).
     """
     rows = Parcel.objects.filter(tracking_number=tracking_number).exclude(
         status__in=[*OPEN_STATUSES, PS.PLANNED, PS.CANCELLED]
@@ -81,6 +84,7 @@ def parcel_tracking_changed(
         moved.append(parcel)
     if moved:
         sync_orders(moved, actor=None, actor_label="carrier tracking")
+        store_parcel_followers_notify(p for p in moved if p.status == PS.DELIVERED)
     for parcel in parcels:
         publish_logistic(parcel, tracking_status=new_status, events=events or [])
     return moved

@@ -8,6 +8,7 @@ from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
 from dropyard.fulfillment import services
 from dropyard.fulfillment.exceptions import WeightImplausible
+from dropyard.fulfillment.services import events
 from dropyard.fulfillment.tasks import tracking_changes_follow
 from dropyard.fulfillment.tests.factories import (
     make_carrier_serving,
@@ -24,9 +25,9 @@ from dropyard.logistics import carriers
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Tracking
 from dropyard.logistics.tests.factories import CarrierFactory, ShippingLineFactory
-from dropyard.orders.choices import OrderStatus, OrderSubStatus, ParcelStatus
+from dropyard.orders.choices import OrderSource, OrderStatus, OrderSubStatus, ParcelStatus
 from dropyard.orders.exceptions import ParcelRefused
-from dropyard.orders.models import OrderLine, Parcel, ParcelLine
+from dropyard.orders.models import Order, OrderLine, Parcel, ParcelLine
 from dropyard.webhooks.models import WebhookEndpoint, WebhookMessage
 
 PS = ParcelStatus
@@ -232,6 +233,32 @@ def test_ship_consumes_the_reserved_stock_and_ships_the_order(merchant, worker):
         "short": [],
         "remainder": "",
     }
+
+
+@pytest.mark.parametrize(
+    ("source", "setting", "enqueued"),
+    [
+        (OrderSource.STORE, ["x.y.follow"], ["x.y.follow"]),
+        (OrderSource.STORE, [], []),
+        (OrderSource.API, ["x.y.follow"], []),
+    ],
+)
+def test_shipping_enqueues_the_store_parcel_tasks_only_for_store_orders(
+    merchant, worker, settings, monkeypatch, source, setting, enqueued
+):
+    settings.DROPYARD_STORE_PARCEL_TASKS = setting
+    calls = []
+    monkeypatch.setattr(
+        events, "on_commit_enqueue", lambda path, **kwargs: calls.append((path, kwargs))
+    )
+    parcel = make_parcel(merchant=merchant)
+    Order.objects.filter(parcels=parcel).update(source=source)
+    carrier = make_carrier_serving(parcel.warehouse)
+    _packed(parcel, worker)
+
+    services.parcel_ship(parcel=parcel, actor=worker, carrier=carrier, tracking_number="LP1234")
+
+    assert calls == [(path, {"parcel_id": parcel.pk}) for path in enqueued]
 
 
 def test_ship_with_a_carrier_adapter_issues_the_tracking_number(merchant, worker):

@@ -69,10 +69,16 @@ def _order_changed(order: Order) -> None:
     publish (it stays a pure record of the change). Nothing is stored when the merchant has
     no enabled order endpoint.
     """
+    order_message_publish(order, message_type="UPDATE")
+
+
+def order_message_publish(order: Order, *, message_type: str) -> None:
+    """Publish an ORDER webhook message of ``message_type`` (UPDATE, or ORDER_CONNNECTED when
+    a held store order became this order) with the order's params as they are at publish."""
     webhook_publish(
         merchant=order.merchant,
         type="ORDER",
-        message_type="UPDATE",
+        message_type=message_type,
         # Read the order afresh only when a message is stored (the caller's instance may lag
         # behind fields other services wrote).
         params=lambda: order_webhook_params(

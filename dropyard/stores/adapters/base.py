@@ -25,7 +25,8 @@ class StoreContext:
 
 @dataclass(frozen=True)
 class PlatformVariant:
-    """One variant of the store's catalog (prices in the store currency's minor units)."""
+    """One variant of the store's catalog (prices in the store currency's minor units;
+    ``compare_at_minor`` 0 = no compare-at price, for platforms that show one)."""
 
     platform_product_id: str
     platform_variant_id: str
@@ -35,6 +36,7 @@ class PlatformVariant:
     price_minor: int = 0
     currency: str = ""
     image_url: str = ""
+    compare_at_minor: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class WebhookEvent:
     topic: str
     order: PlatformOrder | None = None
     uninstalled: bool = False
+    privacy: bool = False  # a data-protection request (Shopify's GDPR topics): audited
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Contract of the Sandbox platform (what this adapter relies on):
   access token goes in ``X-Sandbox-Access-Token``; 401 means the token is no longer valid;
 - webhooks carry ``X-Sandbox-Hmac-Sha256`` = base64(HMAC-SHA256(webhook secret, raw body)),
   ``X-Sandbox-Webhook-Id`` (the dedupe key) and ``X-Sandbox-Topic``;
+- ``orders/<id>/fulfillments`` records the shipment (one per order, a re-push replaces it)
+  and ``orders/<id>/fulfillments/<fulfillment id>/delivered`` marks it delivered;
 - ``orders?since=<cursor>`` answers the orders changed after the cursor, oldest first, with the
   cursor to resume from (the same cursor when nothing changed).
 """
@@ -255,4 +257,11 @@ class SandboxStoreAdapter(StoreAdapter):
         return str(body["id"])
 
     def mark_delivered(self, *, platform_order_id: str, platform_fulfillment_id: str) -> None:
-        return None  # the Sandbox shop has no delivered state
+        fulfillment = platform_fulfillment_id.strip()
+        if not (fulfillment.isascii() and fulfillment.isalnum()):
+            raise AdapterError(f"not a sandbox fulfillment id: {fulfillment[:40]!r}")
+        self._call(
+            "POST",
+            f"orders/{_numeric_id(platform_order_id)}/fulfillments/{fulfillment}/delivered",
+            json={},
+        )

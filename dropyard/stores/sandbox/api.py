@@ -133,4 +133,20 @@ def orders(request: HttpRequest, shop: SandboxShop) -> HttpResponse:
 def fulfillment_create(request: HttpRequest, shop: SandboxShop, order_id: int) -> HttpResponse:
     """Record a shipment of the order: ``carrier``, ``tracking_number``, ``tracking_url``."""
     order = shop_side.fulfillment_record(shop=shop, order_id=order_id, data=_json_body(request))
-    return JsonResponse({"id": f"F{order.pk}", "tracking_number": order.tracking_number})
+    return JsonResponse(
+        {"id": shop_side.fulfillment_id(order), "tracking_number": order.tracking_number}
+    )
+
+
+@public_view
+@csrf_exempt
+@require_POST
+@_authenticated
+def fulfillment_deliver(
+    request: HttpRequest, shop: SandboxShop, order_id: int, fulfillment_id: str
+) -> HttpResponse:
+    """Mark a fulfillment delivered (idempotent); 400 for an unknown or unfulfilled one."""
+    order = shop_side.fulfillment_deliver(
+        shop=shop, order_id=order_id, fulfillment=fulfillment_id[:40]
+    )
+    return JsonResponse({"id": shop_side.fulfillment_id(order), "delivered": True})

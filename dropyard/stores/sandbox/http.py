@@ -40,10 +40,16 @@ def _in_process_app(environ: dict[str, Any], start_response: Callable[..., Any])
         request_finished.connect(close_old_connections)
 
 
+def in_process_transport() -> httpx.BaseTransport:
+    """A transport through this process's Django application (no server needed): for tests and
+    for setting a shop up while no server listens (``dropyard demo``)."""
+    return httpx.WSGITransport(app=_in_process_app)
+
+
 def default_transport() -> httpx.BaseTransport | None:
     """The in-process transport when configured, else None (real HTTP)."""
     if getattr(settings, "DROPYARD_SANDBOX_STORE_IN_PROCESS", False):
-        return httpx.WSGITransport(app=_in_process_app)
+        return in_process_transport()
     return None
 
 

@@ -85,8 +85,10 @@ class SandboxOrderStatus(models.TextChoices):
 class SandboxShopOrder(TimeStampedModel):
     """A shopper's order on the shop, with the fulfillment Dropyard pushed back.
 
-    Invariants: ``number`` is unique per shop (from ``SandboxShop.next_order_number`` under the
-    shop's row lock); ``token`` (unique, unguessable) opens the shopper's order page;
+    Invariants: ``delivered_at`` is set only after ``fulfilled_at`` (Dropyard marks a pushed
+    fulfillment delivered) and cleared when a new fulfillment replaces it; ``number`` is unique
+    per shop (from ``SandboxShop.next_order_number`` under the shop's row lock); ``token``
+    (unique, unguessable) opens the shopper's order page;
     ``change_seq`` is taken from ``SandboxShop.last_change_seq`` under the shop's row lock on
     every change, so changes commit in ``change_seq`` order and the orders API's cursor (the
     last ``change_seq`` seen) can never pass over a change that commits later.
@@ -113,6 +115,7 @@ class SandboxShopOrder(TimeStampedModel):
     tracking_number = models.CharField(max_length=100, blank=True)
     tracking_url = models.URLField(max_length=500, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)  # marked by Dropyard
     webhook_sent_at = models.DateTimeField(null=True, blank=True)
     change_seq = models.BigIntegerField(default=0)
 

@@ -305,8 +305,32 @@ def fulfillment_record(
         raise ShopRefused("tracking_url must be an http(s) URL")
     order.tracking_url = url
     order.fulfilled_at = timezone.now()
+    order.delivered_at = None
     _changed(order)
     order.save()
+    return order
+
+
+def fulfillment_id(order: SandboxShopOrder) -> str:
+    """The id the shop gives an order's fulfillment (one per order: a re-push replaces it)."""
+    return f"F{order.pk}"
+
+
+@transaction.atomic
+def fulfillment_deliver(*, shop: SandboxShop, order_id: int, fulfillment: str) -> SandboxShopOrder:
+    """Mark the order's fulfillment delivered (Dropyard's ``mark_delivered``); marking it
+    again changes nothing. Refused for an unknown order, an order not fulfilled, or another
+    fulfillment id."""
+    try:
+        order = SandboxShopOrder.objects.select_for_update().get(shop=shop, pk=order_id)
+    except SandboxShopOrder.DoesNotExist:
+        raise ShopRefused(f"order {order_id} not found") from None
+    if order.fulfilled_at is None or fulfillment != fulfillment_id(order):
+        raise ShopRefused(f"fulfillment {fulfillment[:40]} not found")
+    if order.delivered_at is None:
+        order.delivered_at = timezone.now()
+        _changed(order)
+        order.save()
     return order
 
 
@@ -358,6 +382,8 @@ def order_data(order: SandboxShopOrder) -> dict[str, Any]:
             for line in order.lines.all()
         ],
         "fulfillment": {
+            "id": fulfillment_id(order),
+            "delivered": order.delivered_at is not None,
             "carrier": order.fulfillment_carrier,
             "tracking_number": order.tracking_number,
             "tracking_url": order.tracking_url,

@@ -21,11 +21,13 @@ from dropyard.orders.address import ADDRESS_FIELDS
 from dropyard.orders.choices import OrderSource, OrderStatus
 from dropyard.orders.models import Order
 from dropyard.orders.services import order_cancel, order_create, order_update_address
+from dropyard.orders.services.upcalls import order_message_publish
 
 from ..adapters.base import PlatformOrder
 from ..choices import ReceivedVia, StoreOrderStatus, StoreStatus
 from ..exceptions import StoreDisconnected
 from ..models import ProductConnection, Store, StoreOrder, StoreWebhookReceipt
+from .autopay import autopay_on_commit
 
 _PRE_PAYMENT = frozenset({OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID})
 
@@ -200,7 +202,8 @@ def store_order_ingest(*, store: Store, order: PlatformOrder, via: str) -> Store
     A replay with the same content changes nothing. Concurrent ingests of one order serialise
     on its row: one ``StoreOrder`` and at most one Dropyard order. A disconnected store is
     refused (``StoreDisconnected``). Audited STORE_ORDER_RECORDED when the status or flag
-    changes.
+    changes. An order imported now is paid automatically after the commit if the store says
+    so (``autopay``).
     """
     if via not in ReceivedVia.values:
         raise ValueError(f"unknown intake channel {via!r}")
@@ -225,6 +228,8 @@ def store_order_ingest(*, store: Store, order: PlatformOrder, via: str) -> Store
     after = {"status": row.status, "flagged": row.flagged, "hold": row.hold_reason}
     if created or after != before:
         _audit(store, row, via)
+    if before["status"] != StoreOrderStatus.IMPORTED:
+        autopay_on_commit(row, store)
     return row
 
 
@@ -250,7 +255,8 @@ def _audit(store: Store, row: StoreOrder, via: str) -> None:
 def store_orders_release(*, store: Store) -> list[StoreOrder]:
     """Import every HELD order of ``store`` that can now be imported (all lines connected):
     each is re-decided under its row lock, so a release racing an ingest imports once.
-    Returns the orders imported now."""
+    Each imported one publishes an ORDER_CONNNECTED webhook message and, if the store says so,
+    is paid automatically after the commit. Returns the orders imported now."""
     store = Store.objects.select_related("merchant").get(pk=store.pk)
     if store.status == StoreStatus.DISCONNECTED:
         return []
@@ -268,7 +274,16 @@ def store_orders_release(*, store: Store) -> list[StoreOrder]:
             _audit(store, row, row.received_via)
             if row.status == StoreOrderStatus.IMPORTED:
                 released.append(row)
+                _connected_message(row)
+                autopay_on_commit(row, store)
     return released
+
+
+def _connected_message(row: StoreOrder) -> None:
+    """The ORDER webhook message with messageType ORDER_CONNNECTED (contract §4, CJ's
+    spelling): a held store order became a Dropyard order once its variants were connected."""
+    assert row.order is not None  # just imported
+    order_message_publish(row.order, message_type="ORDER_CONNNECTED")
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ first, outside any transaction (a remote write cannot be rolled back), then what
 recorded atomically — the store's catalog rows and a LISTED connection per variant.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from itertools import groupby
 
 from django.conf import settings
@@ -15,18 +15,15 @@ from django.urls import reverse
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
-from dropyard.core.audit import audit_record
-from dropyard.core.choices import AuditAction
 
 from ..adapters import adapter_for
 from ..adapters.base import PlatformProduct, PlatformVariant, StoreAdapter
-from ..choices import ConnectionHow, Platform, StoreStatus
+from ..choices import Platform, StoreStatus
 from ..exceptions import StoreDisconnected, StoreInvalid
 from ..models import ProductConnection, Store, StoreVariant
 from ..sandbox import shop as sandbox_shop
-from .catalog import store_catalog_import
-from .intake import store_orders_release
-from .setup import _user, store_connect
+from .listing import listed_variants_record, listing_record_pushed
+from .setup import store_connect
 
 
 @transaction.atomic
@@ -99,11 +96,14 @@ def store_listing_push(
     prices: Mapping[int, int],
     actor: Actor = None,
     adapter: StoreAdapter | None = None,
+    rule_priced: Collection[int] = (),
 ) -> list[ProductConnection]:
     """List Dropyard ``variants`` on the store at ``prices`` (variant pk → sale price in the
     store currency's minor units), one platform product per Dropyard product; a product listed
     before is updated in place. Each listed variant is then in the store's catalog and
-    connected (how LISTED), and held orders of it are released.
+    connected (how LISTED), and held orders of it are released, and the product's ``Listing``
+    on the store records the variants at their prices (LISTED; ``rule_priced``: the variant
+    pks whose price came from the pricing rules, which a re-price may change).
 
     Refused before any call: a disconnected store, an off-sale variant or a missing or negative
     price (``StoreInvalid``). Platform refusals raise ``AdapterError``; products listed before
@@ -119,57 +119,25 @@ def store_listing_push(
             raise StoreInvalid(f"variant {v.sku} needs a price ≥ 0")
     adapter = adapter or adapter_for(store)
     made: list[ProductConnection] = []
-    for product in _products(variants, prices):
+    ordered = sorted(variants, key=lambda v: v.product_id)
+    for _pk, group in groupby(ordered, key=lambda v: v.product_id):
+        items = list(group)
+        [product] = _products(items, prices)
         known = StoreVariant.objects.filter(
             store=store, sku__in=[v.sku for v in product.variants]
         ).first()
         result = adapter.listing_upsert(
             product, platform_product_id=known.platform_product_id if known else ""
         )
-        made.extend(_listing_record(store, product, result.platform_product_id, result, actor))
-    return made
-
-
-@transaction.atomic
-def _listing_record(store, product, platform_product_id, result, actor) -> list[ProductConnection]:
-    listed = [
-        PlatformVariant(
-            platform_product_id=platform_product_id,
-            platform_variant_id=result.variant_ids_by_sku[v.sku],
-            sku=v.sku,
-            title=product.title,
-            variant_title=v.variant_title,
-            price_minor=v.price_minor,
-            currency=store.currency,
-            image_url=v.image_url,
+        made.extend(
+            listed_variants_record(store=store, product=product, result=result, actor=actor)
         )
-        for v in product.variants
-        if v.sku in result.variant_ids_by_sku
-    ]
-    store_catalog_import(store=store, variants=listed, actor=actor)
-    by_sku = {v.sku: v for v in Variant.objects.filter(sku__in=[v.sku for v in listed])}
-    rows = StoreVariant.objects.filter(
-        store=store, platform_variant_id__in=[v.platform_variant_id for v in listed]
-    )
-    new = [
-        ProductConnection(
+        listing_record_pushed(
             store=store,
-            store_variant=row,
-            variant=by_sku[row.sku],
-            how=ConnectionHow.LISTED,
-            connected_by=_user(actor),
+            variants=items,
+            prices=prices,
+            rule_priced=set(rule_priced),
+            result=result,
+            actor=actor,
         )
-        for row in rows
-        if row.sku in by_sku and not ProductConnection.objects.filter(store_variant=row).exists()
-    ]
-    ProductConnection.objects.bulk_create(new, ignore_conflicts=True)
-    if new:
-        audit_record(
-            action=AuditAction.STORE_CONNECTION_CHANGED,
-            actor=_user(actor),
-            merchant=store.merchant,
-            target=store,
-            details={"listed": sorted(c.store_variant.sku for c in new)[:100]},
-        )
-        store_orders_release(store=store)
-    return list(ProductConnection.objects.filter(store=store, store_variant__in=list(rows)))
+    return made

@@ -29,6 +29,7 @@ SETTINGS: dict[str, type] = {
     "tracking_url_template": str,
     "auto_pay": bool,
     "auto_pay_daily_cap_minor": int,
+    "reprice_on_change": bool,
 }
 
 

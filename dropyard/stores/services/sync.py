@@ -13,6 +13,7 @@ from ..adapters.base import AdapterError, StoreAdapter, WebhookEvent
 from ..choices import ReceivedVia, StoreStatus
 from ..models import Store
 from .intake import store_order_ingest, webhook_receipt_seen
+from .shopify import store_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -23,13 +24,15 @@ MAX_POLL_PAGES = 20  # per run; the next run resumes from the stored cursor
 def store_webhook_receive(*, store: Store, event: WebhookEvent) -> str:
     """Record a verified webhook delivery and ingest the order it carries, in one transaction:
     ``"duplicate"`` for a delivery id seen before (nothing else happens), ``"ingested"`` for an
-    order event, ``"ignored"`` for another topic. If the ingest fails the receipt is rolled
-    back too, so the platform's redelivery is processed (and the poll finds it anyway).
+    order event, ``"uninstalled"``/``"privacy"`` for the store-level events
+    (``shopify.store_event_record``), ``"ignored"`` for another topic. If the ingest fails the
+    receipt is rolled back too, so the platform's redelivery is processed (and the poll finds
+    it anyway).
     Audited by ``store_order_ingest`` (STORE_ORDER_RECORDED)."""
     if webhook_receipt_seen(store=store, delivery_id=event.delivery_id, topic=event.topic):
         return "duplicate"
     if event.order is None:
-        return "ignored"
+        return store_event_record(store=store, event=event)
     store_order_ingest(store=store, order=event.order, via=ReceivedVia.WEBHOOK)
     return "ingested"
 

@@ -24,6 +24,7 @@ EXPECTED_ACCESS: dict[str, Access] = {
         "api_variant",
         "api_orders",
         "api_fulfillment",
+        "api_fulfillment_delivered",
     )
 }
 
@@ -48,6 +49,11 @@ OBJECT_ROUTES = {
     "stores_public:api_variant": lambda w: {**_slug(w), "variant_id": 1},
     "stores_public:api_orders": _slug,
     "stores_public:api_fulfillment": lambda w: {**_slug(w), "order_id": 1},
+    "stores_public:api_fulfillment_delivered": lambda w: {
+        **_slug(w),
+        "order_id": 1,
+        "fulfillment_id": "F1",
+    },
 }
 
 

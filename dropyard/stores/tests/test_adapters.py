@@ -2,6 +2,7 @@ import pytest
 
 from dropyard.stores.adapters import UnsupportedPlatform, adapter_for, register, unregister
 from dropyard.stores.adapters.base import PlatformOrder, StoreAdapter
+from dropyard.stores.adapters.medusa import MedusaAdapter
 from dropyard.stores.tests.factories import make_store, platform_order
 
 
@@ -26,16 +27,28 @@ def test_platform_order_data_round_trips_without_the_raw_payload():
 @pytest.mark.django_db
 def test_adapter_for_builds_the_registered_adapter_with_plain_store_data():
     store = make_store(platform="medusa", domain="https://m.example", credentials={"api_key": "k"})
+
+    adapter = adapter_for(store)
+
+    assert type(adapter) is MedusaAdapter
+    assert (adapter.context.platform, adapter.context.domain) == ("medusa", "https://m.example")
+    assert adapter.context.credentials == {"api_key": "k"}  # decrypted from the store
+
+
+def test_adapter_for_refuses_a_platform_without_a_registered_adapter():
+    class StoreLike:
+        platform, domain, currency = "test-platform", "https://t.example", "USD"
+
+        def credentials_get(self):
+            return {"token": "t"}
+
     abstract = set(StoreAdapter.__abstractmethods__)
     fake = type("Fake", (StoreAdapter,), dict.fromkeys(abstract, lambda *a, **k: None))
-    register("medusa")(fake)
+    register("test-platform")(fake)
     try:
-        adapter = adapter_for(store)
+        assert type(adapter_for(StoreLike())) is fake
     finally:
-        unregister("medusa")
+        unregister("test-platform")
 
-    assert type(adapter) is fake
-    assert (adapter.context.platform, adapter.context.domain) == ("medusa", "https://m.example")
-    assert adapter.context.credentials == {"api_key": "k"}
     with pytest.raises(UnsupportedPlatform):
-        adapter_for(store)
+        adapter_for(StoreLike())

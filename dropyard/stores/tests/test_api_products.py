@@ -47,8 +47,8 @@ def _variants(store, *items):
     [
         ("sandbox", "/stores/connect/sandbox/"),
         ("Sandbox", "/stores/connect/sandbox/"),
-        ("shopify", "/stores/"),
-        ("medusa", "/stores/"),
+        ("shopify", "/stores/connect/shopify/"),
+        ("medusa", "/stores/connect/medusa/"),
     ],
 )
 def test_authorize_url_is_the_platform_connect_page(cj, token, shop_type, path):

@@ -1,6 +1,8 @@
-"""Two deliveries of one store order at once (real threads, one connection each)."""
+"""Two deliveries of one store order at once, and concurrent tracking push attempts (real
+threads, one connection each)."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -9,9 +11,18 @@ from django.db import connection
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.stores import services
-from dropyard.stores.choices import StoreOrderStatus
-from dropyard.stores.models import Store, StoreOrder
+from dropyard.stores.choices import StoreOrderStatus, TrackingPushStatus
+from dropyard.stores.models import Store, StoreOrder, TrackingPush
 from dropyard.stores.tests.factories import connect, import_variants, make_store, platform_order
+from dropyard.stores.tests.push_world import FakeAdapter, make_push_world, ship, store_order_paid
+
+
+class SlowAdapter(FakeAdapter):
+    """Takes its time, so concurrent attempts overlap the platform call."""
+
+    def fulfillment_push(self, fulfillment):
+        time.sleep(0.3)
+        return super().fulfillment_push(fulfillment)
 
 
 @pytest.mark.postgres_only
@@ -81,3 +92,34 @@ def test_a_release_racing_an_ingest_imports_once_on_postgresql(merchant):
 
     assert StoreOrder.objects.get().status == StoreOrderStatus.IMPORTED
     assert Order.objects.filter(merchant=merchant).count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_attempts_and_sweeps_push_a_parcel_once_on_postgresql(merchant):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locking")
+    pw = make_push_world(merchant)
+    parcel = ship(pw, store_order_paid(pw))
+    services.tracking_pushes_record(parcel_id=parcel.pk)
+    push = TrackingPush.objects.get()
+    adapter = SlowAdapter()
+    start = threading.Barrier(4)
+
+    def attempt(i: int) -> str:
+        try:
+            start.wait(timeout=30)
+            if i % 2:
+                return str(services.tracking_pushes_sweep(adapter=adapter).get("pushed", 0))
+            return services.tracking_push_attempt(push_id=push.pk, adapter=adapter)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(attempt, range(4)))
+
+    push.refresh_from_db()
+    assert len(adapter.pushed) == 1
+    assert push.status == TrackingPushStatus.PUSHED
+    assert push.attempts == 0
+    assert outcomes.count("pushed") + outcomes.count("1") == 1

@@ -199,6 +199,45 @@ def test_fulfillment_of_an_unknown_order_is_refused(sw):
 
 
 @pytest.mark.django_db
+def test_mark_delivered_marks_the_pushed_fulfillment_once(sw):
+    order = _place(sw)
+    adapter = _adapter(sw.store)
+    fulfillment_id = adapter.fulfillment_push(
+        PlatformFulfillment(
+            platform_order_id=str(order.pk), carrier="Yun Express", tracking_number="YT24000001"
+        )
+    )
+
+    adapter.mark_delivered(platform_order_id=str(order.pk), platform_fulfillment_id=fulfillment_id)
+    order.refresh_from_db()
+    first = (order.delivered_at, order.change_seq)
+    adapter.mark_delivered(platform_order_id=str(order.pk), platform_fulfillment_id=fulfillment_id)
+    order.refresh_from_db()
+
+    assert first[0] is not None
+    assert (order.delivered_at, order.change_seq) == first  # the second mark changed nothing
+    assert shop_side.order_data(order)["fulfillment"]["delivered"] is True
+
+
+@pytest.mark.django_db
+def test_mark_delivered_of_an_unknown_or_unfulfilled_order_is_refused(sw):
+    order = _place(sw)
+    adapter = _adapter(sw.store)
+
+    with pytest.raises(AdapterError, match=f"fulfillment F{order.pk} not found"):
+        adapter.mark_delivered(
+            platform_order_id=str(order.pk), platform_fulfillment_id=f"F{order.pk}"
+        )
+    with pytest.raises(AdapterError, match="not a sandbox fulfillment id: '../x'"):
+        adapter.mark_delivered(platform_order_id=str(order.pk), platform_fulfillment_id="../x")
+    with pytest.raises(AdapterError, match="order 999999 not found"):
+        adapter.mark_delivered(platform_order_id="999999", platform_fulfillment_id="F1")
+
+    order.refresh_from_db()
+    assert order.delivered_at is None
+
+
+@pytest.mark.django_db
 def test_webhook_signature_matches_an_independent_oracle_and_refuses_a_reserialised_body(sw):
     adapter = _adapter(sw.store)
     secret = sw.store.credentials_get()["webhook_secret"]

@@ -5,15 +5,22 @@ webhook; the tracking pushed back shows on the shopper's order page."""
 import pytest
 from django.urls import reverse
 
+from dropyard.fulfillment import services as fulfillment_services
+from dropyard.fulfillment.tests.factories import make_carrier_serving
 from dropyard.orders.choices import OrderSource, OrderStatus
 from dropyard.orders.models import Order
 from dropyard.stores import services
-from dropyard.stores.adapters import adapter_for
-from dropyard.stores.adapters.base import PlatformFulfillment
 from dropyard.stores.choices import ReceivedVia, StoreOrderStatus
-from dropyard.stores.models import SandboxShopOrder, StoreOrder, StoreWebhookReceipt
+from dropyard.stores.models import (
+    SandboxShopOrder,
+    StoreOrder,
+    StoreWebhookReceipt,
+    TrackingPush,
+)
 from dropyard.stores.sandbox import shop as shop_side
 from dropyard.stores.sandbox.tasks import sandbox_webhook_send
+from dropyard.stores.tasks import tracking_push_parcel
+from dropyard.stores.tests.push_world import pay, ship_row
 from dropyard.stores.tests.sandbox_world import (
     BLUE_PRICE,
     RED_PRICE,
@@ -165,22 +172,44 @@ def test_the_tracking_pushed_back_shows_on_the_shoppers_order_page(
     shop_order = last_shop_order(sw)
     page_url = reverse("stores_public:storefront_order", args=[sw.shop.slug, shop_order.token])
     before = client.get(page_url)
-
-    adapter_for(sw.store).fulfillment_push(
-        PlatformFulfillment(
-            platform_order_id=StoreOrder.objects.get().platform_order_id,
-            carrier="Sandbox Carrier",
-            tracking_number="SBX0000000018",
-            tracking_url="https://dropyard.example/track/SBX0000000018/",
-        )
+    row = StoreOrder.objects.get()
+    pay(row)
+    carrier = make_carrier_serving(
+        sw.world.cn, name="Yun Express", tracking_url_template="https://yun.example/t/{number}"
     )
-    after = client.get(page_url)
+    tasks.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        parcel = ship_row(row, carrier, "YT2400000018")
+    outcomes = [tracking_push_parcel.call(**r.kwargs) for r in tasks.results]
+    shipped = client.get(page_url).content.decode()
+    tasks.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        fulfillment_services.parcel_tracking_changed(
+            tracking_number=parcel.tracking_number, new_status=12
+        )
+    delivered_outcomes = [tracking_push_parcel.call(**r.kwargs) for r in tasks.results]
+    delivered = client.get(page_url).content.decode()
 
     assert 'data-testid="tracking-pending"' in before.content.decode()
-    html = after.content.decode()
-    assert '<span class="font-monospace" data-testid="tracking-number">SBX0000000018</span>' in html
-    assert 'href="https://dropyard.example/track/SBX0000000018/"' in html
-    assert 'data-testid="order-status">Shipped</span>' in html
+    assert outcomes == [["pushed"]]
+    assert delivered_outcomes == [["delivered"]]
+    shop_order.refresh_from_db()
+    assert (shop_order.fulfillment_carrier, shop_order.tracking_number) == (
+        "Yun Express",
+        "YT2400000018",
+    )
+    assert shop_order.delivered_at is not None
+    link = (
+        '<a class="font-monospace" href="https://yun.example/t/YT2400000018" '
+        'rel="noopener noreferrer" data-testid="tracking-number">YT2400000018</a>'
+    )
+    assert link in shipped
+    assert '<dd class="col-7 col-sm-8" data-testid="carrier">Yun Express</dd>' in shipped
+    assert 'data-testid="order-status">Shipped</span>' in shipped
+    assert 'data-testid="order-status">Delivered</span>' in delivered
+    push = TrackingPush.objects.get()
+    assert (push.platform_fulfillment_id, push.delivery) == (f"F{shop_order.pk}", "marked")
 
 
 @pytest.mark.django_db

@@ -4,8 +4,15 @@ import pytest
 from django.urls import reverse
 
 from dropyard.orders.tests.factories import make_cart_variant
-from dropyard.stores.choices import ConnectionHow, Platform, StoreStatus
-from dropyard.stores.models import ProductConnection, SandboxShop, Store
+from dropyard.stores import services
+from dropyard.stores.choices import ConnectionHow, ListingStatus, Platform, StoreStatus
+from dropyard.stores.models import (
+    ListingVariant,
+    ProductConnection,
+    SandboxShop,
+    SandboxShopVariant,
+    Store,
+)
 from dropyard.stores.tests.factories import make_store
 from dropyard.stores.tests.sandbox_world import make_sandbox_world
 
@@ -70,11 +77,41 @@ def test_listing_page_lists_skus_at_their_prices_and_connects_them(owner_client,
     assert "2 variants listed on Sandy Shop." in page
 
 
+def test_a_line_without_a_price_is_listed_at_the_pricing_rules_price(owner_client, merchant):
+    sw = make_sandbox_world(merchant)
+    services.pricing_rule_create(
+        merchant=merchant, actor=merchant.owner, multiplier_bp=25_000, add_minor=150
+    )
+    green, white = make_cart_variant(price_minor=840), make_cart_variant(price_minor=300)
+
+    response = owner_client.post(
+        reverse("stores:sandbox_listing", args=[sw.store.public_id]),
+        {"lines": f"{green.sku}\n{white.sku} 7"},
+    )
+
+    assert response.status_code == 302
+    listed = ProductConnection.objects.get(store=sw.store, variant=green)
+    assert listed.store_variant.price_minor == 2299  # 8.40 × 2.5 + 1.50 = 22.50 → 22.99
+    assert SandboxShopVariant.objects.get(sku=green.sku).price_minor == 2299
+    rows = ListingVariant.objects.filter(listing__store=sw.store, variant__in=[green, white])
+    assert sorted(
+        (r.variant.sku, r.price_minor, r.price_manual, r.listing.status) for r in rows
+    ) == sorted(
+        [
+            (green.sku, 2299, False, ListingStatus.LISTED),
+            (white.sku, 700, True, ListingStatus.LISTED),
+        ]
+    )
+    page = owner_client.get(reverse("stores:listings", args=[sw.store.public_id])).content.decode()
+    assert page.count('data-testid="listing-row"') == 4  # red, blue (the world's), green, white
+
+
 @pytest.mark.parametrize(
     ("lines", "error"),
     [
         ("NOPE-SKU 5", "No Dropyard variant has the SKU or id NOPE-SKU."),
-        ("ONLYSKU", "Line 1: write a SKU and a price, e.g. DYV00000012 19.99."),
+        ("ONLYSKU 1 2", "Line 1: write a SKU and optionally a price, e.g. DYV00000012 19.99."),
+        ("ONLYSKU", "No Dropyard variant has the SKU or id ONLYSKU."),
         ("X 1e9", "Line 1: the price must be between 0 and 1,000,000."),
         ("X abc", "Line 1: abc is not a price."),
         ("X -1", "Line 1: the price must be between 0 and 1,000,000."),
