@@ -1,8 +1,9 @@
 """End to end against a real Medusa 2.21.2 (``medusa_peer``; DROPYARD_PEER_MEDUSA=1, mandatory
 under CI=true): connect with the secret key → list a 2-variant product with a pricing rule
 (the listing job) → a shopper buys it through Medusa's store API → polling imports it exactly
-once → paid from the wallet → picked, packed and shipped with the Sandbox carrier → the tracking is pushed back → Medusa's order
-shows the fulfillment shipped with that tracking number (the tracking push service)."""
+once → paid from the wallet → picked, packed and shipped with the Sandbox carrier → the
+tracking is pushed back (the tracking push service) → Medusa's order shows the fulfillment
+shipped with that tracking number."""
 
 import uuid
 
