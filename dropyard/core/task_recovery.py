@@ -88,9 +88,38 @@ def tasks_requeue_orphaned(*, dead_after: timedelta) -> list[str]:
     return requeued
 
 
+@transaction.atomic
+def tasks_requeue_own(*, worker_id: str, started_before: datetime) -> list[str]:
+    """Put back to READY the RUNNING tasks that an earlier process with this worker id started
+    (before ``started_before``, this process's start); return their ids.
+
+    A worker restarted under the same id (``--worker-id %H-%i`` under systemd's
+    ``Restart=always``) is back within seconds, so its liveness row never goes silent and
+    ``tasks_requeue_orphaned`` would never see the dead process's task. A process that has just
+    started runs nothing yet: any RUNNING task under its id that began earlier is the dead one's.
+    Compare-and-set on (RUNNING, ``started_at``), as ``tasks_requeue_orphaned``.
+    """
+    running = (
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=started_before)
+        .order_by()
+        .values_list("pk", "worker_ids", "started_at")
+    )
+    requeued = []
+    for pk, worker_ids, started_at in running:
+        if not worker_ids or worker_ids[-1] != worker_id:
+            continue
+        if DBTaskResult.objects.filter(
+            pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at
+        ).update(status=TaskResultStatus.READY, started_at=None):
+            requeued.append(str(pk))
+    return requeued
+
+
 def database_queue_steps(*, worker_id: str, dead_after: timedelta) -> list[Step]:
-    """The upkeep steps of a database-queue worker: beat, then recover dead workers' tasks."""
+    """The upkeep steps of a database-queue worker: beat (the first one also takes back what an
+    earlier process under the same id left running), then recover dead workers' tasks."""
     seen = False
+    process_started = timezone.now()
 
     def beat() -> str:
         nonlocal seen
@@ -101,6 +130,12 @@ def database_queue_steps(*, worker_id: str, dead_after: timedelta) -> list[Step]
                 f"Worker {worker_id} was silent for over {dead_after.total_seconds():g} s and "
                 "taken for dead: the task it was running may run twice."
             )
+        if not seen:
+            ids = tasks_requeue_own(worker_id=worker_id, started_before=process_started)
+            if ids:
+                warning = (
+                    f"Re-queued {len(ids)} task(s) an earlier worker {worker_id} left running."
+                )
         seen = True
         return warning
 

@@ -99,3 +99,18 @@ def test_a_task_that_kills_every_worker_ends_failed(rows):
     row = DBTaskResult.objects.get(pk=rows[0].pk)
     assert row.status == "FAILED"
     assert row.traceback == "Abandoned by 6 workers that died running it"
+
+
+def test_a_worker_restarted_under_its_id_takes_back_what_its_dead_process_left_running(rows):
+    _beat("w1", timedelta(seconds=1))  # the dead process's row is still fresh
+    _set(rows[0], started_ago=timedelta(seconds=3), worker="w1")  # the dead process's task
+    _set(rows[1], started_ago=timedelta(seconds=3), worker="w2")  # another live worker's
+    beat, recover = task_recovery.database_queue_steps(worker_id="w1", dead_after=DEAD_AFTER)
+    _set(rows[2], started_ago=timedelta(seconds=-1), worker="w1")  # this process's own claim
+
+    assert recover.run() == ""  # w1 looks alive: the orphan rule alone would never see it
+    assert beat.run() == "Re-queued 1 task(s) an earlier worker w1 left running."
+    assert beat.run() == ""  # only on the process's first beat
+
+    statuses = dict(DBTaskResult.objects.values_list("pk", "status"))
+    assert [statuses[r.pk] for r in rows[:3]] == ["READY", "RUNNING", "RUNNING"]

@@ -1,7 +1,7 @@
 """Stores services: every write to stores goes through here, one module per sub-domain.
 
 - ``setup``: ``store_connect``, ``store_disconnect``, ``store_settings_update``,
-  ``store_keys_rotate``;
+  ``store_keys_rotate``, ``store_reauthorize_needed``;
 - ``catalog``: ``store_catalog_import``, ``connections_auto_by_sku``, ``connection_create``,
   ``connection_delete`` (each new connection releases held orders);
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
@@ -21,7 +21,7 @@
   ``tracking_push_retry``, ``tracking_push_parcel``, ``tracking_pushes_sweep``;
 - ``medusa``: ``medusa_store_connect`` (a Medusa v2 store by its secret API key);
 - ``shopify``: ``shopify_store_connect`` (``_own_app``, ``_oauth``), ``shopify_credentials_renew``,
-  ``store_reauthorize_needed``, ``store_event_record`` (uninstall, data-protection requests).
+  ``store_event_record`` (uninstall, data-protection requests).
 """
 
 from .api_orders import api_order_create_v2, api_order_create_v3, store_for_api_order
@@ -49,6 +49,7 @@ from .setup import (
     store_connect,
     store_disconnect,
     store_keys_rotate,
+    store_reauthorize_needed,
     store_settings_update,
 )
 from .shopify import (
@@ -57,7 +58,6 @@ from .shopify import (
     shopify_store_connect_oauth,
     shopify_store_connect_own_app,
     store_event_record,
-    store_reauthorize_needed,
 )
 from .sync import store_poll, store_webhook_receive
 from .tracking import (

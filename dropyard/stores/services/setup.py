@@ -216,3 +216,23 @@ def store_keys_rotate(*, actor: Actor = None) -> int:
         details={"stores": count, "sandbox_shops": shops},
     )
     return count
+
+
+@transaction.atomic
+def store_reauthorize_needed(*, store: Store, reason: str) -> Store:
+    """The store waits for the merchant to authorize it again (REAUTHORIZE with ``reason``):
+    it stops syncing, keeps its credentials (a late webhook, such as Shopify's ``shop/redact``,
+    can still be verified). Already waiting or disconnected: nothing changes. Audited
+    STORE_REAUTHORIZE."""
+    locked = Store.objects.select_for_update(of=("self",), no_key=True).get(pk=store.pk)
+    if locked.status != StoreStatus.AUTHORIZED:
+        return locked
+    locked.status, locked.status_reason = StoreStatus.REAUTHORIZE, reason.strip()[:300]
+    locked.save(update_fields=["status", "status_reason", "updated_at"])
+    audit_record(
+        action=AuditAction.STORE_REAUTHORIZE,
+        merchant=locked.merchant,
+        target=locked,
+        details={"reason": locked.status_reason},
+    )
+    return locked

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..adapters import adapter_for
-from ..adapters.base import AdapterError, StoreAdapter, WebhookEvent
+from ..adapters.base import AdapterError, AuthorizationLost, StoreAdapter, WebhookEvent
 from ..choices import ReceivedVia, StoreStatus
 from ..models import Store
 from .intake import store_order_ingest, webhook_receipt_seen
+from .setup import store_reauthorize_needed
 from .shopify import store_event_record
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def store_poll(*, store_id: int, adapter: StoreAdapter | None = None) -> int:
     Only authorized stores with order sync on are polled (else 0). The platform is called
     outside any transaction; each order is ingested in its own (``store_order_ingest``), so an
     order already received by webhook, or a poll run twice, changes nothing. A platform error
-    stops the run and is kept in ``last_error`` (the cursor stays: the next run retries). The
+    stops the run and is kept in ``last_error`` (the cursor stays: the next run retries); lost
+    authorization also marks the store as needing re-authorization. The
     cursor and sync time are sync bookkeeping, not audited; each order is.
     """
     store = Store.objects.get(pk=store_id)
@@ -69,6 +71,8 @@ def store_poll(*, store_id: int, adapter: StoreAdapter | None = None) -> int:
         except AdapterError as exc:
             logger.warning("polling store %s failed: %s", store.public_id, exc)
             _poll_record(store, cursor=None, error=f"polling failed: {exc}")
+            if isinstance(exc, AuthorizationLost):
+                store_reauthorize_needed(store=store, reason=f"authorization lost: {exc}")
             return ingested
         for order in page.items:
             store_order_ingest(store=store, order=order, via=ReceivedVia.POLL)

@@ -47,7 +47,7 @@ from ..choices import DeliveryMark, StoreStatus, TrackingPushStatus
 from ..crypto import CredentialsUnreadable
 from ..exceptions import StoreError
 from ..models import Store, StoreOrder, TrackingPush
-from .setup import _user
+from .setup import _user, store_reauthorize_needed
 
 logger = logging.getLogger(__name__)
 
@@ -332,26 +332,9 @@ def _record_failure(
         push.status = TrackingPushStatus.FAILED
     push.save()
     if authorization_lost:
-        _store_authorization_lost(push.store, reason=push.last_error)
+        store_reauthorize_needed(store=push.store, reason=f"authorization lost: {push.last_error}")
     _audit(push, f"{claim.kind} failed", error=push.last_error[:300], attempts=push.attempts)
     return "failed"
-
-
-def _store_authorization_lost(store: Store, *, reason: str) -> None:
-    """The store needs its merchant to authorize again (its other pushes wait for that)."""
-    locked = Store.objects.select_for_update().get(pk=store.pk)
-    if locked.status != StoreStatus.AUTHORIZED:
-        return
-    locked.status = StoreStatus.REAUTHORIZE
-    locked.status_reason = f"authorization lost: {reason}"[:300]
-    locked.save(update_fields=["status", "status_reason", "updated_at"])
-    audit_record(
-        action=AuditAction.STORE_TRACKING_PUSH,
-        actor_label=f"store {store.name}"[:254],
-        merchant=store.merchant,
-        target=locked,
-        details={"store": store.public_id, "status": StoreStatus.REAUTHORIZE, "reason": reason},
-    )
 
 
 # --- Merchant's retry ---------------------------------------------------------------------------

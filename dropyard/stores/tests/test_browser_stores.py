@@ -158,9 +158,14 @@ def _shoot_push(page, name: str) -> None:
 def test_a_sandbox_order_goes_round_the_loop_and_its_tracking_reaches_the_storefront(
     browser, live_server, tasks
 ):
-    """Connect a Sandbox store, list a product, buy it as a shopper, see the order arrive, pay
-    it from the wallet, ship it, push the tracking, and see it on the shopper's order page."""
+    """Connect a Sandbox store, list a product at its pricing rule's price, buy it as a shopper,
+    see the order arrive, pay it from the wallet, ship it, push the tracking, and see it on the
+    shopper's order page."""
     merchant = make_merchant(business_name="Browser Loop Shop")
+    # The merchant's pricing rule: cost × 2.5 + 1.50, ending in .99 (10.00 → 26.50 → 26.99).
+    services.pricing_rule_create(
+        merchant=merchant, actor=merchant.owner, multiplier_bp=25_000, add_minor=150
+    )
     shop = make_order_world()
     fund(merchant, merchant.owner, 50_000)
     carrier = make_carrier_serving(
@@ -175,13 +180,13 @@ def test_a_sandbox_order_goes_round_the_loop_and_its_tracking_reaches_the_storef
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/home/$"))
 
-    # The merchant connects a Sandbox store and lists a variant on it.
+    # The merchant connects a Sandbox store and lists a variant on it at the rule's price.
     page.goto(f"{live_server.url}/stores/")
     page.get_by_role("link", name="Connect a Sandbox store").click()
     page.fill("input[name=name]", "Loop Shop")
     page.get_by_role("button", name="Create and connect").click()
     page.wait_for_url(re.compile(r"/sandbox/listing/$"))
-    page.fill("textarea[name=lines]", f"{shop.red.sku} 24.99")
+    page.fill("textarea[name=lines]", shop.red.sku)  # no price: the pricing rules give it
     page.get_by_role("button", name="List on Loop Shop").click()
     page.get_by_test_id("messages").wait_for()
     storefront = page.get_by_test_id("storefront-link").get_attribute("href")
@@ -189,6 +194,7 @@ def test_a_sandbox_order_goes_round_the_loop_and_its_tracking_reaches_the_storef
     # A shopper buys it on the storefront (another browser session).
     shopper = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}).new_page()
     shopper.goto(f"{live_server.url}{storefront}")
+    assert shopper.get_by_test_id("product-price").inner_text() == "26.99 USD"
     shopper.get_by_test_id("storefront-product").first.click()
     shopper.get_by_role("button", name="Add to cart").click()
     shopper.get_by_test_id("checkout-form").wait_for()

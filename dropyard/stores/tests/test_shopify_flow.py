@@ -17,11 +17,9 @@ from dropyard.orders.choices import OrderSource, OrderStatus
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.stores import services
-from dropyard.stores.adapters import adapter_for
-from dropyard.stores.adapters.base import PlatformFulfillment
 from dropyard.stores.adapters.shopify import auth
 from dropyard.stores.choices import ReceivedVia, StoreOrderStatus, StoreStatus
-from dropyard.stores.models import StoreOrder, StoreVariant, StoreWebhookReceipt
+from dropyard.stores.models import StoreOrder, StoreVariant, StoreWebhookReceipt, TrackingPush
 from dropyard.wallet.tests.payment_helpers import fund
 
 pytestmark = pytest.mark.django_db
@@ -87,18 +85,17 @@ def _pay_and_ship(merchant, order: Order) -> Order:
     return order
 
 
-def push_tracking(store, row: StoreOrder, order: Order) -> str:
-    """SWAP POINT for the lead: the tracking push-back service (another helper's) replaces this
-    direct adapter call; the assertions on the fake stay."""
-    parcel = order.parcels.get()
-    return adapter_for(store).fulfillment_push(
-        PlatformFulfillment(
-            platform_order_id=row.platform_order_id,
-            carrier=parcel.carrier.name,
-            tracking_number=parcel.tracking_number,
-            tracking_url=f"https://dropyard.example/track/{parcel.tracking_number}/",
-        )
+def push_tracking(store, order: Order) -> list[str]:
+    """The tracking push-back as the worker runs it after the shipment's commit
+    (``DROPYARD_STORE_PARCEL_TASKS`` → ``tracking_push_parcel``), with the store's own tracking
+    URL template."""
+    services.store_settings_update(
+        store=store,
+        merchant=store.merchant,
+        actor=None,
+        tracking_url_template="https://dropyard.example/track/{number}/",
     )
+    return services.tracking_push_parcel(parcel_id=order.parcels.get().pk)
 
 
 def test_connecting_records_the_shop_and_subscribes_its_webhooks(merchant, fake, connected):
@@ -161,12 +158,14 @@ def test_a_shopify_order_goes_from_webhook_to_fulfillment_with_tracking_exactly_
     )
 
     shipped = _pay_and_ship(merchant, order)
-    fulfillment_id = push_tracking(connected, row, shipped)
-    again = push_tracking(connected, row, shipped)
+    first_push = push_tracking(connected, shipped)
+    again = push_tracking(connected, shipped)
 
     assert shipped.status == OrderStatus.SHIPPED
+    assert (first_push, again) == (["pushed"], [])  # pushed once; nothing due after
     (fulfillment,) = fake.orders[placed["id"]]["fulfillments"]
-    assert (fulfillment_id, again) == (str(fulfillment["id"]), str(fulfillment["id"]))
+    push = TrackingPush.objects.get(store_order=row)
+    assert push.platform_fulfillment_id == str(fulfillment["id"])
     assert fulfillment["tracking"] == {
         "number": "SBX0000000042",
         "company": "Sandbox",

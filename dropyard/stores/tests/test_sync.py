@@ -3,8 +3,11 @@
 import pytest
 from django.conf import settings
 
+from dropyard.core.choices import AuditAction
+from dropyard.core.models import AuditEvent
 from dropyard.stores import services
-from dropyard.stores.adapters.base import AdapterError, Page
+from dropyard.stores.adapters.base import AdapterError, AuthorizationLost, Page
+from dropyard.stores.choices import StoreStatus
 from dropyard.stores.models import StoreOrder
 from dropyard.stores.sandbox import shop as shop_side
 from dropyard.stores.tasks import store_poll_run, stores_poll_all
@@ -106,3 +109,23 @@ def test_the_periodic_job_enqueues_a_poll_of_each_authorized_syncing_store(merch
         "task": "dropyard.stores.tasks.stores_poll_all",
         "every_seconds": 180,
     }
+
+
+class RevokedAdapter:
+    def orders_since(self, cursor=""):
+        raise AuthorizationLost("sandbox store error 401: invalid access token")
+
+
+@pytest.mark.django_db
+def test_lost_authorization_marks_the_store_and_stops_its_polling(sw):
+    assert services.store_poll(store_id=sw.store.pk, adapter=RevokedAdapter()) == 0
+
+    sw.store.refresh_from_db()
+    assert (sw.store.status, sw.store.status_reason) == (
+        StoreStatus.REAUTHORIZE,
+        "authorization lost: sandbox store error 401: invalid access token",
+    )
+    assert sw.store.last_error == "polling failed: sandbox store error 401: invalid access token"
+    event = AuditEvent.objects.get(action=AuditAction.STORE_REAUTHORIZE)
+    assert event.details == {"reason": sw.store.status_reason}
+    assert services.store_poll(store_id=sw.store.pk, adapter=RevokedAdapter()) == 0  # not polled
