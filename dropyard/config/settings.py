@@ -265,6 +265,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.tracking_pushes_sweep",
         "every_seconds": 60,
     },
+    # Inventory sync: stores with "push stock" on get the changed available quantities of
+    # their connected variants (a batch per store per run).
+    "stores-inventory-sync": {
+        "task": "dropyard.stores.tasks.stores_inventory_sync_all",
+        "every_seconds": 60,
+    },
     # Shopify access tokens expire (60 min OAuth, 24 h client credentials): each is renewed
     # within its last 5 minutes (auth.REFRESH_MARGIN), so this period must stay below that.
     "stores-shopify-renew": {

@@ -126,7 +126,9 @@ class ProductConnection(models.Model):
     Dropyard order lines of ``variant``.
 
     Invariants: one connection per store variant (unique); ``store`` is the store variant's
-    store (denormalised for per-store queries, set by the services).
+    store (denormalised for per-store queries, set by the services); ``pushed_available`` is
+    what the store last accepted as the variant's available quantity (None: never pushed), set
+    only by ``store_inventory_sync`` after the platform answered.
     """
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="connections")
@@ -141,6 +143,9 @@ class ProductConnection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Inventory sync (``services.inventory``): the available quantity last pushed to the store.
+    pushed_available = models.IntegerField(null=True, blank=True)
+    available_pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["store", "pk"]

@@ -3,11 +3,12 @@ another merchant's object is "not found" (``StoreNotFound``)."""
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dropyard.accounts.models import ApiToken, Membership, MerchantAccount
 from dropyard.accounts.selectors import token_store_scope
+from dropyard.inventory.models import Stock
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 
@@ -368,3 +369,24 @@ def store_orders_autopay_left(*, store: Store, limit: int = 5) -> QuerySet[Store
         .select_related("order")
         .order_by("-updated_at", "-pk")[:limit]
     )
+
+
+def available_by_variant(*, merchant: MerchantAccount, variant_ids: list[int]) -> dict[int, int]:
+    """Units a store can sell now, per Dropyard variant: on hand minus reserved, in active
+    warehouses, over the shared stock and ``merchant``'s own private stock (0 when none)."""
+    rows = (
+        Stock.objects.filter(
+            Q(merchant__isnull=True) | Q(merchant=merchant),
+            variant_id__in=variant_ids,
+            warehouse__is_active=True,
+        )
+        .values("variant_id")
+        .annotate(units=Sum(F("on_hand") - F("reserved")))
+    )
+    found = {row["variant_id"]: int(row["units"] or 0) for row in rows}
+    return {variant_id: max(found.get(variant_id, 0), 0) for variant_id in variant_ids}
+
+
+def stores_to_sync_inventory() -> QuerySet[Store]:
+    """Authorized stores with inventory sync on."""
+    return Store.objects.filter(status=StoreStatus.AUTHORIZED, inventory_sync=True).order_by("pk")

@@ -1,5 +1,6 @@
 """Stores background tasks: the order-sync safety net (polling), automatic payment, listing
-jobs, listings following catalog changes, the tracking push-back, and Shopify token renewal.
+jobs, listings following catalog changes, the tracking push-back, inventory sync, and Shopify
+token renewal.
 
 Tasks take ids (or nothing), call one service and are safe to run twice.
 """
@@ -11,6 +12,7 @@ from dropyard.core import services as core_services
 from . import selectors, selectors_listing
 from .services import tracking
 from .services.autopay import store_order_autopay
+from .services.inventory import store_inventory_sync
 from .services.listing import listing_run
 from .services.listing_follow import listing_reprice, listings_mark_out_of_date
 from .services.shopify import shopify_credentials_renew
@@ -129,4 +131,21 @@ def shopify_credentials_renew_all() -> int:
     store_ids = list(selectors.stores_with_expiring_tokens().values_list("pk", flat=True))
     for store_id in store_ids:
         shopify_credentials_renew_run.enqueue(store_id=store_id)
+    return len(store_ids)
+
+
+@task()
+def store_inventory_sync_run(store_id: int) -> int:
+    """Push the changed available quantities of one store's connected variants
+    (``services.inventory.store_inventory_sync``); safe to run twice (a quantity is set)."""
+    return store_inventory_sync(store_id=store_id)
+
+
+@task()
+def stores_inventory_sync_all() -> int:
+    """Periodic job ("stores-inventory-sync"): enqueue the inventory sync of every authorized
+    store with inventory sync on; how many were enqueued."""
+    store_ids = list(selectors.stores_to_sync_inventory().values_list("pk", flat=True))
+    for store_id in store_ids:
+        store_inventory_sync_run.enqueue(store_id=store_id)
     return len(store_ids)

@@ -11,6 +11,7 @@
   the link to the store ``storeName`` names);
 - ``mirror``: ``store_product_save``, ``store_variants_save`` (the developer API's
   ``store/product/*``);
+- ``inventory``: ``store_inventory_sync`` (available stock of connected variants, on change);
 - ``autopay``: ``store_order_autopay`` (imported orders paid from the wallet within a daily cap);
 - ``sandbox``: ``sandbox_store_create`` (the built-in Sandbox store), ``store_listing_push``;
 - ``pricing``: ``pricing_rule_create``, ``pricing_rule_update``, ``pricing_rule_delete``;
@@ -33,6 +34,7 @@ from .catalog import (
     store_catalog_import,
 )
 from .intake import store_order_ingest, store_orders_release, webhook_receipt_seen
+from .inventory import store_inventory_sync
 from .listing import (
     ListingDraft,
     listed_variants_record,
@@ -100,6 +102,7 @@ __all__ = [
     "store_connect",
     "store_disconnect",
     "store_for_api_order",
+    "store_inventory_sync",
     "store_keys_rotate",
     "store_listing_push",
     "store_order_autopay",
