@@ -5,8 +5,9 @@ from typing import Any
 
 from django import forms
 
-from dropyard.core.forms import BootstrapValidationFormMixin
+from dropyard.core.forms import BootstrapValidationFormMixin, country_choices
 from dropyard.core.money import Money
+from dropyard.logistics.models import ShippingLine
 
 from .adapters.shopify.auth import ShopDomainInvalid, shop_domain_clean
 from .models import Store
@@ -240,3 +241,19 @@ class ShopifyOwnAppForm(ShopifyShopForm):
     client_secret = forms.CharField(
         label="Client secret", max_length=200, widget=forms.PasswordInput(render_value=False)
     )
+
+
+class ShippingDefaultForm(BootstrapValidationFormMixin, forms.Form):
+    """A store's shipping line for one destination; no line clears the store's choice."""
+
+    dest_country = forms.ChoiceField(label="Destination")
+    line = forms.ModelChoiceField(
+        queryset=ShippingLine.objects.filter(is_active=True).order_by("name"),
+        label="Shipping line",
+        required=False,
+        empty_label="Your default (clear the store's)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dest_country"].choices = country_choices()

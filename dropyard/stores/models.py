@@ -207,6 +207,30 @@ class StoreOrder(models.Model):
         return f"{self.platform_order_name or self.platform_order_id} ({self.status})"
 
 
+class StoreShippingDefault(models.Model):
+    """The shipping line a store's orders to one destination country ask for; without one the
+    merchant's own default lines (``logistics.DefaultShippingLine``) and routing decide.
+
+    Invariant: one per ``(store, dest_country)``; written only by
+    ``store_shipping_default_set`` (which checks the line is active and rated to the country).
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="shipping_defaults")
+    dest_country = models.CharField(max_length=2)
+    line = models.ForeignKey("logistics.ShippingLine", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["store", "dest_country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "dest_country"], name="store_shipping_default_unique_country"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} → {self.dest_country}: {self.line_id}"
+
+
 class StoreWebhookReceipt(models.Model):
     """One webhook delivery received from a store platform.
 
@@ -348,6 +372,7 @@ __all__ = [
     "SandboxShopVariant",
     "Store",
     "StoreOrder",
+    "StoreShippingDefault",
     "StoreProduct",
     "StoreVariant",
     "StoreWebhookReceipt",

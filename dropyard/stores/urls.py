@@ -43,6 +43,7 @@ urlpatterns = [
     path("<str:public_id>/sandbox/listing/", views_sandbox.sandbox_listing, name="sandbox_listing"),
     path("<str:public_id>/", views.store_detail, name="detail"),
     path("<str:public_id>/disconnect/", views.store_disconnect, name="disconnect"),
+    path("<str:public_id>/shipping/", views.shipping_default_set, name="shipping_default_set"),
     path("<str:public_id>/connections/", views.connection_list, name="connections"),
     path("<str:public_id>/listings/", views_listing.listing_list, name="listings"),
     path(

@@ -26,7 +26,13 @@ from dropyard.core.views_helpers import flash_outcome
 from . import selectors, services
 from .choices import ConnectionHow, Platform, StoreStatus
 from .exceptions import StoreNotFound
-from .forms import ConnectVariantForm, DisconnectForm, StoreSettingsForm, VariantFilterForm
+from .forms import (
+    ConnectVariantForm,
+    DisconnectForm,
+    ShippingDefaultForm,
+    StoreSettingsForm,
+    VariantFilterForm,
+)
 from .health import connection_health
 from .models import Store, StoreVariant
 from .suggestions import suggestions_for
@@ -145,8 +151,40 @@ def store_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "failed_push_count": selectors.tracking_push_failed_count(
             merchant=request.merchant, store=store
         ),
+        "shipping_defaults": list(store.shipping_defaults.select_related("line")),
+        "shipping_form": ShippingDefaultForm(),
     }
     return render(request, "stores/store_detail.html", context, status=400 if form.errors else 200)
+
+
+@merchant_view(area=AREA)
+def shipping_default_set(request: HttpRequest, public_id: str) -> HttpResponse:
+    """POST from the store page: the store's shipping line for one destination (or clear it)."""
+    store = _store(request, public_id)  # another merchant's store: 404 before anything else
+    if (refused := _post_only(request)) is not None:
+        return refused
+    form = ShippingDefaultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a destination country (and a shipping line to set one).")
+        return redirect("stores:detail", public_id=store.public_id)
+    line = form.cleaned_data["line"]
+    country = form.cleaned_data["dest_country"]
+    flash_outcome(
+        request,
+        lambda: services.store_shipping_default_set(
+            store=store,
+            merchant=request.merchant,
+            actor=request.user,
+            dest_country=country,
+            line=line,
+        ),
+        success=(
+            f"Orders of {store.name} to {country} ask for {line.name}."
+            if line is not None
+            else f"Orders of {store.name} to {country} follow your default lines."
+        ),
+    )
+    return redirect("stores:detail", public_id=store.public_id)
 
 
 @merchant_view(area=AREA)

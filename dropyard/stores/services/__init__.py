@@ -1,7 +1,7 @@
 """Stores services: every write to stores goes through here, one module per sub-domain.
 
 - ``setup``: ``store_connect``, ``store_disconnect``, ``store_settings_update``,
-  ``store_keys_rotate``, ``store_reauthorize_needed``;
+  ``store_keys_rotate``, ``store_reauthorize_needed``, ``store_shipping_default_set``;
 - ``catalog``: ``store_catalog_import``, ``connections_auto_by_sku``, ``connection_create``,
   ``connection_delete`` (each new connection releases held orders);
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
@@ -53,6 +53,7 @@ from .setup import (
     store_keys_rotate,
     store_reauthorize_needed,
     store_settings_update,
+    store_shipping_default_set,
 )
 from .shopify import (
     shopify_credentials_renew,
@@ -111,6 +112,7 @@ __all__ = [
     "store_poll",
     "store_product_save",
     "store_settings_update",
+    "store_shipping_default_set",
     "store_variants_save",
     "store_webhook_receive",
     "tracking_push_attempt",

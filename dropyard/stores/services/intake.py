@@ -26,7 +26,13 @@ from dropyard.orders.services.upcalls import order_message_publish
 from ..adapters.base import PlatformOrder
 from ..choices import ReceivedVia, StoreOrderStatus, StoreStatus
 from ..exceptions import StoreDisconnected
-from ..models import ProductConnection, Store, StoreOrder, StoreWebhookReceipt
+from ..models import (
+    ProductConnection,
+    Store,
+    StoreOrder,
+    StoreShippingDefault,
+    StoreWebhookReceipt,
+)
 from .autopay import autopay_on_commit
 
 _PRE_PAYMENT = frozenset({OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID})
@@ -99,6 +105,15 @@ def _import(store: Store, row: StoreOrder, order: PlatformOrder) -> None:
         _hold(row, "the order has no lines to ship")
         return
     address = {k: v for k, v in vars(order.address).items() if v}
+    line_default = (
+        StoreShippingDefault.objects.filter(
+            store=store, dest_country=order.address.shipping_country_code.upper()
+        )
+        .select_related("line")
+        .first()
+    )
+    if line_default is not None:  # else the merchant's default lines and routing decide
+        address["requested_logistic_name"] = line_default.line.name
     try:
         created = order_create(
             merchant=store.merchant,

@@ -11,11 +11,14 @@ from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.logistics.exceptions import CountryNotFound
+from dropyard.logistics.models import RateCard, ShippingLine
+from dropyard.logistics.selectors import country_code
 
 from .. import crypto
 from ..choices import Platform, StoreStatus
 from ..exceptions import StoreDisconnected, StoreInvalid, StoreNotFound
-from ..models import SandboxShop, Store
+from ..models import SandboxShop, Store, StoreShippingDefault
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -236,3 +239,54 @@ def store_reauthorize_needed(*, store: Store, reason: str) -> Store:
         details={"reason": locked.status_reason},
     )
     return locked
+
+
+@transaction.atomic
+def store_shipping_default_set(
+    *,
+    store: Store,
+    merchant: MerchantAccount,
+    actor: Actor,
+    dest_country: str,
+    line: ShippingLine | None,
+) -> StoreShippingDefault | None:
+    """Set (or, with ``line`` None, clear) the shipping line the store's orders to
+    ``dest_country`` ask for; the row, or None when cleared.
+
+    Refused with nothing written: another merchant's store (``StoreNotFound``), a disconnected
+    store, an unknown country, an inactive line or one with no rate to that country
+    (``StoreInvalid`` with field errors). Audited STORE_SETTINGS_CHANGED (``shipping_default``).
+    """
+    locked = _own(store, merchant)
+    if locked.status == StoreStatus.DISCONNECTED:
+        raise StoreDisconnected(f"store {locked.name} is disconnected")
+    try:
+        dest = country_code(dest_country)
+    except CountryNotFound:
+        raise _invalid("dest_country", "choose a destination country") from None
+    previous = StoreShippingDefault.objects.filter(store=locked, dest_country=dest).first()
+    if line is None:
+        if previous is None:
+            return None
+        previous.delete()
+        row = None
+    else:
+        if not line.is_active:
+            raise _invalid("line", f"{line.name} is not active")
+        if not RateCard.objects.filter(line=line, dest_country=dest).exists():
+            raise _invalid("line", f"{line.name} has no rate to {dest}")
+        row, _ = StoreShippingDefault.objects.update_or_create(
+            store=locked, dest_country=dest, defaults={"line": line}
+        )
+    audit_record(
+        action=AuditAction.STORE_SETTINGS_CHANGED,
+        actor=_user(actor),
+        merchant=merchant,
+        target=locked,
+        details={
+            "shipping_default": dest,
+            "line": line.code if line is not None else None,
+            "previous_line": previous.line.code if previous is not None else None,
+        },
+    )
+    return row

@@ -26,6 +26,7 @@ EXPECTED_ACCESS = {
         "held",
         "detail",
         "disconnect",
+        "shipping_default_set",
         "connections",
         "connections_by_sku",
         "connection_create",
@@ -65,6 +66,7 @@ def _store_variant(w) -> dict[str, Any]:
 
 OBJECT_ROUTES = {
     "stores:detail": _store,
+    "stores:shipping_default_set": _store,
     "stores:disconnect": _store,
     "stores:connections": _store,
     "stores:connections_by_sku": _store,
