@@ -87,3 +87,8 @@ class DeliveryMark(models.TextChoices):
     DUE = "due", "To mark delivered"
     MARKED = "marked", "Marked delivered"
     FAILED = "failed", "Marking delivered failed"
+
+
+# The start of a hold reason written by a store's hold rule (``Store.hold_for_review``,
+# ``hold_above_minor``): such an order waits for the merchant's "Import now".
+RULE_HOLD_PREFIX = "held by the store's rule: "

@@ -20,6 +20,8 @@ WALLET_CURRENCY = "USD"
 class StoreSettingsForm(BootstrapValidationFormMixin, forms.Form):
     """A store's settings; ``changes()`` are ``store_settings_update``'s keyword arguments."""
 
+    store_currency = "USD"  # set by ``for_store``: the hold limit is in the store's currency
+
     name = forms.CharField(label="Store name", max_length=120)
     order_sync = forms.BooleanField(label="Import new store orders automatically", required=False)
     paid_orders_only = forms.BooleanField(label="Import only paid orders", required=False)
@@ -42,6 +44,16 @@ class StoreSettingsForm(BootstrapValidationFormMixin, forms.Form):
         help_text="An https:// address with {number} where the tracking number goes; leave "
         "empty to use the carrier's own tracking page.",
     )
+    hold_for_review = forms.BooleanField(
+        label="Hold every new order for my review before it is imported", required=False
+    )
+    hold_above = forms.DecimalField(
+        label="Hold orders whose total is above (store currency; 0 = no limit)",
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
     auto_pay = forms.BooleanField(label="Pay imported orders from the wallet", required=False)
     auto_pay_daily_cap = forms.DecimalField(
         label=f"Daily auto-pay cap ({WALLET_CURRENCY})",
@@ -56,24 +68,32 @@ class StoreSettingsForm(BootstrapValidationFormMixin, forms.Form):
         initial = {
             name: getattr(store, name)
             for name in cls.base_fields
-            if name != "auto_pay_daily_cap" and hasattr(store, name)
+            if name not in ("auto_pay_daily_cap", "hold_above") and hasattr(store, name)
         }
+        initial["hold_above"] = Money(store.hold_above_minor, store.currency).to_decimal()
         initial["auto_pay_daily_cap"] = Money(
             store.auto_pay_daily_cap_minor, WALLET_CURRENCY
         ).to_decimal()
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        form.store_currency = store.currency
+        return form
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         cap = data.pop("auto_pay_daily_cap")
         data["auto_pay_daily_cap_minor"] = Money.from_decimal(cap, WALLET_CURRENCY).amount_minor
+        above = data.pop("hold_above") or Decimal(0)
+        data["hold_above_minor"] = Money.from_decimal(above, self.store_currency).amount_minor
         return data
 
     def add_service_errors(self, errors: dict[str, str], message: str) -> None:
         """A refusal's field errors on their fields (the cap's on the decimal field)."""
         placed = False
         for name, error in errors.items():
-            field = "auto_pay_daily_cap" if name == "auto_pay_daily_cap_minor" else name
+            field = {
+                "auto_pay_daily_cap_minor": "auto_pay_daily_cap",
+                "hold_above_minor": "hold_above",
+            }.get(name, name)
             if field in self.fields:
                 self.add_error(field, error)
                 placed = True

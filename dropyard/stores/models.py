@@ -12,6 +12,7 @@ from dropyard.core.models import TimeStampedModel
 
 from . import crypto
 from .choices import (
+    RULE_HOLD_PREFIX,
     ConnectionHow,
     DeliveryMark,
     Platform,
@@ -31,6 +32,7 @@ class Store(TimeStampedModel):
     - ``credentials_encrypted`` is a Fernet token (``stores.crypto``) or empty; it is written
       only by the stores services, emptied on disconnect, and never shown (not in ``str``,
       ``repr``, admin or logs); read it with ``credentials_get()``;
+    - ``hold_above_minor`` ≥ 0 (store currency; 0: no limit);
     - ``auto_pay_daily_cap_minor`` ≥ 0 (minor units of the wallet currency); a non-empty
       ``tracking_url_template`` contains ``{number}``.
     """
@@ -52,6 +54,9 @@ class Store(TimeStampedModel):
     # Merchant settings.
     order_sync = models.BooleanField(default=True)
     paid_orders_only = models.BooleanField(default=True)
+    # Hold rules: new store orders wait for the merchant's "Import now" when one applies.
+    hold_for_review = models.BooleanField(default=False)
+    hold_above_minor = models.BigIntegerField(default=0)  # store currency; 0 = no limit
     inventory_sync = models.BooleanField(default=False)
     tracking_push = models.BooleanField(default=True)
     tracking_url_template = models.CharField(max_length=300, blank=True)  # blank: the carrier's
@@ -71,6 +76,9 @@ class Store(TimeStampedModel):
                 fields=["merchant", "platform", "domain"],
                 condition=~Q(status=StoreStatus.DISCONNECTED),
                 name="store_unique_live_per_merchant_platform_domain",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_above_minor__gte=0), name="store_hold_above_not_negative"
             ),
             models.CheckConstraint(
                 condition=Q(auto_pay_daily_cap_minor__gte=0),
@@ -205,6 +213,13 @@ class StoreOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_order_name or self.platform_order_id} ({self.status})"
+
+    @property
+    def held_by_rule(self) -> bool:
+        """Held by one of the store's hold rules (not by an unconnected line or a refusal)."""
+        return self.status == StoreOrderStatus.HELD and self.hold_reason.startswith(
+            RULE_HOLD_PREFIX
+        )
 
 
 class StoreShippingDefault(models.Model):

@@ -16,6 +16,7 @@ app_name = "stores"
 urlpatterns = [
     path("", views.store_list, name="list"),
     path("held/", views.held_list, name="held"),
+    path("held/<int:pk>/import/", views.held_import_now, name="held_import_now"),
     path("health/", views.health, name="health"),
     path("access/", views_access.access_list, name="access"),
     path("access/<int:pk>/", views_access.access_edit, name="access_edit"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -380,6 +380,27 @@ def held_list(request: HttpRequest) -> HttpResponse:
     orders = selectors.store_order_held_list_for_member(membership=request.membership, store=store)
     context = {"store": store, "page": paginate(request, orders)}
     return render(request, "stores/held_list.html", context)
+
+
+@merchant_view(area=AREA)
+def held_import_now(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST from the held orders page: import an order a store's hold rule held."""
+    try:
+        row = selectors.store_order_get(merchant=request.merchant, pk=pk)
+    except StoreNotFound:
+        raise Http404("store order not found") from None
+    store = _store(request, row.store.public_id)  # a staff member's store scope
+    if (refused := _post_only(request)) is not None:
+        return refused
+    flash_outcome(
+        request,
+        lambda: services.store_order_import_now(
+            store_order=row, merchant=request.merchant, actor=request.user
+        ),
+        success=f"{row.platform_order_name or row.platform_order_id} of {store.name} reviewed: "
+        "imported unless a line still needs connecting.",
+    )
+    return redirect(f"{reverse('stores:held')}?store={store.public_id}")
 
 
 @merchant_view(area=AREA)

@@ -5,6 +5,7 @@
 - ``catalog``: ``store_catalog_import``, ``connections_auto_by_sku``, ``connection_create``,
   ``connection_delete`` (each new connection releases held orders);
 - ``intake``: ``store_order_ingest`` (exactly-once intake), ``store_orders_release``,
+  ``store_order_import_now`` (an order a hold rule held, after the merchant's review),
   ``webhook_receipt_seen``;
 - ``sync``: ``store_webhook_receive`` (a verified webhook), ``store_poll`` (the safety net);
 - ``api_orders``: ``api_order_create_v2``, ``api_order_create_v3`` (createOrderV2/V3 with
@@ -33,7 +34,12 @@ from .catalog import (
     connections_auto_by_sku,
     store_catalog_import,
 )
-from .intake import store_order_ingest, store_orders_release, webhook_receipt_seen
+from .intake import (
+    store_order_import_now,
+    store_order_ingest,
+    store_orders_release,
+    webhook_receipt_seen,
+)
 from .inventory import store_inventory_sync
 from .listing import (
     ListingDraft,
@@ -107,6 +113,7 @@ __all__ = [
     "store_keys_rotate",
     "store_listing_push",
     "store_order_autopay",
+    "store_order_import_now",
     "store_order_ingest",
     "store_orders_release",
     "store_poll",

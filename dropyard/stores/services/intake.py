@@ -14,9 +14,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from dropyard.accounts.actors import Actor, User
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
+from dropyard.core.money import Money
 from dropyard.orders.address import ADDRESS_FIELDS
 from dropyard.orders.choices import OrderSource, OrderStatus
 from dropyard.orders.models import Order
@@ -24,8 +27,8 @@ from dropyard.orders.services import order_cancel, order_create, order_update_ad
 from dropyard.orders.services.upcalls import order_message_publish
 
 from ..adapters.base import PlatformOrder
-from ..choices import ReceivedVia, StoreOrderStatus, StoreStatus
-from ..exceptions import StoreDisconnected
+from ..choices import RULE_HOLD_PREFIX, ReceivedVia, StoreOrderStatus, StoreStatus
+from ..exceptions import StoreDisconnected, StoreInvalid, StoreNotFound
 from ..models import (
     ProductConnection,
     Store,
@@ -199,8 +202,64 @@ def _decide(store: Store, row: StoreOrder, order: PlatformOrder) -> None:
         row.status, row.hold_reason = StoreOrderStatus.IGNORED, "order sync is off"
     elif store.paid_orders_only and not order.paid:
         row.status, row.hold_reason = StoreOrderStatus.IGNORED, "not paid yet"
+    elif rule := _hold_rule(store, order):
+        _hold(row, rule)
     else:
         _import(store, row, order)
+
+
+def _hold_rule(store: Store, order: PlatformOrder) -> str:
+    """Why a store rule holds this order for the merchant's review ('' when none does)."""
+    if store.hold_for_review:
+        return RULE_HOLD_PREFIX + "every new order waits for your review"
+    total = order.total_minor or 0
+    if store.hold_above_minor and total > store.hold_above_minor:
+        shown = Money(total, order.currency).wire()
+        limit = Money(store.hold_above_minor, order.currency).wire()
+        return RULE_HOLD_PREFIX + f"total {shown} {order.currency} above {limit}"
+    return ""
+
+
+@transaction.atomic
+def store_order_import_now(
+    *, store_order: StoreOrder, merchant: MerchantAccount, actor: Actor
+) -> StoreOrder:
+    """Import a store order a hold rule held (the merchant reviewed it): the rule is skipped,
+    nothing else is — unconnected lines or a refusal by the order service still hold it.
+
+    Refused (``StoreInvalid``) for an order that is not held by a rule, and for another
+    merchant's order (``StoreNotFound``). Audited STORE_ORDER_RECORDED (via "review").
+    """
+    row = (
+        StoreOrder.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=store_order.pk, store__merchant=merchant)
+        .first()
+    )
+    if row is None:
+        raise StoreNotFound(f"store order {store_order.pk} not found")
+    if row.status != StoreOrderStatus.HELD or not row.hold_reason.startswith(RULE_HOLD_PREFIX):
+        raise StoreInvalid("only an order held by the store's rule can be imported this way")
+    store = Store.objects.select_related("merchant").get(pk=row.store_id)
+    if store.status == StoreStatus.DISCONNECTED:
+        raise StoreDisconnected(f"store {store.name} is disconnected")
+    _import(store, row, PlatformOrder.from_data(row.order_data))
+    row.save()
+    audit_record(
+        action=AuditAction.STORE_ORDER_RECORDED,
+        actor=actor if isinstance(actor, User) else None,
+        merchant=merchant,
+        target=row,
+        details={
+            "store": store.public_id,
+            "platform_order_id": row.platform_order_id,
+            "status": row.status,
+            "via": "review",
+            "hold_reason": row.hold_reason[:300],
+            "order": row.order.code if row.order is not None else "",
+        },
+    )
+    autopay_on_commit(row, store)
+    return row
 
 
 @transaction.atomic

@@ -27,6 +27,8 @@ SETTINGS: dict[str, type] = {
     "name": str,
     "order_sync": bool,
     "paid_orders_only": bool,
+    "hold_for_review": bool,
+    "hold_above_minor": int,
     "inventory_sync": bool,
     "tracking_push": bool,
     "tracking_url_template": str,

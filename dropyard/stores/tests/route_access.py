@@ -9,9 +9,10 @@ from dropyard.stores.models import Listing
 from dropyard.stores.services import (
     pricing_rule_create,
     sandbox_store_create,
+    store_order_ingest,
     tracking_pushes_record,
 )
-from dropyard.stores.tests.factories import import_variants, make_store
+from dropyard.stores.tests.factories import import_variants, make_store, platform_order
 from dropyard.stores.tests.listing_helpers import make_listable_product
 from dropyard.stores.tests.push_world import make_push_world, ship, store_order_paid
 
@@ -24,6 +25,7 @@ EXPECTED_ACCESS = {
     for name in (
         "list",
         "held",
+        "held_import_now",
         "detail",
         "disconnect",
         "shipping_default_set",
@@ -66,6 +68,7 @@ def _store_variant(w) -> dict[str, Any]:
 
 OBJECT_ROUTES = {
     "stores:detail": _store,
+    "stores:held_import_now": lambda w: {"pk": w.objects["held_order"].pk},
     "stores:shipping_default_set": _store,
     "stores:disconnect": _store,
     "stores:connections": _store,
@@ -112,7 +115,11 @@ def build_objects(world) -> dict[str, Any]:
     parcel = ship(pw, store_order_paid(pw, "MATRIX-1"), number="MX2400000001")
     (push,) = tracking_pushes_record(parcel_id=parcel.pk)
     staff = Membership.objects.get(merchant=world.merchant_a, user=world.bare_staff_a)
+    held = store_order_ingest(
+        store=store, order=platform_order("MATRIX-HELD", ("MATRIX-V1", 1)), via="poll"
+    )
     return {
+        "held_order": held,
         "store": store,
         "store_variant": store_variant,
         "sandbox_store": sandbox,
