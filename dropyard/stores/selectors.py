@@ -390,3 +390,22 @@ def available_by_variant(*, merchant: MerchantAccount, variant_ids: list[int]) -
 def stores_to_sync_inventory() -> QuerySet[Store]:
     """Authorized stores with inventory sync on."""
     return Store.objects.filter(status=StoreStatus.AUTHORIZED, inventory_sync=True).order_by("pk")
+
+
+def store_order_flag_for_member(*, membership: Membership, order: Order) -> str:
+    """What changed on the store after the order was paid (``StoreOrder.flagged``), for one of
+    the member's orders within their store scope; '' when nothing did."""
+    rows = StoreOrder.objects.filter(order=order, store__merchant=membership.merchant)
+    if not membership.is_manager and membership.store_ids:
+        rows = rows.filter(store_id__in=membership.store_ids)
+    return rows.values_list("flagged", flat=True).first() or ""
+
+
+def store_orders_flagged(*, store: Store, limit: int = 5) -> QuerySet[StoreOrder]:
+    """The latest orders of the store changed on the store side after Dropyard acted on them."""
+    return (
+        StoreOrder.objects.filter(store=store, order__isnull=False)
+        .exclude(flagged="")
+        .select_related("order")
+        .order_by("-updated_at", "-pk")[:limit]
+    )

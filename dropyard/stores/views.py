@@ -148,6 +148,7 @@ def store_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         ).count(),
         "autopaid_today_minor": selectors.autopaid_today_minor(store),
         "autopay_left": list(selectors.store_orders_autopay_left(store=store)),
+        "flagged": list(selectors.store_orders_flagged(store=store)),
         "failed_push_count": selectors.tracking_push_failed_count(
             merchant=request.merchant, store=store
         ),

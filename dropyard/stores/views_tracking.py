@@ -28,7 +28,8 @@ def _render(request: HttpRequest, order: Order, *, status: int = 200) -> HttpRes
     pushes = selectors.tracking_push_list_for_member(membership=request.membership, order=order)
     for push in pushes:
         push.can_retry = services.tracking_push_can_retry(push)  # type: ignore[attr-defined]
-    context = {"order": order, "pushes": pushes}
+    flag = selectors.store_order_flag_for_member(membership=request.membership, order=order)
+    context = {"order": order, "pushes": pushes, "store_flag": flag}
     return render_page_or_partial(request, PAGE, PARTIAL, context, status=status)
 
 
