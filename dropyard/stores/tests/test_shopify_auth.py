@@ -1,12 +1,17 @@
 """Shopify authorization and signatures: the OAuth callback HMAC known-answer tested against
-the official ShopifyAPI library's own functions, the webhook HMAC over the raw body, the shop
+the official ShopifyAPI library's own functions, the webhook HMAC over the raw body (judged by
+Shopify's official Node library, which has the webhook check the Python one lacks), the shop
 domain rule, and the token endpoint (client credentials, code exchange, refresh) on the fake."""
 
 import base64
 import hashlib
 import hmac
 import json
+import os
+import shutil
+import subprocess
 import urllib.parse
+from pathlib import Path
 
 import pytest
 import shopify
@@ -87,6 +92,53 @@ def test_the_webhook_hmac_known_answer():
 
     assert auth.webhook_hmac("hush-shopify-secret", body) == expected
     assert auth.webhook_verify("hush-shopify-secret", body, expected) is True
+
+
+ORACLE = Path(__file__).resolve().parents[3] / "peers/shopify-schema/webhook_validate.mjs"
+
+
+def _node_library_says(secret: str, body: bytes, header: str) -> dict:
+    """What ``@shopify/shopify-api``'s ``webhooks.validate`` makes of this webhook."""
+    installed = (ORACLE.parent / "node_modules/@shopify/shopify-api").is_dir()
+    if not installed or shutil.which("node") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "Shopify's Node library is not installed (cd peers/shopify-schema && npm ci)"
+            )
+        pytest.skip("Shopify's Node library is not installed (cd peers/shopify-schema && npm ci)")
+    done = subprocess.run(
+        ["node", str(ORACLE), secret, base64.b64encode(body).decode(), header],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+RAW = '{"id":820982911946154508,"note":"café ☕","total_price":"19.99"}'.encode()
+
+
+@pytest.mark.parametrize(
+    ("case", "secret", "body", "header"),
+    [
+        ("signed by Dropyard", "hush", RAW, auth.webhook_hmac("hush", RAW)),
+        ("another secret", "hush", RAW, auth.webhook_hmac("other", RAW)),
+        (
+            "body re-serialised",
+            "hush",
+            json.dumps(json.loads(RAW)).encode(),
+            auth.webhook_hmac("hush", RAW),
+        ),
+        ("body tampered", "hush", RAW.replace(b"19.99", b"1.99"), auth.webhook_hmac("hush", RAW)),
+        ("header not base64 of it", "hush", RAW, auth.webhook_hmac("hush", RAW).lower()),
+    ],
+)
+def test_the_webhook_hmac_agrees_with_shopifys_node_library(case, secret, body, header):
+    verdict = _node_library_says(secret, body, header)
+
+    assert verdict["valid"] is auth.webhook_verify(secret, body, header)
+    assert verdict["valid"] is (case == "signed by Dropyard")
 
 
 def test_a_re_serialised_body_with_the_same_json_is_refused():
