@@ -12,10 +12,10 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from dropyard.core.money import currency_exponent
+from dropyard.core.money import Money
 
 from .base import (
     AdapterError,
@@ -57,16 +57,12 @@ def to_minor(value: Any, currency: str) -> int:
     """Medusa's decimal major-unit amount as integer minor units of ``currency`` (19.99 USD →
     1999; 500 JPY → 500; 1.234 KWD → 1234). Amounts finer than the currency's minor unit (a
     tax-inclusive split can give 6.6633…) are rounded half up, the way Medusa displays them."""
-    exponent = currency_exponent(currency)
-    amount = _decimal(value).scaleb(exponent)
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return Money.from_decimal(_decimal(value), currency.upper()).amount_minor
 
 
 def to_major(amount_minor: int, currency: str) -> Decimal:
     """Integer minor units as Medusa's decimal major units (1999 USD → Decimal("19.99"))."""
-    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
-        raise TypeError("amount_minor must be an int")
-    return Decimal(amount_minor).scaleb(-currency_exponent(currency))
+    return Money(amount_minor, currency.upper()).to_decimal()  # TypeError unless an int
 
 
 def loads(content: bytes) -> Any:
