@@ -172,6 +172,34 @@ class AuthorizationLost(AdapterError):
     """The credentials were revoked or expired beyond refresh: the store needs re-authorizing."""
 
 
+def headers_lowered(headers: Mapping[str, str]) -> dict[str, str]:
+    """HTTP headers by lower-case name (platforms and proxies vary the case)."""
+    return {key.lower(): value for key, value in headers.items()}
+
+
+def webhook_json(
+    raw_body: bytes,
+    headers: Mapping[str, str],
+    *,
+    id_header: str,
+    topic_header: str,
+    missing_id: str,
+) -> tuple[str, str, Any]:
+    """A webhook's delivery id, topic and parsed JSON body (header names in lower case).
+    ``AdapterError`` when the delivery id is missing (``missing_id``: it is the dedupe key),
+    the body carries NUL characters (raw or escaped) or is not JSON."""
+    lowered = headers_lowered(headers)
+    delivery_id, topic = lowered.get(id_header, ""), lowered.get(topic_header, "")
+    if not delivery_id:
+        raise AdapterError(missing_id)
+    if b"\x00" in raw_body or b"\\u0000" in raw_body:
+        raise AdapterError("webhook body contains NUL characters")
+    try:
+        return delivery_id, topic, json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError):
+        raise AdapterError("webhook body is not JSON") from None
+
+
 class StoreAdapter(ABC):
     """One platform's implementation. Every call is one or a few HTTP requests, with timeouts."""
 
@@ -239,4 +267,6 @@ __all__ = [
     "StoreAdapter",
     "StoreContext",
     "WebhookEvent",
+    "headers_lowered",
+    "webhook_json",
 ]

@@ -15,7 +15,6 @@ Contract of the Sandbox platform (what this adapter relies on):
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -39,6 +38,8 @@ from .base import (
     StoreAdapter,
     StoreContext,
     WebhookEvent,
+    headers_lowered,
+    webhook_json,
 )
 
 TOKEN_HEADER = "X-Sandbox-Access-Token"
@@ -46,10 +47,6 @@ HMAC_HEADER = "x-sandbox-hmac-sha256"
 WEBHOOK_ID_HEADER = "x-sandbox-webhook-id"
 TOPIC_HEADER = "x-sandbox-topic"
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated"})
-
-
-def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {key.lower(): value for key, value in headers.items()}
 
 
 def _signature(secret: str, raw_body: bytes) -> bytes:
@@ -224,22 +221,19 @@ class SandboxStoreAdapter(StoreAdapter):
 
     def webhook_verify(self, raw_body: bytes, headers: Mapping[str, str]) -> bool:
         secret = str(self.context.credentials.get("webhook_secret", ""))
-        given = _lower(headers).get(HMAC_HEADER, "")
+        given = headers_lowered(headers).get(HMAC_HEADER, "")
         if not raw_body or not secret or not given:
             return False
         return hmac.compare_digest(_signature(secret, raw_body), given.encode("utf-8", "replace"))
 
     def webhook_parse(self, raw_body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
-        lowered = _lower(headers)
-        delivery_id, topic = lowered.get(WEBHOOK_ID_HEADER, ""), lowered.get(TOPIC_HEADER, "")
-        if not delivery_id:
-            raise AdapterError("webhook without a delivery id")
-        if b"\x00" in raw_body or b"\\u0000" in raw_body:
-            raise AdapterError("webhook body contains NUL characters")
-        try:
-            data = json.loads(raw_body)
-        except (ValueError, UnicodeDecodeError):
-            raise AdapterError("webhook body is not JSON") from None
+        delivery_id, topic, data = webhook_json(
+            raw_body,
+            headers,
+            id_header=WEBHOOK_ID_HEADER,
+            topic_header=TOPIC_HEADER,
+            missing_id="webhook without a delivery id",
+        )
         if topic not in ORDER_TOPICS:
             return WebhookEvent(delivery_id=delivery_id, topic=topic)
         return WebhookEvent(delivery_id=delivery_id, topic=topic, order=order_from_data(data))

@@ -29,6 +29,8 @@ from ..base import (
     StoreAdapter,
     StoreContext,
     WebhookEvent,
+    headers_lowered,
+    webhook_json,
 )
 from . import auth, documents, parse
 from .client import GraphQLClient
@@ -43,10 +45,6 @@ ORDERS_PER_PAGE = 10
 MAX_SKIPPED_PAGES = 20  # pages of already delivered orders read through in one call
 PRODUCTS_PER_PAGE = 10
 OPEN_FULFILLMENT_ORDERS = frozenset({"OPEN", "IN_PROGRESS"})
-
-
-def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {key.lower(): value for key, value in headers.items()}
 
 
 def _user_errors(payload: Mapping[str, Any] | None, what: str) -> None:
@@ -355,20 +353,17 @@ class ShopifyAdapter(StoreAdapter):
         return ids
 
     def webhook_verify(self, raw_body: bytes, headers: Mapping[str, str]) -> bool:
-        given = _lower(headers).get(HMAC_HEADER, "")
+        given = headers_lowered(headers).get(HMAC_HEADER, "")
         return auth.webhook_verify(auth.webhook_secret(self.credentials), raw_body, given)
 
     def webhook_parse(self, raw_body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
-        lowered = _lower(headers)
-        delivery_id, topic = lowered.get(WEBHOOK_ID_HEADER, ""), lowered.get(TOPIC_HEADER, "")
-        if not delivery_id:
-            raise AdapterError("webhook without X-Shopify-Webhook-Id")
-        if b"\x00" in raw_body or b"\\u0000" in raw_body:
-            raise AdapterError("webhook body contains NUL characters")
-        try:
-            data = json.loads(raw_body)
-        except (ValueError, UnicodeDecodeError):
-            raise AdapterError("webhook body is not JSON") from None
+        delivery_id, topic, data = webhook_json(
+            raw_body,
+            headers,
+            id_header=WEBHOOK_ID_HEADER,
+            topic_header=TOPIC_HEADER,
+            missing_id="webhook without X-Shopify-Webhook-Id",
+        )
         if topic == "app/uninstalled":
             return WebhookEvent(delivery_id=delivery_id, topic=topic, uninstalled=True)
         if topic in PRIVACY_TOPICS:
