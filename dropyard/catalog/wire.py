@@ -73,7 +73,8 @@ def on_sale_variants(product: Product) -> list[Variant]:
     return [v for v in product.variants.all() if v.is_on_sale]
 
 
-def price_param(name: str, value: str | None) -> int | None:
+def price_param(name: str, value: str | None, currency: str = "USD") -> int | None:
+    """A decimal amount ≥ 0 (string) as minor units of ``currency``; None when absent."""
     if value is None or value == "":
         return None
     try:
@@ -82,7 +83,7 @@ def price_param(name: str, value: str | None) -> int | None:
         raise ParamError(f"{name} must be a decimal amount") from None
     if not amount.is_finite() or amount < 0:
         raise ParamError(f"{name} must be a decimal amount ≥ 0")
-    return Money.from_decimal(amount).amount_minor
+    return Money.from_decimal(amount, currency).amount_minor
 
 
 def category_param(category_id: str | None) -> int | None:

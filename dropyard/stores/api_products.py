@@ -30,7 +30,6 @@ Decisions where the contract is open (§7; these paths are documented only by SU
   Both answer ``data: true``.
 """
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -39,6 +38,7 @@ from ninja import Query, Router
 
 from dropyard.catalog.models import Variant
 from dropyard.catalog.selectors import variant_get
+from dropyard.catalog.wire import price_param
 from dropyard.core.api import CamelSchema, ParamError, api_datetime
 from dropyard.core.money import Money
 
@@ -109,13 +109,7 @@ def _amount(name: str, value: Any, currency: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ParamError(f"{name} must be a decimal amount")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ParamError(f"{name} must be a decimal amount") from None
-    if not amount.is_finite() or amount < 0:
-        raise ParamError(f"{name} must be a decimal amount ≥ 0")
-    return Money.from_decimal(amount, currency).amount_minor
+    return price_param(name, str(value), currency)
 
 
 def _money(amount_minor: int | None, currency: str) -> str | None:
