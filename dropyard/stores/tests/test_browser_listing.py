@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dropyard.accounts.tests.factories import PASSWORD, make_merchant
+from dropyard.accounts.tests.factories import make_merchant
 from dropyard.catalog import services as catalog_services
 from dropyard.catalog.tests.factories import png_bytes
 from dropyard.core.models import Job
@@ -17,20 +17,13 @@ from dropyard.orders.tests.factories import make_order_world
 from dropyard.stores import tasks as stores_tasks
 from dropyard.stores.choices import ConnectionHow, ListingStatus
 from dropyard.stores.models import Listing, ProductConnection
+from dropyard.stores.tests.browser_steps import merchant_page, screenshots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"desktop": 1440, "phone": 390}
-
 
 def _shoot(page, name: str) -> None:
-    for label, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_function(
-            "document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=5000
-        )
-        page.screenshot(path=f"/tmp/listing-{name}-{label}.png", full_page=True)
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    screenshots(page, f"listing-{name}")
 
 
 def test_list_a_product_with_a_pricing_rule_on_a_sandbox_store(browser, live_server, settings):
@@ -44,12 +37,7 @@ def test_list_a_product_with_a_pricing_rule_on_a_sandbox_store(browser, live_ser
             upload=SimpleUploadedFile(f"{color}.png", png_bytes(color=color), "image/png"),
             actor=None,
         )
-    page = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", merchant.owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/home/$"))
+    page = merchant_page(browser, live_server, merchant.owner)
 
     page.goto(f"{live_server.url}/stores/")
     page.get_by_role("link", name="Connect a Sandbox store").click()

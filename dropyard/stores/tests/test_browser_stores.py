@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import transaction
 
-from dropyard.accounts.tests.factories import PASSWORD, make_merchant
+from dropyard.accounts.tests.factories import make_merchant
 from dropyard.fulfillment.tests.factories import make_carrier_serving
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.stores import services
@@ -18,28 +18,21 @@ from dropyard.stores.choices import ReceivedVia, StoreOrderStatus
 from dropyard.stores.models import SandboxShopOrder, StoreOrder, TrackingPush
 from dropyard.stores.sandbox.tasks import sandbox_webhook_send
 from dropyard.stores.tasks import tracking_push_run
+from dropyard.stores.tests.browser_steps import (
+    WIDTHS,
+    merchant_page,
+    screenshots,
+    shopper_checkout,
+)
 from dropyard.stores.tests.factories import connect, import_variants, make_store, platform_order
 from dropyard.stores.tests.push_world import FakeAdapter, ship_row
 from dropyard.wallet.tests.payment_helpers import fund
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"desktop": 1440, "phone": 390}
-
-
-def _wait_no_horizontal_overflow(page) -> None:
-    """Fails (timeout) unless the page stops scrolling sideways once the resize has settled."""
-    page.wait_for_function(
-        "document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=5000
-    )
-
 
 def _shoot(page, name: str) -> None:
-    for label, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        _wait_no_horizontal_overflow(page)
-        page.screenshot(path=f"/tmp/stores-{name}-{label}.png", full_page=True)
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    screenshots(page, f"stores-{name}")
 
 
 def test_stores_and_connections_pages(browser, live_server):
@@ -55,12 +48,7 @@ def test_stores_and_connections_pages(browser, live_server):
         store=store, order=platform_order("1001", ("V2", 1)), via=ReceivedVia.WEBHOOK
     )
 
-    page = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", merchant.owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/home/$"))
+    page = merchant_page(browser, live_server, merchant.owner)
 
     page.get_by_test_id("main-nav").get_by_role("link", name="Stores").click()
     page.wait_for_url(re.compile(r"/stores/$"))
@@ -93,12 +81,7 @@ def test_stores_and_connections_pages(browser, live_server):
 def test_connect_a_sandbox_store_list_a_variant_and_buy_it_on_the_storefront(browser, live_server):
     merchant = make_merchant(business_name="Browser Sandbox Shop")
     shop = make_order_world()
-    page = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", merchant.owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/home/$"))
+    page = merchant_page(browser, live_server, merchant.owner)
 
     page.goto(f"{live_server.url}/stores/")
     page.get_by_role("link", name="Connect a Sandbox store").click()
@@ -118,24 +101,7 @@ def test_connect_a_sandbox_store_list_a_variant_and_buy_it_on_the_storefront(bro
     _shoot(page, "storefront")
     page.get_by_test_id("storefront-product").first.click()
     page.get_by_role("button", name="Add to cart").click()
-    page.get_by_test_id("checkout-form").wait_for()
-    for name, value in {
-        "email": "shopper@example.com",
-        "customer_name": "Sam Shopper",
-        "address": "12 Ocean Ave",
-        "city": "Santa Monica",
-        "province": "CA",
-        "zip": "90401",
-        "country_code": "US",
-        "phone": "+1 310 555 0199",
-    }.items():
-        field = page.locator(f"[name={name}]")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    page.get_by_test_id("pay").click()
-    page.get_by_test_id("order-status").wait_for()
+    shopper_checkout(page)
     assert page.get_by_test_id("order-status").inner_text() == "Paid, awaiting shipment"
     _shoot(page, "storefront-order")
 
@@ -148,11 +114,7 @@ def _on_commit_runs():
 
 
 def _shoot_push(page, name: str) -> None:
-    for label, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        _wait_no_horizontal_overflow(page)
-        page.screenshot(path=f"/tmp/push-{name}-{label}.png", full_page=True)
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    screenshots(page, f"push-{name}")
 
 
 def test_a_sandbox_order_goes_round_the_loop_and_its_tracking_reaches_the_storefront(
@@ -171,14 +133,8 @@ def test_a_sandbox_order_goes_round_the_loop_and_its_tracking_reaches_the_storef
     carrier = make_carrier_serving(
         shop.cn, name="Yun Express", tracking_url_template="https://yun.example/t/{number}"
     )
-    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
-    page = context.new_page()
+    page = merchant_page(browser, live_server, merchant.owner)
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", merchant.owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/home/$"))
 
     # The merchant connects a Sandbox store and lists a variant on it at the rule's price.
     page.goto(f"{live_server.url}/stores/")
@@ -197,24 +153,7 @@ def test_a_sandbox_order_goes_round_the_loop_and_its_tracking_reaches_the_storef
     assert shopper.get_by_test_id("product-price").inner_text() == "26.99 USD"
     shopper.get_by_test_id("storefront-product").first.click()
     shopper.get_by_role("button", name="Add to cart").click()
-    shopper.get_by_test_id("checkout-form").wait_for()
-    for name, value in {
-        "email": "shopper@example.com",
-        "customer_name": "Sam Shopper",
-        "address": "12 Ocean Ave",
-        "city": "Santa Monica",
-        "province": "CA",
-        "zip": "90401",
-        "country_code": "US",
-        "phone": "+1 310 555 0199",
-    }.items():
-        field = shopper.locator(f"[name={name}]")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    shopper.get_by_test_id("pay").click()
-    shopper.get_by_test_id("order-status").wait_for()
+    shopper_checkout(shopper)
     shopper_order_url = shopper.url
     assert shopper.get_by_test_id("tracking-pending").is_visible()
 
