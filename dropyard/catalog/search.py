@@ -33,7 +33,7 @@ SQLite is one such query per tier, each ``ORDER BY rowid DESC LIMIT offset + lim
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -402,8 +402,23 @@ def product_search_ids(
     limit: int = 20,
     count_cap: int | None = None,
 ) -> tuple[int, list[int]]:
-    """``product_search`` without loading the products: ``(total, page of product pks)``, for
-    callers that need only which products match (one or two indexed queries, no ORM load)."""
+    """Search the catalog: ``(total, page of product pks)`` in the requested order, without
+    loading the products (one or two indexed queries; ``product_search`` loads them).
+
+    - ``keyword``: every word must match as a word prefix in name, SKUs, category names or
+      material ("blue ted" finds "Blue Teddy Bear"); empty means no text condition.
+    - ``category_id`` includes its descendants; ``warehouse_country`` keeps products with
+      shared (non-private) stock rows in an active warehouse of that country; ``in_stock``
+      True/False keeps products with/without available stock (there, if a country is given).
+    - price bounds compare the product's lowest variant price (``min_price_minor``).
+    - ``sort``: one of ``SORTS``; "relevance" without a keyword falls back to "newest".
+    - ``count_cap``: count at most this many matches (the total is then ``min(real, cap)``).
+    - listV2 filters (each a predicate, see ``_build``): ``product_types``, ``category_any_of``
+      (union of these categories' subtrees, ANDed with ``category_id``), ``has_video``,
+      ``created_from``/``created_to`` (aware datetimes, inclusive), ``min_available``/
+      ``max_available`` (total available shared stock), ``verified_warehouse``,
+      ``self_pickup``, ``added_since``/``added_min`` (My Products saves) and ``idle_since``.
+    """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     tokens = search_tokens(keyword)
@@ -462,81 +477,23 @@ def product_search_ids(
     return total, ids
 
 
-def product_search(
-    *,
-    keyword: str = "",
-    category_id: int | None = None,
-    warehouse_country: str | None = None,
-    min_price_minor: int | None = None,
-    max_price_minor: int | None = None,
-    in_stock: bool | None = None,
-    sort: str = "relevance",
-    on_sale_only: bool = True,
-    product_type: str | None = None,
-    supplier_id: int | None = None,
-    product_types: list[str] | None = None,
-    category_any_of: list[int] | None = None,
-    has_video: bool | None = None,
-    created_from=None,
-    created_to=None,
-    min_available: int | None = None,
-    max_available: int | None = None,
-    verified_warehouse: bool | None = None,
-    self_pickup: bool = False,
-    added_since=None,
-    added_min: int = 1,
-    idle_since=None,
-    offset: int = 0,
-    limit: int = 20,
-    count_cap: int | None = None,
-) -> tuple[int, list[Product]]:
-    """Search the catalog: ``(total, page of products)`` in the requested order.
+def _products_loaded[**P](
+    search: Callable[P, tuple[int, list[int]]],
+) -> Callable[P, tuple[int, list[Product]]]:
+    """``search`` with its page of product pks loaded as products (same parameters)."""
 
-    - ``keyword``: every word must match as a word prefix in name, SKUs, category names or
-      material ("blue ted" finds "Blue Teddy Bear"); empty means no text condition.
-    - ``category_id`` includes its descendants; ``warehouse_country`` keeps products with
-      shared (non-private) stock rows in an active warehouse of that country; ``in_stock``
-      True/False keeps products with/without available stock (there, if a country is given).
-    - price bounds compare the product's lowest variant price (``min_price_minor``).
-    - ``sort``: one of ``SORTS``; "relevance" without a keyword falls back to "newest".
-    - ``count_cap``: count at most this many matches (the total is then ``min(real, cap)``).
-    - listV2 filters (each a predicate, see ``_build``): ``product_types``, ``category_any_of``
-      (union of these categories' subtrees, ANDed with ``category_id``), ``has_video``,
-      ``created_from``/``created_to`` (aware datetimes, inclusive), ``min_available``/
-      ``max_available`` (total available shared stock), ``verified_warehouse``,
-      ``self_pickup``, ``added_since``/``added_min`` (My Products saves) and ``idle_since``.
+    def run(*args: P.args, **kwargs: P.kwargs) -> tuple[int, list[Product]]:
+        total, ids = search(*args, **kwargs)
+        by_pk = _load(ids)
+        return total, [by_pk[pk] for pk in ids if pk in by_pk]
 
-    Products come with category path and supplier loaded and variants/images prefetched.
-    """
-    total, ids = product_search_ids(
-        keyword=keyword,
-        category_id=category_id,
-        warehouse_country=warehouse_country,
-        min_price_minor=min_price_minor,
-        max_price_minor=max_price_minor,
-        in_stock=in_stock,
-        sort=sort,
-        on_sale_only=on_sale_only,
-        product_type=product_type,
-        supplier_id=supplier_id,
-        product_types=product_types,
-        category_any_of=category_any_of,
-        has_video=has_video,
-        created_from=created_from,
-        created_to=created_to,
-        min_available=min_available,
-        max_available=max_available,
-        verified_warehouse=verified_warehouse,
-        self_pickup=self_pickup,
-        added_since=added_since,
-        added_min=added_min,
-        idle_since=idle_since,
-        offset=offset,
-        limit=limit,
-        count_cap=count_cap,
-    )
-    by_pk = _load(ids)
-    return total, [by_pk[pk] for pk in ids if pk in by_pk]
+    return run
+
+
+# The catalog search with products loaded: ``product_search_ids``' parameters and rules,
+# products in the requested order with category path and supplier loaded and variants/images
+# prefetched.
+product_search = _products_loaded(product_search_ids)
 
 
 def relevance_tiers(tokens: list[str]) -> list[str]:
