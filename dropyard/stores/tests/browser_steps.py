@@ -12,11 +12,12 @@ WIDTHS = {"desktop": 1440, "phone": 390}
 
 def screenshots(page: Any, name: str) -> None:
     """``/tmp/<name>-desktop.png`` and ``-phone.png``, full page; each fails (timeout) unless
-    the page stops scrolling sideways once the resize has settled."""
+    the page stops scrolling sideways once the resize has settled (15 s: under CI load a
+    re-layout of the Sandbox listing page once took longer than 5 s)."""
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_function(
-            "document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=5000
+            "document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=15000
         )
         page.screenshot(path=f"/tmp/{name}-{label}.png", full_page=True)
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
