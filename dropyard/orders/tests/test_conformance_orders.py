@@ -1,0 +1,217 @@
+"""Conformance: the order request forms real CJ clients send (issue 11), exactly as they send
+them — method, JSON body shape, the ``CJ-Access-Token`` header, no ``payType`` unless the
+client sends one, and the 0–300 ms between the calls of a chain (rate limits are off in the
+test settings, so the pauses are only for realism) — and the answer fields they rely on."""
+# ruff: noqa: F811
+# (fixtures imported from api_fixtures are used as test parameters)
+
+import time
+
+import pytest
+
+from dropyard.orders.choices import OrderStatus, ParentOrderStatus
+from dropyard.orders.models import Order, ParentOrder
+from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
+from dropyard.wallet.models import Payment
+from dropyard.wallet.tests.payment_helpers import available, fund
+
+pytestmark = [pytest.mark.conformance, pytest.mark.django_db]
+
+CREATE_V2 = "shopping/order/createOrderV2"
+CREATE_V3 = "shopping/order/createOrderV3"
+ADD = "shopping/order/addCart"
+CONFIRM = "shopping/order/addCartConfirm"
+PARENT = "shopping/order/saveGenerateParentOrder"
+PAY_V2 = "shopping/pay/payBalanceV2"
+DETAIL = "shopping/order/getOrderDetail"
+PAUSES = (0.0, 0.12, 0.3, 0.05)  # seconds between the calls of a chain (clients: 0–300 ms)
+
+
+def client_body(world, number="CLI-1", **extra):
+    """createOrderV2 as the observed client sends it: no payType (it documents 1 as default)."""
+    data = {
+        "orderNumber": number,
+        "shippingZip": "90001",
+        "shippingCountryCode": "US",
+        "shippingCountry": "United States",
+        "shippingProvince": "CA",
+        "shippingCity": "Los Angeles",
+        "shippingAddress": "1 Main Street",
+        "shippingCustomerName": "Jane Doe",
+        "shippingPhone": "+1 213 555 0100",
+        "remark": "",
+        "fromCountryCode": "CN",
+        "logisticName": "CJPacket",
+        "products": [{"vid": world.red.public_id, "quantity": 1}],
+    }
+    data.update(extra)
+    return data
+
+
+def staged_chain(authed, order_ids):
+    """addCart → addCartConfirm → saveGenerateParentOrder, 0–300 ms apart, as clients chain."""
+    time.sleep(PAUSES[0])
+    added = authed.post(ADD, {"cjOrderIdList": order_ids}).ok()
+    time.sleep(PAUSES[1])
+    confirmed = authed.post(CONFIRM, {"cjOrderIdList": order_ids}).ok()
+    time.sleep(PAUSES[2])
+    parent = authed.post(PARENT, {"shipmentOrderId": confirmed["shipmentsId"]}).ok()
+    return added, confirmed, parent
+
+
+def status(order_id):
+    return Order.objects.get(public_id=order_id).status
+
+
+# --- The staged cart flow whatever payType created the order --------------------------------
+
+
+@pytest.mark.parametrize("pay_type", [None, 1, 3])
+def test_staged_flow_after_create_v2_then_pay_balance_v2(authed, merchant, owner, world, pay_type):
+    fund(merchant, owner, 10_000)
+    extra = {} if pay_type is None else {"payType": pay_type}
+    created = authed.post(CREATE_V2, client_body(world, **extra)).ok()
+    order_id = created["orderId"]
+
+    added, confirmed, parent = staged_chain(authed, [order_id])
+    time.sleep(PAUSES[3])
+    paid = authed.post(
+        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
+    ).ok()
+
+    assert added == {"successCount": 1, "addSuccessOrders": [order_id], "interceptOrders": []}
+    assert (confirmed["successCount"], confirmed["submitSuccess"]) == (1, True)
+    assert confirmed["confirmSuccessOrders"] == [order_id]
+    assert confirmed["interceptOrders"] == []
+    shipment = ParentOrder.objects.get(shipments_id=confirmed["shipmentsId"])
+    assert confirmed["shipmentList"] == [
+        {"shipmentsId": shipment.shipments_id, "orderIds": [order_id]}
+    ]
+    if pay_type == 3:
+        assert (created["orderStatus"], created["shipmentOrderId"], created["cjPayUrl"]) == (
+            "CREATED",
+            None,
+            None,
+        )
+    else:
+        # payType 1 (or none): the immediate shipment and cjPayUrl stay, and the staged flow
+        # leads to that same shipment and payId.
+        assert created["orderStatus"] == "UNPAID"
+        assert created["shipmentOrderId"] == confirmed["shipmentsId"]
+        assert created["cjPayUrl"] == f"http://testserver/orders/pay/{parent['payId']}/"
+    assert parent["shipmentOrderId"] == confirmed["shipmentsId"]
+    assert (parent["orderMoney"], parent["payStatus"], parent["orderIds"]) == (
+        "15.00",  # 10.00 + 5.00 postage
+        "awaiting_payment",
+        [order_id],
+    )
+    assert (paid["paid"], paid["payAmount"], paid["orderIds"]) == (True, "14.70", [order_id])
+    assert status(order_id) == OrderStatus.UNSHIPPED
+    assert ParentOrder.objects.filter(merchant=merchant).count() == 1
+    assert available(merchant) == 10_000 - 1470
+
+
+def test_pay_url_and_staged_flow_cannot_pay_twice(authed, merchant, owner, world):
+    fund(merchant, owner, 10_000)
+    created = authed.post(CREATE_V2, client_body(world)).ok()
+    _added, confirmed, parent = staged_chain(authed, [created["orderId"]])
+    body = {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
+
+    first = authed.post(PAY_V2, body).ok()
+    second = authed.post(PAY_V2, body).ok()
+    again = staged_chain(authed, [created["orderId"]])
+
+    assert (first["paid"], second["paid"]) == (True, False)
+    assert Payment.objects.count() == 1
+    assert available(merchant) == 10_000 - 1470
+    # After payment the chain still answers, naming the paid shipment; nothing is charged.
+    assert again[1]["shipmentsId"] == confirmed["shipmentsId"]
+    assert again[2]["payStatus"] == ParentOrderStatus.PAID
+    assert ParentOrder.objects.get().status == ParentOrderStatus.PAID
+
+
+def test_order_paid_at_creation_answers_the_chain_idempotently(authed, merchant, owner, world):
+    fund(merchant, owner, 10_000)
+    created = authed.post(CREATE_V2, client_body(world, payType=2)).ok()
+    order_id = created["orderId"]
+    assert created["orderStatus"] == "UNSHIPPED"
+
+    added, confirmed, parent = staged_chain(authed, [order_id])
+    paid = authed.post(
+        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
+    ).ok()
+
+    assert added == {"successCount": 1, "addSuccessOrders": [order_id], "interceptOrders": []}
+    assert confirmed["successCount"] == 1
+    assert confirmed["shipmentsId"] == created["shipmentOrderId"]
+    assert confirmed["interceptOrders"] == []
+    assert (parent["payStatus"], parent["orderIds"]) == ("paid", [order_id])
+    assert paid["paid"] is False
+    assert Payment.objects.count() == 1
+    assert available(merchant) == 10_000 - 1470
+    assert status(order_id) == OrderStatus.UNSHIPPED
+
+
+def test_two_orders_created_without_pay_type_pay_as_one_shipment(authed, merchant, owner, world):
+    fund(merchant, owner, 10_000)
+    first = authed.post(CREATE_V2, client_body(world, "CLI-1")).ok()
+    time.sleep(0.1)
+    second = authed.post(CREATE_V2, client_body(world, "CLI-2")).ok()
+    ids = [first["orderId"], second["orderId"]]
+
+    _added, confirmed, parent = staged_chain(authed, ids)
+    paid = authed.post(
+        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
+    ).ok()
+
+    assert confirmed["successCount"] == 2
+    assert confirmed["shipmentList"] == [{"shipmentsId": confirmed["shipmentsId"], "orderIds": ids}]
+    assert (parent["orderMoney"], sorted(parent["orderIds"])) == ("30.00", sorted(ids))
+    assert (paid["paid"], sorted(paid["orderIds"])) == (True, sorted(ids))
+    # The two shipments createOrderV2 made were emptied into the new one: their payIds (and
+    # cjPayUrls) can pay nothing any more.
+    old = ParentOrder.objects.filter(
+        shipments_id__in=[first["shipmentOrderId"], second["shipmentOrderId"]]
+    )
+    assert set(old.values_list("status", flat=True)) == {ParentOrderStatus.CANCELLED}
+    authed.post(PAY_V2, {"shipmentOrderId": first["shipmentOrderId"], "payId": "x"}).error(1603100)
+    assert Payment.objects.count() == 2
+    assert available(merchant) == 10_000 - 2 * 1470
+
+
+@pytest.mark.parametrize("pay_type", [None, 1, 2, 3])
+def test_staged_flow_after_create_v3(authed, merchant, owner, world, pay_type):
+    fund(merchant, owner, 10_000)
+    extra = {} if pay_type is None else {"payType": pay_type}
+    created = authed.post(CREATE_V3, client_body(world, **extra)).ok()
+    order_id = created["orderId"]
+
+    added, confirmed, parent = staged_chain(authed, [order_id])
+    paid = authed.post(
+        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
+    ).ok()
+
+    assert created["orderStatus"] == "CREATED"  # V3 creates only, whatever payType says
+    assert added["addSuccessOrders"] == [order_id]
+    assert confirmed["shipmentsId"] == parent["shipmentOrderId"]
+    assert (paid["paid"], paid["orderIds"]) == (True, [order_id])
+    assert status(order_id) == OrderStatus.UNSHIPPED
+
+
+def test_staged_flow_bad_input_changes_nothing(authed, other_cj, merchant, owner, world):
+    mine = authed.post(CREATE_V2, client_body(world)).ok()["orderId"]
+    theirs = other_cj.post(CREATE_V2, client_body(world, "T-1")).ok()["orderId"]
+    shipment = ParentOrder.objects.get(merchant=merchant)
+
+    added = authed.post(ADD, {"cjOrderIdList": [theirs, "nope"]}).ok()
+    confirmed = authed.post(CONFIRM, {"cjOrderIdList": [theirs]}).ok()
+    authed.post(ADD, {"cjOrderIdList": "x"}).error(1600300)
+    authed.post(CONFIRM, {"cjOrderIdList": [{"id": mine}]}).error(1600300)
+    authed.post(PARENT, {"shipmentOrderId": 5}).error(1600300)
+    other_cj.post(PARENT, {"shipmentOrderId": shipment.shipments_id}).error(1603100)
+
+    assert (added["successCount"], confirmed["successCount"]) == (0, 0)
+    assert confirmed["shipmentsId"] is None
+    assert {i["interceptOrderReasons"][0]["code"] for i in added["interceptOrders"]} == {1603100}
+    assert Order.objects.get(public_id=mine).parent == shipment
+    assert ParentOrder.objects.filter(merchant=merchant).count() == 1
