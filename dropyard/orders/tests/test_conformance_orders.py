@@ -215,3 +215,119 @@ def test_staged_flow_bad_input_changes_nothing(authed, other_cj, merchant, owner
     assert {i["interceptOrderReasons"][0]["code"] for i in added["interceptOrders"]} == {1603100}
     assert Order.objects.get(public_id=mine).parent == shipment
     assert ParentOrder.objects.filter(merchant=merchant).count() == 1
+
+
+# --- shopping/order/list with a JSON body ---------------------------------------------------
+
+LIST = "shopping/order/list"
+
+
+def test_order_list_post_json_body_answers_like_get(authed, world):
+    first = authed.post(CREATE_V2, client_body(world, "L-1")).ok()
+    second = authed.post(CREATE_V2, client_body(world, "L-2", payType=3)).ok()
+
+    for body, params in [
+        ({"pageNum": 1, "pageSize": 10}, {"pageNum": 1, "pageSize": 10}),
+        ({"pageNum": 1, "pageSize": 20, "status": "UNPAID"}, {"status": "UNPAID"}),
+        ({"orderIds": [second["orderId"]]}, {"orderIds": second["orderId"]}),
+        (
+            {"pageNum": 1, "pageSize": 20, "shipmentOrderId": first["shipmentOrderId"]},
+            {"shipmentOrderId": first["shipmentOrderId"]},
+        ),
+    ]:
+        posted = authed.post(LIST, body).ok()
+        assert posted == authed.get(LIST, params).ok()
+    everything = authed.post(LIST, {"pageNum": 1, "pageSize": 10}).ok()
+    assert (everything["pageNum"], everything["pageSize"], everything["total"]) == (1, 10, 2)
+    assert [o["orderId"] for o in everything["list"]] == [second["orderId"], first["orderId"]]
+    unpaid = authed.post(LIST, {"status": "UNPAID"}).ok()
+    assert [(o["orderId"], o["orderStatus"]) for o in unpaid["list"]] == [
+        (first["orderId"], "UNPAID")
+    ]
+    assert authed.post(LIST, {}).ok()["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"pageNum": "one"}, "pageNum"),
+        ({"pageNum": 0}, "pageNum"),
+        ({"pageNum": 1180591620717411303424}, "pageNum"),
+        ({"pageSize": 201}, "pageSize"),
+        ({"orderIds": [{"id": 1}]}, "orderIds"),
+        ({"orderIds": [str(n) for n in range(101)]}, "orderIds"),
+        ({"status": "SHIPPING"}, "status"),
+        ({"shipmentOrderId": ["a"]}, "shipmentOrderId"),
+    ],
+)
+def test_order_list_post_bad_input_is_1600300(authed, body, named):
+    assert named in authed.post(LIST, body).error(1600300)
+
+
+def test_order_list_post_another_merchants_ids_are_an_empty_page(authed, other_cj, world):
+    theirs = other_cj.post(CREATE_V2, client_body(world, "T-1")).ok()
+
+    page = authed.post(
+        LIST, {"orderIds": [theirs["orderId"]], "shipmentOrderId": theirs["shipmentOrderId"]}
+    ).ok()
+
+    assert (page["total"], page["list"]) == (0, [])
+
+
+# --- mergeOrder/autoMatchMergeOrderListV3 with filterOrder: true -----------------------------
+
+MATCH = "shopping/mergeOrder/autoMatchMergeOrderListV3"
+MATCH_RESULT = "shopping/mergeOrder/autoMergeQueryResult"
+
+
+def _merge_world(authed, world):
+    """Two orders to one door that merge, and two to another door that cannot (60 + 60 red
+    units, 100 in stock: each routes alone, together they are short)."""
+    body = client_body(world, payType=3)
+    small = [
+        authed.post(CREATE_V2, {**body, "orderNumber": f"M-{n}"}).ok()["orderId"] for n in (1, 2)
+    ]
+    big = {
+        **body,
+        "shippingAddress": "9 Other Road",
+        "products": [{"vid": world.red.public_id, "quantity": 60}],
+    }
+    large = [
+        authed.post(CREATE_V2, {**big, "orderNumber": f"N-{n}"}).ok()["orderId"] for n in (1, 2)
+    ]
+    return small, large
+
+
+def test_merge_match_filter_order_true_answers_only_mergeable_groups(authed, world):
+    small, large = _merge_world(authed, world)
+
+    started = authed.post(MATCH, {"filterOrder": True, "orderStatus": 100}).ok()
+    time.sleep(0.2)
+    result = authed.post(MATCH_RESULT, {"taskId": started["taskId"]}).ok()
+    unfiltered = authed.post(MATCH, {"filterOrder": False}).ok()
+    everything = authed.post(MATCH_RESULT, {"taskId": unfiltered["taskId"]}).ok()
+
+    assert (started["progress"], started["status"]) == (10000, "FINISHED")
+    assert result["total"] == 1
+    assert [(g["orderIds"], g["mergeable"]) for g in result["groups"]] == [(small, True)]
+    assert sorted((g["orderIds"], g["mergeable"]) for g in everything["groups"]) == sorted(
+        [(small, True), (large, False)]
+    )
+    # The list form keeps its meaning: only these orders.
+    only = authed.post(MATCH, {"filterOrder": large}).ok()
+    [group] = authed.post(MATCH_RESULT, {"taskId": only["taskId"]}).ok()["groups"]
+    assert group["orderIds"] == large
+
+
+@pytest.mark.parametrize("value", ["yes", 2, {"a": 1}, [{"id": 1}]])
+def test_merge_match_filter_order_bad_types_are_1600300(authed, value):
+    assert "filterOrder" in authed.post(MATCH, {"filterOrder": value}).error(1600300)
+
+
+def test_merge_match_another_merchants_ids_find_nothing(authed, other_cj, world):
+    theirs, _large = _merge_world(other_cj, world)
+
+    started = authed.post(MATCH, {"filterOrder": theirs}).ok()
+
+    assert authed.post(MATCH_RESULT, {"taskId": started["taskId"]}).ok()["groups"] == []
+    other_cj.post(MATCH_RESULT, {"taskId": started["taskId"]}).error(11001)
