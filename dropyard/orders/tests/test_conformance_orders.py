@@ -331,3 +331,101 @@ def test_merge_match_another_merchants_ids_find_nothing(authed, other_cj, world)
 
     assert authed.post(MATCH_RESULT, {"taskId": started["taskId"]}).ok()["groups"] == []
     other_cj.post(MATCH_RESULT, {"taskId": started["taskId"]}).error(11001)
+
+
+# --- Legacy createOrder (V1) ----------------------------------------------------------------
+
+CREATE_V1 = "shopping/order/createOrder"
+
+
+def v1_body(world, number="V1-1", **extra):
+    """What a V1 client posts: products with pid and vid, shippingCustomerEmail, and fields
+    of its own that Dropyard ignores (countryCode, customerName, zip, phone, shippingName)."""
+    data = {
+        "orderNumber": number,
+        "fromCountryCode": "CN",
+        "countryCode": "US",
+        "shippingCountryCode": "US",
+        "country": "United States",
+        "shippingCountry": "United States",
+        "customerName": "Jane Doe",
+        "shippingCustomerName": "Jane Doe",
+        "shippingAddress": "1 Main Street",
+        "shippingCity": "Los Angeles",
+        "shippingProvince": "CA",
+        "shippingZip": "90001",
+        "zip": "90001",
+        "phone": "+1 213 555 0100",
+        "shippingPhone": "+1 213 555 0100",
+        "shippingCustomerEmail": "jane@example.com",
+        "logisticName": "CJPacket",
+        "shippingName": "CJPacket",
+        "remark": "store order #1",
+        "products": [
+            {"pid": world.red.product.public_id, "vid": world.red.public_id, "quantity": 2}
+        ],
+    }
+    data.update(extra)
+    return data
+
+
+def test_create_order_v1_creates_through_the_v2_service(authed, merchant, owner, world):
+    fund(merchant, owner, 10_000)
+    created = authed.post(CREATE_V1, v1_body(world)).ok()
+
+    order = Order.objects.get(public_id=created["orderId"])
+    assert (created["orderNumber"], created["orderStatus"]) == ("V1-1", "CREATED")
+    assert (created["productAmount"], created["postageAmount"], created["orderAmount"]) == (
+        "20.00",
+        "5.00",  # 500 g: the first step of the CJPacket card
+        "25.00",
+    )
+    assert (created["shipmentOrderId"], created["cjPayUrl"]) == (None, None)
+    assert created["productInfoList"][0]["variantId"] == world.red.public_id
+    assert (order.email, order.remark, order.shipping_country_code) == (
+        "jane@example.com",
+        "store order #1",
+        "US",
+    )
+    # The legacy flow then works on it like on any created order.
+    _added, confirmed, parent = staged_chain(authed, [created["orderId"]])
+    paid = authed.post(
+        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
+    ).ok()
+    assert (paid["paid"], paid["orderIds"]) == (True, [created["orderId"]])
+
+
+def test_create_order_v1_honours_a_pay_type_and_duplicates(authed, world):
+    created = authed.post(CREATE_V1, v1_body(world, payType=1, email="other@example.com")).ok()
+
+    assert created["orderStatus"] == "UNPAID"
+    assert created["cjPayUrl"].startswith("http://testserver/orders/pay/")
+    assert Order.objects.get().email == "other@example.com"  # email wins over the V1 name
+    authed.post(CREATE_V1, v1_body(world)).error(1603003)
+
+
+@pytest.mark.parametrize(
+    ("products", "code", "named"),
+    [
+        ([{"pid": "P", "quantity": 1}], 1600300, "vid"),
+        ([{"vid": 5, "quantity": 1}], 1600300, "vid"),
+        ([{"vid": "x", "quantity": "two"}], 1600300, "quantity"),
+        ("red", 1600300, "products"),
+        ([{"vid": "nope", "quantity": 1}], 1602000, "nope"),
+    ],
+)
+def test_create_order_v1_bad_products_change_nothing(authed, world, products, code, named):
+    assert named in authed.post(CREATE_V1, v1_body(world, products=products)).error(code)
+    assert Order.objects.count() == 0
+
+
+def test_create_order_v1_pid_of_another_product_is_refused(authed, world):
+    body = v1_body(
+        world, products=[{"pid": world.blue.product.public_id, "vid": world.red.public_id}]
+    )
+    body["products"][0]["quantity"] = 1
+
+    message = authed.post(CREATE_V1, body).error(1600300)
+
+    assert "products[0].pid" in message
+    assert Order.objects.count() == 0
