@@ -6,6 +6,7 @@ test settings, so the pauses are only for realism) — and the answer fields the
 # (fixtures imported from api_fixtures are used as test parameters)
 
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -429,3 +430,89 @@ def test_create_order_v1_pid_of_another_product_is_refused(authed, world):
 
     assert "products[0].pid" in message
     assert Order.objects.count() == 0
+
+
+# --- queryCogsBasicDataOrderInfoList --------------------------------------------------------
+
+COGS = "shopping/order/queryCogsBasicDataOrderInfoList"
+
+
+def test_cogs_per_order_and_line(authed, other_cj, merchant, owner, world):
+    fund(merchant, owner, 10_000)
+    paid = authed.post(
+        CREATE_V2,
+        client_body(
+            world,
+            "G-1",
+            payType=2,
+            shopAmount="39.90",
+            products=[
+                {"vid": world.red.public_id, "quantity": 2},
+                {"vid": world.blue.public_id, "quantity": 1},
+            ],
+        ),
+    ).ok()
+    authed.post(CREATE_V2, client_body(world, "G-2", payType=3)).ok()
+    theirs = other_cj.post(CREATE_V2, client_body(world, "T-1", payType=3)).ok()
+
+    data = authed.post(
+        COGS, {"orderCodesList": [paid["orderId"], "G-2", theirs["orderId"], "nope"]}
+    ).ok()
+
+    assert (data["total"], data["notFoundOrderCodes"]) == (2, [theirs["orderId"], "nope"])
+    first, second = data["list"]
+    order = Order.objects.get(public_id=paid["orderId"])
+    assert {k: first[k] for k in first if k != "productList"} == {
+        "orderId": paid["orderId"],
+        "orderNumber": "G-1",
+        "cjOrderCode": order.code,
+        "orderStatus": "UNSHIPPED",
+        "currency": "USD",
+        "createDate": order.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "paymentDate": order.paid_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "costFrozen": True,
+        "logisticName": "CJPacket",
+        "productAmount": "40.00",  # 2 × 10.00 + 20.00
+        "postageAmount": paid["postageAmount"],
+        "feeAmount": "0.00",
+        "discountAmount": "0.00",
+        "orderAmount": paid["orderAmount"],
+        "shopAmount": "39.90",
+        "grossProfit": str(Decimal("39.90") - Decimal(paid["orderAmount"])),
+    }
+    assert [
+        (p["vid"], p["quantity"], p["unitCost"], p["totalCost"]) for p in first["productList"]
+    ] == [
+        (world.red.public_id, 2, "10.00", "20.00"),
+        (world.blue.public_id, 1, "20.00", "20.00"),
+    ]
+    assert first["productList"][0]["pid"] == world.red.product.public_id
+    assert first["productList"][0]["sku"] == world.red.sku
+    assert (second["orderNumber"], second["costFrozen"], second["shopAmount"]) == (
+        "G-2",
+        False,
+        None,
+    )
+    assert second["grossProfit"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({}, "orderCodesList"),
+        ({"orderCodesList": []}, "orderCodesList"),
+        ({"orderCodesList": "G-1"}, "orderCodesList"),
+        ({"orderCodesList": [{"id": 1}]}, "orderCodesList"),
+        ({"orderCodesList": [str(n) for n in range(101)]}, "orderCodesList"),
+    ],
+)
+def test_cogs_bad_input_is_1600300(authed, body, named):
+    assert named in authed.post(COGS, body).error(1600300)
+
+
+def test_cogs_only_other_merchants_ids_lists_nothing(authed, other_cj, world):
+    theirs = other_cj.post(CREATE_V2, client_body(world, "T-1", payType=3)).ok()
+
+    data = authed.post(COGS, {"orderCodesList": [theirs["orderId"], "T-1"]}).ok()
+
+    assert data == {"total": 0, "list": [], "notFoundOrderCodes": [theirs["orderId"], "T-1"]}
