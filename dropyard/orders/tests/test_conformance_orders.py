@@ -60,6 +60,12 @@ def staged_chain(authed, order_ids):
     return added, confirmed, parent
 
 
+def pay_shipment(authed, confirmed, parent):
+    """payBalanceV2 for the shipment addCartConfirm answered and the payId of its parent."""
+    body = {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
+    return authed.post(PAY_V2, body).ok()
+
+
 def status(order_id):
     return Order.objects.get(public_id=order_id).status
 
@@ -67,18 +73,23 @@ def status(order_id):
 # --- The staged cart flow whatever payType created the order --------------------------------
 
 
-@pytest.mark.parametrize("pay_type", [None, 1, 3])
-def test_staged_flow_after_create_v2_then_pay_balance_v2(authed, merchant, owner, world, pay_type):
+def create_then_chain(authed, merchant, owner, world, path, pay_type):
+    """Fund the wallet, create with ``path`` (``payType`` only when given), then the staged
+    chain and payBalanceV2: (created, added, confirmed, parent, paid)."""
     fund(merchant, owner, 10_000)
     extra = {} if pay_type is None else {"payType": pay_type}
-    created = authed.post(CREATE_V2, client_body(world, **extra)).ok()
-    order_id = created["orderId"]
-
-    added, confirmed, parent = staged_chain(authed, [order_id])
+    created = authed.post(path, client_body(world, **extra)).ok()
+    added, confirmed, parent = staged_chain(authed, [created["orderId"]])
     time.sleep(PAUSES[3])
-    paid = authed.post(
-        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
-    ).ok()
+    return created, added, confirmed, parent, pay_shipment(authed, confirmed, parent)
+
+
+@pytest.mark.parametrize("pay_type", [None, 1, 3])
+def test_staged_flow_after_create_v2_then_pay_balance_v2(authed, merchant, owner, world, pay_type):
+    created, added, confirmed, parent, paid = create_then_chain(
+        authed, merchant, owner, world, CREATE_V2, pay_type
+    )
+    order_id = created["orderId"]
 
     assert added == {"successCount": 1, "addSuccessOrders": [order_id], "interceptOrders": []}
     assert (confirmed["successCount"], confirmed["submitSuccess"]) == (1, True)
@@ -138,9 +149,7 @@ def test_order_paid_at_creation_answers_the_chain_idempotently(authed, merchant,
     assert created["orderStatus"] == "UNSHIPPED"
 
     added, confirmed, parent = staged_chain(authed, [order_id])
-    paid = authed.post(
-        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
-    ).ok()
+    paid = pay_shipment(authed, confirmed, parent)
 
     assert added == {"successCount": 1, "addSuccessOrders": [order_id], "interceptOrders": []}
     assert confirmed["successCount"] == 1
@@ -161,9 +170,7 @@ def test_two_orders_created_without_pay_type_pay_as_one_shipment(authed, merchan
     ids = [first["orderId"], second["orderId"]]
 
     _added, confirmed, parent = staged_chain(authed, ids)
-    paid = authed.post(
-        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
-    ).ok()
+    paid = pay_shipment(authed, confirmed, parent)
 
     assert confirmed["successCount"] == 2
     assert confirmed["shipmentList"] == [{"shipmentsId": confirmed["shipmentsId"], "orderIds": ids}]
@@ -182,15 +189,10 @@ def test_two_orders_created_without_pay_type_pay_as_one_shipment(authed, merchan
 
 @pytest.mark.parametrize("pay_type", [None, 1, 2, 3])
 def test_staged_flow_after_create_v3(authed, merchant, owner, world, pay_type):
-    fund(merchant, owner, 10_000)
-    extra = {} if pay_type is None else {"payType": pay_type}
-    created = authed.post(CREATE_V3, client_body(world, **extra)).ok()
+    created, added, confirmed, parent, paid = create_then_chain(
+        authed, merchant, owner, world, CREATE_V3, pay_type
+    )
     order_id = created["orderId"]
-
-    added, confirmed, parent = staged_chain(authed, [order_id])
-    paid = authed.post(
-        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
-    ).ok()
 
     assert created["orderStatus"] == "CREATED"  # V3 creates only, whatever payType says
     assert added["addSuccessOrders"] == [order_id]
@@ -390,9 +392,7 @@ def test_create_order_v1_creates_through_the_v2_service(authed, merchant, owner,
     )
     # The legacy flow then works on it like on any created order.
     _added, confirmed, parent = staged_chain(authed, [created["orderId"]])
-    paid = authed.post(
-        PAY_V2, {"shipmentOrderId": confirmed["shipmentsId"], "payId": parent["payId"]}
-    ).ok()
+    paid = pay_shipment(authed, confirmed, parent)
     assert (paid["paid"], paid["orderIds"]) == (True, [created["orderId"]])
 
 
