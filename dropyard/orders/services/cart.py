@@ -235,7 +235,8 @@ def _gather(parent: ParentOrder, orders: Sequence[Order]) -> None:
     """Move already confirmed UNPAID ``orders`` (and their unpaid merge siblings, whose parcels
     they share) into ``parent``. Under the locks of the orders and of their old shipments it
     moves only what is still UNPAID in the shipment it was read in (a concurrent payment or
-    cancellation wins); an old shipment left with no order is CANCELLED."""
+    cancellation wins). An old shipment's amount becomes what is left to pay in it; one left
+    with no order is CANCELLED (amount 0), so its payId pays nothing."""
     if not orders:
         return
     old = sorted({o.parent_id for o in orders if o.parent_id is not None})
@@ -255,9 +256,13 @@ def _gather(parent: ParentOrder, orders: Sequence[Order]) -> None:
     for order in moving:
         order.parent_id = parent.pk
         _order_changed(order)
-    ParentOrder.objects.filter(pk__in=old, orders__isnull=True).exclude(
-        status=ParentOrderStatus.PAID
-    ).update(status=ParentOrderStatus.CANCELLED)
+    for shipment in ParentOrder.objects.filter(pk__in=old).exclude(status=ParentOrderStatus.PAID):
+        # What is left to pay in it (the payment page shows it); none left: CANCELLED.
+        left = list(shipment.orders.values_list("status", "total_amount_minor"))
+        shipment.amount_minor = sum(total for status, total in left if status == S.UNPAID)
+        if not left:
+            shipment.status = ParentOrderStatus.CANCELLED
+        shipment.save(update_fields=["amount_minor", "status", "updated_at"])
     moved = {o.pk for o in moving}
     for order in orders:
         if order.pk in moved:

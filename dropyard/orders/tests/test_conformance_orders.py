@@ -162,7 +162,9 @@ def test_order_paid_at_creation_answers_the_chain_idempotently(authed, merchant,
     assert status(order_id) == OrderStatus.UNSHIPPED
 
 
-def test_two_orders_created_without_pay_type_pay_as_one_shipment(authed, merchant, owner, world):
+def test_two_orders_created_without_pay_type_pay_as_one_shipment(
+    authed, client, merchant, owner, world
+):
     fund(merchant, owner, 10_000)
     first = authed.post(CREATE_V2, client_body(world, "CLI-1")).ok()
     time.sleep(0.1)
@@ -181,10 +183,42 @@ def test_two_orders_created_without_pay_type_pay_as_one_shipment(authed, merchan
     old = ParentOrder.objects.filter(
         shipments_id__in=[first["shipmentOrderId"], second["shipmentOrderId"]]
     )
-    assert set(old.values_list("status", flat=True)) == {ParentOrderStatus.CANCELLED}
+    assert set(old.values_list("status", "amount_minor")) == {(ParentOrderStatus.CANCELLED, 0)}
+    client.force_login(owner)
+    page = client.get(first["cjPayUrl"])
+    assert page.status_code == 200
+    assert "Nothing to pay here" in page.content.decode()
     authed.post(PAY_V2, {"shipmentOrderId": first["shipmentOrderId"], "payId": "x"}).error(1603100)
     assert Payment.objects.count() == 2
     assert available(merchant) == 10_000 - 2 * 1470
+
+
+def test_confirming_part_of_a_shipment_with_a_new_order_moves_only_that_part(
+    authed, merchant, owner, world
+):
+    fund(merchant, owner, 10_000)
+    a, x, n = (
+        authed.post(CREATE_V2, client_body(world, f"P-{k}", payType=3)).ok()["orderId"]
+        for k in "AXN"
+    )
+    first = authed.post(CONFIRM, {"cjOrderIdList": [a, x]}).ok()["shipmentsId"]
+
+    _added, confirmed, parent = staged_chain(authed, [a, n])
+    paid = pay_shipment(authed, confirmed, parent)
+    rest = authed.post(PARENT, {"shipmentOrderId": first}).ok()
+
+    assert confirmed["shipmentsId"] != first
+    assert confirmed["shipmentList"] == [
+        {"shipmentsId": confirmed["shipmentsId"], "orderIds": [a, n]}
+    ]
+    assert sorted(paid["orderIds"]) == sorted([a, n])
+    assert (rest["orderIds"], rest["orderMoney"], rest["payStatus"]) == (
+        [x],
+        "15.00",
+        "awaiting_payment",
+    )
+    assert status(x) == OrderStatus.UNPAID
+    assert ParentOrder.objects.get(shipments_id=first).status == ParentOrderStatus.AWAITING_PAYMENT
 
 
 @pytest.mark.parametrize("pay_type", [None, 1, 2, 3])
