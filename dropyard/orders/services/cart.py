@@ -24,7 +24,7 @@ from .. import routing
 from ..choices import ParentOrderStatus
 from ..exceptions import ConfirmRefused, InvalidTransition
 from ..models import Order, ParentOrder
-from .lifecycle import S, _lock, _sync_instance, order_transition
+from .lifecycle import S, _lock, _sync_instance, order_note, order_transition
 from .plan import _reroute_locked
 from .reservations import _reserve
 from .upcalls import _order_changed
@@ -213,7 +213,7 @@ def cart_confirm(
             Order.objects.filter(pk__in=done).update(parent=parent)
             for order in Order.objects.filter(pk__in=done):
                 _order_changed(order)
-            _gather(parent, unpaid)
+            _gather(parent, unpaid, actor)
     elif parents:
         parent = ParentOrder.objects.get(pk=parents.pop())
     for order in confirmed:
@@ -231,12 +231,13 @@ def cart_confirm(
     return result
 
 
-def _gather(parent: ParentOrder, orders: Sequence[Order]) -> None:
+def _gather(parent: ParentOrder, orders: Sequence[Order], actor: Actor) -> None:
     """Move already confirmed UNPAID ``orders`` (and their unpaid merge siblings, whose parcels
     they share) into ``parent``. Under the locks of the orders and of their old shipments it
     moves only what is still UNPAID in the shipment it was read in (a concurrent payment or
-    cancellation wins). An old shipment's amount becomes what is left to pay in it; one left
-    with no order is CANCELLED (amount 0), so its payId pays nothing."""
+    cancellation wins); each moved order's history notes it. An old shipment's amount becomes
+    what is left to pay in it; one left with no order is CANCELLED (amount 0), so its payId
+    pays nothing."""
     if not orders:
         return
     old = sorted({o.parent_id for o in orders if o.parent_id is not None})
@@ -254,6 +255,12 @@ def _gather(parent: ParentOrder, orders: Sequence[Order]) -> None:
     old = sorted(set(old) | {o.parent_id for o in moving if o.parent_id is not None})
     Order.objects.filter(pk__in=[o.pk for o in moving]).update(parent=parent)
     for order in moving:
+        order_note(
+            order,
+            kind="shipment",
+            note=f"moved to shipment {parent.shipments_id} (confirmed again with other orders)",
+            actor=actor,
+        )
         order.parent_id = parent.pk
         _order_changed(order)
     for shipment in ParentOrder.objects.filter(pk__in=old).exclude(status=ParentOrderStatus.PAID):

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from dropyard.orders.choices import OrderStatus, ParentOrderStatus
-from dropyard.orders.models import Order, ParentOrder
+from dropyard.orders.models import Order, OrderEvent, ParentOrder
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
 from dropyard.wallet.models import Payment
 from dropyard.wallet.tests.payment_helpers import available, fund
@@ -184,6 +184,8 @@ def test_two_orders_created_without_pay_type_pay_as_one_shipment(
         shipments_id__in=[first["shipmentOrderId"], second["shipmentOrderId"]]
     )
     assert set(old.values_list("status", "amount_minor")) == {(ParentOrderStatus.CANCELLED, 0)}
+    moved = OrderEvent.objects.filter(kind="shipment").values_list("order__public_id", flat=True)
+    assert sorted(moved) == sorted(ids)
     client.force_login(owner)
     page = client.get(first["cjPayUrl"])
     assert page.status_code == 200
