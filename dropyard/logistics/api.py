@@ -6,7 +6,8 @@
   the fixed rate ``DROPYARD_CNY_PER_USD`` (a Decimal string, default "7.2"), not a live rate.
 - ``logistic/freightCalculateTip`` and ``logistic/unavailableShippingMethods``:
   ``{reqDTOS: [{srcAreaCode, destAreaCode, freightTrialSkuList: [{vid | sku, skuQuantity}],
-  zip?, …}]}``; ``skuList`` (SKUs, one of each) is used when ``freightTrialSkuList`` is
+  zip?, …}]}``, or one request's fields without the wrapper (the official table lists only
+  them; beyond SUM's form); ``skuList`` (SKUs, one of each) is used when ``freightTrialSkuList`` is
   empty; the other documented inner fields (weight, volume, productProp…) are accepted and
   ignored: we price from the catalog's own weights and dimensions.
 - ``freightCalculateTip`` **route form** (beyond the contract, which requires the SKU list;
@@ -50,7 +51,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
@@ -139,6 +140,16 @@ class FreightTrialIn(CamelSchema):
 
 class FreightTrialsIn(CamelSchema):
     req_dtos: list[FreightTrialIn] = Field(alias="reqDTOS")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_flat_request(cls, value: Any) -> Any:
+        # Beyond the contract: one request's fields without the reqDTOS wrapper (the official
+        # table lists only the inner fields) is read as a list of that one request.
+        raw = getattr(value, "_obj", value)  # ninja wraps the body in a DjangoGetter
+        if isinstance(raw, dict) and "reqDTOS" not in raw and "srcAreaCode" in raw:
+            return {"reqDTOS": [raw]}
+        return value
 
 
 class TipOptionOut(CamelSchema):

@@ -149,7 +149,17 @@ def test_freight_tip_route_form_bad_input(authed, lines, trial, code, named):
     assert named in authed.post(TIP, {"reqDTOS": [trial]}).error(code)
 
 
+def test_freight_tip_route_form_without_the_wrapper(authed, lines):
+    flat = authed.post(TIP, {"srcAreaCode": "CN", "destAreaCode": "US"}).ok()
+    wrapped = authed.post(TIP, {"reqDTOS": [{"srcAreaCode": "CN", "destAreaCode": "US"}]}).ok()
+
+    assert flat == wrapped
+    assert [item["option"]["id"] for item in flat] == ["ECO", "EXP", "BAT"]
+
+
 def test_freight_tip_bad_wrappers_are_1600300(authed, lines):
     assert "reqDTOS" in authed.post(TIP, {"reqDTOS": []}).error(1600300)
     assert "reqDTOS" in authed.post(TIP, {"reqDTOS": {"srcAreaCode": "CN"}}).error(1600300)
-    assert "reqDTOS" in authed.post(TIP, {"srcAreaCode": "CN", "destAreaCode": "US"}).error(1600300)
+    assert "reqDTOS" in authed.post(TIP, {"destAreaCode": "US"}).error(1600300)
+    assert "destAreaCode" in authed.post(TIP, {"srcAreaCode": "CN"}).error(1600300)
+    authed.post(TIP, raw_body="[1]").error(1600300)
