@@ -366,9 +366,16 @@ def freight_calculate_tip(
     request: HttpRequest, payload: FreightTrialsIn
 ) -> list[TipRouteOut | TipOut]:
     """Detailed quote per request: available lines (cheapest first), then the unavailable ones
-    with ``error``/``errorEn``. A request with only ``srcAreaCode``/``destAreaCode`` (no
-    products; beyond the contract) answers the route's lines with their delivery days and
-    price range instead (``TipRouteOut``: see the module docstring)."""
+    with ``error``/``errorEn``.
+
+    Beyond the contract: a request with only ``srcAreaCode``/``destAreaCode`` (no
+    ``freightTrialSkuList``/``skuList``; optional ``weight`` in g as the reference weight,
+    1000 by default) answers each active line on the route, cheapest first, with the Tip
+    fields priced for the lightest parcel plus ``srcAreaCode``, ``destAreaCode``,
+    ``currency``, ``minArrivalDays``, ``maxArrivalDays``, ``lightestWeight``,
+    ``lightestPrice``, ``referenceWeight``, ``referencePrice`` (null: not carried) and
+    ``maxWeight`` (null: no limit). One request may also be sent without the ``reqDTOS``
+    wrapper."""
     out: list[TipRouteOut | TipOut] = []
     for trial in _trials(payload):
         if _route_only(trial):

@@ -88,8 +88,13 @@ def add_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
 
 @router.post("shopping/order/addCartConfirm")
 def add_cart_confirm(request: HttpRequest, payload: OrderIdListIn) -> dict:
-    """Confirm cart orders (→ UNPAID, stock reserved) into one shipment: ``shipmentsId``
-    (orders already confirmed count as confirmed: see the module's decisions)."""
+    """Confirm cart orders (→ UNPAID, stock reserved) into one shipment: ``shipmentsId``.
+
+    An order already confirmed (createOrderV2 payType 1 or 2, an earlier call) counts as
+    confirmed, unchanged, and ``shipmentsId`` names the shipment holding the call's unpaid
+    orders (the one createOrderV2 answered when they are all in it), else the shipment of the
+    first paid order. Beyond the contract: ``confirmSuccessOrders`` and ``shipmentList``
+    ``[{shipmentsId, orderIds}]``, every shipment the confirmed orders are in."""
     ids = _id_list("cjOrderIdList", payload.cj_order_id_list)
     orders, missing = _cart_orders(request, ids)
     result = services.cart_confirm(merchant=_merchant(request), orders=orders, actor=None)

@@ -81,9 +81,14 @@ def _cogs(order: Order) -> dict[str, Any]:
 
 @router.post("shopping/order/queryCogsBasicDataOrderInfoList")
 def query_cogs(request: HttpRequest, payload: CogsIn) -> dict:
-    """Cost of goods of up to 100 of the caller's orders: per line and per order (the shape is
-    ours, the contract gives none; see the module's decisions). Unknown or another merchant's
-    keys → ``notFoundOrderCodes``."""
+    """Cost of goods of up to 100 of the caller's orders (``orderCodesList``: orderId, order
+    number or cjOrderCode). The contract names no answer fields; ours: ``{total, list[{orderId,
+    orderNumber, cjOrderCode, orderStatus, currency, createDate, paymentDate, costFrozen,
+    logisticName, productList[{lineItemId, pid, vid, sku, productName, quantity, unitCost,
+    totalCost}], productAmount, postageAmount, feeAmount, discountAmount, orderAmount,
+    shopAmount, grossProfit}], notFoundOrderCodes[]}``. Costs are what Dropyard charges the
+    merchant (the line's price snapshot), frozen once paid. Unknown and other merchants' keys
+    are listed alike in ``notFoundOrderCodes``; an empty list or more than 100 → 1600300."""
     keys = _id_list("orderCodesList", payload.order_codes_list)
     found, missing = selectors.orders_get_many(
         merchant=_merchant(request), keys=keys, store_ids=_stores(request)
