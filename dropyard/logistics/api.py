@@ -6,8 +6,23 @@
   the fixed rate ``DROPYARD_CNY_PER_USD`` (a Decimal string, default "7.2"), not a live rate.
 - ``logistic/freightCalculateTip`` and ``logistic/unavailableShippingMethods``:
   ``{reqDTOS: [{srcAreaCode, destAreaCode, freightTrialSkuList: [{vid | sku, skuQuantity}],
-  zip?, …}]}``; the other documented inner fields (weight, volume, productProp…) are accepted
-  and ignored: we price from the catalog's own weights and dimensions.
+  zip?, …}]}``, or one request's fields without the wrapper (the official table lists only
+  them; beyond SUM's form); ``skuList`` (SKUs, one of each) is used when ``freightTrialSkuList`` is
+  empty; the other documented inner fields (weight, volume, productProp…) are accepted and
+  ignored: we price from the catalog's own weights and dimensions.
+- ``freightCalculateTip`` **route form** (beyond the contract, which requires the SKU list;
+  CJ's own MCP client sends it for "logistics timeliness"): a ``reqDTOS`` item with only
+  ``srcAreaCode`` / ``destAreaCode`` (no ``freightTrialSkuList``, no ``skuList``) answers, per
+  active line with a rate card on the route, its delivery days and prices
+  (``selectors.route_timeliness``), cheapest first; lines without a rate on the route are not
+  listed. Each item has the Tip answer's fields — ``postage``/``wrapPostage``/
+  ``totalPostageFee`` price the lightest parcel, ``remoteFee`` 0 (no postcode) — plus, beyond
+  the contract: ``srcAreaCode``, ``destAreaCode``, ``currency``, ``minArrivalDays``,
+  ``maxArrivalDays``, ``lightestWeight`` (g, the first price bracket's upper bound) and
+  ``lightestPrice``, ``referenceWeight`` (g: the item's ``weight`` when it sends one, a positive
+  number ≤ 1,000,000, else 1000) and ``referencePrice`` (null when the line does not carry that
+  weight), ``maxWeight`` (g, null = no limit). ``unavailableShippingMethods`` still needs
+  products (1600300).
 
 - ``logistic/trackInfo`` (and the deprecated ``logistic/getTrackInfo``): ``GET`` with
   ``trackNumber`` repeated for a batch (comma-joined values are split too), at most
@@ -27,14 +42,16 @@ Errors: bad or unknown country code 1605002; unknown vid/sku 1602000; product of
 2003 parcel heavier than the line or its rate card allows; 2004 line not active.
 """
 
+import math
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
@@ -42,11 +59,16 @@ from dropyard.core.money import Money
 from .choices import UnavailableReason
 from .models import Tracking
 from .selectors import (
+    ROUTE_MAX_WEIGHT_G,
+    ROUTE_REFERENCE_WEIGHT_G,
     TRACK_INFO_MAX_NUMBERS,
     Quote,
     QuoteOption,
     QuoteUnavailable,
+    RouteOption,
+    country_code,
     freight_quote_by_keys,
+    route_timeliness,
     tracking_first_event_times,
     tracking_list_for_merchant,
 )
@@ -109,11 +131,25 @@ class FreightTrialIn(CamelSchema):
     src_area_code: str
     dest_area_code: str
     freight_trial_sku_list: list[TrialSkuIn] = []
+    sku_list: list[str] | None = None
     zip: str | None = None
+    # Ignored when products are given (the catalog's weights price them); the route form's
+    # reference weight otherwise. Any JSON value: checked only where it is used.
+    weight: Any = None
 
 
 class FreightTrialsIn(CamelSchema):
     req_dtos: list[FreightTrialIn] = Field(alias="reqDTOS")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_flat_request(cls, value: Any) -> Any:
+        # Beyond the contract: one request's fields without the reqDTOS wrapper (the official
+        # table lists only the inner fields) is read as a list of that one request.
+        raw = getattr(value, "_obj", value)  # ninja wraps the body in a DjangoGetter
+        if isinstance(raw, dict) and "reqDTOS" not in raw and "srcAreaCode" in raw:
+            return {"reqDTOS": [raw]}
+        return value
 
 
 class TipOptionOut(CamelSchema):
@@ -135,6 +171,21 @@ class TipOut(CamelSchema):
     arrival_time: str
     error: str | None
     error_en: str | None
+
+
+class TipRouteOut(TipOut):
+    """A Tip item of the route form (no products): the Tip fields plus the route's figures."""
+
+    src_area_code: str
+    dest_area_code: str
+    currency: str
+    min_arrival_days: int
+    max_arrival_days: int
+    lightest_weight: int
+    lightest_price: str
+    reference_weight: int
+    reference_price: str | None
+    max_weight: int | None
 
 
 class AvailableMethodOut(CamelSchema):
@@ -173,11 +224,72 @@ def _trials(payload: FreightTrialsIn) -> list[FreightTrialIn]:
     return payload.req_dtos
 
 
-def _trial_quote(trial: FreightTrialIn) -> Quote:
+def _trial_keys(trial: FreightTrialIn) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The trial's (vid, quantity) and (sku, quantity) pairs; ``skuList`` (one of each SKU)
+    when ``freightTrialSkuList`` is empty."""
     vids = [(s.vid.strip(), s.sku_quantity) for s in trial.freight_trial_sku_list if s.vid]
     skus = [
         (s.sku.strip(), s.sku_quantity) for s in trial.freight_trial_sku_list if not s.vid and s.sku
     ]
+    if not trial.freight_trial_sku_list and trial.sku_list:
+        skus = [(sku.strip(), 1) for sku in trial.sku_list if sku.strip()]
+    return vids, skus
+
+
+def _route_only(trial: FreightTrialIn) -> bool:
+    return not trial.freight_trial_sku_list and not trial.sku_list
+
+
+def _reference_weight(trial: FreightTrialIn) -> int:
+    value = trial.weight
+    if value is None:
+        return ROUTE_REFERENCE_WEIGHT_G
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ParamError("reqDTOS[].weight must be a number of grams")
+    if not 0 < value <= ROUTE_MAX_WEIGHT_G:
+        raise ParamError(f"reqDTOS[].weight must be between 1 and {ROUTE_MAX_WEIGHT_G} g")
+    return math.ceil(value)
+
+
+def _tip_route(option: RouteOption, src: str, dest: str) -> TipRouteOut:
+    line, money = option.line, (lambda minor: Money(minor, option.currency).wire())
+    lightest, reference = option.lightest, option.reference
+    return TipRouteOut(
+        option=TipOptionOut(
+            id=line.code, cn_name=line.name, en_name=line.name, arrival_time=option.aging
+        ),
+        postage=money(lightest.postage_minor),
+        discount_fee=ZERO_FEE,
+        wrap_postage=money(lightest.handling_minor),
+        remote_fee=ZERO_FEE,
+        taxes_fee=ZERO_FEE,
+        clearance_operation_fee=ZERO_FEE,
+        total_postage_fee=money(lightest.total_minor),
+        arrival_time=option.aging,
+        error=None,
+        error_en=None,
+        src_area_code=src,
+        dest_area_code=dest,
+        currency=option.currency,
+        min_arrival_days=option.min_days,
+        max_arrival_days=option.max_days,
+        lightest_weight=option.lightest_weight_g,
+        lightest_price=money(lightest.total_minor),
+        reference_weight=option.reference_weight_g,
+        reference_price=money(reference.total_minor) if reference is not None else None,
+        max_weight=option.max_weight_g,
+    )
+
+
+def _route_tips(trial: FreightTrialIn) -> list[TipRouteOut]:
+    weight = _reference_weight(trial)
+    src, dest = country_code(trial.src_area_code), country_code(trial.dest_area_code)
+    options = route_timeliness(origin_country=src, dest_country=dest, reference_weight_g=weight)
+    return [_tip_route(option, src, dest) for option in options]
+
+
+def _trial_quote(trial: FreightTrialIn) -> Quote:
+    vids, skus = _trial_keys(trial)
     return freight_quote_by_keys(
         vids=vids,
         skus=skus,
@@ -249,12 +361,26 @@ def freight_calculate(request: HttpRequest, payload: FreightCalculateIn) -> list
     ]
 
 
-@router.post("logistic/freightCalculateTip", response=list[TipOut])
-def freight_calculate_tip(request: HttpRequest, payload: FreightTrialsIn) -> list[TipOut]:
+@router.post("logistic/freightCalculateTip", response=list[TipRouteOut | TipOut])
+def freight_calculate_tip(
+    request: HttpRequest, payload: FreightTrialsIn
+) -> list[TipRouteOut | TipOut]:
     """Detailed quote per request: available lines (cheapest first), then the unavailable ones
-    with ``error``/``errorEn``."""
-    out: list[TipOut] = []
+    with ``error``/``errorEn``.
+
+    Beyond the contract: a request with only ``srcAreaCode``/``destAreaCode`` (no
+    ``freightTrialSkuList``/``skuList``; optional ``weight`` in g as the reference weight,
+    1000 by default) answers each active line on the route, cheapest first, with the Tip
+    fields priced for the lightest parcel plus ``srcAreaCode``, ``destAreaCode``,
+    ``currency``, ``minArrivalDays``, ``maxArrivalDays``, ``lightestWeight``,
+    ``lightestPrice``, ``referenceWeight``, ``referencePrice`` (null: not carried) and
+    ``maxWeight`` (null: no limit). One request may also be sent without the ``reqDTOS``
+    wrapper."""
+    out: list[TipRouteOut | TipOut] = []
     for trial in _trials(payload):
+        if _route_only(trial):
+            out += _route_tips(trial)
+            continue
         quote = _trial_quote(trial)
         out += [_tip_available(option) for option in quote.available]
         out += [_tip_unavailable(item) for item in quote.unavailable]

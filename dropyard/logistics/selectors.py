@@ -14,7 +14,7 @@ from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
 
 from . import rules
-from .choices import FINAL_TRACKING_STATUSES, UnavailableReason
+from .choices import FINAL_TRACKING_STATUSES, PricingMode, UnavailableReason
 from .exceptions import (
     PRODUCT_OFF_SHELF,
     CountryNotFound,
@@ -525,3 +525,107 @@ def tracking_changes_pending(
     if tracking_ids is not None:
         pending = pending.filter(tracking_id__in=list(tracking_ids))
     return list(pending.order_by("created_at", "pk").values_list("pk", "tracking_id")[:limit])
+
+
+# --- Route timeliness (freightCalculateTip without products) ------------------------------------
+
+ROUTE_REFERENCE_WEIGHT_G = 1000  # the reference parcel when the client names no weight
+ROUTE_MAX_WEIGHT_G = 1_000_000  # a reference weight above 1 t is a client error, not a parcel
+
+
+@dataclass(frozen=True)
+class RouteOption:
+    """What one active line offers on a route, whatever the cart: delivery days and prices.
+
+    ``lightest`` prices a parcel of ``lightest_weight_g`` (the upper bound of the card's first
+    price bracket, so every lighter parcel costs the same); ``reference`` a parcel of
+    ``reference_weight_g``, None when the line or its card does not carry that weight.
+    Neither has a remote-area surcharge (no postcode is known). ``max_weight_g`` is the
+    heaviest parcel the line prices on the route (None: no limit). Days span every card of the
+    line on the route (postcode-specific cards included); prices come from the country-wide
+    card, or the first card when every card is postcode-specific.
+    """
+
+    line: ShippingLine
+    currency: str
+    min_days: int
+    max_days: int
+    lightest_weight_g: int
+    lightest: rules.PriceBreakdown
+    reference_weight_g: int
+    reference: rules.PriceBreakdown | None
+    max_weight_g: int | None
+
+    @property
+    def aging(self) -> str:
+        return f"{self.min_days}-{self.max_days}"
+
+
+def _first_bracket_g(rate: rules.Rate) -> int:
+    if rate.pricing_mode == PricingMode.BANDS:
+        return rate.bands[0].max_g if rate.bands else 0
+    return rate.first_weight_g or rate.step_weight_g or 1
+
+
+def _priced_up_to_g(line: ShippingLine, rate: rules.Rate) -> int | None:
+    if rate.pricing_mode == PricingMode.BANDS:
+        limit: int | None = rate.bands[-1].max_g if rate.bands else 0
+    else:
+        limit = rate.first_weight_g if rate.step_weight_g == 0 else None
+    if line.max_weight_g:
+        limit = line.max_weight_g if limit is None else min(limit, line.max_weight_g)
+    return limit
+
+
+def route_timeliness(
+    *,
+    origin_country: str,
+    dest_country: str,
+    reference_weight_g: int = ROUTE_REFERENCE_WEIGHT_G,
+) -> list[RouteOption]:
+    """Every active line with a rate card from ``origin_country`` to ``dest_country``: its
+    delivery days and prices (``RouteOption``), cheapest lightest parcel first, then fastest,
+    then name. One query. Bad country codes → ``CountryNotFound`` (1605002); a line whose card
+    prices no parcel at all (no bands) is left out."""
+    origin = country_code(origin_country)
+    dest = country_code(dest_country)
+    cards_by_line: dict[int, list[RateCard]] = defaultdict(list)
+    lines: dict[int, ShippingLine] = {}
+    for card in (
+        RateCard.objects.filter(origin_country=origin, dest_country=dest, line__is_active=True)
+        .select_related("line")
+        .order_by("pk")
+    ):
+        cards_by_line[card.line_id].append(card)
+        lines[card.line_id] = card.line
+    options: list[RouteOption] = []
+    for line_pk, line in lines.items():
+        cards = cards_by_line[line_pk]
+        rate = rules.Rate.from_card(rules.pick_rate(cards, "") or cards[0])
+        lightest_g = _first_bracket_g(rate)
+        limit = _priced_up_to_g(line, rate)
+        try:
+            lightest = rules.price_breakdown(rate, lightest_g)
+        except rules.WeightNotPriced:
+            continue
+        reference = None
+        if limit is None or reference_weight_g <= limit:
+            try:
+                reference = rules.price_breakdown(rate, reference_weight_g)
+            except rules.WeightNotPriced:
+                reference = None
+        options.append(
+            RouteOption(
+                line=line,
+                currency=rate.currency,
+                min_days=min(c.min_days for c in cards),
+                max_days=max(c.max_days for c in cards),
+                lightest_weight_g=lightest_g,
+                lightest=lightest,
+                reference_weight_g=reference_weight_g,
+                reference=reference,
+                max_weight_g=limit,
+            )
+        )
+    options.sort(key=lambda o: (o.lightest.total_minor, o.max_days, o.line.name))
+    return options

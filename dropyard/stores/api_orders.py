@@ -1,4 +1,6 @@
-"""Creating orders: ``shopping/order/createOrderV2`` and ``createOrderV3``.
+"""Creating orders: ``shopping/order/createOrderV2``, ``createOrderV3`` and the legacy
+``createOrder`` (V1: createOrderV2 with V1's field names, create only by default; mapping in
+its docstring).
 
 Decisions where the contract is open or contradicts itself (§7):
 
@@ -8,7 +10,12 @@ Decisions where the contract is open or contradicts itself (§7):
   payment page URL; 2 balance: sandbox orders are paid by the sandbox provider, live orders
   from the wallet with the wallet discount (an insufficient balance answers 1604000 and
   leaves the order UNPAID in its shipment order). ``createOrderV3`` (Store Order Flow)
-  creates only, as payType 3 (its table has no payType). Required in the body: ``orderNumber``,
+  creates only, as payType 3 (its table has no payType; a payType sent is ignored). Whatever
+  the payType, the staged flow (addCart → addCartConfirm → saveGenerateParentOrder →
+  payBalanceV2) works on the order afterwards: an order payType 1 or 2 already confirmed
+  answers addCart/addCartConfirm as an idempotent success naming the shipment this call
+  answered as ``shipmentOrderId`` (``orders.api.cart``), so it is paid once.
+  Required in the body: ``orderNumber``,
   ``shippingCountryCode``, ``shippingCustomerName``, ``shippingAddress``, ``shippingCity`` and
   ``products`` (missing → 1600300 naming it); ``logisticName``/``fromCountryCode`` are optional
   (routing picks the line and the warehouse). ``storageId`` is a warehouse id
@@ -47,6 +54,7 @@ from ninja import Router
 from pydantic import Field
 from pydantic.alias_generators import to_camel
 
+from dropyard.catalog.models import Variant
 from dropyard.catalog.wire import price_param
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.errors import DomainError
@@ -230,6 +238,15 @@ def _pay_type(value: int | None) -> int:
 def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: HttpResponse) -> dict:
     """Create an order and run its ``payType`` flow (1 page payment, 2 balance, 3 none)."""
     pay_type = _pay_type(payload.pay_type)
+    return _create_with_pay_type(
+        request, response, payload, pay_type, "shopping/order/createOrderV2"
+    )
+
+
+def _create_with_pay_type(
+    request: HttpRequest, response: HttpResponse, payload: CreateOrderIn, pay_type: int, scope: str
+) -> dict:
+    """createOrderV2's work (also createOrder V1's): create, run the payType flow, answer."""
     fields = _create_fields(payload)
     merchant = _merchant(request)
 
@@ -266,7 +283,7 @@ def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: Http
             }
         return data
 
-    data = _idempotent_create(request, "shopping/order/createOrderV2", run)
+    data = _idempotent_create(request, scope, run)
     if getattr(request, "dropyard_idempotent_replay", False):
         response["Idempotent-Replayed"] = "true"
     refused = data.pop(PAYMENT_ERROR_KEY, None) if isinstance(data, dict) else None
@@ -278,6 +295,59 @@ def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: Http
             f"orderId {data.get('orderId')}: {refused['message']}", code=refused["code"]
         )
     return data
+
+
+class ProductV1In(ProductIn):
+    pid: str | None = None
+
+
+class CreateOrderV1In(CreateOrderIn):
+    shipping_customer_email: str | None = None
+    products: list[ProductV1In]  # type: ignore[assignment]
+
+
+def _check_pids(products: list[ProductV1In]) -> None:
+    """V1's optional ``pid``: when given it must be the product of the line's ``vid``."""
+    pairs = {(p.vid or "").strip(): (p.pid or "").strip() for p in products if p.pid}
+    owners = dict(
+        Variant.objects.filter(public_id__in=list(pairs)).values_list(
+            "public_id", "product__public_id"
+        )
+    )
+    for index, product in enumerate(products):
+        pid = (product.pid or "").strip()
+        if not pid:
+            continue
+        vid = (product.vid or "").strip()
+        if not vid:
+            raise ParamError(f"products[{index}].vid is required (pid alone names no variant)")
+        if vid in owners and owners[vid] != pid:
+            raise ParamError(f"products[{index}].pid {pid} is not the product of vid {vid}")
+
+
+@router.post("shopping/order/createOrder", operation_id="dropyard_orders_api_create_order_v1")
+def create_order_v1(request: HttpRequest, payload: CreateOrderV1In, response: HttpResponse) -> dict:
+    """Legacy ``createOrder`` (V1, beyond the contract, which only names it): createOrderV2's
+    body and service with the V1 field names, and createOrderV2's answer.
+
+    Mapping: ``shippingCustomerEmail`` → ``email`` (``email`` wins when both are sent);
+    ``products[{pid?, vid, quantity}]`` → createOrderV2's ``products[{vid, quantity}]`` (``sku``,
+    ``unitPrice`` and ``storeLineItemId`` are accepted too), ``pid`` optional and, when given,
+    checked against the variant's product (1600300 when it is another product's, or given
+    without ``vid``); ``payType`` as createOrderV2 but **3 (create only) by default**: V1
+    clients follow it with ``confirmOrder`` / ``payBalance`` or the cart flow
+    (addCart → addCartConfirm → saveGenerateParentOrder → payBalanceV2), which work on it as on
+    any created order. Answer: createOrderV2's fields (``orderId``, ``orderNumber``,
+    ``orderStatus``, amounts, ``shipmentOrderId`` / ``cjPayUrl`` when a payType ran).
+    ``Idempotency-Key`` and the duplicate ``orderNumber`` rule (1603003) as createOrderV2;
+    other fields V1 clients send alongside (``countryCode``, ``customerName``, ``zip``,
+    ``phone``, ``shippingName``…) are ignored.
+    """
+    _check_pids(payload.products)
+    if not (payload.email or "").strip() and payload.shipping_customer_email:
+        payload.email = payload.shipping_customer_email
+    pay_type = _pay_type(PayType.NONE if payload.pay_type is None else payload.pay_type)
+    return _create_with_pay_type(request, response, payload, pay_type, "shopping/order/createOrder")
 
 
 @router.post("shopping/order/createOrderV3", operation_id="dropyard_orders_api_create_order_v3")

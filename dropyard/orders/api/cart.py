@@ -10,6 +10,19 @@ Decisions where the contract is open or contradicts itself (§7):
   carry the order), the detail in ``message``. ``addCartConfirm`` answers ``shipmentsId``
   (null when nothing was confirmed), which ``saveGenerateParentOrder`` takes back as
   ``shipmentOrderId``.
+- **Orders already past the cart.** Whatever ``payType`` created the order (createOrderV2 1,
+  2, 3 or none; createOrderV3), the staged flow works on it. An order createOrderV2 already
+  confirmed (payType 1: UNPAID in the shipment behind its ``cjPayUrl``; payType 2: paid) is
+  answered by ``addCart`` as added and by ``addCartConfirm`` as confirmed — idempotent
+  successes, not interceptions, the order unchanged — and ``shipmentsId`` names the shipment
+  that holds the call's unpaid orders: the one createOrderV2 answered as ``shipmentOrderId``
+  when all of them are in it, so ``cjPayUrl``, ``saveGenerateParentOrder`` and
+  ``payBalanceV2`` all pay the same shipment once (``orders.services.cart_confirm``; the
+  second payment charges nothing). An order already paid keeps its shipment:
+  ``shipmentsId`` names it when the call has nothing left to pay, and
+  ``saveGenerateParentOrder`` answers it with ``payStatus`` "paid". Beyond the contract,
+  ``shipmentList`` ``[{shipmentsId, orderIds}]`` names every shipment the confirmed orders of
+  the call are in (one, unless some were paid in another).
 """
 
 from typing import Any
@@ -61,7 +74,8 @@ def _intercepts(result: services.CartResult) -> list[dict[str, Any]]:
 
 @router.post("shopping/order/addCart")
 def add_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
-    """Move CREATED orders into the cart (IN_CART); refused orders come back intercepted."""
+    """Move CREATED orders into the cart (IN_CART); orders already confirmed count as added;
+    refused orders come back intercepted."""
     ids = _id_list("cjOrderIdList", payload.cj_order_id_list)
     orders, missing = _cart_orders(request, ids)
     result = services.cart_add(merchant=_merchant(request), orders=orders, actor=None)
@@ -74,7 +88,13 @@ def add_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
 
 @router.post("shopping/order/addCartConfirm")
 def add_cart_confirm(request: HttpRequest, payload: OrderIdListIn) -> dict:
-    """Confirm cart orders (→ UNPAID, stock reserved) into one shipment: ``shipmentsId``."""
+    """Confirm cart orders (→ UNPAID, stock reserved) into one shipment: ``shipmentsId``.
+
+    An order already confirmed (createOrderV2 payType 1 or 2, an earlier call) counts as
+    confirmed, unchanged, and ``shipmentsId`` names the shipment holding the call's unpaid
+    orders (the one createOrderV2 answered when they are all in it), else the shipment of the
+    first paid order. Beyond the contract: ``confirmSuccessOrders`` and ``shipmentList``
+    ``[{shipmentsId, orderIds}]``, every shipment the confirmed orders are in."""
     ids = _id_list("cjOrderIdList", payload.cj_order_id_list)
     orders, missing = _cart_orders(request, ids)
     result = services.cart_confirm(merchant=_merchant(request), orders=orders, actor=None)
@@ -83,6 +103,10 @@ def add_cart_confirm(request: HttpRequest, payload: OrderIdListIn) -> dict:
         "submitSuccess": bool(result.shipments_id),
         "shipmentsId": result.shipments_id or None,
         "confirmSuccessOrders": [o.public_id for o in result.orders],
+        "shipmentList": [
+            {"shipmentsId": shipments_id, "orderIds": order_ids}
+            for shipments_id, order_ids in result.shipments.items()
+        ],
         "interceptOrders": missing + _intercepts(result),
     }
 

@@ -6,9 +6,14 @@ Decisions where the contract is open or contradicts itself (§7):
   the call that starts a task does the work, its ``taskId`` is a signed token (ours, opaque),
   and the progress operations answer ``progress: 10000`` (100.00 %) and ``status: FINISHED``.
   ``autoMatchMergeOrderListV3`` ``orderStatus`` 100 = unconfirmed (CREATED / IN_CART), 101 =
-  confirmed unpaid (UNPAID), none = both; ``filterOrder`` (optional) a list of order ids to
-  consider. Its result (``autoMergeQueryResult``) is computed when read: the groups with the
-  freight before and after and the saving. ``submitMergeOrderBatchV3`` merges each group of
+  confirmed unpaid (UNPAID), none = both; ``filterOrder`` (optional) either a list of order
+  ids to consider, or a boolean (CJ's clients send ``filterOrder: true``; the contract names
+  the field without a type): ``true`` = answer only the groups that can be merged now (the
+  merge preview passes: ``mergeable`` true; groups a merge would refuse, e.g. too little
+  stock or no shipping line for the merged parcel, are filtered out), ``false`` or absent =
+  every candidate group, refused ones with their ``reasons``. Its result
+  (``autoMergeQueryResult``) is computed when read: the groups with the freight before and
+  after and the saving. ``submitMergeOrderBatchV3`` merges each group of
   ``groups[].orderIds`` on its own; ``submitResult`` lists per group ``success``, ``mergeId``
   or ``code``/``message``. Our codes: 11001 taskId unknown or not the caller's; 11002 no
   groups; 11003 a group with fewer than 2 orders; 11005 more than ``MAX_MERGE_GROUPS`` groups;
@@ -21,6 +26,7 @@ from typing import Any
 from django.core import signing
 from django.http import HttpRequest
 from ninja import Router
+from pydantic import StrictBool
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.api import CamelSchema, ParamError
@@ -61,7 +67,8 @@ def _task(request: HttpRequest, task_id: str, kind: str) -> dict[str, Any]:
 
 class AutoMatchIn(CamelSchema):
     order_status: int | None = None
-    filter_order: list[str] | None = None
+    # A JSON boolean only (StrictBool): "yes" or 2 are not silently read as true.
+    filter_order: list[str] | StrictBool | None = None
 
 
 @router.post("shopping/mergeOrder/autoMatchMergeOrderListV3")
@@ -69,8 +76,11 @@ def merge_auto_match(request: HttpRequest, payload: AutoMatchIn) -> dict:
     """Start finding mergeable groups (runs at once; read them with autoMergeQueryResult)."""
     if payload.order_status not in (None, MERGE_UNCONFIRMED, MERGE_CONFIRMED):
         raise ParamError("orderStatus must be 100 (unconfirmed) or 101 (confirmed, unpaid)")
-    only = _ids(payload.filter_order)
-    task_id = _task_id(request, "match", {"s": payload.order_status, "o": only})
+    filter_order = payload.filter_order
+    eligible = filter_order is True
+    only = [] if isinstance(filter_order, bool) else _ids(filter_order)
+    task = {"s": payload.order_status, "o": only, "e": eligible}
+    task_id = _task_id(request, "match", task)
     return {"taskId": task_id, "progress": MERGE_PROGRESS_DONE, "status": "FINISHED"}
 
 
@@ -119,7 +129,10 @@ def merge_auto_result(request: HttpRequest, payload: TaskIn) -> dict:
         wanted = task.get("s")
         if wanted is not None and confirmed != (wanted == MERGE_CONFIRMED):
             continue
-        groups.append(_group_out(group, merchant))
+        out = _group_out(group, merchant)
+        if task.get("e") and not out["mergeable"]:
+            continue  # filterOrder: true answers only the groups that can be merged
+        groups.append(out)
     return {"taskId": payload.task_id, "total": len(groups), "groups": groups}
 
 

@@ -6,8 +6,9 @@ Decisions where the contract is open or contradicts itself (§7):
 
 - **list.** No ``status`` means every status (the docs' "CANCELLED by default" would hide a
   client's live orders); ``status`` also takes PENDING / PROCESSING (UNSHIPPED sub-statuses)
-  and OTHER (matches nothing). ``pageSize`` 1–``LIST_MAX_PAGE_SIZE``. ``orderIds`` may be
-  repeated or comma-joined.
+  and OTHER (matches nothing). ``pageSize`` 1–``LIST_MAX_PAGE_SIZE``, ``pageNum``
+  1–``LIST_MAX_PAGE_NUM``. ``orderIds`` may be repeated or comma-joined. The same parameters
+  are also accepted as a JSON body on POST (beyond the contract's GET), with the same answer.
 - **getOrderDetail** answers 1603100 for an unknown order (the DOC says 1600300; every other
   shopping operation uses 1603100, and clients test for one code). ``features`` repeated or
   comma-joined, ≤ 20, only ``LOGISTICS_TIMELINESS`` means something: ``logisticsTimeliness``
@@ -66,6 +67,7 @@ router = Router(tags=["Shopping"])
 
 LIST_DEFAULT_PAGE_SIZE = 20
 LIST_MAX_PAGE_SIZE = 200
+LIST_MAX_PAGE_NUM = 1_000_000  # beyond it the OFFSET alone would overflow some databases
 MAX_FEATURES = 20
 DETAIL_BATCH_QPS = 2
 LOGISTICS_TIMELINESS = "LOGISTICS_TIMELINESS"
@@ -199,8 +201,40 @@ def order_list(
     status: str | None = Query(None),
 ) -> dict:
     """The caller's orders, newest first: ``{pageNum, pageSize, total, list}``."""
-    if page_num < 1:
-        raise ParamError("pageNum must be at least 1")
+    return _order_list(request, page_num, page_size, order_ids, shipment_order_id, status)
+
+
+class OrderListIn(CamelSchema):
+    page_num: int = 1
+    page_size: int = LIST_DEFAULT_PAGE_SIZE
+    order_ids: list[str] | str | None = None
+    shipment_order_id: str | None = None
+    status: str | None = None
+
+
+@router.post("shopping/order/list")
+def order_list_post(request: HttpRequest, payload: OrderListIn) -> dict:
+    """``shopping/order/list`` with a JSON body (beyond the contract, which documents GET; some
+    clients POST every call): the GET form's parameters — ``pageNum``, ``pageSize``,
+    ``orderIds`` (a list, or a comma-joined string), ``shipmentOrderId``, ``status`` — and
+    the same answer. An empty body is the first page of every order."""
+    order_ids = payload.order_ids
+    ids = [order_ids] if isinstance(order_ids, str) else order_ids
+    return _order_list(
+        request, payload.page_num, payload.page_size, ids, payload.shipment_order_id, payload.status
+    )
+
+
+def _order_list(
+    request: HttpRequest,
+    page_num: int,
+    page_size: int,
+    order_ids: list[str] | None,
+    shipment_order_id: str | None,
+    status: str | None,
+) -> dict:
+    if not 1 <= page_num <= LIST_MAX_PAGE_NUM:
+        raise ParamError(f"pageNum must be between 1 and {LIST_MAX_PAGE_NUM}")
     if not 1 <= page_size <= LIST_MAX_PAGE_SIZE:
         raise ParamError(f"pageSize must be between 1 and {LIST_MAX_PAGE_SIZE}")
     status = (status or "").strip().upper()

@@ -50,6 +50,7 @@ def test_cart_flow_answers_shipments_id_and_pay_id(authed, world, merchant):
         "submitSuccess": True,
         "shipmentsId": shipment.shipments_id,
         "confirmSuccessOrders": [first, second],
+        "shipmentList": [{"shipmentsId": shipment.shipments_id, "orderIds": [first, second]}],
         "interceptOrders": [],
     }
     shipment.refresh_from_db()
@@ -69,18 +70,22 @@ def test_cart_flow_answers_shipments_id_and_pay_id(authed, world, merchant):
 
 def test_cart_intercepts_unknown_other_merchants_and_wrong_status(authed, other_cj, world):
     mine = create(authed, world)
+    confirmed = create(authed, world, "C-2")
     theirs = other_cj.post(CREATE, body(world, "T-1")).ok()["orderId"]
-    authed.post(CONFIRM_CART, {"cjOrderIdList": [mine]}).ok()  # now UNPAID
+    authed.post(CONFIRM_CART, {"cjOrderIdList": [confirmed]}).ok()  # now UNPAID
+    services.order_cancel(order=Order.objects.get(public_id=mine), actor=None)
 
-    added = authed.post(ADD, {"cjOrderIdList": ["nope", theirs, mine]}).ok()
+    added = authed.post(ADD, {"cjOrderIdList": ["nope", theirs, mine, confirmed]}).ok()
 
-    assert added["successCount"] == 0
-    assert added["addSuccessOrders"] == []
+    # Already confirmed counts as added (idempotent); cancelled is intercepted.
+    assert added["successCount"] == 1
+    assert added["addSuccessOrders"] == [confirmed]
     intercepted = {i["orderId"]: i["interceptOrderReasons"] for i in added["interceptOrders"]}
     assert intercepted["nope"] == [{"code": 1603100, "message": "order not found"}]
     assert intercepted[theirs] == [{"code": 1603100, "message": "order not found"}]
     assert intercepted[mine][0]["code"] == 1603001
     assert Order.objects.get(public_id=theirs).status == "CREATED"
+    assert Order.objects.get(public_id=confirmed).status == "UNPAID"
 
 
 def test_confirm_cart_with_too_little_stock_is_intercepted_with_1603102(authed, world):
