@@ -358,6 +358,10 @@ USE_TZ = True
 # 3 → 4/s, 4-5 → 6/s).
 DROPYARD_API_QPS_BY_LEVEL = {0: 1, 1: 1, 2: 2, 3: 4, 4: 6, 5: 6}
 DROPYARD_API_RATE_LIMITS_ENABLED = env_bool("DROPYARD_API_RATE_LIMITS", True)
+# Requests an account may send at once (a token bucket refilling at its QPS; never fewer than the
+# QPS): real clients chain createOrderV2 → addCart → addCartConfirm → saveGenerateParentOrder
+# 0-300 ms apart.
+DROPYARD_API_BURST = int(os.environ.get("DROPYARD_API_BURST") or "4")
 # Requests per second per client IP on the public token endpoints (contract §3: 10/s per IP).
 DROPYARD_API_PUBLIC_QPS_PER_IP = 10
 DROPYARD_ACCESS_TOKEN_DAYS = 15
