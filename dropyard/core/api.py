@@ -75,7 +75,12 @@ from ninja.utils import normalize_path
 from pydantic import ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
-from dropyard.core.api_scopes import operation_scope, required_scope_note
+from dropyard.core.api_scopes import (
+    SCOPE_DESCRIPTIONS,
+    ApiScope,
+    operation_scope,
+    required_scope_note,
+)
 from dropyard.core.api_throttles import AccountRateThrottle, note_rate_decision, rate_limit_headers
 from dropyard.core.errors import DomainError, ErrorCode, TooManyRequests
 
@@ -516,13 +521,24 @@ code). `openId` is also the key that signs webhook deliveries (header `sign`); a
 before openIds were kept under 2^53 were given a new one, so re-read it after upgrading.
 
 **Rate limits.** Each account has a token bucket: it refills at the account level's rate
-(1/s for levels 0-1, 2/s level 2, 4/s level 3, 6/s levels 4-5) and holds a few requests more
-(`DROPYARD_API_BURST`, 4 by default), so short call sequences pass. Every answer carries
-`X-RateLimit-Limit` (requests the bucket holds), `X-RateLimit-Remaining` and `X-RateLimit-Reset`
-(seconds until it is full); a refusal (code 1600200) carries `Retry-After` (seconds).
+(1/s for levels 0-1, 2/s level 2, 4/s level 3, 6/s levels 4-5) and holds `DROPYARD_API_BURST`
+requests (4 by default, or the level's rate when higher), so short call sequences pass. Every
+answer carries `X-RateLimit-Limit` (requests the bucket holds), `X-RateLimit-Remaining` and
+`X-RateLimit-Reset` (seconds until it is full); a refusal (code 1600200) carries `Retry-After`
+(seconds).
 `getAccessToken` is allowed once in any 5 minutes and `refreshAccessToken` 5 times in any
 minute per account (rolling windows); public operations 10/s per client IP.
+
+**API key scopes.** A key is created with scopes (all of them by default); a token may call only
+the operations its key's scopes cover, otherwise the answer is code 1600001 naming the missing
+scope and nothing is changed. Every GET needs `read` (but `authentication/getAuthorizeUrl`
+needs `stores`); a write scope does not include `read`.
 """
+
+
+def _api_description() -> str:
+    scopes = "\n".join(f"- `{value}`: {SCOPE_DESCRIPTIONS[value]}" for value in ApiScope.values)
+    return f"{API_DESCRIPTION}\n{scopes}\n"
 
 
 def build_api(*, auth: AuthBase, urls_namespace: str = "api") -> DropyardAPI:
@@ -535,7 +551,7 @@ def build_api(*, auth: AuthBase, urls_namespace: str = "api") -> DropyardAPI:
     api = DropyardAPI(
         title="Dropyard API (CJ API 2.0 compatible)",
         version="2.0",
-        description=API_DESCRIPTION,
+        description=_api_description(),
         urls_namespace=urls_namespace,
         auth=auth,
         throttle=[AccountRateThrottle()],
