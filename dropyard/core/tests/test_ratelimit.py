@@ -1,6 +1,9 @@
 """Token buckets (GCRA) and rolling windows kept in the database, driven by an explicit ``now``."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 
 from dropyard.core.models import RateLimitBucket, RateLimitWindow
 from dropyard.core.ratelimit import RateDecision, bucket_take, window_take
@@ -139,3 +142,28 @@ def test_window_keeps_at_most_limit_passes():
     assert len(RateLimitWindow.objects.get(key="w").passes_us.split(",")) == 1
     assert [_window(T0 + 500 + i, limit=3, window=60).remaining for i in range(3)] == [2, 1, 0]
     assert len(RateLimitWindow.objects.get(key="w").passes_us.split(",")) == 3
+
+
+# --- Across processes -----------------------------------------------------------------------
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_never_take_more_than_the_bucket_holds():
+    # Eight threads, each with its own database connection, race for one bucket and one window.
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (the in-memory SQLite test database locks whole tables)")
+    def worker(_):
+        try:
+            bucket = [_take(T0, key="race", burst=4).allowed for _ in range(3)]
+            window = [_window(T0, key="race-w", limit=2).allowed for _ in range(3)]
+            return bucket, window
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(worker, range(8)))
+
+    assert sum(sum(bucket) for bucket, _ in results) == 4
+    assert sum(sum(window) for _, window in results) == 2
+    assert RateLimitBucket.objects.get(key="race").tat_us == int((T0 + 4) * 1_000_000)
