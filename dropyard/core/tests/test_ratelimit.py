@@ -153,6 +153,7 @@ def test_concurrent_requests_never_take_more_than_the_bucket_holds():
     # Eight threads, each with its own database connection, race for one bucket and one window.
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (the in-memory SQLite test database locks whole tables)")
+
     def worker(_):
         try:
             bucket = [_take(T0, key="race", burst=4).allowed for _ in range(3)]
