@@ -9,6 +9,7 @@ from ninja.security import APIKeyHeader
 
 from dropyard.core.api import TokenMissing
 from dropyard.core.api_scopes import scope_check
+from dropyard.core.api_throttles import note_principal
 
 from .models import ApiToken
 from .services import token_authenticate
@@ -29,5 +30,6 @@ class CJAccessToken(APIKeyHeader):
         if not key or not key.strip():
             raise TokenMissing("CJ-Access-Token header is required")
         token = token_authenticate(access_token=key.strip())
+        note_principal(request, token)  # a scope refusal still reports the account's bucket
         scope_check(request, token.api_key.scopes if token.api_key is not None else ())
         return token

@@ -13,9 +13,10 @@ Each limiter consulted for a request notes its ``RateDecision`` on the request
 (``note_rate_decision``); ``rate_limit_headers`` writes the most restrictive one on the answer:
 ``X-RateLimit-Limit`` (requests admitted at once), ``X-RateLimit-Remaining`` (requests that would
 pass now), ``X-RateLimit-Reset`` (whole seconds until the limiter is full again) and, on a refusal
-(1600200), ``Retry-After`` (whole seconds ≥ 1 until a request will pass). Answers for which no
-limiter ran (limits switched off, a request refused before its throttle such as a missing token)
-carry none.
+(1600200), ``Retry-After`` (whole seconds ≥ 1 until a request will pass). An answer to a request
+with a valid token that no limiter counted (a missing scope) reports the account's bucket as it
+stands. Answers to requests that no limit applies to (limits switched off, no or an invalid token,
+an unknown path) carry none.
 """
 
 from typing import Protocol, runtime_checkable
@@ -26,7 +27,7 @@ from ninja.throttling import BaseThrottle
 
 from dropyard.core.audit import client_ip
 from dropyard.core.parties import MerchantRef
-from dropyard.core.ratelimit import RateDecision, bucket_take
+from dropyard.core.ratelimit import RateDecision, bucket_peek, bucket_take
 
 _REQUEST_ATTR = "dropyard_rate_decision"
 
@@ -67,15 +68,38 @@ def _restrictiveness(decision: RateDecision) -> tuple[int, int, int]:
     return (not decision.allowed, decision.retry_after, -decision.remaining)
 
 
+def note_principal(request: HttpRequest, principal: MerchantPrincipal) -> None:
+    """Remember who a request's valid token belongs to, even if the request is then refused
+    before its throttle runs (a missing scope), so its answer can report the account's bucket."""
+    request.dropyard_principal = principal  # type: ignore[attr-defined]
+
+
+def _account_bucket_now(request: HttpRequest) -> RateDecision | None:
+    principal = getattr(request, "auth", None) or getattr(request, "dropyard_principal", None)
+    if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(
+        principal, MerchantPrincipal
+    ):
+        return None
+    qps = qps_limit_for_level(principal.merchant.level)
+    return bucket_peek(key=_account_key(principal), rate=qps, burst=api_burst(qps))
+
+
+def _account_key(principal: MerchantPrincipal) -> str:
+    return f"api-qps:{principal.merchant_id}"
+
+
 def rate_limit_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Write the request's limiter answer on ``response`` (see the module docstring)."""
+    """Write the request's limiter answer on ``response`` (see the module docstring); for an
+    authenticated request no limiter counted, the account's bucket as it stands."""
     decision: RateDecision | None = getattr(request, _REQUEST_ATTR, None)
+    if decision is None:
+        decision = _account_bucket_now(request)
     if decision is None:
         return response
     response["X-RateLimit-Limit"] = str(decision.limit)
     response["X-RateLimit-Remaining"] = str(decision.remaining)
     response["X-RateLimit-Reset"] = str(decision.reset_seconds)
-    if not decision.allowed:
+    if decision.retry_after:
         response["Retry-After"] = str(max(1, decision.retry_after))
     return response
 
@@ -107,9 +131,7 @@ class AccountRateThrottle(_BucketThrottle):
         ):
             return True
         qps = qps_limit_for_level(token.merchant.level)
-        return self.take(
-            request, key=f"api-qps:{token.merchant_id}", rate=qps, burst=api_burst(qps)
-        )
+        return self.take(request, key=_account_key(token), rate=qps, burst=api_burst(qps))
 
 
 class ClientIpRateThrottle(_BucketThrottle):

@@ -115,6 +115,27 @@ def bucket_take(
     )
 
 
+def bucket_peek(
+    *, key: str, rate: int, burst: int, period_seconds: float = 1, now: float | None = None
+) -> RateDecision:
+    """What ``bucket_take`` would report about ``key``'s bucket now, without taking a token
+    (``allowed``: a request would pass). For the headers of answers no limiter counted."""
+    burst = max(int(burst), 1)
+    if rate <= 0:
+        return RateDecision(allowed=False, limit=0, remaining=0, reset_seconds=0, retry_after=1)
+    now_us = _now_us(now)
+    interval_us = max(1, int(period_seconds * MICROS) // rate)
+    stored = RateLimitBucket.objects.filter(key=key).values_list("tat_us", flat=True).first()
+    tat = max(now_us if stored is None else stored, now_us)
+    remaining = max(0, (now_us + burst * interval_us - tat) // interval_us)
+    return RateDecision(
+        allowed=remaining > 0,
+        limit=burst,
+        remaining=remaining,
+        reset_seconds=_ceil_seconds(tat - now_us),
+    )
+
+
 def _passes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 

@@ -13,7 +13,8 @@ import time
 import httpx
 import pytest
 
-from dropyard.core.testing.cj_client import API_PREFIX
+from dropyard.accounts import services
+from dropyard.core.testing.cj_client import API_PREFIX, CJClient
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.orders.tests.test_api import body
 
@@ -149,3 +150,22 @@ def test_order_flow_over_real_http_with_real_timing(merchant, api_key, live_serv
     answers = [created, added, confirmed, parent]
     assert [body["code"] for _, body in answers] == [200, 200, 200, 200]
     assert all(response.headers["X-RateLimit-Limit"] == "4" for response, _ in answers)
+
+
+@pytest.mark.django_db
+def test_a_refusal_before_the_throttle_reports_the_bucket_without_counting(
+    client, merchant, limited
+):
+    _, key = services.apikey_create(
+        merchant=merchant, actor=merchant.owner, name="ro", scopes=["read"]
+    )
+    cj = CJClient(client)
+    cj.get_access_token(key).ok()
+    cj.get("setting/get").ok()
+
+    refused = cj.post("webhook/set", {})
+
+    refused.error(1600001)
+    assert [refused.headers[name] for name in RATE_HEADERS] == ["4", "3", "1"]
+    assert "Retry-After" not in refused.headers
+    assert cj.get("setting/get").headers["X-RateLimit-Remaining"] == "2"

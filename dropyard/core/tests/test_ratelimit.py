@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from dropyard.core.models import RateLimitBucket, RateLimitWindow
-from dropyard.core.ratelimit import RateDecision, bucket_take, window_take
+from dropyard.core.ratelimit import RateDecision, bucket_peek, bucket_take, window_take
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,17 @@ def test_non_positive_rate_refuses_without_a_row(rate):
     assert _take(T0, rate=rate).allowed is False
 
     assert RateLimitBucket.objects.count() == 0
+
+
+def test_peek_reports_the_bucket_without_taking():
+    assert bucket_peek(key="k", rate=1, burst=4, now=T0).remaining == 4
+    _take(T0)
+    _take(T0)
+
+    peeked = bucket_peek(key="k", rate=1, burst=4, now=T0 + 0.5)
+
+    assert peeked == RateDecision(allowed=True, limit=4, remaining=2, reset_seconds=2)
+    assert RateLimitBucket.objects.get(key="k").tat_us == int((T0 + 2) * 1_000_000)
 
 
 # --- window_take ----------------------------------------------------------------------------
