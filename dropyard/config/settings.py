@@ -277,6 +277,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.shopify_credentials_renew_all",
         "every_seconds": 120,
     },
+    # Rate-limit buckets that are full again are dropped (one row per client IP otherwise
+    # stays forever); a full bucket and no bucket answer the same.
+    "ratelimit-prune": {
+        "task": "dropyard.core.tasks.ratelimit_buckets_prune",
+        "every_seconds": 3600,
+    },
 }
 # Tasks that a parcel of a store order enqueues (after the commit, with parcel_id) when it ships
 # or is delivered: fulfillment cannot import the stores app above it, so the wiring is here.

@@ -181,3 +181,12 @@ def window_take(
             reset_seconds=_ceil_seconds(window_us),
         )
     return RateDecision(allowed=False, limit=limit, remaining=0, reset_seconds=1, retry_after=1)
+
+
+def ratelimit_prune(*, now: float | None = None) -> int:
+    """Delete the buckets that are full again (TAT in the past): such a row answers exactly as
+    no row does, so this only keeps the table to the clients seen lately (per-IP keys would
+    otherwise pile up). Returns how many were deleted. Safe beside concurrent requests: a
+    request that just moved a TAT into the future no longer matches the delete."""
+    deleted, _ = RateLimitBucket.objects.filter(tat_us__lt=_now_us(now)).delete()
+    return deleted

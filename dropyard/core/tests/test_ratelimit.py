@@ -6,7 +6,14 @@ import pytest
 from django.db import connection
 
 from dropyard.core.models import RateLimitBucket, RateLimitWindow
-from dropyard.core.ratelimit import RateDecision, bucket_peek, bucket_take, window_take
+from dropyard.core.ratelimit import (
+    RateDecision,
+    bucket_peek,
+    bucket_take,
+    ratelimit_prune,
+    window_take,
+)
+from dropyard.core.tasks import ratelimit_buckets_prune
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +115,17 @@ def test_peek_reports_the_bucket_without_taking():
     assert RateLimitBucket.objects.get(key="k").tat_us == int((T0 + 2) * 1_000_000)
 
 
+def test_prune_drops_full_buckets_only():
+    _take(T0, key="full-again")
+    _take(T0 + 5, key="draining")
+
+    deleted = ratelimit_prune(now=T0 + 5.5)
+
+    assert deleted == 1
+    assert list(RateLimitBucket.objects.values_list("key", flat=True)) == ["draining"]
+    assert _take(T0 + 5.5, key="full-again").remaining == 3  # as a new bucket
+
+
 # --- window_take ----------------------------------------------------------------------------
 
 
@@ -179,3 +197,11 @@ def test_concurrent_requests_never_take_more_than_the_bucket_holds():
     assert sum(sum(bucket) for bucket, _ in results) == 4
     assert sum(sum(window) for _, window in results) == 2
     assert RateLimitBucket.objects.get(key="race").tat_us == int((T0 + 4) * 1_000_000)
+
+
+def test_prune_task_uses_the_limiters_clock(ratelimit_clock):
+    bucket_take(key="k", rate=1, burst=1)
+    ratelimit_clock.now += 10
+
+    assert ratelimit_buckets_prune.call() == 1
+    assert RateLimitBucket.objects.count() == 0
