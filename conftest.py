@@ -15,6 +15,7 @@ from dropyard.accounts.tests.factories import (
     make_operator,
     make_staff,
 )
+from dropyard.core import ratelimit
 from dropyard.core.testing.cj_client import CJClient
 
 
@@ -76,6 +77,18 @@ def api_key(merchant):
         merchant=merchant, actor=merchant.owner, name="ERP"
     )
     return plaintext
+
+
+@pytest.fixture
+def ratelimit_clock(monkeypatch):
+    """The rate limiters' clock (``core.ratelimit.clock``) frozen at ``ratelimit_clock.now``
+    seconds since the epoch; a test moves it by assigning ``now``."""
+
+    class Clock:
+        now = 1_800_000_000.25
+
+    monkeypatch.setattr(ratelimit, "clock", lambda: Clock.now)
+    return Clock
 
 
 @pytest.fixture(autouse=True)

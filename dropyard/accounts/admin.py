@@ -81,7 +81,15 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(ReadOnlyAdmin):
-    list_display = ("name", "key_hint", "merchant", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "key_hint",
+        "scopes",
+        "merchant",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     search_fields = ("name", "key_hint", "merchant__account_number")
     list_select_related = ("merchant",)
     exclude = ("key_hash",)

@@ -14,8 +14,8 @@ from dropyard.core.api import (
     ApiDateTime,
     CamelSchema,
     ParamError,
-    public_throttles,
 )
+from dropyard.core.api_throttles import public_throttles
 
 from .services import token_issue, token_refresh, token_revoke
 

@@ -1,6 +1,12 @@
 """Errors raised by accounts services."""
 
-from dropyard.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from dropyard.core.errors import (
+    DomainError,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+)
 
 
 class AccountsError(DomainError):
@@ -31,9 +37,8 @@ class InvalidRefreshToken(DomainError):
     http_status = 401
 
 
-class RateLimited(DomainError):
-    default_code = ErrorCode.TOO_MANY_REQUESTS
-    http_status = 429
+class RateLimited(TooManyRequests):
+    """getAccessToken / refreshAccessToken called more often than their rolling windows allow."""
 
 
 __all__ = [

@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_countries import countries
 
+from dropyard.core.api_scopes import ALL_SCOPES, SCOPE_DESCRIPTIONS, ApiScope
 from dropyard.core.forms import BootstrapFormMixin
 
 from .choices import Area, MemberRole
@@ -118,12 +119,38 @@ class InviteForm(MemberForm):
 
 
 class ApiKeyForm(BootstrapFormMixin, forms.Form):
+    """A new key's name and scopes (every scope ticked by default: full access)."""
+
     name = forms.CharField(
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "e.g. Shopify sync"}),
         help_text="A name to tell keys apart.",
     )
+    scopes = forms.MultipleChoiceField(
+        choices=ApiScope.choices,
+        initial=list(ALL_SCOPES),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one scope for the key."},
+        help_text="What programs using the key may do. All ticked gives full access.",
+    )
+
+    @property
+    def scope_options(self) -> list[dict[str, object]]:
+        """Each scope with its description and whether it is ticked (for the template)."""
+        if self.is_bound:
+            ticked = set(self.data.getlist(self.add_prefix("scopes")))
+        else:
+            ticked = set(self.fields["scopes"].initial)
+        return [
+            {
+                "value": value,
+                "label": label,
+                "description": SCOPE_DESCRIPTIONS[value],
+                "checked": value in ticked,
+            }
+            for value, label in ApiScope.choices
+        ]
 
 
 class InvitationSignupForm(BootstrapFormMixin, forms.Form):

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+from dropyard.core.api_scopes import ALL_SCOPES, ApiScope
+from dropyard.core.ids import MAX_EXACT_JSON_INTEGER
 from dropyard.core.models import TimeStampedModel
 
 from .choices import (
@@ -86,12 +88,14 @@ class User(AbstractUser):
 class MerchantAccount(TimeStampedModel):
     """A merchant business: the tenant. Every merchant-owned row belongs to exactly one.
 
-    Invariants: ``account_number`` and ``open_id`` are unique and never change; exactly one
-    ``Membership`` with role owner exists (enforced by a partial unique constraint on Membership).
+    Invariants: ``account_number`` and ``open_id`` are unique and never change (one exception:
+    migration ``accounts.0002`` replaced openIds above 2^53 - 1); ``1 ≤ open_id ≤ 2^53 - 1``;
+    exactly one ``Membership`` with role owner exists (a partial unique constraint on Membership).
     """
 
     account_number = models.CharField(max_length=20, unique=True)
     # The contract's openId: a long integer identifying the account, also the webhook-signing key.
+    # Sent as a JSON number, so kept ≤ 2^53 - 1 (exact in a JavaScript double; check below).
     open_id = models.BigIntegerField(unique=True)
     business_name = models.CharField(max_length=200)
     niche = models.CharField(max_length=120, blank=True)
@@ -114,6 +118,12 @@ class MerchantAccount(TimeStampedModel):
 
     class Meta:
         ordering = ["business_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(open_id__gte=1, open_id__lte=MAX_EXACT_JSON_INTEGER),
+                name="merchant_open_id_exact_in_json",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.business_name} ({self.account_number})"
@@ -221,12 +231,15 @@ class Invitation(TimeStampedModel):
 class ApiKey(TimeStampedModel):
     """A developer API key of a merchant account, format ``<accountNumber>@api@<32 hex>``.
 
-    Invariant: only the SHA-256 hash of the key is stored (the key is shown once at creation);
-    a revoked key never authenticates again.
+    Invariants: only the SHA-256 hash of the key is stored (the key is shown once at creation);
+    a revoked key never authenticates again; ``scopes`` is a non-empty list of
+    ``core.api_scopes.ApiScope`` values fixed at creation, and every token issued from the key
+    may call only the operations those scopes cover.
     """
 
     merchant = models.ForeignKey(MerchantAccount, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100)
+    scopes = models.JSONField(default=list)
     key_hash = models.CharField(max_length=64, unique=True)
     key_hint = models.CharField(max_length=8)  # last characters, to tell keys apart
     created_by = models.ForeignKey(
@@ -247,6 +260,15 @@ class ApiKey(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def has_every_scope(self) -> bool:
+        return set(ALL_SCOPES) <= set(self.scopes)
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """The key's scopes as labels, in ``ApiScope`` order."""
+        return [label for value, label in ApiScope.choices if value in self.scopes]
 
 
 class ApiToken(TimeStampedModel):

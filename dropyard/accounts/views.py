@@ -387,14 +387,17 @@ def _apikeys_context(request: HttpRequest, form: ApiKeyForm) -> dict:
             request, selectors.apitoken_list(merchant=merchant, active_only=True), param="tpage"
         ),
         "api_docs_url": API_DOCS_URL,
+        "can_create_keys": request.membership.is_manager,
     }
 
 
 @merchant_view(area=Area.DEVELOPER)
 def apikeys(request: HttpRequest) -> HttpResponse:
-    """API keys and live tokens; POST creates a key and shows it once."""
+    """API keys and live tokens; POST creates a key (owner and admins only) and shows it once."""
     form = ApiKeyForm()
     if request.method == "POST":
+        # Staff with the developer area see keys but may not mint them: a 403 page.
+        services.apikey_creator_check(merchant=request.membership.merchant, actor=request.user)
         form = ApiKeyForm(request.POST)
         if form.is_valid():
             try:
@@ -402,6 +405,7 @@ def apikeys(request: HttpRequest) -> HttpResponse:
                     merchant=request.membership.merchant,
                     actor=request.user,
                     name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
                     request=request,
                 )
             except DomainError as exc:

@@ -277,6 +277,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.shopify_credentials_renew_all",
         "every_seconds": 120,
     },
+    # Rate-limit buckets that are full again are dropped (one row per client IP otherwise
+    # stays forever); a full bucket and no bucket answer the same.
+    "ratelimit-prune": {
+        "task": "dropyard.core.tasks.ratelimit_buckets_prune",
+        "every_seconds": 3600,
+    },
 }
 # Tasks that a parcel of a store order enqueues (after the commit, with parcel_id) when it ships
 # or is delivered: fulfillment cannot import the stores app above it, so the wiring is here.
@@ -358,6 +364,10 @@ USE_TZ = True
 # 3 → 4/s, 4-5 → 6/s).
 DROPYARD_API_QPS_BY_LEVEL = {0: 1, 1: 1, 2: 2, 3: 4, 4: 6, 5: 6}
 DROPYARD_API_RATE_LIMITS_ENABLED = env_bool("DROPYARD_API_RATE_LIMITS", True)
+# Requests an account may send at once (a token bucket refilling at its QPS; never fewer than the
+# QPS): real clients chain createOrderV2 → addCart → addCartConfirm → saveGenerateParentOrder
+# 0-300 ms apart.
+DROPYARD_API_BURST = int(os.environ.get("DROPYARD_API_BURST") or "4")
 # Requests per second per client IP on the public token endpoints (contract §3: 10/s per IP).
 DROPYARD_API_PUBLIC_QPS_PER_IP = 10
 DROPYARD_ACCESS_TOKEN_DAYS = 15

@@ -27,12 +27,16 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
   ``ApiToken`` row (``request.auth.merchant`` is loaded). An operation is public only if it is
   declared with ``auth=None`` **and** listed in ``PUBLIC_API_OPERATIONS``; the route-matrix test
   holds the two together.
-- **Rate limits.** ``AccountRateThrottle`` (the API's default throttle, run after auth) allows
-  ``DROPYARD_API_QPS_BY_LEVEL[merchant.level]`` requests per second per account; public
-  operations use ``ClientIpRateThrottle`` (``DROPYARD_API_PUBLIC_QPS_PER_IP`` per second per
-  IP) instead. Both are skipped when ``DROPYARD_API_RATE_LIMITS_ENABLED`` is False. An operation
-  that declares its own ``throttle=`` replaces the default, so include ``AccountRateThrottle()``
-  in its list.
+- **Rate limits** (``core.api_throttles``). ``AccountRateThrottle`` (the API's default
+  throttle, run after auth) is a token bucket per account: sustained
+  ``DROPYARD_API_QPS_BY_LEVEL[merchant.level]`` requests per second, up to
+  ``max(DROPYARD_API_BURST, qps)`` at once; public operations use ``ClientIpRateThrottle``
+  (``DROPYARD_API_PUBLIC_QPS_PER_IP`` per second per IP) instead. Both are skipped when
+  ``DROPYARD_API_RATE_LIMITS_ENABLED`` is False. An operation that declares its own
+  ``throttle=`` replaces the default, so include ``AccountRateThrottle()`` in its list. Every
+  answer for which a limiter ran carries ``X-RateLimit-Limit/-Remaining/-Reset``; every 1600200
+  carries ``Retry-After`` (a service's own limit raises ``core.errors.TooManyRequests`` with its
+  ``RateDecision``).
 
 Enumerating operations (route-matrix tests, docs): ``api_operations(api)`` returns every
 ``(method, path, operation)`` with ``path`` relative to ``/api2.0/v1/`` in ninja notation
@@ -47,16 +51,14 @@ outside auth and the envelope), so they are listed separately in ``PUBLIC_DOCS_P
 
 import json
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from inspect import iscoroutinefunction
-from typing import Annotated, Any, Protocol, runtime_checkable
+from typing import Annotated, Any
 
 import pydantic
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -69,15 +71,18 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.router import BoundRouter
 from ninja.security.base import AuthBase
-from ninja.throttling import BaseThrottle
 from ninja.utils import normalize_path
 from pydantic import ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
-from dropyard.core.audit import client_ip
-from dropyard.core.errors import DomainError, ErrorCode
-from dropyard.core.parties import MerchantRef
-from dropyard.core.ratelimit import ratelimit_hit
+from dropyard.core.api_scopes import (
+    SCOPE_DESCRIPTIONS,
+    ApiScope,
+    operation_scope,
+    required_scope_note,
+)
+from dropyard.core.api_throttles import AccountRateThrottle, note_rate_decision, rate_limit_headers
+from dropyard.core.errors import DomainError, ErrorCode, TooManyRequests
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +225,7 @@ def api_error_response(
     body = envelope(request, code=code, message=message)
     response = HttpResponse(json.dumps(body), status=status, content_type=JSON_CONTENT_TYPE)
     response["X-Request-Id"] = body["requestId"]
-    return response
+    return rate_limit_headers(request, response)
 
 
 # --- Schemas and values at the boundary ---------------------------------------------------------
@@ -263,15 +268,6 @@ def api_datetime(value: datetime) -> str:
 
 # A datetime field that goes out as ``api_datetime`` text (auth dates, contract §1).
 ApiDateTime = Annotated[datetime, PlainSerializer(api_datetime, return_type=str)]
-
-
-def qps_limit_for_level(level: int) -> int:
-    """Requests per second allowed for an account level (``DROPYARD_API_QPS_BY_LEVEL``).
-
-    An unknown level gets the smallest configured limit, never an unlimited one.
-    """
-    limits: dict[int, int] = settings.DROPYARD_API_QPS_BY_LEVEL
-    return limits.get(int(level), min(limits.values()))
 
 
 # --- Request parsing ----------------------------------------------------------------------------
@@ -325,66 +321,6 @@ def param_error_message(errors: list[dict[str, Any]]) -> str:
 # --- Authentication and rate limits -------------------------------------------------------------
 
 
-@runtime_checkable
-class MerchantPrincipal(Protocol):
-    """What an authenticated API request carries as ``request.auth``: the merchant it acts for.
-
-    ``accounts.ApiToken`` is the one implementation; core only needs these two attributes.
-    """
-
-    merchant_id: int
-    merchant: MerchantRef  # its ``level`` decides the QPS limit
-
-
-class AccountRateThrottle(BaseThrottle):
-    """Per-account requests per second by account level (contract §3) → 1600200 when over.
-
-    Runs after auth (ninja checks throttles after authentication), counting in 1-second fixed
-    windows shared by every process. Requests without ``request.auth`` are not counted here;
-    public operations use ``ClientIpRateThrottle``. ``timer`` is the clock (tests replace it).
-    """
-
-    timer: Callable[[], float] = staticmethod(time.time)
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        token = getattr(request, "auth", None)
-        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(
-            token, MerchantPrincipal
-        ):
-            return True
-        return ratelimit_hit(
-            key=f"api-qps:{token.merchant_id}",
-            limit=qps_limit_for_level(token.merchant.level),
-            window_seconds=1,
-            now=self.timer(),
-        )
-
-
-class ClientIpRateThrottle(BaseThrottle):
-    """Per-client-IP requests per second for public operations (contract §3: 10/s per IP).
-
-    The IP is ``core.audit.client_ip``, as in the audit log (behind a trusted reverse proxy, set
-    ``DROPYARD_BEHIND_PROXY`` so it is the client's address rather than the proxy's).
-    """
-
-    timer: Callable[[], float] = staticmethod(time.time)
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED:
-            return True
-        return ratelimit_hit(
-            key=f"api-ip:{client_ip(request) or 'unknown'}",
-            limit=settings.DROPYARD_API_PUBLIC_QPS_PER_IP,
-            window_seconds=1,
-            now=self.timer(),
-        )
-
-
-def public_throttles() -> list[BaseThrottle]:
-    """The throttles for a public (``auth=None``) operation: ``throttle=public_throttles()``."""
-    return [ClientIpRateThrottle()]
-
-
 # --- Error handlers -----------------------------------------------------------------------------
 
 _HTTP_ERROR_CODES: dict[int, ErrorCode] = {
@@ -398,6 +334,8 @@ _HTTP_ERROR_CODES: dict[int, ErrorCode] = {
 
 
 def _on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, TooManyRequests) and exc.decision is not None:
+        note_rate_decision(request, exc.decision)  # a service's own limit (getAccessToken)
     return api_error_response(request, code=exc.code, message=exc.message)
 
 
@@ -524,14 +462,14 @@ class DropyardAPI(NinjaAPI):
             request, data, status=status, temporal_response=temporal_response
         )
         response["X-Request-Id"] = request_id(request)
-        return response
+        return rate_limit_headers(request, response)
 
     def _get_bound_routers(self) -> list[BoundRouter]:
         bound_routers = super()._get_bound_routers()
-        for bound in bound_routers:
-            for path_view in bound.path_operations.values():
-                for operation in path_view.operations:
-                    operation.by_alias = True
+        for method, route, operation in _bound_operations(bound_routers):
+            operation.by_alias = True
+            if operation.auth_callbacks:  # public operations need no scope
+                _note_scope_before_run(operation, method, route)
         return bound_routers
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
@@ -569,6 +507,40 @@ class DropyardAPI(NinjaAPI):
         return schema
 
 
+API_DESCRIPTION = """\
+Wire-compatible with CJ Dropshipping's API 2.0. Every response is an envelope
+`{code, result, message, data, requestId}`; `code` 200 means success. Get a token with
+`authentication/getAccessToken` and send it in the `CJ-Access-Token` header.
+
+**Ids.** Long ids are JSON *strings* of digits: `pid`, `vid`, `orderId`, `cjOrderId`,
+`shipmentOrderId` / `shipmentsId`, `payId`, `invoiceId`, `categoryId`, `shopId`, store and
+connection `id`s (up to 19 digits, beyond what a JavaScript number holds). Keep them as strings.
+Ids sent as JSON *numbers* are exact in an IEEE-754 double (at most 2^53 - 1), so any JSON
+parser reads them unchanged: `openId` (16 digits) and `areaId` (an ISO 3166-1 numeric country
+code). `openId` is also the key that signs webhook deliveries (header `sign`); accounts created
+before openIds were kept under 2^53 were given a new one, so re-read it after upgrading.
+
+**Rate limits.** Each account has a token bucket: it refills at the account level's rate
+(1/s for levels 0-1, 2/s level 2, 4/s level 3, 6/s levels 4-5) and holds `DROPYARD_API_BURST`
+requests (4 by default, or the level's rate when higher), so short call sequences pass. Every
+answer carries `X-RateLimit-Limit` (requests the bucket holds), `X-RateLimit-Remaining` and
+`X-RateLimit-Reset` (seconds until it is full); a refusal (code 1600200) carries `Retry-After`
+(seconds).
+`getAccessToken` is allowed once in any 5 minutes and `refreshAccessToken` 5 times in any
+minute per account (rolling windows); public operations 10/s per client IP.
+
+**API key scopes.** A key is created with scopes (all of them by default); a token may call only
+the operations its key's scopes cover, otherwise the answer is code 1600001 naming the missing
+scope and nothing is changed. Every GET needs `read` (but `authentication/getAuthorizeUrl`
+needs `stores`); a write scope does not include `read`.
+"""
+
+
+def _api_description() -> str:
+    scopes = "\n".join(f"- `{value}`: {SCOPE_DESCRIPTIONS[value]}" for value in ApiScope.values)
+    return f"{API_DESCRIPTION}\n{scopes}\n"
+
+
 def build_api(*, auth: AuthBase, urls_namespace: str = "api") -> DropyardAPI:
     """Build a Dropyard API (no routers yet): envelope, default auth and throttle, handlers.
 
@@ -579,11 +551,7 @@ def build_api(*, auth: AuthBase, urls_namespace: str = "api") -> DropyardAPI:
     api = DropyardAPI(
         title="Dropyard API (CJ API 2.0 compatible)",
         version="2.0",
-        description=(
-            "Wire-compatible with CJ Dropshipping's API 2.0. Every response is an envelope "
-            "`{code, result, message, data, requestId}`; `code` 200 means success. Get a token "
-            "with `authentication/getAccessToken` and send it in the `CJ-Access-Token` header."
-        ),
+        description=_api_description(),
         urls_namespace=urls_namespace,
         auth=auth,
         throttle=[AccountRateThrottle()],
@@ -607,11 +575,48 @@ def api_operations(api: NinjaAPI) -> list[tuple[str, str, Operation]]:
     operations are the bound ones that serve requests (``operation.auth_callbacks`` is empty for
     a public operation). Building the list binds the routers, so add every router first.
     """
+    found = _bound_operations(api._get_bound_routers())
+    return sorted(found, key=lambda item: (item[1], item[0]))
+
+
+def _bound_operations(bound_routers: list[BoundRouter]) -> list[tuple[str, str, Operation]]:
     found = []
-    for bound in api._get_bound_routers():
+    for bound in bound_routers:
         for op_path, path_view in bound.path_operations.items():
             route = normalize_path("/".join(p for p in (bound.prefix, op_path) if p)).lstrip("/")
             for operation in path_view.operations:
                 for method in operation.methods:
                     found.append((method.upper(), route, operation))
-    return sorted(found, key=lambda item: (item[1], item[0]))
+    return found
+
+
+def _note_scope_before_run(operation: Operation, method: str, route: str) -> None:
+    """Make ``operation`` note the API key scope it needs on the request before its auth runs
+    (``core.api_scopes``: the auth class checks the token's scopes against it). Idempotent."""
+    scopes: dict[str, str] | None = getattr(operation, "dropyard_scopes", None)
+    if scopes is None:
+        scopes = operation.dropyard_scopes = {}  # type: ignore[attr-defined]
+        run = operation.run
+
+        def note(request: HttpRequest) -> None:
+            verb = (request.method or "").upper()
+            if verb in scopes:
+                required_scope_note(request, method=verb, path=route, scope=scopes[verb])
+
+        if iscoroutinefunction(run):
+
+            @wraps(run)
+            async def async_run(request: HttpRequest, **kw: Any) -> Any:
+                note(request)
+                return await run(request, **kw)
+
+            operation.run = async_run  # type: ignore[method-assign]
+        else:
+
+            @wraps(run)
+            def sync_run(request: HttpRequest, **kw: Any) -> Any:
+                note(request)
+                return run(request, **kw)
+
+            operation.run = sync_run  # type: ignore[method-assign]
+    scopes[method] = operation_scope(method, route)

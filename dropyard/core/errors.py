@@ -57,3 +57,18 @@ class PermissionDenied(DomainError):
 
     default_code = ErrorCode.AUTHORIZATION_FAILED
     http_status = 403
+
+
+class TooManyRequests(DomainError):
+    """A rate limit refused the request (1600200); ``decision`` says when to retry.
+
+    ``decision`` is the limiter's ``core.ratelimit.RateDecision``; the API writes it as the
+    ``Retry-After`` and ``X-RateLimit-*`` headers of the answer.
+    """
+
+    default_code = ErrorCode.TOO_MANY_REQUESTS
+    http_status = 429
+
+    def __init__(self, message: str, *, decision: Any = None):
+        super().__init__(message)
+        self.decision = decision

@@ -4,6 +4,10 @@ import secrets
 import threading
 import time
 
+# The largest integer an IEEE-754 double (a JavaScript number) holds exactly: every id the API
+# sends as a JSON number stays at or below it; longer ids go out as strings (new_public_id).
+MAX_EXACT_JSON_INTEGER = 2**53 - 1
+
 _EPOCH_MS = 1_577_836_800_000  # 2020-01-01, keeps ids at 18-19 digits for decades
 _LOW_BITS = 22
 _LOW_MASK = (1 << _LOW_BITS) - 1

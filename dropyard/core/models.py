@@ -160,26 +160,36 @@ class PeriodicJob(models.Model):
         return f"{self.name} due {self.due_at:%Y-%m-%d %H:%M:%S}"
 
 
-class RateLimitCounter(models.Model):
-    """Requests counted in one fixed window for one key (e.g. ``qps:<merchant>``).
+class RateLimitBucket(models.Model):
+    """A token bucket kept as GCRA's one number: the theoretical arrival time of ``key``.
 
-    Invariant: one row per (key, window_start); incremented only with a conditional ``F()``
-    update, so concurrent processes never lose a count.
+    ``tat_us`` (microseconds since the epoch) is when the bucket would be full again; a request
+    passes when ``tat_us <= now + (burst - 1) * interval`` and moves it to
+    ``max(tat_us, now) + interval``. Invariant: ``tat_us`` only moves through that one
+    conditional ``UPDATE`` (``core.ratelimit.bucket_take``), so concurrent processes never
+    admit more than the bucket allows.
     """
 
-    key = models.CharField(max_length=120)
-    window_start = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key", "window_start"], name="ratelimit_key_window_unique"
-            )
-        ]
+    key = models.CharField(max_length=120, primary_key=True)
+    tat_us = models.BigIntegerField()
 
     def __str__(self) -> str:
-        return f"{self.key}@{self.window_start}={self.count}"
+        return f"{self.key} full at {self.tat_us}"
+
+
+class RateLimitWindow(models.Model):
+    """The pass times of ``key`` inside a rolling window (``core.ratelimit.window_take``).
+
+    ``passes_us`` holds at most ``limit`` comma-separated times (microseconds since the epoch),
+    oldest first. Invariant: it changes only by a compare-and-set ``UPDATE … WHERE passes_us =
+    <the value read>``, so two processes can never both take the last place in the window.
+    """
+
+    key = models.CharField(max_length=120, primary_key=True)
+    passes_us = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.passes_us}"
 
 
 class IdempotencyRecord(models.Model):

@@ -8,8 +8,16 @@ from django.tasks import task
 
 from . import services
 from .enqueue import on_commit_enqueue
+from .ratelimit import ratelimit_prune
 
-__all__ = ["audit_export", "on_commit_enqueue"]
+__all__ = ["audit_export", "on_commit_enqueue", "ratelimit_buckets_prune"]
+
+
+@task()
+def ratelimit_buckets_prune() -> int:
+    """Periodic job (``DROPYARD_PERIODIC_JOBS``, "ratelimit-prune"): drop rate-limit buckets
+    that are full again; how many. Running it twice deletes nothing more."""
+    return ratelimit_prune()
 
 
 @task()

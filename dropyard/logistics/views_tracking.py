@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from dropyard.core.access import public_view
 from dropyard.core.audit import client_ip
-from dropyard.core.ratelimit import ratelimit_hit
+from dropyard.core.ratelimit import bucket_take
 
 from . import selectors
 from .carriers import is_sandbox
@@ -42,11 +42,13 @@ def track_form(request: HttpRequest) -> HttpResponse:
 
 
 def _lookup_allowed(request: HttpRequest) -> bool:
-    return ratelimit_hit(
+    per_minute = settings.DROPYARD_TRACKING_LOOKUPS_PER_MINUTE
+    return bucket_take(
         key=f"track-lookup:{client_ip(request) or 'unknown'}",
-        limit=settings.DROPYARD_TRACKING_LOOKUPS_PER_MINUTE,
-        window_seconds=LOOKUP_WINDOW_SECONDS,
-    )
+        rate=per_minute,
+        burst=per_minute,
+        period_seconds=LOOKUP_WINDOW_SECONDS,
+    ).allowed
 
 
 @public_view

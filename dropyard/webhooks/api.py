@@ -16,7 +16,8 @@ lowest app that sees both the account and its callbacks; it keeps its tag.
 from django.http import HttpRequest
 from ninja import Router
 
-from dropyard.core.api import CamelSchema, qps_limit_for_level
+from dropyard.core.api import CamelSchema
+from dropyard.core.api_throttles import qps_limit_for_level
 
 from .selectors import webhook_callbacks
 from .services import CallbackSetting, webhook_set

@@ -10,6 +10,7 @@ schedules side effects (email) on commit.
 
 from .api_keys import (
     apikey_create,
+    apikey_creator_check,
     apikey_revoke,
     token_authenticate,
     token_issue,
@@ -44,6 +45,7 @@ __all__ = [
     "INVITATION_DAYS",
     "PROFILE_FIELDS",
     "apikey_create",
+    "apikey_creator_check",
     "apikey_revoke",
     "clean_areas",
     "clean_markets",

@@ -1,6 +1,7 @@
 """API keys and the developer API's access/refresh tokens: issue, refresh, check, revoke."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,14 +9,16 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dropyard.core.api_scopes import ALL_SCOPES
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
-from dropyard.core.ratelimit import ratelimit_hit
+from dropyard.core.ratelimit import window_take
 
 from ..exceptions import (
     AccountsError,
     InvalidCredentials,
     InvalidRefreshToken,
+    PermissionDenied,
     RateLimited,
 )
 from ..models import (
@@ -28,18 +31,54 @@ from ..models import (
 from .common import sha256_hex
 
 
+def apikey_scopes_clean(scopes: Iterable[str] | None) -> list[str]:
+    """The scopes a new key gets, in ``ApiScope`` order: every scope when ``scopes`` is None;
+    AccountsError for an unknown scope or an empty choice."""
+    if scopes is None:
+        return list(ALL_SCOPES)
+    chosen = {str(scope).strip() for scope in scopes}
+    unknown = sorted(chosen - set(ALL_SCOPES))
+    if unknown:
+        raise AccountsError(f"Unknown API key scope: {', '.join(unknown)}")
+    if not chosen:
+        raise AccountsError("Choose at least one scope for the key")
+    return [scope for scope in ALL_SCOPES if scope in chosen]
+
+
+def apikey_creator_check(*, merchant: MerchantAccount, actor: User | None) -> None:
+    """Only the account's owner and admins create keys (``actor`` None: the system, e.g. the
+    demo loader). Anyone else gets PermissionDenied saying so."""
+    if actor is None:
+        return
+    membership = Membership.objects.filter(merchant=merchant, user=actor).first()
+    if membership is None or not membership.is_manager:
+        raise PermissionDenied("Only the account owner or an admin can create API keys")
+
+
 @transaction.atomic
 def apikey_create(
-    *, merchant: MerchantAccount, actor: User | None, name: str, request: HttpRequest | None = None
+    *,
+    merchant: MerchantAccount,
+    actor: User | None,
+    name: str,
+    scopes: Iterable[str] | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiKey, str]:
-    """Create a key ``<accountNumber>@api@<32 hex>``; return it and its plaintext (shown once)."""
+    """Create a key ``<accountNumber>@api@<32 hex>``; return it and its plaintext (shown once).
+
+    ``scopes`` (``core.api_scopes.ApiScope`` values) limit what its tokens may call; None gives
+    every scope. Only the owner and admins of ``merchant`` may create one (``actor``).
+    """
+    apikey_creator_check(merchant=merchant, actor=actor)
     name = name.strip() or "API key"
     if len(name) > 100:
         raise AccountsError("Key name is too long (100 characters at most)")
+    chosen = apikey_scopes_clean(scopes)
     plaintext = f"{merchant.account_number}@api@{secrets.token_hex(16)}"
     api_key = ApiKey.objects.create(
         merchant=merchant,
         name=name,
+        scopes=chosen,
         key_hash=sha256_hex(plaintext),
         key_hint=plaintext[-4:],
         created_by=actor,
@@ -50,6 +89,7 @@ def apikey_create(
         actor_label="" if actor else "system",
         merchant=merchant,
         target=api_key,
+        details={"scopes": chosen},
         request=request,
     )
     return api_key, plaintext
@@ -77,6 +117,15 @@ def apikey_revoke(*, api_key: ApiKey, actor: User, request: HttpRequest | None =
         request=request,
     )
     return api_key
+
+
+def _token_limit(*, key: str, limit: int, window_seconds: int, message: str) -> None:
+    """Count one call in a rolling window, or RateLimited (1600200) saying when to retry."""
+    if not settings.DROPYARD_API_RATE_LIMITS_ENABLED:
+        return
+    decision = window_take(key=key, limit=limit, window_seconds=window_seconds)
+    if not decision.allowed:
+        raise RateLimited(f"{message}; retry in {decision.retry_after} s", decision=decision)
 
 
 def _token_pair_create(
@@ -134,16 +183,17 @@ def token_issue(
 ) -> tuple[ApiToken, str, str]:
     """Exchange credentials for an access/refresh token pair (``getAccessToken``).
 
-    Limited to once per ``DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS`` per account (1600200).
+    Limited to once per ``DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS`` per account, a rolling
+    window (1600200 with Retry-After until the last exchange is that old).
     Returns the token row and the plaintext access and refresh tokens (never stored).
     """
     merchant, key_obj, user = _resolve_credentials(api_key=api_key, email=email, password=password)
-    if settings.DROPYARD_API_RATE_LIMITS_ENABLED and not ratelimit_hit(
+    _token_limit(
         key=f"token-issue:{merchant.pk}",
         limit=1,
         window_seconds=settings.DROPYARD_TOKEN_EXCHANGE_INTERVAL_SECONDS,
-    ):
-        raise RateLimited("Too many requests: getAccessToken is allowed once every 5 minutes")
+        message="Too many requests: getAccessToken is allowed once every 5 minutes",
+    )
     token, access, refresh = _token_pair_create(merchant=merchant, api_key=key_obj, user=user)
     if key_obj is not None:
         ApiKey.objects.filter(pk=key_obj.pk).update(last_used_at=timezone.now())
@@ -166,7 +216,7 @@ def token_refresh(
     """Rotate the access token of the pair that owns ``refresh_token`` (``refreshAccessToken``).
 
     The old access token stops working; the refresh token and its expiry stay. Limited to
-    ``DROPYARD_TOKEN_REFRESH_PER_MINUTE`` per account.
+    ``DROPYARD_TOKEN_REFRESH_PER_MINUTE`` per account in any rolling minute.
     """
     now = timezone.now()
     token = (
@@ -183,12 +233,12 @@ def token_refresh(
         or not _token_holders_still_allowed(token)
     ):
         raise InvalidRefreshToken("Invalid refresh token")
-    if settings.DROPYARD_API_RATE_LIMITS_ENABLED and not ratelimit_hit(
+    _token_limit(
         key=f"token-refresh:{token.merchant_id}",
         limit=settings.DROPYARD_TOKEN_REFRESH_PER_MINUTE,
         window_seconds=60,
-    ):
-        raise RateLimited("Too many requests: refreshAccessToken is limited to 5 per minute")
+        message="Too many requests: refreshAccessToken is limited to 5 per minute",
+    )
     access = secrets.token_hex(16)
     token.access_hash = sha256_hex(access)
     token.access_expires_at = now + timedelta(days=settings.DROPYARD_ACCESS_TOKEN_DAYS)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.ids import MAX_EXACT_JSON_INTEGER
 
 from ..choices import (
     MemberRole,
@@ -32,9 +33,14 @@ def _new_account_number() -> str:
             return number
 
 
+OPEN_ID_MIN = 10**15  # 16 digits, like CJ's long openIds, but exact in a JSON number
+
+
 def _new_open_id() -> int:
+    """A fresh 16-digit openId in [10^15, 2^53 - 1]: the API sends it as a JSON number, which a
+    JavaScript client reads as a double, so it must not exceed ``MAX_EXACT_JSON_INTEGER``."""
     while True:
-        open_id = secrets.randbelow(9 * 10**17) + 10**17  # 18 digits, fits a signed 64-bit Long
+        open_id = secrets.randbelow(MAX_EXACT_JSON_INTEGER - OPEN_ID_MIN + 1) + OPEN_ID_MIN
         if not MerchantAccount.objects.filter(open_id=open_id).exists():
             return open_id
 

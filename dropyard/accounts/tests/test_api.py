@@ -25,7 +25,7 @@ TOKEN_FIELDS = {
 
 
 @pytest.fixture
-def rate_limits_on(settings):
+def rate_limits_on(settings, ratelimit_clock):
     settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
 
 
@@ -172,9 +172,12 @@ def test_get_access_token_second_within_interval_rate_limited(
 ):
     cj.get_access_token(api_key).ok()
 
-    message = cj.get_access_token(api_key).error(1600200)
+    refused = cj.get_access_token(api_key)
 
-    assert message == "Too many requests: getAccessToken is allowed once every 5 minutes"
+    assert refused.error(1600200) == (
+        "Too many requests: getAccessToken is allowed once every 5 minutes; retry in 300 s"
+    )
+    assert refused.headers["Retry-After"] == "300"
     assert ApiToken.objects.count() == 1
 
 
@@ -261,9 +264,12 @@ def test_sixth_refresh_in_a_minute_rate_limited(cj, merchant, api_key, rate_limi
         cj.refresh_access_token().ok()
     access_hash = ApiToken.objects.get().access_hash
 
-    message = cj.refresh_access_token().error(1600200)
+    refused = cj.refresh_access_token()
 
-    assert message == "Too many requests: refreshAccessToken is limited to 5 per minute"
+    assert refused.error(1600200) == (
+        "Too many requests: refreshAccessToken is limited to 5 per minute; retry in 60 s"
+    )
+    assert refused.headers["Retry-After"] == "60"
     assert ApiToken.objects.get().access_hash == access_hash
     assert AuditEvent.objects.filter(action=AuditAction.TOKEN_REFRESHED).count() == 5
 

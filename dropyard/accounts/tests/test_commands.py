@@ -149,11 +149,35 @@ def test_apikey_for_user_without_merchant_is_an_error(agent):
     assert ApiKey.objects.count() == 0
 
 
-def test_apikey_refuses_staff_without_developer_permission(merchant):
-    staff = make_staff(merchant=merchant, permissions=["orders"])
+@pytest.mark.parametrize("permissions", [["orders"], ["developer"]])
+def test_apikey_refuses_staff_even_with_developer_permission(merchant, permissions):
+    staff = make_staff(merchant=merchant, permissions=permissions)
 
-    with pytest.raises(CommandError, match="developer permission"):
+    with pytest.raises(CommandError) as refused:
         run("apikey", staff.email)
+
+    assert str(refused.value) == (
+        f"{staff.email} is staff in {merchant.account_number}; only the account owner or an "
+        "admin can create API keys. Use the owner's email."
+    )
+    assert ApiKey.objects.count() == 0
+
+
+def test_apikey_gets_every_scope_by_default_and_the_named_ones_with_scopes(merchant, owner):
+    run("apikey", owner.email, "--name", "full")
+    _, err = run("apikey", owner.email, "--name", "ro", "--scopes", "orders,read")
+
+    scopes = dict(ApiKey.objects.values_list("name", "scopes"))
+    assert scopes == {
+        "full": ["read", "orders", "payments", "products", "stores", "webhooks"],
+        "ro": ["read", "orders"],
+    }
+    assert "with scopes read, orders." in err
+
+
+def test_apikey_unknown_scope_is_an_error(merchant, owner):
+    with pytest.raises(CommandError, match="Unknown API key scope: admin"):
+        run("apikey", owner.email, "--scopes", "read,admin")
 
     assert ApiKey.objects.count() == 0
 

@@ -1,4 +1,5 @@
 import pytest
+from django.http import QueryDict
 
 from dropyard.accounts.forms import (
     ApiKeyForm,
@@ -150,5 +151,22 @@ def test_invitation_signup_runs_password_validators():
 
 
 def test_apikey_form_name_is_optional_and_limited():
-    assert ApiKeyForm({"name": ""}).is_valid()
-    assert not ApiKeyForm({"name": "k" * 101}).is_valid()
+    assert ApiKeyForm({"name": "", "scopes": ["read"]}).is_valid()
+    assert not ApiKeyForm({"name": "k" * 101, "scopes": ["read"]}).is_valid()
+
+
+def test_apikey_form_ticks_every_scope_until_posted():
+    unbound = ApiKeyForm()
+    posted = ApiKeyForm(QueryDict("name=k&scopes=read&scopes=orders"))
+
+    assert [o["checked"] for o in unbound.scope_options] == [True] * 6
+    assert [o["value"] for o in posted.scope_options if o["checked"]] == ["read", "orders"]
+    assert posted.is_valid()
+    assert posted.cleaned_data["scopes"] == ["read", "orders"]
+
+
+def test_apikey_form_needs_a_scope_and_known_ones():
+    none_ticked = ApiKeyForm({"name": "k"})
+
+    assert none_ticked.errors == {"scopes": ["Choose at least one scope for the key."]}
+    assert "scopes" in ApiKeyForm({"name": "k", "scopes": ["root"]}).errors

@@ -94,7 +94,8 @@ def test_merchant_create_makes_the_user_its_single_owner():
     )
 
     assert re.fullmatch(r"DY\d{8}", merchant.account_number)
-    assert len(str(merchant.open_id)) == 18
+    assert len(str(merchant.open_id)) == 16
+    assert merchant.open_id <= 2**53 - 1  # exact as a JSON number read into a double
     assert merchant.business_name == "Ada Goods"
     assert merchant.target_markets == ["DE", "US"]
     assert merchant.contact_name == "Ada Lovelace"
@@ -833,6 +834,62 @@ def test_apikey_create_by_system_is_labelled(merchant):
     assert (event.actor_id, event.actor_label) == (None, "system")
 
 
+def test_apikey_create_gives_every_scope_unless_told(merchant, owner):
+    full, _ = services.apikey_create(merchant=merchant, actor=owner, name="full")
+    some, _ = services.apikey_create(
+        merchant=merchant, actor=owner, name="some", scopes=["webhooks", "read", "read"]
+    )
+
+    assert full.scopes == ["read", "orders", "payments", "products", "stores", "webhooks"]
+    assert some.scopes == ["read", "webhooks"]
+    assert AuditEvent.objects.filter(action=AuditAction.APIKEY_CREATED).latest("pk").details == {
+        "scopes": ["read", "webhooks"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("scopes", "message"),
+    [
+        ([], "Choose at least one scope for the key"),
+        (["read", "admin", "all"], "Unknown API key scope: admin, all"),
+    ],
+)
+def test_apikey_create_refuses_bad_scopes(merchant, owner, scopes, message):
+    since = _last_audit_pk()
+
+    with pytest.raises(AccountsError) as excinfo:
+        services.apikey_create(merchant=merchant, actor=owner, name="k", scopes=scopes)
+
+    assert excinfo.value.message == message
+    assert ApiKey.objects.count() == 0
+    assert _audit_rows(since) == []
+
+
+def test_apikey_create_by_an_admin_member(merchant):
+    admin = make_member(merchant=merchant, role="admin")
+
+    api_key, _ = services.apikey_create(merchant=merchant, actor=admin, name="k")
+
+    assert api_key.created_by_id == admin.pk
+
+
+@pytest.mark.parametrize("who", ["staff", "developer_staff", "outsider"])
+def test_apikey_create_refuses_anyone_but_owner_and_admins(merchant, other_merchant, who):
+    actor = {
+        "staff": lambda: make_staff(merchant=merchant, permissions=["orders"]),
+        "developer_staff": lambda: make_staff(merchant=merchant, permissions=["developer"]),
+        "outsider": lambda: other_merchant.owner,
+    }[who]()
+    since = _last_audit_pk()
+
+    with pytest.raises(PermissionDenied) as excinfo:
+        services.apikey_create(merchant=merchant, actor=actor, name="k")
+
+    assert excinfo.value.message == "Only the account owner or an admin can create API keys"
+    assert ApiKey.objects.count() == 0
+    assert _audit_rows(since) == []
+
+
 # --- apikey_revoke ----------------------------------------------------------------------------
 
 
@@ -1054,7 +1111,7 @@ def test_token_of_a_deactivated_person_stops_working(merchant):
 
 
 def test_key_token_without_a_person_survives_member_removal(merchant, owner):
-    member = make_staff(merchant=merchant, permissions=["developer"])
+    member = make_member(merchant=merchant, role="admin")
     _key, plaintext = services.apikey_create(merchant=merchant, actor=member, name="integration")
     _token, access, _refresh = services.token_issue(api_key=plaintext)
 

@@ -658,7 +658,9 @@ def test_invalid_invitation_link_shows_friendly_404(client, merchant, owner, sta
 def test_apikey_is_shown_once(client, merchant, owner):
     client.force_login(owner)
 
-    created = client.post(reverse("accounts:apikeys"), {"name": "Shopify sync"})
+    created = client.post(
+        reverse("accounts:apikeys"), {"name": "Shopify sync", "scopes": ["read", "orders"]}
+    )
     listing = client.get(reverse("accounts:apikeys"))
 
     body = created.content.decode()
@@ -670,6 +672,53 @@ def test_apikey_is_shown_once(client, merchant, owner):
     assert plaintext not in listing.content.decode()
     assert f"…{plaintext[-4:]}" in listing.content.decode()
     assert ApiKey.objects.get().key_hash != plaintext
+    assert ApiKey.objects.get().scopes == ["read", "orders"]
+    assert "Scopes: Read, Orders." in body
+
+
+def test_apikeys_page_offers_every_scope_ticked_and_lists_key_scopes(client, merchant, owner):
+    services.apikey_create(merchant=merchant, actor=owner, name="all")
+    services.apikey_create(merchant=merchant, actor=owner, name="hooks", scopes=["webhooks"])
+    client.force_login(owner)
+
+    body = client.get(reverse("accounts:apikeys")).content.decode()
+
+    ticked = re.findall(r'name="scopes" value="(\w+)" id="scope-\w+" checked', body)
+    assert ticked == ["read", "orders", "payments", "products", "stores", "webhooks"]
+    cells = re.findall(r'data-testid="apikey-scopes-cell">(.*?)</td>', body)
+    assert [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells] == ["Webhooks", "Full access"]
+
+
+def test_apikey_without_scopes_is_refused(client, merchant, owner):
+    client.force_login(owner)
+
+    response = client.post(reverse("accounts:apikeys"), {"name": "none"})
+
+    assert response.status_code == 400
+    assert "Choose at least one scope for the key." in response.content.decode()
+    assert ApiKey.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_only_owner_and_admins_create_keys(client, merchant, role):
+    member = make_member(merchant=merchant, role=role, permissions=["developer"])
+    client.force_login(member)
+
+    page = client.get(reverse("accounts:apikeys")).content.decode()
+    response = client.post(reverse("accounts:apikeys"), {"name": "k", "scopes": ["read"]})
+
+    if role == "admin":
+        assert 'data-testid="apikey-form"' in page
+        assert response.status_code == 200
+        assert ApiKey.objects.count() == 1
+    else:
+        assert 'data-testid="apikey-form"' not in page
+        assert 'data-testid="apikey-owner-only"' in page
+        assert response.status_code == 403
+        assert "Only the account owner or an admin can create API keys" in (
+            response.content.decode()
+        )
+        assert ApiKey.objects.count() == 0
 
 
 def test_apikeys_page_links_to_api_docs_and_has_empty_states(client, merchant, owner):
@@ -742,7 +791,7 @@ def test_token_revoke_post_revokes(client, world):
 def test_create_apikey_with_too_long_name_shows_error(client, merchant, owner):
     client.force_login(owner)
 
-    response = client.post(reverse("accounts:apikeys"), {"name": "k" * 101})
+    response = client.post(reverse("accounts:apikeys"), {"name": "k" * 101, "scopes": ["read"]})
 
     assert response.status_code == 400
     assert ApiKey.objects.count() == 0

@@ -16,7 +16,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -67,6 +67,7 @@ class CJResponse:
 
     status_code: int
     body: dict[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)  # the HTTP headers (Retry-After…)
 
     @property
     def code(self) -> int:
@@ -152,7 +153,9 @@ class CJClient:
         assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
         parsed = json.loads(response.content)
         check_envelope(parsed, headers=response.headers)
-        return CJResponse(status_code=response.status_code, body=parsed)
+        return CJResponse(
+            status_code=response.status_code, body=parsed, headers=dict(response.headers)
+        )
 
     def get(self, path: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> CJResponse:
         return self.request("GET", path, params=params, **kwargs)

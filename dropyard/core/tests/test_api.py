@@ -22,19 +22,16 @@ from dropyard.config.api import api
 from dropyard.core.api import (
     PUBLIC_API_OPERATIONS,
     PUBLIC_DOCS_PATHS,
-    AccountRateThrottle,
     CamelSchema,
-    ClientIpRateThrottle,
     api_datetime,
     api_operations,
     build_api,
     legacy_success,
     param_error_message,
-    public_throttles,
-    qps_limit_for_level,
 )
+from dropyard.core.api_throttles import api_burst, public_throttles, qps_limit_for_level
 from dropyard.core.errors import DomainError
-from dropyard.core.models import RateLimitCounter
+from dropyard.core.models import RateLimitBucket
 from dropyard.core.testing.cj_client import CJClient
 
 # --- Probe API ----------------------------------------------------------------------------------
@@ -111,15 +108,8 @@ def probe(client):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """Freeze the API throttles' clock at a second boundary; ``clock.now`` moves it."""
-
-    class Clock:
-        now = 1_800_000_000.25
-
-    monkeypatch.setattr(AccountRateThrottle, "timer", staticmethod(lambda: Clock.now))
-    monkeypatch.setattr(ClientIpRateThrottle, "timer", staticmethod(lambda: Clock.now))
-    return Clock
+def clock(ratelimit_clock):
+    return ratelimit_clock
 
 
 # --- Envelope and request id --------------------------------------------------------------------
@@ -299,13 +289,16 @@ def test_account_qps_by_level(cj, merchant, api_key, settings, clock, level, qps
     type(merchant).objects.filter(pk=merchant.pk).update(level=level)
     cj.get_access_token(api_key).ok()
     settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
-    for _ in range(qps):
+    for _ in range(api_burst(qps)):
         cj.get("setting/get").ok()
 
-    assert cj.get("setting/get").error(1600200) == "Too many requests"
+    refused = cj.get("setting/get")
+    assert refused.error(1600200) == "Too many requests"
+    assert refused.headers["Retry-After"] == "1"
 
     clock.now += 1
-    assert cj.get("setting/get").ok()["openId"] == merchant.open_id
+    passed = [cj.get("setting/get").is_success for _ in range(qps + 1)]
+    assert passed == [True] * qps + [False]
 
 
 def test_account_qps_counts_per_account(cj, client, merchant, other_merchant, settings, clock):
@@ -317,6 +310,7 @@ def test_account_qps_counts_per_account(cj, client, merchant, other_merchant, se
     cj.get_access_token(key).ok()
     other.get_access_token(other_key).ok()
     settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
+    settings.DROPYARD_API_BURST = 1
     cj.get("setting/get").ok()
 
     assert other.get("setting/get").ok()["openId"] == other_merchant.open_id
@@ -329,7 +323,7 @@ def test_account_qps_off_when_rate_limits_disabled(cj, merchant, api_key, clock)
     for _ in range(3):
         cj.get("setting/get").ok()
 
-    assert RateLimitCounter.objects.count() == 0
+    assert RateLimitBucket.objects.count() == 0
 
 
 def test_public_operations_limited_per_ip_before_credentials(cj, merchant, settings, clock):

@@ -25,18 +25,14 @@ Decisions where the contract is open or contradicts itself (§7):
 """
 
 import json
-import time
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.throttling import BaseThrottle
 from pydantic import Field
 
-from dropyard.accounts.models import ApiToken
-from dropyard.core.api import AccountRateThrottle, BodyNotJson, CamelSchema, ParamError
-from dropyard.core.ratelimit import ratelimit_hit
+from dropyard.core.api import BodyNotJson, CamelSchema, ParamError
+from dropyard.core.api_throttles import AccountOperationThrottle, AccountRateThrottle
 from dropyard.inventory.selectors import warehouse_get
 from dropyard.logistics.selectors import freight_quote_by_keys
 
@@ -74,22 +70,10 @@ LOGISTICS_TIMELINESS = "LOGISTICS_TIMELINESS"
 LIST_STATUSES = frozenset({*S.values, "OTHER", OrderSubStatus.PENDING, OrderSubStatus.PROCESSING})
 
 
-class DetailBatchThrottle(BaseThrottle):
+def detail_batch_throttle() -> AccountOperationThrottle:
     """getOrderDetailBatch: at most ``DETAIL_BATCH_QPS`` calls per second per account (contract
-    §3 overrides), on top of the account's own QPS. ``timer`` is the clock (tests replace it)."""
-
-    timer = staticmethod(time.time)
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        token = getattr(request, "auth", None)
-        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(token, ApiToken):
-            return True
-        return ratelimit_hit(
-            key=f"api-detail-batch:{token.merchant_id}",
-            limit=DETAIL_BATCH_QPS,
-            window_seconds=1,
-            now=self.timer(),
-        )
+    §3 overrides), on top of the account's own QPS."""
+    return AccountOperationThrottle("detail-batch", DETAIL_BATCH_QPS)
 
 
 def _list_item(order: Order, parcels: list[Parcel]) -> dict[str, Any]:
@@ -295,7 +279,7 @@ class OrderIdsIn(CamelSchema):
 
 @router.post(
     "shopping/order/getOrderDetailBatch",
-    throttle=[AccountRateThrottle(), DetailBatchThrottle()],
+    throttle=[AccountRateThrottle(), detail_batch_throttle()],
 )
 def get_order_detail_batch(request: HttpRequest, payload: OrderIdsIn) -> list[dict]:
     """Details of up to 100 orders, in the order asked; unknown ids are absent."""

@@ -4,9 +4,7 @@
 
 import pytest
 
-from dropyard.core.api import AccountRateThrottle
 from dropyard.core.models import IdempotencyRecord
-from dropyard.orders.api.orders import DetailBatchThrottle
 from dropyard.orders.models import Order, OrderEvent
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
 
@@ -542,19 +540,16 @@ def test_list_refuses_bad_paging_and_status(authed, params):
     authed.get(LIST, params).error(1600300)
 
 
-def test_detail_batch_allows_two_calls_a_second(authed, world, merchant, settings, monkeypatch):
+def test_detail_batch_allows_two_calls_a_second(authed, world, merchant, settings, ratelimit_clock):
     settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
     merchant.level = 4  # 6 calls/s for the account, so the batch's own 2/s is what binds
     merchant.save(update_fields=["level"])
-    now = [1_900_000_000.0]
-    monkeypatch.setattr(AccountRateThrottle, "timer", staticmethod(lambda: now[0]))
-    monkeypatch.setattr(DetailBatchThrottle, "timer", staticmethod(lambda: now[0]))
     batch = "shopping/order/getOrderDetailBatch"
 
     authed.post(batch, {"orderIds": ["a"]}).ok()
     authed.post(batch, {"orderIds": ["a"]}).ok()
     authed.post(batch, {"orderIds": ["a"]}).error(1600200)
-    now[0] += 1
+    ratelimit_clock.now += 1
     authed.post(batch, {"orderIds": ["a"]}).ok()
 
 

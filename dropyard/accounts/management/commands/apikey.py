@@ -1,14 +1,15 @@
 """``dropyard apikey EMAIL``: create a developer API key for that user's merchant account.
 
-The key alone goes to standard output (``KEY=$(dropyard apikey owner@example.com)`` works);
-everything else goes to standard error.
+The user must be the account's owner or an admin. The key gets every scope unless ``--scopes``
+names some (``read,orders``; see ``core.api_scopes``). The key alone goes to standard output
+(``KEY=$(dropyard apikey owner@example.com)`` works); everything else goes to standard error.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from dropyard.accounts import services
-from dropyard.accounts.choices import Area
 from dropyard.accounts.models import Membership, User
+from dropyard.core.api_scopes import ALL_SCOPES
 from dropyard.core.errors import DomainError
 
 
@@ -26,19 +27,28 @@ class Command(BaseCommand):
             metavar="ACCOUNT_NUMBER",
             help="The merchant account (e.g. DY12345678), when the user belongs to several.",
         )
+        parser.add_argument(
+            "--scopes",
+            metavar="SCOPE,…",
+            help=f"Comma-separated scopes ({', '.join(ALL_SCOPES)}); default: all of them.",
+        )
 
-    def handle(self, *args, email: str, name: str, merchant: str | None, **options) -> None:
+    def handle(
+        self, *args, email: str, name: str, merchant: str | None, scopes: str | None, **options
+    ) -> None:
         membership = _membership_for(email.strip().lower(), merchant)
+        chosen = None if scopes is None else [s for s in scopes.split(",") if s.strip()]
         try:
             api_key, plaintext = services.apikey_create(
-                merchant=membership.merchant, actor=membership.user, name=name
+                merchant=membership.merchant, actor=membership.user, name=name, scopes=chosen
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         account = membership.merchant
         self.stderr.write(
             f"Created API key {api_key.name!r} for {account.business_name} "
-            f"({account.account_number}). It is shown only this once:"
+            f"({account.account_number}) with scopes {', '.join(api_key.scopes)}. "
+            "It is shown only this once:"
         )
         self.stdout.write(plaintext)
 
@@ -63,10 +73,10 @@ def _membership_for(email: str, account_number: str | None) -> Membership:
             f"{email} belongs to several merchant accounts ({numbers}); choose one with --merchant."
         )
     membership = memberships[0]
-    if not membership.has_area(Area.DEVELOPER):
+    if not membership.is_manager:
         number = membership.merchant.account_number
         raise CommandError(
-            f"{email} does not have the developer permission in {number}; "
-            "use the owner's email or grant the permission first."
+            f"{email} is staff in {number}; only the account owner or an admin can create "
+            "API keys. Use the owner's email."
         )
     return membership

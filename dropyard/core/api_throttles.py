@@ -1,0 +1,177 @@
+"""The developer API's rate limits: token buckets per account and per client IP, and the
+``X-RateLimit-*`` / ``Retry-After`` headers that report them.
+
+- ``AccountRateThrottle`` (the API's default, run after auth): the account's bucket refills at
+  ``DROPYARD_API_QPS_BY_LEVEL[level]`` requests per second (the contract's sustained limit) and
+  holds ``api_burst(qps)`` = ``max(DROPYARD_API_BURST, qps)`` requests, so a client that chains
+  a few calls 0–300 ms apart (createOrderV2 → addCart → addCartConfirm →
+  saveGenerateParentOrder) is not refused, while any longer stretch keeps the sustained rate.
+- ``ClientIpRateThrottle`` (public operations): ``DROPYARD_API_PUBLIC_QPS_PER_IP`` per second per
+  IP, with a burst of the same size.
+
+Each limiter consulted for a request notes its ``RateDecision`` on the request
+(``note_rate_decision``); ``rate_limit_headers`` writes the most restrictive one on the answer:
+``X-RateLimit-Limit`` (requests admitted at once), ``X-RateLimit-Remaining`` (requests that would
+pass now), ``X-RateLimit-Reset`` (whole seconds until the limiter is full again) and, on a refusal
+(1600200), ``Retry-After`` (whole seconds ≥ 1 until a request will pass). An answer to a request
+with a valid token that no limiter counted (a missing scope) reports the account's bucket as it
+stands. Answers to requests that no limit applies to (limits switched off, no or an invalid token,
+an unknown path) carry none.
+"""
+
+from typing import Protocol, runtime_checkable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja.throttling import BaseThrottle
+
+from dropyard.core.audit import client_ip
+from dropyard.core.parties import MerchantRef
+from dropyard.core.ratelimit import RateDecision, bucket_peek, bucket_take
+
+_REQUEST_ATTR = "dropyard_rate_decision"
+
+
+@runtime_checkable
+class MerchantPrincipal(Protocol):
+    """What an authenticated API request carries as ``request.auth``: the merchant it acts for.
+
+    ``accounts.ApiToken`` is the one implementation; core only needs these two attributes.
+    """
+
+    merchant_id: int
+    merchant: MerchantRef  # its ``level`` decides the QPS limit
+
+
+def qps_limit_for_level(level: int) -> int:
+    """Requests per second allowed for an account level (``DROPYARD_API_QPS_BY_LEVEL``).
+
+    An unknown level gets the smallest configured limit, never an unlimited one.
+    """
+    limits: dict[int, int] = settings.DROPYARD_API_QPS_BY_LEVEL
+    return limits.get(int(level), min(limits.values()))
+
+
+def api_burst(qps: int) -> int:
+    """Requests an account's bucket holds: ``DROPYARD_API_BURST``, never fewer than its QPS."""
+    return max(int(settings.DROPYARD_API_BURST), int(qps), 1)
+
+
+def note_rate_decision(request: HttpRequest, decision: RateDecision) -> None:
+    """Keep the most restrictive limiter answer of this request for its headers."""
+    current: RateDecision | None = getattr(request, _REQUEST_ATTR, None)
+    if current is None or _restrictiveness(decision) > _restrictiveness(current):
+        setattr(request, _REQUEST_ATTR, decision)
+
+
+def _restrictiveness(decision: RateDecision) -> tuple[int, int, int]:
+    return (not decision.allowed, decision.retry_after, -decision.remaining)
+
+
+def note_principal(request: HttpRequest, principal: MerchantPrincipal) -> None:
+    """Remember who a request's valid token belongs to, even if the request is then refused
+    before its throttle runs (a missing scope), so its answer can report the account's bucket."""
+    request.dropyard_principal = principal  # type: ignore[attr-defined]
+
+
+def _account_bucket_now(request: HttpRequest) -> RateDecision | None:
+    principal = getattr(request, "auth", None) or getattr(request, "dropyard_principal", None)
+    if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(
+        principal, MerchantPrincipal
+    ):
+        return None
+    qps = qps_limit_for_level(principal.merchant.level)
+    return bucket_peek(key=_account_key(principal), rate=qps, burst=api_burst(qps))
+
+
+def _account_key(principal: MerchantPrincipal) -> str:
+    return f"api-qps:{principal.merchant_id}"
+
+
+def rate_limit_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Write the request's limiter answer on ``response`` (see the module docstring); for an
+    authenticated request no limiter counted, the account's bucket as it stands."""
+    decision: RateDecision | None = getattr(request, _REQUEST_ATTR, None)
+    if decision is None:
+        decision = _account_bucket_now(request)
+    if decision is None:
+        return response
+    response["X-RateLimit-Limit"] = str(decision.limit)
+    response["X-RateLimit-Remaining"] = str(decision.remaining)
+    response["X-RateLimit-Reset"] = str(decision.reset_seconds)
+    if decision.retry_after:
+        response["Retry-After"] = str(max(1, decision.retry_after))
+    return response
+
+
+class _BucketThrottle(BaseThrottle):
+    """A throttle backed by ``bucket_take``; the refusal's Retry-After comes from the request's
+    noted decision (``wait`` returns None because one instance serves concurrent requests)."""
+
+    def take(self, request: HttpRequest, *, key: str, rate: int, burst: int) -> bool:
+        decision = bucket_take(key=key, rate=rate, burst=burst)
+        note_rate_decision(request, decision)
+        return decision.allowed
+
+    def wait(self) -> None:
+        return None
+
+
+class AccountRateThrottle(_BucketThrottle):
+    """Per-account token bucket by account level (contract §3) → 1600200 when empty.
+
+    Runs after auth (ninja checks throttles after authentication). Requests without
+    ``request.auth`` are not counted here; public operations use ``ClientIpRateThrottle``.
+    """
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(
+            token, MerchantPrincipal
+        ):
+            return True
+        qps = qps_limit_for_level(token.merchant.level)
+        return self.take(request, key=_account_key(token), rate=qps, burst=api_burst(qps))
+
+
+class ClientIpRateThrottle(_BucketThrottle):
+    """Per-client-IP token bucket for public operations (contract §3: 10/s per IP).
+
+    The IP is ``core.audit.client_ip``, as in the audit log (behind a trusted reverse proxy, set
+    ``DROPYARD_BEHIND_PROXY`` so it is the client's address rather than the proxy's).
+    """
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED:
+            return True
+        qps = settings.DROPYARD_API_PUBLIC_QPS_PER_IP
+        return self.take(
+            request, key=f"api-ip:{client_ip(request) or 'unknown'}", rate=qps, burst=qps
+        )
+
+
+class AccountOperationThrottle(_BucketThrottle):
+    """A per-account limit of one operation on top of the account's own (contract §3
+    overrides such as getOrderDetailBatch 2/s): ``rate`` per second, ``rate`` at once."""
+
+    def __init__(self, name: str, rate: int):
+        self.name = name
+        self.rate = rate
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(
+            token, MerchantPrincipal
+        ):
+            return True
+        return self.take(
+            request,
+            key=f"api-{self.name}:{token.merchant_id}",
+            rate=self.rate,
+            burst=self.rate,
+        )
+
+
+def public_throttles() -> list[BaseThrottle]:
+    """The throttles for a public (``auth=None``) operation: ``throttle=public_throttles()``."""
+    return [ClientIpRateThrottle()]
