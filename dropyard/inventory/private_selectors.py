@@ -402,3 +402,15 @@ def purchase_order_get(*, merchant: MerchantAccount, code: str) -> PurchaseOrder
         .prefetch_related("lines__variant__product", "lines__warehouse")
         .first()
     )
+
+
+def cart_variants(*, merchant: MerchantAccount, vids: Sequence[str]) -> list[Variant]:
+    """The variants with these vids that are in the merchant's purchase cart."""
+    if not vids:
+        return []
+    return list(
+        Variant.objects.filter(
+            public_id__in=list(vids),
+            pk__in=PurchaseCartLine.objects.filter(merchant=merchant).values("variant_id"),
+        )
+    )

@@ -18,12 +18,14 @@ line or order of another merchant is "not found".
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from dropyard.accounts.models import MerchantAccount, User
+from dropyard.catalog import selectors as catalog_selectors
 from dropyard.catalog.models import Variant
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -32,6 +34,7 @@ from dropyard.core.ids import new_public_id
 from .choices import PurchaseOrderStatus, WarehouseKind
 from .exceptions import InsufficientStock, PurchaseOrderNotFound, PurchaseRefused
 from .models import PurchaseCartLine, PurchaseOrder, PurchaseOrderLine, Stock, Warehouse
+from .selectors import warehouse_get
 from .services import stock_transfer_to_private
 
 MAX_LINE_QUANTITY = 100_000  # units of one variant in one warehouse per cart line
@@ -334,3 +337,37 @@ def purchase_order_cancel(
         details={"purchase_order": order.code},
     )
     return order
+
+
+@dataclass(frozen=True)
+class CartLineSpec:
+    """One requested cart line as a client names it: the variant by vid or SKU, the units,
+    and optionally the warehouse's public id (``storageId``)."""
+
+    quantity: int
+    vid: str = ""
+    sku: str = ""
+    storage_id: str = ""
+
+
+@transaction.atomic
+def purchase_cart_add_many(
+    *, merchant: MerchantAccount, specs: Sequence[CartLineSpec], actor: User | None = None
+) -> list[PurchaseCartLine]:
+    """Add every requested line (``purchase_cart_add`` each), all or nothing: the first
+    refusal (unknown vid/SKU → ``VariantNotFound`` 1602000, unknown warehouse → 1600300,
+    short stock → 1603102 …) rolls back the lines added before it."""
+    lines = []
+    for spec in specs:
+        variant = catalog_selectors.variant_get(vid=spec.vid or None, sku=spec.sku or None)
+        warehouse = warehouse_get(public_id=spec.storage_id) if spec.storage_id else None
+        lines.append(
+            purchase_cart_add(
+                merchant=merchant,
+                variant=variant,
+                quantity=spec.quantity,
+                warehouse=warehouse,
+                actor=actor,
+            )
+        )
+    return lines
