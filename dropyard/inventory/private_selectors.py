@@ -26,11 +26,11 @@ from .models import PurchaseCartLine, PurchaseOrder, PurchaseOrderLine, Stock, S
 # --- Stock per SPU --------------------------------------------------------------------------------
 
 SPU_SORTS = {
-    "availablestock": "available",
-    "available": "available",
-    "totalstock": "on_hand",
-    "onhand": "on_hand",
-    "lockstock": "reserved",
+    "availablestock": "sum_available",
+    "available": "sum_available",
+    "totalstock": "sum_on_hand",
+    "onhand": "sum_on_hand",
+    "lockstock": "sum_reserved",
     "updatetime": "updated",
     "createtime": "updated",
     "sku": "sku",
@@ -104,9 +104,9 @@ def private_spu_page(
         _private_rows(merchant, keyword=keyword, product_pid=product_pid, sku=sku)
         .values("variant__product_id")
         .annotate(
-            on_hand=Sum("on_hand"),
-            reserved=Sum("reserved"),
-            available=Sum(F("on_hand") - F("reserved")),
+            sum_on_hand=Sum("on_hand"),
+            sum_reserved=Sum("reserved"),
+            sum_available=Sum(F("on_hand") - F("reserved")),
             variants=Count("variant", distinct=True),
             warehouses=Count("warehouse", distinct=True),
             updated=Max("updated_at"),
@@ -114,7 +114,7 @@ def private_spu_page(
         )
     )
     if available_only:
-        grouped = grouped.filter(available__gt=0)
+        grouped = grouped.filter(sum_available__gt=0)
     total = grouped.count()
     order = f"-{sort}" if descending else sort
     rows = list(grouped.order_by(order, "sku")[offset : offset + limit])
@@ -124,8 +124,8 @@ def private_spu_page(
             product=products[r["variant__product_id"]],
             variants=r["variants"],
             warehouses=r["warehouses"],
-            on_hand=r["on_hand"] or 0,
-            reserved=r["reserved"] or 0,
+            on_hand=r["sum_on_hand"] or 0,
+            reserved=r["sum_reserved"] or 0,
             updated=r["updated"],
         )
         for r in rows
