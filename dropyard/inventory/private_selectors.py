@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
@@ -189,7 +190,7 @@ class PrivateStockRow:
         return self.stock.available
 
 
-def private_stock_rows(
+def private_stock_queryset(
     *,
     merchant: MerchantAccount,
     sku: str = "",
@@ -197,13 +198,10 @@ def private_stock_rows(
     storage_ids: Sequence[str] = (),
     skus: Sequence[str] = (),
     keyword: str = "",
-    offset: int = 0,
-    limit: int = 20,
-) -> tuple[int, list[PrivateStockRow]]:
-    """(total, page) of the merchant's private stock rows by SKU then warehouse code, with
-    product, variant and warehouse loaded and the shipped units of each row (one grouped
-    query)."""
-    qs = (
+) -> QuerySet[Stock]:
+    """The merchant's private stock rows by SKU then warehouse code, with product, variant
+    and warehouse loaded; filters combine."""
+    return (
         _private_rows(
             merchant,
             keyword=keyword,
@@ -215,15 +213,29 @@ def private_stock_rows(
         .select_related("variant__product", "warehouse")
         .order_by("variant__sku", "warehouse__code")
     )
-    total = qs.count()
-    rows = list(qs[offset : offset + limit])
+
+
+def private_stock_used(rows: Sequence[Stock]) -> list[PrivateStockRow]:
+    """``rows`` with the units shipped out of each (one grouped query)."""
     shipped = dict(
-        StockMovement.objects.filter(stock__in=rows, kind=MovementKind.SHIPMENT)
+        StockMovement.objects.filter(stock__in=list(rows), kind=MovementKind.SHIPMENT)
         .values("stock_id")
         .annotate(units=Sum("on_hand_delta"))
         .values_list("stock_id", "units")
     )
-    return total, [PrivateStockRow(stock=r, used=-(shipped.get(r.pk) or 0)) for r in rows]
+    return [PrivateStockRow(stock=r, used=-(shipped.get(r.pk) or 0)) for r in rows]
+
+
+def private_stock_rows(
+    *,
+    merchant: MerchantAccount,
+    offset: int = 0,
+    limit: int = 20,
+    **filters: Any,
+) -> tuple[int, list[PrivateStockRow]]:
+    """(total, page) of ``private_stock_queryset(**filters)`` with the shipped units."""
+    qs = private_stock_queryset(merchant=merchant, **filters)
+    return qs.count(), private_stock_used(list(qs[offset : offset + limit]))
 
 
 # --- Batches ----------------------------------------------------------------------------------
@@ -414,3 +426,8 @@ def cart_variants(*, merchant: MerchantAccount, vids: Sequence[str]) -> list[Var
             pk__in=PurchaseCartLine.objects.filter(merchant=merchant).values("variant_id"),
         )
     )
+
+
+def purchase_cart_line_get(*, merchant: MerchantAccount, line_id: int) -> PurchaseCartLine | None:
+    """The merchant's cart line ``line_id``; None when unknown or another merchant's."""
+    return PurchaseCartLine.objects.filter(merchant=merchant, pk=line_id).first()
