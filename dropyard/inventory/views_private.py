@@ -23,6 +23,7 @@ from dropyard.core.pagination import paginate
 
 from . import private_selectors, purchases
 from .choices import PurchaseOrderStatus, WarehouseKind
+from .exceptions import VariantNotFound
 from .forms_private import CartAddForm, CartQuantityForm, LedgerFilterForm, PrivateStockFilterForm
 from .selectors import warehouse_get, warehouse_list
 
@@ -140,6 +141,8 @@ def cart_add(request: HttpRequest) -> HttpResponse:
                 warehouse=warehouse,
                 actor=request.user,
             )
+        except VariantNotFound:
+            form.add_error("sku", f"No variant with SKU {sku or vid}.")
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
