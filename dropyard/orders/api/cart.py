@@ -158,9 +158,8 @@ def add_cart(request: HttpRequest) -> dict:
     if not isinstance(body, dict):
         raise ParamError("The request body must be a JSON object")
     if "cjOrderIdList" not in body:
-        raise ParamError(
-            "cjOrderIdList is required (or vid and quantity to add a product to the purchase cart)"
-        )
+        # The order form's message, as before the purchase-cart form existed.
+        raise ParamError("cjOrderIdList is required")
     try:
         payload = OrderIdListIn.model_validate(body)
     except ValueError:
