@@ -23,7 +23,6 @@ stock into the merchant's private stock in that warehouse (``checkout.purchases`
 Unknown extra body fields are ignored.
 """
 
-import json
 from typing import Any
 
 from django.db import transaction
@@ -32,7 +31,7 @@ from ninja import Router
 from pydantic import Field
 
 from dropyard.accounts.models import MerchantAccount
-from dropyard.core.api import BodyNotJson, CamelSchema, ParamError
+from dropyard.core.api import CamelSchema, ParamError
 from dropyard.inventory import private_selectors, purchase_wire, purchases
 from dropyard.inventory.choices import PurchaseOrderStatus
 from dropyard.inventory.selectors import warehouse_get
@@ -54,46 +53,14 @@ def _cart(merchant: MerchantAccount) -> dict[str, Any]:
     return purchase_wire.cart_out(private_selectors.purchase_cart_get(merchant=merchant))
 
 
-def _body(request: HttpRequest) -> Any:
-    if not request.body:
-        return {}
-    try:
-        return json.loads(request.body)
-    except ValueError as exc:
-        raise BodyNotJson("The request body is not valid JSON") from exc
-
-
-CART_LINES_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        {
-                            "type": "object",
-                            "properties": {
-                                "vid": {"type": "string"},
-                                "sku": {"type": "string"},
-                                "quantity": {"type": "integer", "minimum": 1},
-                                "storageId": {"type": "string"},
-                                "products": {"type": "array", "items": {"type": "object"}},
-                            },
-                        },
-                        {"type": "array", "items": {"type": "object"}},
-                    ]
-                }
-            }
-        },
-    }
-}
+CART_LINES_BODY = purchase_wire.openapi_body(*purchase_wire.CART_LINE_FORMS)
 
 
 @router.post("shopping/privateInventory/addToCart", openapi_extra=CART_LINES_BODY)
 def add_to_cart(request: HttpRequest) -> dict[str, Any]:
     """Put products into the purchase cart (a line per variant and warehouse grows)."""
     merchant = _merchant(request)
-    specs = purchase_wire.cart_line_specs(_body(request))
+    specs = purchase_wire.cart_line_specs(purchase_wire.request_json(request))
     lines = purchases.purchase_cart_add_many(merchant=merchant, specs=specs, actor=None)
     return {
         "successCount": len(lines),

@@ -14,10 +14,14 @@ Amounts are the contract's decimal strings in USD; ``unitPriceMinor`` / ``amount
 same in minor units.
 """
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
-from dropyard.core.api import ParamError
+from django.http import HttpRequest
+
+from dropyard.core.api import BodyNotJson, ParamError
+from dropyard.core.errors import DomainError, ErrorCode
 from dropyard.core.money import Money
 
 from .models import PurchaseCartLine, PurchaseOrder
@@ -27,6 +31,51 @@ from .purchases import MAX_LINE_QUANTITY, CartLineSpec
 MAX_LINES = 100
 LIST_KEYS = ("products", "productList", "list", "skuList")
 ID_MAX = 64
+
+
+# The request body of the operations that take cart lines, for their OpenAPI description (the
+# operations parse the body themselves: a JSON object or a bare array).
+CART_LINE_FORMS: list[dict[str, Any]] = [
+    {
+        "type": "object",
+        "title": "A product into the purchase cart",
+        "required": ["vid", "quantity"],
+        "properties": {
+            "vid": {"type": "string"},
+            "sku": {"type": "string"},
+            "quantity": {"type": "integer", "minimum": 1, "maximum": MAX_LINE_QUANTITY},
+            "storageId": {"type": "string"},
+            "products": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    {"type": "array", "items": {"type": "object"}, "title": "Several cart lines"},
+]
+
+
+def openapi_body(*forms: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` of an operation whose JSON body is one of ``forms``."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"oneOf": list(forms)}}},
+        }
+    }
+
+
+class BodyMissing(DomainError):
+    """The operation needs a JSON body and the request has none (16900204)."""
+
+    default_code = ErrorCode.BODY_MISSING
+
+
+def request_json(request: HttpRequest) -> Any:
+    """The request's JSON body (any JSON value); 16900204 when empty, 16900205 when not JSON."""
+    if not request.body:
+        raise BodyMissing("A JSON request body is required")
+    try:
+        return json.loads(request.body)
+    except ValueError as exc:
+        raise BodyNotJson("The request body is not valid JSON") from exc
 
 
 def _text(value: Any, name: str) -> str:

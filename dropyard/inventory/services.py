@@ -235,8 +235,10 @@ def _stock_put_back(
     reason: str,
     reference: str,
     require_active: bool,
+    audit: bool = False,
 ) -> tuple[Stock, StockMovement]:
-    """on_hand += quantity on the row (created if missing), for a receipt or a return.
+    """on_hand += quantity on the row (created if missing), for a receipt, a purchase or a
+    return; ``audit`` records STOCK_ADJUSTED.
 
     Refused for a non-positive quantity, a wrong owner, or (``require_active``) an inactive
     warehouse.
@@ -256,6 +258,8 @@ def _stock_put_back(
     )
     if movement is None:  # only if the row vanished, which PROTECT prevents
         raise StockRefused("the stock row is gone")
+    if audit:
+        _stock_audit(movement, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return stock, movement
 
 
@@ -341,9 +345,10 @@ def stock_receive(
     ``merchant`` set receives into that merchant's private stock (platform warehouses only).
     Refused for an inactive warehouse or a non-positive quantity.
     """
-    stock, movement = _stock_put_back(
+    _, movement = _stock_put_back(
         kind=MovementKind.RECEIPT,
         require_active=True,
+        audit=True,
         variant=variant,
         warehouse=warehouse,
         merchant=merchant,
@@ -352,7 +357,6 @@ def stock_receive(
         reason=reason,
         reference=reference,
     )
-    _stock_audit(movement, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return movement
 
 
@@ -616,9 +620,10 @@ def stock_transfer_to_private(
             f"inventory deduction failed: fewer than {quantity} of {variant.sku} available "
             f"in {warehouse.code}"
         )
-    stock, given = _stock_put_back(
+    _, given = _stock_put_back(
         kind=MovementKind.PURCHASE,
         require_active=True,
+        audit=True,
         variant=variant,
         warehouse=warehouse,
         merchant=merchant,
@@ -627,7 +632,6 @@ def stock_transfer_to_private(
         reason=reason,
         reference=reference,
     )
-    _stock_audit(given, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return taken, given
 
 

@@ -30,7 +30,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, create_model
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog import selectors as catalog_selectors
@@ -66,6 +66,18 @@ Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_clean_text)]
 class PageIn(CamelSchema):
     page_num: int = Field(1, ge=1, le=PAGE_NUM_MAX)
     page_size: int = Field(20, ge=1, le=PAGE_SIZE_MAX)
+
+
+def _page_schema(name: str, item: type[CamelSchema]) -> type[CamelSchema]:
+    """The answer schema ``{pageNum, pageSize, total, list: [item]}`` (for openapi.json)."""
+    return create_model(
+        name,
+        __base__=CamelSchema,
+        page_num=(int, ...),
+        page_size=(int, ...),
+        total=(int, ...),
+        list=(list[item], ...),  # type: ignore[valid-type]
+    )
 
 
 def _page(params: PageIn, total: int, items: list[Any]) -> dict[str, Any]:
@@ -113,11 +125,7 @@ class SpuOut(CamelSchema):
     update_time: str | None
 
 
-class SpuPageOut(CamelSchema):
-    page_num: int
-    page_size: int
-    total: int
-    list: list[SpuOut]
+SpuPageOut = _page_schema("SpuPageOut", SpuOut)
 
 
 @router.post("product/stock/privateInventory/querySpuPage", response=SpuPageOut)
@@ -249,11 +257,7 @@ class SkuDetailOut(CamelSchema):
     update_time: str | None
 
 
-class SkuDetailPageOut(CamelSchema):
-    page_num: int
-    page_size: int
-    total: int
-    list: list[SkuDetailOut]
+SkuDetailPageOut = _page_schema("SkuDetailPageOut", SkuDetailOut)
 
 
 def _stock_out(stock: Stock, used: int) -> dict[str, Any]:
@@ -395,11 +399,7 @@ class FlowOut(CamelSchema):
     create_time: str | None
 
 
-class FlowPageOut(CamelSchema):
-    page_num: int
-    page_size: int
-    total: int
-    list: list[FlowOut]
+FlowPageOut = _page_schema("FlowPageOut", FlowOut)
 
 
 def _flow_out(m: StockMovement) -> dict[str, Any]:

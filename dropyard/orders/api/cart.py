@@ -18,15 +18,13 @@ Decisions where the contract is open or contradicts itself (§7):
   purchase cart.
 """
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
 from pydantic import Field
 
-from dropyard.core.api import BodyNotJson, CamelSchema, ParamError
-from dropyard.core.errors import DomainError, ErrorCode
+from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
 from dropyard.inventory import private_selectors, purchase_wire
 from dropyard.inventory.purchases import purchase_cart_add_many
@@ -69,55 +67,15 @@ def _intercepts(result: services.CartResult) -> list[dict[str, Any]]:
     ]
 
 
-class BodyMissing(DomainError):
-    """The operation needs a JSON body and the request has none (16900204)."""
-
-    default_code = ErrorCode.BODY_MISSING
-
-
-ADD_CART_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        {
-                            "type": "object",
-                            "title": "Orders into the cart",
-                            "required": ["cjOrderIdList"],
-                            "properties": {
-                                "cjOrderIdList": {"type": "array", "items": {"type": "string"}}
-                            },
-                        },
-                        {
-                            "type": "object",
-                            "title": "A product into the purchase cart",
-                            "required": ["vid", "quantity"],
-                            "properties": {
-                                "vid": {"type": "string"},
-                                "sku": {"type": "string"},
-                                "quantity": {"type": "integer", "minimum": 1},
-                                "storageId": {"type": "string"},
-                                "products": {"type": "array", "items": {"type": "object"}},
-                            },
-                        },
-                        {"type": "array", "items": {"type": "object"}},
-                    ]
-                }
-            }
-        },
-    }
-}
-
-
-def _json_body(request: HttpRequest) -> Any:
-    if not request.body:
-        raise BodyMissing("A JSON request body is required")
-    try:
-        return json.loads(request.body)
-    except ValueError as exc:
-        raise BodyNotJson("The request body is not valid JSON") from exc
+ADD_CART_BODY = purchase_wire.openapi_body(
+    {
+        "type": "object",
+        "title": "Orders into the cart",
+        "required": ["cjOrderIdList"],
+        "properties": {"cjOrderIdList": {"type": "array", "items": {"type": "string"}}},
+    },
+    *purchase_wire.CART_LINE_FORMS,
+)
 
 
 def _add_orders_to_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
@@ -152,7 +110,7 @@ def add_cart(request: HttpRequest) -> dict:
     — with ``{vid, quantity}`` (or a list of such lines) instead of ``cjOrderIdList`` — put
     products into the merchant's purchase cart for private inventory (answering the lines
     added under ``cartLines`` and the whole cart under ``cart``)."""
-    body = _json_body(request)
+    body = purchase_wire.request_json(request)
     if purchase_wire.is_cart_line_body(body):
         return _add_products_to_purchase_cart(request, body)
     if not isinstance(body, dict):
