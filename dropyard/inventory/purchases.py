@@ -104,8 +104,9 @@ def purchase_cart_add(
     actor: User | None = None,
 ) -> PurchaseCartLine:
     """Add ``quantity`` units of ``variant`` to the merchant's purchase cart, in ``warehouse``
-    or (None) in ``default_purchase_warehouse``; a line for the same variant and warehouse
-    grows by ``quantity`` (``F()`` update).
+    or (None) in the warehouse of the variant's line already in the cart, else in
+    ``default_purchase_warehouse``; a line for the same variant and warehouse grows by
+    ``quantity`` (``F()`` update).
 
     Refused, nothing changed: quantity outside 1–``MAX_LINE_QUANTITY`` (also the line's new
     total), an off-sale variant, a warehouse that is not an active platform warehouse, fewer

@@ -145,3 +145,13 @@ def test_staff_without_orders_area_is_refused(client, merchant):
     client.force_login(staff)
 
     assert client.get(reverse("private_stock:stock")).status_code == 403
+
+
+def test_product_page_offers_the_purchase_cart_only_with_the_orders_area(client, merchant, world):
+    url = reverse("catalog:product", args=[world["product"].public_id])
+    staff = make_staff(merchant=merchant, permissions=["products"])
+
+    client.force_login(merchant.owner)
+    assert b'data-testid="buy-private-form"' in client.get(url).content
+    client.force_login(staff)
+    assert b'data-testid="buy-private-form"' not in client.get(url).content
