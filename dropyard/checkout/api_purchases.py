@@ -56,7 +56,88 @@ def _cart(merchant: MerchantAccount) -> dict[str, Any]:
 CART_LINES_BODY = purchase_wire.openapi_body(*purchase_wire.CART_LINE_FORMS)
 
 
-@router.post("shopping/privateInventory/addToCart", openapi_extra=CART_LINES_BODY)
+# --- Answer schemas (openapi.json; the operations build the dicts in inventory.purchase_wire) ---
+
+
+class CartLineOut(CamelSchema):
+    line_id: str
+    product_id: str
+    product_name: str
+    vid: str
+    sku: str
+    quantity: int
+    storage_id: str
+    storage_name: str
+    country_code: str
+    unit_price: str
+    unit_price_minor: int
+    amount: str
+    amount_minor: int
+    available_quantity: int | None
+
+
+class CartOut(CamelSchema):
+    lines: list[CartLineOut]
+    line_count: int
+    total_quantity: int
+    total_amount: str
+    total_amount_minor: int
+    currency: str
+
+
+class AddToCartOut(CamelSchema):
+    success_count: int
+    cart_lines: list[CartLineOut]
+    cart: CartOut
+
+
+class RemoveOut(CamelSchema):
+    removed_count: int
+    cart: CartOut
+
+
+class PurchaseLineOut(CamelSchema):
+    vid: str
+    sku: str
+    product_name: str
+    quantity: int
+    storage_id: str
+    storage_name: str
+    unit_price: str
+    unit_price_minor: int
+    amount: str
+
+
+class PurchaseOrderOut(CamelSchema):
+    order_id: str
+    order_number: str
+    order_type: int
+    pay_id: str
+    status: str
+    order_amount: str
+    order_amount_minor: int
+    currency: str
+    create_date: str | None
+    pay_date: str | None
+    cancel_date: str | None
+    product_list: list[PurchaseLineOut]
+
+
+class CreatedOrderOut(PurchaseOrderOut):
+    paid: bool
+    transaction_id: str | None
+
+
+class OrderPageOut(CamelSchema):
+    page_num: int
+    page_size: int
+    total: int
+    list: list[PurchaseOrderOut]
+
+
+@router.post(
+    "shopping/privateInventory/addToCart", openapi_extra=CART_LINES_BODY, response=AddToCartOut
+)
 def add_to_cart(request: HttpRequest) -> dict[str, Any]:
     """Put products into the purchase cart (a line per variant and warehouse grows)."""
     merchant = _merchant(request)
@@ -69,7 +150,7 @@ def add_to_cart(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.post("shopping/privateInventory/getCart")
+@router.post("shopping/privateInventory/getCart", response=CartOut)
 def get_cart(request: HttpRequest) -> dict[str, Any]:
     """The purchase cart: lines (with the platform units available now), totals in USD."""
     return _cart(_merchant(request))
@@ -93,7 +174,7 @@ def _line_ids(values: list[int | str]) -> list[int]:
     return out
 
 
-@router.post("shopping/privateInventory/removeFromCart")
+@router.post("shopping/privateInventory/removeFromCart", response=RemoveOut)
 def remove_from_cart(request: HttpRequest, payload: RemoveIn) -> dict[str, Any]:
     """Remove cart lines by id and/or every line of the given variants."""
     merchant = _merchant(request)
@@ -114,7 +195,7 @@ class CreateOrderIn(CamelSchema):
     pay_type: int | None = Field(None, ge=0, le=99)
 
 
-@router.post("shopping/privateInventory/createOrder")
+@router.post("shopping/privateInventory/createOrder", response=CreatedOrderOut)
 def create_order(request: HttpRequest, payload: CreateOrderIn) -> dict[str, Any]:
     """Confirm the purchase cart into one SY purchase order (``payType`` 2: and pay it from
     the balance, all in one transaction)."""
@@ -146,7 +227,7 @@ class OrderListIn(CamelSchema):
     order_id: str = Field("", max_length=64)
 
 
-@router.post("shopping/privateInventory/order/list")
+@router.post("shopping/privateInventory/order/list", response=OrderPageOut)
 def order_list(request: HttpRequest, payload: OrderListIn) -> dict[str, Any]:
     """The merchant's purchase orders, newest first, with their lines."""
     status = payload.status.strip().upper()
