@@ -10,8 +10,11 @@ the contract's USD decimal(18,2) strings (``"12.30"``).
   leaves it as it was).
 - ``POST shopping/pay/payBalanceV2`` (``shipmentOrderId``, ``payId``, ``orderType``): pay a
   confirmed cart's parent order; ``orderType`` 24 pays a makeup pay order
-  (``shopping/makeup/createPayOrder``'s ``payOrderCode`` + ``payId``); 9 (private inventory)
-  is not offered here (1600300).
+  (``shopping/makeup/createPayOrder``'s ``payOrderCode`` + ``payId``); 9 pays a private
+  inventory purchase order (``shipmentOrderId`` = its ``SY…`` id from
+  ``shopping/privateInventory/createOrder``, ``payId`` optional): the wallet is debited and
+  the units move from platform stock into the merchant's private stock in one transaction
+  (``checkout.purchases``; too few platform units → 1603102, nothing changed).
 
 Both POSTs honour ``Idempotency-Key`` (``core.idempotency``): the same key and body replays the
 first answer and charges once; paying an already paid order / parent again (with or without a
@@ -44,11 +47,14 @@ from dropyard.wallet.bills import makeup_pay_order_pay
 from dropyard.wallet.ledger import wallet_balance
 from dropyard.wallet.payment_posting import PaymentResult
 
+from .api_purchases import purchase_payment_out
+from .purchases import purchase_order_pay
 from .services import pay_from_wallet
 
 router = Router(tags=["Wallet"])
 
 ORDER_TYPE_MAKEUP = 24
+ORDER_TYPE_PRIVATE_INVENTORY = 9
 
 
 def _merchant(request: HttpRequest) -> Any:
@@ -160,22 +166,28 @@ def _pay_makeup(merchant: MerchantAccount, pay_order_code: str, pay_id: str) -> 
 
 @router.post("shopping/pay/payBalanceV2", operation_id="dropyard_wallet_api_pay_balance_v2")
 def pay_balance_v2(request: HttpRequest, payload: PayBalanceV2In, response: HttpResponse) -> dict:
-    """Pay a parent (shipment) order, or with ``orderType`` 24 a makeup pay order."""
+    """Pay a parent (shipment) order; with ``orderType`` 24 a makeup pay order, with 9 a
+    private inventory purchase order (``SY…``)."""
     shipments_id = (payload.shipment_order_id or "").strip()
     if not shipments_id:
         raise ParamError("shipmentOrderId is required")
     pay_id = (payload.pay_id or "").strip()
     order_type = payload.order_type
-    if order_type not in (None, ORDER_TYPE_MAKEUP):
+    if order_type not in (None, ORDER_TYPE_MAKEUP, ORDER_TYPE_PRIVATE_INVENTORY):
         raise ParamError(
-            "orderType must be 24 (supplementary bill) or omitted (shipment order); "
-            "private inventory orders (9) are not paid here"
+            "orderType must be 9 (private inventory order), 24 (supplementary bill) or "
+            "omitted (shipment order)"
         )
     merchant = _merchant(request)
 
     def run() -> dict[str, Any]:
         if order_type == ORDER_TYPE_MAKEUP:
             return _pay_makeup(merchant, shipments_id, pay_id)
+        if order_type == ORDER_TYPE_PRIVATE_INVENTORY:
+            payment = purchase_order_pay(
+                merchant=merchant, code=shipments_id, pay_id=pay_id, actor_label="api payment"
+            )
+            return purchase_payment_out(merchant, payment)
         return _pay_parent(merchant, shipments_id, pay_id)
 
     return _idempotent_call(request, response, "shopping/pay/payBalanceV2", run)

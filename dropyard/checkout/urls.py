@@ -5,7 +5,7 @@ app's patterns).
 
 from django.urls import path
 
-from . import views, views_orders, views_providers
+from . import views, views_orders, views_providers, views_purchases
 
 # Joined to ``orders.urls`` (namespace "orders", under /orders/), placed BEFORE the orders'
 # patterns: "bulk/cancel/" and "pay/<pay_id>/" came before "<key>/…" in the orders' list, so
@@ -42,4 +42,9 @@ provider_urlpatterns = [
 # /ops/wallet/providers/).
 provider_ops_urlpatterns = [
     path("events/<int:pk>/retry/", views_providers.event_retry, name="event_retry"),
+]
+
+# Joined to ``inventory.urls_private`` (namespace "private_stock", under /private-stock/).
+private_stock_urlpatterns = [
+    path("orders/<str:code>/pay/", views_purchases.order_pay, name="order_pay"),
 ]

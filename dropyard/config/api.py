@@ -9,6 +9,7 @@ from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.catalog.api import router as catalog_router
 from dropyard.checkout.api import router as checkout_router
+from dropyard.checkout.api_purchases import router as checkout_purchases_router
 from dropyard.core.api import build_api
 from dropyard.fulfillment.api import router as fulfillment_router
 from dropyard.inventory.api import router as inventory_router
@@ -40,6 +41,7 @@ api.add_router("", orders_merge_router)  # shopping/mergeOrder/*
 api.add_router("", webhooks_router)
 api.add_router("", wallet_router)  # shopping/pay/getBalance, shopping/makeup/*, invoice/*
 api.add_router("", checkout_router)  # shopping/pay/payBalance, shopping/pay/payBalanceV2
+api.add_router("", checkout_purchases_router)  # shopping/privateInventory/*
 api.add_router("", stores_router)  # shop/getShops, authentication/getAuthorizeUrl
 # store/product/*, shop/product/*, product/conn/connection
 api.add_router("", stores_products_router)

@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from dropyard.checkout import urls as checkout_urls
 from dropyard.config.api import api
 from dropyard.core import views as core_views
+from dropyard.inventory import urls_private as inventory_private_urls
 from dropyard.inventory import urls_shipping as inventory_shipping_urls
 from dropyard.logistics import urls as logistics_urls
 from dropyard.orders import urls as order_urls
@@ -57,6 +58,12 @@ urlpatterns = [
     ),
     path("ops/wallet/", include("dropyard.wallet.urls_ops")),
     path("catalog/", include("dropyard.inventory.urls_catalog")),
+    # The merchant's private stock, its ledger, the purchase cart and orders (inventory) and
+    # the purchase orders' payment page (checkout, above the wallet).
+    path(
+        "private-stock/",
+        _joined(inventory_private_urls, checkout_urls.private_stock_urlpatterns),
+    ),
     # /shipping/ is one "logistics" namespace served by two apps: default lines (logistics) and
     # the freight calculator and cannot-ship check, which read stock (inventory, above it).
     path(

@@ -11,6 +11,7 @@ MERCHANT_NAV = [
     ("Dashboard", "dashboard:home", None),
     ("Catalog", "catalog:search", "products"),
     ("My Products", "catalog:my_products", "products"),
+    ("Private stock", "private_stock:stock", "orders"),
     ("Stores", "stores:list", "stores"),
     ("Orders", "orders:list", "orders"),
     ("Wallet", "wallet:home", "wallet"),

@@ -10,6 +10,8 @@ __all__ = [
     "InsufficientStock",
     "InventoryError",
     "ProductNotFound",
+    "PurchaseOrderNotFound",
+    "PurchaseRefused",
     "StockRefused",
     "VariantNotFound",
     "WarehouseInactive",
@@ -19,6 +21,7 @@ __all__ = [
 
 # Contract §3 code that core.errors.ErrorCode does not (yet) name.
 INVENTORY_DEDUCTION_FAILED = 1603102
+ORDER_NOT_FOUND = 1603100  # the orders' code, for purchase orders too (orders sits above us)
 
 
 class InventoryError(DomainError):
@@ -57,3 +60,17 @@ class StockRefused(InventoryError):
 
 class DuplicateMovement(StockRefused):
     """A reservation, release or shipment with this reference was already applied to the row."""
+
+
+class PurchaseRefused(InventoryError):
+    """A purchase cart or purchase order change is not allowed (empty cart, wrong status,
+    quantity out of range, not a platform warehouse). Nothing was changed."""
+
+    http_status = 409
+
+
+class PurchaseOrderNotFound(NotFound):
+    """No purchase order (or cart line) with that id for this merchant (1603100); another
+    merchant's answers the same."""
+
+    default_code = ORDER_NOT_FOUND

@@ -1,4 +1,5 @@
-"""Warehouses, stock per variant per warehouse (platform, factory and private), movement ledger."""
+"""Warehouses, stock per variant per warehouse (platform, factory and private), movement ledger,
+and the private-inventory purchase cart and purchase orders ("SY")."""
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +7,7 @@ from django.db import models
 from dropyard.core.ids import new_public_id
 from dropyard.core.models import TimeStampedModel
 
-from .choices import MovementKind, WarehouseKind
+from .choices import MovementKind, PurchaseOrderStatus, WarehouseKind
 
 
 class Warehouse(TimeStampedModel):
@@ -125,3 +126,104 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.on_hand_delta:+}/{self.reserved_delta:+} on {self.stock_id}"
+
+
+class PurchaseCartLine(models.Model):
+    """One line of a merchant's purchase cart: units of a variant to buy from platform stock
+    into that merchant's private stock, in one platform warehouse (the contract's
+    ``shopping/privateInventory`` cart, ``addCart`` with ``{vid, quantity}``).
+
+    Invariants: one line per (merchant, variant, warehouse); quantity ≥ 1. A cart line holds
+    no stock: availability is checked when the line is added and again, atomically, when its
+    purchase order is paid. Written only by ``inventory.purchases``.
+    """
+
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.CASCADE, related_name="purchase_cart_lines"
+    )
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "variant", "warehouse"], name="purchase_cart_line_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="purchase_cart_line_quantity_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"cart {self.merchant_id}: {self.quantity} × {self.variant_id}@{self.warehouse_id}"
+
+
+class PurchaseOrder(TimeStampedModel):
+    """A confirmed purchase cart: a private-inventory ("SY") order of one merchant.
+
+    Invariants: ``code`` is "SY" + 19 digits, unique; ``amount_minor`` is the sum of its lines'
+    amounts (prices fixed when the cart was confirmed). WAIT_PAY → COMPLETED happens once, in
+    the transaction that debits the wallet and moves every line's units from platform stock
+    into the merchant's private stock (``checkout.purchases``); WAIT_PAY → CANCELLED only
+    before that. A completed order never changes again.
+    """
+
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    code = models.CharField(max_length=32, unique=True)
+    pay_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    status = models.CharField(
+        max_length=12, choices=PurchaseOrderStatus.choices, default=PurchaseOrderStatus.WAIT_PAY
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="USD")
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=64, blank=True)  # wallet:<ledger txn id>
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_minor__gte=0), name="purchase_order_amount_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PurchaseOrderLine(models.Model):
+    """Units of one variant bought into one warehouse by a purchase order, at a fixed price.
+
+    Invariant: quantity ≥ 1 and amount = quantity × unit price (minor units, the order's
+    currency).
+    """
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    unit_price_minor = models.BigIntegerField()
+    amount_minor = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "variant", "warehouse"], name="purchase_order_line_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, unit_price_minor__gte=0)
+                & models.Q(amount_minor=models.F("quantity") * models.F("unit_price_minor")),
+                name="purchase_order_line_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.quantity} × {self.variant_id}@{self.warehouse_id}"

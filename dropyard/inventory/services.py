@@ -235,8 +235,10 @@ def _stock_put_back(
     reason: str,
     reference: str,
     require_active: bool,
+    audit: bool = False,
 ) -> tuple[Stock, StockMovement]:
-    """on_hand += quantity on the row (created if missing), for a receipt or a return.
+    """on_hand += quantity on the row (created if missing), for a receipt, a purchase or a
+    return; ``audit`` records STOCK_ADJUSTED.
 
     Refused for a non-positive quantity, a wrong owner, or (``require_active``) an inactive
     warehouse.
@@ -256,6 +258,8 @@ def _stock_put_back(
     )
     if movement is None:  # only if the row vanished, which PROTECT prevents
         raise StockRefused("the stock row is gone")
+    if audit:
+        _stock_audit(movement, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return stock, movement
 
 
@@ -270,7 +274,7 @@ def _stock_row_apply(
 
 
 IDEMPOTENT_KINDS = frozenset(
-    {MovementKind.RESERVATION, MovementKind.RELEASE, MovementKind.SHIPMENT}
+    {MovementKind.RESERVATION, MovementKind.RELEASE, MovementKind.SHIPMENT, MovementKind.PURCHASE}
 )
 
 
@@ -341,9 +345,10 @@ def stock_receive(
     ``merchant`` set receives into that merchant's private stock (platform warehouses only).
     Refused for an inactive warehouse or a non-positive quantity.
     """
-    stock, movement = _stock_put_back(
+    _, movement = _stock_put_back(
         kind=MovementKind.RECEIPT,
         require_active=True,
+        audit=True,
         variant=variant,
         warehouse=warehouse,
         merchant=merchant,
@@ -352,7 +357,6 @@ def stock_receive(
         reason=reason,
         reference=reference,
     )
-    _stock_audit(movement, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return movement
 
 
@@ -571,6 +575,64 @@ def stock_ship(
         reason=reason,
         on_hand_delta=-quantity,
     )
+
+
+@transaction.atomic
+def stock_transfer_to_private(
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    merchant: MerchantAccount,
+    quantity: int,
+    reference: str,
+    actor: User | None = None,
+    reason: str = "",
+) -> tuple[StockMovement, StockMovement]:
+    """Sell ``quantity`` available platform units of ``variant`` in ``warehouse`` to
+    ``merchant``: the shared row's on_hand −q and the merchant's private row's on_hand +q
+    (created if missing), two PURCHASE movements with ``reference`` (a purchase order code).
+
+    The shared side is one conditional UPDATE ``… WHERE on_hand - reserved >= q``, so units
+    promised to other orders are never sold; fewer available → ``InsufficientStock`` (1603102)
+    with nothing changed. The same reference on the same row twice → ``DuplicateMovement``.
+    Platform warehouses only, active ones only.
+    """
+    _check_quantity(quantity)
+    if not (reference or "").strip():
+        raise StockRefused("a purchase needs a reference")
+    if warehouse.kind != WarehouseKind.PLATFORM:
+        raise StockRefused("private stock is held only in platform warehouses")
+    if not warehouse.is_active:
+        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
+    taken = _stock_row_apply(
+        variant=variant,
+        warehouse=warehouse,
+        merchant=None,
+        kind=MovementKind.PURCHASE,
+        on_hand_delta=-quantity,
+        guard=Q(on_hand__gte=F("reserved") + quantity),
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
+    if taken is None:
+        raise InsufficientStock(
+            f"inventory deduction failed: fewer than {quantity} of {variant.sku} available "
+            f"in {warehouse.code}"
+        )
+    _, given = _stock_put_back(
+        kind=MovementKind.PURCHASE,
+        require_active=True,
+        audit=True,
+        variant=variant,
+        warehouse=warehouse,
+        merchant=merchant,
+        quantity=quantity,
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
+    return taken, given
 
 
 @transaction.atomic

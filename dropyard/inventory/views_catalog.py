@@ -216,6 +216,8 @@ def _product_context(request: HttpRequest, product: Product, **extra) -> dict:
         "variants": variants,
         "property_labels": [labels.get(p, p) for p in product.properties or ()],
         "saved": product.pk in catalog_selectors.my_product_ids(merchant=merchant),
+        # The purchase cart (private stock) is an orders-area page.
+        "can_buy_private": request.membership.has_area(Area.ORDERS),
         "reviews": _reviews(request, product),
         "freight_form": FreightEstimateForm(
             initial={"quantity": 1},

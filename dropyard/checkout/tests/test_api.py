@@ -214,12 +214,17 @@ def test_pay_balance_v2_insufficient_balance(authed, merchant, owner, world):
     [
         {},
         {"payId": "1"},
-        {"shipmentOrderId": "x", "orderType": 9},
+        {"shipmentOrderId": "x", "orderType": 7},
         {"shipmentOrderId": "x", "orderType": 1},
     ],
 )
 def test_pay_balance_v2_bad_input_is_1600300(authed, body):
     authed.post(PAY_V2, body).error(1600300)
+
+
+def test_pay_balance_v2_order_type_9_unknown_purchase_order_is_1603100(authed):
+    # orderType 9 pays a private inventory purchase order (checkout.purchases).
+    authed.post(PAY_V2, {"shipmentOrderId": "x", "orderType": 9}).error(1603100)
 
 
 # --- createOrderV2 payType 2 ----------------------------------------------------------------------

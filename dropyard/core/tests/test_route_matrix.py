@@ -364,6 +364,7 @@ ROUTE_ACCESS_MODULES = (
     "dropyard.wallet.tests.route_access",
     "dropyard.stores.tests.route_access",
     "dropyard.stores.tests.route_access_public",
+    "dropyard.inventory.tests.route_access_private",
 )
 
 

@@ -23,6 +23,12 @@ Decisions where the contract is open or contradicts itself (§7):
   ``saveGenerateParentOrder`` answers it with ``payStatus`` "paid". Beyond the contract,
   ``shipmentList`` ``[{shipmentsId, orderIds}]`` names every shipment the confirmed orders of
   the call are in (one, unless some were paid in another).
+- **addCart with products.** Beyond the contract's ``{cjOrderIdList}``, real clients send
+  ``{vid, quantity}`` (or a list of such lines, ``inventory.purchase_wire``) to put a product
+  into the merchant's *purchase cart* (bulk purchase into private inventory,
+  ``shopping/privateInventory/*``). The operation dispatches on the body's shape: a body with
+  ``cjOrderIdList`` is the order cart, one with ``vid``/``sku`` or a product list is the
+  purchase cart.
 """
 
 from typing import Any
@@ -33,6 +39,8 @@ from pydantic import Field
 
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
+from dropyard.inventory import private_selectors, purchase_wire
+from dropyard.inventory.purchases import purchase_cart_add_many
 
 from .. import selectors, services
 from ..exceptions import OrderNotFound
@@ -72,10 +80,18 @@ def _intercepts(result: services.CartResult) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("shopping/order/addCart")
-def add_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
-    """Move CREATED orders into the cart (IN_CART); orders already confirmed count as added;
-    refused orders come back intercepted."""
+ADD_CART_BODY = purchase_wire.openapi_body(
+    {
+        "type": "object",
+        "title": "Orders into the cart",
+        "required": ["cjOrderIdList"],
+        "properties": {"cjOrderIdList": {"type": "array", "items": {"type": "string"}}},
+    },
+    *purchase_wire.CART_LINE_FORMS,
+)
+
+
+def _add_orders_to_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
     ids = _id_list("cjOrderIdList", payload.cj_order_id_list)
     orders, missing = _cart_orders(request, ids)
     result = services.cart_add(merchant=_merchant(request), orders=orders, actor=None)
@@ -84,6 +100,43 @@ def add_cart(request: HttpRequest, payload: OrderIdListIn) -> dict:
         "addSuccessOrders": [o.public_id for o in result.orders],
         "interceptOrders": missing + _intercepts(result),
     }
+
+
+def _add_products_to_purchase_cart(request: HttpRequest, body: Any) -> dict:
+    merchant = _merchant(request)
+    lines = purchase_cart_add_many(
+        merchant=merchant, specs=purchase_wire.cart_line_specs(body), actor=None
+    )
+    cart = private_selectors.purchase_cart_get(merchant=merchant)
+    return {
+        "successCount": len(lines),
+        "addSuccessOrders": [],
+        "interceptOrders": [],
+        "cartLines": [purchase_wire.cart_line_out(line) for line in lines],
+        "cart": purchase_wire.cart_out(cart),
+    }
+
+
+@router.post("shopping/order/addCart", openapi_extra=ADD_CART_BODY)
+def add_cart(request: HttpRequest) -> dict:
+    """Move CREATED orders into the cart (IN_CART; orders already confirmed count as added;
+    refused orders come back intercepted), or
+    — with ``{vid, quantity}`` (or a list of such lines) instead of ``cjOrderIdList`` — put
+    products into the merchant's purchase cart for private inventory (answering the lines
+    added under ``cartLines`` and the whole cart under ``cart``)."""
+    body = purchase_wire.request_json(request)
+    if purchase_wire.is_cart_line_body(body):
+        return _add_products_to_purchase_cart(request, body)
+    if not isinstance(body, dict):
+        raise ParamError("The request body must be a JSON object")
+    if "cjOrderIdList" not in body:
+        # The order form's message, as before the purchase-cart form existed.
+        raise ParamError("cjOrderIdList is required")
+    try:
+        payload = OrderIdListIn.model_validate(body)
+    except ValueError:
+        raise ParamError("cjOrderIdList must be a list of order ids") from None
+    return _add_orders_to_cart(request, payload)
 
 
 @router.post("shopping/order/addCartConfirm")

@@ -1,0 +1,50 @@
+"""Forms of the merchant's private stock pages: filters, the purchase cart."""
+
+from django import forms
+
+from dropyard.core.forms import BootstrapFormMixin
+
+from .purchases import MAX_LINE_QUANTITY
+
+
+class PrivateStockFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label="SKU or product", required=False, max_length=100)
+    storage = forms.ChoiceField(label="Warehouse", required=False)
+
+    def __init__(self, *args, warehouses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["storage"].choices = [("", "All warehouses")] + [
+            (w.public_id, f"{w.code} · {w.name}") for w in warehouses
+        ]
+
+
+class LedgerFilterForm(BootstrapFormMixin, forms.Form):
+    sku = forms.CharField(label="SKU", required=False, max_length=60)
+    reference = forms.CharField(label="Order code", required=False, max_length=64)
+
+
+class CartAddForm(BootstrapFormMixin, forms.Form):
+    """A variant by SKU (or vid from the product page), a quantity, optionally a warehouse."""
+
+    sku = forms.CharField(label="Variant SKU", required=False, max_length=60)
+    vid = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(
+        label="Quantity", min_value=1, max_value=MAX_LINE_QUANTITY, initial=1
+    )
+    storage = forms.ChoiceField(label="Warehouse", required=False)
+
+    def __init__(self, *args, warehouses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["storage"].choices = [("", "Any (most stock)")] + [
+            (w.public_id, f"{w.code} · {w.name}") for w in warehouses
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("sku") or "").strip() and not (data.get("vid") or "").strip():
+            self.add_error("sku", "Enter a variant SKU.")
+        return data
+
+
+class CartQuantityForm(forms.Form):
+    quantity = forms.IntegerField(min_value=0, max_value=MAX_LINE_QUANTITY)
