@@ -32,6 +32,7 @@ from pydantic import Field
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.api_scopes import ApiScope, scope_require
 from dropyard.inventory import private_selectors, purchase_wire, purchases
 from dropyard.inventory.choices import PurchaseOrderStatus
 from dropyard.inventory.selectors import warehouse_get
@@ -199,6 +200,8 @@ class CreateOrderIn(CamelSchema):
 def create_order(request: HttpRequest, payload: CreateOrderIn) -> dict[str, Any]:
     """Confirm the purchase cart into one SY purchase order (``payType`` 2: and pay it from
     the balance, all in one transaction)."""
+    if payload.pay_type == PAY_TYPE_BALANCE:
+        scope_require(request, ApiScope.PAYMENTS)  # it pays from the wallet as well
     merchant = _merchant(request)
     storage_id = payload.storage_id.strip()
     if "\x00" in storage_id:

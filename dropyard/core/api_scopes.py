@@ -71,6 +71,13 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "shopping/mergeOrder/submitResult"): ApiScope.READ,
     ("POST", "product/queryProductsByImage"): ApiScope.READ,
     ("POST", "shopping/order/queryCogsBasicDataOrderInfoList"): ApiScope.READ,
+    ("POST", "product/stock/privateInventory/querySpuPage"): ApiScope.READ,
+    ("POST", "product/stock/privateInventory/querySkuListByProductId"): ApiScope.READ,
+    ("POST", "product/stock/privateInventory/querySkuDetailPage"): ApiScope.READ,
+    ("POST", "product/stock/privateInventory/querySkuDetailListBySku"): ApiScope.READ,
+    ("POST", "product/stock/privateInventory/querySkuFlowByCondition"): ApiScope.READ,
+    ("POST", "shopping/privateInventory/getCart"): ApiScope.READ,
+    ("POST", "shopping/privateInventory/order/list"): ApiScope.READ,
     # Orders.
     ("POST", "shopping/order/createOrder"): ApiScope.ORDERS,
     ("POST", "shopping/order/createOrderV2"): ApiScope.ORDERS,
@@ -86,6 +93,11 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "shopping/mergeOrder/submitMergeOrderBatchV3"): ApiScope.ORDERS,
     ("POST", "shopping/sandbox/updateStatus"): ApiScope.ORDERS,
     ("POST", "shopping/sandbox/updateTrackNumber"): ApiScope.ORDERS,
+    # The purchase cart (stock bought into private inventory); createOrder with payType 2 also
+    # needs payments (scope_require).
+    ("POST", "shopping/privateInventory/addToCart"): ApiScope.ORDERS,
+    ("POST", "shopping/privateInventory/removeFromCart"): ApiScope.ORDERS,
+    ("POST", "shopping/privateInventory/createOrder"): ApiScope.ORDERS,
     # Payments.
     ("POST", "shopping/pay/payBalance"): ApiScope.PAYMENTS,
     ("POST", "shopping/pay/payBalanceV2"): ApiScope.PAYMENTS,
@@ -150,4 +162,21 @@ def scope_check(request: HttpRequest, granted: Collection[str]) -> None:
         raise ScopeMissing(
             f"This API key lacks the '{scope}' scope needed for {method} {path}; "
             "create a key with that scope"
+        )
+
+
+def scope_require(request: HttpRequest, scope: str) -> None:
+    """Refuse the request (``ScopeMissing``) unless its key also holds ``scope``.
+
+    For an operation whose body decides that it does more than its mapped scope says, e.g. a
+    create call with ``payType`` 2 that also pays from the wallet (``payments``). Call it before
+    anything is written.
+    """
+    api_key = getattr(getattr(request, "auth", None), "api_key", None)
+    granted = api_key.scopes if api_key is not None else ()
+    if scope not in granted:
+        method, path, _ = getattr(request, _REQUEST_ATTR, (request.method, request.path, ""))
+        raise ScopeMissing(
+            f"This API key lacks the '{scope}' scope needed for {method} {path} with "
+            "payment from the balance; create a key with that scope"
         )

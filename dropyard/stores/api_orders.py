@@ -57,6 +57,7 @@ from pydantic.alias_generators import to_camel
 from dropyard.catalog.models import Variant
 from dropyard.catalog.wire import price_param
 from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.api_scopes import ApiScope, scope_require
 from dropyard.core.errors import DomainError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
@@ -247,6 +248,8 @@ def _create_with_pay_type(
     request: HttpRequest, response: HttpResponse, payload: CreateOrderIn, pay_type: int, scope: str
 ) -> dict:
     """createOrderV2's work (also createOrder V1's): create, run the payType flow, answer."""
+    if pay_type == PayType.BALANCE:
+        scope_require(request, ApiScope.PAYMENTS)  # it pays from the wallet as well
     fields = _create_fields(payload)
     merchant = _merchant(request)
 

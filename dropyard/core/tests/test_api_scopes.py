@@ -93,6 +93,24 @@ def test_read_only_key_reads_but_creates_no_order(client, merchant):
 
 
 @pytest.mark.django_db
+def test_create_with_balance_payment_also_needs_the_payments_scope(client, merchant):
+    world = make_order_world()
+    cj = _client(client, merchant, ["read", "orders"])
+
+    message = cj.post("shopping/order/createOrderV2", {**body(world, "PB-1"), "payType": 2}).error(
+        1600001
+    )
+
+    assert message == (
+        "This API key lacks the 'payments' scope needed for POST shopping/order/createOrderV2 "
+        "with payment from the balance; create a key with that scope"
+    )
+    assert Order.objects.count() == 0
+    assert cj.post("shopping/order/createOrderV2", {**body(world, "PB-2"), "payType": 3}).ok()
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_orders_key_without_read_cannot_list(client, merchant):
     cj = _client(client, merchant, ["orders"])
 
