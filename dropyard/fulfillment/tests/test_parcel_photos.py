@@ -113,9 +113,7 @@ def test_an_oversized_file_is_refused(parcel, clerk):
 def test_photos_only_at_the_packing_bench_and_at_most_ten(merchant, clerk):
     (variant,) = make_variants(1)
     ready = make_parcel(merchant=merchant, items=[(variant, 1)])
-    with pytest.raises(
-        ParcelRefused, match="is ready to pick: photos are taken while"
-    ):
+    with pytest.raises(ParcelRefused, match="is ready to pick: photos are taken while"):
         services.parcel_photo_add(parcel=ready, upload=_upload(), actor=clerk)
     services.parcel_start_picking(parcels=[ready], actor=clerk)
     for _ in range(ParcelPhoto.MAX_PHOTOS):

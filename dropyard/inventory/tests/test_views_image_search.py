@@ -60,7 +60,7 @@ def test_an_unrelated_picture_shows_the_empty_state(client, owner, lamp):
     client.force_login(owner)
     html = _post(client, encoded(photo(901)), **HTMX).content.decode()
     assert 'data-testid="image-empty"' in html
-    assert "0 matches" in html
+    assert "No matches" in html
 
 
 @pytest.mark.parametrize(
