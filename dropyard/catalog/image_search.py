@@ -3,7 +3,8 @@
 See ``catalog.imagehashing`` for the hash, the banded index and the guarantee: every stored
 hash within ``GUARANTEED_DISTANCE`` bits of the query is a candidate, found by indexed ``IN``
 lookups on the four band columns; candidates are ranked by exact Hamming distance in Python
-(at most ``CANDIDATE_CAP`` rows are read, never the whole table).
+(at most ``CANDIDATE_CAP`` rows are read, never the whole table; about 0.84% of the rows for
+a picture that matches nothing, see ``bench/image_search.py``).
 
 Scope: products on sale (the catalog every merchant sees; an off-sale product answers 1602002
 elsewhere, so it is not offered here either). The catalog has no merchant-private products.
@@ -26,7 +27,10 @@ from .imagehashing import (
 from .models import Product, ProductImageHash
 
 RESULT_LIMIT = 20
-CANDIDATE_CAP = 10_000
+# Candidates for an unrelated picture are ~0.84% of the hash rows (4 × 137 / 65536 band values):
+# ~2,500 at 100k images (measured, bench/image_search.py). The cap bounds memory and time on
+# far larger catalogs, at the price of possibly missing a match beyond it (~2M images).
+CANDIDATE_CAP = 50_000
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,13 @@ def products_by_image(
 ) -> list[ImageMatch]:
     """On-sale products with a picture within ``max_distance`` bits, closest first (then oldest
     product first), at most ``limit``; each product once, at its closest picture."""
-    query = phash64(image)
+    return products_by_hash(query=phash64(image), limit=limit, max_distance=max_distance)
+
+
+def products_by_hash(
+    *, query: int, limit: int = RESULT_LIMIT, max_distance: int = MATCH_MAX_DISTANCE
+) -> list[ImageMatch]:
+    """``products_by_image`` for an already computed 64-bit pHash (unsigned)."""
     rows = (
         ProductImageHash.objects.filter(_candidates(query), product__is_on_sale=True)
         .values_list("product_id", "value")

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from dropyard.catalog.image_index import image_hashes_bulk_store
+from dropyard.catalog.image_index import image_hashes_backfill, image_hashes_bulk_store
 from dropyard.catalog.imagehashing import image_decode, index_hashes
 from dropyard.catalog.models import Category, Product, ProductImage, Review, ReviewPhoto, Variant
 from dropyard.catalog.search import search_index_rebuild
@@ -100,6 +100,9 @@ def load_catalog(*, products: int = DEFAULT_PRODUCTS) -> CatalogResult:
     new_products = _products_ensure(rng, products, leaves, images, warehouses, result)
     if new_products:
         search_index_rebuild()
+    # Demo data loaded before search by image existed: index its pictures once.
+    if ProductImage.objects.filter(hashes__isnull=True).exists():
+        image_hashes_backfill()
     result.totals = {
         "categories": Category.objects.count(),
         "products": Product.objects.count(),

@@ -56,7 +56,10 @@ def _order_ids(values: list[str | int] | None) -> list[str]:
 
 @router.post("storehouseCenterWeb/syncStorehouseVideoRequests", response=list[OrderPicturesOut])
 def sync_storehouse_video_requests(request: HttpRequest, payload: VideoRequestsIn) -> list[dict]:
-    """Links to the packing photos of the caller's orders (see the module docstring)."""
+    """Links to the photos the warehouse took of the caller's orders' parcels at packing:
+    ``[{orderId, pictureJson: [url, …]}]`` in request order, for the caller's own orders only
+    (other ids are left out). The URLs are signed and expire after 24 hours; fetch them
+    without a token. Ids may be orderId, orderNumber or cjOrderCode (1–100 of them)."""
     keys = _order_ids(payload.order_id_list)
     orders, _unknown = order_selectors.orders_get_many(
         merchant=_merchant(request), keys=keys, store_ids=_stores(request)
