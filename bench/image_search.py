@@ -25,7 +25,8 @@ BATCH = 5_000
 
 
 def _load(images: int, seed: int) -> None:
-    from dropyard.catalog.imagehashing import INDEX_CROPS, hash_bands, to_signed
+    from dropyard.catalog.image_index import hash_rows
+    from dropyard.catalog.imagehashing import INDEX_CROPS
     from dropyard.catalog.models import Category, Product, ProductImage, ProductImageHash
 
     have = Product.objects.filter(sku__startswith="IMGB").count()
@@ -46,23 +47,11 @@ def _load(images: int, seed: int) -> None:
         rows = ProductImage.objects.bulk_create(
             [ProductImage(product=p, image=f"products/bench/{p.sku}.jpg") for p in products]
         )
-        hashes = []
-        for row in rows:
-            for crop in INDEX_CROPS:
-                value = rng.getrandbits(64)
-                b0, b1, b2, b3 = hash_bands(value)
-                hashes.append(
-                    ProductImageHash(
-                        image=row,
-                        product_id=row.product_id,
-                        crop_permille=crop,
-                        value=to_signed(value),
-                        band0=b0,
-                        band1=b1,
-                        band2=b2,
-                        band3=b3,
-                    )
-                )
+        hashes = [
+            row
+            for image in rows
+            for row in hash_rows(image, [(crop, rng.getrandbits(64)) for crop in INDEX_CROPS])
+        ]
         ProductImageHash.objects.bulk_create(hashes)
         say(f"  {stop}/{images} images")
 

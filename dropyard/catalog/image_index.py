@@ -17,7 +17,8 @@ from .models import ProductImage, ProductImageHash
 BACKFILL_BATCH = 200
 
 
-def _rows(product_image: ProductImage, hashes: Iterable[tuple[int, int]]) -> list:
+def hash_rows(product_image: ProductImage, hashes: Iterable[tuple[int, int]]) -> list:
+    """Unsaved ``ProductImageHash`` rows of ``product_image`` for ``(crop, hash)`` pairs."""
     rows = []
     for crop, value in hashes:
         band0, band1, band2, band3 = hash_bands(value)
@@ -43,7 +44,7 @@ def product_image_hashes_store(*, product_image: ProductImage, image: Image.Imag
     Invariant: afterwards the image has exactly one row per ``INDEX_CROPS`` entry.
     """
     ProductImageHash.objects.filter(image=product_image).delete()
-    rows = ProductImageHash.objects.bulk_create(_rows(product_image, index_hashes(image)))
+    rows = ProductImageHash.objects.bulk_create(hash_rows(product_image, index_hashes(image)))
     return len(rows)
 
 
@@ -57,7 +58,7 @@ def image_hashes_bulk_store(
         row
         for product_image in images
         if product_image.image.name in hashes_by_file
-        for row in _rows(product_image, hashes_by_file[product_image.image.name])
+        for row in hash_rows(product_image, hashes_by_file[product_image.image.name])
     ]
     ProductImageHash.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
@@ -93,7 +94,7 @@ def image_hashes_backfill(
                     continue
             with transaction.atomic():
                 ProductImageHash.objects.filter(image=product_image).delete()
-                ProductImageHash.objects.bulk_create(_rows(product_image, cache[name]))
+                ProductImageHash.objects.bulk_create(hash_rows(product_image, cache[name]))
             done += 1
         if progress is not None:
             progress(min(start + batch_size, total), total, unreadable)

@@ -27,7 +27,7 @@ from dropyard.core.api import CamelSchema, ParamError
 from ..image_fetch import image_url_read
 from ..image_search import ImageMatch, products_by_image
 from ..imagehashing import MAX_IMAGE_BYTES, image_decode
-from ..wire import OFF_SALE, ON_SALE, category_path, epoch_ms, main_image, usd
+from ..wire import ListV2SummaryOut, listv2_summary
 
 router = Router(tags=["Product"])
 
@@ -39,24 +39,9 @@ class QueryByImageIn(CamelSchema):
     image_base64: str | None = None
 
 
-class ImageProductOut(CamelSchema):
-    id: str
-    name_en: str
-    sku: str
-    spu: str
-    big_image: str
-    sell_price: str
-    now_price: str
-    discount_price: str
-    listed_num: int
-    category_id: str
-    three_category_name: str
-    add_mark_status: int
-    is_video: int
-    product_type: str
-    supplier_name: str
-    create_at: int
-    sale_status: str
+class ImageProductOut(ListV2SummaryOut):
+    """A listV2-like product summary (no stock figures) and how alike its picture is."""
+
     similarity: float
 
 
@@ -84,29 +69,7 @@ def _base64_image(value: str) -> bytes:
 
 
 def _out(request: HttpRequest, match: ImageMatch) -> dict:
-    product = match.product
-    *_, third = category_path(product)
-    price = usd(product.min_price_minor)
-    return {
-        "id": product.public_id,
-        "nameEn": product.name,
-        "sku": product.sku,
-        "spu": product.sku,
-        "bigImage": main_image(request, product),
-        "sellPrice": price,
-        "nowPrice": price,
-        "discountPrice": price,
-        "listedNum": product.listed_count,
-        "categoryId": third.public_id,
-        "threeCategoryName": third.name,
-        "addMarkStatus": 0,
-        "isVideo": 1 if product.video_url else 0,
-        "productType": product.product_type,
-        "supplierName": product.supplier.company_name if product.supplier else "",
-        "createAt": epoch_ms(product.created_at),
-        "saleStatus": ON_SALE if product.is_on_sale else OFF_SALE,
-        "similarity": match.similarity,
-    }
+    return {**listv2_summary(request, match.product), "similarity": match.similarity}
 
 
 @router.post("product/queryProductsByImage", response=list[ImageProductOut])

@@ -6,6 +6,9 @@ any header. The answer fields a client relies on: ``orderId`` (string, as sent),
 ``pictureJson`` (a list of fetchable URLs, possibly empty).
 """
 
+# ruff: noqa: F811
+# (fixtures imported from api_fixtures are used as test parameters)
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,6 +19,7 @@ from dropyard.catalog.tests.factories import encoded, photo
 from dropyard.fulfillment import services
 from dropyard.fulfillment.tests.factories import make_parcel, make_variants
 from dropyard.orders.models import ParcelPhoto
+from dropyard.orders.tests.api_fixtures import authed as api  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.conformance
 
@@ -26,12 +30,6 @@ PATH = "storehouseCenterWeb/syncStorehouseVideoRequests"
 def storage(settings, tmp_path, monkeypatch):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     monkeypatch.setattr(ParcelPhoto._meta.get_field("image"), "storage", private_storage())
-
-
-@pytest.fixture
-def api(cj, api_key):
-    cj.get_access_token(api_key).ok()
-    return cj
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 requirement), the packing pages, the merchant's order page, the signed links and
 ``storehouseCenterWeb/syncStorehouseVideoRequests``."""
 
+# ruff: noqa: F811
+# (fixtures imported from api_fixtures are used as test parameters)
+
 import io
 import json
 
@@ -11,19 +14,19 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from dropyard.accounts import services as account_services
 from dropyard.accounts.storage import private_storage
 from dropyard.accounts.tests.factories import make_operator
 from dropyard.catalog.tests.factories import encoded, photo
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import AuditEvent
-from dropyard.core.testing.cj_client import CJClient
 from dropyard.fulfillment import services
 from dropyard.fulfillment.tests.factories import make_parcel, make_variants
 from dropyard.orders.choices import ParcelStatus
 from dropyard.orders.exceptions import ParcelRefused
 from dropyard.orders.models import ParcelPhoto
 from dropyard.orders.parcel_photos import photo_from_token, photo_url
+from dropyard.orders.tests.api_fixtures import authed as api  # noqa: F401 (a fixture)
+from dropyard.orders.tests.api_fixtures import other_cj  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 PS = ParcelStatus
@@ -235,12 +238,6 @@ def test_the_merchant_sees_the_photos_on_the_order_page(
 # --- API -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(cj, api_key):
-    cj.get_access_token(api_key).ok()
-    return cj
-
-
 def test_api_returns_the_photo_links_of_the_callers_orders(api, parcel, clerk, merchant):
     first = services.parcel_photo_add(parcel=parcel, upload=_upload(), actor=clerk)
     second = services.parcel_photo_add(parcel=parcel, upload=_upload(), actor=clerk)
@@ -259,15 +256,10 @@ def test_api_returns_the_photo_links_of_the_callers_orders(api, parcel, clerk, m
     assert anonymous.get(links[0]).status_code == 200
 
 
-def test_api_leaves_out_other_merchants_and_unknown_orders(api, parcel, clerk, other_merchant):
+def test_api_leaves_out_other_merchants_and_unknown_orders(api, parcel, clerk, other_cj):
     services.parcel_photo_add(parcel=parcel, upload=_upload(), actor=clerk)
     order = parcel.orders.get()
-    _, key = account_services.apikey_create(
-        merchant=other_merchant, actor=other_merchant.owner, name="ERP"
-    )
-    other = CJClient(Client())
-    other.get_access_token(key).ok()
-    assert other.post(PATH, {"orderIdList": [order.public_id, "nope"]}).ok() == []
+    assert other_cj.post(PATH, {"orderIdList": [order.public_id, "nope"]}).ok() == []
     assert api.post(PATH, {"orderIdList": ["nope", order.public_id]}).ok()[0]["orderId"] == (
         order.public_id
     )

@@ -59,7 +59,7 @@ def test_upload_a_picture_and_see_the_matching_product(browser, live_server, sho
 
         # Choosing the picture searches at once.
         picker.set_input_files(str(query))
-        match = page.get_by_test_id("image-match")
+        match = page.get_by_test_id("image-results").get_by_test_id("product-card")
         match.first.wait_for()
         assert match.count() == 1
         assert "Brass Desk Lamp" in match.inner_text()
@@ -82,6 +82,6 @@ def test_upload_a_picture_and_see_the_matching_product(browser, live_server, sho
             list(unrelated),
         )
         page.get_by_test_id("image-empty").wait_for()
-        assert page.get_by_test_id("image-match").count() == 0
+        assert page.get_by_test_id("image-results").get_by_test_id("product-card").count() == 0
         page.screenshot(path=f"/tmp/image-search-empty-{label}.png", full_page=True)
         page.context.close()

@@ -49,7 +49,7 @@ def test_a_cropped_copy_finds_the_product_with_its_similarity(client, owner, lam
     assert response.status_code == 200
     assert 'data-testid="image-query"' in html
     assert "data:image/jpeg;base64," in html
-    assert html.count('data-testid="image-match"') == 1
+    assert html.count('data-testid="product-card"') == 1
     assert "Brass Desk Lamp" in html
     assert "$24.00" in html
     assert "% similar" in html
