@@ -65,7 +65,8 @@ def test_photograph_pack_and_the_merchant_sees_the_photos(browser, live_server, 
     page.get_by_test_id("parcel-photos").wait_for()
     images = page.get_by_test_id("parcel-photos").locator("img")
     assert images.count() == 2
-    assert page.evaluate(
+    # Every thumbnail loads through its signed link (waits for the images to arrive).
+    page.wait_for_function(
         "Array.from(document.querySelectorAll('[data-testid=parcel-photos] img'))"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
@@ -93,7 +94,7 @@ def test_photograph_pack_and_the_merchant_sees_the_photos(browser, live_server, 
         shown = page.get_by_test_id("order-parcel-photos").locator("img")
         assert shown.count() == 2
         shown.first.scroll_into_view_if_needed()
-        assert page.evaluate(
+        page.wait_for_function(
             "Array.from(document.querySelectorAll('[data-testid=order-parcel-photos] img'))"
             ".every(img => img.complete && img.naturalWidth > 0)"
         )
