@@ -231,3 +231,40 @@ class MyProduct(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.merchant_id} ♥ {self.product_id}"
+
+
+class ProductImageHash(models.Model):
+    """One perceptual hash (imagehash's 64-bit pHash) of a product image, for search by image.
+
+    Each image gets one row per crop in ``catalog.imagehashing.INDEX_CROPS`` (the whole picture
+    and centred crops), so a query that is a slightly cropped copy still lands near one of them.
+    Invariants: written by the service that saves the image, in its transaction (or by the
+    backfill); ``value`` is the hash as a signed 64-bit integer and ``band0..band3`` are its four
+    16-bit slices (most significant first), each indexed, so near hashes are found with indexed
+    equality lookups (``catalog.image_search``) rather than a scan. ``product`` repeats the
+    image's product so the lookup scopes without a join through the image.
+    """
+
+    image = models.ForeignKey(ProductImage, on_delete=models.CASCADE, related_name="hashes")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    crop_permille = models.PositiveSmallIntegerField(default=0)
+    value = models.BigIntegerField()
+    band0 = models.PositiveIntegerField(db_index=True)
+    band1 = models.PositiveIntegerField(db_index=True)
+    band2 = models.PositiveIntegerField(db_index=True)
+    band3 = models.PositiveIntegerField(db_index=True)
+
+    class Meta:
+        ordering = ["image", "crop_permille"]
+        constraints = [
+            models.UniqueConstraint(fields=["image", "crop_permille"], name="image_hash_unique"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    band0__lte=0xFFFF, band1__lte=0xFFFF, band2__lte=0xFFFF, band3__lte=0xFFFF
+                ),
+                name="image_hash_bands_16_bit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"phash {self.value & 0xFFFFFFFFFFFFFFFF:016x} of image {self.image_id}"

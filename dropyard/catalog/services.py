@@ -1,8 +1,9 @@
 """Catalog writes: categories, products and variants, images, reviews, reports, My Products.
 
-Every write keeps two derived things in step in the same transaction: the product's
-``min_price_minor``/``max_price_minor`` (lowest/highest variant price) and the full-text index
-(``search.search_index_update``). Nothing else writes catalog rows.
+Every write keeps three derived things in step in the same transaction: the product's
+``min_price_minor``/``max_price_minor`` (lowest/highest variant price), the full-text index
+(``search.search_index_update``) and, for images, the search-by-image hashes
+(``image_index.product_image_hashes_store``). Nothing else writes catalog rows.
 """
 
 import io
@@ -27,6 +28,7 @@ from dropyard.core.choices import AuditAction
 
 from .choices import ProductType, ReportReason, ReportStatus, ShippingProperty
 from .exceptions import CatalogError, ProductOffSale
+from .image_index import product_image_hashes_store
 from .models import (
     Category,
     ImproperReport,
@@ -455,7 +457,8 @@ def _thumbnail(image: Image.Image) -> bytes:
 
 @transaction.atomic
 def product_image_add(*, product: Product, upload: UploadedFile, actor: Actor) -> ProductImage:
-    """Store an uploaded image (a real image, ≤ 5 MB) with a 300 px JPEG thumbnail, last in order.
+    """Store an uploaded image (a real image, ≤ 5 MB) with a 300 px JPEG thumbnail, last in order,
+    and its perceptual hashes (search by image) in the same transaction.
 
     Invariant: position 0 is the main image; the first image added gets it.
     """
@@ -468,6 +471,8 @@ def product_image_add(*, product: Product, upload: UploadedFile, actor: Actor) -
     product_image.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
     product_image.thumbnail.save(f"{stem}_thumb.jpg", ContentFile(_thumbnail(image)), save=False)
     product_image.save()
+    # Searchable by image exactly when the image is committed (same transaction).
+    product_image_hashes_store(product_image=product_image, image=image)
     audit_record(
         action=AuditAction.PRODUCT_UPDATED,
         actor=actor,

@@ -142,6 +142,62 @@ def product_lookup(pid: str | None, product_sku: str | None, variant_sku: str | 
     return product
 
 
+class ListV2SummaryOut(CamelSchema):
+    """The stock-free fields of a listV2 product entry (``listv2_summary``)."""
+
+    id: str
+    name_en: str
+    sku: str
+    spu: str
+    big_image: str
+    sell_price: str
+    now_price: str
+    discount_price: str
+    listed_num: int
+    category_id: str
+    one_category_id: str
+    one_category_name: str
+    two_category_id: str
+    two_category_name: str
+    three_category_name: str
+    add_mark_status: int
+    is_video: int
+    product_type: str
+    supplier_name: str
+    create_at: int
+    sale_status: str
+
+
+def listv2_summary(request: HttpRequest, product: Product) -> dict:
+    """The stock-free fields of a listV2 product entry, keyed by wire names (plain dict: see
+    ``catalog.api.products._list_product``); listV2 adds stock, search by image a similarity."""
+    first, second, third = category_path(product)
+    price = usd(product.min_price_minor)
+    return {
+        "id": product.public_id,
+        "nameEn": product.name,
+        "sku": product.sku,
+        "spu": product.sku,
+        "bigImage": main_image(request, product),
+        "sellPrice": price,
+        "nowPrice": price,
+        "discountPrice": price,
+        "listedNum": product.listed_count,
+        "categoryId": third.public_id,
+        "oneCategoryId": first.public_id if first else "",
+        "oneCategoryName": first.name if first else "",
+        "twoCategoryId": second.public_id if second else "",
+        "twoCategoryName": second.name if second else "",
+        "threeCategoryName": third.name,
+        "addMarkStatus": 0,
+        "isVideo": 1 if product.video_url else 0,
+        "productType": product.product_type,
+        "supplierName": product.supplier.company_name if product.supplier else "",
+        "createAt": epoch_ms(product.created_at),
+        "saleStatus": ON_SALE if product.is_on_sale else OFF_SALE,
+    }
+
+
 def page_count(total: int, size: int) -> int:
     return (total + size - 1) // size
 

@@ -12,6 +12,7 @@ from dropyard.checkout.api import router as checkout_router
 from dropyard.checkout.api_purchases import router as checkout_purchases_router
 from dropyard.core.api import build_api
 from dropyard.fulfillment.api import router as fulfillment_router
+from dropyard.fulfillment.api_photos import router as fulfillment_photos_router
 from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
 from dropyard.orders.api import merge_router as orders_merge_router
@@ -37,6 +38,7 @@ api.add_router("", logistics_router)
 api.add_router("", stores_create_router)
 api.add_router("", orders_router)  # cart, orders, shopping/sandbox/simulatePay
 api.add_router("", fulfillment_router)  # shopping/sandbox/updateStatus, updateTrackNumber
+api.add_router("", fulfillment_photos_router)  # storehouseCenterWeb/syncStorehouseVideoRequests
 api.add_router("", orders_merge_router)  # shopping/mergeOrder/*
 api.add_router("", webhooks_router)
 api.add_router("", wallet_router)  # shopping/pay/getBalance, shopping/makeup/*, invoice/*

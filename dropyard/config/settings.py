@@ -333,6 +333,13 @@ DROPYARD_SERVE_MEDIA = env_bool("DROPYARD_SERVE_MEDIA", True)
 # Private uploads (supplier documents) live outside MEDIA_ROOT and are served only by views that
 # check permissions.
 PRIVATE_MEDIA_ROOT = DATA_DIR / "private"
+# Search by image fetches imageUrl from the network; private, loopback and link-local addresses
+# are refused (SSRF) unless this is on (a closed network whose pictures live on internal hosts).
+DROPYARD_IMAGE_FETCH_ALLOW_PRIVATE = env_bool("DROPYARD_IMAGE_FETCH_ALLOW_PRIVATE")
+# Parcel photos (private) are fetched through signed links that expire after this many seconds.
+DROPYARD_PARCEL_PHOTO_URL_MAX_AGE = int(
+    os.environ.get("DROPYARD_PARCEL_PHOTO_URL_MAX_AGE", "86400")
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

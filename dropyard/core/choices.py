@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     ORDERS_IMPORTED = "orders.imported", "Orders imported from CSV"
     ORDERS_MERGED = "orders.merged", "Orders merged or merge undone"
     PARCEL_PACKED = "parcel.packed", "Parcel packed"
+    PARCEL_PHOTO_ADDED = "parcel.photo_added", "Parcel photo taken"
     PARCEL_SHIPPED = "parcel.shipped", "Parcel shipped"
     TRACKING_CHANGED = "tracking.changed", "Tracking event recorded by hand"
     WEBHOOK_CHANGED = "webhook.changed", "Webhook endpoint set, paused or resumed"

@@ -24,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from dropyard.catalog.image_index import image_hashes_backfill, image_hashes_bulk_store
+from dropyard.catalog.imagehashing import image_decode, index_hashes
 from dropyard.catalog.models import Category, Product, ProductImage, Review, ReviewPhoto, Variant
 from dropyard.catalog.search import search_index_rebuild
 from dropyard.core.ids import new_public_id
@@ -98,6 +100,9 @@ def load_catalog(*, products: int = DEFAULT_PRODUCTS) -> CatalogResult:
     new_products = _products_ensure(rng, products, leaves, images, warehouses, result)
     if new_products:
         search_index_rebuild()
+    # Demo data loaded before search by image existed: index its pictures once.
+    if ProductImage.objects.filter(hashes__isnull=True).exists():
+        image_hashes_backfill()
     result.totals = {
         "categories": Category.objects.count(),
         "products": Product.objects.count(),
@@ -310,6 +315,15 @@ def _image_files_ensure() -> list[str]:
     return names
 
 
+def _image_hashes(names: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Search-by-image hashes of each shared demo picture, computed once per file."""
+    hashes = {}
+    for name in set(names):
+        content = (Path(settings.MEDIA_ROOT) / name).read_bytes()
+        hashes[name] = index_hashes(image_decode(content))
+    return hashes
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     # Another process (a parallel test worker, a second `dropyard demo`) may write the same file.
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
@@ -479,6 +493,7 @@ def _products_insert(
                 )
             )
     image_rows = ProductImage.objects.bulk_create(image_rows)
+    image_hashes_bulk_store(images=image_rows, hashes_by_file=_image_hashes(images))
     main_image = {row.product_id: row for row in image_rows if row.position == 0}
 
     variants = []

@@ -58,6 +58,39 @@ class PackForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented pattern); each is cleaned alone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(item, initial) for item in data]
+        if isinstance(data, list | tuple):
+            data = None  # nothing sent: the field's "required" error
+        return [single(data, initial)]
+
+
+class ParcelPhotoForm(forms.Form):
+    """Photos of the parcel: ``capture`` makes phones open the back camera."""
+
+    photo = MultipleFileField(
+        label="Photos of the parcel",
+        widget=MultipleFileInput(
+            attrs={"class": "form-control", "accept": "image/*", "capture": "environment"}
+        ),
+        error_messages={"required": "Take or choose at least one photo."},
+        help_text="JPEG, PNG or WebP, at most 5 MB each. Show the contents before closing the box.",
+    )
+
+
 class ShipForm(forms.Form):
     """Carrier, tracking number (typed, or asked from the carrier) and units shipped per line.
 

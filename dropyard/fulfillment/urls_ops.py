@@ -13,5 +13,6 @@ urlpatterns = [
     path("parcels/<str:public_id>/", views_ops.parcel_detail, name="parcel_detail"),
     path("parcels/<str:public_id>/slip/", views_ops.packing_slip, name="packing_slip"),
     path("parcels/<str:public_id>/pack/", views_ops.parcel_pack, name="parcel_pack"),
+    path("parcels/<str:public_id>/photos/", views_ops.parcel_photos_add, name="parcel_photos"),
     path("parcels/<str:public_id>/ship/", views_ops.parcel_ship, name="parcel_ship"),
 ]

@@ -14,11 +14,12 @@ from dropyard.inventory import selectors as inventory_selectors
 from dropyard.logistics.carriers import adapter_for, tracking_url
 from dropyard.orders.choices import ParcelStatus
 from dropyard.orders.exceptions import ParcelRefused
-from dropyard.orders.models import Parcel
+from dropyard.orders.models import Parcel, ParcelPhoto
+from dropyard.orders.parcel_photos import parcel_photos, photo_url
 
 from . import selectors, services
 from .exceptions import WeightImplausible
-from .forms_ops import PackForm, QueueFilterForm, ShipForm
+from .forms_ops import PackForm, ParcelPhotoForm, QueueFilterForm, ShipForm
 
 WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
 PS = ParcelStatus
@@ -127,6 +128,7 @@ def parcel_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "tracking_url": tracking_url(parcel.carrier, parcel.tracking_number),
         "tracking": selectors.parcel_tracking(parcel=parcel),
         "computed_weight_g": services.parcel_computed_weight_g(parcel),
+        "photos": _photos(parcel),
     }
     return render(request, "fulfillment/ops/parcel_detail.html", context)
 
@@ -172,9 +174,55 @@ def parcel_pack(request: HttpRequest, public_id: str) -> HttpResponse:
         "weight_warning": weight_warning,
         "computed_weight_g": services.parcel_computed_weight_g(parcel),
         "can_pack": parcel.status == PS.PICKING,
+        **_photo_context(parcel),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "fulfillment/ops/parcel_pack.html", context, status=status)
+
+
+def _photos(parcel: Parcel) -> list[tuple[ParcelPhoto, str]]:
+    """The parcel's photos with a signed link each (warehouse staff may see every parcel)."""
+    return [(photo, photo_url(photo)) for photo in parcel_photos(parcel_ids=[parcel.pk])]
+
+
+def _photo_context(parcel: Parcel, form: ParcelPhotoForm | None = None) -> dict:
+    photos = _photos(parcel)
+    return {
+        "photos": photos,
+        "photo_form": form or ParcelPhotoForm(),
+        "photos_required": parcel.warehouse.parcel_photos_required,
+        "can_photograph": parcel.status in services.PHOTO_STATUSES
+        and len(photos) < ParcelPhoto.MAX_PHOTOS,
+    }
+
+
+@operator_view(roles=WAREHOUSE_STAFF)
+@require_POST
+def parcel_photos_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Store the photos the packer took (one or more files); back to the pack page."""
+    parcel = _parcel(public_id)
+    form = ParcelPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        added = 0
+        for upload in form.cleaned_data["photo"]:
+            try:
+                services.parcel_photo_add(parcel=parcel, upload=upload, actor=request.user)
+            except ParcelRefused as exc:
+                form.add_error("photo", f"{upload.name}: {exc.message}")
+            else:
+                added += 1
+        if added:
+            messages.success(request, f"{added} photo{'s' if added != 1 else ''} saved.")
+        if not form.errors:
+            return redirect("fulfillment_ops:parcel_pack", public_id=parcel.public_id)
+    context = {
+        "parcel": parcel,
+        "form": PackForm(),
+        "computed_weight_g": services.parcel_computed_weight_g(parcel),
+        "can_pack": parcel.status == PS.PICKING,
+        **_photo_context(parcel, form),
+    }
+    return render(request, "fulfillment/ops/parcel_pack.html", context, status=400)
 
 
 @operator_view(roles=WAREHOUSE_STAFF)

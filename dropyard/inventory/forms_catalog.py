@@ -137,3 +137,13 @@ class ReportForm(BootstrapValidationFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What is wrong with this product?",
     )
+
+
+class ImageSearchForm(BootstrapFormMixin, forms.Form):
+    """One picture to search the catalog by; it is decoded and checked by the selector."""
+
+    image = forms.FileField(
+        label="Picture",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        error_messages={"required": "Choose a picture to search by."},
+    )

@@ -68,6 +68,11 @@ class WarehouseForm(BootstrapValidationFormMixin, forms.Form):
     )
     is_verified = forms.BooleanField(label="Verified", required=False, initial=True)
     is_self_pickup = forms.BooleanField(label="Self pick-up", required=False)
+    parcel_photos_required = forms.BooleanField(
+        label="Packers must photograph each parcel",
+        required=False,
+        help_text="Off: photos are optional at packing. On: a parcel cannot be packed without one.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

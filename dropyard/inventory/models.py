@@ -42,6 +42,9 @@ class Warehouse(TimeStampedModel):
     is_active = models.BooleanField(default=True)
     is_self_pickup = models.BooleanField(default=False)
     carriers = models.ManyToManyField("logistics.Carrier", blank=True, related_name="warehouses")
+    # Packing: must the packer photograph the parcel before it can be marked packed? Off by
+    # default (photos stay possible): not every packing bench has a camera or a phone.
+    parcel_photos_required = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["country", "code"]

@@ -60,7 +60,7 @@ WAREHOUSE_TEXT_FIELDS = (
     "contact_name",
     "contact_phone",
 )
-WAREHOUSE_FLAG_FIELDS = ("is_verified", "is_self_pickup")
+WAREHOUSE_FLAG_FIELDS = ("is_verified", "is_self_pickup", "parcel_photos_required")
 
 
 def _clean_country(country: str) -> str:

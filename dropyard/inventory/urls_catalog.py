@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import views_catalog
+from . import views_catalog, views_image_search
 
 app_name = "catalog"
 urlpatterns = [
     path("", views_catalog.search, name="search"),
+    path("image-search/", views_image_search.image_search, name="image_search"),
     path("products/<str:pid>/", views_catalog.product_detail, name="product"),
     path("products/<str:pid>/freight/", views_catalog.product_freight, name="product_freight"),
     path("products/<str:pid>/report/", views_catalog.report, name="report"),

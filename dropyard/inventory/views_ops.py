@@ -37,6 +37,7 @@ WAREHOUSE_FIELDS = (
     "supplier",
     "is_verified",
     "is_self_pickup",
+    "parcel_photos_required",
 )
 
 

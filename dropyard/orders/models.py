@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from dropyard.accounts.storage import private_storage
 from dropyard.core.ids import new_public_id
 from dropyard.core.models import TimeStampedModel
 
@@ -380,3 +381,35 @@ class ParcelEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parcel_id}: {self.from_status} → {self.to_status}"
+
+
+def parcel_photo_path(instance: "ParcelPhoto", filename: str) -> str:
+    return f"parcel-photos/{instance.parcel.public_id}/{filename}"
+
+
+class ParcelPhoto(TimeStampedModel):
+    """A photo the warehouse took of a parcel at packing (CJ's "storehouse video requests").
+
+    Invariants: the file is a re-encoded JPEG in private storage (``accounts.storage``: no public
+    URL; served only through ``fulfillment``'s signed, expiring links, made after a merchant- or
+    warehouse-scoped lookup); written only by ``fulfillment.services.parcel_photo_add``, with its
+    audit row, while the parcel is being picked or packed; at most ``MAX_PHOTOS`` per parcel.
+    """
+
+    MAX_PHOTOS = 10
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=private_storage, upload_to=parcel_photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["parcel", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"photo {self.public_id} of {self.parcel_id}"

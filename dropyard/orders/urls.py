@@ -6,7 +6,7 @@ these patterns, so every URL resolves as when this list held them all."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_photos
 
 app_name = "orders"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("import/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
     path("merge/", views.merge_list, name="merge_list"),
     path("merge/preview/", views.merge_preview, name="merge_preview"),
+    path("parcel-photos/<str:token>/", views_photos.parcel_photo, name="parcel_photo"),
     path("<str:key>/", views.order_detail, name="detail"),
     path("<str:key>/confirm/", views.order_confirm, name="confirm"),
     path("<str:key>/delete/", views.order_delete, name="delete"),

@@ -41,6 +41,7 @@ from .forms import (
     lines_from_formset,
 )
 from .models import Order
+from .parcel_photos import parcel_photos, photo_url
 from .view_helpers import MAX_BULK, back_url, detail_redirect, selected_orders
 
 AREA = "orders"
@@ -174,8 +175,10 @@ def order_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
     parcels = selectors.order_parcels(order=order, include_cancelled=True)
     tracking = _tracking(request, parcels)
+    photos = parcel_photos(parcel_ids=[parcel.pk for parcel in parcels])  # the order's own
     for parcel in parcels:
         parcel.tracking = tracking.get(parcel.tracking_number)
+        parcel.photo_links = [photo_url(p) for p in photos if p.parcel_id == parcel.pk]
     breakdown = order.cost_breakdown or {}
     context = {
         "order": order,

@@ -1,7 +1,8 @@
 """Developer API for the catalog (CJ API 2.0 paths; mounted at the API root in config/api.py).
 
 Contract §2.2, one module per group of operations: ``categories`` (getCategory), ``products``
-(list, query, variant/query), ``reviews`` (productComments), ``my_products``. The wire form of
+(list, query, variant/query), ``reviews`` (productComments), ``my_products``,
+``image_search`` (queryProductsByImage). The wire form of
 products and variants is ``catalog.wire``. ``product/listV2`` and ``product/variant/queryByVid``
 report stock, so ``inventory.api.products`` serves them (inventory sits above catalog).
 
@@ -22,8 +23,8 @@ Decisions where the contract is open:
 
 from ninja import Router
 
-from . import categories, my_products, products, reviews
+from . import categories, image_search, my_products, products, reviews
 
 router = Router()
-for module in (categories, products, reviews, my_products):
+for module in (categories, products, reviews, my_products, image_search):
     router.add_router("", module.router)

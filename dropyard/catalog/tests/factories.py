@@ -2,9 +2,10 @@
 
 import io
 import itertools
+import random
 
 import factory
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
 from dropyard.catalog import services
 from dropyard.catalog.models import Category, Product, Variant
@@ -76,6 +77,29 @@ def png_bytes(size: tuple[int, int] = (640, 480), color: str = "red", fmt: str =
     """A real image file made with Pillow."""
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format=fmt)
+    return out.getvalue()
+
+
+def photo(seed: int, size: tuple[int, int] = (800, 800)) -> Image.Image:
+    """A generated "product photo": a coloured background with blurred shapes (deterministic)."""
+    rnd = random.Random(seed)
+    image = Image.new("RGB", size, tuple(rnd.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x0, y0 = rnd.randrange(size[0]), rnd.randrange(size[1])
+        x1, y1 = x0 + rnd.randrange(50, 400), y0 + rnd.randrange(50, 400)
+        colour = tuple(rnd.randrange(256) for _ in range(3))
+        if rnd.random() < 0.5:
+            draw.ellipse([x0, y0, x1, y1], fill=colour)
+        else:
+            draw.rectangle([x0, y0, x1, y1], fill=colour)
+    return image.filter(ImageFilter.GaussianBlur(3))
+
+
+def encoded(image: Image.Image, fmt: str = "JPEG", **options) -> bytes:
+    """The picture as a file in ``fmt``."""
+    out = io.BytesIO()
+    image.save(out, format=fmt, **options)
     return out.getvalue()
 
 

@@ -340,6 +340,7 @@ EXPECTED_ACCESS: dict[str, Access] = {
     "logistics_ops:ratecard_export": LOGISTICS_OPS,
     "logistics_ops:ratecard_import": LOGISTICS_OPS,
     "catalog:search": Access("merchant", area="products"),
+    "catalog:image_search": Access("merchant", area="products"),
     "catalog:product": Access("merchant", area="products"),
     "catalog:product_freight": Access("merchant", area="products"),
     "catalog:report": Access("merchant", area="products"),

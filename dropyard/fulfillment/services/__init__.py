@@ -1,6 +1,7 @@
 """Warehouse work on parcels: pick, pack, ship (also partially), and tracking outcomes.
 
-One module per step: ``state`` (row locks, order sync), ``picking``, ``packing``, ``shipping``,
+One module per step: ``state`` (row locks, order sync), ``picking``, ``packing`` (with
+``photos`` of the parcel), ``shipping``,
 ``events`` (the LOGISTIC webhook), ``tracking`` (the carrier's outcomes, applied from logistics'
 pending ``TrackingStatusChange`` rows by a retried task), ``cancellation`` (the remainder of a
 partial shipment) and ``sandbox``. The public names are re-exported here, so callers write
@@ -25,6 +26,7 @@ balances (reserve = ship + release) and the stock row's ``reserved`` is unchange
 
 from .cancellation import RemainderCancel, parcel_remainder_cancel
 from .packing import MAX_PARCEL_WEIGHT_G, WEIGHT_TOLERANCE, parcel_computed_weight_g, parcel_pack
+from .photos import PHOTO_STATUSES, parcel_photo_add
 from .picking import PickRow, parcel_start_picking, pick_list
 from .sandbox import sandbox_ship
 from .shipping import Shipment, parcel_ship
@@ -42,6 +44,7 @@ from .tracking import (
 __all__ = [
     "MAX_PARCEL_WEIGHT_G",
     "OPEN_STATUSES",
+    "PHOTO_STATUSES",
     "PARCEL_TRANSITIONS",
     "WEIGHT_TOLERANCE",
     "PickRow",
@@ -50,6 +53,7 @@ __all__ = [
     "TrackingFollowIncomplete",
     "parcel_computed_weight_g",
     "parcel_pack",
+    "parcel_photo_add",
     "parcel_remainder_cancel",
     "parcel_ship",
     "parcel_start_picking",

@@ -1,4 +1,4 @@
-"""Pack a picked parcel: weigh it against the catalog's weights."""
+"""Pack a picked parcel: weigh it against the catalog's weights (photos: ``photos``)."""
 
 from typing import Any
 
@@ -60,12 +60,19 @@ def parcel_pack(
 ) -> Parcel:
     """PICKING → PACKED with the weight measured on the scale (PARCEL_PACKED audited).
 
-    Refused unless PICKING; the weight must be a positive integer of grams, at most
-    ``MAX_PARCEL_WEIGHT_G``, and within ``WEIGHT_TOLERANCE`` of the computed weight unless
-    ``confirm_weight`` (``WeightImplausible`` otherwise).
+    Refused unless PICKING, and without a photo when the warehouse requires one
+    (``Warehouse.parcel_photos_required``, ``photos.parcel_photo_add``); the weight must be a
+    positive integer of grams, at most ``MAX_PARCEL_WEIGHT_G``, and within
+    ``WEIGHT_TOLERANCE`` of the computed weight unless ``confirm_weight``
+    (``WeightImplausible`` otherwise).
     """
     (locked,) = lock_parcels([parcel])
     check_move(locked, PS.PACKED)
+    if locked.warehouse.parcel_photos_required and not locked.photos.exists():
+        raise ParcelRefused(
+            f"{locked.warehouse.code} requires a photo of the parcel before it is packed: "
+            f"take one first"
+        )
     weight = _check_weight(locked, measured_weight_g, confirm_weight=confirm_weight)
     locked.measured_weight_g = weight
     locked.packed_by = actor if actor is not None and actor.is_authenticated else None

@@ -14,6 +14,7 @@ EXPECTED_ACCESS = {
     "fulfillment_ops:packing_slip": WAREHOUSE_OPS,
     "fulfillment_ops:parcel_pack": WAREHOUSE_OPS,
     "fulfillment_ops:parcel_ship": WAREHOUSE_OPS,
+    "fulfillment_ops:parcel_photos": WAREHOUSE_OPS,
 }
 
 
@@ -33,6 +34,7 @@ OBJECT_ROUTES = {
     "fulfillment_ops:packing_slip": _parcel,
     "fulfillment_ops:parcel_pack": _parcel,
     "fulfillment_ops:parcel_ship": _parcel,
+    "fulfillment_ops:parcel_photos": _parcel,
 }
 
 

@@ -33,22 +33,18 @@ from dropyard.catalog.selectors import (
 from dropyard.catalog.wire import (
     LISTV2_DEFAULT_SIZE,
     LISTV2_MAX_PAGE,
-    OFF_SALE,
-    ON_SALE,
     UNVERIFIED,
     VERIFIED,
+    ListV2SummaryOut,
     VariantOut,
     category_param,
-    category_path,
     check_range,
     country_param,
-    epoch_ms,
     feature_flags,
-    main_image,
+    listv2_summary,
     page_count,
     price_param,
     sort_direction,
-    usd,
     variant_out,
     visible_product,
 )
@@ -81,32 +77,13 @@ def _page_categories(products: list) -> list[RelatedCategory]:
     return [RelatedCategory(by_pk[pk], n) for pk, n in ranked[:RELATED_CATEGORY_LIMIT]]
 
 
-class ListV2ProductOut(CamelSchema):
-    id: str
-    name_en: str
-    sku: str
-    spu: str
-    big_image: str
-    sell_price: str
-    now_price: str
-    discount_price: str
-    listed_num: int
-    category_id: str
-    one_category_id: str
-    one_category_name: str
-    two_category_id: str
-    two_category_name: str
-    three_category_name: str
-    add_mark_status: int
-    is_video: int
-    product_type: str
-    supplier_name: str
-    create_at: int
+class ListV2ProductOut(ListV2SummaryOut):
+    """A listV2 product: the catalog's summary plus available stock."""
+
     warehouse_inventory_num: int
     total_verified_inventory: int
     total_un_verified_inventory: int
     verified_warehouse: int
-    sale_status: str
     description: str | None = None
 
 
@@ -134,35 +111,14 @@ class ListV2Out(CamelSchema):
 def _listv2_product(
     request: HttpRequest, product: Product, stock: StockTotals, *, description: bool
 ) -> dict:
-    """One ``ListV2ProductOut`` as a plain dict keyed by the wire names (see ``_list_product``)."""
-    first, second, third = category_path(product)
-    price = usd(product.min_price_minor)
+    """One ``ListV2ProductOut`` as a plain dict keyed by the wire names (see ``_list_product``):
+    the catalog's summary (``catalog.wire.listv2_summary``) plus the stock figures."""
     return {
-        "id": product.public_id,
-        "nameEn": product.name,
-        "sku": product.sku,
-        "spu": product.sku,
-        "bigImage": main_image(request, product),
-        "sellPrice": price,
-        "nowPrice": price,
-        "discountPrice": price,
-        "listedNum": product.listed_count,
-        "categoryId": third.public_id,
-        "oneCategoryId": first.public_id if first else "",
-        "oneCategoryName": first.name if first else "",
-        "twoCategoryId": second.public_id if second else "",
-        "twoCategoryName": second.name if second else "",
-        "threeCategoryName": third.name,
-        "addMarkStatus": 0,
-        "isVideo": 1 if product.video_url else 0,
-        "productType": product.product_type,
-        "supplierName": product.supplier.company_name if product.supplier else "",
-        "createAt": epoch_ms(product.created_at),
+        **listv2_summary(request, product),
         "warehouseInventoryNum": stock.total,
         "totalVerifiedInventory": stock.verified,
         "totalUnVerifiedInventory": stock.unverified,
         "verifiedWarehouse": UNVERIFIED if stock.unverified and not stock.verified else VERIFIED,
-        "saleStatus": ON_SALE if product.is_on_sale else OFF_SALE,
         "description": product.description_html if description else None,
     }
 

@@ -34,6 +34,8 @@ EXPECTED_ACCESS = {
         "cancel_remainder",
     )
 }
+# A parcel photo's signed, expiring link is its own permission (orders.parcel_photos).
+EXPECTED_ACCESS["orders:parcel_photo"] = Access("public")
 
 
 def _order(w) -> dict[str, str]:
@@ -41,6 +43,7 @@ def _order(w) -> dict[str, str]:
 
 
 OBJECT_ROUTES = {
+    "orders:parcel_photo": lambda w: {"token": "not-a-real-token"},
     "orders:import_status": lambda w: {"pk": w.objects["order_import_job"].pk},
     "orders:import_errors": lambda w: {"pk": w.objects["order_import_job"].pk},
     "orders:pay": lambda w: {"pay_id": w.objects["order_parent"].pay_id},
