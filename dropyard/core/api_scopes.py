@@ -77,6 +77,7 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "product/stock/privateInventory/querySkuDetailListBySku"): ApiScope.READ,
     ("POST", "product/stock/privateInventory/querySkuFlowByCondition"): ApiScope.READ,
     ("POST", "shopping/privateInventory/getCart"): ApiScope.READ,
+    ("POST", "storehouseCenterWeb/syncStorehouseVideoRequests"): ApiScope.READ,
     ("POST", "shopping/privateInventory/order/list"): ApiScope.READ,
     # Orders.
     ("POST", "shopping/order/createOrder"): ApiScope.ORDERS,
