@@ -75,6 +75,7 @@ from pydantic import ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 from dropyard.core.audit import client_ip
+from dropyard.core.boundary import int_range_problem_in, json_problems
 from dropyard.core.errors import DomainError, ErrorCode
 from dropyard.core.parties import MerchantRef
 from dropyard.core.ratelimit import ratelimit_hit
@@ -277,8 +278,14 @@ def qps_limit_for_level(level: int) -> int:
 # --- Request parsing ----------------------------------------------------------------------------
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity, -Infinity: Python accepts them
+
+
 class JsonBodyParser(Parser):
-    """ninja's JSON parser, but a body that is not JSON raises ``BodyNotJson`` (16900205).
+    """ninja's JSON parser, but a body that is not JSON raises ``BodyNotJson`` (16900205) and
+    one the input boundary refuses (``core.boundary.json_problems``: a NUL or lone surrogate in
+    any string, a number no column holds) raises ``ParamError`` naming the parameter.
 
     ninja wraps any parser exception in ``HttpError(400)`` with the original as ``__cause__``;
     the HttpError handler unwraps it.
@@ -286,9 +293,31 @@ class JsonBodyParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            return json.loads(request.body)
+            data = json.loads(request.body, parse_constant=_refuse_constant)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             raise BodyNotJson("The request body is not valid JSON") from exc
+        problem = next(json_problems(data), None)
+        if problem is not None:
+            raise ParamError(problem.message)
+        return data
+
+
+def _with_int_range_check(operation: Operation) -> None:
+    """Wrap ``operation``'s value resolution (once) with the integer range check of the input
+    boundary (``core.boundary.int_range_problem_in``): 1600300 naming the parameter."""
+    if getattr(operation, "_dropyard_int_ranges", False):
+        return
+    resolve = operation._get_values
+
+    def get_values(request: HttpRequest, path_params: Any, temporal_response: HttpResponse):
+        values = resolve(request, path_params, temporal_response)
+        problem = int_range_problem_in(operation.models, values)
+        if problem is not None:
+            raise ParamError(problem.message)
+        return values
+
+    operation._get_values = get_values  # type: ignore[method-assign]
+    operation._dropyard_int_ranges = True  # type: ignore[attr-defined]
 
 
 def _param_name(loc: tuple[Any, ...]) -> str:
@@ -490,16 +519,85 @@ def _method_not_allowed_as_envelope(view: Callable[..., Any]) -> Callable[..., A
 # --- The API ------------------------------------------------------------------------------------
 
 
-def _envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
+# Marks an operation answered in the alternate ``{success: true, code: 0}`` body (``LegacySuccess``)
+# so that openapi.json documents that body: ``@router.get(…, openapi_extra=LEGACY_ENVELOPE)``.
+LEGACY_ENVELOPE_KEY = "x-dropyard-envelope"
+LEGACY_ENVELOPE: dict[str, Any] = {LEGACY_ENVELOPE_KEY: "legacy"}
+ERROR_ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
+_REQUEST_ID_SCHEMA = {"type": "string", "format": "uuid"}
+_MESSAGE_SCHEMA = {"type": "string", "maxLength": MESSAGE_MAX_LENGTH}
+
+
+def _success_envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
+    """The normal success body: code 200, result true, ``data`` the operation's schema."""
     return {
+        "title": "Success",
         "type": "object",
         "required": ["code", "result", "message", "data", "requestId"],
         "properties": {
-            "code": {"type": "integer", "example": SUCCESS_CODE},
-            "result": {"type": "boolean", "example": True},
-            "message": {"type": "string", "example": SUCCESS_MESSAGE},
+            "code": {"type": "integer", "enum": [SUCCESS_CODE]},
+            "result": {"type": "boolean", "enum": [True]},
+            "message": _MESSAGE_SCHEMA,
             "data": data_schema,
-            "requestId": {"type": "string", "format": "uuid"},
+            "requestId": _REQUEST_ID_SCHEMA,
+        },
+    }
+
+
+def _legacy_envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
+    """The alternate success body of ``LegacySuccess`` operations (no ``result``)."""
+    return {
+        "title": "LegacySuccess",
+        "type": "object",
+        "required": ["success", "code", "message", "data", "requestId"],
+        "properties": {
+            "success": {"type": "boolean", "enum": [True]},
+            "code": {"type": "integer", "enum": [LEGACY_SUCCESS_CODE]},
+            "message": _MESSAGE_SCHEMA,
+            "data": data_schema,
+            "requestId": _REQUEST_ID_SCHEMA,
+        },
+    }
+
+
+ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
+    "title": "ErrorEnvelope",
+    "description": (
+        "Every refusal (HTTP 200) and the unexpected server fault (HTTP 500, code 1600000): "
+        "result false, data null, code the error code (1600300 parameter error, …)."
+    ),
+    "type": "object",
+    "required": ["code", "result", "message", "data", "requestId"],
+    "properties": {
+        "code": {"type": "integer", "not": {"enum": [SUCCESS_CODE]}},
+        "result": {"type": "boolean", "enum": [False]},
+        "message": _MESSAGE_SCHEMA,
+        "data": {"type": "null"},
+        "requestId": _REQUEST_ID_SCHEMA,
+    },
+}
+
+
+def _documented_responses(operation: dict[str, Any]) -> dict[str, Any]:
+    """An operation's responses as they go out: HTTP 200 with the success body (the normal
+    envelope, or the legacy one for ``LEGACY_ENVELOPE`` operations) or the error envelope;
+    HTTP 500 with the error envelope (code 1600000, "system busy")."""
+    responses = operation.get("responses", {})
+    ok = responses.get(200) or responses.get("200") or {}
+    data_schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+    if operation.pop(LEGACY_ENVELOPE_KEY, None) == "legacy":
+        success = _legacy_envelope_schema(data_schema)
+    else:
+        success = _success_envelope_schema(data_schema)
+    error = {"$ref": ERROR_ENVELOPE_REF}
+    return {
+        "200": {
+            "description": "Success, or a refusal (result false, data null: see code)",
+            "content": {"application/json": {"schema": {"oneOf": [success, error]}}},
+        },
+        "500": {
+            "description": "Unexpected server fault: code 1600000, retry later",
+            "content": {"application/json": {"schema": error}},
         },
     }
 
@@ -532,6 +630,7 @@ class DropyardAPI(NinjaAPI):
             for path_view in bound.path_operations.values():
                 for operation in path_view.operations:
                     operation.by_alias = True
+                    _with_int_range_check(operation)
         return bound_routers
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
@@ -558,14 +657,13 @@ class DropyardAPI(NinjaAPI):
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params=None):
+        """ninja's document with each operation's real answers (``_documented_responses``)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
-                for response in operation.get("responses", {}).values():
-                    content = response.get("content", {}).get("application/json", {})
-                    response["content"] = {
-                        "application/json": {"schema": _envelope_schema(content.get("schema", {}))}
-                    }
+                operation["responses"] = _documented_responses(operation)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
         return schema
 
 

@@ -49,6 +49,7 @@ from pydantic.alias_generators import to_camel
 
 from dropyard.catalog.wire import price_param
 from dropyard.core.api import CamelSchema, ParamError
+from dropyard.core.boundary import EPOCH_SECONDS_MAX
 from dropyard.core.errors import DomainError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
@@ -103,7 +104,7 @@ class CreateOrderIn(CamelSchema):
     store_name: str | None = None
     is_sandbox: int | bool | None = None
     order_flow: int | None = None
-    store_order_time: int | None = None
+    store_order_time: int | None = Field(None, ge=0, le=EPOCH_SECONDS_MAX)  # unix seconds
     products: list[ProductIn]
 
 
