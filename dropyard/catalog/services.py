@@ -24,6 +24,7 @@ from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount, Supplier, User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.text import clean_line
 
 from .choices import ProductType, ReportReason, ReportStatus, ShippingProperty
 from .exceptions import CatalogError, ProductOffSale
@@ -265,7 +266,7 @@ def product_create(
     ShippingProperty values; min/max prices and the search index match the new variants.
     ``actor`` is the operator (or supplier user) creating it.
     """
-    name = name.strip()
+    name = clean_line(name)  # no control or bidi characters in a name (core.text)
     if not name:
         raise CatalogError("Product name is required")
     _check_leaf(category)
@@ -321,7 +322,7 @@ def product_update(*, product: Product, actor: Actor, **changes: Any) -> Product
     if unknown:
         raise CatalogError(f"Cannot change: {', '.join(sorted(unknown))}")
     if "name" in changes:
-        changes["name"] = (changes["name"] or "").strip()
+        changes["name"] = clean_line(changes["name"])
         if not changes["name"]:
             raise CatalogError("Product name is required")
     if "category" in changes:
