@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from dropyard.core.boundary import EPOCH_SECONDS_MAX, INT32_MAX, INT32_MIN
+from dropyard.inventory.forms_ops import StockAdjustForm
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.orders.tests.test_api import body
@@ -317,3 +318,26 @@ def test_ui_answers_a_disallowed_host_with_the_400_page(client, settings):
     response = client.get("/accounts/login/", headers={"host": "evil.example"})
 
     _assert_400_page(response, "The request could not be understood.")
+
+
+def test_ui_integer_fields_without_bounds_get_the_database_range():
+    too_big = StockAdjustForm(data={"delta": str(INT32_MAX + 1), "reason": "count"})
+    too_small = StockAdjustForm(data={"delta": str(INT32_MIN - 1), "reason": "count"})
+
+    assert too_big.errors["delta"] == [f"Ensure this value is less than or equal to {INT32_MAX}."]
+    assert too_small.errors["delta"] == [
+        f"Ensure this value is greater than or equal to {INT32_MIN}."
+    ]
+    assert StockAdjustForm(data={"delta": "-2", "reason": "count"}).is_valid()
+
+
+@pytest.mark.parametrize("amount", ["1e999999", "1E+30", "1000000000000"])
+def test_api_refuses_an_amount_no_column_holds(cj, token, world, amount):
+    payload = body(
+        world, products=[{"vid": world.red.public_id, "quantity": 1, "unitPrice": amount}]
+    )
+
+    response = cj.post("shopping/order/createOrderV3", payload)
+
+    assert response.error(1600300) == ("products[0].unitPrice must be less than 1,000,000,000,000")
+    assert Order.objects.count() == 0
