@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from dropyard.accounts import services as account_services
@@ -84,7 +85,7 @@ def _run_operation(operation, mode, headers, failures, counts) -> None:
             transaction.savepoint_commit(savepoint)
         try:
             case.validate_response(response, checks=CHECKS)
-        except Exception as exc:  # every check failure, whatever its class, is reported
+        except (Exception, FailureGroup) as exc:  # FailureGroup is a BaseExceptionGroup
             found = failures[f"{operation.label} [{mode.value}]"]
             if len(found) < SHOWN_PER_OPERATION:
                 found.append(
