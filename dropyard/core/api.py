@@ -20,6 +20,15 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
   malformed JSON → 16900205; no body where one is required → 16900204; missing or
   wrong-typed parameter → 1600300 naming the parameter (``"apiKey is required"``); unknown path
   → 1600101; wrong method → 16900202; rate limit → 1600200.
+- **Input boundary.** Before an operation runs: NUL bytes, invalid UTF-8 and lone surrogates
+  anywhere in the request, bodies over 10 MB (``core.middleware`` + ``JsonBodyParser``, rules
+  in ``core.boundary``), and integers outside their field's range (the PostgreSQL ``integer``
+  range unless the field declares ``ge``/``le``; ``_with_int_range_check``) → 1600300 naming
+  the parameter.
+- **OpenAPI.** ``openapi.json`` documents what goes out: HTTP 200 with ``oneOf`` the success
+  envelope (``data`` the operation's schema) or ``ErrorEnvelope`` (``result`` false, ``data``
+  null); HTTP 500 with ``ErrorEnvelope``. Operations declared with
+  ``openapi_extra=LEGACY_ENVELOPE`` document the ``{success, code: 0}`` body instead.
 - **Auth.** ``build_api(auth=…)`` makes the given auth the API's *default*, so every router and
   operation inherits it. The one in use is ``accounts.api_auth.CJAccessToken`` (header
   ``CJ-Access-Token``; tokens belong to accounts, which sits above core): missing header →
@@ -75,7 +84,7 @@ from pydantic import ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 from dropyard.core.audit import client_ip
-from dropyard.core.boundary import int_range_problem_in, json_problems
+from dropyard.core.boundary import INT32_MAX, INT32_MIN, int_range_problem_in, json_problems
 from dropyard.core.errors import DomainError, ErrorCode
 from dropyard.core.parties import MerchantRef
 from dropyard.core.ratelimit import ratelimit_hit
@@ -602,6 +611,15 @@ def _documented_responses(operation: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _document_int_range(schema: dict[str, Any]) -> None:
+    """Give an integer parameter without declared bounds the range the boundary holds it to
+    (the PostgreSQL ``integer`` range, ``_with_int_range_check``)."""
+    for option in [schema, *schema.get("anyOf", [])]:
+        if option.get("type") == "integer":
+            option.setdefault("minimum", INT32_MIN)
+            option.setdefault("maximum", INT32_MAX)
+
+
 class DropyardAPI(NinjaAPI):
     """NinjaAPI with the contract's conventions wired into URL building and OpenAPI.
 
@@ -662,6 +680,8 @@ class DropyardAPI(NinjaAPI):
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
                 operation["responses"] = _documented_responses(operation)
+                for parameter in operation.get("parameters", []):
+                    _document_int_range(parameter.get("schema", {}))
         components = schema.setdefault("components", {})
         components.setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
         return schema
@@ -679,8 +699,14 @@ def build_api(*, auth: AuthBase, urls_namespace: str = "api") -> DropyardAPI:
         version="2.0",
         description=(
             "Wire-compatible with CJ Dropshipping's API 2.0. Every response is an envelope "
-            "`{code, result, message, data, requestId}`; `code` 200 means success. Get a token "
-            "with `authentication/getAccessToken` and send it in the `CJ-Access-Token` header."
+            "`{code, result, message, data, requestId}`; `code` 200 means success, any other "
+            "code is a refusal with `result` false and `data` null (still HTTP 200; only an "
+            "unexpected fault is HTTP 500, code 1600000). A few operations answer "
+            "`{success: true, code: 0, message, data, requestId}` instead, as CJ's do. Bad "
+            "input (a NUL byte or invalid UTF-8 anywhere, a body over 10 MB, an integer outside "
+            "its field's range: the 32-bit range unless documented) is code 1600300 naming the "
+            "parameter. Get a token with `authentication/getAccessToken` and send it in the "
+            "`CJ-Access-Token` header."
         ),
         urls_namespace=urls_namespace,
         auth=auth,

@@ -71,3 +71,20 @@ def test_error_envelope_has_null_data_and_result_false(document):
     assert schema["properties"]["data"] == {"type": "null"}
     assert schema["properties"]["result"] == {"type": "boolean", "enum": [False]}
     assert schema["properties"]["code"] == {"type": "integer", "not": {"enum": [200]}}
+
+
+def test_integer_parameters_document_the_range_the_boundary_holds_them_to(document):
+    parameters = {
+        prm["name"]: prm["schema"]
+        for prm in document["paths"]["/api2.0/v1/product/productComments"]["get"]["parameters"]
+    }
+
+    assert (parameters["pageNum"]["minimum"], parameters["pageNum"]["maximum"]) == (
+        -(2**31),
+        2**31 - 1,
+    )
+    assert parameters["score"]["anyOf"][0] == {
+        "type": "integer",
+        "minimum": -(2**31),
+        "maximum": 2**31 - 1,
+    }
