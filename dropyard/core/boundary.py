@@ -7,8 +7,9 @@ view or service sees it, when
   are exempt here: Django counts only their text fields against that limit and file size limits
   are each view's);
 - its URL path carries a control character (``%00``, ``%1B`` …: no route has one);
-- a query-string parameter, or a field of an ``application/x-www-form-urlencoded`` or multipart
-  form body, is not valid UTF-8 (lone surrogates included: ``%ED%A0%80``) or contains a NUL;
+- a query-string parameter or a field of an ``application/x-www-form-urlencoded`` body is not
+  valid UTF-8 (lone surrogates included: ``%ED%A0%80``) or contains a NUL; a text field of a
+  multipart form contains a NUL (Django already decodes those with replacement characters);
 - (API only, in ``core.api``) a JSON body string contains a NUL or a lone surrogate
   (``"\\u0000"``, ``"\\ud800"``), a JSON number is not finite or not a 64-bit integer, or a
   typed integer parameter is outside its declared range (the PostgreSQL ``integer`` range
@@ -259,7 +260,7 @@ def request_problem(request: HttpRequest) -> InputRefused | None:
         return None
     if request.content_type == "application/x-www-form-urlencoded":
         return form_encoded_problem(request.body)
-    if _is_multipart(request) and not is_api:
+    if _is_multipart(request):
         for name, values in request.POST.lists():
             for text in (name, *values):
                 text_issue = text_problem(text)

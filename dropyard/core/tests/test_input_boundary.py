@@ -341,3 +341,14 @@ def test_api_refuses_an_amount_no_column_holds(cj, token, world, amount):
 
     assert response.error(1600300) == ("products[0].unitPrice must be less than 1,000,000,000,000")
     assert Order.objects.count() == 0
+
+
+def test_api_refuses_a_nul_byte_in_a_multipart_field(client):
+    response = client.post("/api2.0/v1/authentication/getAccessToken", {"apiKey": f"K{NUL}"})
+
+    answer = response.json()
+    assert (answer["code"], answer["message"], answer["data"]) == (
+        1600300,
+        "apiKey: contains a NUL character",
+        None,
+    )
