@@ -151,7 +151,8 @@ def _variant_values(data: dict[str, Any], *, partial: bool = False) -> dict[str,
         options = data["options"] or {}
         if not isinstance(options, dict):
             raise CatalogError("options must map option name to value")
-        values["options"] = {str(k): str(v) for k, v in options.items()}
+        # Option names and values print on packing slips: no control or bidi characters.
+        values["options"] = {clean_line(k): clean_line(v) for k, v in options.items()}
     if "barcode" in data:
         values["barcode"] = str(data["barcode"] or "")[:40]
     return values

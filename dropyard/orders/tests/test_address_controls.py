@@ -9,6 +9,7 @@ from dropyard.catalog import services as catalog_services
 from dropyard.catalog.tests.factories import make_category_path
 from dropyard.fulfillment.tests.factories import make_parcel
 from dropyard.orders import services, tasks
+from dropyard.orders.exceptions import OrderInvalid
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import csv_import_job, make_order_world, order_item
 from dropyard.stores import services as store_services
@@ -134,3 +135,28 @@ def test_packing_slip_carries_no_control_or_bidi_character(client, merchant, own
     assert response.status_code == 200
     assert "Jane[31m Doe" in html
     assert [ch for ch in FORBIDDEN if ch in html] == []
+
+
+def test_an_order_number_with_a_control_character_is_refused(merchant, owner, world):
+    with pytest.raises(OrderInvalid) as refused:
+        services.order_create(
+            merchant=merchant, actor=owner, **order_item((world.red, 1), number=f"A{BEL}1")
+        )
+
+    assert (refused.value.code, refused.value.message) == (
+        1603000,
+        "orderNumber contains a control or bidi character",
+    )
+    assert Order.objects.count() == 0
+
+
+def test_variant_options_strip_controls():
+    operator = make_operator(role="admin")
+    product = catalog_services.product_create(
+        actor=operator,
+        name="Tee",
+        category=make_category_path(),
+        variants=[{"price_minor": 1000, "weight_g": 100, "options": {f"Colo{RLO}r": f"Red{ESC}"}}],
+    )
+
+    assert product.variants.get().options == {"Color": "Red"}
