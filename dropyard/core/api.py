@@ -537,53 +537,45 @@ _REQUEST_ID_SCHEMA = {"type": "string", "format": "uuid"}
 _MESSAGE_SCHEMA = {"type": "string", "maxLength": MESSAGE_MAX_LENGTH}
 
 
+def _body_schema(title: str, *, head: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """An envelope body: ``head`` (code and result/success), then message, data, requestId;
+    every property required, in the order it goes out."""
+    properties = {**head, "message": _MESSAGE_SCHEMA, "data": data, "requestId": _REQUEST_ID_SCHEMA}
+    return {
+        "title": title,
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+    }
+
+
 def _success_envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
     """The normal success body: code 200, result true, ``data`` the operation's schema."""
-    return {
-        "title": "Success",
-        "type": "object",
-        "required": ["code", "result", "message", "data", "requestId"],
-        "properties": {
-            "code": {"type": "integer", "enum": [SUCCESS_CODE]},
-            "result": {"type": "boolean", "enum": [True]},
-            "message": _MESSAGE_SCHEMA,
-            "data": data_schema,
-            "requestId": _REQUEST_ID_SCHEMA,
-        },
-    }
+    code = {"type": "integer", "enum": [SUCCESS_CODE]}
+    result = {"type": "boolean", "enum": [True]}
+    return _body_schema("Success", head={"code": code, "result": result}, data=data_schema)
 
 
 def _legacy_envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
     """The alternate success body of ``LegacySuccess`` operations (no ``result``)."""
-    return {
-        "title": "LegacySuccess",
-        "type": "object",
-        "required": ["success", "code", "message", "data", "requestId"],
-        "properties": {
-            "success": {"type": "boolean", "enum": [True]},
-            "code": {"type": "integer", "enum": [LEGACY_SUCCESS_CODE]},
-            "message": _MESSAGE_SCHEMA,
-            "data": data_schema,
-            "requestId": _REQUEST_ID_SCHEMA,
-        },
-    }
+    success = {"type": "boolean", "enum": [True]}
+    code = {"type": "integer", "enum": [LEGACY_SUCCESS_CODE]}
+    return _body_schema("LegacySuccess", head={"success": success, "code": code}, data=data_schema)
 
 
 ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
-    "title": "ErrorEnvelope",
+    **_body_schema(
+        "ErrorEnvelope",
+        head={
+            "code": {"type": "integer", "not": {"enum": [SUCCESS_CODE]}},
+            "result": {"type": "boolean", "enum": [False]},
+        },
+        data={"type": "null"},
+    ),
     "description": (
         "Every refusal (HTTP 200) and the unexpected server fault (HTTP 500, code 1600000): "
         "result false, data null, code the error code (1600300 parameter error, …)."
     ),
-    "type": "object",
-    "required": ["code", "result", "message", "data", "requestId"],
-    "properties": {
-        "code": {"type": "integer", "not": {"enum": [SUCCESS_CODE]}},
-        "result": {"type": "boolean", "enum": [False]},
-        "message": _MESSAGE_SCHEMA,
-        "data": {"type": "null"},
-        "requestId": _REQUEST_ID_SCHEMA,
-    },
 }
 
 
