@@ -303,9 +303,11 @@ class JsonBodyParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
             data = json.loads(request.body, parse_constant=_refuse_constant)
+            problem = next(json_problems(data), None)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             raise BodyNotJson("The request body is not valid JSON") from exc
-        problem = next(json_problems(data), None)
+        except RecursionError as exc:  # arrays or objects nested ~1000 deep
+            raise BodyNotJson("The request body is nested too deeply") from exc
         if problem is not None:
             raise ParamError(problem.message)
         return data

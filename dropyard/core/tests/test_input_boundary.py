@@ -352,3 +352,12 @@ def test_api_refuses_a_nul_byte_in_a_multipart_field(client):
         "apiKey: contains a NUL character",
         None,
     )
+
+
+@pytest.mark.parametrize("depth", [980, 100_000])
+def test_api_refuses_json_nested_too_deeply(cj, token, depth):
+    raw = '{"orderId": ' + "[" * depth + "]" * depth + "}"
+
+    assert cj.post("shopping/pay/payBalance", raw_body=raw).error(16900205) == (
+        "The request body is nested too deeply"
+    )
