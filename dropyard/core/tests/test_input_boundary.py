@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from dropyard.core.boundary import EPOCH_SECONDS_MAX, INT32_MAX, INT32_MIN
 from dropyard.inventory.forms_ops import StockAdjustForm
@@ -288,8 +289,21 @@ def test_ui_answers_a_form_body_over_10_mb_with_the_400_page(browser):
     _assert_400_page(response, f"body: larger than the {TEN_MB} byte limit")
 
 
-def test_ui_answers_a_huge_page_number_without_a_server_error(browser):
-    response = browser.get(f"/orders/?page={HUGE}")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "catalog:search",
+        "catalog:my_products",
+        "orders:list",
+        "orders:merge_list",
+        "stores:list",
+        "wallet:home",
+        "core:job_list",
+        "core:audit_list",
+    ],
+)
+def test_ui_answers_huge_page_numbers_with_the_page(browser, name):
+    response = browser.get(f"{reverse(name)}?page={HUGE}&pageNum={HUGE}&size={HUGE}")
 
     assert response.status_code == 200
 
