@@ -25,6 +25,7 @@ from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount, Supplier, User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.text import clean_line
 
 from .choices import ProductType, ReportReason, ReportStatus, ShippingProperty
 from .exceptions import CatalogError, ProductOffSale
@@ -152,7 +153,8 @@ def _variant_values(data: dict[str, Any], *, partial: bool = False) -> dict[str,
         options = data["options"] or {}
         if not isinstance(options, dict):
             raise CatalogError("options must map option name to value")
-        values["options"] = {str(k): str(v) for k, v in options.items()}
+        # Option names and values print on packing slips: no control or bidi characters.
+        values["options"] = {clean_line(k): clean_line(v) for k, v in options.items()}
     if "barcode" in data:
         values["barcode"] = str(data["barcode"] or "")[:40]
     return values
@@ -267,7 +269,7 @@ def product_create(
     ShippingProperty values; min/max prices and the search index match the new variants.
     ``actor`` is the operator (or supplier user) creating it.
     """
-    name = name.strip()
+    name = clean_line(name)  # no control or bidi characters in a name (core.text)
     if not name:
         raise CatalogError("Product name is required")
     _check_leaf(category)
@@ -323,7 +325,7 @@ def product_update(*, product: Product, actor: Actor, **changes: Any) -> Product
     if unknown:
         raise CatalogError(f"Cannot change: {', '.join(sorted(unknown))}")
     if "name" in changes:
-        changes["name"] = (changes["name"] or "").strip()
+        changes["name"] = clean_line(changes["name"])
         if not changes["name"]:
             raise CatalogError("Product name is required")
     if "category" in changes:

@@ -73,8 +73,15 @@ def on_sale_variants(product: Product) -> list[Variant]:
     return [v for v in product.variants.all() if v.is_on_sale]
 
 
+# No price or amount a client sends reaches a trillion; a larger one ("1e999999") is refused
+# before the decimal arithmetic (which cannot round it) and the bigint columns (which cannot hold
+# it in minor units).
+AMOUNT_LIMIT = Decimal(10) ** 12
+
+
 def price_param(name: str, value: str | None, currency: str = "USD") -> int | None:
-    """A decimal amount ≥ 0 (string) as minor units of ``currency``; None when absent."""
+    """A decimal amount ≥ 0 and below ``AMOUNT_LIMIT`` (string) as minor units of ``currency``;
+    None when absent."""
     if value is None or value == "":
         return None
     try:
@@ -83,6 +90,8 @@ def price_param(name: str, value: str | None, currency: str = "USD") -> int | No
         raise ParamError(f"{name} must be a decimal amount") from None
     if not amount.is_finite() or amount < 0:
         raise ParamError(f"{name} must be a decimal amount ≥ 0")
+    if amount >= AMOUNT_LIMIT:
+        raise ParamError(f"{name} must be less than {AMOUNT_LIMIT:,.0f}")
     return Money.from_decimal(amount, currency).amount_minor
 
 

@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "dropyard.accounts.middleware.CurrentMerchantMiddleware",
+    # Last, so its 400 page knows the user: NUL bytes, invalid UTF-8 and oversized bodies are
+    # refused before any view (an API envelope under /api2.0/). See dropyard/core/boundary.py.
+    "dropyard.core.middleware.InputBoundaryMiddleware",
 ]
 
 ROOT_URLCONF = "dropyard.config.urls"

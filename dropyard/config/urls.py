@@ -81,6 +81,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+# Django's own refusals (oversized form fields, a bad Host header) in the site's 400 page.
+handler400 = "dropyard.core.middleware.bad_request"
+
 if settings.DROPYARD_SERVE_MEDIA:
     # Public uploads (product and review images) on the embedded install. Behind a web server or
     # with object storage, turn this off and let them serve /media/. Private uploads (supplier

@@ -20,6 +20,15 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
   malformed JSON → 16900205; no body where one is required → 16900204; missing or
   wrong-typed parameter → 1600300 naming the parameter (``"apiKey is required"``); unknown path
   → 1600101; wrong method → 16900202; rate limit → 1600200.
+- **Input boundary.** Before an operation runs: NUL bytes, invalid UTF-8 and lone surrogates
+  anywhere in the request, bodies over 10 MB (``core.middleware`` + ``JsonBodyParser``, rules
+  in ``core.boundary``), and integers outside their field's range (the PostgreSQL ``integer``
+  range unless the field declares ``ge``/``le``; ``_with_int_range_check``) → 1600300 naming
+  the parameter.
+- **OpenAPI.** ``openapi.json`` documents what goes out: HTTP 200 with ``oneOf`` the success
+  envelope (``data`` the operation's schema) or ``ErrorEnvelope`` (``result`` false, ``data``
+  null); HTTP 500 with ``ErrorEnvelope``. Operations declared with
+  ``openapi_extra=LEGACY_ENVELOPE`` document the ``{success, code: 0}`` body instead.
 - **Auth.** ``build_api(auth=…)`` makes the given auth the API's *default*, so every router and
   operation inherits it. The one in use is ``accounts.api_auth.CJAccessToken`` (header
   ``CJ-Access-Token``; tokens belong to accounts, which sits above core): missing header →
@@ -82,6 +91,7 @@ from dropyard.core.api_scopes import (
     required_scope_note,
 )
 from dropyard.core.api_throttles import AccountRateThrottle, note_rate_decision, rate_limit_headers
+from dropyard.core.boundary import INT32_MAX, INT32_MIN, int_range_problem_in, json_problems
 from dropyard.core.errors import DomainError, ErrorCode, TooManyRequests
 
 logger = logging.getLogger(__name__)
@@ -273,8 +283,14 @@ ApiDateTime = Annotated[datetime, PlainSerializer(api_datetime, return_type=str)
 # --- Request parsing ----------------------------------------------------------------------------
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity, -Infinity: Python accepts them
+
+
 class JsonBodyParser(Parser):
-    """ninja's JSON parser, but a body that is not JSON raises ``BodyNotJson`` (16900205).
+    """ninja's JSON parser, but a body that is not JSON raises ``BodyNotJson`` (16900205) and
+    one the input boundary refuses (``core.boundary.json_problems``: a NUL or lone surrogate in
+    any string, a number no column holds) raises ``ParamError`` naming the parameter.
 
     ninja wraps any parser exception in ``HttpError(400)`` with the original as ``__cause__``;
     the HttpError handler unwraps it.
@@ -282,9 +298,33 @@ class JsonBodyParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            return json.loads(request.body)
+            data = json.loads(request.body, parse_constant=_refuse_constant)
+            problem = next(json_problems(data), None)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             raise BodyNotJson("The request body is not valid JSON") from exc
+        except RecursionError as exc:  # arrays or objects nested ~1000 deep
+            raise BodyNotJson("The request body is nested too deeply") from exc
+        if problem is not None:
+            raise ParamError(problem.message)
+        return data
+
+
+def _with_int_range_check(operation: Operation) -> None:
+    """Wrap ``operation``'s value resolution (once) with the integer range check of the input
+    boundary (``core.boundary.int_range_problem_in``): 1600300 naming the parameter."""
+    if getattr(operation, "_dropyard_int_ranges", False):
+        return
+    resolve = operation._get_values
+
+    def get_values(request: HttpRequest, path_params: Any, temporal_response: HttpResponse):
+        values = resolve(request, path_params, temporal_response)
+        problem = int_range_problem_in(operation.models, values)
+        if problem is not None:
+            raise ParamError(problem.message)
+        return values
+
+    operation._get_values = get_values  # type: ignore[method-assign]
+    operation._dropyard_int_ranges = True  # type: ignore[attr-defined]
 
 
 def _param_name(loc: tuple[Any, ...]) -> str:
@@ -428,18 +468,88 @@ def _method_not_allowed_as_envelope(view: Callable[..., Any]) -> Callable[..., A
 # --- The API ------------------------------------------------------------------------------------
 
 
-def _envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
+# Marks an operation answered in the alternate ``{success: true, code: 0}`` body (``LegacySuccess``)
+# so that openapi.json documents that body: ``@router.get(…, openapi_extra=LEGACY_ENVELOPE)``.
+LEGACY_ENVELOPE_KEY = "x-dropyard-envelope"
+LEGACY_ENVELOPE: dict[str, Any] = {LEGACY_ENVELOPE_KEY: "legacy"}
+ERROR_ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
+_REQUEST_ID_SCHEMA = {"type": "string", "format": "uuid"}
+_MESSAGE_SCHEMA = {"type": "string", "maxLength": MESSAGE_MAX_LENGTH}
+
+
+def _body_schema(title: str, *, head: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """An envelope body: ``head`` (code and result/success), then message, data, requestId;
+    every property required, in the order it goes out."""
+    properties = {**head, "message": _MESSAGE_SCHEMA, "data": data, "requestId": _REQUEST_ID_SCHEMA}
     return {
+        "title": title,
         "type": "object",
-        "required": ["code", "result", "message", "data", "requestId"],
-        "properties": {
-            "code": {"type": "integer", "example": SUCCESS_CODE},
-            "result": {"type": "boolean", "example": True},
-            "message": {"type": "string", "example": SUCCESS_MESSAGE},
-            "data": data_schema,
-            "requestId": {"type": "string", "format": "uuid"},
+        "required": list(properties),
+        "properties": properties,
+    }
+
+
+def _success_envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
+    """The normal success body: code 200, result true, ``data`` the operation's schema."""
+    code = {"type": "integer", "enum": [SUCCESS_CODE]}
+    result = {"type": "boolean", "enum": [True]}
+    return _body_schema("Success", head={"code": code, "result": result}, data=data_schema)
+
+
+def _legacy_envelope_schema(data_schema: dict[str, Any]) -> dict[str, Any]:
+    """The alternate success body of ``LegacySuccess`` operations (no ``result``)."""
+    success = {"type": "boolean", "enum": [True]}
+    code = {"type": "integer", "enum": [LEGACY_SUCCESS_CODE]}
+    return _body_schema("LegacySuccess", head={"success": success, "code": code}, data=data_schema)
+
+
+ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
+    **_body_schema(
+        "ErrorEnvelope",
+        head={
+            "code": {"type": "integer", "not": {"enum": [SUCCESS_CODE]}},
+            "result": {"type": "boolean", "enum": [False]},
+        },
+        data={"type": "null"},
+    ),
+    "description": (
+        "Every refusal (HTTP 200) and the unexpected server fault (HTTP 500, code 1600000): "
+        "result false, data null, code the error code (1600300 parameter error, …)."
+    ),
+}
+
+
+def _documented_responses(operation: dict[str, Any]) -> dict[str, Any]:
+    """An operation's responses as they go out: HTTP 200 with the success body (the normal
+    envelope, or the legacy one for ``LEGACY_ENVELOPE`` operations) or the error envelope;
+    HTTP 500 with the error envelope (code 1600000, "system busy")."""
+    responses = operation.get("responses", {})
+    ok = responses.get(200) or responses.get("200") or {}
+    data_schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+    if operation.pop(LEGACY_ENVELOPE_KEY, None) == "legacy":
+        success = _legacy_envelope_schema(data_schema)
+    else:
+        success = _success_envelope_schema(data_schema)
+    error = {"$ref": ERROR_ENVELOPE_REF}
+    return {
+        "200": {
+            "description": "Success, or a refusal (result false, data null: see code)",
+            "content": {"application/json": {"schema": {"oneOf": [success, error]}}},
+        },
+        "500": {
+            "description": "Unexpected server fault: code 1600000, retry later",
+            "content": {"application/json": {"schema": error}},
         },
     }
+
+
+def _document_int_range(schema: dict[str, Any]) -> None:
+    """Give an integer parameter without declared bounds the range the boundary holds it to
+    (the PostgreSQL ``integer`` range, ``_with_int_range_check``)."""
+    for option in [schema, *schema.get("anyOf", [])]:
+        if option.get("type") == "integer":
+            option.setdefault("minimum", INT32_MIN)
+            option.setdefault("maximum", INT32_MAX)
 
 
 class DropyardAPI(NinjaAPI):
@@ -468,6 +578,7 @@ class DropyardAPI(NinjaAPI):
         bound_routers = super()._get_bound_routers()
         for method, route, operation in _bound_operations(bound_routers):
             operation.by_alias = True
+            _with_int_range_check(operation)  # once per operation, whatever its methods
             if operation.auth_callbacks:  # public operations need no scope
                 _note_scope_before_run(operation, method, route)
         return bound_routers
@@ -496,21 +607,27 @@ class DropyardAPI(NinjaAPI):
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params=None):
+        """ninja's document with each operation's real answers (``_documented_responses``)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
-                for response in operation.get("responses", {}).values():
-                    content = response.get("content", {}).get("application/json", {})
-                    response["content"] = {
-                        "application/json": {"schema": _envelope_schema(content.get("schema", {}))}
-                    }
+                operation["responses"] = _documented_responses(operation)
+                for parameter in operation.get("parameters", []):
+                    _document_int_range(parameter.get("schema", {}))
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
         return schema
 
 
 API_DESCRIPTION = """\
 Wire-compatible with CJ Dropshipping's API 2.0. Every response is an envelope
-`{code, result, message, data, requestId}`; `code` 200 means success. Get a token with
-`authentication/getAccessToken` and send it in the `CJ-Access-Token` header.
+`{code, result, message, data, requestId}`; `code` 200 means success, any other code is a
+refusal with `result` false and `data` null (still HTTP 200; only an unexpected fault is HTTP
+500, code 1600000). A few operations answer `{success: true, code: 0, message, data,
+requestId}` instead, as CJ's do. Bad input (a NUL byte or invalid UTF-8 anywhere, a body over
+10 MB, an integer outside its field's range: the 32-bit range unless documented) is code
+1600300 naming the parameter. Get a token with `authentication/getAccessToken` and send it in
+the `CJ-Access-Token` header.
 
 **Ids.** Long ids are JSON *strings* of digits: `pid`, `vid`, `orderId`, `cjOrderId`,
 `shipmentOrderId` / `shipmentsId`, `payId`, `invoiceId`, `categoryId`, `shopId`, store and

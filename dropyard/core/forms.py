@@ -4,8 +4,10 @@ Forms only parse input; services do the work.
 """
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django_countries import countries
 
+from .boundary import INT32_MAX, INT32_MIN
 from .choices import AuditAction, JobStatus
 from .selectors import AuditFilters
 
@@ -21,8 +23,25 @@ def _add_class(widget: forms.Widget, css: str) -> None:
     widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def bound_integer_field(field: forms.Field) -> None:
+    """An integer field with no declared ``min_value``/``max_value`` gets the PostgreSQL
+    ``integer`` range (the input boundary's default, ``core.boundary``): a number a column
+    cannot hold is a form error, not a database error. Decimal and float fields are left be."""
+    if type(field) is not forms.IntegerField:
+        return
+    if field.max_value is None:
+        field.max_value = INT32_MAX
+        field.validators.append(MaxValueValidator(INT32_MAX))
+        field.widget.attrs.setdefault("max", INT32_MAX)
+    if field.min_value is None:
+        field.min_value = INT32_MIN
+        field.validators.append(MinValueValidator(INT32_MIN))
+        field.widget.attrs.setdefault("min", INT32_MIN)
+
+
 class BootstrapFormMixin:
-    """Give each visible widget its Bootstrap 5 class (form-select, form-check-input, form-control).
+    """Give each visible widget its Bootstrap 5 class (form-select, form-check-input, form-control),
+    and each unbounded integer field the database's range (``bound_integer_field``).
 
     Checkbox and radio lists get none: ``partials/_field.html`` renders their markup itself.
     """
@@ -30,6 +49,7 @@ class BootstrapFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            bound_integer_field(field)
             widget = field.widget
             if widget.is_hidden or isinstance(
                 widget, forms.CheckboxSelectMultiple | forms.RadioSelect

@@ -12,6 +12,8 @@ from typing import Any
 
 from django_countries import countries
 
+from dropyard.core.text import clean_line
+
 # Field → max length, the Order model's CharField limits (kept here so this module stays pure;
 # test_address checks they match the model).
 MAX_LENGTHS: dict[str, int] = {
@@ -85,12 +87,14 @@ PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 5, 20
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    # Control and bidi characters never reach a label or a packing slip (core.text).
+    return clean_line(value)
 
 
 def address_clean(fields: Mapping[str, Any]) -> dict[str, str]:
-    """Every address field as a stripped string; country code upper case; postcode upper case
-    (letters in GB/CA/NL codes), phone with inner whitespace collapsed."""
+    """Every address field as printable one-line text (``core.text.clean_line``: control and
+    bidi characters stripped, whitespace collapsed); country code upper case; postcode upper
+    case (letters in GB/CA/NL codes)."""
     cleaned = {name: _text(fields.get(name)) for name in ADDRESS_FIELDS}
     cleaned["shipping_country_code"] = cleaned["shipping_country_code"].upper()
     cleaned["shipping_zip"] = " ".join(cleaned["shipping_zip"].upper().split())

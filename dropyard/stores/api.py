@@ -31,7 +31,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Query, Router
 
-from dropyard.core.api import ParamError, api_datetime, legacy_success
+from dropyard.core.api import LEGACY_ENVELOPE, ParamError, api_datetime, legacy_success
 
 from . import selectors
 from .choices import Platform
@@ -66,7 +66,7 @@ def _shop(store: Store) -> dict[str, Any]:
     }
 
 
-@router.get("shop/getShops")
+@router.get("shop/getShops", openapi_extra=LEGACY_ENVELOPE)
 def get_shops(
     request: HttpRequest,
     page_num: int = Query(1, alias="pageNum"),

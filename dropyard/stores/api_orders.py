@@ -58,6 +58,7 @@ from dropyard.catalog.models import Variant
 from dropyard.catalog.wire import price_param
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.api_scopes import ApiScope, scope_require
+from dropyard.core.boundary import EPOCH_SECONDS_MAX
 from dropyard.core.errors import DomainError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
@@ -112,7 +113,7 @@ class CreateOrderIn(CamelSchema):
     store_name: str | None = None
     is_sandbox: int | bool | None = None
     order_flow: int | None = None
-    store_order_time: int | None = None
+    store_order_time: int | None = Field(None, ge=0, le=EPOCH_SECONDS_MAX)  # unix seconds
     products: list[ProductIn]
 
 

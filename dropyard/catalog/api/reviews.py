@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from dropyard.core.api import CamelSchema, ParamError, api_datetime, legacy_success
+from dropyard.core.api import (
+    LEGACY_ENVELOPE,
+    CamelSchema,
+    ParamError,
+    api_datetime,
+    legacy_success,
+)
 
 from ..selectors import product_get, review_list
 from ..wire import LIST_MAX_PAGE_SIZE, PAGE_SIZE_DEFAULT, check_range
@@ -33,7 +39,7 @@ class CommentPageOut(CamelSchema):
     list: list[CommentOut]
 
 
-@router.get("product/productComments")
+@router.get("product/productComments", openapi_extra=LEGACY_ENVELOPE)
 def product_comments(
     request: HttpRequest,
     pid: str = Query(...),

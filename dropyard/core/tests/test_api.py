@@ -385,8 +385,10 @@ def test_openapi_document_lists_auth_endpoints_in_envelope(client, db):
         "/api2.0/v1/setting/get",
     } <= set(schema["paths"])
     get_token = schema["paths"]["/api2.0/v1/authentication/getAccessToken"]["post"]
-    envelope = get_token["responses"]["200"]["content"]["application/json"]["schema"]
-    assert sorted(envelope["properties"]) == ["code", "data", "message", "requestId", "result"]
+    success, error = get_token["responses"]["200"]["content"]["application/json"]["schema"]["oneOf"]
+    assert sorted(success["properties"]) == ["code", "data", "message", "requestId", "result"]
+    assert success["properties"]["data"] == {"$ref": "#/components/schemas/AccessTokenOut"}
+    assert error == {"$ref": "#/components/schemas/ErrorEnvelope"}
     assert "security" not in get_token
     setting = schema["paths"]["/api2.0/v1/setting/get"]["get"]
     assert setting["security"] == [{"CJAccessToken": []}]

@@ -13,7 +13,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from dropyard.catalog.models import Product, Variant
-from dropyard.core.api import CamelSchema, ParamError, legacy_success
+from dropyard.core.api import LEGACY_ENVELOPE, CamelSchema, ParamError, legacy_success
 
 from ..selectors import (
     CountryInventory,
@@ -258,7 +258,7 @@ def stock_get_inventory_by_pid(request: HttpRequest, params: Query[PidIn]) -> Pr
     return ProductInventoryOut(inventories=inventories, variant_inventories=variant_inventories)
 
 
-@router.get("product/globalWarehouseList")
+@router.get("product/globalWarehouseList", openapi_extra=LEGACY_ENVELOPE)
 def global_warehouse_list(request: HttpRequest):
     """Warehouse areas (one per warehouse country); ``disabled`` when none is active there.
 

@@ -10,6 +10,7 @@ from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
+from dropyard.core.text import has_control
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Warehouse
 from dropyard.logistics.exceptions import PRODUCT_OFF_SHELF, VariantNotFound, VariantOffSale
@@ -183,6 +184,12 @@ def _draft(
     if unknown:
         raise OrderInvalid(f"unknown order fields: {', '.join(sorted(unknown))}")
     number = _text_field(item, "order_number", 50)
+    if has_control(number):
+        # An identifier the client looks orders up by: refused, not silently changed.
+        raise OrderInvalid(
+            "orderNumber contains a control or bidi character",
+            extra={"errors": {"order_number": "control character"}},
+        )
     if not number:
         raise OrderInvalid(
             "orderNumber is required", extra={"errors": {"order_number": "required"}}

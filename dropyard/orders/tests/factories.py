@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dropyard.catalog.models import Variant
+from dropyard.core import services as core_services
 from dropyard.inventory.models import Warehouse
 from dropyard.inventory.tests.factories import WarehouseFactory, make_stock
 from dropyard.logistics.choices import PricingMode
@@ -20,6 +21,7 @@ from dropyard.logistics.tests.factories import (
     ShippingLineFactory,
     make_cart_variant,
 )
+from dropyard.orders import csv_io
 
 _seq = itertools.count(1)
 
@@ -99,3 +101,18 @@ def order_item(*variants: tuple[Variant, int], number: str | None = None, **fiel
         **us_address(),
         **fields,
     }
+
+
+def csv_import_job(merchant, owner, text: str):
+    """An order CSV import job of ``merchant`` with ``text`` uploaded (run it with
+    ``tasks.orders_csv_import.call(job_id=job.pk)``)."""
+    job = core_services.job_create(
+        kind=csv_io.IMPORT_KIND,
+        title="Order import",
+        merchant=merchant,
+        actor=owner,
+        params={"filename": "orders.csv"},
+        task_path=csv_io.IMPORT_TASK,
+    )
+    csv_io.store_upload(job=job, chunks=[text.encode("utf-8")])
+    return job

@@ -10,7 +10,7 @@ from dropyard.core.choices import JobStatus
 from dropyard.core.models import Job
 from dropyard.orders import csv_io, services, tasks
 from dropyard.orders.models import Order
-from dropyard.orders.tests.factories import make_order_world, order_item
+from dropyard.orders.tests.factories import csv_import_job, make_order_world, order_item
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,7 @@ def _row(number: str, sku: str, quantity="1", country="US", zip_code="90001") ->
 
 
 def _job(merchant, owner, text: str) -> Job:
-    job = core_services.job_create(
-        kind=csv_io.IMPORT_KIND,
-        title="Order import",
-        merchant=merchant,
-        actor=owner,
-        params={"filename": "orders.csv"},
-        task_path=csv_io.IMPORT_TASK,
-    )
-    csv_io.store_upload(job=job, chunks=[text.encode("utf-8")])
-    return job
+    return csv_import_job(merchant, owner, text)
 
 
 def _file(shop, rows: int = 6) -> str:

@@ -11,6 +11,7 @@ from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.text import clean_line
 from dropyard.logistics.exceptions import CountryNotFound
 from dropyard.logistics.models import RateCard, ShippingLine
 from dropyard.logistics.selectors import country_code
@@ -78,7 +79,7 @@ def store_connect(
     merchant, platform and domain (the unique constraint decides under a race). Audited
     STORE_CONNECTED, without the credentials.
     """
-    name, domain, currency = name.strip(), _clean_domain(domain), currency.strip().upper()
+    name, domain, currency = clean_line(name), _clean_domain(domain), currency.strip().upper()
     if platform not in Platform.values:
         raise _invalid("platform", f"must be one of {', '.join(Platform.values)}")
     if not name or len(name) > 120:

@@ -1,0 +1,64 @@
+"""Printable one-line text for names and addresses: what may reach a label or a packing slip.
+
+``clean_line(value)`` is applied by the services that store shipping addresses and customer
+names (``orders.address.address_clean``: order creation from the API, the web UI, CSV import
+and store sync, and address changes), product names (``catalog.services``) and store names
+(``stores.services.setup``), so every path that writes one of them gets it; ``has_control``
+tells identifiers (refused rather than changed) apart.
+
+What ``clean_line`` does:
+
+- C0 and C1 control characters (ESC, BEL, NUL, U+0080–U+009F …) and DEL are removed; tab,
+  newline, carriage return and the other line/paragraph separators become one space (in a
+  one-line field they only ever separate words). A terminal or printer escape sequence typed or
+  pasted into an address has no printable meaning.
+- The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are
+  removed: U+202E (RIGHT-TO-LEFT OVERRIDE) makes ``"Main St 12"`` print as something else on a
+  label. The bidi *marks* (LRM U+200E, RLM U+200F, ALM U+061C) stay: they only nudge neutral
+  characters in mixed Arabic/Hebrew and Latin text and cannot reorder a whole string.
+- Runs of spaces collapse to one and the ends are trimmed.
+
+Strip or refuse, per field:
+
+- **Strip**: shipping address fields, customer name, phone, e-mail, tax and consignee ids
+  (``orders.address``). They arrive mostly from shoppers through store sync and CSV files,
+  where a refusal would hold up a paid order for a character nobody can see; what is left is
+  exactly the visible text.
+- **Strip**: product names, variant option names and values (``catalog.services``), store
+  names (``stores.services.setup``). They print on packing slips and lists; one name looks the
+  same wherever it is shown.
+- **Refuse** (1603000): the order number (``orders.services.validation``), an identifier
+  clients look orders up by and the duplicate check keys on: silently changing it would make
+  two numbers one.
+- **Refuse** (1600300 / the 400 page): NUL bytes and invalid Unicode anywhere in a request, at
+  the input boundary (``core.boundary``), before any of this runs.
+"""
+
+import re
+import unicodedata
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPACES = re.compile(r"\s+")
+
+
+def has_control(value: str) -> bool:
+    """Whether ``value`` holds a character ``clean_line`` would remove (a control character
+    other than whitespace, or a bidi embedding/override/isolate): for identifiers, which are
+    refused rather than changed."""
+    return any(_is_removed(ch) for ch in value)
+
+
+def _is_removed(ch: str) -> bool:
+    return ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and not ch.isspace())
+
+
+def clean_line(value: object) -> str:
+    """``value`` as printable one-line text (see the module doc); None becomes ``""``.
+
+    Invariant: the result has no control character (Unicode category Cc), no bidi embedding,
+    override or isolate, no leading/trailing whitespace and no run of two whitespace characters.
+    """
+    if value is None:
+        return ""
+    text = "".join(ch for ch in str(value) if not _is_removed(ch))
+    return _SPACES.sub(" ", text).strip()
