@@ -14,13 +14,12 @@ Amounts are the contract's decimal strings in USD; ``unitPriceMinor`` / ``amount
 same in minor units.
 """
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest
 
-from dropyard.core.api import BodyNotJson, ParamError
+from dropyard.core.api import ParamError, json_body_parse
 from dropyard.core.errors import DomainError, ErrorCode
 from dropyard.core.money import Money
 
@@ -69,13 +68,12 @@ class BodyMissing(DomainError):
 
 
 def request_json(request: HttpRequest) -> Any:
-    """The request's JSON body (any JSON value); 16900204 when empty, 16900205 when not JSON."""
+    """The request's JSON body (any JSON value); 16900204 when empty, else the API parser's
+    rules (``core.api.json_body_parse``: 16900205 when not JSON, 1600300 for a NUL byte, a lone
+    surrogate or a number no column holds)."""
     if not request.body:
         raise BodyMissing("A JSON request body is required")
-    try:
-        return json.loads(request.body)
-    except ValueError as exc:
-        raise BodyNotJson("The request body is not valid JSON") from exc
+    return json_body_parse(request.body)
 
 
 def _text(value: Any, name: str) -> str:
