@@ -24,14 +24,13 @@ Decisions where the contract is open or contradicts itself (§7):
   routing chose (else ``fromCountryCode``), cheapest first; ``selected`` marks the order's line.
 """
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import Field
 
-from dropyard.core.api import BodyNotJson, CamelSchema, ParamError
+from dropyard.core.api import CamelSchema, ParamError, json_body_parse
 from dropyard.core.api_throttles import AccountOperationThrottle, AccountRateThrottle
 from dropyard.inventory.selectors import warehouse_get
 from dropyard.logistics.selectors import freight_quote_by_keys
@@ -310,10 +309,7 @@ def delete_order(request: HttpRequest, order_id: str | None = Query(None, alias=
 def _json_body(request: HttpRequest) -> dict[str, Any]:
     if not request.body.strip():
         return {}
-    try:
-        body = json.loads(request.body)
-    except ValueError as exc:
-        raise BodyNotJson("The request body is not valid JSON") from exc
+    body = json_body_parse(request.body)
     if not isinstance(body, dict):
         raise ParamError("The request body must be a JSON object")
     return body
