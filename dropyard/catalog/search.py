@@ -24,12 +24,15 @@ loaders call ``search_index_rebuild()`` once after ``bulk_create``. No signals.
 callers that need only which products match (store connection suggestions).
 
 Query shape (both databases): one full-text lookup joined to ``catalog_product`` on its primary
-key, the other filters as plain predicates on the product row (plus an ``EXISTS`` on stock for
-warehouse-country / in-stock filters), ``ORDER BY … LIMIT``; then one ``IN`` fetch of the page's
-products. The count runs the same predicates as ``COUNT(*)``, bounded by ``count_cap`` when the
-caller only needs to know "up to N" (listV2 caps totalRecords at 6000). A relevance page on
-SQLite is one such query per tier, each ``ORDER BY rowid DESC LIMIT offset + limit``
-(``_sqlite_tiered_page``); on PostgreSQL it is one query ordered by the tier ``CASE``.
+key, the other filters as plain predicates on the product row, ``ORDER BY … LIMIT``; stock and
+country filters read the stock aggregates the inventory services keep on the product row
+(``stock_available``, ``stock_countries``) and per country (``inventory_productcountrystock``),
+never the stock table (only the verified-warehouse and self-pickup filters still do); then one
+``IN`` fetch of the page's products. The count runs the same predicates as ``COUNT(*)``, bounded
+by ``count_cap`` when the caller only needs to know "up to N" (listV2 caps totalRecords at
+6000). A relevance page on SQLite is one such query per tier, each ``ORDER BY rowid DESC LIMIT
+offset + limit`` (``_sqlite_tiered_page``); on PostgreSQL it is one query ordered by the tier
+``CASE``.
 """
 
 import re
@@ -59,12 +62,9 @@ SORTS = frozenset(
     }
 )
 
-_AVAILABLE_SQL = (
-    "(SELECT COALESCE(SUM(s.on_hand - s.reserved), 0) FROM inventory_stock s "
-    "JOIN catalog_variant v ON v.id = s.variant_id "
-    "JOIN inventory_warehouse w ON w.id = s.warehouse_id "
-    "WHERE v.product_id = p.id AND s.merchant_id IS NULL AND w.is_active)"
-)
+# Available shared stock in active warehouses, kept on the product row by the inventory
+# services (``inventory.aggregates``), with the countries of those warehouses (",CN,US,").
+_AVAILABLE_SQL = "p.stock_available"
 _ORDER_BY = {
     "price_asc": "p.min_price_minor ASC, p.id ASC",
     "price_desc": "p.min_price_minor DESC, p.id DESC",
@@ -290,24 +290,8 @@ def _build(
         where.append("p.supplier_id = %s")
         params.append(supplier_id)
     if warehouse_country or in_stock is not None:
-        stock_where = [
-            "v.product_id = p.id",
-            "s.merchant_id IS NULL",
-            "w.is_active = %s",
-        ]
-        stock_params: list = [True]
-        if warehouse_country:
-            stock_where.append("w.country = %s")
-            stock_params.append(warehouse_country.upper())
-        if in_stock is not None:
-            stock_where.append("s.on_hand > s.reserved")
-        exists = (
-            "EXISTS (SELECT 1 FROM inventory_stock s "
-            "JOIN catalog_variant v ON v.id = s.variant_id "
-            "JOIN inventory_warehouse w ON w.id = s.warehouse_id "
-            f"WHERE {' AND '.join(stock_where)})"
-        )
-        where.append(f"NOT {exists}" if in_stock is False else exists)
+        where_stock, stock_params = _stock_filter(warehouse_country, in_stock)
+        where.append(where_stock)
         params.extend(stock_params)
     when = connection.ops.adapt_datetimefield_value
     if product_types:
@@ -372,6 +356,27 @@ def _build(
     return _Sql(
         from_clause=from_clause, where=where, params=params, rank=rank, match_suffix=match_suffix
     )
+
+
+def _stock_filter(warehouse_country: str | None, in_stock: bool | None) -> tuple[str, list]:
+    """The country / in-stock predicate, read from the stock aggregates (``inventory.aggregates``).
+
+    A country alone is a test on the product row's country list (any shared stock row in an
+    active warehouse there, even sold out); with ``in_stock`` it asks the per-country row for
+    available units; ``in_stock`` alone compares the product's total.
+    """
+    if warehouse_country:
+        country = warehouse_country.strip().upper()
+        if not (len(country) == 2 and country.isascii() and country.isalpha()):
+            return "1 = 0", []  # no such country: no match (and nothing for LIKE to expand)
+        if in_stock is None:
+            return "p.stock_countries LIKE %s", [f"%,{country},%"]
+        exists = (
+            "EXISTS (SELECT 1 FROM inventory_productcountrystock c "
+            "WHERE c.product_id = p.id AND c.country = %s AND c.available > 0)"
+        )
+        return (exists if in_stock else f"NOT {exists}"), [country]
+    return ("p.stock_available > 0" if in_stock else "p.stock_available = 0"), []
 
 
 def product_search_ids(

@@ -21,6 +21,7 @@ from dropyard.catalog.tests.factories import (
     create_product,
     make_category_path,
 )
+from dropyard.inventory.aggregates import product_stock_refresh
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock, Warehouse
 
@@ -36,13 +37,15 @@ def warehouse(code: str, country: str, **fields) -> Warehouse:
 
 
 def stock(product: Product, wh: Warehouse, on_hand: int, reserved: int = 0, merchant=None):
-    return Stock.objects.create(
+    row = Stock.objects.create(
         variant=product.variants.first(),
         warehouse=wh,
         on_hand=on_hand,
         reserved=reserved,
         merchant=merchant,
     )
+    product_stock_refresh([product.pk])  # rows made directly, not by the inventory services
+    return row
 
 
 # --- Pure helpers -------------------------------------------------------------------------------
