@@ -9,6 +9,10 @@
    plain multi-row inserts (SQLite) or ``COPY`` (PostgreSQL). Skipped when the database already
    holds that many products (so a second run only re-times the queries).
 2. Rebuild the search index with ``catalog.search.search_index_rebuild()`` and ANALYZE.
+   Then (skipped when stock rows exist) shared stock rows for 75 % of the products in the
+   active demo warehouses of 8 countries (CN weighted 8, US 2, the others 1; 1-3 warehouses
+   each, 15 % of the rows sold out), bulk-inserted / COPYed, then
+   ``inventory.aggregates.product_stock_rebuild()`` and ANALYZE.
 3. For ``--queries`` seeded keyword queries, time in the same run, interleaved:
    - **bare FTS**: the full-text query alone — the FTS5 ``MATCH`` (SQLite) or tsvector ``@@``
      (PostgreSQL), ordered the same way the selector orders relevance, ``LIMIT 20``;
@@ -20,6 +24,10 @@
      a real access token (routing, auth, stock totals, serialisation, envelope).
    - **scored**: for reference, the previous ranking: a bm25 (SQLite) / ts_rank (PostgreSQL)
      score over every match, ``LIMIT 20``;
+   - the stock and country filter forms through listV2 (``startWarehouseInventory=1``,
+     ``countryCode`` rotating over the four most stocked countries, both together), each
+     without a keyword beside **listV2 plain** (no keyword, no filter) and with the keyword
+     beside **listV2**;
    and print p50/p95 for each plus the ratios to both bare paths.
 """
 

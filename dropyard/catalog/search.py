@@ -1,38 +1,47 @@
-"""Catalog full-text search behind one selector, on SQLite (FTS5) and PostgreSQL (tsvector).
+"""Catalog full-text search behind one selector, on SQLite (FTS5) and PostgreSQL (tsvector +
+an exact GIN array index).
 
 Index: one document per product = name, product SKU + variant SKUs, the names of its category
-path (all three levels) and material.
+path (all three levels) and material; plus markers for on sale, in stock and the stock
+countries (the stock aggregates of ``inventory.aggregates``), so the filters CJ clients always
+send stay inside the index.
 
 - SQLite: the FTS5 table ``catalog_product_fts`` (rowid = product pk; columns name, skus,
-  categories, material, and ``sale``: the token onsale/offsale, kept by a trigger; prefix
-  indexes for 2-8 characters so a partial word reads one stored doclist).
-- PostgreSQL: the column ``catalog_product.search_vector`` (tsvector, ``simple`` configuration,
-  weights A name and SKUs / B categories / C material) with a GIN index.
+  categories, material, and ``sale``: "onsale"/"offsale", "instock", the stock countries' codes,
+  kept by a trigger on the product row; prefix indexes for 2-8 characters so a partial word
+  reads one stored doclist).
+- PostgreSQL: ``catalog_product.search_vector`` (tsvector, ``simple`` configuration, weights A
+  name and SKUs / B categories / C material; GIN) for the tiers, and ``search_keys`` (text[],
+  GIN; its lexemes, name lexemes, adjacent name-word pairs and the markers, kept by a trigger
+  from the vector and the product's columns) that the keyword and marker conditions, counts and
+  pages run on (``search_pg``: exact in the GIN index, no per-row tsquery recheck).
 
 Relevance ("best match") is the same on both: three tiers (``relevance_tiers``: the words as a
 phrase in the name or a SKU; every word in the name or SKUs; every word anywhere), newest first
-within a tier. It is chosen over a statistical score (bm25 / ts_rank) because a score has to be
-computed for every match before the best 20 are known, which at a million products costs
-60-180 ms for a common word; tiers let FTS5 stop after the page (docs/benchmarks.md).
+(highest pk) within a tier. It is chosen over a statistical score (bm25 / ts_rank) because a
+score has to be computed for every match before the best 20 are known, which at a million
+products costs 60-180 ms for a common word; tiers let the page stop early (docs/benchmarks.md).
+``test_search_engines`` replays one query set on both databases against a checked-in file.
 
-Both are created by migration ``0002_product_search`` (each guarded by database vendor), so
-the ``Product`` model does not declare them. Maintenance is explicit: every catalog service
-that changes indexed text calls ``search_index_update(product_ids)`` in its transaction; bulk
-loaders call ``search_index_rebuild()`` once after ``bulk_create``. No signals.
+Created by migrations ``0002_product_search``, ``0004`` and ``0006`` (each guarded by database
+vendor), so the ``Product`` model does not declare them. Maintenance is explicit: every catalog
+service that changes indexed text calls ``search_index_update(product_ids)`` in its
+transaction; bulk loaders call ``search_index_rebuild()`` once after ``bulk_create``; the
+markers follow the product row by trigger. No signals.
 
 ``product_search_ids`` is the same search without loading the products (their pks only), for
 callers that need only which products match (store connection suggestions).
 
-Query shape (both databases): one full-text lookup joined to ``catalog_product`` on its primary
-key, the other filters as plain predicates on the product row, ``ORDER BY … LIMIT``; stock and
-country filters read the stock aggregates the inventory services keep on the product row
-(``stock_available``, ``stock_countries``) and per country (``inventory_productcountrystock``),
-never the stock table (only the verified-warehouse and self-pickup filters still do); then one
-``IN`` fetch of the page's products. The count runs the same predicates as ``COUNT(*)``, bounded
-by ``count_cap`` when the caller only needs to know "up to N" (listV2 caps totalRecords at
-6000). A relevance page on SQLite is one such query per tier, each ``ORDER BY rowid DESC LIMIT
-offset + limit`` (``_sqlite_tiered_page``); on PostgreSQL it is one query ordered by the tier
-``CASE``.
+Query shape: one full-text lookup joined to ``catalog_product`` on its primary key, the other
+filters as plain predicates on the product row, ``ORDER BY … LIMIT``; then one ``IN`` fetch of
+the page's products. Stock and country filters read the aggregates on the product row
+(``stock_available``, ``stock_countries``) or the markers, never the stock table (only the
+verified-warehouse and self-pickup filters still do). The count runs the same predicates as
+``COUNT(*)``, bounded by ``count_cap`` when the caller only needs to know "up to N" (listV2 caps
+totalRecords at 6000), on the index alone when every filter is in it. A relevance page on
+SQLite is one query per tier, each ``ORDER BY rowid DESC LIMIT offset + limit``
+(``_sqlite_tiered_page``); on PostgreSQL ``search_pg.relevance_page`` (or, with filters outside
+the index, one query ordered by the tier ``CASE``).
 """
 
 import re
@@ -560,8 +569,10 @@ def _count(cursor, sql: _Sql, where: str, cap: int | None) -> int:
     is in it, else the search's own predicates."""
     limit = "" if cap is None else " LIMIT %s"
     capped = [] if cap is None else [cap]
-    if sql.count_keys is not None:
-        return search_pg.index_count(cursor, *sql.count_keys, cap)
+    if sql.count_keys is not None:  # PostgreSQL; without a keyword: markers only
+        return search_pg.index_count(
+            cursor, *sql.count_keys, cap, force_bitmap=sql.pg_words is not None
+        )
     if sql.count_match is not None:
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{limit})",

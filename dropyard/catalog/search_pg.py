@@ -1,10 +1,11 @@
 """PostgreSQL keyword search on ``search_keys`` (catalog migration 0006): the exact GIN index.
 
-Why (docs/benchmarks.md, "PostgreSQL search redesign"): ``tsvector @@`` through GIN is always
-rechecked on the heap, so a capped count of a common word read up to 6000 random heap pages
-(100-550 ms at a million products) and the ``ORDER BY <tier CASE>`` page read every match. The
-array keys answer ``&&`` / ``@>`` from the index alone: a capped ``COUNT`` reads the index and
-the visibility map, not the rows.
+Why (docs/benchmarks.md, "PostgreSQL search redesign"): the ``ORDER BY <tier CASE>`` page read
+and ranked every match (114,000 rows for "phone" at a million products), and ``tsvector @@``
+is rechecked on the heap row by row. The array keys are exact in the GIN index (no recheck,
+no tsquery evaluation per row); PostgreSQL 15 still visits the heap row of each counted match
+(measured: the bitmap scan does not skip all-visible pages here), so a capped count costs up
+to ``cap`` row visits, and the page costs a short walk of the newest products.
 
 - A keyword token matches the product when one of its lexemes starts with the token: the token
   is expanded into the indexed words with that prefix (``catalog_search_word``), and the product
@@ -98,25 +99,34 @@ def tier_case(tokens: list[str], alias: str = "p") -> tuple[str, list[str]]:
     )
 
 
-def index_count(cursor, where: list[str], params: list, cap: int | None) -> int:
-    """``COUNT(*)`` of products meeting index-only ``where``, at most ``cap``, read as a bitmap
-    of the GIN index: with no column to return and no recheck, PostgreSQL skips the heap page
-    of every all-visible row. The planner would otherwise walk the table for a common word
-    (cheap by its estimate, not in practice), so plain scans are switched off for this
-    statement only (session settings restored; ``SET LOCAL`` would outlive it in an outer
-    transaction)."""
-    limit = "" if cap is None else " LIMIT %s"
+def index_count(
+    cursor, where: list[str], params: list, cap: int | None, *, force_bitmap: bool = True
+) -> int:
+    """``COUNT(*)`` of products meeting the index conditions ``where``, at most ``cap``.
+
+    ``force_bitmap``: read it as a bitmap of the GIN index (then at most ``cap`` heap rows).
+    For a keyword the planner otherwise walks the whole table for a common word, cheap by its
+    estimate and not in practice (a word matching 1 % of a million products: 600,000 rows
+    for 6000 matches). Plain scans are switched off for this statement only (session settings
+    restored; ``SET LOCAL`` would outlive it in an outer transaction). Markers alone (no
+    keyword) are left to the planner: "in stock" holds for most products, and a sequential
+    scan finds 6000 of them sooner than a bitmap of all of them (measured, docs/benchmarks.md).
+    """
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT FROM {Product._meta.db_table} p "
+        f"WHERE {' AND '.join(where)}{'' if cap is None else ' LIMIT %s'}) AS m"
+    )
+    arguments = [*params, *([] if cap is None else [cap])]
+    if not force_bitmap:
+        cursor.execute(sql, arguments)
+        return cursor.fetchone()[0]
     cursor.execute(
         "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
         "set_config('enable_seqscan', 'off', false), set_config('enable_indexscan', 'off', false)"
     )
     seqscan, indexscan, _, _ = cursor.fetchone()
     try:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT FROM {Product._meta.db_table} p "
-            f"WHERE {' AND '.join(where)}{limit}) AS m",
-            [*params, *([] if cap is None else [cap])],
-        )
+        cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
     finally:
         cursor.execute(
