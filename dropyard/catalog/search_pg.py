@@ -21,6 +21,9 @@ to ``cap`` row visits, and the page costs a short walk of the newest products.
   name-word pairs), so a page costs one short index walk plus a few index-only counts.
 """
 
+from django.db import connection
+from psycopg.pq import TransactionStatus
+
 from .models import Product
 
 MAX_EXPANSION = 100
@@ -129,11 +132,14 @@ def index_count(
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
     finally:
-        cursor.execute(
-            "SELECT set_config('enable_seqscan', %s, false), "
-            "set_config('enable_indexscan', %s, false)",
-            [seqscan, indexscan],
-        )
+        # After an error inside a transaction the settings roll back with it (and no statement
+        # may run until then); otherwise put them back.
+        if connection.connection.info.transaction_status != TransactionStatus.INERROR:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', %s, false), "
+                "set_config('enable_indexscan', %s, false)",
+                [seqscan, indexscan],
+            )
 
 
 def relevance_page(

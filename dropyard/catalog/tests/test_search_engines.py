@@ -195,3 +195,9 @@ def test_search_answers_are_the_checked_in_ones_on_every_database(variant, monke
     # The file is not trivially empty: every kind of answer occurs.
     assert sum(1 for a in expected.values() if a["names"]) > len(expected) // 2
     assert Warehouse.objects.filter(is_active=False).count() == 1
+    if connection.vendor == "postgresql":  # the planner settings of search_pg are put back
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+            )
+            assert cursor.fetchone() == ("on", "on")
