@@ -331,3 +331,23 @@ def test_relevance_pages_follow_tiers_then_newest(count_cap):
     total = product_search(keyword="lamp", count_cap=count_cap)[0]
     assert total == (10 if count_cap is None else 4)
     assert pages == [expected[o : o + 3] if o < total else [] for o in (0, 3, 6, 9)]
+
+
+def test_stock_markers_follow_every_write_path():
+    # The stock and country markers of the index (FTS5 "sale" column / PostgreSQL search_keys)
+    # are kept by triggers from the product's aggregate columns (catalog migration 0006), so a
+    # keyword search with the stock filters sees every change at once, bulk updates included.
+    stocked = create_product(name="Garlic press")
+    create_product(name="Garlic peeler")
+    assert product_search(keyword="garlic", min_available=1)[0] == 0
+
+    Product.objects.filter(pk=stocked.pk).update(stock_available=4, stock_countries=",DE,US,")
+    assert product_search(keyword="garlic", min_available=1)[1] == [stocked]
+    assert product_search(keyword="garlic", warehouse_country="us")[1] == [stocked]
+    assert product_search(warehouse_country="DE", min_available=1)[1] == [stocked]
+    assert product_search(keyword="garlic", warehouse_country="GB")[0] == 0
+
+    Product.objects.filter(pk=stocked.pk).update(stock_available=0, stock_countries=",DE,")
+    assert product_search(keyword="garlic", min_available=1)[0] == 0
+    assert product_search(keyword="garlic", warehouse_country="US")[0] == 0
+    assert product_search(keyword="garlic", warehouse_country="DE")[1] == [stocked]
