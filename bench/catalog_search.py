@@ -9,6 +9,11 @@
    plain multi-row inserts (SQLite) or ``COPY`` (PostgreSQL). Skipped when the database already
    holds that many products (so a second run only re-times the queries).
 2. Rebuild the search index with ``catalog.search.search_index_rebuild()`` and ANALYZE.
+   Then (skipped when stock rows exist) shared stock rows for 75 % of the products in the
+   active demo warehouses of 8 countries (CN weighted 8, US 2, the others 1; 1-3 warehouses
+   each, 15 % of the rows sold out), bulk-inserted / COPYed, then
+   ``inventory.aggregates.product_stock_rebuild()`` and ANALYZE (PostgreSQL: then
+   ``VACUUM FULL`` of the product table, which the two whole-table rebuilds left doubled).
 3. For ``--queries`` seeded keyword queries, time in the same run, interleaved:
    - **bare FTS**: the full-text query alone — the FTS5 ``MATCH`` (SQLite) or tsvector ``@@``
      (PostgreSQL), ordered the same way the selector orders relevance, ``LIMIT 20``;
@@ -20,6 +25,10 @@
      a real access token (routing, auth, stock totals, serialisation, envelope).
    - **scored**: for reference, the previous ranking: a bm25 (SQLite) / ts_rank (PostgreSQL)
      score over every match, ``LIMIT 20``;
+   - the stock and country filter forms through listV2 (``startWarehouseInventory=1``,
+     ``countryCode`` rotating over the four most stocked countries, both together), each
+     without a keyword beside **listV2 plain** (no keyword, no filter) and with the keyword
+     beside **listV2**;
    and print p50/p95 for each plus the ratios to both bare paths.
 """
 
@@ -54,7 +63,8 @@ def main() -> None:
     say(f"{version}; {machine()}; migrate {setup.seconds:.1f} s")
     token = _accounts_and_token()
     _products_ensure(args.products)
-    _run_queries(token, args.queries)
+    countries = _stock_ensure(args.products)
+    _run_queries(token, args.queries, countries)
 
 
 def _accounts_and_token() -> str:
@@ -97,9 +107,16 @@ def _products_ensure(count: int) -> None:
             with transaction.atomic():
                 _insert(connection, chunk)
     say(f"generated {count} products + {count} variants in {load.seconds:.1f} s")
-    with Timer() as rebuild:
-        search_index_rebuild()
-    say(f"search_index_rebuild() over {count} products: {rebuild.seconds:.1f} s")
+    _rebuild_and_analyze(search_index_rebuild, count)
+
+
+def _rebuild_and_analyze(rebuild, count: int) -> None:
+    """Run one index / aggregate rebuild after a bulk load, then ANALYZE; both timed."""
+    from django.db import connection  # noqa: PLC0415
+
+    with Timer() as rebuilt:
+        rebuild()
+    say(f"{rebuild.__name__}() over {count} products: {rebuilt.seconds:.1f} s")
     with Timer() as analyze, connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     say(f"ANALYZE: {analyze.seconds:.1f} s")
@@ -153,34 +170,27 @@ VARIANT_COLUMNS = (
 
 
 def _insert(connection, chunk) -> None:
-    products = [p for p, _ in chunk]
-    variants = [v for _, v in chunk]
+    _insert_rows(connection, "catalog_product", PRODUCT_COLUMNS, [p for p, _ in chunk])
+    _insert_rows(connection, "catalog_variant", VARIANT_COLUMNS, [v for _, v in chunk])
+
+
+def _insert_rows(connection, table: str, columns: str, rows: list[tuple]) -> None:
+    """Multi-row insert (SQLite ``executemany``) or ``COPY`` (PostgreSQL, then the id sequence
+    moved past the rows)."""
     if connection.vendor == "sqlite":
-        raw = connection.connection
-        for table, columns, rows in (
-            ("catalog_product", PRODUCT_COLUMNS, products),
-            ("catalog_variant", VARIANT_COLUMNS, variants),
-        ):
-            marks = ", ".join("?" * (columns.count(",") + 1))
-            raw.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                [tuple(_sqlite_value(v) for v in row) for row in rows],
-            )
+        marks = ", ".join("?" * (columns.count(",") + 1))
+        connection.connection.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+            [tuple(_sqlite_value(v) for v in row) for row in rows],
+        )
         return
     with connection.cursor() as cursor:
-        raw_cursor = cursor.cursor
-        for table, columns, rows in (
-            ("catalog_product", PRODUCT_COLUMNS, products),
-            ("catalog_variant", VARIANT_COLUMNS, variants),
-        ):
-            with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        for table in ("catalog_product", "catalog_variant"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT MAX(id) FROM {table}))"
-            )
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+        )
 
 
 def _sqlite_value(value):
@@ -190,7 +200,73 @@ def _sqlite_value(value):
     return value
 
 
-def _run_queries(token: str, n: int) -> None:
+# Stock generation: share of products with no shared stock at all, how many warehouses the
+# others are stocked in, and the share of stock rows that are sold out (all units reserved).
+NO_STOCK_SHARE = 0.25
+SOLD_OUT_SHARE = 0.15
+STOCK_COLUMNS = "id, variant_id, warehouse_id, merchant_id, on_hand, reserved, updated_at"
+
+
+def _stock_ensure(count: int) -> list[str]:
+    """Shared stock rows for the generated products in the active warehouses of several
+    countries (bulk insert / COPY), then ``product_stock_rebuild()`` and ANALYZE; skipped when
+    stock rows exist. Returns the stocked countries, most stocked first."""
+    from django.db import connection, transaction  # noqa: PLC0415
+
+    from dropyard.inventory.aggregates import product_stock_rebuild  # noqa: PLC0415
+    from dropyard.inventory.models import ProductCountryStock, Stock, Warehouse  # noqa: PLC0415
+
+    warehouses = list(Warehouse.objects.filter(is_active=True).order_by("pk"))
+    if not Stock.objects.exists():
+        rng = random.Random(11)
+        # CN warehouses hold most of the catalog, the others a share each (as on CJ).
+        weights = [8 if w.country == "CN" else 2 if w.country == "US" else 1 for w in warehouses]
+        now = dt.datetime.now(dt.UTC)
+        rows = []
+        for variant_pk in range(1, count + 1):
+            if rng.random() < NO_STOCK_SHARE:
+                continue
+            k = rng.choice((1, 1, 2, 3))
+            for warehouse in set(rng.choices(warehouses, weights, k=k)):
+                on_hand = rng.randint(1, 500)
+                reserved = on_hand if rng.random() < SOLD_OUT_SHARE else rng.randint(0, 3)
+                rows.append(
+                    (
+                        len(rows) + 1,
+                        variant_pk,
+                        warehouse.pk,
+                        None,
+                        on_hand,
+                        min(reserved, on_hand),
+                        now,
+                    )
+                )
+        with Timer() as load:
+            for start in range(0, len(rows), BATCH * 5):
+                with transaction.atomic():
+                    _insert_rows(
+                        connection,
+                        "inventory_stock",
+                        STOCK_COLUMNS,
+                        rows[start : start + BATCH * 5],
+                    )
+        say(f"generated {len(rows)} stock rows in {load.seconds:.1f} s")
+        _rebuild_and_analyze(product_stock_rebuild, count)
+        if connection.vendor == "postgresql":
+            # The search-index and aggregate rebuilds each rewrote every product row (the
+            # table doubles); a catalog built by inserts is compact, so measure one that is.
+            with Timer() as vacuum, connection.cursor() as cursor:
+                cursor.execute("VACUUM (FULL, ANALYZE) catalog_product")
+            say(f"VACUUM (FULL, ANALYZE) catalog_product: {vacuum.seconds:.1f} s")
+    shares = {}
+    for country in {w.country for w in warehouses}:
+        shares[country] = ProductCountryStock.objects.filter(country=country).count()
+    ranked = sorted(shares, key=lambda c: -shares[c])
+    say("products stocked per country: " + ", ".join(f"{c} {shares[c]}" for c in ranked))
+    return ranked
+
+
+def _run_queries(token: str, n: int, countries: list[str]) -> None:
     from django.db import connection  # noqa: PLC0415
     from django.test import Client  # noqa: PLC0415
 
@@ -274,18 +350,40 @@ def _run_queries(token: str, n: int) -> None:
         )
         return len(page)
 
-    def listv2(keyword: str) -> int:
-        response = client.get("/api2.0/v1/product/listV2", {"keyWord": keyword, "size": 20})
+    def listv2_get(params: dict) -> int:
+        response = client.get("/api2.0/v1/product/listV2", {**params, "size": 20})
         body = response.json()
         assert body["code"] == 200, body
         return len(body["data"]["content"][0]["productList"])
 
+    def listv2(keyword: str) -> int:
+        return listv2_get({"keyWord": keyword})
+
+    # The stock and country filter forms (CJ's own client always sends
+    # startWarehouseInventory=1), each beside the same listV2 without the filter. The country
+    # rotates over the stocked countries with the keyword index, so every path gets the same one.
+    stocked = countries[: max(1, min(4, len(countries)))]
+    country_of = {kw: stocked[i % len(stocked)] for i, kw in enumerate(KEYWORDS)}
+    forms = {
+        "listV2 plain": lambda kw: listv2_get({}),
+        "listV2 inv>=1": lambda kw: listv2_get({"startWarehouseInventory": 1}),
+        "listV2 country": lambda kw: listv2_get({"countryCode": country_of[kw]}),
+        "listV2 inv+country": lambda kw: listv2_get(
+            {"startWarehouseInventory": 1, "countryCode": country_of[kw]}
+        ),
+        "listV2 kw+inv>=1": lambda kw: listv2_get({"keyWord": kw, "startWarehouseInventory": 1}),
+        "listV2 kw+country": lambda kw: listv2_get({"keyWord": kw, "countryCode": country_of[kw]}),
+        "listV2 kw+inv+country": lambda kw: listv2_get(
+            {"keyWord": kw, "startWarehouseInventory": 1, "countryCode": country_of[kw]}
+        ),
+    }
     probes = {
         "bare FTS": bare,
         "bare+count": bare_count,
         "selector": selector,
         "listV2": listv2,
         "scored": scored,
+        **forms,
     }
     for keyword in KEYWORDS[:5]:  # warm caches the same way for each path
         for probe in probes.values():
@@ -305,9 +403,16 @@ def _run_queries(token: str, n: int) -> None:
     stats = {name: summary(values) for name, values in timings.items()}
     for name, s in stats.items():
         say(
-            f"  {name:<10} p50 {s['p50']:7.2f} ms  p95 {s['p95']:7.2f} ms  "
+            f"  {name:<22} p50 {s['p50']:7.2f} ms  p95 {s['p95']:7.2f} ms  "
             f"mean {s['mean']:7.2f} ms  max {s['max']:8.2f} ms  ({hits[name]} rows)"
         )
+    for name in forms:
+        base = "listV2" if "kw" in name else "listV2 plain"
+        if name != base:
+            say(
+                f"  {name} / {base}: p50 {stats[name]['p50'] / stats[base]['p50']:.2f}x, "
+                f"p95 {stats[name]['p95'] / stats[base]['p95']:.2f}x"
+            )
     for base in ("bare FTS", "bare+count"):
         for name in ("selector", "listV2", "scored"):
             say(

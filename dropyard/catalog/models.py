@@ -71,6 +71,16 @@ class Product(TimeStampedModel):
     # Denormalised for search and sorting (kept by catalog services): lowest variant price.
     min_price_minor = models.BigIntegerField(default=0, db_index=True)
     max_price_minor = models.BigIntegerField(default=0)
+    # Stock aggregates, denormalised for search (stock filters, country filter, inventory
+    # sort) and kept by ``inventory.aggregates`` in the transaction of every stock change:
+    # available (on hand − reserved) shared stock in active warehouses, and the countries of
+    # active warehouses holding a shared stock row of the product, as ",CN,US," ("" = none).
+    # Never written by catalog code. Added by raw SQL in migration 0005 (see there why).
+    # Deliberately not indexed: every shared stock movement rewrites them, and an indexed
+    # column would make each of those PostgreSQL updates non-HOT (a new entry in every index
+    # of the product table, the GIN search index included).
+    stock_available = models.BigIntegerField(default=0, db_default=0)
+    stock_countries = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

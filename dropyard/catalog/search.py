@@ -1,43 +1,56 @@
-"""Catalog full-text search behind one selector, on SQLite (FTS5) and PostgreSQL (tsvector).
+"""Catalog full-text search behind one selector, on SQLite (FTS5) and PostgreSQL (tsvector +
+an exact GIN array index).
 
 Index: one document per product = name, product SKU + variant SKUs, the names of its category
-path (all three levels) and material.
+path (all three levels) and material; plus markers for on sale, in stock and the stock
+countries (the stock aggregates of ``inventory.aggregates``), so the filters CJ clients always
+send stay inside the index.
 
 - SQLite: the FTS5 table ``catalog_product_fts`` (rowid = product pk; columns name, skus,
-  categories, material, and ``sale``: the token onsale/offsale, kept by a trigger; prefix
-  indexes for 2-8 characters so a partial word reads one stored doclist).
-- PostgreSQL: the column ``catalog_product.search_vector`` (tsvector, ``simple`` configuration,
-  weights A name and SKUs / B categories / C material) with a GIN index.
+  categories, material, and ``sale``: "onsale"/"offsale", "instock", the stock countries' codes,
+  kept by a trigger on the product row; prefix indexes for 2-8 characters so a partial word
+  reads one stored doclist).
+- PostgreSQL: ``catalog_product.search_vector`` (tsvector, ``simple`` configuration, weights A
+  name and SKUs / B categories / C material; GIN) for the tiers, and ``search_keys`` (text[],
+  GIN; its lexemes, name lexemes, adjacent name-word pairs and the markers, kept by a trigger
+  from the vector and the product's columns) that the keyword and marker conditions, counts and
+  pages run on (``search_pg``: exact in the GIN index, no per-row tsquery recheck).
 
 Relevance ("best match") is the same on both: three tiers (``relevance_tiers``: the words as a
 phrase in the name or a SKU; every word in the name or SKUs; every word anywhere), newest first
-within a tier. It is chosen over a statistical score (bm25 / ts_rank) because a score has to be
-computed for every match before the best 20 are known, which at a million products costs
-60-180 ms for a common word; tiers let FTS5 stop after the page (docs/benchmarks.md).
+(highest pk) within a tier. It is chosen over a statistical score (bm25 / ts_rank) because a
+score has to be computed for every match before the best 20 are known, which at a million
+products costs 60-180 ms for a common word; tiers let the page stop early (docs/benchmarks.md).
+``test_search_engines`` replays one query set on both databases against a checked-in file.
 
-Both are created by migration ``0002_product_search`` (each guarded by database vendor), so
-the ``Product`` model does not declare them. Maintenance is explicit: every catalog service
-that changes indexed text calls ``search_index_update(product_ids)`` in its transaction; bulk
-loaders call ``search_index_rebuild()`` once after ``bulk_create``. No signals.
+Created by migrations ``0002_product_search``, ``0004`` and ``0006`` (each guarded by database
+vendor), so the ``Product`` model does not declare them. Maintenance is explicit: every catalog
+service that changes indexed text calls ``search_index_update(product_ids)`` in its
+transaction; bulk loaders call ``search_index_rebuild()`` once after ``bulk_create``; the
+markers follow the product row by trigger. No signals.
 
 ``product_search_ids`` is the same search without loading the products (their pks only), for
 callers that need only which products match (store connection suggestions).
 
-Query shape (both databases): one full-text lookup joined to ``catalog_product`` on its primary
-key, the other filters as plain predicates on the product row (plus an ``EXISTS`` on stock for
-warehouse-country / in-stock filters), ``ORDER BY … LIMIT``; then one ``IN`` fetch of the page's
-products. The count runs the same predicates as ``COUNT(*)``, bounded by ``count_cap`` when the
-caller only needs to know "up to N" (listV2 caps totalRecords at 6000). A relevance page on
-SQLite is one such query per tier, each ``ORDER BY rowid DESC LIMIT offset + limit``
-(``_sqlite_tiered_page``); on PostgreSQL it is one query ordered by the tier ``CASE``.
+Query shape: one full-text lookup joined to ``catalog_product`` on its primary key, the other
+filters as plain predicates on the product row, ``ORDER BY … LIMIT``; then one ``IN`` fetch of
+the page's products. Stock and country filters read the aggregates on the product row
+(``stock_available``, ``stock_countries``) or the markers, never the stock table (only the
+verified-warehouse and self-pickup filters still do). The count runs the same predicates as
+``COUNT(*)``, bounded by ``count_cap`` when the caller only needs to know "up to N" (listV2 caps
+totalRecords at 6000), on the index alone when every filter is in it. A relevance page on
+SQLite is one query per tier, each ``ORDER BY rowid DESC LIMIT offset + limit``
+(``_sqlite_tiered_page``); on PostgreSQL ``search_pg.relevance_page`` (or, with filters outside
+the index, one query ordered by the tier ``CASE``).
 """
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from . import search_pg
 from .models import Category, Product
 
 FTS_TABLE = "catalog_product_fts"
@@ -59,12 +72,9 @@ SORTS = frozenset(
     }
 )
 
-_AVAILABLE_SQL = (
-    "(SELECT COALESCE(SUM(s.on_hand - s.reserved), 0) FROM inventory_stock s "
-    "JOIN catalog_variant v ON v.id = s.variant_id "
-    "JOIN inventory_warehouse w ON w.id = s.warehouse_id "
-    "WHERE v.product_id = p.id AND s.merchant_id IS NULL AND w.is_active)"
-)
+# Available shared stock in active warehouses, kept on the product row by the inventory
+# services (``inventory.aggregates``), with the countries of those warehouses (",CN,US,").
+_AVAILABLE_SQL = "p.stock_available"
 _ORDER_BY = {
     "price_asc": "p.min_price_minor ASC, p.id ASC",
     "price_desc": "p.min_price_minor DESC, p.id DESC",
@@ -110,6 +120,8 @@ SELECT p.id, p.name,
        COALESCE(c3.name, '') || ' ' || COALESCE(c2.name, '') || ' ' || COALESCE(c1.name, ''),
        p.material,
        CASE WHEN p.is_on_sale THEN 'onsale' ELSE 'offsale' END
+       || CASE WHEN p.stock_available > 0 THEN ' instock' ELSE '' END
+       || replace(p.stock_countries, ',', ' ')
 FROM catalog_product p
 LEFT JOIN catalog_category c3 ON c3.id = p.category_id
 LEFT JOIN catalog_category c2 ON c2.id = c3.parent_id
@@ -129,6 +141,13 @@ LEFT JOIN catalog_category c2 ON c2.id = c3.parent_id
 LEFT JOIN catalog_category c1 ON c1.id = c2.parent_id
 WHERE c3.id = p.category_id
 """
+
+# The words a prefix expands into (search_pg); search_keys follow search_vector by trigger.
+# Words are never removed: a stale one only expands into nothing.
+_PG_WORDS = (
+    "INSERT INTO catalog_search_word (word) SELECT DISTINCT u.lexeme "
+    "FROM catalog_product p, unnest(p.search_vector) u {scope} ON CONFLICT DO NOTHING"
+)
 
 _CHUNK = 500
 
@@ -155,6 +174,7 @@ def search_index_update(product_ids: Iterable[int]) -> None:
                 )
             elif _vendor() == "postgresql":
                 cursor.execute(f"{_PG_UPDATE} AND p.id IN ({marks})", chunk)
+                cursor.execute(_PG_WORDS.format(scope=f"WHERE p.id IN ({marks})"), chunk)
 
 
 @transaction.atomic
@@ -173,6 +193,7 @@ def search_index_rebuild() -> None:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
         elif _vendor() == "postgresql":
             cursor.execute(_PG_UPDATE)
+            cursor.execute(_PG_WORDS.format(scope=""))
 
 
 def search_index_category_update(category: Category) -> None:
@@ -204,8 +225,16 @@ class _Sql:
     where: list[str]
     params: list
     rank: str | None
-    # SQLite keyword searches: appended to every MATCH expression (the off-sale exclusion).
+    # SQLite keyword searches: appended to every MATCH expression (the off-sale exclusion and
+    # the stock / country markers).
     match_suffix: str = ""
+    # PostgreSQL keyword searches on search_keys: each token's indexed words, and the markers.
+    pg_words: list[list[str]] | None = None
+    pg_marks: list[str] = field(default_factory=list)
+    # The count answered by the index alone, when every filter is in it: an FTS5 MATCH
+    # expression (SQLite) or search_keys predicates with their parameters (PostgreSQL).
+    count_match: str | None = None
+    count_keys: tuple[list[str], list] | None = None
 
 
 def _build(
@@ -249,7 +278,20 @@ def _build(
     params: list = []
     rank = None
     match_suffix = ""
+    pg_words = None
     from_clause = "catalog_product p"
+    # Stock and country filters that the index holds as markers (see migration 0006).
+    stock_mark = min_available == 1 or (in_stock is True and not warehouse_country)
+    country = _country_code(warehouse_country) if in_stock is None else None
+    if min_available == 1:
+        min_available = None
+    if in_stock is True and not warehouse_country:
+        in_stock = None
+    if country:
+        warehouse_country = None
+    sqlite_marks = (["instock"] if stock_mark else []) + ([country.lower()] if country else [])
+    pg_marks = search_pg.markers(on_sale=on_sale_only, in_stock=stock_mark, country=country)
+    marks_in_index = False  # the keyword condition carries on-sale and the markers
     if tokens:
         if _vendor() == "sqlite":
             # CROSS JOIN fixes the join order in SQLite: the full-text match drives the loop.
@@ -257,22 +299,38 @@ def _build(
             # MATCH once per product, which is catastrophic at scale.
             from_clause = f"{FTS_TABLE} f CROSS JOIN catalog_product p ON p.id = f.rowid"
             where.append(f"{FTS_TABLE} MATCH %s")
-            # On sale is decided inside FTS5 (a NOT against the short "offsale" doclist), so a
-            # keyword-only search never needs the product row (see _fts_only).
-            match_suffix = f" NOT ({OFF_SALE})" if on_sale_only else ""
+            # On sale, in stock and stock countries are decided inside FTS5 (the ``sale``
+            # column's tokens), so a keyword search with only those filters never needs the
+            # product row (see _fts_only).
+            match_suffix = _fts_marks(sqlite_marks, on_sale_only)
             params.append(f"({fts5_query(tokens)}){match_suffix}")
             rank = "tiers"  # ordered by _sqlite_tiered_page, not by an ORDER BY expression
+            marks_in_index = True
         else:
-            from_clause = "catalog_product p"
-            where.append(f"p.{SEARCH_VECTOR_COLUMN} @@ to_tsquery('simple', %s)")
-            params.append(tsquery_text(tokens))
+            with connection.cursor() as cursor:
+                pg_words = search_pg.expansions(cursor, tokens)
+            if pg_words is None:  # a token the keys cannot expand: the tsvector condition
+                where.append(f"p.{SEARCH_VECTOR_COLUMN} @@ to_tsquery('simple', %s)")
+                params.append(tsquery_text(tokens))
+            else:
+                key_where, key_params = search_pg.word_conditions(pg_words, pg_marks)
+                where.extend(key_where)
+                params.extend(key_params)
+                marks_in_index = True
             rank = _pg_tier_order(tokens)
-    if on_sale_only and not match_suffix:
-        # SQLite (no ANALYZE statistics) would pick the low-selectivity is_on_sale index and
-        # then sort every on-sale product; unary + keeps that index out so the sort's index
-        # (created_at, price, listed_count) serves ORDER BY … LIMIT directly.
-        where.append("+p.is_on_sale = %s" if _vendor() == "sqlite" else "p.is_on_sale = %s")
-        params.append(True)
+    if not marks_in_index:
+        if on_sale_only:
+            # SQLite (no ANALYZE statistics) would pick the low-selectivity is_on_sale index
+            # and then sort every on-sale product; unary + keeps that index out so the sort's
+            # index (created_at, price, listed_count) serves ORDER BY … LIMIT directly.
+            where.append("+p.is_on_sale = %s" if _vendor() == "sqlite" else "p.is_on_sale = %s")
+            params.append(True)
+        if stock_mark:
+            where.append("p.stock_available > 0")
+        if country:
+            where.append("p.stock_countries LIKE %s")
+            params.append(f"%,{country},%")
+    index_predicates = len(where)  # those so far are all in the index (markers, on sale)
     if category_id is not None:
         ids = category_descendant_ids(category_id)
         where.append(f"p.category_id IN ({', '.join(['%s'] * len(ids))})")
@@ -290,24 +348,8 @@ def _build(
         where.append("p.supplier_id = %s")
         params.append(supplier_id)
     if warehouse_country or in_stock is not None:
-        stock_where = [
-            "v.product_id = p.id",
-            "s.merchant_id IS NULL",
-            "w.is_active = %s",
-        ]
-        stock_params: list = [True]
-        if warehouse_country:
-            stock_where.append("w.country = %s")
-            stock_params.append(warehouse_country.upper())
-        if in_stock is not None:
-            stock_where.append("s.on_hand > s.reserved")
-        exists = (
-            "EXISTS (SELECT 1 FROM inventory_stock s "
-            "JOIN catalog_variant v ON v.id = s.variant_id "
-            "JOIN inventory_warehouse w ON w.id = s.warehouse_id "
-            f"WHERE {' AND '.join(stock_where)})"
-        )
-        where.append(f"NOT {exists}" if in_stock is False else exists)
+        where_stock, stock_params = _stock_filter(warehouse_country, in_stock)
+        where.append(where_stock)
         params.extend(stock_params)
     when = connection.ops.adapt_datetimefield_value
     if product_types:
@@ -369,9 +411,58 @@ def _build(
             "WHERE v.product_id = p.id AND o.created_at >= %s)"
         )
         params.extend([when(idle_since), when(idle_since)])
+    count_match = count_keys = None
+    if not tokens and len(where) == index_predicates and (stock_mark or country):
+        if _vendor() == "sqlite":
+            count_match = _fts_marks(sqlite_marks, on_sale_only).removeprefix(" AND ")
+        else:
+            count_keys = search_pg.word_conditions([], pg_marks)
+    elif pg_words is not None and len(where) == index_predicates:
+        count_keys = (where, params)
     return _Sql(
-        from_clause=from_clause, where=where, params=params, rank=rank, match_suffix=match_suffix
+        from_clause=from_clause,
+        where=where,
+        params=params,
+        rank=rank,
+        match_suffix=match_suffix,
+        pg_words=pg_words if len(where) == index_predicates else None,
+        pg_marks=pg_marks,
+        count_match=count_match,
+        count_keys=count_keys,
     )
+
+
+def _country_code(country: str | None) -> str | None:
+    """The upper-case ISO code, or None when absent or not two ASCII letters."""
+    code = (country or "").strip().upper()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def _fts_marks(marks: list[str], on_sale_only: bool) -> str:
+    """The FTS5 suffix requiring the ``sale`` column's markers (and excluding off-sale)."""
+    required = "".join(f' AND (sale : "{mark}")' for mark in marks)
+    return required + (f" NOT ({OFF_SALE})" if on_sale_only else "")
+
+
+def _stock_filter(warehouse_country: str | None, in_stock: bool | None) -> tuple[str, list]:
+    """The country / in-stock predicate, read from the stock aggregates (``inventory.aggregates``).
+
+    A country alone is a test on the product row's country list (any shared stock row in an
+    active warehouse there, even sold out); with ``in_stock`` it asks the per-country row for
+    available units; ``in_stock`` alone compares the product's total.
+    """
+    if warehouse_country:
+        country = _country_code(warehouse_country)
+        if country is None:
+            return "1 = 0", []  # no such country: no match (and nothing for LIKE to expand)
+        if in_stock is None:
+            return "p.stock_countries LIKE %s", [f"%,{country},%"]
+        exists = (
+            "EXISTS (SELECT 1 FROM inventory_productcountrystock c "
+            "WHERE c.product_id = p.id AND c.country = %s AND c.available > 0)"
+        )
+        return (exists if in_stock else f"NOT {exists}"), [country]
+    return ("p.stock_available > 0" if in_stock else "p.stock_available = 0"), []
 
 
 def product_search_ids(
@@ -454,20 +545,16 @@ def product_search_ids(
     else:
         order = _ORDER_BY["newest" if sort == "relevance" else sort]
     with connection.cursor() as cursor:
-        count_from = f"{FTS_TABLE} f" if _fts_only(sql) else sql.from_clause
-        if count_cap is not None:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {count_from}{where} LIMIT %s) AS m",
-                [*sql.params, count_cap],
-            )
-        else:
-            cursor.execute(f"SELECT COUNT(*) FROM {count_from}{where}", sql.params)
-        total = cursor.fetchone()[0]
+        total = _count(cursor, sql, where, count_cap)
         if limit <= 0 or offset >= total:
             return total, []
         if sort == "relevance" and sql.rank and _vendor() == "sqlite":
             known = total if count_cap is None or total < count_cap else None
             ids = _sqlite_tiered_page(cursor, sql, tokens, offset, limit, known_total=known)
+        elif sort == "relevance" and sql.pg_words is not None:
+            ids = search_pg.relevance_page(
+                cursor, tokens, sql.pg_words, sql.pg_marks, offset, limit
+            )
         else:
             cursor.execute(
                 f"SELECT p.id FROM {sql.from_clause}{where} ORDER BY {order} LIMIT %s OFFSET %s",
@@ -475,6 +562,29 @@ def product_search_ids(
             )
             ids = [row[0] for row in cursor.fetchall()]
     return total, ids
+
+
+def _count(cursor, sql: _Sql, where: str, cap: int | None) -> int:
+    """The number of matches (at most ``cap``): on the full-text index alone when every filter
+    is in it, else the search's own predicates."""
+    limit = "" if cap is None else " LIMIT %s"
+    capped = [] if cap is None else [cap]
+    if sql.count_keys is not None:  # PostgreSQL; without a keyword: markers only
+        return search_pg.index_count(
+            cursor, *sql.count_keys, cap, force_bitmap=sql.pg_words is not None
+        )
+    if sql.count_match is not None:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{limit})",
+            [sql.count_match, *capped],
+        )
+    else:
+        count_from = f"{FTS_TABLE} f" if _fts_only(sql) else sql.from_clause
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {count_from}{where}{limit}) AS m",
+            [*sql.params, *capped],
+        )
+    return cursor.fetchone()[0]
 
 
 def _products_loaded[**P](

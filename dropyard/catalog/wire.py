@@ -29,6 +29,8 @@ LIST_MAX_PAGE_SIZE = 200
 LISTV2_MAX_PAGE = 1000
 LISTV2_DEFAULT_SIZE = 10
 PAGE_SIZE_DEFAULT = 20
+# Stock bounds compare with a 64-bit column (a larger number is refused, not a 500).
+MAX_STOCK_BOUND = 2**63 - 1
 
 
 def usd(amount_minor: int) -> str:
@@ -111,6 +113,29 @@ def country_param(name: str, value: str | None) -> str | None:
     if len(value) != 2 or not value.isalpha():
         raise ParamError(f"{name} must be an ISO 3166-1 alpha-2 country code")
     return value
+
+
+def count_param(name: str, value: str | None) -> int | None:
+    """A non-negative integer parameter (digits only), or None when absent."""
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if not value.isascii() or not value.isdigit():
+        raise ParamError(f"{name} must be a whole number ≥ 0")
+    return int(value)
+
+
+def stock_range_params(low: tuple[str, str | None], high: tuple[str, str | None]) -> dict:
+    """``min_available`` / ``max_available`` for the search from a (name, value) pair of stock
+    bounds (listV2 start/endWarehouseInventory, product/list start/endInventory)."""
+    minimum = count_param(*low)
+    maximum = count_param(*high)
+    for (name, _), bound in ((low, minimum), (high, maximum)):
+        if bound is not None:
+            check_range(name, bound, 0, MAX_STOCK_BOUND)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise ParamError(f"{low[0]} must not exceed {high[0]}")
+    return {"min_available": minimum, "max_available": maximum}
 
 
 def check_range(name: str, value: int, low: int, high: int) -> None:

@@ -29,6 +29,7 @@ from dropyard.catalog.imagehashing import image_decode, index_hashes
 from dropyard.catalog.models import Category, Product, ProductImage, Review, ReviewPhoto, Variant
 from dropyard.catalog.search import search_index_rebuild
 from dropyard.core.ids import new_public_id
+from dropyard.inventory.aggregates import product_stock_rebuild
 from dropyard.inventory.choices import MovementKind, WarehouseKind
 from dropyard.inventory.models import Stock, StockMovement, Warehouse
 from dropyard.logistics.choices import PricingMode
@@ -531,6 +532,7 @@ def _products_insert(
         )
         for row in stock
     )
+    product_stock_rebuild()  # the search's stock aggregates, once for the bulk load
     for kind, n in (
         ("products", len(products)),
         ("variants", len(variants)),

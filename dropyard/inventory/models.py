@@ -230,3 +230,35 @@ class PurchaseOrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.quantity} × {self.variant_id}@{self.warehouse_id}"
+
+
+class ProductCountryStock(models.Model):
+    """Available shared stock of one product in one warehouse country: an aggregate of
+    ``Stock``, kept by ``inventory.aggregates`` in the transaction of every stock change.
+
+    Invariant: one row per (product, country) for which the product has a shared
+    (``merchant`` null) stock row in an active warehouse of that country, with ``available``
+    = Σ (on_hand − reserved) over those rows; no other rows. The product's
+    ``stock_available`` is the sum over its rows and ``stock_countries`` lists their
+    countries. Never written outside ``inventory.aggregates``.
+    """
+
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        related_name="country_stock",
+        db_index=False,  # the unique (product, country) index serves look-ups by product
+    )
+    country = models.CharField(max_length=2)
+    available = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product", "country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "country"], name="product_country_stock_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.country}: {self.available}"

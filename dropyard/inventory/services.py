@@ -21,6 +21,10 @@ Stock invariants (held by these services and backed by database checks on ``Stoc
   order on one row use distinct references ("ORD1/parcel-2").
 - Ownership: ``merchant`` set means that merchant's private stock, which exists only in
   platform warehouses and is reserved only for that merchant.
+- Search aggregates (``aggregates``: available shared stock per product, total and per
+  warehouse country) change with the stock in the same transaction: ``_stock_apply`` refreshes
+  the product when a shared row's available quantity changes; warehouse activation and a
+  country change refresh every product stocked there.
 """
 
 from collections.abc import Iterable
@@ -37,6 +41,7 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.logistics.models import Carrier
 
+from .aggregates import product_stock_refresh, warehouse_products
 from .choices import MovementKind, WarehouseKind
 from .exceptions import (
     DuplicateMovement,
@@ -167,6 +172,8 @@ def warehouse_update(
     _check_kind(fields.get("kind", warehouse.kind), fields.get("supplier", warehouse.supplier))
     if fields:
         Warehouse.objects.filter(pk=warehouse.pk).update(**fields, updated_at=timezone.now())
+        if fields.get("country", warehouse.country) != warehouse.country:
+            product_stock_refresh(warehouse_products(warehouse.pk))  # stock changed country
     if carriers is not None:
         warehouse.carriers.set(list(carriers))
     warehouse.refresh_from_db()
@@ -186,6 +193,7 @@ def warehouse_set_active(*, warehouse: Warehouse, is_active: bool, actor: User |
     """Activate or deactivate a warehouse. An inactive warehouse takes no receipts and no new
     reservations; existing reservations can still be released or shipped."""
     Warehouse.objects.filter(pk=warehouse.pk).update(is_active=is_active, updated_at=timezone.now())
+    product_stock_refresh(warehouse_products(warehouse.pk))
     warehouse.refresh_from_db()
     audit_record(
         action=AuditAction.WAREHOUSE_UPDATED,
@@ -313,9 +321,13 @@ def _stock_apply(
     # and then sees our movement. Raising rolls the UPDATE back.
     if reference and kind in IDEMPOTENT_KINDS and _movement_exists(stock_pk, kind, reference):
         raise DuplicateMovement(f"{kind} {reference} was already applied to this stock")
-    on_hand_after, reserved_after = Stock.objects.values_list("on_hand", "reserved").get(
-        pk=stock_pk
-    )
+    on_hand_after, reserved_after, merchant_id, product_id = Stock.objects.values_list(
+        "on_hand", "reserved", "merchant_id", "variant__product_id"
+    ).get(pk=stock_pk)
+    if merchant_id is None and on_hand_delta != reserved_delta:
+        # Shared stock whose available quantity changed: the search aggregates follow in this
+        # transaction (private stock and shipments leave them as they are).
+        product_stock_refresh([product_id])
     return StockMovement.objects.create(
         stock_id=stock_pk,
         kind=kind,

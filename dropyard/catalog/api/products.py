@@ -28,6 +28,7 @@ from ..wire import (
     product_images,
     product_lookup,
     sort_direction,
+    stock_range_params,
     usd,
     variant_out,
     weight_range,
@@ -123,10 +124,16 @@ def product_list(
     country_code: str | None = Query(None, alias="countryCode"),
     min_price: str | None = Query(None, alias="minPrice"),
     max_price: str | None = Query(None, alias="maxPrice"),
+    start_inventory: str | None = Query(None, alias="startInventory"),
+    end_inventory: str | None = Query(None, alias="endInventory"),
     order_by: str | None = Query(None, alias="orderBy"),
     sort: str | None = Query(None),
 ) -> dict:
-    """Older paged product list (pageSize ≤ 200); on-sale products only."""
+    """Older paged product list (pageSize ≤ 200); on-sale products only.
+
+    ``countryCode``: products with shared stock in an active warehouse of that country;
+    ``startInventory`` / ``endInventory``: bounds (inclusive) on the product's available
+    shared stock. Both read the stock aggregates, not the stock rows."""
     if page_num < 1:
         raise ParamError("pageNum must be at least 1")
     check_range("pageSize", page_size, 1, LIST_MAX_PAGE_SIZE)
@@ -135,6 +142,9 @@ def product_list(
     if order_by and order_by not in LIST_ORDER_BY:
         raise ParamError("orderBy must be createAt or listedNum")
     descending = sort_direction(sort)
+    stock_range = stock_range_params(
+        ("startInventory", start_inventory), ("endInventory", end_inventory)
+    )
     if pid or product_sku:
         lookup = {"public_id": pid} if pid else {"sku": product_sku}
         found = list(
@@ -157,6 +167,7 @@ def product_list(
         min_price_minor=price_param("minPrice", min_price),
         max_price_minor=price_param("maxPrice", max_price),
         product_type=product_type or None,
+        **stock_range,
         sort=sort_key if order_by or not (product_name_en or product_name) else "relevance",
         offset=(page_num - 1) * page_size,
         limit=page_size,

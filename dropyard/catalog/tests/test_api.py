@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from dropyard.accounts import services as account_services
@@ -264,9 +265,10 @@ def test_list_v2_query_count_does_not_grow_with_page_size(api, bear, django_asse
         Stock.objects.create(variant=product.variants.first(), warehouse=wh, on_hand=4)
 
     # token, count, ids (one per relevance tier read), products (+category path, supplier),
-    # variants, images, stock totals
+    # variants, images, stock totals; PostgreSQL: the prefix expansion and the planner settings
+    # around its index-only count instead of tier reads (search_pg)
     for size in (1, 5, 13):
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(8 if connection.vendor == "sqlite" else 10):
             data = api.get("product/listV2", {"keyWord": "teddy", "size": size}).ok()
         assert len(data["content"][0]["productList"]) == size
 

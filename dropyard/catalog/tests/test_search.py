@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from dropyard.catalog import services
@@ -21,6 +22,7 @@ from dropyard.catalog.tests.factories import (
     create_product,
     make_category_path,
 )
+from dropyard.inventory.aggregates import product_stock_refresh
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock, Warehouse
 
@@ -36,13 +38,15 @@ def warehouse(code: str, country: str, **fields) -> Warehouse:
 
 
 def stock(product: Product, wh: Warehouse, on_hand: int, reserved: int = 0, merchant=None):
-    return Stock.objects.create(
+    row = Stock.objects.create(
         variant=product.variants.first(),
         warehouse=wh,
         on_hand=on_hand,
         reserved=reserved,
         merchant=merchant,
     )
+    product_stock_refresh([product.pk])  # rows made directly, not by the inventory services
+    return row
 
 
 # --- Pure helpers -------------------------------------------------------------------------------
@@ -244,7 +248,9 @@ def test_paging_and_count_cap():
 def test_result_products_come_with_relations_loaded(django_assert_num_queries):
     create_product(name="Loaded one", prices=(100, 200))
 
-    with django_assert_num_queries(5):  # count, ids, products (+category path), variants, images
+    # count, ids, products (+category path), variants, images; PostgreSQL adds the prefix
+    # expansion and the two planner settings around its index-only count (search_pg).
+    with django_assert_num_queries(5 if connection.vendor == "sqlite" else 8):
         _, products = product_search(keyword="loaded")
         assert [v.price_minor for v in products[0].variants.all()] == [100, 200]
         assert products[0].category.parent.parent.level == 1
@@ -325,3 +331,23 @@ def test_relevance_pages_follow_tiers_then_newest(count_cap):
     total = product_search(keyword="lamp", count_cap=count_cap)[0]
     assert total == (10 if count_cap is None else 4)
     assert pages == [expected[o : o + 3] if o < total else [] for o in (0, 3, 6, 9)]
+
+
+def test_stock_markers_follow_every_write_path():
+    # The stock and country markers of the index (FTS5 "sale" column / PostgreSQL search_keys)
+    # are kept by triggers from the product's aggregate columns (catalog migration 0006), so a
+    # keyword search with the stock filters sees every change at once, bulk updates included.
+    stocked = create_product(name="Garlic press")
+    create_product(name="Garlic peeler")
+    assert product_search(keyword="garlic", min_available=1)[0] == 0
+
+    Product.objects.filter(pk=stocked.pk).update(stock_available=4, stock_countries=",DE,US,")
+    assert product_search(keyword="garlic", min_available=1)[1] == [stocked]
+    assert product_search(keyword="garlic", warehouse_country="us")[1] == [stocked]
+    assert product_search(warehouse_country="DE", min_available=1)[1] == [stocked]
+    assert product_search(keyword="garlic", warehouse_country="GB")[0] == 0
+
+    Product.objects.filter(pk=stocked.pk).update(stock_available=0, stock_countries=",DE,")
+    assert product_search(keyword="garlic", min_available=1)[0] == 0
+    assert product_search(keyword="garlic", warehouse_country="US")[0] == 0
+    assert product_search(keyword="garlic", warehouse_country="DE")[1] == [stocked]

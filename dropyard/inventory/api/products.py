@@ -39,12 +39,14 @@ from dropyard.catalog.wire import (
     VariantOut,
     category_param,
     check_range,
+    count_param,
     country_param,
     feature_flags,
     listv2_summary,
     page_count,
     price_param,
     sort_direction,
+    stock_range_params,
     variant_out,
     visible_product,
 )
@@ -146,18 +148,8 @@ def _choice_param(name: str, value: str | None, allowed: tuple[str, ...]) -> str
     return value
 
 
-def _count_param(name: str, value: str | None) -> int | None:
-    """A non-negative integer parameter (digits only), or None when absent."""
-    if value is None or value == "":
-        return None
-    value = value.strip()
-    if not value.isascii() or not value.isdigit():
-        raise ParamError(f"{name} must be a whole number ≥ 0")
-    return int(value)
-
-
 def _epoch_ms_param(name: str, value: str | None) -> datetime | None:
-    millis = _count_param(name, value)
+    millis = count_param(name, value)
     if millis is None:
         return None
     try:
@@ -242,11 +234,11 @@ def product_list_v2(
     categories += _category_list_param("lv3categoryList", lv3_category_list, 3)
     if categories:
         filters["category_any_of"] = categories
-    min_stock = _count_param("startWarehouseInventory", start_inventory)
-    max_stock = _count_param("endWarehouseInventory", end_inventory)
-    if min_stock is not None and max_stock is not None and min_stock > max_stock:
-        raise ParamError("startWarehouseInventory must not exceed endWarehouseInventory")
-    filters.update(min_available=min_stock, max_available=max_stock)
+    filters.update(
+        stock_range_params(
+            ("startWarehouseInventory", start_inventory), ("endWarehouseInventory", end_inventory)
+        )
+    )
     created_from = _epoch_ms_param("timeStart", time_start)
     created_to = _epoch_ms_param("timeEnd", time_end)
     if created_from is not None and created_to is not None and created_from > created_to:

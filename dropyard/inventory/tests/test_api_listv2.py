@@ -21,6 +21,7 @@ from dropyard.catalog.selectors import (
     related_categories,
 )
 from dropyard.catalog.tests.factories import create_product, make_category_path
+from dropyard.inventory.aggregates import product_stock_refresh
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock, Warehouse
 from dropyard.orders.models import Order, OrderLine
@@ -47,13 +48,15 @@ def _created(product: Product, days_ago: float) -> Product:
 
 
 def _stock(product: Product, warehouse: Warehouse, on_hand: int, reserved: int = 0, **kw):
-    return Stock.objects.create(
+    row = Stock.objects.create(
         variant=product.variants.first(),
         warehouse=warehouse,
         on_hand=on_hand,
         reserved=reserved,
         **kw,
     )
+    product_stock_refresh([product.pk])  # rows made directly, not by the inventory services
+    return row
 
 
 def _save(merchant, product: Product, days_ago: float = 0) -> None:

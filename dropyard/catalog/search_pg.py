@@ -1,0 +1,196 @@
+"""PostgreSQL keyword search on ``search_keys`` (catalog migration 0006): the exact GIN index.
+
+Why (docs/benchmarks.md, "PostgreSQL search redesign"): the ``ORDER BY <tier CASE>`` page read
+and ranked every match (114,000 rows for "phone" at a million products), and ``tsvector @@``
+is rechecked on the heap row by row. The array keys are exact in the GIN index (no recheck,
+no tsquery evaluation per row); PostgreSQL 15 still visits the heap row of each counted match
+(measured: the bitmap scan does not skip all-visible pages here), so a capped count costs up
+to ``cap`` row visits, and the page costs a short walk of the newest products.
+
+- A keyword token matches the product when one of its lexemes starts with the token: the token
+  is expanded into the indexed words with that prefix (``catalog_search_word``), and the product
+  must hold one of them (``search_keys && ARRAY[…]``) — exactly what ``token:*`` asks of the
+  tsvector. A token of one character, or with more than ``MAX_EXPANSION`` words, keeps the
+  tsvector condition (``expansions`` answers None).
+- Markers: ``~sale`` (on sale), ``~stock`` (available shared stock), ``~c:<country>`` (shared
+  stock in an active warehouse there), kept by a trigger from the product's columns.
+- Relevance page (``relevance_page``): the same tiers as SQLite (phrase in name/SKUs, every word
+  in name/SKUs, every word anywhere; newest first within a tier), computed on the tsvector for
+  the newest ``WALK`` products only; a tier is completed from older products only when the walk
+  held too few of it and the index says older ones exist (``n:`` name keys, ``p:`` adjacent
+  name-word pairs), so a page costs one short index walk plus a few index-only counts.
+"""
+
+from django.db import connection
+from psycopg.pq import TransactionStatus
+
+from .models import Product
+
+MAX_EXPANSION = 100
+WALK = 4000
+# Past every character a token can hold: the upper bound of a prefix range in C collation.
+_TOP = chr(0x10FFFF)
+SEARCH_KEYS = "search_keys"
+
+
+def expansions(cursor, tokens: list[str]) -> list[list[str]] | None:
+    """Per token, the indexed words it is a prefix of (possibly none), in one query; None when
+    some token cannot be expanded cheaply (one character, or more than ``MAX_EXPANSION``
+    words)."""
+    if any(len(token) < 2 for token in tokens):
+        return None
+    cursor.execute(
+        "SELECT t.i, w.word FROM unnest(%s::text[]) WITH ORDINALITY AS t(token, i) "
+        "CROSS JOIN LATERAL (SELECT word FROM catalog_search_word "
+        "WHERE word >= t.token AND word < t.token || %s ORDER BY word LIMIT %s) AS w",
+        [tokens, _TOP, MAX_EXPANSION + 1],
+    )
+    found: list[list[str]] = [[] for _ in tokens]
+    for index, word in cursor.fetchall():
+        found[index - 1].append(word)
+    if any(len(words) > MAX_EXPANSION for words in found):
+        return None
+    return found
+
+
+def markers(*, on_sale: bool, in_stock: bool, country: str | None) -> list[str]:
+    return (
+        (["~sale"] if on_sale else [])
+        + (["~stock"] if in_stock else [])
+        + ([f"~c:{country}"] if country else [])
+    )
+
+
+def _overlaps(alias: str, keys: list[list[str]]) -> tuple[list[str], list]:
+    return [f"{alias}.{SEARCH_KEYS} && %s::text[]" for _ in keys], list(keys)
+
+
+def word_conditions(words: list[list[str]], marks: list[str], alias: str = "p"):
+    """Every token matches somewhere, and every marker is held: (predicates, params)."""
+    where, params = _overlaps(alias, words)
+    if marks:
+        where.append(f"{alias}.{SEARCH_KEYS} @> %s::text[]")
+        params.append(marks)
+    return where, params
+
+
+def _tier_candidates(tier: int, tokens: list[str], words: list[list[str]], marks: list[str]):
+    """Index conditions that hold for every product of ``tier`` or better (a superset): 2 any
+    field, 1 every word in the name/SKUs, 0 also each adjacent pair of words there."""
+    if tier == 2:
+        return word_conditions(words, marks)
+    name_keys = [[f"n:{w}" for w in group] for group in words]
+    if tier == 0:
+        pairs = [[f"p:{a} {b}"] for a, b in zip(tokens[:-2], tokens[1:-1], strict=True)]
+        pairs.append([f"p:{tokens[-2]} {w}" for w in words[-1]])
+        name_keys += pairs
+    return word_conditions(name_keys, marks)
+
+
+def tier_case(tokens: list[str], alias: str = "p") -> tuple[str, list[str]]:
+    """``CASE`` giving a match's tier (0 phrase, 1 every word in A, 2 anywhere) on the tsvector,
+    with its parameters; the tiers of ``search.relevance_tiers``."""
+    vector = f"{alias}.search_vector"
+    every = " & ".join(f"{token}:*A" for token in tokens)
+    if len(tokens) == 1:
+        return f"CASE WHEN {vector} @@ to_tsquery('simple', %s) THEN 1 ELSE 2 END", [every]
+    phrase = " <-> ".join([*(f"{token}:A" for token in tokens[:-1]), f"{tokens[-1]}:*A"])
+    return (
+        f"CASE WHEN {vector} @@ to_tsquery('simple', %s) THEN 0 "
+        f"WHEN {vector} @@ to_tsquery('simple', %s) THEN 1 ELSE 2 END",
+        [phrase, every],
+    )
+
+
+def index_count(
+    cursor, where: list[str], params: list, cap: int | None, *, force_bitmap: bool = True
+) -> int:
+    """``COUNT(*)`` of products meeting the index conditions ``where``, at most ``cap``.
+
+    ``force_bitmap``: read it as a bitmap of the GIN index (then at most ``cap`` heap rows).
+    For a keyword the planner otherwise walks the whole table for a common word, cheap by its
+    estimate and not in practice (a word matching 1 % of a million products: 600,000 rows
+    for 6000 matches). Plain scans are switched off for this statement only (session settings
+    restored; ``SET LOCAL`` would outlive it in an outer transaction). Markers alone (no
+    keyword) are left to the planner: "in stock" holds for most products, and a sequential
+    scan finds 6000 of them sooner than a bitmap of all of them (measured, docs/benchmarks.md).
+    """
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT FROM {Product._meta.db_table} p "
+        f"WHERE {' AND '.join(where)}{'' if cap is None else ' LIMIT %s'}) AS m"
+    )
+    arguments = [*params, *([] if cap is None else [cap])]
+    if not force_bitmap:
+        cursor.execute(sql, arguments)
+        return cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
+        "set_config('enable_seqscan', 'off', false), set_config('enable_indexscan', 'off', false)"
+    )
+    seqscan, indexscan, _, _ = cursor.fetchone()
+    try:
+        cursor.execute(sql, arguments)
+        return cursor.fetchone()[0]
+    finally:
+        # After an error inside a transaction the settings roll back with it (and no statement
+        # may run until then); otherwise put them back.
+        if connection.connection.info.transaction_status != TransactionStatus.INERROR:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', %s, false), "
+                "set_config('enable_indexscan', %s, false)",
+                [seqscan, indexscan],
+            )
+
+
+def relevance_page(
+    cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
+) -> list[int]:
+    """Product pks of one relevance page (tiers, newest first within a tier) of a keyword search
+    whose every condition is in the index (see the module note)."""
+    need = offset + limit
+    where, params = word_conditions(words, marks)
+    case, case_params = tier_case(tokens)
+    tiers = [1, 2] if len(tokens) == 1 else [0, 1, 2]
+    candidates = {t: _tier_candidates(t, tokens, words, marks) for t in tiers if t < 2}
+    flags = "".join(f", ({' AND '.join(c[0])}) AS c{t}" for t, c in candidates.items())
+    flag_params = [p for c in candidates.values() for p in c[1]]
+    # The walk's matches with their tiers and candidate flags, then one row (tier -1) with the
+    # oldest pk walked and how many products the walk saw.
+    cursor.execute(
+        f"WITH w AS MATERIALIZED (SELECT id, search_vector, {SEARCH_KEYS} "
+        f"FROM {Product._meta.db_table} ORDER BY id DESC LIMIT %s) "
+        f"(SELECT p.id, {case} AS tier{flags} FROM w p WHERE {' AND '.join(where)} "
+        "ORDER BY p.id DESC) "
+        f"UNION ALL SELECT MIN(id), -1{', NULL' * len(candidates)} FROM w "
+        f"UNION ALL SELECT COUNT(*), -2{', NULL' * len(candidates)} FROM w",
+        [WALK, *case_params, *flag_params, *params],
+    )
+    rows = cursor.fetchall()
+    oldest = next(row[0] for row in rows if row[1] == -1)
+    scanned = next(row[0] for row in rows if row[1] == -2)
+    walked = [row for row in rows if row[1] >= 0]  # already newest first
+    complete = scanned < WALK  # the walk saw every product
+    found: list[int] = []
+    for tier in tiers:
+        found += [row[0] for row in walked if row[1] == tier][: need - len(found)]
+        if len(found) >= need or complete:
+            if len(found) >= need:
+                break
+            continue
+        # Older products of this tier exist only if the index holds more candidates for it
+        # than the walk met (an index-only count, capped just past the walk's number).
+        column = 2 + tiers.index(tier) if tier < 2 else None
+        in_walk = sum(1 for row in walked if column is None or row[column])
+        cand_where, cand_params = candidates.get(tier) or (where, params)
+        if index_count(cursor, cand_where, cand_params, in_walk + 1) <= in_walk:
+            continue
+        cursor.execute(
+            f"WITH c AS MATERIALIZED (SELECT p.id, {case} AS tier "
+            f"FROM {Product._meta.db_table} p WHERE {' AND '.join(cand_where)} AND p.id < %s) "
+            "SELECT id FROM c WHERE tier = %s ORDER BY id DESC LIMIT %s",
+            [*case_params, *cand_params, oldest, tier, need - len(found)],
+        )
+        found += [row[0] for row in cursor.fetchall()]
+        if len(found) >= need:
+            break
+    return found[offset:need]
