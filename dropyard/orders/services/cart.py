@@ -281,8 +281,12 @@ def order_confirm(*, order: Order, actor: Actor = None, actor_label: str = "") -
     """Legacy ``confirmOrder``: CREATED / IN_CART → UNPAID with the same routing and reservation
     as ``cart_confirm``, in a parent order of its own. Refused (nothing changed) with
     ``ConfirmRefused`` (1603001: logistics miss), ``InsufficientStock`` (1603102) or
-    ``InvalidTransition`` (1603001: wrong status)."""
+    ``InvalidTransition`` (1603001: wrong status). An order already confirmed into a shipment
+    (``createOrderV2`` payType 1 or 2, the cart flow, an earlier call) is answered unchanged, as
+    ``cart_confirm`` does: a replayed or redundant confirm is a success, not a refusal."""
     locked = _lock(order)
+    if _already_confirmed(locked):
+        return _sync_instance(order, locked)
     confirmed = _confirm_locked(locked, actor=actor, actor_label=actor_label)
     parent = ParentOrder.objects.create(merchant=locked.merchant)
     Order.objects.filter(pk__in=[o.pk for o in confirmed]).update(parent=parent)

@@ -135,11 +135,14 @@ def test_confirm_order_by_query_or_json_body(authed, world):
     assert reserved(world) == 4
 
 
-def test_confirm_order_state_errors(authed, world):
+def test_confirm_order_twice_answers_the_confirmed_order_unchanged(authed, world):
     order_id = create(authed, world)
     authed.patch(CONFIRM, {"orderId": order_id}).ok()
+    parent_id = Order.objects.get(public_id=order_id).parent_id
 
-    assert "UNPAID" in authed.patch(CONFIRM, {"orderId": order_id}).error(1603001)
+    assert authed.patch(CONFIRM, {"orderId": order_id}).ok() == order_id
+    assert Order.objects.get(public_id=order_id).parent_id == parent_id
+    assert ParentOrder.objects.count() == 1
     assert reserved(world) == 2
 
 

@@ -84,6 +84,19 @@ def create_then_chain(authed, merchant, owner, world, path, pay_type):
     return created, added, confirmed, parent, pay_shipment(authed, confirmed, parent)
 
 
+def test_create_v2_without_pay_type_then_legacy_confirm_order_is_a_success(authed, world):
+    created = authed.post(CREATE_V2, client_body(world)).ok()
+    time.sleep(PAUSES[1])
+
+    answer = authed.patch("shopping/order/confirmOrder", {"orderId": created["orderId"]}).ok()
+
+    order = Order.objects.get(public_id=created["orderId"])
+    assert answer == created["orderId"]
+    assert order.status == OrderStatus.UNPAID
+    assert order.parent.shipments_id == created["shipmentOrderId"]
+    assert ParentOrder.objects.count() == 1
+
+
 @pytest.mark.parametrize("pay_type", [None, 1, 3])
 def test_staged_flow_after_create_v2_then_pay_balance_v2(authed, merchant, owner, world, pay_type):
     created, added, confirmed, parent, paid = create_then_chain(

@@ -373,9 +373,12 @@ def test_order_confirm_legacy_and_refusal(merchant, owner, world):
     assert order.status == OrderStatus.UNPAID
     assert order.parent_id
     assert _stock(world.red, world.cn).reserved == 3
+    parent_id = order.parent_id
+    assert services.order_confirm(order=order, actor=owner).parent_id == parent_id  # unchanged
+    assert _stock(world.red, world.cn).reserved == 3
+    services.order_cancel(order=order, actor=owner)
     with pytest.raises(InvalidTransition):
         services.order_confirm(order=order, actor=owner)
-    assert _stock(world.red, world.cn).reserved == 3
 
 
 def test_confirm_of_a_miss_is_refused(merchant, owner):
