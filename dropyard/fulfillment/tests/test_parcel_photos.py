@@ -160,7 +160,7 @@ def test_a_signed_link_serves_the_photo_and_a_forged_or_expired_one_does_not(
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert photo_from_token(token) == saved
     assert client.get(url[:-3] + "xx/").status_code == 404
-    assert client.get("/orders/parcel-photos/%00/").status_code == 404
+    assert client.get("/orders/parcel-photos/%00/").status_code == 400  # the input boundary
     settings.DROPYARD_PARCEL_PHOTO_URL_MAX_AGE = -1
     assert client.get(url).status_code == 404
 
@@ -270,7 +270,8 @@ def test_api_leaves_out_other_merchants_and_unknown_orders(api, parcel, clerk, o
     [
         ({}, "orderIdList is required (a list of order ids)"),
         ({"orderIdList": []}, "orderIdList is required (a list of order ids)"),
-        ({"orderIdList": ["a\u0000b"]}, "orderIdList[0] contains control characters"),
+        ({"orderIdList": ["a\u0007b"]}, "orderIdList[0] contains control characters"),
+        ({"orderIdList": ["a\u0000b"]}, "orderIdList[0]: contains a NUL character"),
         ({"orderIdList": ["ok", ""]}, "orderIdList[1] must be an order id of 1–64 characters"),
         ({"orderIdList": ["x"] * 101}, "orderIdList holds at most 100 order ids"),
     ],
