@@ -181,8 +181,6 @@ def remove_from_cart(request: HttpRequest, payload: RemoveIn) -> dict[str, Any]:
     merchant = _merchant(request)
     ids = _line_ids([*payload.line_ids, *payload.ids, *payload.cart_ids])
     vids = [v.strip() for v in [payload.vid, *payload.vids] if v and v.strip()]
-    if any("\x00" in v for v in vids):
-        raise ParamError("vid is not a valid id")
     if not ids and not vids:
         raise ParamError("lineIds or vid is required")
     variants = private_selectors.cart_variants(merchant=merchant, vids=vids)
@@ -204,8 +202,6 @@ def create_order(request: HttpRequest, payload: CreateOrderIn) -> dict[str, Any]
         scope_require(request, ApiScope.PAYMENTS)  # it pays from the wallet as well
     merchant = _merchant(request)
     storage_id = payload.storage_id.strip()
-    if "\x00" in storage_id:
-        raise ParamError("storageId is not a valid id")
     warehouse = warehouse_get(public_id=storage_id) if storage_id else None
     line_ids = _line_ids(payload.line_ids) if payload.line_ids is not None else None
     with transaction.atomic():
@@ -237,8 +233,6 @@ def order_list(request: HttpRequest, payload: OrderListIn) -> dict[str, Any]:
     if status and status not in PurchaseOrderStatus.values:
         raise ParamError(f"status must be one of {', '.join(PurchaseOrderStatus.values)}")
     code = payload.order_id.strip()
-    if "\x00" in code:
-        raise ParamError("orderId is not a valid id")
     qs = private_selectors.purchase_order_list(
         merchant=_merchant(request), status=status, code=code
     ).prefetch_related("lines__variant__product", "lines__warehouse")
