@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "dropyard.accounts.middleware.CurrentMerchantMiddleware",
+    "dropyard.accounts.middleware.UserLanguageMiddleware",
     # Last, so its 400 page knows the user: NUL bytes, invalid UTF-8 and oversized bodies are
     # refused before any view (an API envelope under /api2.0/). See dropyard/core/boundary.py.
     "dropyard.core.middleware.InputBoundaryMiddleware",
@@ -364,7 +365,11 @@ DROPYARD_BEHIND_PROXY = env_bool("DROPYARD_BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DROPYARD_BEHIND_PROXY else None
 
 # --- Internationalisation ---------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Each person picks one in their account menu (User.language, activated by UserLanguageMiddleware);
+# the operator back office is translated into Simplified Chinese (locale/zh_Hans).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
