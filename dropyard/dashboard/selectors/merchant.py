@@ -179,11 +179,21 @@ def spend_summary(
             priced_n=Count("pk", filter=priced),
         )
     )
-    by_day = {row["day"]: row for row in rows}
+    # Plain dicts of ints: the typed values() rows do not take a key chosen at run time.
+    by_day: dict[date, dict[str, int]] = {
+        row["day"]: {
+            "spent": row["spent"] or 0,
+            "n": row["n"],
+            "sale": row["sale"] or 0,
+            "priced_cost": row["priced_cost"] or 0,
+            "priced_n": row["priced_n"],
+        }
+        for row in rows
+    }
     all_days = [first + timedelta(days=i) for i in range(days)]
 
     def total(key: str) -> int:
-        return sum(row[key] or 0 for row in by_day.values())
+        return sum(row[key] for row in by_day.values())
 
     paid_orders = total("n")
     priced_orders = total("priced_n")
@@ -199,8 +209,7 @@ def spend_summary(
         priced_orders=priced_orders,
         unpriced_orders=paid_orders - priced_orders,
         per_day=[
-            (d, by_day[d]["spent"] or 0, by_day[d]["n"]) if d in by_day else (d, 0, 0)
-            for d in all_days
+            (d, by_day[d]["spent"], by_day[d]["n"]) if d in by_day else (d, 0, 0) for d in all_days
         ],
     )
 

@@ -57,7 +57,8 @@ def test_merchant_chart_renders_and_homes_fit_a_phone(browser, live_server):
         "document.getElementById('chart-spend').dataset.chartReady === 'true'"
     )
     box = canvas.bounding_box()
-    assert box is not None and box["width"] > 400 and box["height"] > 150
+    assert box is not None
+    assert (box["width"] > 400, box["height"] > 150) == (True, True)
     # Chart.js painted something: the canvas holds non-transparent pixels.
     painted = desktop.evaluate(
         """() => {

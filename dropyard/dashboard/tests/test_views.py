@@ -153,6 +153,7 @@ def test_new_merchant_home_leads_with_the_path_and_empty_states(client, owner):
     assert html.index('data-testid="checklist"') < html.index('data-testid="order-cards"')
     assert "1 of 5 done" in html
     assert 'data-testid="chart-empty"' in html
+    assert 'data-testid="spend-chart-card"' not in html
     assert 'id="chart-spend"' not in html
     assert "dropyard/dashboard.js" not in html  # no chart, no chart script
     assert 'data-testid="count-to-pay"' in html
