@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import make_operator, make_staff
@@ -12,7 +16,9 @@ from dropyard.orders import services as order_services
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world, order_item
 from dropyard.sourcing.services import message_send
+from dropyard.wallet.models import TopUp
 from dropyard.wallet.tests.payment_helpers import fund
+from dropyard.wallet.topups import topup_create
 
 pytestmark = pytest.mark.django_db
 
@@ -310,10 +316,22 @@ def test_ops_home_warehouse_links_each_step_to_its_queue_tab(client, merchant):
     assert "1 other warehouse has nothing waiting." in html
 
 
-def test_ops_home_finance_links_to_wires_and_refunds_owed(client):
+def test_ops_home_finance_links_to_wires_and_refunds_owed(client, merchant, owner):
+    wire = topup_create(
+        merchant=merchant,
+        provider="wire",
+        amount_minor=50_000,
+        actor=owner,
+        wire_reference="W-1",
+        proof=SimpleUploadedFile("proof.pdf", b"%PDF-1.4\n%proof\n"),
+    )
+    TopUp.objects.filter(pk=wire.pk).update(created_at=timezone.now() - timedelta(days=3))
     client.force_login(make_operator(role="finance"))
 
     html = client.get(reverse("dashboard:ops_home")).content.decode()
+
+    assert '<div class="stat-value" data-testid="count-wires">' in html
+    assert "oldest: 3\xa0days ago" in _card(html, "card-wires")
 
     assert f'href="{reverse("wallet_ops:wire_list")}"' in _card(html, "card-wires")
     assert f'href="{reverse("wallet_ops:refund_list")}?status=pending"' in _card(
