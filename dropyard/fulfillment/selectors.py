@@ -7,7 +7,7 @@ merchant-facing parcel reads go through the orders selectors, scoped by merchant
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dropyard.core.models import AuditEvent
@@ -38,12 +38,17 @@ def _start_of_today() -> datetime:
 
 @dataclass
 class WarehouseQueue:
-    """A warehouse with the number of parcels at each step (for the warehouse picker)."""
+    """A warehouse with the number of parcels at each step (for the warehouse picker and the
+    warehouse home), and since when the oldest parcel of each step has been ready (paid and
+    waiting for the warehouse): the age the customer feels."""
 
     warehouse: Warehouse
     ready: int
     picking: int
     packed: int
+    oldest_ready: datetime | None = None
+    oldest_picking: datetime | None = None
+    oldest_packed: datetime | None = None
 
     @property
     def open(self) -> int:
@@ -51,21 +56,31 @@ class WarehouseQueue:
 
 
 def warehouse_queue_list() -> list[WarehouseQueue]:
-    """Active warehouses (and inactive ones that still have open parcels), with queue counts."""
+    """Active warehouses (and inactive ones that still have open parcels), with queue counts
+    and oldest ``ready_at`` per step (one query)."""
     counts = {
-        status: Count("parcels", filter=Q(parcels__status=status)) for status in QUEUE_STATUSES
+        f"n_{status}": Count("parcels", filter=Q(parcels__status=status))
+        for status in QUEUE_STATUSES
+    }
+    oldest = {
+        f"oldest_{status}": Min("parcels__ready_at", filter=Q(parcels__status=status))
+        for status in QUEUE_STATUSES
     }
     rows = (
-        Warehouse.objects.annotate(**{f"n_{status}": c for status, c in counts.items()})
+        Warehouse.objects.annotate(**counts, **oldest)
         .filter(Q(is_active=True) | Q(n_ready__gt=0) | Q(n_picking__gt=0) | Q(n_packed__gt=0))
         .order_by("country", "code")
     )
+    # The annotations above are not on the model class (django-stubs cannot see them).
     return [
         WarehouseQueue(
             warehouse=row,
-            ready=row.n_ready,  # type: ignore[attr-defined]  # annotated above
+            ready=row.n_ready,  # type: ignore[attr-defined]
             picking=row.n_picking,  # type: ignore[attr-defined]
             packed=row.n_packed,  # type: ignore[attr-defined]
+            oldest_ready=row.oldest_ready,  # type: ignore[attr-defined]
+            oldest_picking=row.oldest_picking,  # type: ignore[attr-defined]
+            oldest_packed=row.oldest_packed,  # type: ignore[attr-defined]
         )
         for row in rows
     ]

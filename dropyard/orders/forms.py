@@ -29,6 +29,16 @@ class OrderFilterForm(BootstrapFormMixin, forms.Form):
     )
     country = forms.ChoiceField(required=False, label="Country")
     store_name = forms.CharField(required=False, max_length=120, label="Store")
+    problem = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("any", "Any problem"),
+            ("exception", "Delivery exception"),
+            ("unroutable", "No shipping line"),
+        ],
+        label="Problem",
+    )
     date_from = forms.DateField(required=False, label="From", widget=DATE)
     date_to = forms.DateField(required=False, label="To", widget=DATE)
     tab = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -50,6 +60,7 @@ class OrderFilterForm(BootstrapFormMixin, forms.Form):
             "store_name": data["store_name"],
             "date_from": data["date_from"],
             "date_to": data["date_to"],
+            "problem": data["problem"],
         }
 
 
