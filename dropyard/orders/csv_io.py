@@ -57,6 +57,7 @@ from . import services
 from .choices import OrderSource
 from .exceptions import ORDER_DUPLICATE
 from .models import Order
+from .status_labels import order_status_label
 
 # --- Layout --------------------------------------------------------------------------------------
 
@@ -533,6 +534,8 @@ EXPORT_HEADER = [
     "order_id",
     "status",
     "sub_status",
+    "status_label",
+    "status_detail",
     "created_at",
     "source",
     "store_name",
@@ -558,7 +561,9 @@ def _amount(minor: int, currency: str) -> str:
 
 
 def export_row(order: Order) -> list[str]:
-    """One order as an export row (cells neutralised against spreadsheet formulas)."""
+    """One order as an export row (cells neutralised against spreadsheet formulas); the status
+    both as the contract's codes and in the words of the order pages (``status_labels``)."""
+    label = order_status_label(order.status, order.sub_status)
     lines = "; ".join(f"{line.variant.sku} x {line.quantity}" for line in order.lines.all())
     miss = "; ".join(r.get("message", "") for r in order.intercept_reasons or ())
     return [
@@ -569,6 +574,8 @@ def export_row(order: Order) -> list[str]:
             order.public_id,
             order.status,
             order.sub_status,
+            label.label,
+            label.detail,
             order.created_at.isoformat(),
             order.source,
             order.store_name,

@@ -12,16 +12,12 @@ from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
 from .choices import OrderStatus, OrderSubStatus, ParcelStatus
 from .exceptions import OrderNotFound
 from .models import Order, OrderEvent, OrderLine, Parcel, ParcelLine, ParentOrder
+from .status_labels import group_statuses
 
 S = OrderStatus
-# Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place).
-TABS: dict[str, tuple[str, ...]] = {
-    "pending": (S.CREATED, S.IN_CART, S.UNPAID),
-    "processing": (S.UNSHIPPED,),
-    "dispatched": (S.SHIPPED,),
-    "completed": (S.DELIVERED,),
-    "cancelled": (S.CANCELLED,),
-}
+# Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place, the
+# status vocabulary of ``status_labels``).
+TABS: dict[str, tuple[str, ...]] = group_statuses()
 
 
 def _base(merchant: MerchantAccount, store_ids: Collection[int] | None = None) -> QuerySet[Order]:

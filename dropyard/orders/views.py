@@ -42,18 +42,12 @@ from .forms import (
 )
 from .models import Order
 from .parcel_photos import parcel_photos, photo_url
+from .status_labels import StatusGroup
 from .view_helpers import MAX_BULK, back_url, detail_redirect, selected_orders
 
 AREA = "orders"
 S = OrderStatus
-TAB_LABELS = [
-    ("", "All"),
-    ("pending", "Pending"),
-    ("processing", "Processing"),
-    ("dispatched", "Dispatched"),
-    ("completed", "Completed"),
-    ("cancelled", "Cancelled"),
-]
+TAB_LABELS = [("", "All"), *StatusGroup.choices]
 PRE_PAYMENT = (S.CREATED, S.IN_CART, S.UNPAID)
 
 

@@ -24,6 +24,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.money import Money, currency_exponent
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderLine
+from dropyard.orders.status_labels import order_status_label
 
 from .choices import MERCHANT_KINDS, AccountKind
 from .models import Entry, LedgerTransaction, Payment
@@ -45,6 +46,8 @@ ORDER_HISTORY_COLUMNS = [
     "created_at",
     "paid_at",
     "status",
+    "status_label",
+    "status_detail",
     "store",
     "store_order_id",
     "customer",
@@ -342,12 +345,15 @@ def _order_history_row(order: Order) -> list[str]:
     payment = payments[0] if payments else None
     currency = order.currency
     wallet_discount = payment.discount_minor if payment else 0
+    label = order_status_label(order.status, order.sub_status)
     return [
         order.code,
         _csv_safe(order.order_number),
         _stamp(order.created_at),
         _stamp(order.paid_at) if order.paid_at else "",
         order.status,
+        label.label,
+        label.detail,
         _csv_safe(order.store_name),
         _csv_safe(order.store_order_id),
         _csv_safe(order.shipping_customer_name),
