@@ -56,7 +56,7 @@ from dropyard.orders.choices import OrderStatus, ParentOrderStatus
 from dropyard.orders.exceptions import ORDER_PAYMENT_FAILED, OrderNotFound
 from dropyard.orders.models import Order, ParentOrder
 from dropyard.wallet import invoices
-from dropyard.wallet.choices import AccountKind, Provider
+from dropyard.wallet.choices import AccountKind, LedgerKind, Provider
 from dropyard.wallet.exceptions import PaymentRefused
 from dropyard.wallet.ledger import Posting, account_for
 from dropyard.wallet.models import Account, Payment
@@ -153,7 +153,7 @@ def _settle(
         ],
         key=key,
         idempotency_key=idempotency_key,
-        kind="order_payment",
+        kind=LedgerKind.ORDER_PAYMENT,
         memo=payer.memo,
         merchant=merchant,
         reference_type=ref_type,

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from dropyard.accounts.storage import private_storage
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import new_public_id, prefixed_code
 from dropyard.core.models import TimeStampedModel
 
 from .choices import (
@@ -54,7 +54,15 @@ class ParentOrder(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"shipment {self.shipments_id}"
+        return f"payment {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "PAY" + the payment order id once generated (``payId``), the
+        cart confirmation "SH" + ``shipmentsId`` before (``core.ids.prefixed_code``)."""
+        if self.pay_id:
+            return prefixed_code("PAY", self.pay_id)
+        return prefixed_code("SH", self.shipments_id)
 
 
 class OrderMerge(TimeStampedModel):

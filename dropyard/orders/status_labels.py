@@ -89,9 +89,6 @@ def status_filter_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     each fine status (and the two UNSHIPPED sub-statuses) under its group."""
     grouped: dict[StatusGroup, list[tuple[str, str]]] = {g: [] for g in StatusGroup}
     for (status, sub), label in _LABELS.items():
-        if status == S.UNSHIPPED and not sub:
-            value = str(status)
-        else:
-            value = str(sub or status)
-        grouped[label.group].append((value, label.detail or label.label))
+        # The filter takes a sub-status (PENDING / PROCESSING) in place of its status.
+        grouped[label.group].append((str(sub or status), label.detail or label.label))
     return [(str(group.label), options) for group, options in grouped.items()]

@@ -9,10 +9,11 @@ from django.db import models
 from django.db.models import F, Q
 
 from dropyard.accounts.storage import private_storage
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import new_public_id, prefixed_code
 from dropyard.core.models import TimeStampedModel
 
 from .choices import (
+    CODE_PREFIXES,
     AccountKind,
     InvoiceKind,
     MakeupStatus,
@@ -115,7 +116,12 @@ class LedgerTransaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.public_id}"
+        return f"{self.kind} {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "TX" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["transaction"], self.public_id)
 
 
 class Entry(models.Model):
@@ -183,7 +189,12 @@ class TopUp(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"top-up {self.public_id} {self.provider} {self.amount_minor}"
+        return f"top-up {self.code} {self.provider} {self.amount_minor}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "TU" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["topup"], self.public_id)
 
 
 class ProviderEvent(models.Model):
@@ -393,7 +404,12 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"payment {self.public_id} {self.method} {self.net_minor}"
+        return f"payment {self.code} {self.method} {self.net_minor}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "PM" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["payment"], self.public_id)
 
 
 class Refund(models.Model):
@@ -442,4 +458,9 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["merchant", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"refund {self.public_id} {self.amount_minor} {self.destination}"
+        return f"refund {self.code} {self.amount_minor} {self.destination}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "RF" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["refund"], self.public_id)
