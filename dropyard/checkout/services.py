@@ -51,6 +51,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.ids import new_public_id
+from dropyard.core.text import counted
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus, ParentOrderStatus
 from dropyard.orders.exceptions import ORDER_PAYMENT_FAILED, OrderNotFound
@@ -262,7 +263,7 @@ def pay_from_wallet(
     payer = _Payer(
         method=Provider.WALLET,
         source=source,
-        memo=f"Wallet payment of {len(payable)} order(s), {quote.bps / 100:g}% discount",
+        memo=f"Wallet payment of {counted(len(payable), 'order')}, {quote.bps / 100:g}% discount",
         label=label,
         audit_label=label,
         actor=actor,

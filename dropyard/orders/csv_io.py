@@ -202,22 +202,26 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _columns(names: list[str]) -> str:
+    return "column" if len(names) == 1 else "columns"
+
+
 def _header(raw: list[str]) -> list[str]:
     names = [_HEADER_ALIASES.get(_norm(h), "") for h in raw]
     unknown = [h for h, n in zip(raw, names, strict=True) if not n and h.strip()]
     if unknown:
         raise FileRefused(
-            "unknown column(s): " + ", ".join(unknown) + "; use the template's columns"
+            f"unknown {_columns(unknown)}: " + ", ".join(unknown) + "; use the template's columns"
         )
     seen = [n for n in names if n]
     doubled = sorted({n for n in seen if seen.count(n) > 1})
     if doubled:
-        raise FileRefused("column(s) given twice: " + ", ".join(doubled))
+        raise FileRefused(f"{_columns(doubled)} given twice: " + ", ".join(doubled))
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if not ("sku" in seen or "vid" in seen):
         missing.append("sku or vid")
     if missing:
-        raise FileRefused("missing column(s): " + ", ".join(missing))
+        raise FileRefused(f"missing {_columns(missing)}: " + ", ".join(missing))
     return names
 
 

@@ -27,6 +27,7 @@ from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
+from dropyard.core.text import counted
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
 
@@ -134,7 +135,11 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     if result.intercepted:
         messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
     if missing:
-        messages.error(request, f"{len(missing)} selected order(s) were not found.")
+        messages.error(
+            request,
+            f"{counted(len(missing), 'selected order')} "
+            f"{'was' if len(missing) == 1 else 'were'} not found.",
+        )
     if result.shipments_id and request.POST.get("pay"):
         # "Confirm and pay": the confirmed orders' payment, one page for all of them.
         try:

@@ -328,7 +328,7 @@ def makeups_pay(
         key=key,
         idempotency_key=merchant_key(merchant, idempotency_key),
         kind=LedgerKind.MAKEUP_PAYMENT,
-        memo=f"Supplementary bill(s) {codes}"[:300],
+        memo=f"Supplementary {'bill' if len(due) == 1 else 'bills'} {codes}"[:300],
         merchant=merchant,
         reference_type=ReferenceType.MAKEUP,
         reference_id=due[0].pay_order_code or due[0].code,

@@ -16,12 +16,14 @@ from .choices import (
     CODE_PREFIXES,
     AccountKind,
     InvoiceKind,
+    LedgerKind,
     MakeupStatus,
     MakeupType,
     Provider,
     RefundDestination,
     RefundStatus,
     TopUpStatus,
+    choice_label,
 )
 
 
@@ -89,7 +91,7 @@ class LedgerTransaction(models.Model):
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
     idempotency_key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=30)  # topup / order_payment / refund / fee / reversal …
+    kind = models.CharField(max_length=30)  # a LedgerKind value; ``kind_label`` reads it
     memo = models.CharField(max_length=300, blank=True)
     merchant = models.ForeignKey(
         "accounts.MerchantAccount",
@@ -116,12 +118,17 @@ class LedgerTransaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.code}"
+        return f"{self.kind_label} {self.code}"
 
     @property
     def code(self) -> str:
         """The code people read: "TX" + the public id (``core.ids.prefixed_code``)."""
         return prefixed_code(CODE_PREFIXES["transaction"], self.public_id)
+
+    @property
+    def kind_label(self) -> str:
+        """``kind`` in words ("Order payment"), from ``LedgerKind``."""
+        return choice_label(LedgerKind, self.kind)
 
 
 class Entry(models.Model):
@@ -189,7 +196,7 @@ class TopUp(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"top-up {self.code} {self.provider} {self.amount_minor}"
+        return f"top-up {self.code}"
 
     @property
     def code(self) -> str:
@@ -404,7 +411,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"payment {self.code} {self.method} {self.net_minor}"
+        return f"payment {self.code}"
 
     @property
     def code(self) -> str:
@@ -458,7 +465,7 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["merchant", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"refund {self.code} {self.amount_minor} {self.destination}"
+        return f"refund {self.code}"
 
     @property
     def code(self) -> str:

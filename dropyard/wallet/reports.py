@@ -28,6 +28,7 @@ from dropyard.orders.status_labels import order_status_label
 
 from .choices import MERCHANT_KINDS, AccountKind
 from .models import Entry, LedgerTransaction, Payment
+from .references import ledger_references, reference_text
 from .selectors import Statement
 
 STATEMENT_COLUMNS = [
@@ -200,7 +201,7 @@ def statement_table(statement: Statement) -> list[dict]:
         {
             "date": statement.date_from,
             "transaction": "",
-            "kind": "opening",
+            "kind": "Opening",
             "description": "Opening balance",
             "reference": "",
             "amount_minor": None,
@@ -208,15 +209,22 @@ def statement_table(statement: Statement) -> list[dict]:
             "currency": currency,
         }
     ]
+    txns = {
+        t.public_id: t
+        for t in LedgerTransaction.objects.filter(
+            public_id__in=[row.transaction_id for row in statement.rows]
+        )
+    }
+    refs = ledger_references(txns.values())
     for row in statement.rows:
-        reference = f"{row.reference_type}:{row.reference_id}" if row.reference_type else ""
+        txn = txns[row.transaction_id]
         rows.append(
             {
                 "date": row.created_at,
-                "transaction": row.transaction_id,
-                "kind": row.kind,
+                "transaction": txn.code,
+                "kind": txn.kind_label,
                 "description": row.memo,
-                "reference": reference,
+                "reference": reference_text(refs.get(txn.pk, [])),
                 "amount_minor": row.amount_minor,
                 "balance_minor": row.balance_minor,
                 "currency": currency,
@@ -226,7 +234,7 @@ def statement_table(statement: Statement) -> list[dict]:
         {
             "date": statement.date_to,
             "transaction": "",
-            "kind": "closing",
+            "kind": "Closing",
             "description": "Closing balance",
             "reference": "",
             "amount_minor": None,

@@ -111,7 +111,7 @@ def test_receipt_pdf_shows_amount_fee_and_credit(billing, merchant):
     assert "Provider fee -3.20" in text
     assert "Amount received 100.00" in text
     assert "Credited to wallet 96.80 USD" in text
-    assert f"Top-up {topup.public_id}" in text
+    assert f"Top-up {topup.code}" in text
     assert "Provider reference pi_3Test" in text
     assert "Acme Drop Co" in text
 
