@@ -12,6 +12,7 @@ link ``fulfillment_parcel_orders``): the models moved here without a table being
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from dropyard.accounts.storage import private_storage
 from dropyard.core.ids import new_public_id, prefixed_code
@@ -219,6 +220,10 @@ class Order(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.order_number})"
+
+    def get_absolute_url(self) -> str:
+        """The merchant's order page."""
+        return reverse("orders:detail", args=[self.public_id])
 
     @property
     def in_sandbox(self) -> bool:

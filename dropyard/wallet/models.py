@@ -7,6 +7,7 @@ that writes ``LedgerTransaction``/``Entry`` rows and ``Account.balance_minor``.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from dropyard.accounts.storage import private_storage
 from dropyard.core.ids import new_public_id, prefixed_code
@@ -198,6 +199,10 @@ class TopUp(TimeStampedModel):
     def __str__(self) -> str:
         return f"top-up {self.code}"
 
+    def get_absolute_url(self) -> str:
+        """The merchant's top-up page."""
+        return reverse("wallet:topup_detail", args=[self.public_id])
+
     @property
     def code(self) -> str:
         """The code people read: "TU" + the public id (``core.ids.prefixed_code``)."""
@@ -349,7 +354,7 @@ class Makeup(TimeStampedModel):
         indexes = [models.Index(fields=["merchant", "status", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.amount_minor} {self.currency}"
+        return f"supplementary bill {self.code}"
 
 
 class Payment(models.Model):
