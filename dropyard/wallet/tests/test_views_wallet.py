@@ -157,7 +157,7 @@ def test_statement_only_shows_own_wallet(owner_client, merchant, other_merchant)
         )
     )
 
-    assert [(r["kind"], r["balance"]) for r in rows] == [("opening", "0.00"), ("closing", "0.00")]
+    assert [(r["kind"], r["balance"]) for r in rows] == [("Opening", "0.00"), ("Closing", "0.00")]
 
 
 def test_order_history_export_is_the_merchants_orders(
