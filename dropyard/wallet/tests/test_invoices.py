@@ -355,7 +355,9 @@ def test_a_credit_note_against_another_merchants_invoice_is_refused(
 
 
 def test_a_parent_order_is_invoiced_with_its_orders(merchant, two_orders):
-    parent = ParentOrder.objects.create(merchant=merchant, pay_id="917288089146973705", amount_minor=7150)
+    parent = ParentOrder.objects.create(
+        merchant=merchant, pay_id="917288089146973705", amount_minor=7150
+    )
     for order in two_orders:
         order.parent = parent
         order.save(update_fields=["parent"])
