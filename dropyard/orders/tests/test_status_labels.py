@@ -13,6 +13,7 @@ from dropyard.orders import selectors, services
 from dropyard.orders.choices import OrderStatus, OrderSubStatus
 from dropyard.orders.csv_io import EXPORT_HEADER
 from dropyard.orders.forms import OrderFilterForm
+from dropyard.orders.services.payment import paid_note
 from dropyard.orders.status_labels import (
     StatusGroup,
     StatusLabel,
@@ -191,3 +192,19 @@ def test_status_label_is_a_frozen_value():
     assert label == StatusLabel(G.DISPATCHED, "Shipped, in transit", "text-bg-primary")
     with pytest.raises(AttributeError):
         label.detail = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("reference", "note"),
+    [
+        ("wallet:917288089146973705", "paid from the wallet"),
+        ("sandbox:917287998514042113", "paid with the Sandbox provider (no real money)"),
+        ("stripe:ch_3Test", "paid by card (Stripe), ch_3Test"),
+        ("paypal:5O190127TN364715T", "paid with PayPal, 5O190127TN364715T"),
+        ("free", "nothing to pay"),
+        ("", "paid"),
+        ("bank:REF-1", "paid bank:REF-1"),
+    ],
+)
+def test_the_payment_note_names_the_method_not_our_ids(reference, note):
+    assert paid_note(reference) == note
