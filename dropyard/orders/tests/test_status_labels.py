@@ -20,6 +20,7 @@ from dropyard.orders.status_labels import (
     group_statuses,
     order_status_label,
 )
+from dropyard.orders.templatetags.orders_tags import event_kind_label
 from dropyard.orders.tests.factories import make_order_world, order_item
 
 S, SUB, G = OrderStatus, OrderSubStatus, StatusGroup
@@ -208,3 +209,16 @@ def test_status_label_is_a_frozen_value():
 )
 def test_the_payment_note_names_the_method_not_our_ids(reference, note):
     assert paid_note(reference) == note
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [
+        ("routed", "Shipping planned"),
+        ("shipment", "Moved to a new payment"),
+        ("remainder_cancelled", "Rest of the order cancelled"),
+        ("some_new_kind", "Some new kind"),
+    ],
+)
+def test_history_kinds_read_as_words(kind, label):
+    assert event_kind_label(kind) == label
