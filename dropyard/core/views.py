@@ -25,9 +25,14 @@ ADMIN_ONLY = {"admin"}
 
 
 def _audit_page(request: HttpRequest, form: AuditFilterForm, events, *, ops: bool) -> HttpResponse:
+    page = paginate(request, events)
+    page.object_list = list(page.object_list)  # the rows below carry their targets
+    targets = selectors.audit_targets(page.object_list, links=not ops)
+    for event in page.object_list:
+        event.target = targets[event.pk]
     context = {
         "form": form,
-        "page": paginate(request, events),
+        "page": page,
         "ops": ops,
         "list_url_name": "core:ops_audit_list" if ops else "core:audit_list",
         "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",

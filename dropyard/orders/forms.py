@@ -13,7 +13,8 @@ from dropyard.logistics.models import ShippingLine
 
 from . import csv_io
 from .address import address_errors
-from .choices import IossType, OrderStatus
+from .choices import IossType
+from .status_labels import status_filter_choices
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -25,7 +26,7 @@ class OrderFilterForm(BootstrapFormMixin, forms.Form):
         required=False, max_length=100, label="Search", help_text="Order number, code or name"
     )
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *OrderStatus.choices], label="Status"
+        required=False, choices=[("", "Any status"), *status_filter_choices()], label="Status"
     )
     country = forms.ChoiceField(required=False, label="Country")
     store_name = forms.CharField(required=False, max_length=120, label="Store")

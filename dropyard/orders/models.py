@@ -12,9 +12,10 @@ link ``fulfillment_parcel_orders``): the models moved here without a table being
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from dropyard.accounts.storage import private_storage
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import new_public_id, prefixed_code
 from dropyard.core.models import TimeStampedModel
 
 from .choices import (
@@ -54,7 +55,15 @@ class ParentOrder(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"shipment {self.shipments_id}"
+        return f"payment {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "PAY" + the payment order id once generated (``payId``), the
+        cart confirmation "SH" + ``shipmentsId`` before (``core.ids.prefixed_code``)."""
+        if self.pay_id:
+            return prefixed_code("PAY", self.pay_id)
+        return prefixed_code("SH", self.shipments_id)
 
 
 class OrderMerge(TimeStampedModel):
@@ -211,6 +220,10 @@ class Order(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.order_number})"
+
+    def get_absolute_url(self) -> str:
+        """The merchant's order page."""
+        return reverse("orders:detail", args=[self.public_id])
 
     @property
     def in_sandbox(self) -> bool:

@@ -13,16 +13,12 @@ from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
 from .choices import OrderStatus, OrderSubStatus, ParcelStatus
 from .exceptions import OrderNotFound
 from .models import Order, OrderEvent, OrderLine, Parcel, ParcelLine, ParentOrder
+from .status_labels import group_statuses
 
 S = OrderStatus
-# Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place).
-TABS: dict[str, tuple[str, ...]] = {
-    "pending": (S.CREATED, S.IN_CART, S.UNPAID),
-    "processing": (S.UNSHIPPED,),
-    "dispatched": (S.SHIPPED,),
-    "completed": (S.DELIVERED,),
-    "cancelled": (S.CANCELLED,),
-}
+# Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place, the
+# status vocabulary of ``status_labels``).
+TABS: dict[str, tuple[str, ...]] = group_statuses()
 
 # Orders that need the merchant (or support) to act, by kind: a parcel the carrier reported a
 # delivery exception for, or an open order no shipping line can carry (it cannot be paid until

@@ -27,6 +27,7 @@ from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 from dropyard.core.pagination import paginate
+from dropyard.core.text import counted
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
 
@@ -42,18 +43,12 @@ from .forms import (
 )
 from .models import Order
 from .parcel_photos import parcel_photos, photo_url
+from .status_labels import StatusGroup
 from .view_helpers import MAX_BULK, back_url, detail_redirect, selected_orders
 
 AREA = "orders"
 S = OrderStatus
-TAB_LABELS = [
-    ("", "All"),
-    ("pending", "Pending"),
-    ("processing", "Processing"),
-    ("dispatched", "Dispatched"),
-    ("completed", "Completed"),
-    ("cancelled", "Cancelled"),
-]
+TAB_LABELS = [("", "All"), *StatusGroup.choices]
 PRE_PAYMENT = (S.CREATED, S.IN_CART, S.UNPAID)
 
 
@@ -140,7 +135,11 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     if result.intercepted:
         messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
     if missing:
-        messages.error(request, f"{len(missing)} selected order(s) were not found.")
+        messages.error(
+            request,
+            f"{counted(len(missing), 'selected order')} "
+            f"{'was' if len(missing) == 1 else 'were'} not found.",
+        )
     if result.shipments_id and request.POST.get("pay"):
         # "Confirm and pay": the confirmed orders' payment, one page for all of them.
         try:

@@ -38,7 +38,14 @@ from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 
 from . import invoices, selectors
-from .choices import AccountKind, Provider, RefundDestination, RefundStatus
+from .choices import (
+    AccountKind,
+    LedgerKind,
+    Provider,
+    ReferenceType,
+    RefundDestination,
+    RefundStatus,
+)
 from .exceptions import WalletError
 from .ledger import Posting, account_for, ledger_post
 from .models import Makeup, Payment, Refund
@@ -255,10 +262,10 @@ def refund_issue(
     txn, created = ledger_post(
         entries=_postings(locked, split, amount, dest),
         idempotency_key=f"refund:{merchant.pk}:{key}",
-        kind="refund",
+        kind=LedgerKind.REFUND,
         memo=f"Refund of {what} to {dest}: {reason}"[:300],
         merchant=merchant,
-        reference_type="order" if target_order is not None else "makeup",
+        reference_type=ReferenceType.ORDER if target_order is not None else ReferenceType.MAKEUP,
         reference_id=target_order.public_id if target_order is not None else what,
         actor=actor,
     )
@@ -304,7 +311,7 @@ def refund_issue(
         original_invoice=selectors.invoice_for_order(order=target_order)
         if target_order is not None
         else None,
-        reference=refund.public_id,
+        reference=refund.code,
         reason=reason[:REASON_MAX],
         orders=[target_order] if target_order is not None else [],
     )
@@ -383,10 +390,10 @@ def refund_send(*, refund: Refund) -> Refund:
             ),
         ],
         idempotency_key=f"refund-sent:{locked.public_id}",
-        kind="refund_sent",
+        kind=LedgerKind.REFUND_SENT,
         memo=f"Refund {locked.public_id} sent via {locked.provider}: {result.refund_id}"[:300],
         merchant=locked.merchant,
-        reference_type="refund",
+        reference_type=ReferenceType.REFUND,
         reference_id=locked.public_id,
     )
     locked.status = RefundStatus.SENT
