@@ -91,8 +91,8 @@ def parcel_queue(
 ) -> QuerySet[Parcel]:
     """The parcels of one warehouse at one step, oldest ``ready_at`` first.
 
-    ``status`` is READY, PICKING, PACKED or ``SHIPPED_TODAY`` (shipped since midnight, newest
-    first). ``country`` filters the destination (ISO-2); ``search`` matches a parcel code, an
+    ``status`` is READY (without the parcels of orders on hold), PICKING, PACKED or
+    ``SHIPPED_TODAY`` (shipped since midnight, newest first). ``country`` filters the destination (ISO-2); ``search`` matches a parcel code, an
     order code or the merchant's order number (exact, case-insensitive) or the start of one.
     """
     qs = Parcel.objects.filter(warehouse=warehouse)
@@ -100,6 +100,9 @@ def parcel_queue(
         qs = qs.filter(shipped_at__gte=_start_of_today()).order_by("-shipped_at", "-pk")
     else:
         qs = qs.filter(status=status).order_by("ready_at", "pk")
+        if status == PS.READY:
+            # Held orders wait out of the queue until an operator releases them.
+            qs = qs.exclude(pk__in=_held_parcels())
     if line_id:
         qs = qs.filter(line_id=line_id)
     if country:
@@ -116,10 +119,20 @@ def parcel_queue(
     return _with_lines(qs)
 
 
+def _held_parcels() -> QuerySet[Parcel]:
+    """The pks of parcels whose order is on hold (a subquery: no join repeats a parcel)."""
+    return Parcel.objects.filter(orders__on_hold=True).values("pk")
+
+
 def parcel_queue_counts(*, warehouse: Warehouse) -> dict[str, int]:
-    """Parcels per queue tab of ``warehouse`` (keys: the statuses and ``SHIPPED_TODAY``)."""
+    """Parcels per queue tab of ``warehouse`` (keys: the statuses and ``SHIPPED_TODAY``); READY
+    leaves out held orders' parcels, as ``parcel_queue`` does."""
+    held = ~Q(pk__in=_held_parcels())
     row = Parcel.objects.filter(warehouse=warehouse).aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in QUEUE_STATUSES},
+        **{
+            status: Count("pk", filter=Q(status=status) & (held if status == PS.READY else Q()))
+            for status in QUEUE_STATUSES
+        },
         **{SHIPPED_TODAY: Count("pk", filter=Q(shipped_at__gte=_start_of_today()))},
     )
     return {key: row[key] or 0 for key in [*QUEUE_STATUSES, SHIPPED_TODAY]}
