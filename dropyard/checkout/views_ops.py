@@ -106,7 +106,9 @@ def order_cancel_with_refund(request: HttpRequest, key: str) -> HttpResponse:
         "submit": "Cancel the order",
         "tone": "danger",
     }
-    status = (409 if form.errors and not form.has_error("reason") else 400) if form.is_bound else 200
+    status = (
+        (409 if form.errors and not form.has_error("reason") else 400) if form.is_bound else 200
+    )
     return render(request, "orders/ops/order_action.html", context, status=status)
 
 
@@ -149,9 +151,7 @@ def order_refund(request: HttpRequest, key: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         currency = money["payment"].currency if money["payment"] else order.currency
-        amount = (
-            None if data["amount"] is None else Money.from_decimal(data["amount"], currency)
-        )
+        amount = None if data["amount"] is None else Money.from_decimal(data["amount"], currency)
         refund = form_call(
             form,
             lambda: refunds.refund_manual(
@@ -172,7 +172,9 @@ def order_refund(request: HttpRequest, key: str) -> HttpResponse:
             return redirect("orders_ops:detail", order.public_id)
     status = (409 if form.errors and not _field_errors(form) else 400) if form.is_bound else 200
     return render(
-        request, "orders/ops/order_refund.html", {"order": order, "form": form, **money},
+        request,
+        "orders/ops/order_refund.html",
+        {"order": order, "form": form, **money},
         status=status,
     )
 

@@ -6,6 +6,7 @@ merchant-facing parcel reads go through the orders selectors, scoped by merchant
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -92,8 +93,9 @@ def parcel_queue(
     """The parcels of one warehouse at one step, oldest ``ready_at`` first.
 
     ``status`` is READY (without the parcels of orders on hold), PICKING, PACKED or
-    ``SHIPPED_TODAY`` (shipped since midnight, newest first). ``country`` filters the destination (ISO-2); ``search`` matches a parcel code, an
-    order code or the merchant's order number (exact, case-insensitive) or the start of one.
+    ``SHIPPED_TODAY`` (shipped since midnight, newest first). ``country`` filters the
+    destination (ISO-2); ``search`` matches a parcel code, an order code or the merchant's
+    order number (exact, case-insensitive) or the start of one.
     """
     qs = Parcel.objects.filter(warehouse=warehouse)
     if status == SHIPPED_TODAY:
@@ -119,7 +121,7 @@ def parcel_queue(
     return _with_lines(qs)
 
 
-def _held_parcels() -> QuerySet[Parcel]:
+def _held_parcels() -> QuerySet[Parcel, Any]:
     """The pks of parcels whose order is on hold (a subquery: no join repeats a parcel)."""
     return Parcel.objects.filter(orders__on_hold=True).values("pk")
 

@@ -17,7 +17,9 @@ class OperatorOrderTable(tables.Table):
 
     code = tables.Column(verbose_name="Order", attrs={"td": {"class": "font-monospace"}})
     merchant = tables.Column(
-        accessor="merchant__business_name", verbose_name="Merchant", order_by="merchant__business_name"
+        accessor="merchant__business_name",
+        verbose_name="Merchant",
+        order_by="merchant__business_name",
     )
     order_number = tables.Column(verbose_name="Number", attrs={"td": {"class": "text-break"}})
     shipping_customer_name = tables.Column(verbose_name="Customer")

@@ -68,7 +68,9 @@ def _action(
         done = form_call(form, lambda: run(order, form.cleaned_data))
         if form.errors:
             return render(
-                request, "orders/ops/order_action.html", {"order": order, "form": form, **page},
+                request,
+                "orders/ops/order_action.html",
+                {"order": order, "form": form, **page},
                 status=409,
             )
         if done is not None:
@@ -76,7 +78,9 @@ def _action(
             return redirect("orders_ops:detail", order.public_id)
     status = 400 if form.is_bound else 200
     return render(
-        request, "orders/ops/order_action.html", {"order": order, "form": form, **page},
+        request,
+        "orders/ops/order_action.html",
+        {"order": order, "form": form, **page},
         status=status,
     )
 

@@ -369,9 +369,7 @@ def refund_manual(
             .filter(order_id=order.pk)
             .values_list("pk", flat=True)
         )
-        replay = Refund.objects.filter(
-            merchant_id=order.merchant_id, idempotency_key=key
-        ).exists()
+        replay = Refund.objects.filter(merchant_id=order.merchant_id, idempotency_key=key).exists()
         refund = refund_issue(
             merchant=order.merchant,
             order=order,
