@@ -148,6 +148,8 @@ def order_refund(request: HttpRequest, key: str) -> HttpResponse:
         form = ManualRefundForm(request.POST)
     else:
         form = ManualRefundForm(initial={"token": secrets.token_hex(16)})
+    currency = money["payment"].currency if money["payment"] else order.currency
+    form.fields["amount"].label = f"Amount ({currency})"
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         currency = money["payment"].currency if money["payment"] else order.currency

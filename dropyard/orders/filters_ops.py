@@ -51,7 +51,7 @@ class OperatorOrderFilter(django_filters.FilterSet):
         field_name="shipping_country_code",
         method="filter_country",
         max_length=2,
-        widget=forms.TextInput(attrs={**_INPUT, "placeholder": "ISO-2, e.g. DE"}),
+        widget=forms.TextInput(attrs={**_INPUT, "placeholder": "e.g. DE"}),
     )
     date_from = django_filters.DateFilter(
         label="Created from",

@@ -47,7 +47,10 @@ class OperatorOrderTable(tables.Table):
         )
         order_by = ("-created_at",)
         template_name = "django_tables2/bootstrap5-responsive.html"
-        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "ops-orders"}
+        attrs = {
+            "class": "table table-sm table-hover align-middle ops-orders-table",
+            "data-testid": "ops-orders",
+        }
         row_attrs = {"data-testid": "ops-order-row"}
         empty_text = "No orders match these filters."
 
@@ -59,7 +62,7 @@ class OperatorOrderTable(tables.Table):
         sub = record.get_sub_status_display() if record.sub_status else ""
         return format_html(
             '<span class="badge {}">{}</span>{}',
-            status_class(value),
+            status_class(record.status),  # value is the display label (a choices field)
             record.get_status_display(),
             format_html(' <span class="small text-secondary">{}</span>', sub) if sub else "",
         )

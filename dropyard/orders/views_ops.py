@@ -64,25 +64,17 @@ def _action(
     operator's scope first, so a foreign order is 404 for any method."""
     order = order_get_for_operator(user=request.user, key=key)
     form = form_class(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        done = form_call(form, lambda: run(order, form.cleaned_data))
-        if form.errors:
-            return render(
-                request,
-                "orders/ops/order_action.html",
-                {"order": order, "form": form, **page},
-                status=409,
-            )
-        if done is not None:
-            messages.success(request, success.format(code=order.code))
-            return redirect("orders_ops:detail", order.public_id)
-    status = 400 if form.is_bound else 200
-    return render(
-        request,
-        "orders/ops/order_action.html",
-        {"order": order, "form": form, **page},
-        status=status,
-    )
+    status = 200
+    if form.is_bound:
+        status = 400  # a form error, unless the service runs
+        if form.is_valid():
+            form_call(form, lambda: run(order, form.cleaned_data))
+            if not form.errors:
+                messages.success(request, success.format(code=order.code))
+                return redirect("orders_ops:detail", order.public_id)
+            status = 409  # the service refused: its message is the form's error
+    context = {"order": order, "form": form, **page}
+    return render(request, "orders/ops/order_action.html", context, status=status)
 
 
 @operator_view(roles=OPS_ROLES)
