@@ -4,23 +4,14 @@ editable here. Parcels' admin pages are fulfillment's."""
 
 from django.contrib import admin
 
-from dropyard.core.admin import ReadOnlyAdmin
+from dropyard.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Order, OrderEvent, OrderLine, OrderNote, ParentOrder
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
     fields = ["variant", "quantity", "unit_price_minor", "store_line_item_id"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Order)

@@ -9,6 +9,7 @@ service call (POST, CSRF); a refusal re-shows the page with the service's messag
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -51,124 +52,112 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/ops/order_list.html", context)
 
 
-def _action(
-    request: HttpRequest,
-    key: str,
-    *,
-    form_class: type[forms.Form],
-    run: Callable[[Order, dict[str, Any]], object],
-    success: str,
-    page: dict[str, str],
-) -> HttpResponse:
-    """One confirmation page (GET) and its service call (POST): the order is looked up in the
-    operator's scope first, so a foreign order is 404 for any method."""
-    order = order_get_for_operator(user=request.user, key=key)
-    form = form_class(request.POST if request.method == "POST" else None)
-    status = 200
-    if form.is_bound:
-        status = 400  # a form error, unless the service runs
-        if form.is_valid():
-            form_call(form, lambda: run(order, form.cleaned_data))
-            if not form.errors:
-                messages.success(request, success.format(code=order.code))
-                return redirect("orders_ops:detail", order.public_id)
-            status = 409  # the service refused: its message is the form's error
-    context = {"order": order, "form": form, **page}
-    return render(request, "orders/ops/order_action.html", context, status=status)
+@dataclass(frozen=True)
+class _Action:
+    """One action page: its form, the service call, and the words on the page."""
+
+    form_class: type[forms.Form]
+    run: Callable[[HttpRequest, Order, dict[str, Any]], object]
+    success: str  # "{code}" is the order's code
+    title: str
+    intro: str
+    submit: str
+    tone: str  # Bootstrap button colour
 
 
-@operator_view(roles=OPS_ROLES)
-def order_hold(request: HttpRequest, key: str) -> HttpResponse:
-    return _action(
-        request,
-        key,
+def _action_view(name: str, action: _Action) -> Callable[..., HttpResponse]:
+    """The view of one action: its confirmation page (GET) and its service call (POST). The
+    order is looked up in the operator's scope first, so a foreign order is 404 for any
+    method; a refusal re-shows the page with the service's message (409)."""
+
+    def view(request: HttpRequest, key: str) -> HttpResponse:
+        order = order_get_for_operator(user=request.user, key=key)
+        form = action.form_class(request.POST if request.method == "POST" else None)
+        status = 200
+        if form.is_bound:
+            status = 400  # a form error, unless the service runs
+            if form.is_valid():
+                form_call(form, lambda: action.run(request, order, form.cleaned_data))
+                if not form.errors:
+                    messages.success(request, action.success.format(code=order.code))
+                    return redirect("orders_ops:detail", order.public_id)
+                status = 409  # the service refused: its message is the form's error
+        context = {"order": order, "form": form, **vars(action)}
+        return render(request, "orders/ops/order_action.html", context, status=status)
+
+    view.__name__ = view.__qualname__ = name
+    return operator_view(roles=OPS_ROLES)(view)
+
+
+REROUTE_NOTE = "Possible only before payment, while nothing has been picked."
+
+order_hold = _action_view(
+    "order_hold",
+    _Action(
         form_class=HoldForm,
-        run=lambda order, data: services.order_hold(
+        run=lambda request, order, data: services.order_hold(
             order=order, actor=request.user, reason=data["reason"]
         ),
         success="Order {code} is on hold: the warehouse will not pick it.",
-        page={
-            "title": "Put the order on hold",
-            "intro": "The warehouse will not start picking this order until it is released.",
-            "submit": "Put on hold",
-            "tone": "warning",
-        },
-    )
-
-
-@operator_view(roles=OPS_ROLES)
-def order_release(request: HttpRequest, key: str) -> HttpResponse:
-    return _action(
-        request,
-        key,
+        title="Put the order on hold",
+        intro="The warehouse will not start picking this order until it is released.",
+        submit="Put on hold",
+        tone="warning",
+    ),
+)
+order_release = _action_view(
+    "order_release",
+    _Action(
         form_class=ReleaseForm,
-        run=lambda order, data: services.order_release(
+        run=lambda request, order, data: services.order_release(
             order=order, actor=request.user, note=data["note"]
         ),
         success="Order {code} is released.",
-        page={
-            "title": "Release the hold",
-            "intro": "The order goes back into the warehouse's queue.",
-            "submit": "Release",
-            "tone": "primary",
-        },
-    )
-
-
-@operator_view(roles=OPS_ROLES)
-def order_note_add(request: HttpRequest, key: str) -> HttpResponse:
-    return _action(
-        request,
-        key,
+        title="Release the hold",
+        intro="The order goes back into the warehouse's queue.",
+        submit="Release",
+        tone="primary",
+    ),
+)
+order_note_add = _action_view(
+    "order_note_add",
+    _Action(
         form_class=NoteForm,
-        run=lambda order, data: services.order_internal_note_add(
+        run=lambda request, order, data: services.order_internal_note_add(
             order=order, actor=request.user, body=data["body"]
         ),
         success="Note added to order {code}.",
-        page={
-            "title": "Add an internal note",
-            "intro": "Visible to operators only.",
-            "submit": "Add the note",
-            "tone": "primary",
-        },
-    )
-
-
-@operator_view(roles=OPS_ROLES)
-def order_warehouse(request: HttpRequest, key: str) -> HttpResponse:
-    return _action(
-        request,
-        key,
+        title="Add an internal note",
+        intro="Visible to operators only.",
+        submit="Add the note",
+        tone="primary",
+    ),
+)
+order_warehouse = _action_view(
+    "order_warehouse",
+    _Action(
         form_class=WarehouseForm,
-        run=lambda order, data: services.order_change_warehouse(
+        run=lambda request, order, data: services.order_change_warehouse(
             order=order, actor=request.user, warehouse=data["warehouse"]
         ),
         success="Order {code} now ships from the chosen warehouse (re-routed and re-priced).",
-        page={
-            "title": "Change the warehouse",
-            "intro": "The order is re-routed and re-priced from this warehouse. Possible only "
-            "before payment, while nothing has been picked.",
-            "submit": "Change and re-route",
-            "tone": "primary",
-        },
-    )
-
-
-@operator_view(roles=OPS_ROLES)
-def order_line(request: HttpRequest, key: str) -> HttpResponse:
-    return _action(
-        request,
-        key,
+        title="Change the warehouse",
+        intro=f"The order is re-routed and re-priced from this warehouse. {REROUTE_NOTE}",
+        submit="Change and re-route",
+        tone="primary",
+    ),
+)
+order_line = _action_view(
+    "order_line",
+    _Action(
         form_class=LineForm,
-        run=lambda order, data: services.order_update_logistics(
+        run=lambda request, order, data: services.order_update_logistics(
             order=order, actor=request.user, logistic_name=data["line"].code
         ),
         success="Order {code} now ships on the chosen line (re-routed and re-priced).",
-        page={
-            "title": "Change the shipping line",
-            "intro": "The order is re-routed and re-priced on this line. Possible only before "
-            "payment, while nothing has been picked.",
-            "submit": "Change and re-route",
-            "tone": "primary",
-        },
-    )
+        title="Change the shipping line",
+        intro=f"The order is re-routed and re-priced on this line. {REROUTE_NOTE}",
+        submit="Change and re-route",
+        tone="primary",
+    ),
+)

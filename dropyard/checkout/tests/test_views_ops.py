@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts.tests.factories import make_operator
-from dropyard.checkout import services as checkout_services
 from dropyard.inventory.models import Stock
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus
@@ -15,7 +14,12 @@ from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.wallet.choices import AccountKind, InvoiceKind
 from dropyard.wallet.models import Invoice, Refund
-from dropyard.wallet.tests.payment_helpers import available, confirmed, entries_by_kind, fund
+from dropyard.wallet.tests.payment_helpers import (
+    available,
+    confirmed,
+    entries_by_kind,
+    wallet_paid,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +36,8 @@ def finance(db):
 
 @pytest.fixture
 def paid(assigned, world):
-    """An order of ``assigned`` (15.00) paid from the wallet: net 14.70, UNSHIPPED."""
-    owner = assigned.owner
-    fund(assigned, owner, 10_000)
-    _, [order] = confirmed(assigned, owner, world, 1)
-    checkout_services.pay_from_wallet(merchant=assigned, orders=[order], actor=owner)
-    order.refresh_from_db()
-    return order
+    """An order of ``assigned`` paid from the wallet: 15.00, net 14.70, UNSHIPPED."""
+    return wallet_paid(assigned, assigned.owner, world)
 
 
 @pytest.fixture

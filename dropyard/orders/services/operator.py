@@ -15,27 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from dropyard.accounts.actors import Actor
-from dropyard.core.audit import audit_record
-from dropyard.core.choices import AuditAction
 
 from ..exceptions import InvalidTransition, OrderInvalid
 from ..models import Order, OrderNote
+from .changes import _changed
 from .lifecycle import S, _lock, _sync_instance, _user, order_note
 
 # A hold makes sense until the parcels leave the warehouse.
 HOLDABLE = frozenset({S.CREATED, S.IN_CART, S.UNPAID, S.UNSHIPPED})
 REASON_MAX = 300
 NOTE_MAX = 2000
-
-
-def _audit(order: Order, actor: Actor, *, what: str, details: dict) -> None:
-    audit_record(
-        action=AuditAction.ORDER_CHANGED,
-        actor=_user(actor),
-        merchant=order.merchant,
-        target=order,
-        details={"code": order.code, "what": what, **details},
-    )
 
 
 @transaction.atomic
@@ -58,7 +47,7 @@ def order_hold(*, order: Order, actor: Actor, reason: str) -> Order:
     locked.updated_at = timezone.now()
     locked.save(update_fields=["on_hold", "hold_reason", "updated_at"])
     order_note(locked, kind="held", note=f"on hold: {reason}", actor=actor)
-    _audit(locked, actor, what="hold", details={"reason": reason[:REASON_MAX]})
+    _changed(locked, actor, what="hold", details={"reason": reason[:REASON_MAX]})
     return _sync_instance(order, locked)
 
 
@@ -75,7 +64,7 @@ def order_release(*, order: Order, actor: Actor, note: str = "") -> Order:
     locked.save(update_fields=["on_hold", "hold_reason", "updated_at"])
     note = (note or "").strip()
     order_note(locked, kind="released", note=f"released{': ' + note if note else ''}", actor=actor)
-    _audit(locked, actor, what="release", details={"hold_reason": previous, "note": note[:300]})
+    _changed(locked, actor, what="release", details={"hold_reason": previous, "note": note[:300]})
     return _sync_instance(order, locked)
 
 
@@ -90,5 +79,5 @@ def order_internal_note_add(*, order: Order, actor: Actor, body: str) -> OrderNo
     if len(body) > NOTE_MAX:
         raise OrderInvalid(f"a note has at most {NOTE_MAX} characters")
     note = OrderNote.objects.create(order=order, body=body, author=_user(actor))
-    _audit(order, actor, what="note", details={"note": note.pk})
+    _changed(order, actor, what="note", details={"note": note.pk})
     return note

@@ -13,7 +13,12 @@ from dropyard.orders.tests.factories import make_order_world
 from dropyard.wallet import refunds
 from dropyard.wallet.choices import AccountKind, InvoiceKind, RefundDestination, RefundStatus
 from dropyard.wallet.models import Entry, Invoice, LedgerTransaction, Refund
-from dropyard.wallet.tests.payment_helpers import available, confirmed, entries_by_kind, fund
+from dropyard.wallet.tests.payment_helpers import (
+    available,
+    confirmed,
+    entries_by_kind,
+    wallet_paid,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +36,7 @@ def finance(db):
 @pytest.fixture
 def paid(merchant, owner, world):
     """One order (15.00 = 10.00 products + 5.00 freight) paid from the wallet: net 14.70."""
-    fund(merchant, owner, 10_000)
-    _, [order] = confirmed(merchant, owner, world, 1)
-    checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
-    order.refresh_from_db()
-    return order
+    return wallet_paid(merchant, owner, world)
 
 
 def _manual(order, actor, token, amount=None, **kwargs):

@@ -10,13 +10,12 @@ from django.db import connection
 from django.db.models import Sum
 
 from dropyard.accounts.tests.factories import make_merchant, make_operator
-from dropyard.checkout import services as checkout_services
 from dropyard.orders.models import OrderEvent
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.wallet import refunds
 from dropyard.wallet.choices import InvoiceKind
 from dropyard.wallet.models import Entry, Invoice, Refund
-from dropyard.wallet.tests.payment_helpers import confirmed, fund
+from dropyard.wallet.tests.payment_helpers import wallet_paid
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -30,12 +29,7 @@ def _postgres_only():
 @pytest.fixture
 def paid():
     merchant = make_merchant(business_name="Race Co")
-    owner = merchant.owner
-    fund(merchant, owner, 10_000)
-    _, [order] = confirmed(merchant, owner, make_order_world(), 1)
-    checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
-    order.refresh_from_db()
-    return order
+    return wallet_paid(merchant, merchant.owner, make_order_world())
 
 
 def _race(order, finance, tokens, amount):
