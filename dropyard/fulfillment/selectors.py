@@ -56,6 +56,10 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
     counts = {
         status: Count("parcels", filter=Q(parcels__status=status)) for status in QUEUE_STATUSES
     }
+    # Held orders' parcels are not in the ready queue (parcel_queue), so not in its count.
+    counts[PS.READY] = Count(
+        "parcels", filter=Q(parcels__status=PS.READY) & ~Q(parcels__pk__in=_held_parcels())
+    )
     rows = (
         Warehouse.objects.annotate(**{f"n_{status}": c for status, c in counts.items()})
         .filter(Q(is_active=True) | Q(n_ready__gt=0) | Q(n_picking__gt=0) | Q(n_packed__gt=0))

@@ -57,6 +57,8 @@ def test_ready_queue_and_its_count_leave_held_orders_out(merchant, support):
 
     ready = list(selectors.parcel_queue(warehouse=held.warehouse, status=PS.READY))
     counts = selectors.parcel_queue_counts(warehouse=held.warehouse)
+    [queue] = [q for q in selectors.warehouse_queue_list() if q.warehouse == held.warehouse]
 
     assert [p.pk for p in ready] == [free.pk]
     assert counts[PS.READY] == 1
+    assert queue.ready == 1
