@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks_db",
     "ninja",
+    "django_filters",
+    "django_tables2",
     "dropyard.core",
     "dropyard.accounts",
     "dropyard.catalog",
@@ -158,6 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # Operator admins hold the model permissions the Django admin asks for (read-only there for
+    # stateful models: core.admin.ReadOnlyAdmin); it authenticates nobody.
+    "dropyard.accounts.backends.OperatorAdminBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 

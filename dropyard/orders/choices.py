@@ -37,6 +37,9 @@ EVENT_KIND_LABELS: dict[str, str] = {
     "address": "Address changed",
     "remainder_cancelled": "Rest of the order cancelled",
     "completed": "Completed",
+    "held": "Put on hold",
+    "released": "Released from hold",
+    "refund": "Refunded",
 }
 
 

@@ -173,6 +173,11 @@ class Order(TimeStampedModel):
     )  # the line routing chose (every parcel uses it unless a parcel says otherwise)
     logistics_miss = models.BooleanField(default=False)  # no line fits: see intercept_reasons
     intercept_reasons = models.JSONField(default=list, blank=True)  # [{code, message}]
+    # An operator hold (``orders.services.order_hold`` / ``order_release`` only): the warehouse
+    # does not start picking a held order's parcels. A flag beside the status, not a status:
+    # the contract's statuses are the store's wire values and a hold is back-office only.
+    on_hold = models.BooleanField(default=False, db_index=True)
+    hold_reason = models.CharField(max_length=300, blank=True)
 
     currency = models.CharField(max_length=3, default="USD")
     product_amount_minor = models.BigIntegerField(default=0)
@@ -281,6 +286,30 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class OrderNote(models.Model):
+    """An internal note operators keep on an order: never shown to the merchant.
+
+    Invariant: append-only; written only by ``orders.services.order_internal_note_add`` (with
+    its audit row); its body is non-empty.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="internal_notes")
+    body = models.TextField(max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="order_note_body_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"note on {self.order_id}"
 
 
 class Parcel(TimeStampedModel):

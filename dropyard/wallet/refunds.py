@@ -34,6 +34,7 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
+from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 
@@ -340,6 +341,60 @@ def refund_for_cancelled_order(
         destination=None,  # the configured rule decides (wallet, or refund to source)
         actor_label=actor_label,
     )
+
+
+MANUAL_TOKEN_MAX = 64
+
+
+def refund_manual(
+    *,
+    order: Order,
+    amount_minor: int | None,
+    reason: str,
+    destination: str | None,
+    actor: Actor,
+    request_token: str,
+) -> Refund:
+    """Finance's manual refund of (part of) what ``order`` cost the merchant: ``refund_issue``
+    with every rule of it (never more than paid minus refunded; destination per
+    ``refund_destination``; ledger, credit note and REFUND_ISSUED audit in one transaction),
+    plus a ``refund`` row in the order's history.
+
+    ``request_token`` is the refund form's one-time token: the key ``manual:<order public
+    id>:<token>`` makes a double submit (or two concurrent ones) issue one refund — the second
+    returns the first and posts nothing. ``amount_minor`` None refunds what is left.
+    """
+    token = (request_token or "").strip()
+    if not token or len(token) > MANUAL_TOKEN_MAX:
+        raise RefundRefused("the refund form expired: open it again")
+    key = f"manual:{order.public_id}:{token}"
+    with transaction.atomic():
+        # The payment row lock (the one refund_issue takes) first: a concurrent submit of the
+        # same form waits here, then sees the first one's refund and only replays it.
+        list(
+            Payment.objects.select_for_update(of=("self",), no_key=True)
+            .filter(order_id=order.pk)
+            .values_list("pk", flat=True)
+        )
+        replay = Refund.objects.filter(merchant_id=order.merchant_id, idempotency_key=key).exists()
+        refund = refund_issue(
+            merchant=order.merchant,
+            order=order,
+            amount_minor=amount_minor,
+            reason=reason,
+            actor=actor,
+            idempotency_key=key,
+            destination=destination or None,
+        )
+        if not replay:
+            order_services.order_note(
+                order,
+                kind="refund",
+                note=f"refunded {Money(refund.amount_minor, refund.currency).wire()} "
+                f"{refund.currency} to {refund.destination}: {refund.reason}"[:500],
+                actor=actor,
+            )
+    return refund
 
 
 # --- Sending refunds to their source -------------------------------------------------------------
