@@ -47,12 +47,13 @@ def rendition_widths(original_width: int) -> list[int]:
     return sorted({min(width, original_width) for width in RENDITION_WIDTHS if original_width > 0})
 
 
-def renditions_make(image: Image.Image) -> list[Rendition]:
-    """The JPEG copies of a decoded ``image`` (EXIF rotation applied), narrowest first."""
+def renditions_make(image: Image.Image, widths: list[int] | None = None) -> list[Rendition]:
+    """The JPEG copies of a decoded ``image`` (EXIF rotation applied), narrowest first: every
+    ``rendition_widths`` entry, or only ``widths`` (a subset of them)."""
     picture = _flattened(ImageOps.exif_transpose(image))
     original_width, original_height = picture.size
     out = []
-    for width in rendition_widths(original_width):
+    for width in widths if widths is not None else rendition_widths(original_width):
         height = max(1, round(original_height * width / original_width))
         resized = picture
         if width != original_width:

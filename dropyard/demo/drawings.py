@@ -149,13 +149,19 @@ def wall_charger(p: Pen, c: Ink) -> None:
 
 
 def cable(p: Pen, c: Ink) -> None:
-    points = [(250, 700), (330, 520), (520, 640), (640, 420), (520, 300), (420, 380), (560, 260)]
-    p.line(points, c.line, 34)
-    p.line(points, c.base, 24)
-    p.rect((170, 700, 320, 770), c.base, r=18, outline=c.line, width=6)  # plug
-    p.rect((110, 715, 180, 755), c.metal, r=6)
-    p.rect((540, 180, 610, 280), c.base, r=18, outline=c.line, width=6)
-    p.rect((555, 130, 595, 190), c.metal, r=6)
+    """A coiled cable (three loops) with a plug at each end."""
+    for i, (x, y) in enumerate(((390, 470), (500, 450), (610, 470))):
+        p.ellipse((x - 190, y - 170, x + 190, y + 170), None, outline=c.line, width=34)
+        p.ellipse((x - 186, y - 166, x + 186, y + 166), None, outline=c.base, width=24)
+        if i == 1:
+            p.arc((x - 182, y - 162, x + 182, y + 162), 200, 260, c.light, 8)
+    p.line(((300, 620), (260, 760)), c.line, 34)
+    p.line(((300, 620), (260, 760)), c.base, 24)
+    p.line(((700, 620), (740, 760)), c.line, 34)
+    p.line(((700, 620), (740, 760)), c.base, 24)
+    for x in (260, 740):
+        p.rect((x - 45, 740, x + 45, 850), c.base, r=18, outline=c.line, width=6)  # plug
+        p.rect((x - 25, 845, x + 25, 900), c.metal, r=6)
 
 
 def baking_mat(p: Pen, c: Ink) -> None:
@@ -187,13 +193,14 @@ def piping_bag(p: Pen, c: Ink) -> None:
 
 
 def knife(p: Pen, c: Ink) -> None:
-    p.poly(
-        ((180, 560), (640, 470), (660, 560), (180, 600)), (214, 218, 224), outline=(140, 146, 156)
-    )
-    p.poly(((180, 560), (640, 470), (650, 510), (200, 575)), (236, 240, 244))
-    p.rect((640, 470, 860, 570), c.base, r=36, outline=c.line, width=6)
-    for x in (700, 760, 810):
-        p.circle(x, 520, 12, c.metal)
+    """A chef knife lying diagonally: a wide steel blade, a coloured handle with rivets."""
+    steel, edge = (214, 218, 224), (140, 146, 156)
+    p.poly(((120, 700), (560, 360), (640, 450), (250, 720)), steel, outline=edge)
+    p.poly(((120, 700), (560, 360), (590, 395), (170, 705)), (238, 241, 245))
+    p.poly(((610, 330), (860, 140), (920, 215), (670, 410)), c.base, outline=c.line)
+    for x, y in ((690, 320), (760, 265), (830, 212)):
+        p.circle(x, y, 14, c.metal)
+    p.poly(((560, 360), (610, 330), (670, 410), (640, 450)), c.metal)  # bolster
 
 
 def utility_knife(p: Pen, c: Ink) -> None:

@@ -27,7 +27,7 @@ from .drawings import DRAWINGS, Pen, ink_for
 
 SIZE = 640
 SUPERSAMPLE = 2
-DRAWING_VERSION = 1  # bump when a drawing changes: the cache key changes with it
+DRAWING_VERSION = 2  # bump when a drawing changes: the cache key changes with it
 BACKGROUND = ((248, 246, 242), (228, 231, 236))  # top, bottom of the studio gradient
 # --- rendering and the on-disk cache ----------------------------------------------------------
 
@@ -117,15 +117,14 @@ def picture_files_ensure(
             _save_as(storage, name, content)
         image = Image.open(io.BytesIO(content))
         image.load()
-        renditions = {}
-        missing = [w for w in rendition_widths(image.width)
-                   if not storage.exists(rendition_name(name, w))]  # fmt: skip
+        # The full-size copy is the picture itself (already a 640 px JPEG): no second file.
+        smaller = [w for w in rendition_widths(image.width) if w < image.width]
+        missing = [w for w in smaller if not storage.exists(rendition_name(name, w))]
         if missing:
-            for rendition in renditions_make(image):
-                if rendition.width in missing:
-                    _save_as(storage, rendition_name(name, rendition.width), rendition.content)
-        for width in rendition_widths(image.width):
-            renditions[str(width)] = rendition_name(name, width)
+            for rendition in renditions_make(image, widths=missing):
+                _save_as(storage, rendition_name(name, rendition.width), rendition.content)
+        renditions = {str(w): rendition_name(name, w) for w in smaller}
+        renditions[str(image.width)] = name
         out[(drawing, colour)] = PictureFiles(
             name=name, width=image.width, height=image.height, renditions=renditions,
             hashes=index_hashes(image),

@@ -428,10 +428,10 @@ def available_by_variant(
     rows = (
         Stock.objects.filter(_visible(merchant), variant_id__in=ids, warehouse__is_active=True)
         .values("variant_id")
-        .annotate(available=Sum(F("on_hand") - F("reserved")))
+        .annotate(units=Sum(F("on_hand") - F("reserved")))
         .order_by()
     )
     totals = dict.fromkeys(ids, 0)
     for row in rows:
-        totals[row["variant_id"]] = max(0, row["available"] or 0)
+        totals[row["variant_id"]] = max(0, row["units"] or 0)
     return totals

@@ -14,7 +14,7 @@ from dropyard.catalog.search import product_search
 from dropyard.demo import catalog as demo_data
 from dropyard.demo.catalog_data import TREE
 from dropyard.demo.drawings import COLOURS, DRAWINGS
-from dropyard.demo.pictures import picture_jpeg
+from dropyard.demo.pictures import DRAWING_VERSION, picture_jpeg
 from dropyard.demo.product_specs import FEATURE_ADJECTIVES, MATERIAL_ADJECTIVES, product_spec
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock, StockMovement, Warehouse
@@ -101,7 +101,10 @@ def test_products_have_one_drawn_picture_per_colour_with_its_copies(catalog, med
 
         assert [i.position for i in images] == list(range(len(images)))
         if colours:
-            expected = [f"{demo_data.IMAGE_DIR}/{spec.drawing}-{c.lower()}-v1.jpg" for c in colours]
+            expected = [
+                f"{demo_data.IMAGE_DIR}/{spec.drawing}-{c.lower()}-v{DRAWING_VERSION}.jpg"
+                for c in colours
+            ]
             assert names == expected
         else:
             assert len(names) == 1
