@@ -11,7 +11,7 @@ list for fluid boxes such as catalog cards), ``css`` (extra classes), ``eager`` 
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from dropyard.catalog.pictures import picture_of
@@ -33,48 +33,32 @@ def product_picture(
     testid: str = "",
 ) -> SafeString:
     size = max(16, min(int(size), 1280))
-    classes = f"product-picture {css}".strip()
-    loading = "eager" if eager else "lazy"
+    box = [
+        ("width", size),
+        ("height", size),
+        ("alt", alt),
+        ("class", f"product-picture {css}".strip()),
+    ]
+    loading = ("loading", "eager" if eager else "lazy")
     image = picture_of(subject)
     if image is None or not image.image:
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" class="{} product-picture-empty" '
-            'loading="{}" data-testid="{}">',
-            static(PLACEHOLDER),
-            size,
-            size,
-            alt,
-            classes,
-            loading,
-            testid or "no-picture",
+        box[-1] = ("class", f"{box[-1][1]} product-picture-empty")
+        return _img(
+            [("src", static(PLACEHOLDER)), *box, loading, ("data-testid", testid or "no-picture")]
         )
-    storage = image.image.storage
+    tail = [loading, ("decoding", "async"), ("data-testid", testid or "product-picture")]
     copies = sorted((int(width), name) for width, name in (image.renditions or {}).items())
     if not copies:  # saved before the copies existed and not backfilled yet: the original
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}" '
-            'decoding="async" data-testid="{}">',
-            image.image.url,
-            size,
-            size,
-            alt,
-            classes,
-            loading,
-            testid or "product-picture",
-        )
-    srcset = ", ".join(f"{storage.url(name)} {width}w" for width, name in copies)
+        return _img([("src", image.image.url), *box, *tail])
+    url = image.image.storage.url
+    srcset = ", ".join(f"{url(name)} {width}w" for width, name in copies)
     # The src for browsers without srcset: the narrowest copy that fills the box.
     fallback = next((name for width, name in copies if width >= size), copies[-1][1])
-    return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" '
-        'loading="{}" decoding="async" data-testid="{}">',
-        storage.url(fallback),
-        srcset,
-        sizes or f"{size}px",
-        size,
-        size,
-        alt,
-        classes,
-        loading,
-        testid or "product-picture",
+    return _img(
+        [("src", url(fallback)), ("srcset", srcset), ("sizes", sizes or f"{size}px"), *box, *tail]
     )
+
+
+def _img(attributes: list[tuple[str, object]]) -> SafeString:
+    """An ``<img>`` with these attributes in this order, every value escaped."""
+    return format_html("<img {}>", format_html_join(" ", '{}="{}"', attributes))
