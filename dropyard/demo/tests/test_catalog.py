@@ -153,7 +153,7 @@ def test_every_drawing_renders():
 
 
 def test_every_product_agrees_with_its_category_spec():
-    demo_data.load_catalog(products=80)
+    demo_data.load_catalog(products=40)
     seen_drawings = set()
 
     for product in Product.objects.select_related("category"):
@@ -176,7 +176,7 @@ def test_every_product_agrees_with_its_category_spec():
         .exclude(category__name__in=["Building Toys", "STEM Kits", "Craft Supplies", "Cat Toys"])
         .exists()
     )
-    assert len(seen_drawings) >= 25
+    assert len(seen_drawings) >= 15
 
 
 def _noun(product: Product) -> str:
