@@ -22,16 +22,19 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].choices = [("", "All lines"), *[(line.pk, line.name) for line in lines]]
+        self.fields["line"].choices = [
+            ("", _("All lines")),
+            *[(line.pk, line.name) for line in lines],
+        ]
         self.fields["line"].widget.attrs["class"] = "form-select"
         self.fields["country"].widget.attrs.update(
-            {"class": "form-control text-uppercase", "placeholder": "Country (US)"}
+            {"class": "form-control text-uppercase", "placeholder": _("Country (US)")}
         )
         self.fields["q"].widget = forms.TextInput(
             attrs={
                 "class": "form-control",
                 "type": "search",
-                "placeholder": "Parcel code, order code or order number",
+                "placeholder": _("Parcel code, order code or order number"),
             }
         )
 

@@ -33,6 +33,7 @@ def _pages(warehouse, picking, packed) -> dict[str, str]:
         "ship": reverse("fulfillment_ops:parcel_ship", args=[packed.public_id]),
         "detail": reverse("fulfillment_ops:parcel_detail", args=[picking.public_id]),
         "ops_home": reverse("dashboard:ops_home"),
+        "queue": reverse("fulfillment_ops:queue", args=[warehouse.public_id]),
     }
 
 
@@ -47,6 +48,12 @@ CHINESE = {
     "ship": ["承运商和运单号", "运单号", "核对发货信息", "本次发货", "已打包"],
     "detail": ["包裹内容", "操作记录", "收件人", "计算重量 500 克"],
     "ops_home": ["运营后台", "仓库作业", "待拣货", "待打包", "待发货"],
+    "queue": [
+        "作业队列 · SZ09",
+        "今日已发货",
+        "所有拣货中包裹的拣货单",
+        "包裹号、订单号或店铺订单号",
+    ],
 }
 ENGLISH = {
     "pick_list": [
@@ -77,6 +84,7 @@ ENGLISH = {
         "To pack",
         "To ship",
     ],
+    "queue": ["Work queue · SZ09", "Shipped today", "Pick list of all parcels being picked"],
 }
 
 
