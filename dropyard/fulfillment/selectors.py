@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dropyard.core.models import AuditEvent
 from dropyard.inventory.models import Warehouse
@@ -24,10 +25,10 @@ QUEUE_STATUSES = (PS.READY, PS.PICKING, PS.PACKED)
 # Queue tabs: the three warehouse steps, and what left the warehouse today.
 SHIPPED_TODAY = "shipped_today"
 QUEUE_TABS = (
-    (PS.READY, "Ready"),
-    (PS.PICKING, "Picking"),
-    (PS.PACKED, "Packed"),
-    (SHIPPED_TODAY, "Shipped today"),
+    (PS.READY, gettext_lazy("Ready")),
+    (PS.PICKING, gettext_lazy("Picking")),
+    (PS.PACKED, gettext_lazy("Packed")),
+    (SHIPPED_TODAY, gettext_lazy("Shipped today")),
 )
 
 

@@ -2,6 +2,7 @@
 status of the parcels an order ships in."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrderStatus(models.TextChoices):
@@ -93,12 +94,12 @@ class ParcelStatus(models.TextChoices):
     before SHIPPED.
     """
 
-    PLANNED = "planned", "Planned"
-    READY = "ready", "Ready to pick"
-    PICKING = "picking", "Picking"
-    PACKED = "packed", "Packed"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    EXCEPTION = "exception", "Delivery exception"
-    RETURNED = "returned", "Returned"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    READY = "ready", _("Ready to pick")
+    PICKING = "picking", _("Picking")
+    PACKED = "packed", _("Packed")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    EXCEPTION = "exception", _("Delivery exception")
+    RETURNED = "returned", _("Returned")
+    CANCELLED = "cancelled", _("Cancelled")
