@@ -66,7 +66,12 @@ def mark_searchable(field: forms.Field) -> None:
 
 
 def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]
+    # Only a plain lower-case word is capitalised: a message that starts with an email address,
+    # a code or a quoted value ("invitee@example.test already has…") keeps it as written.
+    first = message.split(" ", 1)[0].rstrip(",:;.")
+    if first.isalpha() and first.islower():
+        return message[:1].upper() + message[1:]
+    return message
 
 
 def sentence_case_errors(error):
