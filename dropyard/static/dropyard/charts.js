@@ -2,43 +2,33 @@
 // vendored Chart.js from data the page gives in a json_script element (no inline script: CSP).
 (function () {
   "use strict";
-  function data(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
+  // A bar chart on canvas #id from the JSON in #id-data; series(data) lists [label, values, colour].
+  function bars(id, series, scales) {
+    var canvas = document.getElementById(id);
+    var source = document.getElementById(id + "-data");
+    if (!canvas || !source || !window.Chart) return;
+    var data = JSON.parse(source.textContent);
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: series(data).map(function (s) {
+          return {label: s[0], data: s[1].map(Number), backgroundColor: s[2]};
+        })
+      },
+      options: {responsive: true, maintainAspectRatio: false, animation: false, scales: scales}
+    });
   }
   function draw() {
-    if (!window.Chart) return;
-    var wallet = document.getElementById("wallet-chart");
-    var walletData = data("wallet-chart-data");
-    if (wallet && walletData) {
-      new window.Chart(wallet, {
-        type: "bar",
-        data: {
-          labels: walletData.labels,
-          datasets: [
-            {label: "Spent (" + walletData.currency + ")", data: walletData.spent.map(Number), backgroundColor: "#d63939"},
-            {label: "Topped up (" + walletData.currency + ")", data: walletData.topped_up.map(Number), backgroundColor: "#2fb344"}
-          ]
-        },
-        options: {responsive: true, maintainAspectRatio: false, animation: false, scales: {y: {beginAtZero: true}}}
-      });
-    }
-    var profit = document.getElementById("profit-chart");
-    var profitData = data("profit-chart-data");
-    if (profit && profitData) {
-      new window.Chart(profit, {
-        type: "bar",
-        data: {
-          labels: profitData.labels,
-          datasets: [
-            {label: "Sale price", data: profitData.sale.map(Number), backgroundColor: "#206bc4"},
-            {label: "Cost", data: profitData.cost.map(Number), backgroundColor: "#6c7a91"},
-            {label: "Margin", data: profitData.margin.map(Number), backgroundColor: "#2fb344"}
-          ]
-        },
-        options: {responsive: true, maintainAspectRatio: false, animation: false}
-      });
-    }
+    bars("wallet-chart", function (d) {
+      return [
+        ["Spent (" + d.currency + ")", d.spent, "#d63939"],
+        ["Topped up (" + d.currency + ")", d.topped_up, "#2fb344"]
+      ];
+    }, {y: {beginAtZero: true}});
+    bars("profit-chart", function (d) {
+      return [["Sale price", d.sale, "#206bc4"], ["Cost", d.cost, "#6c7a91"], ["Margin", d.margin, "#2fb344"]];
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
