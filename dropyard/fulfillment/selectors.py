@@ -280,3 +280,9 @@ def _audit_note(details: dict) -> str:
     if details.get("remainder"):
         parts.append(f"remainder {details['remainder']}")
     return "; ".join(parts)
+
+
+def parcel_open_count() -> int:
+    """Parcels waiting for warehouse work (ready, picking or packed) in every warehouse: the
+    back office's badge on the warehouse work link (one COUNT on the status index)."""
+    return Parcel.objects.filter(status__in=QUEUE_STATUSES).count()

@@ -152,7 +152,7 @@ class ManualOrderForm(AddressForm):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("ioss_type") == IossType.OWN and not data.get("ioss_number"):
-            self.add_error("ioss_number", "required with your own IOSS")
+            self.add_error("ioss_number", "Required with your own IOSS.")
         return data
 
     def order_kwargs(self) -> dict:
@@ -178,9 +178,9 @@ class LineForm(BootstrapFormMixin, forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("variant") and not data.get("quantity") and "quantity" not in self.errors:
-            self.add_error("quantity", "required")
+            self.add_error("quantity", "Enter a quantity for this SKU.")
         if data.get("quantity") and not data.get("variant"):
-            self.add_error("variant", "required")
+            self.add_error("variant", "Enter the SKU or variant id to order.")
         return data
 
 

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from django import forms
 
+from dropyard.core.forms import BootstrapValidationFormMixin
 from dropyard.core.money import Money
 
 from .models import TopUp
 
 
-class _AmountForm(forms.Form):
+class _AmountForm(BootstrapValidationFormMixin, forms.Form):
     amount = forms.DecimalField(
         label="Amount (USD)",
         min_value=Decimal("0.01"),

@@ -270,6 +270,7 @@ INVENTORY_OPS = Access("operator", roles=frozenset({"admin", "warehouse"}))
 LOGISTICS_OPS = Access("operator", roles=frozenset({"admin"}))
 EXPECTED_ACCESS: dict[str, Access] = {
     "media": Access("public"),
+    "favicon": Access("public"),
     "dashboard:root": Access("login"),
     "dashboard:home": Access("merchant"),
     "dashboard:ops_home": Access("operator", roles=ANY_OPERATOR),

@@ -326,8 +326,9 @@ def test_manual_order_shows_per_field_address_errors(owner_client, merchant, sho
     response = owner_client.post(reverse("orders:new"), data)
 
     errors = response.context["form"].errors
-    assert errors["shipping_zip"] == ["a postcode is required for US"]
-    assert errors["shipping_province"] == ["a province or state is required for US"]
+    # The address rules' messages (shared with the API) shown as sentences on the page.
+    assert errors["shipping_zip"] == ["A postcode is required for US"]
+    assert errors["shipping_province"] == ["A province or state is required for US"]
     assert Order.objects.count() == 0
 
 
