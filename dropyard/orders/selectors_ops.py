@@ -61,9 +61,7 @@ def order_get_for_operator(*, user: User, key: str) -> Order:
         operator_order_scope(user=user)
         .filter(Q(public_id=key) | Q(code=key))
         .select_related("merchant", "merchant__agent", "line", "requested_warehouse", "parent")
-        .prefetch_related(
-            Prefetch("lines", queryset=order_lines_with_pictures())
-        )
+        .prefetch_related(Prefetch("lines", queryset=order_lines_with_pictures()))
         .first()
     )
     if order is None:
