@@ -136,3 +136,40 @@ def test_order_pages_offer_pay_from_wallet(owner_client, merchant, owner, world)
     assert 'formaction="/wallet/pay/"' in listing
     assert 'data-testid="pay-wallet"' in detail
     assert f'name="ids" value="{orders[0].public_id}"' in pay_page
+
+
+def test_pay_page_shows_no_sandbox_button_when_sandbox_payments_are_off(
+    owner_client, merchant, owner, world, settings
+):
+    settings.DROPYARD_SANDBOX_PAYMENTS = False
+    parent, _ = confirmed(merchant, owner, world, 1)
+
+    html = owner_client.get(reverse("orders:pay", args=[parent.pay_id])).content.decode()
+
+    assert "Pay with Sandbox" not in html
+    assert 'data-testid="pay-sandbox"' not in html
+    assert 'data-testid="pay-wallet"' in html
+
+
+def test_pay_page_shows_no_sandbox_button_for_live_orders_when_sandbox_is_on(
+    owner_client, merchant, owner, world, settings
+):
+    settings.DROPYARD_SANDBOX_PAYMENTS = True
+    parent, _ = confirmed(merchant, owner, world, 1)
+
+    html = owner_client.get(reverse("orders:pay", args=[parent.pay_id])).content.decode()
+
+    assert "Pay with Sandbox" not in html
+
+
+def test_pay_page_offers_sandbox_for_sandbox_orders_when_on(
+    owner_client, merchant, owner, world, settings
+):
+    settings.DROPYARD_SANDBOX_PAYMENTS = True
+    parent, orders = confirmed(merchant, owner, world, 1)
+    Order.objects.filter(pk=orders[0].pk).update(is_sandbox=True)
+
+    html = owner_client.get(reverse("orders:pay", args=[parent.pay_id])).content.decode()
+
+    assert 'data-testid="pay-sandbox"' in html
+    assert "disabled" not in html.split('data-testid="pay-sandbox"')[1].split(">")[0]
