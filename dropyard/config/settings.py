@@ -442,6 +442,14 @@ DROPYARD_TOPUP_MIN_MINOR = int(os.environ.get("DROPYARD_TOPUP_MIN_MINOR", "1000"
 # {"stripe": {"percent_bp": 290, "fixed_minor": 30, "absorbed_by": "merchant"}}.
 DROPYARD_TOPUP_FEES = __import__("json").loads(os.environ.get("DROPYARD_TOPUP_FEES") or "{}")
 
+# The platform's bank account that merchants wire top-ups to, shown on the wire top-up page.
+# Unset (no IBAN/account number): the page says the operator has not configured it.
+DROPYARD_BANK_NAME = os.environ.get("DROPYARD_BANK_NAME", "")
+DROPYARD_BANK_ACCOUNT_NAME = os.environ.get("DROPYARD_BANK_ACCOUNT_NAME", "")
+DROPYARD_BANK_IBAN = os.environ.get("DROPYARD_BANK_IBAN", "")
+DROPYARD_BANK_SWIFT = os.environ.get("DROPYARD_BANK_SWIFT", "")
+DROPYARD_BANK_REFERENCE_HINT = os.environ.get("DROPYARD_BANK_REFERENCE_HINT", "")
+
 # --- Wallet payments and refunds --------------------------------------------------------------
 # Discount for paying from the wallet, in basis points of each order's total (rounded down).
 DROPYARD_WALLET_DISCOUNT_BPS = int(os.environ.get("DROPYARD_WALLET_DISCOUNT_BPS", "200"))

@@ -8,6 +8,7 @@ balance, integrity) live with the ledger (``wallet.ledger``).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -229,3 +230,33 @@ __all__ = [
     "topup_for_merchant",
     "wire_queue",
 ]
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    """The platform's bank account for wire top-ups (settings ``DROPYARD_BANK_*``), and the
+    reference a merchant quotes so finance can match the transfer to its account."""
+
+    bank_name: str
+    account_name: str
+    iban: str
+    swift: str
+    hint: str
+    reference: str
+
+
+def wire_bank_details(*, merchant: MerchantAccount) -> BankDetails | None:
+    """The bank details to show ``merchant`` for a wire top-up, or None when the operator has
+    not configured an account (no IBAN / account number, or no account holder)."""
+    iban = settings.DROPYARD_BANK_IBAN.strip()
+    account_name = settings.DROPYARD_BANK_ACCOUNT_NAME.strip()
+    if not iban or not account_name:
+        return None
+    return BankDetails(
+        bank_name=settings.DROPYARD_BANK_NAME.strip(),
+        account_name=account_name,
+        iban=iban,
+        swift=settings.DROPYARD_BANK_SWIFT.strip(),
+        hint=settings.DROPYARD_BANK_REFERENCE_HINT.strip(),
+        reference=merchant.account_number,
+    )
