@@ -52,6 +52,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DROPYARD_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DROPYARD_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("DROPYARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The platform's name in emails (subjects, greetings, signatures): an installation's own brand.
+DROPYARD_SITE_NAME = os.environ.get("DROPYARD_SITE_NAME", "Dropyard").strip() or "Dropyard"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -170,6 +172,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "dropyard.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "dropyard.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Without it allauth prefixes subjects with the request's host ("[127.0.0.1:8101]").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{DROPYARD_SITE_NAME}] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dropyard"
 LOGIN_URL = "account_login"
