@@ -84,7 +84,7 @@ def order_paid(
     payment_reference: str = "",
     amounts_paid: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> list[Order]:
-    """THE "order paid" service (sandbox provider now, the wallet later).
+    """THE "order paid" service, whatever pays: the sandbox provider, the wallet, card or PayPal.
 
     ``amounts_paid`` (order pk → ``discount_minor``, ``discount_label``, ``net_minor``,
     ``method``) is what the payment actually charged each order: the wallet's discount is the
