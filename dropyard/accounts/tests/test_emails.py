@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts import services
-from dropyard.accounts.tests.factories import PASSWORD
+from dropyard.accounts.tests.test_auth_flows import _signup
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +41,9 @@ def _assert_branded(message, *, link_path: str) -> None:
 
 
 def test_signup_verification_email_is_branded_text_and_html(client, branded, mailoutbox):
-    client.post(
-        reverse("account_signup"),
-        {
-            "email": "new.merchant@example.test",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "full_name": "New Merchant",
-            "account_type": "merchant",
-            "business_name": "New Biz Ltd",
-        },
-        HTTP_HOST="127.0.0.1:8101",
-    )
+    client.defaults["HTTP_HOST"] = "127.0.0.1:8101"  # the address the form was posted to
+
+    _signup(client)
 
     assert len(mailoutbox) == 1
     message = mailoutbox[0]

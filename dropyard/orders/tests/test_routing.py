@@ -140,20 +140,27 @@ def test_default_line_is_used_and_sets_the_promise():
     assert plan.promise_days == 5
 
 
-def test_default_refuse_policy():
-    heavy = _line(4, "Light", max_weight_g=100)
+LIGHT = _line(4, "Light", max_weight_g=100)
+
+
+def _plan_with_light_default(fallback=FallbackPolicy.CHEAPEST):
+    """One 200 g item from CN; the default line Light carries at most 100 g, Slow any."""
     book = routing.RateBook.build(
-        [_card(heavy, "CN", "US", 100, (5, 9)), _card(SLOW, "CN", "US", 500, (7, 12))],
-        [heavy, SLOW],
+        [_card(LIGHT, "CN", "US", 100, (5, 9)), _card(SLOW, "CN", "US", 500, (7, 12))],
+        [LIGHT, SLOW],
     )
-    plan = routing.plan_route(
+    return routing.plan_route(
         items=[_item(0, 1, 1)],
         sources=[_src(1, "CN", {1: 5})],
         book=book,
         dest="US",
         postcode="",
-        policy=routing.LinePolicy(default_line_id=heavy.pk, fallback=FallbackPolicy.REFUSE),
+        policy=routing.LinePolicy(default_line_id=LIGHT.pk, fallback=fallback),
     )
+
+
+def test_default_refuse_policy():
+    plan = _plan_with_light_default(FallbackPolicy.REFUSE)
     assert plan.ok is False
     assert plan.reasons[0]["code"] == "default_line_refused"
 
@@ -211,19 +218,7 @@ def test_default_line_not_serving_the_warehouse_is_skipped_with_the_reason():
 
 
 def test_default_line_over_its_weight_limit_is_skipped_with_the_limit():
-    light = _line(4, "Light", max_weight_g=100)
-    book = routing.RateBook.build(
-        [_card(light, "CN", "US", 100, (5, 9)), _card(SLOW, "CN", "US", 500, (7, 12))],
-        [light, SLOW],
-    )
-    plan = routing.plan_route(
-        items=[_item(0, 1, 1)],
-        sources=[_src(1, "CN", {1: 5})],
-        book=book,
-        dest="US",
-        postcode="",
-        policy=routing.LinePolicy(default_line_id=light.pk),
-    )
+    plan = _plan_with_light_default()
 
     assert plan.parcels[0].option.line_name == "Slow"
     assert plan.parcels[0].why == (
