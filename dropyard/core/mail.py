@@ -97,8 +97,12 @@ def branded_mail_on_commit(
     action_url: str = "",
     action_label: str = "",
 ) -> None:
-    """Send ``branded_message(...)`` once the current transaction commits."""
-    message = branded_message(
-        subject=subject, text=text, to=to, action_url=action_url, action_label=action_label
-    )
-    transaction.on_commit(message.send)
+    """Send ``branded_message(...)`` once the current transaction commits (rendered then:
+    a rolled-back change renders and sends nothing)."""
+
+    def send() -> None:
+        branded_message(
+            subject=subject, text=text, to=to, action_url=action_url, action_label=action_label
+        ).send()
+
+    transaction.on_commit(send)
