@@ -53,6 +53,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DROPYARD_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DROPYARD_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("DROPYARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The platform's name in emails (subjects, greetings, signatures): an installation's own brand.
+DROPYARD_SITE_NAME = os.environ.get("DROPYARD_SITE_NAME", "Dropyard").strip() or "Dropyard"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -179,6 +181,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "dropyard.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "dropyard.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Without it allauth prefixes subjects with the request's host ("[127.0.0.1:8101]").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{DROPYARD_SITE_NAME}] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dropyard"
 LOGIN_URL = "account_login"
@@ -472,6 +476,14 @@ DROPYARD_TOPUP_MIN_MINOR = int(os.environ.get("DROPYARD_TOPUP_MIN_MINOR", "1000"
 # Fee rules per provider over wallet.topups.DEFAULT_TOPUP_FEES, as JSON, e.g.
 # {"stripe": {"percent_bp": 290, "fixed_minor": 30, "absorbed_by": "merchant"}}.
 DROPYARD_TOPUP_FEES = __import__("json").loads(os.environ.get("DROPYARD_TOPUP_FEES") or "{}")
+
+# The platform's bank account that merchants wire top-ups to, shown on the wire top-up page.
+# Unset (no IBAN/account number): the page says the operator has not configured it.
+DROPYARD_BANK_NAME = os.environ.get("DROPYARD_BANK_NAME", "")
+DROPYARD_BANK_ACCOUNT_NAME = os.environ.get("DROPYARD_BANK_ACCOUNT_NAME", "")
+DROPYARD_BANK_IBAN = os.environ.get("DROPYARD_BANK_IBAN", "")
+DROPYARD_BANK_SWIFT = os.environ.get("DROPYARD_BANK_SWIFT", "")
+DROPYARD_BANK_REFERENCE_HINT = os.environ.get("DROPYARD_BANK_REFERENCE_HINT", "")
 
 # --- Wallet payments and refunds --------------------------------------------------------------
 # Discount for paying from the wallet, in basis points of each order's total (rounded down).
