@@ -1,6 +1,6 @@
 // The one-time API key page: warn before the page is left while the key has not been
-// confirmed as saved (app.js's data-copy copies it) (the key cannot be shown again). A static file, not an
-// inline script, so the page works under a Content-Security-Policy without 'unsafe-inline'.
+// confirmed as saved (the key cannot be shown again; app.js's data-copy copies it). A static
+// file, not an inline script, so the page works under a Content-Security-Policy.
 (function () {
   "use strict";
   var card = document.querySelector("[data-leave-warning]");
