@@ -78,6 +78,7 @@ NAV_PLACES: dict[str, tuple[str, str]] = {
     "core:job_list": ("Settings", "list-check"),
     "dashboard:ops_home": ("", "layout-dashboard"),
     "accounts_ops:merchants": ("Merchants", "users-group"),
+    "orders_ops:list": ("Merchants", "shopping-cart"),
     "sourcing:ops_threads": ("Merchants", "messages"),
     "accounts_ops:supplier_list": ("Catalog", "building-factory-2"),
     "catalog_ops:product_list": ("Catalog", "package"),
@@ -102,6 +103,7 @@ SEARCH_TARGETS = {
         ("orders:list", "Search orders"),
     ],
     "operator": [
+        ("orders_ops:list", "Search orders"),
         ("accounts_ops:merchants", "Search merchants"),
         ("logistics_ops:tracking_list", "Search trackings"),
     ],

@@ -69,8 +69,10 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
         for status in QUEUE_STATUSES
     }
     # Held orders' parcels are not in the ready queue (parcel_queue), so not in its count.
-    counts[PS.READY] = Count(
-        "parcels", filter=Q(parcels__status=PS.READY) & ~Q(parcels__pk__in=_held_parcels())
+    not_held = ~Q(parcels__pk__in=_held_parcels())
+    counts[f"n_{PS.READY}"] = Count("parcels", filter=Q(parcels__status=PS.READY) & not_held)
+    oldest[f"oldest_{PS.READY}"] = Min(
+        "parcels__ready_at", filter=Q(parcels__status=PS.READY) & not_held
     )
     rows = (
         Warehouse.objects.annotate(**counts, **oldest)

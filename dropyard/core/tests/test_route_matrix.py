@@ -276,6 +276,7 @@ EXPECTED_ACCESS: dict[str, Access] = {
     "dashboard:ops_home": Access("operator", roles=ANY_OPERATOR),
     "accounts:profile": Access("merchant", area="settings"),
     "accounts:switch_merchant": Access("login"),
+    "accounts:language": Access("login"),
     "accounts:team": Access("merchant", area="settings"),
     "accounts:member_edit": Access("merchant", area="settings"),
     "accounts:member_remove": Access("merchant", area="settings"),
