@@ -82,6 +82,16 @@ _COUNTRIES = {
 }
 
 
+# Country rows whose copy of the product's state drifted (the trigger keeps it otherwise).
+_FLAGS_REPAIR = (
+    "UPDATE inventory_productcountrystock SET product_on_sale = p.is_on_sale, "
+    "product_in_stock = p.stock_available > 0 FROM catalog_product p "
+    "WHERE p.id = inventory_productcountrystock.product_id "
+    "AND (inventory_productcountrystock.product_on_sale <> p.is_on_sale "
+    "OR inventory_productcountrystock.product_in_stock <> (p.stock_available > 0))"
+)
+
+
 def _update_products(scope: str) -> str:
     """The UPDATE that derives the product columns from the country rows; only rows that
     change are written (a full rebuild then leaves unchanged products alone)."""
@@ -142,6 +152,7 @@ def product_stock_rebuild() -> None:
         cursor.execute(_UPSERT.format(scope=""), [True])
         cursor.execute(_DELETE_STALE.format(scope=""), [True])
         cursor.execute(_update_products(""))
+        cursor.execute(_FLAGS_REPAIR)
 
 
 def product_stock_mismatches(limit: int = 100) -> list[int]:
