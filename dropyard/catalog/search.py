@@ -668,7 +668,17 @@ def _sqlite_tiered_page(
     rest_sql = "".join(f" AND {predicate}" for predicate in rest)
     from_clause = f"{FTS_TABLE} f" if _fts_only(sql) else sql.from_clause
     found: list[int] = []
-    for expression in relevance_tiers(tokens):
+    for index, expression in enumerate(relevance_tiers(tokens)):
+        if index == 0 and len(tokens) > 1 and (rest or _MARKED in sql.match_suffix):
+            # An empty phrase tier costs a scan of the words' whole intersection; with the
+            # markers or product filters added it costs about twice that (measured,
+            # docs/benchmarks.md 2026-12-06). The bare phrase answers "none at all" for less,
+            # and a phrase that exists is found at once.
+            cursor.execute(
+                f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1", [expression]
+            )
+            if cursor.fetchone() is None:
+                continue
         cursor.execute(
             f"SELECT f.rowid FROM {from_clause} WHERE {FTS_TABLE} MATCH %s{rest_sql} "
             "ORDER BY f.rowid DESC LIMIT %s",
@@ -678,6 +688,10 @@ def _sqlite_tiered_page(
         if len(found) >= need or (known_total is not None and len(found) >= known_total):
             break
     return found[offset:need]
+
+
+# The start of a required marker in a SQLite match suffix (``_fts_marks``).
+_MARKED = " AND (sale : "
 
 
 def _fts_only(sql: _Sql) -> bool:
