@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_noop as N_
 
 from dropyard.accounts import selectors as accounts_selectors
 from dropyard.accounts.selectors import membership_list_for_user
@@ -18,43 +19,44 @@ from dropyard.orders import selectors as orders_selectors
 from dropyard.sourcing import selectors as sourcing_selectors
 from dropyard.wallet import selectors as wallet_selectors
 
-# (label, url name, permission area or None for any member)
+# (label, url name, permission area or None for any member). Labels are marked for the
+# translation catalog (N_) and translated where the frame shows them, so the data stays English.
 MERCHANT_NAV = [
-    ("Dashboard", "dashboard:home", None),
-    ("Catalog", "catalog:search", "products"),
-    ("My products", "catalog:my_products", "products"),
-    ("Private stock", "private_stock:stock", "orders"),
-    ("Stores", "stores:list", "stores"),
-    ("Orders", "orders:list", "orders"),
-    ("Wallet", "wallet:home", "wallet"),
-    ("Messages", "sourcing:messages", None),
-    ("Shipping", "logistics:default_lines", "settings"),
-    ("Team", "accounts:team", "settings"),
-    ("Profile", "accounts:profile", "settings"),
-    ("API keys", "accounts:apikeys", "developer"),
-    ("Webhooks", "webhooks:settings", "developer"),
-    ("Audit log", "core:audit_list", "settings"),
-    ("Jobs", "core:job_list", None),
+    (N_("Dashboard"), "dashboard:home", None),
+    (N_("Catalog"), "catalog:search", "products"),
+    (N_("My products"), "catalog:my_products", "products"),
+    (N_("Private stock"), "private_stock:stock", "orders"),
+    (N_("Stores"), "stores:list", "stores"),
+    (N_("Orders"), "orders:list", "orders"),
+    (N_("Wallet"), "wallet:home", "wallet"),
+    (N_("Messages"), "sourcing:messages", None),
+    (N_("Shipping"), "logistics:default_lines", "settings"),
+    (N_("Team"), "accounts:team", "settings"),
+    (N_("Profile"), "accounts:profile", "settings"),
+    (N_("API keys"), "accounts:apikeys", "developer"),
+    (N_("Webhooks"), "webhooks:settings", "developer"),
+    (N_("Audit log"), "core:audit_list", "settings"),
+    (N_("Jobs"), "core:job_list", None),
 ]
 
 # (label, url name, operator roles besides admin, or None for every operator)
 OPERATOR_NAV = [
-    ("Back office", "dashboard:ops_home", None),
-    ("Merchants", "accounts_ops:merchants", {"admin", "agent", "support"}),
-    ("Orders", "orders_ops:list", {"admin", "agent", "support"}),
-    ("Messages", "sourcing:ops_threads", {"admin", "agent"}),
-    ("Suppliers", "accounts_ops:supplier_list", {"admin", "support"}),
-    ("Products", "catalog_ops:product_list", {"admin", "support"}),
-    ("Reports", "catalog_ops:report_list", {"admin", "support"}),
-    ("Warehouse work", "fulfillment_ops:warehouses", {"admin", "warehouse"}),
-    ("Warehouses", "inventory_ops:warehouse_list", {"admin", "warehouse"}),
-    ("Trackings", "logistics_ops:tracking_list", {"admin", "warehouse", "support"}),
-    ("Shipping lines", "logistics_ops:line_list", {"admin"}),
-    ("Finance", "wallet_ops:home", {"admin", "finance"}),
-    ("Provider events", "wallet_providers_ops:event_list", {"admin", "finance"}),
-    ("Staff", "accounts_ops:staff", {"admin"}),
-    ("Jobs", "core:ops_job_list", {"admin"}),
-    ("Audit log", "core:ops_audit_list", {"admin"}),
+    (N_("Back office"), "dashboard:ops_home", None),
+    (N_("Merchants"), "accounts_ops:merchants", {"admin", "agent", "support"}),
+    (N_("Orders"), "orders_ops:list", {"admin", "agent", "support"}),
+    (N_("Messages"), "sourcing:ops_threads", {"admin", "agent"}),
+    (N_("Suppliers"), "accounts_ops:supplier_list", {"admin", "support"}),
+    (N_("Products"), "catalog_ops:product_list", {"admin", "support"}),
+    (N_("Reports"), "catalog_ops:report_list", {"admin", "support"}),
+    (N_("Warehouse work"), "fulfillment_ops:warehouses", {"admin", "warehouse"}),
+    (N_("Warehouses"), "inventory_ops:warehouse_list", {"admin", "warehouse"}),
+    (N_("Trackings"), "logistics_ops:tracking_list", {"admin", "warehouse", "support"}),
+    (N_("Shipping lines"), "logistics_ops:line_list", {"admin"}),
+    (N_("Finance"), "wallet_ops:home", {"admin", "finance"}),
+    (N_("Provider events"), "wallet_providers_ops:event_list", {"admin", "finance"}),
+    (N_("Staff"), "accounts_ops:staff", {"admin"}),
+    (N_("Jobs"), "core:ops_job_list", {"admin"}),
+    (N_("Audit log"), "core:ops_audit_list", {"admin"}),
 ]
 
 # Sidebar place of each page: (group heading, "" for none; Tabler icon name). The groups show in
@@ -62,36 +64,36 @@ OPERATOR_NAV = [
 # scripts/icons.txt, which builds the vendored sprite.
 NAV_PLACES: dict[str, tuple[str, str]] = {
     "dashboard:home": ("", "home"),
-    "catalog:search": ("Sell", "search"),
-    "catalog:my_products": ("Sell", "package"),
-    "private_stock:stock": ("Sell", "building-warehouse"),
-    "stores:list": ("Sell", "building-store"),
-    "orders:list": ("Orders", "shopping-cart"),
-    "wallet:home": ("Money", "wallet"),
+    "catalog:search": (N_("Sell"), "search"),
+    "catalog:my_products": (N_("Sell"), "package"),
+    "private_stock:stock": (N_("Sell"), "building-warehouse"),
+    "stores:list": (N_("Sell"), "building-store"),
+    "orders:list": (N_("Orders"), "shopping-cart"),
+    "wallet:home": (N_("Money"), "wallet"),
     "sourcing:messages": ("", "messages"),
-    "logistics:default_lines": ("Settings", "truck-delivery"),
-    "accounts:team": ("Settings", "users"),
-    "accounts:profile": ("Settings", "id"),
-    "accounts:apikeys": ("Settings", "key"),
-    "webhooks:settings": ("Settings", "webhook"),
-    "core:audit_list": ("Settings", "history"),
-    "core:job_list": ("Settings", "list-check"),
+    "logistics:default_lines": (N_("Settings"), "truck-delivery"),
+    "accounts:team": (N_("Settings"), "users"),
+    "accounts:profile": (N_("Settings"), "id"),
+    "accounts:apikeys": (N_("Settings"), "key"),
+    "webhooks:settings": (N_("Settings"), "webhook"),
+    "core:audit_list": (N_("Settings"), "history"),
+    "core:job_list": (N_("Settings"), "list-check"),
     "dashboard:ops_home": ("", "layout-dashboard"),
-    "accounts_ops:merchants": ("Merchants", "users-group"),
-    "orders_ops:list": ("Merchants", "shopping-cart"),
-    "sourcing:ops_threads": ("Merchants", "messages"),
-    "accounts_ops:supplier_list": ("Catalog", "building-factory-2"),
-    "catalog_ops:product_list": ("Catalog", "package"),
-    "catalog_ops:report_list": ("Catalog", "flag"),
-    "fulfillment_ops:warehouses": ("Warehouse", "packages"),
-    "inventory_ops:warehouse_list": ("Warehouse", "building-warehouse"),
-    "logistics_ops:tracking_list": ("Warehouse", "map-pin"),
-    "logistics_ops:line_list": ("Warehouse", "truck"),
-    "wallet_ops:home": ("Finance", "cash"),
-    "wallet_providers_ops:event_list": ("Finance", "bolt"),
-    "accounts_ops:staff": ("System", "user-shield"),
-    "core:ops_job_list": ("System", "list-check"),
-    "core:ops_audit_list": ("System", "history"),
+    "accounts_ops:merchants": (N_("Merchants"), "users-group"),
+    "orders_ops:list": (N_("Merchants"), "shopping-cart"),
+    "sourcing:ops_threads": (N_("Merchants"), "messages"),
+    "accounts_ops:supplier_list": (N_("Catalog"), "building-factory-2"),
+    "catalog_ops:product_list": (N_("Catalog"), "package"),
+    "catalog_ops:report_list": (N_("Catalog"), "flag"),
+    "fulfillment_ops:warehouses": (N_("Warehouse"), "packages"),
+    "inventory_ops:warehouse_list": (N_("Warehouse"), "building-warehouse"),
+    "logistics_ops:tracking_list": (N_("Warehouse"), "map-pin"),
+    "logistics_ops:line_list": (N_("Warehouse"), "truck"),
+    "wallet_ops:home": (N_("Finance"), "cash"),
+    "wallet_providers_ops:event_list": (N_("Finance"), "bolt"),
+    "accounts_ops:staff": (N_("System"), "user-shield"),
+    "core:ops_job_list": (N_("System"), "list-check"),
+    "core:ops_audit_list": (N_("System"), "history"),
     "supplier:apply": ("", "file-text"),
 }
 DEFAULT_ICON = "point"
@@ -99,13 +101,13 @@ DEFAULT_ICON = "point"
 # Where the top bar's search box goes (first page the user can open), and what it says.
 SEARCH_TARGETS = {
     "merchant": [
-        ("catalog:search", "Search the catalog"),
-        ("orders:list", "Search orders"),
+        ("catalog:search", N_("Search the catalog")),
+        ("orders:list", N_("Search orders")),
     ],
     "operator": [
-        ("orders_ops:list", "Search orders"),
-        ("accounts_ops:merchants", "Search merchants"),
-        ("logistics_ops:tracking_list", "Search trackings"),
+        ("orders_ops:list", N_("Search orders")),
+        ("accounts_ops:merchants", N_("Search merchants")),
+        ("logistics_ops:tracking_list", N_("Search trackings")),
     ],
 }
 

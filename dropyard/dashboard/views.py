@@ -133,7 +133,9 @@ def ops_home(request: HttpRequest) -> HttpResponse:
         "exceptions_url": _query_url(pages, "logistics_ops:tracking_list", status="13"),
         "jobs_url": pages.get("core:ops_job_list"),
         "tasks_admin_url": (
-            _admin_changelist(request, "django_tasks_database.dbtaskresult") if summary.health else None
+            _admin_changelist(request, "django_tasks_database.dbtaskresult")
+            if summary.health
+            else None
         ),
         "webhooks_admin_url": (
             _admin_changelist(request, "webhooks.webhookdelivery", status__exact="FAILED")
