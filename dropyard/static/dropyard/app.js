@@ -76,10 +76,25 @@
 
   // Searchable selects (Tom Select) for <select data-searchable>: countries, SKUs, merchants,
   // and multiple selects as removable tags instead of Ctrl-click lists.
+  // Tom Select points the select's <label for> at its own control, which leaves the original
+  // <select> (still in the form, hidden visually) without a name: copy the label's words onto it
+  // first; Tom Select passes them on to its inputs.
+  function labelText(select) {
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (!label) return "";
+    var copy = label.cloneNode(true);
+    copy.querySelectorAll(".form-required").forEach(function (mark) { mark.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
   function enhanceSelects(root) {
     if (!window.TomSelect) return;
     root.querySelectorAll("select[data-searchable]").forEach(function (select) {
       if (select.tomselect) return;
+      var name = labelText(select);
+      if (name && !select.hasAttribute("aria-label") && !select.hasAttribute("aria-labelledby")) {
+        select.setAttribute("aria-label", name);
+      }
       var multiple = select.multiple;
       var settings = {
         maxOptions: null,
@@ -91,9 +106,53 @@
       };
       if (!multiple) settings.controlInput = null;
       if (!multiple) settings.plugins = ["dropdown_input"];
-      new window.TomSelect(select, settings);
+      var control = new window.TomSelect(select, settings);
+      // The search box (inside the dropdown for single selects) is named like the select.
+      var label = select.getAttribute("aria-label");
+      if (label && !control.control_input.hasAttribute("aria-label")) {
+        control.control_input.setAttribute("aria-label", label);
+      }
     });
   }
+
+  // A table box that scrolls sideways (.table-responsive on a phone) must be reachable by
+  // keyboard to be scrolled: focusable while it overflows, and named after its table's caption
+  // or the heading before it so a screen reader says what the focused region is.
+  function regionName(box) {
+    var table = box.querySelector("table");
+    var caption = table && table.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    if (table && table.getAttribute("aria-label")) return table.getAttribute("aria-label");
+    for (var el = box.previousElementSibling; el; el = el.previousElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName)) return el.textContent.trim();
+    }
+    return "";
+  }
+
+  function markScrollables(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.dyScrollable = "";
+        var name = regionName(box);
+        if (name) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name);
+        }
+      } else if (!scrolls && "dyScrollable" in box.dataset) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.dyScrollable;
+      }
+    });
+  }
+  var resizeTimer;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { markScrollables(document); }, 150);
+  });
 
   // <div data-scroll-end>: start scrolled to the bottom (message threads: the newest message).
   function scrollToEnd(root) {
@@ -103,6 +162,7 @@
   function init(root) {
     enhanceSelects(root);
     scrollToEnd(root);
+    markScrollables(document); // swapped rows can make a table start or stop overflowing
   }
 
   document.addEventListener("DOMContentLoaded", function () {
