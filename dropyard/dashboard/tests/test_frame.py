@@ -95,8 +95,24 @@ def test_operator_sidebar_and_search(client, operator_admin):
     html = client.get("/ops/").content.decode()
 
     assert '<div class="dy-nav-heading">System</div>' in html
-    assert 'action="/ops/accounts/merchants/"' in html
+    assert 'action="/ops/orders/"' in html  # the search leads to the back-office orders first
     assert "Back office" in html
+
+
+def test_user_menu_and_top_bar_logo_keep_their_names_on_phones(client, owner):
+    client.force_login(owner)
+
+    html = client.get("/home/").content.decode()
+
+    # Hidden visually below the breakpoint (app.css), not display:none: still the control's name.
+    menu = html[
+        html.index('data-testid="user-menu"') : html.index(
+            "</button>", html.index('data-testid="user-menu"')
+        )
+    ]
+    assert f'<span class="dy-sr-below-xl text-truncate">{owner.display_name}</span>' in menu
+    assert '<a class="dy-brand d-lg-none" href="/">' in html
+    assert '<span class="dy-sr-below-sm">Dropyard</span></a>' in html
 
 
 def test_login_page_is_a_card_without_sidebar(client):

@@ -78,7 +78,7 @@
   // and multiple selects as removable tags instead of Ctrl-click lists.
   // Tom Select points the select's <label for> at its own control, which leaves the original
   // <select> (still in the form, hidden visually) without a name: copy the label's words onto it
-  // first; Tom Select passes them on to its inputs.
+  // first; Tom Select passes them on to its inputs (and its control is labelled by the label).
   function labelText(select) {
     var label = select.id && document.querySelector('label[for="' + select.id + '"]');
     if (!label) return "";
@@ -107,6 +107,9 @@
       if (!multiple) settings.controlInput = null;
       if (!multiple) settings.plugins = ["dropdown_input"];
       var control = new window.TomSelect(select, settings);
+      // The original select stays in the page (ts-hidden-accessible, for form validation) but
+      // out of the tab order; hidden from screen readers too, or they meet the field twice.
+      select.setAttribute("aria-hidden", "true");
       // The search box (inside the dropdown for single selects) is named like the select.
       var label = select.getAttribute("aria-label");
       if (label && !control.control_input.hasAttribute("aria-label")) {
