@@ -4,6 +4,7 @@ from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
@@ -86,7 +87,8 @@ def supplier_approve(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.supplier_application_approve(
             application=application, actor=request.user, request=request
         ),
-        success=f"{application.company_name} is now an approved supplier.",
+        success=gettext("%(name)s is now an approved supplier.")
+        % {"name": application.company_name},
     )
     return redirect("accounts_ops:supplier_detail", pk=application.pk)
 
@@ -106,7 +108,8 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             request=request,
         ),
-        success=f"The application of {application.company_name} was rejected.",
+        success=gettext("The application of %(name)s was rejected.")
+        % {"name": application.company_name},
     )
     return redirect("accounts_ops:supplier_detail", pk=application.pk)
 
@@ -161,7 +164,9 @@ def merchant_agent(request: HttpRequest, pk: int) -> HttpResponse:
     flash_outcome(
         request,
         lambda: services.merchant_agent_assign(merchant=merchant, agent=agent, actor=request.user),
-        success=f"Personal agent set to {agent.email}." if agent else "Personal agent removed.",
+        success=gettext("Personal agent set to %(email)s.") % {"email": agent.email}
+        if agent
+        else gettext("Personal agent removed."),
     )
     return redirect("accounts_ops:merchant_detail", pk=merchant.pk)
 
@@ -244,7 +249,9 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if updated is not None:
             messages.success(
-                request, f"{operator.email} is now {operator.get_operator_role_display().lower()}."
+                request,
+                gettext("%(email)s is now %(role)s.")
+                % {"email": operator.email, "role": operator.get_operator_role_display().lower()},
             )
             return redirect("accounts_ops:staff")
     return _staff_edit_response(request, operator, role_form=form, status=400)
@@ -258,7 +265,7 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if not flash_outcome(
         request,
         lambda: services.operator_role_set(user=operator, role="", actor=request.user),
-        success=f"{operator.email} no longer has back-office access.",
+        success=gettext("%(email)s no longer has back-office access.") % {"email": operator.email},
     ):
         return redirect("accounts_ops:staff_edit", pk=operator.pk)
     return redirect("accounts_ops:staff")

@@ -29,6 +29,7 @@ class OrderSubStatus(models.TextChoices):
 # ``OrderEvent.kind`` of the history rows that record something other than a status change
 # (written by ``order_note``), as the order page's history shows them.
 EVENT_KIND_LABELS: dict[str, StrOrPromise] = {
+    "created": _("Created"),
     "status": _("Status changed"),
     "routed": _("Shipping planned"),
     "shipment": _("Moved to a new payment"),

@@ -7,6 +7,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Order
 from .templatetags.orders_tags import money, status_class
@@ -30,7 +31,9 @@ class OperatorOrderTable(tables.Table):
     total_amount_minor = tables.Column(
         verbose_name=_("Total"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
-    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i")
+    created_at = tables.DateTimeColumn(
+        verbose_name=pgettext_lazy("when", "Created"), format="Y-m-d H:i"
+    )
 
     class Meta:
         model = Order

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.access import merchant_view, operator_view
@@ -51,7 +52,7 @@ def _thread_response(
             if htmx_partial(request):
                 context["message"] = message
                 return render(request, "sourcing/partials/_message.html", context)
-            messages.success(request, "Message sent.")
+            messages.success(request, gettext("Message sent."))
             return redirect(post_url)
     context["form"] = form
     if htmx_partial(request):
