@@ -4,9 +4,7 @@ order's page and a merchant's conversation in Chinese (CJK text rendered, pages 
 With ``DROPYARD_SCREENSHOTS=<dir>`` the pages are also saved there at 1440 and 390 px wide.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,6 +12,7 @@ from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import PASSWORD, make_merchant, make_operator
 from dropyard.checkout import services as checkout_services
 from dropyard.orders.tests.factories import make_order_world
+from dropyard.orders.tests.test_browser_ops_orders import _shoot
 from dropyard.sourcing import services as sourcing_services
 from dropyard.wallet.tests.payment_helpers import confirmed, fund
 
@@ -33,14 +32,6 @@ def desk(db):
     sourcing_services.message_send(merchant=merchant, sender=owner, body="Where is order 1?")
     sourcing_services.message_send(merchant=merchant, sender=agent, body="已安排发货，明天出库。")
     return agent, merchant, orders
-
-
-def _shoot(page, name: str) -> None:
-    folder = os.environ.get("DROPYARD_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        width = page.viewport_size["width"]
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
 
 
 @pytest.mark.parametrize("width", [1440, 390])
