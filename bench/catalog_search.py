@@ -257,7 +257,10 @@ def _stock_ensure(count: int) -> list[str]:
             # table doubles); a catalog built by inserts is compact, so measure one that is.
             with Timer() as vacuum, connection.cursor() as cursor:
                 cursor.execute("VACUUM (FULL, ANALYZE) catalog_product")
-            say(f"VACUUM (FULL, ANALYZE) catalog_product: {vacuum.seconds:.1f} s")
+                # Sets the visibility map autovacuum would set on a live install: the country
+                # count is an index-only scan of these rows.
+                cursor.execute("VACUUM (ANALYZE) inventory_productcountrystock")
+            say(f"VACUUM (FULL, ANALYZE) catalog_product + country rows: {vacuum.seconds:.1f} s")
     shares = {}
     for country in {w.country for w in warehouses}:
         shares[country] = ProductCountryStock.objects.filter(country=country).count()

@@ -60,7 +60,9 @@ class ProfileForm(BootstrapFormMixin, forms.Form):
         choices=lambda: list(countries),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The countries you ship to. Hold Ctrl (⌘ on a Mac) to choose several.",
+        # data-searchable (core.forms.mark_searchable) shows it as tags; the native list (no
+        # JavaScript) still takes Ctrl-click, which the tags make needless to explain.
+        help_text="The countries you ship to: type a name to add it.",
     )
     contact_name = forms.CharField(max_length=150, required=False)
     contact_email = forms.EmailField(required=False)

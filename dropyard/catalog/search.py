@@ -235,6 +235,9 @@ class _Sql:
     # expression (SQLite) or search_keys predicates with their parameters (PostgreSQL).
     count_match: str | None = None
     count_keys: tuple[list[str], list] | None = None
+    # PostgreSQL, a country without a keyword: (country, on sale only, in stock) counted from
+    # the country rows' flag index (``_country_count``).
+    count_country: tuple[str, bool, bool] | None = None
 
 
 def _build(
@@ -411,10 +414,12 @@ def _build(
             "WHERE v.product_id = p.id AND o.created_at >= %s)"
         )
         params.extend([when(idle_since), when(idle_since)])
-    count_match = count_keys = None
+    count_match = count_keys = count_country = None
     if not tokens and len(where) == index_predicates and (stock_mark or country):
         if _vendor() == "sqlite":
             count_match = _fts_marks(sqlite_marks, on_sale_only).removeprefix(" AND ")
+        elif country:
+            count_country = (country, on_sale_only, stock_mark)
         else:
             count_keys = search_pg.word_conditions([], pg_marks)
     elif pg_words is not None and len(where) == index_predicates:
@@ -429,6 +434,7 @@ def _build(
         pg_marks=pg_marks,
         count_match=count_match,
         count_keys=count_keys,
+        count_country=count_country,
     )
 
 
@@ -569,6 +575,8 @@ def _count(cursor, sql: _Sql, where: str, cap: int | None) -> int:
     is in it, else the search's own predicates."""
     limit = "" if cap is None else " LIMIT %s"
     capped = [] if cap is None else [cap]
+    if sql.count_country is not None:
+        return _country_count(cursor, *sql.count_country, cap)
     if sql.count_keys is not None:  # PostgreSQL; without a keyword: markers only
         return search_pg.index_count(
             cursor, *sql.count_keys, cap, force_bitmap=sql.pg_words is not None
@@ -584,6 +592,22 @@ def _count(cursor, sql: _Sql, where: str, cap: int | None) -> int:
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {count_from}{where}{limit}) AS m",
             [*sql.params, *capped],
         )
+    return cursor.fetchone()[0]
+
+
+def _country_count(cursor, country: str, on_sale: bool, in_stock: bool, cap: int | None) -> int:
+    """Products with shared stock in ``country`` (on sale, in stock when asked), at most ``cap``,
+    from the country rows' (country, product_on_sale, product_in_stock) index: an index-only
+    scan, where the ``~c:`` marker's count visited up to ``cap`` product rows (2.4-3.5x the
+    unfiltered listV2 at a million products, docs/benchmarks.md)."""
+    where = ["c.country = %s"] + (["c.product_on_sale"] if on_sale else [])
+    where += ["c.product_in_stock"] if in_stock else []
+    limit = "" if cap is None else " LIMIT %s"
+    cursor.execute(
+        "SELECT COUNT(*) FROM (SELECT FROM inventory_productcountrystock c "
+        f"WHERE {' AND '.join(where)}{limit}) AS m",
+        [country, *([] if cap is None else [cap])],
+    )
     return cursor.fetchone()[0]
 
 
@@ -644,7 +668,17 @@ def _sqlite_tiered_page(
     rest_sql = "".join(f" AND {predicate}" for predicate in rest)
     from_clause = f"{FTS_TABLE} f" if _fts_only(sql) else sql.from_clause
     found: list[int] = []
-    for expression in relevance_tiers(tokens):
+    for index, expression in enumerate(relevance_tiers(tokens)):
+        if index == 0 and len(tokens) > 1 and (rest or _MARKED in sql.match_suffix):
+            # An empty phrase tier costs a scan of the words' whole intersection; with the
+            # markers or product filters added it costs about twice that (measured,
+            # docs/benchmarks.md 2026-12-06). The bare phrase answers "none at all" for less,
+            # and a phrase that exists is found at once.
+            cursor.execute(
+                f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1", [expression]
+            )
+            if cursor.fetchone() is None:
+                continue
         cursor.execute(
             f"SELECT f.rowid FROM {from_clause} WHERE {FTS_TABLE} MATCH %s{rest_sql} "
             "ORDER BY f.rowid DESC LIMIT %s",
@@ -654,6 +688,10 @@ def _sqlite_tiered_page(
         if len(found) >= need or (known_total is not None and len(found) >= known_total):
             break
     return found[offset:need]
+
+
+# The start of a required marker in a SQLite match suffix (``_fts_marks``).
+_MARKED = " AND (sale : "
 
 
 def _fts_only(sql: _Sql) -> bool:

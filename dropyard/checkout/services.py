@@ -122,15 +122,25 @@ def _settle(
     # back with everything else.
     txn_public_id = new_public_id()
     paying = {"parent": parent} if parent is not None else {"orders": payable}
+    by_wallet = payer.method == Provider.WALLET
+    discount_label = f"{'Wallet' if by_wallet else 'Payment'} discount ({quote.bps / 100:g}%)"
     paid = order_services.order_paid(
         **paying,
         actor=payer.actor,
         actor_label=payer.label,
         payment_reference=payer.payment_reference(txn_public_id),
+        # What each order was charged: the order page shows it (the discount is the payment's).
+        amounts_paid={
+            line.order.pk: {
+                "discount_minor": line.discount_minor,
+                "discount_label": discount_label,
+                "net_minor": line.net_minor,
+                "method": payer.method,
+            }
+            for line in quote.lines
+        },
     )
     # The invoice is read and checked now; it is numbered after the posting.
-    by_wallet = payer.method == Provider.WALLET
-    discount_label = f"{'Wallet' if by_wallet else 'Payment'} discount ({quote.bps / 100:g}%)"
     invoice = invoices.invoice_draft_for_payment(
         merchant=merchant,
         orders_or_parent=quote.orders,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -52,6 +53,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DROPYARD_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DROPYARD_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("DROPYARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The platform's name in emails (subjects, greetings, signatures): an installation's own brand.
+DROPYARD_SITE_NAME = os.environ.get("DROPYARD_SITE_NAME", "Dropyard").strip() or "Dropyard"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_countries",
+    "widget_tweaks",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -95,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "dropyard.accounts.middleware.CurrentMerchantMiddleware",
@@ -176,6 +181,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "dropyard.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "dropyard.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Without it allauth prefixes subjects with the request's host ("[127.0.0.1:8101]").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{DROPYARD_SITE_NAME}] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dropyard"
 LOGIN_URL = "account_login"
@@ -368,6 +375,24 @@ X_FRAME_OPTIONS = "DENY"
 # the last X-Forwarded-For entry (the one the proxy itself appended; earlier ones can be forged).
 DROPYARD_BEHIND_PROXY = env_bool("DROPYARD_BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DROPYARD_BEHIND_PROXY else None
+# Content-Security-Policy on every response (Django's ContentSecurityPolicyMiddleware). Scripts
+# come only from our own static files: no inline <script>, no on*= handlers, no eval (htmx's
+# allowEval is off), so an injected tag cannot run. Style sheets likewise; style="" attributes
+# stay allowed (style-src-attr) because pages set widths and heights with them, and an attribute
+# cannot load or run anything. Images may come from https hosts (object storage, store and
+# supplier pictures) and data: URIs (Tabler's form icons, the two-factor QR code).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", "https:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -451,6 +476,14 @@ DROPYARD_TOPUP_MIN_MINOR = int(os.environ.get("DROPYARD_TOPUP_MIN_MINOR", "1000"
 # Fee rules per provider over wallet.topups.DEFAULT_TOPUP_FEES, as JSON, e.g.
 # {"stripe": {"percent_bp": 290, "fixed_minor": 30, "absorbed_by": "merchant"}}.
 DROPYARD_TOPUP_FEES = __import__("json").loads(os.environ.get("DROPYARD_TOPUP_FEES") or "{}")
+
+# The platform's bank account that merchants wire top-ups to, shown on the wire top-up page.
+# Unset (no IBAN/account number): the page says the operator has not configured it.
+DROPYARD_BANK_NAME = os.environ.get("DROPYARD_BANK_NAME", "")
+DROPYARD_BANK_ACCOUNT_NAME = os.environ.get("DROPYARD_BANK_ACCOUNT_NAME", "")
+DROPYARD_BANK_IBAN = os.environ.get("DROPYARD_BANK_IBAN", "")
+DROPYARD_BANK_SWIFT = os.environ.get("DROPYARD_BANK_SWIFT", "")
+DROPYARD_BANK_REFERENCE_HINT = os.environ.get("DROPYARD_BANK_REFERENCE_HINT", "")
 
 # --- Wallet payments and refunds --------------------------------------------------------------
 # Discount for paying from the wallet, in basis points of each order's total (rounded down).

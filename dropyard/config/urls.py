@@ -79,6 +79,7 @@ urlpatterns = [
     ),
     path("track/", include("dropyard.logistics.urls_tracking")),
     path("system/", include("dropyard.core.urls")),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("api2.0/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ Forms only parse input; services do the work.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django_countries import countries
 
@@ -39,12 +40,84 @@ def bound_integer_field(field: forms.Field) -> None:
         field.widget.attrs.setdefault("min", INT32_MIN)
 
 
+# A select with at least this many options is searchable (Tom Select): countries (250), long lists.
+SEARCHABLE_MIN_CHOICES = 20
+
+
+def mark_searchable(field: forms.Field) -> None:
+    """Give a long select ``data-searchable``: app.js turns it into a Tom Select (type to filter;
+    a multiple select becomes removable tags instead of a Ctrl-click list). Model choices
+    (merchants, SKUs, warehouses) always; other selects from ``SEARCHABLE_MIN_CHOICES`` options,
+    so every country select gets it, whichever form it is in. Without JavaScript the native
+    select works as before."""
+    widget = field.widget
+    if "data-searchable" in widget.attrs or isinstance(
+        widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+    ):
+        return
+    if isinstance(widget, forms.SelectMultiple) or (
+        isinstance(widget, forms.Select)
+        and (
+            isinstance(field, forms.ModelChoiceField)
+            or len(list(getattr(field, "choices", ()))) >= SEARCHABLE_MIN_CHOICES
+        )
+    ):
+        widget.attrs["data-searchable"] = ""
+
+
+def _sentence(message: str) -> str:
+    # Only a plain lower-case word is capitalised: a message that starts with an email address,
+    # a code or a quoted value ("invitee@example.test already has…") keeps it as written.
+    first = message.split(" ", 1)[0].rstrip(",:;.")
+    if first.isalpha() and first.islower():
+        return message[:1].upper() + message[1:]
+    return message
+
+
+def sentence_case_errors(error):
+    """``error`` (what ``Form.add_error`` takes: a message, a list, a dict or a
+    ``ValidationError``) with each message's first letter upper-cased; codes are kept."""
+    if isinstance(error, dict):
+        return {name: sentence_case_errors(value) for name, value in error.items()}
+    if isinstance(error, str):
+        return _sentence(error)
+    if isinstance(error, list):
+        return [sentence_case_errors(item) for item in error]
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return ValidationError(
+                {name: sentence_case_errors(items) for name, items in error.error_dict.items()}
+            )
+        return ValidationError(
+            [
+                ValidationError(_sentence(str(message)), code=item.code)
+                for item in error.error_list
+                for message in item
+            ]
+        )
+    return error
+
+
 class BootstrapFormMixin:
     """Give each visible widget its Bootstrap 5 class (form-select, form-check-input, form-control),
-    and each unbounded integer field the database's range (``bound_integer_field``).
+    each unbounded integer field the database's range (``bound_integer_field``), and each long
+    select ``data-searchable`` (``mark_searchable``).
 
     Checkbox and radio lists get none: ``partials/_field.html`` renders their markup itself.
     """
+
+    def add_error(self, field: str | None, error) -> None:
+        """Every message starts with a capital letter (sentence case), whoever wrote it:
+        services share some messages with the API ("at most 20 characters"), and the page shows
+        them as sentences."""
+        super().add_error(field, sentence_case_errors(error))  # type: ignore[misc]
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # Marked when the field is rendered, not in __init__: many forms set a select's
+        # choices (country_choices()) after this mixin's __init__ has run.
+        bound = super().__getitem__(name)  # type: ignore[misc]
+        mark_searchable(bound.field)
+        return bound
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -4,11 +4,13 @@ Merchant pages read through selectors scoped to ``request.merchant`` (another me
 404); the back-office pages are for operator admins and see everything.
 """
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from . import selectors, services
@@ -167,3 +169,16 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     MEDIA_ROOT is read per request; private uploads live outside it and are never served here.
     """
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "dropyard" / "favicon.ico"
+
+
+@public_view
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and bots ask for whatever the pages' ``<link rel=icon>``
+    says (pages point at the SVG in static); cached for a day."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,48 +1,119 @@
 """Navigation for the page frames (every app's pages, so it lives in the top-layer dashboard):
-only links the current user can open."""
+only links the current user can open, grouped for the sidebar, with counts of waiting work."""
+
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_noop as N_
 
+from dropyard.accounts import selectors as accounts_selectors
 from dropyard.accounts.selectors import membership_list_for_user
+from dropyard.core import selectors as core_selectors
+from dropyard.core.choices import JobStatus
+from dropyard.fulfillment import selectors as fulfillment_selectors
+from dropyard.orders import selectors as orders_selectors
+from dropyard.sourcing import selectors as sourcing_selectors
+from dropyard.wallet import selectors as wallet_selectors
 
-# (label, url name, permission area or None for any member)
+# (label, url name, permission area or None for any member). Labels are marked for the
+# translation catalog (N_) and translated where the frame shows them, so the data stays English.
 MERCHANT_NAV = [
-    ("Dashboard", "dashboard:home", None),
-    ("Catalog", "catalog:search", "products"),
-    ("My Products", "catalog:my_products", "products"),
-    ("Private stock", "private_stock:stock", "orders"),
-    ("Stores", "stores:list", "stores"),
-    ("Orders", "orders:list", "orders"),
-    ("Wallet", "wallet:home", "wallet"),
-    ("Shipping", "logistics:default_lines", "settings"),
-    ("Messages", "sourcing:messages", None),
-    ("Jobs", "core:job_list", None),
-    ("Team", "accounts:team", "settings"),
-    ("Profile", "accounts:profile", "settings"),
-    ("API keys", "accounts:apikeys", "developer"),
-    ("Webhooks", "webhooks:settings", "developer"),
-    ("Audit log", "core:audit_list", "settings"),
+    (N_("Dashboard"), "dashboard:home", None),
+    (N_("Catalog"), "catalog:search", "products"),
+    (N_("My products"), "catalog:my_products", "products"),
+    (N_("Private stock"), "private_stock:stock", "orders"),
+    (N_("Stores"), "stores:list", "stores"),
+    (N_("Orders"), "orders:list", "orders"),
+    (N_("Wallet"), "wallet:home", "wallet"),
+    (N_("Messages"), "sourcing:messages", None),
+    (N_("Shipping"), "logistics:default_lines", "settings"),
+    (N_("Team"), "accounts:team", "settings"),
+    (N_("Profile"), "accounts:profile", "settings"),
+    (N_("API keys"), "accounts:apikeys", "developer"),
+    (N_("Webhooks"), "webhooks:settings", "developer"),
+    (N_("Audit log"), "core:audit_list", "settings"),
+    (N_("Jobs"), "core:job_list", None),
 ]
 
+# (label, url name, operator roles besides admin, or None for every operator)
 OPERATOR_NAV = [
-    ("Back office", "dashboard:ops_home", None),
-    ("Merchants", "accounts_ops:merchants", {"admin", "agent", "support"}),
-    ("Orders", "orders_ops:list", {"admin", "agent", "support"}),
-    ("Messages", "sourcing:ops_threads", {"admin", "agent"}),
-    ("Suppliers", "accounts_ops:supplier_list", {"admin", "support"}),
-    ("Products", "catalog_ops:product_list", {"admin", "support"}),
-    ("Reports", "catalog_ops:report_list", {"admin", "support"}),
-    ("Warehouses", "inventory_ops:warehouse_list", {"admin", "warehouse"}),
-    ("Warehouse work", "fulfillment_ops:warehouses", {"admin", "warehouse"}),
-    ("Shipping lines", "logistics_ops:line_list", {"admin"}),
-    ("Trackings", "logistics_ops:tracking_list", {"admin", "warehouse", "support"}),
-    ("Finance", "wallet_ops:home", {"admin", "finance"}),
-    ("Provider events", "wallet_providers_ops:event_list", {"admin", "finance"}),
-    ("Staff", "accounts_ops:staff", {"admin"}),
-    ("Jobs", "core:ops_job_list", {"admin"}),
-    ("Audit log", "core:ops_audit_list", {"admin"}),
+    (N_("Back office"), "dashboard:ops_home", None),
+    (N_("Merchants"), "accounts_ops:merchants", {"admin", "agent", "support"}),
+    (N_("Orders"), "orders_ops:list", {"admin", "agent", "support"}),
+    (N_("Messages"), "sourcing:ops_threads", {"admin", "agent"}),
+    (N_("Suppliers"), "accounts_ops:supplier_list", {"admin", "support"}),
+    (N_("Products"), "catalog_ops:product_list", {"admin", "support"}),
+    (N_("Reports"), "catalog_ops:report_list", {"admin", "support"}),
+    (N_("Warehouse work"), "fulfillment_ops:warehouses", {"admin", "warehouse"}),
+    (N_("Warehouses"), "inventory_ops:warehouse_list", {"admin", "warehouse"}),
+    (N_("Trackings"), "logistics_ops:tracking_list", {"admin", "warehouse", "support"}),
+    (N_("Shipping lines"), "logistics_ops:line_list", {"admin"}),
+    (N_("Finance"), "wallet_ops:home", {"admin", "finance"}),
+    (N_("Provider events"), "wallet_providers_ops:event_list", {"admin", "finance"}),
+    (N_("Staff"), "accounts_ops:staff", {"admin"}),
+    (N_("Jobs"), "core:ops_job_list", {"admin"}),
+    (N_("Audit log"), "core:ops_audit_list", {"admin"}),
 ]
+
+# Sidebar place of each page: (group heading, "" for none; Tabler icon name). The groups show in
+# the order their first link comes in the lists above. Every icon named here is listed in
+# scripts/icons.txt, which builds the vendored sprite.
+NAV_PLACES: dict[str, tuple[str, str]] = {
+    "dashboard:home": ("", "home"),
+    "catalog:search": (N_("Sell"), "search"),
+    "catalog:my_products": (N_("Sell"), "package"),
+    "private_stock:stock": (N_("Sell"), "building-warehouse"),
+    "stores:list": (N_("Sell"), "building-store"),
+    "orders:list": (N_("Orders"), "shopping-cart"),
+    "wallet:home": (N_("Money"), "wallet"),
+    "sourcing:messages": ("", "messages"),
+    "logistics:default_lines": (N_("Settings"), "truck-delivery"),
+    "accounts:team": (N_("Settings"), "users"),
+    "accounts:profile": (N_("Settings"), "id"),
+    "accounts:apikeys": (N_("Settings"), "key"),
+    "webhooks:settings": (N_("Settings"), "webhook"),
+    "core:audit_list": (N_("Settings"), "history"),
+    "core:job_list": (N_("Settings"), "list-check"),
+    "dashboard:ops_home": ("", "layout-dashboard"),
+    "accounts_ops:merchants": (N_("Merchants"), "users-group"),
+    "orders_ops:list": (N_("Merchants"), "shopping-cart"),
+    "sourcing:ops_threads": (N_("Merchants"), "messages"),
+    "accounts_ops:supplier_list": (N_("Catalog"), "building-factory-2"),
+    "catalog_ops:product_list": (N_("Catalog"), "package"),
+    "catalog_ops:report_list": (N_("Catalog"), "flag"),
+    "fulfillment_ops:warehouses": (N_("Warehouse"), "packages"),
+    "inventory_ops:warehouse_list": (N_("Warehouse"), "building-warehouse"),
+    "logistics_ops:tracking_list": (N_("Warehouse"), "map-pin"),
+    "logistics_ops:line_list": (N_("Warehouse"), "truck"),
+    "wallet_ops:home": (N_("Finance"), "cash"),
+    "wallet_providers_ops:event_list": (N_("Finance"), "bolt"),
+    "accounts_ops:staff": (N_("System"), "user-shield"),
+    "core:ops_job_list": (N_("System"), "list-check"),
+    "core:ops_audit_list": (N_("System"), "history"),
+    "supplier:apply": ("", "file-text"),
+}
+DEFAULT_ICON = "point"
+
+# Where the top bar's search box goes (first page the user can open), and what it says.
+SEARCH_TARGETS = {
+    "merchant": [
+        ("catalog:search", N_("Search the catalog")),
+        ("orders:list", N_("Search orders")),
+    ],
+    "operator": [
+        ("orders_ops:list", N_("Search orders")),
+        ("accounts_ops:merchants", N_("Search merchants")),
+        ("logistics_ops:tracking_list", N_("Search trackings")),
+    ],
+}
+
+# An admin's failed-jobs badge counts recent failures only: old ones stay listed on the jobs page
+# but are not "work waiting" any more.
+FAILED_JOBS_WINDOW = timedelta(days=7)
 
 
 def _link(label: str, name: str) -> dict | None:
@@ -53,30 +124,100 @@ def _link(label: str, name: str) -> dict | None:
         return None
 
 
+def _merchant_badges(request: HttpRequest) -> dict[str, Callable[[], int]]:
+    """Counts of work waiting for a merchant member, by url name (one indexed COUNT each)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    merchant = membership.merchant
+    return {
+        "orders:list": lambda: orders_selectors.order_list(
+            merchant=merchant, tab="pending", store_ids=membership.store_scope
+        ).count(),
+        "sourcing:messages": lambda: sourcing_selectors.unread_count_for_merchant(merchant),
+    }
+
+
+def _operator_badges(request: HttpRequest) -> dict[str, Callable[[], int]]:
+    """Counts of work waiting for operator staff, by url name; only the links the role sees
+    are shown, so only their counts run."""
+    since = timezone.now() - FAILED_JOBS_WINDOW
+    return {
+        "fulfillment_ops:warehouses": fulfillment_selectors.parcel_open_count,
+        "wallet_ops:home": lambda: wallet_selectors.wire_queue().count(),
+        "core:ops_job_list": lambda: (
+            core_selectors.job_list(status=JobStatus.FAILED).filter(created_at__gte=since).count()
+        ),
+        "sourcing:ops_threads": lambda: sourcing_selectors.unread_thread_count_for_agent(
+            request.user  # type: ignore[arg-type]
+        ),
+        "accounts_ops:supplier_list": accounts_selectors.supplier_application_pending_count,
+    }
+
+
+def _current(links: list[dict], path: str) -> str | None:
+    """The url name of the link the page at ``path`` belongs to: the longest link URL that
+    starts the path (an order's page marks "Orders"; "/catalog/mine/" beats "/catalog/")."""
+    best = max(
+        (link for link in links if path == link["url"] or path.startswith(link["url"])),
+        key=lambda link: len(link["url"]),
+        default=None,
+    )
+    return best["name"] if best else None
+
+
+def _groups(links: list[dict], badges: dict[str, Callable[[], int]], path: str) -> list[dict]:
+    """The sidebar: links in groups (in order of first appearance), each with icon, badge and
+    whether it is the current page's."""
+    current = _current(links, path)
+    groups: dict[str, dict] = {}
+    for link in links:
+        heading, icon = NAV_PLACES.get(link["name"], ("", DEFAULT_ICON))
+        count = badges[link["name"]]() if link["name"] in badges else 0
+        entry = {**link, "icon": icon, "badge": count, "current": link["name"] == current}
+        # Links without a heading stay apart in their own untitled group, in list order.
+        key = heading or f"_{len(groups)}"
+        groups.setdefault(key, {"label": heading, "links": []})["links"].append(entry)
+    return list(groups.values())
+
+
+def _search(kind: str, links: list[dict]) -> dict | None:
+    urls = {link["name"]: link["url"] for link in links}
+    for name, placeholder in SEARCH_TARGETS.get(kind, []):
+        if name in urls:
+            return {"url": urls[name], "placeholder": placeholder}
+    return None
+
+
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": [], "nav_kind": "anonymous"}
-    links: list[dict] = []
+    links: list[dict | None] = []
+    badges: dict[str, Callable[[], int]] = {}
     if user.operator_role:
         for label, name, roles in OPERATOR_NAV:
             if roles is None or user.operator_role == "admin" or user.operator_role in roles:
                 links.append(_link(label, name))
         kind = "operator"
+        badges = _operator_badges(request)
     elif getattr(request, "membership", None):
         membership = request.membership
         for label, name, area in MERCHANT_NAV:
             if area is None or membership.has_area(area):
                 links.append(_link(label, name))
         kind = "merchant"
+        badges = _merchant_badges(request)
     else:
         links.append(_link("Supplier application", "supplier:apply"))
         kind = "supplier"
-    memberships = []
-    if kind == "merchant":
-        memberships = list(membership_list_for_user(user=user))
+    shown = [link for link in links if link]
+    # Lazy: the counts and the switcher's memberships are read only by pages that draw the
+    # frame (base.html), not by htmx partials or views that only want the links.
     return {
-        "nav_links": [link for link in links if link],
+        "nav_links": shown,
         "nav_kind": kind,
-        "nav_memberships": memberships,
+        "nav_groups": SimpleLazyObject(lambda: _groups(shown, badges, request.path)),
+        "nav_search": _search(kind, shown),
+        "nav_memberships": SimpleLazyObject(
+            lambda: list(membership_list_for_user(user=user)) if kind == "merchant" else []
+        ),
     }

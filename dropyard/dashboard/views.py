@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from dropyard.core.access import login_view, merchant_view, operator_view
 
@@ -91,7 +91,10 @@ def _admin_changelist(request: HttpRequest, model: str, **params: str) -> str | 
     app_label, model_name = model.split(".")
     if not request.user.has_perm(f"{app_label}.view_{model_name}"):
         return None
-    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    try:
+        url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    except NoReverseMatch:  # not registered with the Django admin
+        return None
     return f"{url}?{urlencode(params)}" if params else url
 
 
@@ -130,7 +133,9 @@ def ops_home(request: HttpRequest) -> HttpResponse:
         "exceptions_url": _query_url(pages, "logistics_ops:tracking_list", status="13"),
         "jobs_url": pages.get("core:ops_job_list"),
         "tasks_admin_url": (
-            _admin_changelist(request, "django_tasks_db.dbtaskresult") if summary.health else None
+            _admin_changelist(request, "django_tasks_database.dbtaskresult")
+            if summary.health
+            else None
         ),
         "webhooks_admin_url": (
             _admin_changelist(request, "webhooks.webhookdelivery", status__exact="FAILED")

@@ -19,9 +19,9 @@ carrier). Counts per status are fixed (``DEMO_STATUS_COUNTS``):
 DELIVERED comes from the tracking hooks, which run when ``demo_load``'s transaction commits
 (until then those orders are SHIPPED with delivered trackings). Tracking numbers are
 Sandbox-format numbers chosen so their scripted journey ends DELIVERED (about 7% of journeys
-end in an exception), which keeps the counts above exact. SHIPPED parcels stay in transit:
-their first steps are recorded here, so the first clock tick the shipment enqueued finds its
-step taken and schedules nothing.
+end in an exception), which keeps the counts above exact. SHIPPED parcels are in transit:
+their first steps are recorded here, and their clock goes on from the next step once the
+load commits (the first tick the shipment enqueued finds its step taken and does nothing).
 """
 
 import hashlib
@@ -37,6 +37,7 @@ from dropyard.fulfillment import services as fulfillment_services
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock
 from dropyard.logistics import services as logistics_services
+from dropyard.logistics import tasks as logistics_tasks
 from dropyard.logistics.carriers import (
     SANDBOX_CODE,
     SANDBOX_PREFIX,
@@ -204,6 +205,9 @@ def _ship(order: Order, *, warehouse_user: Any, carrier: Carrier, steps: int | N
         else:
             for step in range(steps):
                 logistics_services.sandbox_tracking_advance(tracking_id=tracking.pk, step=step)
+            # The clock goes on from here: the shipment's own first tick finds step 0 taken and
+            # schedules nothing, which left these parcels "Dispatched by the forwarder".
+            logistics_tasks.sandbox_clock_continue(tracking_id=tracking.pk, step=steps)
         # The loader runs without a worker: the parcel follows its tracking now.
         fulfillment_services.tracking_changes_follow()
 

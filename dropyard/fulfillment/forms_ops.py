@@ -1,6 +1,8 @@
 """Back-office forms for warehouse work: queue filters, pack, ship."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from dropyard.logistics.models import Carrier
@@ -20,16 +22,19 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].choices = [("", "All lines"), *[(line.pk, line.name) for line in lines]]
+        self.fields["line"].choices = [
+            ("", _("All lines")),
+            *[(line.pk, line.name) for line in lines],
+        ]
         self.fields["line"].widget.attrs["class"] = "form-select"
         self.fields["country"].widget.attrs.update(
-            {"class": "form-control text-uppercase", "placeholder": "Country (US)"}
+            {"class": "form-control text-uppercase", "placeholder": _("Country (US)")}
         )
         self.fields["q"].widget = forms.TextInput(
             attrs={
                 "class": "form-control",
                 "type": "search",
-                "placeholder": "Parcel code, order code or order number",
+                "placeholder": _("Parcel code, order code or order number"),
             }
         )
 
@@ -45,17 +50,33 @@ class QueueFilterForm(forms.Form):
 
 
 class PackForm(forms.Form):
+    """The scale's reading. A scale or a phone's number pad types it; Enter submits."""
+
     measured_weight_g = forms.IntegerField(
-        label="Measured weight (g)",
+        label=gettext_lazy("Measured weight (g)"),
         min_value=1,
         max_value=MAX_PARCEL_WEIGHT_G,
-        widget=forms.NumberInput(attrs={"class": "form-control", "autofocus": True}),
+        widget=forms.NumberInput(
+            attrs={
+                "class": "form-control form-control-lg",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "enterkeyhint": "done",
+            }
+        ),
     )
     confirm_weight = forms.BooleanField(
-        label="I re-weighed the parcel: this weight is right",
+        label=gettext_lazy("I re-weighed the parcel: this weight is right"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A fresh page focuses the SKU scanner above; a weight sent back with an error or a
+        # warning takes the focus so the packer can correct it straight away.
+        if self.is_bound:
+            self.fields["measured_weight_g"].widget.attrs["autofocus"] = True
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -82,12 +103,14 @@ class ParcelPhotoForm(forms.Form):
     """Photos of the parcel: ``capture`` makes phones open the back camera."""
 
     photo = MultipleFileField(
-        label="Photos of the parcel",
+        label=gettext_lazy("Photos of the parcel"),
         widget=MultipleFileInput(
             attrs={"class": "form-control", "accept": "image/*", "capture": "environment"}
         ),
-        error_messages={"required": "Take or choose at least one photo."},
-        help_text="JPEG, PNG or WebP, at most 5 MB each. Show the contents before closing the box.",
+        error_messages={"required": gettext_lazy("Take or choose at least one photo.")},
+        help_text=gettext_lazy(
+            "JPEG, PNG or WebP, at most 5 MB each. Show the contents before closing the box."
+        ),
     )
 
 
@@ -99,21 +122,32 @@ class ShipForm(forms.Form):
     """
 
     carrier = forms.ModelChoiceField(
+        label=gettext_lazy("Carrier"),
         queryset=Carrier.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     tracking_number = forms.CharField(
-        label="Tracking number",
+        label=gettext_lazy("Tracking number"),
         max_length=64,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control font-monospace", "autofocus": True}),
-        help_text="As printed on the carrier's label.",
+        # Scanned from the label: no autocorrect or suggestions; the scanner's Enter submits.
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-lg font-monospace",
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+            }
+        ),
+        help_text=gettext_lazy("As printed on the carrier's label."),
     )
     from_carrier = forms.BooleanField(
-        label="Get the number from the carrier",
+        label=gettext_lazy("Get the number from the carrier"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-        help_text="Only for carriers connected to Dropyard (such as Sandbox).",
+        help_text=gettext_lazy("Only for carriers connected to Dropyard (such as Sandbox)."),
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -134,7 +168,9 @@ class ShipForm(forms.Form):
                 min_value=0,
                 max_value=line.quantity,
                 initial=line.quantity,
-                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}
+                ),
             )
             self.lines.append((line, name))
 
@@ -144,14 +180,18 @@ class ShipForm(forms.Form):
         typed = (data.get("tracking_number") or "").strip()
         if data.get("from_carrier"):
             if typed:
-                self.add_error("tracking_number", "Leave this empty to get the carrier's number.")
+                self.add_error(
+                    "tracking_number", _("Leave this empty to get the carrier's number.")
+                )
             elif carrier is not None and carrier.code.upper() not in self.adapter_codes:
                 self.add_error(
-                    "from_carrier", f"{carrier.name} is not connected: type its tracking number."
+                    "from_carrier",
+                    _("%(carrier)s is not connected: type its tracking number.")
+                    % {"carrier": carrier.name},
                 )
         elif not typed:
             self.add_error(
-                "tracking_number", "Type the tracking number, or get one from the carrier."
+                "tracking_number", _("Type the tracking number, or get one from the carrier.")
             )
         return data
 

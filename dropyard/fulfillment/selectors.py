@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dropyard.core.models import AuditEvent
 from dropyard.inventory.models import Warehouse
@@ -24,10 +25,10 @@ QUEUE_STATUSES = (PS.READY, PS.PICKING, PS.PACKED)
 # Queue tabs: the three warehouse steps, and what left the warehouse today.
 SHIPPED_TODAY = "shipped_today"
 QUEUE_TABS = (
-    (PS.READY, "Ready"),
-    (PS.PICKING, "Picking"),
-    (PS.PACKED, "Packed"),
-    (SHIPPED_TODAY, "Shipped today"),
+    (PS.READY, gettext_lazy("Ready")),
+    (PS.PICKING, gettext_lazy("Picking")),
+    (PS.PACKED, gettext_lazy("Packed")),
+    (SHIPPED_TODAY, gettext_lazy("Shipped today")),
 )
 
 
@@ -68,8 +69,10 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
         for status in QUEUE_STATUSES
     }
     # Held orders' parcels are not in the ready queue (parcel_queue), so not in its count.
-    counts[PS.READY] = Count(
-        "parcels", filter=Q(parcels__status=PS.READY) & ~Q(parcels__pk__in=_held_parcels())
+    not_held = ~Q(parcels__pk__in=_held_parcels())
+    counts[f"n_{PS.READY}"] = Count("parcels", filter=Q(parcels__status=PS.READY) & not_held)
+    oldest[f"oldest_{PS.READY}"] = Min(
+        "parcels__ready_at", filter=Q(parcels__status=PS.READY) & not_held
     )
     rows = (
         Warehouse.objects.annotate(**counts, **oldest)
@@ -92,9 +95,13 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
 
 
 def _with_lines(qs: QuerySet[Parcel]) -> QuerySet[Parcel]:
-    lines = ParcelLine.objects.select_related(
-        "order_line__variant__product", "order_line__order"
-    ).order_by("order_line__variant__sku", "pk")
+    lines = (
+        ParcelLine.objects.select_related(
+            "order_line__variant__product", "order_line__variant__image", "order_line__order"
+        )
+        .prefetch_related("order_line__variant__product__images")  # pictures on the slip
+        .order_by("order_line__variant__sku", "pk")
+    )
     qs = qs.annotate(units=Sum("lines__quantity"))
     return qs.select_related("warehouse", "line__carrier", "carrier", "merchant").prefetch_related(
         Prefetch("lines", queryset=lines), Prefetch("orders", queryset=Order.objects.order_by("pk"))
@@ -275,3 +282,9 @@ def _audit_note(details: dict) -> str:
     if details.get("remainder"):
         parts.append(f"remainder {details['remainder']}")
     return "; ".join(parts)
+
+
+def parcel_open_count() -> int:
+    """Parcels waiting for warehouse work (ready, picking or packed) in every warehouse: the
+    back office's badge on the warehouse work link (one COUNT on the status index)."""
+    return Parcel.objects.filter(status__in=QUEUE_STATUSES).count()

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
 from dropyard.core.pagination import paginate
-from dropyard.core.text import counted
 from dropyard.core.views_helpers import form_call, list_response
 from dropyard.inventory import selectors as inventory_selectors
 from dropyard.logistics.carriers import adapter_for, tracking_url
@@ -79,14 +80,19 @@ def start_picking(request: HttpRequest, public_id: str) -> HttpResponse:
     parcels = selectors.parcels_get_many(warehouse=warehouse, public_ids=chosen)
     queue_url = reverse("fulfillment_ops:queue", kwargs={"public_id": warehouse.public_id})
     if not parcels:
-        messages.error(request, "Tick at least one parcel to pick.")
+        messages.error(request, _("Tick at least one parcel to pick."))
         return redirect(queue_url)
     try:
         services.parcel_start_picking(parcels=parcels, actor=request.user)
     except ParcelRefused as exc:
         messages.error(request, exc.message)
         return redirect(queue_url)
-    messages.success(request, f"Picking started for {counted(len(parcels), 'parcel')}.")
+    started = ngettext(
+        "Picking started for %(count)d parcel.",
+        "Picking started for %(count)d parcels.",
+        len(parcels),
+    )
+    messages.success(request, started % {"count": len(parcels)})
     query = "&".join(f"parcel={p.public_id}" for p in parcels)
     pick_url = reverse("fulfillment_ops:pick_list", kwargs={"public_id": warehouse.public_id})
     return redirect(f"{pick_url}?{query}")
@@ -163,11 +169,20 @@ def parcel_pack(request: HttpRequest, public_id: str) -> HttpResponse:
                 confirm_weight=form.cleaned_data["confirm_weight"],
             )
         except WeightImplausible as exc:
-            weight_warning = exc.message
+            # Worded here rather than taken from the service: the packer reads it in their language.
+            weight_warning = _(
+                "The scale says %(measured)d g but the contents should weigh about %(computed)d g "
+                "(more than %(percent)d%% off): check the contents and re-weigh, then confirm "
+                "the weight."
+            ) % {
+                "measured": form.cleaned_data["measured_weight_g"],
+                "computed": exc.extra["computed_weight_g"],
+                "percent": round(services.WEIGHT_TOLERANCE * 100),
+            }
         except ParcelRefused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Parcel {parcel.code} packed.")
+            messages.success(request, _("Parcel %(code)s packed.") % {"code": parcel.code})
             return redirect(_queue_url(parcel, PS.PACKED))
     context = {
         "parcel": parcel,
@@ -213,7 +228,8 @@ def parcel_photos_add(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 added += 1
         if added:
-            messages.success(request, f"{added} photo{'s' if added != 1 else ''} saved.")
+            saved = ngettext("%(count)d photo saved.", "%(count)d photos saved.", added)
+            messages.success(request, saved % {"count": added})
         if not form.errors:
             return redirect("fulfillment_ops:parcel_pack", public_id=parcel.public_id)
     context = {
@@ -252,9 +268,14 @@ def parcel_ship(request: HttpRequest, public_id: str) -> HttpResponse:
                 ),
             )
             if shipment is not None:
-                text = f"Parcel {parcel.code} shipped with {shipment.parcel.tracking_number}."
+                text = _("Parcel %(code)s shipped with %(tracking)s.") % {
+                    "code": parcel.code,
+                    "tracking": shipment.parcel.tracking_number,
+                }
                 if shipment.remainder is not None:
-                    text += f" The missing units wait in parcel {shipment.remainder.code}."
+                    text += " " + _("The missing units wait in parcel %(code)s.") % {
+                        "code": shipment.remainder.code
+                    }
                 messages.success(request, text)
                 return redirect("fulfillment_ops:parcel_detail", public_id=parcel.public_id)
     context = {

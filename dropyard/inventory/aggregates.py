@@ -7,7 +7,10 @@ Kept here, in SQL that runs the same on SQLite and PostgreSQL:
   shared (non-private) stock row in an active warehouse, ``available`` = Σ (on_hand − reserved);
 - ``Product.stock_available`` — the sum over those rows (0 when none);
 - ``Product.stock_countries`` — their countries as ",CN,US," ("" when none), which the search
-  tests with ``LIKE '%,US,%'`` on the product row it already reads.
+  tests with ``LIKE '%,US,%'`` on the product row it already reads;
+- ``ProductCountryStock.product_on_sale`` / ``product_in_stock`` — the product's on-sale and
+  in-stock state on each of its country rows (a trigger on the product row keeps them), so a
+  country's capped count reads the (country, flags) index only.
 
 Maintenance is explicit, like the search index: every inventory service that changes a shared
 stock row's available quantity (receipt, adjustment, reservation, release, return — a shipment
@@ -32,7 +35,7 @@ _CHUNK = 500
 
 # The shared stock in active warehouses, per product and warehouse country.
 _GROUPED = """
-SELECT v.product_id, w.country, SUM(s.on_hand - s.reserved)
+SELECT v.product_id, w.country, SUM(s.on_hand - s.reserved) AS available
 FROM inventory_stock s
 JOIN catalog_variant v ON v.id = s.variant_id
 JOIN inventory_warehouse w ON w.id = s.warehouse_id
@@ -40,10 +43,14 @@ WHERE s.merchant_id IS NULL AND w.is_active = %s{scope}
 GROUP BY v.product_id, w.country
 """
 
+# A new row takes the product's flags as they stand; the UPDATE of the product that follows
+# fires the flag trigger (inventory migration 0006) when its on-sale or in-stock state moves.
 _UPSERT = (
-    "INSERT INTO inventory_productcountrystock (product_id, country, available) "
-    + _GROUPED
-    + " ON CONFLICT (product_id, country) DO UPDATE SET available = excluded.available"
+    "INSERT INTO inventory_productcountrystock "
+    "(product_id, country, available, product_on_sale, product_in_stock) "
+    "SELECT g.product_id, g.country, g.available, p.is_on_sale, p.stock_available > 0 "
+    "FROM (" + _GROUPED + ") g JOIN catalog_product p ON p.id = g.product_id"
+    " WHERE TRUE ON CONFLICT (product_id, country) DO UPDATE SET available = excluded.available"
 )
 
 # Rows whose (product, country) no longer holds shared stock in an active warehouse.
@@ -73,6 +80,16 @@ _COUNTRIES = {
         "WHERE c.product_id = catalog_product.id ORDER BY c.country)), '')"
     ),
 }
+
+
+# Country rows whose copy of the product's state drifted (the trigger keeps it otherwise).
+_FLAGS_REPAIR = (
+    "UPDATE inventory_productcountrystock SET product_on_sale = p.is_on_sale, "
+    "product_in_stock = p.stock_available > 0 FROM catalog_product p "
+    "WHERE p.id = inventory_productcountrystock.product_id "
+    "AND (inventory_productcountrystock.product_on_sale <> p.is_on_sale "
+    "OR inventory_productcountrystock.product_in_stock <> (p.stock_available > 0))"
+)
 
 
 def _update_products(scope: str) -> str:
@@ -135,6 +152,7 @@ def product_stock_rebuild() -> None:
         cursor.execute(_UPSERT.format(scope=""), [True])
         cursor.execute(_DELETE_STALE.format(scope=""), [True])
         cursor.execute(_update_products(""))
+        cursor.execute(_FLAGS_REPAIR)
 
 
 def product_stock_mismatches(limit: int = 100) -> list[int]:
@@ -160,6 +178,10 @@ def product_stock_mismatches(limit: int = 100) -> list[int]:
     SELECT COALESCE(c.product_id, g.product_id) FROM inventory_productcountrystock c
     FULL OUTER JOIN g ON g.product_id = c.product_id AND g.country = c.country
     WHERE c.product_id IS NULL OR g.product_id IS NULL OR c.available <> g.available
+    UNION
+    SELECT c.product_id FROM inventory_productcountrystock c
+    JOIN catalog_product p ON p.id = c.product_id
+    WHERE c.product_on_sale <> p.is_on_sale OR c.product_in_stock <> (p.stock_available > 0)
     ORDER BY 1 LIMIT %s
     """
     with connection.cursor() as cursor:

@@ -241,6 +241,11 @@ class ProductCountryStock(models.Model):
     = Σ (on_hand − reserved) over those rows; no other rows. The product's
     ``stock_available`` is the sum over its rows and ``stock_countries`` lists their
     countries. Never written outside ``inventory.aggregates``.
+
+    ``product_on_sale`` / ``product_in_stock`` copy the product's ``is_on_sale`` and
+    ``stock_available > 0`` (set on insert, then kept by a trigger on the product row, inventory
+    migration 0006), so PostgreSQL counts a country's on-sale (in-stock) products from the
+    (country, flags) index alone, without visiting a product row per match.
     """
 
     product = models.ForeignKey(
@@ -251,9 +256,17 @@ class ProductCountryStock(models.Model):
     )
     country = models.CharField(max_length=2)
     available = models.BigIntegerField(default=0)
+    product_on_sale = models.BooleanField(default=False)
+    product_in_stock = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["product", "country"]
+        indexes = [
+            models.Index(
+                fields=["country", "product_on_sale", "product_in_stock"],
+                name="product_country_stock_flags",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["product", "country"], name="product_country_stock_unique"

@@ -24,6 +24,16 @@ def _enqueue_tick(*, tracking_id: int, step: int) -> None:
     )
 
 
+def sandbox_clock_continue(*, tracking_id: int, step: int) -> None:
+    """Schedule tick ``step`` one interval after the current transaction commits.
+
+    For callers that recorded a tracking's first steps themselves (the demo's in-transit
+    parcels): the tick the shipment enqueued (step 0) then finds its step taken and schedules
+    nothing, so without this the parcel would wait for the stalled-clock job.
+    """
+    transaction.on_commit(partial(_enqueue_tick, tracking_id=tracking_id, step=step))
+
+
 @task()
 def sandbox_carrier_tick(tracking_id: int, step: int) -> int | None:
     """Emit step ``step`` of a Sandbox tracking's journey, then schedule the next step.

@@ -26,7 +26,7 @@ Rules (in this order):
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dropyard.core.text import counted
@@ -212,6 +212,7 @@ class LinePolicy:
     requested_name: str = ""  # as given, for the explanation when it is unknown
     default_line_id: int | None = None
     fallback: str = FallbackPolicy.CHEAPEST
+    default_line_name: str = ""  # for the explanations; the book's name when left empty
 
 
 @dataclass
@@ -247,10 +248,27 @@ class RoutePlan:
         return self.product_minor + self.postage_minor
 
 
+def _default_refusal(
+    refusals: list[LineRefusal], policy: LinePolicy, *, route: tuple[str, str] = ("", "")
+) -> str:
+    """Why the default line cannot carry this parcel: its own refusal (weight, properties,
+    no rate for the postcode), or that it has no rate card from this warehouse's country."""
+    refusal = [r.message for r in refusals if r.line_id == policy.default_line_id]
+    if refusal:
+        return refusal[0]
+    origin, dest = route
+    return f"it does not ship from {origin} to {dest}" if origin else "it has no rate here"
+
+
 def _choose_line(
-    options: list[LineOption], refusals: list[LineRefusal], policy: LinePolicy
+    options: list[LineOption],
+    refusals: list[LineRefusal],
+    policy: LinePolicy,
+    *,
+    route: tuple[str, str] = ("", ""),
 ) -> tuple[LineOption | None, str, list[dict[str, str]]]:
-    """The line for one parcel, why, and (when none) the reasons."""
+    """The line for one parcel, why, and (when none) the reasons. ``route`` is the parcel's
+    (origin, destination) country pair, named when the default line does not serve it."""
     by_id = {o.line_id: o for o in options}
     notes = []
     if policy.requested_line_id is not None:
@@ -262,7 +280,8 @@ def _choose_line(
     if policy.default_line_id is not None:
         if policy.default_line_id in by_id:
             return by_id[policy.default_line_id], _why("merchant default line", notes), []
-        notes.append("the default line cannot carry it")
+        reason = _default_refusal(refusals, policy, route=route)
+        notes.append(f"default line {policy.default_line_name or 'chosen'} not used: {reason}")
         if policy.fallback == FallbackPolicy.REFUSE:
             refusal = [r for r in refusals if r.line_id == policy.default_line_id]
             message = refusal[0].message if refusal else "the default line has no rate"
@@ -369,6 +388,9 @@ def plan_route(
     if short:
         return RoutePlan(ok=False, reasons=short)
     preferred = policy.requested_line_id or policy.default_line_id
+    if policy.default_line_id is not None and not policy.default_line_name:
+        line = book.lines.get(policy.default_line_id)
+        policy = replace(policy, default_line_name=line.name if line is not None else "")
     evaluated: list[RoutePlan] = []
     failures: list[dict[str, str]] = []
     for allocation in candidate_allocations(items, sources):
@@ -382,7 +404,9 @@ def plan_route(
             options, refusals = book.quote(
                 origin=source.country, dest=dest, postcode=postcode, cart=cart
             )
-            option, why, reasons = _choose_line(options, refusals, policy)
+            option, why, reasons = _choose_line(
+                options, refusals, policy, route=(source.country, dest)
+            )
             if option is None:
                 failures.extend(
                     {
@@ -444,8 +468,43 @@ def plan_route(
         f"{counted(len(best.parcels), 'parcel')} from {warehouses}: lowest landed cost of "
         f"{counted(len(evaluated), 'feasible plan')}"
         + (f" within the {promise}-day promise" if promise is not None else "")
+        + _default_line_note(best, evaluated, policy, promise)
     )
     return best
+
+
+def _default_line_note(
+    best: RoutePlan, evaluated: list[RoutePlan], policy: LinePolicy, promise: int | None
+) -> str:
+    """Whether the merchant's default line ships this order and, when not, why not: the
+    parcels' own reason (it cannot carry them from their warehouse), or what a plan on it
+    would have cost more. Empty without a default line or when a requested line applies."""
+    default = policy.default_line_id
+    if default is None or policy.requested_line_id is not None:
+        return ""
+    name = policy.default_line_name or "chosen"
+    if all(p.option.line_id == default for p in best.parcels):
+        return f"; the merchant's default line {name} is used"
+    on_default = [p for p in evaluated if all(x.option.line_id == default for x in p.parcels)]
+    if on_default:
+        cheapest = min(on_default, key=lambda p: (p.landed_minor, len(p.parcels)))
+        more = cheapest.landed_minor - best.landed_minor
+        currency = best.parcels[0].option.currency
+        where = ", ".join(p.source.warehouse_code for p in cheapest.parcels)
+        within = f", and this plan arrives within its {promise}-day promise" if promise else ""
+        return (
+            f"; the merchant's default line {name} is not used: shipping on it (from {where}) "
+            f"costs {more / 100:.2f} {currency} more{within}"
+        )
+    # The parcel's why reads "<what> (…; default line X not used: <reason>)".
+    skipped = [
+        f"from {p.source.warehouse_code}, {p.why.split(' not used: ', 1)[1].removesuffix(')')}"
+        for p in best.parcels
+        if p.option.line_id != default and " not used: " in p.why
+    ]
+    return f"; the merchant's default line {name} is not used: " + "; ".join(
+        skipped or ["it cannot carry this order"]
+    )
 
 
 def _short_items(items: Sequence[PlanItem], sources: Sequence[Source]) -> list[dict[str, str]]:

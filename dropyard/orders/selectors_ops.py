@@ -15,7 +15,8 @@ from dropyard.accounts.models import MerchantAccount, User
 from dropyard.core.errors import PermissionDenied
 
 from .exceptions import OrderNotFound
-from .models import Order, OrderLine, OrderNote
+from .models import Order, OrderNote
+from .selectors import order_lines_with_pictures
 
 ALL_MERCHANTS = frozenset({OperatorRole.ADMIN, OperatorRole.SUPPORT, OperatorRole.FINANCE})
 
@@ -60,9 +61,7 @@ def order_get_for_operator(*, user: User, key: str) -> Order:
         operator_order_scope(user=user)
         .filter(Q(public_id=key) | Q(code=key))
         .select_related("merchant", "merchant__agent", "line", "requested_warehouse", "parent")
-        .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product"))
-        )
+        .prefetch_related(Prefetch("lines", queryset=order_lines_with_pictures()))
         .first()
     )
     if order is None:

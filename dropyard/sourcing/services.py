@@ -5,12 +5,12 @@ permanent record (sender, time, body; never edited).
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from dropyard.accounts.models import MerchantAccount, User
+from dropyard.core.mail import branded_mail_on_commit
 
 from .exceptions import MessageInvalid, PermissionDenied
 from .models import AgentMessage
@@ -34,7 +34,7 @@ def _notify(*, message: AgentMessage) -> None:
     if message.from_agent:
         recipient = merchant.contact_email
         link = f"{settings.SITE_URL}{reverse('sourcing:messages')}"
-        subject = f"New message from your Dropyard agent ({merchant.business_name})"
+        subject = f"New message from your agent ({merchant.business_name})"
     else:
         agent = merchant.agent if merchant.agent_id else None
         recipient = agent.email if agent is not None else ""
@@ -42,9 +42,11 @@ def _notify(*, message: AgentMessage) -> None:
         subject = f"New message from {merchant.business_name} ({merchant.account_number})"
     if not recipient:
         return
-    sender = message.sender.display_name if message.sender else "Dropyard"
+    sender = message.sender.display_name if message.sender else settings.DROPYARD_SITE_NAME
     body = f"{sender} wrote:\n\n{message.body}\n\nReply here: {link}\n"
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+    branded_mail_on_commit(
+        subject=subject, text=body, to=[recipient], action_url=link, action_label="Reply"
+    )
 
 
 @transaction.atomic

@@ -9,12 +9,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dropyard.core.forms import BootstrapValidationFormMixin
 from dropyard.core.money import Money
 
 from .models import TopUp
 
 
-class _AmountForm(forms.Form):
+class _AmountForm(BootstrapValidationFormMixin, forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (USD)"),
         min_value=Decimal("0.01"),

@@ -226,6 +226,15 @@ def _customer(merchant: MerchantAccount) -> dict[str, Any]:
     }
 
 
+def _order_labels(orders: Sequence[Order]) -> str:
+    """The orders by code, each with the merchant's own order number beside it: merchants
+    know their orders by their store's number, not by the platform's DY code."""
+    return ", ".join(
+        f"{o.code} (your order {o.order_number})" if o.order_number else o.code
+        for o in sorted(orders, key=lambda o: o.code)
+    )
+
+
 def _order_lines(orders: Sequence[Order]) -> list[dict[str, Any]]:
     """Products, freight, fees and discounts of each order, in order-code order."""
     by_order: dict[int, list[OrderLine]] = {}
@@ -512,7 +521,7 @@ def invoice_draft_for_payment(
         parent_label=parent_label,
         breakdown=b,
         lines=_given_lines(lines) if lines is not None else _order_lines(orders),
-        codes=", ".join(sorted(o.code for o in orders)),
+        codes=_order_labels(orders),
         reference=reference,
     )
 
@@ -634,7 +643,7 @@ def credit_note_issue(
     orders = list(orders)
     if any(o.merchant_id != merchant.pk for o in orders):
         raise InvoiceRefused("a credit note covers orders of one merchant")
-    codes = ", ".join(sorted(o.code for o in orders))
+    codes = _order_labels(orders)
     description = "Refund" + (f" · {codes}" if codes else "") + (f" · {reason}" if reason else "")
     doc_lines = _given_lines(lines) if lines is not None else [_line(description, amount_minor)]
 

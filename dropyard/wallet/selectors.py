@@ -8,7 +8,8 @@ balance, integrity) live with the ledger (``wallet.ledger``).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, Sum, Value
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from dropyard.accounts.models import MerchantAccount
@@ -163,17 +164,23 @@ def invoice_list(
 ) -> QuerySet[Invoice]:
     """Documents, newest first: one merchant's (``merchant``), or every merchant's (finance).
 
-    ``kind`` filters by kind; ``q`` matches the number, the reference, or (finance lists) the
-    merchant's name or account number.
+    ``kind`` filters by kind; ``q`` matches the number, the reference, an order's own (store)
+    number, or (finance lists) the merchant's name or account number.
     """
-    qs = Invoice.objects.select_related("merchant", "original")
+    qs = Invoice.objects.select_related("merchant", "original").prefetch_related(
+        Prefetch("orders", queryset=Order.objects.only("pk", "code", "order_number"))
+    )
     if merchant is not None:
         qs = qs.filter(merchant=merchant)
     if kind:
         qs = qs.filter(kind=kind)
     q = q.strip()
     if q:
-        match = Q(number__icontains=q) | Q(reference__icontains=q)
+        # The merchant's own order number too (documents issued before it was in the reference).
+        by_order = Invoice.orders.through.objects.filter(
+            invoice_id=OuterRef("pk"), order__order_number__icontains=q
+        )
+        match = Q(number__icontains=q) | Q(reference__icontains=q) | Q(Exists(by_order))
         if merchant is None:
             match |= Q(merchant__business_name__icontains=q) | Q(
                 merchant__account_number__icontains=q
@@ -229,3 +236,33 @@ __all__ = [
     "topup_for_merchant",
     "wire_queue",
 ]
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    """The platform's bank account for wire top-ups (settings ``DROPYARD_BANK_*``), and the
+    reference a merchant quotes so finance can match the transfer to its account."""
+
+    bank_name: str
+    account_name: str
+    iban: str
+    swift: str
+    hint: str
+    reference: str
+
+
+def wire_bank_details(*, merchant: MerchantAccount) -> BankDetails | None:
+    """The bank details to show ``merchant`` for a wire top-up, or None when the operator has
+    not configured an account (no IBAN / account number, or no account holder)."""
+    iban = settings.DROPYARD_BANK_IBAN.strip()
+    account_name = settings.DROPYARD_BANK_ACCOUNT_NAME.strip()
+    if not iban or not account_name:
+        return None
+    return BankDetails(
+        bank_name=settings.DROPYARD_BANK_NAME.strip(),
+        account_name=account_name,
+        iban=iban,
+        swift=settings.DROPYARD_BANK_SWIFT.strip(),
+        hint=settings.DROPYARD_BANK_REFERENCE_HINT.strip(),
+        reference=merchant.account_number,
+    )

@@ -17,7 +17,7 @@ from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import form_call
 
 from . import selectors, topups
-from .choices import Provider
+from .choices import Provider, TopUpStatus
 from .exceptions import TopUpNotFound
 from .forms import SandboxTopUpForm, WireTopUpForm
 from .ledger import wallet_balance
@@ -124,6 +124,7 @@ def topup_wire(request: HttpRequest) -> HttpResponse:
         "form": form,
         "minimum": Money(topups.topup_min_minor(), "USD"),
         "account_number": request.merchant.account_number,
+        "bank": selectors.wire_bank_details(merchant=request.merchant),
     }
     return render(request, "wallet/topup_wire.html", context)
 
@@ -141,6 +142,9 @@ def topup_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "credited_minor": topup.amount_minor - fee_borne,
         "fee_borne_minor": fee_borne,
         "receipt": getattr(topup, "receipt", None),
+        "bank": selectors.wire_bank_details(merchant=request.merchant)
+        if topup.provider == Provider.WIRE and topup.status == TopUpStatus.PENDING
+        else None,
     }
     return render(request, "wallet/topup_detail.html", context)
 

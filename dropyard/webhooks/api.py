@@ -48,7 +48,12 @@ class WebhookSetIn(CamelSchema):
 def webhook_set_endpoint(request: HttpRequest, payload: WebhookSetIn) -> bool:
     """Set or cancel the callback URL of each topic in the body (all or nothing)."""
     settings_by_topic = [
-        CallbackSetting(topic=topic, action=value.type, urls=tuple(value.callback_urls))
+        # The contract's CANCEL ignores callbackUrls: the stored URL is kept, never replaced.
+        CallbackSetting(
+            topic=topic,
+            action=value.type,
+            urls=() if (value.type or "").upper() == "CANCEL" else tuple(value.callback_urls),
+        )
         for topic in ("product", "stock", "order", "logistics", "makeup")
         if (value := getattr(payload, topic)) is not None
     ]

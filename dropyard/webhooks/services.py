@@ -102,7 +102,11 @@ def _body_text(*, message_id: str, type: str, message_type: str, open_id: int, p
 
 @dataclass(frozen=True)
 class CallbackSetting:
-    """One topic of a ``webhook/set`` request: ENABLE with a URL, or CANCEL."""
+    """One topic of a ``webhook/set`` request: ENABLE with a URL, or CANCEL.
+
+    CANCEL with one URL (the settings page saving an unticked topic) also stores that URL, or
+    clears it when it is empty; CANCEL without URLs (the API) keeps the stored URL.
+    """
 
     topic: str
     action: str
@@ -166,7 +170,11 @@ def _validated(setting: CallbackSetting) -> CallbackSetting:
     if action not in CallbackAction.values:
         raise CallbackTypeInvalid(f"{setting.topic}.type must be ENABLE or CANCEL")
     if action == CallbackAction.CANCEL:
-        return CallbackSetting(topic=setting.topic, action=action)
+        if len(setting.urls) == 1 and (setting.urls[0] or "").strip():
+            urls: tuple[str, ...] = (webhook_url_check(setting.urls[0]),)
+        else:
+            urls = ("",) if len(setting.urls) == 1 else ()
+        return CallbackSetting(topic=setting.topic, action=action, urls=urls)
     if len(setting.urls) != 1:
         raise CallbackInvalid(f"{setting.topic}.callbackUrls must hold exactly one URL")
     return CallbackSetting(
@@ -183,7 +191,8 @@ def webhook_set(
     request: Any = None,
 ) -> list[WebhookEndpoint]:
     """Apply ``webhook/set``: ENABLE stores the topic's URL and turns it on (resuming a paused
-    topic), CANCEL turns it off and keeps the URL for the settings page.
+    topic), CANCEL turns it off and keeps the URL for the settings page (or stores the one URL
+    it carries: the page saves a URL typed while the topic is unticked).
 
     Every topic is validated before anything is written: one bad topic changes nothing. Setting
     the same URL again is accepted (it resumes a paused topic). Audited as WEBHOOK_CHANGED per
@@ -205,6 +214,8 @@ def webhook_set(
             _clear_pause(endpoint)
         else:
             endpoint.enabled = False
+            if setting.urls:
+                endpoint.url = setting.urls[0]
         endpoint.save()
         if endpoint.is_active and not was_active:
             _requeue_pending(endpoint)  # deliveries that waited while it was off or paused

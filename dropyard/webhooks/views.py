@@ -38,11 +38,9 @@ def endpoint_set(request: HttpRequest) -> HttpResponse:
         messages.error(request, _form_errors(form) or "Check the form.")
         return redirect("webhooks:settings")
     data = form.cleaned_data
-    setting = (
-        CallbackSetting(topic=data["topic"], action=CallbackAction.ENABLE, urls=(data["url"],))
-        if data["enabled"]
-        else CallbackSetting(topic=data["topic"], action=CallbackAction.CANCEL)
-    )
+    # Unticked still carries the URL: the page saves what the merchant typed, switched off.
+    action = CallbackAction.ENABLE if data["enabled"] else CallbackAction.CANCEL
+    setting = CallbackSetting(topic=data["topic"], action=action, urls=(data["url"],))
     flash_outcome(
         request,
         lambda: services.webhook_set(

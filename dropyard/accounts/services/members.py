@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.mail import branded_mail_on_commit
 
 from ..choices import (
     InvitationStatus,
@@ -151,13 +151,19 @@ def member_invite(
         request=request,
     )
     url = _invitation_url(token)
-    subject = f"You are invited to join {merchant.business_name} on Dropyard"
+    site = settings.DROPYARD_SITE_NAME
     body = (
-        f"{actor.display_name} invited you to join {merchant.business_name} on Dropyard as "
+        f"{actor.display_name} invited you to join {merchant.business_name} on {site} as "
         f"{invitation.get_role_display().lower()}.\n\nAccept the invitation: {url}\n\n"
         f"The link expires in {INVITATION_DAYS} days."
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    branded_mail_on_commit(
+        subject=f"You are invited to join {merchant.business_name}",
+        text=body,
+        to=[email],
+        action_url=url,
+        action_label="Accept the invitation",
+    )
     return invitation, token
 
 

@@ -1,14 +1,16 @@
 """Supplier applications: submit, approve (creates the supplier), reject."""
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.mail import branded_mail_on_commit
 
 from ..choices import (
     SupplierApplicationStatus,
@@ -103,8 +105,7 @@ def _lock_pending_application(
 
 
 def _notify_applicant(application: SupplierApplication, subject: str, body: str) -> None:
-    email = application.applicant.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    branded_mail_on_commit(subject=subject, text=body, to=[application.applicant.email])
 
 
 @transaction.atomic
@@ -131,8 +132,9 @@ def supplier_application_approve(
     )
     _notify_applicant(
         application,
-        "Your Dropyard supplier application was approved",
-        f"{application.company_name} is now an approved supplier on Dropyard.",
+        "Your supplier application was approved",
+        f"{application.company_name} is now an approved supplier on "
+        f"{settings.DROPYARD_SITE_NAME}.\n\nSign in: {settings.SITE_URL}{reverse('account_login')}",
     )
     return supplier
 
@@ -169,7 +171,7 @@ def supplier_application_reject(
     )
     _notify_applicant(
         application,
-        "Your Dropyard supplier application was not approved",
+        "Your supplier application was not approved",
         f"Reason: {reason}\n\nYou may correct the application and submit it again.",
     )
     return application

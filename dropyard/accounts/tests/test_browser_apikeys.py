@@ -45,3 +45,25 @@ def test_owner_creates_a_scoped_key_and_staff_cannot(browser, live_server, merch
     assert staff_page.get_by_test_id("apikey-owner-only").is_visible()
     assert staff_page.get_by_test_id("apikey-row").count() == 2
     screenshots(staff_page, "apikeys-staff")
+
+
+def test_created_key_page_keeps_the_key_when_docs_open_and_warns_before_leaving(
+    browser, live_server, merchant, owner
+):
+    page = merchant_page(browser, live_server, owner)
+    page.goto(f"{live_server.url}/account/api-keys/")
+    page.fill("input[name=name]", "ERP")
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator("#new-api-key").input_value()
+    page.get_by_test_id("copy-key").click()  # a user gesture: browsers warn only after one
+
+    with page.context.expect_page() as docs:
+        page.get_by_role("link", name="API documentation").click()
+    assert docs.value.url == f"{live_server.url}/api2.0/v1/docs"
+    assert page.locator("#new-api-key").input_value() == key
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]

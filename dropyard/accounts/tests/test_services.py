@@ -287,7 +287,7 @@ def test_invite_email_is_sent_on_commit_with_a_link_to_accept(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.person@example.test"]
-    assert message.subject == "You are invited to join Acme Drop Co on Dropyard"
+    assert message.subject == "[Dropyard] You are invited to join Acme Drop Co"
     url = re.search(r"https?://\S+", message.body).group(0)
     match = resolve(urlparse(url).path)
     assert match.view_name == "accounts:invitation_accept"

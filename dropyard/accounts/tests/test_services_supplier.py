@@ -173,7 +173,7 @@ def test_approve_creates_supplier_audit_and_email(
     events = AuditEvent.objects.filter(action=AuditAction.SUPPLIER_APPROVED)
     assert [(e.actor, e.target_id) for e in events] == [(support, str(application.pk))]
     assert [(m.to, m.subject) for m in mailoutbox] == [
-        (["factory@example.test"], "Your Dropyard supplier application was approved")
+        (["factory@example.test"], "[Dropyard] Your supplier application was approved")
     ]
 
 
@@ -195,7 +195,7 @@ def test_reject_records_reason_and_emails_it(
     events = AuditEvent.objects.filter(action=AuditAction.SUPPLIER_REJECTED)
     assert [e.details for e in events] == [{"reason": "Licence has expired"}]
     assert len(mailoutbox) == 1
-    assert mailoutbox[0].subject == "Your Dropyard supplier application was not approved"
+    assert mailoutbox[0].subject == "[Dropyard] Your supplier application was not approved"
     assert "Reason: Licence has expired" in mailoutbox[0].body
 
 

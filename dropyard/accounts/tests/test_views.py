@@ -676,6 +676,29 @@ def test_apikey_is_shown_once(client, merchant, owner):
     assert "Scopes: Read, Orders." in body
 
 
+def test_apikey_created_page_opens_docs_in_a_new_tab_and_warns_before_leaving(
+    client, merchant, owner
+):
+    client.force_login(owner)
+
+    body = client.post(
+        reverse("accounts:apikeys"), {"name": "ERP", "scopes": ["read"]}
+    ).content.decode()
+
+    assert '<a href="/api2.0/v1/docs" target="_blank" rel="noopener"' in body
+    assert 'data-leave-warning="' in body
+    assert '<script src="/static/dropyard/apikey_created.js" defer></script>' in body
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
+
+
+def test_apikeys_page_opens_docs_in_a_new_tab(client, merchant, owner):
+    client.force_login(owner)
+
+    body = client.get(reverse("accounts:apikeys")).content.decode()
+
+    assert re.search(r'<a href="/api2.0/v1/docs" target="_blank" rel="noopener"', body)
+
+
 def test_apikeys_page_offers_every_scope_ticked_and_lists_key_scopes(client, merchant, owner):
     services.apikey_create(merchant=merchant, actor=owner, name="all")
     services.apikey_create(merchant=merchant, actor=owner, name="hooks", scopes=["webhooks"])

@@ -57,7 +57,7 @@ def test_search_quote_save_and_set_default_line(browser, live_server, shop):
 
     # Search the catalog from the navigation; results update as the keyword is typed.
     page.get_by_test_id("main-nav").get_by_role("link", name="Catalog").click()
-    page.fill("input[name=q]", "bamboo")
+    page.fill("main input[name=q]", "bamboo")  # the top bar has its own search box
     cards = page.get_by_test_id("product-card")
     cards.filter(has_text="Steel Water Bottle").wait_for(state="detached")
     assert cards.count() == 1

@@ -136,3 +136,65 @@ def test_order_pages_offer_pay_from_wallet(owner_client, merchant, owner, world)
     assert 'formaction="/wallet/pay/"' in listing
     assert 'data-testid="pay-wallet"' in detail
     assert f'name="ids" value="{orders[0].public_id}"' in pay_page
+
+
+@pytest.mark.parametrize("sandbox_payments", [False, True])
+def test_pay_page_shows_no_sandbox_button_for_live_orders(
+    owner_client, merchant, owner, world, settings, sandbox_payments
+):
+    settings.DROPYARD_SANDBOX_PAYMENTS = sandbox_payments
+    parent, _ = confirmed(merchant, owner, world, 1)
+
+    html = owner_client.get(reverse("orders:pay", args=[parent.pay_id])).content.decode()
+
+    assert "Pay with Sandbox" not in html
+    assert 'data-testid="pay-sandbox"' not in html
+    assert 'data-testid="pay-wallet"' in html
+
+
+def test_pay_page_offers_sandbox_for_sandbox_orders_when_on(
+    owner_client, merchant, owner, world, settings
+):
+    settings.DROPYARD_SANDBOX_PAYMENTS = True
+    parent, orders = confirmed(merchant, owner, world, 1)
+    Order.objects.filter(pk=orders[0].pk).update(is_sandbox=True)
+
+    html = owner_client.get(reverse("orders:pay", args=[parent.pay_id])).content.decode()
+
+    assert 'data-testid="pay-sandbox"' in html
+    assert "disabled" not in html.split('data-testid="pay-sandbox"')[1].split(">")[0]
+
+
+def test_order_page_after_wallet_payment_shows_the_discount_and_amount_paid(
+    owner_client, merchant, owner, world
+):
+    fund(merchant, owner, 100_000)
+    _, orders = confirmed(merchant, owner, world, 2)
+    quote = quotes.payment_quote(merchant=merchant, orders=orders)
+    line = quote.lines[0]
+    assert line.discount_minor > 0
+    before = owner_client.get(reverse("orders:detail", args=[orders[0].public_id]))
+    assert "Discounts" not in before.content.decode()  # the order itself has no discount
+
+    owner_client.post(
+        reverse("wallet:pay"),
+        {"ids": [orders[0].public_id], "confirmed": "1", "expected_net": str(quote.net_minor)},
+    )
+    html = owner_client.get(reverse("orders:detail", args=[orders[0].public_id])).content.decode()
+
+    assert "Discounts" not in html
+    assert "-$0.00" not in html
+    assert f'data-testid="paid-discount">-${line.discount_minor / 100:.2f}<' in html
+    assert "Wallet discount (2%)" in html
+    assert f'data-testid="paid-amount">${line.net_minor / 100:.2f}<' in html
+
+
+def test_order_page_shows_the_orders_own_discount_line_only_when_there_is_one(
+    owner_client, merchant, owner, world
+):
+    _, orders = confirmed(merchant, owner, world, 1)
+    Order.objects.filter(pk=orders[0].pk).update(discount_amount_minor=150)
+
+    html = owner_client.get(reverse("orders:detail", args=[orders[0].public_id])).content.decode()
+
+    assert 'data-testid="order-discount">-$1.50<' in html

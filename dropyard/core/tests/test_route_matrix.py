@@ -270,11 +270,13 @@ INVENTORY_OPS = Access("operator", roles=frozenset({"admin", "warehouse"}))
 LOGISTICS_OPS = Access("operator", roles=frozenset({"admin"}))
 EXPECTED_ACCESS: dict[str, Access] = {
     "media": Access("public"),
+    "favicon": Access("public"),
     "dashboard:root": Access("login"),
     "dashboard:home": Access("merchant"),
     "dashboard:ops_home": Access("operator", roles=ANY_OPERATOR),
     "accounts:profile": Access("merchant", area="settings"),
     "accounts:switch_merchant": Access("login"),
+    "accounts:language": Access("login"),
     "accounts:team": Access("merchant", area="settings"),
     "accounts:member_edit": Access("merchant", area="settings"),
     "accounts:member_remove": Access("merchant", area="settings"),

@@ -132,3 +132,145 @@ def test_member_of_two_accounts_gets_both_for_the_switcher(merchant, owner, othe
 
 def test_operator_gets_no_memberships_for_the_switcher(operator_admin):
     assert navigation(_request(operator_admin))["nav_memberships"] == []
+
+
+# --- The sidebar: groups, icons, the current page, badges ---------------------------------------
+
+
+def _frame(request) -> dict:
+    """What base.html reads: the lazy groups evaluated once."""
+    context = navigation(request)
+    return {"groups": list(context["nav_groups"]), "search": context["nav_search"]}
+
+
+def _link(groups: list[dict], name: str) -> dict:
+    return next(link for group in groups for link in group["links"] if link["name"] == name)
+
+
+def test_owner_sidebar_groups_in_order(merchant, owner):
+    groups = _frame(_request(owner, merchant.members.get(user=owner)))["groups"]
+
+    assert [group["label"] for group in groups] == ["", "Sell", "Orders", "Money", "", "Settings"]
+    assert [link["name"] for link in groups[1]["links"]][:2] == [
+        "catalog:search",
+        "catalog:my_products",
+    ]
+    assert _link(groups, "dashboard:home")["icon"] == "home"
+    assert _link(groups, "core:audit_list")["icon"] == "history"
+
+
+def test_admin_sidebar_groups_in_order(operator_admin):
+    groups = _frame(_request(operator_admin))["groups"]
+
+    assert [group["label"] for group in groups] == [
+        "",
+        "Merchants",
+        "Catalog",
+        "Warehouse",
+        "Finance",
+        "System",
+    ]
+
+
+def test_current_page_is_the_longest_matching_link(merchant, owner):
+    request = RequestFactory().get("/catalog/my-products/add/")
+    request.user = owner
+    request.membership = merchant.members.get(user=owner)
+
+    groups = _frame(request)["groups"]
+
+    current = [link["name"] for group in groups for link in group["links"] if link["current"]]
+    assert current == ["catalog:my_products"]
+
+
+def test_page_outside_the_navigation_marks_nothing(merchant, owner):
+    request = RequestFactory().get("/account/switch/")
+    request.user = owner
+    request.membership = merchant.members.get(user=owner)
+
+    groups = _frame(request)["groups"]
+
+    assert not [link for group in groups for link in group["links"] if link["current"]]
+
+
+def test_merchant_badges_count_pending_orders_and_unread_messages(merchant, owner, other_merchant):
+    from dropyard.fulfillment.tests.factories import make_order
+    from dropyard.orders.choices import OrderStatus
+    from dropyard.orders.models import Order
+    from dropyard.sourcing.services import message_send
+
+    mine = [make_order(merchant=merchant) for _ in range(3)]
+    unpaid = {"status": OrderStatus.UNPAID, "sub_status": ""}
+    Order.objects.filter(pk__in=[mine[0].pk, mine[1].pk]).update(**unpaid)
+    theirs = make_order(merchant=other_merchant)
+    Order.objects.filter(pk=theirs.pk).update(**unpaid)
+    admin = make_operator(role="admin")
+    message_send(merchant=merchant, sender=admin, body="Your samples shipped")
+    message_send(merchant=other_merchant, sender=admin, body="Not yours")
+    message_send(merchant=merchant, sender=owner, body="My own message is not unread")
+
+    groups = _frame(_request(owner, merchant.members.get(user=owner)))["groups"]
+
+    assert _link(groups, "orders:list")["badge"] == 2
+    assert _link(groups, "sourcing:messages")["badge"] == 1
+    assert _link(groups, "wallet:home")["badge"] == 0
+
+
+def test_admin_badge_counts_recent_failed_jobs_only(operator_admin):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dropyard.core.choices import JobStatus
+    from dropyard.core.models import Job
+
+    for status in (JobStatus.FAILED, JobStatus.FAILED, JobStatus.SUCCEEDED):
+        Job.objects.create(kind="orders.import", title="Import", status=status)
+    old = Job.objects.create(kind="orders.import", title="Old", status=JobStatus.FAILED)
+    Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+
+    groups = _frame(_request(operator_admin))["groups"]
+
+    assert _link(groups, "core:ops_job_list")["badge"] == 2
+
+
+def test_merchant_frame_costs_three_queries(merchant, owner, django_assert_num_queries):
+    request = _request(owner, merchant.members.get(user=owner))
+    context = navigation(request)
+
+    # Pending orders, unread messages, the switcher's memberships.
+    with django_assert_num_queries(3):
+        list(context["nav_groups"])
+        list(context["nav_memberships"])
+
+
+@pytest.mark.parametrize(
+    ("role", "queries"), [("admin", 5), ("warehouse", 1), ("finance", 1), ("agent", 1)]
+)
+def test_operator_frame_costs_one_query_per_badge(role, queries, django_assert_num_queries):
+    context = navigation(_request(make_operator(role=role)))
+
+    with django_assert_num_queries(queries):
+        list(context["nav_groups"])
+        list(context["nav_memberships"])
+
+
+def test_links_only_context_runs_no_badge_query(merchant, owner, django_assert_num_queries):
+    request = _request(owner, merchant.members.get(user=owner))
+
+    with django_assert_num_queries(0):
+        navigation(request)
+
+
+def test_search_goes_to_the_catalog_for_merchants_and_merchants_for_operators(
+    merchant, owner, operator_admin
+):
+    assert _frame(_request(owner, merchant.members.get(user=owner)))["search"] == {
+        "url": "/catalog/",
+        "placeholder": "Search the catalog",
+    }
+    assert _frame(_request(operator_admin))["search"] == {
+        "url": "/ops/accounts/merchants/",
+        "placeholder": "Search merchants",
+    }
+    assert _frame(_request(make_operator(role="finance")))["search"] is None

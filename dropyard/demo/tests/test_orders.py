@@ -18,6 +18,8 @@ from dropyard.orders.models import Order, OrderEvent, Parcel
 
 pytestmark = pytest.mark.django_db
 
+TICK = "dropyard.logistics.tasks.sandbox_carrier_tick"
+
 
 @pytest.fixture(autouse=True)
 def small_demo(settings, tmp_path, monkeypatch):
@@ -156,3 +158,30 @@ def test_shipped_demo_parcels_stay_in_transit_when_the_worker_ticks(load):
 
     assert TrackingEvent.objects.count() == events
     assert set(shipped.values_list("status", flat=True)) == {ParcelStatus.SHIPPED}
+
+
+def test_shipped_demo_parcels_progress_for_every_destination_while_the_worker_runs(
+    load, tasks, django_capture_on_commit_callbacks
+):
+    load()
+    shipped = Parcel.objects.filter(
+        orders__status=OrderStatus.SHIPPED, orders__order_number__startswith=DEMO_ORDER_PREFIX
+    )
+    trackings = list(
+        Tracking.objects.filter(tracking_number__in=shipped.values_list("tracking_number"))
+    )
+    assert {t.status for t in trackings} == {TrackingStatus.FORWARDER_OUTBOUND}
+
+    # The worker: run every Sandbox tick enqueued so far (and those they enqueue), 4 rounds.
+    for _ in range(4):
+        pending = [r for r in tasks.results if r.task.module_path == TICK]
+        tasks.clear()
+        for result in pending:
+            with django_capture_on_commit_callbacks(execute=True):
+                result.task.call(**result.kwargs)
+
+    for tracking in trackings:
+        tracking.refresh_from_db()
+    assert {t.dest_country: t.status > TrackingStatus.FORWARDER_OUTBOUND for t in trackings} == {
+        t.dest_country: True for t in trackings
+    }

@@ -273,7 +273,7 @@ def test_pack_screen_warns_about_an_implausible_weight_then_accepts_the_confirma
     warned = client.post(url, {"measured_weight_g": "2000"})
     parcel.refresh_from_db()
     assert warned.status_code == 400
-    assert warned.context["weight_warning"].startswith("measured 2000 g")
+    assert warned.context["weight_warning"].startswith("The scale says 2000 g but")
     assert parcel.status == PS.PICKING
 
     confirmed = client.post(url, {"measured_weight_g": "2000", "confirm_weight": "on"})

@@ -1,16 +1,14 @@
 """Per-product stock aggregates (``ProductCountryStock`` + the product columns of catalog 0005),
-filled here from the existing stock rows; afterwards kept by ``inventory.aggregates``."""
+filled from the existing stock rows by 0006 (which adds columns the rebuild writes); afterwards
+kept by ``inventory.aggregates``."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
 def _fill(apps, schema_editor):
-    # The same set-based SQL the rebuild command runs (no models, so the historical state
-    # does not matter).
-    from dropyard.inventory.aggregates import product_stock_rebuild  # noqa: PLC0415
-
-    product_stock_rebuild()
+    # Filled by 0006 instead: the rebuild's live SQL writes the columns 0006 adds.
+    pass
 
 
 class Migration(migrations.Migration):

@@ -257,3 +257,41 @@ def test_refresh_locks_products_without_blocking_foreign_keys(product):
     sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert sql[0].endswith("ORDER BY id FOR NO KEY UPDATE")  # locked before the stock is read
     assert "INSERT INTO inventory_productcountrystock" in sql[1]
+
+
+def country_flags(product: Product) -> dict[str, tuple[bool, bool]]:
+    """{country: (product_on_sale, product_in_stock)} as stored on the country rows."""
+    rows = ProductCountryStock.objects.filter(product=product)
+    return {r.country: (r.product_on_sale, r.product_in_stock) for r in rows}
+
+
+def test_country_rows_follow_the_products_sale_and_stock_state(product):
+    red = product.variants.order_by("pk").first()
+    cn = WarehouseFactory(code="CN1", country="CN")
+    us = WarehouseFactory(code="US1", country="US")
+    services.stock_receive(variant=red, warehouse=cn, quantity=2, actor=None, reason="in")
+    assert country_flags(product) == {"CN": (True, True)}
+    # A new country row for a product already in stock, sold out there: the product's state.
+    services.stock_receive(variant=red, warehouse=us, quantity=1, actor=None, reason="in")
+    services.stock_reserve(variant=red, warehouse=us, quantity=1, reference="o1")
+    assert country_flags(product) == {"CN": (True, True), "US": (True, True)}
+    services.stock_reserve(variant=red, warehouse=cn, quantity=2, reference="o2")
+    assert country_flags(product) == {"CN": (True, False), "US": (True, False)}
+    # Off sale by any writer (the trigger follows the product row, not a service).
+    Product.objects.filter(pk=product.pk).update(is_on_sale=False)
+    assert country_flags(product) == {"CN": (False, False), "US": (False, False)}
+    services.stock_release(variant=red, warehouse=cn, quantity=1, reference="o2")
+    assert country_flags(product) == {"CN": (False, True), "US": (False, True)}
+    assert product_stock_mismatches() == []
+
+
+def test_check_reports_a_drifted_country_flag(product):
+    red = product.variants.order_by("pk").first()
+    cn = WarehouseFactory(code="CN1", country="CN")
+    services.stock_receive(variant=red, warehouse=cn, quantity=2, actor=None, reason="in")
+    ProductCountryStock.objects.filter(product=product).update(product_in_stock=False)
+
+    assert product_stock_mismatches() == [product.pk]
+    product_stock_rebuild()
+    assert country_flags(product) == {"CN": (True, True)}
+    assert product_stock_mismatches() == []

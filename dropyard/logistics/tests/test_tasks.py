@@ -242,3 +242,31 @@ def test_command_resume_reschedules_stalled_trackings_once(
         call_command("sandbox_tracking", "resume")
 
     assert [r.kwargs for r in tasks.results] == [{"tracking_id": tracking.pk, "step": 1}]
+
+
+@pytest.mark.parametrize(
+    ("origin", "dest", "city"),
+    [
+        ("CN", "AU", "Sydney"),
+        ("CN", "GB", "London"),
+        ("CN", "CA", "Toronto"),
+        ("CN", "FR", "Lyon"),
+        ("CN", "DE", "Berlin"),
+        ("US", "GB", "Leeds"),
+        ("DE", "FR", "Lyon"),
+        ("CN", "US", "Austin"),
+    ],
+)
+def test_ticks_carry_a_parcel_to_the_end_of_its_journey_for_every_destination(
+    merchant, tasks, django_capture_on_commit_callbacks, origin, dest, city
+):
+    tracking = make_tracking(merchant, origin=origin, dest=dest, dest_city=city)
+    journey = _journey(tracking)
+    step = 0
+    while step is not None:
+        step = _tick(tracking, step, django_capture_on_commit_callbacks)
+
+    tracking.refresh_from_db()
+    assert tracking.events.count() == len(journey)
+    assert tracking.status == journey[-1].status
+    assert tracking.status in (S.DELIVERED, S.EXCEPTION, S.RETURNED)

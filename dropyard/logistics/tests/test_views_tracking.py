@@ -263,7 +263,7 @@ def test_detail_shows_events_and_the_manual_event_form(client, support, tracking
     assert response.status_code == 200
     assert html.count("<tr>") == 3  # header + 2 events
     assert 'data-testid="manual-event-form"' in html
-    assert "confirm(" in html
+    assert 'data-confirm="Record this event?' in html
     assert PARCEL_CODE in html  # operators see the reference
 
 

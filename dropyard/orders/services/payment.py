@@ -2,8 +2,9 @@
 service (``order_paid``, whatever pays: sandbox provider, wallet, card or PayPal) and the
 sandbox payment provider (``sandbox_pay``)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -102,8 +103,14 @@ def order_paid(
     actor: Actor = None,
     actor_label: str = "",
     payment_reference: str = "",
+    amounts_paid: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> list[Order]:
-    """THE "order paid" service (sandbox provider now, the wallet later).
+    """THE "order paid" service, whatever pays: the sandbox provider, the wallet, card or PayPal.
+
+    ``amounts_paid`` (order pk → ``discount_minor``, ``discount_label``, ``net_minor``,
+    ``method``) is what the payment actually charged each order: the wallet's discount is the
+    payment's, not the order's (``discount_amount_minor`` stays the order's own), so it is
+    frozen into ``cost_breakdown["paid"]`` for the order page to show.
 
     Pays ``parent`` (all its UNPAID orders) or the given ``orders``: each UNPAID order moves to
     UNSHIPPED (sub-status PENDING), its amounts and ``cost_breakdown`` are frozen (routing
@@ -163,6 +170,8 @@ def order_paid(
             raise PaymentFailed("orders of several merchants cannot be paid together")
         breakdown = dict(locked.cost_breakdown or {})
         breakdown.update(frozen=True, paid_at=now.isoformat(), payment_reference=payment_reference)
+        if amounts_paid and locked.pk in amounts_paid:
+            breakdown["paid"] = dict(amounts_paid[locked.pk])
         order_transition(
             locked,
             to=S.UNSHIPPED,

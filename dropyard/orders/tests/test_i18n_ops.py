@@ -75,7 +75,9 @@ def test_order_detail_and_history_are_in_chinese_for_the_agent(client, agent, or
     for words in ("收货地址", "商品明细", "订单记录", "内部备注", "暂停…", "运费"):
         assert words in html, words
     assert 'data-testid="order-status">已创建</span>' in html
-    assert '<span class="badge text-bg-light">已创建</span>' in html  # the history's first row
+    # The history's creation row, in the status vocabulary (group, then its detail).
+    assert '<strong data-testid="timeline-status">待处理</strong>' in html
+    assert "· 已创建，尚未确认</span>" in html
     assert order.code in html
     assert "ZH-1" in html
 

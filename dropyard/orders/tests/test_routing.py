@@ -140,20 +140,27 @@ def test_default_line_is_used_and_sets_the_promise():
     assert plan.promise_days == 5
 
 
-def test_default_refuse_policy():
-    heavy = _line(4, "Light", max_weight_g=100)
+LIGHT = _line(4, "Light", max_weight_g=100)
+
+
+def _plan_with_light_default(fallback=FallbackPolicy.CHEAPEST):
+    """One 200 g item from CN; the default line Light carries at most 100 g, Slow any."""
     book = routing.RateBook.build(
-        [_card(heavy, "CN", "US", 100, (5, 9)), _card(SLOW, "CN", "US", 500, (7, 12))],
-        [heavy, SLOW],
+        [_card(LIGHT, "CN", "US", 100, (5, 9)), _card(SLOW, "CN", "US", 500, (7, 12))],
+        [LIGHT, SLOW],
     )
-    plan = routing.plan_route(
+    return routing.plan_route(
         items=[_item(0, 1, 1)],
         sources=[_src(1, "CN", {1: 5})],
         book=book,
         dest="US",
         postcode="",
-        policy=routing.LinePolicy(default_line_id=heavy.pk, fallback=FallbackPolicy.REFUSE),
+        policy=routing.LinePolicy(default_line_id=LIGHT.pk, fallback=fallback),
     )
+
+
+def test_default_refuse_policy():
+    plan = _plan_with_light_default(FallbackPolicy.REFUSE)
     assert plan.ok is False
     assert plan.reasons[0]["code"] == "default_line_refused"
 
@@ -181,3 +188,58 @@ def test_line_named_matches_name_or_code_case_insensitively():
     assert BOOK.line_named("slow") is SLOW
     assert BOOK.line_named("FAST") is FAST
     assert BOOK.line_named("nope") is None
+
+
+def test_default_line_used_says_so_in_the_plan_why():
+    policy = routing.LinePolicy(default_line_id=FAST.pk)
+    plan = _plan([_item(0, 1, 1)], [_src(1, "CN", {1: 5})], policy)
+
+    assert plan.parcels[0].why == "merchant default line"
+    assert plan.why == (
+        "1 parcel(s) from W1: lowest landed cost of 1 feasible plan(s) within the 5-day promise;"
+        " the merchant's default line Fast is used"
+    )
+
+
+def test_default_line_not_serving_the_warehouse_is_skipped_with_the_reason():
+    # Default Fast ships only CN → US; the stock is in the US warehouse.
+    policy = routing.LinePolicy(default_line_id=FAST.pk)
+    plan = _plan([_item(0, 1, 1)], [_src(2, "US", {1: 5})], policy)
+
+    assert [(p.source.warehouse_code, p.option.line_name) for p in plan.parcels] == [
+        ("W2", "Local")
+    ]
+    assert plan.parcels[0].why == (
+        "cheapest line (default line Fast not used: it does not ship from US to US)"
+    )
+    assert plan.why.endswith(
+        "; the merchant's default line Fast is not used: from W2, it does not ship from US to US"
+    )
+
+
+def test_default_line_over_its_weight_limit_is_skipped_with_the_limit():
+    plan = _plan_with_light_default()
+
+    assert plan.parcels[0].option.line_name == "Slow"
+    assert plan.parcels[0].why == (
+        "cheapest line (default line Light not used: Light cannot carry 200 g (limit 100 g))"
+    )
+    assert plan.why.endswith(
+        "; the merchant's default line Light is not used: from W1, Light cannot carry 200 g "
+        "(limit 100 g)"
+    )
+
+
+def test_default_line_beaten_by_a_cheaper_plan_within_its_promise_says_by_how_much():
+    # Fast (CN, 3-5 days, $15.00) is the default; Local from the US warehouse ships within
+    # the same 5 days for $3.00, so that plan wins and the page says why.
+    policy = routing.LinePolicy(default_line_id=FAST.pk)
+    plan = _plan([_item(0, 1, 1)], [_src(1, "CN", {1: 5}), _src(2, "US", {1: 5})], policy)
+
+    assert [(p.source.warehouse_code, p.option.line_name) for p in plan.parcels] == [
+        ("W2", "Local")
+    ]
+    assert plan.why.endswith(
+        "; the merchant's default line Fast is not used: shipping on it (from W1) costs "
+        "12.00 USD more, and this plan arrives within its 5-day promise"
+    )

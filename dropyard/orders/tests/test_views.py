@@ -326,8 +326,9 @@ def test_manual_order_shows_per_field_address_errors(owner_client, merchant, sho
     response = owner_client.post(reverse("orders:new"), data)
 
     errors = response.context["form"].errors
-    assert errors["shipping_zip"] == ["a postcode is required for US"]
-    assert errors["shipping_province"] == ["a province or state is required for US"]
+    # The address rules' messages (shared with the API) shown as sentences on the page.
+    assert errors["shipping_zip"] == ["A postcode is required for US"]
+    assert errors["shipping_province"] == ["A province or state is required for US"]
     assert Order.objects.count() == 0
 
 
@@ -597,3 +598,39 @@ def test_import_error_report_is_sent_no_store(client, merchant, owner):
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
+
+
+def test_order_page_says_the_default_line_was_used(owner_client, merchant, owner):
+    from dropyard.logistics.models import DefaultShippingLine
+
+    world = make_order_world()
+    DefaultShippingLine.objects.create(merchant=merchant, dest_country="US", line=world.dhl)
+    order = services.order_create(merchant=merchant, actor=owner, **order_item((world.red, 1)))
+
+    html = owner_client.get(reverse("orders:detail", args=[order.public_id])).content.decode()
+
+    routing_text = html.split('data-testid="routing-why"')[1].split("</p>")[0]
+    assert f"1 parcel(s) from {world.cn.code}" in routing_text
+    assert "the merchant&#x27;s default line DHL is used" in routing_text
+    assert f"Freight · {world.cn.code} · DHL" in html
+    assert "merchant default line" in html.split('data-testid="parcel-why"')[1]
+
+
+def test_order_page_says_why_the_default_line_was_skipped(owner_client, merchant, owner):
+    from dropyard.inventory.tests.factories import make_stock
+    from dropyard.logistics.models import DefaultShippingLine
+
+    world = make_order_world(stock=0)
+    make_stock(variant=world.red, warehouse=world.us, on_hand=5)
+    DefaultShippingLine.objects.create(merchant=merchant, dest_country="US", line=world.dhl)
+    order = services.order_create(merchant=merchant, actor=owner, **order_item((world.red, 1)))
+
+    html = owner_client.get(reverse("orders:detail", args=[order.public_id])).content.decode()
+
+    assert order.line == world.usps
+    routing_text = html.split('data-testid="routing-why"')[1].split("</p>")[0]
+    assert (
+        f"the merchant&#x27;s default line DHL is not used: from {world.us.code}, it does not "
+        "ship from US to US"
+    ) in routing_text
+    assert "default line DHL not used: it does not ship from US to US" in html

@@ -49,8 +49,9 @@ def test_member_message_emails_the_agent_on_commit(
 
     assert [m.to for m in mail.outbox] == [[agent.email]]
     assert mail.outbox[0].subject == (
-        f"New message from {assigned.business_name} ({assigned.account_number})"
+        f"[Dropyard] New message from {assigned.business_name} ({assigned.account_number})"
     )
+    assert [mime for _, mime in mail.outbox[0].alternatives] == ["text/html"]
     assert "Where is my order?" in mail.outbox[0].body
     assert f"/messages/ops/{assigned.pk}/" in mail.outbox[0].body
 

@@ -201,7 +201,7 @@ def test_settings_service_refusal_shows_on_the_field(owner_client, store):
 
     assert response.status_code == 400
     assert response.context["form"].errors == {
-        "tracking_url_template": ["must contain {number} and be at most 300 characters"]
+        "tracking_url_template": ["Must contain {number} and be at most 300 characters"]
     }
     assert 'data-testid="field-error-tracking_url_template"' in response.content.decode()
     store.refresh_from_db()

@@ -85,9 +85,11 @@ def test_invoice_pdf_shows_number_parties_lines_and_totals(billing, merchant, tw
     assert "Freight 11.50" in text
     assert "Wallet payment discount (2%) -1.43" in text
     assert "Total paid 70.07 USD" in text
-    assert "Orders DY1001, DY1002" in text
+    # The merchant's own order numbers beside the platform's codes.
+    a, b = (o.order_number for o in two_orders)
+    assert f"Orders DY1001 (your order {a}), DY1002 (your order {b})" in text
     assert "Payment method Wallet balance" in text
-    assert invoice.reference == "DY1001, DY1002"
+    assert invoice.reference == f"DY1001 (your order {a}), DY1002 (your order {b})"
     assert set(invoice.orders.values_list("code", flat=True)) == {"DY1001", "DY1002"}
 
 
@@ -136,6 +138,7 @@ def test_credit_note_pdf_cites_its_invoice(billing, merchant, two_orders):
     assert "CREDIT NOTE" in text
     assert f"Original invoice INV-{year}-000001" in text
     assert "Refund RF-77" in text
+    assert f"Orders DY1002 (your order {two_orders[1].order_number})" in text
     assert "Total credited 29.40 USD" in text
     assert "Reason: order cancelled before shipping" in text
     assert f"This credit note corrects invoice INV-{year}-000001." in text

@@ -7,7 +7,7 @@ from dropyard.accounts.tests.factories import make_operator, make_staff
 from dropyard.wallet.choices import Provider
 from dropyard.wallet.invoices import receipt_issue_for_topup
 
-from .invoice_helpers import credited_topup, pdf_text
+from .invoice_helpers import credited_topup, issue_invoice, pdf_text, two_paid_orders
 
 
 @pytest.fixture
@@ -172,3 +172,19 @@ def test_downloads_answer_only_get(client, owner, receipt):
     )
 
     assert response.status_code == 405
+
+
+def test_the_merchant_list_shows_each_orders_own_number_beside_its_code(client, owner, merchant):
+    orders = two_paid_orders(merchant)
+    issue_invoice(merchant, orders)
+    client.force_login(owner)
+
+    html = client.get(reverse("wallet:invoice_list")).content.decode()
+
+    for order in orders:
+        assert (
+            f'<span class="font-monospace">{order.code}</span> '
+            f'<span data-testid="invoice-order-number">{order.order_number}</span>'
+        ) in html
+    found = client.get(reverse("wallet:invoice_list"), {"q": orders[1].order_number})
+    assert found.content.decode().count('data-testid="invoice-row"') == 1

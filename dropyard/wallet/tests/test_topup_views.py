@@ -261,3 +261,58 @@ def test_sandbox_topup_buttons_show_where_allowed(client, merchant, owner):
 
     assert 'data-testid="sandbox-topup-form"' in home
     assert 'data-testid="topup-sandbox-link"' in topups
+
+
+BANK = {
+    "DROPYARD_BANK_NAME": "First Example Bank",
+    "DROPYARD_BANK_ACCOUNT_NAME": "Dropyard Fulfilment Ltd",
+    "DROPYARD_BANK_IBAN": "GB33BUKB20201555555555",
+    "DROPYARD_BANK_SWIFT": "BUKBGB22",
+    "DROPYARD_BANK_REFERENCE_HINT": "Transfers arrive in 1-3 business days.",
+}
+
+
+def test_wire_topup_page_shows_the_platform_bank_details_and_reference(
+    client, merchant, owner, settings
+):
+    for name, value in BANK.items():
+        setattr(settings, name, value)
+    client.force_login(owner)
+
+    html = client.get(reverse("wallet:topup_wire")).content.decode()
+
+    details = html.split('data-testid="bank-details"')[1].split("<form")[0]
+    for value in BANK.values():
+        assert value in details
+    assert f'data-testid="bank-reference">{merchant.account_number}<' in html
+    assert "has not configured" not in html
+
+
+def test_pending_wire_topup_repeats_the_bank_details_with_its_reference(
+    client, merchant, owner, settings
+):
+    for name, value in BANK.items():
+        setattr(settings, name, value)
+    topup = _wire(merchant, owner)
+    client.force_login(owner)
+
+    html = client.get(reverse("wallet:topup_detail", args=[topup.public_id])).content.decode()
+
+    assert "GB33BUKB20201555555555" in html
+    assert f'data-testid="bank-reference">{merchant.account_number}<' in html
+
+
+def test_wire_topup_page_says_when_bank_details_are_not_configured(
+    client, merchant, owner, settings
+):
+    settings.DROPYARD_BANK_NAME = ""
+    settings.DROPYARD_BANK_ACCOUNT_NAME = ""
+    settings.DROPYARD_BANK_IBAN = ""
+    settings.DROPYARD_BANK_SWIFT = ""
+    client.force_login(owner)
+
+    html = client.get(reverse("wallet:topup_wire")).content.decode()
+
+    assert 'data-testid="bank-details-missing"' in html
+    assert "The operator has not configured the platform's bank details yet" in html
+    assert 'data-testid="bank-details"' not in html

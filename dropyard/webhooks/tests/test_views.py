@@ -189,3 +189,36 @@ def test_staff_with_developer_area_sees_the_log(client, merchant):
     developer = make_staff(merchant=merchant, permissions=["developer"])
     client.force_login(developer)
     assert client.get(reverse("webhooks:message_list")).status_code == 200
+
+
+def test_url_saved_while_disabled_is_kept_and_shown(owner_client, merchant):
+    response = owner_client.post(
+        reverse("webhooks:endpoint_set"), {"topic": "order", "url": HOOK}, follow=True
+    )
+    assert "The order webhook was saved." in response.content.decode()
+    endpoint = WebhookEndpoint.objects.get(merchant=merchant, topic="order")
+    assert (endpoint.url, endpoint.enabled) == (HOOK, False)
+    page = owner_client.get(reverse("webhooks:settings")).content.decode()
+    assert f'value="{HOOK}"' in page
+
+
+def test_disabling_keeps_a_changed_url_and_clearing_empties_it(owner_client, merchant):
+    set_endpoint(merchant, "order", HOOK)
+    other = "https://hooks.example.com/other"
+    owner_client.post(reverse("webhooks:endpoint_set"), {"topic": "order", "url": other})
+    endpoint = WebhookEndpoint.objects.get(merchant=merchant, topic="order")
+    assert (endpoint.url, endpoint.enabled) == (other, False)
+    owner_client.post(reverse("webhooks:endpoint_set"), {"topic": "order", "url": ""})
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.enabled) == ("", False)
+
+
+def test_bad_url_saved_while_disabled_is_refused(owner_client, merchant, settings):
+    settings.DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = False
+    response = owner_client.post(
+        reverse("webhooks:endpoint_set"),
+        {"topic": "order", "url": "http://example.com/h"},
+        follow=True,
+    )
+    assert "callback URL must start with https://" in response.content.decode()
+    assert WebhookEndpoint.objects.count() == 0
