@@ -53,7 +53,7 @@ def test_agent_works_the_back_office_in_chinese(browser, live_server, desk, widt
     page.get_by_role("link", name=orders[0].code).click()
     page.wait_for_url(re.compile(rf"/ops/orders/{orders[0].public_id}/"))
     assert page.get_by_test_id("order-address").locator("h2").inner_text() == "收货地址"
-    assert page.get_by_test_id("order-timeline").locator("h2").inner_text() == "订单记录"
+    assert page.get_by_test_id("order-timeline").locator("h2").inner_text() == "操作记录"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     _shoot(page, "zh-ops-order-detail")
 

@@ -72,7 +72,7 @@ def test_order_detail_and_history_are_in_chinese_for_the_agent(client, agent, or
     assert response.status_code == 200
     assert response["Content-Language"] == "zh-hans"
     html = response.content.decode()
-    for words in ("收货地址", "商品明细", "订单记录", "内部备注", "暂停…", "运费"):
+    for words in ("收货地址", "商品明细", "操作记录", "内部备注", "暂停…", "运费"):
         assert words in html, words
     assert 'data-testid="order-status">已创建</span>' in html
     # The history's creation row, in the status vocabulary (group, then its detail).
