@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_countries",
+    "django_filters",
+    "django_tables2",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,0 +1,146 @@
+"""The merchant order list's filters and columns, for the generic list (``core.lists``).
+
+``OrderFilter`` also filters the CSV export of the order list (``views.order_export``), so the
+export holds exactly the rows the list shows.
+"""
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
+from django_countries import countries
+
+from dropyard.core.lists import PRIMARY, ListFilterSet, ListTable, SelectColumn
+
+from .choices import OrderStatus
+from .forms import DATE
+from .selectors import TABS
+from .templatetags.orders_tags import money
+
+PRE_PAYMENT = {OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID}
+
+
+class OrderFilter(ListFilterSet):
+    """The order list's filters: search, status, country, store, creation dates, and the tab."""
+
+    q = django_filters.CharFilter(method="search", label="Search", max_length=100)
+    status = django_filters.ChoiceFilter(
+        choices=OrderStatus.choices, empty_label="Any status", label="Status"
+    )
+    country = django_filters.ChoiceFilter(
+        field_name="shipping_country_code", choices=countries, empty_label="Any country"
+    )
+    store_name = django_filters.CharFilter(lookup_expr="iexact", max_length=120, label="Store")
+    date_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="From", widget=DATE
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="To", widget=DATE
+    )
+    tab = django_filters.CharFilter(method="in_tab", widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = "Order number, code or name"
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(
+            Q(order_number__icontains=value)
+            | Q(code__icontains=value)
+            | Q(shipping_customer_name__icontains=value)
+            | Q(public_id=value)
+        )
+
+    def in_tab(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        statuses = TABS.get(value.strip().lower())
+        return queryset.filter(status__in=statuses) if statuses else queryset
+
+
+class OrderTable(ListTable):
+    """The order list's columns; status, total and the row's main action head a phone card."""
+
+    select = SelectColumn(accessor="public_id")
+    number = tables.Column(
+        accessor="order_number",
+        verbose_name="Order",
+        order_by=("order_number",),
+        attrs={"td": {"class": "list-title"}},
+    )
+    # (A picture column of the order's first product goes here.)
+    created = tables.DateTimeColumn(
+        accessor="created_at", verbose_name="Created", format="Y-m-d H:i", order_by=("created_at",)
+    )
+    customer = tables.Column(
+        accessor="shipping_customer_name", verbose_name="Customer", orderable=False
+    )
+    destination = tables.Column(
+        accessor="shipping_country_code", verbose_name="Destination", orderable=False
+    )
+    store = tables.Column(accessor="store_name", verbose_name="Store", orderable=False)
+    status = tables.TemplateColumn(
+        template_name="orders/partials/_order_status_cell.html",
+        verbose_name="Status",
+        order_by=("status", "sub_status"),
+        attrs=PRIMARY,
+    )
+    total = tables.Column(
+        accessor="total_amount_minor",
+        verbose_name="Total",
+        attrs={
+            "td": {"class": "text-end text-nowrap", "data-primary": "1"},
+            "th": {"class": "text-end"},
+        },
+    )
+    action = tables.Column(
+        accessor="public_id",
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"td": {"class": "text-end", "data-primary": "1"}},
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "order-table"}
+        row_attrs = {"data-testid": "order-row"}
+
+    def render_number(self, value: str, record) -> str:
+        return format_html(
+            '<a href="{}" class="fw-semibold">{}</a>'
+            '<div class="small text-secondary font-monospace">{}</div>',
+            reverse("orders:detail", args=[record.public_id]),
+            value,
+            record.code,
+        )
+
+    def value_number(self, value: str) -> str:
+        return value
+
+    def render_destination(self, value: str, record) -> str:
+        return format_html(
+            '{} <span class="small text-secondary">{}</span>', value, record.shipping_city
+        )
+
+    def value_destination(self, value: str, record) -> str:
+        return f"{value} {record.shipping_city}".strip()
+
+    def render_store(self, value: str) -> str:
+        return value or "—"
+
+    def render_total(self, value: int, record) -> str:
+        return money(value, record.currency)
+
+    def value_status(self, record) -> str:
+        return record.get_status_display()
+
+    def render_action(self, value: str, record) -> str:
+        label = "Pay…" if record.status in PRE_PAYMENT else "View"
+        style = "btn-primary" if record.status in PRE_PAYMENT else "btn-outline-secondary"
+        return format_html(
+            '<a class="btn btn-sm {}" href="{}" data-testid="order-main-action">{}</a>',
+            style,
+            reverse("orders:detail", args=[value]),
+            label,
+        )

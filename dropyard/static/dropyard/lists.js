@@ -1,0 +1,19 @@
+// The generic list page (core/lists.py): "select all" rows, and the bulk buttons that ask first.
+// Delegated from the document so that rows swapped in by htmx work too; no inline script (CSP).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-list-select-all]");
+    if (!all) return;
+    var form = all.closest("form");
+    form.querySelectorAll("[data-list-select]").forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+})();
