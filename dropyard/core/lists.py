@@ -51,8 +51,11 @@ back to the list itself with ``action=<name>``; ``list_page`` then looks the ids
 
 Context given to the templates: ``filter`` (the FilterSet), ``table``, ``page`` (a Django
 ``Page`` of the records on this page: ``page.object_list``, ``page.paginator.count``),
-``bulk_actions``, ``page_sizes``, ``per_page``, ``filtered`` (a filter is set), ``active_filters``
-(how many), ``export_query`` (the query string for the export link) and the caller's ``context``.
+``page_obj`` (the same), ``bulk_actions``, ``page_sizes``, ``per_page``, ``filtered`` (a filter
+is set), ``active_filters`` (how many), ``export_query`` (the query string for the export link)
+and the caller's ``context``.
+``filter_kwargs`` / ``table_kwargs`` go to the FilterSet / Table constructors (e.g. the choices
+of a filter, ``exclude=("select",)``).
 """
 
 import csv
@@ -103,7 +106,9 @@ class ListFilterSet(django_filters.FilterSet):
 @dataclass(frozen=True)
 class BulkAction:
     """A button of the bulk bar: posts the checked ids to ``url``, or to ``handler`` through the
-    list itself. ``confirm``: asked in the browser before posting (static/dropyard/lists.js)."""
+    list itself. ``confirm``: asked in the browser before posting (static/dropyard/lists.js).
+    ``method="get"`` sends the ticked ids to ``url`` as a GET (a printable page; ``new_tab``
+    opens it in a new tab), without the form's CSRF token."""
 
     name: str
     label: str
@@ -112,12 +117,16 @@ class BulkAction:
     confirm: str = ""
     style: str = "btn-outline-secondary"
     testid: str = ""
+    method: str = "post"
+    new_tab: bool = False
 
 
 class SelectColumn(tables.Column):
-    """The row checkbox: posts the record's ``accessor`` value as ``ids`` with the bulk form."""
+    """The row checkbox: posts the record's ``accessor`` value as ``ids`` (or ``field_name``)
+    with the bulk form."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, field_name: str = "ids", **kwargs: Any) -> None:
+        self.field_name = field_name
         kwargs.setdefault("verbose_name", "Select")
         kwargs.setdefault("orderable", False)
         kwargs.setdefault("exclude_from_export", True)
@@ -127,8 +136,9 @@ class SelectColumn(tables.Column):
 
     def render(self, value: Any, record: Any) -> str:
         return format_html(
-            '<input class="form-check-input" type="checkbox" name="ids" value="{}" '
+            '<input class="form-check-input" type="checkbox" name="{}" value="{}" '
             'aria-label="Select {}" data-list-select>',
+            self.field_name,
             value,
             record,
         )
@@ -244,6 +254,7 @@ def list_page(
     per_page: int = PAGE_SIZE,
     id_field: str = "pk",
     filter_kwargs: dict[str, Any] | None = None,
+    table_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The list page of ``queryset`` (already scoped by the caller's selector): see the module
     docstring for the query parameters, the bulk actions and the context."""
@@ -253,7 +264,7 @@ def list_page(
         request.GET or None, queryset=queryset, request=request, **(filter_kwargs or {})
     )
     rows = filterset.qs
-    table = table_class(rows)
+    table = table_class(rows, **(table_kwargs or {}))
     sort = [s for s in request.GET.getlist("sort") if s and "\x00" not in s]
     if sort:
         table.order_by = sort  # django-tables2 keeps only the table's orderable columns
@@ -275,6 +286,7 @@ def list_page(
         "filter": filterset,
         "table": table,
         "page": page,
+        "page_obj": page,  # the name Django's ListView uses
         "bulk_actions": list(bulk_actions),
         "page_sizes": PAGE_SIZES,
         "per_page": size,

@@ -30,7 +30,10 @@ class OrderFilter(ListFilterSet):
         choices=OrderStatus.choices, empty_label="Any status", label="Status"
     )
     country = django_filters.ChoiceFilter(
-        field_name="shipping_country_code", choices=countries, empty_label="Any country"
+        field_name="shipping_country_code",
+        choices=countries,
+        empty_label="Any country",
+        label="Country",
     )
     store_name = django_filters.CharFilter(lookup_expr="iexact", max_length=120, label="Store")
     date_from = django_filters.DateFilter(
@@ -71,7 +74,11 @@ class OrderTable(ListTable):
     )
     # (A picture column of the order's first product goes here.)
     created = tables.DateTimeColumn(
-        accessor="created_at", verbose_name="Created", format="Y-m-d H:i", order_by=("created_at",)
+        accessor="created_at",
+        verbose_name="Created",
+        format="Y-m-d H:i",
+        order_by=("created_at",),
+        attrs={"td": {"class": "small text-nowrap"}},
     )
     customer = tables.Column(
         accessor="shipping_customer_name", verbose_name="Customer", orderable=False
@@ -79,7 +86,12 @@ class OrderTable(ListTable):
     destination = tables.Column(
         accessor="shipping_country_code", verbose_name="Destination", orderable=False
     )
-    store = tables.Column(accessor="store_name", verbose_name="Store", orderable=False)
+    store = tables.Column(
+        accessor="store_name",
+        verbose_name="Store",
+        orderable=False,
+        attrs={"td": {"class": "small"}},
+    )
     status = tables.TemplateColumn(
         template_name="orders/partials/_order_status_cell.html",
         verbose_name="Status",

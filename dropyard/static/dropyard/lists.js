@@ -17,3 +17,15 @@
     }
   });
 })();
+// A bulk button that opens a GET page (a printable list) must not put the CSRF token, "next"
+// or "action" into the address: they are disabled for that one submit.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button[formmethod=get]");
+  if (!button || event.defaultPrevented) return;
+  var form = button.form;
+  var hidden = form.querySelectorAll("input[name=csrfmiddlewaretoken], input[name=next]");
+  hidden.forEach(function (input) { input.disabled = true; });
+  window.setTimeout(function () {
+    hidden.forEach(function (input) { input.disabled = false; });
+  }, 0);
+});
