@@ -1,5 +1,7 @@
 """Operator back office for accounts: supplier applications, merchant accounts, operator staff."""
 
+from functools import partial
+
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
+from dropyard.core.lists import SearchFilter, list_page
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
@@ -17,11 +20,11 @@ from .forms_ops import (
     AgentAssignForm,
     OperatorCreateForm,
     OperatorRoleForm,
-    SearchForm,
     StaffFilterForm,
     SupplierQueueFilterForm,
     SupplierRejectForm,
 )
+from .lists import MerchantTable
 from .models import User
 
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
@@ -117,14 +120,24 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_view(roles=MERCHANT_VIEWERS)
 @require_GET
 def merchants(request: HttpRequest) -> HttpResponse:
-    search = SearchForm(request.GET).search()
-    merchant_qs = selectors.merchant_list(search=search, agent=_agent_scope(request.user))
-    context = {"page_obj": paginate(request, merchant_qs), "q": search}
-    return list_response(
+    agent = _agent_scope(request.user)
+    return list_page(
         request,
-        "accounts/ops/merchant_list.html",
-        "accounts/ops/partials/_merchant_results.html",
-        context,
+        queryset=selectors.merchant_list(agent=agent),
+        filterset_class=SearchFilter,
+        filter_kwargs={
+            "search_with": partial(selectors.merchant_list, agent=agent),
+            "placeholder": "Business, account number or member email",
+        },
+        table_class=MerchantTable,
+        template="accounts/ops/merchant_list.html",
+        export_name="merchants",
+        context={
+            "title": "My merchants" if agent is not None else "Merchants",
+            "noun": "merchant",
+            "noun_plural": "merchants",
+            "empty_template": "accounts/ops/partials/_merchant_empty.html",
+        },
     )
 
 

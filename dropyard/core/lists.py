@@ -103,6 +103,27 @@ class ListFilterSet(django_filters.FilterSet):
         form = ListFilterForm
 
 
+class SearchFilter(ListFilterSet):
+    """One search box in front of a selector that takes ``search=``: the common list filter.
+
+    Give ``filter_kwargs={"search_with": partial(selectors.x_list, scope=...), "placeholder":
+    "..."}``: the rows are ``search_with(search=<the stripped text>)``, so the selector keeps
+    both the scoping and the search rule.
+    """
+
+    q = django_filters.CharFilter(label="Search", max_length=100)
+
+    def __init__(
+        self, *args: Any, search_with: Callable[..., QuerySet], placeholder: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_with = search_with
+        self.form.fields["q"].widget.attrs.update({"type": "search", "placeholder": placeholder})
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return self.search_with(search=(self.form.cleaned_data.get("q") or "").strip())
+
+
 @dataclass(frozen=True)
 class BulkAction:
     """A button of the bulk bar: posts the checked ids to ``url``, or to ``handler`` through the
