@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dropyard.core.access import operator_view
 from dropyard.core.lists import SearchFilter, list_page
 from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import flash_outcome, form_call, list_response
+from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
 from .choices import OperatorRole, SupplierApplicationStatus
@@ -24,7 +24,7 @@ from .forms_ops import (
     SupplierQueueFilterForm,
     SupplierRejectForm,
 )
-from .lists import MerchantTable
+from .lists import MerchantTable, SupplierApplicationTable
 from .models import User
 
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
@@ -42,23 +42,29 @@ def _agent_scope(user: User) -> User | None:
 @operator_view(roles=SUPPLIER_REVIEWERS)
 @require_GET
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    filters = SupplierQueueFilterForm(request.GET).filters()
-    applications = selectors.supplier_application_list(
-        status=None if filters["status"] == ALL else filters["status"], search=filters["q"]
-    )
-    tabs = [*SupplierApplicationStatus.choices, (ALL, "All")]
-    context = {
-        "page_obj": paginate(request, applications),
-        "status": filters["status"],
-        "q": filters["q"],
-        "tabs": tabs,
-        "pending_count": selectors.supplier_application_pending_count(),
-    }
-    return list_response(
+    status = SupplierQueueFilterForm(request.GET).filters()["status"]
+    scope = None if status == ALL else status
+    return list_page(
         request,
-        "accounts/ops/supplier_list.html",
-        "accounts/ops/partials/_supplier_results.html",
-        context,
+        queryset=selectors.supplier_application_list(status=scope),
+        filterset_class=SearchFilter,
+        filter_kwargs={
+            "search_with": partial(selectors.supplier_application_list, status=scope),
+            "placeholder": "Company or applicant email",
+        },
+        table_class=SupplierApplicationTable,
+        template="accounts/ops/supplier_list.html",
+        export_name="supplier-applications",
+        context={
+            "title": "Supplier applications",
+            "status": status,
+            "tabs": [*SupplierApplicationStatus.choices, (ALL, "All")],
+            "keep_params": [("status", status)],
+            "pending_count": selectors.supplier_application_pending_count(),
+            "noun": "application",
+            "noun_plural": "applications",
+            "empty_template": "accounts/ops/partials/_supplier_empty.html",
+        },
     )
 
 
