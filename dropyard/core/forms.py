@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django_countries import countries
 
 from .boundary import INT32_MAX, INT32_MIN
-from .choices import AuditAction, JobStatus
+from .choices import AuditAction
 from .selectors import AuditFilters
 
 
@@ -119,10 +119,3 @@ class OpsAuditFilterForm(AuditFilterForm):
     )
 
     field_order = ["merchant", "action", "actor", "date_from", "date_to"]
-
-
-class JobFilterForm(BootstrapFormMixin, forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *JobStatus.choices], required=False)
-
-    def status_value(self) -> str:
-        return self.cleaned_data["status"] if self.is_valid() else ""

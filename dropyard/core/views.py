@@ -13,8 +13,10 @@ from django.views.static import serve
 
 from . import selectors, services
 from .access import merchant_view, operator_view, public_view
-from .forms import AuditFilterForm, JobFilterForm, OpsAuditFilterForm
+from .forms import AuditFilterForm, OpsAuditFilterForm
 from .htmx import render_page_or_partial
+from .list_tables import JobFilter, JobTable
+from .lists import list_page
 from .models import Job
 from .pagination import paginate
 
@@ -79,31 +81,39 @@ def ops_audit_export(request: HttpRequest) -> HttpResponse:
 # --- Jobs -------------------------------------------------------------------------------------
 
 
-def _job_list_page(request: HttpRequest, form: JobFilterForm, jobs, *, ops: bool) -> HttpResponse:
-    context = {
-        "form": form,
-        "page": paginate(request, jobs),
-        "ops": ops,
-        "list_url_name": "core:ops_job_list" if ops else "core:job_list",
-        "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
-    }
-    return render_page_or_partial(
-        request, "core/job_list.html", "core/partials/_job_rows.html", context
+def _job_list_page(request: HttpRequest, jobs, *, ops: bool) -> HttpResponse:
+    return list_page(
+        request,
+        queryset=jobs,
+        filterset_class=JobFilter,
+        table_class=JobTable,
+        table_kwargs={
+            "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
+            "exclude": () if ops else ("merchant",),
+        },
+        template="core/job_list.html",
+        export_name="jobs",
+        context={
+            "title": "Background jobs",
+            "ops": ops,
+            "noun": "job",
+            "noun_plural": "jobs",
+            "empty_filtered_text": "No jobs match this filter.",
+            "empty_text": "No jobs yet. Exports you start (for example from the audit log) "
+            "appear here.",
+        },
     )
 
 
 @merchant_view()
 def job_list(request: HttpRequest) -> HttpResponse:
-    form = JobFilterForm(request.GET or None)
-    jobs = selectors.job_list_for_member(membership=request.membership, status=form.status_value())
-    return _job_list_page(request, form, jobs, ops=False)
+    jobs = selectors.job_list_for_member(membership=request.membership, status="")
+    return _job_list_page(request, jobs, ops=False)
 
 
 @operator_view(roles=ADMIN_ONLY)
 def ops_job_list(request: HttpRequest) -> HttpResponse:
-    form = JobFilterForm(request.GET or None)
-    jobs = selectors.job_list(status=form.status_value())
-    return _job_list_page(request, form, jobs, ops=True)
+    return _job_list_page(request, selectors.job_list(status=""), ops=True)
 
 
 def _job_page(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:
