@@ -1,4 +1,7 @@
-"""Filters and columns of core's own lists (background jobs), for the generic list (``lists``)."""
+"""Filters and columns of core's own lists (background jobs, the audit log), for the generic
+list (``lists``)."""
+
+import json
 
 import django_filters
 import django_tables2 as tables
@@ -6,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .choices import JobStatus
-from .lists import PRIMARY, ListFilterSet, ListTable
-from .models import Job
+from .forms import AuditFilterForm, OpsAuditFilterForm
+from .lists import PRIMARY, FormFilter, ListFilterSet, ListTable
+from .models import AuditEvent, Job
 
 
 class JobFilter(ListFilterSet):
@@ -60,3 +64,63 @@ class JobTable(ListTable):
 
     def value_progress(self, record: Job) -> str:
         return self.render_progress(record)
+
+
+class AuditFilter(FormFilter):
+    """The merchant audit log's filters (``forms.AuditFilterForm``) in front of its selector."""
+
+    class Meta:
+        form = AuditFilterForm
+
+
+class OpsAuditFilter(FormFilter):
+    """The back-office audit log's filters (with the merchant) in front of its selector."""
+
+    class Meta:
+        form = OpsAuditFilterForm
+
+
+class AuditTable(ListTable):
+    """Audit events, newest first; ``merchant`` for the back office only."""
+
+    created_at = tables.DateTimeColumn(
+        verbose_name="Time",
+        format="Y-m-d H:i",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap small"}},
+    )
+    actor_label = tables.Column(verbose_name="Actor", default="—", orderable=False)
+    action = tables.Column(verbose_name="Action", orderable=False, attrs=PRIMARY)
+    merchant = tables.Column(verbose_name="Merchant", default="—", orderable=False)
+    target_label = tables.Column(
+        verbose_name="Target", default="—", orderable=False, attrs={"td": {"class": "text-break"}}
+    )
+    details = tables.TemplateColumn(
+        template_code=(
+            '{% for key, value in record.details.items %}<span class="d-block">'
+            '<span class="text-secondary">{{ key }}:</span> {{ value|truncatechars:80 }}</span>'
+            "{% empty %}—{% endfor %}"
+        ),
+        verbose_name="Details",
+        orderable=False,
+        attrs={"td": {"class": "small text-break audit-details"}},
+    )
+    ip_address = tables.Column(
+        verbose_name="IP",
+        default="—",
+        orderable=False,
+        attrs={"td": {"class": "small text-nowrap"}},
+    )
+
+    class Meta(ListTable.Meta):
+        row_attrs = {"data-testid": "audit-row"}
+
+    def render_merchant(self, value) -> str:  # an accounts.MerchantAccount
+        return format_html(
+            '{} <span class="text-secondary small">{}</span>',
+            value.business_name,
+            value.account_number,
+        )
+
+    def value_details(self, record: AuditEvent) -> str:
+        return json.dumps(record.details, sort_keys=True) if record.details else ""

@@ -124,6 +124,19 @@ class SearchFilter(ListFilterSet):
         return self.search_with(search=(self.form.cleaned_data.get("q") or "").strip())
 
 
+class FormFilter(ListFilterSet):
+    """A FilterSet over an existing filter form with a ``filters()`` method (``Meta.form``),
+    for lists whose selector takes those filters: ``filter_kwargs={"select": partial(
+    selectors.x_list, merchant=...)}``; the rows are ``select(filters=form.filters())``."""
+
+    def __init__(self, *args: Any, select: Callable[..., QuerySet], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.select = select
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return self.select(filters=self.form.filters())
+
+
 @dataclass(frozen=True)
 class BulkAction:
     """A button of the bulk bar: posts the checked ids to ``url``, or to ``handler`` through the

@@ -4,6 +4,8 @@ Merchant pages read through selectors scoped to ``request.merchant`` (another me
 404); the back-office pages are for operator admins and see everything.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -15,10 +17,10 @@ from . import selectors, services
 from .access import merchant_view, operator_view, public_view
 from .forms import AuditFilterForm, OpsAuditFilterForm
 from .htmx import render_page_or_partial
-from .list_tables import JobFilter, JobTable
-from .lists import list_page
+from .list_tables import AuditFilter, AuditTable, JobFilter, JobTable, OpsAuditFilter
+from .lists import FormFilter, list_page
 from .models import Job
-from .pagination import paginate
+from .selectors import AuditFilters
 
 ADMIN_ONLY = {"admin"}
 
@@ -26,31 +28,43 @@ ADMIN_ONLY = {"admin"}
 # --- Audit log --------------------------------------------------------------------------------
 
 
-def _audit_page(request: HttpRequest, form: AuditFilterForm, events, *, ops: bool) -> HttpResponse:
-    context = {
-        "form": form,
-        "page": paginate(request, events),
-        "ops": ops,
-        "list_url_name": "core:ops_audit_list" if ops else "core:audit_list",
-        "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",
-    }
-    return render_page_or_partial(
-        request, "core/audit_list.html", "core/partials/_audit_rows.html", context
+def _audit_page(request: HttpRequest, *, ops: bool) -> HttpResponse:
+    if ops:
+        select = selectors.audit_event_list_all
+        filterset: type[FormFilter] = OpsAuditFilter
+    else:
+        select = partial(selectors.audit_event_list, merchant=request.merchant)
+        filterset = AuditFilter
+    return list_page(
+        request,
+        queryset=select(filters=AuditFilters()),
+        filterset_class=filterset,
+        filter_kwargs={"select": select},
+        table_class=AuditTable,
+        table_kwargs={"exclude": () if ops else ("merchant",)},
+        template="core/audit_list.html",
+        export_name="audit",
+        context={
+            "title": "Audit log",
+            "ops": ops,
+            "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",
+            "results_actions_template": "core/partials/_audit_export.html",
+            "noun": "event",
+            "noun_plural": "events",
+            "empty_filtered_text": "No audit events match these filters.",
+            "empty_text": "No audit events yet.",
+        },
     )
 
 
 @merchant_view(area="settings")
 def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    events = selectors.audit_event_list(merchant=request.merchant, filters=form.filters())
-    return _audit_page(request, form, events, ops=False)
+    return _audit_page(request, ops=False)
 
 
 @operator_view(roles=ADMIN_ONLY)
 def ops_audit_list(request: HttpRequest) -> HttpResponse:
-    form = OpsAuditFilterForm(request.GET or None)
-    events = selectors.audit_event_list_all(filters=form.filters())
-    return _audit_page(request, form, events, ops=True)
+    return _audit_page(request, ops=True)
 
 
 def _start_export(request: HttpRequest, form: AuditFilterForm, *, merchant, ops: bool):
