@@ -36,7 +36,7 @@ class MerchantTable(ListTable):
 
     def render_business_name(self, value: str, record: MerchantAccount) -> str:
         sandbox = (
-            format_html(' <span class="badge text-bg-secondary">Sandbox</span>')
+            format_html(' <span class="badge text-bg-secondary">{}</span>', "Sandbox")
             if record.is_sandbox
             else ""
         )

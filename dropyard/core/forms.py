@@ -20,7 +20,9 @@ def country_choices(codes=None, blank: str = "Choose a country") -> list[tuple[s
 
 
 def _add_class(widget: forms.Widget, css: str) -> None:
-    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    existing = widget.attrs.get("class", "")
+    if css not in existing.split():
+        widget.attrs["class"] = f"{existing} {css}".strip()
 
 
 def bound_integer_field(field: forms.Field) -> None:

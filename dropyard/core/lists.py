@@ -127,14 +127,32 @@ class SearchFilter(ListFilterSet):
 class FormFilter(ListFilterSet):
     """A FilterSet over an existing filter form with a ``filters()`` method (``Meta.form``),
     for lists whose selector takes those filters: ``filter_kwargs={"select": partial(
-    selectors.x_list, merchant=...)}``; the rows are ``select(filters=form.filters())``."""
+    selectors.x_list, merchant=...)}``. The rows are ``select(**form.filters())`` when
+    ``filters()`` gives a dict, else ``select(filters=form.filters())``. The form gets
+    Bootstrap's classes, and an unlabelled ``q`` field the label "Search" and the subclass's
+    ``placeholder``."""
+
+    placeholder = ""
 
     def __init__(self, *args: Any, select: Callable[..., QuerySet], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.select = select
+        search = self.form.fields.get("q")
+        if search is not None and not search.label:
+            search.label = "Search"
+            search.widget.attrs.update({"type": "search", "placeholder": self.placeholder})
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = super().get_form_class()
+        if issubclass(form_class, BootstrapFormMixin):
+            return form_class
+        return type(form_class.__name__, (BootstrapFormMixin, form_class), {})
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        return self.select(filters=self.form.filters())
+        filters = self.form.filters()
+        if isinstance(filters, dict):
+            return self.select(**filters)
+        return self.select(filters=filters)
 
 
 @dataclass(frozen=True)

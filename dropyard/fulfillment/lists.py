@@ -116,7 +116,7 @@ class QueueTable(ListTable):
 
     def render_code(self, value: str, record: Parcel) -> str:
         remainder = (
-            format_html(' <span class="badge text-bg-warning">remainder</span>')
+            format_html(' <span class="badge text-bg-warning">{}</span>', "remainder")
             if record.split_from_id
             else ""
         )
