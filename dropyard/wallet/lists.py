@@ -1,0 +1,107 @@
+"""Filters and columns of the invoice lists (the merchant's and finance's), for the generic
+list (``core.lists``): the filter form stays in front of ``selectors.invoice_list``."""
+
+import django_tables2 as tables
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+
+from dropyard.core.lists import PRIMARY, FormFilter, ListTable
+from dropyard.orders.templatetags.orders_tags import money
+
+from .choices import InvoiceKind
+from .models import Invoice
+
+
+class InvoiceFilterForm(forms.Form):
+    """Kind and a search over number and reference (and, for finance, the merchant)."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *InvoiceKind.choices])
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"q": "", "kind": ""}
+        return {"q": self.cleaned_data["q"], "kind": self.cleaned_data["kind"]}
+
+
+class InvoiceFilter(FormFilter):
+    class Meta:
+        form = InvoiceFilterForm
+
+
+class InvoiceTable(ListTable):
+    """Billing documents, newest first: the total and the PDF first on a phone card. Give
+    ``download_url_name``; ``merchant`` is for finance (the merchant page excludes it)."""
+
+    number = tables.Column(
+        verbose_name="Number", orderable=False, attrs={"td": {"class": "list-title font-monospace"}}
+    )
+    kind = tables.Column(verbose_name="Kind", orderable=False)
+    issued_at = tables.DateTimeColumn(
+        verbose_name="Date",
+        format="Y-m-d H:i",
+        orderable=False,
+        attrs={"td": {"class": "small text-nowrap"}},
+    )
+    merchant = tables.Column(
+        accessor="merchant__business_name", verbose_name="Merchant", orderable=False
+    )
+    reference = tables.Column(
+        verbose_name="Reference",
+        orderable=False,
+        default="",
+        attrs={"td": {"class": "small text-break"}},
+    )
+    total = tables.Column(
+        accessor="total_minor",
+        verbose_name="Total",
+        orderable=False,
+        attrs={
+            "td": {"class": "text-end text-nowrap", **PRIMARY["td"]},
+            "th": {"class": "text-end"},
+        },
+    )
+    download = tables.Column(
+        accessor="public_id",
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"td": {"class": "text-end", **PRIMARY["td"]}},
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "invoice-table"}
+        row_attrs = {"data-testid": "invoice-row"}
+
+    def __init__(self, *args, download_url_name: str = "wallet:invoice_download", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.download_url_name = download_url_name
+
+    def render_kind(self, record: Invoice) -> str:
+        if record.original:
+            return format_html(
+                '{} <span class="small text-secondary">for {}</span>',
+                record.get_kind_display(),
+                record.original.number,
+            )
+        return record.get_kind_display()
+
+    def render_merchant(self, value: str, record: Invoice) -> str:
+        return format_html(
+            '{} <span class="small text-secondary">{}</span>', value, record.merchant.account_number
+        )
+
+    def render_reference(self, value: str) -> str:
+        return value if len(value) <= 80 else value[:79] + "…"
+
+    def render_total(self, value: int, record: Invoice) -> str:
+        sign = "-" if record.kind == InvoiceKind.CREDIT_NOTE else ""
+        return sign + money(value, record.currency)
+
+    def render_download(self, value: str) -> str:
+        return format_html(
+            '<a class="btn btn-sm btn-outline-primary" href="{}" download '
+            'data-testid="invoice-download">PDF</a>',
+            reverse(self.download_url_name, kwargs={"public_id": value}),
+        )
