@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
+from dropyard.core.lists import list_page
 from dropyard.core.money import Money
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, form_call, list_response
@@ -19,7 +20,6 @@ from .forms_ops import (
     ALL,
     CategoryForm,
     ImageUploadForm,
-    ProductFilterForm,
     ProductForm,
     ReasonForm,
     ReportDismissForm,
@@ -27,6 +27,7 @@ from .forms_ops import (
     ReportTakeOffSaleForm,
     VariantForm,
 )
+from .lists import ProductFilter, ProductTable
 from .models import ImproperReport
 
 CATALOG_STAFF = {OperatorRole.SUPPORT}
@@ -38,21 +39,20 @@ CATALOG_STAFF = {OperatorRole.SUPPORT}
 @operator_view(roles=CATALOG_STAFF)
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
-    filter_form = ProductFilterForm(request.GET)
-    filters = filter_form.filters()
-    products = selectors.product_list(**filters)
-    page_obj = paginate(request, products)
-    context = {
-        "page_obj": page_obj,
-        "rows": [(p, Money(p.min_price_minor), Money(p.max_price_minor)) for p in page_obj],
-        "filter_form": filter_form,
-        "filtered": any(value not in ("", None) for value in filters.values()),
-    }
-    return list_response(
+    return list_page(
         request,
-        "catalog/ops/product_list.html",
-        "catalog/ops/partials/_product_results.html",
-        context,
+        queryset=selectors.product_list(),
+        filterset_class=ProductFilter,
+        filter_kwargs={"select": selectors.product_list},
+        table_class=ProductTable,
+        template="catalog/ops/product_list.html",
+        export_name="products",
+        context={
+            "title": "Products",
+            "noun": "product",
+            "noun_plural": "products",
+            "empty_template": "catalog/ops/partials/_product_empty.html",
+        },
     )
 
 
