@@ -307,7 +307,7 @@ def list_page(
     id_field: str = "pk",
     filter_kwargs: dict[str, Any] | None = None,
     table_kwargs: dict[str, Any] | None = None,
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     """The list page of ``queryset`` (already scoped by the caller's selector): see the module
     docstring for the query parameters, the bulk actions and the context."""
     if request.method == "POST":
