@@ -9,7 +9,7 @@ from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 from dropyard.core.money import Money
 
 from .forms_ops import ProductFilterForm
-from .models import Product
+from .models import ImproperReport, Product
 
 BADGE = '<span class="badge {}">{}</span>'
 
@@ -73,3 +73,45 @@ class ProductTable(ListTable):
 
     def value_status(self, value: bool) -> str:
         return "On sale" if value else "Off sale"
+
+
+class ReportTable(ListTable):
+    """Improper-product reports: the product heads a phone card, the status first."""
+
+    product = tables.Column(
+        accessor="product__sku",
+        verbose_name="Product",
+        orderable=False,
+        attrs={"td": {"class": "list-title"}},
+    )
+    reason = tables.Column(verbose_name="Reason", orderable=False)
+    merchant = tables.Column(
+        accessor="merchant__business_name", verbose_name="Merchant", orderable=False
+    )
+    created_at = tables.DateTimeColumn(
+        verbose_name="Reported",
+        format="Y-m-d H:i",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+    status = tables.TemplateColumn(
+        template_code='{% include "catalog/ops/partials/_report_status.html" with report=record %}',
+        verbose_name="Status",
+        orderable=False,
+        attrs=PRIMARY,
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "report-table"}
+
+    def render_product(self, value: str, record: ImproperReport) -> str:
+        name = record.product.name
+        return format_html(
+            '<a href="{}">{} {}</a>',
+            reverse("catalog_ops:report_detail", args=[record.pk]),
+            value,
+            name if len(name) <= 40 else name[:39] + "…",
+        )
+
+    def render_reason(self, record: ImproperReport) -> str:
+        return record.get_reason_display()
