@@ -175,10 +175,11 @@ class BulkAction:
 
 class SelectColumn(tables.Column):
     """The row checkbox: posts the record's ``accessor`` value as ``ids`` (or ``field_name``)
-    with the bulk form."""
+    with the bulk form; its label is "Select <the record's ``label_accessor``, or the record>"."""
 
-    def __init__(self, *, field_name: str = "ids", **kwargs: Any) -> None:
+    def __init__(self, *, field_name: str = "ids", label_accessor: str = "", **kwargs: Any) -> None:
         self.field_name = field_name
+        self.label_accessor = label_accessor
         kwargs.setdefault("verbose_name", "Select")
         kwargs.setdefault("orderable", False)
         kwargs.setdefault("exclude_from_export", True)
@@ -192,7 +193,7 @@ class SelectColumn(tables.Column):
             'aria-label="Select {}" data-list-select>',
             self.field_name,
             value,
-            record,
+            tables.A(self.label_accessor).resolve(record) if self.label_accessor else record,
         )
 
 

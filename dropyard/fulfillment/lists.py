@@ -68,7 +68,7 @@ class QueueTable(ListTable):
     """The queue's columns. ``select`` shows on the Ready and Picking tabs only, ``ready`` or
     ``shipped`` by tab (the view excludes the others)."""
 
-    select = SelectColumn(accessor="public_id", field_name="parcel")
+    select = SelectColumn(accessor="public_id", field_name="parcel", label_accessor="code")
     code = tables.Column(
         verbose_name="Parcel", orderable=False, attrs={"td": {"class": "list-title text-nowrap"}}
     )

@@ -65,7 +65,7 @@ class OrderFilter(ListFilterSet):
 class OrderTable(ListTable):
     """The order list's columns; status, total and the row's main action head a phone card."""
 
-    select = SelectColumn(accessor="public_id")
+    select = SelectColumn(accessor="public_id", label_accessor="order_number")
     number = tables.Column(
         accessor="order_number",
         verbose_name="Order",
