@@ -3,14 +3,16 @@ list (``core.lists``): the filter form stays in front of ``selectors.invoice_lis
 
 import django_tables2 as tables
 from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 from dropyard.orders.templatetags.orders_tags import money
 
-from .choices import InvoiceKind
+from .choices import InvoiceKind, Provider
 from .models import Invoice
+from .providers import selectors as provider_selectors
 
 
 class InvoiceFilterForm(forms.Form):
@@ -23,6 +25,40 @@ class InvoiceFilterForm(forms.Form):
         if not self.is_valid():
             return {"q": "", "kind": ""}
         return {"q": self.cleaned_data["q"], "kind": self.cleaned_data["kind"]}
+
+
+class EventFilterForm(forms.Form):
+    """Finance's provider events: provider, event type, processing status."""
+
+    provider = forms.ChoiceField(
+        required=False,
+        choices=[("", "All providers"), (Provider.STRIPE, "Stripe"), (Provider.PAYPAL, "PayPal")],
+    )
+    type = forms.CharField(required=False, max_length=100, label="Event type")
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *provider_selectors.EVENT_STATUSES.items()]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].widget.attrs.update(
+            {"type": "search", "placeholder": "Event type, e.g. payment_intent.succeeded"}
+        )
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"provider": "", "event_type": "", "status": ""}
+        data = self.cleaned_data
+        return {
+            "provider": data["provider"],
+            "event_type": data["type"].strip(),
+            "status": data["status"],
+        }
+
+
+class EventFilter(FormFilter):
+    class Meta:
+        form = EventFilterForm
 
 
 class InvoiceFilter(FormFilter):
@@ -105,3 +141,47 @@ class InvoiceTable(ListTable):
             'data-testid="invoice-download">PDF</a>',
             reverse(self.download_url_name, kwargs={"public_id": value}),
         )
+
+
+class EventTable(ListTable):
+    """Provider events, newest first: the event id heads a phone card, its status first."""
+
+    received_at = tables.DateTimeColumn(
+        verbose_name="Received",
+        format="Y-m-d H:i:s",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap small"}},
+    )
+    provider = tables.Column(verbose_name="Provider", orderable=False)
+    event_type = tables.Column(
+        verbose_name="Type", orderable=False, attrs={"td": {"class": "font-monospace small"}}
+    )
+    event_id = tables.Column(
+        verbose_name="Event id",
+        orderable=False,
+        attrs={"td": {"class": "font-monospace small list-title"}},
+    )
+    status = tables.Column(accessor="pk", verbose_name="Status", orderable=False, attrs=PRIMARY)
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "event-table"}
+        row_attrs = {"data-testid": "event-row"}
+
+    def render_provider(self, record) -> str:
+        return record.get_provider_display()
+
+    def render_event_id(self, value: str, record) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("wallet_providers_ops:event_detail", args=[record.pk]),
+            value if len(value) <= 40 else value[:39] + "…",
+        )
+
+    def render_status(self, record) -> str:
+        return render_to_string(
+            "wallet/providers/ops/partials/_event_status.html",
+            {"event": record, "status": provider_selectors.event_status(record)},
+        )
+
+    def value_status(self, record) -> str:
+        return provider_selectors.event_status(record)
