@@ -1,8 +1,10 @@
 """Forms for accounts pages. Forms validate input; services do the writing."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from dropyard.core.api_scopes import ALL_SCOPES, SCOPE_DESCRIPTIONS, ApiScope
@@ -188,3 +190,13 @@ class InvitationSignupForm(BootstrapFormMixin, forms.Form):
 
 class SwitchMerchantForm(forms.Form):
     merchant_id = forms.IntegerField(min_value=1)
+
+
+class LanguageForm(BootstrapFormMixin, forms.Form):
+    """The language a person sees the pages in ("" = the site's default)."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=lambda: [("", _("Site default (English)")), *settings.LANGUAGES],
+        required=False,
+    )

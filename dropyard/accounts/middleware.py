@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from .selectors import membership_get_for
@@ -33,3 +35,23 @@ class CurrentMerchantMiddleware:
             lambda: request.membership.merchant if request.membership else None
         )
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Shows each logged-in person the pages in the language they chose (``User.language``).
+
+    Anonymous visitors and people who chose none get the site's default (``LANGUAGE_CODE``), not
+    the browser's: a shared warehouse PC must not switch language with the browser it runs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        language = (user.is_authenticated and user.language) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

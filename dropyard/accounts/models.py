@@ -63,6 +63,9 @@ class User(AbstractUser):
     operator_role = models.CharField(
         max_length=12, choices=OperatorRole.choices, blank=True, db_index=True
     )
+    # The language of the pages this person sees ("" = the site's default, English). The operator
+    # back office is translated into Simplified Chinese for warehouse and agent teams.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True, default="")
 
     objects = UserManager()  # type: ignore[assignment,misc]  # ours, not auth's UserManager
 

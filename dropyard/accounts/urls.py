@@ -7,6 +7,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("language/", views.language, name="language"),
     path("switch/", views.switch_merchant, name="switch_merchant"),
     path("team/", views.team, name="team"),
     path("team/members/<int:pk>/edit/", views.member_edit, name="member_edit"),

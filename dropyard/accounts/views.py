@@ -6,12 +6,15 @@ through selectors scoped to the current merchant, so another merchant's ids answ
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dropyard.core.access import login_view, merchant_view, public_view
@@ -26,6 +29,7 @@ from .forms import (
     ApiKeyForm,
     InvitationSignupForm,
     InviteForm,
+    LanguageForm,
     MemberForm,
     ProfileForm,
     SwitchMerchantForm,
@@ -102,6 +106,22 @@ def switch_merchant(request: HttpRequest) -> HttpResponse:
     ):
         return redirect(next_url)
     return redirect("dashboard:home")
+
+
+@login_view
+def language(request: HttpRequest) -> HttpResponse:
+    """The language of the pages, for anyone logged in (operators, merchant people, suppliers)."""
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+            translation.activate(request.user.language or settings.LANGUAGE_CODE)
+            messages.success(request, _("Language saved."))
+            return redirect("accounts:language")
+    else:
+        form = LanguageForm(initial={"language": request.user.language})
+    status = 400 if form.errors else 200
+    return render(request, "accounts/language.html", {"form": form}, status=status)
 
 
 # --- Team: members and invitations -----------------------------------------------------------

@@ -40,7 +40,7 @@ from dropyard.inventory.exceptions import PurchaseOrderNotFound, PurchaseRefused
 from dropyard.inventory.models import PurchaseOrder
 from dropyard.inventory.purchases import purchase_order_complete, purchase_order_lock
 from dropyard.wallet import invoices
-from dropyard.wallet.choices import Provider
+from dropyard.wallet.choices import LedgerKind, Provider, ReferenceType
 from dropyard.wallet.ledger import Posting
 from dropyard.wallet.models import LedgerTransaction
 from dropyard.wallet.payment_posting import (
@@ -140,10 +140,10 @@ def purchase_order_pay(
         ],
         key=f"purchase:{order.code}",
         idempotency_key=merchant_key(merchant, idempotency_key),
-        kind="purchase_payment",
+        kind=LedgerKind.PURCHASE_PAYMENT,
         memo=f"Private inventory purchase {order.code}",
         merchant=merchant,
-        reference_type="purchase_order",
+        reference_type=ReferenceType.PURCHASE_ORDER,
         reference_id=order.code,
         actor=actor,
         public_id=txn_public_id,

@@ -51,12 +51,13 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.ids import new_public_id
+from dropyard.core.text import counted
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus, ParentOrderStatus
 from dropyard.orders.exceptions import ORDER_PAYMENT_FAILED, OrderNotFound
 from dropyard.orders.models import Order, ParentOrder
 from dropyard.wallet import invoices
-from dropyard.wallet.choices import AccountKind, Provider
+from dropyard.wallet.choices import AccountKind, LedgerKind, Provider
 from dropyard.wallet.exceptions import PaymentRefused
 from dropyard.wallet.ledger import Posting, account_for
 from dropyard.wallet.models import Account, Payment
@@ -153,7 +154,7 @@ def _settle(
         ],
         key=key,
         idempotency_key=idempotency_key,
-        kind="order_payment",
+        kind=LedgerKind.ORDER_PAYMENT,
         memo=payer.memo,
         merchant=merchant,
         reference_type=ref_type,
@@ -262,7 +263,7 @@ def pay_from_wallet(
     payer = _Payer(
         method=Provider.WALLET,
         source=source,
-        memo=f"Wallet payment of {len(payable)} order(s), {quote.bps / 100:g}% discount",
+        memo=f"Wallet payment of {counted(len(payable), 'order')}, {quote.bps / 100:g}% discount",
         label=label,
         audit_label=label,
         actor=actor,

@@ -5,7 +5,7 @@ app's patterns).
 
 from django.urls import path
 
-from . import views, views_orders, views_providers, views_purchases
+from . import views, views_ops, views_orders, views_providers, views_purchases
 
 # Joined to ``orders.urls`` (namespace "orders", under /orders/), placed BEFORE the orders'
 # patterns: "bulk/cancel/" and "pay/<pay_id>/" came before "<key>/…" in the orders' list, so
@@ -47,4 +47,13 @@ provider_ops_urlpatterns = [
 # Joined to ``inventory.urls_private`` (namespace "private_stock", under /private-stock/).
 private_stock_urlpatterns = [
     path("orders/<str:code>/pay/", views_purchases.order_pay, name="order_pay"),
+]
+
+# Joined to ``orders.urls_ops`` (namespace "orders_ops", under /ops/orders/), before its
+# patterns ("refund-lookup/" must win over "<key>/").
+ops_order_urlpatterns = [
+    path("refund-lookup/", views_ops.refund_lookup, name="refund_lookup"),
+    path("<str:key>/", views_ops.order_detail, name="detail"),
+    path("<str:key>/cancel/", views_ops.order_cancel_with_refund, name="cancel"),
+    path("<str:key>/refund/", views_ops.order_refund, name="refund"),
 ]

@@ -64,13 +64,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_countries",
-    "django_filters",
-    "django_tables2",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
     "ninja",
+    "django_filters",
+    "django_tables2",
     "dropyard.core",
     "dropyard.accounts",
     "dropyard.catalog",
@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "dropyard.accounts.middleware.CurrentMerchantMiddleware",
+    "dropyard.accounts.middleware.UserLanguageMiddleware",
     # Last, so its 400 page knows the user: NUL bytes, invalid UTF-8 and oversized bodies are
     # refused before any view (an API envelope under /api2.0/). See dropyard/core/boundary.py.
     "dropyard.core.middleware.InputBoundaryMiddleware",
@@ -159,6 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # Operator admins hold the model permissions the Django admin asks for (read-only there for
+    # stateful models: core.admin.ReadOnlyAdmin); it authenticates nobody.
+    "dropyard.accounts.backends.OperatorAdminBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
@@ -366,7 +370,11 @@ DROPYARD_BEHIND_PROXY = env_bool("DROPYARD_BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DROPYARD_BEHIND_PROXY else None
 
 # --- Internationalisation ---------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Each person picks one in their account menu (User.language, activated by UserLanguageMiddleware);
+# the operator back office is translated into Simplified Chinese (locale/zh_Hans).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

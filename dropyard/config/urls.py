@@ -14,6 +14,7 @@ from dropyard.inventory import urls_private as inventory_private_urls
 from dropyard.inventory import urls_shipping as inventory_shipping_urls
 from dropyard.logistics import urls as logistics_urls
 from dropyard.orders import urls as order_urls
+from dropyard.orders import urls_ops as order_ops_urls
 from dropyard.wallet import urls as wallet_urls
 from dropyard.wallet import urls_providers as wallet_provider_urls
 from dropyard.wallet import urls_providers_ops as wallet_provider_ops_urls
@@ -44,6 +45,7 @@ urlpatterns = [
     path("ops/fulfillment/", include("dropyard.fulfillment.urls_ops")),
     path("messages/", include("dropyard.sourcing.urls")),
     path("orders/", _joined(order_urls, [], first=checkout_urls.order_urlpatterns)),
+    path("ops/orders/", _joined(order_ops_urls, [], first=checkout_urls.ops_order_urlpatterns)),
     path("fulfillment/", include("dropyard.fulfillment.urls")),
     path("stores/", include("dropyard.stores.urls")),
     path("webhooks/", include("dropyard.webhooks.urls")),

@@ -35,3 +35,20 @@ def new_public_id() -> str:
             candidate = _last + 1
         _last = candidate
         return str(candidate)
+
+
+def prefixed_code(prefix: str, public_id: str = "") -> str:
+    """The code people read for an object: a short prefix naming its kind + its public id
+    ("DY…" orders, "TU…" top-ups, "P…" parcels). Unique whenever the public id is (each has
+    its own unique index), so the code needs no counter of its own and always matches the id
+    in the object's URL. Without ``public_id`` a new one is drawn (objects whose code is their
+    only identifier, e.g. supplementary bills)."""
+    return f"{prefix}{public_id or new_public_id()}"
+
+
+def code_public_id(prefix: str, code: str) -> str:
+    """The public id inside ``code`` when it is ``prefix`` + digits, else "" (so a lookup by a
+    typed code that is not one finds nothing rather than failing)."""
+    code = (code or "").strip().upper()
+    rest = code[len(prefix) :] if code.startswith(prefix.upper()) else ""
+    return rest if rest.isdigit() else ""

@@ -92,8 +92,12 @@ class AuditTable(ListTable):
     actor_label = tables.Column(verbose_name="Actor", default="—", orderable=False)
     action = tables.Column(verbose_name="Action", orderable=False, attrs=PRIMARY)
     merchant = tables.Column(verbose_name="Merchant", default="—", orderable=False)
-    target_label = tables.Column(
-        verbose_name="Target", default="—", orderable=False, attrs={"td": {"class": "text-break"}}
+    target = tables.Column(
+        accessor="target_label",
+        verbose_name="Target",
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "text-break", "data-testid": "audit-target"}},
     )
     details = tables.TemplateColumn(
         template_code=(
@@ -121,6 +125,17 @@ class AuditTable(ListTable):
             value.business_name,
             value.account_number,
         )
+
+    def render_target(self, record: AuditEvent) -> str:
+        target = getattr(record, "target", None)  # set by the view's page hook
+        if target is None:
+            return record.target_label or "—"
+        if target.url:
+            return format_html('<a href="{}">{}</a>', target.url, target.label)
+        return target.label or "—"
+
+    def value_target(self, record: AuditEvent) -> str:
+        return record.target_label
 
     def value_details(self, record: AuditEvent) -> str:
         return json.dumps(record.details, sort_keys=True) if record.details else ""

@@ -55,7 +55,8 @@ Context given to the templates: ``filter`` (the FilterSet), ``table``, ``page`` 
 is set), ``active_filters`` (how many), ``export_query`` (the query string for the export link)
 and the caller's ``context``.
 ``filter_kwargs`` / ``table_kwargs`` go to the FilterSet / Table constructors (e.g. the choices
-of a filter, ``exclude=("select",)``).
+of a filter, ``exclude=("select",)``); ``page_hook(records)`` may add to the page's records
+before they render (e.g. what one query per page looks up for them).
 """
 
 import csv
@@ -308,6 +309,7 @@ def list_page(
     id_field: str = "pk",
     filter_kwargs: dict[str, Any] | None = None,
     table_kwargs: dict[str, Any] | None = None,
+    page_hook: Callable[[list], None] | None = None,
 ) -> HttpResponse | StreamingHttpResponse:
     """The list page of ``queryset`` (already scoped by the caller's selector): see the module
     docstring for the query parameters, the bulk actions and the context."""
@@ -325,6 +327,8 @@ def list_page(
         return csv_response(table, table.data.data, name=export_name)
     size = _page_size(request, per_page)
     page = _paginate(table, request, size)
+    if page_hook is not None:
+        page_hook(page.object_list)  # the same objects the table's rows render
     table.request = request
     form = filterset.form
     active = sum(

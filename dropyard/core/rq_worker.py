@@ -32,6 +32,8 @@ from rq.job import JobStatus
 from rq.registry import StartedJobRegistry
 from rq.timeouts import TimerDeathPenalty
 
+from dropyard.core.text import counted
+
 from .worker_upkeep import Step, Upkeep
 
 logger = logging.getLogger(__name__)
@@ -146,7 +148,7 @@ def rq_worker_run(
 
     def recover() -> str:
         ids = rq_requeue_abandoned(queues)
-        return f"Re-queued {len(ids)} job(s) abandoned by a dead worker." if ids else ""
+        return f"Re-queued {counted(len(ids), 'job')} abandoned by a dead worker." if ids else ""
 
     steps = [Step("renew", worker.renew_running_job), Step("recover", recover), *extra_steps]
     upkeep = Upkeep(steps=steps, interval=heartbeat, say=say)

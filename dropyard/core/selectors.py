@@ -5,8 +5,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 
 from .choices import JobStatus
 from .errors import NotFound
@@ -141,3 +143,52 @@ def job_result_path(*, job: Job) -> Path | None:
     if not path.is_relative_to(exports_dir) or not path.is_file():
         return None
     return path
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """An audit row's target as people read it: the object's name with its code (when the
+    object has one and still exists), and its page when the viewer can open one."""
+
+    label: str
+    url: str = ""
+
+
+def audit_targets(events: list[AuditEvent], *, links: bool) -> dict[int, AuditTarget]:
+    """Event pk → its target, with one query per target model on the page.
+
+    The stored ``target_label`` is what the row said when written; an object that has a human
+    code (``code``: "DY…", "TU…", "TX…") is named by its current ``str()`` instead, which
+    carries the code rather than a database id. ``links``: link objects that have a page
+    (``get_absolute_url``) and belong to the event's merchant — merchant-side pages only, the
+    back office has no merchant pages to open. The model is found by its label through the
+    app registry, so core knows no app above it.
+    """
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if event.target_type and event.target_id:
+            wanted.setdefault(event.target_type, set()).add(event.target_id)
+    found: dict[tuple[str, str], Any] = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if not hasattr(model, "code"):
+            continue
+        for obj in model._default_manager.filter(pk__in=ids):
+            found[(label, str(obj.pk))] = obj
+    out: dict[int, AuditTarget] = {}
+    for event in events:
+        obj = found.get((event.target_type, event.target_id))
+        if obj is None:
+            out[event.pk] = AuditTarget(event.target_label)
+            continue
+        same_merchant = getattr(obj, "merchant_id", None) == event.merchant_id
+        url = (
+            obj.get_absolute_url()
+            if links and same_merchant and hasattr(obj, "get_absolute_url")
+            else ""
+        )
+        out[event.pk] = AuditTarget(capfirst(str(obj)), url)
+    return out

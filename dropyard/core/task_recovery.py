@@ -20,6 +20,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from dropyard.core.text import counted
+
 from .models import TaskWorker
 from .worker_upkeep import Step
 
@@ -133,14 +135,15 @@ def database_queue_steps(*, worker_id: str, dead_after: timedelta) -> list[Step]
         if not seen:
             ids = tasks_requeue_own(worker_id=worker_id, started_before=process_started)
             if ids:
-                warning = (
-                    f"Re-queued {len(ids)} task(s) an earlier worker {worker_id} left running."
-                )
+                tasks = counted(len(ids), "task")
+                warning = f"Re-queued {tasks} an earlier worker {worker_id} left running."
         seen = True
         return warning
 
     def recover() -> str:
         ids = tasks_requeue_orphaned(dead_after=dead_after)
-        return f"Re-queued {len(ids)} task(s) left running by a dead worker." if ids else ""
+        return (
+            f"Re-queued {counted(len(ids), 'task')} left running by a dead worker." if ids else ""
+        )
 
     return [Step("beat", beat), Step("recover", recover)]

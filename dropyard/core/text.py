@@ -37,6 +37,8 @@ Strip or refuse, per field:
 import re
 import unicodedata
 
+from django.utils.translation import ngettext
+
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACES = re.compile(r"\s+")
 
@@ -62,3 +64,10 @@ def clean_line(value: object) -> str:
         return ""
     text = "".join(ch for ch in str(value) if not _is_removed(ch))
     return _SPACES.sub(" ", text).strip()
+
+
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """``count`` and the noun in the number it takes: "1 parcel", "2 parcels" (never
+    "parcel(s)"). ``plural`` defaults to ``singular`` + "s"; the choice goes through Django's
+    ``ngettext`` so a translation picks its own plural forms."""
+    return f"{count} {ngettext(singular, plural or f'{singular}s', count)}"

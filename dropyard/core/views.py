@@ -28,6 +28,13 @@ ADMIN_ONLY = {"admin"}
 # --- Audit log --------------------------------------------------------------------------------
 
 
+def _with_targets(events: list, *, ops: bool) -> None:
+    """The page's rows carry their targets (label, and a link on the merchant's pages)."""
+    targets = selectors.audit_targets(events, links=not ops)
+    for event in events:
+        event.target = targets[event.pk]
+
+
 def _audit_page(request: HttpRequest, *, ops: bool) -> HttpResponse:
     if ops:
         select = selectors.audit_event_list_all
@@ -42,6 +49,7 @@ def _audit_page(request: HttpRequest, *, ops: bool) -> HttpResponse:
         filter_kwargs={"select": select},
         table_class=AuditTable,
         table_kwargs={"exclude": () if ops else ("merchant",)},
+        page_hook=partial(_with_targets, ops=ops),
         template="core/audit_list.html",
         export_name="audit",
         context={

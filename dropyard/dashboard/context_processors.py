@@ -28,6 +28,7 @@ MERCHANT_NAV = [
 OPERATOR_NAV = [
     ("Back office", "dashboard:ops_home", None),
     ("Merchants", "accounts_ops:merchants", {"admin", "agent", "support"}),
+    ("Orders", "orders_ops:list", {"admin", "agent", "support"}),
     ("Messages", "sourcing:ops_threads", {"admin", "agent"}),
     ("Suppliers", "accounts_ops:supplier_list", {"admin", "support"}),
     ("Products", "catalog_ops:product_list", {"admin", "support"}),

@@ -1,5 +1,7 @@
 """Cross-app pages: the merchant home and the operator back-office home."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +28,36 @@ def root(request):
     return redirect("supplier:apply")
 
 
+def _query_url(pages: dict[str, str], name: str, **params: str) -> str | None:
+    """The page ``name`` with a query string, when the user can open it (else None)."""
+    base = pages.get(name)
+    return f"{base}?{urlencode(params)}" if base and params else base
+
+
+def _merchant_links(pages: dict[str, str], summary: selectors.MerchantHome) -> dict:
+    """Each card's link: the list page filtered to exactly what the card counts."""
+    orders = "orders:list"
+    links = {
+        "to_pay": _query_url(pages, orders, tab="pending"),
+        "awaiting_shipment": _query_url(pages, orders, tab="processing"),
+        "in_transit": _query_url(pages, orders, tab="dispatched"),
+        "problems": _query_url(pages, orders, problem="any"),
+        "exceptions": _query_url(pages, orders, problem="exception"),
+        "unroutable": _query_url(pages, orders, problem="unroutable"),
+        "wallet": pages.get("wallet:home"),
+        "statement": None,
+        "profit": None,
+    }
+    if summary.spend is not None and "wallet:home" in pages:
+        period = {
+            "date_from": summary.spend.start.isoformat(),
+            "date_to": summary.spend.end.isoformat(),
+        }
+        links["statement"] = f"{reverse('wallet:statement')}?{urlencode(period)}"
+        links["profit"] = f"{reverse('wallet:profit')}?{urlencode(period)}"
+    return links
+
+
 @merchant_view()
 def home(request: HttpRequest) -> HttpResponse:
     summary = selectors.merchant_home(membership=request.membership, user=request.user)
@@ -34,12 +66,17 @@ def home(request: HttpRequest) -> HttpResponse:
         {"item": item, "url": pages.get(item.url_name) if item.url_name else None}
         for item in summary.checklist
     ]
+    path = [entry for entry in checklist if not entry["item"].optional]
     context = {
         "merchant": request.merchant,
         "agent": request.merchant.agent,
         "summary": summary,
         "checklist": checklist,
-        "checklist_done": sum(1 for item in summary.checklist if item.done),
+        "checklist_path": path,
+        "checklist_more": [entry for entry in checklist if entry["item"].optional],
+        "checklist_done": sum(1 for entry in path if entry["item"].done),
+        "links": _merchant_links(pages, summary),
+        "chart_data": summary.spend.chart_data() if summary.spend else None,
         "team_url": pages.get("accounts:team"),
         "apikeys_url": pages.get("accounts:apikeys"),
         "audit_url": pages.get("core:audit_list"),
@@ -49,14 +86,56 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/home.html", context)
 
 
+def _admin_changelist(request: HttpRequest, model: str, **params: str) -> str | None:
+    """The Django admin's list of ``app_label.model`` when the user may view it (else None)."""
+    app_label, model_name = model.split(".")
+    if not request.user.has_perm(f"{app_label}.view_{model_name}"):
+        return None
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
 @operator_view(roles={"agent", "warehouse", "finance", "support"})
 def ops_home(request: HttpRequest) -> HttpResponse:
     pages = _open_pages(request)
+    summary = selectors.operator_home(user=request.user)
+    can_queue = "fulfillment_ops:warehouses" in pages
+    can_finance = "wallet_ops:home" in pages
     context = {
-        "summary": selectors.operator_home(user=request.user),
+        "summary": summary,
         "suppliers_url": pages.get("accounts_ops:supplier_list"),
         "merchants_url": pages.get("accounts_ops:merchants"),
-        "threads_url": pages.get("sourcing:ops_threads"),
+        "warehouses_url": pages.get("fulfillment_ops:warehouses"),
+        "warehouse_totals": (
+            selectors.warehouse_totals(summary.warehouses) if summary.warehouses else None
+        ),
+        "warehouse_rows": [
+            {
+                "queue": row,
+                "url": (
+                    reverse("fulfillment_ops:queue", args=[row.warehouse.public_id])
+                    if can_queue
+                    else None
+                ),
+            }
+            for row in summary.warehouses or []
+            if row.open
+        ],
+        "idle_warehouses": sum(1 for row in summary.warehouses or [] if not row.open),
+        "wires_url": reverse("wallet_ops:wire_list") if can_finance else None,
+        "refunds_url": (
+            f"{reverse('wallet_ops:refund_list')}?status=pending" if can_finance else None
+        ),
+        "threads_url": _query_url(pages, "sourcing:ops_threads", unread="on"),
+        "exceptions_url": _query_url(pages, "logistics_ops:tracking_list", status="13"),
         "jobs_url": pages.get("core:ops_job_list"),
+        "tasks_admin_url": (
+            _admin_changelist(request, "django_tasks_db.dbtaskresult") if summary.health else None
+        ),
+        "webhooks_admin_url": (
+            _admin_changelist(request, "webhooks.webhookdelivery", status__exact="FAILED")
+            if summary.health
+            else None
+        ),
     }
     return render(request, "dashboard/ops_home.html", context)

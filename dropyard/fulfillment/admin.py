@@ -4,22 +4,13 @@
 
 from django.contrib import admin
 
-from dropyard.core.admin import ReadOnlyAdmin
+from dropyard.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from dropyard.orders.models import Parcel, ParcelEvent, ParcelLine
 
 
-class ParcelLineInline(admin.TabularInline):
+class ParcelLineInline(ReadOnlyTabularInline):
     model = ParcelLine
     fields = ["order_line", "quantity", "shipped_quantity"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Parcel)

@@ -6,8 +6,9 @@ merchant-facing parcel reads go through the orders selectors, scoped by merchant
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dropyard.core.models import AuditEvent
@@ -38,12 +39,17 @@ def _start_of_today() -> datetime:
 
 @dataclass
 class WarehouseQueue:
-    """A warehouse with the number of parcels at each step (for the warehouse picker)."""
+    """A warehouse with the number of parcels at each step (for the warehouse picker and the
+    warehouse home), and since when the oldest parcel of each step has been ready (paid and
+    waiting for the warehouse): the age the customer feels."""
 
     warehouse: Warehouse
     ready: int
     picking: int
     packed: int
+    oldest_ready: datetime | None = None
+    oldest_picking: datetime | None = None
+    oldest_packed: datetime | None = None
 
     @property
     def open(self) -> int:
@@ -51,21 +57,35 @@ class WarehouseQueue:
 
 
 def warehouse_queue_list() -> list[WarehouseQueue]:
-    """Active warehouses (and inactive ones that still have open parcels), with queue counts."""
+    """Active warehouses (and inactive ones that still have open parcels), with queue counts
+    and oldest ``ready_at`` per step (one query)."""
     counts = {
-        status: Count("parcels", filter=Q(parcels__status=status)) for status in QUEUE_STATUSES
+        f"n_{status}": Count("parcels", filter=Q(parcels__status=status))
+        for status in QUEUE_STATUSES
     }
+    oldest = {
+        f"oldest_{status}": Min("parcels__ready_at", filter=Q(parcels__status=status))
+        for status in QUEUE_STATUSES
+    }
+    # Held orders' parcels are not in the ready queue (parcel_queue), so not in its count.
+    counts[PS.READY] = Count(
+        "parcels", filter=Q(parcels__status=PS.READY) & ~Q(parcels__pk__in=_held_parcels())
+    )
     rows = (
-        Warehouse.objects.annotate(**{f"n_{status}": c for status, c in counts.items()})
+        Warehouse.objects.annotate(**counts, **oldest)
         .filter(Q(is_active=True) | Q(n_ready__gt=0) | Q(n_picking__gt=0) | Q(n_packed__gt=0))
         .order_by("country", "code")
     )
+    # The annotations above are not on the model class (django-stubs cannot see them).
     return [
         WarehouseQueue(
             warehouse=row,
-            ready=row.n_ready,  # type: ignore[attr-defined]  # annotated above
+            ready=row.n_ready,  # type: ignore[attr-defined]
             picking=row.n_picking,  # type: ignore[attr-defined]
             packed=row.n_packed,  # type: ignore[attr-defined]
+            oldest_ready=row.oldest_ready,  # type: ignore[attr-defined]
+            oldest_picking=row.oldest_picking,  # type: ignore[attr-defined]
+            oldest_packed=row.oldest_packed,  # type: ignore[attr-defined]
         )
         for row in rows
     ]
@@ -91,15 +111,19 @@ def parcel_queue(
 ) -> QuerySet[Parcel]:
     """The parcels of one warehouse at one step, oldest ``ready_at`` first.
 
-    ``status`` is READY, PICKING, PACKED or ``SHIPPED_TODAY`` (shipped since midnight, newest
-    first). ``country`` filters the destination (ISO-2); ``search`` matches a parcel code, an
-    order code or the merchant's order number (exact, case-insensitive) or the start of one.
+    ``status`` is READY (without the parcels of orders on hold), PICKING, PACKED or
+    ``SHIPPED_TODAY`` (shipped since midnight, newest first). ``country`` filters the
+    destination (ISO-2); ``search`` matches a parcel code, an order code or the merchant's
+    order number (exact, case-insensitive) or the start of one.
     """
     qs = Parcel.objects.filter(warehouse=warehouse)
     if status == SHIPPED_TODAY:
         qs = qs.filter(shipped_at__gte=_start_of_today()).order_by("-shipped_at", "-pk")
     else:
         qs = qs.filter(status=status).order_by("ready_at", "pk")
+        if status == PS.READY:
+            # Held orders wait out of the queue until an operator releases them.
+            qs = qs.exclude(pk__in=_held_parcels())
     if line_id:
         qs = qs.filter(line_id=line_id)
     if country:
@@ -116,10 +140,20 @@ def parcel_queue(
     return _with_lines(qs)
 
 
+def _held_parcels() -> QuerySet[Parcel, Any]:
+    """The pks of parcels whose order is on hold (a subquery: no join repeats a parcel)."""
+    return Parcel.objects.filter(orders__on_hold=True).values("pk")
+
+
 def parcel_queue_counts(*, warehouse: Warehouse) -> dict[str, int]:
-    """Parcels per queue tab of ``warehouse`` (keys: the statuses and ``SHIPPED_TODAY``)."""
+    """Parcels per queue tab of ``warehouse`` (keys: the statuses and ``SHIPPED_TODAY``); READY
+    leaves out held orders' parcels, as ``parcel_queue`` does."""
+    held = ~Q(pk__in=_held_parcels())
     row = Parcel.objects.filter(warehouse=warehouse).aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in QUEUE_STATUSES},
+        **{
+            status: Count("pk", filter=Q(status=status) & (held if status == PS.READY else Q()))
+            for status in QUEUE_STATUSES
+        },
         **{SHIPPED_TODAY: Count("pk", filter=Q(shipped_at__gte=_start_of_today()))},
     )
     return {key: row[key] or 0 for key in [*QUEUE_STATUSES, SHIPPED_TODAY]}

@@ -10,6 +10,7 @@ from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
 from dropyard.core.lists import BulkAction, list_page
 from dropyard.core.pagination import paginate
+from dropyard.core.text import counted
 from dropyard.core.views_helpers import form_call
 from dropyard.inventory import selectors as inventory_selectors
 from dropyard.logistics.carriers import adapter_for, tracking_url
@@ -119,7 +120,7 @@ def start_picking(request: HttpRequest, public_id: str) -> HttpResponse:
     except ParcelRefused as exc:
         messages.error(request, exc.message)
         return redirect(queue_url)
-    messages.success(request, f"Picking started for {len(parcels)} parcel(s).")
+    messages.success(request, f"Picking started for {counted(len(parcels), 'parcel')}.")
     query = "&".join(f"parcel={p.public_id}" for p in parcels)
     pick_url = reverse("fulfillment_ops:pick_list", kwargs={"public_id": warehouse.public_id})
     return redirect(f"{pick_url}?{query}")

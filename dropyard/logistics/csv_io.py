@@ -271,7 +271,8 @@ def parse_file(text: str) -> ParsedFile:
     header = [(name or "").strip() for name in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise RateCardFileInvalid(f"The header row lacks the column(s): {', '.join(missing)}")
+        noun = "column" if len(missing) == 1 else "columns"
+        raise RateCardFileInvalid(f"The header row lacks the {noun}: {', '.join(missing)}")
     reader.fieldnames = header
     parsed = ParsedFile()
     seen: dict[tuple[str, str, str, str], int] = {}

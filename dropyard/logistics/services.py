@@ -17,6 +17,7 @@ from dropyard.catalog.choices import ShippingProperty
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.enqueue import on_commit_enqueue
+from dropyard.core.text import counted
 
 from . import csv_io
 from .carriers import JourneyStep, adapter_for, is_sandbox, sandbox_journey
@@ -192,8 +193,11 @@ class ImportResult:
     @property
     def summary(self) -> str:
         if self.errors:
-            return f"{len(self.errors)} error(s) in {self.rows} row(s); nothing was imported"
-        return f"{self.rows} row(s): {self.created} created, {self.updated} updated"
+            return (
+                f"{counted(len(self.errors), 'error')} in {counted(self.rows, 'row')}; "
+                "nothing was imported"
+            )
+        return f"{counted(self.rows, 'row')}: {self.created} created, {self.updated} updated"
 
 
 def rate_cards_import_csv(*, file: Any, actor: Actor) -> ImportResult:

@@ -24,6 +24,25 @@ class OrderSubStatus(models.TextChoices):
     PROCESSING = "PROCESSING", "Processing"
 
 
+# ``OrderEvent.kind`` of the history rows that record something other than a status change
+# (written by ``order_note``), as the order page's history shows them.
+EVENT_KIND_LABELS: dict[str, str] = {
+    "status": "Status changed",
+    "routed": "Shipping planned",
+    "shipment": "Moved to a new payment",
+    "merged": "Merged",
+    "unmerged": "Merge undone",
+    "logistics": "Shipping line changed",
+    "warehouse": "Warehouse changed",
+    "address": "Address changed",
+    "remainder_cancelled": "Rest of the order cancelled",
+    "completed": "Completed",
+    "held": "Put on hold",
+    "released": "Released from hold",
+    "refund": "Refunded",
+}
+
+
 class OrderType(models.TextChoices):
     DROPSHIPPING = "dropshipping", "Dropshipping"
     BULK = "bulk", "Bulk purchase"  # order code prefix ZF; stock lands in private inventory

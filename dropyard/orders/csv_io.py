@@ -57,6 +57,7 @@ from . import services
 from .choices import OrderSource
 from .exceptions import ORDER_DUPLICATE
 from .models import Order
+from .status_labels import order_status_label
 
 # --- Layout --------------------------------------------------------------------------------------
 
@@ -201,22 +202,26 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _columns(names: list[str]) -> str:
+    return "column" if len(names) == 1 else "columns"
+
+
 def _header(raw: list[str]) -> list[str]:
     names = [_HEADER_ALIASES.get(_norm(h), "") for h in raw]
     unknown = [h for h, n in zip(raw, names, strict=True) if not n and h.strip()]
     if unknown:
         raise FileRefused(
-            "unknown column(s): " + ", ".join(unknown) + "; use the template's columns"
+            f"unknown {_columns(unknown)}: " + ", ".join(unknown) + "; use the template's columns"
         )
     seen = [n for n in names if n]
     doubled = sorted({n for n in seen if seen.count(n) > 1})
     if doubled:
-        raise FileRefused("column(s) given twice: " + ", ".join(doubled))
+        raise FileRefused(f"{_columns(doubled)} given twice: " + ", ".join(doubled))
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if not ("sku" in seen or "vid" in seen):
         missing.append("sku or vid")
     if missing:
-        raise FileRefused("missing column(s): " + ", ".join(missing))
+        raise FileRefused(f"missing {_columns(missing)}: " + ", ".join(missing))
     return names
 
 
@@ -533,6 +538,8 @@ EXPORT_HEADER = [
     "order_id",
     "status",
     "sub_status",
+    "status_label",
+    "status_detail",
     "created_at",
     "source",
     "store_name",
@@ -558,7 +565,9 @@ def _amount(minor: int, currency: str) -> str:
 
 
 def export_row(order: Order) -> list[str]:
-    """One order as an export row (cells neutralised against spreadsheet formulas)."""
+    """One order as an export row (cells neutralised against spreadsheet formulas); the status
+    both as the contract's codes and in the words of the order pages (``status_labels``)."""
+    label = order_status_label(order.status, order.sub_status)
     lines = "; ".join(f"{line.variant.sku} x {line.quantity}" for line in order.lines.all())
     miss = "; ".join(r.get("message", "") for r in order.intercept_reasons or ())
     return [
@@ -569,6 +578,8 @@ def export_row(order: Order) -> list[str]:
             order.public_id,
             order.status,
             order.sub_status,
+            label.label,
+            label.detail,
             order.created_at.isoformat(),
             order.source,
             order.store_name,

@@ -14,8 +14,55 @@ from dropyard.logistics.models import ShippingLine
 from . import csv_io
 from .address import address_errors
 from .choices import IossType
+from .status_labels import status_filter_choices
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class OrderFilterForm(BootstrapFormMixin, forms.Form):
+    """Filters of the order list (also used by the CSV export of the filtered list)."""
+
+    q = forms.CharField(
+        required=False, max_length=100, label="Search", help_text="Order number, code or name"
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *status_filter_choices()], label="Status"
+    )
+    country = forms.ChoiceField(required=False, label="Country")
+    store_name = forms.CharField(required=False, max_length=120, label="Store")
+    problem = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("any", "Any problem"),
+            ("exception", "Delivery exception"),
+            ("unroutable", "No shipping line"),
+        ],
+        label="Problem",
+    )
+    date_from = forms.DateField(required=False, label="From", widget=DATE)
+    date_to = forms.DateField(required=False, label="To", widget=DATE)
+    tab = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Any country"), *countries]
+        self.fields["q"].widget.attrs["placeholder"] = "Order number, code or name"
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``selectors.order_list`` (empty when the input is invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "q": data["q"],
+            "status": data["status"],
+            "country": data["country"],
+            "store_name": data["store_name"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "problem": data["problem"],
+        }
 
 
 class CancelForm(BootstrapFormMixin, forms.Form):

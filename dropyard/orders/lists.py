@@ -1,65 +1,24 @@
-"""The merchant order list's filters and columns, for the generic list (``core.lists``).
+"""The merchant order list's filters and columns, for the generic list (``core.lists``)."""
 
-``OrderFilter`` also filters the CSV export of the order list (``views.order_export``), so the
-export holds exactly the rows the list shows.
-"""
-
-import django_filters
 import django_tables2 as tables
-from django import forms
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
-from django_countries import countries
 
-from dropyard.core.lists import PRIMARY, ListFilterSet, ListTable, SelectColumn
+from dropyard.core.lists import PRIMARY, FormFilter, ListTable, SelectColumn
 
 from .choices import OrderStatus
-from .forms import DATE
-from .selectors import TABS
+from .forms import OrderFilterForm
 from .templatetags.orders_tags import money
 
 PRE_PAYMENT = {OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID}
 
 
-class OrderFilter(ListFilterSet):
-    """The order list's filters: search, status, country, store, creation dates, and the tab."""
+class OrderFilter(FormFilter):
+    """The order list's filters (``forms.OrderFilterForm``: search, status, country, store,
+    problem, creation dates) in front of ``selectors.order_list``, which keeps their rules."""
 
-    q = django_filters.CharFilter(method="search", label="Search", max_length=100)
-    status = django_filters.ChoiceFilter(
-        choices=OrderStatus.choices, empty_label="Any status", label="Status"
-    )
-    country = django_filters.ChoiceFilter(
-        field_name="shipping_country_code",
-        choices=countries,
-        empty_label="Any country",
-        label="Country",
-    )
-    store_name = django_filters.CharFilter(lookup_expr="iexact", max_length=120, label="Store")
-    date_from = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="From", widget=DATE
-    )
-    date_to = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label="To", widget=DATE
-    )
-    tab = django_filters.CharFilter(method="in_tab", widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget.attrs["placeholder"] = "Order number, code or name"
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        return queryset.filter(
-            Q(order_number__icontains=value)
-            | Q(code__icontains=value)
-            | Q(shipping_customer_name__icontains=value)
-            | Q(public_id=value)
-        )
-
-    def in_tab(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        statuses = TABS.get(value.strip().lower())
-        return queryset.filter(status__in=statuses) if statuses else queryset
+    class Meta:
+        form = OrderFilterForm
 
 
 class OrderTable(ListTable):

@@ -12,9 +12,10 @@ link ``fulfillment_parcel_orders``): the models moved here without a table being
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from dropyard.accounts.storage import private_storage
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import new_public_id, prefixed_code
 from dropyard.core.models import TimeStampedModel
 
 from .choices import (
@@ -54,7 +55,15 @@ class ParentOrder(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"shipment {self.shipments_id}"
+        return f"payment {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "PAY" + the payment order id once generated (``payId``), the
+        cart confirmation "SH" + ``shipmentsId`` before (``core.ids.prefixed_code``)."""
+        if self.pay_id:
+            return prefixed_code("PAY", self.pay_id)
+        return prefixed_code("SH", self.shipments_id)
 
 
 class OrderMerge(TimeStampedModel):
@@ -164,6 +173,11 @@ class Order(TimeStampedModel):
     )  # the line routing chose (every parcel uses it unless a parcel says otherwise)
     logistics_miss = models.BooleanField(default=False)  # no line fits: see intercept_reasons
     intercept_reasons = models.JSONField(default=list, blank=True)  # [{code, message}]
+    # An operator hold (``orders.services.order_hold`` / ``order_release`` only): the warehouse
+    # does not start picking a held order's parcels. A flag beside the status, not a status:
+    # the contract's statuses are the store's wire values and a hold is back-office only.
+    on_hold = models.BooleanField(default=False, db_index=True)
+    hold_reason = models.CharField(max_length=300, blank=True)
 
     currency = models.CharField(max_length=3, default="USD")
     product_amount_minor = models.BigIntegerField(default=0)
@@ -211,6 +225,10 @@ class Order(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.order_number})"
+
+    def get_absolute_url(self) -> str:
+        """The merchant's order page."""
+        return reverse("orders:detail", args=[self.public_id])
 
     @property
     def in_sandbox(self) -> bool:
@@ -268,6 +286,30 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class OrderNote(models.Model):
+    """An internal note operators keep on an order: never shown to the merchant.
+
+    Invariant: append-only; written only by ``orders.services.order_internal_note_add`` (with
+    its audit row); its body is non-empty.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="internal_notes")
+    body = models.TextField(max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="order_note_body_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"note on {self.order_id}"
 
 
 class Parcel(TimeStampedModel):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dropyard.accounts.actors import Actor
 from dropyard.core.db import joins_transaction
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import prefixed_code
 
 from .bulk import fast_insert, new_public_ids
 from .choices import ParcelStatus
@@ -40,7 +40,7 @@ SHIPPED_STATUSES = frozenset(
 def new_parcel_code(public_id: str = "") -> str:
     """ "P" + the parcel's numeric public id (unique with it). Short enough that
     ``order:<public_id>:<code>`` fits StockMovement.reference (64)."""
-    return f"P{public_id or new_public_id()}"
+    return prefixed_code("P", public_id)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from dropyard.core.text import counted
 from dropyard.logistics import rules
 from dropyard.logistics.choices import FallbackPolicy, UnavailableReason
 
@@ -440,8 +441,8 @@ def plan_route(
         for p in best.parcels
     )
     best.why = (
-        f"{len(best.parcels)} parcel(s) from {warehouses}: lowest landed cost of "
-        f"{len(evaluated)} feasible plan(s)"
+        f"{counted(len(best.parcels), 'parcel')} from {warehouses}: lowest landed cost of "
+        f"{counted(len(evaluated), 'feasible plan')}"
         + (f" within the {promise}-day promise" if promise is not None else "")
     )
     return best

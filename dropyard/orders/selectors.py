@@ -4,7 +4,8 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
@@ -12,16 +13,76 @@ from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
 from .choices import OrderStatus, OrderSubStatus, ParcelStatus
 from .exceptions import OrderNotFound
 from .models import Order, OrderEvent, OrderLine, Parcel, ParcelLine, ParentOrder
+from .status_labels import group_statuses
 
 S = OrderStatus
-# Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place).
-TABS: dict[str, tuple[str, ...]] = {
-    "pending": (S.CREATED, S.IN_CART, S.UNPAID),
-    "processing": (S.UNSHIPPED,),
-    "dispatched": (S.SHIPPED,),
-    "completed": (S.DELIVERED,),
-    "cancelled": (S.CANCELLED,),
-}
+# Dashboard tabs over the contract's statuses (house style §2.5: mapped in one place, the
+# status vocabulary of ``status_labels``).
+TABS: dict[str, tuple[str, ...]] = group_statuses()
+
+# Orders that need the merchant (or support) to act, by kind: a parcel the carrier reported a
+# delivery exception for, or an open order no shipping line can carry (it cannot be paid until
+# its address or lines change). One definition, used by the order list and the dashboards.
+PROBLEM_KINDS = ("exception", "unroutable")
+_UNROUTABLE = Q(logistics_miss=True, status__in=(S.CREATED, S.IN_CART, S.UNPAID))
+
+
+def order_problem_list(
+    *,
+    problem: str = "any",
+    merchant: MerchantAccount | None = None,
+    agent_id: int | None = None,
+    store_ids: Collection[int] | None = None,
+) -> QuerySet[Order]:
+    """Orders with a problem (``problem``: a ``PROBLEM_KINDS`` kind or ``"any"``; anything else
+    matches nothing), oldest problem first, annotated ``has_exception`` and ``problem_since``
+    (when the exception parcel last changed; the order's creation for an unroutable order).
+
+    Scope: one ``merchant`` (and its ``store_ids``, see ``_base``) for merchant pages; the
+    merchants of ``agent_id`` for a personal agent; every merchant when neither is given (an
+    operator read: support and admin).
+    """
+    exception_parcels = Parcel.objects.filter(orders=OuterRef("pk"), status=ParcelStatus.EXCEPTION)
+    orders = Order.objects.all() if merchant is None else _base(merchant, store_ids)
+    if agent_id is not None:
+        orders = orders.filter(merchant__agent_id=agent_id)
+    orders = orders.annotate(
+        has_exception=Exists(exception_parcels),
+        problem_since=Coalesce(
+            Subquery(exception_parcels.order_by("updated_at").values("updated_at")[:1]),
+            "created_at",
+        ),
+    )
+    if problem == "exception":
+        orders = orders.filter(has_exception=True)
+    elif problem == "unroutable":
+        orders = orders.filter(_UNROUTABLE)
+    elif problem == "any":
+        orders = orders.filter(Q(has_exception=True) | _UNROUTABLE)
+    else:
+        return orders.none()
+    return orders.order_by("problem_since", "pk")
+
+
+def order_problem_counts(
+    *,
+    merchant: MerchantAccount | None = None,
+    agent_id: int | None = None,
+    store_ids: Collection[int] | None = None,
+) -> dict[str, Any]:
+    """Problem orders in the scope of ``order_problem_list``, counted in one query: ``any``,
+    one key per ``PROBLEM_KINDS`` kind, and ``oldest`` (the oldest ``problem_since``, or None)."""
+    row = (
+        order_problem_list(merchant=merchant, agent_id=agent_id, store_ids=store_ids)
+        .order_by()
+        .aggregate(
+            any=Count("pk"),
+            exception=Count("pk", filter=Q(has_exception=True)),
+            unroutable=Count("pk", filter=_UNROUTABLE),
+            oldest=Min("problem_since"),
+        )
+    )
+    return {key: row[key] or (None if key == "oldest" else 0) for key in row}
 
 
 def _base(merchant: MerchantAccount, store_ids: Collection[int] | None = None) -> QuerySet[Order]:
@@ -102,6 +163,7 @@ def order_list(
     q: str = "",
     order_ids: Iterable[str] = (),
     shipments_id: str = "",
+    problem: str = "",
     store_ids: Collection[int] | None = None,
 ) -> QuerySet[Order]:
     """The merchant's orders, newest first, with line, lines and variants prefetched.
@@ -110,7 +172,9 @@ def order_list(
     (matches nothing here); ``tab``: a ``TABS`` key; ``date_from``/``date_to``: creation date
     (inclusive days); ``country``: ISO-2; ``store_name``: exact (case-insensitive); ``q``:
     part of the order number, code or customer name; ``order_ids``: public ids;
-    ``shipments_id``: the parent order's; ``store_ids``: only those stores' orders (``_base``).
+    ``shipments_id``: the parent order's; ``problem``: a ``PROBLEM_KINDS`` kind or ``"any"``
+    (``order_problem_list``; an unknown one matches nothing); ``store_ids``: only those
+    stores' orders (``_base``).
     """
     orders = _base(merchant, store_ids).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("variant"))
@@ -145,6 +209,8 @@ def order_list(
         orders = orders.filter(public_id__in=ids)
     if shipments_id:
         orders = orders.filter(parent__shipments_id=shipments_id)
+    if problem:
+        orders = orders.filter(pk__in=order_problem_list(problem=problem).values("pk"))
     return orders.order_by("-created_at", "-pk")
 
 

@@ -9,6 +9,9 @@ Object routes look the object up before checking the method, so a foreign id is 
 any method.
 """
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,6 +32,7 @@ from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 from dropyard.core.lists import BulkAction, list_page
+from dropyard.core.text import counted
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
 
@@ -39,32 +43,37 @@ from .forms import (
     ImportForm,
     LineFormSet,
     ManualOrderForm,
+    OrderFilterForm,
     lines_from_formset,
 )
 from .lists import OrderFilter, OrderTable
 from .models import Order
 from .parcel_photos import parcel_photos, photo_url
+from .status_labels import StatusGroup
 from .view_helpers import MAX_BULK, back_url, detail_redirect, selected_orders
 
 AREA = "orders"
 S = OrderStatus
-TAB_LABELS = [
-    ("", "All"),
-    ("pending", "Pending"),
-    ("processing", "Processing"),
-    ("dispatched", "Dispatched"),
-    ("completed", "Completed"),
-    ("cancelled", "Cancelled"),
-]
+TAB_LABELS = [("", "All"), *StatusGroup.choices]
 PRE_PAYMENT = (S.CREATED, S.IN_CART, S.UNPAID)
 
 
 # --- List, export, bulk actions ------------------------------------------------------------------
 
 
-def _orders(request: HttpRequest) -> QuerySet[Order]:
-    """The merchant's orders this member may see (their stores only), newest first."""
-    return selectors.order_list(merchant=request.merchant, store_ids=request.membership.store_scope)
+def _tab(request: HttpRequest) -> str:
+    tab = request.GET.get("tab", "")
+    return tab if tab in selectors.TABS else ""
+
+
+def _select(request: HttpRequest) -> Callable[..., QuerySet[Order]]:
+    """``selectors.order_list`` for the member's stores and the tab; the filters complete it."""
+    return partial(
+        selectors.order_list,
+        merchant=request.merchant,
+        tab=_tab(request),
+        store_ids=request.membership.store_scope,
+    )
 
 
 def _bulk_actions(request: HttpRequest) -> list[BulkAction]:
@@ -106,8 +115,8 @@ def _bulk_actions(request: HttpRequest) -> list[BulkAction]:
 
 @merchant_view(area=AREA)
 def order_list(request: HttpRequest) -> HttpResponse:
-    tab = request.GET.get("tab", "")
-    tab = tab if tab in selectors.TABS else ""
+    tab = _tab(request)
+    select = _select(request)
     counts = selectors.order_tab_counts(
         merchant=request.merchant, store_ids=request.membership.store_scope
     )
@@ -123,8 +132,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
         tabs.append({"key": key, "label": label, "count": counts.get(key, 0), "query": params})
     return list_page(
         request,
-        queryset=_orders(request),
+        queryset=select(),
         filterset_class=OrderFilter,
+        filter_kwargs={"select": select},
         table_class=OrderTable,
         bulk_actions=_bulk_actions(request),
         template="orders/order_list.html",
@@ -145,7 +155,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def order_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as CSV in the import / export layout, streamed row by row (no size
     limit, constant memory). The list's own ``?export=csv`` gives its columns instead."""
-    orders = OrderFilter(request.GET or None, queryset=_orders(request), request=request).qs
+    orders = _select(request)(**OrderFilterForm(request.GET or None).filters())
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(
         csv_io.export_stream(orders), content_type="text/csv; charset=utf-8"
@@ -180,7 +190,11 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     if result.intercepted:
         messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
     if missing:
-        messages.error(request, f"{len(missing)} selected order(s) were not found.")
+        messages.error(
+            request,
+            f"{counted(len(missing), 'selected order')} "
+            f"{'was' if len(missing) == 1 else 'were'} not found.",
+        )
     if result.shipments_id and (
         request.POST.get("pay") or request.POST.get("action") == "confirm_pay"
     ):

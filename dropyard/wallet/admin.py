@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from dropyard.core.admin import ReadOnlyAdmin
 
-from .models import Account, Entry, LedgerTransaction, ProviderEvent, TopUp
+from .models import Account, Entry, LedgerTransaction, Payment, ProviderEvent, Refund, TopUp
 
 
 @admin.register(Account)
@@ -59,3 +59,28 @@ class ProviderEventAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "provider", "event_type", "event_id", "processed_at", "error"]
     list_filter = ["provider", "event_type"]
     search_fields = ["event_id"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "merchant", "order", "method", "net_minor", "currency"]
+    list_filter = ["method"]
+    search_fields = ["order__code", "merchant__account_number"]
+    list_select_related = ["merchant", "order"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "public_id",
+        "merchant",
+        "order",
+        "amount_minor",
+        "currency",
+        "destination",
+        "status",
+    ]
+    list_filter = ["destination", "status"]
+    search_fields = ["public_id", "order__code", "idempotency_key"]
+    list_select_related = ["merchant", "order"]

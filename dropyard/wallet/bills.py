@@ -24,7 +24,7 @@ from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import new_public_id, prefixed_code
 from dropyard.core.money import Money
 from dropyard.orders.exceptions import ORDER_PAYMENT_FAILED, OrderNotFound
 from dropyard.orders.models import Order
@@ -32,7 +32,7 @@ from dropyard.webhooks import services as webhook_services
 from dropyard.webhooks.choices import WebhookMessageType, WebhookType
 
 from . import invoices
-from .choices import MakeupStatus, MakeupType, Provider
+from .choices import LedgerKind, MakeupStatus, MakeupType, Provider, ReferenceType
 from .exceptions import PaymentRefused
 from .ledger import Posting
 from .models import Makeup, Payment
@@ -61,7 +61,7 @@ MAKEUP_DIFF_USE_TYPE: dict[str, int] = {MakeupType.PRODUCT: 0, MakeupType.FREIGH
 
 def new_makeup_code() -> str:
     """``BT`` + a 19-digit time-ordered number."""
-    return f"{MAKEUP_PREFIX}{new_public_id()}"
+    return prefixed_code(MAKEUP_PREFIX)
 
 
 def makeup_webhook_params(makeup: Makeup) -> dict[str, Any]:
@@ -233,7 +233,7 @@ def makeup_pay_order_create(*, merchant: MerchantAccount, codes: Sequence[str]) 
     groups = {(b.pay_order_code, b.pay_id) for b in bills}
     code, pay_id = groups.pop() if len(groups) == 1 else ("", "")
     if not code or Makeup.objects.filter(pay_order_code=code).count() != len(bills):
-        code, pay_id = f"{PAY_ORDER_PREFIX}{new_public_id()}", new_public_id()
+        code, pay_id = prefixed_code(PAY_ORDER_PREFIX), new_public_id()
         Makeup.objects.filter(pk__in=[b.pk for b in bills]).update(
             pay_order_code=code, pay_id=pay_id, updated_at=timezone.now()
         )
@@ -327,10 +327,10 @@ def makeups_pay(
         ],
         key=key,
         idempotency_key=merchant_key(merchant, idempotency_key),
-        kind="makeup_payment",
-        memo=f"Supplementary bill(s) {codes}"[:300],
+        kind=LedgerKind.MAKEUP_PAYMENT,
+        memo=f"Supplementary {'bill' if len(due) == 1 else 'bills'} {codes}"[:300],
         merchant=merchant,
-        reference_type="makeup",
+        reference_type=ReferenceType.MAKEUP,
         reference_id=due[0].pay_order_code or due[0].code,
         actor=actor,
     ) as txn:
@@ -458,7 +458,7 @@ def makeup_pay_order_paid_by_provider(
         memo=f"{Provider(provider).label} payment {provider_reference} for pay order {reference}"[
             :300
         ],
-        reference_type="makeup",
+        reference_type=ReferenceType.MAKEUP,
         reference_id=reference,
     )
     if not created:

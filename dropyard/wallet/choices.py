@@ -83,3 +83,47 @@ class RefundStatus(models.TextChoices):
     COMPLETED = "completed", "Credited to the wallet"
     PENDING = "pending", "Owed to the original method"
     SENT = "sent", "Sent to the original method"
+
+
+# The prefix of each wallet object's code (``core.ids.prefixed_code``: prefix + public id), the
+# way orders read "DY…": titles, links, PDFs and ledger references show the code, not the id.
+CODE_PREFIXES: dict[str, str] = {
+    "topup": "TU",
+    "payment": "PM",  # one order's payment record; "PAY…" is the payment order people pay
+    "refund": "RF",
+    "transaction": "TX",
+}
+
+
+class LedgerKind(models.TextChoices):
+    """What a ledger transaction records (``LedgerTransaction.kind``), as people read it."""
+
+    TOPUP = "topup", "Top-up"
+    ORDER_PAYMENT = "order_payment", "Order payment"
+    PURCHASE_PAYMENT = "purchase_payment", "Bulk purchase payment"
+    MAKEUP_PAYMENT = "makeup_payment", "Supplementary bill payment"
+    PAYMENT_CREDIT = "payment_credit", "Card / PayPal payment received"
+    REFUND = "refund", "Refund"
+    REFUND_SENT = "refund_sent", "Refund sent to the original method"
+    REVERSAL = "reversal", "Reversal"
+
+
+class ReferenceType(models.TextChoices):
+    """What caused a ledger transaction (``LedgerTransaction.reference_type``); its
+    ``reference_id`` is that object's public id (or code, for bills and purchase orders)."""
+
+    TOPUP = "topup", "Top-up"
+    ORDER = "order", "Order"
+    ORDERS = "orders", "Orders"  # several orders paid together (the id is a digest)
+    PARENT_ORDER = "parent_order", "Orders paid together"  # the id is the shipmentsId
+    PURCHASE_ORDER = "purchase_order", "Bulk purchase"  # the id is the order code
+    MAKEUP = "makeup", "Supplementary bill"  # the id is the bill or pay order code
+    REFUND = "refund", "Refund"
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of ``value`` in ``choices``; a value the choices do not know (an older row)
+    spelled out ("some_kind" → "Some kind") rather than shown raw."""
+    if value in choices.values:
+        return str(choices(value).label)
+    return str(value).replace("_", " ").capitalize()

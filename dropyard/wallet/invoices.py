@@ -386,7 +386,7 @@ def _resolve_orders(orders_or_parent: ParentOrder | Sequence[Order]) -> tuple[li
     if isinstance(orders_or_parent, ParentOrder):
         parent = orders_or_parent
         orders = list(parent.orders.order_by("code"))
-        label = f"payment order {parent.pay_id or parent.shipments_id}"
+        label = f"payment {parent.code}"
         return orders, label
     return list(orders_or_parent), ""
 
@@ -466,7 +466,7 @@ class PaymentInvoiceDraft:
                 references.append({"label": "Reference", "value": reference})
             if b.method:
                 references.append({"label": "Payment method", "value": _method_label(b.method)})
-            references.append({"label": "Transaction", "value": transaction.public_id})
+            references.append({"label": "Transaction", "value": transaction.code})
             snapshot.update(
                 references=references,
                 lines=self.lines,
@@ -548,7 +548,7 @@ def receipt_issue_for_topup(*, topup: TopUp) -> Invoice:
     def build(number: str, issued_at: datetime):
         snapshot = _base_snapshot(InvoiceKind.RECEIPT, number, issued_at, merchant, topup.currency)
         references = [
-            {"label": "Top-up", "value": topup.public_id},
+            {"label": "Top-up", "value": topup.code},
             {"label": "Payment method", "value": _method_label(topup.provider)},
         ]
         if topup.provider_reference:
@@ -556,7 +556,7 @@ def receipt_issue_for_topup(*, topup: TopUp) -> Invoice:
         if topup.wire_reference:
             references.append({"label": "Bank reference", "value": topup.wire_reference})
         if topup.transaction is not None:  # no query when transaction_id is None
-            references.append({"label": "Transaction", "value": topup.transaction.public_id})
+            references.append({"label": "Transaction", "value": topup.transaction.code})
         lines = [_line(f"Wallet top-up via {_method_label(topup.provider)}", topup.amount_minor)]
         summary = [{"label": "Amount received", "amount_minor": topup.amount_minor}]
         if borne_fee:
@@ -570,7 +570,7 @@ def receipt_issue_for_topup(*, topup: TopUp) -> Invoice:
             total_minor=credited,
             notes=["Received with thanks. The amount credited is available in your wallet."],
         )
-        return snapshot, credited, topup.currency, topup.public_id
+        return snapshot, credited, topup.currency, topup.code
 
     return _issue(
         kind=InvoiceKind.RECEIPT,
@@ -613,7 +613,7 @@ def credit_note_issue(
     """Issue the CREDIT_NOTE for one refund (cause ``refund:<transaction.public_id>``).
 
     Call it inside the refund's transaction, after its posting, as the last step. Idempotent per
-    ``transaction``. ``reference`` names the refund (its id); ``original_invoice`` (see
+    ``transaction``. ``reference`` names the refund (its code, "RF…"); ``original_invoice`` (see
     ``invoice_for_order``) is the invoice it corrects: same merchant and currency, and the
     credit notes against it never add up to more than it and later invoices for the same
     orders (makeup bills) charged (checked with the invoice row locked). ``lines`` default to
@@ -661,7 +661,7 @@ def credit_note_issue(
             references.append({"label": "Refund", "value": reference})
         if codes:
             references.append({"label": "Orders", "value": codes})
-        references.append({"label": "Transaction", "value": transaction.public_id})
+        references.append({"label": "Transaction", "value": transaction.code})
         notes = []
         if reason:
             notes.append(f"Reason: {reason}")
@@ -676,7 +676,7 @@ def credit_note_issue(
             total_minor=amount_minor,
             notes=notes,
         )
-        return snapshot, amount_minor, currency, reference or transaction.public_id
+        return snapshot, amount_minor, currency, reference or transaction.code
 
     return _issue(
         kind=InvoiceKind.CREDIT_NOTE,

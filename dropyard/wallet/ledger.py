@@ -52,7 +52,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 
-from .choices import MERCHANT_KINDS, AccountKind, Provider
+from .choices import MERCHANT_KINDS, AccountKind, LedgerKind, Provider
 from .exceptions import InsufficientBalance, LedgerImbalance, WalletError
 from .models import Account, Entry, LedgerTransaction
 
@@ -541,7 +541,7 @@ def ledger_reverse(
     reversal, _ = ledger_post(
         entries=postings,
         idempotency_key=idempotency_key,
-        kind="reversal",
+        kind=LedgerKind.REVERSAL,
         memo=f"Reversal of {original.public_id}: {reason}",
         merchant=original.merchant,
         reference_type=original.reference_type,

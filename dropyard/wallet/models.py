@@ -7,20 +7,24 @@ that writes ``LedgerTransaction``/``Entry`` rows and ``Account.balance_minor``.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from dropyard.accounts.storage import private_storage
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import new_public_id, prefixed_code
 from dropyard.core.models import TimeStampedModel
 
 from .choices import (
+    CODE_PREFIXES,
     AccountKind,
     InvoiceKind,
+    LedgerKind,
     MakeupStatus,
     MakeupType,
     Provider,
     RefundDestination,
     RefundStatus,
     TopUpStatus,
+    choice_label,
 )
 
 
@@ -88,7 +92,7 @@ class LedgerTransaction(models.Model):
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
     idempotency_key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=30)  # topup / order_payment / refund / fee / reversal …
+    kind = models.CharField(max_length=30)  # a LedgerKind value; ``kind_label`` reads it
     memo = models.CharField(max_length=300, blank=True)
     merchant = models.ForeignKey(
         "accounts.MerchantAccount",
@@ -115,7 +119,17 @@ class LedgerTransaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.public_id}"
+        return f"{self.kind_label} {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "TX" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["transaction"], self.public_id)
+
+    @property
+    def kind_label(self) -> str:
+        """``kind`` in words ("Order payment"), from ``LedgerKind``."""
+        return choice_label(LedgerKind, self.kind)
 
 
 class Entry(models.Model):
@@ -183,7 +197,16 @@ class TopUp(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"top-up {self.public_id} {self.provider} {self.amount_minor}"
+        return f"top-up {self.code}"
+
+    def get_absolute_url(self) -> str:
+        """The merchant's top-up page."""
+        return reverse("wallet:topup_detail", args=[self.public_id])
+
+    @property
+    def code(self) -> str:
+        """The code people read: "TU" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["topup"], self.public_id)
 
 
 class ProviderEvent(models.Model):
@@ -331,7 +354,7 @@ class Makeup(TimeStampedModel):
         indexes = [models.Index(fields=["merchant", "status", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.amount_minor} {self.currency}"
+        return f"supplementary bill {self.code}"
 
 
 class Payment(models.Model):
@@ -393,7 +416,12 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"payment {self.public_id} {self.method} {self.net_minor}"
+        return f"payment {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "PM" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["payment"], self.public_id)
 
 
 class Refund(models.Model):
@@ -442,4 +470,9 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["merchant", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"refund {self.public_id} {self.amount_minor} {self.destination}"
+        return f"refund {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "RF" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["refund"], self.public_id)

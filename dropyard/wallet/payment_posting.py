@@ -35,7 +35,7 @@ from dropyard.core.money import Money
 from dropyard.orders.exceptions import ORDER_PAYMENT_FAILED
 from dropyard.orders.models import Order, ParentOrder
 
-from .choices import AccountKind, Provider
+from .choices import AccountKind, LedgerKind, Provider, ReferenceType
 from .exceptions import InsufficientBalance, PaymentRefused
 from .ledger import (
     Posting,
@@ -90,12 +90,12 @@ def merchant_key(merchant: MerchantAccount, idempotency_key: str) -> str:
 def payment_key(parent: ParentOrder | None, orders: Sequence[Order]) -> tuple[str, str, str]:
     """(ledger key, reference type, reference id) of a payment of ``parent`` or ``orders``."""
     if parent is not None:
-        return f"pay:{parent.shipments_id}", "parent_order", parent.shipments_id
+        return f"pay:{parent.shipments_id}", ReferenceType.PARENT_ORDER, parent.shipments_id
     if len(orders) == 1:
-        return f"pay:order:{orders[0].public_id}", "order", orders[0].public_id
+        return f"pay:order:{orders[0].public_id}", ReferenceType.ORDER, orders[0].public_id
     ids = ",".join(sorted(o.public_id for o in orders))
     digest = hashlib.sha256(ids.encode()).hexdigest()[:40]
-    return f"pay:orders:{digest}", "orders", digest
+    return f"pay:orders:{digest}", ReferenceType.ORDERS, digest
 
 
 def wallet_account(merchant: MerchantAccount, currency: str) -> Account:
@@ -262,7 +262,7 @@ def provider_money_to_wallet(
             ),
         ],
         idempotency_key=f"provider-credit:{provider}:{provider_reference}"[:200],
-        kind="payment_credit",
+        kind=LedgerKind.PAYMENT_CREDIT,
         memo=memo,
         merchant=merchant,
         reference_type=reference_type,
@@ -325,7 +325,7 @@ def provider_money_credit(
         currency=currency,
         provider_reference=provider_reference,
         memo=f"{Provider(provider).label} payment for {parent.shipments_id} credited to wallet",
-        reference_type="parent_order",
+        reference_type=ReferenceType.PARENT_ORDER,
         reference_id=parent.shipments_id,
     )
     why = (

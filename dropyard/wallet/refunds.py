@@ -34,11 +34,19 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import NotFound
 from dropyard.core.money import Money
+from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 
 from . import invoices, selectors
-from .choices import AccountKind, Provider, RefundDestination, RefundStatus
+from .choices import (
+    AccountKind,
+    LedgerKind,
+    Provider,
+    ReferenceType,
+    RefundDestination,
+    RefundStatus,
+)
 from .exceptions import WalletError
 from .ledger import Posting, account_for, ledger_post
 from .models import Makeup, Payment, Refund
@@ -255,10 +263,10 @@ def refund_issue(
     txn, created = ledger_post(
         entries=_postings(locked, split, amount, dest),
         idempotency_key=f"refund:{merchant.pk}:{key}",
-        kind="refund",
+        kind=LedgerKind.REFUND,
         memo=f"Refund of {what} to {dest}: {reason}"[:300],
         merchant=merchant,
-        reference_type="order" if target_order is not None else "makeup",
+        reference_type=ReferenceType.ORDER if target_order is not None else ReferenceType.MAKEUP,
         reference_id=target_order.public_id if target_order is not None else what,
         actor=actor,
     )
@@ -304,7 +312,7 @@ def refund_issue(
         original_invoice=selectors.invoice_for_order(order=target_order)
         if target_order is not None
         else None,
-        reference=refund.public_id,
+        reference=refund.code,
         reason=reason[:REASON_MAX],
         orders=[target_order] if target_order is not None else [],
     )
@@ -333,6 +341,60 @@ def refund_for_cancelled_order(
         destination=None,  # the configured rule decides (wallet, or refund to source)
         actor_label=actor_label,
     )
+
+
+MANUAL_TOKEN_MAX = 64
+
+
+def refund_manual(
+    *,
+    order: Order,
+    amount_minor: int | None,
+    reason: str,
+    destination: str | None,
+    actor: Actor,
+    request_token: str,
+) -> Refund:
+    """Finance's manual refund of (part of) what ``order`` cost the merchant: ``refund_issue``
+    with every rule of it (never more than paid minus refunded; destination per
+    ``refund_destination``; ledger, credit note and REFUND_ISSUED audit in one transaction),
+    plus a ``refund`` row in the order's history.
+
+    ``request_token`` is the refund form's one-time token: the key ``manual:<order public
+    id>:<token>`` makes a double submit (or two concurrent ones) issue one refund — the second
+    returns the first and posts nothing. ``amount_minor`` None refunds what is left.
+    """
+    token = (request_token or "").strip()
+    if not token or len(token) > MANUAL_TOKEN_MAX:
+        raise RefundRefused("the refund form expired: open it again")
+    key = f"manual:{order.public_id}:{token}"
+    with transaction.atomic():
+        # The payment row lock (the one refund_issue takes) first: a concurrent submit of the
+        # same form waits here, then sees the first one's refund and only replays it.
+        list(
+            Payment.objects.select_for_update(of=("self",), no_key=True)
+            .filter(order_id=order.pk)
+            .values_list("pk", flat=True)
+        )
+        replay = Refund.objects.filter(merchant_id=order.merchant_id, idempotency_key=key).exists()
+        refund = refund_issue(
+            merchant=order.merchant,
+            order=order,
+            amount_minor=amount_minor,
+            reason=reason,
+            actor=actor,
+            idempotency_key=key,
+            destination=destination or None,
+        )
+        if not replay:
+            order_services.order_note(
+                order,
+                kind="refund",
+                note=f"refunded {Money(refund.amount_minor, refund.currency).wire()} "
+                f"{refund.currency} to {refund.destination}: {refund.reason}"[:500],
+                actor=actor,
+            )
+    return refund
 
 
 # --- Sending refunds to their source -------------------------------------------------------------
@@ -383,10 +445,10 @@ def refund_send(*, refund: Refund) -> Refund:
             ),
         ],
         idempotency_key=f"refund-sent:{locked.public_id}",
-        kind="refund_sent",
+        kind=LedgerKind.REFUND_SENT,
         memo=f"Refund {locked.public_id} sent via {locked.provider}: {result.refund_id}"[:300],
         merchant=locked.merchant,
-        reference_type="refund",
+        reference_type=ReferenceType.REFUND,
         reference_id=locked.public_id,
     )
     locked.status = RefundStatus.SENT

@@ -24,9 +24,11 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.money import Money, currency_exponent
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderLine
+from dropyard.orders.status_labels import order_status_label
 
 from .choices import MERCHANT_KINDS, AccountKind
 from .models import Entry, LedgerTransaction, Payment
+from .references import ledger_references, reference_text
 from .selectors import Statement
 
 STATEMENT_COLUMNS = [
@@ -45,6 +47,8 @@ ORDER_HISTORY_COLUMNS = [
     "created_at",
     "paid_at",
     "status",
+    "status_label",
+    "status_detail",
     "store",
     "store_order_id",
     "customer",
@@ -197,7 +201,7 @@ def statement_table(statement: Statement) -> list[dict]:
         {
             "date": statement.date_from,
             "transaction": "",
-            "kind": "opening",
+            "kind": "Opening",
             "description": "Opening balance",
             "reference": "",
             "amount_minor": None,
@@ -205,15 +209,22 @@ def statement_table(statement: Statement) -> list[dict]:
             "currency": currency,
         }
     ]
+    txns = {
+        t.public_id: t
+        for t in LedgerTransaction.objects.filter(
+            public_id__in=[row.transaction_id for row in statement.rows]
+        )
+    }
+    refs = ledger_references(txns.values())
     for row in statement.rows:
-        reference = f"{row.reference_type}:{row.reference_id}" if row.reference_type else ""
+        txn = txns[row.transaction_id]
         rows.append(
             {
                 "date": row.created_at,
-                "transaction": row.transaction_id,
-                "kind": row.kind,
+                "transaction": txn.code,
+                "kind": txn.kind_label,
                 "description": row.memo,
-                "reference": reference,
+                "reference": reference_text(refs.get(txn.pk, [])),
                 "amount_minor": row.amount_minor,
                 "balance_minor": row.balance_minor,
                 "currency": currency,
@@ -223,7 +234,7 @@ def statement_table(statement: Statement) -> list[dict]:
         {
             "date": statement.date_to,
             "transaction": "",
-            "kind": "closing",
+            "kind": "Closing",
             "description": "Closing balance",
             "reference": "",
             "amount_minor": None,
@@ -342,12 +353,15 @@ def _order_history_row(order: Order) -> list[str]:
     payment = payments[0] if payments else None
     currency = order.currency
     wallet_discount = payment.discount_minor if payment else 0
+    label = order_status_label(order.status, order.sub_status)
     return [
         order.code,
         _csv_safe(order.order_number),
         _stamp(order.created_at),
         _stamp(order.paid_at) if order.paid_at else "",
         order.status,
+        label.label,
+        label.detail,
         _csv_safe(order.store_name),
         _csv_safe(order.store_order_id),
         _csv_safe(order.shipping_customer_name),

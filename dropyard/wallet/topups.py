@@ -26,7 +26,7 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 
 from . import invoices
-from .choices import AccountKind, Provider, TopUpStatus
+from .choices import AccountKind, LedgerKind, Provider, ReferenceType, TopUpStatus
 from .exceptions import TopUpRefused, WalletError
 from .ledger import Posting, account_for, clean_currency, ledger_post
 from .models import TopUp
@@ -255,10 +255,10 @@ def topup_credit(
     txn, _ = ledger_post(
         entries=postings,
         idempotency_key=f"topup:{locked.public_id}",
-        kind="topup",
+        kind=LedgerKind.TOPUP,
         memo=f"Top-up via {locked.get_provider_display()}",
         merchant=locked.merchant,
-        reference_type="topup",
+        reference_type=ReferenceType.TOPUP,
         reference_id=locked.public_id,
         actor=actor,
     )

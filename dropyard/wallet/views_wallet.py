@@ -25,10 +25,11 @@ from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import list_response
 
 from . import reports, selectors
-from .choices import AccountKind, Provider, TopUpStatus
+from .choices import AccountKind, LedgerKind, Provider, TopUpStatus, choice_label
 from .ledger import wallet_balance
 from .providers import enabled_providers
 from .quotes import discount_bps
+from .references import ledger_references
 from .topups import topup_min_minor
 
 AREA = Area.WALLET
@@ -78,7 +79,7 @@ class EntryFilterForm(DateRangeForm):
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "All kinds")] + [
-            (k, k.replace("_", " ").capitalize()) for k in kinds
+            (k, choice_label(LedgerKind, k)) for k in kinds
         ]
 
 
@@ -98,10 +99,15 @@ def wallet_home(request: HttpRequest) -> HttpResponse:
     entries = reports.wallet_entries(
         merchant=merchant, date_from=date_from, date_to=date_to, kind=kind, account_kind=account
     )
+    page = paginate(request, entries)
+    page.object_list = list(page.object_list)  # the rows below carry their references
+    refs = ledger_references(entry.transaction for entry in page.object_list)
+    for entry in page.object_list:
+        entry.references = refs.get(entry.transaction_id, [])
     context = {
         "filter_form": form,
         "filtered": bool(form.is_bound and any(request.GET.get(k) for k in form.fields)),
-        "page": paginate(request, entries),
+        "page": page,
         "discount_pct": discount_bps() / 100,
     }
     if htmx_partial(request):  # a filter or page change: the list only

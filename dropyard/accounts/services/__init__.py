@@ -35,6 +35,7 @@ from .merchants import (
     merchant_profile_update,
 )
 from .operators import operator_create, operator_role_set
+from .preferences import user_language_set
 from .suppliers import (
     supplier_application_approve,
     supplier_application_reject,
@@ -71,4 +72,5 @@ __all__ = [
     "token_issue",
     "token_refresh",
     "token_revoke",
+    "user_language_set",
 ]

@@ -165,7 +165,7 @@ def test_backfill_indexes_images_saved_without_hashes_and_reports_progress(db, c
     assert ProductImageHash.objects.filter(product=second).count() == len(INDEX_CROPS)
     call_command("imagehash_backfill")
     out = capsys.readouterr()
-    assert "Indexed 0 image(s); 1 unreadable (skipped)." in out.out
+    assert "Indexed 0 images; 1 unreadable (skipped)." in out.out
     assert "1/1 images (1 unreadable)" in out.err
 
 

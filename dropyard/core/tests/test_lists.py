@@ -172,9 +172,9 @@ def test_phone_card_cells_carry_their_label_and_primary_mark(merchant):
     _request, response = _call(merchant, htmx=True)
     html = response.content.decode()
 
-    assert 'data-primary="1" data-label="Total"' in html
-    assert 'data-primary="1" data-label="Status"' in html
-    assert 'class="list-title" data-label="Title"' in html
+    assert 'data-label="Total" data-primary="1"' in html
+    assert 'data-label="Status" data-primary="1"' in html
+    assert 'data-label="Title" class="list-title"' in html
     assert 'data-confirm="Archive them?"' in html
     assert 'formaction="/elsewhere/"' in html
 

@@ -109,7 +109,7 @@ def test_a_worker_restarted_under_its_id_takes_back_what_its_dead_process_left_r
     _set(rows[2], started_ago=timedelta(seconds=-1), worker="w1")  # this process's own claim
 
     assert recover.run() == ""  # w1 looks alive: the orphan rule alone would never see it
-    assert beat.run() == "Re-queued 1 task(s) an earlier worker w1 left running."
+    assert beat.run() == "Re-queued 1 task an earlier worker w1 left running."
     assert beat.run() == ""  # only on the process's first beat
 
     statuses = dict(DBTaskResult.objects.values_list("pk", "status"))

@@ -189,8 +189,8 @@ def test_killed_worker_mid_delivery_live_worker_sends_again(cluster):
     assert [sum(ok for _, ok, _ in a) for a in attempts.values()] == [1] * len(ids)
     assert attempts[held] == [(1, False, None), (2, True, 200)]
     log = cluster.log.read_text()
-    assert "Re-queued 1 task(s) left running by a dead worker." in log or (
-        "Re-queued 1 job(s) abandoned by a dead worker." in log
+    assert "Re-queued 1 task left running by a dead worker." in log or (
+        "Re-queued 1 job abandoned by a dead worker." in log
     )
     assert "Traceback" not in log
 
@@ -270,8 +270,8 @@ def test_killed_worker_mid_import_live_worker_reports_truthful_counts(cluster):
     assert orders_made == distinct == items == IMPORT_ROWS
     assert f"Finished: {IMPORT_ROWS} imported, 0 already imported, 0 failed" in job_log
     log = cluster.log.read_text()
-    assert "Re-queued 1 task(s) left running by a dead worker." in log or (
-        "Re-queued 1 job(s) abandoned by a dead worker." in log
+    assert "Re-queued 1 task left running by a dead worker." in log or (
+        "Re-queued 1 job abandoned by a dead worker." in log
     )
 
 
@@ -323,4 +323,4 @@ def test_live_worker_long_tick_is_not_rerun_killed_one_is(cluster):
     ]
     _report(cluster, "tracking", killed=victim, journey_done_in=f"{recovered_in:.1f}s")
     assert sorted(events) == sorted(f"sandbox:{n}" for n in range(steps))
-    assert "Re-queued 1 task(s) left running by a dead worker." in cluster.log.read_text()
+    assert "Re-queued 1 task left running by a dead worker." in cluster.log.read_text()

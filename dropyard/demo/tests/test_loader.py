@@ -252,3 +252,11 @@ def test_demo_png_is_well_formed():
             assert len(zlib.decompress(data)) == 10 * (1 + 20 * 3)
         position += 12 + length
     assert kinds == [b"IHDR", b"IDAT", b"IEND"]
+
+
+def test_tour_logins_are_the_demo_logins():
+    from dropyard.demo.tour import PASSWORD, ROLES
+
+    assert PASSWORD == demo.DEMO_PASSWORD
+    operator_emails = {email for _role, email, _name, _note in demo.OPERATORS}
+    assert {role.email for role in ROLES} == operator_emails | {demo.OWNER_EMAIL}

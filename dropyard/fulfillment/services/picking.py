@@ -8,7 +8,7 @@ from django.db import transaction
 from dropyard.accounts.models import User
 from dropyard.catalog.models import Variant
 from dropyard.orders.exceptions import ParcelRefused
-from dropyard.orders.models import Parcel, ParcelLine
+from dropyard.orders.models import Order, Parcel, ParcelLine
 
 from .state import PS, lock_parcels, parcels_transition, sync_orders
 
@@ -17,16 +17,31 @@ from .state import PS, lock_parcels, parcels_transition, sync_orders
 def parcel_start_picking(*, parcels: Iterable[Parcel], actor: User | None) -> list[Parcel]:
     """READY → PICKING for a batch of parcels; their orders become UNSHIPPED / PROCESSING.
 
-    All or nothing: one parcel that is not READY refuses the whole batch. An empty batch is
-    refused too.
+    All or nothing: one parcel that is not READY, or of an order an operator put on hold
+    (``orders.services.order_hold``), refuses the whole batch. An empty batch is refused too.
     """
     parcels = list(parcels)
     if not parcels:
         raise ParcelRefused("select at least one parcel to pick")
     locked = lock_parcels(parcels)
+    _refuse_held(locked)
     parcels_transition(parcels=locked, to=PS.PICKING, actor=actor)
     sync_orders(locked, actor=actor)
     return locked
+
+
+def _refuse_held(parcels: list[Parcel]) -> None:
+    # The orders' rows are locked (the lock order_hold takes), so a hold committed while this
+    # batch waited is seen, and one that comes later waits for the picking to commit.
+    held = list(
+        Order.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=Order.objects.filter(parcels__in=[p.pk for p in parcels]).values("pk"))
+        .order_by("pk")
+        .values_list("code", "on_hold")
+    )
+    codes = [code for code, on_hold in held if on_hold]
+    if codes:
+        raise ParcelRefused(f"order {', '.join(codes)} is on hold: release it before picking")
 
 
 @dataclass

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from dropyard.core.enqueue import on_commit_enqueue
+from dropyard.core.text import counted
 from dropyard.logistics import selectors as logistics_selectors
 from dropyard.logistics import services as logistics_services
 from dropyard.logistics.models import Carrier, Tracking
@@ -188,7 +189,8 @@ def tracking_changes_follow(*, limit: int = FOLLOW_BATCH) -> int:
             blocked.add(tracking_id)
     if failed:
         raise TrackingFollowIncomplete(
-            f"{len(failed)} tracking change(s) stay pending: {', '.join(map(str, failed))}"
+            f"{counted(len(failed), 'tracking change')} "
+            f"{'stays' if len(failed) == 1 else 'stay'} pending: {', '.join(map(str, failed))}"
         )
     return applied
 

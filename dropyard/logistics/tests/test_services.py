@@ -145,7 +145,7 @@ def test_import_creates_cards_in_minor_units(lines, operator_admin):
     result = services.rate_cards_import_csv(file=csv_file(*GOOD_ROWS), actor=operator_admin)
 
     assert (result.ok, result.rows, result.created, result.updated) == (True, 3, 3, 0)
-    assert result.summary == "3 row(s): 3 created, 0 updated"
+    assert result.summary == "3 rows: 3 created, 0 updated"
     assert _cards() == [
         ("ECO", "CN", "US", "", "first_additional", 500, 500, 500, 150, [], 75, 300,
          ["SW1", "BT"], 7, 12),
@@ -196,7 +196,7 @@ def test_import_reports_every_row_error_and_writes_nothing(lines, operator_admin
         (7, "", "duplicates the route of row 2"),
     ]
     assert str(result.errors[0]) == "row 3, line_code: unknown line 'NOPE'"
-    assert result.summary == "10 error(s) in 6 row(s); nothing was imported"
+    assert result.summary == "10 errors in 6 rows; nothing was imported"
     assert (result.created, result.updated) == (0, 0)
     assert _cards() == [
         ("ECO", "CN", "US", "", "first_additional", 500, 999, 500, 150, [], 0, 0, [], 7, 12)
@@ -237,10 +237,10 @@ def test_import_accepts_upload_with_bom_and_crlf(lines, operator_admin):
     ("content", "message"),
     [
         pytest.param("caf\xe9,x\n".encode("latin-1"), "not UTF-8", id="latin-1"),
-        pytest.param(b"line_code,origin_country\nECO,CN\n", "lacks the column(s): dest_country",
+        pytest.param(b"line_code,origin_country\nECO,CN\n", "lacks the columns: dest_country",
                      id="missing-columns"),
         pytest.param(HEADER.encode() + b"\n", "no rate-card rows", id="header-only"),
-        pytest.param(b"", "lacks the column(s)", id="empty"),
+        pytest.param(b"", "lacks the columns", id="empty"),
     ],
 )  # fmt: skip
 def test_import_refuses_unreadable_files(lines, operator_admin, content, message):

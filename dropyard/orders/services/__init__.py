@@ -12,6 +12,8 @@
   ``sandbox_pay``;
 - ``changes``: ``order_cancel``, ``order_delete``, and before payment
   ``order_update_logistics``, ``order_change_warehouse``, ``order_update_address``;
+- ``operator``: back-office ``order_hold`` / ``order_release`` (the ``on_hold`` flag the
+  warehouse respects) and ``order_internal_note_add`` (operator-only notes);
 - ``parcel_sync``: ``order_sync_from_parcels`` (warehouse feedback);
 - ``merge``: ``merge_candidates``, ``merge_preview``, ``orders_merge``, ``merge_undo``;
 - ``reservations``: the stock reserved for an order's parcels (invariant in its docstring);
@@ -49,6 +51,7 @@ from .merge import (
     merge_undo,
     orders_merge,
 )
+from .operator import order_hold, order_internal_note_add, order_release
 from .parcel_sync import order_sync_from_parcels
 from .payment import order_paid, parent_order_generate, parent_order_pay_url, sandbox_pay
 from .plan import order_reroute, order_route
@@ -73,8 +76,11 @@ __all__ = [
     "order_create",
     "order_create_v2",
     "order_delete",
+    "order_hold",
+    "order_internal_note_add",
     "order_note",
     "order_paid",
+    "order_release",
     "order_reroute",
     "order_route",
     "order_sync_from_parcels",

@@ -258,7 +258,7 @@ def _gather(parent: ParentOrder, orders: Sequence[Order], actor: Actor) -> None:
         order_note(
             order,
             kind="shipment",
-            note=f"moved to shipment {parent.shipments_id} (confirmed again with other orders)",
+            note="confirmed again together with other orders: they are now paid together",
             actor=actor,
         )
         order.parent_id = parent.pk

@@ -16,7 +16,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
-from dropyard.core.ids import new_public_id
+from dropyard.core.ids import prefixed_code
 from dropyard.inventory.models import Warehouse
 
 from .. import planning, routing
@@ -34,8 +34,7 @@ from .validation import _choice, _draft, _lookups, _OrderDraft
 def new_order_code(order_type: str = OrderType.DROPSHIPPING, public_id: str = "") -> str:
     """ "DY" (or "ZF" for bulk purchases) + the order's numeric public id: unique whenever the
     public id is (its own unique constraint), and time-ordered like it."""
-    prefix = "ZF" if order_type == OrderType.BULK else "DY"
-    return f"{prefix}{public_id or new_public_id()}"
+    return prefixed_code("ZF" if order_type == OrderType.BULK else "DY", public_id)
 
 
 @dataclass

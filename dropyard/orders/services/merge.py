@@ -16,6 +16,7 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import DomainError
+from dropyard.core.text import counted
 
 from .. import planning, routing
 from ..choices import OrderType
@@ -275,7 +276,7 @@ def orders_merge(
         breakdown.update(
             total_minor=product + share,
             merge=merge.public_id,
-            why=f"merged with {len(locked) - 1} other order(s): {plan.why}",
+            why=f"merged with {counted(len(locked) - 1, 'other order')}: {plan.why}",
         )
         fields = {
             "merge": merge,

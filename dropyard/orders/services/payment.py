@@ -73,6 +73,27 @@ def parent_order_pay_url(parent: ParentOrder) -> str:
     return f"/orders/pay/{parent.pay_id}/"
 
 
+# How a payment reference ("<method>:<id>", see ``order_paid``) reads in the order's history:
+# the method in words; ids of our own records stay out of the text (the wallet page links them),
+# a provider's charge id stays in (support quotes it to the provider).
+_PAID_BY = {
+    "wallet": "paid from the wallet",
+    "sandbox": "paid with the Sandbox provider (no real money)",
+    "stripe": "paid by card (Stripe)",
+    "paypal": "paid with PayPal",
+    "free": "nothing to pay",
+}
+
+
+def paid_note(payment_reference: str) -> str:
+    """The history note of a payment: "paid by card (Stripe), ch_123", "paid from the wallet"."""
+    method, _, ident = (payment_reference or "").partition(":")
+    words = _PAID_BY.get(method)
+    if words is None:
+        return f"paid {payment_reference}".strip()
+    return f"{words}, {ident}" if ident and method in ("stripe", "paypal") else words
+
+
 @transaction.atomic
 def order_paid(
     *,
@@ -147,7 +168,7 @@ def order_paid(
             to=S.UNSHIPPED,
             actor=actor,
             actor_label=actor_label,
-            note=f"paid {payment_reference}".strip(),
+            note=paid_note(payment_reference),
             changes={"cost_breakdown": breakdown},
             row_locked=True,  # read FOR UPDATE by _lock just above
         )

@@ -36,6 +36,22 @@ EXPECTED_ACCESS = {
 }
 # A parcel photo's signed, expiring link is its own permission (orders.parcel_photos).
 EXPECTED_ACCESS["orders:parcel_photo"] = Access("public")
+# The back office's order pages (orders.views_ops, checkout.views_ops).
+_OPS = Access("operator", roles=frozenset({"admin", "support", "agent"}))
+_FINANCE = Access("operator", roles=frozenset({"admin", "finance"}))
+EXPECTED_ACCESS.update(
+    {
+        **{
+            f"orders_ops:{name}": _OPS
+            for name in ("list", "hold", "release", "note", "warehouse", "line", "cancel")
+        },
+        "orders_ops:detail": Access(
+            "operator", roles=frozenset({"admin", "support", "agent", "finance"})
+        ),
+        "orders_ops:refund": _FINANCE,
+        "orders_ops:refund_lookup": _FINANCE,
+    }
+)
 
 
 def _order(w) -> dict[str, str]:
@@ -48,6 +64,19 @@ OBJECT_ROUTES = {
     "orders:import_errors": lambda w: {"pk": w.objects["order_import_job"].pk},
     "orders:pay": lambda w: {"pay_id": w.objects["order_parent"].pay_id},
     "orders:detail": _order,
+    **{
+        f"orders_ops:{name}": _order
+        for name in (
+            "detail",
+            "hold",
+            "release",
+            "note",
+            "warehouse",
+            "line",
+            "cancel",
+            "refund",
+        )
+    },
     "orders:confirm": _order,
     "orders:cancel": _order,
     "orders:delete": _order,

@@ -142,7 +142,7 @@ def test_an_unreadable_file_fails_the_job_with_the_reason(merchant, owner):
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert csv_io.import_summary(job).file_error == (
-        "unknown column(s): colour; use the template's columns"
+        "unknown column: colour; use the template's columns"
     )
     assert Order.objects.count() == 0
 

@@ -102,9 +102,9 @@ def test_quoted_multiline_values_count_lines_from_the_record_start():
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ("order_number,customer_name,city", "missing column(s): country_code, address, "),
-        (HEADER + ",colour", "unknown column(s): colour; use the template's columns"),
-        (HEADER + ",SKU", "column(s) given twice: sku"),
+        ("order_number,customer_name,city", "missing columns: country_code, address, "),
+        (HEADER + ",colour", "unknown column: colour; use the template's columns"),
+        (HEADER + ",SKU", "column given twice: sku"),
     ],
 )
 def test_a_bad_header_refuses_the_file(header, message):

@@ -5,8 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dropyard.fulfillment.tests.factories import make_order, make_parcel
 from dropyard.orders import selectors, services
+from dropyard.orders.choices import ParcelStatus as PS
 from dropyard.orders.exceptions import OrderNotFound
+from dropyard.orders.models import Order
+from dropyard.orders.parcel_transitions import parcel_transition
 from dropyard.orders.tests.factories import make_order_world, order_item
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +107,46 @@ def test_order_logistics_options(merchant, owner, world):
         ("CJPacket", 500),
         ("DHL", 1000),
     ]
+
+
+# --- Problem orders -------------------------------------------------------------------------------
+
+
+def _exception(merchant, *, parcels: int = 1):
+    """A paid order with ``parcels`` parcels the carrier reported a delivery exception for."""
+    order = make_order(merchant=merchant)
+    for _ in range(parcels):
+        parcel = make_parcel(merchant=merchant, order=order)
+        for status in (PS.PICKING, PS.PACKED, PS.SHIPPED, PS.EXCEPTION):
+            parcel_transition(parcel=parcel, to=status, actor=None)
+    return order
+
+
+def test_problem_orders_by_kind_each_once_and_scoped(merchant, owner, other_merchant, world):
+    two_parcels = _exception(merchant, parcels=2)
+    unroutable = _create(merchant, owner, world, "U-1")
+    Order.objects.filter(pk=unroutable.pk).update(logistics_miss=True)
+    _create(merchant, owner, world, "OK-1")
+    _exception(other_merchant)
+
+    assert list(selectors.order_problem_list(merchant=merchant, problem="exception")) == [
+        two_parcels
+    ]
+    assert list(selectors.order_problem_list(merchant=merchant, problem="unroutable")) == [
+        unroutable
+    ]
+    assert selectors.order_problem_list(merchant=merchant, problem="nonsense").count() == 0
+    counts = selectors.order_problem_counts(merchant=merchant)
+    assert (counts["any"], counts["exception"], counts["unroutable"]) == (2, 1, 1)
+    assert selectors.order_problem_counts()["any"] == 3  # an operator read: every merchant
+    listed = selectors.order_list(merchant=merchant, problem="any")
+    assert {o.order_number for o in listed} == {two_parcels.order_number, "U-1"}
+    assert selectors.order_list(merchant=merchant, problem="bogus").count() == 0
+
+
+def test_a_cancelled_unroutable_order_is_no_problem(merchant, owner, world):
+    order = _create(merchant, owner, world, "C-1")
+    Order.objects.filter(pk=order.pk).update(logistics_miss=True)
+    services.order_cancel(order=Order.objects.get(pk=order.pk), actor=owner, reason="test")
+
+    assert selectors.order_problem_counts(merchant=merchant)["any"] == 0

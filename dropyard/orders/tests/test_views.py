@@ -576,7 +576,7 @@ def test_status_page_shows_why_a_file_was_refused(owner_client, merchant):
 
     html = owner_client.get(reverse("orders:import_status", args=[job.pk])).content.decode()
 
-    assert "The file could not be imported: unknown column(s): colour" in html
+    assert "The file could not be imported: unknown column: colour" in html
 
 
 # --- The import error report is never cached ------------------------------------------------------

@@ -24,7 +24,7 @@ def test_store_keys_rotate_re_encrypts_every_store_with_the_newest_key(settings,
     assert Store.objects.get(pk=first.pk).credentials_get() == {"access_token": "one"}
     assert Store.objects.get(pk=second.pk).credentials_get() == {"access_token": "two"}
     assert webhook_secret(SandboxShop.objects.get(pk=shop.pk)) == secret
-    assert capsys.readouterr().out == "re-encrypted the credentials of 2 store(s)\n"
+    assert capsys.readouterr().out == "re-encrypted the credentials of 2 stores\n"
     event = AuditEvent.objects.get(action=AuditAction.STORE_KEYS_ROTATED)
     assert event.details == {"stores": 2, "sandbox_shops": 1}
 

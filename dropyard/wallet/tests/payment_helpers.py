@@ -3,6 +3,7 @@ built through the real services."""
 
 from typing import Any
 
+from dropyard.checkout import services as checkout_services
 from dropyard.orders import services as order_services
 from dropyard.orders.models import Order, ParentOrder
 from dropyard.orders.tests.factories import order_item
@@ -35,6 +36,16 @@ def confirmed(merchant: Any, owner: Any, world: Any, *quantities: int) -> tuple[
         merchant=merchant, shipments_id=result.shipments_id
     )
     return parent, [Order.objects.get(pk=o.pk) for o in orders]
+
+
+def wallet_paid(merchant: Any, owner: Any, world: Any, quantity: int = 1) -> Order:
+    """One order of ``world.red`` × ``quantity`` paid from a wallet funded with 100.00 (for one
+    unit: 15.00 = 10.00 products + 5.00 freight, net 14.70 after the wallet discount)."""
+    fund(merchant, owner, 10_000)
+    _, [order] = confirmed(merchant, owner, world, quantity)
+    checkout_services.pay_from_wallet(merchant=merchant, orders=[order], actor=owner)
+    order.refresh_from_db()
+    return order
 
 
 def platform_balance(kind: str, provider: str = "") -> int:

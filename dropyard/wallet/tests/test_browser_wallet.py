@@ -96,7 +96,7 @@ def test_top_up_pay_three_orders_from_wallet_invoice_and_statement(browser, live
         page.get_by_test_id("statement-csv").click()
     text = download.value.path().read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["kind"] for r in rows] == ["opening", "topup", "order_payment", "closing"]
+    assert [r["kind"] for r in rows] == ["Opening", "Top-up", "Order payment", "Closing"]
     assert [r["amount"] for r in rows[1:-1]] == ["500.00", f"-{quote.net.wire()}"]
     assert rows[0]["balance"] == "0.00"
     assert rows[-1]["balance"] == f"{Decimal(after) / 100:.2f}"

@@ -111,7 +111,7 @@ def test_receipt_pdf_shows_amount_fee_and_credit(billing, merchant):
     assert "Provider fee -3.20" in text
     assert "Amount received 100.00" in text
     assert "Credited to wallet 96.80 USD" in text
-    assert f"Top-up {topup.public_id}" in text
+    assert f"Top-up {topup.code}" in text
     assert "Provider reference pi_3Test" in text
     assert "Acme Drop Co" in text
 
@@ -355,7 +355,9 @@ def test_a_credit_note_against_another_merchants_invoice_is_refused(
 
 
 def test_a_parent_order_is_invoiced_with_its_orders(merchant, two_orders):
-    parent = ParentOrder.objects.create(merchant=merchant, pay_id="PAY123", amount_minor=7150)
+    parent = ParentOrder.objects.create(
+        merchant=merchant, pay_id="917288089146973705", amount_minor=7150
+    )
     for order in two_orders:
         order.parent = parent
         order.save(update_fields=["parent"])
@@ -369,7 +371,7 @@ def test_a_parent_order_is_invoiced_with_its_orders(merchant, two_orders):
     text = pdf_text(invoice_pdf(invoice))
 
     assert invoice.total_minor == 7150
-    assert "Paid with payment order PAY123" in text
+    assert f"Paid with payment {parent.code}" in text
     assert "Payment method Card (Stripe)" in text
     assert "Total paid 71.50 USD" in text
     assert invoice_for_order(order=two_orders[1]) == invoice

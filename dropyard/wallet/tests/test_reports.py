@@ -78,7 +78,7 @@ def test_statement_csv_opening_plus_entries_is_closing(merchant, owner, world):
 
     rows = list(csv.DictReader(io.StringIO(reports.statement_csv(statement))))
 
-    assert [r["kind"] for r in rows] == ["opening", "topup", "order_payment", "closing"]
+    assert [r["kind"] for r in rows] == ["Opening", "Top-up", "Order payment", "Closing"]
     assert _cents(rows[0]["balance"]) == 10_000  # the January top-up
     amounts = [_cents(r["amount"]) for r in rows[1:-1]]
     assert amounts == [5_000, -payment.net_minor]
@@ -112,7 +112,7 @@ def test_statement_xlsx_has_the_same_rows_as_exact_decimals(merchant, owner, wor
     assert values[0][:3] == ["Wallet statement", merchant.business_name, merchant.account_number]
     header = values.index(reports.STATEMENT_COLUMNS)
     table = values[header + 1 :]
-    assert [r[2] for r in table] == ["opening", "topup", "order_payment", "closing"]
+    assert [r[2] for r in table] == ["Opening", "Top-up", "Order payment", "Closing"]
     opening, closing = Decimal(str(table[0][6])), Decimal(str(table[-1][6]))
     entries = [Decimal(str(r[5])) for r in table[1:-1]]
     assert opening == Decimal("100.00")

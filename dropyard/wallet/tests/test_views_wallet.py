@@ -15,7 +15,7 @@ from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.wallet import refunds
-from dropyard.wallet.models import Payment
+from dropyard.wallet.models import Invoice, Payment, TopUp
 
 from .payment_helpers import confirmed, fund
 
@@ -80,7 +80,7 @@ def test_wallet_entries_filter_by_kind_and_htmx_gets_the_list_only(
     html = response.content.decode()
     assert "<html" not in html
     assert html.count('data-testid="entry-row"') == 1
-    assert "Wallet payment of 1 order(s)" in html
+    assert "Wallet payment of 1 order," in html
 
 
 def test_wallet_entries_bad_dates_are_reported_not_a_crash(owner_client, merchant, owner):
@@ -122,7 +122,16 @@ def test_statement_page_and_downloads_reconcile(owner_client, merchant, owner, w
     assert csv_response["Content-Disposition"].startswith('attachment; filename="wallet-statement')
     assert csv_response["Cache-Control"] == "private, no-store"
     rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
-    assert [r["kind"] for r in rows] == ["opening", "topup", "order_payment", "closing"]
+    assert [r["kind"] for r in rows] == ["Opening", "Top-up", "Order payment", "Closing"]
+    topup = TopUp.objects.get(merchant=merchant)
+    invoice = Invoice.objects.get(merchant=merchant, kind="invoice")
+    codes = "; ".join(f"Order {o.code}" for o in sorted(orders, key=lambda o: o.code))
+    assert [r["reference"] for r in rows] == [
+        "",
+        f"Top-up {topup.code}; Receipt {topup.receipt.number}",
+        f"{codes}; Invoice {invoice.number}",
+        "",
+    ]
     assert [r["amount"] for r in rows[1:-1]] == ["200.00", f"-{net / 100:.2f}"]
     assert rows[-1]["balance"] == f"{(20_000 - net) / 100:.2f}"
     ws = load_workbook(io.BytesIO(xlsx_response.content)).active
@@ -148,7 +157,7 @@ def test_statement_only_shows_own_wallet(owner_client, merchant, other_merchant)
         )
     )
 
-    assert [(r["kind"], r["balance"]) for r in rows] == [("opening", "0.00"), ("closing", "0.00")]
+    assert [(r["kind"], r["balance"]) for r in rows] == [("Opening", "0.00"), ("Closing", "0.00")]
 
 
 def test_order_history_export_is_the_merchants_orders(

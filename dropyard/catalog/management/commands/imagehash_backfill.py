@@ -7,6 +7,7 @@ recomputes every image, e.g. after ``INDEX_CROPS`` changed). Safe to interrupt a
 from django.core.management.base import BaseCommand
 
 from dropyard.catalog.image_index import BACKFILL_BATCH, image_hashes_backfill
+from dropyard.core.text import counted
 
 
 class Command(BaseCommand):
@@ -23,4 +24,6 @@ class Command(BaseCommand):
         indexed, unreadable = image_hashes_backfill(
             redo=redo, batch_size=max(batch_size, 1), progress=progress
         )
-        self.stdout.write(f"Indexed {indexed} image(s); {unreadable} unreadable (skipped).")
+        self.stdout.write(
+            f"Indexed {counted(indexed, 'image')}; {unreadable} unreadable (skipped)."
+        )

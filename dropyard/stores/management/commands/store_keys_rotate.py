@@ -3,6 +3,7 @@ DROPYARD_STORE_KEYS (run after putting a new key first; then drop the old key)."
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dropyard.core.text import counted
 from dropyard.stores.crypto import CredentialsUnreadable
 from dropyard.stores.services import store_keys_rotate
 
@@ -15,4 +16,4 @@ class Command(BaseCommand):
             count = store_keys_rotate(actor=None)
         except CredentialsUnreadable as exc:
             raise CommandError(f"{exc}: nothing was changed") from None
-        self.stdout.write(f"re-encrypted the credentials of {count} store(s)")
+        self.stdout.write(f"re-encrypted the credentials of {counted(count, 'store')}")

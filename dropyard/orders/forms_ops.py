@@ -1,0 +1,56 @@
+"""Forms of the back-office order actions: they check shape only; the services hold the rules
+(which statuses allow what) and their refusals become form errors."""
+
+from django import forms
+
+from dropyard.core.forms import BootstrapFormMixin
+from dropyard.inventory.models import Warehouse
+from dropyard.inventory.selectors import warehouse_list
+from dropyard.logistics.models import ShippingLine
+from dropyard.logistics.selectors import shipping_line_list
+
+from .services.operator import NOTE_MAX, REASON_MAX
+
+
+class HoldForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown in the order's history (the merchant sees it too).",
+    )
+
+
+class ReleaseForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional; kept in the order's history.",
+    )
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    body = forms.CharField(
+        label="Internal note",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Operators only: the merchant never sees internal notes.",
+    )
+
+
+class WarehouseForm(BootstrapFormMixin, forms.Form):
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), empty_label=None)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouse_list()  # type: ignore[attr-defined]
+
+
+class LineForm(BootstrapFormMixin, forms.Form):
+    line = forms.ModelChoiceField(
+        label="Shipping line", queryset=ShippingLine.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = shipping_line_list(is_active=True)  # type: ignore[attr-defined]
