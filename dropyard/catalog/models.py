@@ -134,8 +134,12 @@ class Variant(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        values = " / ".join(str(v) for v in self.options.values())
-        return f"{self.product.name} {values}".strip()
+        return f"{self.product.name} {self.options_label}".strip()
+
+    @property
+    def options_label(self) -> str:
+        """The option values alone ("Red / M"), for places that show the product name already."""
+        return " / ".join(str(v) for v in self.options.values())
 
     @property
     def volume_mm3(self) -> int:
@@ -147,12 +151,21 @@ def product_image_path(instance: "ProductImage", filename: str) -> str:
 
 
 class ProductImage(models.Model):
-    """An uploaded product image with a generated thumbnail; position 0 is the main image."""
+    """An uploaded product image with generated smaller copies; position 0 is the main image.
+
+    Invariant: ``renditions`` maps a width in px (as a string, JSON keys) to the stored name of a
+    JPEG copy of ``image`` that wide (``catalog.pictures.RENDITION_WIDTHS``, never wider than the
+    original), written once when the image is saved; ``width``/``height`` are the original's
+    pixels (0 until the renditions exist). Pages pick one with ``srcset`` (``product_picture``).
+    """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to=product_image_path)
     thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
     position = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    renditions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["product", "position", "pk"]

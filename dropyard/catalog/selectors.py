@@ -4,6 +4,7 @@ Full-text product search is ``dropyard.catalog.search.product_search``. Stock fi
 catalog responses are inventory's (``inventory.selectors.stock_totals_by_product``).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from dropyard.core.errors import NotFound
 from .exceptions import ProductNotFound, VariantNotFound
 from .models import Category, ImproperReport, MyProduct, Product, ProductImage, Review, Variant
 from .search import _build as _search_build
-from .search import category_descendant_ids, search_tokens
+from .search import category_descendant_ids, product_search_ids, search_tokens
 
 
 @dataclass
@@ -283,3 +284,64 @@ def related_categories(
         counts = cursor.fetchall()
     by_pk = Category.objects.in_bulk([pk for pk, _ in counts])
     return [RelatedCategory(by_pk[pk], n) for pk, n in counts if pk in by_pk]
+
+
+# --- The manual order's product picker ----------------------------------------------------------
+
+PICKER_PRODUCTS = 8  # products per picker search; each brings its on-sale variants
+PICKER_VARIANTS = 24
+KEY_MAX_LENGTH = 64  # a SKU (60) or a vid (≤ 40): longer text cannot name a variant
+
+
+def _orderable_variants() -> QuerySet[Variant]:
+    return (
+        Variant.objects.filter(is_on_sale=True, product__is_on_sale=True)
+        .select_related("product", "image")
+        .prefetch_related("product__images")
+    )
+
+
+def variant_picker_search(*, q: str) -> list[Variant]:
+    """The on-sale variants of on-sale products (what any merchant may order) matching ``q``:
+    an exact variant SKU first, then the variants of the products the catalog search ranks best
+    for ``q`` (words as prefixes of the name, SKUs, category, material), at most
+    ``PICKER_VARIANTS``, with what their pictures need loaded. Empty ``q``: nothing."""
+    q = q.strip()
+    if not q:
+        return []
+    exact = list(_orderable_variants().filter(sku__iexact=q)[:1])
+    _total, product_ids = _search_product_ids(q)
+    rank = {pk: index for index, pk in enumerate(product_ids)}
+    ranked = sorted(
+        _orderable_variants()
+        .filter(product_id__in=product_ids)
+        .exclude(pk__in=[v.pk for v in exact]),
+        key=lambda v: (rank[v.product_id], v.position, v.pk),
+    )
+    return (exact + ranked)[:PICKER_VARIANTS]
+
+
+def _search_product_ids(q: str) -> tuple[int, list[int]]:
+    return product_search_ids(keyword=q, limit=PICKER_PRODUCTS, count_cap=PICKER_PRODUCTS)
+
+
+def variants_by_keys(keys: Iterable[str]) -> dict[str, Variant]:
+    """Variants by SKU or vid for the given keys (as typed in the manual order's lines), with
+    their pictures' data; keys that cannot be a SKU or vid (blank, NUL, too long) are skipped."""
+    wanted = {
+        key.strip()
+        for key in keys
+        if isinstance(key, str) and key.strip() and "\x00" not in key and len(key) <= KEY_MAX_LENGTH
+    }
+    if not wanted:
+        return {}
+    found: dict[str, Variant] = {}
+    for variant in (
+        Variant.objects.filter(Q(sku__in=wanted) | Q(public_id__in=wanted))
+        .select_related("product", "image")
+        .prefetch_related("product__images")
+    ):
+        for key in (variant.sku, variant.public_id):
+            if key in wanted:
+                found[key] = variant
+    return found

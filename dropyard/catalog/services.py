@@ -40,6 +40,7 @@ from .models import (
     ReviewPhoto,
     Variant,
 )
+from .pictures import product_image_renditions_store
 from .search import search_index_category_update, search_index_update
 
 MAX_CATEGORY_LEVEL = 3
@@ -459,8 +460,9 @@ def _thumbnail(image: Image.Image) -> bytes:
 
 @transaction.atomic
 def product_image_add(*, product: Product, upload: UploadedFile, actor: Actor) -> ProductImage:
-    """Store an uploaded image (a real image, ≤ 5 MB) with a 300 px JPEG thumbnail, last in order,
-    and its perceptual hashes (search by image) in the same transaction.
+    """Store an uploaded image (a real image, ≤ 5 MB) with a 300 px JPEG thumbnail and its
+    srcset copies (``catalog.pictures``), last in order, and its perceptual hashes (search by
+    image) in the same transaction.
 
     Invariant: position 0 is the main image; the first image added gets it.
     """
@@ -472,6 +474,8 @@ def product_image_add(*, product: Product, upload: UploadedFile, actor: Actor) -
     product_image = ProductImage(product=product, position=position)
     product_image.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
     product_image.thumbnail.save(f"{stem}_thumb.jpg", ContentFile(_thumbnail(image)), save=False)
+    # The srcset copies (64–640 px JPEG), made once here rather than on the first page view.
+    product_image_renditions_store(product_image=product_image, image=image)
     product_image.save()
     # Searchable by image exactly when the image is committed (same transaction).
     product_image_hashes_store(product_image=product_image, image=image)
@@ -490,6 +494,7 @@ def product_image_remove(*, image: ProductImage, actor: Actor) -> None:
     product = image.product
     files = [f for f in (image.image, image.thumbnail) if f]
     storage_names = [(f.storage, f.name) for f in files if f.name]  # a file is truthy by name
+    storage_names += [(image.image.storage, name) for name in image.renditions.values()]
     audit_record(
         action=AuditAction.PRODUCT_UPDATED,
         actor=actor,

@@ -8,6 +8,10 @@ import tempfile
 
 os.environ.setdefault("DROPYARD_DATA_DIR", tempfile.mkdtemp(prefix="dropyard-test-"))
 os.environ.setdefault("DROPYARD_SECRET_KEY", "test-only-secret-key-not-for-production")
+# Demo product pictures are deterministic drawings: draw each once for every test session.
+os.environ.setdefault(
+    "DROPYARD_DEMO_PICTURE_CACHE", os.path.join(tempfile.gettempdir(), "dropyard-demo-pictures")
+)
 
 from dropyard.config.settings import *  # noqa: E402,F403
 

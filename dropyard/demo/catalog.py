@@ -11,22 +11,18 @@ agrees with the stock rows exactly as the inventory invariant requires.
 """
 
 import datetime as dt
-import io
 import itertools
-import os
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from dropyard.catalog.image_index import image_hashes_backfill, image_hashes_bulk_store
-from dropyard.catalog.imagehashing import image_decode, index_hashes
 from dropyard.catalog.models import Category, Product, ProductImage, Review, ReviewPhoto, Variant
+from dropyard.catalog.pictures import renditions_backfill
 from dropyard.catalog.search import search_index_rebuild
 from dropyard.core.ids import new_public_id
 from dropyard.inventory.aggregates import product_stock_rebuild
@@ -60,11 +56,19 @@ from .catalog_data import (
     LineSpec,
     Noun,
 )
+from .pictures import PictureFiles, picture_files_ensure, picture_key
+from .product_specs import (
+    FEATURE_ADJECTIVES,
+    MATERIAL_ADJECTIVES,
+    NEUTRAL_ADJECTIVES,
+    ProductSpec,
+    product_spec,
+)
 
 DEFAULT_PRODUCTS = 2000
 SEED = 20261122
 SKU_PREFIX = "DEMO-"
-IMAGE_COUNT = 60
+IMAGE_COUNT = 60  # the draw that once chose a shared picture; kept so the RNG stream is unchanged
 IMAGE_DIR = "demo/catalog"  # under MEDIA_ROOT
 BATCH = 1000
 # A few demo products have a (placeholder, reserved .example domain) video URL: isVideo,
@@ -97,13 +101,14 @@ def load_catalog(*, products: int = DEFAULT_PRODUCTS) -> CatalogResult:
     lines = _lines_ensure(carriers, result)
     _rate_cards_ensure(lines, result)
     leaves = _categories_ensure(result)
-    images = _image_files_ensure()
-    new_products = _products_ensure(rng, products, leaves, images, warehouses, result)
+    new_products = _products_ensure(rng, products, leaves, warehouses, result)
     if new_products:
         search_index_rebuild()
-    # Demo data loaded before search by image existed: index its pictures once.
+    # Demo data loaded before search by image or the srcset copies existed: catch up once.
     if ProductImage.objects.filter(hashes__isnull=True).exists():
         image_hashes_backfill()
+    if ProductImage.objects.filter(renditions={}).exists():
+        renditions_backfill()
     result.totals = {
         "categories": Category.objects.count(),
         "products": Product.objects.count(),
@@ -273,63 +278,25 @@ def _category_ensure(
 
 # --- images -----------------------------------------------------------------------------------
 
-PALETTE = ((244, 236, 224), (222, 236, 246), (232, 244, 228), (250, 228, 232), (236, 232, 248),
-           (252, 244, 214), (230, 230, 230), (214, 240, 240))  # fmt: skip
-INK = ((31, 58, 92), (120, 40, 60), (30, 100, 70), (90, 60, 140), (200, 90, 30), (40, 40, 40))
+# The colour a product without a Color option is drawn in (picked per product, deterministic).
+PLAIN_COLOURS = ("Black", "White", "Grey", "Blue")
 
 
-def demo_image(index: int, size: int = 400) -> bytes:
-    """A small JPEG: a pastel background, a few shapes and two initials (deterministic)."""
-    rng = random.Random(SEED + index)
-    image = Image.new("RGB", (size, size), PALETTE[index % len(PALETTE)])
-    draw = ImageDraw.Draw(image)
-    ink = INK[index % len(INK)]
-    for _ in range(3):
-        w, h = rng.randrange(size // 7, size // 2), rng.randrange(size // 7, size // 2)
-        x, y = rng.randrange(0, size - w), rng.randrange(0, size - h)
-        shade = tuple(min(255, c + rng.randrange(60, 140)) for c in ink)
-        if rng.random() < 0.5:
-            draw.ellipse((x, y, x + w, y + h), fill=shade)
-        else:
-            draw.rounded_rectangle((x, y, x + w, y + h), radius=size // 20, fill=shade)
-    initials = chr(65 + index % 26) + chr(65 + (index * 7) % 26)
-    draw.text((size * 0.38, size * 0.4), initials, fill=ink, font_size=size // 6)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
-    return out.getvalue()
+def _picture_keys(plan: dict) -> list[tuple[str, str]]:
+    """The product's pictures, main first: one per distinct variant colour (at most 3)."""
+    colours = []
+    for variant in plan["variants"]:
+        colour = variant.options.get("Color")
+        if colour and colour not in colours:
+            colours.append(colour)
+    colours = colours[:3] or [plan["plain_colour"]]
+    return [(plan["spec"].drawing, colour) for colour in colours]
 
 
-def _image_files_ensure() -> list[str]:
-    """Write the shared demo pictures once; products reuse them (keeps the data dir small)."""
-    folder = Path(settings.MEDIA_ROOT) / IMAGE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    names = []
-    for index in range(IMAGE_COUNT):
-        name = f"{IMAGE_DIR}/product-{index:02d}.jpg"
-        path = Path(settings.MEDIA_ROOT) / name
-        if not path.exists():
-            _write_atomic(path, demo_image(index))
-        thumb = path.with_name(f"product-{index:02d}-thumb.jpg")
-        if not thumb.exists():
-            _write_atomic(thumb, demo_image(index, size=160))
-        names.append(name)
-    return names
-
-
-def _image_hashes(names: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
-    """Search-by-image hashes of each shared demo picture, computed once per file."""
-    hashes = {}
-    for name in set(names):
-        content = (Path(settings.MEDIA_ROOT) / name).read_bytes()
-        hashes[name] = index_hashes(image_decode(content))
-    return hashes
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    # Another process (a parallel test worker, a second `dropyard demo`) may write the same file.
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+def _pictures_ensure(plans: Sequence[dict]) -> dict[tuple[str, str], PictureFiles]:
+    """The stored picture of every (drawing, colour) the ``plans`` need, drawn once each."""
+    keys = {key for plan in plans for key in _picture_keys(plan)}
+    return picture_files_ensure(keys, folder=IMAGE_DIR, storage=default_storage)
 
 
 # --- products ---------------------------------------------------------------------------------
@@ -352,7 +319,6 @@ def _products_ensure(
     rng: random.Random,
     count: int,
     leaves: Sequence[tuple[Category, tuple[Noun, ...]]],
-    images: Sequence[str],
     warehouses: Sequence[Warehouse],
     result: CatalogResult,
 ) -> int:
@@ -370,7 +336,7 @@ def _products_ensure(
         for review, _ in plan["reviews"]:
             review.public_id = next(ids)
     for start in range(0, len(todo), BATCH):
-        _products_insert(todo[start : start + BATCH], images, warehouses, result)
+        _products_insert(todo[start : start + BATCH], warehouses, result)
     return len(todo)
 
 
@@ -379,7 +345,12 @@ def _product_plan(
 ) -> dict:
     category, nouns = leaves[rng.randrange(len(leaves))]
     noun, min_g, max_g, props = nouns[rng.randrange(len(nouns))]
-    name = f"{rng.choice(ADJECTIVES)} {noun}{rng.choice(SUFFIXES)}"
+    spec = product_spec(category.name, noun)
+    # Material, HS code, adjective and plain colour come from the spec with their own RNG, so
+    # the main stream (names, prices, variants, stock of every product) is what it always was.
+    own = random.Random(SEED * 31 + number)
+    adjective, material = _adjective_material(rng.choice(ADJECTIVES), spec, props, own)
+    name = f"{adjective} {noun}{rng.choice(SUFFIXES)}"
     base_weight = rng.randint(min_g, max_g)
     base_price = _price_for_weight(rng, base_weight)
     option_kind = rng.choice(("Color", "Color", "Color+Size", "Size"))
@@ -418,17 +389,19 @@ def _product_plan(
     # This draw was a made-up listing count; listed_count now counts real My Products saves
     # (0 in the demo). Drawing it still keeps the RNG stream, so every product, unchanged.
     rng.paretovariate(1.3)
+    # The draws that once picked a random material (twice) and HS code: kept for the stream.
+    rng.choice(MATERIALS), rng.choice(HS_CODES), rng.choice(MATERIALS)
     product = Product(
         sku=demo_sku(number),
         name=name,
         category=category,
         description_html=(
-            f"<p>{name}. {rng.choice(MATERIALS)} build, tested before packing.</p>"
-            "<ul><li>Ships from our warehouses in 1–3 days</li>"
+            f"<p>{name}. Made of {material.lower()}, checked before packing.</p>"
+            f"<ul><li>{spec.feature}</li><li>Ships from our warehouses in 1–3 days</li>"
             f"<li>{len(variants)} options</li></ul>"
         ),
-        hs_code=rng.choice(HS_CODES),
-        material=rng.choice(MATERIALS),
+        hs_code=spec.hs_code,
+        material=material,
         packing=rng.choice(PACKING),
         properties=sorted(set(props) | set(extra_props)),
         video_url=DEMO_VIDEO_URL.format(sku=demo_sku(number)) if number % VIDEO_EVERY == 0 else "",
@@ -456,9 +429,30 @@ def _product_plan(
         "variants": variants,
         "reviews": reviews,
         "age_days": (number * 7919) % CREATED_WITHIN_DAYS,
-        "image_seed": rng.randrange(IMAGE_COUNT),
+        "image_seed": rng.randrange(IMAGE_COUNT),  # unused: kept for the RNG stream
+        "spec": spec,
+        "plain_colour": own.choice(PLAIN_COLOURS),
         "stock_seed": rng.randrange(2**31),
     }
+
+
+def _adjective_material(
+    drawn: str, spec: ProductSpec, props: tuple[str, ...], own: random.Random
+) -> tuple[str, str]:
+    """The name's adjective and the product's material, agreeing with each other and the spec.
+
+    A material adjective ("Bamboo") is kept only when the spec allows that material, and then is
+    the material; a feature adjective ("Rechargeable") only when the product has the feature;
+    otherwise a neutral adjective replaces it ("Silicone Chef Knife" becomes "Compact Chef Knife").
+    """
+    if drawn in MATERIAL_ADJECTIVES:
+        material = MATERIAL_ADJECTIVES[drawn]
+        if material in spec.materials:
+            return drawn, material
+        drawn = own.choice(NEUTRAL_ADJECTIVES)
+    elif drawn in FEATURE_ADJECTIVES and FEATURE_ADJECTIVES[drawn] not in props:
+        drawn = own.choice(NEUTRAL_ADJECTIVES)
+    return drawn, own.choice(spec.materials)
 
 
 def _price_for_weight(rng: random.Random, weight_g: int) -> int:
@@ -469,7 +463,6 @@ def _price_for_weight(rng: random.Random, weight_g: int) -> int:
 
 def _products_insert(
     plans: Sequence[dict],
-    images: Sequence[str],
     warehouses: Sequence[Warehouse],
     result: CatalogResult,
 ) -> None:
@@ -480,28 +473,41 @@ def _products_insert(
     for plan, product in zip(plans, products, strict=True):
         product.created_at = now - dt.timedelta(days=plan["age_days"], minutes=plan["age_days"])
     Product.objects.bulk_update(products, ["created_at"], batch_size=BATCH)
+    pictures = _pictures_ensure(plans)
     image_rows = []
     for plan, product in zip(plans, products, strict=True):
-        first = plan["image_seed"]
-        for position in range(3):
-            index = (first + position * 17) % IMAGE_COUNT
+        for position, key in enumerate(_picture_keys(plan)):
+            files = pictures[key]
             image_rows.append(
                 ProductImage(
                     product=product,
-                    image=images[index],
-                    thumbnail=images[index].replace(".jpg", "-thumb.jpg"),
+                    image=files.name,
+                    thumbnail=files.renditions.get("320", files.name),
                     position=position,
+                    width=files.width,
+                    height=files.height,
+                    renditions=files.renditions,
                 )
             )
     image_rows = ProductImage.objects.bulk_create(image_rows)
-    image_hashes_bulk_store(images=image_rows, hashes_by_file=_image_hashes(images))
-    main_image = {row.product_id: row for row in image_rows if row.position == 0}
+    image_hashes_bulk_store(
+        images=image_rows, hashes_by_file={f.name: f.hashes for f in pictures.values()}
+    )
+    # Each variant shows the picture of its colour (the main one when it has none of its own).
+    picture_of: dict[tuple[int, str], ProductImage] = {}
+    main_image: dict[int, ProductImage] = {}
+    for row in image_rows:
+        picture_of[(row.product_id, row.image.name)] = row
+        main_image.setdefault(row.product_id, row)
 
     variants = []
     for plan, product in zip(plans, products, strict=True):
+        drawing = plan["spec"].drawing
         for variant in plan["variants"]:
             variant.product = product
-            variant.image = main_image[product.pk]
+            colour = variant.options.get("Color", "")
+            name = f"{IMAGE_DIR}/{picture_key(drawing, colour)}.jpg"
+            variant.image = picture_of.get((product.pk, name), main_image[product.pk])
             variants.append(variant)
     variants = Variant.objects.bulk_create(variants)
 
@@ -513,7 +519,7 @@ def _products_insert(
             photo_flags.append(with_photo)
     reviews = Review.objects.bulk_create(reviews)
     photos = [
-        ReviewPhoto(review=review, image=images[review.pk % IMAGE_COUNT])
+        ReviewPhoto(review=review, image=main_image[review.product_id].image.name)
         for review, with_photo in zip(reviews, photo_flags, strict=True)
         if with_photo
     ]

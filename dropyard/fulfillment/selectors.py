@@ -92,9 +92,13 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
 
 
 def _with_lines(qs: QuerySet[Parcel]) -> QuerySet[Parcel]:
-    lines = ParcelLine.objects.select_related(
-        "order_line__variant__product", "order_line__order"
-    ).order_by("order_line__variant__sku", "pk")
+    lines = (
+        ParcelLine.objects.select_related(
+            "order_line__variant__product", "order_line__variant__image", "order_line__order"
+        )
+        .prefetch_related("order_line__variant__product__images")  # pictures on the slip
+        .order_by("order_line__variant__sku", "pk")
+    )
     qs = qs.annotate(units=Sum("lines__quantity"))
     return qs.select_related("warehouse", "line__carrier", "carrier", "merchant").prefetch_related(
         Prefetch("lines", queryset=lines), Prefetch("orders", queryset=Order.objects.order_by("pk"))

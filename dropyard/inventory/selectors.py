@@ -417,3 +417,21 @@ def countries_where_default_cannot_ship(
     return logistics_selectors.default_lines_cannot_ship(
         defaults=defaults, variants=variants, origins=stock_origin_countries(variants)
     )
+
+
+def available_by_variant(
+    variant_ids: Iterable[int], *, merchant: MerchantAccount | None = None
+) -> dict[int, int]:
+    """Available units (on hand − reserved) per variant in active warehouses: shared stock plus
+    ONLY ``merchant``'s own private stock, in one grouped query; variants without stock are 0."""
+    ids = list(variant_ids)
+    rows = (
+        Stock.objects.filter(_visible(merchant), variant_id__in=ids, warehouse__is_active=True)
+        .values("variant_id")
+        .annotate(units=Sum(F("on_hand") - F("reserved")))
+        .order_by()
+    )
+    totals = dict.fromkeys(ids, 0)
+    for row in rows:
+        totals[row["variant_id"]] = max(0, row["units"] or 0)
+    return totals

@@ -58,12 +58,8 @@ def _price_label(product: Product) -> str:
 
 
 def _card(product: Product, in_stock: bool) -> Product:
-    """Attach what a product card shows: thumbnail, price range, in-stock flag."""
-    images = list(product.images.all())
-    image = images[0] if images else None
-    product.thumb_url = ""
-    if image is not None:
-        product.thumb_url = (image.thumbnail or image.image).url
+    """Attach what a product card shows besides its picture (``product_picture`` reads the
+    prefetched images): price range, in-stock flag."""
     product.price_label = _price_label(product)
     product.in_stock = in_stock
     return product

@@ -5,9 +5,11 @@ from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django_countries import countries
 
 from dropyard.catalog.models import Variant
+from dropyard.catalog.selectors import KEY_MAX_LENGTH
 from dropyard.core.forms import BootstrapFormMixin, BootstrapValidationFormMixin
 from dropyard.logistics.models import ShippingLine
 
@@ -202,6 +204,45 @@ def _looks_like_vid(value: str) -> bool:
     if not (value.isdigit() and 16 <= len(value) <= 20):
         return False
     return not Variant.objects.filter(sku=value).exists()
+
+
+class PickerSearchForm(forms.Form):
+    """The product picker's search box: part of a name or SKU (Django refuses NUL characters)."""
+
+    q = forms.CharField(max_length=100, required=False)
+
+
+class PickForm(forms.Form):
+    """A variant picked in the product picker: its SKU (the button's value)."""
+
+    add_variant = forms.CharField(max_length=KEY_MAX_LENGTH)
+
+
+def lines_data_with(data: QueryDict, *, sku: str = "", max_lines: int = 100) -> QueryDict:
+    """The posted line rows plus one: ``sku`` × 1 in the first empty row (a new row when none is
+    empty), or one more of ``sku`` where a row already has it; no ``sku``: one empty row more.
+    At most ``max_lines`` rows; a full form is returned unchanged."""
+    data = data.copy()
+    count_text = data.get("lines-TOTAL_FORMS") or "0"
+    count = min(int(count_text), max_lines) if count_text.isdigit() else 0
+    live = [i for i in range(count) if not data.get(f"lines-{i}-DELETE")]
+    if sku:
+        for i in live:
+            if (data.get(f"lines-{i}-variant") or "").strip() == sku:
+                quantity = data.get(f"lines-{i}-quantity") or ""
+                current = int(quantity) if quantity.isdigit() and len(quantity) < 7 else 0
+                data[f"lines-{i}-quantity"] = str(min(current + 1, csv_io.MAX_QUANTITY))
+                return data
+        for i in live:
+            if not (data.get(f"lines-{i}-variant") or "").strip():
+                data[f"lines-{i}-variant"], data[f"lines-{i}-quantity"] = sku, "1"
+                return data
+    if count >= max_lines:
+        return data
+    data["lines-TOTAL_FORMS"] = str(count + 1)
+    if sku:
+        data[f"lines-{count}-variant"], data[f"lines-{count}-quantity"] = sku, "1"
+    return data
 
 
 class ImportForm(forms.Form):

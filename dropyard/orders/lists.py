@@ -25,13 +25,13 @@ class OrderTable(ListTable):
     """The order list's columns; status, total and the row's main action head a phone card."""
 
     select = SelectColumn(accessor="public_id", label_accessor="order_number")
-    number = tables.Column(
+    number = tables.TemplateColumn(
+        template_name="orders/partials/_order_number_cell.html",
         accessor="order_number",
         verbose_name="Order",
         order_by=("order_number",),
         attrs={"td": {"class": "list-title"}},
     )
-    # (A picture column of the order's first product goes here.)
     created = tables.DateTimeColumn(
         accessor="created_at",
         verbose_name="Created",
@@ -76,15 +76,6 @@ class OrderTable(ListTable):
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "order-table"}
         row_attrs = {"data-testid": "order-row"}
-
-    def render_number(self, value: str, record) -> str:
-        return format_html(
-            '<a href="{}" class="fw-semibold">{}</a>'
-            '<div class="small text-secondary font-monospace">{}</div>',
-            reverse("orders:detail", args=[record.public_id]),
-            value,
-            record.code,
-        )
 
     def value_number(self, value: str) -> str:
         return value

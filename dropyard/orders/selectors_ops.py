@@ -15,7 +15,8 @@ from dropyard.accounts.models import MerchantAccount, User
 from dropyard.core.errors import PermissionDenied
 
 from .exceptions import OrderNotFound
-from .models import Order, OrderLine, OrderNote
+from .models import Order, OrderNote
+from .selectors import order_lines_with_pictures
 
 ALL_MERCHANTS = frozenset({OperatorRole.ADMIN, OperatorRole.SUPPORT, OperatorRole.FINANCE})
 
@@ -61,7 +62,7 @@ def order_get_for_operator(*, user: User, key: str) -> Order:
         .filter(Q(public_id=key) | Q(code=key))
         .select_related("merchant", "merchant__agent", "line", "requested_warehouse", "parent")
         .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product"))
+            Prefetch("lines", queryset=order_lines_with_pictures())
         )
         .first()
     )

@@ -6,7 +6,7 @@ these patterns, so every URL resolves as when this list held them all."""
 
 from django.urls import path
 
-from . import views, views_photos
+from . import views, views_photos, views_picker
 
 app_name = "orders"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("export.csv", views.order_export, name="export"),
     path("bulk/confirm/", views.bulk_confirm, name="bulk_confirm"),
     path("new/", views.order_new, name="new"),
+    path("new/variants/", views_picker.variant_picker, name="variant_picker"),
     path("import/", views.import_upload, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_status, name="import_status"),

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dropyard.catalog import selectors as catalog_selectors
 from dropyard.core import selectors as core_selectors
 from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
@@ -44,6 +45,8 @@ from .forms import (
     LineFormSet,
     ManualOrderForm,
     OrderFilterForm,
+    PickForm,
+    lines_data_with,
     lines_from_formset,
 )
 from .lists import OrderFilter, OrderTable
@@ -362,16 +365,10 @@ def order_new(request: HttpRequest) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     form = ManualOrderForm(posted)
     formset = LineFormSet(posted, prefix="lines")
-    if posted is not None and "add_line" in posted:
-        # One more empty line row, no JavaScript needed; the order fields are kept unvalidated.
-        data = posted.copy()
-        count = data.get("lines-TOTAL_FORMS") or "0"
-        data["lines-TOTAL_FORMS"] = str(min(int(count) + 1 if count.isdigit() else 1, 100))
-        context = {
-            "form": ManualOrderForm(initial=data.dict()),
-            "formset": LineFormSet(data, prefix="lines"),
-        }
-        return render(request, "orders/order_new.html", context)
+    if posted is not None and ("add_line" in posted or "add_variant" in posted):
+        # One more line row (empty, or the variant picked in the picker), no JavaScript needed;
+        # the order fields are kept unvalidated.
+        return _order_new_with_line(request, posted)
     if posted is not None:
         valid = form.is_valid() & formset.is_valid()
         lines = lines_from_formset(formset) if formset.is_valid() else []
@@ -398,6 +395,33 @@ def order_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Order {order.code} created.")
                 return detail_redirect(order)
+    return _order_new_page(request, form, formset)
+
+
+def _order_new_with_line(request: HttpRequest, posted) -> HttpResponse:
+    sku = ""
+    if "add_variant" in posted:
+        pick = PickForm(posted)
+        picked = catalog_selectors.variants_by_keys([pick.data.get("add_variant", "")])
+        if pick.is_valid() and pick.cleaned_data["add_variant"] in picked:
+            sku = picked[pick.cleaned_data["add_variant"]].sku
+        else:
+            messages.error(request, "That product is not in the catalog any more.")
+            return _order_new_page(
+                request, ManualOrderForm(initial=posted.dict()), LineFormSet(posted, prefix="lines")
+            )
+    data = lines_data_with(posted, sku=sku)
+    return _order_new_page(
+        request, ManualOrderForm(initial=data.dict()), LineFormSet(data, prefix="lines")
+    )
+
+
+def _order_new_page(request: HttpRequest, form, formset) -> HttpResponse:
+    """The new-order page; each line row shows the picture and name of the variant it names."""
+    typed = [line["variant"].value() or "" for line in formset]
+    found = catalog_selectors.variants_by_keys(typed)
+    for line, key in zip(formset, typed, strict=True):
+        line.picked = found.get(str(key).strip())
     return render(request, "orders/order_new.html", {"form": form, "formset": formset})
 
 

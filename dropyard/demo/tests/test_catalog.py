@@ -9,9 +9,13 @@ import pytest
 from django.db.models import Count, Sum
 from PIL import Image
 
-from dropyard.catalog.models import Category, Product, ProductImage, Review, Variant
+from dropyard.catalog.models import Category, Product, Review, Variant
 from dropyard.catalog.search import product_search
 from dropyard.demo import catalog as demo_data
+from dropyard.demo.catalog_data import TREE
+from dropyard.demo.drawings import COLOURS, DRAWINGS
+from dropyard.demo.pictures import DRAWING_VERSION, picture_jpeg
+from dropyard.demo.product_specs import FEATURE_ADJECTIVES, MATERIAL_ADJECTIVES, product_spec
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Stock, StockMovement, Warehouse
 from dropyard.logistics.models import RateCard, ShippingLine
@@ -87,22 +91,106 @@ def test_variants_have_options_realistic_weights_and_prices(catalog):
         assert (product.min_price_minor, product.max_price_minor) == (min(prices), max(prices))
 
 
-def test_images_are_shared_real_jpegs(catalog, media_root):
-    paths = set(ProductImage.objects.values_list("image", flat=True))
+def test_products_have_one_drawn_picture_per_colour_with_its_copies(catalog, media_root):
+    for product in Product.objects.prefetch_related("images", "variants"):
+        spec = product_spec(product.category.name, _noun(product))
+        colours = list(dict.fromkeys(v.options["Color"] for v in product.variants.all()
+                                     if "Color" in v.options))[:3]  # fmt: skip
+        images = list(product.images.all())
+        names = [i.image.name for i in images]
 
-    assert ProductImage.objects.count() == 3 * PRODUCTS
-    assert len(list((media_root / demo_data.IMAGE_DIR).glob("product-??.jpg"))) == 60
-    for name in paths:
-        with Image.open(media_root / name) as picture:
-            assert (picture.format, picture.size) == ("JPEG", (400, 400))
+        assert [i.position for i in images] == list(range(len(images)))
+        if colours:
+            expected = [
+                f"{demo_data.IMAGE_DIR}/{spec.drawing}-{c.lower()}-v{DRAWING_VERSION}.jpg"
+                for c in colours
+            ]
+            assert names == expected
+        else:
+            assert len(names) == 1
+            assert names[0].startswith(f"{demo_data.IMAGE_DIR}/{spec.drawing}-")
+        for variant in product.variants.all():
+            colour = variant.options.get("Color")
+            own = colour in colours
+            assert variant.image_id == (images[colours.index(colour)] if own else images[0]).pk
+        for image in images:
+            assert (image.width, image.height) == (640, 640)
+            with Image.open(media_root / image.image.name) as picture:
+                assert (picture.format, picture.size) == ("JPEG", (640, 640))
+            assert sorted(image.renditions, key=int) == ["64", "160", "320", "640"]
+            for width, name in image.renditions.items():
+                with Image.open(media_root / name) as copy:
+                    assert copy.size == (int(width), int(width))
 
 
-def test_demo_image_is_deterministic():
-    first = demo_data.demo_image(7, size=64)
+def test_a_picture_is_drawn_in_the_variant_colour():
+    red = Image.open(io.BytesIO(picture_jpeg("phone_case", "Red"))).convert("RGB")
+    blue = Image.open(io.BytesIO(picture_jpeg("phone_case", "Blue"))).convert("RGB")
 
-    assert demo_data.demo_image(7, size=64) == first
-    assert demo_data.demo_image(8, size=64) != first
+    def share_near(picture, rgb):
+        raw = picture.resize((160, 160)).tobytes()
+        pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
+        near = sum(1 for p in pixels if sum(abs(a - b) for a, b in zip(p, rgb, strict=True)) < 40)
+        return near / len(pixels)
+
+    assert share_near(red, COLOURS["Red"]) > 0.05
+    assert share_near(red, COLOURS["Blue"]) < 0.005
+    assert share_near(blue, COLOURS["Blue"]) > 0.05
+
+
+def test_demo_picture_is_deterministic():
+    first = picture_jpeg("earbuds", "White", size=64)
+
+    assert picture_jpeg("earbuds", "White", size=64) == first
+    assert picture_jpeg("earbuds", "Black", size=64) != first
+    assert picture_jpeg("speaker", "White", size=64) != first
     assert Image.open(io.BytesIO(first)).size == (64, 64)
+
+
+def test_every_drawing_renders():
+    for drawing in DRAWINGS:
+        assert Image.open(io.BytesIO(picture_jpeg(drawing, "Green", size=32))).size == (32, 32)
+
+
+def test_every_product_agrees_with_its_category_spec():
+    demo_data.load_catalog(products=40)
+    seen_drawings = set()
+
+    for product in Product.objects.select_related("category"):
+        spec = product_spec(product.category.name, _noun(product))
+        adjective = product.name.split(" ")[0]
+        seen_drawings.add(spec.drawing)
+
+        assert product.hs_code == spec.hs_code
+        assert product.material in spec.materials
+        assert f"Made of {product.material.lower()}," in product.description_html
+        assert f"<li>{spec.feature}</li>" in product.description_html
+        if product.name.startswith("Stainless Steel "):
+            assert product.material == "Stainless steel"
+        elif adjective in MATERIAL_ADJECTIVES:
+            assert product.material == MATERIAL_ADJECTIVES[adjective]
+        if adjective in FEATURE_ADJECTIVES:
+            assert FEATURE_ADJECTIVES[adjective] in product.properties
+    assert (
+        not Product.objects.filter(hs_code="9503.00")
+        .exclude(category__name__in=["Building Toys", "STEM Kits", "Craft Supplies", "Cat Toys"])
+        .exists()
+    )
+    assert len(seen_drawings) >= 15
+
+
+def _noun(product: Product) -> str:
+    """The product noun inside a demo name ("Compact Car Phone Mount Pro" → "Car Phone Mount")."""
+    return max((n for n in _leaf_nouns()[product.category.name] if n in product.name), key=len)
+
+
+def _leaf_nouns() -> dict[str, list[str]]:
+    return {
+        leaf: [noun[0] for noun in nouns]
+        for mids in TREE.values()
+        for leaves in mids.values()
+        for leaf, nouns in leaves.items()
+    }
 
 
 def test_reviews_are_rated_1_to_5_and_mostly_positive():

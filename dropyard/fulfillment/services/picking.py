@@ -65,7 +65,8 @@ def pick_list(*, parcels: Iterable[Parcel]) -> list[PickRow]:
     """
     lines = (
         ParcelLine.objects.filter(parcel__in=[p.pk for p in parcels])
-        .select_related("parcel", "order_line__variant__product")
+        .select_related("parcel", "order_line__variant__product", "order_line__variant__image")
+        .prefetch_related("order_line__variant__product__images")  # the picker sees each item
         .order_by("order_line__variant__sku", "parcel__code")
     )
     rows: dict[int, PickRow] = {}

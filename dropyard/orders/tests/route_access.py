@@ -17,6 +17,7 @@ EXPECTED_ACCESS = {
         "bulk_confirm",
         "bulk_cancel",
         "new",
+        "variant_picker",
         "import",
         "import_template",
         "import_status",
