@@ -309,7 +309,7 @@ def list_page(
     id_field: str = "pk",
     filter_kwargs: dict[str, Any] | None = None,
     table_kwargs: dict[str, Any] | None = None,
-    page_hook: Callable[[list], None] | None = None,
+    page_hook: Callable[[Sequence[Any]], None] | None = None,
 ) -> HttpResponse | StreamingHttpResponse:
     """The list page of ``queryset`` (already scoped by the caller's selector): see the module
     docstring for the query parameters, the bulk actions and the context."""
@@ -328,7 +328,7 @@ def list_page(
     size = _page_size(request, per_page)
     page = _paginate(table, request, size)
     if page_hook is not None:
-        page_hook(page.object_list)  # the same objects the table's rows render
+        page_hook(list(page.object_list))  # the same objects the table's rows render
     table.request = request
     form = filterset.form
     active = sum(

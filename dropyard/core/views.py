@@ -4,6 +4,7 @@ Merchant pages read through selectors scoped to ``request.merchant`` (another me
 404); the back-office pages are for operator admins and see everything.
 """
 
+from collections.abc import Sequence
 from functools import partial
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from .forms import AuditFilterForm, OpsAuditFilterForm
 from .htmx import render_page_or_partial
 from .list_tables import AuditFilter, AuditTable, JobFilter, JobTable, OpsAuditFilter
 from .lists import FormFilter, list_page
-from .models import Job
+from .models import AuditEvent, Job
 from .selectors import AuditFilters
 
 ADMIN_ONLY = {"admin"}
@@ -28,9 +29,9 @@ ADMIN_ONLY = {"admin"}
 # --- Audit log --------------------------------------------------------------------------------
 
 
-def _with_targets(events: list, *, ops: bool) -> None:
+def _with_targets(events: Sequence[AuditEvent], *, ops: bool) -> None:
     """The page's rows carry their targets (label, and a link on the merchant's pages)."""
-    targets = selectors.audit_targets(events, links=not ops)
+    targets = selectors.audit_targets(list(events), links=not ops)
     for event in events:
         event.target = targets[event.pk]
 
