@@ -113,13 +113,6 @@ class SupplierRejectForm(BootstrapValidationFormMixin, forms.Form):
 # --- Back office: merchants -------------------------------------------------------------------
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100)
-
-    def search(self) -> str:
-        return (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
-
-
 class AgentAssignForm(BootstrapValidationFormMixin, forms.Form):
     """Choose the merchant's personal agent among active agents (empty: no agent)."""
 

@@ -1,5 +1,7 @@
 """Operator back office for accounts: supplier applications, merchant accounts, operator staff."""
 
+from functools import partial
+
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -8,8 +10,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
+from dropyard.core.lists import SearchFilter, list_page
 from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import flash_outcome, form_call, list_response
+from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
 from .choices import OperatorRole, SupplierApplicationStatus
@@ -18,11 +21,11 @@ from .forms_ops import (
     AgentAssignForm,
     OperatorCreateForm,
     OperatorRoleForm,
-    SearchForm,
     StaffFilterForm,
     SupplierQueueFilterForm,
     SupplierRejectForm,
 )
+from .lists import MerchantTable, SupplierApplicationTable
 from .models import User
 
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
@@ -40,23 +43,29 @@ def _agent_scope(user: User) -> User | None:
 @operator_view(roles=SUPPLIER_REVIEWERS)
 @require_GET
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    filters = SupplierQueueFilterForm(request.GET).filters()
-    applications = selectors.supplier_application_list(
-        status=None if filters["status"] == ALL else filters["status"], search=filters["q"]
-    )
-    tabs = [*SupplierApplicationStatus.choices, (ALL, "All")]
-    context = {
-        "page_obj": paginate(request, applications),
-        "status": filters["status"],
-        "q": filters["q"],
-        "tabs": tabs,
-        "pending_count": selectors.supplier_application_pending_count(),
-    }
-    return list_response(
+    status = SupplierQueueFilterForm(request.GET).filters()["status"]
+    scope = None if status == ALL else status
+    return list_page(
         request,
-        "accounts/ops/supplier_list.html",
-        "accounts/ops/partials/_supplier_results.html",
-        context,
+        queryset=selectors.supplier_application_list(status=scope),
+        filterset_class=SearchFilter,
+        filter_kwargs={
+            "search_with": partial(selectors.supplier_application_list, status=scope),
+            "placeholder": "Company or applicant email",
+        },
+        table_class=SupplierApplicationTable,
+        template="accounts/ops/supplier_list.html",
+        export_name="supplier-applications",
+        context={
+            "title": "Supplier applications",
+            "status": status,
+            "tabs": [*SupplierApplicationStatus.choices, (ALL, "All")],
+            "keep_params": [("status", status)],
+            "pending_count": selectors.supplier_application_pending_count(),
+            "noun": "application",
+            "noun_plural": "applications",
+            "empty_template": "accounts/ops/partials/_supplier_empty.html",
+        },
     )
 
 
@@ -120,14 +129,24 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_view(roles=MERCHANT_VIEWERS)
 @require_GET
 def merchants(request: HttpRequest) -> HttpResponse:
-    search = SearchForm(request.GET).search()
-    merchant_qs = selectors.merchant_list(search=search, agent=_agent_scope(request.user))
-    context = {"page_obj": paginate(request, merchant_qs), "q": search}
-    return list_response(
+    agent = _agent_scope(request.user)
+    return list_page(
         request,
-        "accounts/ops/merchant_list.html",
-        "accounts/ops/partials/_merchant_results.html",
-        context,
+        queryset=selectors.merchant_list(agent=agent),
+        filterset_class=SearchFilter,
+        filter_kwargs={
+            "search_with": partial(selectors.merchant_list, agent=agent),
+            "placeholder": "Business, account number or member email",
+        },
+        table_class=MerchantTable,
+        template="accounts/ops/merchant_list.html",
+        export_name="merchants",
+        context={
+            "title": "My merchants" if agent is not None else "Merchants",
+            "noun": "merchant",
+            "noun_plural": "merchants",
+            "empty_template": "accounts/ops/partials/_merchant_empty.html",
+        },
     )
 
 
