@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from dropyard.accounts import services as account_services
-from dropyard.orders import services
+from dropyard.orders import csv_io, services
 from dropyard.orders.choices import OrderStatus, OrderSubStatus
+from dropyard.orders.models import Order
 from dropyard.orders.status_labels import order_status_label
 from dropyard.orders.tests.factories import make_order_world, order_item
+from dropyard.wallet import reports
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +128,21 @@ def test_status_vocabulary_reads_in_the_active_language():
         "Paid, waiting for the warehouse",
         "Processing: Paid, waiting for the warehouse",
     )
+
+
+def test_csv_rows_are_english_even_while_chinese_is_active(merchant, world):
+    services.order_create(merchant=merchant, actor=merchant.owner, **order_item((world.red, 1)))
+    orders = Order.objects.filter(merchant=merchant)
+
+    with translation.override("zh-hans"):
+        listing = "".join(csv_io.export_stream(orders))
+        history = "".join(reports.order_history_csv_stream(orders))
+
+    for text in (listing, history):
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+        assert [(r["status_label"], r["status_detail"]) for r in rows] == [
+            ("Pending", "Created, not confirmed yet")
+        ]
 
 
 def test_order_csv_exports_stay_english_for_a_chinese_speaking_merchant(client, merchant, world):
