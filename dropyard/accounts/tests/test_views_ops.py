@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from dropyard.accounts import services
@@ -656,7 +657,8 @@ def test_create_operator_sends_password_setup_link(
     assert user.has_usable_password() is False
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["new.ops@dropyard.test"]
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[0].body)
+    reset = rf"{re.escape(settings.SITE_URL)}(/accounts/password/reset/key/\S+/)"
+    link = re.search(reset, mailoutbox[0].body)
     assert link is not None
 
     client.logout()
