@@ -5,6 +5,7 @@ Forms only parse and check input; views pass ``cleaned_data`` to one service or 
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from dropyard.core.forms import BootstrapValidationFormMixin
@@ -96,34 +97,30 @@ class SupplierQueueFilterForm(forms.Form):
 
 class SupplierRejectForm(BootstrapValidationFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Reason (sent to the applicant)",
+        label=_("Reason (sent to the applicant)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": "A reason is required to reject an application"},
+        error_messages={"required": _("A reason is required to reject an application")},
     )
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("A reason is required to reject an application")
+            raise forms.ValidationError(_("A reason is required to reject an application"))
         return reason
 
 
 # --- Back office: merchants -------------------------------------------------------------------
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100)
-
-    def search(self) -> str:
-        return (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
-
-
 class AgentAssignForm(BootstrapValidationFormMixin, forms.Form):
     """Choose the merchant's personal agent among active agents (empty: no agent)."""
 
     agent = forms.ModelChoiceField(
-        label="Personal agent", queryset=None, required=False, empty_label="No personal agent"
+        label=_("Personal agent"),
+        queryset=None,
+        required=False,
+        empty_label=_("No personal agent"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -155,4 +152,4 @@ class OperatorCreateForm(BootstrapValidationFormMixin, forms.Form):
 
 
 class OperatorRoleForm(BootstrapValidationFormMixin, forms.Form):
-    role = forms.ChoiceField(label="New role", choices=OperatorRole.choices)
+    role = forms.ChoiceField(label=_("New role"), choices=OperatorRole.choices)

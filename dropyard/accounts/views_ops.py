@@ -1,14 +1,18 @@
 """Operator back office for accounts: supplier applications, merchant accounts, operator staff."""
 
+from functools import partial
+
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
+from dropyard.core.lists import SearchFilter, list_page
 from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import flash_outcome, form_call, list_response
+from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
 from .choices import OperatorRole, SupplierApplicationStatus
@@ -17,11 +21,11 @@ from .forms_ops import (
     AgentAssignForm,
     OperatorCreateForm,
     OperatorRoleForm,
-    SearchForm,
     StaffFilterForm,
     SupplierQueueFilterForm,
     SupplierRejectForm,
 )
+from .lists import MerchantTable, SupplierApplicationTable
 from .models import User
 
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
@@ -39,23 +43,29 @@ def _agent_scope(user: User) -> User | None:
 @operator_view(roles=SUPPLIER_REVIEWERS)
 @require_GET
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    filters = SupplierQueueFilterForm(request.GET).filters()
-    applications = selectors.supplier_application_list(
-        status=None if filters["status"] == ALL else filters["status"], search=filters["q"]
-    )
-    tabs = [*SupplierApplicationStatus.choices, (ALL, "All")]
-    context = {
-        "page_obj": paginate(request, applications),
-        "status": filters["status"],
-        "q": filters["q"],
-        "tabs": tabs,
-        "pending_count": selectors.supplier_application_pending_count(),
-    }
-    return list_response(
+    status = SupplierQueueFilterForm(request.GET).filters()["status"]
+    scope = None if status == ALL else status
+    return list_page(
         request,
-        "accounts/ops/supplier_list.html",
-        "accounts/ops/partials/_supplier_results.html",
-        context,
+        queryset=selectors.supplier_application_list(status=scope),
+        filterset_class=SearchFilter,
+        filter_kwargs={
+            "search_with": partial(selectors.supplier_application_list, status=scope),
+            "placeholder": "Company or applicant email",
+        },
+        table_class=SupplierApplicationTable,
+        template="accounts/ops/supplier_list.html",
+        export_name="supplier-applications",
+        context={
+            "title": "Supplier applications",
+            "status": status,
+            "tabs": [*SupplierApplicationStatus.choices, (ALL, "All")],
+            "keep_params": [("status", status)],
+            "pending_count": selectors.supplier_application_pending_count(),
+            "noun": "application",
+            "noun_plural": "applications",
+            "empty_template": "accounts/ops/partials/_supplier_empty.html",
+        },
     )
 
 
@@ -86,7 +96,8 @@ def supplier_approve(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.supplier_application_approve(
             application=application, actor=request.user, request=request
         ),
-        success=f"{application.company_name} is now an approved supplier.",
+        success=gettext("%(name)s is now an approved supplier.")
+        % {"name": application.company_name},
     )
     return redirect("accounts_ops:supplier_detail", pk=application.pk)
 
@@ -106,7 +117,8 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             request=request,
         ),
-        success=f"The application of {application.company_name} was rejected.",
+        success=gettext("The application of %(name)s was rejected.")
+        % {"name": application.company_name},
     )
     return redirect("accounts_ops:supplier_detail", pk=application.pk)
 
@@ -117,14 +129,24 @@ def supplier_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_view(roles=MERCHANT_VIEWERS)
 @require_GET
 def merchants(request: HttpRequest) -> HttpResponse:
-    search = SearchForm(request.GET).search()
-    merchant_qs = selectors.merchant_list(search=search, agent=_agent_scope(request.user))
-    context = {"page_obj": paginate(request, merchant_qs), "q": search}
-    return list_response(
+    agent = _agent_scope(request.user)
+    return list_page(
         request,
-        "accounts/ops/merchant_list.html",
-        "accounts/ops/partials/_merchant_results.html",
-        context,
+        queryset=selectors.merchant_list(agent=agent),
+        filterset_class=SearchFilter,
+        filter_kwargs={
+            "search_with": partial(selectors.merchant_list, agent=agent),
+            "placeholder": "Business, account number or member email",
+        },
+        table_class=MerchantTable,
+        template="accounts/ops/merchant_list.html",
+        export_name="merchants",
+        context={
+            "title": "My merchants" if agent is not None else "Merchants",
+            "noun": "merchant",
+            "noun_plural": "merchants",
+            "empty_template": "accounts/ops/partials/_merchant_empty.html",
+        },
     )
 
 
@@ -161,7 +183,9 @@ def merchant_agent(request: HttpRequest, pk: int) -> HttpResponse:
     flash_outcome(
         request,
         lambda: services.merchant_agent_assign(merchant=merchant, agent=agent, actor=request.user),
-        success=f"Personal agent set to {agent.email}." if agent else "Personal agent removed.",
+        success=gettext("Personal agent set to %(email)s.") % {"email": agent.email}
+        if agent
+        else gettext("Personal agent removed."),
     )
     return redirect("accounts_ops:merchant_detail", pk=merchant.pk)
 
@@ -244,7 +268,9 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if updated is not None:
             messages.success(
-                request, f"{operator.email} is now {operator.get_operator_role_display().lower()}."
+                request,
+                gettext("%(email)s is now %(role)s.")
+                % {"email": operator.email, "role": operator.get_operator_role_display().lower()},
             )
             return redirect("accounts_ops:staff")
     return _staff_edit_response(request, operator, role_form=form, status=400)
@@ -258,7 +284,7 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if not flash_outcome(
         request,
         lambda: services.operator_role_set(user=operator, role="", actor=request.user),
-        success=f"{operator.email} no longer has back-office access.",
+        success=gettext("%(email)s no longer has back-office access.") % {"email": operator.email},
     ):
         return redirect("accounts_ops:staff_edit", pk=operator.pk)
     return redirect("accounts_ops:staff")

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
+from dropyard.core.lists import ListFilterSet, list_page
 from dropyard.core.money import Money
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import flash_outcome, form_call, list_response
+from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
 from .choices import ReportStatus
@@ -19,7 +19,6 @@ from .forms_ops import (
     ALL,
     CategoryForm,
     ImageUploadForm,
-    ProductFilterForm,
     ProductForm,
     ReasonForm,
     ReportDismissForm,
@@ -27,6 +26,7 @@ from .forms_ops import (
     ReportTakeOffSaleForm,
     VariantForm,
 )
+from .lists import ProductFilter, ProductTable, ReportTable
 from .models import ImproperReport
 
 CATALOG_STAFF = {OperatorRole.SUPPORT}
@@ -38,21 +38,20 @@ CATALOG_STAFF = {OperatorRole.SUPPORT}
 @operator_view(roles=CATALOG_STAFF)
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
-    filter_form = ProductFilterForm(request.GET)
-    filters = filter_form.filters()
-    products = selectors.product_list(**filters)
-    page_obj = paginate(request, products)
-    context = {
-        "page_obj": page_obj,
-        "rows": [(p, Money(p.min_price_minor), Money(p.max_price_minor)) for p in page_obj],
-        "filter_form": filter_form,
-        "filtered": any(value not in ("", None) for value in filters.values()),
-    }
-    return list_response(
+    return list_page(
         request,
-        "catalog/ops/product_list.html",
-        "catalog/ops/partials/_product_results.html",
-        context,
+        queryset=selectors.product_list(),
+        filterset_class=ProductFilter,
+        filter_kwargs={"select": selectors.product_list},
+        table_class=ProductTable,
+        template="catalog/ops/product_list.html",
+        export_name="products",
+        context={
+            "title": "Products",
+            "noun": "product",
+            "noun_plural": "products",
+            "empty_template": "catalog/ops/partials/_product_empty.html",
+        },
     )
 
 
@@ -292,17 +291,23 @@ def category_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     status = ReportFilterForm(request.GET).status_value()
-    reports = selectors.report_list(status=None if status == ALL else status)
-    context = {
-        "page_obj": paginate(request, reports),
-        "status": status,
-        "tabs": [*ReportStatus.choices, (ALL, "All")],
-    }
-    return list_response(
+    return list_page(
         request,
-        "catalog/ops/report_list.html",
-        "catalog/ops/partials/_report_results.html",
-        context,
+        queryset=selectors.report_list(status=None if status == ALL else status),
+        filterset_class=ListFilterSet,  # the status tabs are the only filter
+        table_class=ReportTable,
+        template="catalog/ops/report_list.html",
+        export_name="product-reports",
+        context={
+            "title": "Product reports",
+            "status": status,
+            "tabs": [*ReportStatus.choices, (ALL, "All")],
+            "noun": "report",
+            "noun_plural": "reports",
+            "empty_text": "No reports are waiting for review."
+            if status == "pending"
+            else "No reports here.",
+        },
     )
 
 

@@ -16,6 +16,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from dropyard.accounts.choices import OperatorRole
@@ -94,16 +96,18 @@ def order_cancel_with_refund(request: HttpRequest, key: str) -> HttpResponse:
         reason = form.cleaned_data["reason"]
         form_call(form, lambda: order_cancel(order=order, actor=request.user, reason=reason))
         if not form.errors:
-            messages.success(request, f"Order {order.code} cancelled.")
+            messages.success(request, gettext("Order %(code)s cancelled.") % {"code": order.code})
             return redirect("orders_ops:detail", order.public_id)
     context = {
         "order": order,
         "form": form,
-        "title": "Cancel the order",
-        "intro": "Reserved stock is released and the parcels are cancelled. A paid order is "
-        "refunded in full (wallet, or the original method where this installation refunds to "
-        "the source). This cannot be undone.",
-        "submit": "Cancel the order",
+        "title": _("Cancel the order"),
+        "intro": _(
+            "Reserved stock is released and the parcels are cancelled. A paid order is "
+            "refunded in full (wallet, or the original method where this installation refunds "
+            "to the source). This cannot be undone."
+        ),
+        "submit": _("Cancel the order"),
         "tone": "danger",
     }
     status = (
@@ -121,19 +125,24 @@ class ManualRefundForm(BootstrapFormMixin, forms.Form):
         max_digits=14,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
-        help_text="Leave blank to refund everything not yet refunded.",
+        label=_("Amount"),
+        help_text=_("Leave blank to refund everything not yet refunded."),
     )
     reason = forms.CharField(
         max_length=refunds.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown to the merchant on the refund and its credit note.",
+        label=_("Reason"),
+        help_text=_("Shown to the merchant on the refund and its credit note."),
     )
     destination = forms.ChoiceField(
         required=False,
-        choices=[("", "Default rule"), *RefundDestination.choices],
-        help_text="Default: the wallet, or the original card / PayPal account where this "
-        "installation refunds to the source. Wallet payments and delivered orders always go "
-        "back to the wallet.",
+        label=_("Destination"),
+        choices=[("", _("Default rule")), *RefundDestination.choices],
+        help_text=_(
+            "Default: the wallet, or the original card / PayPal account where this "
+            "installation refunds to the source. Wallet payments and delivered orders always go "
+            "back to the wallet."
+        ),
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=refunds.MANUAL_TOKEN_MAX)
 
@@ -149,7 +158,7 @@ def order_refund(request: HttpRequest, key: str) -> HttpResponse:
     else:
         form = ManualRefundForm(initial={"token": secrets.token_hex(16)})
     currency = money["payment"].currency if money["payment"] else order.currency
-    form.fields["amount"].label = f"Amount ({currency})"
+    form.fields["amount"].label = gettext("Amount (%(currency)s)") % {"currency": currency}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         currency = money["payment"].currency if money["payment"] else order.currency
@@ -168,8 +177,13 @@ def order_refund(request: HttpRequest, key: str) -> HttpResponse:
         if refund is not None:
             messages.success(
                 request,
-                f"Refund {refund.public_id} of {Money(refund.amount_minor, refund.currency).wire()}"
-                f" {refund.currency} issued ({refund.get_destination_display()}).",
+                gettext("Refund %(id)s of %(amount)s %(currency)s issued (%(destination)s).")
+                % {
+                    "id": refund.public_id,
+                    "amount": Money(refund.amount_minor, refund.currency).wire(),
+                    "currency": refund.currency,
+                    "destination": refund.get_destination_display(),
+                },
             )
             return redirect("orders_ops:detail", order.public_id)
     status = (409 if form.errors and not _field_errors(form) else 400) if form.is_bound else 200
@@ -193,6 +207,11 @@ def refund_lookup(request: HttpRequest) -> HttpResponse:
     try:
         order = order_get_for_operator(user=request.user, key=key)
     except DomainError:
-        messages.error(request, f"No order {key!r}." if key else "Enter an order code.")
+        messages.error(
+            request,
+            gettext("No order %(key)s.") % {"key": repr(key)}
+            if key
+            else gettext("Enter an order code."),
+        )
         return redirect(reverse("wallet_ops:refund_list"))
     return redirect("orders_ops:refund", order.public_id)

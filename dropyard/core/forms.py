@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django_countries import countries
 
 from .boundary import INT32_MAX, INT32_MIN
-from .choices import AuditAction, JobStatus
+from .choices import AuditAction
 from .selectors import AuditFilters
 
 
@@ -21,7 +21,9 @@ def country_choices(codes=None, blank: str = "Choose a country") -> list[tuple[s
 
 
 def _add_class(widget: forms.Widget, css: str) -> None:
-    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    existing = widget.attrs.get("class", "")
+    if css not in existing.split():
+        widget.attrs["class"] = f"{existing} {css}".strip()
 
 
 def bound_integer_field(field: forms.Field) -> None:
@@ -192,10 +194,3 @@ class OpsAuditFilterForm(AuditFilterForm):
     )
 
     field_order = ["merchant", "action", "actor", "date_from", "date_to"]
-
-
-class JobFilterForm(BootstrapFormMixin, forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *JobStatus.choices], required=False)
-
-    def status_value(self) -> str:
-        return self.cleaned_data["status"] if self.is_valid() else ""

@@ -4,6 +4,8 @@ Merchant pages read through selectors scoped to ``request.merchant`` (another me
 404); the back-office pages are for operator admins and see everything.
 """
 
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -15,10 +17,12 @@ from django.views.static import serve
 
 from . import selectors, services
 from .access import merchant_view, operator_view, public_view
-from .forms import AuditFilterForm, JobFilterForm, OpsAuditFilterForm
+from .forms import AuditFilterForm, OpsAuditFilterForm
 from .htmx import render_page_or_partial
-from .models import Job
-from .pagination import paginate
+from .list_tables import AuditFilter, AuditTable, JobFilter, JobTable, OpsAuditFilter
+from .lists import FormFilter, list_page
+from .models import AuditEvent, Job
+from .selectors import AuditFilters
 
 ADMIN_ONLY = {"admin"}
 
@@ -26,36 +30,51 @@ ADMIN_ONLY = {"admin"}
 # --- Audit log --------------------------------------------------------------------------------
 
 
-def _audit_page(request: HttpRequest, form: AuditFilterForm, events, *, ops: bool) -> HttpResponse:
-    page = paginate(request, events)
-    page.object_list = list(page.object_list)  # the rows below carry their targets
-    targets = selectors.audit_targets(page.object_list, links=not ops)
-    for event in page.object_list:
+def _with_targets(events: Sequence[AuditEvent], *, ops: bool) -> None:
+    """The page's rows carry their targets (label, and a link on the merchant's pages)."""
+    targets = selectors.audit_targets(list(events), links=not ops)
+    for event in events:
         event.target = targets[event.pk]
-    context = {
-        "form": form,
-        "page": page,
-        "ops": ops,
-        "list_url_name": "core:ops_audit_list" if ops else "core:audit_list",
-        "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",
-    }
-    return render_page_or_partial(
-        request, "core/audit_list.html", "core/partials/_audit_rows.html", context
+
+
+def _audit_page(request: HttpRequest, *, ops: bool) -> HttpResponse:
+    if ops:
+        select = selectors.audit_event_list_all
+        filterset: type[FormFilter] = OpsAuditFilter
+    else:
+        select = partial(selectors.audit_event_list, merchant=request.merchant)
+        filterset = AuditFilter
+    return list_page(
+        request,
+        queryset=select(filters=AuditFilters()),
+        filterset_class=filterset,
+        filter_kwargs={"select": select},
+        table_class=AuditTable,
+        table_kwargs={"exclude": () if ops else ("merchant",)},
+        page_hook=partial(_with_targets, ops=ops),
+        template="core/audit_list.html",
+        export_name="audit",
+        context={
+            "title": "Audit log",
+            "ops": ops,
+            "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",
+            "results_actions_template": "core/partials/_audit_export.html",
+            "noun": "event",
+            "noun_plural": "events",
+            "empty_filtered_text": "No audit events match these filters.",
+            "empty_text": "No audit events yet.",
+        },
     )
 
 
 @merchant_view(area="settings")
 def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    events = selectors.audit_event_list(merchant=request.merchant, filters=form.filters())
-    return _audit_page(request, form, events, ops=False)
+    return _audit_page(request, ops=False)
 
 
 @operator_view(roles=ADMIN_ONLY)
 def ops_audit_list(request: HttpRequest) -> HttpResponse:
-    form = OpsAuditFilterForm(request.GET or None)
-    events = selectors.audit_event_list_all(filters=form.filters())
-    return _audit_page(request, form, events, ops=True)
+    return _audit_page(request, ops=True)
 
 
 def _start_export(request: HttpRequest, form: AuditFilterForm, *, merchant, ops: bool):
@@ -86,31 +105,39 @@ def ops_audit_export(request: HttpRequest) -> HttpResponse:
 # --- Jobs -------------------------------------------------------------------------------------
 
 
-def _job_list_page(request: HttpRequest, form: JobFilterForm, jobs, *, ops: bool) -> HttpResponse:
-    context = {
-        "form": form,
-        "page": paginate(request, jobs),
-        "ops": ops,
-        "list_url_name": "core:ops_job_list" if ops else "core:job_list",
-        "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
-    }
-    return render_page_or_partial(
-        request, "core/job_list.html", "core/partials/_job_rows.html", context
+def _job_list_page(request: HttpRequest, jobs, *, ops: bool) -> HttpResponse:
+    return list_page(
+        request,
+        queryset=jobs,
+        filterset_class=JobFilter,
+        table_class=JobTable,
+        table_kwargs={
+            "detail_url_name": "core:ops_job_detail" if ops else "core:job_detail",
+            "exclude": () if ops else ("merchant",),
+        },
+        template="core/job_list.html",
+        export_name="jobs",
+        context={
+            "title": "Background jobs",
+            "ops": ops,
+            "noun": "job",
+            "noun_plural": "jobs",
+            "empty_filtered_text": "No jobs match this filter.",
+            "empty_text": "No jobs yet. Exports you start (for example from the audit log) "
+            "appear here.",
+        },
     )
 
 
 @merchant_view()
 def job_list(request: HttpRequest) -> HttpResponse:
-    form = JobFilterForm(request.GET or None)
-    jobs = selectors.job_list_for_member(membership=request.membership, status=form.status_value())
-    return _job_list_page(request, form, jobs, ops=False)
+    jobs = selectors.job_list_for_member(membership=request.membership, status="")
+    return _job_list_page(request, jobs, ops=False)
 
 
 @operator_view(roles=ADMIN_ONLY)
 def ops_job_list(request: HttpRequest) -> HttpResponse:
-    form = JobFilterForm(request.GET or None)
-    jobs = selectors.job_list(status=form.status_value())
-    return _job_list_page(request, form, jobs, ops=True)
+    return _job_list_page(request, selectors.job_list(status=""), ops=True)
 
 
 def _job_page(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from dropyard.accounts import selectors as accounts_selectors
 from dropyard.accounts.selectors import membership_list_for_user
@@ -20,43 +20,44 @@ from dropyard.sourcing import selectors as sourcing_selectors
 from dropyard.wallet import selectors as wallet_selectors
 
 # (label, url name, permission area or None for any member). Labels are marked for the
-# translation catalog (N_) and translated where the frame shows them, so the data stays English.
+# translation catalog (gettext_noop) and translated where the frame shows them, so the data
+# stays English.
 MERCHANT_NAV = [
-    (N_("Dashboard"), "dashboard:home", None),
-    (N_("Catalog"), "catalog:search", "products"),
-    (N_("My products"), "catalog:my_products", "products"),
-    (N_("Private stock"), "private_stock:stock", "orders"),
-    (N_("Stores"), "stores:list", "stores"),
-    (N_("Orders"), "orders:list", "orders"),
-    (N_("Wallet"), "wallet:home", "wallet"),
-    (N_("Messages"), "sourcing:messages", None),
-    (N_("Shipping"), "logistics:default_lines", "settings"),
-    (N_("Team"), "accounts:team", "settings"),
-    (N_("Profile"), "accounts:profile", "settings"),
-    (N_("API keys"), "accounts:apikeys", "developer"),
-    (N_("Webhooks"), "webhooks:settings", "developer"),
-    (N_("Audit log"), "core:audit_list", "settings"),
-    (N_("Jobs"), "core:job_list", None),
+    (gettext_noop("Dashboard"), "dashboard:home", None),
+    (gettext_noop("Catalog"), "catalog:search", "products"),
+    (gettext_noop("My products"), "catalog:my_products", "products"),
+    (gettext_noop("Private stock"), "private_stock:stock", "orders"),
+    (gettext_noop("Stores"), "stores:list", "stores"),
+    (gettext_noop("Orders"), "orders:list", "orders"),
+    (gettext_noop("Wallet"), "wallet:home", "wallet"),
+    (gettext_noop("Messages"), "sourcing:messages", None),
+    (gettext_noop("Shipping"), "logistics:default_lines", "settings"),
+    (gettext_noop("Team"), "accounts:team", "settings"),
+    (gettext_noop("Profile"), "accounts:profile", "settings"),
+    (gettext_noop("API keys"), "accounts:apikeys", "developer"),
+    (gettext_noop("Webhooks"), "webhooks:settings", "developer"),
+    (gettext_noop("Audit log"), "core:audit_list", "settings"),
+    (gettext_noop("Jobs"), "core:job_list", None),
 ]
 
 # (label, url name, operator roles besides admin, or None for every operator)
 OPERATOR_NAV = [
-    (N_("Back office"), "dashboard:ops_home", None),
-    (N_("Merchants"), "accounts_ops:merchants", {"admin", "agent", "support"}),
-    (N_("Orders"), "orders_ops:list", {"admin", "agent", "support"}),
-    (N_("Messages"), "sourcing:ops_threads", {"admin", "agent"}),
-    (N_("Suppliers"), "accounts_ops:supplier_list", {"admin", "support"}),
-    (N_("Products"), "catalog_ops:product_list", {"admin", "support"}),
-    (N_("Reports"), "catalog_ops:report_list", {"admin", "support"}),
-    (N_("Warehouse work"), "fulfillment_ops:warehouses", {"admin", "warehouse"}),
-    (N_("Warehouses"), "inventory_ops:warehouse_list", {"admin", "warehouse"}),
-    (N_("Trackings"), "logistics_ops:tracking_list", {"admin", "warehouse", "support"}),
-    (N_("Shipping lines"), "logistics_ops:line_list", {"admin"}),
-    (N_("Finance"), "wallet_ops:home", {"admin", "finance"}),
-    (N_("Provider events"), "wallet_providers_ops:event_list", {"admin", "finance"}),
-    (N_("Staff"), "accounts_ops:staff", {"admin"}),
-    (N_("Jobs"), "core:ops_job_list", {"admin"}),
-    (N_("Audit log"), "core:ops_audit_list", {"admin"}),
+    (gettext_noop("Back office"), "dashboard:ops_home", None),
+    (gettext_noop("Merchants"), "accounts_ops:merchants", {"admin", "agent", "support"}),
+    (gettext_noop("Orders"), "orders_ops:list", {"admin", "agent", "support"}),
+    (gettext_noop("Messages"), "sourcing:ops_threads", {"admin", "agent"}),
+    (gettext_noop("Suppliers"), "accounts_ops:supplier_list", {"admin", "support"}),
+    (gettext_noop("Products"), "catalog_ops:product_list", {"admin", "support"}),
+    (gettext_noop("Reports"), "catalog_ops:report_list", {"admin", "support"}),
+    (gettext_noop("Warehouse work"), "fulfillment_ops:warehouses", {"admin", "warehouse"}),
+    (gettext_noop("Warehouses"), "inventory_ops:warehouse_list", {"admin", "warehouse"}),
+    (gettext_noop("Trackings"), "logistics_ops:tracking_list", {"admin", "warehouse", "support"}),
+    (gettext_noop("Shipping lines"), "logistics_ops:line_list", {"admin"}),
+    (gettext_noop("Finance"), "wallet_ops:home", {"admin", "finance"}),
+    (gettext_noop("Provider events"), "wallet_providers_ops:event_list", {"admin", "finance"}),
+    (gettext_noop("Staff"), "accounts_ops:staff", {"admin"}),
+    (gettext_noop("Jobs"), "core:ops_job_list", {"admin"}),
+    (gettext_noop("Audit log"), "core:ops_audit_list", {"admin"}),
 ]
 
 # Sidebar place of each page: (group heading, "" for none; Tabler icon name). The groups show in
@@ -64,36 +65,36 @@ OPERATOR_NAV = [
 # scripts/icons.txt, which builds the vendored sprite.
 NAV_PLACES: dict[str, tuple[str, str]] = {
     "dashboard:home": ("", "home"),
-    "catalog:search": (N_("Sell"), "search"),
-    "catalog:my_products": (N_("Sell"), "package"),
-    "private_stock:stock": (N_("Sell"), "building-warehouse"),
-    "stores:list": (N_("Sell"), "building-store"),
-    "orders:list": (N_("Orders"), "shopping-cart"),
-    "wallet:home": (N_("Money"), "wallet"),
+    "catalog:search": (gettext_noop("Sell"), "search"),
+    "catalog:my_products": (gettext_noop("Sell"), "package"),
+    "private_stock:stock": (gettext_noop("Sell"), "building-warehouse"),
+    "stores:list": (gettext_noop("Sell"), "building-store"),
+    "orders:list": (gettext_noop("Orders"), "shopping-cart"),
+    "wallet:home": (gettext_noop("Money"), "wallet"),
     "sourcing:messages": ("", "messages"),
-    "logistics:default_lines": (N_("Settings"), "truck-delivery"),
-    "accounts:team": (N_("Settings"), "users"),
-    "accounts:profile": (N_("Settings"), "id"),
-    "accounts:apikeys": (N_("Settings"), "key"),
-    "webhooks:settings": (N_("Settings"), "webhook"),
-    "core:audit_list": (N_("Settings"), "history"),
-    "core:job_list": (N_("Settings"), "list-check"),
+    "logistics:default_lines": (gettext_noop("Settings"), "truck-delivery"),
+    "accounts:team": (gettext_noop("Settings"), "users"),
+    "accounts:profile": (gettext_noop("Settings"), "id"),
+    "accounts:apikeys": (gettext_noop("Settings"), "key"),
+    "webhooks:settings": (gettext_noop("Settings"), "webhook"),
+    "core:audit_list": (gettext_noop("Settings"), "history"),
+    "core:job_list": (gettext_noop("Settings"), "list-check"),
     "dashboard:ops_home": ("", "layout-dashboard"),
-    "accounts_ops:merchants": (N_("Merchants"), "users-group"),
-    "orders_ops:list": (N_("Merchants"), "shopping-cart"),
-    "sourcing:ops_threads": (N_("Merchants"), "messages"),
-    "accounts_ops:supplier_list": (N_("Catalog"), "building-factory-2"),
-    "catalog_ops:product_list": (N_("Catalog"), "package"),
-    "catalog_ops:report_list": (N_("Catalog"), "flag"),
-    "fulfillment_ops:warehouses": (N_("Warehouse"), "packages"),
-    "inventory_ops:warehouse_list": (N_("Warehouse"), "building-warehouse"),
-    "logistics_ops:tracking_list": (N_("Warehouse"), "map-pin"),
-    "logistics_ops:line_list": (N_("Warehouse"), "truck"),
-    "wallet_ops:home": (N_("Finance"), "cash"),
-    "wallet_providers_ops:event_list": (N_("Finance"), "bolt"),
-    "accounts_ops:staff": (N_("System"), "user-shield"),
-    "core:ops_job_list": (N_("System"), "list-check"),
-    "core:ops_audit_list": (N_("System"), "history"),
+    "accounts_ops:merchants": (gettext_noop("Merchants"), "users-group"),
+    "orders_ops:list": (gettext_noop("Merchants"), "shopping-cart"),
+    "sourcing:ops_threads": (gettext_noop("Merchants"), "messages"),
+    "accounts_ops:supplier_list": (gettext_noop("Catalog"), "building-factory-2"),
+    "catalog_ops:product_list": (gettext_noop("Catalog"), "package"),
+    "catalog_ops:report_list": (gettext_noop("Catalog"), "flag"),
+    "fulfillment_ops:warehouses": (gettext_noop("Warehouse"), "packages"),
+    "inventory_ops:warehouse_list": (gettext_noop("Warehouse"), "building-warehouse"),
+    "logistics_ops:tracking_list": (gettext_noop("Warehouse"), "map-pin"),
+    "logistics_ops:line_list": (gettext_noop("Warehouse"), "truck"),
+    "wallet_ops:home": (gettext_noop("Finance"), "cash"),
+    "wallet_providers_ops:event_list": (gettext_noop("Finance"), "bolt"),
+    "accounts_ops:staff": (gettext_noop("System"), "user-shield"),
+    "core:ops_job_list": (gettext_noop("System"), "list-check"),
+    "core:ops_audit_list": (gettext_noop("System"), "history"),
     "supplier:apply": ("", "file-text"),
 }
 DEFAULT_ICON = "point"
@@ -101,13 +102,13 @@ DEFAULT_ICON = "point"
 # Where the top bar's search box goes (first page the user can open), and what it says.
 SEARCH_TARGETS = {
     "merchant": [
-        ("catalog:search", N_("Search the catalog")),
-        ("orders:list", N_("Search orders")),
+        ("catalog:search", gettext_noop("Search the catalog")),
+        ("orders:list", gettext_noop("Search orders")),
     ],
     "operator": [
-        ("orders_ops:list", N_("Search orders")),
-        ("accounts_ops:merchants", N_("Search merchants")),
-        ("logistics_ops:tracking_list", N_("Search trackings")),
+        ("orders_ops:list", gettext_noop("Search orders")),
+        ("accounts_ops:merchants", gettext_noop("Search merchants")),
+        ("logistics_ops:tracking_list", gettext_noop("Search trackings")),
     ],
 }
 

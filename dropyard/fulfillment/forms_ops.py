@@ -3,50 +3,11 @@
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
 from dropyard.logistics.models import Carrier
 from dropyard.orders.models import Parcel, ParcelLine
 
-from .selectors import QUEUE_TABS
 from .services.packing import MAX_PARCEL_WEIGHT_G
-
-
-class QueueFilterForm(forms.Form):
-    """The queue's tab and filters (all optional; a bad value falls back to no filter)."""
-
-    tab = forms.ChoiceField(choices=QUEUE_TABS, required=False)
-    line = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    country = forms.CharField(max_length=2, required=False)
-    q = forms.CharField(max_length=64, required=False)
-
-    def __init__(self, *args, lines=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["line"].choices = [
-            ("", _("All lines")),
-            *[(line.pk, line.name) for line in lines],
-        ]
-        self.fields["line"].widget.attrs["class"] = "form-select"
-        self.fields["country"].widget.attrs.update(
-            {"class": "form-control text-uppercase", "placeholder": _("Country (US)")}
-        )
-        self.fields["q"].widget = forms.TextInput(
-            attrs={
-                "class": "form-control",
-                "type": "search",
-                "placeholder": _("Parcel code, order code or order number"),
-            }
-        )
-
-    def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
-        country = (data.get("country") or "").strip().upper()
-        return {
-            "tab": data.get("tab") or QUEUE_TABS[0][0],
-            "line_id": data.get("line"),
-            "country": country if countries.alpha2(country) else "",
-            "search": (data.get("q") or "").strip(),
-        }
 
 
 class PackForm(forms.Form):

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
+from dropyard.core.lists import BulkAction, list_page
 from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import form_call, list_response
+from dropyard.core.views_helpers import form_call
 from dropyard.inventory import selectors as inventory_selectors
 from dropyard.logistics.carriers import adapter_for, tracking_url
 from dropyard.orders.choices import ParcelStatus
@@ -21,7 +22,8 @@ from dropyard.orders.parcel_photos import parcel_photos, photo_url
 
 from . import selectors, services
 from .exceptions import WeightImplausible
-from .forms_ops import PackForm, ParcelPhotoForm, QueueFilterForm, ShipForm
+from .forms_ops import PackForm, ParcelPhotoForm, ShipForm
+from .lists import QueueFilter, QueueTable, queue_tab
 
 WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
 PS = ParcelStatus
@@ -49,25 +51,57 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest, public_id: str) -> HttpResponse:
     """One warehouse's work queue: a tab per step, filters, oldest parcel first."""
     warehouse = inventory_selectors.warehouse_get(public_id=public_id)
-    lines = selectors.parcel_queue_lines(warehouse=warehouse)
-    filter_form = QueueFilterForm(request.GET, lines=lines)
-    filters = filter_form.filters()
-    tab = filters.pop("tab")
-    parcels = selectors.parcel_queue(warehouse=warehouse, status=tab, **filters)
-    context = {
-        "warehouse": warehouse,
-        "tab": tab,
-        "tabs": selectors.QUEUE_TABS,
-        "counts": selectors.parcel_queue_counts(warehouse=warehouse),
-        "filter_form": filter_form,
-        "filtered": any(filters.values()),
-        "page_obj": paginate(request, parcels),
-    }
-    return list_response(
+    tab = queue_tab(request.GET.get("tab"))
+    hide = ["shipped" if tab != selectors.SHIPPED_TODAY else "ready"]
+    if tab not in (PS.READY, PS.PICKING):
+        hide.append("select")
+    actions = []
+    if tab == PS.READY:
+        actions.append(
+            BulkAction(
+                name="start_picking",
+                label=_("Start picking the ticked parcels"),
+                url=reverse("fulfillment_ops:start_picking", args=[warehouse.public_id]),
+                style="btn-primary",
+                testid="start-picking",
+            )
+        )
+    elif tab == PS.PICKING:
+        actions.append(
+            BulkAction(
+                name="print",
+                label=_("Pick list of the ticked parcels"),
+                url=reverse("fulfillment_ops:pick_list", args=[warehouse.public_id]),
+                style="btn-outline-primary",
+                testid="print-ticked",
+                method="get",
+                new_tab=True,
+            )
+        )
+    return list_page(
         request,
-        "fulfillment/ops/queue.html",
-        "fulfillment/ops/partials/_queue_results.html",
-        context,
+        queryset=selectors.parcel_queue(warehouse=warehouse, status=tab),
+        filterset_class=QueueFilter,
+        filter_kwargs={
+            "warehouse": warehouse,
+            "tab": tab,
+            "lines": selectors.parcel_queue_lines(warehouse=warehouse),
+        },
+        table_class=QueueTable,
+        table_kwargs={"exclude": hide},
+        bulk_actions=actions,
+        template="fulfillment/ops/queue.html",
+        export_name=f"queue-{warehouse.code}-{tab}",
+        context={
+            "warehouse": warehouse,
+            "tab": tab,
+            "tabs": selectors.QUEUE_TABS,
+            "counts": selectors.parcel_queue_counts(warehouse=warehouse),
+            "noun": "parcel",
+            "noun_plural": "parcels",
+            "bulk_testid": "queue-form",
+            "empty_template": "fulfillment/ops/partials/_queue_empty.html",
+        },
     )
 
 

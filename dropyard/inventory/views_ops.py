@@ -1,5 +1,7 @@
 """Operator back office for inventory: warehouses, stock receipts and adjustments, history."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
+from dropyard.core.lists import list_page
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
@@ -16,9 +19,9 @@ from .forms_ops import (
     StockAdjustForm,
     StockFilterForm,
     StockReceiveForm,
-    WarehouseFilterForm,
     WarehouseForm,
 )
+from .lists import WarehouseFilter, WarehouseTable
 from .models import Stock, Warehouse
 
 WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
@@ -51,18 +54,21 @@ def _warehouse(public_id: str) -> Warehouse:
 @operator_view(roles=WAREHOUSE_STAFF)
 @require_GET
 def warehouse_list(request: HttpRequest) -> HttpResponse:
-    filter_form = WarehouseFilterForm(request.GET)
-    filters = filter_form.filters()
-    context = {
-        "page_obj": paginate(request, selectors.warehouse_list(active_only=False, **filters)),
-        "filter_form": filter_form,
-        "filtered": any(value not in ("", None) for value in filters.values()),
-    }
-    return list_response(
+    return list_page(
         request,
-        "inventory/ops/warehouse_list.html",
-        "inventory/ops/partials/_warehouse_results.html",
-        context,
+        queryset=selectors.warehouse_list(active_only=False),
+        filterset_class=WarehouseFilter,
+        filter_kwargs={"select": partial(selectors.warehouse_list, active_only=False)},
+        table_class=WarehouseTable,
+        template="inventory/ops/warehouse_list.html",
+        export_name="warehouses",
+        context={
+            "title": "Warehouses",
+            "noun": "warehouse",
+            "noun_plural": "warehouses",
+            "empty_filtered_text": "No warehouses match these filters.",
+            "empty_text": "No warehouses yet.",
+        },
     )
 
 

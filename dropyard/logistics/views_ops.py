@@ -8,19 +8,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
+from dropyard.core.lists import list_page
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome, form_call, list_response
 
 from . import selectors, services
 from .carriers import is_sandbox
 from .forms_ops import (
-    LineFilterForm,
     ManualTrackingEventForm,
     RateCardFilterForm,
     RateCardImportForm,
     ShippingLineForm,
-    TrackingFilterForm,
 )
+from .lists import LineFilter, LineTable, TrackingFilter, TrackingTable
 
 LINE_FIELDS = (
     "name",
@@ -38,18 +38,21 @@ LINE_FIELDS = (
 @operator_view()
 @require_GET
 def line_list(request: HttpRequest) -> HttpResponse:
-    filter_form = LineFilterForm(request.GET)
-    filters = filter_form.filters()
-    context = {
-        "page_obj": paginate(request, selectors.shipping_line_list(**filters)),
-        "filter_form": filter_form,
-        "filtered": any(value not in ("", None) for value in filters.values()),
-    }
-    return list_response(
+    return list_page(
         request,
-        "logistics/ops/line_list.html",
-        "logistics/ops/partials/_line_results.html",
-        context,
+        queryset=selectors.shipping_line_list(),
+        filterset_class=LineFilter,
+        filter_kwargs={"select": selectors.shipping_line_list},
+        table_class=LineTable,
+        template="logistics/ops/line_list.html",
+        export_name="shipping-lines",
+        context={
+            "title": "Shipping lines",
+            "noun": "shipping line",
+            "noun_plural": "shipping lines",
+            "empty_filtered_text": "No shipping lines match these filters.",
+            "empty_text": "No shipping lines yet.",
+        },
     )
 
 
@@ -178,18 +181,21 @@ TRACKING_ROLES = ("warehouse", "support")
 @require_GET
 def tracking_list(request: HttpRequest) -> HttpResponse:
     """Every tracking, newest first: search by number, reference or account; filter by status."""
-    filter_form = TrackingFilterForm(request.GET)
-    filters = filter_form.filters()
-    context = {
-        "page_obj": paginate(request, selectors.tracking_list(**filters)),
-        "filter_form": filter_form,
-        "filtered": bool(filters["q"]) or filters["status"] is not None,
-    }
-    return list_response(
+    return list_page(
         request,
-        "logistics/ops/tracking_list.html",
-        "logistics/ops/partials/_tracking_results.html",
-        context,
+        queryset=selectors.tracking_list(),
+        filterset_class=TrackingFilter,
+        filter_kwargs={"select": selectors.tracking_list},
+        table_class=TrackingTable,
+        template="logistics/ops/tracking_list.html",
+        export_name="trackings",
+        context={
+            "title": "Trackings",
+            "noun": "tracking",
+            "noun_plural": "trackings",
+            "empty_filtered_text": "No trackings match these filters.",
+            "empty_text": "No trackings yet: they appear when a warehouse ships a parcel.",
+        },
     )
 
 

@@ -3,44 +3,46 @@ status of the parcels an order ships in."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class OrderStatus(models.TextChoices):
     """The contract's order statuses, in lifecycle order."""
 
-    CREATED = "CREATED", "Created"
-    IN_CART = "IN_CART", "In cart"
-    UNPAID = "UNPAID", "Unpaid"
-    UNSHIPPED = "UNSHIPPED", "Paid, awaiting shipment"
-    SHIPPED = "SHIPPED", "Shipped"
-    DELIVERED = "DELIVERED", "Delivered"
-    CANCELLED = "CANCELLED", "Cancelled"
+    CREATED = "CREATED", _("Created")
+    IN_CART = "IN_CART", _("In cart")
+    UNPAID = "UNPAID", _("Unpaid")
+    UNSHIPPED = "UNSHIPPED", _("Paid, awaiting shipment")
+    SHIPPED = "SHIPPED", _("Shipped")
+    DELIVERED = "DELIVERED", _("Delivered")
+    CANCELLED = "CANCELLED", _("Cancelled")
 
 
 class OrderSubStatus(models.TextChoices):
     """Under UNSHIPPED only: PENDING until the warehouse starts work, then PROCESSING."""
 
     NONE = "", "—"
-    PENDING = "PENDING", "Pending"
-    PROCESSING = "PROCESSING", "Processing"
+    PENDING = "PENDING", _("Pending")
+    PROCESSING = "PROCESSING", _("Processing")
 
 
 # ``OrderEvent.kind`` of the history rows that record something other than a status change
 # (written by ``order_note``), as the order page's history shows them.
-EVENT_KIND_LABELS: dict[str, str] = {
-    "status": "Status changed",
-    "routed": "Shipping planned",
-    "shipment": "Moved to a new payment",
-    "merged": "Merged",
-    "unmerged": "Merge undone",
-    "logistics": "Shipping line changed",
-    "warehouse": "Warehouse changed",
-    "address": "Address changed",
-    "remainder_cancelled": "Rest of the order cancelled",
-    "completed": "Completed",
-    "held": "Put on hold",
-    "released": "Released from hold",
-    "refund": "Refunded",
+EVENT_KIND_LABELS: dict[str, StrOrPromise] = {
+    "created": _("Created"),
+    "status": _("Status changed"),
+    "routed": _("Shipping planned"),
+    "shipment": _("Moved to a new payment"),
+    "merged": _("Merged"),
+    "unmerged": _("Merge undone"),
+    "logistics": _("Shipping line changed"),
+    "warehouse": _("Warehouse changed"),
+    "address": _("Address changed"),
+    "remainder_cancelled": _("Rest of the order cancelled"),
+    "completed": _("Completed"),
+    "held": _("Put on hold"),
+    "released": _("Released from hold"),
+    "refund": _("Refunded"),
 }
 
 
@@ -51,10 +53,10 @@ class OrderType(models.TextChoices):
 
 
 class OrderSource(models.TextChoices):
-    API = "api", "Developer API"
-    CSV = "csv", "CSV upload"
-    MANUAL = "manual", "Manual form"
-    STORE = "store", "Store sync"
+    API = "api", _("Developer API")
+    CSV = "csv", _("CSV upload")
+    MANUAL = "manual", _("Manual form")
+    STORE = "store", _("Store sync")
 
 
 class PayType(models.IntegerChoices):

@@ -46,6 +46,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 
 from dropyard.core import services as core_services
 from dropyard.core.errors import DomainError
@@ -567,7 +568,9 @@ def _amount(minor: int, currency: str) -> str:
 def export_row(order: Order) -> list[str]:
     """One order as an export row (cells neutralised against spreadsheet formulas); the status
     both as the contract's codes and in the words of the order pages (``status_labels``)."""
-    label = order_status_label(order.status, order.sub_status)
+    with translation.override("en"):  # CSV is for tools: English in any page language
+        label = order_status_label(order.status, order.sub_status)
+        label_text, detail_text = str(label.label), str(label.detail)
     lines = "; ".join(f"{line.variant.sku} x {line.quantity}" for line in order.lines.all())
     miss = "; ".join(r.get("message", "") for r in order.intercept_reasons or ())
     return [
@@ -578,8 +581,8 @@ def export_row(order: Order) -> list[str]:
             order.public_id,
             order.status,
             order.sub_status,
-            label.label,
-            label.detail,
+            label_text,
+            detail_text,
             order.created_at.isoformat(),
             order.source,
             order.store_name,

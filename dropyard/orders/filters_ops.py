@@ -11,6 +11,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.accounts.models import MerchantAccount, User
 
@@ -19,9 +20,9 @@ from .models import Order
 from .selectors_ops import operator_merchants
 
 PROBLEMS = [
-    ("any", "Any problem"),
-    ("hold", "On hold"),
-    ("logistics", "Cannot ship (no line)"),
+    ("any", _("Any problem")),
+    ("hold", _("On hold")),
+    ("logistics", _("Cannot ship (no line)")),
 ]
 _SELECT = {"class": "form-select"}
 _INPUT = {"class": "form-control"}
@@ -32,43 +33,43 @@ class OperatorOrderFilter(django_filters.FilterSet):
     and problems (on hold, logistics miss)."""
 
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="filter_q",
         widget=forms.TextInput(
-            attrs={**_INPUT, "placeholder": "Code, order number, customer", "type": "search"}
+            attrs={**_INPUT, "placeholder": _("Code, order number, customer"), "type": "search"}
         ),
     )
     merchant = django_filters.ModelChoiceFilter(
         queryset=MerchantAccount.objects.none(),
-        empty_label="Any merchant",
+        empty_label=_("Any merchant"),
         widget=forms.Select(attrs=_SELECT),
     )
     status = django_filters.ChoiceFilter(
-        choices=OrderStatus.choices, empty_label="Any status", widget=forms.Select(attrs=_SELECT)
+        choices=OrderStatus.choices, empty_label=_("Any status"), widget=forms.Select(attrs=_SELECT)
     )
     country = django_filters.CharFilter(
-        label="Country",
+        label=_("Country"),
         field_name="shipping_country_code",
         method="filter_country",
         max_length=2,
-        widget=forms.TextInput(attrs={**_INPUT, "placeholder": "e.g. DE"}),
+        widget=forms.TextInput(attrs={**_INPUT, "placeholder": _("e.g. DE")}),
     )
     date_from = django_filters.DateFilter(
-        label="Created from",
+        label=_("Created from"),
         field_name="created_at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={**_INPUT, "type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label="Created to",
+        label=_("Created to"),
         field_name="created_at",
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={**_INPUT, "type": "date"}),
     )
     problem = django_filters.ChoiceFilter(
-        label="Problem",
+        label=_("Problem"),
         choices=PROBLEMS,
-        empty_label="Any order",
+        empty_label=_("Any order"),
         method="filter_problem",
         widget=forms.Select(attrs=_SELECT),
     )

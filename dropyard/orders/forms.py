@@ -6,6 +6,7 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from dropyard.catalog.models import Variant
@@ -72,9 +73,9 @@ class CancelForm(BootstrapFormMixin, forms.Form):
 
     reason = forms.CharField(
         max_length=300,
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept in each order's history.",
+        help_text=_("Kept in each order's history."),
     )
 
 

@@ -2,6 +2,7 @@
 (which statuses allow what) and their refusals become form errors."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.forms import BootstrapFormMixin
 from dropyard.inventory.models import Warehouse
@@ -15,8 +16,9 @@ from .services.operator import NOTE_MAX, REASON_MAX
 class HoldForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         max_length=REASON_MAX,
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown in the order's history (the merchant sees it too).",
+        help_text=_("Shown in the order's history (the merchant sees it too)."),
     )
 
 
@@ -25,21 +27,24 @@ class ReleaseForm(BootstrapFormMixin, forms.Form):
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional; kept in the order's history.",
+        label=_("Note"),
+        help_text=_("Optional; kept in the order's history."),
     )
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
-        label="Internal note",
+        label=_("Internal note"),
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Operators only: the merchant never sees internal notes.",
+        help_text=_("Operators only: the merchant never sees internal notes."),
     )
 
 
 class WarehouseForm(BootstrapFormMixin, forms.Form):
-    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), empty_label=None)
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"), queryset=Warehouse.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -48,7 +53,7 @@ class WarehouseForm(BootstrapFormMixin, forms.Form):
 
 class LineForm(BootstrapFormMixin, forms.Form):
     line = forms.ModelChoiceField(
-        label="Shipping line", queryset=ShippingLine.objects.none(), empty_label=None
+        label=_("Shipping line"), queryset=ShippingLine.objects.none(), empty_label=None
     )
 
     def __init__(self, *args, **kwargs) -> None:

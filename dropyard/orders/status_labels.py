@@ -10,6 +10,8 @@ The group keys are the list's tab keys.
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from .choices import OrderStatus, OrderSubStatus
 
@@ -20,11 +22,11 @@ SUB = OrderSubStatus
 class StatusGroup(models.TextChoices):
     """CJ's merchant-facing order groups, in lifecycle order (also the order list's tabs)."""
 
-    PENDING = "pending", "Pending"
-    PROCESSING = "processing", "Processing"
-    DISPATCHED = "dispatched", "Dispatched"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Pending")
+    PROCESSING = "processing", _("Processing")
+    DISPATCHED = "dispatched", _("Dispatched")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class StatusLabel:
     """How one (status, sub-status) reads: its group, the detail under it, the badge colour."""
 
     group: StatusGroup
-    detail: str
+    detail: StrOrPromise  # lazy: read in the language active where it is shown
     badge: str  # a Bootstrap text-bg-* class
 
     @property
@@ -49,18 +51,20 @@ G = StatusGroup
 # (status, sub-status) → label. The detail avoids the words "Pending"/"Processing" for the
 # UNSHIPPED sub-statuses: both would clash with the group names a merchant sees above them.
 _LABELS: dict[tuple[str, str], StatusLabel] = {
-    (S.CREATED, ""): StatusLabel(G.PENDING, "Created, not confirmed yet", "text-bg-secondary"),
-    (S.IN_CART, ""): StatusLabel(G.PENDING, "In the cart, not confirmed yet", "text-bg-secondary"),
-    (S.UNPAID, ""): StatusLabel(G.PENDING, "Confirmed, awaiting payment", "text-bg-warning"),
-    (S.UNSHIPPED, ""): StatusLabel(G.PROCESSING, "Paid, awaiting shipment", "text-bg-info"),
+    (S.CREATED, ""): StatusLabel(G.PENDING, _("Created, not confirmed yet"), "text-bg-secondary"),
+    (S.IN_CART, ""): StatusLabel(
+        G.PENDING, _("In the cart, not confirmed yet"), "text-bg-secondary"
+    ),
+    (S.UNPAID, ""): StatusLabel(G.PENDING, _("Confirmed, awaiting payment"), "text-bg-warning"),
+    (S.UNSHIPPED, ""): StatusLabel(G.PROCESSING, _("Paid, awaiting shipment"), "text-bg-info"),
     (S.UNSHIPPED, SUB.PENDING): StatusLabel(
-        G.PROCESSING, "Paid, waiting for the warehouse", "text-bg-info"
+        G.PROCESSING, _("Paid, waiting for the warehouse"), "text-bg-info"
     ),
     (S.UNSHIPPED, SUB.PROCESSING): StatusLabel(
-        G.PROCESSING, "The warehouse is preparing it", "text-bg-info"
+        G.PROCESSING, _("The warehouse is preparing it"), "text-bg-info"
     ),
-    (S.SHIPPED, ""): StatusLabel(G.DISPATCHED, "Shipped, in transit", "text-bg-primary"),
-    (S.DELIVERED, ""): StatusLabel(G.COMPLETED, "Delivered", "text-bg-success"),
+    (S.SHIPPED, ""): StatusLabel(G.DISPATCHED, _("Shipped, in transit"), "text-bg-primary"),
+    (S.DELIVERED, ""): StatusLabel(G.COMPLETED, _("Delivered"), "text-bg-success"),
     (S.CANCELLED, ""): StatusLabel(G.CANCELLED, "", "text-bg-dark"),
 }
 
@@ -84,11 +88,12 @@ def group_statuses() -> dict[str, tuple[str, ...]]:
     return groups
 
 
-def status_filter_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def status_filter_choices() -> list[tuple[StrOrPromise, list[tuple[str, StrOrPromise]]]]:
     """The status filter's choices, grouped by ``StatusGroup``, in the same words as the badges:
     each fine status (and the two UNSHIPPED sub-statuses) under its group."""
-    grouped: dict[StatusGroup, list[tuple[str, str]]] = {g: [] for g in StatusGroup}
+    grouped: dict[StatusGroup, list[tuple[str, StrOrPromise]]] = {g: [] for g in StatusGroup}
     for (status, sub), label in _LABELS.items():
         # The filter takes a sub-status (PENDING / PROCESSING) in place of its status.
         grouped[label.group].append((str(sub or status), label.detail or label.label))
-    return [(str(group.label), options) for group, options in grouped.items()]
+    # Lazy labels: the merchant form builds its choices once, at import.
+    return [(group.label, options) for group, options in grouped.items()]

@@ -6,6 +6,8 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Order
 from .templatetags.orders_tags import money, status_class
@@ -15,21 +17,23 @@ class OperatorOrderTable(tables.Table):
     """One row per order: code (link), merchant, number, customer, country, status, problems,
     total, created. Sorting is by database columns only (``order_by`` on each)."""
 
-    code = tables.Column(verbose_name="Order", attrs={"td": {"class": "font-monospace"}})
+    code = tables.Column(verbose_name=_("Order"), attrs={"td": {"class": "font-monospace"}})
     merchant = tables.Column(
         accessor="merchant__business_name",
-        verbose_name="Merchant",
+        verbose_name=_("Merchant"),
         order_by="merchant__business_name",
     )
-    order_number = tables.Column(verbose_name="Number", attrs={"td": {"class": "text-break"}})
-    shipping_customer_name = tables.Column(verbose_name="Customer")
-    shipping_country_code = tables.Column(verbose_name="Country")
-    status = tables.Column(verbose_name="Status")
-    problems = tables.Column(verbose_name="Flags", empty_values=(), orderable=False)
+    order_number = tables.Column(verbose_name=_("Number"), attrs={"td": {"class": "text-break"}})
+    shipping_customer_name = tables.Column(verbose_name=_("Customer"))
+    shipping_country_code = tables.Column(verbose_name=_("Country"))
+    status = tables.Column(verbose_name=_("Status"))
+    problems = tables.Column(verbose_name=_("Flags"), empty_values=(), orderable=False)
     total_amount_minor = tables.Column(
-        verbose_name="Total", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+        verbose_name=_("Total"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
-    created_at = tables.DateTimeColumn(verbose_name="Created", format="Y-m-d H:i")
+    created_at = tables.DateTimeColumn(
+        verbose_name=pgettext_lazy("when", "Created"), format="Y-m-d H:i"
+    )
 
     class Meta:
         model = Order
@@ -52,7 +56,7 @@ class OperatorOrderTable(tables.Table):
             "data-testid": "ops-orders",
         }
         row_attrs = {"data-testid": "ops-order-row"}
-        empty_text = "No orders match these filters."
+        empty_text = _("No orders match these filters.")
 
     def render_code(self, value: str, record: Order) -> Any:
         url = reverse("orders_ops:detail", args=[record.public_id])
@@ -71,8 +75,8 @@ class OperatorOrderTable(tables.Table):
         flags = [
             format_html('<span class="badge text-bg-{}">{}</span>', tone, label)
             for flag, tone, label in (
-                (record.on_hold, "warning", "On hold"),
-                (record.logistics_miss, "danger", "No line"),
+                (record.on_hold, "warning", _("On hold")),
+                (record.logistics_miss, "danger", _("No line")),
             )
             if flag
         ]

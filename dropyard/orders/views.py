@@ -9,8 +9,12 @@ Object routes look the object up before checking the method, so a foreign id is 
 any method.
 """
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -19,6 +23,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,7 +32,7 @@ from dropyard.core import selectors as core_selectors
 from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
-from dropyard.core.pagination import paginate
+from dropyard.core.lists import BulkAction, list_page
 from dropyard.core.text import counted
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
@@ -44,6 +49,7 @@ from .forms import (
     lines_data_with,
     lines_from_formset,
 )
+from .lists import OrderFilter, OrderTable
 from .models import Order
 from .parcel_photos import parcel_photos, photo_url
 from .status_labels import StatusGroup
@@ -58,52 +64,101 @@ PRE_PAYMENT = (S.CREATED, S.IN_CART, S.UNPAID)
 # --- List, export, bulk actions ------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest) -> tuple[OrderFilterForm, str, object]:
-    form = OrderFilterForm(request.GET or None)
+def _tab(request: HttpRequest) -> str:
     tab = request.GET.get("tab", "")
-    tab = tab if tab in selectors.TABS else ""
-    orders = selectors.order_list(
+    return tab if tab in selectors.TABS else ""
+
+
+def _select(request: HttpRequest) -> Callable[..., QuerySet[Order]]:
+    """``selectors.order_list`` for the member's stores and the tab; the filters complete it."""
+    return partial(
+        selectors.order_list,
         merchant=request.merchant,
-        tab=tab,
+        tab=_tab(request),
         store_ids=request.membership.store_scope,
-        **form.filters(),
     )
-    return form, tab, orders
+
+
+def _bulk_actions(request: HttpRequest) -> list[BulkAction]:
+    actions = [
+        BulkAction(
+            name="confirm",
+            label="Confirm selected",
+            url=reverse("orders:bulk_confirm"),
+            style="btn-outline-primary",
+        ),
+        BulkAction(
+            name="confirm_pay",
+            label="Confirm and pay selected",
+            url=reverse("orders:bulk_confirm"),
+            style="btn-outline-success",
+        ),
+    ]
+    # "Pay from wallet" (wallet:pay) needs the wallet permission too.
+    if request.membership.has_area("wallet"):
+        actions.append(
+            BulkAction(
+                name="pay",
+                label="Pay selected from wallet…",
+                url=reverse("wallet:pay"),
+                style="btn-success",
+                testid="bulk-pay-wallet",
+            )
+        )
+    actions.append(
+        BulkAction(
+            name="cancel",
+            label="Cancel selected…",
+            url=reverse("orders:bulk_cancel"),
+            style="btn-outline-danger",
+        )
+    )
+    return actions
 
 
 @merchant_view(area=AREA)
 def order_list(request: HttpRequest) -> HttpResponse:
-    form, tab, orders = _filtered(request)
+    tab = _tab(request)
+    select = _select(request)
     counts = selectors.order_tab_counts(
         merchant=request.merchant, store_ids=request.membership.store_scope
     )
     counts[""] = sum(counts.values())
     query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("tab", None)
+    for key in ("page", "tab", "export"):
+        query.pop(key, None)
     tabs = []
     for key, label in TAB_LABELS:
         params = query.copy()
         if key:
             params["tab"] = key
         tabs.append({"key": key, "label": label, "count": counts.get(key, 0), "query": params})
-    context = {
-        "form": form,
-        "tab": tab,
-        "tabs": tabs,
-        "page": paginate(request, orders),
-        "export_query": request.GET.urlencode(),
-        "filtered": form.is_bound and any(v for v in form.filters().values()),
-        # "Pay from wallet" (wallet:pay) needs the wallet permission too.
-        "wallet_ok": request.membership.has_area("wallet"),
-    }
-    return list_response(request, "orders/order_list.html", "orders/partials/_rows.html", context)
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=OrderFilter,
+        filter_kwargs={"select": select},
+        table_class=OrderTable,
+        bulk_actions=_bulk_actions(request),
+        template="orders/order_list.html",
+        export_name="orders",
+        id_field="public_id",
+        context={
+            "title": "Orders",
+            "tab": tab,
+            "tabs": tabs,
+            "noun": "order",
+            "noun_plural": "orders",
+            "empty_template": "orders/partials/_empty.html",
+        },
+    )
 
 
 @merchant_view(area=AREA)
 def order_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as CSV, streamed row by row (no size limit, constant memory)."""
-    _form, _tab, orders = _filtered(request)
+    """The filtered list as CSV in the import / export layout, streamed row by row (no size
+    limit, constant memory). The list's own ``?export=csv`` gives its columns instead."""
+    orders = _select(request)(**OrderFilterForm(request.GET or None).filters())
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(
         csv_io.export_stream(orders), content_type="text/csv; charset=utf-8"
@@ -143,7 +198,9 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
             f"{counted(len(missing), 'selected order')} "
             f"{'was' if len(missing) == 1 else 'were'} not found.",
         )
-    if result.shipments_id and request.POST.get("pay"):
+    if result.shipments_id and (
+        request.POST.get("pay") or request.POST.get("action") == "confirm_pay"
+    ):
         # "Confirm and pay": the confirmed orders' payment, one page for all of them.
         try:
             parent = services.parent_order_generate(

@@ -16,7 +16,10 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from django_stubs_ext import StrOrPromise
 from django_tables2 import RequestConfig
 
 from dropyard.accounts.choices import OperatorRole
@@ -58,10 +61,10 @@ class _Action:
 
     form_class: type[forms.Form]
     run: Callable[[HttpRequest, Order, dict[str, Any]], object]
-    success: str  # "{code}" is the order's code
-    title: str
-    intro: str
-    submit: str
+    success: StrOrPromise  # "{code}" is the order's code
+    title: StrOrPromise
+    intro: StrOrPromise
+    submit: StrOrPromise
     tone: str  # Bootstrap button colour
 
 
@@ -89,7 +92,7 @@ def _action_view(name: str, action: _Action) -> Callable[..., HttpResponse]:
     return operator_view(roles=OPS_ROLES)(view)
 
 
-REROUTE_NOTE = "Possible only before payment, while nothing has been picked."
+REROUTE_NOTE = _("Possible only before payment, while nothing has been picked.")
 
 order_hold = _action_view(
     "order_hold",
@@ -98,10 +101,10 @@ order_hold = _action_view(
         run=lambda request, order, data: services.order_hold(
             order=order, actor=request.user, reason=data["reason"]
         ),
-        success="Order {code} is on hold: the warehouse will not pick it.",
-        title="Put the order on hold",
-        intro="The warehouse will not start picking this order until it is released.",
-        submit="Put on hold",
+        success=_("Order {code} is on hold: the warehouse will not pick it."),
+        title=_("Put the order on hold"),
+        intro=_("The warehouse will not start picking this order until it is released."),
+        submit=_("Put on hold"),
         tone="warning",
     ),
 )
@@ -112,10 +115,10 @@ order_release = _action_view(
         run=lambda request, order, data: services.order_release(
             order=order, actor=request.user, note=data["note"]
         ),
-        success="Order {code} is released.",
-        title="Release the hold",
-        intro="The order goes back into the warehouse's queue.",
-        submit="Release",
+        success=_("Order {code} is released."),
+        title=_("Release the hold"),
+        intro=_("The order goes back into the warehouse's queue."),
+        submit=_("Release"),
         tone="primary",
     ),
 )
@@ -126,10 +129,10 @@ order_note_add = _action_view(
         run=lambda request, order, data: services.order_internal_note_add(
             order=order, actor=request.user, body=data["body"]
         ),
-        success="Note added to order {code}.",
-        title="Add an internal note",
-        intro="Visible to operators only.",
-        submit="Add the note",
+        success=_("Note added to order {code}."),
+        title=_("Add an internal note"),
+        intro=_("Visible to operators only."),
+        submit=_("Add the note"),
         tone="primary",
     ),
 )
@@ -140,10 +143,12 @@ order_warehouse = _action_view(
         run=lambda request, order, data: services.order_change_warehouse(
             order=order, actor=request.user, warehouse=data["warehouse"]
         ),
-        success="Order {code} now ships from the chosen warehouse (re-routed and re-priced).",
-        title="Change the warehouse",
-        intro=f"The order is re-routed and re-priced from this warehouse. {REROUTE_NOTE}",
-        submit="Change and re-route",
+        success=_("Order {code} now ships from the chosen warehouse (re-routed and re-priced)."),
+        title=_("Change the warehouse"),
+        intro=format_lazy(
+            "{} {}", _("The order is re-routed and re-priced from this warehouse."), REROUTE_NOTE
+        ),
+        submit=_("Change and re-route"),
         tone="primary",
     ),
 )
@@ -154,10 +159,12 @@ order_line = _action_view(
         run=lambda request, order, data: services.order_update_logistics(
             order=order, actor=request.user, logistic_name=data["line"].code
         ),
-        success="Order {code} now ships on the chosen line (re-routed and re-priced).",
-        title="Change the shipping line",
-        intro=f"The order is re-routed and re-priced on this line. {REROUTE_NOTE}",
-        submit="Change and re-route",
+        success=_("Order {code} now ships on the chosen line (re-routed and re-priced)."),
+        title=_("Change the shipping line"),
+        intro=format_lazy(
+            "{} {}", _("The order is re-routed and re-priced on this line."), REROUTE_NOTE
+        ),
+        submit=_("Change and re-route"),
         tone="primary",
     ),
 )

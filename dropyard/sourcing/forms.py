@@ -1,6 +1,7 @@
 """Forms of the messages pages. They only parse input; ``message_send`` validates and writes."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.forms import BootstrapFormMixin
 
@@ -9,9 +10,9 @@ from .services import MESSAGE_MAX_LENGTH
 
 class MessageForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write a message…"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Write a message…")}),
     )
 
 

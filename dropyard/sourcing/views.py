@@ -4,19 +4,23 @@ Sending posts with htmx (the new message is appended to the thread) and also wor
 form post without JavaScript (post, redirect, get).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.access import merchant_view, operator_view
-from dropyard.core.htmx import htmx_partial, render_page_or_partial
-from dropyard.core.pagination import paginate
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import list_page
 
 from . import selectors, services
 from .exceptions import MessageInvalid
-from .forms import MessageForm, ThreadFilterForm
+from .forms import MessageForm
+from .lists import ThreadFilter, ThreadTable
 
 
 def _thread_response(
@@ -51,7 +55,7 @@ def _thread_response(
             if htmx_partial(request):
                 context["message"] = message
                 return render(request, "sourcing/partials/_message.html", context)
-            messages.success(request, "Message sent.")
+            messages.success(request, gettext("Message sent."))
             return redirect(post_url)
     context["form"] = form
     if htmx_partial(request):
@@ -77,12 +81,23 @@ def thread(request: HttpRequest) -> HttpResponse:
 
 @operator_view(roles={"agent", "admin"})
 def ops_threads(request: HttpRequest) -> HttpResponse:
-    form = ThreadFilterForm(request.GET or None)
-    search, unread_only = form.values()
-    threads = selectors.thread_list_for_agent(request.user, search=search, unread_only=unread_only)
-    context = {"form": form, "page": paginate(request, threads)}
-    return render_page_or_partial(
-        request, "sourcing/ops_threads.html", "sourcing/partials/_thread_rows.html", context
+    select = partial(selectors.thread_list_for_agent, request.user)
+    admin = request.user.operator_role == "admin"
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=ThreadFilter,
+        filter_kwargs={"select": select},
+        table_class=ThreadTable,
+        table_kwargs={"exclude": () if admin else ("agent",)},
+        template="sourcing/ops_threads.html",
+        export_name="threads",
+        context={
+            "title": "Messages",
+            "noun": "conversation",
+            "noun_plural": "conversations",
+            "empty_template": "sourcing/partials/_thread_empty.html",
+        },
     )
 
 

@@ -7,6 +7,7 @@ enforce the rules (minimum, fees, proof type and size) and their refusals become
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.forms import BootstrapValidationFormMixin
 from dropyard.core.money import Money
@@ -16,7 +17,7 @@ from .models import TopUp
 
 class _AmountForm(BootstrapValidationFormMixin, forms.Form):
     amount = forms.DecimalField(
-        label="Amount (USD)",
+        label=_("Amount (USD)"),
         min_value=Decimal("0.01"),
         max_value=Decimal("1000000"),
         max_digits=12,
@@ -56,5 +57,5 @@ class WireDecisionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", "Give the merchant a reason for the rejection.")
+            self.add_error("reason", _("Give the merchant a reason for the rejection."))
         return cleaned

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.money import Money, currency_exponent
@@ -353,15 +353,17 @@ def _order_history_row(order: Order) -> list[str]:
     payment = payments[0] if payments else None
     currency = order.currency
     wallet_discount = payment.discount_minor if payment else 0
-    label = order_status_label(order.status, order.sub_status)
+    with translation.override("en"):  # CSV is for tools: English in any page language
+        label = order_status_label(order.status, order.sub_status)
+        label_text, detail_text = str(label.label), str(label.detail)
     return [
         order.code,
         _csv_safe(order.order_number),
         _stamp(order.created_at),
         _stamp(order.paid_at) if order.paid_at else "",
         order.status,
-        label.label,
-        label.detail,
+        label_text,
+        detail_text,
         _csv_safe(order.store_name),
         _csv_safe(order.store_order_id),
         _csv_safe(order.shipping_customer_name),

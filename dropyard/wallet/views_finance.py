@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dropyard.accounts.choices import OperatorRole
@@ -34,12 +36,14 @@ def _url(name: str, query: str = "") -> str:
 class RefundFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), *RefundStatus.choices],
+        label=_("Status"),
+        choices=[("", _("Any status")), *RefundStatus.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     destination = forms.ChoiceField(
         required=False,
-        choices=[("", "Any destination"), *RefundDestination.choices],
+        label=_("Destination"),
+        choices=[("", _("Any destination")), *RefundDestination.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -64,36 +68,44 @@ def finance_home(request: HttpRequest) -> HttpResponse:
             (label, url, note)
             for label, url, note in (
                 (
-                    "Wire approvals",
+                    gettext("Wire approvals"),
                     _url("wallet_ops:wire_list"),
-                    "Approve or reject bank transfers",
+                    gettext("Approve or reject bank transfers"),
                 ),
-                ("Refunds", _url("wallet_ops:refund_list"), "Refunds issued and owed"),
                 (
-                    "Trial balance",
+                    gettext("Refunds"),
+                    _url("wallet_ops:refund_list"),
+                    gettext("Refunds issued and owed"),
+                ),
+                (
+                    gettext("Trial balance"),
                     _url("wallet_ops:trial_balance"),
-                    "Every account; totals must be zero",
+                    gettext("Every account; totals must be zero"),
                 ),
                 (
-                    "Ledger integrity check",
+                    gettext("Ledger integrity check"),
                     _url("wallet_ops:integrity_check"),
-                    "Recompute balances and sums",
+                    gettext("Recompute balances and sums"),
                 ),
                 (
-                    "Provider events",
+                    gettext("Provider events"),
                     _url("wallet_providers_ops:event_list"),
-                    "Stripe / PayPal webhooks received",
+                    gettext("Stripe / PayPal webhooks received"),
                 ),
-                ("Invoices", _url("wallet_ops:invoice_list"), "Every merchant's documents"),
                 (
-                    "Supplementary bills",
+                    gettext("Invoices"),
+                    _url("wallet_ops:invoice_list"),
+                    gettext("Every merchant's documents"),
+                ),
+                (
+                    gettext("Supplementary bills"),
                     _url("wallet_ops:makeup_list"),
-                    "Every merchant's BT bills: filter, cancel unpaid ones",
+                    gettext("Every merchant's BT bills: filter, cancel unpaid ones"),
                 ),
                 (
-                    "New supplementary bill",
+                    gettext("New supplementary bill"),
                     _url("wallet_ops:makeup_create"),
-                    "Bill a merchant a price or freight difference",
+                    gettext("Bill a merchant a price or freight difference"),
                 ),
             )
             if url
@@ -126,12 +138,23 @@ def refund_send(request: HttpRequest, public_id: str) -> HttpResponse:
     """Ask the provider again to pay a refund owed to the original method (PENDING → SENT)."""
     refund = get_object_or_404(Refund, public_id=public_id)
     if refund.status != RefundStatus.PENDING:
-        messages.info(request, f"Refund {refund.public_id} is not waiting to be sent.")
+        messages.info(
+            request,
+            gettext("Refund %(id)s is not waiting to be sent.") % {"id": refund.public_id},
+        )
         return redirect("wallet_ops:refund_list")
     try:
         sent = refunds.refund_send(refund=refund)
     except DomainError as exc:
-        messages.error(request, f"Refund {refund.public_id} not sent: {exc.message}")
+        messages.error(
+            request,
+            gettext("Refund %(id)s not sent: %(error)s")
+            % {"id": refund.public_id, "error": exc.message},
+        )
     else:
-        messages.success(request, f"Refund {sent.public_id} sent to {sent.get_provider_display()}.")
+        messages.success(
+            request,
+            gettext("Refund %(id)s sent to %(provider)s.")
+            % {"id": sent.public_id, "provider": sent.get_provider_display()},
+        )
     return redirect("wallet_ops:refund_list")

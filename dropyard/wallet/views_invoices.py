@@ -4,53 +4,48 @@ Downloads render the document's PDF from its frozen snapshot and send it as an a
 no cache may keep.
 """
 
-from django import forms
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.http import require_GET
 
 from dropyard.accounts.choices import Area, OperatorRole
 from dropyard.core.access import merchant_view, operator_view
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import list_response
+from dropyard.core.lists import list_page
 
 from . import selectors
-from .choices import InvoiceKind
 from .invoice_pdf import invoice_filename, invoice_pdf
+from .lists import InvoiceFilter, InvoiceTable
 from .models import Invoice
 
 FINANCE = {OperatorRole.FINANCE}
 
 
-class InvoiceFilterForm(forms.Form):
-    """Kind and a search over number and reference (and, for finance, the merchant)."""
-
-    q = forms.CharField(
-        required=False,
-        max_length=100,
-        label="Search",
-        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+def _list(request: HttpRequest, *, merchant, template: str) -> HttpResponse:
+    ops = merchant is None
+    return list_page(
+        request,
+        queryset=selectors.invoice_list(merchant=merchant),
+        filterset_class=InvoiceFilter,
+        filter_kwargs={"select": partial(selectors.invoice_list, merchant=merchant)},
+        table_class=InvoiceTable,
+        table_kwargs={
+            "download_url_name": "wallet_ops:invoice_download"
+            if ops
+            else "wallet:invoice_download",
+            "exclude": () if ops else ("merchant",),
+        },
+        template=template,
+        export_name="invoices",
+        context={
+            "title": "Invoices",
+            "noun": "document",
+            "noun_plural": "documents",
+            "empty_filtered_text": "No document matches these filters.",
+            "empty_template": "" if ops else "wallet/partials/_invoice_empty.html",
+            "empty_text": "No invoices have been issued yet.",
+        },
     )
-    kind = forms.ChoiceField(
-        required=False,
-        choices=[("", "All kinds"), *InvoiceKind.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def filters(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"q": "", "kind": ""}
-        return {"q": self.cleaned_data["q"], "kind": self.cleaned_data["kind"]}
-
-
-def _list(request: HttpRequest, *, merchant, page: str, partial: str) -> HttpResponse:
-    form = InvoiceFilterForm(request.GET)
-    filters = form.filters()
-    context = {
-        "page": paginate(request, selectors.invoice_list(merchant=merchant, **filters)),
-        "filter_form": form,
-        "filtered": any(filters.values()),
-    }
-    return list_response(request, page, partial, context)
 
 
 def _attachment(request: HttpRequest, invoice: Invoice) -> HttpResponse:
@@ -70,8 +65,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         merchant=request.merchant,
-        page="wallet/invoice_list.html",
-        partial="wallet/partials/_invoice_results.html",
+        template="wallet/invoice_list.html",
     )
 
 
@@ -87,8 +81,7 @@ def ops_invoice_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         merchant=None,
-        page="wallet/ops/invoice_list.html",
-        partial="wallet/ops/partials/_invoice_results.html",
+        template="wallet/ops/invoice_list.html",
     )
 
 

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts import selectors as account_selectors
@@ -43,17 +45,19 @@ MAX_BULK = 100  # bills per "pay selected"
 
 class MakeupCreateForm(_AmountForm):
     merchant = forms.CharField(
-        label="Merchant account number", max_length=32, help_text="For example DY12345678."
+        label=_("Merchant account number"),
+        max_length=32,
+        help_text=_("For example DY12345678."),
     )
     order = forms.CharField(
-        label="Related order (optional)",
+        label=_("Related order (optional)"),
         required=False,
         max_length=64,
-        help_text="Order id, order number or DY code of that merchant.",
+        help_text=_("Order id, order number or DY code of that merchant."),
     )
-    type = forms.ChoiceField(label="Type", choices=MakeupType.choices)
+    type = forms.ChoiceField(label=_("Type"), choices=MakeupType.choices)
     reason = forms.CharField(
-        label="Reason (shown to the merchant)",
+        label=_("Reason (shown to the merchant)"),
         max_length=makeup_bills.MAKEUP_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -67,7 +71,7 @@ class MakeupCreateForm(_AmountForm):
                     account_number=number
                 )
             except DomainError:
-                self.add_error("merchant", "No merchant account has this number.")
+                self.add_error("merchant", _("No merchant account has this number."))
                 return data
             key = (data.get("order") or "").strip()
             data["order_obj"] = None
@@ -77,7 +81,7 @@ class MakeupCreateForm(_AmountForm):
                         merchant=data["merchant_obj"], key=key
                     )
                 except DomainError:
-                    self.add_error("order", "This merchant has no such order.")
+                    self.add_error("order", _("This merchant has no such order."))
         return data
 
 
@@ -105,8 +109,12 @@ def makeup_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Supplementary bill {bill.code} of {Money(bill.amount_minor, bill.currency)} "
-                    f"created for {bill.merchant.business_name}.",
+                    gettext("Supplementary bill %(code)s of %(amount)s created for %(merchant)s.")
+                    % {
+                        "code": bill.code,
+                        "amount": Money(bill.amount_minor, bill.currency),
+                        "merchant": bill.merchant.business_name,
+                    },
                 )
                 return redirect("wallet_ops:makeup_create")
         else:
@@ -188,7 +196,7 @@ def ops_makeup_list(request: HttpRequest) -> HttpResponse:
 
 class MakeupCancelForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for cancelling",
+        label=_("Reason for cancelling"),
         max_length=makeup_bills.MAKEUP_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -208,7 +216,9 @@ def ops_makeup_cancel(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Supplementary bill {bill.code} cancelled.")
+            messages.success(
+                request, gettext("Supplementary bill %(code)s cancelled.") % {"code": bill.code}
+            )
         return redirect("wallet_ops:makeup_list")
     status = 200 if request.method == "GET" or form.is_valid() else 400
     context = {"bill": bill, "form": form, "unpaid_status": MakeupStatus.UNPAID}

@@ -4,6 +4,7 @@ ledger integrity check."""
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from dropyard.accounts.choices import OperatorRole
@@ -77,8 +78,12 @@ def wire_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("wallet_ops:wire_detail", public_id=topup.public_id)
-    verb = "approved and credited" if approve else "rejected"
-    messages.success(request, f"Wire transfer {topup.public_id} {verb}.")
+    done = (
+        gettext("Wire transfer %(id)s approved and credited.")
+        if approve
+        else gettext("Wire transfer %(id)s rejected.")
+    )
+    messages.success(request, done % {"id": topup.public_id})
     return redirect("wallet_ops:wire_list")
 
 

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dropyard.accounts.choices import Area, OperatorRole
 from dropyard.core.access import merchant_view, operator_view
 from dropyard.core.errors import DomainError
+from dropyard.core.lists import list_page
 from dropyard.core.money import Money
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import list_response
 
 from .choices import Provider
+from .lists import EventFilter, EventTable
 from .models import TopUp
 from .providers import PROVIDER_LABELS, enabled_providers
 from .providers import selectors as provider_selectors
@@ -101,54 +101,24 @@ def topup_start(request: HttpRequest) -> HttpResponse:
 # --- Finance: provider events log -------------------------------------------------------------
 
 
-class EventFilterForm(forms.Form):
-    provider = forms.ChoiceField(
-        required=False,
-        choices=[("", "All providers"), (Provider.STRIPE, "Stripe"), (Provider.PAYPAL, "PayPal")],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    type = forms.CharField(
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "placeholder": "Event type", "type": "search"}
-        ),
-    )
-    status = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any status"), *provider_selectors.EVENT_STATUSES.items()],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def filters(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"provider": "", "event_type": "", "status": ""}
-        data = self.cleaned_data
-        return {
-            "provider": data["provider"],
-            "event_type": data["type"].strip(),
-            "status": data["status"],
-        }
-
-
 @operator_view(roles=FINANCE)
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    filter_form = EventFilterForm(request.GET)
-    filters = filter_form.filters()
-    page = paginate(request, provider_selectors.provider_event_list(**filters))
-    rows = [(event, provider_selectors.event_status(event)) for event in page]
-    context = {
-        "page_obj": page,
-        "rows": rows,
-        "filter_form": filter_form,
-        "filtered": any(filters.values()),
-    }
-    return list_response(
+    return list_page(
         request,
-        "wallet/providers/ops/event_list.html",
-        "wallet/providers/ops/partials/_event_results.html",
-        context,
+        queryset=provider_selectors.provider_event_list(),
+        filterset_class=EventFilter,
+        filter_kwargs={"select": provider_selectors.provider_event_list},
+        table_class=EventTable,
+        template="wallet/providers/ops/event_list.html",
+        export_name="provider-events",
+        context={
+            "title": "Provider events",
+            "noun": "event",
+            "noun_plural": "events",
+            "empty_filtered_text": "No events match these filters.",
+            "empty_text": "No provider events yet.",
+        },
     )
 
 

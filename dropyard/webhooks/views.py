@@ -3,18 +3,22 @@
 Every lookup is scoped to ``request.merchant``: another merchant's message is a 404.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dropyard.core.access import merchant_view
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import flash_outcome, list_response
+from dropyard.core.lists import list_page
+from dropyard.core.views_helpers import flash_outcome
 
 from . import selectors, services
 from .choices import CallbackAction
-from .forms import EndpointForm, MessageFilterForm, TopicForm
+from .forms import EndpointForm, TopicForm
+from .lists import MessageFilter, MessageTable
+from .selectors import MessageFilters
 from .services import CallbackSetting
 
 AREA = "developer"
@@ -90,11 +94,21 @@ def endpoint_test(request: HttpRequest) -> HttpResponse:
 
 @merchant_view(area=AREA)
 def message_list(request: HttpRequest) -> HttpResponse:
-    form = MessageFilterForm(request.GET or None)
-    messages_qs = selectors.webhook_message_list(merchant=request.merchant, filters=form.filters())
-    context = {"form": form, "page": paginate(request, messages_qs)}
-    return list_response(
-        request, "webhooks/message_list.html", "webhooks/partials/_message_rows.html", context
+    select = partial(selectors.webhook_message_list, merchant=request.merchant)
+    return list_page(
+        request,
+        queryset=select(filters=MessageFilters()),
+        filterset_class=MessageFilter,
+        filter_kwargs={"select": select},
+        table_class=MessageTable,
+        template="webhooks/message_list.html",
+        export_name="webhook-messages",
+        context={
+            "title": "Webhook delivery log",
+            "noun": "message",
+            "noun_plural": "messages",
+            "empty_template": "webhooks/partials/_message_empty.html",
+        },
     )
 
 

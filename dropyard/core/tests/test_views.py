@@ -91,7 +91,7 @@ def test_audit_list_htmx_renders_rows_partial(client, owner):
 
     response = client.get(reverse("core:audit_list"), **HTMX)
 
-    assert [t.name for t in response.templates][0] == "core/partials/_audit_rows.html"
+    assert [t.name for t in response.templates][0] == "core/partials/_list_table.html"
     assert "<html" not in response.content.decode()
 
 

@@ -262,7 +262,7 @@ def test_links_only_context_runs_no_badge_query(merchant, owner, django_assert_n
         navigation(request)
 
 
-def test_search_goes_to_the_catalog_for_merchants_and_merchants_for_operators(
+def test_search_goes_to_the_catalog_for_merchants_and_orders_for_operators(
     merchant, owner, operator_admin
 ):
     assert _frame(_request(owner, merchant.members.get(user=owner)))["search"] == {
@@ -270,7 +270,12 @@ def test_search_goes_to_the_catalog_for_merchants_and_merchants_for_operators(
         "placeholder": "Search the catalog",
     }
     assert _frame(_request(operator_admin))["search"] == {
-        "url": "/ops/accounts/merchants/",
-        "placeholder": "Search merchants",
+        "url": "/ops/orders/",
+        "placeholder": "Search orders",
+    }
+    # The warehouse cannot open the orders list: its search goes to the trackings.
+    assert _frame(_request(make_operator(role="warehouse")))["search"] == {
+        "url": "/ops/logistics/trackings/",
+        "placeholder": "Search trackings",
     }
     assert _frame(_request(make_operator(role="finance")))["search"] is None

@@ -95,7 +95,7 @@ def test_operator_sidebar_and_search(client, operator_admin):
     html = client.get("/ops/").content.decode()
 
     assert '<div class="dy-nav-heading">System</div>' in html
-    assert 'action="/ops/orders/"' in html  # the search leads to the back-office orders first
+    assert 'action="/ops/orders/"' in html
     assert "Back office" in html
 
 

@@ -196,7 +196,7 @@ def test_default_line_used_says_so_in_the_plan_why():
 
     assert plan.parcels[0].why == "merchant default line"
     assert plan.why == (
-        "1 parcel(s) from W1: lowest landed cost of 1 feasible plan(s) within the 5-day promise;"
+        "1 parcel from W1: lowest landed cost of 1 feasible plan within the 5-day promise;"
         " the merchant's default line Fast is used"
     )
 

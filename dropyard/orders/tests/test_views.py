@@ -610,7 +610,7 @@ def test_order_page_says_the_default_line_was_used(owner_client, merchant, owner
     html = owner_client.get(reverse("orders:detail", args=[order.public_id])).content.decode()
 
     routing_text = html.split('data-testid="routing-why"')[1].split("</p>")[0]
-    assert f"1 parcel(s) from {world.cn.code}" in routing_text
+    assert f"1 parcel from {world.cn.code}" in routing_text
     assert "the merchant&#x27;s default line DHL is used" in routing_text
     assert f"Freight · {world.cn.code} · DHL" in html
     assert "merchant default line" in html.split('data-testid="parcel-why"')[1]

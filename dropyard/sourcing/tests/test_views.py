@@ -147,7 +147,7 @@ def test_ops_threads_htmx_renders_rows_partial(client, agent):
 
     response = client.get(reverse("sourcing:ops_threads"), {"unread": "on"}, **HTMX)
 
-    assert [t.name for t in response.templates][0] == "sourcing/partials/_thread_rows.html"
+    assert [t.name for t in response.templates][0] == "core/partials/_list_table.html"
 
 
 @pytest.mark.parametrize("role", ["support", "warehouse", "finance"])

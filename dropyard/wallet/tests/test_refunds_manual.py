@@ -80,7 +80,9 @@ def test_partial_refund_posts_the_exact_entries_and_a_credit_note(merchant, paid
     )
     assert note.snapshot["lines"] == [
         {
-            "description": f"Refund · {paid.code} · parcel arrived damaged",
+            "description": (
+                f"Refund · {paid.code} (your order {paid.order_number}) · parcel arrived damaged"
+            ),
             "quantity": 1,
             "unit_minor": 700,
             "amount_minor": 700,

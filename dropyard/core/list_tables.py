@@ -1,0 +1,141 @@
+"""Filters and columns of core's own lists (background jobs, the audit log), for the generic
+list (``lists``)."""
+
+import json
+
+import django_filters
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .choices import JobStatus
+from .forms import AuditFilterForm, OpsAuditFilterForm
+from .lists import PRIMARY, FormFilter, ListFilterSet, ListTable
+from .models import AuditEvent, Job
+
+
+class JobFilter(ListFilterSet):
+    """The job lists' one filter: the status."""
+
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices, empty_label="Any status")
+
+
+class JobTable(ListTable):
+    """Jobs: title (links to ``detail_url_name``), status and progress first on a phone card;
+    ``merchant`` is for the back office only (the merchant page excludes it)."""
+
+    title = tables.Column(verbose_name="Job", attrs={"td": {"class": "list-title"}})
+    status = tables.TemplateColumn(
+        template_code='{% include "core/partials/_job_badge.html" with job=record %}',
+        verbose_name="Status",
+        attrs=PRIMARY,
+    )
+    progress = tables.Column(
+        accessor="pk",
+        verbose_name="Progress",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap small", **PRIMARY["td"]}},
+    )
+    merchant = tables.Column(
+        accessor="merchant__business_name", verbose_name="Merchant", default="—"
+    )
+    created_by = tables.Column(
+        accessor="created_by__email", verbose_name="Started by", default="—", orderable=False
+    )
+    created_at = tables.DateTimeColumn(
+        verbose_name="Created", format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap small"}}
+    )
+
+    class Meta(ListTable.Meta):
+        row_attrs = {"data-testid": "job-row"}
+
+    def __init__(self, *args, detail_url_name: str = "core:job_detail", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.detail_url_name = detail_url_name
+
+    def render_title(self, value: str, record: Job) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse(self.detail_url_name, args=[record.pk]), value
+        )
+
+    def render_progress(self, record: Job) -> str:
+        counts = f" ({record.done}/{record.total})" if record.total else ""
+        return f"{record.percent}%{counts}"
+
+    def value_progress(self, record: Job) -> str:
+        return self.render_progress(record)
+
+
+class AuditFilter(FormFilter):
+    """The merchant audit log's filters (``forms.AuditFilterForm``) in front of its selector."""
+
+    class Meta:
+        form = AuditFilterForm
+
+
+class OpsAuditFilter(FormFilter):
+    """The back-office audit log's filters (with the merchant) in front of its selector."""
+
+    class Meta:
+        form = OpsAuditFilterForm
+
+
+class AuditTable(ListTable):
+    """Audit events, newest first; ``merchant`` for the back office only."""
+
+    created_at = tables.DateTimeColumn(
+        verbose_name="Time",
+        format="Y-m-d H:i",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap small"}},
+    )
+    actor_label = tables.Column(verbose_name="Actor", default="—", orderable=False)
+    action = tables.Column(verbose_name="Action", orderable=False, attrs=PRIMARY)
+    merchant = tables.Column(verbose_name="Merchant", default="—", orderable=False)
+    target = tables.Column(
+        accessor="target_label",
+        verbose_name="Target",
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "text-break", "data-testid": "audit-target"}},
+    )
+    details = tables.TemplateColumn(
+        template_code=(
+            '{% for key, value in record.details.items %}<span class="d-block">'
+            '<span class="text-secondary">{{ key }}:</span> {{ value|truncatechars:80 }}</span>'
+            "{% empty %}—{% endfor %}"
+        ),
+        verbose_name="Details",
+        orderable=False,
+        attrs={"td": {"class": "small text-break audit-details"}},
+    )
+    ip_address = tables.Column(
+        verbose_name="IP",
+        default="—",
+        orderable=False,
+        attrs={"td": {"class": "small text-nowrap"}},
+    )
+
+    class Meta(ListTable.Meta):
+        row_attrs = {"data-testid": "audit-row"}
+
+    def render_merchant(self, value) -> str:  # an accounts.MerchantAccount
+        return format_html(
+            '{} <span class="text-secondary small">{}</span>',
+            value.business_name,
+            value.account_number,
+        )
+
+    def render_target(self, record: AuditEvent) -> str:
+        target = getattr(record, "target", None)  # set by the view's page hook
+        if target is None:
+            return record.target_label or "—"
+        if target.url:
+            return format_html('<a href="{}">{}</a>', target.url, target.label)
+        return target.label or "—"
+
+    def value_target(self, record: AuditEvent) -> str:
+        return record.target_label
+
+    def value_details(self, record: AuditEvent) -> str:
+        return json.dumps(record.details, sort_keys=True) if record.details else ""
