@@ -3,12 +3,10 @@ avatar-only user menu and the logo link keep their names, a searchable select (T
 its label, and a table box that scrolls sideways becomes a focusable, named region while it
 overflows. The demo tour (``demo/tests/test_browser_tour.py``) runs axe-core over whole pages."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from dropyard.accounts.tests.factories import PASSWORD
+from dropyard.dashboard.tests.test_browser_layout import _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +21,7 @@ main.insertAdjacentHTML("beforeend",
 
 def _page(browser, live_server, user, width: int):
     page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/home/$"))
+    _log_in(page, live_server.url, user)
     return page
 
 
