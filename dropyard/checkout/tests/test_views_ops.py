@@ -157,7 +157,7 @@ def test_refund_above_what_is_left_is_refused_with_the_bound(client, finance, pa
     response = client.post(url, {"amount": "14.71", "reason": "x", "token": "abc"})
 
     assert response.status_code == 409
-    assert "at most 14.70 USD can be refunded" in response.content.decode()
+    assert "At most 14.70 USD can be refunded" in response.content.decode()
     assert not Refund.objects.exists()
 
 

@@ -94,7 +94,7 @@ def test_a_second_default_rule_shows_the_services_refusal(owner_client, merchant
     )
 
     assert response.status_code == 400
-    assert "scope: a rule for this store and category already exists; change it" in _page(response)
+    assert "Scope: a rule for this store and category already exists; change it" in _page(response)
 
 
 def test_the_live_preview_prices_the_example_costs_with_the_typed_terms(owner_client):
