@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import OperatorRole
@@ -97,8 +97,9 @@ def queue(request: HttpRequest, public_id: str) -> HttpResponse:
             "tab": tab,
             "tabs": selectors.QUEUE_TABS,
             "counts": selectors.parcel_queue_counts(warehouse=warehouse),
-            "noun": "parcel",
-            "noun_plural": "parcels",
+            # The count's noun, translated by the list template (zh: "个包裹").
+            "noun": gettext_noop("parcel"),
+            "noun_plural": gettext_noop("parcels"),
             "bulk_testid": "queue-form",
             "empty_template": "fulfillment/ops/partials/_queue_empty.html",
         },

@@ -53,6 +53,10 @@ CHINESE = {
         "今日已发货",
         "所有拣货中包裹的拣货单",
         "包裹号、订单号或店铺订单号",
+        # The generic list's own words: the count's noun, the filter buttons.
+        '<div class="text-secondary small" data-testid="result-count">0 个包裹</div>',
+        ">筛选</button>",
+        ">清除</a>",
     ],
 }
 ENGLISH = {
@@ -84,7 +88,13 @@ ENGLISH = {
         "To pack",
         "To ship",
     ],
-    "queue": ["Work queue · SZ09", "Shipped today", "Pick list of all parcels being picked"],
+    "queue": [
+        "Work queue · SZ09",
+        "Shipped today",
+        "Pick list of all parcels being picked",
+        '<div class="text-secondary small" data-testid="result-count">0 parcels</div>',
+        ">Filter</button>",
+    ],
 }
 
 
