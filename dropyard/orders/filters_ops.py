@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dropyard.accounts.models import MerchantAccount, User
+from dropyard.core.lists import ListFilterSet
 
 from .choices import OrderStatus
 from .models import Order
@@ -28,7 +29,7 @@ _SELECT = {"class": "form-select"}
 _INPUT = {"class": "form-control"}
 
 
-class OperatorOrderFilter(django_filters.FilterSet):
+class OperatorOrderFilter(ListFilterSet):
     """Merchant, status, destination country, creation dates, code / number / customer search,
     and problems (on hold, logistics miss)."""
 
@@ -74,7 +75,7 @@ class OperatorOrderFilter(django_filters.FilterSet):
         widget=forms.Select(attrs=_SELECT),
     )
 
-    class Meta:
+    class Meta(ListFilterSet.Meta):
         model = Order
         fields = ["q", "merchant", "status", "country", "date_from", "date_to", "problem"]
 

@@ -9,15 +9,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dropyard.core.lists import PRIMARY, ListTable
+
 from .models import Order
 from .templatetags.orders_tags import money, status_class
 
 
-class OperatorOrderTable(tables.Table):
+class OperatorOrderTable(ListTable):
     """One row per order: code (link), merchant, number, customer, country, status, problems,
     total, created. Sorting is by database columns only (``order_by`` on each)."""
 
-    code = tables.Column(verbose_name=_("Order"), attrs={"td": {"class": "font-monospace"}})
+    code = tables.Column(
+        verbose_name=_("Order"), attrs={"td": {"class": "font-monospace list-title"}}
+    )
     merchant = tables.Column(
         accessor="merchant__business_name",
         verbose_name=_("Merchant"),
@@ -26,16 +30,17 @@ class OperatorOrderTable(tables.Table):
     order_number = tables.Column(verbose_name=_("Number"), attrs={"td": {"class": "text-break"}})
     shipping_customer_name = tables.Column(verbose_name=_("Customer"))
     shipping_country_code = tables.Column(verbose_name=_("Country"))
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.Column(verbose_name=_("Status"), attrs=PRIMARY)
     problems = tables.Column(verbose_name=_("Flags"), empty_values=(), orderable=False)
     total_amount_minor = tables.Column(
-        verbose_name=_("Total"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+        verbose_name=_("Total"),
+        attrs={"td": {"class": "text-end", **PRIMARY["td"]}, "th": {"class": "text-end"}},
     )
     created_at = tables.DateTimeColumn(
         verbose_name=pgettext_lazy("when", "Created"), format="Y-m-d H:i"
     )
 
-    class Meta:
+    class Meta(ListTable.Meta):
         model = Order
         fields = ()
         sequence = (
@@ -50,11 +55,7 @@ class OperatorOrderTable(tables.Table):
             "created_at",
         )
         order_by = ("-created_at",)
-        template_name = "django_tables2/bootstrap5-responsive.html"
-        attrs = {
-            "class": "table table-sm table-hover align-middle ops-orders-table",
-            "data-testid": "ops-orders",
-        }
+        attrs = {**ListTable.Meta.attrs, "data-testid": "ops-orders"}
         row_attrs = {"data-testid": "ops-order-row"}
         empty_text = _("No orders match these filters.")
 

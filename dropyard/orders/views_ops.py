@@ -18,12 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 from django_stubs_ext import StrOrPromise
-from django_tables2 import RequestConfig
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
+from dropyard.core.lists import list_page
 from dropyard.core.views_helpers import form_call
 
 from . import services
@@ -41,18 +42,24 @@ PER_PAGE = 25
 @operator_view(roles=OPS_ROLES)
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
-    """Every order of the operator's scope, filtered, sorted and paginated."""
-    filterset = OperatorOrderFilter(
-        request.GET or None, queryset=order_list_for_operator(user=request.user), user=request.user
+    """Every order of the operator's scope, filtered, sorted and paginated (the generic list)."""
+    return list_page(
+        request,
+        queryset=order_list_for_operator(user=request.user),
+        filterset_class=OperatorOrderFilter,
+        filter_kwargs={"user": request.user},
+        table_class=OperatorOrderTable,
+        template="orders/ops/order_list.html",
+        export_name="orders",
+        per_page=PER_PAGE,
+        context={
+            # The count's noun, translated by the list template (zh: "个订单").
+            "noun": gettext_noop("order"),
+            "noun_plural": gettext_noop("orders"),
+            "empty_filtered_text": _("No orders match these filters."),
+            "empty_text": _("No orders yet."),
+        },
     )
-    table = OperatorOrderTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    context = {
-        "filter": filterset,
-        "table": table,
-        "filtered": filterset.is_bound and any(v for v in request.GET.dict().values()),
-    }
-    return render(request, "orders/ops/order_list.html", context)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def test_agent_works_the_back_office_in_chinese(browser, live_server, desk, widt
 
     page.goto(f"{live_server.url}/ops/orders/")
     assert page.locator("h1").inner_text() == "订单"
-    assert page.get_by_test_id("ops-order-count").inner_text() == "3 个订单"
+    assert page.get_by_test_id("result-count").inner_text() == "3 个订单"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     _shoot(page, "zh-ops-orders")
 

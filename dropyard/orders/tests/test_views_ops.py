@@ -65,6 +65,29 @@ def test_agent_lists_only_their_merchants_orders(client, agent, orders):
     ]
 
 
+def test_agent_csv_export_holds_only_their_merchants_orders(client, agent, orders):
+    client.force_login(agent)
+
+    response = client.get(reverse("orders_ops:list"), {"export": "csv"})
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert orders[0].code in body
+    assert orders[1].code not in body
+    assert "Other Shop Ltd" not in body
+
+
+def test_htmx_filter_answers_only_the_results(client, support, orders):
+    client.force_login(support)
+
+    response = client.get(reverse("orders_ops:list"), {"q": "B-1"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert "<html" not in html
+    assert _codes(response) == [orders[1].code]
+    assert 'data-testid="result-count">1 order</div>' in html
+
+
 def test_agent_cannot_filter_their_way_to_another_merchant(client, agent, orders):
     client.force_login(agent)
 
