@@ -64,6 +64,10 @@ def test_support_holds_an_order_from_the_list(browser, live_server, shop):
     assert page.get_by_test_id("ops-order-row").count() == 3
     page.fill("main input[name=q]", target.code)  # the top bar has its own search box
     page.get_by_role("button", name="Filter").click()
+    # The filter swaps the results in place (htmx): wait for the one matching row.
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=ops-order-row]').length === 1"
+    )
     assert page.get_by_test_id("ops-order-row").count() == 1
     page.get_by_role("link", name=target.code).click()
     page.get_by_role("link", name="Hold…").click()
