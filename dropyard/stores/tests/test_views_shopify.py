@@ -97,7 +97,7 @@ def test_a_bad_shop_domain_is_refused_on_both_forms(owner_client, fake, shop):
 
     assert (oauth.status_code, own.status_code) == (400, 400)
     message = (
-        "enter the shop&#x27;s address ending in .myshopify.com"
+        "Enter the shop&#x27;s address ending in .myshopify.com"
         if shop
         else "This field is required."
     )
