@@ -291,3 +291,23 @@ class ProductImageHash(models.Model):
 
     def __str__(self) -> str:
         return f"phash {self.value & 0xFFFFFFFFFFFFFFFF:016x} of image {self.image_id}"
+
+
+class SearchDoc(models.Model):
+    """PostgreSQL's narrow copy of an on-sale product's search words and markers, for counts.
+
+    Invariant (kept by the database trigger of migration 0009, whatever writes the product): a
+    row exists exactly for each on-sale product whose ``search_keys`` are not empty, and its
+    ``keys`` column (text[], GIN; added by that migration on PostgreSQL only, so it is not a
+    field here) holds the product's ``search_keys`` without the name keys (``n:``), the pair
+    keys (``p:``) and ``~sale``. A capped keyword count reads these ~200-byte rows instead of
+    the ~900-byte product rows, so up to 6000 counted matches visit about a quarter of the heap
+    pages (docs/benchmarks.md). Never written by Django; on SQLite the table stays empty.
+    """
+
+    product = models.OneToOneField(
+        Product, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"search doc of {self.product_id}"

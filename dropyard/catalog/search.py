@@ -238,6 +238,9 @@ class _Sql:
     # PostgreSQL, a country without a keyword: (country, on sale only, in stock) counted from
     # the country rows' flag index (``_country_count``).
     count_country: tuple[str, bool, bool] | None = None
+    # PostgreSQL, on-sale searches whose every filter is in the index: (each token's words,
+    # markers) counted on the narrow search rows (``search_pg.doc_count``).
+    count_doc: tuple[list[list[str]], list[str]] | None = None
 
 
 def _build(
@@ -414,16 +417,21 @@ def _build(
             "WHERE v.product_id = p.id AND o.created_at >= %s)"
         )
         params.extend([when(idle_since), when(idle_since)])
-    count_match = count_keys = count_country = None
+    count_match = count_keys = count_country = count_doc = None
     if not tokens and len(where) == index_predicates and (stock_mark or country):
         if _vendor() == "sqlite":
             count_match = _fts_marks(sqlite_marks, on_sale_only).removeprefix(" AND ")
         elif country:
             count_country = (country, on_sale_only, stock_mark)
+        elif on_sale_only:
+            count_doc = ([], pg_marks)
         else:
             count_keys = search_pg.word_conditions([], pg_marks)
     elif pg_words is not None and len(where) == index_predicates:
-        count_keys = (where, params)
+        if on_sale_only:
+            count_doc = (pg_words, pg_marks)
+        else:
+            count_keys = (where, params)
     return _Sql(
         from_clause=from_clause,
         where=where,
@@ -435,6 +443,7 @@ def _build(
         count_match=count_match,
         count_keys=count_keys,
         count_country=count_country,
+        count_doc=count_doc,
     )
 
 
@@ -577,6 +586,8 @@ def _count(cursor, sql: _Sql, where: str, cap: int | None) -> int:
     capped = [] if cap is None else [cap]
     if sql.count_country is not None:
         return _country_count(cursor, *sql.count_country, cap)
+    if sql.count_doc is not None:
+        return search_pg.doc_count(cursor, *sql.count_doc, cap)
     if sql.count_keys is not None:  # PostgreSQL; without a keyword: markers only
         return search_pg.index_count(
             cursor, *sql.count_keys, cap, force_bitmap=sql.pg_words is not None

@@ -110,24 +110,59 @@ def index_count(
     ``force_bitmap``: read it as a bitmap of the GIN index (then at most ``cap`` heap rows).
     For a keyword the planner otherwise walks the whole table for a common word, cheap by its
     estimate and not in practice (a word matching 1 % of a million products: 600,000 rows
-    for 6000 matches). Plain scans are switched off for this statement only (session settings
-    restored; ``SET LOCAL`` would outlive it in an outer transaction). Markers alone (no
-    keyword) are left to the planner: "in stock" holds for most products, and a sequential
-    scan finds 6000 of them sooner than a bitmap of all of them (measured, docs/benchmarks.md).
+    for 6000 matches). Plain scans are switched off for this statement only (``_counted``).
+    Markers alone (no keyword) are left to the planner: "in stock" holds for most products,
+    and a sequential scan finds 6000 of them sooner than a bitmap of all of them (measured,
+    docs/benchmarks.md). On-sale searches count with ``doc_count`` instead.
     """
     sql = (
         f"SELECT COUNT(*) FROM (SELECT FROM {Product._meta.db_table} p "
         f"WHERE {' AND '.join(where)}{'' if cap is None else ' LIMIT %s'}) AS m"
     )
     arguments = [*params, *([] if cap is None else [cap])]
-    if not force_bitmap:
+    return _counted(cursor, sql, arguments, bitmap=force_bitmap)
+
+
+DOC_TABLE = "catalog_searchdoc"
+# A bitmap of a common word's matches (100,000+ products) outgrows the default 4 MB and turns
+# lossy: every row of a lossy page is then rechecked. 32 MB keeps it exact at a million rows.
+COUNT_WORK_MEM = "32MB"
+
+
+def doc_count(cursor, words: list[list[str]], marks: list[str], cap: int | None) -> int:
+    """``COUNT(*)`` of on-sale products whose tokens all match (``words``: each token's indexed
+    words) and that hold every marker, at most ``cap``: the ``index_count`` of an on-sale
+    search, read from the narrow ``catalog_searchdoc`` rows (migration 0009) instead of the
+    product rows. Same number by construction: a doc row exists exactly for each on-sale product
+    with keys, and holds its words and stock / country markers (``~sale`` is implied).
+    Words force a bitmap of the GIN index, as in ``index_count``; markers alone (no word) are
+    left to the planner.
+    """
+    marks = [mark for mark in marks if mark != "~sale"]
+    where = ["d.keys && %s::text[]" for _ in words] + (["d.keys @> %s::text[]"] if marks else [])
+    params: list = [*words, *([marks] if marks else [])]
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT FROM {DOC_TABLE} d"
+        f"{' WHERE ' + ' AND '.join(where) if where else ''}"
+        f"{'' if cap is None else ' LIMIT %s'}) AS m"
+    )
+    return _counted(cursor, sql, [*params, *([] if cap is None else [cap])], bitmap=bool(words))
+
+
+def _counted(cursor, sql: str, arguments: list, *, bitmap: bool) -> int:
+    """Run a ``COUNT`` statement; with ``bitmap``, as a bitmap scan with ``COUNT_WORK_MEM``
+    (session settings changed for this statement only and restored: ``SET LOCAL`` would
+    outlive it in an outer transaction)."""
+    if not bitmap:
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
     cursor.execute(
         "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
-        "set_config('enable_seqscan', 'off', false), set_config('enable_indexscan', 'off', false)"
+        "current_setting('work_mem'), set_config('enable_seqscan', 'off', false), "
+        "set_config('enable_indexscan', 'off', false), set_config('work_mem', %s, false)",
+        [COUNT_WORK_MEM],
     )
-    seqscan, indexscan, _, _ = cursor.fetchone()
+    seqscan, indexscan, work_mem, *_ = cursor.fetchone()
     try:
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
@@ -137,8 +172,8 @@ def index_count(
         if connection.connection.info.transaction_status != TransactionStatus.INERROR:
             cursor.execute(
                 "SELECT set_config('enable_seqscan', %s, false), "
-                "set_config('enable_indexscan', %s, false)",
-                [seqscan, indexscan],
+                "set_config('enable_indexscan', %s, false), set_config('work_mem', %s, false)",
+                [seqscan, indexscan, work_mem],
             )
 
 
