@@ -301,8 +301,10 @@ class SearchDoc(models.Model):
     ``keys`` column (text[], GIN; added by that migration on PostgreSQL only, so it is not a
     field here) holds the product's ``search_keys`` without the name keys (``n:``), the pair
     keys (``p:``) and ``~sale``. A capped keyword count reads these ~200-byte rows instead of
-    the ~900-byte product rows, so up to 6000 counted matches visit about a quarter of the heap
-    pages (docs/benchmarks.md). Never written by Django; on SQLite the table stays empty.
+    the ~900-byte product rows (up to 6000 counted matches visit about a quarter of the heap
+    pages), partition by partition (16 hash partitions), stopping at the cap, so a common
+    word's index bitmap is built for a sixteenth of the catalog (docs/benchmarks.md). Never
+    written by Django; on SQLite the table stays empty.
     """
 
     product = models.OneToOneField(

@@ -127,6 +127,13 @@ DOC_TABLE = "catalog_searchdoc"
 # A bitmap of a common word's matches (100,000+ products) outgrows the default 4 MB and turns
 # lossy: every row of a lossy page is then rechecked. 32 MB keeps it exact at a million rows.
 COUNT_WORK_MEM = "32MB"
+# The settings of a bitmap count: no plain scans, exact bitmaps, partitions read in turn.
+_COUNT_SETTINGS = {
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "work_mem": COUNT_WORK_MEM,
+    "max_parallel_workers_per_gather": "0",
+}
 
 
 def doc_count(cursor, words: list[list[str]], marks: list[str], cap: int | None) -> int:
@@ -134,7 +141,9 @@ def doc_count(cursor, words: list[list[str]], marks: list[str], cap: int | None)
     words) and that hold every marker, at most ``cap``: the ``index_count`` of an on-sale
     search, read from the narrow ``catalog_searchdoc`` rows (migration 0009) instead of the
     product rows. Same number by construction: a doc row exists exactly for each on-sale product
-    with keys, and holds its words and stock / country markers (``~sale`` is implied).
+    with keys, and holds its words and stock / country markers (``~sale`` is implied). The
+    table's hash partitions are read one after another until the cap is reached (an Append
+    under the LIMIT; parallel plans, which would start every partition, are off for it).
     Words force a bitmap of the GIN index, as in ``index_count``; markers alone (no word) are
     left to the planner.
     """
@@ -156,13 +165,10 @@ def _counted(cursor, sql: str, arguments: list, *, bitmap: bool) -> int:
     if not bitmap:
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
-    cursor.execute(
-        "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
-        "current_setting('work_mem'), set_config('enable_seqscan', 'off', false), "
-        "set_config('enable_indexscan', 'off', false), set_config('work_mem', %s, false)",
-        [COUNT_WORK_MEM],
-    )
-    seqscan, indexscan, work_mem, *_ = cursor.fetchone()
+    names = list(_COUNT_SETTINGS)
+    swaps = (f"current_setting('{name}'), set_config('{name}', %s, false)" for name in names)
+    cursor.execute("SELECT " + ", ".join(swaps), list(_COUNT_SETTINGS.values()))
+    saved = cursor.fetchone()[::2]
     try:
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
@@ -171,9 +177,8 @@ def _counted(cursor, sql: str, arguments: list, *, bitmap: bool) -> int:
         # may run until then); otherwise put them back.
         if connection.connection.info.transaction_status != TransactionStatus.INERROR:
             cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, false), "
-                "set_config('enable_indexscan', %s, false), set_config('work_mem', %s, false)",
-                [seqscan, indexscan, work_mem],
+                "SELECT " + ", ".join(f"set_config('{name}', %s, false)" for name in names),
+                list(saved),
             )
 
 

@@ -2,8 +2,9 @@
 and markers, so a capped keyword count reads ~200-byte rows instead of ~900-byte product rows
 (``catalog.search_pg.doc_count``; docs/benchmarks.md, "narrow search rows").
 
-The table is a Django model (so test flushes and product deletes clear it); its ``keys`` column,
-GIN index and triggers exist on PostgreSQL only. Triggers after INSERT / UPDATE of a product
+The table is a Django model (so test flushes and product deletes clear it); on PostgreSQL it is
+re-created with its ``keys`` column as 16 hash partitions by product (see ``PARTITIONS``), with
+a GIN index and the triggers. Triggers after INSERT / UPDATE of a product
 keep the invariant of ``SearchDoc`` whatever writes the product (the ORM, ``QuerySet.update``,
 raw SQL): a row exactly for each on-sale product with non-empty ``search_keys``, holding them
 without ``n:`` / ``p:`` keys and ``~sale``. An update that changes neither ``search_keys`` nor
@@ -13,8 +14,23 @@ without ``n:`` / ``p:`` keys and ``~sale``. An update that changes neither ``sea
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Hash partitions of the doc rows: a capped count reads them one after another (an Append under
+# the LIMIT) and stops when it has the cap, so a common word's bitmap is built for one or two
+# sixteenths of the catalog instead of all of it.
+PARTITIONS = 16
+
 POSTGRES_FORWARD = [
-    "ALTER TABLE catalog_searchdoc ADD COLUMN keys text[] NOT NULL DEFAULT '{}'",
+    # Re-created partitioned, with the same columns and constraints as the model's table.
+    "DROP TABLE catalog_searchdoc",
+    "CREATE TABLE catalog_searchdoc (product_id bigint NOT NULL PRIMARY KEY "
+    "CONSTRAINT catalog_searchdoc_product_id_fk_catalog_product_id "
+    "REFERENCES catalog_product (id) DEFERRABLE INITIALLY DEFERRED, "
+    "keys text[] NOT NULL DEFAULT '{}') PARTITION BY HASH (product_id)",
+    *(
+        f"CREATE TABLE catalog_searchdoc_p{i:02d} PARTITION OF catalog_searchdoc "
+        f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {i})"
+        for i in range(PARTITIONS)
+    ),
     """
     CREATE FUNCTION catalog_search_doc_keys(search_keys text[]) RETURNS text[]
     LANGUAGE sql IMMUTABLE AS $$
@@ -48,6 +64,9 @@ POSTGRES_FORWARD = [
     FOR EACH ROW WHEN (NEW.is_on_sale AND cardinality(NEW.search_keys) > 0)
     EXECUTE FUNCTION catalog_product_search_doc_trigger()
     """,
+    # Checked row by row: a deferred check would leave trigger events pending, and PostgreSQL
+    # refuses CREATE INDEX on a table with pending events in the same transaction.
+    "SET CONSTRAINTS catalog_searchdoc_product_id_fk_catalog_product_id IMMEDIATE",
     "INSERT INTO catalog_searchdoc (product_id, keys) "
     "SELECT id, catalog_search_doc_keys(search_keys) FROM catalog_product "
     "WHERE is_on_sale AND cardinality(search_keys) > 0",
@@ -58,8 +77,10 @@ POSTGRES_BACKWARD = [
     "DROP TRIGGER IF EXISTS catalog_product_search_doc_update ON catalog_product",
     "DROP FUNCTION IF EXISTS catalog_product_search_doc_trigger()",
     "DROP FUNCTION IF EXISTS catalog_search_doc_keys(text[])",
-    "DROP INDEX IF EXISTS catalog_searchdoc_keys_gin",
-    "ALTER TABLE catalog_searchdoc DROP COLUMN IF EXISTS keys",
+    "DROP TABLE IF EXISTS catalog_searchdoc",
+    "CREATE TABLE catalog_searchdoc (product_id bigint NOT NULL PRIMARY KEY "
+    "CONSTRAINT catalog_searchdoc_product_id_fk_catalog_product_id "
+    "REFERENCES catalog_product (id) DEFERRABLE INITIALLY DEFERRED)",
 ]
 
 
