@@ -42,7 +42,8 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
   ``max(DROPYARD_API_BURST, qps)`` at once; public operations use ``ClientIpRateThrottle``
   (``DROPYARD_API_PUBLIC_QPS_PER_IP`` per second per IP) instead. Both are skipped when
   ``DROPYARD_API_RATE_LIMITS_ENABLED`` is False. An operation that declares its own
-  ``throttle=`` replaces the default, so include ``AccountRateThrottle()`` in its list. Every
+  ``throttle=`` replaces the default, so include ``AccountRateThrottle()`` in its list (or use
+  ``AccountOperationThrottle``, which asks the account's bucket itself). Every
   answer carries ``X-RateLimit-Limit/-Remaining/-Reset`` (the limiter that ran, else the
   caller's bucket uncounted: ``core.api_throttles``); every 1600200 carries ``Retry-After`` (a
   service's own limit raises ``core.errors.TooManyRequests`` with its ``RateDecision``).
@@ -660,7 +661,8 @@ answer refused before the account was counted (a missing scope) reports the acco
 uncounted. When the operator switches limits off, the headers show a full bucket (`Remaining`
 = `Limit`, `Reset` 0).
 `getAccessToken` is allowed once in any 5 minutes and `refreshAccessToken` 5 times in any
-minute per account (rolling windows); public operations 10/s per client IP.
+minute per account (rolling windows); public operations 10/s per client IP;
+`getOrderDetailBatch` 2/s per account, and a call it refuses does not spend the account's bucket.
 
 **API key scopes.** A key is created with scopes (all of them by default); a token may call only
 the operations its key's scopes cover, otherwise the answer is code 1600001 naming the missing

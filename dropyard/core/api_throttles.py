@@ -33,7 +33,7 @@ from ninja.throttling import BaseThrottle
 
 from dropyard.core.audit import client_ip
 from dropyard.core.parties import MerchantRef
-from dropyard.core.ratelimit import RateDecision, bucket_peek, bucket_take
+from dropyard.core.ratelimit import RateDecision, bucket_give_back, bucket_peek, bucket_take
 
 _REQUEST_ATTR = "dropyard_rate_decision"
 
@@ -171,12 +171,21 @@ class ClientIpRateThrottle(_BucketThrottle):
 
 
 class AccountOperationThrottle(_BucketThrottle):
-    """A per-account limit of one operation on top of the account's own (contract §3
-    overrides such as getOrderDetailBatch 2/s): ``rate`` per second, ``rate`` at once."""
+    """A per-account limit of one operation *and* the account's own (contract §3 overrides such
+    as getOrderDetailBatch 2/s): the operation's bucket holds ``rate`` and refills ``rate`` per
+    second. Declare it alone (``throttle=[AccountOperationThrottle(…)]``): it takes the place of
+    ``AccountRateThrottle``.
+
+    Invariant: a refused call costs nothing. The operation's bucket is asked first, so its
+    refusal never reaches the account's bucket; a call the account's bucket then refuses gets
+    its operation token back (``bucket_give_back``). ninja asks every throttle of a list even
+    after one refused, which is why the two are not separate throttles.
+    """
 
     def __init__(self, name: str, rate: int):
         self.name = name
         self.rate = rate
+        self.account = AccountRateThrottle()
 
     def allow_request(self, request: HttpRequest) -> bool:
         token = getattr(request, "auth", None)
@@ -184,12 +193,13 @@ class AccountOperationThrottle(_BucketThrottle):
             token, MerchantPrincipal
         ):
             return True
-        return self.take(
-            request,
-            key=f"api-{self.name}:{token.merchant_id}",
-            rate=self.rate,
-            burst=self.rate,
-        )
+        key = f"api-{self.name}:{token.merchant_id}"
+        if not self.take(request, key=key, rate=self.rate, burst=self.rate):
+            return False
+        if self.account.allow_request(request):
+            return True
+        bucket_give_back(key=key, rate=self.rate)
+        return False
 
 
 def public_throttles() -> list[BaseThrottle]:
