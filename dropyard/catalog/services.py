@@ -25,7 +25,7 @@ from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount, Supplier, User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
-from dropyard.core.text import clean_line
+from dropyard.core.text import clean_line, clean_text
 
 from .choices import ProductType, ReportReason, ReportStatus, ShippingProperty
 from .exceptions import CatalogError, ProductOffSale
@@ -114,9 +114,10 @@ def video_url_clean(value: str | None) -> str:
 
 
 def description_sanitise(html: str) -> str:
-    """Keep basic formatting and ``<img>`` with an http(s) ``src``; drop scripts, styles, events."""
+    """Keep basic formatting and ``<img>`` with an http(s) ``src``; drop scripts, styles, events,
+    and control and bidi characters (``core.text.clean_text``)."""
     return nh3.clean(
-        html or "",
+        clean_text(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https"},

@@ -42,10 +42,11 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
   ``max(DROPYARD_API_BURST, qps)`` at once; public operations use ``ClientIpRateThrottle``
   (``DROPYARD_API_PUBLIC_QPS_PER_IP`` per second per IP) instead. Both are skipped when
   ``DROPYARD_API_RATE_LIMITS_ENABLED`` is False. An operation that declares its own
-  ``throttle=`` replaces the default, so include ``AccountRateThrottle()`` in its list. Every
-  answer for which a limiter ran carries ``X-RateLimit-Limit/-Remaining/-Reset``; every 1600200
-  carries ``Retry-After`` (a service's own limit raises ``core.errors.TooManyRequests`` with its
-  ``RateDecision``).
+  ``throttle=`` replaces the default, so include ``AccountRateThrottle()`` in its list (or use
+  ``AccountOperationThrottle``, which asks the account's bucket itself). Every
+  answer carries ``X-RateLimit-Limit/-Remaining/-Reset`` (the limiter that ran, else the
+  caller's bucket uncounted: ``core.api_throttles``); every 1600200 carries ``Retry-After`` (a
+  service's own limit raises ``core.errors.TooManyRequests`` with its ``RateDecision``).
 
 Enumerating operations (route-matrix tests, docs): ``api_operations(api)`` returns every
 ``(method, path, operation)`` with ``path`` relative to ``/api2.0/v1/`` in ninja notation
@@ -235,7 +236,10 @@ def api_error_response(
     body = envelope(request, code=code, message=message)
     response = HttpResponse(json.dumps(body), status=status, content_type=JSON_CONTENT_TYPE)
     response["X-Request-Id"] = body["requestId"]
-    return rate_limit_headers(request, response)
+    rate_limit_headers(request, response)
+    if code == ErrorCode.TOO_MANY_REQUESTS and "Retry-After" not in response:
+        response["Retry-After"] = "1"  # a refusal whose limiter gave no time: try in a second
+    return response
 
 
 # --- Schemas and values at the boundary ---------------------------------------------------------
@@ -651,9 +655,14 @@ before openIds were kept under 2^53 were given a new one, so re-read it after up
 requests (4 by default, or the level's rate when higher), so short call sequences pass. Every
 answer carries `X-RateLimit-Limit` (requests the bucket holds), `X-RateLimit-Remaining` and
 `X-RateLimit-Reset` (seconds until it is full); a refusal (code 1600200) carries `Retry-After`
-(seconds).
+(seconds). An answer without a valid token (no or an invalid token, an unknown path) reports
+the client IP's bucket, the one public operations count, without counting that answer; an
+answer refused before the account was counted (a missing scope) reports the account's bucket
+uncounted. When the operator switches limits off, the headers show a full bucket (`Remaining`
+= `Limit`, `Reset` 0).
 `getAccessToken` is allowed once in any 5 minutes and `refreshAccessToken` 5 times in any
-minute per account (rolling windows); public operations 10/s per client IP.
+minute per account (rolling windows); public operations 10/s per client IP;
+`getOrderDetailBatch` 2/s per account, and a call it refuses does not spend the account's bucket.
 
 **API key scopes.** A key is created with scopes (all of them by default); a token may call only
 the operations its key's scopes cover, otherwise the answer is code 1600001 naming the missing

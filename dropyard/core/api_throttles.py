@@ -13,10 +13,16 @@ Each limiter consulted for a request notes its ``RateDecision`` on the request
 (``note_rate_decision``); ``rate_limit_headers`` writes the most restrictive one on the answer:
 ``X-RateLimit-Limit`` (requests admitted at once), ``X-RateLimit-Remaining`` (requests that would
 pass now), ``X-RateLimit-Reset`` (whole seconds until the limiter is full again) and, on a refusal
-(1600200), ``Retry-After`` (whole seconds ≥ 1 until a request will pass). An answer to a request
-with a valid token that no limiter counted (a missing scope) reports the account's bucket as it
-stands. Answers to requests that no limit applies to (limits switched off, no or an invalid token,
-an unknown path) carry none.
+(1600200), ``Retry-After`` (whole seconds ≥ 1 until a request will pass).
+
+Invariant: every answer under ``/api2.0/`` carries the three ``X-RateLimit-*`` headers. An
+answer that no limiter counted reports, without counting it, the bucket that limits the caller:
+
+- a valid token (refused before its throttle ran, e.g. a missing scope): the account's bucket;
+- no token, an invalid token, an unknown path, a request refused by the input boundary: the
+  client IP's bucket (``ClientIpRateThrottle``, the only limit such a caller meets);
+- limits switched off (``DROPYARD_API_RATE_LIMITS_ENABLED`` False): that same bucket shown
+  full (``Remaining`` = ``Limit``, ``Reset`` 0), since nothing is counted.
 """
 
 from typing import Protocol, runtime_checkable
@@ -27,7 +33,7 @@ from ninja.throttling import BaseThrottle
 
 from dropyard.core.audit import client_ip
 from dropyard.core.parties import MerchantRef
-from dropyard.core.ratelimit import RateDecision, bucket_peek, bucket_take
+from dropyard.core.ratelimit import RateDecision, bucket_give_back, bucket_peek, bucket_take
 
 _REQUEST_ATTR = "dropyard_rate_decision"
 
@@ -74,28 +80,44 @@ def note_principal(request: HttpRequest, principal: MerchantPrincipal) -> None:
     request.dropyard_principal = principal  # type: ignore[attr-defined]
 
 
-def _account_bucket_now(request: HttpRequest) -> RateDecision | None:
+def _full_bucket(burst: int) -> RateDecision:
+    return RateDecision(allowed=True, limit=burst, remaining=burst, reset_seconds=0)
+
+
+def _uncounted_decision(request: HttpRequest) -> RateDecision:
+    """The bucket that limits this request's caller as it stands (see the module docstring)."""
     principal = getattr(request, "auth", None) or getattr(request, "dropyard_principal", None)
-    if not settings.DROPYARD_API_RATE_LIMITS_ENABLED or not isinstance(
-        principal, MerchantPrincipal
-    ):
-        return None
-    qps = qps_limit_for_level(principal.merchant.level)
-    return bucket_peek(key=_account_key(principal), rate=qps, burst=api_burst(qps))
+    enabled = settings.DROPYARD_API_RATE_LIMITS_ENABLED
+    if isinstance(principal, MerchantPrincipal):
+        qps = qps_limit_for_level(principal.merchant.level)
+        burst, key = api_burst(qps), _account_key(principal)
+    else:
+        qps = burst = public_qps_per_ip()
+        key = _ip_key(request)
+    if not enabled:
+        return _full_bucket(burst)
+    return bucket_peek(key=key, rate=qps, burst=burst)
 
 
 def _account_key(principal: MerchantPrincipal) -> str:
     return f"api-qps:{principal.merchant_id}"
 
 
+def _ip_key(request: HttpRequest) -> str:
+    return f"api-ip:{client_ip(request) or 'unknown'}"
+
+
+def public_qps_per_ip() -> int:
+    """Requests per second (and at once) per client IP for public operations."""
+    return int(settings.DROPYARD_API_PUBLIC_QPS_PER_IP)
+
+
 def rate_limit_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Write the request's limiter answer on ``response`` (see the module docstring); for an
-    authenticated request no limiter counted, the account's bucket as it stands."""
+    """Write the request's limiter answer on ``response``, or for a request no limiter counted
+    the caller's bucket as it stands (see the module docstring)."""
     decision: RateDecision | None = getattr(request, _REQUEST_ATTR, None)
     if decision is None:
-        decision = _account_bucket_now(request)
-    if decision is None:
-        return response
+        decision = _uncounted_decision(request)
     response["X-RateLimit-Limit"] = str(decision.limit)
     response["X-RateLimit-Remaining"] = str(decision.remaining)
     response["X-RateLimit-Reset"] = str(decision.reset_seconds)
@@ -144,19 +166,26 @@ class ClientIpRateThrottle(_BucketThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         if not settings.DROPYARD_API_RATE_LIMITS_ENABLED:
             return True
-        qps = settings.DROPYARD_API_PUBLIC_QPS_PER_IP
-        return self.take(
-            request, key=f"api-ip:{client_ip(request) or 'unknown'}", rate=qps, burst=qps
-        )
+        qps = public_qps_per_ip()
+        return self.take(request, key=_ip_key(request), rate=qps, burst=qps)
 
 
 class AccountOperationThrottle(_BucketThrottle):
-    """A per-account limit of one operation on top of the account's own (contract §3
-    overrides such as getOrderDetailBatch 2/s): ``rate`` per second, ``rate`` at once."""
+    """A per-account limit of one operation *and* the account's own (contract §3 overrides such
+    as getOrderDetailBatch 2/s): the operation's bucket holds ``rate`` and refills ``rate`` per
+    second. Declare it alone (``throttle=[AccountOperationThrottle(…)]``): it takes the place of
+    ``AccountRateThrottle``.
+
+    Invariant: a refused call costs nothing. The operation's bucket is asked first, so its
+    refusal never reaches the account's bucket; a call the account's bucket then refuses gets
+    its operation token back (``bucket_give_back``). ninja asks every throttle of a list even
+    after one refused, which is why the two are not separate throttles.
+    """
 
     def __init__(self, name: str, rate: int):
         self.name = name
         self.rate = rate
+        self.account = AccountRateThrottle()
 
     def allow_request(self, request: HttpRequest) -> bool:
         token = getattr(request, "auth", None)
@@ -164,12 +193,13 @@ class AccountOperationThrottle(_BucketThrottle):
             token, MerchantPrincipal
         ):
             return True
-        return self.take(
-            request,
-            key=f"api-{self.name}:{token.merchant_id}",
-            rate=self.rate,
-            burst=self.rate,
-        )
+        key = f"api-{self.name}:{token.merchant_id}"
+        if not self.take(request, key=key, rate=self.rate, burst=self.rate):
+            return False
+        if self.account.allow_request(request):
+            return True
+        bucket_give_back(key=key, rate=self.rate)
+        return False
 
 
 def public_throttles() -> list[BaseThrottle]:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from .models import RateLimitBucket, RateLimitWindow
 
@@ -113,6 +114,16 @@ def bucket_take(
         reset_seconds=_ceil_seconds(current - now_us),
         retry_after=max(1, _ceil_seconds(current - tolerance_us - now_us)),
     )
+
+
+def bucket_give_back(*, key: str, rate: int, period_seconds: float = 1) -> None:
+    """Return the token an admitting ``bucket_take`` on ``key`` just took (the call was then
+    refused by another limiter, so it must cost nothing): the TAT moves back the one interval
+    that take added (GCRA is additive, so other takes in between do not matter)."""
+    if rate <= 0:
+        return
+    interval_us = max(1, int(period_seconds * MICROS) // rate)
+    RateLimitBucket.objects.filter(key=key).update(tat_us=F("tat_us") - interval_us)
 
 
 def bucket_peek(

@@ -1,10 +1,17 @@
-"""Printable one-line text for names and addresses: what may reach a label or a packing slip.
+"""Printable text for names, addresses and free text: what may reach a label, a packing slip, a
+store or another person's screen.
 
-``clean_line(value)`` is applied by the services that store shipping addresses and customer
-names (``orders.address.address_clean``: order creation from the API, the web UI, CSV import
-and store sync, and address changes), product names (``catalog.services``) and store names
-(``stores.services.setup``), so every path that writes one of them gets it; ``has_control``
-tells identifiers (refused rather than changed) apart.
+``clean_line(value)`` (one line) is applied by the services that store shipping addresses and
+customer names (``orders.address.address_clean``: order creation from the API, the web UI, CSV
+import and store sync, and address changes), product names (``catalog.services``), store names
+(``stores.services.setup``), listing titles (``stores.services.listing``) and business names and
+contacts (``accounts.services.merchants``, ``accounts.services.suppliers``).
+``clean_text(value)`` (several lines) is applied to order remarks
+(``orders.services.validation``), product descriptions (``catalog.services.description_sanitise``),
+listing descriptions (``stores.services.listing``) and mirrored store-product descriptions
+(``stores.services.mirror``). Both are called in the services, so every path that writes one of
+these fields (API, web UI, CSV, store sync) gets it; ``has_control`` tells identifiers (refused
+rather than changed) apart.
 
 What ``clean_line`` does:
 
@@ -18,6 +25,11 @@ What ``clean_line`` does:
   characters in mixed Arabic/Hebrew and Latin text and cannot reorder a whole string.
 - Runs of spaces collapse to one and the ends are trimmed.
 
+``clean_text`` removes the same characters but keeps the line breaks: CR LF, CR and the Unicode
+line/paragraph separators become LF; other whitespace controls (tab, VT, FF …) become a space;
+spaces are not collapsed (a remark's indentation or a description's HTML is the writer's), and
+the ends are trimmed.
+
 Strip or refuse, per field:
 
 - **Strip**: shipping address fields, customer name, phone, e-mail, tax and consignee ids
@@ -25,8 +37,11 @@ Strip or refuse, per field:
   where a refusal would hold up a paid order for a character nobody can see; what is left is
   exactly the visible text.
 - **Strip**: product names, variant option names and values (``catalog.services``), store
-  names (``stores.services.setup``). They print on packing slips and lists; one name looks the
-  same wherever it is shown.
+  names (``stores.services.setup``), listing titles, business and company names. They print on
+  packing slips, lists and e-mails; one name looks the same wherever it is shown.
+- **Strip**: order remarks and product, listing and store-product descriptions. Free text read
+  by warehouse staff and shoppers; an invisible character is never what the writer meant, and
+  refusing a synced description would stop a store's catalog for it.
 - **Refuse** (1603000): the order number (``orders.services.validation``), an identifier
   clients look orders up by and the duplicate check keys on: silently changing it would make
   two numbers one.
@@ -64,6 +79,26 @@ def clean_line(value: object) -> str:
         return ""
     text = "".join(ch for ch in str(value) if not _is_removed(ch))
     return _SPACES.sub(" ", text).strip()
+
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
+
+
+def clean_text(value: object) -> str:
+    """``value`` as printable text of several lines (see the module doc); None becomes ``""``.
+
+    Invariant: the result has no control character (Unicode category Cc) but LF, no bidi
+    embedding, override or isolate, and no leading/trailing whitespace.
+    """
+    if value is None:
+        return ""
+    text = _LINE_BREAKS.sub("\n", str(value))
+    kept = (
+        " " if ch != "\n" and ch.isspace() and unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+        if ch == "\n" or ch.isspace() or not _is_removed(ch)
+    )
+    return "".join(kept).strip()
 
 
 def counted(count: int, singular: str, plural: str = "") -> str:

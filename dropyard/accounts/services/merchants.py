@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.ids import MAX_EXACT_JSON_INTEGER
+from dropyard.core.text import clean_line
 
 from ..choices import (
     MemberRole,
@@ -58,18 +59,18 @@ def merchant_account_create(
     request: HttpRequest | None = None,
 ) -> MerchantAccount:
     """Create a merchant account with ``owner`` as its single owner member."""
-    business_name = business_name.strip()
+    business_name = clean_line(business_name)  # core.text: no control or bidi characters
     if not business_name:
         raise AccountsError("Business name is required")
     merchant = MerchantAccount.objects.create(
         account_number=_new_account_number(),
         open_id=_new_open_id(),
         business_name=business_name,
-        niche=niche.strip(),
+        niche=clean_line(niche),
         target_markets=clean_markets(target_markets),
-        contact_name=contact_name.strip() or owner.full_name,
+        contact_name=clean_line(contact_name) or owner.full_name,
         contact_email=contact_email.strip() or owner.email,
-        contact_phone=contact_phone.strip(),
+        contact_phone=clean_line(contact_phone),
     )
     Membership.objects.create(merchant=merchant, user=owner, role=MemberRole.OWNER)
     audit_record(
@@ -96,7 +97,7 @@ def merchant_profile_update(
     changes: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
         if name in fields:
-            value = (fields[name] or "").strip()
+            value = clean_line(fields[name])  # core.text: None → "", no control or bidi
             if name == "business_name" and not value:
                 raise AccountsError("Business name is required")
             if getattr(merchant, name) != value:

@@ -11,6 +11,7 @@ from django_countries import countries
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.mail import branded_mail_on_commit
+from dropyard.core.text import clean_line, clean_text
 
 from ..choices import (
     SupplierApplicationStatus,
@@ -55,13 +56,17 @@ def supplier_application_submit(
     country = country.strip().upper()
     if country not in countries:
         raise AccountsError(f"Unknown country code: {country}")
+    # Names and an address reviewers read and documents print: no control or bidi (core.text).
+    company_name, address = clean_line(company_name), clean_line(address)
+    contact_phone = clean_line(contact_phone)
+    legal_representative = clean_line(legal_representative)
     required = {
         "company name": company_name,
         "address": address,
         "contact phone": contact_phone,
         "legal representative": legal_representative,
     }
-    missing = [label for label, value in required.items() if not (value or "").strip()]
+    missing = [label for label, value in required.items() if not value]
     if missing:
         raise AccountsError(f"Required: {', '.join(missing)}")
     validate_document_upload(business_licence, label="Business licence")
@@ -70,13 +75,13 @@ def supplier_application_submit(
         with transaction.atomic():
             application = SupplierApplication.objects.create(
                 applicant=applicant,
-                company_name=company_name.strip(),
+                company_name=company_name,
                 country=country,
-                address=address.strip(),
-                contact_phone=contact_phone.strip(),
-                legal_representative=legal_representative.strip(),
+                address=address,
+                contact_phone=contact_phone,
+                legal_representative=legal_representative,
                 website=website.strip(),
-                product_categories=product_categories.strip(),
+                product_categories=clean_text(product_categories),
                 business_licence=business_licence,
                 legal_rep_id=legal_rep_id,
             )

@@ -198,6 +198,33 @@ def test_profile_post_saves_through_the_service(client, merchant, owner):
     assert AuditEvent.objects.filter(action=AuditAction.MERCHANT_UPDATED).count() == 1
 
 
+def test_profile_post_strips_control_and_bidi_characters(client, merchant, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "business_name": "\u202eAcme\x1b[2J Two\x07",
+            "contact_name": "Ann\u2066 Lee\u2069",
+            "target_markets": ["US"],
+        },
+    )
+
+    assert response.status_code == 302
+    merchant.refresh_from_db()
+    assert (merchant.business_name, merchant.contact_name) == ("Acme[2J Two", "Ann Lee")
+
+
+def test_profile_post_business_name_of_only_controls_is_refused(client, merchant, owner):
+    client.force_login(owner)
+
+    response = client.post(reverse("accounts:profile"), {"business_name": "\u202e\x07\x1b"})
+
+    assert response.status_code == 400
+    merchant.refresh_from_db()
+    assert merchant.business_name == "Acme Drop Co"
+
+
 def test_profile_post_with_bad_country_changes_nothing(client, merchant, owner):
     client.force_login(owner)
 

@@ -156,6 +156,20 @@ def test_create_product_with_its_first_variant(client, support, leaf):
     assert product.min_price_minor == 345
 
 
+def test_create_product_strips_control_and_bidi_characters_from_the_description(
+    client, support, leaf
+):
+    client.force_login(support)
+    description = "<p>Heat\x1b[31m proof\x07</p>\r\n<p>\u202eeno\u2066 two\u2069</p>"
+
+    response = client.post(
+        reverse("catalog_ops:product_create"), _product_post(leaf, description_html=description)
+    )
+
+    assert response.status_code == 302
+    assert Product.objects.get().description_html == "<p>Heat[31m proof</p>\n<p>eno two</p>"
+
+
 def test_create_product_in_a_top_level_category_is_refused(client, support, leaf):
     client.force_login(support)
 

@@ -4,7 +4,7 @@ It drives the full Django stack through ``django.test.Client`` the way CJ's clie
 bodies with ``Content-Type: application/json``, query parameters on GET, the access token in the
 ``CJ-Access-Token`` header. Every response is checked against the contract's envelope (§3)
 before a test sees it, so a test that only looks at ``data`` still fails on a malformed
-envelope.
+envelope or on missing ``X-RateLimit-*`` headers.
 
     cj = CJClient(client)
     data = cj.get_access_token(api_key).ok()     # remembers the token pair
@@ -26,6 +26,7 @@ from django.test import Client
 API_PREFIX = "/api2.0/v1/"
 ENVELOPE_KEYS = frozenset({"code", "result", "message", "data", "requestId"})
 SUCCESS_CODE = 200
+TOO_MANY_REQUESTS_CODE = 1600200  # §3: the rate limit refused the call
 MESSAGE_MAX_LENGTH = 200  # §3: message string ≤ 200
 REQUEST_ID_MAX_LENGTH = 48  # §3: requestId string ≤ 48
 # §1.2: auth dates are ISO-8601 with an offset, e.g. 2021-08-18T09:16:33+08:00.
@@ -59,6 +60,24 @@ def check_envelope(body: Any, *, headers: Mapping[str, str]) -> None:
     assert len(request_id) <= REQUEST_ID_MAX_LENGTH, request_id
     assert uuid.UUID(request_id).version == 4, f"requestId is not a uuid4: {request_id!r}"
     assert headers.get("X-Request-Id") == request_id
+
+
+RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def check_rate_limit_headers(headers: Mapping[str, str], *, code: int) -> None:
+    """Assert what every API answer says of its rate limit: the three ``X-RateLimit-*`` headers
+    as whole numbers (remaining ≤ limit), and ``Retry-After`` ≥ 1 on a refusal (1600200)."""
+    values = {}
+    for name in RATE_LIMIT_HEADERS:
+        value = headers.get(name, "")
+        assert value.isdigit(), f"{name} is {value!r}"
+        values[name] = int(value)
+    assert values["X-RateLimit-Remaining"] <= values["X-RateLimit-Limit"], values
+    if code == TOO_MANY_REQUESTS_CODE:
+        retry_after = headers.get("Retry-After", "")
+        assert retry_after.isdigit(), f"Retry-After is {retry_after!r}"
+        assert int(retry_after) >= 1, f"Retry-After is {retry_after!r}"
 
 
 @dataclass(frozen=True)
@@ -153,6 +172,7 @@ class CJClient:
         assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
         parsed = json.loads(response.content)
         check_envelope(parsed, headers=response.headers)
+        check_rate_limit_headers(response.headers, code=parsed["code"])
         return CJResponse(
             status_code=response.status_code, body=parsed, headers=dict(response.headers)
         )

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from dropyard.accounts import services
+from dropyard.core.models import RateLimitBucket
 from dropyard.core.testing.cj_client import API_PREFIX, CJClient
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.orders.tests.test_api import body
@@ -169,3 +170,84 @@ def test_a_refusal_before_the_throttle_reports_the_bucket_without_counting(
     assert [refused.headers[name] for name in RATE_HEADERS] == ["4", "3", "1"]
     assert "Retry-After" not in refused.headers
     assert cj.get("setting/get").headers["X-RateLimit-Remaining"] == "2"
+
+
+# --- Answers no account limiter counted ----------------------------------------------------------
+# Every answer carries the X-RateLimit-* headers (``CJClient`` checks it on every call); one
+# without a valid token reports the client IP's bucket (the public operations' 10/s) uncounted.
+
+
+def _ip_bucket_after_one_public_call(cj, limited):
+    """Spend one token of the IP's bucket (a public call), then move 50 ms on: 9 left, 1 s
+    (rounded up) to full. The frozen clock makes the figures exact."""
+    cj.get_access_token("wrong-key").error(1600001)
+    limited.now += 0.05
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "token"),
+    [
+        ("GET", "setting/get", None),
+        ("GET", "setting/get", "not-a-token"),
+        ("POST", "shopping/order/getOrderDetailBatch", None),
+        ("GET", "no/such/interface", None),
+        ("POST", "no/such/interface", "not-a-token"),
+    ],
+)
+def test_an_answer_without_a_valid_token_reports_the_ip_bucket_uncounted(
+    cj, limited, method, path, token
+):
+    _ip_bucket_after_one_public_call(cj, limited)
+
+    first = cj.request(method, path, token=token)
+    second = cj.request(method, path, token=token)
+
+    assert first.code in {1600001, 1600002, 1600101}
+    assert [first.headers[name] for name in RATE_HEADERS] == ["10", "9", "1"]
+    assert [second.headers[name] for name in RATE_HEADERS] == ["10", "9", "1"]
+    assert "Retry-After" not in first.headers
+
+
+@pytest.mark.django_db
+def test_an_input_boundary_refusal_reports_the_ip_bucket(cj, limited):
+    refused = cj.get("setting/get", {"q": "a\x00b"}, token=None)
+
+    refused.error(1600300)
+    assert [refused.headers[name] for name in RATE_HEADERS] == ["10", "10", "0"]
+
+
+@pytest.mark.django_db
+def test_a_valid_token_on_an_unknown_path_reports_the_ip_bucket(level0, limited):
+    level0.get("setting/get").ok()
+
+    answer = level0.get("no/such/interface")
+
+    answer.error(1600101)
+    assert [answer.headers[name] for name in RATE_HEADERS] == ["10", "10", "0"]
+    assert level0.get("setting/get").headers["X-RateLimit-Remaining"] == "2"
+
+
+@pytest.mark.django_db
+def test_limits_switched_off_show_a_full_bucket_on_every_answer(level0, settings):
+    settings.DROPYARD_API_RATE_LIMITS_ENABLED = False
+    settings.DROPYARD_API_BURST = 4
+
+    answers = [
+        level0.get("setting/get"),
+        level0.get("setting/get"),
+        level0.get("setting/get", token=None),
+        level0.get("setting/get", token="not-a-token"),
+        level0.get("no/such/interface"),
+    ]
+
+    assert [a.code for a in answers] == [200, 200, 1600002, 1600001, 1600101]
+    assert [[a.headers[name] for name in RATE_HEADERS] for a in answers] == [
+        ["4", "4", "0"],
+        ["4", "4", "0"],
+        ["10", "10", "0"],
+        ["10", "10", "0"],
+        ["10", "10", "0"],
+    ]
+    assert all("Retry-After" not in a.headers for a in answers)
+    assert RateLimitBucket.objects.count() == 0

@@ -8,6 +8,7 @@ from django.db import connection
 from dropyard.core.models import RateLimitBucket, RateLimitWindow
 from dropyard.core.ratelimit import (
     RateDecision,
+    bucket_give_back,
     bucket_peek,
     bucket_take,
     ratelimit_prune,
@@ -113,6 +114,24 @@ def test_peek_reports_the_bucket_without_taking():
 
     assert peeked == RateDecision(allowed=True, limit=4, remaining=2, reset_seconds=2)
     assert RateLimitBucket.objects.get(key="k").tat_us == int((T0 + 2) * 1_000_000)
+
+
+def test_give_back_returns_the_token_just_taken():
+    _take(T0, rate=2, burst=2)
+    _take(T0, rate=2, burst=2)
+    assert _take(T0, rate=2, burst=2).allowed is False
+
+    bucket_give_back(key="k", rate=2)
+
+    assert RateLimitBucket.objects.get(key="k").tat_us == int((T0 + 0.5) * 1_000_000)
+    assert bucket_peek(key="k", rate=2, burst=2, now=T0).remaining == 1
+    assert _take(T0, rate=2, burst=2).allowed is True
+
+
+def test_give_back_without_a_bucket_creates_none():
+    bucket_give_back(key="k", rate=1)
+
+    assert RateLimitBucket.objects.count() == 0
 
 
 def test_prune_drops_full_buckets_only():

@@ -1,8 +1,8 @@
-"""core.text.clean_line: printable one-line names and addresses."""
+"""core.text: printable one-line names and addresses (clean_line), free text (clean_text)."""
 
 import pytest
 
-from dropyard.core.text import clean_line
+from dropyard.core.text import clean_line, clean_text
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,22 @@ from dropyard.core.text import clean_line
 )
 def test_clean_line(raw, expected):
     assert clean_line(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Gift wrap\x1b[31m please", "Gift wrap[31m please"),  # ESC
+        ("Ring\x07 twice", "Ring twice"),  # BEL
+        ("Leave\x9b at door", "Leave at door"),  # CSI
+        ("\u202erood eht ta evaeL", "rood eht ta evaeL"),  # RIGHT-TO-LEFT OVERRIDE
+        ("a\u202ab\u202bc\u202cd\u202de\u2066f\u2067g\u2068h\u2069i", "abcdefghi"),
+        ("L1\r\nL2\rL3\u2028L4\x85L5", "L1\nL2\nL3\nL4\nL5"),  # CR LF, CR, LS, NEL
+        ("<p>Soft\tcotton</p>\n<p>Two  spaces</p>", "<p>Soft cotton</p>\n<p>Two  spaces</p>"),
+        ("  \n Trimmed \n  ", "Trimmed"),
+        ("\u05e9\u05dc\u05d5\u05dd\u200f 12", "\u05e9\u05dc\u05d5\u05dd\u200f 12"),  # RLM kept
+        (None, ""),
+    ],
+)
+def test_clean_text_keeps_lines_and_drops_controls(raw, expected):
+    assert clean_text(raw) == expected

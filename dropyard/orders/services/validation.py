@@ -10,7 +10,7 @@ from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
-from dropyard.core.text import has_control
+from dropyard.core.text import clean_text, has_control
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Warehouse
 from dropyard.logistics.exceptions import PRODUCT_OFF_SHELF, VariantNotFound, VariantOffSale
@@ -261,7 +261,7 @@ def _draft(
         "source": _choice(item.get("source"), OrderSource, "source", source),
         "platform": _text_field(item, "platform", 40) or "api",
         "pay_type": _choice(item.get("pay_type"), PayType, "pay_type", PayType.NONE),
-        "remark": _text_field(item, "remark", 500),
+        "remark": clean_text(_text_field(item, "remark", 500)),  # core.text: free text
         "ioss_type": ioss_type,
         "ioss_number": ioss_number,
         "shop_logistics_type": _choice(

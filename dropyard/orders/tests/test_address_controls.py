@@ -1,5 +1,6 @@
-"""Control and bidi characters in names and addresses are stripped on every path that stores
-them (core.text.clean_line via the services) and never reach a packing slip."""
+"""Control and bidi characters in names, addresses and remarks are stripped on every path that
+stores them (core.text.clean_line / clean_text via the services) and never reach a packing
+slip."""
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,8 @@ from dropyard.orders import services, tasks
 from dropyard.orders.exceptions import OrderInvalid
 from dropyard.orders.models import Order
 from dropyard.orders.tests.factories import csv_import_job, make_order_world, order_item
+from dropyard.orders.tests.test_api import body
+from dropyard.orders.tests.test_views import _manual
 from dropyard.stores import services as store_services
 from dropyard.stores.tests.factories import (
     connect,
@@ -160,3 +163,33 @@ def test_variant_options_strip_controls():
     )
 
     assert product.variants.get().options == {"Color": "Red"}
+
+
+# --- Remarks (core.text.clean_text: free text keeps its lines) ----------------------------------
+
+DIRTY_REMARK = f"Gift{ESC}[5m wrap{BEL}\r\n{RLO}please{LRI} ring{PDI}"
+CLEAN_REMARK = "Gift[5m wrap\nplease ring"
+
+
+def test_api_order_remark_is_stored_without_controls(cj, api_key, world):
+    cj.get_access_token(api_key)
+    order_body = body(world, "CTRL-REMARK", remark=DIRTY_REMARK)
+
+    answer = cj.post("shopping/order/createOrderV2", order_body)
+
+    assert Order.objects.get(order_number="CTRL-REMARK").remark == CLEAN_REMARK
+    detail = cj.get("shopping/order/getOrderDetail", {"orderId": answer.ok()["orderId"]}).ok()
+    assert detail["remark"] == CLEAN_REMARK
+
+
+def test_order_form_remark_is_stored_without_controls(client, owner, merchant, world):
+    client.force_login(owner)
+    lines = {"lines-0-variant": world.red.sku, "lines-0-quantity": "1"}
+
+    response = client.post(
+        reverse("orders:new"), _manual(order_number="CTRL-FORM", remark=DIRTY_REMARK, **lines)
+    )
+
+    order = Order.objects.get(merchant=merchant, order_number="CTRL-FORM")
+    assert response.status_code == 302
+    assert order.remark == CLEAN_REMARK

@@ -4,7 +4,7 @@
 
 import pytest
 
-from dropyard.core.models import IdempotencyRecord
+from dropyard.core.models import IdempotencyRecord, RateLimitBucket
 from dropyard.orders.models import Order, OrderEvent
 from dropyard.orders.tests.api_fixtures import authed, other_cj, world  # noqa: F401
 
@@ -564,3 +564,42 @@ def test_api_create_refuses_is_sandbox_when_off(settings, authed, world, path):
 
     assert "sandbox payments are disabled" in message
     assert not Order.objects.exists()
+
+
+def test_detail_batch_refusals_leave_the_account_bucket_untouched(
+    authed, merchant, settings, ratelimit_clock
+):
+    settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
+    settings.DROPYARD_API_BURST = 4
+    merchant.level = 4  # 6 calls/s and a bucket of 6 for the account
+    merchant.save(update_fields=["level"])
+    batch = "shopping/order/getOrderDetailBatch"
+
+    passed = [authed.post(batch, {"orderIds": ["a"]}) for _ in range(2)]
+    refused = [authed.post(batch, {"orderIds": ["a"]}) for _ in range(5)]
+    after = authed.get(LIST)
+
+    assert [a.code for a in passed] == [200, 200]
+    assert {a.code for a in refused} == {1600200}
+    assert [a.headers["Retry-After"] for a in refused] == ["1"] * 5
+    # 6 - 2 batch calls - this list call: the five refusals took nothing.
+    assert after.headers["X-RateLimit-Limit"] == "6"
+    assert after.headers["X-RateLimit-Remaining"] == "3"
+
+
+def test_detail_batch_refused_by_the_account_gives_its_own_token_back(
+    authed, merchant, settings, ratelimit_clock
+):
+    settings.DROPYARD_API_RATE_LIMITS_ENABLED = True
+    settings.DROPYARD_API_BURST = 1  # level 0: one call at once, one per second
+    batch = "shopping/order/getOrderDetailBatch"
+    authed.get(LIST).ok()
+
+    refused = authed.post(batch, {"orderIds": ["a"]})
+
+    refused.error(1600200)
+    assert refused.headers["X-RateLimit-Limit"] == "1"  # the account's bucket refused it
+    # The batch's own bucket is full again: its theoretical arrival time is now (a kept token
+    # would have put it half a second ahead).
+    own = RateLimitBucket.objects.get(key=f"api-detail-batch:{merchant.pk}")
+    assert own.tat_us == int(round(ratelimit_clock.now * 1_000_000))

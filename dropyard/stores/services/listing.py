@@ -27,6 +27,7 @@ from dropyard.core import services as core_services
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.models import Job
+from dropyard.core.text import clean_line, clean_text
 
 from .. import selectors_listing
 from ..adapters import UnsupportedPlatform, adapter_for
@@ -81,7 +82,7 @@ def _check_draft(draft: ListingDraft) -> dict[str, str]:
             errors["variants"] = f"variant {v.sku} is not a variant of {product.sku}"
         elif not v.is_on_sale:
             errors["variants"] = f"variant {v.sku} is not on sale"
-    title = draft.title.strip()
+    title = clean_line(draft.title)
     if not title or len(title) > 255:
         errors["title"] = "the title is required, at most 255 characters"
     if len(draft.image_ids) > MAX_IMAGES:
@@ -153,10 +154,11 @@ def listing_start(
         listing, _created = Listing.objects.select_for_update().get_or_create(
             store=store,
             product=draft.product,
-            defaults={"title": draft.title.strip()},
+            defaults={"title": clean_line(draft.title)[:255]},
         )
-        listing.title = draft.title.strip()[:255]
-        listing.description_html = draft.description_html
+        # Control and bidi characters never reach the store (core.text).
+        listing.title = clean_line(draft.title)[:255]
+        listing.description_html = clean_text(draft.description_html)
         listing.image_ids = list(draft.image_ids)
         listing.status, listing.error = ListingStatus.LISTING, ""
         listing.listed_by = _user(actor)

@@ -15,6 +15,7 @@ from django.db import transaction
 from dropyard.accounts.actors import Actor
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.text import clean_line, clean_text
 
 from ..adapters.base import PlatformVariant
 from ..exceptions import StoreInvalid
@@ -49,7 +50,7 @@ def store_product_save(
         name: "required"
         for name, value in (
             ("id", product.platform_product_id),
-            ("title", product.title),
+            ("title", clean_line(product.title)),
             ("image", product.image_url),
         )
         if not value.strip()
@@ -65,9 +66,9 @@ def store_product_save(
         store=store,
         platform_product_id=product.platform_product_id.strip()[:100],
         defaults={
-            "title": product.title.strip()[:255],
+            "title": clean_line(product.title)[:255],  # core.text: no control or bidi
             "image_url": product.image_url.strip()[:500],
-            "description": product.description,
+            "description": clean_text(product.description),
             "price_min_minor": low,
             "price_max_minor": high,
             "currency": (product.currency or store.currency).upper()[:3],

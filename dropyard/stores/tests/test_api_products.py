@@ -103,6 +103,21 @@ def test_save_product_creates_then_updates(cj, token, store):
     assert list(StoreProduct.objects.values_list("title", flat=True)) == ["Linen tee v2"]
 
 
+def test_save_product_strips_control_and_bidi_characters(cj, token, store):
+    body = {
+        "id": 7002,
+        "title": "\u202eLinen\x1b[0m tee\x07",
+        "image": "https://img.example/t.jpg",
+        "shopId": store.public_id,
+        "description": "Soft\x07 linen\r\n\u2066Wash cold\u2069\x9b",
+    }
+
+    cj.post("store/product/saveProduct", body).ok()
+
+    row = StoreProduct.objects.get(store=store)
+    assert (row.title, row.description) == ("Linen[0m tee", "Soft linen\nWash cold")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -385,3 +385,28 @@ def test_relist_is_post_only_and_another_merchants_listing_is_404(
         assert owner_client.post(url).status_code == 404
     assert owner_client.get(reverse("stores:listings", args=[theirs.public_id])).status_code == 404
     assert Job.objects.count() == 0
+
+
+def test_the_wizard_strips_control_and_bidi_characters(owner_client, merchant):
+    store = make_store(merchant=merchant)
+    product = make_listable_product(costs=(840, 1000))
+    red, blue = product.variants.order_by("position")
+
+    response = owner_client.post(
+        reverse("stores:listing_new", args=[product.public_id]),
+        {
+            "variants": [red.pk],
+            "title": "\u202eGarlic\x1b[1m press\x07",
+            "description_html": "<p>Presses\x07.</p>\r\n<p>\u2066Steel\u2069</p>",
+            f"price_{red.pk}": "12.50",
+            f"price_{blue.pk}": "99",
+            "stores": [store.public_id],
+        },
+    )
+
+    listing = Listing.objects.get(store=store)
+    assert response.status_code == 302
+    assert (listing.title, listing.description_html) == (
+        "Garlic[1m press",
+        "<p>Presses.</p>\n<p>Steel</p>",
+    )
