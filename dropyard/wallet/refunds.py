@@ -22,10 +22,11 @@
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from dropyard.accounts.actors import Actor
@@ -33,6 +34,7 @@ from dropyard.accounts.models import MerchantAccount, User
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 from dropyard.core.errors import NotFound
+from dropyard.core.ids import code_public_id
 from dropyard.core.money import Money
 from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus
@@ -40,6 +42,7 @@ from dropyard.orders.models import Order
 
 from . import invoices, selectors
 from .choices import (
+    CODE_PREFIXES,
     AccountKind,
     LedgerKind,
     Provider,
@@ -478,12 +481,34 @@ def refunds_list(
     merchant: MerchantAccount | None = None,
     status: str = "",
     destination: str = "",
+    q: str = "",
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
 ) -> QuerySet[Refund]:
     """Refunds, newest first; scoped to ``merchant`` when given (else: finance's queue).
-    ``status`` / ``destination`` filter when they are valid values (others are ignored)."""
+    ``status`` / ``destination`` filter when they are valid values (others are ignored);
+    ``q`` matches the refund's code (RF…), the order's code or number, the reason, and on
+    finance's queue the merchant's account number or name; ``date_from`` / ``date_to`` bound
+    the creation time (half-open)."""
     qs = Refund.objects.select_related("merchant", "order", "payment", "transaction")
     if merchant is not None:
         qs = qs.filter(merchant=merchant)
+    search = q.strip()
+    if search:
+        refund_id = code_public_id(CODE_PREFIXES["refund"], search)
+        match = (
+            Q(order__code__iexact=search)
+            | Q(order__order_number__iexact=search)
+            | Q(reason__icontains=search)
+        )
+        if refund_id or search.isdigit():
+            match |= Q(public_id=refund_id or search)
+        if merchant is None:
+            match |= Q(merchant__account_number__iexact=search) | Q(
+                merchant__business_name__icontains=search
+            )
+        qs = qs.filter(match)
+    qs = selectors.created_between(qs, date_from, date_to, "created_at")
     if status in RefundStatus.values:
         qs = qs.filter(status=status)
     if destination in RefundDestination.values:

@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
 from dropyard.accounts.models import MerchantAccount
+from dropyard.core.ids import code_public_id
 from dropyard.core.money import Money, currency_exponent
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderLine
 from dropyard.orders.status_labels import order_status_label
 
-from .choices import MERCHANT_KINDS, AccountKind
+from .choices import CODE_PREFIXES, MERCHANT_KINDS, AccountKind, ReferenceType
 from .models import Entry, LedgerTransaction, Payment
 from .references import ledger_references, reference_text
 from .selectors import Statement
@@ -95,11 +96,17 @@ def wallet_entries(
     date_to: datetime | None = None,
     kind: str = "",
     account_kind: str = "",
+    q: str = "",
 ) -> QuerySet[Entry]:
     """The entries on the merchant's own wallet accounts (available and frozen), newest first,
     with their transaction; ``balance_after_minor`` is each account's running balance.
-    Filters: transaction created in ``[date_from, date_to)``, transaction kind, account kind."""
+    Filters: transaction created in ``[date_from, date_to)``, transaction kind, account kind,
+    and ``q``: the transaction's code (TX…), the top-up (TU…) or refund (RF…) it posted, one
+    of the merchant's orders it paid (code or own number), a document it issued, its memo."""
     qs = Entry.objects.filter(account__merchant=merchant, account__kind__in=MERCHANT_KINDS)
+    search = q.strip()
+    if search:
+        qs = qs.filter(transaction__in=_transactions_matching(merchant=merchant, search=search))
     if account_kind in MERCHANT_KINDS:
         qs = qs.filter(account__kind=account_kind)
     if date_from is not None:
@@ -109,6 +116,34 @@ def wallet_entries(
     if kind:
         qs = qs.filter(transaction__kind=kind)
     return qs.select_related("transaction", "account").order_by("-pk")
+
+
+def _transactions_matching(*, merchant: MerchantAccount, search: str) -> QuerySet:
+    """The merchant's ledger transactions a typed code or word names (``wallet_entries``)."""
+    ids = {
+        prefix: code_public_id(CODE_PREFIXES[prefix], search)
+        for prefix in ("transaction", "topup", "refund")
+    }
+    orders = Order.objects.filter(merchant=merchant).filter(
+        Q(code__iexact=search) | Q(order_number__iexact=search)
+    )
+    match = (
+        Q(memo__icontains=search)
+        | Q(reference_type=ReferenceType.ORDER, reference_id__in=orders.values("public_id"))
+        | Q(payments__order__in=orders)
+        | Q(invoices__number__iexact=search)
+        | Q(
+            reference_type__in=(ReferenceType.MAKEUP, ReferenceType.PURCHASE_ORDER),
+            reference_id__iexact=search,
+        )
+    )
+    if ids["transaction"]:
+        match |= Q(public_id=ids["transaction"])
+    if ids["topup"]:
+        match |= Q(reference_type=ReferenceType.TOPUP, reference_id=ids["topup"])
+    if ids["refund"]:
+        match |= Q(reference_type=ReferenceType.REFUND, reference_id=ids["refund"])
+    return LedgerTransaction.objects.filter(match, merchant=merchant).values("pk")
 
 
 def wallet_transaction_kinds(*, merchant: MerchantAccount) -> list[str]:

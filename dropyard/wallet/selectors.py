@@ -13,11 +13,21 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from dropyard.accounts.models import MerchantAccount
+from dropyard.core.ids import code_public_id
 from dropyard.orders.models import Order
 
-from .choices import MERCHANT_KINDS, AccountKind, InvoiceKind, Provider, TopUpStatus
+from .choices import (
+    CODE_PREFIXES,
+    MERCHANT_KINDS,
+    AccountKind,
+    InvoiceKind,
+    MakeupStatus,
+    MakeupType,
+    Provider,
+    TopUpStatus,
+)
 from .exceptions import InvoiceNotFound
-from .models import Account, Entry, Invoice, LedgerTransaction, Payment, TopUp
+from .models import Account, Entry, Invoice, LedgerTransaction, Makeup, Payment, TopUp
 
 
 @dataclass(frozen=True)
@@ -130,9 +140,49 @@ def merchant_transactions(*, merchant: MerchantAccount) -> QuerySet[LedgerTransa
     return LedgerTransaction.objects.filter(merchant=merchant).order_by("-created_at", "-pk")
 
 
-def merchant_topups(*, merchant: MerchantAccount) -> QuerySet[TopUp]:
-    """The merchant's top-ups, newest first."""
-    return TopUp.objects.filter(merchant=merchant).order_by("-created_at", "-pk")
+def _code_q(prefix: str, search: str, field: str = "public_id") -> Q:
+    """Matches the object whose code (``prefix`` + public id) or bare public id is ``search``;
+    a text that is neither matches nothing (``Q(pk__in=[])``)."""
+    public_id = code_public_id(prefix, search) or (search if search.isdigit() else "")
+    return Q(**{field: public_id}) if public_id else Q(pk__in=[])
+
+
+def created_between(
+    queryset: QuerySet, date_from: datetime | None, date_to: datetime | None, field: str
+) -> QuerySet:
+    """``queryset`` limited to ``field`` in ``[date_from, date_to)`` (either bound optional)."""
+    if date_from is not None:
+        queryset = queryset.filter(**{f"{field}__gte": date_from})
+    if date_to is not None:
+        queryset = queryset.filter(**{f"{field}__lt": date_to})
+    return queryset
+
+
+def merchant_topups(
+    *,
+    merchant: MerchantAccount,
+    q: str = "",
+    status: str = "",
+    provider: str = "",
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+) -> QuerySet[TopUp]:
+    """The merchant's top-ups, newest first. ``q`` matches the code (TU…), the bank reference
+    or the provider's reference; ``status`` / ``provider`` filter when they are valid values;
+    ``date_from`` / ``date_to`` bound the creation time (half-open)."""
+    qs = TopUp.objects.filter(merchant=merchant)
+    search = q.strip()
+    if search:
+        qs = qs.filter(
+            _code_q(CODE_PREFIXES["topup"], search)
+            | Q(wire_reference__icontains=search)
+            | Q(provider_reference=search)
+        )
+    if status in TopUpStatus.values:
+        qs = qs.filter(status=status)
+    if provider in Provider.values:
+        qs = qs.filter(provider=provider)
+    return created_between(qs, date_from, date_to, "created_at").order_by("-created_at", "-pk")
 
 
 def topup_for_merchant(*, merchant: MerchantAccount, public_id: str) -> TopUp | None:
@@ -140,12 +190,69 @@ def topup_for_merchant(*, merchant: MerchantAccount, public_id: str) -> TopUp | 
     return TopUp.objects.filter(merchant=merchant, public_id=public_id).first()
 
 
-def wire_queue(*, status: str = TopUpStatus.PENDING) -> QuerySet[TopUp]:
-    """Wire transfers for finance, oldest pending first."""
+def wire_queue(
+    *,
+    status: str = TopUpStatus.PENDING,
+    q: str = "",
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+) -> QuerySet[TopUp]:
+    """Wire transfers for finance (every merchant's), oldest first; ``status`` "" is all of
+    them. ``q`` matches the code (TU…), the bank reference, the merchant's account number or
+    name; ``date_from`` / ``date_to`` bound the submission time (half-open)."""
     queryset = TopUp.objects.filter(provider=Provider.WIRE).select_related("merchant")
     if status:
         queryset = queryset.filter(status=status)
+    search = q.strip()
+    if search:
+        queryset = queryset.filter(
+            _code_q(CODE_PREFIXES["topup"], search)
+            | Q(wire_reference__icontains=search)
+            | Q(merchant__account_number__iexact=search)
+            | Q(merchant__business_name__icontains=search)
+        )
+    queryset = created_between(queryset, date_from, date_to, "created_at")
     return queryset.order_by("created_at", "pk")
+
+
+# --- Supplementary (makeup) bills ----------------------------------------------------------------
+
+
+def makeup_list(
+    *,
+    merchant: MerchantAccount | None,
+    account_number: str = "",
+    q: str = "",
+    status: str = "",
+    type: str = "",
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+) -> QuerySet[Makeup]:
+    """Supplementary bills, newest first: one merchant's (``merchant``), or every merchant's
+    when it is None (finance), then narrowed to ``account_number`` (exact, any case).
+
+    ``q`` matches the bill's code (BT…), its pay order (BTP…), the related order's code or
+    number, or the reason; ``status`` / ``type`` filter when they are valid values;
+    ``date_from`` / ``date_to`` bound the creation time (half-open)."""
+    qs = Makeup.objects.select_related("merchant", "related_order")
+    if merchant is not None:
+        qs = qs.filter(merchant=merchant)
+    elif account_number:
+        qs = qs.filter(merchant__account_number__iexact=account_number.strip())
+    search = q.strip()
+    if search:
+        qs = qs.filter(
+            Q(code__icontains=search)
+            | Q(pay_order_code__iexact=search)
+            | Q(related_order__code__iexact=search)
+            | Q(related_order__order_number__iexact=search)
+            | Q(reason__icontains=search)
+        )
+    if status in MakeupStatus.values:
+        qs = qs.filter(status=status)
+    if type in MakeupType.values:
+        qs = qs.filter(type=type)
+    return created_between(qs, date_from, date_to, "created_at").order_by("-created_at", "-pk")
 
 
 # --- Payments -----------------------------------------------------------------------------------
@@ -225,10 +332,12 @@ def invoice_for_order(*, order: Order) -> Invoice | None:
 __all__ = [
     "Statement",
     "StatementRow",
+    "created_between",
     "invoice_for_order",
     "invoice_get",
     "invoice_get_for_finance",
     "invoice_list",
+    "makeup_list",
     "merchant_topups",
     "merchant_transactions",
     "order_payment_get",

@@ -2,18 +2,21 @@
 status, and the merchant's own proof of transfer (streamed, never a public URL)."""
 
 import os
+from functools import partial
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropyard.accounts.choices import Area
 from dropyard.accounts.sandbox import sandbox_allowed
 from dropyard.accounts.validators import sniff_document_type
 from dropyard.core.access import merchant_view
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import list_page
 from dropyard.core.money import Money
-from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import form_call
 
 from . import selectors, topups
@@ -21,6 +24,7 @@ from .choices import Provider, TopUpStatus
 from .exceptions import TopUpNotFound
 from .forms import SandboxTopUpForm, WireTopUpForm
 from .ledger import wallet_balance
+from .lists_topups import TopUpFilter, TopUpTable
 from .models import TopUp
 
 PROOF_CONTENT_TYPES = {"PDF": "application/pdf", "PNG": "image/png", "JPEG": "image/jpeg"}
@@ -57,14 +61,36 @@ def proof_response(topup: TopUp) -> FileResponse:
 @merchant_view(area=Area.WALLET)
 @require_GET
 def topup_list(request: HttpRequest) -> HttpResponse:
-    """The merchant's top-ups, newest first, with the ways to add money."""
-    context = {
-        "page": paginate(request, selectors.merchant_topups(merchant=request.merchant)),
-        "balance": wallet_balance(merchant=request.merchant),
-        "sandbox_allowed": sandbox_allowed(request.merchant),
-        "minimum": Money(topups.topup_min_minor(), "USD"),
+    """The merchant's top-ups, newest first, with the ways to add money (the generic list:
+    filters, sorting, CSV; another merchant's top-ups are never in its selector's rows)."""
+    select = partial(selectors.merchant_topups, merchant=request.merchant)
+    context: dict = {
+        "title": gettext("Top-ups"),
+        "noun": "top-up",
+        "noun_plural": "top-ups",
+        "empty_text": gettext(
+            "No top-ups yet. Add money with one of the methods above: by card or PayPal, or "
+            "by wire transfer."
+        ),
+        "empty_filtered_text": gettext("No top-up matches these filters."),
+        "results_actions_template": "wallet/partials/_list_export.html",
     }
-    return render(request, "wallet/topup_list.html", context)
+    if not htmx_partial(request) and request.GET.get("export") != "csv":
+        context |= {
+            "balance": wallet_balance(merchant=request.merchant),
+            "sandbox_allowed": sandbox_allowed(request.merchant),
+            "minimum": Money(topups.topup_min_minor(), "USD"),
+        }
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=TopUpFilter,
+        filter_kwargs={"select": select},
+        table_class=TopUpTable,
+        template="wallet/topup_list.html",
+        export_name="topups",
+        context=context,
+    )
 
 
 @merchant_view(area=Area.WALLET)

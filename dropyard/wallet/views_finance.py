@@ -3,23 +3,21 @@ page, and the refunds queue. The wire approvals, trial balance and integrity che
 ``views_ops``; the provider events log is ``views_providers``.
 """
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import list_response
+from dropyard.core.lists import list_page
 
 from . import ledger, refunds, selectors
-from .choices import RefundDestination, RefundStatus
+from .choices import RefundStatus
+from .lists_bills import RefundFilter, RefundTable
 from .models import Refund
 
 FINANCE = {OperatorRole.FINANCE}
@@ -31,26 +29,6 @@ def _url(name: str, query: str = "") -> str:
         return reverse(name) + query
     except NoReverseMatch:
         return ""
-
-
-class RefundFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False,
-        label=_("Status"),
-        choices=[("", _("Any status")), *RefundStatus.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    destination = forms.ChoiceField(
-        required=False,
-        label=_("Destination"),
-        choices=[("", _("Any destination")), *RefundDestination.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def filters(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"status": "", "destination": ""}
-        return {k: self.cleaned_data[k] for k in ("status", "destination")}
 
 
 @operator_view(roles=FINANCE)
@@ -117,18 +95,26 @@ def finance_home(request: HttpRequest) -> HttpResponse:
 @operator_view(roles=FINANCE)
 @require_GET
 def refund_list(request: HttpRequest) -> HttpResponse:
-    """Every refund, newest first; filter by status and destination. Refunds owed to a card /
-    PayPal (PENDING) can be sent again from here."""
-    form = RefundFilterForm(request.GET)
-    filters = form.filters()
-    context = {
-        "filter_form": form,
-        "filtered": any(filters.values()),
-        "page": paginate(request, refunds.refunds_list(**filters)),
-        "pending": RefundStatus.PENDING,
-    }
-    return list_response(
-        request, "wallet/finance_refunds.html", "wallet/finance_refund_rows.html", context
+    """Every merchant's refunds, newest first (the generic list: filters, sorting, CSV). Refunds
+    owed to a card / PayPal (PENDING) can be sent again from here, after a confirmation."""
+    return list_page(
+        request,
+        queryset=refunds.refunds_list(),
+        filterset_class=RefundFilter,
+        filter_kwargs={"select": refunds.refunds_list},
+        table_class=RefundTable,
+        template="wallet/finance_refunds.html",
+        export_name="refunds",
+        context={
+            "title": gettext("Refunds"),
+            "noun": "refund",
+            "noun_plural": "refunds",
+            "empty_text": gettext("No refunds yet.")
+            + " "
+            + gettext("Refund an order with the form above."),
+            "empty_filtered_text": gettext("No refund matches these filters."),
+            "results_actions_template": "wallet/partials/_list_export.html",
+        },
     )
 
 

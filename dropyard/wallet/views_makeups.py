@@ -7,6 +7,8 @@ Every merchant read is scoped to ``request.merchant``: another merchant's bill c
 found" and pays nothing.
 """
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -21,17 +23,19 @@ from dropyard.accounts import selectors as account_selectors
 from dropyard.accounts.choices import Area, OperatorRole
 from dropyard.core.access import merchant_view, operator_view
 from dropyard.core.errors import DomainError
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import BulkAction, list_page
 from dropyard.core.money import Money
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import list_response
 from dropyard.orders import selectors as order_selectors
 from dropyard.orders.exceptions import OrderNotFound
 
 # Aliased: the module's own views are named after the services they call (makeup_pay…).
 from . import bills as makeup_bills
+from . import selectors
 from .choices import MakeupStatus, MakeupType
 from .forms import _AmountForm
 from .ledger import wallet_balance
+from .lists_bills import MakeupFilter, MakeupTable, OpsMakeupFilter, OpsMakeupTable
 from .models import Makeup
 from .providers import enabled_providers, payment_provider_options
 from .providers import services as provider_services
@@ -141,56 +145,27 @@ def _summary(form: MakeupCreateForm) -> dict:
 # --- Finance: list and cancel -------------------------------------------------------------------
 
 
-class OpsMakeupFilterForm(forms.Form):
-    merchant = forms.CharField(
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "DY12345678"}),
-    )
-    status = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any status"), *MakeupStatus.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    type = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any type"), *MakeupType.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def filters(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"merchant": "", "status": "", "type": ""}
-        return {k: (self.cleaned_data[k] or "").strip() for k in ("merchant", "status", "type")}
-
-
-def all_makeups(*, merchant: str = "", status: str = "", type: str = ""):
-    """Every merchant's bills for finance, newest first; ``merchant`` is an account number
-    (exact, case-insensitive)."""
-    qs = Makeup.objects.select_related("merchant", "related_order")
-    if merchant:
-        qs = qs.filter(merchant__account_number__iexact=merchant)
-    if status in MakeupStatus.values:
-        qs = qs.filter(status=status)
-    if type in MakeupType.values:
-        qs = qs.filter(type=type)
-    return qs.order_by("-created_at", "-pk")
-
-
 @operator_view(roles=FINANCE)
 @require_GET
 def ops_makeup_list(request: HttpRequest) -> HttpResponse:
-    """All supplementary bills, filterable by status, merchant account number and type."""
-    form = OpsMakeupFilterForm(request.GET)
-    filters = form.filters()
-    context = {
-        "filter_form": form,
-        "filtered": any(filters.values()),
-        "page": paginate(request, all_makeups(**filters)),
-        "unpaid_status": MakeupStatus.UNPAID,
-    }
-    return list_response(
-        request, "wallet/ops/makeup_list.html", "wallet/ops/partials/_makeup_rows.html", context
+    """Every merchant's supplementary bills (the generic list): search, merchant account
+    number, status, type, day range; "Cancel…" on unpaid ones."""
+    return list_page(
+        request,
+        queryset=selectors.makeup_list(merchant=None),
+        filterset_class=OpsMakeupFilter,
+        filter_kwargs={"select": partial(selectors.makeup_list, merchant=None)},
+        table_class=OpsMakeupTable,
+        table_kwargs={"exclude": ("select",)},
+        template="wallet/ops/makeup_list.html",
+        export_name="supplementary-bills",
+        context={
+            "title": gettext("Supplementary bills"),
+            "noun": "bill",
+            "noun_plural": "bills",
+            "empty_template": "wallet/ops/partials/_makeup_empty.html",
+            "results_actions_template": "wallet/partials/_list_export.html",
+        },
     )
 
 
@@ -228,53 +203,72 @@ def ops_makeup_cancel(request: HttpRequest, code: str) -> HttpResponse:
 # --- Merchant: list and pay ---------------------------------------------------------------------
 
 
-class MakeupFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any status"), *MakeupStatus.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    type = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any type"), *MakeupType.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def filters(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"status": "", "type": ""}
-        return {k: self.cleaned_data[k] for k in ("status", "type")}
-
-
-def merchant_makeups(*, merchant, status: str = "", type: str = ""):
-    """The merchant's bills, newest first, filtered by valid status / type values."""
-    qs = Makeup.objects.filter(merchant=merchant).select_related("related_order")
-    if status in MakeupStatus.values:
-        qs = qs.filter(status=status)
-    if type in MakeupType.values:
-        qs = qs.filter(type=type)
-    return qs.order_by("-created_at", "-pk")
-
-
 @merchant_view(area=Area.WALLET)
 @require_GET
 def makeup_list(request: HttpRequest) -> HttpResponse:
-    """The merchant's supplementary bills, with "Pay from wallet" for the unpaid ones."""
-    form = MakeupFilterForm(request.GET)
-    filters = form.filters()
-    qs = merchant_makeups(merchant=request.merchant, **filters)
-    unpaid = Makeup.objects.filter(merchant=request.merchant, status=MakeupStatus.UNPAID)
-    context = {
-        "filter_form": form,
-        "filtered": any(filters.values()),
-        "page": paginate(request, qs),
-        "unpaid_count": unpaid.count(),
-        "unpaid_total": Money(sum(unpaid.values_list("amount_minor", flat=True)), "USD"),
-        "balance": wallet_balance(merchant=request.merchant),
-        "unpaid_status": MakeupStatus.UNPAID,
-        "provider_options": payment_provider_options(),
+    """The merchant's supplementary bills (the generic list), with "Pay from wallet" for each
+    unpaid one, and the ticked ones paid together from the wallet or by card / PayPal."""
+    merchant = request.merchant
+    select = partial(selectors.makeup_list, merchant=merchant)
+    context: dict = {
+        "title": gettext("Supplementary bills"),
+        "noun": "bill",
+        "noun_plural": "bills",
+        "empty_text": gettext(
+            "No supplementary bills. When a product price or freight changes after you paid an "
+            "order, the bill appears here."
+        ),
+        "empty_filtered_text": gettext("No bill matches these filters."),
+        "results_actions_template": "wallet/partials/_list_export.html",
+        "bulk_testid": "makeup-bulk",
     }
-    return list_response(request, "wallet/makeup_list.html", "wallet/makeup_rows.html", context)
+    if not htmx_partial(request) and request.GET.get("export") != "csv":
+        unpaid = selectors.makeup_list(merchant=merchant, status=MakeupStatus.UNPAID)
+        context |= {
+            "unpaid_count": unpaid.count(),
+            "unpaid_total": Money(sum(unpaid.values_list("amount_minor", flat=True)), "USD"),
+            "balance": wallet_balance(merchant=merchant),
+        }
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=MakeupFilter,
+        filter_kwargs={"select": select},
+        table_class=MakeupTable,
+        table_kwargs={"exclude": ("merchant",)},
+        bulk_actions=_pay_actions(),
+        template="wallet/makeup_list.html",
+        export_name="supplementary-bills",
+        context=context,
+    )
+
+
+def _pay_actions() -> list[BulkAction]:
+    """Pay the ticked bills from the wallet, or by each enabled provider (``makeup_pay_provider``
+    reads the provider from the button's ``action``)."""
+    actions = [
+        BulkAction(
+            name="wallet",
+            label=gettext("Pay selected from wallet"),
+            url=reverse("wallet:makeup_pay"),
+            confirm=gettext("Pay the selected bills from your wallet?"),
+            style="btn-primary",
+            testid="makeup-pay-selected",
+        )
+    ]
+    for option in payment_provider_options():
+        question = gettext("Pay the selected bills: %(method)s?") % {"method": option["button"]}
+        actions.append(
+            BulkAction(
+                name=option["name"],
+                label=option["button"],
+                url=reverse("wallet:makeup_pay_provider"),
+                confirm=question,
+                style="btn-outline-primary",
+                testid=f"makeup-pay-{option['name']}",
+            )
+        )
+    return actions
 
 
 @merchant_view(area=Area.WALLET)
@@ -282,7 +276,10 @@ def makeup_list(request: HttpRequest) -> HttpResponse:
 def makeup_pay(request: HttpRequest) -> HttpResponse:
     """Pay the selected bills (``codes``) from the wallet: one bill → ``makeup_pay``, several →
     ``makeups_pay`` (one ledger transaction). Unknown / another merchant's codes pay nothing."""
-    codes = list(dict.fromkeys(c.strip() for c in request.POST.getlist("codes") if c.strip()))
+    # A row's own button posts "one": that bill only, whatever boxes are ticked.
+    one = request.POST.get("one", "").strip()
+    posted = [one] if one else request.POST.getlist("codes")
+    codes = list(dict.fromkeys(c.strip() for c in posted if c.strip()))
     if not codes:
         messages.error(request, "Select at least one bill to pay.")
         return redirect("wallet:makeup_list")
@@ -331,7 +328,8 @@ def makeup_pay(request: HttpRequest) -> HttpResponse:
 def makeup_pay_provider(request: HttpRequest) -> HttpResponse:
     """Open the provider's hosted page for the selected unpaid bills (``codes``, ``provider``).
     Another merchant's or an unknown bill → 404; nothing is paid here."""
-    provider = request.POST.get("provider", "")
+    # The list's bulk bar names the button's provider in "action".
+    provider = request.POST.get("provider") or request.POST.get("action", "")
     codes = list(dict.fromkeys(c.strip() for c in request.POST.getlist("codes") if c.strip()))
     if provider not in enabled_providers():
         messages.error(request, "That payment method is not available here.")

@@ -10,21 +10,16 @@ from django.views.decorators.http import require_GET, require_POST
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
-from dropyard.core.pagination import paginate
+from dropyard.core.lists import list_page
 
 from . import ledger, selectors, topups
-from .choices import Provider, TopUpStatus
+from .choices import Provider
 from .forms import WireDecisionForm
+from .lists_topups import WireFilter, WireTable
 from .models import TopUp
 from .views import proof_response
 
 FINANCE = {OperatorRole.FINANCE}
-WIRE_FILTERS = {
-    "pending": TopUpStatus.PENDING,
-    "succeeded": TopUpStatus.SUCCEEDED,
-    "rejected": TopUpStatus.REJECTED,
-    "all": "",
-}
 
 
 def _wire(public_id: str) -> TopUp:
@@ -38,16 +33,30 @@ def _wire(public_id: str) -> TopUp:
 @operator_view(roles=FINANCE)
 @require_GET
 def wire_list(request: HttpRequest) -> HttpResponse:
-    """Wire transfers to decide (oldest first), or decided ones by status."""
-    status = request.GET.get("status", "pending")
-    if status not in WIRE_FILTERS:
-        status = "pending"
-    context = {
-        "page": paginate(request, selectors.wire_queue(status=WIRE_FILTERS[status])),
-        "status": status,
-        "filters": list(WIRE_FILTERS),
-    }
-    return render(request, "wallet/ops/wire_list.html", context)
+    """Every merchant's wire transfers: those to decide (oldest first) unless another status is
+    asked for; each row opens the transfer, where approve and reject are (each confirmed)."""
+    return list_page(
+        request,
+        queryset=selectors.wire_queue(),
+        filterset_class=WireFilter,
+        filter_kwargs={"select": selectors.wire_queue},
+        table_class=WireTable,
+        template="wallet/ops/wire_list.html",
+        export_name="wire-transfers",
+        context={
+            "title": gettext("Wire transfers"),
+            "noun": "wire transfer",
+            "noun_plural": "wire transfers",
+            "empty_text": gettext(
+                "No wire transfer is waiting for a decision. Choose another status to see "
+                "decided ones."
+            ),
+            "empty_filtered_text": gettext(
+                "No wire transfer matches these filters. Clear them, or choose another status."
+            ),
+            "results_actions_template": "wallet/partials/_list_export.html",
+        },
+    )
 
 
 @operator_view(roles=FINANCE)

@@ -9,27 +9,29 @@ becomes a message or a form error.
 """
 
 from datetime import date
+from functools import partial
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from dropyard.accounts.choices import Area
 from dropyard.accounts.sandbox import sandbox_allowed
 from dropyard.core.access import merchant_view
 from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import list_page
 from dropyard.core.money import Money
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import list_response
 
 from . import reports, selectors
-from .choices import AccountKind, LedgerKind, Provider, TopUpStatus, choice_label
+from .choices import Provider, TopUpStatus
 from .ledger import wallet_balance
+from .lists_ledger import EntryFilter, EntryTable, with_references
 from .providers import enabled_providers
 from .quotes import discount_bps
-from .references import ledger_references
 from .topups import topup_min_minor
 
 AREA = Area.WALLET
@@ -61,65 +63,35 @@ class DateRangeForm(forms.Form):
         return reports.day_bounds(self.cleaned_data["date_from"], self.cleaned_data["date_to"])
 
 
-class EntryFilterForm(DateRangeForm):
-    kind = forms.ChoiceField(
-        required=False, label="Kind", widget=forms.Select(attrs={"class": "form-select"})
-    )
-    account = forms.ChoiceField(
-        required=False,
-        label="Balance",
-        choices=[
-            ("", "Available and frozen"),
-            (AccountKind.WALLET_AVAILABLE, "Available"),
-            (AccountKind.WALLET_FROZEN, "Frozen"),
-        ],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def __init__(self, *args, kinds: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "All kinds")] + [
-            (k, choice_label(LedgerKind, k)) for k in kinds
-        ]
-
-
 # --- Wallet home ---------------------------------------------------------------------------------
 
 
 @merchant_view(area=AREA)
 @require_GET
 def wallet_home(request: HttpRequest) -> HttpResponse:
+    """The balances, the ways to top up, the last 30 days' chart, and the wallet's transactions
+    (the generic list: filters, sorting, CSV; its rows are only this merchant's entries)."""
     merchant = request.merchant
-    form = EntryFilterForm(
-        request.GET or None, kinds=reports.wallet_transaction_kinds(merchant=merchant)
-    )
-    date_from, date_to = form.bounds() if form.is_bound else (None, None)
-    kind = form.cleaned_data.get("kind", "") if form.is_bound and form.is_valid() else ""
-    account = form.cleaned_data.get("account", "") if form.is_bound and form.is_valid() else ""
-    entries = reports.wallet_entries(
-        merchant=merchant, date_from=date_from, date_to=date_to, kind=kind, account_kind=account
-    )
-    page = paginate(request, entries)
-    page.object_list = list(page.object_list)  # the rows below carry their references
-    refs = ledger_references(entry.transaction for entry in page.object_list)
-    for entry in page.object_list:
-        entry.references = refs.get(entry.transaction_id, [])
-    context = {
-        "filter_form": form,
-        "filtered": bool(form.is_bound and any(request.GET.get(k) for k in form.fields)),
-        "page": page,
-        "discount_pct": discount_bps() / 100,
-    }
-    if htmx_partial(request):  # a filter or page change: the list only
-        return list_response(
-            request, "wallet/wallet_home.html", "wallet/wallet_entries.html", context
+    select = partial(reports.wallet_entries, merchant=merchant)
+    discount_pct = discount_bps() / 100
+    context: dict = {
+        "title": gettext("Wallet"),
+        "noun": "transaction",
+        "noun_plural": "transactions",
+        "discount_pct": discount_pct,
+        "empty_text": gettext(
+            "No transactions yet. Top up your wallet to pay orders with a %(pct)s%% discount."
         )
-    activity = reports.wallet_activity(merchant=merchant)
-    context.update(
-        {
+        % {"pct": floatformat(discount_pct, "-2")},
+        "empty_filtered_text": gettext("No transactions match these filters."),
+        "results_actions_template": "wallet/partials/_list_export.html",
+    }
+    if not htmx_partial(request) and request.GET.get("export") != "csv":
+        activity = reports.wallet_activity(merchant=merchant)
+        context |= {
             "balance": wallet_balance(merchant=merchant),
-            "pending_wires": selectors.merchant_topups(merchant=merchant).filter(
-                provider=Provider.WIRE, status=TopUpStatus.PENDING
+            "pending_wires": selectors.merchant_topups(
+                merchant=merchant, provider=Provider.WIRE, status=TopUpStatus.PENDING
             ),
             "provider_options": enabled_providers(),
             "sandbox_allowed": sandbox_allowed(merchant),
@@ -127,8 +99,20 @@ def wallet_home(request: HttpRequest) -> HttpResponse:
             "activity": activity,
             "chart_data": activity.chart_data(),
         }
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=EntryFilter,
+        filter_kwargs={
+            "select": select,
+            "kinds": reports.wallet_transaction_kinds(merchant=merchant),
+        },
+        table_class=EntryTable,
+        page_hook=with_references,
+        template="wallet/wallet_home.html",
+        export_name="wallet-transactions",
+        context=context,
     )
-    return list_response(request, "wallet/wallet_home.html", "wallet/wallet_entries.html", context)
 
 
 # --- Statements and exports ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
-// The generic list page (core/lists.py): "select all" rows, bulk buttons that ask first, and
-// bulk buttons that open a GET page. Delegated from the document so that rows swapped in by
+// The generic list page (core/lists.py): "select all" rows and bulk buttons that open a GET
+// page. Buttons with data-confirm ask first through app.js's submit handler (asking here too
+// put the question twice). Delegated from the document so that rows swapped in by
 // htmx work too; no inline script (CSP).
 (function () {
   "use strict";
@@ -10,13 +11,6 @@
     all.closest("form").querySelectorAll("[data-list-select]").forEach(function (box) {
       box.checked = all.checked;
     });
-  });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("button[data-confirm]");
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
   });
 
   // A GET bulk button (a printable list) must not put the CSRF token or "next" into the
