@@ -25,6 +25,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from dropyard.catalog import selectors as catalog_selectors
@@ -144,11 +145,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
         export_name="orders",
         id_field="public_id",
         context={
-            "title": "Orders",
+            "title": gettext("Orders"),
             "tab": tab,
             "tabs": tabs,
-            "noun": "order",
-            "noun_plural": "orders",
+            "noun": gettext_noop("order"),
+            "noun_plural": gettext_noop("orders"),
             "empty_template": "orders/partials/_empty.html",
         },
     )

@@ -6,6 +6,7 @@ import os
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropyard.accounts.choices import Area
@@ -85,7 +86,8 @@ def topup_sandbox(request: HttpRequest) -> HttpResponse:
         if topup is not None:
             messages.success(
                 request,
-                f"Sandbox top-up of {Money(topup.amount_minor, topup.currency)} credited.",
+                gettext("Sandbox top-up of %(amount)s credited.")
+                % {"amount": Money(topup.amount_minor, topup.currency)},
             )
             return redirect("wallet:topup_detail", public_id=topup.public_id)
     context = {
@@ -116,8 +118,10 @@ def topup_wire(request: HttpRequest) -> HttpResponse:
         if topup is not None:
             messages.success(
                 request,
-                "Wire transfer submitted. Finance checks it against the bank account and "
-                "credits your wallet once it has arrived.",
+                gettext(
+                    "Wire transfer submitted. Finance checks it against the bank account and "
+                    "credits your wallet once it has arrived."
+                ),
             )
             return redirect("wallet:topup_detail", public_id=topup.public_id)
     context = {
