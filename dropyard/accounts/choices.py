@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OperatorRole(models.TextChoices):
@@ -17,7 +18,7 @@ class OperatorRole(models.TextChoices):
 class MemberRole(models.TextChoices):
     """A person's role inside one merchant account."""
 
-    OWNER = "owner", _("Owner")
+    OWNER = "owner", pgettext_lazy("member role", "Owner")
     ADMIN = "admin", _("Admin")
     STAFF = "staff", _("Staff")
 

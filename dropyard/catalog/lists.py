@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 from dropyard.core.money import Money
@@ -28,7 +29,7 @@ class ProductTable(ListTable):
     sku = tables.Column(
         verbose_name=_("SKU"), orderable=False, attrs={"td": {"class": "list-title text-nowrap"}}
     )
-    name = tables.Column(verbose_name=_("Name"), orderable=False)
+    name = tables.Column(verbose_name=pgettext_lazy("object", "Name"), orderable=False)
     category = tables.Column(
         accessor="category__name",
         verbose_name=_("Category"),

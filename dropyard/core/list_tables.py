@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import JobStatus
 from .forms import AuditFilterForm, OpsAuditFilterForm
@@ -44,7 +45,9 @@ class JobTable(ListTable):
         accessor="created_by__email", verbose_name=_("Started by"), default="—", orderable=False
     )
     created_at = tables.DateTimeColumn(
-        verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap small"}}
+        verbose_name=pgettext_lazy("when", "Created"),
+        format="Y-m-d H:i",
+        attrs={"td": {"class": "text-nowrap small"}},
     )
 
     class Meta(ListTable.Meta):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WarehouseKind(models.TextChoices):
@@ -12,18 +13,21 @@ class WarehouseKind(models.TextChoices):
 
 
 class MovementKind(models.TextChoices):
-    """Why stock changed. Each movement records its deltas on on_hand and reserved."""
+    """Why stock changed. Each movement records its deltas on on_hand and reserved.
 
-    RECEIPT = "receipt", _("Receipt")
-    ADJUSTMENT = "adjustment", _("Adjustment")
-    RESERVATION = "reservation", _("Reservation")
-    RELEASE = "release", _("Release")
-    SHIPMENT = "shipment", _("Shipment")
-    RETURN = "return", _("Return")
+    Labels carry the "stock movement" context: "Receipt" and "Release" mean other things
+    elsewhere (an invoice receipt, releasing an order from hold)."""
+
+    RECEIPT = "receipt", pgettext_lazy("stock movement", "Receipt")
+    ADJUSTMENT = "adjustment", pgettext_lazy("stock movement", "Adjustment")
+    RESERVATION = "reservation", pgettext_lazy("stock movement", "Reservation")
+    RELEASE = "release", pgettext_lazy("stock movement", "Release")
+    SHIPMENT = "shipment", pgettext_lazy("stock movement", "Shipment")
+    RETURN = "return", pgettext_lazy("stock movement", "Return")
     # Units bought from platform stock into a merchant's private stock in the same warehouse
     # (a paid "SY" purchase order): −q on the shared row and +q on the private row, both with
     # the purchase order's code as reference.
-    PURCHASE = "purchase", _("Private purchase")
+    PURCHASE = "purchase", pgettext_lazy("stock movement", "Private purchase")
 
 
 class PurchaseOrderStatus(models.TextChoices):

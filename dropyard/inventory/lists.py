@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 
@@ -23,7 +24,7 @@ class WarehouseTable(ListTable):
     """Warehouses: the code (to its stock) heads a phone card, the status first."""
 
     code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "list-title text-nowrap"}})
-    name = tables.Column(verbose_name=_("Name"))
+    name = tables.Column(verbose_name=pgettext_lazy("object", "Name"))
     country = tables.Column(verbose_name=_("Country"))
     city = tables.Column(verbose_name=_("City"), default="—")
     kind = tables.Column(verbose_name=_("Kind"), attrs={"td": {"class": "text-nowrap"}})

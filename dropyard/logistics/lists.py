@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 
@@ -31,7 +32,9 @@ class TrackingFilter(FormFilter):
 class LineTable(ListTable):
     """Shipping lines: the name (to its rate cards) heads a phone card, the status first."""
 
-    name = tables.Column(verbose_name=_("Name"), attrs={"td": {"class": "list-title"}})
+    name = tables.Column(
+        verbose_name=pgettext_lazy("object", "Name"), attrs={"td": {"class": "list-title"}}
+    )
     code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "font-monospace small"}})
     carrier = tables.Column(accessor="carrier__name", verbose_name=_("Carrier"))
     is_tracked = tables.BooleanColumn(verbose_name=_("Tracked"), yesno=(_("Yes"), _("No")))

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable, SelectColumn
 
@@ -35,7 +36,7 @@ class OrderTable(ListTable):
     )
     created = tables.DateTimeColumn(
         accessor="created_at",
-        verbose_name=_("Created"),
+        verbose_name=pgettext_lazy("when", "Created"),
         format="Y-m-d H:i",
         order_by=("created_at",),
         attrs={"td": {"class": "small text-nowrap"}},
@@ -44,7 +45,9 @@ class OrderTable(ListTable):
         accessor="shipping_customer_name", verbose_name=_("Customer"), orderable=False
     )
     destination = tables.Column(
-        accessor="shipping_country_code", verbose_name=_("Destination"), orderable=False
+        accessor="shipping_country_code",
+        verbose_name=pgettext_lazy("shipping", "Destination"),
+        orderable=False,
     )
     store = tables.Column(
         accessor="store_name",

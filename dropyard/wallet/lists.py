@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 from dropyard.orders.templatetags.orders_tags import money
@@ -78,7 +79,7 @@ class InvoiceTable(ListTable):
     ``download_url_name``; ``merchant`` is for finance (the merchant page excludes it)."""
 
     number = tables.Column(
-        verbose_name=_("Number"),
+        verbose_name=pgettext_lazy("document", "Number"),
         orderable=False,
         attrs={"td": {"class": "list-title font-monospace"}},
     )
