@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.lists import PRIMARY, ListTable
 
@@ -16,20 +17,20 @@ class MerchantTable(ListTable):
     agent. Rows come from ``selectors.merchant_list`` (``member_count``, ``owner_email``)."""
 
     business_name = tables.Column(
-        verbose_name="Business",
+        verbose_name=_("Business"),
         order_by=("business_name", "pk"),
         attrs={"td": {"class": "list-title"}},
     )
     account_number = tables.Column(
-        verbose_name="Account number", attrs={"td": {"class": "text-nowrap font-monospace"}}
+        verbose_name=_("Account number"), attrs={"td": {"class": "text-nowrap font-monospace"}}
     )
-    owner_email = tables.Column(verbose_name="Owner email", orderable=False, default="—")
+    owner_email = tables.Column(verbose_name=_("Owner email"), orderable=False, default="—")
     member_count = tables.Column(
-        verbose_name="Members",
+        verbose_name=_("Members"),
         attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
     )
-    level = tables.Column(verbose_name="Level", attrs={"td": {"class": "text-nowrap"}})
-    agent = tables.Column(verbose_name="Agent", orderable=False, default="—")
+    level = tables.Column(verbose_name=_("Level"), attrs={"td": {"class": "text-nowrap"}})
+    agent = tables.Column(verbose_name=_("Agent"), orderable=False, default="—")
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "merchant-table"}
@@ -55,21 +56,21 @@ class SupplierApplicationTable(ListTable):
     """Operator supplier applications: company (the card's title), applicant, country, dates;
     the status first on a phone card."""
 
-    company_name = tables.Column(verbose_name="Company", attrs={"td": {"class": "list-title"}})
-    applicant = tables.Column(accessor="applicant__email", verbose_name="Applicant")
-    country = tables.Column(verbose_name="Country")
+    company_name = tables.Column(verbose_name=_("Company"), attrs={"td": {"class": "list-title"}})
+    applicant = tables.Column(accessor="applicant__email", verbose_name=_("Applicant"))
+    country = tables.Column(verbose_name=_("Country"))
     created_at = tables.DateTimeColumn(
-        verbose_name="Submitted", format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap"}}
+        verbose_name=_("Submitted"), format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap"}}
     )
     status = tables.TemplateColumn(
         template_code=(
             '{% include "accounts/ops/partials/_application_status.html" with application=record %}'
         ),
-        verbose_name="Status",
+        verbose_name=_("Status"),
         attrs=PRIMARY,
     )
     reviewed_at = tables.Column(
-        verbose_name="Reviewed", default="—", attrs={"td": {"class": "text-nowrap"}}
+        verbose_name=_("Reviewed"), default="—", attrs={"td": {"class": "text-nowrap"}}
     )
 
     class Meta(ListTable.Meta):

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
+from dropyard.core.boundary import API_PATH_PREFIX
+
 from .selectors import membership_get_for
 
 SESSION_KEY = "dropyard_merchant_id"
@@ -50,6 +52,10 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         language = (user.is_authenticated and user.language) or settings.LANGUAGE_CODE
+        if request.path.startswith(API_PATH_PREFIX):
+            # The developer API answers in English (the CJ contract's words), even to a browser
+            # that carries a Chinese-speaking person's session: labels never leak into it.
+            language = settings.LANGUAGE_CODE
         # override, not activate: the thread goes back to the default language afterwards, so
         # work done outside a request (tasks, tests, management commands) never inherits it.
         with translation.override(language):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from dropyard.core.api_scopes import ALL_SCOPES, ApiScope
 from dropyard.core.ids import MAX_EXACT_JSON_INTEGER
@@ -269,7 +270,7 @@ class ApiKey(TimeStampedModel):
         return set(ALL_SCOPES) <= set(self.scopes)
 
     @property
-    def scope_labels(self) -> list[str]:
+    def scope_labels(self) -> list[StrOrPromise]:
         """The key's scopes as labels, in ``ApiScope`` order."""
         return [label for value, label in ApiScope.choices if value in self.scopes]
 

@@ -75,7 +75,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "Profile saved.")
+                messages.success(request, _("Profile saved."))
                 return redirect("accounts:profile")
     else:
         form = ProfileForm(initial=_profile_initial(merchant))
@@ -99,7 +99,10 @@ def switch_merchant(request: HttpRequest) -> HttpResponse:
     if membership is None or membership.merchant_id != merchant_id:
         raise NotFound("Merchant account not found")
     request.session[SESSION_KEY] = merchant_id
-    messages.success(request, f"Now working in {membership.merchant.business_name}.")
+    messages.success(
+        request,
+        _("Now working in %(merchant)s.") % {"merchant": membership.merchant.business_name},
+    )
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -115,8 +118,10 @@ def language(request: HttpRequest) -> HttpResponse:
         form = LanguageForm(request.POST)
         if form.is_valid():
             services.user_language_set(user=request.user, language=form.cleaned_data["language"])
-            translation.activate(request.user.language or settings.LANGUAGE_CODE)
-            messages.success(request, _("Language saved."))
+            # The confirmation in the language just chosen; override (not activate) so the
+            # rest of this request keeps the middleware's language and the thread is reset.
+            with translation.override(request.user.language or settings.LANGUAGE_CODE):
+                messages.success(request, _("Language saved."))
             return redirect("accounts:language")
     else:
         form = LanguageForm(initial={"language": request.user.language})
@@ -188,7 +193,9 @@ def team(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
                 return redirect("accounts:team")
     context = _team_context(request, form)
     if htmx_partial(request):
@@ -242,7 +249,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         "accounts/partials/_member_row.html",
                         {"m": _member_row(actor, membership)},
                     )
-                messages.success(request, f"Saved {membership.user.email}.")
+                messages.success(request, _("Saved %(email)s.") % {"email": membership.user.email})
                 return redirect("accounts:team")
         else:
             status = 400
@@ -294,19 +301,21 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _confirm(
             request,
-            title="Remove member",
-            message=(
-                f"Remove {membership.user.display_name} ({membership.user.email}) from "
-                f"{actor.merchant.business_name}? They lose access at once."
-            ),
-            button="Remove member",
+            title=_("Remove member"),
+            message=_("Remove %(name)s (%(email)s) from %(merchant)s? They lose access at once.")
+            % {
+                "name": membership.user.display_name,
+                "email": membership.user.email,
+                "merchant": actor.merchant.business_name,
+            },
+            button=_("Remove member"),
             cancel_url="accounts:team",
         )
     return _confirmed_action(
         request,
         lambda: services.member_remove(membership=membership, actor=request.user, request=request),
         back="accounts:team",
-        done=f"Removed {membership.user.email}.",
+        done=_("Removed %(email)s.") % {"email": membership.user.email},
     )
 
 
@@ -318,9 +327,10 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _confirm(
             request,
-            title="Revoke invitation",
-            message=f"Revoke the invitation sent to {invitation.email}? The link stops working.",
-            button="Revoke invitation",
+            title=_("Revoke invitation"),
+            message=_("Revoke the invitation sent to %(email)s? The link stops working.")
+            % {"email": invitation.email},
+            button=_("Revoke invitation"),
             cancel_url="accounts:team",
         )
     return _confirmed_action(
@@ -329,7 +339,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             invitation=invitation, actor=request.user, request=request
         ),
         back="accounts:team",
-        done=f"Invitation to {invitation.email} revoked.",
+        done=_("Invitation to %(email)s revoked.") % {"email": invitation.email},
     )
 
 
@@ -338,7 +348,9 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     request.session[SESSION_KEY] = membership.merchant_id
-    messages.success(request, f"Welcome to {membership.merchant.business_name}.")
+    messages.success(
+        request, _("Welcome to %(merchant)s.") % {"merchant": membership.merchant.business_name}
+    )
     return redirect("dashboard:home")
 
 
@@ -453,12 +465,13 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _confirm(
             request,
-            title="Revoke API key",
-            message=(
-                f"Revoke “{api_key.name}” (…{api_key.key_hint})? Programs using it stop working "
-                "at once, and every access token issued from it is revoked too."
-            ),
-            button="Revoke key",
+            title=_("Revoke API key"),
+            message=_(
+                "Revoke “%(name)s” (…%(hint)s)? Programs using it stop working at once, and "
+                "every access token issued from it is revoked too."
+            )
+            % {"name": api_key.name, "hint": api_key.key_hint},
+            button=_("Revoke key"),
             cancel_url="accounts:apikeys",
         )
 
@@ -472,7 +485,7 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.apikey_revoke(api_key=api_key, actor=request.user, request=request),
         back="accounts:apikeys",
-        done=f"API key “{api_key.name}” revoked.",
+        done=_("API key “%(name)s” revoked.") % {"name": api_key.name},
         htmx_done=revoked_row,
     )
 
@@ -484,17 +497,18 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _confirm(
             request,
-            title="Revoke API token",
-            message=(
-                f"Revoke the access token created {token.created_at:%Y-%m-%d %H:%M} UTC? "
-                "A program using it must request a new one."
-            ),
-            button="Revoke token",
+            title=_("Revoke API token"),
+            message=_(
+                "Revoke the access token created %(created)s UTC? A program using it must "
+                "request a new one."
+            )
+            % {"created": f"{token.created_at:%Y-%m-%d %H:%M}"},
+            button=_("Revoke token"),
             cancel_url="accounts:apikeys",
         )
     return _confirmed_action(
         request,
         lambda: services.token_revoke(token=token, actor=request.user, request=request),
         back="accounts:apikeys",
-        done="API token revoked.",
+        done=_("API token revoked."),
     )

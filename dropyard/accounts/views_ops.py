@@ -6,7 +6,7 @@ from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
@@ -57,13 +57,13 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         template="accounts/ops/supplier_list.html",
         export_name="supplier-applications",
         context={
-            "title": "Supplier applications",
+            "title": gettext("Supplier applications"),
             "status": status,
-            "tabs": [*SupplierApplicationStatus.choices, (ALL, "All")],
+            "tabs": [*SupplierApplicationStatus.choices, (ALL, gettext("All"))],
             "keep_params": [("status", status)],
             "pending_count": selectors.supplier_application_pending_count(),
-            "noun": "application",
-            "noun_plural": "applications",
+            "noun": gettext_noop("application"),
+            "noun_plural": gettext_noop("applications"),
             "empty_template": "accounts/ops/partials/_supplier_empty.html",
         },
     )
@@ -142,9 +142,9 @@ def merchants(request: HttpRequest) -> HttpResponse:
         template="accounts/ops/merchant_list.html",
         export_name="merchants",
         context={
-            "title": "My merchants" if agent is not None else "Merchants",
-            "noun": "merchant",
-            "noun_plural": "merchants",
+            "title": gettext("My merchants") if agent is not None else gettext("Merchants"),
+            "noun": gettext_noop("merchant"),
+            "noun_plural": gettext_noop("merchants"),
             "empty_template": "accounts/ops/partials/_merchant_empty.html",
         },
     )
@@ -230,8 +230,10 @@ def staff(request: HttpRequest) -> HttpResponse:
             _send_password_setup_email(request, user)
             messages.success(
                 request,
-                f"{user.email} is now {user.get_operator_role_display().lower()} staff. "
-                "We emailed them a link to set their password.",
+                gettext(
+                    "%(email)s is now %(role)s staff. We emailed them a link to set their password."
+                )
+                % {"email": user.email, "role": user.get_operator_role_display().lower()},
             )
             return redirect("accounts_ops:staff")
     return _staff_response(request, create_form=form, status=400)

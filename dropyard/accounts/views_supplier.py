@@ -5,6 +5,7 @@ import os
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropyard.core.access import login_view
@@ -50,7 +51,8 @@ def apply(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 messages.success(
-                    request, "Application submitted. We will email you when it has been reviewed."
+                    request,
+                    gettext("Application submitted. We will email you when it has been reviewed."),
                 )
                 return redirect("supplier:apply")
         status = 400

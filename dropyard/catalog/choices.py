@@ -1,34 +1,35 @@
 """Catalog enumerations (values follow the CJ API 2.0 contract where it has them)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ShippingProperty(models.TextChoices):
     """Product properties that restrict which shipping lines may carry it."""
 
-    BATTERY = "battery", "Contains battery"
-    LIQUID = "liquid", "Liquid"
-    POWDER = "powder", "Powder"
-    MAGNETIC = "magnetic", "Magnetic"
-    SHARP = "sharp", "Sharp"
+    BATTERY = "battery", _("Contains battery")
+    LIQUID = "liquid", _("Liquid")
+    POWDER = "powder", _("Powder")
+    MAGNETIC = "magnetic", _("Magnetic")
+    SHARP = "sharp", _("Sharp")
 
 
 class ProductType(models.TextChoices):
     """Contract §5 productType."""
 
-    ORDINARY = "ORDINARY_PRODUCT", "Ordinary product"
-    SUPPLIER = "SUPPLIER_PRODUCT", "Supplier product"
-    SUPPLIER_SHIPPED = "SUPPLIER_SHIPPED_PRODUCT", "Supplier-shipped product"
+    ORDINARY = "ORDINARY_PRODUCT", _("Ordinary product")
+    SUPPLIER = "SUPPLIER_PRODUCT", _("Supplier product")
+    SUPPLIER_SHIPPED = "SUPPLIER_SHIPPED_PRODUCT", _("Supplier-shipped product")
 
 
 class ReportReason(models.TextChoices):
-    INFRINGEMENT = "infringement", "Infringement"
-    PROHIBITED = "prohibited", "Prohibited item"
-    MISLEADING = "misleading", "Misleading listing"
-    OTHER = "other", "Other"
+    INFRINGEMENT = "infringement", _("Infringement")
+    PROHIBITED = "prohibited", _("Prohibited item")
+    MISLEADING = "misleading", _("Misleading listing")
+    OTHER = "other", _("Other")
 
 
 class ReportStatus(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    DISMISSED = "dismissed", "Dismissed"
-    ACTIONED = "actioned", "Product taken off sale"
+    PENDING = "pending", _("Pending review")
+    DISMISSED = "dismissed", _("Dismissed")
+    ACTIONED = "actioned", _("Product taken off sale")

@@ -4,6 +4,8 @@ the existing filter form stays in front of ``selectors.product_list``."""
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 from dropyard.core.money import Money
@@ -15,7 +17,7 @@ BADGE = '<span class="badge {}">{}</span>'
 
 
 class ProductFilter(FormFilter):
-    placeholder = "Name or SKU (product or variant)"
+    placeholder = _("Name or SKU (product or variant)")
 
     class Meta:
         form = ProductFilterForm
@@ -25,18 +27,18 @@ class ProductTable(ListTable):
     """Products: the SKU (to its edit page) heads a phone card, the price and status first."""
 
     sku = tables.Column(
-        verbose_name="SKU", orderable=False, attrs={"td": {"class": "list-title text-nowrap"}}
+        verbose_name=_("SKU"), orderable=False, attrs={"td": {"class": "list-title text-nowrap"}}
     )
-    name = tables.Column(verbose_name="Name", orderable=False)
+    name = tables.Column(verbose_name=pgettext_lazy("object", "Name"), orderable=False)
     category = tables.Column(
         accessor="category__name",
-        verbose_name="Category",
+        verbose_name=_("Category"),
         orderable=False,
         attrs={"td": {"class": "small"}},
     )
     price = tables.Column(
         accessor="min_price_minor",
-        verbose_name="Price (USD)",
+        verbose_name=_("Price (USD)"),
         orderable=False,
         attrs={
             "td": {"class": "text-end text-nowrap", **PRIMARY["td"]},
@@ -44,7 +46,7 @@ class ProductTable(ListTable):
         },
     )
     status = tables.Column(
-        accessor="is_on_sale", verbose_name="Status", orderable=False, attrs=PRIMARY
+        accessor="is_on_sale", verbose_name=_("Status"), orderable=False, attrs=PRIMARY
     )
 
     class Meta(ListTable.Meta):
@@ -68,8 +70,8 @@ class ProductTable(ListTable):
 
     def render_status(self, value: bool) -> str:
         if value:
-            return format_html(BADGE, "text-bg-success", "On sale")
-        return format_html(BADGE, "text-bg-secondary", "Off sale")
+            return format_html(BADGE, "text-bg-success", _("On sale"))
+        return format_html(BADGE, "text-bg-secondary", _("Off sale"))
 
     def value_status(self, value: bool) -> str:
         return "On sale" if value else "Off sale"
@@ -80,23 +82,23 @@ class ReportTable(ListTable):
 
     product = tables.Column(
         accessor="product__sku",
-        verbose_name="Product",
+        verbose_name=_("Product"),
         orderable=False,
         attrs={"td": {"class": "list-title"}},
     )
-    reason = tables.Column(verbose_name="Reason", orderable=False)
+    reason = tables.Column(verbose_name=_("Reason"), orderable=False)
     merchant = tables.Column(
-        accessor="merchant__business_name", verbose_name="Merchant", orderable=False
+        accessor="merchant__business_name", verbose_name=_("Merchant"), orderable=False
     )
     created_at = tables.DateTimeColumn(
-        verbose_name="Reported",
+        verbose_name=_("Reported"),
         format="Y-m-d H:i",
         orderable=False,
         attrs={"td": {"class": "text-nowrap"}},
     )
     status = tables.TemplateColumn(
         template_code='{% include "catalog/ops/partials/_report_status.html" with report=record %}',
-        verbose_name="Status",
+        verbose_name=_("Status"),
         orderable=False,
         attrs=PRIMARY,
     )

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import OperatorRole
@@ -47,9 +48,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
         template="catalog/ops/product_list.html",
         export_name="products",
         context={
-            "title": "Products",
-            "noun": "product",
-            "noun_plural": "products",
+            "title": gettext("Products"),
+            "noun": gettext_noop("product"),
+            "noun_plural": gettext_noop("products"),
             "empty_template": "catalog/ops/partials/_product_empty.html",
         },
     )
@@ -74,7 +75,9 @@ def product_create(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if product is not None:
-                messages.success(request, f"Product {product.sku} created.")
+                messages.success(
+                    request, gettext("Product %(sku)s created.") % {"sku": product.sku}
+                )
                 return redirect("catalog_ops:product_edit", pid=product.public_id)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "variant_form": variant_form}
@@ -130,7 +133,7 @@ def product_edit(request: HttpRequest, pid: str) -> HttpResponse:
             ),
         )
         if updated is not None:
-            messages.success(request, "Product saved.")
+            messages.success(request, gettext("Product saved."))
             return redirect("catalog_ops:product_edit", pid=product.public_id)
     return _product_edit_response(request, product, form=form, status=400)
 
@@ -142,7 +145,7 @@ def product_sale(request: HttpRequest, pid: str) -> HttpResponse:
     product = selectors.product_get(pid=pid)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason to take the product off sale.")
+        messages.error(request, gettext("Give a reason to take the product off sale."))
         return redirect("catalog_ops:product_edit", pid=product.public_id)
     on_sale = form.cleaned_data["on_sale"]
     flash_outcome(
@@ -150,7 +153,9 @@ def product_sale(request: HttpRequest, pid: str) -> HttpResponse:
         lambda: services.product_set_on_sale(
             product=product, on_sale=on_sale, reason=form.cleaned_data["reason"], actor=request.user
         ),
-        success="The product is on sale." if on_sale else "The product is off sale.",
+        success=(
+            gettext("The product is on sale.") if on_sale else gettext("The product is off sale.")
+        ),
     )
     return redirect("catalog_ops:product_edit", pid=product.public_id)
 
@@ -171,7 +176,7 @@ def variant_add(request: HttpRequest, pid: str) -> HttpResponse:
             ),
         )
         if variant is not None:
-            messages.success(request, f"Variant {variant.sku} added.")
+            messages.success(request, gettext("Variant %(sku)s added.") % {"sku": variant.sku})
             return redirect("catalog_ops:product_edit", pid=product.public_id)
     status = 400 if request.method == "POST" else 200
     context = {"product": product, "form": form, "variant": None}
@@ -211,7 +216,7 @@ def variant_edit(request: HttpRequest, vid: str) -> HttpResponse:
                 lambda: services.variant_update(variant=variant, actor=request.user, **changes),
             )
             if updated is not None:
-                messages.success(request, f"Variant {variant.sku} saved.")
+                messages.success(request, gettext("Variant %(sku)s saved.") % {"sku": variant.sku})
                 return redirect("catalog_ops:product_edit", pid=product.public_id)
     status = 400 if request.method == "POST" else 200
     context = {"product": product, "form": form, "variant": variant}
@@ -226,7 +231,12 @@ def variant_sale(request: HttpRequest, vid: str) -> HttpResponse:
     flash_outcome(
         request,
         lambda: services.variant_set_on_sale(variant=variant, on_sale=on_sale, actor=request.user),
-        success=f"Variant {variant.sku} is {'on' if on_sale else 'off'} sale.",
+        success=(
+            gettext("Variant %(sku)s is on sale.")
+            if on_sale
+            else gettext("Variant %(sku)s is off sale.")
+        )
+        % {"sku": variant.sku},
     )
     return redirect("catalog_ops:product_edit", pid=variant.product.public_id)
 
@@ -248,7 +258,7 @@ def image_add(request: HttpRequest, pid: str) -> HttpResponse:
         lambda: services.product_image_add(
             product=product, upload=form.cleaned_data["image"], actor=request.user
         ),
-        success="Image added.",
+        success=gettext("Image added."),
     )
     return redirect("catalog_ops:product_edit", pid=product.public_id)
 
@@ -261,7 +271,7 @@ def image_remove(request: HttpRequest, pk: int) -> HttpResponse:
     flash_outcome(
         request,
         lambda: services.product_image_remove(image=image, actor=request.user),
-        success="Image removed.",
+        success=gettext("Image removed."),
     )
     return redirect("catalog_ops:product_edit", pid=pid)
 
@@ -277,7 +287,9 @@ def category_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         category = form_call(form, lambda: services.category_create(**form.cleaned_data))
         if category is not None:
-            messages.success(request, f"Category {category.name} created.")
+            messages.success(
+                request, gettext("Category %(name)s created.") % {"name": category.name}
+            )
             return redirect("catalog_ops:category_list")
     status = 400 if request.method == "POST" else 200
     context = {"tree": selectors.category_tree(), "form": form}
@@ -299,11 +311,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
         template="catalog/ops/report_list.html",
         export_name="product-reports",
         context={
-            "title": "Product reports",
+            "title": gettext("Product reports"),
             "status": status,
             "tabs": [*ReportStatus.choices, (ALL, "All")],
-            "noun": "report",
-            "noun_plural": "reports",
+            "noun": gettext_noop("report"),
+            "noun_plural": gettext_noop("reports"),
             "empty_text": "No reports are waiting for review."
             if status == "pending"
             else "No reports here.",
@@ -357,7 +369,7 @@ def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         decide=lambda report, data: services.report_dismiss(
             report=report, note=data["note"], actor=request.user
         ),
-        success="Report dismissed.",
+        success=gettext("Report dismissed."),
     )
 
 
@@ -372,5 +384,5 @@ def report_take_off_sale(request: HttpRequest, pk: int) -> HttpResponse:
         decide=lambda report, data: services.report_take_off_sale(
             report=report, reason=data["reason"], actor=request.user
         ),
-        success="The product is off sale and the report is closed.",
+        success=gettext("The product is off sale and the report is closed."),
     )

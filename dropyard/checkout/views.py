@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from dropyard.accounts.choices import Area
@@ -43,7 +44,7 @@ def pay_orders(request: HttpRequest) -> HttpResponse:
         merchant=request.merchant, keys=ids, store_ids=request.membership.store_scope
     )
     if not orders:
-        messages.error(request, "Select at least one of your orders awaiting payment.")
+        messages.error(request, gettext("Select at least one of your orders awaiting payment."))
         return redirect(_back(request))
     try:
         quote = payment_quote(merchant=request.merchant, orders=orders)
@@ -65,16 +66,27 @@ def pay_orders(request: HttpRequest) -> HttpResponse:
             after = wallet_balance(merchant=request.merchant, currency=paid.currency)
             messages.success(
                 request,
-                f"Paid {len(paid.lines)} order{'s' if len(paid.lines) != 1 else ''} from your "
-                f"wallet: {paid.gross.wire()} − {paid.discount.wire()} discount = "
-                f"{paid.net.wire()} {paid.currency}. Available balance now "
-                f"{Money(after.available_minor, paid.currency).wire()} {paid.currency}.",
+                ngettext(
+                    "Paid %(count)d order from your wallet: %(gross)s − %(discount)s discount = "
+                    "%(net)s %(currency)s. Available balance now %(balance)s %(currency)s.",
+                    "Paid %(count)d orders from your wallet: %(gross)s − %(discount)s discount = "
+                    "%(net)s %(currency)s. Available balance now %(balance)s %(currency)s.",
+                    len(paid.lines),
+                )
+                % {
+                    "count": len(paid.lines),
+                    "gross": paid.gross.wire(),
+                    "discount": paid.discount.wire(),
+                    "net": paid.net.wire(),
+                    "currency": paid.currency,
+                    "balance": Money(after.available_minor, paid.currency).wire(),
+                },
             )
         else:
-            messages.info(request, "These orders were already paid; nothing was charged.")
+            messages.info(request, gettext("These orders were already paid; nothing was charged."))
         return redirect("wallet:home")
     if "confirmed" in request.POST:
-        messages.warning(request, "The amount changed since you looked; review it again.")
+        messages.warning(request, gettext("The amount changed since you looked; review it again."))
     skipped = [o for o in orders if o.pk not in {q.pk for q in quote.orders}]
     context = {
         "quote": quote,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from dropyard.core.access import merchant_view
@@ -45,7 +46,7 @@ def bulk_cancel(request: HttpRequest) -> HttpResponse:
     """Two steps: the selection shows a confirmation page with a reason; that page cancels."""
     orders, missing = selected_orders(request)
     if not orders:
-        messages.error(request, "Select at least one order to cancel.")
+        messages.error(request, gettext("Select at least one order to cancel."))
         return redirect(back_url(request))
     form = CancelForm(request.POST if "confirmed" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -57,9 +58,15 @@ def bulk_cancel(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 refused.append(f"{order.code}: {exc.message}")
         if done:
-            messages.success(request, f"{done} order{'s' if done != 1 else ''} cancelled.")
+            messages.success(
+                request,
+                ngettext("%(count)d order cancelled.", "%(count)d orders cancelled.", done)
+                % {"count": done},
+            )
         if refused:
-            messages.error(request, "Not cancelled: " + " · ".join(refused))
+            messages.error(
+                request, gettext("Not cancelled: %(reasons)s") % {"reasons": " · ".join(refused)}
+            )
         return redirect(back_url(request))
     context = {"orders": orders, "missing": missing, "form": form, "next": back_url(request)}
     return render(request, "orders/bulk_cancel.html", context)
@@ -76,7 +83,7 @@ def order_cancel(request: HttpRequest, key: str) -> HttpResponse:
         flash_outcome(
             request,
             lambda: cancel_order(order=order, actor=request.user, reason=reason),
-            success=f"Order {order.code} cancelled.",
+            success=gettext("Order %(code)s cancelled.") % {"code": order.code},
         )
         return detail_redirect(order)
     return render(request, "orders/order_cancel.html", {"order": order, "form": form})
@@ -94,7 +101,8 @@ def order_cancel_remainder(request: HttpRequest, key: str, parcel: str) -> HttpR
         flash_outcome(
             request,
             lambda: parcel_remainder_cancel(order=order, parcel=remainder, actor=request.user),
-            success=f"The items not shipped in parcel {remainder.code} are cancelled.",
+            success=gettext("The items not shipped in parcel %(code)s are cancelled.")
+            % {"code": remainder.code},
         )
         return detail_redirect(order)
     lines = list(remainder.lines.select_related("order_line__variant").order_by("pk"))
@@ -119,7 +127,7 @@ def _provider_payment_start(
     the provider's verified event pays the orders (``checkout.provider_events``)."""
     back = redirect("orders:pay", pay_id=parent.pay_id)
     if provider not in enabled_providers():
-        messages.error(request, "That payment method is not available here.")
+        messages.error(request, gettext("That payment method is not available here."))
         return back
     path = reverse("wallet_providers:payment_return", kwargs={"pay_id": parent.pay_id})
     return_url = f"{settings.SITE_URL}{path}"
@@ -162,9 +170,14 @@ def pay_page(request: HttpRequest, pay_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Sandbox payment done: {len(paid)} order{'s' if len(paid) != 1 else ''} paid."
+                ngettext(
+                    "Sandbox payment done: %(count)d order paid.",
+                    "Sandbox payment done: %(count)d orders paid.",
+                    len(paid),
+                )
+                % {"count": len(paid)}
                 if paid
-                else "Nothing left to pay.",
+                else gettext("Nothing left to pay."),
             )
         return redirect("orders:pay", pay_id=pay_id)
     orders = list(parent.orders.select_related("merchant").order_by("pk"))

@@ -20,6 +20,7 @@ from collections.abc import Collection
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.errors import DomainError, ErrorCode
 
@@ -27,12 +28,12 @@ from dropyard.core.errors import DomainError, ErrorCode
 class ApiScope(models.TextChoices):
     """The scopes an API key may hold. A write scope does not include ``read``."""
 
-    READ = "read", "Read"
-    ORDERS = "orders", "Orders"
-    PAYMENTS = "payments", "Payments"
-    PRODUCTS = "products", "Products & sourcing"
-    STORES = "stores", "Stores"
-    WEBHOOKS = "webhooks", "Webhooks"
+    READ = "read", _("Read")
+    ORDERS = "orders", _("Orders")
+    PAYMENTS = "payments", _("Payments")
+    PRODUCTS = "products", _("Products & sourcing")
+    STORES = "stores", _("Stores")
+    WEBHOOKS = "webhooks", _("Webhooks")
 
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {

@@ -7,6 +7,8 @@ import django_filters
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import JobStatus
 from .forms import AuditFilterForm, OpsAuditFilterForm
@@ -17,33 +19,35 @@ from .models import AuditEvent, Job
 class JobFilter(ListFilterSet):
     """The job lists' one filter: the status."""
 
-    status = django_filters.ChoiceFilter(choices=JobStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices, empty_label=_("Any status"))
 
 
 class JobTable(ListTable):
     """Jobs: title (links to ``detail_url_name``), status and progress first on a phone card;
     ``merchant`` is for the back office only (the merchant page excludes it)."""
 
-    title = tables.Column(verbose_name="Job", attrs={"td": {"class": "list-title"}})
+    title = tables.Column(verbose_name=_("Job"), attrs={"td": {"class": "list-title"}})
     status = tables.TemplateColumn(
         template_code='{% include "core/partials/_job_badge.html" with job=record %}',
-        verbose_name="Status",
+        verbose_name=_("Status"),
         attrs=PRIMARY,
     )
     progress = tables.Column(
         accessor="pk",
-        verbose_name="Progress",
+        verbose_name=_("Progress"),
         orderable=False,
         attrs={"td": {"class": "text-nowrap small", **PRIMARY["td"]}},
     )
     merchant = tables.Column(
-        accessor="merchant__business_name", verbose_name="Merchant", default="—"
+        accessor="merchant__business_name", verbose_name=_("Merchant"), default="—"
     )
     created_by = tables.Column(
-        accessor="created_by__email", verbose_name="Started by", default="—", orderable=False
+        accessor="created_by__email", verbose_name=_("Started by"), default="—", orderable=False
     )
     created_at = tables.DateTimeColumn(
-        verbose_name="Created", format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap small"}}
+        verbose_name=pgettext_lazy("when", "Created"),
+        format="Y-m-d H:i",
+        attrs={"td": {"class": "text-nowrap small"}},
     )
 
     class Meta(ListTable.Meta):
@@ -84,17 +88,17 @@ class AuditTable(ListTable):
     """Audit events, newest first; ``merchant`` for the back office only."""
 
     created_at = tables.DateTimeColumn(
-        verbose_name="Time",
+        verbose_name=_("Time"),
         format="Y-m-d H:i",
         orderable=False,
         attrs={"td": {"class": "text-nowrap small"}},
     )
-    actor_label = tables.Column(verbose_name="Actor", default="—", orderable=False)
-    action = tables.Column(verbose_name="Action", orderable=False, attrs=PRIMARY)
-    merchant = tables.Column(verbose_name="Merchant", default="—", orderable=False)
+    actor_label = tables.Column(verbose_name=_("Actor"), default="—", orderable=False)
+    action = tables.Column(verbose_name=_("Action"), orderable=False, attrs=PRIMARY)
+    merchant = tables.Column(verbose_name=_("Merchant"), default="—", orderable=False)
     target = tables.Column(
         accessor="target_label",
-        verbose_name="Target",
+        verbose_name=_("Target"),
         orderable=False,
         empty_values=(),
         attrs={"td": {"class": "text-break", "data-testid": "audit-target"}},
@@ -105,12 +109,12 @@ class AuditTable(ListTable):
             '<span class="text-secondary">{{ key }}:</span> {{ value|truncatechars:80 }}</span>'
             "{% empty %}—{% endfor %}"
         ),
-        verbose_name="Details",
+        verbose_name=_("Details"),
         orderable=False,
         attrs={"td": {"class": "small text-break audit-details"}},
     )
     ip_address = tables.Column(
-        verbose_name="IP",
+        verbose_name=_("IP"),
         default="—",
         orderable=False,
         attrs={"td": {"class": "small text-nowrap"}},

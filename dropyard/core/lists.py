@@ -4,7 +4,7 @@ row checkboxes with bulk actions, an htmx partial, and a CSV export — for ever
 How a list view uses it (the view stays thin; scoping stays in the app's selector)::
 
     class OrderFilter(django_filters.FilterSet):          # the filters (a django-filter FilterSet)
-        q = django_filters.CharFilter(method="search", label="Search")
+        q = django_filters.CharFilter(method="search", label=_("Search"))
         ...
 
     class OrderTable(ListTable):                           # the columns (a django-tables2 Table)
@@ -20,7 +20,7 @@ How a list view uses it (the view stays thin; scoping stays in the app's selecto
             queryset=selectors.order_list(merchant=request.merchant),   # already scoped
             filterset_class=OrderFilter,
             table_class=OrderTable,
-            bulk_actions=[BulkAction(name="cancel", label="Cancel…", url=cancel_url)],
+            bulk_actions=[BulkAction(name="cancel", label=_("Cancel…"), url=cancel_url)],
             template="orders/order_list.html",      # optional: extends core/list_page.html
             context={"title": "Orders"},
         )
@@ -78,6 +78,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.forms import BootstrapFormMixin
 from dropyard.core.htmx import htmx_partial
@@ -115,7 +116,7 @@ class SearchFilter(ListFilterSet):
     both the scoping and the search rule.
     """
 
-    q = django_filters.CharFilter(label="Search", max_length=100)
+    q = django_filters.CharFilter(label=_("Search"), max_length=100)
 
     def __init__(
         self, *args: Any, search_with: Callable[..., QuerySet], placeholder: str = "", **kwargs: Any
@@ -143,7 +144,7 @@ class FormFilter(ListFilterSet):
         self.select = select
         search = self.form.fields.get("q")
         if search is not None and not search.label:
-            search.label = "Search"
+            search.label = _("Search")
             search.widget.attrs.update({"type": "search", "placeholder": self.placeholder})
 
     def get_form_class(self) -> type[forms.Form]:
@@ -184,7 +185,7 @@ class SelectColumn(tables.Column):
     def __init__(self, *, field_name: str = "ids", label_accessor: str = "", **kwargs: Any) -> None:
         self.field_name = field_name
         self.label_accessor = label_accessor
-        kwargs.setdefault("verbose_name", "Select")
+        kwargs.setdefault("verbose_name", _("Select"))
         kwargs.setdefault("orderable", False)
         kwargs.setdefault("exclude_from_export", True)
         kwargs.setdefault("empty_values", ())
@@ -194,10 +195,15 @@ class SelectColumn(tables.Column):
     def render(self, value: Any, record: Any) -> str:
         return format_html(
             '<input class="form-check-input" type="checkbox" name="{}" value="{}" '
-            'aria-label="Select {}" data-list-select>',
+            'aria-label="{}" data-list-select>',
             self.field_name,
             value,
-            tables.A(self.label_accessor).resolve(record) if self.label_accessor else record,
+            _("Select %(row)s")
+            % {
+                "row": tables.A(self.label_accessor).resolve(record)
+                if self.label_accessor
+                else record
+            },
         )
 
 
@@ -297,17 +303,17 @@ def _bulk(
     """Run the posted handler action on the posted ids found in the scoped ``queryset``."""
     action = next((a for a in actions if a.name == request.POST.get("action")), None)
     if action is None or action.handler is None:
-        messages.error(request, "Unknown action.")
+        messages.error(request, _("Unknown action."))
         return HttpResponseRedirect(_back(request))
     ids = [i for i in request.POST.getlist("ids") if i and "\x00" not in i][:MAX_BULK]
     if not ids:
-        messages.error(request, "Select at least one row.")
+        messages.error(request, _("Select at least one row."))
         return HttpResponseRedirect(_back(request))
     try:
         objects = queryset.filter(**{f"{id_field}__in": ids})
         objects.exists()
     except (ValueError, TypeError):
-        messages.error(request, "Select at least one row.")
+        messages.error(request, _("Select at least one row."))
         return HttpResponseRedirect(_back(request))
     response = action.handler(request, objects)
     return response if response is not None else HttpResponseRedirect(_back(request))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
@@ -55,12 +56,12 @@ def _audit_page(request: HttpRequest, *, ops: bool) -> HttpResponse:
         template="core/audit_list.html",
         export_name="audit",
         context={
-            "title": "Audit log",
+            "title": gettext("Audit log"),
             "ops": ops,
             "export_url_name": "core:ops_audit_export" if ops else "core:audit_export",
             "results_actions_template": "core/partials/_audit_export.html",
-            "noun": "event",
-            "noun_plural": "events",
+            "noun": gettext_noop("event"),
+            "noun_plural": gettext_noop("events"),
             "empty_filtered_text": "No audit events match these filters.",
             "empty_text": "No audit events yet.",
         },
@@ -79,12 +80,12 @@ def ops_audit_list(request: HttpRequest) -> HttpResponse:
 
 def _start_export(request: HttpRequest, form: AuditFilterForm, *, merchant, ops: bool):
     if not form.is_valid():
-        messages.error(request, "Fix the filters before exporting.")
+        messages.error(request, gettext("Fix the filters before exporting."))
         return redirect("core:ops_audit_list" if ops else "core:audit_list")
     job = services.audit_export_start(
         actor=request.user, merchant=merchant, filters=form.filters(), request=request
     )
-    messages.success(request, "Export started. This page updates while it runs.")
+    messages.success(request, gettext("Export started. This page updates while it runs."))
     return redirect("core:ops_job_detail" if ops else "core:job_detail", pk=job.pk)
 
 
@@ -118,10 +119,10 @@ def _job_list_page(request: HttpRequest, jobs, *, ops: bool) -> HttpResponse:
         template="core/job_list.html",
         export_name="jobs",
         context={
-            "title": "Background jobs",
+            "title": gettext("Background jobs"),
             "ops": ops,
-            "noun": "job",
-            "noun_plural": "jobs",
+            "noun": gettext_noop("job"),
+            "noun_plural": gettext_noop("jobs"),
             "empty_filtered_text": "No jobs match this filter.",
             "empty_text": "No jobs yet. Exports you start (for example from the audit log) "
             "appear here.",
@@ -168,7 +169,7 @@ def _download(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:
     """The result file as an attachment; back to the job page while there is none."""
     path = selectors.job_result_path(job=job)
     if path is None:
-        messages.info(request, "This job has no file to download (yet).")
+        messages.info(request, gettext("This job has no file to download (yet)."))
         return redirect("core:ops_job_detail" if ops else "core:job_detail", pk=job.pk)
     filename = f"{job.kind.replace('_', '-')}-{job.pk}{path.suffix}"
     response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_countries import countries
 
 from dropyard.core.lists import PRIMARY, ListFilterSet, ListTable, SelectColumn
@@ -85,7 +85,7 @@ class QueueTable(ListTable):
         attrs={"td": {"class": "small"}},
     )
     destination = tables.Column(
-        accessor="pk", verbose_name=gettext_lazy("Destination"), orderable=False
+        accessor="pk", verbose_name=pgettext_lazy("shipping", "Destination"), orderable=False
     )
     line = tables.Column(
         accessor="line__name",

@@ -4,6 +4,8 @@ the existing filter form stays in front of ``selectors.warehouse_list``."""
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 
@@ -12,7 +14,7 @@ from .models import Warehouse
 
 
 class WarehouseFilter(FormFilter):
-    placeholder = "Code, name or city"
+    placeholder = _("Code, name or city")
 
     class Meta:
         form = WarehouseFilterForm
@@ -21,12 +23,12 @@ class WarehouseFilter(FormFilter):
 class WarehouseTable(ListTable):
     """Warehouses: the code (to its stock) heads a phone card, the status first."""
 
-    code = tables.Column(verbose_name="Code", attrs={"td": {"class": "list-title text-nowrap"}})
-    name = tables.Column(verbose_name="Name")
-    country = tables.Column(verbose_name="Country")
-    city = tables.Column(verbose_name="City", default="—")
-    kind = tables.Column(verbose_name="Kind", attrs={"td": {"class": "text-nowrap"}})
-    status = tables.Column(accessor="is_active", verbose_name="Status", attrs=PRIMARY)
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "list-title text-nowrap"}})
+    name = tables.Column(verbose_name=pgettext_lazy("object", "Name"))
+    country = tables.Column(verbose_name=_("Country"))
+    city = tables.Column(verbose_name=_("City"), default="—")
+    kind = tables.Column(verbose_name=_("Kind"), attrs={"td": {"class": "text-nowrap"}})
+    status = tables.Column(accessor="is_active", verbose_name=_("Status"), attrs=PRIMARY)
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "warehouse-table"}
@@ -49,10 +51,12 @@ class WarehouseTable(ListTable):
 
     def render_status(self, record: Warehouse) -> str:
         badges = [
-            ("text-bg-success", "Active") if record.is_active else ("text-bg-secondary", "Inactive")
+            ("text-bg-success", _("Active"))
+            if record.is_active
+            else ("text-bg-secondary", _("Inactive"))
         ]
         if not record.is_verified:
-            badges.append(("text-bg-warning", "Unverified"))
+            badges.append(("text-bg-warning", _("Unverified")))
         return format_html_join(" ", '<span class="badge {}">{}</span>', badges)
 
     def value_status(self, record: Warehouse) -> str:

@@ -5,6 +5,7 @@ from functools import partial
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import OperatorRole
@@ -63,9 +64,9 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
         template="inventory/ops/warehouse_list.html",
         export_name="warehouses",
         context={
-            "title": "Warehouses",
-            "noun": "warehouse",
-            "noun_plural": "warehouses",
+            "title": gettext("Warehouses"),
+            "noun": gettext_noop("warehouse"),
+            "noun_plural": gettext_noop("warehouses"),
             "empty_filtered_text": "No warehouses match these filters.",
             "empty_text": "No warehouses yet.",
         },
@@ -88,7 +89,9 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
             form, lambda: services.warehouse_create(actor=request.user, **form.cleaned_data)
         )
         if warehouse is not None:
-            messages.success(request, f"Warehouse {warehouse.code} created.")
+            messages.success(
+                request, gettext("Warehouse %(code)s created.") % {"code": warehouse.code}
+            )
             return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "warehouse": None}
@@ -111,7 +114,9 @@ def warehouse_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 ),
             )
             if updated is not None:
-                messages.success(request, f"Warehouse {warehouse.code} saved.")
+                messages.success(
+                    request, gettext("Warehouse %(code)s saved.") % {"code": warehouse.code}
+                )
                 return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "warehouse": warehouse}
@@ -124,13 +129,17 @@ def warehouse_active(request: HttpRequest, public_id: str) -> HttpResponse:
     """Activate or deactivate (``is_active`` = "true" / "false" in the form)."""
     warehouse = _warehouse(public_id)
     is_active = request.POST.get("is_active") == "true"
-    state = "active" if is_active else "inactive"
     flash_outcome(
         request,
         lambda: services.warehouse_set_active(
             warehouse=warehouse, is_active=is_active, actor=request.user
         ),
-        success=f"Warehouse {warehouse.code} is {state}.",
+        success=(
+            gettext("Warehouse %(code)s is active.")
+            if is_active
+            else gettext("Warehouse %(code)s is inactive.")
+        )
+        % {"code": warehouse.code},
     )
     return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
 
@@ -182,8 +191,12 @@ def stock_receive(request: HttpRequest, public_id: str) -> HttpResponse:
         if movement is not None:
             messages.success(
                 request,
-                f"Received {movement.on_hand_delta} × {form.cleaned_data['sku'].sku}; "
-                f"on hand now {movement.on_hand_after}.",
+                gettext("Received %(quantity)s × %(sku)s; on hand now %(on_hand)s.")
+                % {
+                    "quantity": movement.on_hand_delta,
+                    "sku": form.cleaned_data["sku"].sku,
+                    "on_hand": movement.on_hand_after,
+                },
             )
             return redirect("inventory_ops:warehouse_stock", public_id=warehouse.public_id)
     return _stock_page(request, warehouse, receive_form=form, status=400)
@@ -217,8 +230,12 @@ def stock_adjust(request: HttpRequest, pk: int) -> HttpResponse:
         if movement is not None:
             messages.success(
                 request,
-                f"Adjusted {stock.variant.sku} by {movement.on_hand_delta:+}; "
-                f"on hand now {movement.on_hand_after}.",
+                gettext("Adjusted %(sku)s by %(delta)s; on hand now %(on_hand)s.")
+                % {
+                    "sku": stock.variant.sku,
+                    "delta": f"{movement.on_hand_delta:+}",
+                    "on_hand": movement.on_hand_after,
+                },
             )
             return redirect("inventory_ops:stock_adjust", pk=stock.pk)
     return _adjust_page(request, stock, form, status=400)

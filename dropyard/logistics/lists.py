@@ -4,6 +4,8 @@ generic list (``core.lists``): the existing filter forms stay in front of their 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 
@@ -14,14 +16,14 @@ BADGE = '<span class="badge {}">{}</span>'
 
 
 class LineFilter(FormFilter):
-    placeholder = "Code or name"
+    placeholder = _("Code or name")
 
     class Meta:
         form = LineFilterForm
 
 
 class TrackingFilter(FormFilter):
-    placeholder = "Tracking number, parcel code or account number"
+    placeholder = _("Tracking number, parcel code or account number")
 
     class Meta:
         form = TrackingFilterForm
@@ -30,18 +32,20 @@ class TrackingFilter(FormFilter):
 class LineTable(ListTable):
     """Shipping lines: the name (to its rate cards) heads a phone card, the status first."""
 
-    name = tables.Column(verbose_name="Name", attrs={"td": {"class": "list-title"}})
-    code = tables.Column(verbose_name="Code", attrs={"td": {"class": "font-monospace small"}})
-    carrier = tables.Column(accessor="carrier__name", verbose_name="Carrier")
-    is_tracked = tables.BooleanColumn(verbose_name="Tracked", yesno="Yes,No")
+    name = tables.Column(
+        verbose_name=pgettext_lazy("object", "Name"), attrs={"td": {"class": "list-title"}}
+    )
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "font-monospace small"}})
+    carrier = tables.Column(accessor="carrier__name", verbose_name=_("Carrier"))
+    is_tracked = tables.BooleanColumn(verbose_name=_("Tracked"), yesno=(_("Yes"), _("No")))
     allowed_properties = tables.Column(
-        verbose_name="Allowed properties", orderable=False, attrs={"td": {"class": "small"}}
+        verbose_name=_("Allowed properties"), orderable=False, attrs={"td": {"class": "small"}}
     )
     max_weight_g = tables.Column(
-        verbose_name="Max weight (g)",
+        verbose_name=_("Max weight (g)"),
         attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
     )
-    is_active = tables.Column(verbose_name="Status", attrs=PRIMARY)
+    is_active = tables.Column(verbose_name=_("Status"), attrs=PRIMARY)
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "line-table"}
@@ -59,8 +63,8 @@ class LineTable(ListTable):
 
     def render_is_active(self, value: bool) -> str:
         if value:
-            return format_html(BADGE, "text-bg-success", "Active")
-        return format_html(BADGE, "text-bg-secondary", "Inactive")
+            return format_html(BADGE, "text-bg-success", _("Active"))
+        return format_html(BADGE, "text-bg-secondary", _("Inactive"))
 
     def value_is_active(self, value: bool) -> str:
         return "Active" if value else "Inactive"
@@ -70,27 +74,27 @@ class TrackingTable(ListTable):
     """Trackings, newest first: the number heads a phone card, the status first."""
 
     tracking_number = tables.Column(
-        verbose_name="Tracking number", orderable=False, attrs={"td": {"class": "list-title"}}
+        verbose_name=_("Tracking number"), orderable=False, attrs={"td": {"class": "list-title"}}
     )
-    carrier = tables.Column(accessor="carrier__name", verbose_name="Carrier", orderable=False)
+    carrier = tables.Column(accessor="carrier__name", verbose_name=_("Carrier"), orderable=False)
     reference = tables.Column(
-        verbose_name="Reference",
+        verbose_name=_("Reference"),
         default="—",
         orderable=False,
         attrs={"td": {"class": "font-monospace small"}},
     )
     merchant = tables.Column(
         accessor="merchant__business_name",
-        verbose_name="Merchant",
+        verbose_name=_("Merchant"),
         orderable=False,
         attrs={"td": {"class": "small"}},
     )
     route = tables.Column(
-        accessor="pk", verbose_name="Route", orderable=False, attrs={"td": {"class": "small"}}
+        accessor="pk", verbose_name=_("Route"), orderable=False, attrs={"td": {"class": "small"}}
     )
-    status = tables.Column(verbose_name="Status", orderable=False, attrs=PRIMARY)
+    status = tables.Column(verbose_name=_("Status"), orderable=False, attrs=PRIMARY)
     last_event_at = tables.DateTimeColumn(
-        verbose_name="Last event",
+        verbose_name=_("Last event"),
         format="Y-m-d H:i",
         default="—",
         orderable=False,
@@ -109,7 +113,7 @@ class TrackingTable(ListTable):
 
     def render_carrier(self, value: str, record: Tracking) -> str:
         if record.carrier.code.upper() == "SANDBOX":
-            return format_html(BADGE, "text-bg-warning", "Sandbox")
+            return format_html(BADGE, "text-bg-warning", _("Sandbox"))
         return value
 
     def render_merchant(self, value: str, record: Tracking) -> str:

@@ -9,6 +9,7 @@ calculator and the cannot-ship check read warehouse stock, so inventory serves t
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dropyard.accounts.choices import Area
@@ -51,7 +52,9 @@ def default_lines(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(
-                request, f"Default line for {data['dest_country']} set to {data['line'].name}."
+                request,
+                gettext("Default line for %(country)s set to %(line)s.")
+                % {"country": data["dest_country"], "line": data["line"].name},
             )
             return redirect("logistics:default_lines")
     return _defaults_page(request, form, status=400)
@@ -63,13 +66,17 @@ def default_line_clear(request: HttpRequest) -> HttpResponse:
     """Remove the default line of one destination country."""
     form = DefaultLineClearForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a country.")
+        messages.error(request, gettext("Choose a country."))
         return redirect("logistics:default_lines")
     country = form.cleaned_data["dest_country"]
     if services.default_line_clear(
         merchant=request.merchant, dest_country=country, actor=request.user
     ):
-        messages.success(request, f"Default line for {country} cleared.")
+        messages.success(
+            request, gettext("Default line for %(country)s cleared.") % {"country": country}
+        )
     else:
-        messages.info(request, f"There was no default line for {country}.")
+        messages.info(
+            request, gettext("There was no default line for %(country)s.") % {"country": country}
+        )
     return redirect("logistics:default_lines")

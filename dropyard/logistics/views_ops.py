@@ -4,6 +4,7 @@ trackings (list, events, manual events, Sandbox "deliver now")."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
@@ -47,9 +48,9 @@ def line_list(request: HttpRequest) -> HttpResponse:
         template="logistics/ops/line_list.html",
         export_name="shipping-lines",
         context={
-            "title": "Shipping lines",
-            "noun": "shipping line",
-            "noun_plural": "shipping lines",
+            "title": gettext("Shipping lines"),
+            "noun": gettext_noop("shipping line"),
+            "noun_plural": gettext_noop("shipping lines"),
             "empty_filtered_text": "No shipping lines match these filters.",
             "empty_text": "No shipping lines yet.",
         },
@@ -65,7 +66,9 @@ def line_create(request: HttpRequest) -> HttpResponse:
             form, lambda: services.shipping_line_create(actor=request.user, **form.cleaned_data)
         )
         if line is not None:
-            messages.success(request, f"Shipping line {line.name} created.")
+            messages.success(
+                request, gettext("Shipping line %(name)s created.") % {"name": line.name}
+            )
             return redirect("logistics_ops:ratecard_list", pk=line.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "line": None}
@@ -89,7 +92,10 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             if updated is not None:
-                messages.success(request, f"Shipping line {form.cleaned_data['name']} saved.")
+                messages.success(
+                    request,
+                    gettext("Shipping line %(name)s saved.") % {"name": form.cleaned_data["name"]},
+                )
                 return redirect("logistics_ops:ratecard_list", pk=line.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "line": line}
@@ -107,7 +113,8 @@ def line_active(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.shipping_line_set_active(
             line=line, actor=request.user, is_active=is_active
         ),
-        success=f"{line.name} is {'active' if is_active else 'inactive'}.",
+        success=(gettext("%(name)s is active.") if is_active else gettext("%(name)s is inactive."))
+        % {"name": line.name},
     )
     return redirect("logistics_ops:ratecard_list", pk=line.pk)
 
@@ -166,7 +173,10 @@ def ratecard_import(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", exc.message)
             else:
                 if result.ok:
-                    messages.success(request, f"Rate cards imported: {result.summary}.")
+                    messages.success(
+                        request,
+                        gettext("Rate cards imported: %(summary)s.") % {"summary": result.summary},
+                    )
                     return redirect("logistics_ops:ratecard_import")
     context = {"form": form, "result": result}
     return render(request, "logistics/ops/ratecard_import.html", context, status=status)
@@ -190,9 +200,9 @@ def tracking_list(request: HttpRequest) -> HttpResponse:
         template="logistics/ops/tracking_list.html",
         export_name="trackings",
         context={
-            "title": "Trackings",
-            "noun": "tracking",
-            "noun_plural": "trackings",
+            "title": gettext("Trackings"),
+            "noun": gettext_noop("tracking"),
+            "noun_plural": gettext_noop("trackings"),
             "empty_filtered_text": "No trackings match these filters.",
             "empty_text": "No trackings yet: they appear when a warehouse ships a parcel.",
         },
@@ -233,7 +243,10 @@ def tracking_event_add(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if event is not None:
-            messages.success(request, f"Event recorded: {event.get_status_display()}.")
+            messages.success(
+                request,
+                gettext("Event recorded: %(status)s.") % {"status": event.get_status_display()},
+            )
             return redirect("logistics_ops:tracking_detail", pk=tracking.pk)
     return _tracking_page(request, pk, form=form, status=400)
 
@@ -246,6 +259,7 @@ def tracking_sandbox_complete(request: HttpRequest, pk: int) -> HttpResponse:
     flash_outcome(
         request,
         lambda: services.sandbox_tracking_complete(tracking=tracking),
-        success=f"Sandbox journey of {tracking.tracking_number} played to its end.",
+        success=gettext("Sandbox journey of %(tracking)s played to its end.")
+        % {"tracking": tracking.tracking_number},
     )
     return redirect("logistics_ops:tracking_detail", pk=tracking.pk)

@@ -47,9 +47,9 @@ EVENT_KIND_LABELS: dict[str, StrOrPromise] = {
 
 
 class OrderType(models.TextChoices):
-    DROPSHIPPING = "dropshipping", "Dropshipping"
-    BULK = "bulk", "Bulk purchase"  # order code prefix ZF; stock lands in private inventory
-    RESEND = "resend", "Resend"  # created by after-sales
+    DROPSHIPPING = "dropshipping", _("Dropshipping")
+    BULK = "bulk", _("Bulk purchase")  # order code prefix ZF; stock lands in private inventory
+    RESEND = "resend", _("Resend")  # created by after-sales
 
 
 class OrderSource(models.TextChoices):
@@ -62,30 +62,30 @@ class OrderSource(models.TextChoices):
 class PayType(models.IntegerChoices):
     """createOrderV2 ``payType``: 1 page payment (cjPayUrl), 2 balance (cart to pay), 3 none."""
 
-    PAGE = 1, "Page payment"
-    BALANCE = 2, "Balance"
-    NONE = 3, "Create only"
+    PAGE = 1, _("Page payment")
+    BALANCE = 2, _("Balance")
+    NONE = 3, _("Create only")
 
 
 class IossType(models.IntegerChoices):
-    NONE = 1, "No IOSS"
-    OWN = 2, "Own IOSS number"
-    PLATFORM = 3, "Platform IOSS"
+    NONE = 1, _("No IOSS")
+    OWN = 2, _("Own IOSS number")
+    PLATFORM = 3, _("Platform IOSS")
 
 
 class ShopLogisticsType(models.IntegerChoices):
-    PLATFORM = 1, "Platform logistics (merchant picks the warehouse, uploads waybill)"
-    SELLER = 2, "Seller logistics (we ship)"
-    PLATFORM_DESIGNATED = 3, "Platform logistics, warehouse designated by us"
+    PLATFORM = 1, _("Platform logistics (merchant picks the warehouse, uploads waybill)")
+    SELLER = 2, _("Seller logistics (we ship)")
+    PLATFORM_DESIGNATED = 3, _("Platform logistics, warehouse designated by us")
 
 
 class ParentOrderStatus(models.TextChoices):
     """A cart confirmation (``shipmentsId``) and, once generated, its payment (``payId``)."""
 
-    OPEN = "open", "Awaiting payment order"
-    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
-    PAID = "paid", "Paid"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Awaiting payment order")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ParcelStatus(models.TextChoices):

@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable, SelectColumn
 
@@ -28,38 +30,40 @@ class OrderTable(ListTable):
     number = tables.TemplateColumn(
         template_name="orders/partials/_order_number_cell.html",
         accessor="order_number",
-        verbose_name="Order",
+        verbose_name=_("Order"),
         order_by=("order_number",),
         attrs={"td": {"class": "list-title"}},
     )
     created = tables.DateTimeColumn(
         accessor="created_at",
-        verbose_name="Created",
+        verbose_name=pgettext_lazy("when", "Created"),
         format="Y-m-d H:i",
         order_by=("created_at",),
         attrs={"td": {"class": "small text-nowrap"}},
     )
     customer = tables.Column(
-        accessor="shipping_customer_name", verbose_name="Customer", orderable=False
+        accessor="shipping_customer_name", verbose_name=_("Customer"), orderable=False
     )
     destination = tables.Column(
-        accessor="shipping_country_code", verbose_name="Destination", orderable=False
+        accessor="shipping_country_code",
+        verbose_name=pgettext_lazy("shipping", "Destination"),
+        orderable=False,
     )
     store = tables.Column(
         accessor="store_name",
-        verbose_name="Store",
+        verbose_name=_("Store"),
         orderable=False,
         attrs={"td": {"class": "small"}},
     )
     status = tables.TemplateColumn(
         template_name="orders/partials/_order_status_cell.html",
-        verbose_name="Status",
+        verbose_name=_("Status"),
         order_by=("status", "sub_status"),
         attrs=PRIMARY,
     )
     total = tables.Column(
         accessor="total_amount_minor",
-        verbose_name="Total",
+        verbose_name=_("Total"),
         attrs={
             "td": {"class": "text-end text-nowrap", "data-primary": "1"},
             "th": {"class": "text-end"},
@@ -98,7 +102,7 @@ class OrderTable(ListTable):
         return record.get_status_display()
 
     def render_action(self, value: str, record) -> str:
-        label = "Pay…" if record.status in PRE_PAYMENT else "View"
+        label = _("Pay…") if record.status in PRE_PAYMENT else _("View")
         style = "btn-primary" if record.status in PRE_PAYMENT else "btn-outline-secondary"
         return format_html(
             '<a class="btn btn-sm {}" href="{}" data-testid="order-main-action">{}</a>',

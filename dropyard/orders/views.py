@@ -25,6 +25,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from dropyard.catalog import selectors as catalog_selectors
@@ -33,7 +34,6 @@ from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 from dropyard.core.lists import BulkAction, list_page
-from dropyard.core.text import counted
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
 
@@ -144,11 +144,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
         export_name="orders",
         id_field="public_id",
         context={
-            "title": "Orders",
+            "title": gettext("Orders"),
             "tab": tab,
             "tabs": tabs,
-            "noun": "order",
-            "noun_plural": "orders",
+            "noun": gettext_noop("order"),
+            "noun_plural": gettext_noop("orders"),
             "empty_template": "orders/partials/_empty.html",
         },
     )
@@ -175,28 +175,40 @@ def _reasons(intercepted) -> str:
     return " · ".join(parts)
 
 
+def _not_confirmed(intercepted) -> str:
+    return gettext("Not confirmed: %(reasons)s") % {"reasons": _reasons(intercepted)}
+
+
 @merchant_view(area=AREA)
 @require_POST
 def bulk_confirm(request: HttpRequest) -> HttpResponse:
     """Confirm the selected orders together (the cart path: one payment order for them)."""
     orders, missing = selected_orders(request)
     if not orders:
-        messages.error(request, "Select at least one order to confirm.")
+        messages.error(request, gettext("Select at least one order to confirm."))
         return redirect(back_url(request))
     result = services.cart_confirm(merchant=request.merchant, orders=orders, actor=request.user)
     if result.success_count:
         messages.success(
             request,
-            f"{result.success_count} order{'s' if result.success_count != 1 else ''} confirmed "
-            "and stock reserved.",
+            ngettext(
+                "%(count)d order confirmed and stock reserved.",
+                "%(count)d orders confirmed and stock reserved.",
+                result.success_count,
+            )
+            % {"count": result.success_count},
         )
     if result.intercepted:
-        messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
+        messages.error(request, _not_confirmed(result.intercepted))
     if missing:
         messages.error(
             request,
-            f"{counted(len(missing), 'selected order')} "
-            f"{'was' if len(missing) == 1 else 'were'} not found.",
+            ngettext(
+                "%(count)d selected order was not found.",
+                "%(count)d selected orders were not found.",
+                len(missing),
+            )
+            % {"count": len(missing)},
         )
     if result.shipments_id and (
         request.POST.get("pay") or request.POST.get("action") == "confirm_pay"
@@ -275,9 +287,11 @@ def order_confirm(request: HttpRequest, key: str) -> HttpResponse:
         return order
     result = services.cart_confirm(merchant=request.merchant, orders=[order], actor=request.user)
     if result.success_count:
-        messages.success(request, "Order confirmed and stock reserved. You can now pay it.")
+        messages.success(
+            request, gettext("Order confirmed and stock reserved. You can now pay it.")
+        )
     else:
-        messages.error(request, "Not confirmed: " + _reasons(result.intercepted))
+        messages.error(request, _not_confirmed(result.intercepted))
     return detail_redirect(order)
 
 
@@ -290,7 +304,8 @@ def order_delete(request: HttpRequest, key: str) -> HttpResponse:
         if flash_outcome(
             request,
             lambda: services.order_delete(order=order, actor=request.user),
-            success=f"Order {order.code} ({order.order_number}) deleted.",
+            success=gettext("Order %(code)s (%(number)s) deleted.")
+            % {"code": order.code, "number": order.order_number},
         ):
             return redirect("orders:list")
         return detail_redirect(order)
@@ -303,7 +318,7 @@ def order_address(request: HttpRequest, key: str) -> HttpResponse:
         merchant=request.merchant, key=key, store_ids=request.membership.store_scope
     )
     if order.status not in PRE_PAYMENT:
-        messages.error(request, "The address can only be changed before payment.")
+        messages.error(request, gettext("The address can only be changed before payment."))
         return detail_redirect(order)
     initial = {name: getattr(order, name) for name in AddressForm.base_fields}
     form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -317,7 +332,7 @@ def order_address(request: HttpRequest, key: str) -> HttpResponse:
             if not form.errors:
                 form.add_error(None, exc.message)
         else:
-            messages.success(request, "Address saved; the order was routed again.")
+            messages.success(request, gettext("Address saved; the order was routed again."))
             return detail_redirect(order)
     return render(request, "orders/order_address.html", {"order": order, "form": form})
 
@@ -329,7 +344,7 @@ def order_pay(request: HttpRequest, key: str) -> HttpResponse:
     if isinstance(order, HttpResponse):
         return order
     if order.parent is None:
-        messages.error(request, "Confirm the order first.")
+        messages.error(request, gettext("Confirm the order first."))
         return detail_redirect(order)
     try:
         parent = services.parent_order_generate(
@@ -347,12 +362,12 @@ def order_unmerge(request: HttpRequest, key: str) -> HttpResponse:
     if isinstance(order, HttpResponse):
         return order
     if order.merge is None:
-        messages.error(request, "This order is not merged.")
+        messages.error(request, gettext("This order is not merged."))
         return detail_redirect(order)
     flash_outcome(
         request,
         lambda: services.merge_undo(merge=order.merge, actor=request.user),
-        success="Merge undone: each order ships on its own again.",
+        success=gettext("Merge undone: each order ships on its own again."),
     )
     return detail_redirect(order)
 
@@ -393,7 +408,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 if not any(n in form.fields for n in errors):
                     form.add_error(None, exc.message)
             else:
-                messages.success(request, f"Order {order.code} created.")
+                messages.success(request, gettext("Order %(code)s created.") % {"code": order.code})
                 return detail_redirect(order)
     return _order_new_page(request, form, formset)
 
@@ -406,7 +421,7 @@ def _order_new_with_line(request: HttpRequest, posted) -> HttpResponse:
         if pick.is_valid() and pick.cleaned_data["add_variant"] in picked:
             sku = picked[pick.cleaned_data["add_variant"]].sku
         else:
-            messages.error(request, "That product is not in the catalog any more.")
+            messages.error(request, gettext("That product is not in the catalog any more."))
             return _order_new_page(
                 request, ManualOrderForm(initial=posted.dict()), LineFormSet(posted, prefix="lines")
             )
@@ -521,7 +536,7 @@ def merge_preview(request: HttpRequest) -> HttpResponse:
         merchant=request.merchant, keys=ids, store_ids=request.membership.store_scope
     )
     if missing or len(orders) < 2:
-        messages.error(request, "Choose at least two of your unpaid orders to merge.")
+        messages.error(request, gettext("Choose at least two of your unpaid orders to merge."))
         return redirect("orders:merge_list")
     if request.method == "POST":
         try:
@@ -534,8 +549,14 @@ def merge_preview(request: HttpRequest) -> HttpResponse:
         saved = merge.postage_before_minor - merge.postage_after_minor
         messages.success(
             request,
-            f"{len(orders)} orders merged into one shipment; freight saved "
-            f"{csv_io._amount(saved, merge.currency)} {merge.currency}.",
+            gettext(
+                "%(count)s orders merged into one shipment; freight saved %(amount)s %(currency)s."
+            )
+            % {
+                "count": len(orders),
+                "amount": csv_io._amount(saved, merge.currency),
+                "currency": merge.currency,
+            },
         )
         return redirect("orders:detail", key=orders[0].public_id)
     try:

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 
@@ -26,19 +27,19 @@ class ThreadTable(ListTable):
     column is for admins (the view excludes it for agents)."""
 
     business_name = tables.Column(
-        verbose_name="Merchant", orderable=False, attrs={"td": {"class": "list-title"}}
+        verbose_name=_("Merchant"), orderable=False, attrs={"td": {"class": "list-title"}}
     )
     account_number = tables.Column(
-        verbose_name="Account", orderable=False, attrs={"td": {"class": "small font-monospace"}}
+        verbose_name=_("Account"), orderable=False, attrs={"td": {"class": "small font-monospace"}}
     )
-    agent = tables.Column(verbose_name="Agent", orderable=False, default="none")
+    agent = tables.Column(verbose_name=_("Agent"), orderable=False, default=_("none"))
     last_message_at = tables.Column(
-        verbose_name="Last message",
+        verbose_name=_("Last message"),
         orderable=False,
-        default="No messages yet",
+        default=_("No messages yet"),
         attrs={"td": {"class": "small text-nowrap"}},
     )
-    unread_count = tables.Column(verbose_name="Unread", orderable=False, attrs=PRIMARY)
+    unread_count = tables.Column(verbose_name=_("Unread"), orderable=False, attrs=PRIMARY)
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "thread-list"}

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.access import merchant_view, operator_view
@@ -93,9 +93,9 @@ def ops_threads(request: HttpRequest) -> HttpResponse:
         template="sourcing/ops_threads.html",
         export_name="threads",
         context={
-            "title": "Messages",
-            "noun": "conversation",
-            "noun_plural": "conversations",
+            "title": gettext("Messages"),
+            "noun": gettext_noop("conversation"),
+            "noun_plural": gettext_noop("conversations"),
             "empty_template": "sourcing/partials/_thread_empty.html",
         },
     )

@@ -1,32 +1,33 @@
 """Store enumerations: platforms, store and store-order statuses, how a connection was made."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Platform(models.TextChoices):
     """The store platforms an adapter exists (or will exist) for; also ``Order.platform``."""
 
-    SANDBOX = "sandbox", "Sandbox store"
-    SHOPIFY = "shopify", "Shopify"
-    MEDUSA = "medusa", "Medusa"
+    SANDBOX = "sandbox", _("Sandbox store")
+    SHOPIFY = "shopify", _("Shopify")
+    MEDUSA = "medusa", _("Medusa")
 
 
 class StoreStatus(models.TextChoices):
     """AUTHORIZED syncs; REAUTHORIZE waits for the merchant to authorize again (token revoked or
     expired beyond refresh); DISCONNECTED is final for this row (credentials wiped)."""
 
-    AUTHORIZED = "authorized", "Authorized"
-    REAUTHORIZE = "reauthorize", "Needs re-authorization"
-    DISCONNECTED = "disconnected", "Disconnected"
+    AUTHORIZED = "authorized", _("Authorized")
+    REAUTHORIZE = "reauthorize", _("Needs re-authorization")
+    DISCONNECTED = "disconnected", _("Disconnected")
 
 
 class ConnectionHow(models.TextChoices):
     """How a store variant came to be connected to a Dropyard variant."""
 
-    SKU = "sku", "Same SKU"
-    MANUAL = "manual", "Connected by hand"
-    LISTED = "listed", "Listed from Dropyard"
-    SUGGESTED = "suggested", "Accepted suggestion"
+    SKU = "sku", _("Same SKU")
+    MANUAL = "manual", _("Connected by hand")
+    LISTED = "listed", _("Listed from Dropyard")
+    SUGGESTED = "suggested", _("Accepted suggestion")
 
 
 class StoreOrderStatus(models.TextChoices):
@@ -35,16 +36,16 @@ class StoreOrderStatus(models.TextChoices):
     with its Dropyard order; IGNORED: not to be imported (unpaid with ``paid_orders_only``, or
     order sync off) until it is seen again in a state that qualifies."""
 
-    HELD = "held", "Held"
-    IMPORTED = "imported", "Imported"
-    CANCELLED = "cancelled", "Cancelled"
-    IGNORED = "ignored", "Ignored"
+    HELD = "held", _("Held")
+    IMPORTED = "imported", _("Imported")
+    CANCELLED = "cancelled", _("Cancelled")
+    IGNORED = "ignored", _("Ignored")
 
 
 class ReceivedVia(models.TextChoices):
-    WEBHOOK = "webhook", "Webhook"
-    POLL = "poll", "Polling"
-    API = "api", "Developer API"
+    WEBHOOK = "webhook", _("Webhook")
+    POLL = "poll", _("Polling")
+    API = "api", _("Developer API")
 
 
 class ListingStatus(models.TextChoices):
@@ -52,18 +53,18 @@ class ListingStatus(models.TextChoices):
     platform refused (``Listing.error`` says why); OUT_OF_DATE: a variant's cost or availability
     changed since it was listed (re-list or re-price)."""
 
-    LISTING = "listing", "Listing…"
-    LISTED = "listed", "Listed"
-    FAILED = "failed", "Failed"
-    OUT_OF_DATE = "out_of_date", "Out of date"
+    LISTING = "listing", _("Listing…")
+    LISTED = "listed", _("Listed")
+    FAILED = "failed", _("Failed")
+    OUT_OF_DATE = "out_of_date", _("Out of date")
 
 
 class PriceRounding(models.TextChoices):
     """How a pricing rule ends its prices (``stores.pricing.round_ending``)."""
 
-    NINETY_NINE = "99", "Up to .99"
-    NINETY_FIVE = "95", "Up to .95"
-    NONE = "none", "No rounding"
+    NINETY_NINE = "99", _("Up to .99")
+    NINETY_FIVE = "95", _("Up to .95")
+    NONE = "none", _("No rounding")
 
 
 class TrackingPushStatus(models.TextChoices):
@@ -72,10 +73,10 @@ class TrackingPushStatus(models.TextChoices):
     refused, retries ran out or the store lost its authorization; the merchant may retry),
     SKIPPED (the store's tracking push was off when the parcel shipped)."""
 
-    PENDING = "pending", "Pending"
-    PUSHED = "pushed", "Pushed"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped"
+    PENDING = "pending", _("Pending")
+    PUSHED = "pushed", _("Pushed")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
 
 
 class DeliveryMark(models.TextChoices):
@@ -83,10 +84,10 @@ class DeliveryMark(models.TextChoices):
     tell it), MARKED (told, or nothing to tell on that platform), FAILED (the platform
     refused)."""
 
-    NONE = "", "Not delivered yet"
-    DUE = "due", "To mark delivered"
-    MARKED = "marked", "Marked delivered"
-    FAILED = "failed", "Marking delivered failed"
+    NONE = "", _("Not delivered yet")
+    DUE = "due", _("To mark delivered")
+    MARKED = "marked", _("Marked delivered")
+    FAILED = "failed", _("Marking delivered failed")
 
 
 # The start of a hold reason written by a store's hold rule (``Store.hold_for_review``,

@@ -1,6 +1,7 @@
 """Wallet enumerations: ledger account kinds, payment providers, top-up states."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountKind(models.TextChoices):
@@ -12,41 +13,41 @@ class AccountKind(models.TextChoices):
     to zero per currency and so does the whole ledger (the trial balance).
     """
 
-    WALLET_AVAILABLE = "wallet_available", "Wallet (available)"
-    WALLET_FROZEN = "wallet_frozen", "Wallet (frozen)"
-    PROVIDER_CASH = "provider_cash", "Cash held at a payment provider"
-    ORDER_REVENUE = "order_revenue", "Order revenue (products)"
-    FREIGHT_REVENUE = "freight_revenue", "Freight revenue"
-    DISCOUNTS_GIVEN = "discounts_given", "Discounts given"
-    PROVIDER_FEES = "provider_fees", "Provider fees"
-    REFUNDS_PAYABLE = "refunds_payable", "Refunds payable (to source)"
+    WALLET_AVAILABLE = "wallet_available", _("Wallet (available)")
+    WALLET_FROZEN = "wallet_frozen", _("Wallet (frozen)")
+    PROVIDER_CASH = "provider_cash", _("Cash held at a payment provider")
+    ORDER_REVENUE = "order_revenue", _("Order revenue (products)")
+    FREIGHT_REVENUE = "freight_revenue", _("Freight revenue")
+    DISCOUNTS_GIVEN = "discounts_given", _("Discounts given")
+    PROVIDER_FEES = "provider_fees", _("Provider fees")
+    REFUNDS_PAYABLE = "refunds_payable", _("Refunds payable (to source)")
 
 
 MERCHANT_KINDS = frozenset({AccountKind.WALLET_AVAILABLE, AccountKind.WALLET_FROZEN})
 
 
 class Provider(models.TextChoices):
-    SANDBOX = "sandbox", "Sandbox (instant, for demos and tests)"
-    STRIPE = "stripe", "Card (Stripe)"
-    PAYPAL = "paypal", "PayPal"
-    WIRE = "wire", "Wire transfer"
-    WALLET = "wallet", "Wallet balance"
+    SANDBOX = "sandbox", _("Sandbox (instant, for demos and tests)")
+    STRIPE = "stripe", _("Card (Stripe)")
+    PAYPAL = "paypal", _("PayPal")
+    WIRE = "wire", _("Wire transfer")
+    WALLET = "wallet", _("Wallet balance")
 
 
 class TopUpStatus(models.TextChoices):
-    PENDING = "pending", "Pending"  # created; waiting for the provider or finance
-    SUCCEEDED = "succeeded", "Credited"
-    FAILED = "failed", "Failed"
-    REJECTED = "rejected", "Rejected"  # wire transfer refused by finance
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Pending")  # created; waiting for the provider or finance
+    SUCCEEDED = "succeeded", _("Credited")
+    FAILED = "failed", _("Failed")
+    REJECTED = "rejected", _("Rejected")  # wire transfer refused by finance
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class InvoiceKind(models.TextChoices):
     """A billing document's kind; each kind is numbered on its own, per year, without gaps."""
 
-    INVOICE = "invoice", "Invoice"  # a payment of orders
-    RECEIPT = "receipt", "Receipt"  # a credited top-up
-    CREDIT_NOTE = "credit_note", "Credit note"  # a refund
+    INVOICE = "invoice", _("Invoice")  # a payment of orders
+    RECEIPT = "receipt", _("Receipt")  # a credited top-up
+    CREDIT_NOTE = "credit_note", _("Credit note")  # a refund
 
 
 INVOICE_PREFIXES = {
@@ -59,30 +60,30 @@ INVOICE_PREFIXES = {
 class MakeupType(models.TextChoices):
     """What a supplementary ("makeup", BT…) bill charges for; decides the revenue account."""
 
-    PRODUCT = "product", "Product price difference"
-    FREIGHT = "freight", "Freight difference"
+    PRODUCT = "product", _("Product price difference")
+    FREIGHT = "freight", _("Freight difference")
 
 
 class MakeupStatus(models.TextChoices):
-    UNPAID = "unpaid", "Awaiting payment"
-    PAID = "paid", "Paid"
-    CANCELLED = "cancelled", "Cancelled"
+    UNPAID = "unpaid", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class RefundDestination(models.TextChoices):
     """Where refunded money goes: the merchant's wallet, or back to the original method."""
 
-    WALLET = "wallet", "Wallet"
-    SOURCE = "source", "Original payment method"
+    WALLET = "wallet", _("Wallet")
+    SOURCE = "source", _("Original payment method")
 
 
 class RefundStatus(models.TextChoices):
     """A wallet refund is COMPLETED at once; a refund to source is PENDING (owed, recorded in
     REFUNDS_PAYABLE) until the provider accepts it (SENT)."""
 
-    COMPLETED = "completed", "Credited to the wallet"
-    PENDING = "pending", "Owed to the original method"
-    SENT = "sent", "Sent to the original method"
+    COMPLETED = "completed", _("Credited to the wallet")
+    PENDING = "pending", _("Owed to the original method")
+    SENT = "sent", _("Sent to the original method")
 
 
 # The prefix of each wallet object's code (``core.ids.prefixed_code``: prefix + public id), the
@@ -98,27 +99,27 @@ CODE_PREFIXES: dict[str, str] = {
 class LedgerKind(models.TextChoices):
     """What a ledger transaction records (``LedgerTransaction.kind``), as people read it."""
 
-    TOPUP = "topup", "Top-up"
-    ORDER_PAYMENT = "order_payment", "Order payment"
-    PURCHASE_PAYMENT = "purchase_payment", "Bulk purchase payment"
-    MAKEUP_PAYMENT = "makeup_payment", "Supplementary bill payment"
-    PAYMENT_CREDIT = "payment_credit", "Card / PayPal payment received"
-    REFUND = "refund", "Refund"
-    REFUND_SENT = "refund_sent", "Refund sent to the original method"
-    REVERSAL = "reversal", "Reversal"
+    TOPUP = "topup", _("Top-up")
+    ORDER_PAYMENT = "order_payment", _("Order payment")
+    PURCHASE_PAYMENT = "purchase_payment", _("Bulk purchase payment")
+    MAKEUP_PAYMENT = "makeup_payment", _("Supplementary bill payment")
+    PAYMENT_CREDIT = "payment_credit", _("Card / PayPal payment received")
+    REFUND = "refund", _("Refund")
+    REFUND_SENT = "refund_sent", _("Refund sent to the original method")
+    REVERSAL = "reversal", _("Reversal")
 
 
 class ReferenceType(models.TextChoices):
     """What caused a ledger transaction (``LedgerTransaction.reference_type``); its
     ``reference_id`` is that object's public id (or code, for bills and purchase orders)."""
 
-    TOPUP = "topup", "Top-up"
-    ORDER = "order", "Order"
-    ORDERS = "orders", "Orders"  # several orders paid together (the id is a digest)
-    PARENT_ORDER = "parent_order", "Orders paid together"  # the id is the shipmentsId
-    PURCHASE_ORDER = "purchase_order", "Bulk purchase"  # the id is the order code
-    MAKEUP = "makeup", "Supplementary bill"  # the id is the bill or pay order code
-    REFUND = "refund", "Refund"
+    TOPUP = "topup", _("Top-up")
+    ORDER = "order", _("Order")
+    ORDERS = "orders", _("Orders")  # several orders paid together (the id is a digest)
+    PARENT_ORDER = "parent_order", _("Orders paid together")  # the id is the shipmentsId
+    PURCHASE_ORDER = "purchase_order", _("Bulk purchase")  # the id is the order code
+    MAKEUP = "makeup", _("Supplementary bill")  # the id is the bill or pay order code
+    REFUND = "refund", _("Refund")
 
 
 def choice_label(choices: type[models.TextChoices], value: str) -> str:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 from dropyard.orders.templatetags.orders_tags import money
@@ -93,9 +94,9 @@ class InvoiceFilterForm(forms.Form):
     """Kind and a search over number and reference (and, for finance, the merchant)."""
 
     q = forms.CharField(
-        required=False, max_length=100, label="Number, order code or your order number"
+        required=False, max_length=100, label=_("Number, order code or your order number")
     )
-    kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *InvoiceKind.choices])
+    kind = forms.ChoiceField(required=False, choices=[("", _("All kinds")), *InvoiceKind.choices])
 
     def filters(self) -> dict[str, str]:
         if not self.is_valid():
@@ -108,17 +109,21 @@ class EventFilterForm(forms.Form):
 
     provider = forms.ChoiceField(
         required=False,
-        choices=[("", "All providers"), (Provider.STRIPE, "Stripe"), (Provider.PAYPAL, "PayPal")],
+        choices=[
+            ("", _("All providers")),
+            (Provider.STRIPE, "Stripe"),
+            (Provider.PAYPAL, "PayPal"),
+        ],
     )
-    type = forms.CharField(required=False, max_length=100, label="Event type")
+    type = forms.CharField(required=False, max_length=100, label=_("Event type"))
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *provider_selectors.EVENT_STATUSES.items()]
+        required=False, choices=[("", _("Any status")), *provider_selectors.EVENT_STATUSES.items()]
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].widget.attrs.update(
-            {"type": "search", "placeholder": "Event type, e.g. payment_intent.succeeded"}
+            {"type": "search", "placeholder": _("Event type, e.g. payment_intent.succeeded")}
         )
 
     def filters(self) -> dict[str, str]:
@@ -214,27 +219,29 @@ class InvoiceTable(ListTable):
     ``download_url_name``; ``merchant`` is for finance (the merchant page excludes it)."""
 
     number = tables.Column(
-        verbose_name="Number", orderable=False, attrs={"td": {"class": "list-title font-monospace"}}
+        verbose_name=pgettext_lazy("document", "Number"),
+        orderable=False,
+        attrs={"td": {"class": "list-title font-monospace"}},
     )
-    kind = tables.Column(verbose_name="Kind", orderable=False)
+    kind = tables.Column(verbose_name=_("Kind"), orderable=False)
     issued_at = tables.DateTimeColumn(
-        verbose_name="Date",
+        verbose_name=_("Date"),
         format="Y-m-d H:i",
         orderable=False,
         attrs={"td": {"class": "small text-nowrap"}},
     )
     merchant = tables.Column(
-        accessor="merchant__business_name", verbose_name="Merchant", orderable=False
+        accessor="merchant__business_name", verbose_name=_("Merchant"), orderable=False
     )
     reference = tables.Column(
-        verbose_name="Orders / reference",
+        verbose_name=_("Orders / reference"),
         orderable=False,
         default="",
         attrs={"td": {"class": "small text-break"}},
     )
     total = tables.Column(
         accessor="total_minor",
-        verbose_name="Total",
+        verbose_name=_("Total"),
         orderable=False,
         attrs={
             "td": {"class": "text-end text-nowrap", **PRIMARY["td"]},
@@ -293,21 +300,21 @@ class EventTable(ListTable):
     """Provider events, newest first: the event id heads a phone card, its status first."""
 
     received_at = tables.DateTimeColumn(
-        verbose_name="Received",
+        verbose_name=_("Received"),
         format="Y-m-d H:i:s",
         orderable=False,
         attrs={"td": {"class": "text-nowrap small"}},
     )
-    provider = tables.Column(verbose_name="Provider", orderable=False)
+    provider = tables.Column(verbose_name=_("Provider"), orderable=False)
     event_type = tables.Column(
-        verbose_name="Type", orderable=False, attrs={"td": {"class": "font-monospace small"}}
+        verbose_name=_("Type"), orderable=False, attrs={"td": {"class": "font-monospace small"}}
     )
     event_id = tables.Column(
-        verbose_name="Event id",
+        verbose_name=_("Event id"),
         orderable=False,
         attrs={"td": {"class": "font-monospace small list-title"}},
     )
-    status = tables.Column(accessor="pk", verbose_name="Status", orderable=False, attrs=PRIMARY)
+    status = tables.Column(accessor="pk", verbose_name=_("Status"), orderable=False, attrs=PRIMARY)
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "event-table"}

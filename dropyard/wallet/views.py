@@ -111,7 +111,8 @@ def topup_sandbox(request: HttpRequest) -> HttpResponse:
         if topup is not None:
             messages.success(
                 request,
-                f"Sandbox top-up of {Money(topup.amount_minor, topup.currency)} credited.",
+                gettext("Sandbox top-up of %(amount)s credited.")
+                % {"amount": Money(topup.amount_minor, topup.currency)},
             )
             return redirect("wallet:topup_detail", public_id=topup.public_id)
     context = {
@@ -142,8 +143,10 @@ def topup_wire(request: HttpRequest) -> HttpResponse:
         if topup is not None:
             messages.success(
                 request,
-                "Wire transfer submitted. Finance checks it against the bank account and "
-                "credits your wallet once it has arrived.",
+                gettext(
+                    "Wire transfer submitted. Finance checks it against the bank account and "
+                    "credits your wallet once it has arrived."
+                ),
             )
             return redirect("wallet:topup_detail", public_id=topup.public_id)
     context = {

@@ -7,6 +7,7 @@ no cache may keep.
 from functools import partial
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 
 from dropyard.accounts.choices import Area, OperatorRole
@@ -38,9 +39,9 @@ def _list(request: HttpRequest, *, merchant, template: str) -> HttpResponse:
         template=template,
         export_name="invoices",
         context={
-            "title": "Invoices",
-            "noun": "document",
-            "noun_plural": "documents",
+            "title": gettext("Invoices"),
+            "noun": gettext_noop("document"),
+            "noun_plural": gettext_noop("documents"),
             "empty_filtered_text": "No document matches these filters.",
             "empty_template": "" if ops else "wallet/partials/_invoice_empty.html",
             "empty_text": "No invoices have been issued yet.",

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -281,14 +281,16 @@ def makeup_pay(request: HttpRequest) -> HttpResponse:
     posted = [one] if one else request.POST.getlist("codes")
     codes = list(dict.fromkeys(c.strip() for c in posted if c.strip()))
     if not codes:
-        messages.error(request, "Select at least one bill to pay.")
+        messages.error(request, gettext("Select at least one bill to pay."))
         return redirect("wallet:makeup_list")
     if len(codes) > MAX_BULK:
-        messages.error(request, f"Pay at most {MAX_BULK} bills at once.")
+        messages.error(
+            request, gettext("Pay at most %(count)s bills at once.") % {"count": MAX_BULK}
+        )
         return redirect("wallet:makeup_list")
     bills = list(Makeup.objects.filter(merchant=request.merchant, code__in=codes))
     if len(bills) != len(codes):
-        messages.error(request, "Supplementary bill not found.")
+        messages.error(request, gettext("Supplementary bill not found."))
         return redirect("wallet:makeup_list")
     try:
         if len(bills) == 1:
@@ -309,11 +311,15 @@ def makeup_pay(request: HttpRequest) -> HttpResponse:
             total = sum(p.net_minor for p in result.payments)
             messages.success(
                 request,
-                f"Paid {len(result.payments)} bill{'s' if len(result.payments) != 1 else ''} "
-                f"from your wallet: {Money(total, bills[0].currency)}.",
+                ngettext(
+                    "Paid %(count)d bill from your wallet: %(amount)s.",
+                    "Paid %(count)d bills from your wallet: %(amount)s.",
+                    len(result.payments),
+                )
+                % {"count": len(result.payments), "amount": Money(total, bills[0].currency)},
             )
         else:
-            messages.info(request, "These bills were paid already.")
+            messages.info(request, gettext("These bills were paid already."))
     return redirect("wallet:makeup_list")
 
 
@@ -332,10 +338,12 @@ def makeup_pay_provider(request: HttpRequest) -> HttpResponse:
     provider = request.POST.get("provider") or request.POST.get("action", "")
     codes = list(dict.fromkeys(c.strip() for c in request.POST.getlist("codes") if c.strip()))
     if provider not in enabled_providers():
-        messages.error(request, "That payment method is not available here.")
+        messages.error(request, gettext("That payment method is not available here."))
         return redirect("wallet:makeup_list")
     if not codes or len(codes) > MAX_BULK:
-        messages.error(request, f"Select between 1 and {MAX_BULK} bills to pay.")
+        messages.error(
+            request, gettext("Select between 1 and %(count)s bills to pay.") % {"count": MAX_BULK}
+        )
         return redirect("wallet:makeup_list")
     try:
         order = makeup_bills.makeup_pay_order_create(merchant=request.merchant, codes=codes)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropyard.accounts.choices import Area, OperatorRole
@@ -113,9 +114,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
         template="wallet/providers/ops/event_list.html",
         export_name="provider-events",
         context={
-            "title": "Provider events",
-            "noun": "event",
-            "noun_plural": "events",
+            "title": gettext("Provider events"),
+            "noun": gettext_noop("event"),
+            "noun_plural": gettext_noop("events"),
             "empty_filtered_text": "No events match these filters.",
             "empty_text": "No provider events yet.",
         },

@@ -1,53 +1,54 @@
 """Webhook vocabularies: topics (what a merchant registers), message types and delivery states."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class WebhookTopic(models.TextChoices):
     """A callback topic of ``webhook/set`` (contract §4); one endpoint per merchant and topic."""
 
-    PRODUCT = "product", "Product"
-    STOCK = "stock", "Stock"
-    ORDER = "order", "Order"
-    LOGISTICS = "logistics", "Logistics"
-    MAKEUP = "makeup", "Supplementary bills"
+    PRODUCT = "product", _("Product")
+    STOCK = "stock", _("Stock")
+    ORDER = "order", _("Order")
+    LOGISTICS = "logistics", _("Logistics")
+    MAKEUP = "makeup", _("Supplementary bills")
 
 
 class WebhookType(models.TextChoices):
     """The message's ``type`` field (contract §4)."""
 
-    ORDER = "ORDER", "Order"
-    LOGISTIC = "LOGISTIC", "Logistic"
-    PRODUCT = "PRODUCT", "Product"
-    VARIANT = "VARIANT", "Variant"
-    STOCK = "STOCK", "Stock"
-    MAKEUP = "MAKEUP", "Supplementary bill"
+    ORDER = "ORDER", _("Order")
+    LOGISTIC = "LOGISTIC", _("Logistic")
+    PRODUCT = "PRODUCT", _("Product")
+    VARIANT = "VARIANT", _("Variant")
+    STOCK = "STOCK", _("Stock")
+    MAKEUP = "MAKEUP", _("Supplementary bill")
 
 
 class WebhookMessageType(models.TextChoices):
     """The message's ``messageType`` (contract §4; ORDER_CONNNECTED is CJ's spelling)."""
 
-    INSERT = "INSERT", "Insert"
-    UPDATE = "UPDATE", "Update"
-    DELETE = "DELETE", "Delete"
-    ORDER_CONNNECTED = "ORDER_CONNNECTED", "Order connected"
-    CANCEL = "CANCEL", "Cancel"  # MAKEUP bills (contract §4)
-    PAID = "PAID", "Paid"  # MAKEUP bills
+    INSERT = "INSERT", _("Insert")
+    UPDATE = "UPDATE", _("Update")
+    DELETE = "DELETE", _("Delete")
+    ORDER_CONNNECTED = "ORDER_CONNNECTED", _("Order connected")
+    CANCEL = "CANCEL", _("Cancel")  # MAKEUP bills (contract §4)
+    PAID = "PAID", _("Paid")  # MAKEUP bills
 
 
 class DeliveryStatus(models.TextChoices):
     """Where one delivery of a message stands. DELIVERED and FAILED are final."""
 
-    PENDING = "PENDING", "Pending"
-    DELIVERED = "DELIVERED", "Delivered"
-    FAILED = "FAILED", "Failed"
+    PENDING = "PENDING", _("Pending")
+    DELIVERED = "DELIVERED", _("Delivered")
+    FAILED = "FAILED", _("Failed")
 
 
 class CallbackAction(models.TextChoices):
     """``webhook/set``'s per-topic ``type``: ENABLE sets the URL, CANCEL turns the topic off."""
 
-    ENABLE = "ENABLE", "Enable"
-    CANCEL = "CANCEL", "Cancel"
+    ENABLE = "ENABLE", _("Enable")
+    CANCEL = "CANCEL", _("Cancel")
 
 
 # Which topic's endpoint receives each message type.

@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 
@@ -21,24 +22,26 @@ class MessageTable(ListTable):
     """Messages, newest first: the message id heads a phone card, the delivery status first."""
 
     created_at = tables.DateTimeColumn(
-        verbose_name="Time",
+        verbose_name=_("Time"),
         format="Y-m-d H:i:s",
         orderable=False,
         attrs={"td": {"class": "text-nowrap small"}},
     )
-    topic = tables.Column(verbose_name="Topic", orderable=False)
-    type = tables.Column(verbose_name="Type", orderable=False)
+    topic = tables.Column(verbose_name=_("Topic"), orderable=False)
+    type = tables.Column(verbose_name=_("Type"), orderable=False)
     message_id = tables.Column(
-        verbose_name="Message id", orderable=False, attrs={"td": {"class": "list-title"}}
+        verbose_name=_("Message id"), orderable=False, attrs={"td": {"class": "list-title"}}
     )
     status = tables.Column(
         accessor="latest_status",
-        verbose_name="Status",
+        verbose_name=_("Status"),
         orderable=False,
         attrs=PRIMARY,
         empty_values=(),
     )
-    attempts = tables.Column(accessor="latest_attempts", verbose_name="Attempts", orderable=False)
+    attempts = tables.Column(
+        accessor="latest_attempts", verbose_name=_("Attempts"), orderable=False
+    )
 
     class Meta(ListTable.Meta):
         row_attrs = {"data-testid": "message-row"}

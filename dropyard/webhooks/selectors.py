@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django_stubs_ext import StrOrPromise
 
 from dropyard.accounts.models import MerchantAccount
 
@@ -17,7 +18,7 @@ class TopicRow:
     """One topic on the settings page: its endpoint, if the merchant ever set one."""
 
     topic: str
-    label: str
+    label: StrOrPromise  # lazy: read in the language of the page
     endpoint: WebhookEndpoint | None
 
 

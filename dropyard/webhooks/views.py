@@ -8,6 +8,7 @@ from functools import partial
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from dropyard.core.access import merchant_view
@@ -39,7 +40,7 @@ def _form_errors(form) -> str:
 def endpoint_set(request: HttpRequest) -> HttpResponse:
     form = EndpointForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form) or "Check the form.")
+        messages.error(request, _form_errors(form) or gettext("Check the form."))
         return redirect("webhooks:settings")
     data = form.cleaned_data
     # Unticked still carries the URL: the page saves what the merchant typed, switched off.
@@ -53,7 +54,7 @@ def endpoint_set(request: HttpRequest) -> HttpResponse:
             settings_by_topic=[setting],
             request=request,
         ),
-        success=f"The {data['topic']} webhook was saved.",
+        success=gettext("The %(topic)s webhook was saved.") % {"topic": data["topic"]},
     )
     return redirect("webhooks:settings")
 
@@ -61,10 +62,10 @@ def endpoint_set(request: HttpRequest) -> HttpResponse:
 def _topic_action(request: HttpRequest, action, success: str) -> HttpResponse:
     form = TopicForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Unknown webhook topic.")
+        messages.error(request, gettext("Unknown webhook topic."))
         return redirect("webhooks:settings")
     topic = form.cleaned_data["topic"]
-    flash_outcome(request, lambda: action(topic), success=success.format(topic=topic))
+    flash_outcome(request, lambda: action(topic), success=success % {"topic": topic})
     return redirect("webhooks:settings")
 
 
@@ -76,7 +77,7 @@ def endpoint_resume(request: HttpRequest) -> HttpResponse:
         lambda topic: services.webhook_resume(
             merchant=request.merchant, actor=request.user, topic=topic, request=request
         ),
-        "The {topic} webhook is active again; waiting messages are being sent.",
+        gettext("The %(topic)s webhook is active again; waiting messages are being sent."),
     )
 
 
@@ -88,7 +89,7 @@ def endpoint_test(request: HttpRequest) -> HttpResponse:
         lambda topic: services.webhook_send_test(
             merchant=request.merchant, actor=request.user, topic=topic, request=request
         ),
-        "A test message to the {topic} webhook is queued; see the delivery log.",
+        gettext("A test message to the %(topic)s webhook is queued; see the delivery log."),
     )
 
 
@@ -104,9 +105,9 @@ def message_list(request: HttpRequest) -> HttpResponse:
         template="webhooks/message_list.html",
         export_name="webhook-messages",
         context={
-            "title": "Webhook delivery log",
-            "noun": "message",
-            "noun_plural": "messages",
+            "title": gettext("Webhook delivery log"),
+            "noun": gettext_noop("message"),
+            "noun_plural": gettext_noop("messages"),
             "empty_template": "webhooks/partials/_message_empty.html",
         },
     )
@@ -131,6 +132,6 @@ def message_replay(request: HttpRequest, pk: int) -> HttpResponse:
     flash_outcome(
         request,
         lambda: services.webhook_replay(message=message, actor=request.user, request=request),
-        success="Replay queued: the message is sent again as a new delivery.",
+        success=gettext("Replay queued: the message is sent again as a new delivery."),
     )
     return redirect("webhooks:message_detail", pk=message.pk)

@@ -65,3 +65,57 @@ def test_language_page_needs_a_login(client):
     response = client.get(reverse("accounts:language"))
     assert response.status_code == 302
     assert "/accounts/login/" in response.headers["Location"]
+
+
+# --- Pages in Simplified Chinese ------------------------------------------------------------------
+
+
+def _in_chinese(client, user):
+    services.user_language_set(user=user, language="zh-hans")
+    client.force_login(user)
+
+
+def test_wallet_top_up_flashes_and_the_invoice_list_reads_in_chinese(client, owner):
+    _in_chinese(client, owner)
+
+    credited = client.post(reverse("wallet:topup_sandbox"), {"amount": "1000.00"}, follow=True)
+    invoices = client.get(reverse("wallet:invoice_list"))
+
+    assert "沙盒充值 1000.00 USD 已到账。" in credited.content.decode()
+    html = invoices.content.decode()
+    assert '<td data-label="单据号" class="font-monospace list-title">RCT-' in html  # the header
+    assert '<td data-label="类型" >收据</td>' in html  # InvoiceKind.RECEIPT's label
+
+
+def test_team_page_shows_role_labels_and_the_invite_message_in_chinese(client, owner):
+    _in_chinese(client, owner)
+
+    response = client.post(
+        reverse("accounts:team"),
+        {"email": "invitee@example.test", "role": "staff", "permissions": ["orders"]},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "邀请已发送至 invitee@example.test。" in html
+    assert '<td class="text-nowrap">所有者 <span' in html  # MemberRole.OWNER's label
+
+
+def test_operator_merchant_list_headers_and_levels_read_in_chinese(client, merchant):
+    admin = make_operator(role="admin")
+    _in_chinese(client, admin)
+
+    html = client.get(reverse("accounts_ops:merchants")).content.decode()
+
+    assert 'class="list-sort is-sorted">企业名称 <span' in html  # the Business column header
+    assert '<td data-label="等级" class="text-nowrap">免费</td>' in html  # AccountLevel.FREE
+    assert 'data-testid="result-count">1 个商户<' in html  # the count's noun
+
+
+def test_the_developer_api_answers_in_english_to_a_chinese_session(client):
+    user = make_operator(role="warehouse")
+    _in_chinese(client, user)
+
+    response = client.get("/api2.0/v1/logistic/freightCalculate")
+
+    assert response.headers["Content-Language"] == "en"

@@ -5,6 +5,7 @@ from the stores services directly (besides creating the shop when the merchant c
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.models import TimeStampedModel
 
@@ -78,8 +79,8 @@ class SandboxShopVariant(models.Model):
 
 
 class SandboxOrderStatus(models.TextChoices):
-    PAID = "paid", "Paid"
-    CANCELLED = "cancelled", "Cancelled"
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class SandboxShopOrder(TimeStampedModel):
