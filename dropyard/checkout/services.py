@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -344,10 +345,12 @@ def parent_order_paid_by_provider(
             quote=quote,
         )
     event_ref = str(getattr(event, "event_id", event) or "")
+    with translation.override("en"):  # a stored memo, whatever language the request speaks
+        provider_name = str(Provider(provider).label)
     payer = _Payer(
         method=provider,
         source=account_for(kind=AccountKind.PROVIDER_CASH, provider=provider, currency=currency),
-        memo=f"Page payment via {Provider(provider).label} {provider_reference} {event_ref}"[:300],
+        memo=f"Page payment via {provider_name} {provider_reference} {event_ref}"[:300],
         label=f"{provider} payment",
         audit_label=f"provider {provider}",
         provider_reference=provider_reference,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db.models import Sum
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from dropyard.wallet.choices import (
     RefundDestination,
     RefundStatus,
 )
-from dropyard.wallet.models import Entry, Invoice, Payment, Refund
+from dropyard.wallet.models import Entry, Invoice, LedgerTransaction, Payment, Refund
 from dropyard.wallet.providers import ProviderNotConfigured
 from dropyard.wallet.tests.payment_helpers import (
     available,
@@ -421,3 +422,16 @@ def test_refunds_list_is_scoped_and_filtered(merchant, owner, other_merchant, wo
     assert list(refunds.refunds_list(merchant=other_merchant)) == []
     assert refunds.refunds_list(status=RefundStatus.PENDING).count() == 0
     assert refunds.refunds_list(status="bogus").count() == 1
+
+
+def test_a_page_payment_memo_stays_english_whatever_the_request_language(merchant, owner, world):
+    # Provider labels translate (Card (Stripe) → 银行卡 …) but the ledger memo is stored text.
+    with translation.override("zh-hans"):
+        order = _card_paid(merchant, owner, world, provider="stripe")
+    memos = list(
+        LedgerTransaction.objects.filter(memo__startswith="Page payment via").values_list(
+            "memo", flat=True
+        )
+    )
+    assert memos == ["Page payment via Card (Stripe) stripe_1 "]
+    assert order.status == OrderStatus.UNSHIPPED
