@@ -222,7 +222,11 @@ def relevance_page(
         column = 2 + tiers.index(tier) if tier < 2 else None
         in_walk = sum(1 for row in walked if column is None or row[column])
         cand_where, cand_params = candidates.get(tier) or (where, params)
-        if index_count(cursor, cand_where, cand_params, in_walk + 1) <= in_walk:
+        if tier == 2 and "~sale" in marks:  # the search's own conditions: the doc rows know
+            older = doc_count(cursor, words, marks, in_walk + 1)
+        else:
+            older = index_count(cursor, cand_where, cand_params, in_walk + 1)
+        if older <= in_walk:
             continue
         cursor.execute(
             f"WITH c AS MATERIALIZED (SELECT p.id, {case} AS tier "
