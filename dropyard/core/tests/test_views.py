@@ -382,7 +382,7 @@ def test_failed_job_shows_failure_without_download(client, merchant, owner):
     response = client.get(reverse("core:job_detail", args=[job.pk]))
 
     html = response.content.decode()
-    assert JobStatus.FAILED.label in html
+    assert str(JobStatus.FAILED.label) in html
     assert "Failed (OSError)" in html
     assert reverse("core:job_download", args=[job.pk]) not in html
     assert "hx-trigger" not in html
