@@ -371,6 +371,13 @@ class Parcel(TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def held_orders(self) -> list[Order]:
+        """Its orders an operator put on hold (``orders.services.order_hold``): the warehouse
+        does not pick, pack or ship the parcel while there is one. Reads the ``orders`` prefetch
+        when there is one (the warehouse's parcel selectors make it), else one query."""
+        return [order for order in self.orders.all() if order.on_hold]
+
 
 class ParcelLine(models.Model):
     """A quantity of one order line packed in one parcel.
