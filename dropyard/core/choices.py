@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     SUPPLIER_APPROVED = "supplier.approved", "Supplier application approved"
     SUPPLIER_REJECTED = "supplier.rejected", "Supplier application rejected"
     JOB_STARTED = "job.started", "Background job started"
+    TASK_RETRIED = "task.retried", "Failed background task enqueued again"
     PRODUCT_CREATED = "product.created", "Product created"
     PRODUCT_UPDATED = "product.updated", "Product, variant or image changed"
     PRODUCT_SALE_CHANGED = "product.sale_changed", "Product or variant put on / taken off sale"
