@@ -134,7 +134,7 @@ def ops_home(request: HttpRequest) -> HttpResponse:
         "jobs_url": pages.get("core:ops_job_list"),
         "tasks_admin_url": (
             _admin_changelist(request, "django_tasks_database.dbtaskresult")
-            if summary.health
+            if summary.health and summary.health.backend == "db"
             else None
         ),
         # The health panel is the admin's: its failures open the back office's own lists.

@@ -363,6 +363,20 @@ def test_ops_home_health_failures_open_the_back_office_lists(client, operator_ad
     assert "django-admin/webhooks" not in html
 
 
+def test_ops_home_says_when_the_rq_backends_redis_does_not_answer(client, operator_admin, settings):
+    settings.DROPYARD_TASK_BACKEND = "rq"
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens
+    client.force_login(operator_admin)
+
+    response = client.get(reverse("dashboard:ops_home"))
+
+    card = _card(response.content.decode(), "card-worker")
+    assert "Redis does not answer: no task can run." in card
+    assert 'data-testid="count-workers"' not in card
+    assert response.context["summary"].health.ok is False
+    assert response.context["tasks_admin_url"] is None  # the database queue is not in use
+
+
 def test_ops_home_refuses_merchant_owner(client, owner):
     client.force_login(owner)
 
