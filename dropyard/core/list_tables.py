@@ -6,10 +6,11 @@ import json
 import django_filters
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from .audit_details import audit_details_rows
 from .choices import JobStatus
 from .forms import AuditFilterForm, OpsAuditFilterForm
 from .lists import PRIMARY, FormFilter, ListFilterSet, ListTable, SelectColumn
@@ -101,14 +102,10 @@ class AuditTable(ListTable):
         empty_values=(),
         attrs={"td": {"class": "text-break", "data-testid": "audit-target"}},
     )
-    details = tables.TemplateColumn(
-        template_code=(
-            '{% for key, value in record.details.items %}<span class="d-block">'
-            '<span class="text-secondary">{{ key }}:</span> {{ value|truncatechars:80 }}</span>'
-            "{% empty %}—{% endfor %}"
-        ),
+    details = tables.Column(
         verbose_name="Details",
         orderable=False,
+        empty_values=(),
         attrs={"td": {"class": "small text-break audit-details"}},
     )
     ip_address = tables.Column(
@@ -138,6 +135,16 @@ class AuditTable(ListTable):
 
     def value_target(self, record: AuditEvent) -> str:
         return record.target_label
+
+    def render_details(self, record: AuditEvent) -> str:
+        rows = audit_details_rows(record.details)
+        if not rows:
+            return "—"
+        return format_html_join(
+            "",
+            '<span class="d-block"><span class="text-secondary">{}:</span> {}</span>',
+            rows,
+        )
 
     def value_details(self, record: AuditEvent) -> str:
         return json.dumps(record.details, sort_keys=True) if record.details else ""

@@ -458,3 +458,32 @@ def test_ops_failed_tasks_is_for_admins_only(client, role):
 
     assert client.get(reverse("core:ops_task_failed_list")).status_code == 403
 
+
+def test_audit_list_shows_details_as_labelled_escaped_text(client, merchant, owner):
+    audit_record(
+        action=AuditAction.REFUND_ISSUED,
+        actor=owner,
+        merchant=merchant,
+        details={
+            "amount_minor": 1250,
+            "currency": "USD",
+            "order_id": 3,
+            "order": "DY00000042",
+            "reason": "<script>alert(1)</script>",
+            "lines": [{"sku": "SKU-1", "quantity": 2}],
+        },
+    )
+    client.force_login(owner)
+
+    html = client.get(reverse("core:audit_list")).content.decode()
+
+    row = html[html.index(">Refund issued</td>") :]
+    cell = row[row.index('data-label="Details" class="audit-details') :]
+    cell = cell[: cell.index("</td>")]
+    assert '<span class="text-secondary">Amount:</span> $12.50</span>' in cell
+    assert '<span class="text-secondary">Order:</span> DY00000042</span>' in cell
+    assert "Order id" not in cell
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cell
+    assert "<script>alert" not in cell
+    assert "Lines:</span> (Sku: SKU-1, Quantity: 2)" in cell
+    assert "{" not in cell
