@@ -49,6 +49,7 @@ urlpatterns = [
     path("fulfillment/", include("dropyard.fulfillment.urls")),
     path("stores/", include("dropyard.stores.urls")),
     path("webhooks/", include("dropyard.webhooks.urls")),
+    path("ops/webhooks/", include("dropyard.webhooks.urls_ops")),
     path(
         "wallet/providers/",
         _joined(wallet_provider_urls, checkout_urls.provider_urlpatterns),

@@ -52,6 +52,12 @@ class NotFound(DomainError):
     http_status = 404
 
 
+class Conflict(DomainError):
+    """The object is not in a state that allows the operation (e.g. a task already retried)."""
+
+    http_status = 409
+
+
 class PermissionDenied(DomainError):
     """The actor is known but not allowed to do this."""
 

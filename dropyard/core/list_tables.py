@@ -6,13 +6,15 @@ import json
 import django_filters
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_tasks_db.models import DBTaskResult
 
+from .audit_details import audit_details_rows
 from .choices import JobStatus
 from .forms import AuditFilterForm, OpsAuditFilterForm
-from .lists import PRIMARY, FormFilter, ListFilterSet, ListTable
+from .lists import PRIMARY, FormFilter, ListFilterSet, ListTable, SelectColumn
 from .models import AuditEvent, Job
 
 
@@ -103,14 +105,10 @@ class AuditTable(ListTable):
         empty_values=(),
         attrs={"td": {"class": "text-break", "data-testid": "audit-target"}},
     )
-    details = tables.TemplateColumn(
-        template_code=(
-            '{% for key, value in record.details.items %}<span class="d-block">'
-            '<span class="text-secondary">{{ key }}:</span> {{ value|truncatechars:80 }}</span>'
-            "{% empty %}—{% endfor %}"
-        ),
+    details = tables.Column(
         verbose_name=_("Details"),
         orderable=False,
+        empty_values=(),
         attrs={"td": {"class": "small text-break audit-details"}},
     )
     ip_address = tables.Column(
@@ -141,5 +139,74 @@ class AuditTable(ListTable):
     def value_target(self, record: AuditEvent) -> str:
         return record.target_label
 
+    def render_details(self, record: AuditEvent) -> str:
+        rows = audit_details_rows(record.details)
+        if not rows:
+            return "—"
+        return format_html_join(
+            "",
+            '<span class="d-block"><span class="text-secondary">{}:</span> {}</span>',
+            rows,
+        )
+
     def value_details(self, record: AuditEvent) -> str:
         return json.dumps(record.details, sort_keys=True) if record.details else ""
+
+
+class FailedTaskTable(ListTable):
+    """Failed tasks of the database queue: what failed and why, and whether it was enqueued
+    again (``retried``, set on the page's records by the view's page hook)."""
+
+    select = SelectColumn(accessor="pk", label_accessor="task_path")
+    finished_at = tables.DateTimeColumn(
+        verbose_name=_("Failed"), format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap small"}}
+    )
+    task_path = tables.Column(
+        verbose_name=_("Task"), attrs={"td": {"class": "list-title font-monospace small"}}
+    )
+    exception = tables.Column(
+        accessor="exception_class_path",
+        verbose_name=_("Error"),
+        orderable=False,
+        attrs={"td": {"class": "small text-break"}},
+    )
+    arguments = tables.Column(
+        accessor="args_kwargs",
+        verbose_name=_("Arguments"),
+        orderable=False,
+        attrs={"td": {"class": "small font-monospace text-break"}},
+    )
+    queue_name = tables.Column(verbose_name=_("Queue"), orderable=False)
+    retried = tables.Column(
+        accessor="pk",
+        verbose_name=_("Retried"),
+        orderable=False,
+        empty_values=(),
+        attrs=PRIMARY,
+    )
+
+    class Meta(ListTable.Meta):
+        row_attrs = {"data-testid": "failed-task-row"}
+
+    def render_exception(self, value: str, record: DBTaskResult) -> str:
+        # The class, and the traceback's last line (the message), not the whole traceback.
+        lines = [line for line in (record.traceback or "").strip().splitlines() if line.strip()]
+        return format_html(
+            '<span class="font-monospace">{}</span><div class="text-secondary">{}</div>',
+            value.rsplit(".", 1)[-1],
+            lines[-1][:200] if lines else "",
+        )
+
+    def value_exception(self, value: str, record: DBTaskResult) -> str:
+        return value
+
+    def render_arguments(self, value: dict) -> str:
+        return json.dumps(value.get("kwargs") or value.get("args") or {}, sort_keys=True)[:200]
+
+    def render_retried(self, record: DBTaskResult) -> str:
+        if getattr(record, "retried", False):
+            return format_html('<span class="badge text-bg-secondary">{}</span>', _("Retried"))
+        return "—"
+
+    def value_retried(self, record: DBTaskResult) -> str:
+        return "yes" if getattr(record, "retried", False) else ""

@@ -70,6 +70,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -312,7 +313,7 @@ def _bulk(
     try:
         objects = queryset.filter(**{f"{id_field}__in": ids})
         objects.exists()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):  # ids of the wrong shape (UUID keys)
         messages.error(request, _("Select at least one row."))
         return HttpResponseRedirect(_back(request))
     response = action.handler(request, objects)

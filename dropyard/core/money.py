@@ -71,3 +71,20 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.wire()} {self.currency}"
+
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def format_money(amount_minor: int, currency: str) -> str:
+    """How pages show an amount: "$12.50", "-€3.00", "1250 JPY", "12.50 CNY"; with no
+    currency ("") the plain decimal of a two-decimal currency ("12.50")."""
+    if not currency:
+        return Money(amount_minor, "USD").wire()
+    currency = currency.upper()
+    amount = Money(amount_minor, currency).wire()
+    negative = amount.startswith("-")
+    amount = amount.lstrip("-")
+    symbol = _SYMBOLS.get(currency)
+    text = f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+    return f"-{text}" if negative else text

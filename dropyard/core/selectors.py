@@ -8,7 +8,9 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.tasks import TaskResultStatus
 from django.utils.text import capfirst
+from django_tasks_db.models import DBTaskResult
 
 from .choices import JobStatus
 from .errors import NotFound
@@ -130,6 +132,15 @@ def job_get(*, pk: int) -> Job:
     if found is None:
         raise NotFound("Job not found")
     return found
+
+
+def task_failed_list(*, search: str = "") -> QuerySet[DBTaskResult]:
+    """FAILED tasks of the database queue, latest failure first (operator admins). ``search``
+    matches the task's dotted path or the exception's class, case-insensitively."""
+    qs = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+    if search:
+        qs = qs.filter(Q(task_path__icontains=search) | Q(exception_class_path__icontains=search))
+    return qs.order_by("-finished_at", "-pk")
 
 
 def job_result_path(*, job: Job) -> Path | None:

@@ -6,6 +6,9 @@ therefore keeps a ``TaskWorker`` row fresh from a thread (``worker_beat``) and, 
 puts back to READY the RUNNING tasks whose worker has gone silent (``tasks_requeue_orphaned``),
 so a live worker runs them again within DROPYARD_WORKER_DEAD_AFTER_SECONDS plus one beat.
 
+An operator admin may also enqueue a FAILED task again (``task_retry``, from the back office's
+failed-tasks page): a new run with the same arguments, the failed row kept as it was.
+
 A task whose worker is alive is never re-queued, however long it runs. A worker cut off from the
 database for longer than the dead-after time (while its process still runs) is taken for dead:
 its task may then run twice, which the house rule (every task is safe to run twice) covers.
@@ -14,15 +17,21 @@ its task may then run twice, which the house rule (every task is safe to run twi
 import os
 import socket
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
-from django.tasks import TaskResultStatus
+from django.http import HttpRequest
+from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from dropyard.core.text import counted
 
-from .models import TaskWorker
+from .audit import audit_record
+from .choices import AuditAction
+from .errors import Conflict, NotFound
+from .models import AuditEvent, TaskWorker
 from .worker_upkeep import Step
 
 ABANDONED_REQUEUE_LIMIT = 5  # a task whose workers died this many times is failed instead
@@ -147,3 +156,57 @@ def database_queue_steps(*, worker_id: str, dead_after: timedelta) -> list[Step]
         )
 
     return [Step("beat", beat), Step("recover", recover)]
+
+
+def _task_at(path: str) -> Task:
+    try:
+        found = import_string(path)
+    except ImportError:
+        found = None
+    if not isinstance(found, Task):
+        raise Conflict(f"{path} is no longer a task: it cannot run again")
+    return found
+
+
+def task_retried_ids(result_ids: list[Any]) -> set[str]:
+    """Which of the failed ``result_ids`` were enqueued again (``task_retry``'s audit rows)."""
+    return set(
+        AuditEvent.objects.filter(
+            action=AuditAction.TASK_RETRIED,
+            target_type=DBTaskResult._meta.label,
+            target_id__in=[str(pk) for pk in result_ids],
+        ).values_list("target_id", flat=True)
+    )
+
+
+@transaction.atomic
+def task_retry(*, result_id: Any, actor: Any, request: HttpRequest | None = None) -> None:
+    """Enqueue a FAILED task of the database queue again, with the same arguments, queue and
+    priority (after commit). Audited as TASK_RETRIED on the failed row.
+
+    Invariants: the failed row is left as it is (its traceback stays readable; the new run has
+    its own row); a failed row is retried at most once (the audit row marks it, and the row is
+    locked, so two clicks enqueue once); refused with ``NotFound`` (no such FAILED row) or
+    ``Conflict`` (already retried, or its task no longer exists), nothing changed. Retrying is
+    safe because every task may run twice (the house rule).
+    """
+    row = (
+        DBTaskResult.objects.select_for_update()
+        .filter(pk=result_id, status=TaskResultStatus.FAILED)
+        .first()
+    )
+    if row is None:
+        raise NotFound("no such failed task")
+    if task_retried_ids([row.pk]):
+        raise Conflict(f"task {row.pk} was already enqueued again")
+    task = _task_at(row.task_path).using(queue_name=row.queue_name, priority=row.priority)
+    args, kwargs = row.args_kwargs.get("args", []), row.args_kwargs.get("kwargs", {})
+    audit_record(
+        action=AuditAction.TASK_RETRIED,
+        actor=actor,
+        target=row,
+        target_label=row.task_path,
+        details={"task": row.task_path, "exception": row.exception_class_path},
+        request=request,
+    )
+    transaction.on_commit(lambda: task.enqueue(*args, **kwargs))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("ops/jobs/", views.ops_job_list, name="ops_job_list"),
     path("ops/jobs/<int:pk>/", views.ops_job_detail, name="ops_job_detail"),
     path("ops/jobs/<int:pk>/download/", views.ops_job_download, name="ops_job_download"),
+    path("ops/tasks/failed/", views.ops_task_failed_list, name="ops_task_failed_list"),
 ]

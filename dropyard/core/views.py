@@ -10,20 +10,29 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from . import selectors, services
+from . import selectors, services, task_recovery
 from .access import merchant_view, operator_view, public_view
 from .forms import AuditFilterForm, OpsAuditFilterForm
 from .htmx import render_page_or_partial
-from .list_tables import AuditFilter, AuditTable, JobFilter, JobTable, OpsAuditFilter
-from .lists import FormFilter, list_page
+from .list_tables import (
+    AuditFilter,
+    AuditTable,
+    FailedTaskTable,
+    JobFilter,
+    JobTable,
+    OpsAuditFilter,
+)
+from .lists import BulkAction, FormFilter, SearchFilter, list_page
 from .models import AuditEvent, Job
 from .selectors import AuditFilters
+from .views_helpers import flash_each
 
 ADMIN_ONLY = {"admin"}
 
@@ -139,6 +148,60 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @operator_view(roles=ADMIN_ONLY)
 def ops_job_list(request: HttpRequest) -> HttpResponse:
     return _job_list_page(request, selectors.job_list(status=""), ops=True)
+
+
+def _mark_retried(rows: Sequence) -> None:
+    retried = task_recovery.task_retried_ids([row.pk for row in rows])
+    for row in rows:
+        row.retried = str(row.pk) in retried
+
+
+def _retry_tasks(request: HttpRequest, rows: QuerySet) -> None:
+    """The bulk action: enqueue each ticked failed task again (one service call each)."""
+    flash_each(
+        request,
+        rows,
+        lambda row: task_recovery.task_retry(result_id=row.pk, actor=request.user, request=request),
+        done=lambda count: (
+            ngettext("%(count)d task enqueued again.", "%(count)d tasks enqueued again.", count)
+            % {"count": count}
+        ),
+    )
+
+
+@operator_view(roles=ADMIN_ONLY)
+def ops_task_failed_list(request: HttpRequest) -> HttpResponse:
+    """Failed background tasks of the database queue, with a retry for the ticked ones."""
+    return list_page(
+        request,
+        queryset=selectors.task_failed_list(),
+        filterset_class=SearchFilter,
+        filter_kwargs={
+            "search_with": selectors.task_failed_list,
+            "placeholder": gettext_lazy("Task or error class"),
+        },
+        table_class=FailedTaskTable,
+        bulk_actions=[
+            BulkAction(
+                name="retry",
+                label=gettext_lazy("Enqueue the ticked tasks again"),
+                handler=_retry_tasks,
+                style="btn-primary",
+                testid="retry-tasks",
+            )
+        ],
+        page_hook=_mark_retried,
+        template="core/task_failed_list.html",
+        export_name="failed-tasks",
+        context={
+            "title": gettext_lazy("Failed tasks"),
+            "backend": settings.DROPYARD_TASK_BACKEND,
+            "noun": gettext_noop("task"),
+            "noun_plural": gettext_noop("tasks"),
+            "empty_filtered_text": gettext_lazy("No failed task matches."),
+            "empty_text": gettext_lazy("No task has failed."),
+        },
+    )
 
 
 def _job_page(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:

@@ -1,6 +1,6 @@
 """Shared helpers for dashboard views: list pages, and service calls that flash or fill a form."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import messages
@@ -38,3 +38,27 @@ def form_call[T](form: forms.Form, action: Callable[[], T]) -> T | None:
     except DomainError as exc:
         form.add_error(None, exc.message)
         return None
+
+
+def flash_each[T](
+    request: HttpRequest,
+    rows: Iterable[T],
+    call: Callable[[T], object],
+    *,
+    done: Callable[[int], str],
+    name: Callable[[T], str] | None = None,
+) -> int:
+    """A bulk action: one service call per row. Each refusal is flashed (after ``name(row)``
+    when given) and the others still run; ``done(count)`` is flashed when any succeeded.
+    Returns how many succeeded."""
+    count = 0
+    for row in rows:
+        try:
+            call(row)
+        except DomainError as exc:
+            messages.error(request, f"{name(row)}: {exc.message}" if name else exc.message)
+        else:
+            count += 1
+    if count:
+        messages.success(request, done(count))
+    return count

@@ -134,13 +134,18 @@ def ops_home(request: HttpRequest) -> HttpResponse:
         "jobs_url": pages.get("core:ops_job_list"),
         "tasks_admin_url": (
             _admin_changelist(request, "django_tasks_database.dbtaskresult")
-            if summary.health
+            if summary.health and summary.health.backend == "db"
             else None
         ),
-        "webhooks_admin_url": (
-            _admin_changelist(request, "webhooks.webhookdelivery", status__exact="FAILED")
-            if summary.health
+        # The health panel is the admin's: its failures open the back office's own lists.
+        # (That list reads the database queue; RQ keeps its failed jobs in Redis.)
+        "tasks_failed_url": (
+            reverse("core:ops_task_failed_list")
+            if summary.health and summary.health.backend == "db"
             else None
+        ),
+        "webhooks_failed_url": (
+            reverse("webhooks_ops:failed_deliveries") if summary.health else None
         ),
     }
     return render(request, "dashboard/ops_home.html", context)

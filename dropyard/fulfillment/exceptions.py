@@ -13,3 +13,10 @@ class WeightImplausible(ParcelRefused):
 
     The operator may confirm it (``confirm_weight=True``) after re-weighing.
     """
+
+
+class OrderOnHold(ParcelRefused):
+    """An order of the parcel is on hold (``orders.services.order_hold``): the warehouse does
+    not pick, pack or ship it until it is released. ``extra["holds"]`` lists each held order as
+    ``{"code": ..., "reason": ...}``, so a page can word the refusal in the reader's language.
+    """

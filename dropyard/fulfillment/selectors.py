@@ -286,5 +286,6 @@ def _audit_note(details: dict) -> str:
 
 def parcel_open_count() -> int:
     """Parcels waiting for warehouse work (ready, picking or packed) in every warehouse: the
-    back office's badge on the warehouse work link (one COUNT on the status index)."""
+    back office's badge on the warehouse work link: one COUNT on the partial index of open
+    parcels (``parcel_open_status_idx``; its condition is these statuses, keep them equal)."""
     return Parcel.objects.filter(status__in=QUEUE_STATUSES).count()

@@ -1,5 +1,7 @@
 """Warehouse back office: queue, pick list, packing slip, pack and ship screens."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +23,7 @@ from dropyard.orders.models import Parcel, ParcelPhoto
 from dropyard.orders.parcel_photos import parcel_photos, photo_url
 
 from . import selectors, services
-from .exceptions import WeightImplausible
+from .exceptions import OrderOnHold, WeightImplausible
 from .forms_ops import PackForm, ParcelPhotoForm, ShipForm
 from .lists import QueueFilter, QueueTable, queue_tab
 
@@ -157,6 +159,26 @@ def _parcel(public_id: str) -> Parcel:
     return selectors.parcel_get(public_id=public_id)
 
 
+def _hold_text(exc: OrderOnHold) -> str:
+    """The services' hold refusal in the packer's language (the reason is the operator's)."""
+    return " ".join(
+        _(
+            "Order %(code)s is on hold: %(reason)s. "
+            "Release it before the parcel is packed or shipped."
+        )
+        % hold
+        for hold in exc.extra["holds"]
+    )
+
+
+def _translate_hold[T](call: Callable[[], T]) -> T:
+    """Run ``call``; a hold refusal comes back worded by ``_hold_text`` (same class)."""
+    try:
+        return call()
+    except OrderOnHold as exc:
+        raise OrderOnHold(_hold_text(exc), extra=exc.extra) from exc
+
+
 @operator_view(roles=WAREHOUSE_STAFF)
 @require_GET
 def parcel_detail(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -214,6 +236,8 @@ def parcel_pack(request: HttpRequest, public_id: str) -> HttpResponse:
                 "computed": exc.extra["computed_weight_g"],
                 "percent": round(services.WEIGHT_TOLERANCE * 100),
             }
+        except OrderOnHold as exc:
+            form.add_error(None, _hold_text(exc))
         except ParcelRefused as exc:
             form.add_error(None, exc.message)
         else:
@@ -224,7 +248,8 @@ def parcel_pack(request: HttpRequest, public_id: str) -> HttpResponse:
         "form": form,
         "weight_warning": weight_warning,
         "computed_weight_g": services.parcel_computed_weight_g(parcel),
-        "can_pack": parcel.status == PS.PICKING,
+        "held": parcel.held_orders,
+        "can_pack": parcel.status == PS.PICKING and not parcel.held_orders,
         **_photo_context(parcel),
     }
     status = 400 if request.method == "POST" else 200
@@ -271,7 +296,8 @@ def parcel_photos_add(request: HttpRequest, public_id: str) -> HttpResponse:
         "parcel": parcel,
         "form": PackForm(),
         "computed_weight_g": services.parcel_computed_weight_g(parcel),
-        "can_pack": parcel.status == PS.PICKING,
+        "held": parcel.held_orders,
+        "can_pack": parcel.status == PS.PICKING and not parcel.held_orders,
         **_photo_context(parcel, form),
     }
     return render(request, "fulfillment/ops/parcel_pack.html", context, status=400)
@@ -294,12 +320,14 @@ def parcel_ship(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             shipment = form_call(
                 form,
-                lambda: services.parcel_ship(
-                    parcel=parcel,
-                    actor=request.user,
-                    carrier=form.cleaned_data["carrier"],
-                    tracking_number=form.cleaned_data["tracking_number"],
-                    shipped_quantities=form.shipped_quantities(),
+                lambda: _translate_hold(
+                    lambda: services.parcel_ship(
+                        parcel=parcel,
+                        actor=request.user,
+                        carrier=form.cleaned_data["carrier"],
+                        tracking_number=form.cleaned_data["tracking_number"],
+                        shipped_quantities=form.shipped_quantities(),
+                    )
                 ),
             )
             if shipment is not None:
@@ -318,6 +346,7 @@ def parcel_ship(request: HttpRequest, public_id: str) -> HttpResponse:
         "form": form,
         "confirming": confirming,
         "adapter_codes": sorted(adapter_codes),
+        "held": parcel.held_orders,
         "can_ship": parcel.status == PS.PACKED,
     }
     status = 400 if request.method == "POST" and not confirming else 200

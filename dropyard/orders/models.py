@@ -366,10 +366,30 @@ class Parcel(TimeStampedModel):
     class Meta:
         db_table = "fulfillment_parcel"  # created by the fulfillment app (see the module docstring)
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["warehouse", "status", "ready_at"])]
+        indexes = [
+            models.Index(fields=["warehouse", "status", "ready_at"]),
+            # The back office's "warehouse work" badge counts the open parcels of every
+            # warehouse on each page (fulfillment.selectors.parcel_open_count): this index holds
+            # only those rows, so the COUNT reads an index the size of the work queue instead of
+            # the status index of every parcel ever shipped. Its statuses are OPEN_STATUSES.
+            models.Index(
+                fields=["status"],
+                name="parcel_open_status_idx",
+                condition=Q(
+                    status__in=[ParcelStatus.READY, ParcelStatus.PICKING, ParcelStatus.PACKED]
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def held_orders(self) -> list[Order]:
+        """Its orders an operator put on hold (``orders.services.order_hold``): the warehouse
+        does not pick, pack or ship the parcel while there is one. Reads the ``orders`` prefetch
+        when there is one (the warehouse's parcel selectors make it), else one query."""
+        return [order for order in self.orders.all() if order.on_hold]
 
 
 class ParcelLine(models.Model):

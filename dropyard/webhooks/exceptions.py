@@ -39,3 +39,7 @@ class EndpointNotActive(DomainError):
 
 class WebhookMessageNotFound(NotFound):
     """No such message for this merchant (another merchant's message included)."""
+
+
+class DeliveryNotRetryable(DomainError):
+    """Only a FAILED delivery whose message has not been sent again since can be retried."""

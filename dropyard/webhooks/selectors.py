@@ -1,9 +1,10 @@
-"""Webhook reads, always scoped to one merchant."""
+"""Webhook reads, scoped to one merchant; ``webhook_delivery_failed_list`` is the back office's
+(operator admins: every merchant)."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django_stubs_ext import StrOrPromise
 
 from dropyard.accounts.models import MerchantAccount
@@ -99,3 +100,22 @@ def webhook_delivery_list(*, message: WebhookMessage) -> list[WebhookDelivery]:
 
 
 STATUS_CHOICES = DeliveryStatus.choices
+
+
+def webhook_delivery_failed_list(*, search: str = "") -> QuerySet[WebhookDelivery]:
+    """FAILED deliveries of every merchant, latest failure first, each with ``retried``: its
+    message has a later delivery (a retry or a merchant's replay). ``search`` matches the
+    message id's start or the merchant's name or account number."""
+    later = WebhookDelivery.objects.filter(message=OuterRef("message"), pk__gt=OuterRef("pk"))
+    qs = WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED)
+    if search:
+        qs = qs.filter(
+            Q(message__message_id__istartswith=search)
+            | Q(message__merchant__business_name__icontains=search)
+            | Q(message__merchant__account_number__iexact=search)
+        )
+    return (
+        qs.select_related("message__merchant", "message__endpoint")
+        .annotate(retried=Exists(later))
+        .order_by("-updated_at", "-pk")
+    )

@@ -61,6 +61,7 @@ from .exceptions import (
     CallbackLocalhost,
     CallbackNotHttps,
     CallbackTypeInvalid,
+    DeliveryNotRetryable,
     EndpointNotActive,
 )
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
@@ -390,6 +391,26 @@ def webhook_replay(
     )
     on_commit_enqueue(DELIVER_TASK, delivery_id=delivery.pk)
     return delivery
+
+
+@transaction.atomic
+def webhook_delivery_retry(
+    *, delivery: WebhookDelivery, actor: Actor, request: Any = None
+) -> WebhookDelivery:
+    """Send the message of a FAILED delivery again (the back office's retry): a new delivery,
+    through ``webhook_replay`` (same bytes and messageId, WEBHOOK_REPLAYED audited).
+
+    Invariants: the failed delivery stays FAILED (statuses never go back); a delivery is retried
+    once: refused with ``DeliveryNotRetryable`` when it is not FAILED or its message already has
+    a later delivery (the row is locked, so two clicks send once); ``EndpointNotActive`` when
+    the endpoint is disabled or paused. Nothing changed on a refusal.
+    """
+    locked = WebhookDelivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
+    if locked.status != DeliveryStatus.FAILED:
+        raise DeliveryNotRetryable(f"delivery {locked.pk} is {locked.status}, not failed")
+    if WebhookDelivery.objects.filter(message_id=locked.message_id, pk__gt=locked.pk).exists():
+        raise DeliveryNotRetryable(f"delivery {locked.pk} was already sent again")
+    return webhook_replay(message=locked.message, actor=actor, request=request)
 
 
 # --- Delivering ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from dropyard.core.money import Money, currency_exponent
+from dropyard.core.money import Money, currency_exponent, format_money
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,17 @@ def test_money_is_immutable():
 @pytest.mark.parametrize(("currency", "exponent"), [("USD", 2), ("jpy", 0), ("BHD", 3)])
 def test_currency_exponent(currency, exponent):
     assert currency_exponent(currency) == exponent
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [
+        (1250, "usd", "$12.50"),
+        (-300, "EUR", "-€3.00"),
+        (1250, "JPY", "1250 JPY"),
+        (1250, "CNY", "12.50 CNY"),
+        (1250, "", "12.50"),
+    ],
+)
+def test_format_money_as_pages_show_it(minor, currency, text):
+    assert format_money(minor, currency) == text

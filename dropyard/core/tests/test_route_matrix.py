@@ -312,6 +312,7 @@ EXPECTED_ACCESS: dict[str, Access] = {
     "core:ops_job_list": Access("operator", roles=frozenset({"admin"})),
     "core:ops_job_detail": Access("operator", roles=frozenset({"admin"})),
     "core:ops_job_download": Access("operator", roles=frozenset({"admin"})),
+    "core:ops_task_failed_list": Access("operator", roles=frozenset({"admin"})),
     "catalog_ops:product_list": CATALOG_OPS,
     "catalog_ops:product_create": CATALOG_OPS,
     "catalog_ops:product_edit": CATALOG_OPS,

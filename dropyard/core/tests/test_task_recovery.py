@@ -7,7 +7,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from dropyard.core import task_recovery
-from dropyard.core.models import TaskWorker
+from dropyard.core.choices import AuditAction
+from dropyard.core.errors import Conflict, NotFound
+from dropyard.core.models import AuditEvent, TaskWorker
 from dropyard.core.testing.tasks import DB_TASKS
 from dropyard.webhooks.tasks import webhook_deliver
 
@@ -114,3 +116,60 @@ def test_a_worker_restarted_under_its_id_takes_back_what_its_dead_process_left_r
 
     statuses = dict(DBTaskResult.objects.values_list("pk", "status"))
     assert [statuses[r.pk] for r in rows[:3]] == ["READY", "RUNNING", "RUNNING"]
+
+
+# --- An operator admin enqueues a failed task again -------------------------------------------
+
+
+def _failed(row):
+    DBTaskResult.objects.filter(pk=row.pk).update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="builtins.ValueError",
+        traceback="Traceback...\nValueError: boom",
+    )
+
+
+def test_retry_enqueues_the_failed_task_again_once(
+    rows, operator_admin, django_capture_on_commit_callbacks
+):
+    _failed(rows[2])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        task_recovery.task_retry(result_id=rows[2].pk, actor=operator_admin)
+
+    new = DBTaskResult.objects.exclude(pk__in=[r.pk for r in rows]).get()
+    assert (new.task_path, new.status, new.args_kwargs) == (
+        "dropyard.webhooks.tasks.webhook_deliver",
+        "READY",
+        {"args": [], "kwargs": {"delivery_id": 2}},
+    )
+    assert DBTaskResult.objects.get(pk=rows[2].pk).status == "FAILED"  # kept as it was
+    event = AuditEvent.objects.get(action=AuditAction.TASK_RETRIED)
+    assert (event.actor, event.target_id, event.target_label) == (
+        operator_admin,
+        str(rows[2].pk),
+        "dropyard.webhooks.tasks.webhook_deliver",
+    )
+    assert task_recovery.task_retried_ids([rows[2].pk, rows[3].pk]) == {str(rows[2].pk)}
+    with pytest.raises(Conflict, match="already enqueued again"):
+        task_recovery.task_retry(result_id=rows[2].pk, actor=operator_admin)
+    assert DBTaskResult.objects.count() == 7
+
+
+def test_retry_refuses_a_task_that_did_not_fail(rows, operator_admin):
+    with pytest.raises(NotFound):
+        task_recovery.task_retry(result_id=rows[0].pk, actor=operator_admin)
+
+    assert DBTaskResult.objects.count() == 6
+    assert not AuditEvent.objects.filter(action=AuditAction.TASK_RETRIED).exists()
+
+
+def test_retry_refuses_a_task_whose_code_is_gone(rows, operator_admin):
+    _failed(rows[0])
+    DBTaskResult.objects.filter(pk=rows[0].pk).update(task_path="dropyard.gone.tasks.old")
+
+    with pytest.raises(Conflict, match="no longer a task"):
+        task_recovery.task_retry(result_id=rows[0].pk, actor=operator_admin)
+
+    assert not AuditEvent.objects.filter(action=AuditAction.TASK_RETRIED).exists()

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.tasks import default_task_backend
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from dropyard.accounts.tests.factories import make_operator, make_staff
 from dropyard.core import services
@@ -8,6 +12,7 @@ from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction, JobStatus
 from dropyard.core.models import AuditEvent, Job
 from dropyard.core.selectors import AuditFilters
+from dropyard.core.tasks import audit_export
 
 pytestmark = pytest.mark.django_db
 
@@ -386,3 +391,99 @@ def test_failed_job_shows_failure_without_download(client, merchant, owner):
     assert "Failed (OSError)" in html
     assert reverse("core:job_download", args=[job.pk]) not in html
     assert "hx-trigger" not in html
+
+
+# --- Failed tasks (back office) -----------------------------------------------------------------
+
+
+def _failed_task(job_id, *, error="ValueError: boom"):
+    result = audit_export.using(backend="db").enqueue(job_id=job_id)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="FAILED",
+        finished_at=timezone.now() - timedelta(minutes=job_id),
+        exception_class_path="builtins.ValueError",
+        traceback=f"Traceback (most recent call last):\n  ...\n{error}",
+    )
+    return DBTaskResult.objects.get(pk=result.id)
+
+
+@pytest.fixture
+def db_tasks(settings):
+    settings.TASKS = {
+        "default": settings.TASKS["default"],
+        "db": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+
+
+def test_ops_failed_tasks_lists_and_searches_failed_tasks(client, operator_admin, db_tasks):
+    newest, older = _failed_task(1), _failed_task(2, error="KeyError: 'sku'")
+    client.force_login(operator_admin)
+    url = reverse("core:ops_task_failed_list")
+
+    page = client.get(url)
+    searched = client.get(url, {"q": "keyerror"})
+
+    html = page.content.decode()
+    assert [r.pk for r in page.context["page"].object_list] == [newest.pk, older.pk]
+    assert "KeyError: &#x27;sku&#x27;" in html
+    assert "{&quot;job_id&quot;: 1}" in html
+    assert html.count('data-testid="failed-task-row"') == 2
+    assert [r.pk for r in searched.context["page"].object_list] == []  # the class, not the text
+    assert [
+        r.pk for r in client.get(url, {"q": "core.tasks.audit"}).context["page"].object_list
+    ] == [newest.pk, older.pk]
+
+
+def test_ops_failed_tasks_bulk_retry(
+    client, operator_admin, db_tasks, django_capture_on_commit_callbacks
+):
+    failed = _failed_task(1)
+    client.force_login(operator_admin)
+    url = reverse("core:ops_task_failed_list")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "retry", "ids": [str(failed.pk)]}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["1 task enqueued again."]
+    assert [(r.task.name, r.kwargs) for r in default_task_backend.results] == [
+        ("audit_export", {"job_id": 1})
+    ]
+    assert [r.retried for r in response.context["page"].object_list] == [True]
+    assert AuditEvent.objects.filter(action=AuditAction.TASK_RETRIED).count() == 1
+
+
+@pytest.mark.parametrize("role", ["support", "finance", "agent", "warehouse"])
+def test_ops_failed_tasks_is_for_admins_only(client, role):
+    client.force_login(make_operator(role=role))
+
+    assert client.get(reverse("core:ops_task_failed_list")).status_code == 403
+
+
+def test_audit_list_shows_details_as_labelled_escaped_text(client, merchant, owner):
+    audit_record(
+        action=AuditAction.REFUND_ISSUED,
+        actor=owner,
+        merchant=merchant,
+        details={
+            "amount_minor": 1250,
+            "currency": "USD",
+            "order_id": 3,
+            "order": "DY00000042",
+            "reason": "<script>alert(1)</script>",
+            "lines": [{"sku": "SKU-1", "quantity": 2}],
+        },
+    )
+    client.force_login(owner)
+
+    html = client.get(reverse("core:audit_list")).content.decode()
+
+    row = html[html.index(">Refund issued</td>") :]
+    cell = row[row.index('data-label="Details" class="audit-details') :]
+    cell = cell[: cell.index("</td>")]
+    assert '<span class="text-secondary">Amount:</span> $12.50</span>' in cell
+    assert '<span class="text-secondary">Order:</span> DY00000042</span>' in cell
+    assert "Order id" not in cell
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cell
+    assert "<script>alert" not in cell
+    assert "Lines:</span> (Sku: SKU-1, Quantity: 2)" in cell
+    assert "{" not in cell

@@ -1,5 +1,5 @@
 """System health for the admin's home: is a worker alive, how deep is the task queue, how many
-webhook deliveries failed. Reads only (a handful of indexed counts)."""
+webhook deliveries failed. Reads only (a handful of indexed counts, or RQ's keys in Redis)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,12 +21,13 @@ WEBHOOK_WINDOW = timedelta(days=7)  # failed deliveries counted over the last we
 @dataclass(frozen=True)
 class SystemHealth:
     """``workers_alive``: ``dropyard worker`` processes seen within
-    DROPYARD_WORKER_DEAD_AFTER_SECONDS (``core.task_recovery``'s rule), ``last_seen`` the
-    latest beat of any. Task counts are the database queue's (django-tasks-db); with the RQ
-    backend they are ``None`` (RQ keeps them in Redis, where this page does not look).
-    ``queue_ready``: tasks due now and not started; ``queue_oldest``: the longest-waiting one's
-    due time. ``tasks_failed``: failed within ``FAILED_WINDOW``. Webhooks: deliveries that
-    gave up within ``WEBHOOK_WINDOW``, and endpoints paused after repeated failures."""
+    DROPYARD_WORKER_DEAD_AFTER_SECONDS (``core.task_recovery``'s rule) on the database queue,
+    or the workers RQ keeps registered in Redis (``core.rq_health``) on RQ; ``last_seen`` the
+    latest beat of any. ``queue_ready``: tasks due now and not started; ``queue_oldest``: the
+    longest-waiting one's due time (RQ: its enqueue time). ``tasks_failed``: failed within
+    ``FAILED_WINDOW``. The task figures are ``None`` with ``backend_unreachable`` when Redis
+    does not answer (then nothing runs: not ok). Webhooks: deliveries that gave up within
+    ``WEBHOOK_WINDOW``, and endpoints paused after repeated failures."""
 
     backend: str
     workers_alive: int | None
@@ -38,9 +39,12 @@ class SystemHealth:
     webhooks_failed: int
     webhooks_failed_oldest: datetime | None
     endpoints_paused: int
+    backend_unreachable: bool = False
 
     @property
     def worker_ok(self) -> bool:
+        if self.backend_unreachable:
+            return False
         return self.workers_alive is None or self.workers_alive > 0
 
     @property
@@ -49,7 +53,7 @@ class SystemHealth:
 
 
 def system_health(*, now: datetime | None = None) -> SystemHealth:
-    """Five queries on the database queue, three without it."""
+    """Five queries on the database queue; on RQ, three and a few Redis reads per queue."""
     now = now or timezone.now()
     backend = settings.DROPYARD_TASK_BACKEND
     workers_alive = last_seen = ready = running = oldest = failed = None
@@ -74,6 +78,20 @@ def system_health(*, now: datetime | None = None) -> SystemHealth:
             tasks["oldest"],
             tasks["failed"],
         )
+    unreachable = False
+    if backend == "rq":
+        # rq and redis are the optional `rq` extra: imported only on that backend.
+        from dropyard.core import rq_health
+
+        state = rq_health.rq_queue_state(
+            queue_names=settings.TASKS["default"].get("QUEUES") or ["default"],
+            failed_since=now - FAILED_WINDOW,
+        )
+        if state is None:
+            unreachable = True
+        else:
+            workers_alive, last_seen = state.workers_alive, state.last_seen
+            ready, running, oldest, failed = state.ready, state.running, state.oldest, state.failed
     deliveries = WebhookDelivery.objects.filter(
         status=DeliveryStatus.FAILED, updated_at__gte=now - WEBHOOK_WINDOW
     ).aggregate(n=Count("pk"), oldest=Min("updated_at"))
@@ -88,4 +106,5 @@ def system_health(*, now: datetime | None = None) -> SystemHealth:
         webhooks_failed=deliveries["n"],
         webhooks_failed_oldest=deliveries["oldest"],
         endpoints_paused=WebhookEndpoint.objects.filter(paused_at__isnull=False).count(),
+        backend_unreachable=unreachable,
     )

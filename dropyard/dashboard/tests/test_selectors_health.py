@@ -6,8 +6,12 @@ import pytest
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from rq import Queue, Worker
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.utils import utcformat
 
 from dropyard.core.models import TaskWorker
+from dropyard.core.testing.workers import claim_redis_db, require_redis
 from dropyard.dashboard.selectors import system_health
 from dropyard.webhooks import services as webhook_services
 from dropyard.webhooks.choices import DeliveryStatus
@@ -67,13 +71,70 @@ def test_no_live_worker_is_not_ok(settings):
     assert (health.queue_ready, health.tasks_failed, health.webhooks_failed) == (0, 0, 0)
 
 
-def test_rq_backend_leaves_the_database_queue_out(settings):
+@pytest.fixture
+def rq_redis(settings):
+    """The RQ backend on a Redis database of this test's own (skipped without Redis)."""
+    require_redis()
+    url, client = claim_redis_db()
     settings.DROPYARD_TASK_BACKEND = "rq"
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    try:
+        yield client
+    finally:
+        client.flushdb()
+
+
+def _rq_job(queue, *, status_key=None, score=None, ended_at=None):
+    job = queue.enqueue("dropyard.core.testing.tasks.DB_TASKS.copy")
+    if status_key is not None:  # moved off the queue into a registry
+        queue.connection.lrem(queue.key, 0, job.id)
+        queue.connection.zadd(status_key, {f"{job.id}:execution": score})
+    if ended_at is not None:
+        queue.connection.hset(job.key, "ended_at", utcformat(ended_at))
+    return job
+
+
+def test_rq_backend_reads_workers_and_queue_from_redis(rq_redis):
+    queue = Queue("default", connection=rq_redis)
+    now = timezone.now()
+    waiting = [_rq_job(queue), _rq_job(queue)]
+    started = StartedJobRegistry(queue=queue).key
+    _rq_job(queue, status_key=started, score=now.timestamp() + 30)  # a live claim
+    _rq_job(queue, status_key=started, score=now.timestamp() - 1)  # abandoned: not running
+    failed = FailedJobRegistry(queue=queue).key
+    _rq_job(queue, status_key=failed, score=now.timestamp() + 1e6, ended_at=now)
+    _rq_job(queue, status_key=failed, score=now.timestamp() + 1e6, ended_at=now - timedelta(days=2))
+    worker = Worker([queue], connection=rq_redis, name="rq-health-test")
+    worker.register_birth()
+    Worker([queue], connection=rq_redis, name="gone").register_birth()
+    rq_redis.delete(Worker.redis_worker_namespace_prefix + "gone")  # its key expired
+
+    health = system_health(now=now)
+
+    assert (health.backend, health.backend_unreachable) == ("rq", False)
+    assert (health.workers_alive, health.last_seen) == (1, worker.last_heartbeat)
+    assert (health.queue_ready, health.queue_running, health.tasks_failed) == (2, 1, 1)
+    assert health.queue_oldest == queue.fetch_job(waiting[0].id).enqueued_at
+    assert (health.worker_ok, health.ok) == (True, False)  # a job failed today
+    assert rq_redis.zcard(started) == 2  # read only: RQ's cleanup did not run
+
+
+def test_rq_backend_without_workers_is_not_ok(rq_redis):
+    health = system_health()
+
+    assert (health.workers_alive, health.queue_ready, health.tasks_failed) == (0, 0, 0)
+    assert (health.worker_ok, health.ok) == (False, False)
+
+
+def test_unreachable_redis_is_not_ok(settings):
+    settings.DROPYARD_TASK_BACKEND = "rq"
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens
 
     health = system_health()
 
+    assert health.backend_unreachable is True
     assert (health.workers_alive, health.queue_ready, health.tasks_failed) == (None, None, None)
-    assert health.worker_ok is True
+    assert (health.worker_ok, health.ok) == (False, False)
 
 
 def test_failed_webhook_deliveries_of_the_last_week_and_paused_endpoints(merchant, settings):

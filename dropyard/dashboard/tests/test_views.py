@@ -345,9 +345,36 @@ def test_ops_home_card_links_open(client, operator_admin):
     response = client.get(reverse("dashboard:ops_home"))
 
     context = response.context
-    for name in ("wires_url", "refunds_url", "threads_url", "exceptions_url", "jobs_url"):
+    names = ("wires_url", "refunds_url", "threads_url", "exceptions_url", "jobs_url")
+    for name in (*names, "tasks_failed_url", "webhooks_failed_url"):
         assert context[name], name
         assert client.get(context[name]).status_code == 200, name
+
+
+def test_ops_home_health_failures_open_the_back_office_lists(client, operator_admin):
+    client.force_login(operator_admin)
+
+    html = client.get(reverse("dashboard:ops_home")).content.decode()
+
+    tasks = reverse("core:ops_task_failed_list")
+    webhooks = reverse("webhooks_ops:failed_deliveries")
+    assert f'href="{tasks}" data-testid="link-failed-tasks"' in _card(html, "card-failed-tasks")
+    assert f'href="{webhooks}" data-testid="link-failed-webhooks"' in _card(html, "card-webhooks")
+    assert "django-admin/webhooks" not in html
+
+
+def test_ops_home_says_when_the_rq_backends_redis_does_not_answer(client, operator_admin, settings):
+    settings.DROPYARD_TASK_BACKEND = "rq"
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens
+    client.force_login(operator_admin)
+
+    response = client.get(reverse("dashboard:ops_home"))
+
+    card = _card(response.content.decode(), "card-worker")
+    assert "Redis does not answer: no task can run." in card
+    assert 'data-testid="count-workers"' not in card
+    assert response.context["summary"].health.ok is False
+    assert response.context["tasks_admin_url"] is None  # the database queue is not in use
 
 
 def test_ops_home_refuses_merchant_owner(client, owner):

@@ -11,7 +11,7 @@ from dropyard.orders.exceptions import ParcelRefused
 from dropyard.orders.models import Parcel
 
 from ..exceptions import WeightImplausible
-from .state import PS, check_move, lock_parcels, parcel_transition, sync_orders
+from .state import PS, check_move, lock_parcels, parcel_transition, refuse_held, sync_orders
 
 # Packing: a measured weight further than this fraction from the weight computed from the
 # variants (e.g. 1 kg computed, 400 g or 1.6 kg measured) is probably a wrong item or a typo, so
@@ -60,14 +60,17 @@ def parcel_pack(
 ) -> Parcel:
     """PICKING → PACKED with the weight measured on the scale (PARCEL_PACKED audited).
 
-    Refused unless PICKING, and without a photo when the warehouse requires one
-    (``Warehouse.parcel_photos_required``, ``photos.parcel_photo_add``); the weight must be a
+    Refused unless PICKING, while an order of the parcel is on hold (``OrderOnHold``: a hold
+    put after picking still stops the parcel here), and without a photo when the warehouse
+    requires one (``Warehouse.parcel_photos_required``, ``photos.parcel_photo_add``); the
+    weight must be a
     positive integer of grams, at most ``MAX_PARCEL_WEIGHT_G``, and within
     ``WEIGHT_TOLERANCE`` of the computed weight unless ``confirm_weight``
     (``WeightImplausible`` otherwise).
     """
     (locked,) = lock_parcels([parcel])
     check_move(locked, PS.PACKED)
+    refuse_held([locked], before="packing")
     if locked.warehouse.parcel_photos_required and not locked.photos.exists():
         raise ParcelRefused(
             f"{locked.warehouse.code} requires a photo of the parcel before it is packed: "

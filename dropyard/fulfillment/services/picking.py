@@ -8,9 +8,9 @@ from django.db import transaction
 from dropyard.accounts.models import User
 from dropyard.catalog.models import Variant
 from dropyard.orders.exceptions import ParcelRefused
-from dropyard.orders.models import Order, Parcel, ParcelLine
+from dropyard.orders.models import Parcel, ParcelLine
 
-from .state import PS, lock_parcels, parcels_transition, sync_orders
+from .state import PS, lock_parcels, parcels_transition, refuse_held, sync_orders
 
 
 @transaction.atomic
@@ -24,24 +24,10 @@ def parcel_start_picking(*, parcels: Iterable[Parcel], actor: User | None) -> li
     if not parcels:
         raise ParcelRefused("select at least one parcel to pick")
     locked = lock_parcels(parcels)
-    _refuse_held(locked)
+    refuse_held(locked, before="picking")
     parcels_transition(parcels=locked, to=PS.PICKING, actor=actor)
     sync_orders(locked, actor=actor)
     return locked
-
-
-def _refuse_held(parcels: list[Parcel]) -> None:
-    # The orders' rows are locked (the lock order_hold takes), so a hold committed while this
-    # batch waited is seen, and one that comes later waits for the picking to commit.
-    held = list(
-        Order.objects.select_for_update(of=("self",), no_key=True)
-        .filter(pk__in=Order.objects.filter(parcels__in=[p.pk for p in parcels]).values("pk"))
-        .order_by("pk")
-        .values_list("code", "on_hold")
-    )
-    codes = [code for code, on_hold in held if on_hold]
-    if codes:
-        raise ParcelRefused(f"order {', '.join(codes)} is on hold: release it before picking")
 
 
 @dataclass

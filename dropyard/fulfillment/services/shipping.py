@@ -31,6 +31,7 @@ from .state import (
     parcel_line,
     parcel_order,
     parcel_transition,
+    refuse_held,
     sync_orders,
 )
 
@@ -236,6 +237,7 @@ def parcel_ship(
     """PACKED → SHIPPED with a carrier and tracking number (PARCEL_SHIPPED audited).
 
     - ``carrier``: one serving the warehouse, default the shipping line's carrier;
+    - refused (``OrderOnHold``) while an order of the parcel is on hold;
     - ``tracking_number`` typed from the label, or (empty) issued by the carrier's adapter;
       refused when neither; a number another merchant's parcel uses is refused;
     - ``shipped_quantities`` {parcel line pk: units} (missing lines ship in full). Short lines
@@ -268,7 +270,9 @@ def ship_locked(
     actor: User | None,
     actor_label: str,
 ) -> Shipment:
-    """``parcel_ship`` once the parcel is locked, PACKED and its carrier carrier."""
+    """``parcel_ship`` once the parcel is locked, PACKED and its carrier carrier (the sandbox
+    ships through here too). Refused (``OrderOnHold``) while an order of the parcel is on hold."""
+    refuse_held([locked], before="shipping")
     if not locked.reservation_reference:
         raise ParcelRefused(f"parcel {locked.code} has no stock reservation to ship from")
     number = _clean_tracking_number(locked, tracking_number, carrier)

@@ -17,7 +17,7 @@ from dropyard.orders.parcel_transitions import (
     parcels_transition,
 )
 
-from ..exceptions import ParcelNotFound
+from ..exceptions import OrderOnHold, ParcelNotFound
 
 __all__ = [
     "OPEN_STATUSES",
@@ -29,6 +29,7 @@ __all__ = [
     "parcel_order",
     "parcel_transition",
     "parcels_transition",
+    "refuse_held",
     "sync_orders",
 ]
 
@@ -48,6 +49,26 @@ def lock_parcels(parcels: Iterable[Parcel]) -> list[Parcel]:
     if len(locked) != len(pks):
         raise ParcelNotFound("a parcel no longer exists")
     return locked
+
+
+def refuse_held(parcels: Iterable[Parcel], *, before: str) -> None:
+    """Refuse (``OrderOnHold``, nothing changed) when an order of ``parcels`` is on hold.
+
+    The one check every warehouse step makes (picking, packing, shipping; ``before`` names the
+    step in the message). The orders' rows are locked (the lock ``order_hold`` takes), so a
+    hold committed while the step waited is seen, and one that comes later waits for the step
+    to commit. Call it with the parcels already locked.
+    """
+    held = list(
+        Order.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=Order.objects.filter(parcels__in=[p.pk for p in parcels]).values("pk"))
+        .order_by("pk")
+        .values_list("code", "on_hold", "hold_reason")
+    )
+    holds = [{"code": code, "reason": reason} for code, on_hold, reason in held if on_hold]
+    if holds:
+        which = "; ".join(f"order {h['code']} is on hold ({h['reason']})" for h in holds)
+        raise OrderOnHold(f"{which}: release it before {before}", extra={"holds": holds})
 
 
 def sync_orders(parcels: Iterable[Parcel], *, actor: User | None, actor_label: str = "") -> None:

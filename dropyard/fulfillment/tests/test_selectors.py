@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dropyard.accounts.tests.factories import make_operator
@@ -11,6 +13,7 @@ from dropyard.fulfillment.exceptions import ParcelNotFound
 from dropyard.fulfillment.tests.factories import make_carrier_serving, make_order, make_parcel
 from dropyard.inventory.tests.factories import WarehouseFactory
 from dropyard.orders.choices import ParcelStatus
+from dropyard.orders.models import Parcel
 
 PS = ParcelStatus
 
@@ -144,3 +147,33 @@ def test_history_keeps_audit_rows_written_when_parcels_were_a_fulfillment_model(
         "Parcel shipped",
         f"Order {order.code}: UNSHIPPED → SHIPPED",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan checked is PostgreSQL's")
+def test_open_parcel_count_reads_only_the_open_parcels_index(merchant):
+    # One open parcel and 20,000 delivered ones (a warehouse's history): the sidebar badge's
+    # COUNT must come from the partial index of open parcels, not the table or the full
+    # status index.
+    parcel = make_parcel(merchant=merchant)
+    columns = [f.column for f in Parcel._meta.concrete_fields if f.column != "id"]
+    copied = {
+        "public_id": "'hist' || n",
+        "code": "'H' || n",
+        "status": "'delivered'",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO fulfillment_parcel ({', '.join(columns)}) "
+            f"SELECT {', '.join(copied.get(c, c) for c in columns)} "
+            "FROM fulfillment_parcel, generate_series(1, 20000) AS n WHERE id = %s",
+            [parcel.pk],
+        )
+        cursor.execute("ANALYZE fulfillment_parcel")
+        with CaptureQueriesContext(connection) as queries:
+            count = selectors.parcel_open_count()
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert count == 1
+    assert "parcel_open_status_idx" in plan, plan
+    assert "Seq Scan" not in plan, plan

@@ -20,6 +20,7 @@ from dropyard.fulfillment.tests.factories import (
 )
 from dropyard.inventory.tests.factories import WarehouseFactory
 from dropyard.logistics.tests.factories import ShippingLineFactory
+from dropyard.orders import services as order_services
 from dropyard.orders.choices import OrderStatus, OrderSubStatus, ParcelStatus
 from dropyard.orders.models import Parcel
 
@@ -437,3 +438,107 @@ def test_parcel_detail_shows_history_and_tracking(client, clerk, parcel):
     assert "LP777888" in html
     assert response.context["tracking"].tracking_number == "LP777888"
     assert reverse("logistics_ops:tracking_detail", args=[response.context["tracking"].pk]) in html
+
+
+# --- An order put on hold after picking -------------------------------------------------------
+
+
+def _hold(parcel, reason="buyer changed the address"):
+    order = parcel.orders.get()
+    order_services.order_hold(order=order, actor=make_operator(role="support"), reason=reason)
+    return order
+
+
+def test_pack_screen_of_a_held_parcel_shows_the_hold_and_no_form(client, clerk, parcel):
+    services.parcel_start_picking(parcels=[parcel], actor=clerk)
+    order = _hold(parcel)
+
+    html = client.get(reverse("fulfillment_ops:parcel_pack", args=[parcel.public_id])).content
+    html = html.decode()
+
+    assert 'data-testid="parcel-on-hold"' in html
+    assert "On hold:</strong> buyer changed the address" in html
+    assert f"({order.code})" in html
+    assert 'data-testid="held-not-packable"' in html
+    assert 'data-testid="pack-form"' not in html
+
+
+def test_pack_screen_refuses_a_held_parcel(client, clerk, parcel):
+    services.parcel_start_picking(parcels=[parcel], actor=clerk)
+    order = _hold(parcel)
+
+    response = client.post(
+        reverse("fulfillment_ops:parcel_pack", args=[parcel.public_id]),
+        {"measured_weight_g": "500"},
+    )
+
+    parcel.refresh_from_db()
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        f"Order {order.code} is on hold: buyer changed the address. "
+        "Release it before the parcel is packed or shipped."
+    ]
+    assert (parcel.status, parcel.measured_weight_g) == (PS.PICKING, None)
+
+
+def test_ship_screen_refuses_a_held_parcel(client, clerk, parcel):
+    carrier = make_carrier_serving(parcel.warehouse)
+    _packed(parcel, clerk)
+    order = _hold(parcel, reason="fraud check")
+    line = parcel.lines.get()
+
+    response = client.post(
+        reverse("fulfillment_ops:parcel_ship", args=[parcel.public_id]),
+        {
+            "carrier": carrier.pk,
+            "tracking_number": "LP1234567",
+            f"qty_{line.pk}": "2",
+            "confirmed": "on",
+        },
+    )
+
+    parcel.refresh_from_db()
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f"Order {order.code} is on hold: fraud check. "
+        "Release it before the parcel is packed or shipped." in html
+    )
+    assert 'data-testid="held-not-shippable"' in html
+    assert 'data-testid="ship-form"' not in html
+    assert (parcel.status, parcel.tracking_number) == (PS.PACKED, "")
+
+
+def test_released_parcel_packs_from_the_screen(client, clerk, parcel):
+    services.parcel_start_picking(parcels=[parcel], actor=clerk)
+    order = _hold(parcel)
+    order_services.order_release(order=order, actor=make_operator(role="support"))
+
+    response = client.post(
+        reverse("fulfillment_ops:parcel_pack", args=[parcel.public_id]),
+        {"measured_weight_g": "500"},
+    )
+
+    parcel.refresh_from_db()
+    assert response.status_code == 302
+    assert parcel.status == PS.PACKED
+
+
+def test_detail_pick_list_and_queue_show_the_hold(client, clerk, parcel):
+    services.parcel_start_picking(parcels=[parcel], actor=clerk)
+    _hold(parcel)
+    wid = parcel.warehouse.public_id
+
+    detail = client.get(reverse("fulfillment_ops:parcel_detail", args=[parcel.public_id]))
+    picks = client.get(reverse("fulfillment_ops:pick_list", args=[wid]))
+    queue = client.get(reverse("fulfillment_ops:queue", args=[wid]) + "?tab=picking")
+
+    pack_url = reverse("fulfillment_ops:parcel_pack", args=[parcel.public_id])
+    assert "On hold:</strong> buyer changed the address" in detail.content.decode()
+    assert f'href="{pack_url}"' not in detail.content.decode()
+    assert (
+        f'<span class="font-monospace">{parcel.code}</span> · <strong>On hold:</strong> '
+        "buyer changed the address" in picks.content.decode()
+    )
+    assert 'data-testid="queue-on-hold"' in queue.content.decode()
+    assert f'href="{pack_url}"' not in queue.content.decode()

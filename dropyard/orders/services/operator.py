@@ -2,10 +2,11 @@
 
 A hold is the ``Order.on_hold`` flag (with ``hold_reason``), beside the status: the contract's
 statuses are what stores and API users see, and a hold is an operator's pause, not a step of
-the lifecycle. While it is set the warehouse does not start picking the order's parcels
-(``fulfillment.services.parcel_start_picking`` refuses them and the ready queue leaves them
-out). Each change writes one ``OrderEvent`` (kind ``held`` / ``released``, through
-``order_note``: the timeline the merchant sees too) and one audit row.
+the lifecycle. While it is set the warehouse does not pick, pack or ship the order's parcels
+(the fulfillment services refuse them in one check, ``fulfillment.services.state.refuse_held``,
+and the ready queue leaves them out); a parcel already picked waits where it is. Each change
+writes one ``OrderEvent`` (kind ``held`` / ``released``, through ``order_note``: the timeline
+the merchant sees too) and one audit row.
 
 Internal notes (``OrderNote``) are for operators only: they are not order events and never
 appear on the merchant's pages.

@@ -2,28 +2,20 @@
 
 from django import template
 
-from dropyard.core.money import Money
+from dropyard.core.money import format_money
 
 from ..choices import EVENT_KIND_LABELS, OrderStatus
 from ..status_labels import StatusLabel, order_status_label
 
 register = template.Library()
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
-
 
 @register.filter
 def money(minor, currency: str = "USD") -> str:
-    """``1250|money:"USD"`` → "$12.50"; other currencies as "12.50 EUR"; blank for None."""
+    """``1250|money:"USD"`` → "$12.50"; other currencies as "12.50 CNY"; blank for None."""
     if minor is None or minor == "":
         return ""
-    currency = (currency or "USD").upper()
-    amount = Money(int(minor), currency).wire()
-    negative = amount.startswith("-")
-    amount = amount.lstrip("-")
-    symbol = _SYMBOLS.get(currency)
-    text = f"{symbol}{amount}" if symbol else f"{amount} {currency}"
-    return f"-{text}" if negative else text
+    return format_money(int(minor), currency or "USD")
 
 
 @register.filter

@@ -7,6 +7,7 @@ from dropyard.webhooks import services
 from dropyard.webhooks.services import CallbackSetting
 
 DEVELOPER = Access("merchant", area="developer")
+ADMIN = Access("operator", roles=frozenset({"admin"}))
 
 EXPECTED_ACCESS = {
     "webhooks:settings": DEVELOPER,
@@ -16,6 +17,7 @@ EXPECTED_ACCESS = {
     "webhooks:message_list": DEVELOPER,
     "webhooks:message_detail": DEVELOPER,
     "webhooks:message_replay": DEVELOPER,
+    "webhooks_ops:failed_deliveries": ADMIN,
 }
 
 OBJECT_ROUTES = {

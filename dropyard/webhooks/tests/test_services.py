@@ -17,6 +17,7 @@ from dropyard.webhooks.exceptions import (
     CallbackLocalhost,
     CallbackNotHttps,
     CallbackTypeInvalid,
+    DeliveryNotRetryable,
     EndpointNotActive,
 )
 from dropyard.webhooks.models import (
@@ -27,7 +28,7 @@ from dropyard.webhooks.models import (
 )
 from dropyard.webhooks.services import CallbackSetting
 
-from .conftest import set_endpoint
+from .conftest import failed_delivery, set_endpoint
 from .receiver import expected_sign, start_receiver
 
 pytestmark = pytest.mark.django_db
@@ -531,3 +532,49 @@ def test_sender_refuses_a_name_that_resolves_to_a_private_address(settings, monk
     assert webhook_tasks.refused_address("https://shop.example/h") == ""
     settings.DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST = True
     assert webhook_tasks.refused_address("http://127.0.0.1:9/h") == ""
+
+
+# --- The back office's retry of a failed delivery ---------------------------------------------
+
+
+def test_retry_sends_the_message_again_once(merchant, operator_admin):
+    set_endpoint(merchant, "order", "https://hooks.example.com/orders")
+    failed = failed_delivery(merchant)
+
+    retry = services.webhook_delivery_retry(delivery=failed, actor=operator_admin)
+
+    assert (retry.message_id, retry.status, retry.is_replay) == (
+        failed.message_id,
+        DeliveryStatus.PENDING,
+        True,
+    )
+    assert WebhookDelivery.objects.get(pk=failed.pk).status == DeliveryStatus.FAILED
+    event = AuditEvent.objects.get(action=AuditAction.WEBHOOK_REPLAYED)
+    assert (event.actor, event.details["delivery"]) == (operator_admin, retry.pk)
+    with pytest.raises(DeliveryNotRetryable, match="already sent again"):
+        services.webhook_delivery_retry(delivery=failed, actor=operator_admin)
+    assert failed.message.deliveries.count() == 2
+
+
+def test_retry_refuses_a_delivery_that_did_not_fail(merchant, operator_admin):
+    set_endpoint(merchant, "order", "https://hooks.example.com/orders")
+    message = services.webhook_publish(
+        merchant=merchant, type="ORDER", message_type="UPDATE", params={"orderId": "1"}
+    )
+
+    with pytest.raises(DeliveryNotRetryable, match="is PENDING, not failed"):
+        services.webhook_delivery_retry(delivery=message.deliveries.get(), actor=operator_admin)
+
+    assert message.deliveries.count() == 1
+
+
+def test_retry_to_a_paused_endpoint_is_refused(merchant, operator_admin):
+    endpoint = set_endpoint(merchant, "order", "https://hooks.example.com/orders")
+    failed = failed_delivery(merchant)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(paused_at="2026-01-01T00:00:00Z")
+
+    with pytest.raises(EndpointNotActive):
+        services.webhook_delivery_retry(delivery=failed, actor=operator_admin)
+
+    assert failed.message.deliveries.count() == 1
+    assert not AuditEvent.objects.filter(action=AuditAction.WEBHOOK_REPLAYED).exists()
