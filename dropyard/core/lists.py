@@ -42,6 +42,10 @@ past the end shows the last page, ``per_page`` outside ``PAGE_SIZES`` uses the d
 filter value the form refuses (a bad date, NUL bytes in text) is left out of the filtering and
 shown as the form's error.
 
+A POST is a bulk action when the list has ``bulk_actions``. A list without them that shares
+its address with a form of the page (an "add" form on the list) renders as for a GET when that
+form fails, with ``status`` (400) and the failed form in ``context``.
+
 Bulk actions: each ``BulkAction`` is a submit button of the form around the table, which posts the
 checked rows' ids as ``ids`` (and ``next``: the list's address). With ``url`` the button posts to
 that view (which must look the ids up through its own scoped selector). With ``handler`` it posts
@@ -89,6 +93,9 @@ EXPORT_MAX_ROWS = 50_000
 MAX_BULK = 200
 PAGE_TEMPLATE = "core/list_page.html"
 PARTIAL_TEMPLATE = "core/partials/_list_table.html"
+# An "Export CSV" button beside the count (the current filters and sort), for lists whose
+# export is worth offering: ``context={"results_actions_template": EXPORT_BUTTON, ...}``.
+EXPORT_BUTTON = "core/partials/_export_csv.html"
 # Column attrs for the columns shown first on a phone card (status, total, the main action).
 PRIMARY = {"td": {"data-primary": "1"}, "th": {"data-primary": "1"}}
 
@@ -310,10 +317,11 @@ def list_page(
     filter_kwargs: dict[str, Any] | None = None,
     table_kwargs: dict[str, Any] | None = None,
     page_hook: Callable[[Sequence[Any]], None] | None = None,
+    status: int = 200,
 ) -> HttpResponse | StreamingHttpResponse:
     """The list page of ``queryset`` (already scoped by the caller's selector): see the module
     docstring for the query parameters, the bulk actions and the context."""
-    if request.method == "POST":
+    if request.method == "POST" and bulk_actions:
         return _bulk(request, queryset, bulk_actions, id_field)
     filterset = filterset_class(
         request.GET or None, queryset=queryset, request=request, **(filter_kwargs or {})
@@ -353,6 +361,6 @@ def list_page(
         "list_url": request.path,
         **(context or {}),
     }
-    response = render(request, partial if htmx_partial(request) else template, data)
+    response = render(request, partial if htmx_partial(request) else template, data, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
