@@ -205,6 +205,19 @@ class SelectColumn(tables.Column):
         )
 
 
+class ActionColumn(tables.Column):
+    """A row's button(s) (render them in ``render_<name>``): right-aligned, first on a phone
+    card, never sorted nor exported. The accessor defaults to the row's ``pk``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("verbose_name", "")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("exclude_from_export", True)
+        kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap", **PRIMARY["td"]}})
+        super().__init__(**kwargs)
+
+
 class ListTable(tables.Table):
     """Base table of the generic list: sorted with ``?sort=``, no library template of its own."""
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dropyard.accounts.models import MerchantAccount
-from dropyard.core.lists import PRIMARY, FormFilter, ListFilterSet, ListTable
+from dropyard.core.lists import PRIMARY, ActionColumn, FormFilter, ListFilterSet, ListTable
 
 from . import selectors
 from .choices import MovementKind
@@ -136,13 +136,7 @@ class StockTable(ListTable):
         empty_values=(),
         attrs={"td": {"class": "small"}},
     )
-    action = tables.Column(
-        accessor="pk",
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-        attrs={"td": {"class": "text-end text-nowrap", **PRIMARY["td"]}},
-    )
+    action = ActionColumn()
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "stock-table"}

@@ -1,8 +1,6 @@
 """The back-office stock and movement lists on the generic list page (core.lists): filters,
 sorting, the CSV export, the htmx partial and bad input, scoped to the warehouse in the URL."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -10,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dropyard.accounts.tests.factories import make_operator
+from dropyard.core.testing.lists import csv_rows
 from dropyard.inventory.models import StockMovement
 from dropyard.inventory.tests.factories import (
     WarehouseFactory,
@@ -57,11 +56,6 @@ def _skus(response) -> list[str]:
     return [row.variant.sku for row in response.context["page"].object_list]
 
 
-def _csv(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
-
-
 def test_stock_filters_by_owner_and_sku(client, clerk, warehouse, stocks):
     a, b, c = (s.variant.sku for s in stocks)
 
@@ -91,7 +85,7 @@ def test_stock_csv_export_holds_this_warehouses_filtered_rows(client, clerk, war
     response = client.get(_stock_url(warehouse), {"owner": "platform", "export": "csv"})
 
     assert response["Content-Disposition"].startswith('attachment; filename="stock-SZ01-')
-    assert _csv(response) == [
+    assert csv_rows(response) == [
         ["Variant", "Product", "On hand", "Reserved", "Available", "Owner"],
         [a.variant.sku, a.variant.product.name, "10", "4", "6", "Platform"],
         [b.variant.sku, b.variant.product.name, "3", "0", "3", "Platform"],
@@ -171,7 +165,7 @@ def test_movements_filter_by_date_and_sort_by_change(client, clerk, warehouse, s
 def test_movements_csv_export_is_this_warehouses_history(client, clerk, warehouse, stocks):
     response = client.get(_movement_url(warehouse), {"kind": "receipt", "export": "csv"})
 
-    rows = _csv(response)
+    rows = csv_rows(response)
     assert rows[0] == [
         "When",
         "Kind",

@@ -2,12 +2,10 @@
 the exports (the table's CSV and the import-format file with the same filters), the htmx
 partial and bad input, scoped to the line in the URL."""
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
+from dropyard.core.testing.lists import csv_rows
 from dropyard.logistics.tests.factories import RateCardFactory, ShippingLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +55,7 @@ def test_rate_cards_filter_by_destination_and_sort_by_days(admin_client, line, c
 def test_table_csv_export_has_this_lines_filtered_cards(admin_client, line, cards):
     response = admin_client.get(_url(line), {"origin": "CN", "export": "csv"})
 
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert list(csv.reader(io.StringIO(body))) == [
+    assert csv_rows(response) == [
         ["Route", "Postcode", "Pricing", "Days"],
         ["CN → DE", "all", "first 500 g: 500¢, then 150¢ per 500 g", "9–14"],
         ["CN → FR", "all", "first 500 g: 500¢, then 150¢ per 500 g", "3–5"],
