@@ -240,7 +240,7 @@ def _page_size(request: HttpRequest, default: int) -> int:
 
 def _paginate(table: tables.Table, request: HttpRequest, per_page: int) -> Page:
     """Paginate ``table`` like Django's ``get_page``: not a number → 1, too far → the last."""
-    raw = request.GET.get("page", "1")
+    raw = request.GET.get(table.prefixed_page_field, "1")
     try:
         table.paginate(per_page=per_page, page=raw)
     except PageNotAnInteger:
@@ -253,6 +253,31 @@ def _paginate(table: tables.Table, request: HttpRequest, per_page: int) -> Page:
             number = 1
         table.paginate(per_page=per_page, page=1 if number < 1 else last)
     return Page([row.record for row in table.page.object_list], table.page.number, table.paginator)
+
+
+def _sort(table: tables.Table, request: HttpRequest) -> None:
+    sort = [s for s in request.GET.getlist(table.prefixed_order_by_field) if s and "\x00" not in s]
+    if sort:
+        table.order_by = sort  # django-tables2 keeps only the table's orderable columns
+
+
+def table_page(request: HttpRequest, table: tables.Table, *, per_page: int = PAGE_SIZE) -> Page:
+    """Sort and paginate a table that is not a whole list page (a settings page's small table;
+    several on one page): by the request's ``<prefix>sort`` and ``<prefix>page``, bad values
+    ignored as on a list page. Render it with ``core/partials/_list_table.html`` (``table``,
+    ``page``, ``results_id``: phone cards, sort links and pages included)."""
+    _sort(table, request)
+    page = _paginate(table, request, per_page)
+    table.request = request
+    return page
+
+
+def row_response(request: HttpRequest, table: tables.Table) -> HttpResponse:
+    """The first row of ``table`` (a table of one record), as its list renders it: the answer to
+    an htmx request that swaps one changed row (``core/partials/_list_row.html``)."""
+    table.request = request
+    row = next(iter(table.rows))
+    return render(request, "core/partials/_list_row.html", {"row": row, "table": table})
 
 
 class _Echo:
@@ -341,9 +366,7 @@ def list_page(
     )
     rows = filterset.qs
     table = table_class(rows, **(table_kwargs or {}))
-    sort = [s for s in request.GET.getlist("sort") if s and "\x00" not in s]
-    if sort:
-        table.order_by = sort  # django-tables2 keeps only the table's orderable columns
+    _sort(table, request)
     if request.GET.get("export") == "csv":
         return csv_response(table, table.data.data, name=export_name)
     size = _page_size(request, per_page)
