@@ -287,7 +287,7 @@ class InvitationTable(ListTable):
     )
     expires_at = tables.Column(
         verbose_name=gettext_lazy("Expires"),
-        attrs={"td": {"class": "text-nowrap", **PRIMARY["td"]}},
+        attrs=NOWRAP,
     )
     action = ActionColumn()
 

@@ -57,7 +57,7 @@ class WarehousePickFilter(ListFilterSet):
 
 class WarehousePickTable(ListTable):
     """The warehouses to work in, with their parcels at each step: the code heads a phone card,
-    the ready count and the Open queue button first. Rows: ``selectors.warehouse_queue_rows``."""
+    the Open queue button first. Rows: ``selectors.warehouse_queue_rows``."""
 
     code = tables.Column(
         verbose_name=gettext_lazy("Warehouse"), attrs={"td": {"class": "list-title"}}
@@ -66,7 +66,7 @@ class WarehousePickTable(ListTable):
     ready = tables.Column(
         accessor="n_ready",
         verbose_name=gettext_lazy("Ready"),
-        attrs={"td": {"class": "text-end", **PRIMARY["td"]}, "th": END["th"]},
+        attrs=END,
     )
     picking = tables.Column(accessor="n_picking", verbose_name=gettext_lazy("Picking"), attrs=END)
     packed = tables.Column(

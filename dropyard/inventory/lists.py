@@ -107,8 +107,8 @@ class StockFilter(ListFilterSet):
 
 
 class StockTable(ListTable):
-    """A warehouse's stock rows: the SKU heads a phone card; available units and the Adjust
-    button come first. Rows come from ``selectors.stock_list`` (``available_units``)."""
+    """A warehouse's stock rows: the SKU heads a phone card, the Adjust button first. Rows
+    come from ``selectors.stock_list`` (``available_units``)."""
 
     variant = tables.Column(
         accessor="variant__sku",
@@ -127,7 +127,7 @@ class StockTable(ListTable):
     available = tables.Column(
         accessor="available_units",
         verbose_name=gettext_lazy("Available"),
-        attrs={"td": {"class": "text-end fw-semibold", **PRIMARY["td"]}, "th": END["th"]},
+        attrs={"td": {"class": "text-end fw-semibold"}, "th": END["th"]},
     )
     owner = tables.Column(
         accessor="merchant",
