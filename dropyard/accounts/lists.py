@@ -1,15 +1,23 @@
-"""Columns of the back-office account lists, for the generic list (``core.lists``)."""
+"""Filters and columns of the back-office account lists, for the generic list (``core.lists``)."""
 
+from typing import Any
+
+import django_filters
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dropyard.core.lists import PRIMARY, ListTable
+from dropyard.core.lists import PRIMARY, ActionColumn, ListFilterSet, ListTable
 
-from .models import MerchantAccount, SupplierApplication
+from . import selectors
+from .models import MerchantAccount, SupplierApplication, User
+
+BADGE = '<span class="badge {}">{}</span>'
 
 
 class MerchantTable(ListTable):
@@ -84,3 +92,369 @@ class SupplierApplicationTable(ListTable):
     def render_reviewed_at(self, value, record: SupplierApplication) -> str:
         day = date_format(timezone.localtime(value), "Y-m-d")
         return f"{day} · {record.reviewed_by.email}" if record.reviewed_by else day
+
+
+STAFF_STATUSES = (
+    (selectors.STAFF_ACTIVE, gettext_lazy("Active")),
+    (selectors.STAFF_NO_PASSWORD, gettext_lazy("Password not set")),
+    (selectors.STAFF_INACTIVE, gettext_lazy("Inactive")),
+)
+
+
+class StaffFilter(ListFilterSet):
+    """Search (email or name) and status, in front of ``selectors.operator_list``; the role is
+    the page's tab (``role``)."""
+
+    q = django_filters.CharFilter(label=gettext_lazy("Search"), max_length=100)
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=STAFF_STATUSES, empty_label=gettext_lazy("Any status")
+    )
+
+    def __init__(self, *args: Any, role: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role = role
+        self.form.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Email or name")}
+        )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        data = self.form.cleaned_data
+        return selectors.operator_list(
+            role=self.role or None,
+            search=(data.get("q") or "").strip(),
+            status=data.get("status") or "",
+        )
+
+
+class StaffTable(ListTable):
+    """Operator staff: the email heads a phone card (yours marked), the status and the Change…
+    button first. Nobody is offered to change their own role (``request.user``)."""
+
+    email = tables.Column(verbose_name=gettext_lazy("Email"), attrs={"td": {"class": "list-title"}})
+    full_name = tables.Column(verbose_name=gettext_lazy("Name"), default="—")
+    operator_role = tables.Column(verbose_name=gettext_lazy("Role"))
+    status = tables.Column(
+        accessor="is_active",
+        verbose_name=gettext_lazy("Status"),
+        orderable=False,
+        attrs=PRIMARY,
+    )
+    action = ActionColumn()
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "staff-table"}
+        row_attrs = {"data-testid": "staff-row"}
+
+    def _is_self(self, record: User) -> bool:
+        request = getattr(self, "request", None)
+        return request is not None and request.user.pk == record.pk
+
+    def render_email(self, value: str, record: User) -> str:
+        if self._is_self(record):
+            return format_html('{} <span class="badge text-bg-info">{}</span>', value, _("you"))
+        return value
+
+    def value_email(self, value: str) -> str:
+        return value
+
+    def render_status(self, record: User) -> str:
+        if not record.is_active:
+            return format_html(BADGE, "text-bg-secondary", _("Inactive"))
+        if not record.has_usable_password():
+            return format_html(BADGE, "text-bg-warning", _("Password not set"))
+        return format_html(BADGE, "text-bg-success", _("Active"))
+
+    def value_status(self, record: User) -> str:
+        if not record.is_active:
+            return "Inactive"
+        return "Active" if record.has_usable_password() else "Password not set"
+
+    def render_action(self, record: User) -> str:
+        if self._is_self(record):
+            return ""
+        return format_html(
+            '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
+            reverse("accounts_ops:staff_edit", args=[record.pk]),
+            _("Change…"),
+        )
+
+
+# --- The merchant's settings: team members, invitations, API keys, tokens ---------------------
+# Small tables on a settings page (core.lists.table_page), several on one page: each has its own
+# ``prefix`` for its sort and page parameters (the invitations' ?ipage=, the tokens' ?tpage=).
+
+PILL = '<span class="badge rounded-pill text-bg-light border me-1">{}</span>'
+WHEN = "Y-m-d H:i"
+NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+def _pills(labels: list[str]) -> str:
+    if not labels:
+        return format_html('<span class="text-secondary small">{}</span>', _("None"))
+    return format_html_join("", PILL, ((label,) for label in labels))
+
+
+def _button(url: str, label: str, confirm: str, swap: str = "delete") -> str:
+    """A row's danger button: a link to the confirmation page, or with htmx a POST that asks
+    in the browser first and then swaps the row (``swap``)."""
+    return format_html(
+        '<a class="btn btn-sm btn-outline-danger" href="{url}" hx-post="{url}" hx-confirm="{}" '
+        'hx-target="closest tr" hx-swap="{}">{}</a>',
+        confirm,
+        swap,
+        label,
+        url=url,
+    )
+
+
+class MemberTable(ListTable):
+    """A merchant's members, oldest first: the email heads a phone card, the buttons first.
+    The view attaches ``area_labels`` and ``can_change`` to the page's records."""
+
+    name = tables.Column(accessor="user__full_name", verbose_name=gettext_lazy("Name"), default="—")
+    email = tables.Column(
+        accessor="user__email",
+        verbose_name=gettext_lazy("Email"),
+        attrs={"td": {"class": "list-title"}},
+    )
+    role = tables.Column(verbose_name=gettext_lazy("Role"), attrs=NOWRAP)
+    areas = tables.Column(
+        accessor="pk", verbose_name=gettext_lazy("Permission areas"), orderable=False
+    )
+    created_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Joined"), format="Y-m-d", attrs=NOWRAP
+    )
+    action = ActionColumn()
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "member-table"}
+        row_attrs = {"id": lambda record: f"member-{record.pk}", "data-testid": "member-row"}
+
+    def render_role(self, record) -> str:
+        if record.role != "owner":
+            return record.get_role_display()
+        return format_html(
+            '{} <span class="badge text-bg-secondary" title="{}">{}</span>',
+            record.get_role_display(),
+            _("The owner cannot be edited or removed"),
+            _("Protected"),
+        )
+
+    def value_role(self, record) -> str:
+        return record.get_role_display()
+
+    def render_areas(self, record) -> str:
+        stores = (
+            format_html(
+                '<div class="small text-secondary">{} {}</div>',
+                _("Stores"),
+                ", ".join(str(i) for i in record.store_ids),
+            )
+            if record.store_ids
+            else ""
+        )
+        return format_html("{}{}", _pills(record.area_labels), stores)
+
+    def render_action(self, record) -> str:
+        if not getattr(record, "can_change", False):
+            return ""
+        edit = reverse("accounts:member_edit", args=[record.pk])
+        remove = reverse("accounts:member_remove", args=[record.pk])
+        return format_html(
+            '<a class="btn btn-sm btn-outline-secondary" href="{edit}" hx-get="{edit}" '
+            'hx-target="closest tr" hx-swap="outerHTML">{}</a> {}',
+            _("Edit"),
+            _button(
+                remove,
+                _("Remove"),
+                _("Remove %(email)s from this account? They lose access at once.")
+                % {"email": record.user.email},
+            ),
+            edit=edit,
+        )
+
+
+class InvitationTable(ListTable):
+    """A merchant's pending invitations, newest first (``prefix`` "i")."""
+
+    email = tables.Column(verbose_name=gettext_lazy("Email"), attrs={"td": {"class": "list-title"}})
+    role = tables.Column(verbose_name=gettext_lazy("Role"))
+    areas = tables.Column(
+        accessor="pk", verbose_name=gettext_lazy("Permission areas"), orderable=False
+    )
+    invited_by = tables.Column(
+        verbose_name=gettext_lazy("Invited by"), orderable=False, default="—"
+    )
+    expires_at = tables.Column(
+        verbose_name=gettext_lazy("Expires"),
+        attrs=NOWRAP,
+    )
+    action = ActionColumn()
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "invitation-table"}
+        row_attrs = {
+            "id": lambda record: f"invitation-{record.pk}",
+            "data-testid": "invitation-row",
+        }
+
+    def render_areas(self, record) -> str:
+        return _pills(record.area_labels)
+
+    def render_invited_by(self, value: User) -> str:
+        return value.display_name
+
+    def render_expires_at(self, value, record) -> str:
+        if record.is_expired:
+            return format_html('<span class="badge text-bg-warning">{}</span>', _("Expired"))
+        return date_format(timezone.localtime(value), WHEN)
+
+    def render_action(self, record) -> str:
+        return _button(
+            reverse("accounts:invitation_revoke", args=[record.pk]),
+            _("Revoke"),
+            _("Revoke the invitation sent to %(email)s?") % {"email": record.email},
+        )
+
+
+class ApiKeyTable(ListTable):
+    """A merchant's API keys, newest first. Only the key's last characters (``key_hint``) ever
+    show or export: the key itself is shown once, when it is created."""
+
+    name = tables.Column(verbose_name=gettext_lazy("Name"), attrs={"td": {"class": "list-title"}})
+    key_hint = tables.Column(
+        verbose_name=gettext_lazy("Key"),
+        orderable=False,
+        attrs={"td": {"class": "font-monospace text-nowrap"}},
+    )
+    scopes = tables.Column(
+        verbose_name=gettext_lazy("Scopes"),
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"data-testid": "apikey-scopes-cell"}},
+    )
+    created_by = tables.Column(
+        verbose_name=gettext_lazy("Created by"), orderable=False, default="—"
+    )
+    created_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Created"), format=WHEN, attrs=NOWRAP
+    )
+    last_used_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Last used"),
+        format=WHEN,
+        default=gettext_lazy("Never"),
+        attrs=NOWRAP,
+    )
+    status = tables.Column(
+        accessor="revoked_at",
+        verbose_name=gettext_lazy("Status"),
+        empty_values=(),
+        attrs=PRIMARY,
+    )
+    action = ActionColumn()
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "apikey-table"}
+        row_attrs = {"id": lambda record: f"apikey-{record.pk}", "data-testid": "apikey-row"}
+
+    def render_key_hint(self, value: str) -> str:
+        return f"…{value}"
+
+    def render_scopes(self, record) -> str:
+        if record.has_every_scope:
+            return format_html(
+                '<span class="badge text-bg-primary" title="{}">{}</span>',
+                ", ".join(str(label) for label in record.scope_labels),
+                _("Full access"),
+            )
+        if not record.scope_labels:
+            return format_html('<span class="text-secondary">{}</span>', _("None"))
+        return format_html_join(
+            " ",
+            '<span class="badge text-bg-light border">{}</span>',
+            ((label,) for label in record.scope_labels),
+        )
+
+    def value_scopes(self, record) -> str:
+        return "; ".join(str(label) for label in record.scope_labels)
+
+    def render_created_by(self, value: User) -> str:
+        return value.display_name
+
+    def render_status(self, record) -> str:
+        if record.is_active:
+            return format_html('<span class="badge text-bg-success">{}</span>', _("Active"))
+        when = date_format(timezone.localtime(record.revoked_at), WHEN)
+        title = (
+            _("Revoked %(when)s by %(email)s") % {"when": when, "email": record.revoked_by.email}
+            if record.revoked_by
+            else _("Revoked %(when)s") % {"when": when}
+        )
+        return format_html(
+            '<span class="badge text-bg-secondary" title="{}">{}</span>', title, _("Revoked")
+        )
+
+    def value_status(self, record) -> str:
+        return "Active" if record.is_active else "Revoked"
+
+    def render_action(self, record) -> str:
+        if not record.is_active:
+            return ""
+        return _button(
+            reverse("accounts:apikey_revoke", args=[record.pk]),
+            _("Revoke"),
+            _(
+                "Revoke the key “%(name)s”? Programs using it stop working, and its access "
+                "tokens are revoked too."
+            )
+            % {"name": record.name},
+            swap="outerHTML",
+        )
+
+
+class TokenTable(ListTable):
+    """A merchant's live access tokens, newest first (``prefix`` "t"): never the token itself,
+    only when it was made, when it expires, and from which key (its last characters)."""
+
+    created_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Created"),
+        format=WHEN,
+        attrs={"td": {"class": "list-title text-nowrap"}},
+    )
+    access_expires_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Access expires"), format=WHEN, attrs=NOWRAP
+    )
+    refresh_expires_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Refresh expires"), format=WHEN, attrs=NOWRAP
+    )
+    via = tables.Column(accessor="pk", verbose_name=gettext_lazy("Via"), orderable=False)
+    last_used_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Last used"),
+        format=WHEN,
+        default=gettext_lazy("Never"),
+        attrs=NOWRAP,
+    )
+    action = ActionColumn()
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "token-table"}
+        row_attrs = {"id": lambda record: f"token-{record.pk}", "data-testid": "token-row"}
+
+    def render_via(self, record) -> str:
+        if record.api_key_id:
+            return format_html(
+                '{} {} <span class="font-monospace">…{}</span>',
+                _("key"),
+                record.api_key.name,
+                record.api_key.key_hint,
+            )
+        if record.user_id:
+            return format_html("{} ({})", record.user.email, _("password"))
+        return "—"
+
+    def render_action(self, record) -> str:
+        return _button(
+            reverse("accounts:token_revoke", args=[record.pk]),
+            _("Revoke"),
+            _("Revoke this access token? A program using it must request a new one."),
+        )

@@ -1,5 +1,6 @@
 """Accounts selectors: every read of merchant-scoped account data goes through here."""
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -151,10 +152,25 @@ def merchant_get_by_account_number(*, account_number: str) -> MerchantAccount:
     return found
 
 
-def operator_list(*, role: str | None = None) -> QuerySet[User]:
+STAFF_ACTIVE, STAFF_NO_PASSWORD, STAFF_INACTIVE = "active", "no_password", "inactive"
+
+
+def operator_list(*, role: str | None = None, search: str = "", status: str = "") -> QuerySet[User]:
+    """Operator staff (a non-empty ``operator_role``) by role then email. ``search`` matches part
+    of the email or name; ``status``: ``STAFF_ACTIVE`` (can sign in), ``STAFF_NO_PASSWORD``
+    (active, has not set a password yet), ``STAFF_INACTIVE`` (account switched off)."""
     qs = User.objects.exclude(operator_role="")
     if role:
         qs = qs.filter(operator_role=role)
+    if search:
+        qs = qs.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
+    no_password = Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    if status == STAFF_ACTIVE:
+        qs = qs.filter(is_active=True).exclude(no_password)
+    elif status == STAFF_NO_PASSWORD:
+        qs = qs.filter(no_password, is_active=True)
+    elif status == STAFF_INACTIVE:
+        qs = qs.filter(is_active=False)
     return qs.order_by("operator_role", "email")
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from dropyard.core.access import login_view, merchant_view, public_view
 from dropyard.core.errors import DomainError, NotFound
 from dropyard.core.htmx import htmx_partial, render_page_or_partial
-from dropyard.core.pagination import paginate
+from dropyard.core.lists import csv_response, row_response, table_page
 
 from . import selectors, services
 from .choices import Area, MemberRole
@@ -34,6 +34,7 @@ from .forms import (
     ProfileForm,
     SwitchMerchantForm,
 )
+from .lists import ApiKeyTable, InvitationTable, MemberTable, TokenTable
 from .middleware import SESSION_KEY
 from .models import Membership, MerchantAccount, User
 
@@ -155,16 +156,20 @@ def _member_row(actor: Membership, member: Membership) -> Membership:
 def _team_context(request: HttpRequest, form: InviteForm | None = None) -> dict:
     actor = request.membership
     merchant = actor.merchant
-    members = paginate(request, selectors.member_list(merchant=merchant))
+    member_table = MemberTable(selectors.member_list(merchant=merchant))
+    members = table_page(request, member_table)
     for member in members.object_list:
         _member_row(actor, member)
-    invitations = paginate(request, selectors.invitation_list(merchant=merchant), param="ipage")
+    invitation_table = InvitationTable(selectors.invitation_list(merchant=merchant), prefix="i")
+    invitations = table_page(request, invitation_table)
     for invitation in invitations.object_list:
         invitation.area_labels = _area_labels(invitation.role, invitation.permissions)
     return {
         "merchant": merchant,
         "members": members,
+        "member_table": member_table,
         "invitations": invitations,
+        "invitation_table": invitation_table,
         "form": form,
         "actor": actor,
         "invitation_days": services.INVITATION_DAYS,
@@ -173,8 +178,12 @@ def _team_context(request: HttpRequest, form: InviteForm | None = None) -> dict:
 
 @merchant_view(area=Area.SETTINGS)
 def team(request: HttpRequest) -> HttpResponse:
-    """Members, pending invitations and the invite form (POST sends an invitation)."""
+    """Members, pending invitations and the invite form (POST sends an invitation);
+    ``?export=csv``: the members as a CSV file."""
     actor = request.membership
+    if request.method == "GET" and request.GET.get("export") == "csv":
+        members = selectors.member_list(merchant=actor.merchant)
+        return csv_response(MemberTable(members, exclude=("areas",)), members, name="team")
     form = InviteForm(can_grant_admin=actor.is_manager)
     if request.method == "POST":
         form = InviteForm(request.POST, can_grant_admin=actor.is_manager)
@@ -244,11 +253,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = exc.http_status
             else:
                 if htmx_partial(request):
-                    return render(
-                        request,
-                        "accounts/partials/_member_row.html",
-                        {"m": _member_row(actor, membership)},
-                    )
+                    return row_response(request, MemberTable([_member_row(actor, membership)]))
                 messages.success(request, _("Saved %(email)s.") % {"email": membership.user.email})
                 return redirect("accounts:team")
         else:
@@ -411,13 +416,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def _apikeys_context(request: HttpRequest, form: ApiKeyForm) -> dict:
     merchant = request.membership.merchant
+    key_table = ApiKeyTable(selectors.apikey_list(merchant=merchant))
+    token_table = TokenTable(
+        selectors.apitoken_list(merchant=merchant, active_only=True), prefix="t"
+    )
     return {
         "merchant": merchant,
         "form": form,
-        "keys": paginate(request, selectors.apikey_list(merchant=merchant)),
-        "tokens": paginate(
-            request, selectors.apitoken_list(merchant=merchant, active_only=True), param="tpage"
-        ),
+        "keys": table_page(request, key_table),
+        "key_table": key_table,
+        "tokens": table_page(request, token_table),
+        "token_table": token_table,
         "api_docs_url": API_DOCS_URL,
         "can_create_keys": request.membership.is_manager,
     }
@@ -425,7 +434,11 @@ def _apikeys_context(request: HttpRequest, form: ApiKeyForm) -> dict:
 
 @merchant_view(area=Area.DEVELOPER)
 def apikeys(request: HttpRequest) -> HttpResponse:
-    """API keys and live tokens; POST creates a key (owner and admins only) and shows it once."""
+    """API keys and live tokens; POST creates a key (owner and admins only) and shows it once.
+    ``?export=csv``: the keys as a CSV file (their last characters only, never a key)."""
+    if request.method == "GET" and request.GET.get("export") == "csv":
+        keys = selectors.apikey_list(merchant=request.membership.merchant)
+        return csv_response(ApiKeyTable(keys), keys, name="api-keys")
     form = ApiKeyForm()
     if request.method == "POST":
         # Staff with the developer area see keys but may not mint them: a 403 page.
@@ -477,7 +490,7 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
     def revoked_row() -> HttpResponse:
         api_key.refresh_from_db()
-        response = render(request, "accounts/partials/_apikey_row.html", {"key": api_key})
+        response = row_response(request, ApiKeyTable([api_key]))
         response["HX-Trigger"] = "tokens-changed"  # the token table reloads itself
         return response
 

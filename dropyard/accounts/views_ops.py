@@ -10,8 +10,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
-from dropyard.core.lists import SearchFilter, list_page
-from dropyard.core.pagination import paginate
+from dropyard.core.lists import EXPORT_BUTTON, SearchFilter, list_page
 from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
@@ -25,7 +24,7 @@ from .forms_ops import (
     SupplierQueueFilterForm,
     SupplierRejectForm,
 )
-from .lists import MerchantTable, SupplierApplicationTable
+from .lists import MerchantTable, StaffFilter, StaffTable, SupplierApplicationTable
 from .models import User
 
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
@@ -194,15 +193,34 @@ def merchant_agent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _staff_response(request: HttpRequest, *, create_form=None, status: int = 200) -> HttpResponse:
+    """Operator staff (the generic list: a tab per role, search, status) and the add form; a
+    failed add shows the list again with the form's errors (``status`` 400)."""
     role = StaffFilterForm(request.GET).role_filter()
-    context = {
-        "page_obj": paginate(request, selectors.operator_list(role=role or None)),
-        "role": role,
-        "roles": OperatorRole.choices,
-        "create_form": create_form or OperatorCreateForm(),
-        "create_open": create_form is not None,
-    }
-    return render(request, "accounts/ops/staff_list.html", context, status=status)
+    return list_page(
+        request,
+        queryset=selectors.operator_list(role=role or None),
+        filterset_class=StaffFilter,
+        filter_kwargs={"role": role},
+        table_class=StaffTable,
+        template="accounts/ops/staff_list.html",
+        export_name="operator-staff",
+        status=status,
+        context={
+            "title": gettext("Operator staff"),
+            "role": role,
+            "roles": OperatorRole.choices,
+            "keep_params": [("role", role)] if role else [],
+            "create_form": create_form or OperatorCreateForm(),
+            "create_open": create_form is not None,
+            "results_actions_template": EXPORT_BUTTON,
+            "noun": "operator",
+            "noun_plural": "operators",
+            "empty_filtered_text": gettext("No operator staff match these filters."),
+            "empty_text": gettext("No operator staff with this role yet. Add one below.")
+            if role
+            else gettext("No operator staff yet. Add one below."),
+        },
+    )
 
 
 def _send_password_setup_email(request: HttpRequest, user: User) -> None:

@@ -42,6 +42,10 @@ past the end shows the last page, ``per_page`` outside ``PAGE_SIZES`` uses the d
 filter value the form refuses (a bad date, NUL bytes in text) is left out of the filtering and
 shown as the form's error.
 
+A POST is a bulk action when the list has ``bulk_actions``. A list without them that shares
+its address with a form of the page (an "add" form on the list) renders as for a GET when that
+form fails, with ``status`` (400) and the failed form in ``context``.
+
 Bulk actions: each ``BulkAction`` is a submit button of the form around the table, which posts the
 checked rows' ids as ``ids`` (and ``next``: the list's address). With ``url`` the button posts to
 that view (which must look the ids up through its own scoped selector). With ``handler`` it posts
@@ -94,6 +98,9 @@ EXPORT_BATCH = 500
 MAX_BULK = 200
 PAGE_TEMPLATE = "core/list_page.html"
 PARTIAL_TEMPLATE = "core/partials/_list_table.html"
+# An "Export CSV" button beside the count (the current filters and sort), for lists whose
+# export is worth offering: ``context={"results_actions_template": EXPORT_BUTTON, ...}``.
+EXPORT_BUTTON = "core/partials/_export_csv.html"
 # Column attrs for the columns shown first on a phone card (status, total, the main action).
 PRIMARY = {"td": {"data-primary": "1"}, "th": {"data-primary": "1"}}
 
@@ -208,6 +215,19 @@ class SelectColumn(tables.Column):
         )
 
 
+class ActionColumn(tables.Column):
+    """A row's button(s) (render them in ``render_<name>``): right-aligned, first on a phone
+    card, never sorted nor exported. The accessor defaults to the row's ``pk``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("verbose_name", "")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("exclude_from_export", True)
+        kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap", **PRIMARY["td"]}})
+        super().__init__(**kwargs)
+
+
 class ListTable(tables.Table):
     """Base table of the generic list: sorted with ``?sort=``, no library template of its own."""
 
@@ -230,7 +250,7 @@ def _page_size(request: HttpRequest, default: int) -> int:
 
 def _paginate(table: tables.Table, request: HttpRequest, per_page: int) -> Page:
     """Paginate ``table`` like Django's ``get_page``: not a number → 1, too far → the last."""
-    raw = request.GET.get("page", "1")
+    raw = request.GET.get(table.prefixed_page_field, "1")
     try:
         table.paginate(per_page=per_page, page=raw)
     except PageNotAnInteger:
@@ -243,6 +263,31 @@ def _paginate(table: tables.Table, request: HttpRequest, per_page: int) -> Page:
             number = 1
         table.paginate(per_page=per_page, page=1 if number < 1 else last)
     return Page([row.record for row in table.page.object_list], table.page.number, table.paginator)
+
+
+def _sort(table: tables.Table, request: HttpRequest) -> None:
+    sort = [s for s in request.GET.getlist(table.prefixed_order_by_field) if s and "\x00" not in s]
+    if sort:
+        table.order_by = sort  # django-tables2 keeps only the table's orderable columns
+
+
+def table_page(request: HttpRequest, table: tables.Table, *, per_page: int = PAGE_SIZE) -> Page:
+    """Sort and paginate a table that is not a whole list page (a settings page's small table;
+    several on one page): by the request's ``<prefix>sort`` and ``<prefix>page``, bad values
+    ignored as on a list page. Render it with ``core/partials/_list_table.html`` (``table``,
+    ``page``, ``results_id``: phone cards, sort links and pages included)."""
+    _sort(table, request)
+    page = _paginate(table, request, per_page)
+    table.request = request
+    return page
+
+
+def row_response(request: HttpRequest, table: tables.Table) -> HttpResponse:
+    """The first row of ``table`` (a table of one record), as its list renders it: the answer to
+    an htmx request that swaps one changed row (``core/partials/_list_row.html``)."""
+    table.request = request
+    row = next(iter(table.rows))
+    return render(request, "core/partials/_list_row.html", {"row": row, "table": table})
 
 
 class _Echo:
@@ -336,19 +381,18 @@ def list_page(
     filter_kwargs: dict[str, Any] | None = None,
     table_kwargs: dict[str, Any] | None = None,
     page_hook: Callable[[Sequence[Any]], None] | None = None,
+    status: int = 200,
 ) -> HttpResponse | StreamingHttpResponse:
     """The list page of ``queryset`` (already scoped by the caller's selector): see the module
     docstring for the query parameters, the bulk actions and the context."""
-    if request.method == "POST":
+    if request.method == "POST" and bulk_actions:
         return _bulk(request, queryset, bulk_actions, id_field)
     filterset = filterset_class(
         request.GET or None, queryset=queryset, request=request, **(filter_kwargs or {})
     )
     rows = filterset.qs
     table = table_class(rows, **(table_kwargs or {}))
-    sort = [s for s in request.GET.getlist("sort") if s and "\x00" not in s]
-    if sort:
-        table.order_by = sort  # django-tables2 keeps only the table's orderable columns
+    _sort(table, request)
     if request.GET.get("export") == "csv":
         return csv_response(table, table.data.data, name=export_name, hook=page_hook)
     size = _page_size(request, per_page)
@@ -379,6 +423,6 @@ def list_page(
         "list_url": request.path,
         **(context or {}),
     }
-    response = render(request, partial if htmx_partial(request) else template, data)
+    response = render(request, partial if htmx_partial(request) else template, data, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response

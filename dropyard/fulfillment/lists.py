@@ -1,4 +1,5 @@
-"""The warehouse work queue's filters and columns, for the generic list (``core.lists``).
+"""The warehouse picker's and the work queue's filters and columns, for the generic list
+(``core.lists``).
 
 The filters stay in the selector (``selectors.parcel_queue``: its search, country and line
 rules are tested there); ``QueueFilter`` is the form in front of it. On a phone the row's
@@ -17,11 +18,97 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_countries import countries
 
-from dropyard.core.lists import PRIMARY, ListFilterSet, ListTable, SelectColumn
+from dropyard.core.lists import PRIMARY, ActionColumn, ListFilterSet, ListTable, SelectColumn
+from dropyard.inventory.models import Warehouse
 from dropyard.orders.models import Parcel
 
 from . import selectors
 from .selectors import QUEUE_TABS
+
+END = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+
+def _country_code(value: str | None) -> str:
+    """An ISO country code typed in a filter box, or "" when it is not one."""
+    code = (value or "").strip().upper()
+    return code if countries.alpha2(code) else ""
+
+
+class WarehousePickFilter(ListFilterSet):
+    """Search (code, name or city) and country, in front of ``selectors.warehouse_queue_rows``."""
+
+    q = django_filters.CharFilter(label=gettext_lazy("Search"), max_length=64)
+    country = django_filters.CharFilter(label=gettext_lazy("Country"), max_length=2)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Code, name or city")})
+        fields["country"].widget.attrs.update(
+            {"class": "form-control text-uppercase", "placeholder": _("Country (CN)")}
+        )
+
+    def filter_queryset(self, queryset: QuerySet[Warehouse]) -> QuerySet[Warehouse]:
+        data = self.form.cleaned_data
+        return selectors.warehouse_queue_rows(
+            search=(data.get("q") or "").strip(), country=_country_code(data.get("country"))
+        )
+
+
+class WarehousePickTable(ListTable):
+    """The warehouses to work in, with their parcels at each step: the code heads a phone card,
+    the Open queue button first. Rows: ``selectors.warehouse_queue_rows``."""
+
+    code = tables.Column(
+        verbose_name=gettext_lazy("Warehouse"), attrs={"td": {"class": "list-title"}}
+    )
+    country = tables.Column(verbose_name=gettext_lazy("Country"))
+    ready = tables.Column(
+        accessor="n_ready",
+        verbose_name=gettext_lazy("Ready"),
+        attrs=END,
+    )
+    picking = tables.Column(accessor="n_picking", verbose_name=gettext_lazy("Picking"), attrs=END)
+    packed = tables.Column(
+        accessor="n_packed",
+        verbose_name=pgettext_lazy("parcels packed", "Packed"),
+        attrs=END,
+    )
+    oldest_ready = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Ready since"),
+        format="Y-m-d H:i",
+        default="—",
+        attrs={"td": {"class": "small text-nowrap"}},
+    )
+    action = ActionColumn(accessor="public_id")
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "warehouse-queue-table"}
+        row_attrs = {"data-testid": "warehouse-queue-row"}
+
+    def render_code(self, value: str, record: Warehouse) -> str:
+        inactive = (
+            format_html(' <span class="badge text-bg-secondary">{}</span>', _("Inactive"))
+            if not record.is_active
+            else ""
+        )
+        return format_html(
+            '<a class="font-monospace" href="{}">{}</a> {}{}',
+            reverse("fulfillment_ops:queue", args=[record.public_id]),
+            value,
+            record.name,
+            inactive,
+        )
+
+    def value_code(self, value: str, record: Warehouse) -> str:
+        return f"{value} {record.name}"
+
+    def render_action(self, value: str) -> str:
+        return format_html(
+            '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
+            reverse("fulfillment_ops:queue", args=[value]),
+            _("Open queue"),
+        )
 
 
 class QueueFilter(ListFilterSet):
@@ -51,13 +138,12 @@ class QueueFilter(ListFilterSet):
 
     def filter_queryset(self, queryset: QuerySet[Parcel]) -> QuerySet[Parcel]:
         data = self.form.cleaned_data
-        country = (data.get("country") or "").strip().upper()
         line = data.get("line")
         return selectors.parcel_queue(
             warehouse=self.warehouse,
             status=self.tab,
             line_id=int(line) if line else None,
-            country=country if countries.alpha2(country) else "",
+            country=_country_code(data.get("country")),
             search=(data.get("q") or "").strip(),
         )
 

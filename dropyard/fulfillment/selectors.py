@@ -57,9 +57,11 @@ class WarehouseQueue:
         return self.ready + self.picking + self.packed
 
 
-def warehouse_queue_list() -> list[WarehouseQueue]:
-    """Active warehouses (and inactive ones that still have open parcels), with queue counts
-    and oldest ``ready_at`` per step (one query)."""
+def warehouse_queue_rows(*, search: str = "", country: str = "") -> QuerySet[Warehouse]:
+    """Active warehouses (and inactive ones that still have open parcels), by country and
+    code, annotated with ``n_<status>`` (parcels at each queue step) and ``oldest_<status>``
+    (the oldest ``ready_at`` of each step) in one query. ``search`` matches part of the code,
+    name or city; ``country`` is an exact ISO code."""
     counts = {
         f"n_{status}": Count("parcels", filter=Q(parcels__status=status))
         for status in QUEUE_STATUSES
@@ -74,12 +76,23 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
     oldest[f"oldest_{PS.READY}"] = Min(
         "parcels__ready_at", filter=Q(parcels__status=PS.READY) & not_held
     )
-    rows = (
-        Warehouse.objects.annotate(**counts, **oldest)
+    rows = Warehouse.objects.all()
+    if search:
+        rows = rows.filter(
+            Q(code__icontains=search) | Q(name__icontains=search) | Q(city__icontains=search)
+        )
+    if country:
+        rows = rows.filter(country=country)
+    return (
+        rows.annotate(**counts, **oldest)
         .filter(Q(is_active=True) | Q(n_ready__gt=0) | Q(n_picking__gt=0) | Q(n_packed__gt=0))
         .order_by("country", "code")
     )
-    # The annotations above are not on the model class (django-stubs cannot see them).
+
+
+def warehouse_queue_list() -> list[WarehouseQueue]:
+    """``warehouse_queue_rows`` as ``WarehouseQueue`` rows (for the warehouse home)."""
+    # The annotations are not on the model class (django-stubs cannot see them).
     return [
         WarehouseQueue(
             warehouse=row,
@@ -90,7 +103,7 @@ def warehouse_queue_list() -> list[WarehouseQueue]:
             oldest_picking=row.oldest_picking,  # type: ignore[attr-defined]
             oldest_packed=row.oldest_packed,  # type: ignore[attr-defined]
         )
-        for row in rows
+        for row in warehouse_queue_rows()
     ]
 
 

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
-from dropyard.core.lists import BulkAction, list_page
-from dropyard.core.pagination import paginate
+from dropyard.core.lists import EXPORT_BUTTON, BulkAction, list_page
 from dropyard.core.views_helpers import form_call
 from dropyard.inventory import selectors as inventory_selectors
 from dropyard.logistics.carriers import adapter_for, tracking_url
@@ -25,7 +24,7 @@ from dropyard.orders.parcel_photos import parcel_photos, photo_url
 from . import selectors, services
 from .exceptions import OrderOnHold, WeightImplausible
 from .forms_ops import PackForm, ParcelPhotoForm, ShipForm
-from .lists import QueueFilter, QueueTable, queue_tab
+from .lists import QueueFilter, QueueTable, WarehousePickFilter, WarehousePickTable, queue_tab
 
 WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
 PS = ParcelStatus
@@ -40,11 +39,21 @@ def _queue_url(parcel: Parcel, tab: str = PS.READY) -> str:
 @require_GET
 def warehouse_list(request: HttpRequest) -> HttpResponse:
     """Pick a warehouse; each shows how many parcels wait at each step."""
-    rows = selectors.warehouse_queue_list()
-    return render(
+    return list_page(
         request,
-        "fulfillment/ops/warehouse_list.html",
-        {"page_obj": paginate(request, rows)},
+        queryset=selectors.warehouse_queue_rows(),
+        filterset_class=WarehousePickFilter,
+        table_class=WarehousePickTable,
+        template="fulfillment/ops/warehouse_list.html",
+        export_name="warehouse-queues",
+        context={
+            "title": _("Warehouse work"),
+            "results_actions_template": EXPORT_BUTTON,
+            "noun": gettext_noop("warehouse"),
+            "noun_plural": gettext_noop("warehouses"),
+            "empty_filtered_text": _("No warehouses match these filters."),
+            "empty_text": _("No warehouses yet. Warehouses are created under Inventory."),
+        },
     )
 
 

@@ -14,7 +14,7 @@ from dropyard.core.errors import NotFound
 from dropyard.core.forms import BootstrapValidationFormMixin
 from dropyard.logistics.selectors import carrier_list
 
-from .choices import MovementKind, WarehouseKind
+from .choices import WarehouseKind
 
 ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active"), ("no", "Inactive")]
 
@@ -145,25 +145,3 @@ class StockAdjustForm(BootstrapValidationFormMixin, forms.Form):
 
     def clean_reason(self) -> str:
         return _strip_required(self.cleaned_data["reason"], "Give a reason")
-
-
-class StockFilterForm(forms.Form):
-    sku = forms.CharField(required=False, max_length=60)
-
-    def sku_value(self) -> str:
-        self.is_valid()
-        return (self.cleaned_data.get("sku") or "").strip()
-
-
-class MovementFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *MovementKind.choices], required=False)
-    sku = forms.CharField(required=False, max_length=60)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].widget.attrs["class"] = "form-select"
-
-    def filters(self) -> dict:
-        self.is_valid()
-        data = self.cleaned_data
-        return {"kind": data.get("kind") or "", "sku": (data.get("sku") or "").strip()}

@@ -117,14 +117,24 @@ def stock_for_variant(
     )
 
 
-def stock_list(*, warehouse: Warehouse, sku: str = "") -> QuerySet[Stock]:
+def stock_list(*, warehouse: Warehouse, sku: str = "", owner: str = "") -> QuerySet[Stock]:
     """Every stock row of a warehouse (shared and private) for operators, by variant SKU.
 
-    ``sku`` matches the variant or product SKU. Variant, product and merchant are loaded.
+    ``sku`` matches the variant or product SKU; ``owner`` "platform" keeps the shared rows,
+    "private" the merchants' own (anything else: both). Variant, product and merchant are
+    loaded; ``available_units`` (on hand − reserved) is annotated so that lists sort by it.
     """
-    qs = Stock.objects.filter(warehouse=warehouse).select_related("variant__product", "merchant")
+    qs = (
+        Stock.objects.filter(warehouse=warehouse)
+        .select_related("variant__product", "merchant")
+        .annotate(available_units=F("on_hand") - F("reserved"))
+    )
     if sku:
         qs = qs.filter(Q(variant__sku__icontains=sku) | Q(variant__product__sku__icontains=sku))
+    if owner == "platform":
+        qs = qs.filter(merchant__isnull=True)
+    elif owner == "private":
+        qs = qs.filter(merchant__isnull=False)
     return qs.order_by("variant__sku", "merchant_id")
 
 

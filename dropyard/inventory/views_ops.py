@@ -6,23 +6,24 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.core.access import operator_view
-from dropyard.core.lists import list_page
-from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import flash_outcome, form_call, list_response
+from dropyard.core.lists import EXPORT_BUTTON, list_page
+from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
-from .forms_ops import (
-    MovementFilterForm,
-    StockAdjustForm,
-    StockFilterForm,
-    StockReceiveForm,
-    WarehouseForm,
+from .forms_ops import StockAdjustForm, StockReceiveForm, WarehouseForm
+from .lists import (
+    MovementFilter,
+    MovementTable,
+    StockFilter,
+    StockTable,
+    WarehouseFilter,
+    WarehouseTable,
 )
-from .lists import WarehouseFilter, WarehouseTable
 from .models import Stock, Warehouse
 
 WAREHOUSE_STAFF = {OperatorRole.WAREHOUSE}
@@ -150,23 +151,30 @@ def warehouse_active(request: HttpRequest, public_id: str) -> HttpResponse:
 def _stock_page(
     request: HttpRequest, warehouse: Warehouse, *, receive_form=None, status: int = 200
 ) -> HttpResponse:
-    sku = StockFilterForm(request.GET).sku_value()
-    context = {
-        "warehouse": warehouse,
-        "page_obj": paginate(request, selectors.stock_list(warehouse=warehouse, sku=sku)),
-        "sku": sku,
-        "receive_form": receive_form or StockReceiveForm(),
-        "receive_open": receive_form is not None,
-        "recent_movements": selectors.movement_list(warehouse=warehouse)[:5],
-    }
-    if status == 200 and receive_form is None:
-        return list_response(
-            request,
-            "inventory/ops/warehouse_stock.html",
-            "inventory/ops/partials/_stock_results.html",
-            context,
-        )
-    return render(request, "inventory/ops/warehouse_stock.html", context, status=status)
+    """The warehouse's details, its stock rows (the generic list) and the receive form; a
+    failed receipt shows the page again with the form's errors (``status`` 400)."""
+    return list_page(
+        request,
+        queryset=selectors.stock_list(warehouse=warehouse),
+        filterset_class=StockFilter,
+        filter_kwargs={"warehouse": warehouse},
+        table_class=StockTable,
+        template="inventory/ops/warehouse_stock.html",
+        export_name=f"stock-{warehouse.code}",
+        status=status,
+        context={
+            "title": warehouse.name,
+            "warehouse": warehouse,
+            "receive_form": receive_form or StockReceiveForm(),
+            "receive_open": receive_form is not None,
+            "recent_movements": selectors.movement_list(warehouse=warehouse)[:5],
+            "results_actions_template": EXPORT_BUTTON,
+            "noun": "stock row",
+            "noun_plural": "stock rows",
+            "empty_filtered_text": _("No stock matches these filters."),
+            "empty_text": _("No stock in this warehouse yet. Receive some with the form."),
+        },
+    )
 
 
 @operator_view(roles=WAREHOUSE_STAFF)
@@ -205,13 +213,28 @@ def stock_receive(request: HttpRequest, public_id: str) -> HttpResponse:
 def _adjust_page(
     request: HttpRequest, stock: Stock, form: StockAdjustForm, *, status: int = 200
 ) -> HttpResponse:
-    context = {
-        "stock": stock,
-        "warehouse": stock.warehouse,
-        "form": form,
-        "page_obj": paginate(request, selectors.movement_list(stock=stock)),
-    }
-    return render(request, "inventory/ops/stock_adjust.html", context, status=status)
+    return list_page(
+        request,
+        queryset=selectors.movement_list(stock=stock),
+        filterset_class=MovementFilter,
+        filter_kwargs={"stock": stock},
+        table_class=MovementTable,
+        table_kwargs={"exclude": ("sku",)},
+        template="inventory/ops/stock_adjust.html",
+        export_name=f"movements-{stock.warehouse.code}-{stock.variant.sku}",
+        status=status,
+        context={
+            "title": stock.variant.sku,
+            "stock": stock,
+            "warehouse": stock.warehouse,
+            "form": form,
+            "results_actions_template": EXPORT_BUTTON,
+            "noun": "movement",
+            "noun_plural": "movements",
+            "empty_filtered_text": _("No movements match these filters."),
+            "empty_text": _("No movements yet."),
+        },
+    )
 
 
 @operator_view(roles=WAREHOUSE_STAFF)
@@ -244,22 +267,23 @@ def stock_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_view(roles=WAREHOUSE_STAFF)
 @require_GET
 def movement_list(request: HttpRequest, public_id: str) -> HttpResponse:
-    """A warehouse's movement history, filtered by kind and SKU."""
+    """A warehouse's movement history, filtered by SKU, kind and dates."""
     warehouse = _warehouse(public_id)
-    filter_form = MovementFilterForm(request.GET)
-    filters = filter_form.filters()
-    movements = selectors.movement_list(
-        warehouse=warehouse, kind=filters["kind"] or None, sku=filters["sku"]
-    )
-    context = {
-        "warehouse": warehouse,
-        "filter_form": filter_form,
-        "filtered": bool(filters["kind"] or filters["sku"]),
-        "page_obj": paginate(request, movements),
-    }
-    return list_response(
+    return list_page(
         request,
-        "inventory/ops/movement_list.html",
-        "inventory/ops/partials/_movement_results.html",
-        context,
+        queryset=selectors.movement_list(warehouse=warehouse),
+        filterset_class=MovementFilter,
+        filter_kwargs={"warehouse": warehouse},
+        table_class=MovementTable,
+        template="inventory/ops/movement_list.html",
+        export_name=f"movements-{warehouse.code}",
+        context={
+            "title": _("Movement history · %(code)s") % {"code": warehouse.code},
+            "warehouse": warehouse,
+            "results_actions_template": EXPORT_BUTTON,
+            "noun": "movement",
+            "noun_plural": "movements",
+            "empty_filtered_text": _("No movements match these filters."),
+            "empty_text": _("No movements yet: receipts, adjustments and orders add them."),
+        },
     )

@@ -7,6 +7,7 @@ from datetime import UTC
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from dropyard.catalog.choices import ShippingProperty
@@ -68,8 +69,18 @@ class ShippingLineForm(BootstrapValidationFormMixin, forms.Form):
 
 
 class RateCardFilterForm(forms.Form):
-    origin = forms.CharField(required=False, max_length=2)
-    dest = forms.CharField(required=False, max_length=2)
+    origin = forms.CharField(
+        label=gettext_lazy("Origin"),
+        required=False,
+        max_length=2,
+        widget=forms.TextInput(attrs={"class": "text-uppercase", "placeholder": "CN"}),
+    )
+    dest = forms.CharField(
+        label=gettext_lazy("Destination"),
+        required=False,
+        max_length=2,
+        widget=forms.TextInput(attrs={"class": "text-uppercase", "placeholder": "DE"}),
+    )
 
     def filters(self) -> dict:
         self.is_valid()

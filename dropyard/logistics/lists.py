@@ -1,16 +1,17 @@
-"""Filters and columns of the back-office logistics lists (shipping lines, trackings), for the
-generic list (``core.lists``): the existing filter forms stay in front of their selectors."""
+"""Filters and columns of the back-office logistics lists (shipping lines, a line's rate cards,
+trackings), for the generic list (``core.lists``): the existing filter forms stay in front of
+their selectors."""
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
 
-from .forms_ops import LineFilterForm, TrackingFilterForm
-from .models import ShippingLine, Tracking
+from .forms_ops import LineFilterForm, RateCardFilterForm, TrackingFilterForm
+from .models import RateCard, ShippingLine, Tracking
 
 BADGE = '<span class="badge {}">{}</span>'
 
@@ -27,6 +28,76 @@ class TrackingFilter(FormFilter):
 
     class Meta:
         form = TrackingFilterForm
+
+
+class RateCardFilter(FormFilter):
+    """Origin and destination country, in front of ``selectors.rate_card_list`` (give
+    ``select=partial(selectors.rate_card_list, line=line)``)."""
+
+    class Meta:
+        form = RateCardFilterForm
+
+
+class RateCardTable(ListTable):
+    """A line's rate cards in route order: the route heads a phone card, the pricing first.
+    Amounts are in the card's minor units (¢), as the import file's columns are checked."""
+
+    route = tables.Column(
+        accessor="origin_country",
+        verbose_name=gettext_lazy("Route"),
+        order_by=("origin_country", "dest_country", "postcode_prefix"),
+        attrs={"td": {"class": "list-title text-nowrap"}},
+    )
+    postcode_prefix = tables.Column(
+        verbose_name=gettext_lazy("Postcode"),
+        empty_values=(),
+        attrs={"td": {"class": "font-monospace small"}},
+    )
+    pricing = tables.Column(
+        accessor="pricing_mode",
+        verbose_name=gettext_lazy("Pricing"),
+        orderable=False,
+        attrs={"td": {"class": "small", **PRIMARY["td"]}},
+    )
+    days = tables.Column(
+        accessor="max_days",
+        verbose_name=gettext_lazy("Days"),
+        order_by=("max_days", "min_days"),
+        attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}},
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "ratecard-table"}
+        row_attrs = {"data-testid": "ratecard-row"}
+
+    def render_route(self, record: RateCard) -> str:
+        return f"{record.origin_country} → {record.dest_country}"
+
+    def render_postcode_prefix(self, value: str) -> str:
+        return value or _("all")
+
+    def render_pricing(self, record: RateCard) -> str:
+        if record.pricing_mode == "bands":
+            count = len(record.bands)
+            parts = [ngettext("%(n)s weight band", "%(n)s weight bands", count) % {"n": count}]
+        else:
+            parts = [
+                _("first %(first_g)s g: %(first)s¢, then %(step)s¢ per %(step_g)s g")
+                % {
+                    "first_g": record.first_weight_g,
+                    "first": record.first_price_minor,
+                    "step": record.step_price_minor,
+                    "step_g": record.step_weight_g,
+                }
+            ]
+        if record.handling_fee_minor:
+            parts.append(_("handling %(fee)s¢") % {"fee": record.handling_fee_minor})
+        if record.remote_surcharge_minor:
+            parts.append(_("remote +%(fee)s¢") % {"fee": record.remote_surcharge_minor})
+        return " · ".join(parts)
+
+    def render_days(self, record: RateCard) -> str:
+        return f"{record.min_days}–{record.max_days}"
 
 
 class LineTable(ListTable):

@@ -1,17 +1,20 @@
 """Operator back office for logistics: shipping lines, rate cards (CSV import/export), and
 trackings (list, events, manual events, Sandbox "deliver now")."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
 from dropyard.core.lists import list_page
 from dropyard.core.pagination import paginate
-from dropyard.core.views_helpers import flash_outcome, form_call, list_response
+from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
 from .carriers import is_sandbox
@@ -21,7 +24,14 @@ from .forms_ops import (
     RateCardImportForm,
     ShippingLineForm,
 )
-from .lists import LineFilter, LineTable, TrackingFilter, TrackingTable
+from .lists import (
+    LineFilter,
+    LineTable,
+    RateCardFilter,
+    RateCardTable,
+    TrackingFilter,
+    TrackingTable,
+)
 
 LINE_FIELDS = (
     "name",
@@ -127,19 +137,23 @@ def line_active(request: HttpRequest, pk: int) -> HttpResponse:
 def ratecard_list(request: HttpRequest, pk: int) -> HttpResponse:
     """A line's details and its rate cards, filtered by origin and destination country."""
     line = selectors.shipping_line_get(pk=pk)
-    filter_form = RateCardFilterForm(request.GET)
-    filters = filter_form.filters()
-    context = {
-        "line": line,
-        "filters": filters,
-        "filtered": bool(filters["origin"] or filters["dest"]),
-        "page_obj": paginate(request, selectors.rate_card_list(line=line, **filters)),
-    }
-    return list_response(
+    return list_page(
         request,
-        "logistics/ops/ratecard_list.html",
-        "logistics/ops/partials/_ratecard_results.html",
-        context,
+        queryset=selectors.rate_card_list(line=line),
+        filterset_class=RateCardFilter,
+        filter_kwargs={"select": partial(selectors.rate_card_list, line=line)},
+        table_class=RateCardTable,
+        template="logistics/ops/ratecard_list.html",
+        export_name=f"rate-cards-{line.code}",
+        context={
+            "title": line.name,
+            "line": line,
+            "results_actions_template": "logistics/ops/partials/_ratecard_export.html",
+            "noun": "rate card",
+            "noun_plural": "rate cards",
+            "empty_filtered_text": _("No rate cards on this route."),
+            "empty_text": _("No rate cards for this line yet. Import a CSV."),
+        },
     )
 
 

@@ -389,7 +389,7 @@ def test_team_htmx_pagination_returns_the_members_partial(client, merchant, owne
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith('<div id="members">')
+    assert body.lstrip().startswith('<div id="members" class="list-results">')
     assert "<html" not in body
     assert body.count('data-testid="member-row"') == 1
 
@@ -400,7 +400,7 @@ def test_team_htmx_invitations_partial(client, world):
     response = client.get(reverse("accounts:team"), headers={**HTMX, "HX-Target": "invitations"})
 
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="invitations">')
+    assert body.lstrip().startswith('<div id="invitations" class="list-results">')
     assert body.count('data-testid="invitation-row"') == 1
 
 
@@ -801,7 +801,7 @@ def test_apikeys_list_is_paginated(client, merchant, owner):
 
     assert first.count('data-testid="apikey-row"') == 25
     assert second.count('data-testid="apikey-row"') == 1
-    assert second.lstrip().startswith('<div id="apikeys">')
+    assert second.lstrip().startswith('<div id="apikeys" class="list-results">')
 
 
 def test_apikey_revoke_post_revokes_key_and_tokens(client, world):

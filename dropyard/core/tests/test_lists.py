@@ -266,3 +266,22 @@ def test_bad_filter_input_is_a_form_error_not_a_failure(merchant):
         assert 'data-testid="form-errors"' in html, data
         # The refused filter is left out: both rows are listed.
         assert html.count('data-testid="job-row"') == 2, data
+
+
+def test_a_list_without_bulk_actions_answers_its_pages_failed_post_as_the_list(merchant):
+    _jobs(merchant, "Import A")
+    request = RequestFactory().post("/jobs/", {"title": ""})
+    request.htmx = HtmxDetails(request)
+    request.user = merchant.owner
+
+    response = list_page(
+        request,
+        queryset=Job.objects.filter(merchant=merchant),
+        filterset_class=JobFilter,
+        table_class=JobTable,
+        context={"title": "Jobs"},
+        status=400,
+    )
+
+    assert response.status_code == 400
+    assert response.content.decode().count('data-testid="job-row"') == 1

@@ -169,8 +169,8 @@ def test_empty_queue_says_so(client, clerk):
 def test_warehouse_picker_shows_counts(client, clerk, parcel):
     response = client.get(reverse("fulfillment_ops:warehouses"))
 
-    rows = {row.warehouse.pk: row for row in response.context["page_obj"]}
-    assert (rows[parcel.warehouse_id].ready, rows[parcel.warehouse_id].picking) == (1, 0)
+    rows = {warehouse.pk: warehouse for warehouse in response.context["page_obj"]}
+    assert (rows[parcel.warehouse_id].n_ready, rows[parcel.warehouse_id].n_picking) == (1, 0)
 
 
 def test_bulk_start_picking_then_pick_list(client, clerk, merchant):
