@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dropyard.catalog.lists import picture_column
 from dropyard.catalog.models import MyProduct
 from dropyard.core.lists import PRIMARY, ListFilterSet, ListTable, SelectColumn
 from dropyard.core.money import Money
@@ -68,15 +69,7 @@ class MyProductTable(ListTable):
     range, stock, when saved and Remove."""
 
     select = SelectColumn(accessor="pk", label_accessor="product__name")
-    picture = tables.TemplateColumn(
-        template_code=(
-            '{% load catalog_pictures %}{% product_picture record.product 48 css="product-thumb" %}'
-        ),
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-        attrs={"td": {"class": "list-picture"}, "th": {"class": "list-picture"}},
-    )
+    picture = picture_column("product", 48)
     product = tables.Column(
         accessor="product__name",
         verbose_name=gettext_lazy("Product"),
