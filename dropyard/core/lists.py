@@ -91,6 +91,8 @@ PAGE_TEMPLATE = "core/list_page.html"
 PARTIAL_TEMPLATE = "core/partials/_list_table.html"
 # Column attrs for the columns shown first on a phone card (status, total, the main action).
 PRIMARY = {"td": {"data-primary": "1"}, "th": {"data-primary": "1"}}
+# Column attrs of a right-aligned number column.
+NUMERIC = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 class ListFilterForm(BootstrapFormMixin, forms.Form):
@@ -123,6 +125,33 @@ class SearchFilter(ListFilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return self.search_with(search=(self.form.cleaned_data.get("q") or "").strip())
+
+
+class SelectFilterSet(ListFilterSet):
+    """A FilterSet in front of a scoped selector that takes the filters as keywords: give
+    ``filter_kwargs={"select": partial(selectors.x_list, merchant=...)}``; the rows are
+    ``select(**self.selection(cleaned_data))``, so the selector keeps both the scoping and the
+    filter rules. A value the form refuses is not in ``cleaned_data``: that filter is off."""
+
+    def __init__(self, *args: Any, select: Callable[..., QuerySet], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.select = select
+
+    def selection(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The selector's keywords from the form's cleaned data (each subclass says which)."""
+        raise NotImplementedError
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return self.select(**self.selection(self.form.cleaned_data))
+
+    def search_box(self, placeholder: str, name: str = "q") -> None:
+        """Make the text field ``name`` a search box with this placeholder."""
+        self.form.fields[name].widget.attrs.update({"type": "search", "placeholder": placeholder})
+
+
+def local_time(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A datetime cell in the current time zone ("" for none), the same on the page and in CSV."""
+    return timezone.localtime(value).strftime(fmt) if value else ""
 
 
 class FormFilter(ListFilterSet):
@@ -196,6 +225,18 @@ class SelectColumn(tables.Column):
             value,
             tables.A(self.label_accessor).resolve(record) if self.label_accessor else record,
         )
+
+
+class ActionColumn(tables.Column):
+    """A row's buttons (its main action first on a phone card): unlabelled, not sortable, left
+    out of the CSV, right-aligned. The table's ``render_<name>`` draws them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("verbose_name", "")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("exclude_from_export", True)
+        kwargs.setdefault("attrs", {"td": {"class": "text-end", **PRIMARY["td"]}})
+        super().__init__(**kwargs)
 
 
 class ListTable(tables.Table):

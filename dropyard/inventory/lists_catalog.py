@@ -5,9 +5,10 @@ The rows are ``selectors.my_product_rows`` (the merchant's saved products, with 
 the selectors. On a phone the price, the stock and the Remove button come first on the card.
 """
 
+from typing import Any
+
 import django_filters
 import django_tables2 as tables
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,7 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from dropyard.catalog.lists import picture_column
 from dropyard.catalog.models import MyProduct
-from dropyard.core.lists import PRIMARY, ListFilterSet, ListTable, SelectColumn
+from dropyard.core.lists import (
+    PRIMARY,
+    ActionColumn,
+    ListTable,
+    SelectColumn,
+    SelectFilterSet,
+)
 from dropyard.core.money import Money
 
 YES_NO = {"yes": True, "no": False}
@@ -26,7 +33,7 @@ def _usd(minor: int) -> str:
     return f"${Money(int(minor)).wire()}"
 
 
-class MyProductFilter(ListFilterSet):
+class MyProductFilter(SelectFilterSet):
     """Search (name or SKU), category (with its sub-categories), on / off sale, in / out of
     stock. Takes ``select`` (``partial(selectors.my_product_rows, merchant=...)``) and
     ``categories`` (the category choices)."""
@@ -46,17 +53,14 @@ class MyProductFilter(ListFilterSet):
         choices=[("yes", gettext_lazy("In stock")), ("no", gettext_lazy("Out of stock"))],
     )
 
-    def __init__(self, *args, select, categories=(), **kwargs) -> None:
+    def __init__(self, *args: Any, categories=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.select = select
-        fields = self.form.fields
-        fields["category"].choices = [("", _("All categories")), *categories]
-        fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name or SKU")})
+        self.form.fields["category"].choices = [("", _("All categories")), *categories]
+        self.search_box(_("Name or SKU"))
 
-    def filter_queryset(self, queryset: QuerySet[MyProduct]) -> QuerySet[MyProduct]:
-        data = self.form.cleaned_data
+    def selection(self, data: dict[str, Any]) -> dict[str, Any]:
         category = data.get("category")
-        return self.select(
+        return dict(
             keyword=(data.get("q") or "").strip(),
             category_id=int(category) if category else None,
             on_sale=YES_NO.get(data.get("sale") or ""),
@@ -100,13 +104,7 @@ class MyProductTable(ListTable):
         order_by=("created_at", "pk"),
         attrs={"td": {"class": "small text-nowrap"}},
     )
-    remove = tables.Column(
-        accessor="product__public_id",
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-        attrs={"td": {"class": "text-end", **PRIMARY["td"]}},
-    )
+    remove = ActionColumn(accessor="product__public_id")
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "my-products-table"}

@@ -10,22 +10,26 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dropyard.catalog.lists import picture_column
-from dropyard.core.lists import PRIMARY, ListFilterSet, ListTable
+from dropyard.core.lists import (
+    NUMERIC,
+    PRIMARY,
+    ActionColumn,
+    ListTable,
+    SelectFilterSet,
+    local_time,
+)
 from dropyard.core.money import Money
 
 from .choices import MovementKind, PurchaseOrderStatus
 from .models import PurchaseOrder, Stock, StockMovement
 
-NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 STATUS_BADGES = {
     PurchaseOrderStatus.WAIT_PAY: "text-bg-warning",
     PurchaseOrderStatus.COMPLETED: "text-bg-success",
@@ -41,25 +45,7 @@ def _ledger_url(sku: str) -> str:
     return f"{reverse('private_stock:ledger')}?{urlencode({'sku': sku})}"
 
 
-def _local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return timezone.localtime(value).strftime(fmt) if value else ""
-
-
-class _Selected(ListFilterSet):
-    """A FilterSet whose rows are ``select(**self.selection(cleaned_data))``."""
-
-    def __init__(self, *args: Any, select, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.select = select
-
-    def selection(self, data: dict) -> dict[str, Any]:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        return self.select(**self.selection(self.form.cleaned_data))
-
-
-class PrivateStockFilter(_Selected):
+class PrivateStockFilter(SelectFilterSet):
     """SKU or product (part of), warehouse. Takes ``warehouses`` (the platform warehouses)."""
 
     q = django_filters.CharFilter(label=gettext_lazy("SKU or product"), max_length=100)
@@ -70,9 +56,7 @@ class PrivateStockFilter(_Selected):
     def __init__(self, *args: Any, warehouses=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form.fields["storage"].choices = _warehouse_choices(warehouses)
-        self.form.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("SKU or product name")}
-        )
+        self.search_box(_("SKU or product name"))
 
     def selection(self, data: dict) -> dict[str, Any]:
         storage = data.get("storage") or ""
@@ -82,7 +66,7 @@ class PrivateStockFilter(_Selected):
         }
 
 
-class LedgerFilter(_Selected):
+class LedgerFilter(SelectFilterSet):
     """SKU (exact, of the variant or its product), order code, warehouse, kind of movement."""
 
     sku = django_filters.CharFilter(label=gettext_lazy("SKU"), max_length=60)
@@ -109,7 +93,7 @@ class LedgerFilter(_Selected):
         }
 
 
-class PurchaseOrderFilter(_Selected):
+class PurchaseOrderFilter(SelectFilterSet):
     """Order code, SKU or product name (part of); status."""
 
     q = django_filters.CharFilter(label=gettext_lazy("Search"), max_length=64)
@@ -121,9 +105,7 @@ class PurchaseOrderFilter(_Selected):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Order code, SKU or product")}
-        )
+        self.search_box(_("Order code, SKU or product"))
 
     def selection(self, data: dict) -> dict[str, Any]:
         return {"search": (data.get("q") or "").strip(), "status": data.get("status") or ""}
@@ -150,8 +132,8 @@ class PrivateStockTable(ListTable):
         verbose_name=gettext_lazy("Warehouse"),
         order_by=("warehouse__code", "variant__sku"),
     )
-    on_hand = tables.Column(verbose_name=gettext_lazy("On hand"), attrs=NUMBER)
-    reserved = tables.Column(verbose_name=gettext_lazy("Reserved"), attrs=NUMBER)
+    on_hand = tables.Column(verbose_name=gettext_lazy("On hand"), attrs=NUMERIC)
+    reserved = tables.Column(verbose_name=gettext_lazy("Reserved"), attrs=NUMERIC)
     available_units = tables.Column(
         verbose_name=gettext_lazy("Available"),
         attrs={
@@ -159,7 +141,7 @@ class PrivateStockTable(ListTable):
             "th": {"class": "text-end"},
         },
     )
-    shipped_units = tables.Column(verbose_name=gettext_lazy("Shipped"), attrs=NUMBER)
+    shipped_units = tables.Column(verbose_name=gettext_lazy("Shipped"), attrs=NUMERIC)
     ledger = tables.Column(
         accessor="variant__sku",
         verbose_name="",
@@ -255,7 +237,7 @@ class LedgerTable(ListTable):
         row_attrs = {"data-testid": "ledger-row"}
 
     def render_created_at(self, value) -> str:
-        return _local(value)
+        return local_time(value)
 
     def render_kind(self, record: StockMovement) -> str:
         return record.get_kind_display()
@@ -283,7 +265,7 @@ class PurchaseOrderTable(ListTable):
         order_by=("created_at", "pk"),
         attrs={"td": {"class": "small text-nowrap"}},
     )
-    units = tables.Column(verbose_name=gettext_lazy("Units"), default=0, attrs=NUMBER)
+    units = tables.Column(verbose_name=gettext_lazy("Units"), default=0, attrs=NUMERIC)
     amount_minor = tables.Column(
         verbose_name=gettext_lazy("Amount"),
         order_by=("amount_minor", "pk"),
@@ -293,20 +275,14 @@ class PurchaseOrderTable(ListTable):
         },
     )
     status = tables.Column(verbose_name=gettext_lazy("Status"), attrs=PRIMARY)
-    actions = tables.Column(
-        accessor="code",
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-        attrs={"td": {"class": "text-end", **PRIMARY["td"]}},
-    )
+    actions = ActionColumn(accessor="code")
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "orders-table"}
         row_attrs = {"data-testid": "order-row"}
 
     def render_created_at(self, value) -> str:
-        return _local(value)
+        return local_time(value)
 
     def render_amount_minor(self, value: int, record: PurchaseOrder) -> str:
         money = Money(int(value), record.currency)
@@ -339,6 +315,6 @@ class PurchaseOrderTable(ListTable):
         if record.paid_at:
             return format_html(
                 '<span class="small text-secondary">{}</span>',
-                _("paid %(date)s") % {"date": _local(record.paid_at, "%Y-%m-%d")},
+                _("paid %(date)s") % {"date": local_time(record.paid_at, "%Y-%m-%d")},
             )
         return ""

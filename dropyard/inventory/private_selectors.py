@@ -240,9 +240,10 @@ def private_stock_list(
         .annotate(units=Sum("on_hand_delta"))
         .values("units")
     )
-    return private_stock_queryset(
-        merchant=merchant, keyword=keyword, storage_ids=storage_ids
-    ).annotate(
+    rows = private_stock_queryset(merchant=merchant, keyword=keyword, storage_ids=storage_ids)
+    # The list shows each row's picture: the variant's image, else its product's first.
+    rows = rows.select_related("variant__image").prefetch_related("variant__product__images")
+    return rows.annotate(
         available_units=F("on_hand") - F("reserved"),
         shipped_units=-Coalesce(Subquery(shipped), Value(0)),
     )
