@@ -41,6 +41,7 @@ LISTING_BADGES = {
     ListingStatus.FAILED: "text-bg-danger",
     ListingStatus.OUT_OF_DATE: "text-bg-warning",
 }
+SUBTITLE = '{}<div class="small text-secondary">{}</div>'
 PRICE_LINE = (
     '<div class="text-nowrap"><code>{}</code> {}<span class="text-secondary">{}</span></div>'
 )
@@ -383,3 +384,98 @@ class HeldTable(ListTable):
 
     def render_fix(self, value: int, record: StoreOrder) -> str:
         return render_to_string("stores/partials/_held_fix.html", {"o": record})
+
+
+# --- A store's connections ---------------------------------------------------------------------
+
+
+class ConnectionFilter(SelectFilterSet):
+    """Title or SKU of the store variant, connected or not (``?show=``, as the held list's
+    fix links it)."""
+
+    q = django_filters.CharFilter(label=gettext_lazy("Search"), max_length=100)
+    show = django_filters.ChoiceFilter(
+        label=gettext_lazy("Connection"),
+        empty_label=gettext_lazy("All"),
+        choices=[
+            ("unconnected", gettext_lazy("Not connected")),
+            ("connected", gettext_lazy("Connected")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_box(_("Store variant title or SKU"))
+
+    def selection(self, data: dict) -> dict[str, Any]:
+        show = data.get("show") or ""
+        return {
+            "search": (data.get("q") or "").strip(),
+            "unconnected_only": show == "unconnected",
+            "connected_only": show == "connected",
+        }
+
+
+class ConnectionTable(ListTable):
+    """A store's imported variants and the Dropyard variant each is connected to (or the box to
+    connect it, and the suggestions): the connection heads a phone card. Its forms live outside
+    the table (``stores/partials/_connection_forms.html``): the row's fields and buttons join
+    them with ``form=``. Give ``store`` and ``live``."""
+
+    title = tables.Column(
+        verbose_name=gettext_lazy("Store variant"),
+        order_by=("title", "variant_title", "pk"),
+        attrs={"td": {"class": "list-title text-break"}},
+    )
+    sku = tables.Column(
+        verbose_name=gettext_lazy("SKU"),
+        order_by=("sku", "pk"),
+        default="—",
+        attrs={"td": {"class": "font-monospace small text-break"}},
+    )
+    price_minor = tables.Column(
+        verbose_name=gettext_lazy("Price"),
+        order_by=("price_minor", "pk"),
+        attrs={"td": {"class": "text-end text-nowrap small"}, "th": {"class": "text-end"}},
+    )
+    connection = tables.Column(
+        accessor="pk",
+        verbose_name=gettext_lazy("Dropyard variant"),
+        orderable=False,
+        attrs={"td": PRIMARY["td"]},
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "variant-table"}
+        row_attrs = {
+            "id": lambda record: f"sv-{record.pk}",
+            "data-testid": lambda record: f"variant-{record.platform_variant_id}",
+        }
+
+    def __init__(self, *args: Any, store: Store, live: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.store = store
+        self.live = live
+
+    def render_title(self, value: str, record) -> str:
+        if not record.variant_title:
+            return value
+        return format_html(
+            '{}<div class="small text-secondary">{}</div>', value, record.variant_title
+        )
+
+    def value_title(self, value: str, record) -> str:
+        return f"{value} {record.variant_title}".strip()
+
+    def render_price_minor(self, value: int, record) -> str:
+        return money(value, record.currency)
+
+    def render_connection(self, record) -> str:
+        return render_to_string(
+            "stores/partials/_connection_cell.html",
+            {"sv": record, "store": self.store, "live": self.live},
+        )
+
+    def value_connection(self, record) -> str:
+        connection = getattr(record, "connection", None)
+        return connection.variant.sku if connection else ""

@@ -54,10 +54,11 @@ def store_variant_list(
     unconnected_only: bool = False,
     connected_only: bool = False,
     pk: int | None = None,
+    search: str = "",
 ) -> QuerySet[StoreVariant]:
     """The imported catalog of one of the merchant's stores, with its connections (and each
     connected Dropyard variant's product); only the store variant ``pk`` when given (the
-    connection-health page's fix links)."""
+    connection-health page's fix links); ``search``: part of its title or SKU."""
     variants = StoreVariant.objects.filter(store=store, store__merchant=merchant).select_related(
         "connection__variant__product"
     )
@@ -67,6 +68,12 @@ def store_variant_list(
         variants = variants.filter(connection__isnull=False)
     if pk is not None:
         variants = variants.filter(pk=pk)
+    if search:
+        variants = variants.filter(
+            Q(title__icontains=search)
+            | Q(variant_title__icontains=search)
+            | Q(sku__icontains=search)
+        )
     return variants
 
 

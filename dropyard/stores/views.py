@@ -25,7 +25,6 @@ from dropyard.catalog.selectors import variant_get
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
 from dropyard.core.lists import BulkAction, list_page
-from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome
 
 from . import selectors, services
@@ -36,10 +35,16 @@ from .forms import (
     DisconnectForm,
     ShippingDefaultForm,
     StoreSettingsForm,
-    VariantFilterForm,
 )
 from .health import connection_health
-from .lists import HeldFilter, HeldTable, StoreFilter, StoreTable
+from .lists import (
+    ConnectionFilter,
+    ConnectionTable,
+    HeldFilter,
+    HeldTable,
+    StoreFilter,
+    StoreTable,
+)
 from .models import Store, StoreOrder, StoreVariant
 from .suggestions import suggestions_for
 
@@ -229,34 +234,49 @@ def store_disconnect(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @merchant_view(area=AREA)
 def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A store's imported variants on the generic list (search, connected or not, CSV), each
+    with its connection, or the box to connect it and the suggestions for it."""
     store = _store(request, public_id)
-    filter_form = VariantFilterForm(request.GET or None)
     only = request.GET.get("sv", "")
-    variants = selectors.store_variant_list(
+    select = partial(
+        selectors.store_variant_list,
         merchant=request.merchant,
         store=store,
         pk=int(only) if only.isdigit() else None,
-        **filter_form.filters(),
     )
-    page = paginate(request, variants)
     live = store.status != StoreStatus.DISCONNECTED
-    # Suggestions for the page's unconnected variants only (see stores.suggestions).
-    found = suggestions_for(merchant=request.merchant, store_variants=page) if live else {}
-    for store_variant in page:
-        store_variant.suggestions = found.get(store_variant.pk, [])
-    context = {
-        "store": store,
-        "live": live,
-        "filter_form": filter_form,
-        "show": request.GET.get("show", ""),
-        "page": page,
-        "variant_count": store.variants.count(),
-        "connected_count": store.connections.count(),
-        "held_count": selectors.store_order_held_list(
-            merchant=request.merchant, store=store
-        ).count(),
-    }
-    return render(request, "stores/connections.html", context)
+
+    def suggest(records) -> None:
+        # Suggestions for the page's unconnected variants only (see stores.suggestions).
+        found = suggestions_for(merchant=request.merchant, store_variants=records) if live else {}
+        for store_variant in records:
+            store_variant.suggestions = found.get(store_variant.pk, [])
+
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=ConnectionFilter,
+        filter_kwargs={"select": select},
+        table_class=ConnectionTable,
+        table_kwargs={"store": store, "live": live},
+        page_hook=suggest,
+        template="stores/connections.html",
+        export_name=f"connections-{store.public_id}",
+        context={
+            "title": _("Connections"),
+            "store": store,
+            "live": live,
+            "variant_count": store.variants.count(),
+            "connected_count": store.connections.count(),
+            "held_count": selectors.store_order_held_list(
+                merchant=request.merchant, store=store
+            ).count(),
+            "noun": "store variant",
+            "noun_plural": "store variants",
+            "empty_template": "stores/partials/_connections_empty.html",
+            "results_actions_template": "stores/partials/_connection_results_actions.html",
+        },
+    )
 
 
 def _back_to_connections(request: HttpRequest, store: Store) -> HttpResponse:

@@ -306,3 +306,72 @@ def test_empty_store_lists_say_what_to_do(owner_client, url, text):
     assert 'data-testid="empty-state"' in html
     assert text in html
     assert 'data-testid="export-csv"' not in html
+
+
+# --- A store's connections ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def variants(merchant, other_merchant):
+    """Tee Shop's V1 (connected to the red tee), V2 and V3; another merchant's V9."""
+    world = make_order_world()
+    store = make_store(merchant=merchant, name="Tee Shop")
+    v1, _v2, _v3 = import_variants(store, ("V1", world.red.sku), ("V2", "MUG-B"), ("V3", "CAP-A"))
+    connect(store, v1, world.red)
+    import_variants(make_store(merchant=other_merchant), ("V9", "THEIR-SKU"))
+    return {"store": store, "world": world}
+
+
+def _platform_ids(response) -> list[str]:
+    return [v.platform_variant_id for v in response.context["page"].object_list]
+
+
+def _connections_url(store) -> str:
+    return reverse("stores:connections", args=[store.public_id])
+
+
+def test_connections_filter_by_search_and_connection(owner_client, variants):
+    url = _connections_url(variants["store"])
+
+    assert _platform_ids(owner_client.get(url, {"q": "mug-b"})) == ["V2"]
+    assert _platform_ids(owner_client.get(url, {"show": "connected"})) == ["V1"]
+    assert sorted(_platform_ids(owner_client.get(url, {"show": "unconnected"}))) == ["V2", "V3"]
+
+
+def test_connections_sort_by_sku(owner_client, variants):
+    url = _connections_url(variants["store"])
+
+    skus = [v.sku for v in owner_client.get(url, {"sort": "-sku"}).context["page"].object_list]
+
+    assert skus == sorted([variants["world"].red.sku, "MUG-B", "CAP-A"], reverse=True)
+
+
+def test_connections_csv_holds_only_this_stores_variants(owner_client, variants):
+    rows = _csv(owner_client.get(_connections_url(variants["store"]), {"export": "csv"}))
+
+    assert rows[0] == "Store variant,SKU,Price,Dropyard variant"
+    skus = sorted(row.split(",")[1] for row in rows[1:])
+    assert skus == sorted([variants["world"].red.sku, "MUG-B", "CAP-A"])
+    assert "THEIR-SKU" not in "\n".join(rows)
+
+
+def test_connections_htmx_brings_the_row_forms_along(owner_client, variants):
+    store = variants["store"]
+    response = owner_client.get(
+        _connections_url(store), {"show": "unconnected"}, HTTP_HX_REQUEST="true"
+    )
+
+    _htmx_only_results(response, "variant-table")
+    html = response.content.decode()
+    v2 = store.variants.get(platform_variant_id="V2")
+    create = reverse("stores:connection_create", args=[store.public_id, v2.pk])
+    assert f'<form id="sv-connect-{v2.pk}" method="post" action="{create}">' in html
+    assert f'name="variant" form="sv-connect-{v2.pk}"' in html
+
+
+@pytest.mark.parametrize("query", [{"page": "0"}, {"sort": "connection"}, {"show": "both"}])
+def test_connections_bad_input_still_answers(owner_client, variants, query):
+    response = owner_client.get(_connections_url(variants["store"]), query)
+
+    assert response.status_code == 200
+    assert len(_platform_ids(response)) == 3
