@@ -16,6 +16,22 @@ from .models import ImproperReport, Product
 BADGE = '<span class="badge {}">{}</span>'
 
 
+def picture_column(subject: str, size: int = 48) -> tables.TemplateColumn:
+    """A list column with ``{% product_picture %}`` of the record's ``subject`` (a path such as
+    ``product`` or ``variant``: a Product, Variant or ProductImage) in a ``size`` px square;
+    unlabelled (the name is in the next column), left out of the CSV, first on a phone card."""
+    return tables.TemplateColumn(
+        template_code=(
+            "{% load catalog_pictures %}"
+            f'{{% product_picture record.{subject} {int(size)} css="product-thumb" %}}'
+        ),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"td": {"class": "list-picture"}, "th": {"class": "list-picture"}},
+    )
+
+
 class ProductFilter(FormFilter):
     placeholder = _("Name or SKU (product or variant)")
 

@@ -103,6 +103,8 @@ PARTIAL_TEMPLATE = "core/partials/_list_table.html"
 EXPORT_BUTTON = "core/partials/_export_csv.html"
 # Column attrs for the columns shown first on a phone card (status, total, the main action).
 PRIMARY = {"td": {"data-primary": "1"}, "th": {"data-primary": "1"}}
+# Column attrs of a right-aligned number column.
+NUMERIC = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 class ListFilterForm(BootstrapFormMixin, forms.Form):
@@ -135,6 +137,33 @@ class SearchFilter(ListFilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return self.search_with(search=(self.form.cleaned_data.get("q") or "").strip())
+
+
+class SelectFilterSet(ListFilterSet):
+    """A FilterSet in front of a scoped selector that takes the filters as keywords: give
+    ``filter_kwargs={"select": partial(selectors.x_list, merchant=...)}``; the rows are
+    ``select(**self.selection(cleaned_data))``, so the selector keeps both the scoping and the
+    filter rules. A value the form refuses is not in ``cleaned_data``: that filter is off."""
+
+    def __init__(self, *args: Any, select: Callable[..., QuerySet], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.select = select
+
+    def selection(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The selector's keywords from the form's cleaned data (each subclass says which)."""
+        raise NotImplementedError
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return self.select(**self.selection(self.form.cleaned_data))
+
+    def search_box(self, placeholder: str, name: str = "q") -> None:
+        """Make the text field ``name`` a search box with this placeholder."""
+        self.form.fields[name].widget.attrs.update({"type": "search", "placeholder": placeholder})
+
+
+def local_time(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A datetime cell in the current time zone ("" for none), the same on the page and in CSV."""
+    return timezone.localtime(value).strftime(fmt) if value else ""
 
 
 class FormFilter(ListFilterSet):

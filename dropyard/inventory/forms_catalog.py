@@ -89,13 +89,6 @@ class ProductSearchForm(BootstrapFormMixin, forms.Form):
         )
 
 
-class MyProductSearchForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search my products")
-
-    def keyword(self) -> str:
-        return self.cleaned_data["q"].strip() if self.is_valid() else ""
-
-
 class ProductChoiceForm(forms.Form):
     """A product named by its public id (posted by the My Products buttons)."""
 

@@ -7,22 +7,6 @@ from dropyard.core.forms import BootstrapFormMixin
 from .purchases import MAX_LINE_QUANTITY
 
 
-class PrivateStockFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label="SKU or product", required=False, max_length=100)
-    storage = forms.ChoiceField(label="Warehouse", required=False)
-
-    def __init__(self, *args, warehouses=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["storage"].choices = [("", "All warehouses")] + [
-            (w.public_id, f"{w.code} · {w.name}") for w in warehouses
-        ]
-
-
-class LedgerFilterForm(BootstrapFormMixin, forms.Form):
-    sku = forms.CharField(label="SKU", required=False, max_length=60)
-    reference = forms.CharField(label="Order code", required=False, max_length=64)
-
-
 class CartAddForm(BootstrapFormMixin, forms.Form):
     """A variant by SKU (or vid from the product page), a quantity, optionally a warehouse."""
 

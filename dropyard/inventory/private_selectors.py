@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Product, Variant
@@ -226,6 +227,28 @@ def private_stock_used(rows: Sequence[Stock]) -> list[PrivateStockRow]:
     return [PrivateStockRow(stock=r, used=-(shipped.get(r.pk) or 0)) for r in rows]
 
 
+def private_stock_list(
+    *, merchant: MerchantAccount, keyword: str = "", storage_ids: Sequence[str] = ()
+) -> QuerySet[Stock]:
+    """``private_stock_queryset`` for the stock page: each row annotated with
+    ``available_units`` (on hand − reserved) and ``shipped_units`` (the units of its SHIPMENT
+    movements, as ``private_stock_used`` counts them), so that the list sorts and exports them
+    without a query per row."""
+    shipped = (
+        StockMovement.objects.filter(stock=OuterRef("pk"), kind=MovementKind.SHIPMENT)
+        .values("stock")
+        .annotate(units=Sum("on_hand_delta"))
+        .values("units")
+    )
+    rows = private_stock_queryset(merchant=merchant, keyword=keyword, storage_ids=storage_ids)
+    # The list shows each row's picture: the variant's image, else its product's first.
+    rows = rows.select_related("variant__image").prefetch_related("variant__product__images")
+    return rows.annotate(
+        available_units=F("on_hand") - F("reserved"),
+        shipped_units=-Coalesce(Subquery(shipped), Value(0)),
+    )
+
+
 def private_stock_rows(
     *,
     merchant: MerchantAccount,
@@ -332,10 +355,11 @@ def private_flow(
     sku: str = "",
     reference: str = "",
     storage_id: str = "",
+    kind: str = "",
 ) -> QuerySet[StockMovement]:
     """The merchant's private stock movements, newest first (stock, variant, warehouse and
     actor loaded); ``sku`` matches a variant or product SKU exactly, ``reference`` an order or
-    purchase order code, ``storage_id`` a warehouse public id."""
+    purchase order code, ``storage_id`` a warehouse public id, ``kind`` a ``MovementKind``."""
     qs = StockMovement.objects.filter(stock__merchant=merchant).select_related(
         "actor", "stock__warehouse", "stock__variant__product"
     )
@@ -345,6 +369,8 @@ def private_flow(
         qs = qs.filter(reference=reference)
     if storage_id:
         qs = qs.filter(stock__warehouse__public_id=storage_id)
+    if kind:
+        qs = qs.filter(kind=kind)
     return qs.order_by("-created_at", "-pk")
 
 
@@ -389,10 +415,10 @@ def purchase_cart_get(*, merchant: MerchantAccount) -> PurchaseCart:
 
 
 def purchase_order_list(
-    *, merchant: MerchantAccount, status: str = "", code: str = ""
+    *, merchant: MerchantAccount, status: str = "", code: str = "", search: str = ""
 ) -> QuerySet[PurchaseOrder]:
     """The merchant's purchase orders, newest first, with line counts (``line_count``,
-    ``units``)."""
+    ``units``); ``search``: part of the order code, or a SKU or product name in its lines."""
     qs = PurchaseOrder.objects.filter(merchant=merchant).annotate(
         line_count=Count("lines"), units=Sum("lines__quantity")
     )
@@ -400,6 +426,11 @@ def purchase_order_list(
         qs = qs.filter(status=status)
     if code:
         qs = qs.filter(code=code)
+    if search:
+        lines = PurchaseOrderLine.objects.filter(
+            Q(variant__sku__icontains=search) | Q(variant__product__name__icontains=search)
+        ).values("order_id")
+        qs = qs.filter(Q(code__icontains=search) | Q(pk__in=lines))
     return qs.order_by("-created_at", "-pk")
 
 

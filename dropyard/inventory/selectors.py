@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog import selectors as catalog_selectors
-from dropyard.catalog.models import Product, Variant
+from dropyard.catalog.models import MyProduct, Product, Variant
 from dropyard.core.errors import NotFound
 from dropyard.logistics import selectors as logistics_selectors
 
@@ -373,6 +373,35 @@ class StockTotals:
 
 def _shared_stock() -> QuerySet[Stock]:
     return Stock.objects.filter(merchant__isnull=True, warehouse__is_active=True)
+
+
+def my_product_rows(
+    *,
+    merchant: MerchantAccount,
+    keyword: str = "",
+    category_id: int | None = None,
+    on_sale: bool | None = None,
+    in_stock: bool | None = None,
+) -> QuerySet[MyProduct]:
+    """The merchant's saved products (``catalog_selectors.my_product_list``: only theirs, its
+    search and category rules), each annotated with ``in_stock``: some active shared warehouse
+    has an available unit of it. ``reserved <= on_hand`` on every stock row, so that is the
+    same as ``stock_totals_by_product``'s total being positive. ``on_sale`` / ``in_stock``
+    keep only the rows with that value."""
+    saved = catalog_selectors.my_product_list(
+        merchant=merchant, keyword=keyword, category_id=category_id
+    ).annotate(
+        in_stock=Exists(
+            _shared_stock().filter(
+                variant__product_id=OuterRef("product_id"), on_hand__gt=F("reserved")
+            )
+        )
+    )
+    if on_sale is not None:
+        saved = saved.filter(product__is_on_sale=on_sale)
+    if in_stock is not None:
+        saved = saved.filter(in_stock=in_stock)
+    return saved
 
 
 def stock_totals_by_product(product_ids: list[int]) -> dict[int, StockTotals]:

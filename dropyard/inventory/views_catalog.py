@@ -9,22 +9,28 @@ every merchant; what is merchant-owned (My Products, reports, private stock) is 
 through selectors and services scoped to ``request.merchant``.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.accounts.choices import Area
 from dropyard.catalog import selectors as catalog_selectors
 from dropyard.catalog import services as catalog_services
 from dropyard.catalog.choices import ShippingProperty
-from dropyard.catalog.models import Product
+from dropyard.catalog.models import MyProduct, Product
 from dropyard.catalog.search import product_search
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError, NotFound
 from dropyard.core.htmx import htmx_partial, render_page_or_partial
+from dropyard.core.lists import BulkAction, list_page
 from dropyard.core.money import Money
 from dropyard.core.pagination import PAGE_SIZE, paginate
 from dropyard.logistics import selectors as logistics_selectors
@@ -32,11 +38,11 @@ from dropyard.logistics import selectors as logistics_selectors
 from . import selectors as inventory_selectors
 from .forms_catalog import (
     FreightEstimateForm,
-    MyProductSearchForm,
     ProductChoiceForm,
     ProductSearchForm,
     ReportForm,
 )
+from .lists_catalog import MyProductFilter, MyProductTable
 
 REVIEWS_PER_PAGE = 10
 
@@ -359,18 +365,59 @@ def my_product_remove(request: HttpRequest) -> HttpResponse:
     return _my_product_change(request, add=False)
 
 
+def _remove_saved(request: HttpRequest, saved: QuerySet[MyProduct]) -> None:
+    """The bulk "Remove" of My Products: the ticked rows, found in the merchant's own list."""
+    removed = 0
+    for item in saved.select_related("product"):
+        try:
+            catalog_services.my_product_remove(
+                merchant=request.merchant, product=item.product, actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            removed += 1
+    if removed:
+        messages.success(
+            request,
+            ngettext(
+                "Removed %(count)d product from My Products.",
+                "Removed %(count)d products from My Products.",
+                removed,
+            )
+            % {"count": removed},
+        )
+
+
 @merchant_view(area=Area.PRODUCTS)
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_products(request: HttpRequest) -> HttpResponse:
-    """The merchant's saved products, searchable; each can be removed."""
-    form = MyProductSearchForm(request.GET or None)
-    saved = catalog_selectors.my_product_list(merchant=request.merchant, keyword=form.keyword())
-    page = paginate(request, saved)
-    products = [item.product for item in page.object_list]
-    stocked = _stocked_ids(products)
-    for item in page.object_list:
-        _card(item.product, item.product.pk in stocked)
-    context = {"form": form, "page": page}
-    return render_page_or_partial(
-        request, "catalog/my_products.html", "catalog/partials/_my_product_rows.html", context
+    """The merchant's saved products on the generic list (search, category, sale, stock; CSV);
+    each can be removed, one by one or ticked in bulk."""
+    select = partial(inventory_selectors.my_product_rows, merchant=request.merchant)
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=MyProductFilter,
+        filter_kwargs={"select": select, "categories": _category_choices()},
+        table_class=MyProductTable,
+        bulk_actions=[
+            BulkAction(
+                name="remove",
+                label=_("Remove from My Products"),
+                handler=_remove_saved,
+                confirm=_("Remove the selected products from My Products?"),
+                style="btn-outline-danger",
+                testid="bulk-remove",
+            )
+        ],
+        template="catalog/my_products.html",
+        export_name="my-products",
+        context={
+            "title": _("My Products"),
+            "noun": "saved product",
+            "noun_plural": "saved products",
+            "empty_template": "catalog/partials/_my_products_empty.html",
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
     )

@@ -7,24 +7,35 @@ into this namespace by ``config.urls``). Every read goes through ``private_selec
 to ``request.merchant``; every write through ``purchases``.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dropyard.accounts.choices import Area
 from dropyard.catalog import selectors as catalog_selectors
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
+from dropyard.core.lists import list_page
 from dropyard.core.money import Money
-from dropyard.core.pagination import paginate
 
 from . import private_selectors, purchases
-from .choices import PurchaseOrderStatus, WarehouseKind
+from .choices import WarehouseKind
 from .exceptions import VariantNotFound
-from .forms_private import CartAddForm, CartQuantityForm, LedgerFilterForm, PrivateStockFilterForm
+from .forms_private import CartAddForm, CartQuantityForm
+from .lists_private import (
+    LedgerFilter,
+    LedgerTable,
+    PrivateStockFilter,
+    PrivateStockTable,
+    PurchaseOrderFilter,
+    PurchaseOrderTable,
+)
 from .selectors import warehouse_get, warehouse_list
 
 AREA = Area.ORDERS
@@ -50,54 +61,66 @@ def _next(request: HttpRequest, default: str) -> str:
 # --- Stock and ledger ---------------------------------------------------------------------------
 
 
+def _private_list(request: HttpRequest, **kwargs) -> HttpResponse:
+    return list_page(
+        request,
+        context={
+            "cart_units": private_selectors.purchase_cart_get(merchant=request.merchant).units,
+            "results_actions_template": "core/partials/_list_csv_link.html",
+            **kwargs.pop("context"),
+        },
+        **kwargs,
+    )
+
+
 @merchant_view(area=AREA)
 @require_GET
 def stock(request: HttpRequest) -> HttpResponse:
     """Private stock per SKU and warehouse: on hand, reserved, available, shipped."""
-    warehouses = _platform_warehouses()
-    form = PrivateStockFilterForm(request.GET or None, warehouses=warehouses)
-    filters = form.cleaned_data if form.is_valid() else {}
-    storage = filters.get("storage") or ""
-    qs = private_selectors.private_stock_queryset(
-        merchant=request.merchant,
-        keyword=(filters.get("q") or "").strip(),
-        storage_ids=[storage] if storage else [],
+    select = partial(private_selectors.private_stock_list, merchant=request.merchant)
+    return _private_list(
+        request,
+        queryset=select(),
+        filterset_class=PrivateStockFilter,
+        filter_kwargs={"select": select, "warehouses": _platform_warehouses()},
+        table_class=PrivateStockTable,
+        template="inventory/private/stock.html",
+        export_name="private-stock",
+        context={
+            "title": _("Private stock"),
+            "tab": "stock",
+            "noun": "stock row",
+            "noun_plural": "stock rows",
+            "empty_template": "inventory/private/_stock_empty.html",
+        },
     )
-    page = paginate(request, qs)
-    rows = private_selectors.private_stock_used(list(page.object_list))
-    totals = {
-        "on_hand": sum(r.stock.on_hand for r in rows),
-        "available": sum(r.available for r in rows),
-    }
-    cart = private_selectors.purchase_cart_get(merchant=request.merchant)
-    context = {
-        "form": form,
-        "page": page,
-        "rows": rows,
-        "totals": totals,
-        "filtered": bool(filters.get("q") or storage),
-        "cart_units": cart.units,
-    }
-    return render(request, "inventory/private/stock.html", context)
 
 
 @merchant_view(area=AREA)
 @require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
     """Every movement of the merchant's private stock, newest first."""
-    form = LedgerFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = private_selectors.private_flow(
-        merchant=request.merchant,
-        sku=(filters.get("sku") or "").strip(),
-        reference=(filters.get("reference") or "").strip(),
+    select = partial(private_selectors.private_flow, merchant=request.merchant)
+    return _private_list(
+        request,
+        queryset=select(),
+        filterset_class=LedgerFilter,
+        filter_kwargs={"select": select, "warehouses": _platform_warehouses()},
+        table_class=LedgerTable,
+        template="inventory/private/ledger.html",
+        export_name="private-stock-ledger",
+        context={
+            "title": _("Private stock"),
+            "tab": "ledger",
+            "noun": "movement",
+            "noun_plural": "movements",
+            "empty_filtered_text": _("No movements match these filters."),
+            "empty_text": _(
+                "No movements yet: your private stock has not changed. Buying units through "
+                "the purchase cart, and your orders shipping from them, are recorded here."
+            ),
+        },
     )
-    context = {
-        "form": form,
-        "page": paginate(request, qs),
-        "filtered": bool(filters.get("sku") or filters.get("reference")),
-    }
-    return render(request, "inventory/private/ledger.html", context)
 
 
 # --- Purchase cart ------------------------------------------------------------------------------
@@ -199,31 +222,27 @@ def order_create(request: HttpRequest) -> HttpResponse:
 
 # --- Purchase orders ----------------------------------------------------------------------------
 
-STATUS_BADGES = {
-    PurchaseOrderStatus.WAIT_PAY: "text-bg-warning",
-    PurchaseOrderStatus.COMPLETED: "text-bg-success",
-    PurchaseOrderStatus.CANCELLED: "text-bg-secondary",
-}
-
 
 @merchant_view(area=AREA)
 @require_GET
 def orders(request: HttpRequest) -> HttpResponse:
-    """The merchant's purchase orders with status, newest first; tabs by status."""
-    status = request.GET.get("status", "")
-    if status not in PurchaseOrderStatus.values:
-        status = ""
-    page = paginate(
-        request, private_selectors.purchase_order_list(merchant=request.merchant, status=status)
-    )
-    for order in page.object_list:
-        order.amount_label = money(order.amount_minor, order.currency)
-        order.badge = STATUS_BADGES.get(order.status, "text-bg-light")
-    tabs = [("", "All"), *PurchaseOrderStatus.choices]
-    return render(
+    """The merchant's purchase orders with status, newest first; filters by status and code."""
+    select = partial(private_selectors.purchase_order_list, merchant=request.merchant)
+    return _private_list(
         request,
-        "inventory/private/orders.html",
-        {"page": page, "status": status, "tabs": tabs},
+        queryset=select(),
+        filterset_class=PurchaseOrderFilter,
+        filter_kwargs={"select": select},
+        table_class=PurchaseOrderTable,
+        template="inventory/private/orders.html",
+        export_name="purchase-orders",
+        context={
+            "title": _("Purchase orders"),
+            "tab": "orders",
+            "noun": "purchase order",
+            "noun_plural": "purchase orders",
+            "empty_template": "inventory/private/_orders_empty.html",
+        },
     )
 
 

@@ -123,18 +123,6 @@ class ConnectVariantForm(forms.Form):
         return self.cleaned_data["variant"].strip()
 
 
-class VariantFilterForm(forms.Form):
-    """The connections page's filter: every imported variant, connected or unconnected only."""
-
-    SHOW = [("", "All"), ("unconnected", "Not connected"), ("connected", "Connected")]
-
-    show = forms.ChoiceField(choices=SHOW, required=False)
-
-    def filters(self) -> dict[str, bool]:
-        show = self.cleaned_data.get("show", "") if self.is_valid() else ""
-        return {"unconnected_only": show == "unconnected", "connected_only": show == "connected"}
-
-
 class SandboxConnectForm(BootstrapValidationFormMixin, forms.Form):
     """A new Sandbox store: only its name (it gets a storefront of its own)."""
 

@@ -12,7 +12,14 @@ from dropyard.inventory.models import Stock
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order
 
-from .choices import DeliveryMark, Platform, StoreOrderStatus, StoreStatus, TrackingPushStatus
+from .choices import (
+    RULE_HOLD_PREFIX,
+    DeliveryMark,
+    Platform,
+    StoreOrderStatus,
+    StoreStatus,
+    TrackingPushStatus,
+)
 from .exceptions import StoreNotFound
 from .models import (
     ProductConnection,
@@ -47,10 +54,11 @@ def store_variant_list(
     unconnected_only: bool = False,
     connected_only: bool = False,
     pk: int | None = None,
+    search: str = "",
 ) -> QuerySet[StoreVariant]:
     """The imported catalog of one of the merchant's stores, with its connections (and each
     connected Dropyard variant's product); only the store variant ``pk`` when given (the
-    connection-health page's fix links)."""
+    connection-health page's fix links); ``search``: part of its title or SKU."""
     variants = StoreVariant.objects.filter(store=store, store__merchant=merchant).select_related(
         "connection__variant__product"
     )
@@ -60,6 +68,12 @@ def store_variant_list(
         variants = variants.filter(connection__isnull=False)
     if pk is not None:
         variants = variants.filter(pk=pk)
+    if search:
+        variants = variants.filter(
+            Q(title__icontains=search)
+            | Q(variant_title__icontains=search)
+            | Q(sku__icontains=search)
+        )
     return variants
 
 
@@ -126,11 +140,27 @@ def _member_stores(stores: QuerySet[Store], membership: Membership) -> QuerySet[
 
 
 def store_list_for_member(
-    *, membership: Membership, include_disconnected: bool = False
+    *,
+    membership: Membership,
+    include_disconnected: bool = False,
+    search: str = "",
+    platform: str = "",
+    status: str = "",
 ) -> QuerySet[Store]:
     """The stores of the member's merchant that the member may open, each annotated with
-    ``connected_count`` (connected store variants) and ``held_count`` (held store orders)."""
-    stores = store_list(merchant=membership.merchant, include_disconnected=include_disconnected)
+    ``connected_count`` (connected store variants) and ``held_count`` (held store orders).
+    ``search``: part of the name or domain; ``platform`` / ``status``: that one only (a
+    ``status`` of DISCONNECTED includes the disconnected stores)."""
+    stores = store_list(
+        merchant=membership.merchant,
+        include_disconnected=include_disconnected or status == StoreStatus.DISCONNECTED,
+    )
+    if search:
+        stores = stores.filter(Q(name__icontains=search) | Q(domain__icontains=search))
+    if platform:
+        stores = stores.filter(platform=platform)
+    if status:
+        stores = stores.filter(status=status)
     return _member_stores(stores, membership).annotate(
         connected_count=Count("connections", distinct=True),
         held_count=Count("orders", filter=Q(orders__status=StoreOrderStatus.HELD), distinct=True),
@@ -147,10 +177,23 @@ def store_get_for_member(*, membership: Membership, public_id: str) -> Store:
 
 
 def store_order_held_list_for_member(
-    *, membership: Membership, store: Store | None = None
+    *,
+    membership: Membership,
+    store: Store | None = None,
+    search: str = "",
+    by_rule: bool | None = None,
 ) -> QuerySet[StoreOrder]:
-    """The held store orders of the stores the member may open (of one store when given)."""
+    """The held store orders of the stores the member may open (of one store when given).
+    ``search``: part of the store order's name or id; ``by_rule``: True keeps the orders a
+    store's hold rule held (``StoreOrder.held_by_rule``), False the others."""
     orders = store_order_held_list(merchant=membership.merchant, store=store)
+    if search:
+        orders = orders.filter(
+            Q(platform_order_name__icontains=search) | Q(platform_order_id__icontains=search)
+        )
+    if by_rule is not None:
+        rule = Q(hold_reason__startswith=RULE_HOLD_PREFIX)
+        orders = orders.filter(rule if by_rule else ~rule)
     if membership.is_manager or not membership.store_ids:
         return orders
     return orders.filter(store_id__in=membership.store_ids)

@@ -86,13 +86,21 @@ def listable_products(
     return products.order_by("-saved", "-created_at", "-pk")
 
 
-def listing_list(*, merchant: MerchantAccount, store: Store) -> QuerySet[Listing]:
-    """The listings of one of the merchant's stores, most recently changed first."""
-    return (
+def listing_list(
+    *, merchant: MerchantAccount, store: Store, search: str = "", status: str = ""
+) -> QuerySet[Listing]:
+    """The listings of one of the merchant's stores, most recently changed first; ``search``:
+    part of the title or of the product's SKU, ``status``: that ``ListingStatus`` only."""
+    listings = (
         Listing.objects.filter(store=store, store__merchant=merchant)
         .select_related("product", "job")
-        .prefetch_related("variants__variant")
+        .prefetch_related("variants__variant", "product__images")
     )
+    if search:
+        listings = listings.filter(Q(title__icontains=search) | Q(product__sku__icontains=search))
+    if status:
+        listings = listings.filter(status=status)
+    return listings
 
 
 def listing_get(*, merchant: MerchantAccount, store: Store, public_id: str) -> Listing:

@@ -8,19 +8,23 @@ message or a form error. Credentials are never read here.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dropyard.catalog.exceptions import VariantNotFound
 from dropyard.catalog.models import Variant
 from dropyard.catalog.selectors import variant_get
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
-from dropyard.core.pagination import paginate
+from dropyard.core.lists import BulkAction, list_page
 from dropyard.core.views_helpers import flash_outcome
 
 from . import selectors, services
@@ -31,10 +35,17 @@ from .forms import (
     DisconnectForm,
     ShippingDefaultForm,
     StoreSettingsForm,
-    VariantFilterForm,
 )
 from .health import connection_health
-from .models import Store, StoreVariant
+from .lists import (
+    ConnectionFilter,
+    ConnectionTable,
+    HeldFilter,
+    HeldTable,
+    StoreFilter,
+    StoreTable,
+)
+from .models import Store, StoreOrder, StoreVariant
 from .suggestions import suggestions_for
 
 AREA = "stores"
@@ -90,13 +101,9 @@ def _post_only(request: HttpRequest) -> HttpResponse | None:
 
 @merchant_view(area=AREA)
 def store_list(request: HttpRequest) -> HttpResponse:
-    show_all = request.GET.get("all") == "1"
-    stores = list(
-        selectors.store_list_for_member(
-            membership=request.membership, include_disconnected=show_all
-        )
-    )
-    live = [s for s in stores if s.status != StoreStatus.DISCONNECTED]
+    """The platforms (connect cards) and the member's stores on the generic list: search,
+    platform, status (the disconnected stores only when that status is chosen), CSV."""
+    live = list(selectors.store_list_for_member(membership=request.membership))
     cards = [
         PlatformCard(
             platform=platform.value,
@@ -107,19 +114,29 @@ def store_list(request: HttpRequest) -> HttpResponse:
         )
         for platform, url_name, how in PLATFORMS
     ]
-    disconnected = (
-        selectors.store_list_for_member(membership=request.membership, include_disconnected=True)
-        .filter(status=StoreStatus.DISCONNECTED)
-        .count()
+    disconnected = selectors.store_list_for_member(
+        membership=request.membership, status=StoreStatus.DISCONNECTED
+    ).count()
+    select = partial(selectors.store_list_for_member, membership=request.membership)
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=StoreFilter,
+        filter_kwargs={"select": select},
+        table_class=StoreTable,
+        template="stores/store_list.html",
+        export_name="stores",
+        context={
+            "title": _("Stores"),
+            "cards": cards,
+            "disconnected_count": disconnected,
+            "held_count": sum(s.held_count for s in live),
+            "noun": "store",
+            "noun_plural": "stores",
+            "empty_template": "stores/partials/_store_list_empty.html",
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
     )
-    context = {
-        "cards": cards,
-        "stores": stores,
-        "show_all": show_all,
-        "disconnected_count": disconnected,
-        "held_count": sum(s.held_count for s in stores),
-    }
-    return render(request, "stores/store_list.html", context)
 
 
 @merchant_view(area=AREA)
@@ -217,34 +234,49 @@ def store_disconnect(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @merchant_view(area=AREA)
 def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A store's imported variants on the generic list (search, connected or not, CSV), each
+    with its connection, or the box to connect it and the suggestions for it."""
     store = _store(request, public_id)
-    filter_form = VariantFilterForm(request.GET or None)
     only = request.GET.get("sv", "")
-    variants = selectors.store_variant_list(
+    select = partial(
+        selectors.store_variant_list,
         merchant=request.merchant,
         store=store,
         pk=int(only) if only.isdigit() else None,
-        **filter_form.filters(),
     )
-    page = paginate(request, variants)
     live = store.status != StoreStatus.DISCONNECTED
-    # Suggestions for the page's unconnected variants only (see stores.suggestions).
-    found = suggestions_for(merchant=request.merchant, store_variants=page) if live else {}
-    for store_variant in page:
-        store_variant.suggestions = found.get(store_variant.pk, [])
-    context = {
-        "store": store,
-        "live": live,
-        "filter_form": filter_form,
-        "show": request.GET.get("show", ""),
-        "page": page,
-        "variant_count": store.variants.count(),
-        "connected_count": store.connections.count(),
-        "held_count": selectors.store_order_held_list(
-            merchant=request.merchant, store=store
-        ).count(),
-    }
-    return render(request, "stores/connections.html", context)
+
+    def suggest(records) -> None:
+        # Suggestions for the page's unconnected variants only (see stores.suggestions).
+        found = suggestions_for(merchant=request.merchant, store_variants=records) if live else {}
+        for store_variant in records:
+            store_variant.suggestions = found.get(store_variant.pk, [])
+
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=ConnectionFilter,
+        filter_kwargs={"select": select},
+        table_class=ConnectionTable,
+        table_kwargs={"store": store, "live": live},
+        page_hook=suggest,
+        template="stores/connections.html",
+        export_name=f"connections-{store.public_id}",
+        context={
+            "title": _("Connections"),
+            "store": store,
+            "live": live,
+            "variant_count": store.variants.count(),
+            "connected_count": store.connections.count(),
+            "held_count": selectors.store_order_held_list(
+                merchant=request.merchant, store=store
+            ).count(),
+            "noun": "store variant",
+            "noun_plural": "store variants",
+            "empty_template": "stores/partials/_connections_empty.html",
+            "results_actions_template": "stores/partials/_connection_results_actions.html",
+        },
+    )
 
 
 def _back_to_connections(request: HttpRequest, store: Store) -> HttpResponse:
@@ -372,15 +404,86 @@ def connection_delete(request: HttpRequest, public_id: str, pk: int) -> HttpResp
 # --- Held orders -------------------------------------------------------------------------------
 
 
+def _import_held(request: HttpRequest, rows: QuerySet[StoreOrder]) -> None:
+    """The bulk "Import now" of the held list: each ticked order a hold rule held (found in the
+    member's own held orders) is imported; the others are left as they are, and said so."""
+    imported, skipped = 0, 0
+    for row in rows.select_related("store"):
+        if not row.held_by_rule:
+            skipped += 1
+            continue
+        try:
+            services.store_order_import_now(
+                store_order=row, merchant=request.merchant, actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, f"{row.platform_order_name or row.platform_order_id}: {exc}")
+        else:
+            imported += 1
+    if imported:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d held order reviewed: imported unless a line still needs connecting.",
+                "%(count)d held orders reviewed: imported unless a line still needs connecting.",
+                imported,
+            )
+            % {"count": imported},
+        )
+    if skipped:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d order waits for a variant to connect, not for a review.",
+                "%(count)d orders wait for a variant to connect, not for a review.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+
+
 @merchant_view(area=AREA)
 def held_list(request: HttpRequest) -> HttpResponse:
-    """Held store orders (of one store with ``?store=<public id>``), with the fix link."""
+    """Held store orders on the generic list (of one store with ``?store=<public id>``: that
+    store's page), with the fix of each and a bulk "Import now" for the rule-held ones."""
     store = None
     if request.GET.get("store"):
-        store = _store(request, request.GET["store"])
-    orders = selectors.store_order_held_list_for_member(membership=request.membership, store=store)
-    context = {"store": store, "page": paginate(request, orders)}
-    return render(request, "stores/held_list.html", context)
+        store = _store(request, request.GET["store"])  # another merchant's store: 404
+    select = partial(selectors.store_order_held_list_for_member, membership=request.membership)
+    stores = selectors.store_list_for_member(
+        membership=request.membership, include_disconnected=True
+    )
+    return list_page(
+        request,
+        queryset=select(store=store),
+        filterset_class=HeldFilter,
+        filter_kwargs={"select": select, "stores": list(stores)},
+        table_class=HeldTable,
+        table_kwargs={"exclude": ("store",)} if store else {},
+        bulk_actions=[
+            BulkAction(
+                name="import",
+                label=_("Import now"),
+                handler=_import_held,
+                style="btn-primary",
+                testid="bulk-import",
+            )
+        ],
+        template="stores/held_list.html",
+        export_name="held-store-orders",
+        context={
+            "title": _("Held store orders"),
+            "store": store,
+            "noun": "held order",
+            "noun_plural": "held orders",
+            "empty_filtered_text": _("No held store order matches these filters."),
+            "empty_text": _(
+                "No held store orders: every store order received so far had all its variants "
+                "connected. Orders held later show here with what to fix."
+            ),
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
+    )
 
 
 @merchant_view(area=AREA)

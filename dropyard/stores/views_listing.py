@@ -8,18 +8,21 @@ Thin: lookups go through member-scoped selectors (another merchant's rule, store
 a message."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dropyard.catalog.models import Product, Variant
 from dropyard.core import selectors as core_selectors
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError, NotFound
 from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import BulkAction, list_page
 from dropyard.core.models import Job
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome
@@ -27,6 +30,7 @@ from dropyard.core.views_helpers import flash_outcome
 from . import selectors, selectors_listing, services
 from .choices import StoreStatus
 from .forms_listing import CATALOG_CURRENCY, ListingForm, PricingRuleForm, ProductSearchForm
+from .lists import ListingFilter, ListingTable
 from .models import Listing
 from .pricing import DEFAULT_TERMS, Prices, RuleTerms, price_compute
 from .services.listing import LISTING_JOB_KIND
@@ -303,16 +307,55 @@ def listing_progress(request: HttpRequest) -> HttpResponse:
 # --- A store's listings ------------------------------------------------------------------------
 
 
+def _relist(request: HttpRequest, listings: QuerySet[Listing]) -> HttpResponse | None:
+    """The bulk "Re-list" of a store's listings: each ticked listing (found in the store's own
+    listings) is sent again; then the progress of the jobs started."""
+    jobs = []
+    for listing in listings:
+        try:
+            jobs.append(
+                services.listing_relist(
+                    merchant=request.merchant, actor=request.user, listing=listing
+                )
+            )
+        except DomainError as exc:
+            messages.error(request, f"{listing.title}: {exc.message}")
+    if not jobs:
+        return None
+    query = "&".join(f"job={job.pk}" for job in jobs[:MAX_PROGRESS_JOBS])
+    return redirect(f"{reverse('stores:listing_progress')}?{query}")
+
+
 @merchant_view(area=AREA)
 def listing_list(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A store's listings on the generic list: search, status, sortable, CSV; Re-list each or
+    the ticked ones."""
     store = _store(request, public_id)
-    listings = selectors_listing.listing_list(merchant=request.merchant, store=store)
-    context = {
-        "store": store,
-        "live": store.status == StoreStatus.AUTHORIZED,
-        "page": paginate(request, listings),
-    }
-    return render(request, "stores/listings.html", context)
+    live = store.status == StoreStatus.AUTHORIZED
+    select = partial(selectors_listing.listing_list, merchant=request.merchant, store=store)
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=ListingFilter,
+        filter_kwargs={"select": select},
+        table_class=ListingTable,
+        table_kwargs={"store": store, "live": live, **({} if live else {"exclude": ("select",)})},
+        bulk_actions=[BulkAction(name="relist", label=_("Re-list"), handler=_relist)]
+        if live
+        else [],
+        template="stores/listings.html",
+        export_name=f"listings-{store.public_id}",
+        id_field="public_id",
+        context={
+            "title": _("Listings"),
+            "store": store,
+            "live": live,
+            "noun": "listing",
+            "noun_plural": "listings",
+            "empty_template": "stores/partials/_listings_empty.html",
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
+    )
 
 
 @merchant_view(area=AREA)

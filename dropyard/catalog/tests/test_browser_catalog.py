@@ -90,6 +90,8 @@ def test_search_quote_save_and_set_default_line(browser, live_server, shop):
         MyProduct.objects.filter(merchant=merchant).values_list("product_id", flat=True)
     ) == [product.pk]
     page.get_by_test_id("main-nav").get_by_role("link", name="My Products").click()
+    # The row, not the table: under load the table's head can be parsed before its rows.
+    page.get_by_test_id("my-product-row").first.wait_for()
     assert "Bamboo Desk Organizer" in page.get_by_test_id("my-products-table").inner_text()
 
     # Set a default shipping line for Germany.

@@ -6,6 +6,7 @@ a selector would; the requests go through Django's request factory with django-h
 """
 
 import csv
+import datetime
 import io
 
 import django_filters
@@ -15,6 +16,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from dropyard.core.choices import JobStatus
@@ -25,7 +27,9 @@ from dropyard.core.lists import (
     ListFilterSet,
     ListTable,
     SelectColumn,
+    SelectFilterSet,
     list_page,
+    local_time,
 )
 from dropyard.core.models import Job
 
@@ -285,3 +289,30 @@ def test_a_list_without_bulk_actions_answers_its_pages_failed_post_as_the_list(m
 
     assert response.status_code == 400
     assert response.content.decode().count('data-testid="job-row"') == 1
+
+
+class StatusSelect(SelectFilterSet):
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices)
+
+    def selection(self, data):
+        return {"status": data.get("status") or ""}
+
+
+def test_select_filterset_hands_the_cleaned_values_to_the_selector(merchant):
+    calls = []
+
+    def select(**filters):
+        calls.append(filters)
+        return Job.objects.none()
+
+    for data in ({"status": JobStatus.FAILED}, {"status": "no-such-status"}):
+        StatusSelect(data, queryset=Job.objects.all(), select=select).qs  # noqa: B018
+
+    assert calls == [{"status": JobStatus.FAILED}, {"status": ""}]
+
+
+def test_local_time_formats_in_the_current_zone_and_blanks_none():
+    moment = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
+
+    with timezone.override("Asia/Shanghai"):
+        assert (local_time(moment), local_time(None)) == ("2026-03-02 07:30", "")

@@ -98,7 +98,7 @@ def test_staff_limited_to_some_stores_sees_only_those(client, merchant, store):
 
     response = client.get(reverse("stores:list"))
 
-    assert [s.public_id for s in response.context["stores"]] == [store.public_id]
+    assert [s.public_id for s in response.context["page"].object_list] == [store.public_id]
     assert client.get(reverse("stores:detail", args=[store.public_id])).status_code == 200
     assert client.get(reverse("stores:detail", args=[other.public_id])).status_code == 404
 
@@ -145,7 +145,7 @@ def test_stores_page_lists_own_stores_with_counts_and_no_credentials(
     response = owner_client.get(reverse("stores:list"))
 
     html = response.content.decode()
-    (row,) = response.context["stores"]
+    (row,) = response.context["page"].object_list
     assert (row.name, row.connected_count, row.held_count) == ("Tee Shop", 1, 1)
     assert "HTTP 502 from the store" in html
     assert "Not Mine" not in html
@@ -156,9 +156,9 @@ def test_stores_page_lists_own_stores_with_counts_and_no_credentials(
 def test_disconnected_stores_show_only_when_asked(owner_client, merchant, owner, store):
     services.store_disconnect(store=store, merchant=merchant, actor=owner, reason="closed")
 
-    assert list(owner_client.get(reverse("stores:list")).context["stores"]) == []
-    response = owner_client.get(reverse("stores:list") + "?all=1")
-    assert [s.status for s in response.context["stores"]] == [StoreStatus.DISCONNECTED]
+    assert list(owner_client.get(reverse("stores:list")).context["page"].object_list) == []
+    response = owner_client.get(reverse("stores:list") + "?status=disconnected")
+    assert [s.status for s in response.context["page"].object_list] == [StoreStatus.DISCONNECTED]
     assert "closed" in response.content.decode()
 
 

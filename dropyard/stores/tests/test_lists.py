@@ -1,0 +1,377 @@
+"""The merchant's store lists on the generic list (stores, a store's listings, held store
+orders): filters, sort, CSV scoped to the member, the htmx partial, bad input and the bulk
+actions, through the views with the real selectors and services."""
+
+import pytest
+from django.urls import reverse
+
+from dropyard.accounts.models import Membership
+from dropyard.accounts.tests.factories import make_staff
+from dropyard.core.models import Job
+from dropyard.orders.tests.factories import make_order_world
+from dropyard.stores import services
+from dropyard.stores.choices import ListingStatus, Platform, ReceivedVia, StoreOrderStatus
+from dropyard.stores.models import Listing, Store, StoreOrder
+from dropyard.stores.tests.factories import connect, import_variants, make_store, platform_order
+from dropyard.stores.tests.listing_helpers import FakeAdapter, make_listable_product
+
+pytestmark = pytest.mark.django_db
+
+STORES, HELD = "/stores/", "/stores/held/"
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+def _csv(response) -> list[str]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+
+
+def _names(response) -> list[str]:
+    return [row.name for row in response.context["page"].object_list]
+
+
+def _htmx_only_results(response, testid: str) -> None:
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-testid="{testid}"' in html
+    assert 'data-testid="filter-form"' not in html
+    assert "<html" not in html
+
+
+# --- Stores ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stores(merchant, other_merchant):
+    made = {
+        "tee": make_store(merchant=merchant, name="Tee Shop", domain="tee.example"),
+        "mug": make_store(
+            merchant=merchant, name="Mug Store", domain="mugs.example", platform=Platform.MEDUSA
+        ),
+        "theirs": make_store(merchant=other_merchant, name="Their Shop", domain="their.example"),
+    }
+    Store.objects.filter(pk=made["mug"].pk).update(status="reauthorize")
+    return made
+
+
+def test_stores_list_filters_by_search_platform_and_status(owner_client, stores):
+    assert _names(owner_client.get(STORES, {"q": "mugs.ex"})) == ["Mug Store"]
+    assert _names(owner_client.get(STORES, {"platform": "medusa"})) == ["Mug Store"]
+    assert _names(owner_client.get(STORES, {"status": "authorized"})) == ["Tee Shop"]
+
+
+def test_stores_list_sorts_by_name_both_ways(owner_client, stores):
+    assert _names(owner_client.get(STORES, {"sort": "name"})) == ["Mug Store", "Tee Shop"]
+    assert _names(owner_client.get(STORES, {"sort": "-name"})) == ["Tee Shop", "Mug Store"]
+
+
+def test_stores_csv_holds_only_the_members_stores(owner_client, stores):
+    rows = _csv(owner_client.get(STORES, {"export": "csv", "sort": "name"}))
+
+    assert rows[0] == (
+        "Store,Domain,Platform,Status,Last sync,Last error,Connected variants,Held orders"
+    )
+    assert [row.split(",")[:4] for row in rows[1:]] == [
+        ["Mug Store", "mugs.example", "Medusa", "Needs re-authorization"],
+        ["Tee Shop", "tee.example", "Shopify", "Authorized"],
+    ]
+
+
+def test_stores_csv_of_a_staff_member_holds_only_their_stores(client, merchant, stores):
+    user = make_staff(merchant=merchant, permissions=["stores"])
+    Membership.objects.filter(user=user).update(store_ids=[stores["tee"].pk])
+    client.force_login(user)
+
+    rows = _csv(client.get(STORES, {"export": "csv"}))
+
+    assert [row.split(",")[0] for row in rows[1:]] == ["Tee Shop"]
+
+
+def test_stores_htmx_answers_only_the_results(owner_client, stores):
+    response = owner_client.get(STORES, {"q": "tee"}, HTTP_HX_REQUEST="true")
+
+    _htmx_only_results(response, "store-table")
+    html = response.content.decode()
+    assert 'data-testid="platform-cards"' not in html
+    assert 'href="/stores/?q=tee&amp;export=csv"' in html  # the export follows the filter
+    assert _names(response) == ["Tee Shop"]
+
+
+# --- Listings ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listings(merchant, other_merchant):
+    store = make_store(merchant=merchant, name="Tee Shop")
+    theirs = make_store(merchant=other_merchant, name="Their Shop")
+    made = {}
+    for title, status in (
+        ("Alpha press", ListingStatus.LISTED),
+        ("Beta kettle", ListingStatus.FAILED),
+        ("Gamma lamp", ListingStatus.OUT_OF_DATE),
+    ):
+        made[title] = Listing.objects.create(
+            store=store,
+            product=make_listable_product(),
+            title=title,
+            status=status,
+            error="Refused" if status == ListingStatus.FAILED else "",
+        )
+    Listing.objects.create(store=theirs, product=make_listable_product(), title="Theirs")
+    return {"store": store, "theirs": theirs, **made}
+
+
+def _titles(response) -> list[str]:
+    return [row.title for row in response.context["page"].object_list]
+
+
+def _listings_url(store) -> str:
+    return reverse("stores:listings", args=[store.public_id])
+
+
+def test_listings_filter_by_search_and_status(owner_client, listings):
+    url = _listings_url(listings["store"])
+
+    assert _titles(owner_client.get(url, {"q": "kettle"})) == ["Beta kettle"]
+    assert _titles(owner_client.get(url, {"status": "out_of_date"})) == ["Gamma lamp"]
+
+
+def test_listings_sort_by_title_both_ways(owner_client, listings):
+    url = _listings_url(listings["store"])
+
+    assert _titles(owner_client.get(url, {"sort": "title"})) == [
+        "Alpha press",
+        "Beta kettle",
+        "Gamma lamp",
+    ]
+    assert _titles(owner_client.get(url, {"sort": "-title"}))[0] == "Gamma lamp"
+
+
+def test_listings_csv_holds_only_this_stores_listings(owner_client, listings):
+    rows = _csv(owner_client.get(_listings_url(listings["store"]), {"export": "csv"}))
+
+    assert rows[0] == "Product,SKU,Status,Prices,Last listed"
+    assert sorted(row.split(",")[0] for row in rows[1:]) == [
+        "Alpha press",
+        "Beta kettle",
+        "Gamma lamp",
+    ]
+
+
+def test_listings_htmx_answers_only_the_results(owner_client, listings):
+    response = owner_client.get(
+        _listings_url(listings["store"]), {"status": "failed"}, HTTP_HX_REQUEST="true"
+    )
+
+    _htmx_only_results(response, "listing-table")
+    assert _titles(response) == ["Beta kettle"]
+
+
+def _listed(merchant, store, title: str) -> Listing:
+    product = make_listable_product()
+    draft = services.ListingDraft(
+        product=product, variants=list(product.variants.all()), title=title
+    )
+    [job] = services.listing_start(merchant=merchant, actor=None, draft=draft, stores=[store])
+    services.listing_run(job_id=job.pk, adapter=FakeAdapter())
+    return Listing.objects.get(job=job)
+
+
+def test_bulk_relist_sends_the_ticked_listings_of_this_store_only(
+    owner_client, merchant, other_merchant
+):
+    store, theirs_store = make_store(merchant=merchant), make_store(merchant=other_merchant)
+    first, second = _listed(merchant, store, "One"), _listed(merchant, store, "Two")
+    theirs = _listed(other_merchant, theirs_store, "Theirs")
+    before = set(Job.objects.values_list("pk", flat=True))
+
+    response = owner_client.post(
+        _listings_url(store),
+        {"action": "relist", "ids": [first.public_id, second.public_id, theirs.public_id]},
+    )
+
+    jobs = list(Job.objects.exclude(pk__in=before).order_by("pk"))
+    assert response["Location"] == (
+        f"{reverse('stores:listing_progress')}?job={jobs[0].pk}&job={jobs[1].pk}"
+    )
+    assert sorted(Listing.objects.filter(job__in=jobs).values_list("title", flat=True)) == [
+        "One",
+        "Two",
+    ]
+
+
+# --- Held store orders -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def held(merchant, other_merchant):
+    """In Acme Shop: #7001 held by the review rule, #7002 by an unconnected variant (V9);
+    another merchant's #9009."""
+    world = make_order_world()
+    store = make_store(merchant=merchant, name="Acme Shop")
+    (v1,) = import_variants(store, ("V1", world.red.sku))
+    connect(store, v1, world.red)
+    services.store_order_ingest(
+        store=store, order=platform_order("7002", ("V9", 1)), via=ReceivedVia.WEBHOOK
+    )
+    services.store_settings_update(store=store, merchant=merchant, actor=None, hold_for_review=True)
+    services.store_order_ingest(
+        store=store, order=platform_order("7001", ("V1", 1)), via=ReceivedVia.WEBHOOK
+    )
+    theirs = make_store(merchant=other_merchant, name="Their Shop")
+    services.store_order_ingest(
+        store=theirs, order=platform_order("9009", ("V9", 1)), via=ReceivedVia.WEBHOOK
+    )
+    rows = {o.platform_order_id: o for o in StoreOrder.objects.all()}
+    assert (rows["7001"].held_by_rule, rows["7002"].held_by_rule) == (True, False)
+    return {"store": store, "theirs": theirs, **rows}
+
+
+def _ids(response) -> list[str]:
+    return [o.platform_order_id for o in response.context["page"].object_list]
+
+
+def test_held_filters_by_why_and_search(owner_client, held):
+    assert _ids(owner_client.get(HELD, {"why": "rule"})) == ["7001"]
+    assert _ids(owner_client.get(HELD, {"why": "connect"})) == ["7002"]
+    assert _ids(owner_client.get(HELD, {"q": "7002"})) == ["7002"]
+    assert sorted(_ids(owner_client.get(HELD, {"store": held["store"].public_id}))) == [
+        "7001",
+        "7002",
+    ]
+
+
+def test_held_sorts_by_order(owner_client, held):
+    assert _ids(owner_client.get(HELD, {"sort": "order"})) == ["7001", "7002"]
+    assert _ids(owner_client.get(HELD, {"sort": "-order"})) == ["7002", "7001"]
+
+
+def test_held_csv_holds_only_the_merchants_orders(owner_client, held):
+    rows = _csv(owner_client.get(HELD, {"export": "csv", "sort": "order"}))
+
+    assert rows[0] == "Store order,Store,Received,Why it is held"
+    assert [row.split(",")[:2] for row in rows[1:]] == [
+        ["#7001", "Acme Shop"],
+        ["#7002", "Acme Shop"],
+    ]
+
+
+def test_held_htmx_answers_only_the_results(owner_client, held):
+    response = owner_client.get(HELD, {"why": "rule"}, HTTP_HX_REQUEST="true")
+
+    _htmx_only_results(response, "held-table")
+    assert _ids(response) == ["7001"]
+
+
+def test_held_of_another_merchants_store_is_404(owner_client, held):
+    assert owner_client.get(HELD, {"store": held["theirs"].public_id}).status_code == 404
+
+
+def test_bulk_import_imports_the_rule_held_orders_of_the_merchant_only(owner_client, held):
+    ids = [held["7001"].pk, held["7002"].pk, held["9009"].pk]
+
+    response = owner_client.post(HELD, {"action": "import", "ids": ids, "next": HELD})
+
+    assert response.status_code == 302
+    statuses = dict(StoreOrder.objects.values_list("platform_order_id", "status"))
+    assert statuses == {
+        "7001": StoreOrderStatus.IMPORTED,
+        "7002": StoreOrderStatus.HELD,
+        "9009": StoreOrderStatus.HELD,
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"page": "abc"}, {"page": "99999"}, {"sort": "hold_reason"}, {"per_page": "x"}, {"why": "?"}],
+)
+def test_bad_input_still_answers_the_lists(owner_client, held, query):
+    for url in (STORES, HELD, _listings_url(held["store"])):
+        response = owner_client.get(url, query)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [(STORES, "Choose a platform above"), (HELD, "Orders held later show here")],
+)
+def test_empty_store_lists_say_what_to_do(owner_client, url, text):
+    html = owner_client.get(url).content.decode()
+
+    assert 'data-testid="empty-state"' in html
+    assert text in html
+    assert 'data-testid="export-csv"' not in html
+
+
+# --- A store's connections ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def variants(merchant, other_merchant):
+    """Tee Shop's V1 (connected to the red tee), V2 and V3; another merchant's V9."""
+    world = make_order_world()
+    store = make_store(merchant=merchant, name="Tee Shop")
+    v1, _v2, _v3 = import_variants(store, ("V1", world.red.sku), ("V2", "MUG-B"), ("V3", "CAP-A"))
+    connect(store, v1, world.red)
+    import_variants(make_store(merchant=other_merchant), ("V9", "THEIR-SKU"))
+    return {"store": store, "world": world}
+
+
+def _platform_ids(response) -> list[str]:
+    return [v.platform_variant_id for v in response.context["page"].object_list]
+
+
+def _connections_url(store) -> str:
+    return reverse("stores:connections", args=[store.public_id])
+
+
+def test_connections_filter_by_search_and_connection(owner_client, variants):
+    url = _connections_url(variants["store"])
+
+    assert _platform_ids(owner_client.get(url, {"q": "mug-b"})) == ["V2"]
+    assert _platform_ids(owner_client.get(url, {"show": "connected"})) == ["V1"]
+    assert sorted(_platform_ids(owner_client.get(url, {"show": "unconnected"}))) == ["V2", "V3"]
+
+
+def test_connections_sort_by_sku(owner_client, variants):
+    url = _connections_url(variants["store"])
+
+    skus = [v.sku for v in owner_client.get(url, {"sort": "-sku"}).context["page"].object_list]
+
+    assert skus == sorted([variants["world"].red.sku, "MUG-B", "CAP-A"], reverse=True)
+
+
+def test_connections_csv_holds_only_this_stores_variants(owner_client, variants):
+    rows = _csv(owner_client.get(_connections_url(variants["store"]), {"export": "csv"}))
+
+    assert rows[0] == "Store variant,SKU,Price,Dropyard variant"
+    skus = sorted(row.split(",")[1] for row in rows[1:])
+    assert skus == sorted([variants["world"].red.sku, "MUG-B", "CAP-A"])
+    assert "THEIR-SKU" not in "\n".join(rows)
+
+
+def test_connections_htmx_brings_the_row_forms_along(owner_client, variants):
+    store = variants["store"]
+    response = owner_client.get(
+        _connections_url(store), {"show": "unconnected"}, HTTP_HX_REQUEST="true"
+    )
+
+    _htmx_only_results(response, "variant-table")
+    html = response.content.decode()
+    v2 = store.variants.get(platform_variant_id="V2")
+    create = reverse("stores:connection_create", args=[store.public_id, v2.pk])
+    assert f'<form id="sv-connect-{v2.pk}" method="post" action="{create}">' in html
+    assert f'name="variant" form="sv-connect-{v2.pk}"' in html
+
+
+@pytest.mark.parametrize("query", [{"page": "0"}, {"sort": "connection"}, {"show": "both"}])
+def test_connections_bad_input_still_answers(owner_client, variants, query):
+    response = owner_client.get(_connections_url(variants["store"]), query)
+
+    assert response.status_code == 200
+    assert len(_platform_ids(response)) == 3
