@@ -98,7 +98,7 @@ def test_team_page_shows_role_labels_and_the_invite_message_in_chinese(client, o
 
     html = response.content.decode()
     assert "邀请已发送至 invitee@example.test。" in html
-    assert '<td class="text-nowrap">所有者 <span' in html  # MemberRole.OWNER's label
+    assert '<td data-label="角色" class="text-nowrap">所有者 <span' in html  # MemberRole.OWNER
 
 
 def test_operator_merchant_list_headers_and_levels_read_in_chinese(client, merchant):
