@@ -30,7 +30,8 @@ What ``list_page`` answers for a GET:
 - ``?export=csv``: the filtered, sorted rows (all pages, at most ``EXPORT_MAX_ROWS``) as a
   streamed CSV of the table's columns (``exclude_from_export=True`` columns left out); each
   cell that starts with = + - @ (or a tab / carriage return) gets a leading quote so that a
-  spreadsheet does not run it as a formula.
+  spreadsheet does not run it as a formula — except a plain number ("-3", "+1.50"), which a
+  spreadsheet can only read as a number.
 - an htmx request (``HX-Request``, not boosted): only ``core/partials/_list_table.html`` (the
   results: filter errors, count, bulk bar, table, pagination), which the filter form, the sort
   links and the page links swap into ``#list-results``.
@@ -65,6 +66,7 @@ before they render (e.g. what one query per page looks up for them), and to each
 """
 
 import csv
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import batched
@@ -330,7 +332,19 @@ def export_rows(table: tables.Table, records: Any) -> Iterator[list[str]]:
     yield [_safe_cell(c.header) for c in columns]
     for record in records:
         row = tables.rows.BoundRow(record, table=table)
-        yield [_safe_cell(row.get_cell_value(c.name)) for c in columns]
+        yield [_export_cell(row.get_cell_value(c.name)) for c in columns]
+
+
+def _export_cell(value: Any) -> str:
+    """A plain number as it is ("-3", "+2", "-1.50": a spreadsheet reads a number, never a
+    formula); any other value formula-safe (text such as "-2+cmd…" gets its leading quote)."""
+    text = "" if value is None else str(value)
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    return _safe_cell(text)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 def _hooked(records: Iterator[Any], hook: Callable[[Sequence[Any]], None]) -> Iterator[Any]:

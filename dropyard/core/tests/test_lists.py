@@ -185,7 +185,7 @@ def test_phone_card_cells_carry_their_label_and_primary_mark(merchant):
 
 def test_csv_export_has_all_filtered_rows_and_neutralises_formulas(merchant, other_merchant):
     _jobs(merchant, *(f"job {i:02d}" for i in range(30)))
-    _jobs(merchant, "=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "plain")
+    _jobs(merchant, "=HYPERLINK(1)", "+1+cmd", "-2-2", "@SUM(A1)", "plain", "-2", "+1.50")
     _jobs(other_merchant, "=theirs")
 
     _request, response = _call(merchant, {"export": "csv", "sort": "-total", "page": "2"})
@@ -195,14 +195,16 @@ def test_csv_export_has_all_filtered_rows_and_neutralises_formulas(merchant, oth
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="jobs-')
     assert rows[0] == ["Title", "Total", "Status"]
-    assert len(rows) == 1 + 35  # every filtered row, not one page
+    assert len(rows) == 1 + 37  # every filtered row, not one page
     assert [r[0] for r in rows[1:6]] == ["job 29", "job 28", "job 27", "job 26", "job 25"]
     assert {r[0] for r in rows[1:] if not r[0].startswith("job")} == {
         "'=HYPERLINK(1)",
-        "'+1",
-        "'-2",
+        "'+1+cmd",
+        "'-2-2",
         "'@SUM(A1)",
         "plain",
+        "-2",  # a plain number is not a formula: it stays a number in the spreadsheet
+        "+1.50",
     }
     assert "=theirs" not in text
     assert EXPORT_MAX_ROWS == 50_000

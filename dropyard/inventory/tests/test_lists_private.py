@@ -134,7 +134,7 @@ def test_ledger_csv_holds_only_the_merchants_movements(owner_client, world):
     )
     assert [row.split(",")[2] for row in rows[1:]] == ["AAA", "AAA", "AAA", "BBB"]
     assert [row.split(",", 1)[1] for row in rows[1:] if "Shipment" in row] == [
-        "Shipment,AAA,USLA,'-3,'-3,7 / 1,ORD-1"  # a leading quote: no spreadsheet formula
+        "Shipment,AAA,USLA,-3,-3,7 / 1,ORD-1"  # numbers stay numbers (typed text is guarded)
     ]
 
 
