@@ -3,11 +3,14 @@
 import os
 import signal
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.tasks import default_task_backend
+from django.test import testcases
 
 from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import (
@@ -109,6 +112,46 @@ def restore_signals():
     yield
     for sig, handler in saved.items():
         signal.signal(sig, handler)
+
+
+class SharedConnectionWSGIServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares the test's connection.
+
+    With the in-memory SQLite test database, pytest-django hands the live server the test
+    thread's own connection (the database exists only inside it), and Django's threaded server
+    gives that one connection to every request thread. A page that loads two images at once
+    then runs two queries on one sqlite3 connection from two threads, which fails at random
+    under load (InterfaceError, or an image that never arrives). Invariant: with a shared
+    connection, at most one request runs the application at a time, body included; requests
+    still get their own threads, so an idle keep-alive connection blocks nobody. PostgreSQL
+    runs give each thread its own connection and are unchanged.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, connections_override=connections_override, **kwargs)
+        self._one_at_a_time = threading.Lock() if connections_override else None
+
+    def set_app(self, application):
+        lock = self._one_at_a_time
+        if lock is None:
+            super().set_app(application)
+            return
+
+        def serialised(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    body = b"".join(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()  # request_finished runs inside the lock too
+            return [body]
+
+        super().set_app(serialised)
+
+
+# pytest-django builds Django's LiveServerThread, which reads this class attribute.
+testcases.LiveServerThread.server_class = SharedConnectionWSGIServer
 
 
 # Debian's Chromium; these flags keep it from stalling on the machines' closed network.
