@@ -89,7 +89,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.forms import BootstrapFormMixin
 from dropyard.core.htmx import htmx_partial
-from dropyard.core.services import _safe_cell
+from dropyard.core.text import formula_safe
 
 PAGE_SIZE = 25
 PAGE_SIZES = (25, 50, 100)
@@ -329,7 +329,7 @@ class _Echo:
 def export_rows(table: tables.Table, records: Any) -> Iterator[list[str]]:
     """The header and one row per record of ``table``'s exportable columns, formula-safe."""
     columns = [c for c in table.columns if not c.column.exclude_from_export]
-    yield [_safe_cell(c.header) for c in columns]
+    yield [formula_safe(c.header) for c in columns]
     for record in records:
         row = tables.rows.BoundRow(record, table=table)
         yield [_export_cell(row.get_cell_value(c.name)) for c in columns]
@@ -341,7 +341,7 @@ def _export_cell(value: Any) -> str:
     text = "" if value is None else str(value)
     if _PLAIN_NUMBER.fullmatch(text):
         return text
-    return _safe_cell(text)
+    return formula_safe(text)
 
 
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")

@@ -29,6 +29,7 @@ from .errors import PermissionDenied
 from .models import AuditEvent, Job
 from .parties import MerchantRef
 from .selectors import AuditFilters, audit_event_list, audit_event_list_all
+from .text import formula_safe
 
 AUDIT_EXPORT_KIND = "audit_export"
 AUDIT_EXPORT_TASK = "dropyard.core.tasks.audit_export"
@@ -195,17 +196,9 @@ def export_relative_path(job_id: int) -> str:
     return f"exports/{job_id}.csv"
 
 
-def _safe_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): user-typed text may start with = + - @."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
-
-
 def _audit_row(event: AuditEvent) -> list[str]:
     return [
-        _safe_cell(value)
+        formula_safe(value)
         for value in (
             event.created_at.isoformat(),
             event.actor_label,

@@ -106,3 +106,19 @@ def counted(count: int, singular: str, plural: str = "") -> str:
     "parcel(s)"). ``plural`` defaults to ``singular`` + "s"; the choice goes through Django's
     ``ngettext`` so a translation picks its own plural forms."""
     return f"{count} {ngettext(singular, plural or f'{singular}s', count)}"
+
+
+# What a spreadsheet reads as the start of a formula (and tab / carriage return, which some
+# spreadsheets strip before looking).
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
+def formula_safe(value: object) -> str:
+    """A CSV cell that no spreadsheet runs as a formula (CSV injection): text starting with
+    = + - @ (or tab / carriage return) gets a leading quote; None becomes "". The one guard of
+    every CSV the platform writes (audit export, order export and import errors, wallet
+    statements, list exports)."""
+    text = "" if value is None else str(value)
+    if text[:1] in _FORMULA_START:
+        return "'" + text
+    return text

@@ -53,6 +53,7 @@ from dropyard.core.errors import DomainError
 from dropyard.core.job_items import job_item_keys, job_items_record
 from dropyard.core.models import Job
 from dropyard.core.money import Money
+from dropyard.core.text import formula_safe
 
 from . import services
 from .choices import OrderSource
@@ -513,7 +514,9 @@ def error_report_csv(errors: Iterable[dict[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["line", "order_number", "reason"])
     for error in errors:
-        writer.writerow([error["line"], _safe(error["order_number"]), _safe(error["reason"])])
+        writer.writerow(
+            [error["line"], formula_safe(error["order_number"]), formula_safe(error["reason"])]
+        )
     return out.getvalue()
 
 
@@ -557,10 +560,6 @@ EXPORT_HEADER = [
 ]
 
 
-def _safe(value: Any) -> str:
-    return core_services._safe_cell(value)
-
-
 def _amount(minor: int, currency: str) -> str:
     return Money(int(minor), currency or "USD").wire()
 
@@ -574,7 +573,7 @@ def export_row(order: Order) -> list[str]:
     lines = "; ".join(f"{line.variant.sku} x {line.quantity}" for line in order.lines.all())
     miss = "; ".join(r.get("message", "") for r in order.intercept_reasons or ())
     return [
-        _safe(v)
+        formula_safe(v)
         for v in (
             order.order_number,
             order.code,

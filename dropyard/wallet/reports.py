@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.ids import code_public_id
 from dropyard.core.money import Money, currency_exponent
+from dropyard.core.text import formula_safe
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.models import Order, OrderLine
 from dropyard.orders.status_labels import order_status_label
@@ -280,13 +281,6 @@ def statement_table(statement: Statement) -> list[dict]:
     return rows
 
 
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection): prefix a quote."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def statement_csv(statement: Statement) -> str:
     """The statement as CSV (UTF-8, header row ``STATEMENT_COLUMNS``)."""
     out = io.StringIO()
@@ -299,8 +293,8 @@ def statement_csv(statement: Statement) -> str:
                 _stamp(row["date"]) if row["date"] else "",
                 row["transaction"],
                 row["kind"],
-                _csv_safe(row["description"]),
-                _csv_safe(row["reference"]),
+                formula_safe(row["description"]),
+                formula_safe(row["reference"]),
                 "" if row["amount_minor"] is None else decimal_text(row["amount_minor"], currency),
                 decimal_text(row["balance_minor"], currency),
                 currency,
@@ -393,15 +387,15 @@ def _order_history_row(order: Order) -> list[str]:
         label_text, detail_text = str(label.label), str(label.detail)
     return [
         order.code,
-        _csv_safe(order.order_number),
+        formula_safe(order.order_number),
         _stamp(order.created_at),
         _stamp(order.paid_at) if order.paid_at else "",
         order.status,
         label_text,
         detail_text,
-        _csv_safe(order.store_name),
-        _csv_safe(order.store_order_id),
-        _csv_safe(order.shipping_customer_name),
+        formula_safe(order.store_name),
+        formula_safe(order.store_order_id),
+        formula_safe(order.shipping_customer_name),
         order.shipping_country_code,
         currency,
         decimal_text(order.product_amount_minor, currency),

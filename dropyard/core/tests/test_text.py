@@ -2,7 +2,7 @@
 
 import pytest
 
-from dropyard.core.text import clean_line, clean_text
+from dropyard.core.text import clean_line, clean_text, formula_safe
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,23 @@ def test_clean_line(raw, expected):
 )
 def test_clean_text_keeps_lines_and_drops_controls(raw, expected):
     assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1 555", "'+1 555"),
+        ("-2+cmd|' /C calc'!A0", "'-2+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Blue mug", "Blue mug"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (12, "12"),
+    ],
+)
+def test_formula_safe_quotes_cells_a_spreadsheet_would_run(value, cell):
+    assert formula_safe(value) == cell
