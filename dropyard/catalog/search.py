@@ -232,15 +232,13 @@ class _Sql:
     pg_words: list[list[str]] | None = None
     pg_marks: list[str] = field(default_factory=list)
     # The count answered by the index alone, when every filter is in it: an FTS5 MATCH
-    # expression (SQLite) or search_keys predicates with their parameters (PostgreSQL).
+    # expression (SQLite) or each token's words and the markers (PostgreSQL,
+    # ``search_pg.keys_count``: on the doc rows when on sale).
     count_match: str | None = None
-    count_keys: tuple[list[str], list] | None = None
+    count_keys: tuple[list[list[str]], list[str]] | None = None
     # PostgreSQL, a country without a keyword: (country, on sale only, in stock) counted from
     # the country rows' flag index (``_country_count``).
     count_country: tuple[str, bool, bool] | None = None
-    # PostgreSQL, on-sale searches whose every filter is in the index: (each token's words,
-    # markers) counted on the narrow search rows (``search_pg.doc_count``).
-    count_doc: tuple[list[list[str]], list[str]] | None = None
 
 
 def _build(
@@ -417,21 +415,16 @@ def _build(
             "WHERE v.product_id = p.id AND o.created_at >= %s)"
         )
         params.extend([when(idle_since), when(idle_since)])
-    count_match = count_keys = count_country = count_doc = None
+    count_match = count_keys = count_country = None
     if not tokens and len(where) == index_predicates and (stock_mark or country):
         if _vendor() == "sqlite":
             count_match = _fts_marks(sqlite_marks, on_sale_only).removeprefix(" AND ")
         elif country:
             count_country = (country, on_sale_only, stock_mark)
-        elif on_sale_only:
-            count_doc = ([], pg_marks)
         else:
-            count_keys = search_pg.word_conditions([], pg_marks)
+            count_keys = ([], pg_marks)
     elif pg_words is not None and len(where) == index_predicates:
-        if on_sale_only:
-            count_doc = (pg_words, pg_marks)
-        else:
-            count_keys = (where, params)
+        count_keys = (pg_words, pg_marks)
     return _Sql(
         from_clause=from_clause,
         where=where,
@@ -443,7 +436,6 @@ def _build(
         count_match=count_match,
         count_keys=count_keys,
         count_country=count_country,
-        count_doc=count_doc,
     )
 
 
@@ -586,12 +578,8 @@ def _count(cursor, sql: _Sql, where: str, cap: int | None) -> int:
     capped = [] if cap is None else [cap]
     if sql.count_country is not None:
         return _country_count(cursor, *sql.count_country, cap)
-    if sql.count_doc is not None:
-        return search_pg.doc_count(cursor, *sql.count_doc, cap)
-    if sql.count_keys is not None:  # PostgreSQL; without a keyword: markers only
-        return search_pg.index_count(
-            cursor, *sql.count_keys, cap, force_bitmap=sql.pg_words is not None
-        )
+    if sql.count_keys is not None:  # PostgreSQL
+        return search_pg.keys_count(cursor, *sql.count_keys, cap)
     if sql.count_match is not None:
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{limit})",

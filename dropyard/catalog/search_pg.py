@@ -19,6 +19,10 @@ to ``cap`` row visits, and the page costs a short walk of the newest products.
   the newest ``WALK`` products only; a tier is completed from older products only when the walk
   held too few of it and the index says older ones exist (``n:`` name keys, ``p:`` adjacent
   name-word pairs), so a page costs one short index walk plus a few index-only counts.
+- On-sale searches (every listV2) count and rank on the narrow doc rows instead
+  (``catalog_searchdoc``, migrations 0009 / 0010: the keys without ``~sale``): the tier is
+  decided by the ``n:`` / ``p:`` keys a row holds, so neither the walk nor the completion of a
+  tier reads a product row (``doc_relevance_page``).
 """
 
 from django.db import connection
@@ -74,17 +78,24 @@ def word_conditions(words: list[list[str]], marks: list[str], alias: str = "p"):
     return where, params
 
 
-def _tier_candidates(tier: int, tokens: list[str], words: list[list[str]], marks: list[str]):
-    """Index conditions that hold for every product of ``tier`` or better (a superset): 2 any
-    field, 1 every word in the name/SKUs, 0 also each adjacent pair of words there."""
+def tier_groups(tier: int, tokens: list[str], words: list[list[str]]) -> list[list[str]]:
+    """Key groups (a product must hold a key of each) held by every product of ``tier`` or
+    better: 2 any field (each token's words), 1 every word in the name/SKUs (``n:`` keys), 0
+    also each adjacent pair of words there (``p:`` keys). Exact for tiers 2 and 1 and for the
+    phrase tier of two words; for three words or more a superset of the phrase tier (adjacent
+    pairs do not make a phrase)."""
     if tier == 2:
-        return word_conditions(words, marks)
-    name_keys = [[f"n:{w}" for w in group] for group in words]
+        return words
+    groups = [[f"n:{w}" for w in group] for group in words]
     if tier == 0:
-        pairs = [[f"p:{a} {b}"] for a, b in zip(tokens[:-2], tokens[1:-1], strict=True)]
-        pairs.append([f"p:{tokens[-2]} {w}" for w in words[-1]])
-        name_keys += pairs
-    return word_conditions(name_keys, marks)
+        groups += [[f"p:{a} {b}"] for a, b in zip(tokens[:-2], tokens[1:-1], strict=True)]
+        groups.append([f"p:{tokens[-2]} {w}" for w in words[-1]])
+    return groups
+
+
+def _tier_candidates(tier: int, tokens: list[str], words: list[list[str]], marks: list[str]):
+    """Index conditions on the product row that hold for every product of ``tier`` or better."""
+    return word_conditions(tier_groups(tier, tokens, words), marks)
 
 
 def tier_case(tokens: list[str], alias: str = "p") -> tuple[str, list[str]]:
@@ -94,12 +105,17 @@ def tier_case(tokens: list[str], alias: str = "p") -> tuple[str, list[str]]:
     every = " & ".join(f"{token}:*A" for token in tokens)
     if len(tokens) == 1:
         return f"CASE WHEN {vector} @@ to_tsquery('simple', %s) THEN 1 ELSE 2 END", [every]
-    phrase = " <-> ".join([*(f"{token}:A" for token in tokens[:-1]), f"{tokens[-1]}:*A"])
+    phrase = _phrase(tokens)
     return (
         f"CASE WHEN {vector} @@ to_tsquery('simple', %s) THEN 0 "
         f"WHEN {vector} @@ to_tsquery('simple', %s) THEN 1 ELSE 2 END",
         [phrase, every],
     )
+
+
+def _phrase(tokens: list[str]) -> str:
+    """The phrase tier's tsquery: the words in a row in the name/SKUs, the last one a prefix."""
+    return " <-> ".join([*(f"{token}:A" for token in tokens[:-1]), f"{tokens[-1]}:*A"])
 
 
 def index_count(
@@ -121,6 +137,17 @@ def index_count(
     )
     arguments = [*params, *([] if cap is None else [cap])]
     return _counted(cursor, sql, arguments, bitmap=force_bitmap)
+
+
+def keys_count(cursor, words: list[list[str]], marks: list[str], cap: int | None) -> int:
+    """``COUNT(*)`` of products holding a key of each group of ``words`` (each token's words;
+    none for a markers-only count) and every marker, at most ``cap``: an on-sale search
+    (``~sale``) on the doc rows (``doc_count``), any other on the product rows
+    (``index_count``). Words force a bitmap; markers alone are left to the planner."""
+    if "~sale" in marks:
+        return doc_count(cursor, words, marks, cap)
+    where, params = word_conditions(words, marks)
+    return index_count(cursor, where, params, cap, force_bitmap=bool(words))
 
 
 DOC_TABLE = "catalog_searchdoc"
@@ -159,19 +186,24 @@ def doc_count(cursor, words: list[list[str]], marks: list[str], cap: int | None)
 
 
 def _counted(cursor, sql: str, arguments: list, *, bitmap: bool) -> int:
-    """Run a ``COUNT`` statement; with ``bitmap``, as a bitmap scan with ``COUNT_WORK_MEM``
-    (session settings changed for this statement only and restored: ``SET LOCAL`` would
-    outlive it in an outer transaction)."""
+    """Run a ``COUNT`` statement; with ``bitmap``, as ``_bitmap_rows`` does."""
     if not bitmap:
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
+    return _bitmap_rows(cursor, sql, arguments)[0][0]
+
+
+def _bitmap_rows(cursor, sql: str, arguments: list) -> list[tuple]:
+    """The rows of a statement run as a bitmap scan with ``COUNT_WORK_MEM`` (session settings
+    changed for this statement only and restored: ``SET LOCAL`` would outlive it in an outer
+    transaction)."""
     names = list(_COUNT_SETTINGS)
     swaps = (f"current_setting('{name}'), set_config('{name}', %s, false)" for name in names)
     cursor.execute("SELECT " + ", ".join(swaps), list(_COUNT_SETTINGS.values()))
     saved = cursor.fetchone()[::2]
     try:
         cursor.execute(sql, arguments)
-        return cursor.fetchone()[0]
+        return cursor.fetchall()
     finally:
         # After an error inside a transaction the settings roll back with it (and no statement
         # may run until then); otherwise put them back.
@@ -186,7 +218,18 @@ def relevance_page(
     cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
 ) -> list[int]:
     """Product pks of one relevance page (tiers, newest first within a tier) of a keyword search
-    whose every condition is in the index (see the module note)."""
+    whose every condition is in the index (see the module note); on-sale searches (every
+    listV2) are ranked on the narrow doc rows (``doc_relevance_page``)."""
+    if "~sale" in marks:
+        return doc_relevance_page(cursor, tokens, words, marks, offset, limit)
+    return product_relevance_page(cursor, tokens, words, marks, offset, limit)
+
+
+def product_relevance_page(
+    cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
+) -> list[int]:
+    """``relevance_page`` read from the product rows (searches that include products off sale;
+    also the reference the doc rows' page is tested against)."""
     need = offset + limit
     where, params = word_conditions(words, marks)
     case, case_params = tier_case(tokens)
@@ -222,19 +265,106 @@ def relevance_page(
         column = 2 + tiers.index(tier) if tier < 2 else None
         in_walk = sum(1 for row in walked if column is None or row[column])
         cand_where, cand_params = candidates.get(tier) or (where, params)
-        if tier == 2 and "~sale" in marks:  # the search's own conditions: the doc rows know
-            older = doc_count(cursor, words, marks, in_walk + 1)
-        else:
-            older = index_count(cursor, cand_where, cand_params, in_walk + 1)
+        older = index_count(cursor, cand_where, cand_params, in_walk + 1)
         if older <= in_walk:
             continue
-        cursor.execute(
-            f"WITH c AS MATERIALIZED (SELECT p.id, {case} AS tier "
-            f"FROM {Product._meta.db_table} p WHERE {' AND '.join(cand_where)} AND p.id < %s) "
-            "SELECT id FROM c WHERE tier = %s ORDER BY id DESC LIMIT %s",
-            [*case_params, *cand_params, oldest, tier, need - len(found)],
+        found += _older_of_tier(
+            cursor, tokens, tier, (cand_where, cand_params), oldest, need - len(found)
         )
-        found += [row[0] for row in cursor.fetchall()]
+        if len(found) >= need:
+            break
+    return found[offset:need]
+
+
+def _older_of_tier(
+    cursor,
+    tokens: list[str],
+    tier: int,
+    candidates: tuple[list[str], list],
+    before: int,
+    limit: int,
+) -> list[int]:
+    """The newest ``limit`` products of ``tier`` older than pk ``before`` among the product rows
+    meeting ``candidates`` (a superset of the tier), the tier decided on their tsvector."""
+    case, case_params = tier_case(tokens)
+    cand_where, cand_params = candidates
+    cursor.execute(
+        f"WITH c AS MATERIALIZED (SELECT p.id, {case} AS tier "
+        f"FROM {Product._meta.db_table} p WHERE {' AND '.join(cand_where)} AND p.id < %s) "
+        "SELECT id FROM c WHERE tier = %s ORDER BY id DESC LIMIT %s",
+        [*case_params, *cand_params, before, tier, limit],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _held(groups: list[list[str]]) -> tuple[str, list]:
+    """A doc row holds a key of each group: (condition, parameters)."""
+    return " AND ".join("d.keys && %s::text[]" for _ in groups), list(groups)
+
+
+def doc_relevance_page(
+    cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
+) -> list[int]:
+    """``relevance_page`` of an on-sale search, read from the doc rows (migration 0010).
+
+    A match's tier is decided by the keys its doc row holds (``tier_groups``): exact for one or
+    two words. For three words or more, a row holding every adjacent pair is only a phrase
+    candidate: the walk's candidates are checked on the product's tsvector (a pk lookup of a
+    few rows), and the phrase and name tiers are completed from the product rows as
+    ``relevance_page`` does. Otherwise: one walk of the newest ``WALK`` on-sale products, then,
+    per tier the walk could not fill, one bitmap read of the older products of exactly that
+    tier, newest first — narrow rows, no tsvector, no separate "do older ones exist" count.
+    """
+    need = offset + limit
+    marks = [mark for mark in marks if mark != "~sale"]  # every doc row is on sale
+    tiers = [1, 2] if len(tokens) == 1 else [0, 1, 2]
+    exact = len(tokens) <= 2
+    held = {tier: _held(tier_groups(tier, tokens, words)) for tier in tiers}
+    marked = (["d.keys @> %s::text[]"], [marks]) if marks else ([], [])
+    case = " ".join(f"WHEN {held[tier][0]} THEN {tier}" for tier in tiers[:-1])
+    case_params = [p for tier in tiers[:-1] for p in held[tier][1]]
+    where = " AND ".join([held[2][0], *marked[0]])
+    cursor.execute(
+        f"WITH w AS MATERIALIZED (SELECT product_id, keys FROM {DOC_TABLE} "
+        "ORDER BY product_id DESC LIMIT %s) "
+        f"(SELECT d.product_id, CASE {case} ELSE 2 END FROM w d WHERE {where} "
+        "ORDER BY d.product_id DESC) "
+        "UNION ALL SELECT MIN(product_id), -1 FROM w UNION ALL SELECT COUNT(*), -2 FROM w",
+        [WALK, *case_params, *held[2][1], *marked[1]],
+    )
+    rows = cursor.fetchall()
+    oldest = next(row[0] for row in rows if row[1] == -1)
+    complete = next(row[0] for row in rows if row[1] == -2) < WALK  # every row was walked
+    walked = [row for row in rows if row[1] >= 0]  # newest first
+    if not exact and any(row[1] == 0 for row in walked):
+        cursor.execute(
+            f"SELECT id FROM {Product._meta.db_table} WHERE id = ANY(%s) "
+            "AND search_vector @@ to_tsquery('simple', %s)",
+            [[row[0] for row in walked if row[1] == 0], _phrase(tokens)],
+        )
+        phrases = {row[0] for row in cursor.fetchall()}
+        walked = [(pk, 1 if tier == 0 and pk not in phrases else tier) for pk, tier in walked]
+    found: list[int] = []
+    for tier in tiers:
+        found += [pk for pk, t in walked if t == tier][: need - len(found)]
+        if len(found) >= need:
+            break
+        if complete:
+            continue
+        if not exact and tier < 2:
+            candidates = _tier_candidates(tier, tokens, words, ["~sale", *marks])
+            found += _older_of_tier(cursor, tokens, tier, candidates, oldest, need - len(found))
+        else:
+            better = [f"NOT ({held[tier - 1][0]})"] if tier - 1 in held else []
+            better_params = held[tier - 1][1] if better else []
+            conditions = [held[tier][0], *marked[0], "d.product_id < %s", *better]
+            rows = _bitmap_rows(
+                cursor,
+                f"SELECT d.product_id FROM {DOC_TABLE} d WHERE {' AND '.join(conditions)} "
+                "ORDER BY d.product_id DESC LIMIT %s",
+                [*held[tier][1], *marked[1], oldest, *better_params, need - len(found)],
+            )
+            found += [row[0] for row in rows]
         if len(found) >= need:
             break
     return found[offset:need]
