@@ -35,6 +35,7 @@ from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.api_scopes import ApiScope, scope_require
 from dropyard.inventory import private_selectors, purchase_wire, purchases
 from dropyard.inventory.choices import PurchaseOrderStatus
+from dropyard.inventory.purchase_wire import CartLineOut, CartOut
 from dropyard.inventory.selectors import warehouse_get
 from dropyard.wallet.ledger import wallet_balance
 
@@ -58,32 +59,6 @@ CART_LINES_BODY = purchase_wire.openapi_body(*purchase_wire.CART_LINE_FORMS)
 
 
 # --- Answer schemas (openapi.json; the operations build the dicts in inventory.purchase_wire) ---
-
-
-class CartLineOut(CamelSchema):
-    line_id: str
-    product_id: str
-    product_name: str
-    vid: str
-    sku: str
-    quantity: int
-    storage_id: str
-    storage_name: str
-    country_code: str
-    unit_price: str
-    unit_price_minor: int
-    amount: str
-    amount_minor: int
-    available_quantity: int | None
-
-
-class CartOut(CamelSchema):
-    lines: list[CartLineOut]
-    line_count: int
-    total_quantity: int
-    total_amount: str
-    total_amount_minor: int
-    currency: str
 
 
 class AddToCartOut(CamelSchema):
@@ -129,7 +104,7 @@ class CreatedOrderOut(PurchaseOrderOut):
     transaction_id: str | None
 
 
-class OrderPageOut(CamelSchema):
+class PurchasePageOut(CamelSchema):
     page_num: int
     page_size: int
     total: int
@@ -188,14 +163,14 @@ def remove_from_cart(request: HttpRequest, payload: RemoveIn) -> dict[str, Any]:
     return {"removedCount": removed, "cart": _cart(merchant)}
 
 
-class CreateOrderIn(CamelSchema):
+class PurchaseCreateIn(CamelSchema):
     storage_id: str = Field("", max_length=64)
     line_ids: list[int | str] | None = Field(None, max_length=IDS_MAX)
     pay_type: int | None = Field(None, ge=0, le=99)
 
 
 @router.post("shopping/privateInventory/createOrder", response=CreatedOrderOut)
-def create_order(request: HttpRequest, payload: CreateOrderIn) -> dict[str, Any]:
+def create_order(request: HttpRequest, payload: PurchaseCreateIn) -> dict[str, Any]:
     """Confirm the purchase cart into one SY purchase order (``payType`` 2: and pay it from
     the balance, all in one transaction)."""
     if payload.pay_type == PAY_TYPE_BALANCE:
@@ -219,15 +194,15 @@ def create_order(request: HttpRequest, payload: CreateOrderIn) -> dict[str, Any]
     return out
 
 
-class OrderListIn(CamelSchema):
+class PurchaseListIn(CamelSchema):
     page_num: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(20, ge=1, le=100)
     status: str = Field("", max_length=20)
     order_id: str = Field("", max_length=64)
 
 
-@router.post("shopping/privateInventory/order/list", response=OrderPageOut)
-def order_list(request: HttpRequest, payload: OrderListIn) -> dict[str, Any]:
+@router.post("shopping/privateInventory/order/list", response=PurchasePageOut)
+def order_list(request: HttpRequest, payload: PurchaseListIn) -> dict[str, Any]:
     """The merchant's purchase orders, newest first, with their lines."""
     status = payload.status.strip().upper()
     if status and status not in PurchaseOrderStatus.values:

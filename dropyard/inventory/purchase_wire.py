@@ -19,7 +19,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from dropyard.core.api import ParamError, json_body_parse
+from dropyard.core.api import CamelSchema, ParamError, json_body_parse
 from dropyard.core.errors import DomainError, ErrorCode
 from dropyard.core.money import Money
 
@@ -147,6 +147,36 @@ def cart_line_specs(body: Any) -> list[CartLineSpec]:
 def money_wire(minor: int, currency: str = "USD") -> str:
     """An amount as the contract's decimal string (``"12.30"``)."""
     return Money(int(minor), currency).wire()
+
+
+# The answer schemas of ``cart_line_out`` / ``cart_out`` (openapi.json), for the operations that
+# answer them (``response=``).
+
+
+class CartLineOut(CamelSchema):
+    line_id: str
+    product_id: str
+    product_name: str
+    vid: str
+    sku: str
+    quantity: int
+    storage_id: str
+    storage_name: str
+    country_code: str
+    unit_price: str
+    unit_price_minor: int
+    amount: str
+    amount_minor: int
+    available_quantity: int | None
+
+
+class CartOut(CamelSchema):
+    lines: list[CartLineOut]
+    line_count: int
+    total_quantity: int
+    total_amount: str
+    total_amount_minor: int
+    currency: str
 
 
 def cart_line_out(line: PurchaseCartLine) -> dict[str, Any]:

@@ -63,7 +63,7 @@ from dropyard.core.errors import DomainError
 from dropyard.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from dropyard.core.idempotency import idempotent
 from dropyard.inventory.selectors import warehouse_get
-from dropyard.orders.api.wire import _amount, _merchant, _order_out
+from dropyard.orders.api.wire import OrderOut, _amount, _merchant, _order_out
 from dropyard.orders.choices import PayType
 from dropyard.orders.exceptions import OrderInvalid
 from dropyard.orders.models import Order
@@ -236,7 +236,11 @@ def _pay_type(value: int | None) -> int:
     return pay_type
 
 
-@router.post("shopping/order/createOrderV2", operation_id="dropyard_orders_api_create_order_v2")
+@router.post(
+    "shopping/order/createOrderV2",
+    operation_id="dropyard_orders_api_create_order_v2",
+    response=OrderOut,
+)
 def create_order_v2(request: HttpRequest, payload: CreateOrderIn, response: HttpResponse) -> dict:
     """Create an order and run its ``payType`` flow (1 page payment, 2 balance, 3 none)."""
     pay_type = _pay_type(payload.pay_type)
@@ -329,7 +333,11 @@ def _check_pids(products: list[ProductV1In]) -> None:
             raise ParamError(f"products[{index}].pid {pid} is not the product of vid {vid}")
 
 
-@router.post("shopping/order/createOrder", operation_id="dropyard_orders_api_create_order_v1")
+@router.post(
+    "shopping/order/createOrder",
+    operation_id="dropyard_orders_api_create_order_v1",
+    response=OrderOut,
+)
 def create_order_v1(request: HttpRequest, payload: CreateOrderV1In, response: HttpResponse) -> dict:
     """Legacy ``createOrder`` (V1, beyond the contract, which only names it): createOrderV2's
     body and service with the V1 field names, and createOrderV2's answer.
@@ -354,7 +362,11 @@ def create_order_v1(request: HttpRequest, payload: CreateOrderV1In, response: Ht
     return _create_with_pay_type(request, response, payload, pay_type, "shopping/order/createOrder")
 
 
-@router.post("shopping/order/createOrderV3", operation_id="dropyard_orders_api_create_order_v3")
+@router.post(
+    "shopping/order/createOrderV3",
+    operation_id="dropyard_orders_api_create_order_v3",
+    response=OrderOut,
+)
 def create_order_v3(request: HttpRequest, payload: CreateOrderIn, response: HttpResponse) -> dict:
     """Create an order (Store Order Flow): created only, like createOrderV2 payType 3."""
     fields = _create_fields(payload)

@@ -63,7 +63,15 @@ def _wire(amount_minor: int, currency: str = "USD") -> str:
 # --- Balance ------------------------------------------------------------------------------------
 
 
-@router.get("shopping/pay/getBalance")
+class BalanceOut(CamelSchema):
+    """The wallet in USD decimal strings."""
+
+    amount: str
+    freeze_amount: str
+    no_withdrawal_amount: str
+
+
+@router.get("shopping/pay/getBalance", response=BalanceOut)
 def get_balance(request: HttpRequest) -> dict:
     """The merchant's wallet in USD: available, frozen, not withdrawable."""
     balance = wallet_balance(merchant=_merchant(request), currency="USD")
@@ -118,7 +126,17 @@ class CreatePayOrderIn(CamelSchema):
     order_codes: list[str] = Field(default_factory=list)
 
 
-@router.post("shopping/makeup/createPayOrder")
+class MakeupPayOrderOut(CamelSchema):
+    """The pay order of the bills (``payOrderCode`` + ``payId`` for payBalanceV2)."""
+
+    pay_order_code: str
+    pay_id: str
+    amount: str
+    currency: str
+    order_codes: list[str]
+
+
+@router.post("shopping/makeup/createPayOrder", response=MakeupPayOrderOut)
 def makeup_create_pay_order(request: HttpRequest, payload: CreatePayOrderIn) -> dict:
     """Bundle unpaid bills (``orderCodes``) into one pay order for ``payBalanceV2``."""
     codes = [c.strip() for c in payload.order_codes if c and c.strip()]
@@ -142,6 +160,37 @@ INVOICE_PAGE_SIZE_DEFAULT = 20
 INVOICE_PAGE_SIZE_MAX = 100
 
 
+class InvoiceOut(CamelSchema):
+    """An invoice, receipt or credit note; ``issuedAt`` ISO-8601 UTC, ``amount`` decimal."""
+
+    invoice_id: str
+    number: str
+    kind: str
+    issued_at: str
+    amount: str
+    currency: str
+    reference: str
+    original_invoice_id: str | None  # the invoice a credit note corrects
+
+
+class InvoicePageOut(CamelSchema):
+    page_num: int
+    page_size: int
+    total: int
+    list: list[InvoiceOut]
+
+
+class InvoiceFileOut(CamelSchema):
+    """One document's PDF, base64-encoded."""
+
+    invoice_id: str
+    number: str
+    file_name: str
+    content_type: str
+    size: int
+    content_base64: str
+
+
 def _invoice_out(invoice: Invoice) -> dict[str, Any]:
     return {
         "invoiceId": invoice.public_id,
@@ -155,7 +204,7 @@ def _invoice_out(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-@router.get("invoice/list")
+@router.get("invoice/list", response=InvoicePageOut)
 def invoice_list(
     request: HttpRequest,
     page_num: int = Query(1, alias="pageNum"),
@@ -181,7 +230,7 @@ def invoice_list(
     }
 
 
-@router.get("invoice/download")
+@router.get("invoice/download", response=InvoiceFileOut)
 def invoice_download(
     request: HttpRequest, invoice_id: str | None = Query(None, alias="invoiceId")
 ) -> dict:

@@ -35,23 +35,76 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
 from dropyard.inventory import private_selectors, purchase_wire
+from dropyard.inventory.purchase_wire import CartLineOut, CartOut
 from dropyard.inventory.purchases import purchase_cart_add_many
 
 from .. import selectors, services
 from ..exceptions import OrderNotFound
 from ..models import Order
-from .wire import _id_list, _merchant, _stores, _time, reasons_out
+from .wire import InterceptOut, _id_list, _merchant, _stores, _time, reasons_out
 
 router = Router(tags=["Shopping"])
 
 
 class OrderIdListIn(CamelSchema):
     cj_order_id_list: list[str] = Field(alias="cjOrderIdList")
+
+
+class AddCartOut(CamelSchema):
+    """addCart with ``cjOrderIdList``: the orders now in the cart (or past it) and the refused.
+
+    Closed (no other keys), so that a purchase-cart answer never passes for this form."""
+
+    model_config = ConfigDict(**CamelSchema.model_config, extra="forbid")
+
+    success_count: int
+    add_success_orders: list[str]
+    intercept_orders: list[InterceptOut]
+
+
+class AddCartProductsOut(CamelSchema):
+    """addCart with ``{vid, quantity}`` lines: the purchase-cart lines added and the whole cart
+    (``addSuccessOrders`` and ``interceptOrders`` are always empty)."""
+
+    success_count: int
+    add_success_orders: list[str]
+    intercept_orders: list[InterceptOut]
+    cart_lines: list[CartLineOut]
+    cart: CartOut
+
+
+class ShipmentOut(CamelSchema):
+    shipments_id: str
+    order_ids: list[str]
+
+
+class AddCartConfirmOut(CamelSchema):
+    """The confirmed orders' shipment (``shipmentsId``, null when nothing was confirmed)."""
+
+    success_count: int
+    submit_success: bool
+    shipments_id: str | None
+    confirm_success_orders: list[str]
+    shipment_list: list[ShipmentOut]
+    intercept_orders: list[InterceptOut]
+
+
+class ParentOrderOut(CamelSchema):
+    """The payment of a shipment: ``payId``, amount, expiry (``yyyy-MM-dd HH:mm:ss`` UTC)."""
+
+    shipment_order_id: str
+    pay_id: str | None  # null only for a shipment paid (payBalanceV2) before it had a payment
+    pay_expire_time: str | None
+    order_money: str
+    currency: str
+    pay_status: str
+    cj_pay_url: str
+    order_ids: list[str]
 
 
 def _cart_orders(request: HttpRequest, ids: list[str]) -> tuple[list[Order], list[dict]]:
@@ -117,7 +170,12 @@ def _add_products_to_purchase_cart(request: HttpRequest, body: Any) -> dict:
     }
 
 
-@router.post("shopping/order/addCart", openapi_extra=ADD_CART_BODY)
+# Each answer matches one form only: the order form is closed, the products form needs a cart.
+@router.post(
+    "shopping/order/addCart",
+    openapi_extra=ADD_CART_BODY,
+    response=AddCartOut | AddCartProductsOut,
+)
 def add_cart(request: HttpRequest) -> dict:
     """Move CREATED orders into the cart (IN_CART; orders already confirmed count as added;
     refused orders come back intercepted), or
@@ -139,7 +197,7 @@ def add_cart(request: HttpRequest) -> dict:
     return _add_orders_to_cart(request, payload)
 
 
-@router.post("shopping/order/addCartConfirm")
+@router.post("shopping/order/addCartConfirm", response=AddCartConfirmOut)
 def add_cart_confirm(request: HttpRequest, payload: OrderIdListIn) -> dict:
     """Confirm cart orders (→ UNPAID, stock reserved) into one shipment: ``shipmentsId``.
 
@@ -168,7 +226,7 @@ class ParentOrderIn(CamelSchema):
     shipment_order_id: str
 
 
-@router.post("shopping/order/saveGenerateParentOrder")
+@router.post("shopping/order/saveGenerateParentOrder", response=ParentOrderOut)
 def save_generate_parent_order(request: HttpRequest, payload: ParentOrderIn) -> dict:
     """Generate the payment (``payId``) of a confirmed cart (``shipmentOrderId``)."""
     if not payload.shipment_order_id.strip():

@@ -42,6 +42,8 @@ from ..models import Order, Parcel
 from .wire import (
     INVENTORY_DEDUCTION_FAILED,
     MAX_IDS,
+    OrderOut,
+    ReasonOut,
     S,
     _amount,
     _id_list,
@@ -73,6 +75,122 @@ def detail_batch_throttle() -> AccountOperationThrottle:
     """getOrderDetailBatch: at most ``DETAIL_BATCH_QPS`` calls per second per account (contract
     §3 overrides), on top of the account's own QPS; a refused call spends neither."""
     return AccountOperationThrottle("detail-batch", DETAIL_BATCH_QPS)
+
+
+class OrderListItemOut(CamelSchema):
+    """One order of ``shopping/order/list``: dates ``yyyy-MM-dd HH:mm:ss`` UTC (null until
+    they happen), amounts decimal strings, ``orderWeight`` in grams."""
+
+    order_id: str
+    order_num: str
+    cj_order_id: str
+    cj_order_code: str
+    shipping_country_code: str
+    shipping_province: str
+    shipping_city: str
+    shipping_address: str
+    shipping_customer_name: str
+    shipping_phone: str
+    remark: str
+    logistic_name: str | None
+    track_number: str | None
+    tracking_url: str | None
+    order_weight: int
+    order_amount: str
+    order_status: str
+    sub_status: str | None
+    create_date: str | None
+    payment_date: str | None
+    store_create_date: str | None
+    product_amount: str
+    postage_amount: str
+    storage_id: str | None
+    storage_name: str | None
+
+
+class OrderListPageOut(CamelSchema):
+    page_num: int
+    page_size: int
+    total: int
+    list: list[OrderListItemOut]
+
+
+class DetailProductOut(CamelSchema):
+    vid: str
+    quantity: int
+    sell_price: str
+    store_line_item_id: str | None
+    line_item_id: str
+    pod_properties_info: Any  # the line's POD properties as the order gave them (JSON), or null
+
+
+class LogisticsModeOut(CamelSchema):
+    logistics_name: str | None
+    arrival_time: str | None  # transit days, "7-12"
+
+
+class TimelinessOut(CamelSchema):
+    logistics_modes: list[LogisticsModeOut]
+
+
+class OrderDetailOut(CamelSchema):
+    """``getOrderDetail`` (and each item of ``getOrderDetailBatch``); ``logisticsTimeliness``
+    only with ``features=LOGISTICS_TIMELINESS``, else null."""
+
+    order_id: str
+    order_num: str
+    order_number: str
+    platform_order_id: str | None
+    cj_order_id: str
+    cj_order_code: str
+    shipment_order_id: str | None
+    from_country_code: str | None
+    shipping_country_code: str
+    shipping_country: str
+    shipping_province: str
+    shipping_city: str
+    shipping_county: str
+    shipping_zip: str
+    shipping_address: str
+    shipping_address2: str
+    shipping_customer_name: str
+    shipping_phone: str
+    remark: str
+    logistic_name: str | None
+    track_number: str | None
+    tracking_url: str | None
+    dispute_id: None
+    order_weight: int
+    order_amount: str
+    order_status: str
+    sub_status: str | None
+    create_date: str | None
+    payment_date: str | None
+    out_warehouse_time: str | None
+    store_create_date: str | None
+    product_amount: str
+    postage_amount: str
+    is_complete: int
+    storage_id: str | None
+    storage_name: str | None
+    is_sandbox: int
+    logistics_miss: bool
+    intercept_order_reasons: list[ReasonOut]
+    product_list: list[DetailProductOut]
+    logistics_timeliness: TimelinessOut | None
+
+
+class LogisticsOptionOut(CamelSchema):
+    """A shipping line the order could take: postage in ``currency``, ``arrivalTime`` days."""
+
+    id: str
+    logistics_name: str
+    postage: str
+    total_postage_fee: str
+    currency: str
+    arrival_time: str
+    from_country_code: str
+    selected: bool
 
 
 def _list_item(order: Order, parcels: list[Parcel]) -> dict[str, Any]:
@@ -174,7 +292,7 @@ _ORDER_IDS = Query(None, alias="orderIds")
 _FEATURES = Query(None, alias="features")
 
 
-@router.get("shopping/order/list")
+@router.get("shopping/order/list", response=OrderListPageOut)
 def order_list(
     request: HttpRequest,
     page_num: int = Query(1, alias="pageNum"),
@@ -195,7 +313,7 @@ class OrderListIn(CamelSchema):
     status: str | None = None
 
 
-@router.post("shopping/order/list")
+@router.post("shopping/order/list", response=OrderListPageOut)
 def order_list_post(request: HttpRequest, payload: OrderListIn) -> dict:
     """``shopping/order/list`` with a JSON body (beyond the contract, which documents GET; some
     clients POST every call): the GET form's parameters — ``pageNum``, ``pageSize``,
@@ -258,7 +376,7 @@ def _features(values: list[str] | None) -> set[str]:
     return {f.upper() for f in features}
 
 
-@router.get("shopping/order/getOrderDetail")
+@router.get("shopping/order/getOrderDetail", response=OrderDetailOut)
 def get_order_detail(
     request: HttpRequest,
     order_id: str | None = Query(None, alias="orderId"),
@@ -279,6 +397,7 @@ class OrderIdsIn(CamelSchema):
 @router.post(
     "shopping/order/getOrderDetailBatch",
     throttle=[detail_batch_throttle()],
+    response=list[OrderDetailOut],
 )
 def get_order_detail_batch(request: HttpRequest, payload: OrderIdsIn) -> list[dict]:
     """Details of up to 100 orders, in the order asked; unknown ids are absent."""
@@ -297,7 +416,7 @@ def get_order_detail_batch(request: HttpRequest, payload: OrderIdsIn) -> list[di
 # --- Changes --------------------------------------------------------------------------------------
 
 
-@router.delete("shopping/order/deleteOrder")
+@router.delete("shopping/order/deleteOrder", response=str)
 def delete_order(request: HttpRequest, order_id: str | None = Query(None, alias="orderId")) -> str:
     """Delete a CREATED / IN_CART order (1603002 otherwise); data = the deleted orderId."""
     order = _order(request, order_id)
@@ -315,7 +434,7 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     return body
 
 
-@router.patch("shopping/order/confirmOrder")
+@router.patch("shopping/order/confirmOrder", response=str)
 def confirm_order(request: HttpRequest, order_id: str | None = Query(None, alias="orderId")) -> str:
     """Confirm one order (legacy alternative to the cart): → UNPAID, stock reserved."""
     key = order_id
@@ -359,7 +478,7 @@ def _quote_origin(order: Order, parcels: list[Parcel]) -> str:
     return order.from_country_code
 
 
-@router.get("shopping/order/getOrderLogisticsInfo")
+@router.get("shopping/order/getOrderLogisticsInfo", response=list[LogisticsOptionOut])
 def get_order_logistics_info(
     request: HttpRequest, order_code: str | None = Query(None, alias="orderCode")
 ) -> list[dict]:
@@ -398,7 +517,7 @@ class UpdateLogisticsIn(CamelSchema):
     from_: str | None = Field(None, alias="from")
 
 
-@router.post("shopping/order/updateLogistics")
+@router.post("shopping/order/updateLogistics", response=OrderOut)
 def update_logistics(request: HttpRequest, payload: UpdateLogisticsIn) -> dict:
     """Ship an unpaid order on another line; answers the re-priced order (8002 once paid)."""
     order = _order(request, payload.order_code or payload.id, "orderCode")

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from dropyard.accounts.selectors import token_store_scope
-from dropyard.core.api import ParamError
+from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
 from dropyard.logistics.carriers import tracking_url
 
@@ -44,6 +44,20 @@ def reason_code(code: Any) -> int:
     if isinstance(code, str) and code.isdigit():
         return int(code)
     return INVENTORY_DEDUCTION_FAILED if code in _STOCK_REASONS else LOGISTIC_INVALID
+
+
+class ReasonOut(CamelSchema):
+    """Why an order was refused or held: the contract's numeric code and a readable detail."""
+
+    code: int
+    message: str | None
+
+
+class InterceptOut(CamelSchema):
+    """An order a cart operation refused (unknown ones too, with 1603100)."""
+
+    order_id: str
+    intercept_order_reasons: list[ReasonOut]
 
 
 def reasons_out(reasons: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -121,6 +135,44 @@ def _shipping_summary(order: Order, parcels: list[Parcel]) -> dict[str, Any]:
             min((p.shipped_at for p in parcels if p.shipped_at), default=None)
         ),
     }
+
+
+class ProductInfoOut(CamelSchema):
+    store_line_item_id: str | None
+    line_item_id: str
+    variant_id: str
+    quantity: int
+    is_group: bool
+    sub_order_products: list[Any]  # always empty: no product groups
+
+
+class OrderOut(CamelSchema):
+    """createOrderV2's answer (``_order_out``): amounts are decimal strings in the order's
+    currency; ``shipmentOrderId`` and ``cjPayUrl`` are null until a payType flow ran."""
+
+    order_id: str
+    order_number: str
+    cj_order_code: str
+    shipment_order_id: str | None
+    ioss_amount: str
+    ioss_tax_handling_fee: str
+    postage_amount: str
+    product_amount: str
+    product_original_amount: str
+    product_discount_amount: str
+    postage_original_amount: str
+    postage_discount_amount: str
+    total_discount_amount: str
+    actual_payment: str
+    order_original_amount: str
+    order_amount: str
+    cj_pay_url: str | None
+    logistics_miss: bool
+    logistic_name: str | None
+    order_status: str
+    is_sandbox: int
+    product_info_list: list[ProductInfoOut]
+    intercept_order_reasons: list[ReasonOut]
 
 
 def _order_out(
