@@ -5,7 +5,7 @@ app's patterns).
 
 from django.urls import path
 
-from . import views, views_ops, views_orders, views_providers, views_purchases
+from . import views, views_ops, views_orders, views_providers, views_purchases, views_replan
 
 # Joined to ``orders.urls`` (namespace "orders", under /orders/), placed BEFORE the orders'
 # patterns: "bulk/cancel/" and "pay/<pay_id>/" came before "<key>/…" in the orders' list, so
@@ -56,4 +56,5 @@ ops_order_urlpatterns = [
     path("<str:key>/", views_ops.order_detail, name="detail"),
     path("<str:key>/cancel/", views_ops.order_cancel_with_refund, name="cancel"),
     path("<str:key>/refund/", views_ops.order_refund, name="refund"),
+    path("<str:key>/replan/", views_replan.order_replan, name="replan"),
 ]

@@ -30,8 +30,8 @@ from dropyard.orders import selectors as order_selectors
 from dropyard.orders.choices import OrderStatus
 from dropyard.orders.forms import CancelForm
 from dropyard.orders.selectors_ops import order_get_for_operator, order_internal_notes
-from dropyard.orders.services.lifecycle import PRE_PAYMENT
 from dropyard.orders.services.operator import HOLDABLE
+from dropyard.orders.services.replan import replan_blocked
 from dropyard.orders.views_ops import OPS_ROLES
 from dropyard.wallet import refunds
 from dropyard.wallet import selectors as wallet_selectors
@@ -68,10 +68,11 @@ def order_detail(request: HttpRequest, key: str) -> HttpResponse:
     role = request.user.operator_role
     operates = role in OPS_ROLES or role == OperatorRole.ADMIN
     money = _money_state(order)
+    parcels = order_selectors.order_parcels(order=order, include_cancelled=True)
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        "parcels": order_selectors.order_parcels(order=order, include_cancelled=True),
+        "parcels": parcels,
         "events": list(order_selectors.order_events(order=order)),
         "notes": list(order_internal_notes(order=order)),
         **money,
@@ -79,7 +80,7 @@ def order_detail(request: HttpRequest, key: str) -> HttpResponse:
         "can_hold": operates and order.status in HOLDABLE and not order.on_hold,
         "can_release": operates and order.on_hold,
         "can_cancel": operates and order.status in CANCELLABLE,
-        "can_reroute": operates and order.status in PRE_PAYMENT,
+        "can_replan": operates and not replan_blocked(order, parcels),
         "can_refund": role in (OperatorRole.FINANCE, OperatorRole.ADMIN)
         and money["refundable_minor"] > 0,
     }

@@ -43,6 +43,8 @@ EVENT_KIND_LABELS: dict[str, StrOrPromise] = {
     "held": _("Put on hold"),
     "released": _("Released from hold"),
     "refund": _("Refunded"),
+    "replanned": _("Warehouse or line changed"),
+    "freight_charged": _("Freight difference charged"),
 }
 
 

@@ -74,6 +74,14 @@ class MergeRefused(OrderError):
     default_code = ORDER_CREATE_FAILED
 
 
+class ReplanRefused(OrderError):
+    """An order's warehouse or line cannot change as asked (picking started, the line does not
+    serve the destination from that warehouse, stock short…); nothing was changed (1603001)."""
+
+    default_code = ORDER_CONFIRM_FAILED
+    http_status = 409
+
+
 class ParcelRefused(DomainError):
     """The parcel's status, or the input, does not allow this step (a status move, or one of the
     warehouse's steps in ``fulfillment.services``)."""

@@ -5,10 +5,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.forms import BootstrapFormMixin
-from dropyard.inventory.models import Warehouse
-from dropyard.inventory.selectors import warehouse_list
-from dropyard.logistics.models import ShippingLine
-from dropyard.logistics.selectors import shipping_line_list
 
 from .services.operator import NOTE_MAX, REASON_MAX
 
@@ -39,23 +35,3 @@ class NoteForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Operators only: the merchant never sees internal notes."),
     )
-
-
-class WarehouseForm(BootstrapFormMixin, forms.Form):
-    warehouse = forms.ModelChoiceField(
-        label=_("Warehouse"), queryset=Warehouse.objects.none(), empty_label=None
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = warehouse_list()  # type: ignore[attr-defined]
-
-
-class LineForm(BootstrapFormMixin, forms.Form):
-    line = forms.ModelChoiceField(
-        label=_("Shipping line"), queryset=ShippingLine.objects.none(), empty_label=None
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = shipping_line_list(is_active=True)  # type: ignore[attr-defined]

@@ -138,12 +138,40 @@ def parcels_replace_planned(
     parcels' pks. Refuses (ValueError)
     when a parcel is past PLANNED: a paid order is never re-planned here.
     """
+    return _replace(
+        order, specs, replaceable={ParcelStatus.PLANNED}, actor=actor, actor_label=actor_label
+    )
+
+
+@transaction.atomic
+def parcels_replace_open(
+    *, order: Any, specs: Sequence[ParcelSpec], actor: Actor = None, actor_label: str = ""
+) -> list[int]:
+    """Swap the order's PLANNED and READY parcels for new PLANNED ones: an operator's change of
+    warehouse or line (``orders.services.order_replan``), also after payment as long as the
+    warehouse has not started picking. Same rules as ``parcels_replace_planned`` (reserved
+    parcels → CANCELLED, the caller released their stock first; unreserved ones deleted);
+    refuses (ValueError) when a parcel is past READY. The caller marks the new parcels READY
+    when the order is paid."""
+    return _replace(order, specs, replaceable=OPEN_STATUSES, actor=actor, actor_label=actor_label)
+
+
+def _replace(
+    order: Any,
+    specs: Sequence[ParcelSpec],
+    *,
+    replaceable: Iterable[str],
+    actor: Actor,
+    actor_label: str,
+) -> list[int]:
+    replaceable = frozenset(replaceable)
     current = list(Parcel.objects.select_for_update(of=("self",)).filter(orders=order))
-    if any(p.status != ParcelStatus.PLANNED for p in current if p.status != ParcelStatus.CANCELLED):
-        raise ValueError("only PLANNED parcels can be re-planned")
-    open_parcels = [p for p in current if p.status == ParcelStatus.PLANNED]
-    reserved = [p for p in open_parcels if p.reservation_reference]
-    unreserved = [p.pk for p in open_parcels if not p.reservation_reference]
+    live = [p for p in current if p.status != ParcelStatus.CANCELLED]
+    if any(p.status not in replaceable for p in live):
+        names = "/".join(sorted(s.upper() for s in replaceable))
+        raise ValueError(f"only {names} parcels can be re-planned")
+    reserved = [p for p in live if p.reservation_reference]
+    unreserved = [p.pk for p in live if not p.reservation_reference]
     if reserved:
         parcels_transition(
             parcels=reserved,
@@ -167,7 +195,12 @@ def parcels_set_reservation(*, parcel: Parcel, reference: str) -> None:
 
 @joins_transaction  # no refusal: a read, then parcels_transition
 def parcels_mark_ready(
-    *, order: Any, when: datetime | None = None, actor: Actor = None, actor_label: str = ""
+    *,
+    order: Any,
+    when: datetime | None = None,
+    actor: Actor = None,
+    actor_label: str = "",
+    note: str = "order paid",
 ) -> int:
     """PLANNED → READY (ready_at stamped) for the order's parcels after payment; the number
     changed. Idempotent: READY or later parcels are left alone."""
@@ -181,7 +214,7 @@ def parcels_mark_ready(
         to=ParcelStatus.READY,
         actor=actor,
         actor_label=actor_label,
-        note="order paid",
+        note=note,
         at=when,
     )
     return len(planned)

@@ -1,6 +1,6 @@
 """Back-office order pages, mounted at /ops/orders/ (namespace "orders_ops"). The detail, the
-cancel with refund and finance's refund are the checkout's (``checkout.urls.ops_order_urlpatterns``,
-joined before these by ``config.urls``)."""
+cancel with refund, the change of warehouse or line and finance's refund are the checkout's
+(``checkout.urls.ops_order_urlpatterns``, joined before these by ``config.urls``)."""
 
 from django.urls import path
 
@@ -12,6 +12,4 @@ urlpatterns = [
     path("<str:key>/hold/", views_ops.order_hold, name="hold"),
     path("<str:key>/release/", views_ops.order_release, name="release"),
     path("<str:key>/note/", views_ops.order_note_add, name="note"),
-    path("<str:key>/warehouse/", views_ops.order_warehouse, name="warehouse"),
-    path("<str:key>/line/", views_ops.order_line, name="line"),
 ]

@@ -1,7 +1,8 @@
 """Back-office order pages (operators admin, support, agent) under /ops/orders/: the list
-across merchants, and the actions that do not touch money — hold / release, internal note,
-change the warehouse or the shipping line. The detail, the cancel (it refunds) and finance's
-manual refund need the wallet: they are ``checkout.views_ops``, in the same namespace.
+across merchants, and the actions that do not touch money — hold / release, internal note.
+The detail, the cancel (it refunds), the change of warehouse or line (it may charge or refund
+the freight difference) and finance's manual refund need the wallet: they are
+``checkout.views_ops`` and ``checkout.views_replan``, in the same namespace.
 
 Every lookup goes through ``selectors_ops`` (an agent's request for an unassigned merchant's
 order answers 404, whatever the method); every action is a confirmation page (GET) and one
@@ -16,7 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
@@ -29,7 +29,7 @@ from dropyard.core.views_helpers import form_call
 
 from . import services
 from .filters_ops import OperatorOrderFilter
-from .forms_ops import HoldForm, LineForm, NoteForm, ReleaseForm, WarehouseForm
+from .forms_ops import HoldForm, NoteForm, ReleaseForm
 from .models import Order
 from .selectors_ops import order_get_for_operator, order_list_for_operator
 from .tables_ops import OperatorOrderTable
@@ -99,8 +99,6 @@ def _action_view(name: str, action: _Action) -> Callable[..., HttpResponse]:
     return operator_view(roles=OPS_ROLES)(view)
 
 
-REROUTE_NOTE = _("Possible only before payment, while nothing has been picked.")
-
 order_hold = _action_view(
     "order_hold",
     _Action(
@@ -140,38 +138,6 @@ order_note_add = _action_view(
         title=_("Add an internal note"),
         intro=_("Visible to operators only."),
         submit=_("Add the note"),
-        tone="primary",
-    ),
-)
-order_warehouse = _action_view(
-    "order_warehouse",
-    _Action(
-        form_class=WarehouseForm,
-        run=lambda request, order, data: services.order_change_warehouse(
-            order=order, actor=request.user, warehouse=data["warehouse"]
-        ),
-        success=_("Order {code} now ships from the chosen warehouse (re-routed and re-priced)."),
-        title=_("Change the warehouse"),
-        intro=format_lazy(
-            "{} {}", _("The order is re-routed and re-priced from this warehouse."), REROUTE_NOTE
-        ),
-        submit=_("Change and re-route"),
-        tone="primary",
-    ),
-)
-order_line = _action_view(
-    "order_line",
-    _Action(
-        form_class=LineForm,
-        run=lambda request, order, data: services.order_update_logistics(
-            order=order, actor=request.user, logistic_name=data["line"].code
-        ),
-        success=_("Order {code} now ships on the chosen line (re-routed and re-priced)."),
-        title=_("Change the shipping line"),
-        intro=format_lazy(
-            "{} {}", _("The order is re-routed and re-priced on this line."), REROUTE_NOTE
-        ),
-        submit=_("Change and re-route"),
         tone="primary",
     ),
 )

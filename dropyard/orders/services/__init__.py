@@ -14,6 +14,9 @@
   ``order_update_logistics``, ``order_change_warehouse``, ``order_update_address``;
 - ``operator``: back-office ``order_hold`` / ``order_release`` (the ``on_hold`` flag the
   warehouse respects) and ``order_internal_note_add`` (operator-only notes);
+- ``replan``: an operator's change of warehouse and / or shipping line, also after payment
+  until picking starts (``order_replan_options``, ``order_replan``; the money of a paid
+  order is ``checkout.replan``'s);
 - ``parcel_sync``: ``order_sync_from_parcels`` (warehouse feedback);
 - ``merge``: ``merge_candidates``, ``merge_preview``, ``orders_merge``, ``merge_undo``;
 - ``reservations``: the stock reserved for an order's parcels (invariant in its docstring);
@@ -55,6 +58,7 @@ from .operator import order_hold, order_internal_note_add, order_release
 from .parcel_sync import order_sync_from_parcels
 from .payment import order_paid, parent_order_generate, parent_order_pay_url, sandbox_pay
 from .plan import order_reroute, order_route
+from .replan import order_replan, order_replan_options
 from .sandbox import SandboxRefused, sandbox_allowed, sandbox_check, sandbox_trusted
 
 __all__ = [
@@ -81,6 +85,8 @@ __all__ = [
     "order_note",
     "order_paid",
     "order_release",
+    "order_replan",
+    "order_replan_options",
     "order_reroute",
     "order_route",
     "order_sync_from_parcels",

@@ -4,7 +4,7 @@ run it, and turn its plan into order amounts, a cost breakdown and parcel specs 
 (``_reroute_locked``), keeping an UNPAID order's reservations in step."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,16 +37,25 @@ class _RoutingContext:
 
 
 def _routing_context(
-    merchant: MerchantAccount, variant_ids: Iterable[int], dests: Iterable[str]
+    merchant: MerchantAccount,
+    variant_ids: Iterable[int],
+    dests: Iterable[str],
+    *,
+    give_back: Mapping[int, int] | None = None,
 ) -> _RoutingContext:
+    """``give_back`` (stock row pk → units) counts units as available again: what an order
+    holds reserved itself, when its re-planning is previewed without releasing them."""
     variant_ids, dests = set(variant_ids), set(dests)
+    give_back = give_back or {}
     stock: dict[int, list[tuple[int, str, str, bool, int]]] = defaultdict(list)
+    free = Q(on_hand__gt=F("reserved"))
+    if give_back:
+        free |= Q(pk__in=list(give_back))
     rows = (
-        Stock.objects.filter(
-            variant_id__in=variant_ids, warehouse__is_active=True, on_hand__gt=F("reserved")
-        )
+        Stock.objects.filter(free, variant_id__in=variant_ids, warehouse__is_active=True)
         .filter(Q(merchant__isnull=True) | Q(merchant=merchant))
         .values_list(
+            "pk",
             "variant_id",
             "warehouse_id",
             "warehouse__code",
@@ -56,8 +65,9 @@ def _routing_context(
             "reserved",
         )
     )
-    for variant_id, wh, code, country, owner, on_hand, reserved in rows:
-        stock[variant_id].append((wh, code, country, owner is not None, on_hand - reserved))
+    for pk, variant_id, wh, code, country, owner, on_hand, reserved in rows:
+        available = on_hand - reserved + give_back.get(pk, 0)
+        stock[variant_id].append((wh, code, country, owner is not None, available))
     book = routing.RateBook.build(
         RateCard.objects.filter(dest_country__in=dests), ShippingLine.objects.all()
     )
@@ -123,13 +133,19 @@ def _route(
     requested_name: str,
     warehouse_id: int | None,
     order_type: str,
+    requested_line_id: int | None = None,
 ) -> tuple[routing.RoutePlan, list[routing.PlanItem]]:
+    """Plan ``lines``; ``requested_line_id`` (a line chosen by id, not by name) wins over
+    ``requested_name``."""
     items = _plan_items(lines)
     bulk = order_type == OrderType.BULK
     # A bulk order's warehouse is its destination, not its source.
     only = None if bulk else warehouse_id
     sources = _sources(ctx, items, warehouse_id=only, bulk=bulk)
-    requested = ctx.book.line_named(requested_name) if requested_name else None
+    if requested_line_id is not None:
+        requested = ctx.book.lines.get(requested_line_id)
+    else:
+        requested = ctx.book.line_named(requested_name) if requested_name else None
     default = ctx.defaults.get(dest)
     policy = routing.LinePolicy(
         requested_line_id=requested.pk if requested is not None else None,

@@ -44,7 +44,7 @@ EXPECTED_ACCESS.update(
     {
         **{
             f"orders_ops:{name}": _OPS
-            for name in ("list", "hold", "release", "note", "warehouse", "line", "cancel")
+            for name in ("list", "hold", "release", "note", "replan", "cancel")
         },
         "orders_ops:detail": Access(
             "operator", roles=frozenset({"admin", "support", "agent", "finance"})
@@ -72,8 +72,7 @@ OBJECT_ROUTES = {
             "hold",
             "release",
             "note",
-            "warehouse",
-            "line",
+            "replan",
             "cancel",
             "refund",
         )

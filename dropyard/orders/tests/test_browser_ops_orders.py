@@ -1,5 +1,6 @@
 """Browser test: support finds an order in the back-office list and puts it on hold after the
-confirmation step; finance refunds part of it from the refunds queue. Both pages fit a phone.
+confirmation step; finance refunds part of it from the refunds queue; support moves a paid
+order to another shipping line on a phone. The pages fit a phone.
 
 With ``DROPYARD_SCREENSHOTS=<dir>`` the pages are also saved there at 1440 and 390 px wide.
 """
@@ -110,3 +111,25 @@ def test_list_detail_and_refund_form_fit_the_screen(browser, live_server, shop, 
         page.goto(f"{live_server.url}{path}")
         _shoot(page, name)
         assert _fits(page), f"{name} scrolls sideways at {width} px"
+
+
+def test_support_changes_the_line_of_a_paid_order_on_a_phone(browser, live_server, shop):
+    merchant, orders = shop
+    target = orders[0]  # paid: 1 red at CN on CJPacket (freight 5.00)
+    page = _login(browser, live_server, make_operator(role="support"), 390)
+
+    page.goto(f"{live_server.url}/ops/orders/{target.public_id}/")
+    page.get_by_test_id("replan-link").click()
+    _shoot(page, "ops-order-replan")
+    assert _fits(page), "the options scroll sideways at 390 px"
+    page.get_by_test_id("replan-option").filter(has_text="DHL").click()
+    page.fill("textarea[name=reason]", "buyer pays for express")
+    page.get_by_test_id("replan-review").click()
+    assert "$5.00 is charged" in page.get_by_test_id("replan-money").inner_text()
+    _shoot(page, "ops-order-replan-confirm")
+    assert _fits(page), "the confirmation scrolls sideways at 390 px"
+    page.get_by_test_id("replan-apply").click()
+    page.wait_for_url(re.compile(rf"/ops/orders/{target.public_id}/$"))
+
+    assert "now ships from" in page.get_by_test_id("messages").inner_text()
+    assert Order.objects.get(pk=target.pk).postage_amount_minor == 1000

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts.tests.factories import make_operator
-from dropyard.inventory.tests.factories import WarehouseFactory
 from dropyard.orders import services
 from dropyard.orders.models import Order, OrderEvent, OrderNote
 from dropyard.orders.tests.factories import make_order_world, order_item
@@ -218,35 +217,7 @@ def test_note_is_added_and_shown_to_operators_only(client, agent, orders, assign
     assert "VIP buyer" not in merchant_page.content.decode()
 
 
-def test_change_warehouse_and_line_reroute_through_the_services(client, support, orders, world):
-    order = orders[0]
-    client.force_login(support)
-
-    line = client.post(reverse("orders_ops:line", args=[order.public_id]), {"line": world.dhl.pk})
-    house = client.post(
-        reverse("orders_ops:warehouse", args=[order.public_id]), {"warehouse": world.cn.pk}
-    )
-
-    assert (line.status_code, house.status_code) == (302, 302)
-    row = Order.objects.get(pk=order.pk)
-    assert (row.requested_logistic_name, row.requested_warehouse_id) == ("DHL", world.cn.pk)
-    kinds = list(OrderEvent.objects.filter(order=order).values_list("kind", flat=True))
-    assert kinds[-2:] == ["logistics", "warehouse"]
-
-
-def test_inactive_warehouse_is_not_a_choice(client, support, orders):
-    closed = WarehouseFactory(is_active=False)
-    client.force_login(support)
-
-    response = client.post(
-        reverse("orders_ops:warehouse", args=[orders[0].public_id]), {"warehouse": closed.pk}
-    )
-
-    assert response.status_code == 400
-    assert Order.objects.get(pk=orders[0].pk).requested_warehouse_id is None
-
-
-@pytest.mark.parametrize("name", ["hold", "release", "note", "warehouse", "line", "detail"])
+@pytest.mark.parametrize("name", ["hold", "release", "note", "replan", "detail"])
 def test_agent_gets_404_on_an_unassigned_merchants_order_for_any_method(
     client, agent, orders, name
 ):
@@ -257,7 +228,8 @@ def test_agent_gets_404_on_an_unassigned_merchants_order_for_any_method(
 
     assert client.get(url).status_code == 404
     if name != "detail":
-        assert client.post(url, {"reason": "x", "body": "x", "note": "x"}).status_code == 404
+        data = {"reason": "x", "body": "x", "note": "x", "option": "1:1", "confirmed": "on"}
+        assert client.post(url, data).status_code == 404
     assert OrderEvent.objects.filter(order=theirs).count() == events
     assert Order.objects.get(pk=theirs.pk).on_hold is False
     assert not OrderNote.objects.exists()
