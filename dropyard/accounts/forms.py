@@ -15,8 +15,8 @@ from .models import User
 from .services import merchant_account_create
 
 ACCOUNT_TYPE_CHOICES = [
-    ("merchant", "Merchant — I sell online and want products fulfilled"),
-    ("supplier", "Supplier — I manufacture products and want to list them"),
+    ("merchant", _("Merchant — I sell online and want products fulfilled")),
+    ("supplier", _("Supplier — I manufacture products and want to list them")),
 ]
 
 
@@ -27,16 +27,19 @@ class SignupExtraForm(forms.Form):
     sign-up creates only the user, who is then sent to the supplier application.
     """
 
-    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    full_name = forms.CharField(max_length=150, required=False, label=_("Your name"))
     account_type = forms.ChoiceField(
-        choices=ACCOUNT_TYPE_CHOICES, initial="merchant", widget=forms.RadioSelect
+        label=_("Account type"),
+        choices=ACCOUNT_TYPE_CHOICES,
+        initial="merchant",
+        widget=forms.RadioSelect,
     )
-    business_name = forms.CharField(max_length=200, required=False, label="Business name")
+    business_name = forms.CharField(max_length=200, required=False, label=_("Business name"))
 
     def clean(self):
         data = super().clean()
         if data.get("account_type") == "merchant" and not (data.get("business_name") or "").strip():
-            self.add_error("business_name", "Enter your business name")
+            self.add_error("business_name", _("Enter your business name"))
         return data
 
     def signup(self, request, user) -> None:
@@ -52,21 +55,25 @@ class SignupExtraForm(forms.Form):
 class ProfileForm(BootstrapFormMixin, forms.Form):
     """The merchant profile; target markets are ISO 3166-1 alpha-2 codes."""
 
-    business_name = forms.CharField(max_length=200)
+    business_name = forms.CharField(max_length=200, label=_("Business name"))
     niche = forms.CharField(
-        max_length=120, required=False, help_text="What you sell, e.g. pet accessories"
+        max_length=120,
+        required=False,
+        label=_("Niche"),
+        help_text=_("What you sell, e.g. pet accessories"),
     )
     target_markets = forms.MultipleChoiceField(
         choices=lambda: list(countries),
         required=False,
+        label=_("Target markets"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         # data-searchable (core.forms.mark_searchable) shows it as tags; the native list (no
         # JavaScript) still takes Ctrl-click, which the tags make needless to explain.
-        help_text="The countries you ship to: type a name to add it.",
+        help_text=_("The countries you ship to: type a name to add it."),
     )
-    contact_name = forms.CharField(max_length=150, required=False)
-    contact_email = forms.EmailField(required=False)
-    contact_phone = forms.CharField(max_length=40, required=False)
+    contact_name = forms.CharField(max_length=150, required=False, label=_("Contact name"))
+    contact_email = forms.EmailField(required=False, label=_("Contact email"))
+    contact_phone = forms.CharField(max_length=40, required=False, label=_("Contact phone"))
 
 
 class StoreIdsField(forms.CharField):
@@ -84,10 +91,10 @@ class StoreIdsField(forms.CharField):
         try:
             return sorted({int(part) for part in text.split(",") if part.strip()})
         except ValueError as exc:
-            raise forms.ValidationError("Store ids must be whole numbers") from exc
+            raise forms.ValidationError(_("Store ids must be whole numbers")) from exc
 
 
-ASSIGNABLE_ROLES = [(MemberRole.ADMIN, "Admin (every area)"), (MemberRole.STAFF, "Staff")]
+ASSIGNABLE_ROLES = [(MemberRole.ADMIN, _("Admin (every area)")), (MemberRole.STAFF, _("Staff"))]
 
 
 class MemberForm(BootstrapFormMixin, forms.Form):
@@ -96,13 +103,13 @@ class MemberForm(BootstrapFormMixin, forms.Form):
     ``can_grant_admin`` False (staff with the settings area) offers only the staff role.
     """
 
-    role = forms.ChoiceField(choices=ASSIGNABLE_ROLES, initial=MemberRole.STAFF)
+    role = forms.ChoiceField(label=_("Role"), choices=ASSIGNABLE_ROLES, initial=MemberRole.STAFF)
     permissions = forms.MultipleChoiceField(
         choices=Area.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Permission areas",
-        help_text="Admins have every area; staff have only the areas ticked here.",
+        label=_("Permission areas"),
+        help_text=_("Admins have every area; staff have only the areas ticked here."),
     )
     store_ids = StoreIdsField(required=False)
 
@@ -117,7 +124,7 @@ class MemberForm(BootstrapFormMixin, forms.Form):
 class InviteForm(MemberForm):
     """Invite someone by email with a role and permission areas."""
 
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(max_length=254, label=_("Email"))
 
     field_order = ["email", "role", "permissions", "store_ids"]
 
@@ -128,15 +135,16 @@ class ApiKeyForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Shopify sync"}),
-        help_text="A name to tell keys apart.",
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Shopify sync")}),
+        help_text=_("A name to tell keys apart."),
     )
     scopes = forms.MultipleChoiceField(
         choices=ApiScope.choices,
+        label=_("Scopes"),
         initial=list(ALL_SCOPES),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one scope for the key."},
-        help_text="What programs using the key may do. All ticked gives full access.",
+        error_messages={"required": _("Choose at least one scope for the key.")},
+        help_text=_("What programs using the key may do. All ticked gives full access."),
     )
 
     @property
@@ -160,14 +168,14 @@ class ApiKeyForm(BootstrapFormMixin, forms.Form):
 class InvitationSignupForm(BootstrapFormMixin, forms.Form):
     """Create a login for an invited person; the email is fixed by the invitation."""
 
-    full_name = forms.CharField(max_length=150, label="Your name")
+    full_name = forms.CharField(max_length=150, label=_("Your name"))
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Password (again)",
+        label=_("Password (again)"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -180,7 +188,7 @@ class InvitationSignupForm(BootstrapFormMixin, forms.Form):
         data = super().clean()
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords do not match")
+            self.add_error("password2", _("The two passwords do not match"))
         elif password1:
             candidate = User(email=self.email, full_name=data.get("full_name", ""))
             try:

@@ -5,6 +5,7 @@ Forms only parse and check input; views pass ``cleaned_data`` to one service or 
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -19,6 +20,14 @@ DOCUMENT_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 ALL = "all"
 
 
+def _named(message: str, label: str) -> str:
+    return str(message) % {"label": label}
+
+
+# A field's error message naming its (lazy) label, translated when shown, not at import.
+_named_lazy = lazy(_named, str)
+
+
 # --- Supplier application ---------------------------------------------------------------------
 
 
@@ -30,9 +39,11 @@ class DocumentField(forms.FileField):
             label=label,
             widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
             error_messages={
-                "required": f"{label}: a file is required",
-                "empty": f"{label}: the file is empty",
-                "invalid": f"{label}: no file was submitted; check the form's encoding",
+                "required": _named_lazy(_("%(label)s: a file is required"), label),
+                "empty": _named_lazy(_("%(label)s: the file is empty"), label),
+                "invalid": _named_lazy(
+                    _("%(label)s: no file was submitted; check the form's encoding"), label
+                ),
             },
             **kwargs,
         )
@@ -50,30 +61,32 @@ class DocumentField(forms.FileField):
 class SupplierApplicationForm(BootstrapValidationFormMixin, forms.Form):
     """A factory's application: company details and the two documents."""
 
-    company_name = forms.CharField(label="Company name", max_length=200)
-    country = forms.ChoiceField(label="Country", choices=[("", "Choose a country…")])
-    address = forms.CharField(label="Address", max_length=300)
-    contact_phone = forms.CharField(label="Contact phone", max_length=40)
-    legal_representative = forms.CharField(label="Legal representative name", max_length=150)
-    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", _("Choose a country…"))])
+    address = forms.CharField(label=_("Address"), max_length=300)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40)
+    legal_representative = forms.CharField(label=_("Legal representative name"), max_length=150)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     product_categories = forms.CharField(
-        label="Product categories",
+        label=_("Product categories"),
         max_length=300,
         required=False,
-        help_text="For example: kitchenware, phone cases, pet toys",
+        help_text=_("For example: kitchenware, phone cases, pet toys"),
     )
-    business_licence = DocumentField(label="Business licence")
-    legal_rep_id = DocumentField(label="Legal representative ID")
+    business_licence = DocumentField(label=_("Business licence"))
+    legal_rep_id = DocumentField(label=_("Legal representative ID"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country…"), *countries]
+        self.fields["country"].choices = [("", _("Choose a country…")), *countries]
         self.fields["contact_phone"].widget.attrs.update({"type": "tel", "autocomplete": "tel"})
         self.fields["company_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
         limit_mb = settings.DROPYARD_SUPPLIER_DOC_MAX_BYTES / 1_048_576
         for name in ("business_licence", "legal_rep_id"):
-            self.fields[name].help_text = f"PDF, PNG or JPEG, at most {limit_mb:g} MB"
+            self.fields[name].help_text = _("PDF, PNG or JPEG, at most %(limit)s MB") % {
+                "limit": f"{limit_mb:g}"
+            }
 
 
 # --- Back office: supplier queue --------------------------------------------------------------
@@ -83,7 +96,9 @@ class SupplierQueueFilterForm(forms.Form):
     """Status tab (pending by default) and a search over company name and applicant email."""
 
     status = forms.ChoiceField(
-        choices=[*SupplierApplicationStatus.choices, (ALL, "All")], required=False
+        label=_("Status"),
+        choices=[*SupplierApplicationStatus.choices, (ALL, _("All"))],
+        required=False,
     )
     q = forms.CharField(required=False, max_length=100)
 
@@ -135,16 +150,18 @@ class AgentAssignForm(BootstrapValidationFormMixin, forms.Form):
 
 
 class StaffFilterForm(forms.Form):
-    role = forms.ChoiceField(choices=OperatorRole.choices, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=OperatorRole.choices, required=False)
 
     def role_filter(self) -> str:
         return (self.cleaned_data.get("role") or "") if self.is_valid() else ""
 
 
 class OperatorCreateForm(BootstrapValidationFormMixin, forms.Form):
-    email = forms.EmailField(label="Email")
-    full_name = forms.CharField(label="Name", max_length=150)
-    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role…"), *OperatorRole.choices])
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("Choose a role…")), *OperatorRole.choices]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.core.errors import NotFound
 
@@ -55,7 +56,7 @@ def member_list(*, merchant: MerchantAccount) -> QuerySet[Membership]:
 def member_get(*, merchant: MerchantAccount, pk: int) -> Membership:
     found = member_list(merchant=merchant).filter(pk=pk).first()
     if found is None:
-        raise NotFound("Member not found")
+        raise NotFound(_("Member not found"))
     return found
 
 
@@ -71,7 +72,7 @@ def invitation_list(
 def invitation_get(*, merchant: MerchantAccount, pk: int) -> Invitation:
     found = Invitation.objects.filter(merchant=merchant, pk=pk).first()
     if found is None:
-        raise NotFound("Invitation not found")
+        raise NotFound(_("Invitation not found"))
     return found
 
 
@@ -86,7 +87,7 @@ def apikey_list(*, merchant: MerchantAccount) -> QuerySet[ApiKey]:
 def apikey_get(*, merchant: MerchantAccount, pk: int) -> ApiKey:
     found = ApiKey.objects.filter(merchant=merchant, pk=pk).first()
     if found is None:
-        raise NotFound("API key not found")
+        raise NotFound(_("API key not found"))
     return found
 
 
@@ -101,7 +102,7 @@ def apitoken_list(*, merchant: MerchantAccount, active_only: bool = False) -> Qu
 def apitoken_get(*, merchant: MerchantAccount, pk: int) -> ApiToken:
     found = apitoken_list(merchant=merchant).filter(pk=pk).first()
     if found is None:
-        raise NotFound("API token not found")
+        raise NotFound(_("API token not found"))
     return found
 
 
@@ -140,7 +141,7 @@ def merchant_get(*, pk: int, agent: User | None = None) -> MerchantAccount:
         qs = qs.filter(agent=agent)
     found = qs.filter(pk=pk).first()
     if found is None:
-        raise NotFound("Merchant account not found")
+        raise NotFound(_("Merchant account not found"))
     return found
 
 
@@ -148,7 +149,7 @@ def merchant_get_by_account_number(*, account_number: str) -> MerchantAccount:
     """The merchant account with exactly this account number; ``NotFound`` otherwise."""
     found = MerchantAccount.objects.filter(account_number=account_number).first()
     if found is None:
-        raise NotFound("Merchant account not found")
+        raise NotFound(_("Merchant account not found"))
     return found
 
 
@@ -178,7 +179,7 @@ def operator_get(*, pk: int) -> User:
     """One operator staff user (any role), else NotFound."""
     found = operator_list().filter(pk=pk).first()
     if found is None:
-        raise NotFound("Operator not found")
+        raise NotFound(_("Operator not found"))
     return found
 
 
@@ -213,7 +214,7 @@ def supplier_application_get(*, pk: int, applicant: User | None = None) -> Suppl
     qs = supplier_application_list(applicant=applicant)
     found = qs.filter(pk=pk).first()
     if found is None:
-        raise NotFound("Application not found")
+        raise NotFound(_("Application not found"))
     return found
 
 

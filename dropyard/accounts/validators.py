@@ -7,6 +7,8 @@ representative's ID) and wire-transfer proofs (``wallet.topups``) both go throug
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dropyard.core.errors import DomainError
 
@@ -18,7 +20,7 @@ _SIGNATURES: list[tuple[bytes, str, tuple[str, ...]]] = [
     (b"\x89PNG\r\n\x1a\n", "PNG", (".png",)),
     (b"\xff\xd8\xff", "JPEG", (".jpg", ".jpeg")),
 ]
-ALLOWED_DESCRIPTION = "PDF, PNG or JPEG"
+ALLOWED_DESCRIPTION = gettext_lazy("PDF, PNG or JPEG")
 
 
 def sniff_document_type(head: bytes) -> tuple[str, tuple[str, ...]] | None:
@@ -43,22 +45,32 @@ def validate_document_upload(
     whole file is stored afterwards.
     """
     if upload is None:
-        raise error(f"{label}: a file is required")
+        raise error(_("%(label)s: a file is required") % {"label": label})
     limit = settings.DROPYARD_SUPPLIER_DOC_MAX_BYTES if max_bytes is None else max_bytes
     if not upload.size:
-        raise error(f"{label}: the file is empty")
+        raise error(_("%(label)s: the file is empty") % {"label": label})
     if upload.size > limit:
         raise error(
-            f"{label}: the file is {upload.size / 1_048_576:.1f} MB; the limit is "
-            f"{limit / 1_048_576:.0f} MB"
+            _("%(label)s: the file is %(size)s MB; the limit is %(limit)s MB")
+            % {
+                "label": label,
+                "size": f"{upload.size / 1_048_576:.1f}",
+                "limit": f"{limit / 1_048_576:.0f}",
+            }
         )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     sniffed = sniff_document_type(head)
     if sniffed is None:
-        raise error(f"{label}: only {ALLOWED_DESCRIPTION} files are accepted")
+        raise error(
+            _("%(label)s: only %(types)s files are accepted")
+            % {"label": label, "types": ALLOWED_DESCRIPTION}
+        )
     name, extensions = sniffed
     if not (upload.name or "").lower().endswith(extensions):
-        raise error(f"{label}: the file is a {name} but its name does not end in {extensions[0]}")
+        raise error(
+            _("%(label)s: the file is a %(type)s but its name does not end in %(extension)s")
+            % {"label": label, "type": name, "extension": extensions[0]}
+        )
     return extensions[0]

@@ -94,11 +94,11 @@ def switch_merchant(request: HttpRequest) -> HttpResponse:
     """Make another of the user's merchant accounts the current one (kept in the session)."""
     form = SwitchMerchantForm(request.POST)
     if not form.is_valid():
-        raise NotFound("Merchant account not found")
+        raise NotFound(_("Merchant account not found"))
     merchant_id = form.cleaned_data["merchant_id"]
     membership = selectors.membership_get_for(user=request.user, merchant_id=merchant_id)
     if membership is None or membership.merchant_id != merchant_id:
-        raise NotFound("Merchant account not found")
+        raise NotFound(_("Merchant account not found"))
     request.session[SESSION_KEY] = merchant_id
     messages.success(
         request,

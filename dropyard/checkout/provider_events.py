@@ -17,6 +17,8 @@ reason (``error``) for finance, who can retry it once the cause is fixed; nothin
 """
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.core.enqueue import on_commit_enqueue
@@ -120,7 +122,8 @@ def provider_event_process(*, event: ProviderEvent) -> ProviderEvent:
     if verified is None:
         return row
     try:
-        with transaction.atomic():
+        # English whoever retries it: a refusal is stored in ``error``.
+        with translation.override("en"), transaction.atomic():
             error = _act(row.provider, verified, row)
     except DomainError as exc:
         error = exc.message
@@ -134,7 +137,7 @@ def provider_event_retry(*, event: ProviderEvent, actor: Actor) -> ProviderEvent
     (``topup_credit`` records TOPUP_CREDITED, a payment WALLET_PAYMENT).
     """
     if event.processed_at is not None:
-        raise DomainError("This event was processed already.")
+        raise DomainError(_("This event was processed already."))
     return provider_event_process(event=event)
 
 
@@ -148,5 +151,5 @@ def paypal_order_capture(*, order_id: str) -> ProviderEvent | None:
     verified = paypal_capture_event(order_id=order_id)
     if verified is None:
         return None
-    row, _ = provider_event_receive(provider="paypal", event=verified)
+    row, _created = provider_event_receive(provider="paypal", event=verified)
     return row

@@ -29,6 +29,7 @@ ledger transaction as ``payment_reference`` instead.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
@@ -93,11 +94,17 @@ def purchase_order_pay(
     order = purchase_order_lock(merchant=merchant, code=code)
     pay_id = (pay_id or "").strip()
     if pay_id and pay_id not in (order.pay_id, order.code):
-        raise PurchaseOrderNotFound(f"payId {pay_id} does not belong to {order.code}")
+        raise PurchaseOrderNotFound(
+            _("payId %(pay_id)s does not belong to %(order)s")
+            % {"pay_id": pay_id, "order": order.code}
+        )
     if order.status == PurchaseOrderStatus.COMPLETED:
         return PurchasePayment(order=order, paid=False, transaction=_transaction_of(order))
     if order.status != PurchaseOrderStatus.WAIT_PAY:
-        raise PurchaseRefused(f"purchase order {order.code} is {order.get_status_display()}")
+        raise PurchaseRefused(
+            _("purchase order %(order)s is %(status)s")
+            % {"order": order.code, "status": order.get_status_display()}
+        )
     user = actor if isinstance(actor, User) else None
     amount, currency = order.amount_minor, order.currency
     source = wallet_account(merchant, currency)

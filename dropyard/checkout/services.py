@@ -46,6 +46,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -252,7 +253,7 @@ def pay_from_wallet(
             .first()
         )
         if parent is None or parent.merchant_id != merchant.pk:
-            raise OrderNotFound("shipment order not found")
+            raise OrderNotFound(_("shipment order not found"))
         if parent.status == ParentOrderStatus.PAID:
             return already_paid(Payment.objects.filter(parent=parent))
     payable = payable_orders(merchant=merchant, orders=orders, parent=parent, lock=True)
@@ -263,7 +264,7 @@ def pay_from_wallet(
         if current and all(_is_settled(o) for o in current):
             return already_paid(Payment.objects.filter(order__in=current))
         raise PaymentRefused(
-            "nothing to pay: the orders are not awaiting payment", code=ORDER_PAYMENT_FAILED
+            _("nothing to pay: the orders are not awaiting payment"), code=ORDER_PAYMENT_FAILED
         )
     quote = quote_orders(payable, Provider.WALLET)
     source = wallet_account(merchant, quote.currency)

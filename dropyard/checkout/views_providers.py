@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -164,9 +165,11 @@ def event_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if row.processed_at is not None:
-            messages.success(request, "Event processed.")
+            messages.success(request, gettext("Event processed."))
         else:
-            messages.warning(request, f"Still not processed: {row.error}")
+            messages.warning(
+                request, gettext("Still not processed: %(error)s") % {"error": row.error}
+            )
     return redirect("wallet_providers_ops:event_detail", pk=event.pk)
 
 

@@ -8,6 +8,7 @@ into the merchant's private stock.
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from dropyard.accounts.choices import Area
@@ -35,10 +36,14 @@ def order_pay(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("purchase order not found")
     if request.method == "POST":
         if order.status != PurchaseOrderStatus.WAIT_PAY:
-            messages.info(request, f"{order.code} is {order.get_status_display().lower()}.")
+            messages.info(
+                request,
+                gettext("%(order)s is %(status)s.")
+                % {"order": order.code, "status": order.get_status_display().lower()},
+            )
             return redirect("private_stock:orders")
         if request.POST.get("expected") != str(order.amount_minor):
-            messages.error(request, "The amount changed; check it and confirm again.")
+            messages.error(request, gettext("The amount changed; check it and confirm again."))
             return redirect("private_stock:order_pay", code=order.code)
         try:
             purchase_order_pay(
@@ -52,8 +57,8 @@ def order_pay(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("private_stock:order_pay", code=order.code)
         messages.success(
             request,
-            f"Paid {money(order.amount_minor, order.currency)}: the units of "
-            f"{order.code} are in your private stock.",
+            gettext("Paid %(amount)s: the units of %(order)s are in your private stock.")
+            % {"amount": money(order.amount_minor, order.currency), "order": order.code},
         )
         return redirect("private_stock:stock")
     balance = wallet_balance(merchant=request.merchant, currency=order.currency).available_minor

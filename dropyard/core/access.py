@@ -20,6 +20,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .errors import NotFound
 from .errors import PermissionDenied as DomainPermissionDenied
@@ -93,7 +94,9 @@ def merchant_view(area: str | None = None) -> Callable[[View], View]:
             if not membership:
                 return render(request, "core/no_merchant.html", status=403)
             if area is not None and not membership.has_area(area):
-                raise PermissionDenied(f"You need the {area} permission for this page")
+                raise PermissionDenied(
+                    _("You need the %(area)s permission for this page") % {"area": area}
+                )
             return inner(request, *args, **kwargs)
 
         return _mark(wrapper, Access("merchant", area=area))
@@ -113,7 +116,7 @@ def operator_view(roles: Iterable[str] = ()) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if request.user.operator_role not in allowed:
-                raise PermissionDenied("This back-office page is for operator staff")
+                raise PermissionDenied(_("This back-office page is for operator staff"))
             return inner(request, *args, **kwargs)
 
         return _mark(wrapper, Access("operator", roles=allowed))

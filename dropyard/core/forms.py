@@ -6,6 +6,7 @@ Forms only parse input; services do the work.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .boundary import INT32_MAX, INT32_MIN
@@ -13,9 +14,11 @@ from .choices import AuditAction
 from .selectors import AuditFilters
 
 
-def country_choices(codes=None, blank: str = "Choose a country") -> list[tuple[str, str]]:
+def country_choices(codes=None, blank: str | None = None) -> list[tuple[str, str]]:
     """Select options: ``blank`` first, then ``codes`` (ISO alpha-2) or every country, by name."""
     names = dict(countries)
+    if blank is None:
+        blank = _("Choose a country")
     listed = list(countries) if codes is None else [(c, names.get(c, c)) for c in codes]
     return [("", blank), *listed]
 
@@ -156,20 +159,22 @@ class BootstrapValidationFormMixin(BootstrapFormMixin):
 class AuditFilterForm(BootstrapFormMixin, forms.Form):
     """Audit log filters for one merchant account (also posted by the export button)."""
 
-    action = forms.ChoiceField(choices=[("", "All actions"), *AuditAction.choices], required=False)
-    actor = forms.CharField(required=False, max_length=254, label="Actor email contains")
+    action = forms.ChoiceField(
+        choices=[("", _("All actions")), *AuditAction.choices], required=False
+    )
+    actor = forms.CharField(required=False, max_length=254, label=_("Actor email contains"))
     date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self) -> dict:
         data = super().clean()
         date_from, date_to = data.get("date_from"), data.get("date_to")
         if date_from and date_to and date_from > date_to:
-            raise forms.ValidationError("The start date must not be after the end date.")
+            raise forms.ValidationError(_("The start date must not be after the end date."))
         return data
 
     def filters(self) -> AuditFilters:
@@ -190,7 +195,7 @@ class OpsAuditFilterForm(AuditFilterForm):
     """Operator-wide audit filters: adds the merchant (account number or name)."""
 
     merchant = forms.CharField(
-        required=False, max_length=200, label="Merchant (account number or name)"
+        required=False, max_length=200, label=_("Merchant (account number or name)")
     )
 
     field_order = ["merchant", "action", "actor", "date_from", "date_to"]

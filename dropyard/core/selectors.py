@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.tasks import TaskResultStatus
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from .choices import JobStatus
@@ -115,7 +116,7 @@ def job_get_for_member(*, membership: Any, pk: int) -> Job:
     """One job of the member's merchant; another merchant's (or a hidden kind's) job → NotFound."""
     found = job_list_for_member(membership=membership).filter(pk=pk).first()
     if found is None:
-        raise NotFound("Job not found")
+        raise NotFound(_("Job not found"))
     return found
 
 
@@ -130,7 +131,7 @@ def job_list(*, status: str = "") -> QuerySet[Job]:
 def job_get(*, pk: int) -> Job:
     found = _job_qs().filter(pk=pk).first()
     if found is None:
-        raise NotFound("Job not found")
+        raise NotFound(_("Job not found"))
     return found
 
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Concat
 from django.http import HttpRequest
 from django.tasks import TaskResult
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .access import OPERATOR_ADMIN
 from .audit import audit_record
@@ -173,12 +174,12 @@ def audit_export_start(
     if merchant is not None:
         membership = merchant.members.filter(user=actor).first()
         if membership is None or not membership.has_area("settings"):
-            raise PermissionDenied("You need the settings permission to export the audit log")
+            raise PermissionDenied(_("You need the settings permission to export the audit log"))
         title = f"Audit log export — {merchant.business_name}"
         params = {**filters.to_params(), "merchant": ""}
     else:
         if getattr(actor, "operator_role", "") != OPERATOR_ADMIN:
-            raise PermissionDenied("Only operator admins can export the whole audit log")
+            raise PermissionDenied(_("Only operator admins can export the whole audit log"))
         title = "Audit log export — all merchants"
         params = filters.to_params()
     return job_create(

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from dropyard.core.text import counted
@@ -164,7 +165,7 @@ def _task_at(path: str) -> Task:
     except ImportError:
         found = None
     if not isinstance(found, Task):
-        raise Conflict(f"{path} is no longer a task: it cannot run again")
+        raise Conflict(_("%(path)s is no longer a task: it cannot run again") % {"path": path})
     return found
 
 
@@ -196,9 +197,9 @@ def task_retry(*, result_id: Any, actor: Any, request: HttpRequest | None = None
         .first()
     )
     if row is None:
-        raise NotFound("no such failed task")
+        raise NotFound(_("no such failed task"))
     if task_retried_ids([row.pk]):
-        raise Conflict(f"task {row.pk} was already enqueued again")
+        raise Conflict(_("task %(id)s was already enqueued again") % {"id": row.pk})
     task = _task_at(row.task_path).using(queue_name=row.queue_name, priority=row.priority)
     args, kwargs = row.args_kwargs.get("args", []), row.args_kwargs.get("kwargs", {})
     audit_record(

@@ -208,7 +208,7 @@ def navigation(request: HttpRequest) -> dict:
         kind = "merchant"
         badges = _merchant_badges(request)
     else:
-        links.append(_link("Supplier application", "supplier:apply"))
+        links.append(_link(gettext_noop("Supplier application"), "supplier:apply"))
         kind = "supplier"
     shown = [link for link in links if link]
     # Lazy: the counts and the switcher's memberships are read only by pages that draw the

@@ -17,8 +17,8 @@ class MessageForm(BootstrapFormMixin, forms.Form):
 
 
 class ThreadFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Merchant name or account number")
-    unread = forms.BooleanField(required=False, label="Unread only")
+    q = forms.CharField(required=False, max_length=200, label=_("Merchant name or account number"))
+    unread = forms.BooleanField(required=False, label=_("Unread only"))
 
     def values(self) -> tuple[str, bool]:
         if not self.is_valid():

@@ -1,6 +1,7 @@
 """Sourcing selectors: the agent message threads, scoped to a merchant or to an operator."""
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.accounts.models import MerchantAccount, User
@@ -76,5 +77,5 @@ def thread_get_for_operator(*, operator: User, merchant_id: int) -> MerchantAcco
     asking for another agent's merchant, so ids of other merchants reveal nothing)."""
     merchant = MerchantAccount.objects.select_related("agent").filter(pk=merchant_id).first()
     if merchant is None or not can_operator_access_thread(operator=operator, merchant=merchant):
-        raise NotFound("Conversation not found")
+        raise NotFound(_("Conversation not found"))
     return merchant

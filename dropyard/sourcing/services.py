@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount, User
 from dropyard.core.mail import branded_mail_on_commit
@@ -23,9 +24,9 @@ def _require_thread_access(*, merchant: MerchantAccount, user: User) -> None:
     """Operators: the merchant's agent or an admin. Everyone else: a member of the merchant."""
     if user.is_operator:
         if not can_operator_access_thread(operator=user, merchant=merchant):
-            raise PermissionDenied("Only this merchant's personal agent can write here")
+            raise PermissionDenied(_("Only this merchant's personal agent can write here"))
     elif not merchant.members.filter(user=user).exists():
-        raise PermissionDenied("You are not a member of this merchant account")
+        raise PermissionDenied(_("You are not a member of this merchant account"))
 
 
 def _notify(*, message: AgentMessage) -> None:
@@ -60,9 +61,11 @@ def message_send(*, merchant: MerchantAccount, sender: User, body: str) -> Agent
     """
     body = (body or "").strip()
     if not body:
-        raise MessageInvalid("Write a message first")
+        raise MessageInvalid(_("Write a message first"))
     if len(body) > MESSAGE_MAX_LENGTH:
-        raise MessageInvalid(f"Messages are limited to {MESSAGE_MAX_LENGTH} characters")
+        raise MessageInvalid(
+            _("Messages are limited to %(count)s characters") % {"count": MESSAGE_MAX_LENGTH}
+        )
     _require_thread_access(merchant=merchant, user=sender)
     message = AgentMessage.objects.create(
         merchant=merchant, sender=sender, from_agent=sender.is_operator, body=body

@@ -4,6 +4,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropyard.core.forms import BootstrapValidationFormMixin, country_choices
 from dropyard.core.money import Money
@@ -22,45 +25,51 @@ class StoreSettingsForm(BootstrapValidationFormMixin, forms.Form):
 
     store_currency = "USD"  # set by ``for_store``: the hold limit is in the store's currency
 
-    name = forms.CharField(label="Store name", max_length=120)
-    order_sync = forms.BooleanField(label="Import new store orders automatically", required=False)
-    paid_orders_only = forms.BooleanField(label="Import only paid orders", required=False)
+    name = forms.CharField(label=_("Store name"), max_length=120)
+    order_sync = forms.BooleanField(
+        label=_("Import new store orders automatically"), required=False
+    )
+    paid_orders_only = forms.BooleanField(label=_("Import only paid orders"), required=False)
     inventory_sync = forms.BooleanField(
-        label="Push stock of connected variants to the store", required=False
+        label=_("Push stock of connected variants to the store"), required=False
     )
     tracking_push = forms.BooleanField(
-        label="Push tracking numbers back to the store", required=False
+        label=_("Push tracking numbers back to the store"), required=False
     )
     reprice_on_change = forms.BooleanField(
-        label="Re-price listings when Dropyard's cost or availability changes",
+        label=_("Re-price listings when Dropyard's cost or availability changes"),
         required=False,
-        help_text="Listed variants get your pricing rules' new price, or are set to 0 available "
-        "when they go off sale.",
+        help_text=_(
+            "Listed variants get your pricing rules' new price, or are set to 0 available "
+            "when they go off sale."
+        ),
     )
     tracking_url_template = forms.CharField(
-        label="Tracking URL template",
+        label=_("Tracking URL template"),
         max_length=300,
         required=False,
-        help_text="An https:// address with {number} where the tracking number goes; leave "
-        "empty to use the carrier's own tracking page.",
+        help_text=_(
+            "An https:// address with {number} where the tracking number goes; leave "
+            "empty to use the carrier's own tracking page."
+        ),
     )
     hold_for_review = forms.BooleanField(
-        label="Hold every new order for my review before it is imported", required=False
+        label=_("Hold every new order for my review before it is imported"), required=False
     )
     hold_above = forms.DecimalField(
-        label="Hold orders whose total is above (store currency; 0 = no limit)",
+        label=_("Hold orders whose total is above (store currency; 0 = no limit)"),
         min_value=Decimal(0),
         max_digits=12,
         decimal_places=2,
         required=False,
     )
-    auto_pay = forms.BooleanField(label="Pay imported orders from the wallet", required=False)
+    auto_pay = forms.BooleanField(label=_("Pay imported orders from the wallet"), required=False)
     auto_pay_daily_cap = forms.DecimalField(
-        label=f"Daily auto-pay cap ({WALLET_CURRENCY})",
+        label=format_lazy("{} ({})", _("Daily auto-pay cap"), WALLET_CURRENCY),
         min_value=Decimal(0),
         max_digits=12,
         decimal_places=2,
-        help_text="The most paid automatically from the wallet per day for this store's orders.",
+        help_text=_("The most paid automatically from the wallet per day for this store's orders."),
     )
 
     @classmethod
@@ -105,19 +114,19 @@ class DisconnectForm(BootstrapValidationFormMixin, forms.Form):
     """The confirmation step: the hidden ``confirm`` marks a post from the confirmation page."""
 
     confirm = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason (optional)", max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
 
     def clean_confirm(self) -> str:
         value = self.cleaned_data["confirm"]
         if value != "disconnect":
-            raise forms.ValidationError("Confirm the disconnection on this page.")
+            raise forms.ValidationError(_("Confirm the disconnection on this page."))
         return value
 
 
 class ConnectVariantForm(forms.Form):
     """A manual connection: the Dropyard variant by SKU or by its id (vid)."""
 
-    variant = forms.CharField(label="Dropyard variant SKU or id", max_length=60)
+    variant = forms.CharField(label=_("Dropyard variant SKU or id"), max_length=60)
 
     def clean_variant(self) -> str:
         return self.cleaned_data["variant"].strip()
@@ -126,7 +135,7 @@ class ConnectVariantForm(forms.Form):
 class SandboxConnectForm(BootstrapValidationFormMixin, forms.Form):
     """A new Sandbox store: only its name (it gets a storefront of its own)."""
 
-    name = forms.CharField(label="Store name", max_length=120)
+    name = forms.CharField(label=_("Store name"), max_length=120)
 
 
 class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
@@ -135,7 +144,7 @@ class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
     price the merchant's pricing rules price it (``None`` in ``cleaned_data["lines"]``)."""
 
     lines = forms.CharField(
-        label="Variants and prices",
+        label=_("Variants and prices"),
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "DYV00000012\nDYV00000013 19.99"}),
         max_length=20_000,
     )
@@ -148,7 +157,11 @@ class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
                 continue
             if len(parts) > 2:
                 raise forms.ValidationError(
-                    f"Line {number}: write a SKU and optionally a price, e.g. DYV00000012 19.99."
+                    _(
+                        "Line %(number)s: write a SKU and optionally a price, "
+                        "e.g. DYV00000012 19.99."
+                    )
+                    % {"number": number}
                 )
             if len(parts) == 1:
                 rows.append((parts[0], None))
@@ -156,16 +169,20 @@ class SandboxListingForm(BootstrapValidationFormMixin, forms.Form):
             try:
                 amount = Decimal(parts[1])
             except ArithmeticError:
-                raise forms.ValidationError(f"Line {number}: {parts[1]} is not a price.") from None
+                raise forms.ValidationError(
+                    _("Line %(number)s: %(price)s is not a price.")
+                    % {"number": number, "price": parts[1]}
+                ) from None
             if not amount.is_finite() or amount < 0 or amount > Decimal("1000000"):
                 raise forms.ValidationError(
-                    f"Line {number}: the price must be between 0 and 1,000,000."
+                    _("Line %(number)s: the price must be between 0 and 1,000,000.")
+                    % {"number": number}
                 )
             rows.append((parts[0], Money.from_decimal(amount).amount_minor))
         if not rows:
-            raise forms.ValidationError("Enter at least one SKU and price.")
+            raise forms.ValidationError(_("Enter at least one SKU and price."))
         if len(rows) > 100:
-            raise forms.ValidationError("List at most 100 variants at a time.")
+            raise forms.ValidationError(_("List at most 100 variants at a time."))
         return rows
 
 
@@ -173,9 +190,11 @@ class StoreAccessForm(BootstrapValidationFormMixin, forms.Form):
     """Which of the merchant's live stores a staff member may open: every store (``all``), or
     the ticked ones (at least one). ``store_ids()`` is ``member_update``'s ``store_ids``."""
 
-    all = forms.BooleanField(label="Every store, including stores connected later", required=False)
+    all = forms.BooleanField(
+        label=_("Every store, including stores connected later"), required=False
+    )
     stores = forms.TypedMultipleChoiceField(
-        label="Only these stores",
+        label=_("Only these stores"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -188,7 +207,7 @@ class StoreAccessForm(BootstrapValidationFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("all") and not data.get("stores"):
-            raise forms.ValidationError("Tick at least one store, or every store.")
+            raise forms.ValidationError(_("Tick at least one store, or every store."))
         return data
 
     def store_ids(self) -> list[int]:
@@ -200,32 +219,34 @@ class MedusaConnectForm(BootstrapValidationFormMixin, forms.Form):
     field never renders its value back, so a refused form does not echo the secret."""
 
     base_url = forms.CharField(
-        label="Store address",
+        label=_("Store address"),
         max_length=255,
         widget=forms.TextInput(
             attrs={"placeholder": "https://shop.example.com", "inputmode": "url"}
         ),
-        help_text="The address of your Medusa server (where /admin and /store answer).",
+        help_text=_("The address of your Medusa server (where /admin and /store answer)."),
     )
     api_key = forms.CharField(
-        label="Secret API key",
+        label=_("Secret API key"),
         max_length=300,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="In the Medusa admin: Settings → Secret API Keys → Create (it starts with sk_).",
+        help_text=_(
+            "In the Medusa admin: Settings → Secret API Keys → Create (it starts with sk_)."
+        ),
     )
     name = forms.CharField(
-        label="Name in Dropyard (optional)",
+        label=_("Name in Dropyard (optional)"),
         max_length=120,
         required=False,
-        help_text="Leave empty to use the store's own name.",
+        help_text=_("Leave empty to use the store's own name."),
     )
 
 
 def _shop_field() -> forms.CharField:
     return forms.CharField(
-        label="Shop address",
+        label=_("Shop address"),
         max_length=255,
-        help_text="Your shop's address ending in .myshopify.com, e.g. my-shop.myshopify.com",
+        help_text=_("Your shop's address ending in .myshopify.com, e.g. my-shop.myshopify.com"),
         widget=forms.TextInput(attrs={"placeholder": "my-shop.myshopify.com"}),
     )
 
@@ -245,21 +266,21 @@ class ShopifyShopForm(BootstrapValidationFormMixin, forms.Form):
 class ShopifyOwnAppForm(ShopifyShopForm):
     """The merchant's own Dev Dashboard app: its client id and secret (never shown again)."""
 
-    client_id = forms.CharField(label="Client ID", max_length=200)
+    client_id = forms.CharField(label=_("Client ID"), max_length=200)
     client_secret = forms.CharField(
-        label="Client secret", max_length=200, widget=forms.PasswordInput(render_value=False)
+        label=_("Client secret"), max_length=200, widget=forms.PasswordInput(render_value=False)
     )
 
 
 class ShippingDefaultForm(BootstrapValidationFormMixin, forms.Form):
     """A store's shipping line for one destination; no line clears the store's choice."""
 
-    dest_country = forms.ChoiceField(label="Destination")
+    dest_country = forms.ChoiceField(label=pgettext_lazy("shipping", "Destination"))
     line = forms.ModelChoiceField(
         queryset=ShippingLine.objects.filter(is_active=True).order_by("name"),
-        label="Shipping line",
+        label=_("Shipping line"),
         required=False,
-        empty_label="Your default (clear the store's)",
+        empty_label=_("Your default (clear the store's)"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

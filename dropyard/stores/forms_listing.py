@@ -5,6 +5,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.catalog.models import Category, Product
 from dropyard.core.forms import BootstrapValidationFormMixin
@@ -38,22 +41,22 @@ class PricingRuleForm(BootstrapValidationFormMixin, forms.Form):
     """A rule's scope and terms; ``service_kwargs()`` are the pricing services' arguments."""
 
     store = forms.ModelChoiceField(
-        label="Store",
+        label=_("Store"),
         queryset=Store.objects.none(),
         required=False,
-        empty_label="All stores",
+        empty_label=_("All stores"),
         to_field_name="public_id",
     )
     category = _CategoryChoice(
-        label="Category",
+        label=_("Category"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="All categories",
+        empty_label=_("All categories"),
         to_field_name="public_id",
-        help_text="A rule for a category also prices its sub-categories.",
+        help_text=_("A rule for a category also prices its sub-categories."),
     )
     multiplier = forms.DecimalField(
-        label="Multiply the cost by",
+        label=_("Multiply the cost by"),
         min_value=Decimal("0.0001"),
         max_value=Decimal(100),
         max_digits=7,
@@ -61,7 +64,7 @@ class PricingRuleForm(BootstrapValidationFormMixin, forms.Form):
         initial=Decimal(2),
     )
     add = forms.DecimalField(
-        label=f"Then add ({CATALOG_CURRENCY})",
+        label=format_lazy("{} ({})", _("Then add"), CATALOG_CURRENCY),
         min_value=Decimal(0),
         max_value=Decimal(1_000_000),
         max_digits=9,
@@ -69,16 +72,18 @@ class PricingRuleForm(BootstrapValidationFormMixin, forms.Form):
         initial=Decimal(0),
     )
     rounding = forms.ChoiceField(
-        label="Round the price", choices=PriceRounding.choices, initial=PriceRounding.NINETY_NINE
+        label=_("Round the price"), choices=PriceRounding.choices, initial=PriceRounding.NINETY_NINE
     )
     compare_at = forms.DecimalField(
-        label="Compare-at price: the price times (optional)",
+        label=_("Compare-at price: the price times (optional)"),
         required=False,
         min_value=Decimal("1.0001"),
         max_value=Decimal(100),
         max_digits=7,
         decimal_places=4,
-        help_text="Shown struck through beside the price on stores that have it; empty for none.",
+        help_text=_(
+            "Shown struck through beside the price on stores that have it; empty for none."
+        ),
     )
 
     def __init__(self, *args: Any, merchant: Any, **kwargs: Any):
@@ -145,8 +150,8 @@ class PricingRuleForm(BootstrapValidationFormMixin, forms.Form):
 class ProductSearchForm(forms.Form):
     """The wizard's first step: find a catalog product by name or SKU."""
 
-    q = forms.CharField(label="Product name or SKU", max_length=100, required=False)
-    mine = forms.BooleanField(label="My Products only", required=False)
+    q = forms.CharField(label=_("Product name or SKU"), max_length=100, required=False)
+    mine = forms.BooleanField(label=_("My Products only"), required=False)
 
 
 class ListingForm(BootstrapValidationFormMixin, forms.Form):
@@ -154,20 +159,20 @@ class ListingForm(BootstrapValidationFormMixin, forms.Form):
     prices (``price_<variant pk>``, blank = the rules' price) and the stores."""
 
     variants = forms.TypedMultipleChoiceField(
-        label="Variants", coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("Variants"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    title = forms.CharField(label="Title", max_length=255)
+    title = forms.CharField(label=_("Title"), max_length=255)
     description_html = forms.CharField(
-        label="Description (HTML)",
+        label=_("Description (HTML)"),
         required=False,
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     images = forms.TypedMultipleChoiceField(
-        label="Images", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Images"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     stores = forms.ModelMultipleChoiceField(
-        label="Stores",
+        label=_("Stores"),
         queryset=Store.objects.none(),
         to_field_name="public_id",
         widget=forms.CheckboxSelectMultiple,
@@ -182,7 +187,7 @@ class ListingForm(BootstrapValidationFormMixin, forms.Form):
         self.fields["stores"].queryset = stores  # type: ignore[attr-defined]
         for v in self.variant_list:
             self.fields[f"price_{v.pk}"] = forms.DecimalField(
-                label=f"Price of {v.sku}",
+                label=gettext("Price of %(sku)s") % {"sku": v.sku},
                 required=False,
                 min_value=Decimal(0),
                 max_value=Decimal(1_000_000),
@@ -190,7 +195,7 @@ class ListingForm(BootstrapValidationFormMixin, forms.Form):
                 decimal_places=2,
             )
             self.fields[f"price_{v.pk}"].widget.attrs.update(
-                {"class": "form-control form-control-sm", "placeholder": "rules"}
+                {"class": "form-control form-control-sm", "placeholder": gettext("rules")}
             )
 
     def price_field(self, variant_pk: int) -> forms.BoundField:

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import ApiToken, Membership, MerchantAccount
 from dropyard.accounts.selectors import token_store_scope
@@ -44,7 +45,7 @@ def store_get(*, merchant: MerchantAccount, public_id: str) -> Store:
     try:
         return Store.objects.get(merchant=merchant, public_id=public_id)
     except Store.DoesNotExist:
-        raise StoreNotFound(f"store {public_id} not found") from None
+        raise StoreNotFound(_("store %(id)s not found") % {"id": public_id}) from None
 
 
 def store_variant_list(
@@ -82,7 +83,7 @@ def store_variant_get(*, merchant: MerchantAccount, pk: int) -> StoreVariant:
     try:
         return StoreVariant.objects.select_related("store").get(pk=pk, store__merchant=merchant)
     except StoreVariant.DoesNotExist:
-        raise StoreNotFound(f"store variant {pk} not found") from None
+        raise StoreNotFound(_("store variant %(id)s not found") % {"id": pk}) from None
 
 
 def connection_list(
@@ -104,7 +105,7 @@ def connection_get(*, merchant: MerchantAccount, pk: int) -> ProductConnection:
             pk=pk, store__merchant=merchant
         )
     except ProductConnection.DoesNotExist:
-        raise StoreNotFound(f"connection {pk} not found") from None
+        raise StoreNotFound(_("connection %(id)s not found") % {"id": pk}) from None
 
 
 def store_order_held_list(
@@ -126,7 +127,7 @@ def store_order_get(*, merchant: MerchantAccount, pk: int) -> StoreOrder:
             pk=pk, store__merchant=merchant
         )
     except StoreOrder.DoesNotExist:
-        raise StoreNotFound(f"store order {pk} not found") from None
+        raise StoreNotFound(_("store order %(id)s not found") % {"id": pk}) from None
 
 
 # --- What a member may see (the dashboard pages) --------------------------------------------------
@@ -172,7 +173,7 @@ def store_get_for_member(*, membership: Membership, public_id: str) -> Store:
     merchant's store, or one outside a staff member's store scope)."""
     store = store_get(merchant=membership.merchant, public_id=public_id)
     if not membership.can_access_store(store.pk):
-        raise StoreNotFound(f"store {public_id} not found")
+        raise StoreNotFound(_("store %(id)s not found") % {"id": public_id})
     return store
 
 
@@ -336,7 +337,7 @@ def tracking_push_get_for_member(*, membership: Membership, pk: int) -> Tracking
         .first()
     )
     if push is None or not membership.can_access_store(push.store_id):
-        raise StoreNotFound(f"tracking push {pk} not found")
+        raise StoreNotFound(_("tracking push %(id)s not found") % {"id": pk})
     return push
 
 

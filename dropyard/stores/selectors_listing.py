@@ -4,6 +4,7 @@ listing is "not found"), and the prices the rules give."""
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Category, MyProduct, Product, Variant
@@ -23,7 +24,7 @@ def pricing_rule_get(*, merchant: MerchantAccount, public_id: str) -> PricingRul
     """One of the merchant's rules; ``StoreNotFound`` for any other."""
     rule = pricing_rule_list(merchant=merchant).filter(public_id=public_id).first()
     if rule is None:
-        raise StoreNotFound(f"pricing rule {public_id} not found")
+        raise StoreNotFound(_("pricing rule %(id)s not found") % {"id": public_id})
     return rule
 
 
@@ -107,7 +108,7 @@ def listing_get(*, merchant: MerchantAccount, store: Store, public_id: str) -> L
     """One listing of one of the merchant's stores; ``StoreNotFound`` for any other."""
     listing = listing_list(merchant=merchant, store=store).filter(public_id=public_id).first()
     if listing is None:
-        raise StoreNotFound(f"listing {public_id} not found")
+        raise StoreNotFound(_("listing %(id)s not found") % {"id": public_id})
     return listing
 
 

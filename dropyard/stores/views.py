@@ -152,7 +152,7 @@ def store_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         except DomainError as exc:
             form.add_service_errors((exc.extra or {}).get("errors") or {}, exc.message)
         else:
-            messages.success(request, f"Settings of {store.name} saved.")
+            messages.success(request, _("Settings of %(store)s saved.") % {"store": store.name})
             return redirect("stores:detail", public_id=store.public_id)
     context = {
         "store": store,
@@ -183,7 +183,7 @@ def shipping_default_set(request: HttpRequest, public_id: str) -> HttpResponse:
         return refused
     form = ShippingDefaultForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a destination country (and a shipping line to set one).")
+        messages.error(request, _("Choose a destination country (and a shipping line to set one)."))
         return redirect("stores:detail", public_id=store.public_id)
     line = form.cleaned_data["line"]
     country = form.cleaned_data["dest_country"]
@@ -197,9 +197,11 @@ def shipping_default_set(request: HttpRequest, public_id: str) -> HttpResponse:
             line=line,
         ),
         success=(
-            f"Orders of {store.name} to {country} ask for {line.name}."
+            _("Orders of %(store)s to %(country)s ask for %(line)s.")
+            % {"store": store.name, "country": country, "line": line.name}
             if line is not None
-            else f"Orders of {store.name} to {country} follow your default lines."
+            else _("Orders of %(store)s to %(country)s follow your default lines.")
+            % {"store": store.name, "country": country}
         ),
     )
     return redirect("stores:detail", public_id=store.public_id)
@@ -220,8 +222,10 @@ def store_disconnect(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
             ),
-            success=f"{store.name} is disconnected: it no longer syncs, and its credentials "
-            "were deleted.",
+            success=_(
+                "%(store)s is disconnected: it no longer syncs, and its credentials were deleted."
+            )
+            % {"store": store.name},
         ):
             return redirect("stores:list")
         return redirect("stores:detail", public_id=store.public_id)
@@ -300,11 +304,15 @@ def connections_by_sku(request: HttpRequest, public_id: str) -> HttpResponse:
         if made:
             messages.success(
                 request,
-                f"{len(made)} variant{'s' if len(made) != 1 else ''} connected by SKU; "
-                "held orders they complete were released.",
+                ngettext(
+                    "%(count)d variant connected by SKU; held orders they complete were released.",
+                    "%(count)d variants connected by SKU; held orders they complete were released.",
+                    len(made),
+                )
+                % {"count": len(made)},
             )
         else:
-            messages.info(request, "No unconnected variant has the SKU of a Dropyard variant.")
+            messages.info(request, _("No unconnected variant has the SKU of a Dropyard variant."))
     return _back_to_connections(request, store)
 
 
@@ -312,7 +320,7 @@ def _store_variant(request: HttpRequest, store: Store, pk: int) -> StoreVariant:
     """One of ``store``'s imported variants (404 for any other, whatever the method)."""
     variant = selectors.store_variant_get(merchant=request.merchant, pk=pk)
     if variant.store_id != store.pk:
-        raise StoreNotFound(f"store variant {pk} not found")
+        raise StoreNotFound(_("store variant %(id)s not found") % {"id": pk})
     return variant
 
 
@@ -334,12 +342,12 @@ def connection_create(request: HttpRequest, public_id: str, pk: int) -> HttpResp
         return refused
     form = ConnectVariantForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the SKU or id of a Dropyard variant.")
+        messages.error(request, _("Enter the SKU or id of a Dropyard variant."))
         return _back_to_connections(request, store)
     key = form.cleaned_data["variant"]
     variant = variant_by_sku_or_id(key)
     if variant is None:
-        messages.error(request, f"No Dropyard variant has the SKU or id {key}.")
+        messages.error(request, _("No Dropyard variant has the SKU or id %(key)s.") % {"key": key})
         return _back_to_connections(request, store)
     flash_outcome(
         request,
@@ -349,7 +357,8 @@ def connection_create(request: HttpRequest, public_id: str, pk: int) -> HttpResp
             variant=variant,
             actor=request.user,
         ),
-        success=f"{store_variant} is connected to {variant.sku}.",
+        success=_("%(variant)s is connected to %(sku)s.")
+        % {"variant": store_variant, "sku": variant.sku},
     )
     return _back_to_connections(request, store)
 
@@ -365,7 +374,7 @@ def suggestion_accept(request: HttpRequest, public_id: str, pk: int) -> HttpResp
     try:
         variant = variant_get(vid=request.POST.get("vid", "").strip() or None)
     except VariantNotFound:
-        messages.error(request, "That suggestion is no longer in the catalog.")
+        messages.error(request, _("That suggestion is no longer in the catalog."))
         return _back_to_connections(request, store)
     flash_outcome(
         request,
@@ -376,7 +385,8 @@ def suggestion_accept(request: HttpRequest, public_id: str, pk: int) -> HttpResp
             actor=request.user,
             how=ConnectionHow.SUGGESTED,
         ),
-        success=f"{store_variant} is connected to {variant.sku}.",
+        success=_("%(variant)s is connected to %(sku)s.")
+        % {"variant": store_variant, "sku": variant.sku},
     )
     return _back_to_connections(request, store)
 
@@ -389,14 +399,15 @@ def connection_delete(request: HttpRequest, public_id: str, pk: int) -> HttpResp
         return refused
     connection = getattr(store_variant, "connection", None)
     if connection is None:
-        messages.error(request, f"{store_variant} is not connected.")
+        messages.error(request, _("%(variant)s is not connected.") % {"variant": store_variant})
         return _back_to_connections(request, store)
     flash_outcome(
         request,
         lambda: services.connection_delete(
             merchant=request.merchant, connection=connection, actor=request.user
         ),
-        success=f"{store_variant} is no longer connected; its new orders will be held.",
+        success=_("%(variant)s is no longer connected; its new orders will be held.")
+        % {"variant": store_variant},
     )
     return _back_to_connections(request, store)
 
@@ -501,8 +512,8 @@ def held_import_now(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.store_order_import_now(
             store_order=row, merchant=request.merchant, actor=request.user
         ),
-        success=f"{row.platform_order_name or row.platform_order_id} of {store.name} reviewed: "
-        "imported unless a line still needs connecting.",
+        success=_("%(order)s of %(store)s reviewed: imported unless a line still needs connecting.")
+        % {"order": row.platform_order_name or row.platform_order_id, "store": store.name},
     )
     return redirect(f"{reverse('stores:held')}?store={store.public_id}")
 

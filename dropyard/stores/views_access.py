@@ -7,6 +7,7 @@ stores they have). Owners and admins always have every store, so only staff are 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from dropyard.accounts import selectors as account_selectors
 from dropyard.accounts import services as account_services
@@ -57,7 +58,9 @@ def access_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Store access of {membership.user.email} saved.")
+            messages.success(
+                request, _("Store access of %(email)s saved.") % {"email": membership.user.email}
+            )
             return redirect("stores:access")
     context = {"membership": membership, "form": form, "has_stores": bool(stores)}
     status = 400 if form is not None and form.is_bound and form.errors else 200

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dropyard.catalog.models import Product, Variant
 from dropyard.core import selectors as core_selectors
@@ -101,7 +102,7 @@ def pricing_rule_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = PricingRuleForm(data, merchant=request.merchant)
     if request.method == "POST" and form.is_valid() and _rule_save(request, form):
-        messages.success(request, "Pricing rule saved. New listings use it from now on.")
+        messages.success(request, _("Pricing rule saved. New listings use it from now on."))
         return redirect("stores:pricing_rules")
     return _rule_form_page(request, form)
 
@@ -115,7 +116,7 @@ def pricing_rule_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         form = PricingRuleForm(data, merchant=request.merchant)
     if request.method == "POST" and form.is_valid() and _rule_save(request, form, rule):
-        messages.success(request, "Pricing rule saved. Re-list products to apply it to them.")
+        messages.success(request, _("Pricing rule saved. Re-list products to apply it to them."))
         return redirect("stores:pricing_rules")
     if data is None:
         context = {
@@ -138,7 +139,7 @@ def pricing_rule_delete(request: HttpRequest, public_id: str) -> HttpResponse:
             lambda: services.pricing_rule_delete(
                 merchant=request.merchant, rule=rule, actor=request.user
             ),
-            success=f"Pricing rule “{rule.scope_label}” deleted.",
+            success=_("Pricing rule “%(rule)s” deleted.") % {"rule": rule.scope_label},
         )
         return redirect("stores:pricing_rules")
     return render(request, "stores/pricing_rule_delete.html", {"rule": rule})
@@ -191,7 +192,7 @@ def _product(pid: str) -> Product:
         .first()
     )
     if product is None:
-        raise NotFound("Product not found")
+        raise NotFound(_("Product not found"))
     return product
 
 
@@ -241,8 +242,12 @@ def listing_new(request: HttpRequest, pid: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Listing {draft.title.strip()} on {len(jobs)} store"
-                f"{'s' if len(jobs) != 1 else ''}.",
+                ngettext(
+                    "Listing %(title)s on %(count)d store.",
+                    "Listing %(title)s on %(count)d stores.",
+                    len(jobs),
+                )
+                % {"title": draft.title.strip(), "count": len(jobs)},
             )
             query = "&".join(f"job={job.pk}" for job in jobs)
             return redirect(f"{reverse('stores:listing_progress')}?{query}")
@@ -289,7 +294,7 @@ def listing_progress(request: HttpRequest) -> HttpResponse:
         core_selectors.job_get_for_member(membership=request.membership, pk=pk) for pk in ids
     ]
     if any(job.kind != LISTING_JOB_KIND for job in jobs):
-        raise NotFound("Job not found")
+        raise NotFound(_("Job not found"))
     stores = {
         listing.job_id: listing.store
         for listing in Listing.objects.filter(job__in=jobs).select_related("store")
@@ -373,5 +378,8 @@ def listing_relist(request: HttpRequest, public_id: str, listing_id: str) -> Htt
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("stores:listings", public_id=store.public_id)
-    messages.success(request, f"Listing {listing.title} on {store.name} again.")
+    messages.success(
+        request,
+        _("Listing %(title)s on %(store)s again.") % {"title": listing.title, "store": store.name},
+    )
     return redirect(f"{reverse('stores:listing_progress')}?job={job.pk}")

@@ -4,6 +4,7 @@ call; the service checks the key against the store and says which field is at fa
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
@@ -39,9 +40,12 @@ def connect_medusa(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Medusa store {store.name} is connected ({store.currency}). Its orders are "
-                "fetched every few minutes; connect its products to Dropyard variants so they "
-                "can be imported.",
+                _(
+                    "Medusa store %(store)s is connected (%(currency)s). Its orders are "
+                    "fetched every few minutes; connect its products to Dropyard variants so they "
+                    "can be imported."
+                )
+                % {"store": store.name, "currency": store.currency},
             )
             return redirect("stores:detail", public_id=store.public_id)
     status = 400 if form.errors else 200

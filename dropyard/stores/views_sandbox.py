@@ -6,6 +6,8 @@ write."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
@@ -34,8 +36,11 @@ def connect_sandbox(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Sandbox store {store.name} is connected. List products on it, then buy them "
-                "on its storefront as a shopper would.",
+                _(
+                    "Sandbox store %(store)s is connected. List products on it, then buy them "
+                    "on its storefront as a shopper would."
+                )
+                % {"store": store.name},
             )
             return redirect("stores:sandbox_listing", store.public_id)
     status = 400 if form.errors else 200
@@ -45,7 +50,7 @@ def connect_sandbox(request: HttpRequest) -> HttpResponse:
 def _sandbox_store(request: HttpRequest, public_id: str) -> Store:
     store = selectors.store_get_for_member(membership=request.membership, public_id=public_id)
     if store.platform != Platform.SANDBOX:
-        raise StoreNotFound(f"sandbox store {public_id} not found")
+        raise StoreNotFound(_("sandbox store %(id)s not found") % {"id": public_id})
     return store
 
 
@@ -59,7 +64,10 @@ def sandbox_listing(request: HttpRequest, public_id: str) -> HttpResponse:
         found = {key: variant_by_sku_or_id(key) for key, _price in rows}
         unknown = [key for key, variant in found.items() if variant is None]
         if unknown:
-            form.add_error("lines", f"No Dropyard variant has the SKU or id {', '.join(unknown)}.")
+            form.add_error(
+                "lines",
+                _("No Dropyard variant has the SKU or id %(key)s.") % {"key": ", ".join(unknown)},
+            )
         else:
             variants = [v for v in found.values() if v is not None]
             # A line without a price takes the price the merchant's pricing rules give.
@@ -88,7 +96,13 @@ def sandbox_listing(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 count = len(listed)
                 messages.success(
-                    request, f"{count} variant{'s' if count != 1 else ''} listed on {store.name}."
+                    request,
+                    ngettext(
+                        "%(count)d variant listed on %(store)s.",
+                        "%(count)d variants listed on %(store)s.",
+                        count,
+                    )
+                    % {"count": count, "store": store.name},
                 )
                 return redirect("stores:sandbox_listing", store.public_id)
     listed = selectors.connection_list(merchant=request.merchant, store=store).filter(

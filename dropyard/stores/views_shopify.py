@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
@@ -46,17 +47,20 @@ def _page(request: HttpRequest, *, oauth_form=None, own_form=None, error="", sta
 def _connected(request: HttpRequest, store: Store) -> HttpResponse:
     messages.success(
         request,
-        f"Shopify store {store.name} is connected. Its orders arrive by webhook (and polling); "
-        "connect its variants to Dropyard products to import them.",
+        _(
+            "Shopify store %(store)s is connected. Its orders arrive by webhook (and polling); "
+            "connect its variants to Dropyard products to import them."
+        )
+        % {"store": store.name},
     )
     return redirect("stores:detail", store.public_id)
 
 
 def _refusal(exc: Exception) -> str:
     if isinstance(exc, AuthorizationLost):
-        return "Shopify refused the authorization. Check the shop and the app's credentials."
+        return _("Shopify refused the authorization. Check the shop and the app's credentials.")
     if isinstance(exc, AdapterError):
-        return f"Shopify could not be reached or refused the request: {exc}"
+        return _("Shopify could not be reached or refused the request: %(error)s") % {"error": exc}
     return str(getattr(exc, "message", exc))
 
 
@@ -88,7 +92,9 @@ def connect_shopify(request: HttpRequest) -> HttpResponse:
         return _page(
             request,
             oauth_form=oauth_form,
-            error="This Dropyard has no Shopify app configured; connect with your own app below.",
+            error=_(
+                "This Dropyard has no Shopify app configured; connect with your own app below."
+            ),
             status=400,
         )
     if not oauth_form.is_valid():
@@ -113,20 +119,20 @@ def _callback_problem(request: HttpRequest) -> str:
     params = {key: request.GET.getlist(key) for key in request.GET}
     flat = {k: (v if k.endswith("[]") else v[-1]) for k, v in params.items()}
     if not _oauth_configured():
-        return "This Dropyard has no Shopify app configured."
+        return _("This Dropyard has no Shopify app configured.")
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > STATE_MAX_AGE:
-        return "This authorization was not started here or has expired. Start again."
+        return _("This authorization was not started here or has expired. Start again.")
     state = str(flat.get("state", ""))
     if not hmac.compare_digest(state.encode(), str(pending.get("state", "")).encode()):
-        return "This authorization does not match the one started here (state). Start again."
+        return _("This authorization does not match the one started here (state). Start again.")
     if not auth.callback_verify(flat, settings.DROPYARD_SHOPIFY_API_SECRET):
-        return "Shopify's signature on this authorization is invalid. Start again."
+        return _("Shopify's signature on this authorization is invalid. Start again.")
     try:
         shop = auth.shop_domain_clean(str(flat.get("shop", "")))
     except auth.ShopDomainInvalid:
-        return "The shop in this authorization is not a myshopify.com shop."
+        return _("The shop in this authorization is not a myshopify.com shop.")
     if shop != pending.get("shop") or not flat.get("code"):
-        return "This authorization is for another shop than the one you entered. Start again."
+        return _("This authorization is for another shop than the one you entered. Start again.")
     return ""
 
 

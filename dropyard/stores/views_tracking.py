@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
@@ -59,7 +60,9 @@ def tracking_push_retry(request: HttpRequest, pk: int) -> HttpResponse:
         status = 409
     else:
         messages.success(
-            request, f"Pushing tracking {push.tracking_number} to {push.store.name} again."
+            request,
+            _("Pushing tracking %(tracking)s to %(store)s again.")
+            % {"tracking": push.tracking_number, "store": push.store.name},
         )
     if htmx_partial(request):
         return _render(request, order, status=status)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 from dropyard.accounts.models import MerchantAccount
@@ -86,7 +87,7 @@ def webhook_message_get(*, merchant: MerchantAccount, pk: int) -> WebhookMessage
         WebhookMessage.objects.select_related("endpoint").filter(merchant=merchant, pk=pk).first()
     )
     if message is None:
-        raise WebhookMessageNotFound("Webhook message not found")
+        raise WebhookMessageNotFound(_("Webhook message not found"))
     return message
 
 

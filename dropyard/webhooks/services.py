@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -126,25 +127,29 @@ def webhook_url_check(url: str) -> str:
         host = (parts.hostname or "").lower()
         parts.port  # noqa: B018 (raises ValueError on a bad port)
     except ValueError:
-        raise CallbackInvalid(f"callback URL is not a valid URL: {url[:100]}") from None
+        raise CallbackInvalid(
+            _("callback URL is not a valid URL: %(url)s") % {"url": url[:100]}
+        ) from None
     if not parts.scheme or not host or len(url) > 500 or any(c.isspace() for c in url):
-        raise CallbackInvalid(f"callback URL is not a valid URL: {url[:100]}")
+        raise CallbackInvalid(_("callback URL is not a valid URL: %(url)s") % {"url": url[:100]})
     is_local = host in LOCAL_HOSTS or host.endswith(".localhost")
     if host.replace(".", "").isdigit() and not _is_ip(host):
         # "2130706433" or "127.1": resolvers read these as IPv4 addresses (127.0.0.1).
-        raise CallbackInvalid(f"callback URL host is not a valid name or address: {host[:60]}")
+        raise CallbackInvalid(
+            _("callback URL host is not a valid name or address: %(host)s") % {"host": host[:60]}
+        )
     if not is_local and _is_private_ip(host):
         # Not in the contract's wording, but the same rule: the worker must not be pointed at
         # the server's own network (names that resolve to private addresses are not checked).
-        raise CallbackLocalhost("callback URL must be a public address")
+        raise CallbackLocalhost(_("callback URL must be a public address"))
     if is_local and settings.DROPYARD_WEBHOOK_ALLOW_HTTP_LOCALHOST:
         if parts.scheme not in ("http", "https"):
-            raise CallbackNotHttps("callback URL must start with https://")
+            raise CallbackNotHttps(_("callback URL must start with https://"))
         return url
     if parts.scheme != "https":
-        raise CallbackNotHttps("callback URL must start with https://")
+        raise CallbackNotHttps(_("callback URL must start with https://"))
     if is_local:
-        raise CallbackLocalhost("callback URL must not be localhost or 127.0.0.1")
+        raise CallbackLocalhost(_("callback URL must not be localhost or 127.0.0.1"))
     return url
 
 
@@ -200,11 +205,11 @@ def webhook_set(
     topic that changed.
     """
     if not settings_by_topic:
-        raise CallbackInvalid("at least one of product, stock, order, logistics is required")
+        raise CallbackInvalid(_("at least one of product, stock, order, logistics is required"))
     validated = [_validated(s) for s in settings_by_topic]
     endpoints = []
     for setting in validated:
-        endpoint, _ = WebhookEndpoint.objects.select_for_update(
+        endpoint, _created = WebhookEndpoint.objects.select_for_update(
             of=("self",), no_key=True
         ).get_or_create(merchant=merchant, topic=setting.topic)
         before = (endpoint.url, endpoint.enabled, endpoint.paused_at is not None)
@@ -263,7 +268,7 @@ def webhook_resume(
         .first()
     )
     if endpoint is None or not endpoint.enabled:
-        raise EndpointNotActive("This topic has no enabled webhook to resume.")
+        raise EndpointNotActive(_("This topic has no enabled webhook to resume."))
     if endpoint.paused_at is None:
         return endpoint
     _clear_pause(endpoint)
@@ -358,7 +363,7 @@ def webhook_send_test(
     """
     endpoint = WebhookEndpoint.objects.filter(merchant=merchant, topic=topic).first()
     if endpoint is None or not endpoint.is_active:
-        raise EndpointNotActive("Enable this topic (and resume it if paused) to send a test.")
+        raise EndpointNotActive(_("Enable this topic (and resume it if paused) to send a test."))
     return _message_create(
         endpoint=endpoint,
         type=TEST_TYPE_FOR_TOPIC[topic],
@@ -379,7 +384,7 @@ def webhook_replay(
         pk=message.endpoint_id
     )
     if not endpoint.is_active:
-        raise EndpointNotActive("Enable this topic (and resume it if paused) to replay.")
+        raise EndpointNotActive(_("Enable this topic (and resume it if paused) to replay."))
     delivery = WebhookDelivery.objects.create(message=message, is_replay=True)
     audit_record(
         action=AuditAction.WEBHOOK_REPLAYED,
@@ -407,9 +412,12 @@ def webhook_delivery_retry(
     """
     locked = WebhookDelivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
     if locked.status != DeliveryStatus.FAILED:
-        raise DeliveryNotRetryable(f"delivery {locked.pk} is {locked.status}, not failed")
+        raise DeliveryNotRetryable(
+            _("delivery %(id)s is %(status)s, not failed")
+            % {"id": locked.pk, "status": locked.status}
+        )
     if WebhookDelivery.objects.filter(message_id=locked.message_id, pk__gt=locked.pk).exists():
-        raise DeliveryNotRetryable(f"delivery {locked.pk} was already sent again")
+        raise DeliveryNotRetryable(_("delivery %(id)s was already sent again") % {"id": locked.pk})
     return webhook_replay(message=locked.message, actor=actor, request=request)
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.core.api_scopes import ALL_SCOPES
 from dropyard.core.audit import audit_record
@@ -39,9 +40,9 @@ def apikey_scopes_clean(scopes: Iterable[str] | None) -> list[str]:
     chosen = {str(scope).strip() for scope in scopes}
     unknown = sorted(chosen - set(ALL_SCOPES))
     if unknown:
-        raise AccountsError(f"Unknown API key scope: {', '.join(unknown)}")
+        raise AccountsError(_("Unknown API key scope: %(scopes)s") % {"scopes": ", ".join(unknown)})
     if not chosen:
-        raise AccountsError("Choose at least one scope for the key")
+        raise AccountsError(_("Choose at least one scope for the key"))
     return [scope for scope in ALL_SCOPES if scope in chosen]
 
 
@@ -52,7 +53,7 @@ def apikey_creator_check(*, merchant: MerchantAccount, actor: User | None) -> No
         return
     membership = Membership.objects.filter(merchant=merchant, user=actor).first()
     if membership is None or not membership.is_manager:
-        raise PermissionDenied("Only the account owner or an admin can create API keys")
+        raise PermissionDenied(_("Only the account owner or an admin can create API keys"))
 
 
 @transaction.atomic
@@ -72,7 +73,7 @@ def apikey_create(
     apikey_creator_check(merchant=merchant, actor=actor)
     name = name.strip() or "API key"
     if len(name) > 100:
-        raise AccountsError("Key name is too long (100 characters at most)")
+        raise AccountsError(_("Key name is too long (100 characters at most)"))
     chosen = apikey_scopes_clean(scopes)
     plaintext = f"{merchant.account_number}@api@{secrets.token_hex(16)}"
     api_key = ApiKey.objects.create(
@@ -100,7 +101,7 @@ def apikey_revoke(*, api_key: ApiKey, actor: User, request: HttpRequest | None =
     """Revoke a key and every token issued from it."""
     api_key = ApiKey.objects.select_for_update(of=("self",), no_key=True).get(pk=api_key.pk)
     if api_key.revoked_at is not None:
-        raise AccountsError("This key is already revoked")
+        raise AccountsError(_("This key is already revoked"))
     now = timezone.now()
     api_key.revoked_at = now
     api_key.revoked_by = actor

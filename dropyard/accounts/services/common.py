@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ..choices import (
@@ -26,7 +27,7 @@ def clean_areas(permissions: Iterable[str]) -> list[str]:
     perms = sorted(set(permissions))
     unknown = [p for p in perms if p not in ALL_AREAS]
     if unknown:
-        raise AccountsError(f"Unknown permission area: {', '.join(unknown)}")
+        raise AccountsError(_("Unknown permission area: %(areas)s") % {"areas": ", ".join(unknown)})
     return perms
 
 
@@ -34,14 +35,14 @@ def clean_store_ids(store_ids: Iterable[Any]) -> list[int]:
     try:
         return sorted({int(s) for s in store_ids})
     except (TypeError, ValueError) as exc:
-        raise AccountsError("Store ids must be integers") from exc
+        raise AccountsError(_("Store ids must be integers")) from exc
 
 
 def clean_markets(markets: Iterable[str]) -> list[str]:
     codes = sorted({m.strip().upper() for m in markets if m and m.strip()})
     unknown = [c for c in codes if c not in countries]
     if unknown:
-        raise AccountsError(f"Unknown country code: {', '.join(unknown)}")
+        raise AccountsError(_("Unknown country code: %(codes)s") % {"codes": ", ".join(unknown)})
     return codes
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -46,7 +47,7 @@ def _require_manager(*, merchant: MerchantAccount, actor: User) -> Membership:
     """The actor must be owner/admin, or staff with the settings area, of this merchant."""
     membership = Membership.objects.filter(merchant=merchant, user=actor).first()
     if membership is None or not membership.has_area("settings"):
-        raise PermissionDenied("You do not have permission to manage this team")
+        raise PermissionDenied(_("You do not have permission to manage this team"))
     return membership
 
 
@@ -57,7 +58,8 @@ def _grantable_areas(*, actor_membership: Membership, permissions: Iterable[str]
         beyond = sorted(set(areas) - actor_membership.areas)
         if beyond:
             raise PermissionDenied(
-                f"You can only grant permission areas you have yourself (not: {', '.join(beyond)})"
+                _("You can only grant permission areas you have yourself (not: %(areas)s)")
+                % {"areas": ", ".join(beyond)}
             )
     return areas
 
@@ -70,7 +72,7 @@ def _grantable_stores(*, actor_membership: Membership, store_ids: Iterable[Any])
     stores = clean_store_ids(store_ids)
     limited = not actor_membership.is_manager and actor_membership.store_ids
     if limited and (not stores or not set(stores) <= set(actor_membership.store_ids)):
-        raise PermissionDenied("You can only grant access to stores you can access yourself")
+        raise PermissionDenied(_("You can only grant access to stores you can access yourself"))
     return stores
 
 
@@ -81,7 +83,8 @@ def _require_within_reach(*, actor_membership: Membership, target: Membership) -
     beyond = sorted(target.areas - actor_membership.areas)
     if beyond:
         raise PermissionDenied(
-            f"This member has permission areas you do not have ({', '.join(beyond)})"
+            _("This member has permission areas you do not have (%(areas)s)")
+            % {"areas": ", ".join(beyond)}
         )
 
 
@@ -108,15 +111,17 @@ def member_invite(
     actor_membership = _require_manager(merchant=merchant, actor=actor)
     email = User.objects.normalize_email(email.strip()).lower()
     if not email or "@" not in email:
-        raise AccountsError("Enter a valid email address")
+        raise AccountsError(_("Enter a valid email address"))
     if role not in (MemberRole.ADMIN, MemberRole.STAFF):
-        raise AccountsError("Invitations are for admins or staff")
+        raise AccountsError(_("Invitations are for admins or staff"))
     if role == MemberRole.ADMIN and not actor_membership.is_manager:
-        raise PermissionDenied("Only the owner or an admin can invite an admin")
+        raise PermissionDenied(_("Only the owner or an admin can invite an admin"))
     if Membership.objects.filter(merchant=merchant, user__email=email).exists():
-        raise AccountsError(f"{email} is already a member of this account")
+        raise AccountsError(_("%(email)s is already a member of this account") % {"email": email})
     if User.objects.filter(email=email).exclude(operator_role="").exists():
-        raise AccountsError(f"{email} is operator staff and cannot join a merchant account")
+        raise AccountsError(
+            _("%(email)s is operator staff and cannot join a merchant account") % {"email": email}
+        )
     # An expired invitation no longer blocks a new one to the same person.
     Invitation.objects.filter(
         merchant=merchant,
@@ -127,7 +132,7 @@ def member_invite(
     if Invitation.objects.filter(
         merchant=merchant, email=email, status=InvitationStatus.PENDING
     ).exists():
-        raise AccountsError(f"{email} already has a pending invitation")
+        raise AccountsError(_("%(email)s already has a pending invitation") % {"email": email})
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         merchant=merchant,
@@ -175,9 +180,9 @@ def invitation_get_by_token(*, token: str) -> Invitation:
         .first()
     )
     if invitation is None or invitation.status != InvitationStatus.PENDING:
-        raise InvitationInvalid("This invitation is not valid any more")
+        raise InvitationInvalid(_("This invitation is not valid any more"))
     if invitation.is_expired:
-        raise InvitationInvalid("This invitation has expired; ask for a new one")
+        raise InvitationInvalid(_("This invitation has expired; ask for a new one"))
     return invitation
 
 
@@ -189,15 +194,16 @@ def invitation_accept(*, token: str, user: User, request: HttpRequest | None = N
         pk=invitation.pk
     )
     if invitation.status != InvitationStatus.PENDING:
-        raise InvitationInvalid("This invitation is not valid any more")
+        raise InvitationInvalid(_("This invitation is not valid any more"))
     if user.operator_role:
-        raise AccountsError("Operator staff cannot join a merchant account")
+        raise AccountsError(_("Operator staff cannot join a merchant account"))
     if user.email.lower() != invitation.email.lower():
         raise InvitationInvalid(
-            f"This invitation was sent to {invitation.email}; log in with that address"
+            _("This invitation was sent to %(email)s; log in with that address")
+            % {"email": invitation.email}
         )
     if Membership.objects.filter(merchant=invitation.merchant, user=user).exists():
-        raise AccountsError("You are already a member of this account")
+        raise AccountsError(_("You are already a member of this account"))
     membership = Membership.objects.create(
         merchant=invitation.merchant,
         user=user,
@@ -233,7 +239,9 @@ def invitation_accept_new_user(
     """
     invitation = invitation_get_by_token(token=token)
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise AccountsError(f"{invitation.email} already has a login; log in to accept")
+        raise AccountsError(
+            _("%(email)s already has a login; log in to accept") % {"email": invitation.email}
+        )
     full_name = full_name.strip()
     candidate = User(email=invitation.email, full_name=full_name)
     try:
@@ -262,9 +270,9 @@ def invitation_revoke(
         pk=invitation.pk
     )
     if invitation.status != InvitationStatus.PENDING:
-        raise AccountsError("Only pending invitations can be revoked")
+        raise AccountsError(_("Only pending invitations can be revoked"))
     if invitation.role == MemberRole.ADMIN and not actor_membership.is_manager:
-        raise PermissionDenied("Only the owner or an admin can revoke an admin invitation")
+        raise PermissionDenied(_("Only the owner or an admin can revoke an admin invitation"))
     invitation.status = InvitationStatus.REVOKED
     invitation.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -295,13 +303,13 @@ def member_update(
     """
     actor_membership = _require_manager(merchant=membership.merchant, actor=actor)
     if membership.role == MemberRole.OWNER:
-        raise OwnerProtected("The owner's role cannot be changed")
+        raise OwnerProtected(_("The owner's role cannot be changed"))
     if membership.user_id == actor.pk:
-        raise PermissionDenied("You cannot change your own role or permissions")
+        raise PermissionDenied(_("You cannot change your own role or permissions"))
     if role not in (MemberRole.ADMIN, MemberRole.STAFF):
-        raise AccountsError("Role must be admin or staff")
+        raise AccountsError(_("Role must be admin or staff"))
     if MemberRole.ADMIN in (role, membership.role) and not actor_membership.is_manager:
-        raise PermissionDenied("Only the owner or an admin can change admins")
+        raise PermissionDenied(_("Only the owner or an admin can change admins"))
     _require_within_reach(actor_membership=actor_membership, target=membership)
     # Clean everything before touching the instance, so a refusal leaves it as it was.
     new_permissions = (
@@ -344,9 +352,9 @@ def member_remove(
     staff remove only non-admins whose areas they hold themselves."""
     actor_membership = _require_manager(merchant=membership.merchant, actor=actor)
     if membership.role == MemberRole.OWNER:
-        raise OwnerProtected("The owner cannot be removed")
+        raise OwnerProtected(_("The owner cannot be removed"))
     if membership.role == MemberRole.ADMIN and not actor_membership.is_manager:
-        raise PermissionDenied("Only the owner or an admin can remove an admin")
+        raise PermissionDenied(_("Only the owner or an admin can remove an admin"))
     _require_within_reach(actor_membership=actor_membership, target=membership)
     # API tokens issued to the person end with their membership (the account's keys stay).
     tokens_revoked = ApiToken.objects.filter(

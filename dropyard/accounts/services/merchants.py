@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -61,7 +62,7 @@ def merchant_account_create(
     """Create a merchant account with ``owner`` as its single owner member."""
     business_name = clean_line(business_name)  # core.text: no control or bidi characters
     if not business_name:
-        raise AccountsError("Business name is required")
+        raise AccountsError(_("Business name is required"))
     merchant = MerchantAccount.objects.create(
         account_number=_new_account_number(),
         open_id=_new_open_id(),
@@ -93,13 +94,15 @@ def merchant_profile_update(
     """Update the merchant profile (business name, niche, target markets, contact details)."""
     unknown = set(fields) - set(PROFILE_FIELDS) - {"target_markets"}
     if unknown:
-        raise AccountsError(f"Unknown profile field: {', '.join(sorted(unknown))}")
+        raise AccountsError(
+            _("Unknown profile field: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     changes: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
         if name in fields:
             value = clean_line(fields[name])  # core.text: None → "", no control or bidi
             if name == "business_name" and not value:
-                raise AccountsError("Business name is required")
+                raise AccountsError(_("Business name is required"))
             if getattr(merchant, name) != value:
                 changes[name] = value
     if "target_markets" in fields:
@@ -127,7 +130,7 @@ def merchant_agent_assign(
 ) -> MerchantAccount:
     """Assign (or clear) the merchant's personal agent. The agent must have the agent role."""
     if agent is not None and agent.operator_role != OperatorRole.AGENT:
-        raise AccountsError("The personal agent must be operator staff with the agent role")
+        raise AccountsError(_("The personal agent must be operator staff with the agent role"))
     previous = merchant.agent
     merchant.agent = agent
     merchant.save(update_fields=["agent", "updated_at"])

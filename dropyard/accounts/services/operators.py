@@ -1,6 +1,7 @@
 """Operator (platform) staff: create, change role."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -38,16 +39,20 @@ def operator_create(
     """
     if role not in OperatorRole.values:
         raise AccountsError(
-            f"Unknown operator role {role!r}; use one of {', '.join(OperatorRole.values)}"
+            _("Unknown operator role %(role)r; use one of %(roles)s")
+            % {"role": role, "roles": ", ".join(OperatorRole.values)}
         )
     email = User.objects.normalize_email(email.strip()).lower()
     if not email or "@" not in email:
-        raise AccountsError("Enter a valid email address")
+        raise AccountsError(_("Enter a valid email address"))
     user = User.objects.filter(email=email).first()
     if user is not None and actor is not None and user.pk == actor.pk:
-        raise PermissionDenied("You cannot change your own operator role")
+        raise PermissionDenied(_("You cannot change your own operator role"))
     if user is not None and user.memberships.exists():
-        raise AccountsError(f"{email} belongs to a merchant account and cannot be operator staff")
+        raise AccountsError(
+            _("%(email)s belongs to a merchant account and cannot be operator staff")
+            % {"email": email}
+        )
     created = user is None
     if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
@@ -82,11 +87,11 @@ def operator_create(
 def operator_role_set(*, user: User, role: str, actor: User) -> User:
     """Change an operator's role ('' removes operator access). Nobody changes their own role."""
     if user.pk == actor.pk:
-        raise PermissionDenied("You cannot change your own operator role")
+        raise PermissionDenied(_("You cannot change your own operator role"))
     if role and role not in OperatorRole.values:
-        raise AccountsError(f"Unknown operator role {role!r}")
+        raise AccountsError(_("Unknown operator role %(role)r") % {"role": role})
     if not user.operator_role:
-        raise AccountsError("That user is not operator staff")
+        raise AccountsError(_("That user is not operator staff"))
     previous = user.operator_role
     user.operator_role = role
     user.is_staff = role == OperatorRole.ADMIN

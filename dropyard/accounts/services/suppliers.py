@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from dropyard.core.audit import audit_record
@@ -48,29 +49,29 @@ def supplier_application_submit(
     Refused while the applicant has a pending application or is already a supplier.
     """
     if Supplier.objects.filter(user=applicant).exists():
-        raise AccountsError("You are already an approved supplier")
+        raise AccountsError(_("You are already an approved supplier"))
     if SupplierApplication.objects.filter(
         applicant=applicant, status=SupplierApplicationStatus.PENDING
     ).exists():
-        raise AccountsError("You already have an application waiting for review")
+        raise AccountsError(_("You already have an application waiting for review"))
     country = country.strip().upper()
     if country not in countries:
-        raise AccountsError(f"Unknown country code: {country}")
+        raise AccountsError(_("Unknown country code: %(codes)s") % {"codes": country})
     # Names and an address reviewers read and documents print: no control or bidi (core.text).
     company_name, address = clean_line(company_name), clean_line(address)
     contact_phone = clean_line(contact_phone)
     legal_representative = clean_line(legal_representative)
     required = {
-        "company name": company_name,
-        "address": address,
-        "contact phone": contact_phone,
-        "legal representative": legal_representative,
+        _("company name"): company_name,
+        _("address"): address,
+        _("contact phone"): contact_phone,
+        _("legal representative"): legal_representative,
     }
     missing = [label for label, value in required.items() if not value]
     if missing:
-        raise AccountsError(f"Required: {', '.join(missing)}")
-    validate_document_upload(business_licence, label="Business licence")
-    validate_document_upload(legal_rep_id, label="Legal representative ID")
+        raise AccountsError(_("Required: %(fields)s") % {"fields": ", ".join(missing)})
+    validate_document_upload(business_licence, label=_("Business licence"))
+    validate_document_upload(legal_rep_id, label=_("Legal representative ID"))
     try:
         with transaction.atomic():
             application = SupplierApplication.objects.create(
@@ -86,7 +87,7 @@ def supplier_application_submit(
                 legal_rep_id=legal_rep_id,
             )
     except IntegrityError as exc:
-        raise AccountsError("You already have an application waiting for review") from exc
+        raise AccountsError(_("You already have an application waiting for review")) from exc
     audit_record(
         action=AuditAction.SUPPLIER_APPLIED,
         actor=applicant,
@@ -103,9 +104,9 @@ def _lock_pending_application(
         pk=application.pk
     )
     if application.status != SupplierApplicationStatus.PENDING:
-        raise AccountsError("This application has already been reviewed")
+        raise AccountsError(_("This application has already been reviewed"))
     if application.applicant_id == actor.pk:
-        raise PermissionDenied("You cannot review your own application")
+        raise PermissionDenied(_("You cannot review your own application"))
     return application
 
 
@@ -158,7 +159,7 @@ def supplier_application_reject(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise AccountsError("A reason is required to reject an application")
+        raise AccountsError(_("A reason is required to reject an application"))
     application = _lock_pending_application(application, actor=actor)
     application.status = SupplierApplicationStatus.REJECTED
     application.reviewed_by = actor

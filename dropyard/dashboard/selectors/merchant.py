@@ -13,6 +13,7 @@ from allauth.account.utils import has_verified_email
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts import selectors as accounts_selectors
 from dropyard.accounts.models import Membership, User
@@ -158,7 +159,7 @@ def spend_summary(
     """The last ``days`` local calendar days of order payments (one grouped query)."""
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
-    start, _ = wallet_reports.day_bounds(first, None)
+    start, _end = wallet_reports.day_bounds(first, None)
     priced = Q(order__shop_amount_minor__isnull=False)
     rows = (
         Payment.objects.filter(
@@ -230,41 +231,41 @@ def _checklist(
         .exists()
     )
     return [
-        ChecklistItem("verify_email", "Verify your email address", has_verified_email(user)),
+        ChecklistItem("verify_email", _("Verify your email address"), has_verified_email(user)),
         ChecklistItem(
             "catalog",
-            "Choose products from the catalog",
+            _("Choose products from the catalog"),
             picked,
             url_name="catalog:search",
-            hint="Save the ones you want to sell to My Products.",
+            hint=_("Save the ones you want to sell to My Products."),
         ),
         ChecklistItem(
             "add_store",
-            "Connect your store",
+            _("Connect your store"),
             stores > 0,
             url_name="stores:list",
-            hint="Shopify, WooCommerce, eBay, TikTok Shop, Medusa or the Sandbox store.",
+            hint=_("Shopify, WooCommerce, eBay, TikTok Shop, Medusa or the Sandbox store."),
         ),
         ChecklistItem(
             "first_order",
-            "Place your first order",
+            _("Place your first order"),
             has_order,
             url_name="orders:list",
-            hint="Store orders arrive by themselves; you can also add one by hand or by CSV.",
+            hint=_("Store orders arrive by themselves; you can also add one by hand or by CSV."),
         ),
         ChecklistItem(
             "top_up",
-            "Top up your wallet",
+            _("Top up your wallet"),
             topped_up,
             url_name="wallet:home",
-            hint="Orders are paid from the wallet.",
+            hint=_("Orders are paid from the wallet."),
         ),
         ChecklistItem(
-            "invite_team", "Invite your team", invited, url_name="accounts:team", optional=True
+            "invite_team", _("Invite your team"), invited, url_name="accounts:team", optional=True
         ),
         ChecklistItem(
             "api_key",
-            "Create an API key",
+            _("Create an API key"),
             has_api_key,
             url_name="accounts:apikeys",
             optional=True,

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.utils.translation import gettext as _
 
 from ..choices import Platform
 from . import register
@@ -83,13 +84,13 @@ def base_url_clean(raw: str) -> str:
     raw = (raw or "").strip()
     parts = urlsplit(raw)
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError("must start with https:// (or http://)")
+        raise ValueError(_("must start with https:// (or http://)"))
     if not parts.hostname:
-        raise ValueError("has no host name")
+        raise ValueError(_("has no host name"))
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError("must be the store's address only, without ?query, #part or login")
+        raise ValueError(_("must be the store's address only, without ?query, #part or login"))
     if len(raw) > 255:
-        raise ValueError("is longer than 255 characters")
+        raise ValueError(_("is longer than 255 characters"))
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 

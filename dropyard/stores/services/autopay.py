@@ -10,7 +10,7 @@ list like any other.
 """
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dropyard.checkout.services import pay_from_wallet
 from dropyard.core.audit import audit_record
@@ -75,8 +75,10 @@ def store_order_autopay(*, store_order_id: int) -> str:
     if order.status not in (OrderStatus.CREATED, OrderStatus.IN_CART, OrderStatus.UNPAID):
         return ALREADY
     label = f"store {store.name} auto-pay"[:254]
+    # English whatever the page's language: a refusal is stored as the order's auto-pay note;
+    # the atomic block means a refused confirmation leaves the order as it was.
     try:
-        with transaction.atomic():  # a refused confirmation leaves the order as it was
+        with translation.override("en"), transaction.atomic():
             if order.status != OrderStatus.UNPAID:
                 order = order_confirm(order=order, actor_label=label)
             amount = quote_orders([order], Provider.WALLET).net_minor

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -41,7 +42,7 @@ def _live(store: Store) -> Store:
         .get(pk=store.pk)
     )
     if locked.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {locked.name} is disconnected")
+        raise StoreDisconnected(_("store %(name)s is disconnected") % {"name": locked.name})
     return locked
 
 
@@ -150,23 +151,29 @@ def connection_create(
     (``ConnectionInvalid``; delete the old connection first). Audited
     STORE_CONNECTION_CHANGED."""
     if how not in ConnectionHow.values:
-        raise ConnectionInvalid(f"how must be one of {', '.join(ConnectionHow.values)}")
+        raise ConnectionInvalid(
+            _("how must be one of %(values)s") % {"values": ", ".join(ConnectionHow.values)}
+        )
     try:
         sv = StoreVariant.objects.select_related("store").get(
             pk=store_variant.pk, store__merchant=merchant
         )
     except StoreVariant.DoesNotExist:
-        raise StoreNotFound(f"store variant {store_variant.pk} not found") from None
+        raise StoreNotFound(
+            _("store variant %(id)s not found") % {"id": store_variant.pk}
+        ) from None
     store = _live(sv.store)
     if not _on_sale(Variant.objects.filter(pk=variant.pk)).exists():
-        raise ConnectionInvalid(f"variant {variant.sku} is not on sale")
+        raise ConnectionInvalid(_("variant %(sku)s is not on sale") % {"sku": variant.sku})
     try:
         with transaction.atomic():
             connection = ProductConnection.objects.create(
                 store=store, store_variant=sv, variant=variant, how=how, connected_by=_user(actor)
             )
     except IntegrityError:
-        raise ConnectionInvalid(f"store variant {sv} is already connected") from None
+        raise ConnectionInvalid(
+            _("store variant %(variant)s is already connected") % {"variant": sv}
+        ) from None
     audit_record(
         action=AuditAction.STORE_CONNECTION_CHANGED,
         actor=_user(actor),
@@ -190,7 +197,7 @@ def connection_delete(
             pk=connection.pk, store__merchant=merchant
         )
     except ProductConnection.DoesNotExist:
-        raise StoreNotFound(f"connection {connection.pk} not found") from None
+        raise StoreNotFound(_("connection %(id)s not found") % {"id": connection.pk}) from None
     details = {
         "disconnected": locked.store_variant.platform_variant_id,
         "variant": locked.variant.sku,

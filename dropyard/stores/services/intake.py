@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
@@ -118,26 +120,28 @@ def _import(store: Store, row: StoreOrder, order: PlatformOrder) -> None:
     if line_default is not None:  # else the merchant's default lines and routing decide
         address["requested_logistic_name"] = line_default.line.name
     try:
-        created = order_create(
-            merchant=store.merchant,
-            actor=None,
-            order_number=f"{store.order_prefix}{order.name or order.platform_order_id}"[:50],
-            lines=[
-                {
-                    "vid": connected[line.platform_variant_id],
-                    "quantity": line.quantity,
-                    "store_line_item_id": line.platform_line_id,
-                }
-                for line in lines
-            ],
-            source=OrderSource.STORE,
-            platform=store.platform,
-            store_name=store.name,
-            store_order_id=order.platform_order_id,
-            store_created_at=order.created_at,
-            shop_amount_minor=order.total_minor,
-            **address,
-        )
+        # English whoever clicked: a refusal becomes the stored hold reason.
+        with translation.override("en"):
+            created = order_create(
+                merchant=store.merchant,
+                actor=None,
+                order_number=f"{store.order_prefix}{order.name or order.platform_order_id}"[:50],
+                lines=[
+                    {
+                        "vid": connected[line.platform_variant_id],
+                        "quantity": line.quantity,
+                        "store_line_item_id": line.platform_line_id,
+                    }
+                    for line in lines
+                ],
+                source=OrderSource.STORE,
+                platform=store.platform,
+                store_name=store.name,
+                store_order_id=order.platform_order_id,
+                store_created_at=order.created_at,
+                shop_amount_minor=order.total_minor,
+                **address,
+            )
     except DomainError as exc:
         # The order service refused (invalid address, off-sale variant, number taken): the
         # merchant fixes it and the order is released again.
@@ -187,7 +191,8 @@ def _follow_imported(store: Store, row: StoreOrder, order: PlatformOrder, before
     if "address changed" in what:
         address = {k: v for k, v in vars(order.address).items() if k in ADDRESS_FIELDS}
         try:
-            order_update_address(order=dropyard_order, **address)
+            with translation.override("en"):  # a refusal is stored in ``flagged``
+                order_update_address(order=dropyard_order, **address)
         except DomainError as exc:
             unhandled.append(f"new address refused ({exc.message})")
     if unhandled:
@@ -236,12 +241,12 @@ def store_order_import_now(
         .first()
     )
     if row is None:
-        raise StoreNotFound(f"store order {store_order.pk} not found")
+        raise StoreNotFound(_("store order %(id)s not found") % {"id": store_order.pk})
     if row.status != StoreOrderStatus.HELD or not row.hold_reason.startswith(RULE_HOLD_PREFIX):
-        raise StoreInvalid("only an order held by the store's rule can be imported this way")
+        raise StoreInvalid(_("only an order held by the store's rule can be imported this way"))
     store = Store.objects.select_related("merchant").get(pk=row.store_id)
     if store.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {store.name} is disconnected")
+        raise StoreDisconnected(_("store %(name)s is disconnected") % {"name": store.name})
     _import(store, row, PlatformOrder.from_data(row.order_data))
     row.save()
     audit_record(
@@ -283,7 +288,7 @@ def store_order_ingest(*, store: Store, order: PlatformOrder, via: str) -> Store
         raise ValueError(f"unknown intake channel {via!r}")
     store = Store.objects.select_related("merchant").get(pk=store.pk)
     if store.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {store.name} is disconnected")
+        raise StoreDisconnected(_("store %(name)s is disconnected") % {"name": store.name})
     data = order.to_data()
     row, created = _lock_or_create(store, order, via, data)
     before = {"status": row.status, "flagged": row.flagged, "hold": row.hold_reason}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -74,26 +75,31 @@ def _check_draft(draft: ListingDraft) -> dict[str, str]:
     errors: dict[str, str] = {}
     product = draft.product
     if not product.is_on_sale:
-        errors["product"] = f"product {product.sku} is not on sale"
+        errors["product"] = _("product %(sku)s is not on sale") % {"sku": product.sku}
     if not draft.variants:
-        errors["variants"] = "choose at least one variant"
+        errors["variants"] = _("choose at least one variant")
     for v in draft.variants:
         if v.product_id != product.pk:
-            errors["variants"] = f"variant {v.sku} is not a variant of {product.sku}"
+            errors["variants"] = _("variant %(sku)s is not a variant of %(product)s") % {
+                "sku": v.sku,
+                "product": product.sku,
+            }
         elif not v.is_on_sale:
-            errors["variants"] = f"variant {v.sku} is not on sale"
+            errors["variants"] = _("variant %(sku)s is not on sale") % {"sku": v.sku}
     title = clean_line(draft.title)
     if not title or len(title) > 255:
-        errors["title"] = "the title is required, at most 255 characters"
+        errors["title"] = _("the title is required, at most 255 characters")
     if len(draft.image_ids) > MAX_IMAGES:
-        errors["images"] = f"choose at most {MAX_IMAGES} images"
+        errors["images"] = _("choose at most %(count)s images") % {"count": MAX_IMAGES}
     own = set(ProductImage.objects.filter(product=product).values_list("pk", flat=True))
     if set(draft.image_ids) - own:
-        errors["images"] = "an image is not one of this product's"
+        errors["images"] = _("an image is not one of this product's")
     for pk, price in (draft.prices or {}).items():
         if not isinstance(price, int) or not 0 <= price <= MAX_PRICE_MINOR:
             sku = next((v.sku for v in draft.variants if v.pk == pk), str(pk))
-            errors["prices"] = f"the price of {sku} must be between 0 and 1,000,000"
+            errors["prices"] = _("the price of %(sku)s must be between 0 and 1,000,000") % {
+                "sku": sku
+            }
     return errors
 
 
@@ -110,8 +116,16 @@ def _prices(
         elif store.currency != v.currency:
             raise _invalid(
                 {
-                    "prices": f"{store.name} sells in {store.currency} and the rules price in "
-                    f"{v.currency}: type the prices of {v.sku} to list it there"
+                    "prices": _(
+                        "%(store)s sells in %(currency)s and the rules price in "
+                        "%(rule_currency)s: type the prices of %(sku)s to list it there"
+                    )
+                    % {
+                        "store": store.name,
+                        "currency": store.currency,
+                        "rule_currency": v.currency,
+                        "sku": v.sku,
+                    }
                 }
             )
         else:
@@ -134,7 +148,7 @@ def listing_start(
     (and JOB_STARTED per job)."""
     errors = _check_draft(draft)
     if not stores:
-        errors["stores"] = "choose at least one store"
+        errors["stores"] = _("choose at least one store")
     if errors:
         raise _invalid(errors)
     locked = list(
@@ -143,10 +157,15 @@ def listing_start(
         .order_by("pk")
     )
     if len(locked) != len({s.pk for s in stores}):
-        raise StoreNotFound("store not found")
+        raise StoreNotFound(_("store not found"))
     for store in locked:
         if store.status != StoreStatus.AUTHORIZED:
-            raise _invalid({"stores": f"{store.name} is {store.get_status_display().lower()}"})
+            raise _invalid(
+                {
+                    "stores": _("%(store)s is %(status)s")
+                    % {"store": store.name, "status": store.get_status_display().lower()}
+                }
+            )
     by_pk = {s.pk: s for s in locked}
     priced = {s.pk: _prices(merchant, s, draft) for s in locked}
     jobs = []

@@ -8,6 +8,7 @@ recorded, atomically, by ``store_connect`` (credentials encrypted there).
 import re
 
 import httpx
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -50,13 +51,15 @@ def medusa_store_connect(
     try:
         url = base_url_clean(base_url)
     except ValueError as exc:
-        raise _invalid("base_url", f"the store address {exc}") from None
+        raise _invalid("base_url", _("the store address %(problem)s") % {"problem": exc}) from None
     key = (api_key or "").strip()
     if not _SECRET_KEY.fullmatch(key):
         raise _invalid(
             "api_key",
-            "paste a secret API key (it starts with sk_; publishable keys, pk_, cannot read "
-            "orders)",
+            _(
+                "paste a secret API key (it starts with sk_; publishable keys, pk_, cannot read "
+                "orders)"
+            ),
         )
     adapter = MedusaAdapter(
         StoreContext(
@@ -68,11 +71,15 @@ def medusa_store_connect(
         shop = adapter.shop()
     except AuthorizationLost:
         raise _invalid(
-            "api_key", "the store refused this key: check it is a live secret key of this store"
+            "api_key",
+            _("the store refused this key: check it is a live secret key of this store"),
         ) from None
     except AdapterError as exc:
         if exc.retryable:
-            raise _invalid("base_url", f"could not reach a Medusa store there ({exc})") from None
+            raise _invalid(
+                "base_url",
+                _("could not reach a Medusa store there (%(error)s)") % {"error": exc},
+            ) from None
         raise _invalid("base_url", str(exc)) from None
     return store_connect(
         merchant=merchant,

@@ -5,6 +5,7 @@ PRICING_RULE_CHANGED). The arithmetic is ``stores.pricing``; which rule applies 
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -31,15 +32,17 @@ def _terms(multiplier_bp: Any, add_minor: Any, rounding: Any, compare_at_bp: Any
     """The rule's terms, checked; every bad field is reported at once (``StoreInvalid``)."""
     errors: dict[str, str] = {}
     if not isinstance(multiplier_bp, int) or not 1 <= multiplier_bp <= MAX_MULTIPLIER_BP:
-        errors["multiplier_bp"] = "the multiplier must be between 0.0001 and 100"
+        errors["multiplier_bp"] = _("the multiplier must be between 0.0001 and 100")
     if not isinstance(add_minor, int) or not 0 <= add_minor <= MAX_ADD_MINOR:
-        errors["add_minor"] = "the fixed add must be between 0 and 1,000,000"
+        errors["add_minor"] = _("the fixed add must be between 0 and 1,000,000")
     if rounding not in PriceRounding.values:
-        errors["rounding"] = f"rounding must be one of {', '.join(PriceRounding.values)}"
+        errors["rounding"] = _("rounding must be one of %(values)s") % {
+            "values": ", ".join(PriceRounding.values)
+        }
     if not isinstance(compare_at_bp, int) or not (
         compare_at_bp == 0 or BASIS < compare_at_bp <= MAX_MULTIPLIER_BP
     ):
-        errors["compare_at_bp"] = "the compare-at multiplier must be above 1 (or empty for none)"
+        errors["compare_at_bp"] = _("the compare-at multiplier must be above 1 (or empty for none)")
     if errors:
         raise _invalid(errors)
     return {
@@ -56,11 +59,11 @@ def _scope(
     if store is not None:
         store = Store.objects.filter(pk=store.pk, merchant=merchant).first()
         if store is None:
-            raise StoreNotFound("store not found")
+            raise StoreNotFound(_("store not found"))
         if store.status == StoreStatus.DISCONNECTED:
-            raise _invalid({"store": f"store {store.name} is disconnected"})
+            raise _invalid({"store": _("store %(name)s is disconnected") % {"name": store.name}})
     if category is not None and not Category.objects.filter(pk=category.pk).exists():
-        raise StoreNotFound("category not found")
+        raise StoreNotFound(_("category not found"))
     return store, category
 
 
@@ -76,7 +79,7 @@ def _details(rule: PricingRule) -> dict[str, Any]:
 
 
 def _duplicate() -> StoreInvalid:
-    return _invalid({"scope": "a rule for this store and category already exists; change it"})
+    return _invalid({"scope": _("a rule for this store and category already exists; change it")})
 
 
 @transaction.atomic
@@ -124,7 +127,7 @@ def _own(merchant: MerchantAccount, rule: PricingRule) -> PricingRule:
             .get(pk=rule.pk, merchant=merchant)
         )
     except PricingRule.DoesNotExist:
-        raise StoreNotFound(f"pricing rule {rule.public_id} not found") from None
+        raise StoreNotFound(_("pricing rule %(id)s not found") % {"id": rule.public_id}) from None
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from itertools import groupby
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -38,7 +39,7 @@ def sandbox_store_create(
     """
     name = name.strip()
     if not name or len(name) > 120:
-        raise StoreInvalid("name: required, at most 120 characters")
+        raise StoreInvalid(_("name: required, at most 120 characters"))
     shop, token, secret = sandbox_shop.shop_create(name=name, currency=currency.strip().upper())
     store = store_connect(
         merchant=merchant,
@@ -110,13 +111,13 @@ def store_listing_push(
     the refusal stay recorded. Audited through ``store_catalog_import`` and
     STORE_CONNECTION_CHANGED."""
     if store.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {store.name} is disconnected")
+        raise StoreDisconnected(_("store %(name)s is disconnected") % {"name": store.name})
     variants = list(variants)
     for v in variants:
         if not v.is_on_sale or not v.product.is_on_sale:
-            raise StoreInvalid(f"variant {v.sku} is not on sale")
+            raise StoreInvalid(_("variant %(sku)s is not on sale") % {"sku": v.sku})
         if prices.get(v.pk, -1) < 0:
-            raise StoreInvalid(f"variant {v.sku} needs a price ≥ 0")
+            raise StoreInvalid(_("variant %(sku)s needs a price ≥ 0") % {"sku": v.sku})
     adapter = adapter or adapter_for(store)
     made: list[ProductConnection] = []
     ordered = sorted(variants, key=lambda v: v.product_id)

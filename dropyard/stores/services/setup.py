@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
@@ -50,7 +51,7 @@ def _own(store: Store, merchant: MerchantAccount) -> Store:
             pk=store.pk, merchant=merchant
         )
     except Store.DoesNotExist:
-        raise StoreNotFound(f"store {store.public_id} not found") from None
+        raise StoreNotFound(_("store %(id)s not found") % {"id": store.public_id}) from None
 
 
 def _invalid(field: str, message: str) -> StoreInvalid:
@@ -81,13 +82,15 @@ def store_connect(
     """
     name, domain, currency = clean_line(name), _clean_domain(domain), currency.strip().upper()
     if platform not in Platform.values:
-        raise _invalid("platform", f"must be one of {', '.join(Platform.values)}")
+        raise _invalid(
+            "platform", _("must be one of %(values)s") % {"values": ", ".join(Platform.values)}
+        )
     if not name or len(name) > 120:
-        raise _invalid("name", "required, at most 120 characters")
+        raise _invalid("name", _("required, at most 120 characters"))
     if not domain or len(domain) > 255:
-        raise _invalid("domain", "required, at most 255 characters")
+        raise _invalid("domain", _("required, at most 255 characters"))
     if not _CURRENCY.fullmatch(currency):
-        raise _invalid("currency", "must be a 3-letter ISO code")
+        raise _invalid("currency", _("must be a 3-letter ISO code"))
     store = Store(
         merchant=merchant,
         platform=platform,
@@ -100,7 +103,9 @@ def store_connect(
         with transaction.atomic():
             store.save()
     except IntegrityError:
-        raise _invalid("domain", f"this {platform} store is already connected") from None
+        raise _invalid(
+            "domain", _("this %(platform)s store is already connected") % {"platform": platform}
+        ) from None
     audit_record(
         action=AuditAction.STORE_CONNECTED,
         actor=_user(actor),
@@ -121,7 +126,7 @@ def store_disconnect(
     disconnecting twice is refused. Audited STORE_DISCONNECTED."""
     locked = _own(store, merchant)
     if locked.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {locked.name} is already disconnected")
+        raise StoreDisconnected(_("store %(name)s is already disconnected") % {"name": locked.name})
     locked.status = StoreStatus.DISCONNECTED
     locked.status_reason = (reason.strip() or "disconnected by the merchant")[:300]
     locked.credentials_encrypted = ""
@@ -140,24 +145,24 @@ def _setting(field: str, value: Any) -> Any:
     kind = SETTINGS[field]
     if kind is bool:
         if not isinstance(value, bool):
-            raise _invalid(field, "must be true or false")
+            raise _invalid(field, _("must be true or false"))
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _invalid(field, "must be an integer")
+            raise _invalid(field, _("must be an integer"))
         if value < 0:
-            raise _invalid(field, "may not be negative")
+            raise _invalid(field, _("may not be negative"))
         return value
     if not isinstance(value, str):
-        raise _invalid(field, "must be text")
+        raise _invalid(field, _("must be text"))
     value = value.strip()
     if field == "name" and not 1 <= len(value) <= 120:
-        raise _invalid(field, "required, at most 120 characters")
+        raise _invalid(field, _("required, at most 120 characters"))
     if field == "tracking_url_template" and value:
         if "{number}" not in value or len(value) > 300:
-            raise _invalid(field, "must contain {number} and be at most 300 characters")
+            raise _invalid(field, _("must contain {number} and be at most 300 characters"))
         if not value.startswith(("https://", "http://")):
-            raise _invalid(field, "must be an http(s) URL")
+            raise _invalid(field, _("must be an http(s) URL"))
     return value
 
 
@@ -174,11 +179,11 @@ def store_settings_update(
     """
     unknown = sorted(set(changes) - set(SETTINGS))
     if unknown:
-        raise StoreInvalid(f"unknown settings: {', '.join(unknown)}")
+        raise StoreInvalid(_("unknown settings: %(names)s") % {"names": ", ".join(unknown)})
     clean = {field: _setting(field, value) for field, value in changes.items()}
     locked = _own(store, merchant)
     if locked.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {locked.name} is disconnected")
+        raise StoreDisconnected(_("store %(name)s is disconnected") % {"name": locked.name})
     changed = {f: v for f, v in clean.items() if getattr(locked, f) != v}
     if changed:
         for field, value in changed.items():
@@ -262,11 +267,11 @@ def store_shipping_default_set(
     """
     locked = _own(store, merchant)
     if locked.status == StoreStatus.DISCONNECTED:
-        raise StoreDisconnected(f"store {locked.name} is disconnected")
+        raise StoreDisconnected(_("store %(name)s is disconnected") % {"name": locked.name})
     try:
         dest = country_code(dest_country)
     except CountryNotFound:
-        raise _invalid("dest_country", "choose a destination country") from None
+        raise _invalid("dest_country", _("choose a destination country")) from None
     previous = StoreShippingDefault.objects.filter(store=locked, dest_country=dest).first()
     if line is None:
         if previous is None:
@@ -275,10 +280,13 @@ def store_shipping_default_set(
         row = None
     else:
         if not line.is_active:
-            raise _invalid("line", f"{line.name} is not active")
+            raise _invalid("line", _("%(line)s is not active") % {"line": line.name})
         if not RateCard.objects.filter(line=line, dest_country=dest).exists():
-            raise _invalid("line", f"{line.name} has no rate to {dest}")
-        row, _ = StoreShippingDefault.objects.update_or_create(
+            raise _invalid(
+                "line",
+                _("%(line)s has no rate to %(country)s") % {"line": line.name, "country": dest},
+            )
+        row, _created = StoreShippingDefault.objects.update_or_create(
             store=locked, dest_country=dest, defaults={"line": line}
         )
     audit_record(

@@ -32,6 +32,8 @@ from urllib.parse import quote
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dropyard.accounts.actors import Actor
 from dropyard.core.audit import audit_record
@@ -93,9 +95,9 @@ def _line_quantities(store_order: StoreOrder, parcel: Parcel) -> dict[str, int]:
 
 def _skip_reason(store: Store) -> str:
     if store.status == StoreStatus.DISCONNECTED:
-        return "the store is disconnected"
+        return gettext_noop("the store is disconnected")  # stored English, shown translated
     if not store.tracking_push:
-        return "tracking push is off for this store"
+        return gettext_noop("tracking push is off for this store")
     return ""
 
 
@@ -364,15 +366,15 @@ def tracking_push_retry(*, push: TrackingPush, actor: Actor) -> TrackingPush:
     push = _locked(push.pk)
     now = timezone.now()
     if push.claimed_until is not None and push.claimed_until > now:
-        raise TrackingPushRefused("an attempt is running: look again in a minute")
+        raise TrackingPushRefused(_("an attempt is running: look again in a minute"))
     skip = _skip_reason(push.store)
     if skip:
-        raise TrackingPushRefused(f"{skip}: it cannot be pushed")
+        raise TrackingPushRefused(_("%(reason)s: it cannot be pushed") % {"reason": _(skip)})
     if push.store.status != StoreStatus.AUTHORIZED:
-        raise TrackingPushRefused("authorize the store again first")
+        raise TrackingPushRefused(_("authorize the store again first"))
     if push.status == TrackingPushStatus.PUSHED:
         if push.delivery not in (DeliveryMark.FAILED, DeliveryMark.DUE):
-            raise TrackingPushRefused("this tracking is already on the store")
+            raise TrackingPushRefused(_("this tracking is already on the store"))
         push.delivery, push.attempts = DeliveryMark.DUE, 0
     else:
         if push.status != TrackingPushStatus.PENDING:

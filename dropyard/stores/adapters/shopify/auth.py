@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ..base import AdapterError, AuthorizationLost
 from . import client as gql
@@ -46,7 +47,7 @@ def shop_domain_clean(value: str) -> str:
     host = value.strip().lower()
     host = re.sub(r"^https?://", "", host).split("/", 1)[0]
     if not SHOP_DOMAIN.fullmatch(host):
-        raise ShopDomainInvalid("enter the shop's address ending in .myshopify.com")
+        raise ShopDomainInvalid(_("enter the shop's address ending in .myshopify.com"))
     return host
 
 
