@@ -31,6 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
+from pydantic import ConfigDict
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.accounts.selectors import token_store_scope
@@ -101,11 +102,58 @@ def _payment_out(result: PaymentResult, merchant: MerchantAccount, currency: str
     }
 
 
+class _ChargeOut(CamelSchema):
+    """``_payment_out``: what this call charged (``paid`` false and zero amounts when it found
+    everything paid already), decimal strings in ``currency``, the balance left."""
+
+    paid: bool
+    order_amount: str
+    discount_amount: str
+    pay_amount: str
+    currency: str
+    balance: str
+    transaction_id: str | None
+
+
+class _OrderPaidOut(CamelSchema):
+    order_id: str
+
+
+class _ShipmentPaidOut(CamelSchema):
+    shipment_order_id: str
+    pay_id: str | None
+    order_ids: list[str]
+
+
+# The answers' keys go out in field order, and pydantic takes the bases' fields from the last
+# base to the first: what was paid, then ``_ChargeOut``.
+class PayBalanceOut(_ChargeOut, _OrderPaidOut):
+    """The order paid, then what was charged."""
+
+
+class PayBalanceV2Out(_ChargeOut, _ShipmentPaidOut):
+    """A shipment order (or, ``orderType`` 24, a makeup pay order: ``orderIds`` the bills)
+    paid, then what was charged. Closed, so that a purchase order's answer is not read as one."""
+
+    model_config = ConfigDict(**CamelSchema.model_config, extra="forbid")
+
+
+class PurchasePaymentOut(PayBalanceV2Out):
+    """``orderType`` 9: a private inventory purchase order paid (``purchase_payment_out``),
+    with the purchase order's ``status`` after it."""
+
+    status: str
+
+
 class PayBalanceIn(CamelSchema):
     order_id: str | None = None
 
 
-@router.post("shopping/pay/payBalance", operation_id="dropyard_wallet_api_pay_balance")
+@router.post(
+    "shopping/pay/payBalance",
+    operation_id="dropyard_wallet_api_pay_balance",
+    response=PayBalanceOut,
+)
 def pay_balance(request: HttpRequest, payload: PayBalanceIn, response: HttpResponse) -> dict:
     """Pay one order from the wallet (wallet discount applied)."""
     key = (payload.order_id or "").strip()
@@ -164,7 +212,11 @@ def _pay_makeup(merchant: MerchantAccount, pay_order_code: str, pay_id: str) -> 
     }
 
 
-@router.post("shopping/pay/payBalanceV2", operation_id="dropyard_wallet_api_pay_balance_v2")
+@router.post(
+    "shopping/pay/payBalanceV2",
+    operation_id="dropyard_wallet_api_pay_balance_v2",
+    response=PayBalanceV2Out | PurchasePaymentOut,
+)
 def pay_balance_v2(request: HttpRequest, payload: PayBalanceV2In, response: HttpResponse) -> dict:
     """Pay a parent (shipment) order; with ``orderType`` 24 a makeup pay order, with 9 a
     private inventory purchase order (``SY…``)."""

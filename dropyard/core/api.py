@@ -28,7 +28,8 @@ free, so an app's ``api.py`` holds only its paths, schemas and one service/selec
 - **OpenAPI.** ``openapi.json`` documents what goes out: HTTP 200 with ``oneOf`` the success
   envelope (``data`` the operation's schema) or ``ErrorEnvelope`` (``result`` false, ``data``
   null); HTTP 500 with ``ErrorEnvelope``. Operations declared with
-  ``openapi_extra=LEGACY_ENVELOPE`` document the ``{success, code: 0}`` body instead.
+  ``openapi_extra=legacy_envelope_openapi(DataOut)`` document the ``{success, code: 0}`` body
+  instead.
 - **Auth.** ``build_api(auth=…)`` makes the given auth the API's *default*, so every router and
   operation inherits it. The one in use is ``accounts.api_auth.CJAccessToken`` (header
   ``CJ-Access-Token``; tokens belong to accounts, which sits above core): missing header →
@@ -75,11 +76,13 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.openapi.schema import REF_TEMPLATE
 from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.router import BoundRouter
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security.base import AuthBase
 from ninja.utils import normalize_path
 from pydantic import ConfigDict, PlainSerializer
@@ -481,10 +484,32 @@ def _method_not_allowed_as_envelope(view: Callable[..., Any]) -> Callable[..., A
 # --- The API ------------------------------------------------------------------------------------
 
 
-# Marks an operation answered in the alternate ``{success: true, code: 0}`` body (``LegacySuccess``)
-# so that openapi.json documents that body: ``@router.get(…, openapi_extra=LEGACY_ENVELOPE)``.
+# Mark an operation answered in the alternate ``{success: true, code: 0}`` body (``LegacySuccess``)
+# so that openapi.json documents that body (``legacy_envelope_openapi``); both keys are removed
+# from the served document.
 LEGACY_ENVELOPE_KEY = "x-dropyard-envelope"
-LEGACY_ENVELOPE: dict[str, Any] = {LEGACY_ENVELOPE_KEY: "legacy"}
+LEGACY_COMPONENTS_KEY = "x-dropyard-components"
+
+
+def legacy_envelope_openapi(data_type: Any) -> dict[str, Any]:
+    """``openapi_extra`` of a ``LegacySuccess`` operation whose ``data`` is ``data_type`` (a
+    schema class, ``list[…]`` of one): ``data`` documented as ``response=`` would document it
+    (by alias, serialization mode, nested schemas under components), without validating it."""
+    wrapper = pydantic.create_model("Response", response=(data_type, ...))
+    schema = wrapper.model_json_schema(
+        ref_template=REF_TEMPLATE,
+        by_alias=True,
+        schema_generator=NinjaGenerateJsonSchema,
+        mode="serialization",
+    )
+    content = {"application/json": {"schema": schema["properties"]["response"]}}
+    return {
+        LEGACY_ENVELOPE_KEY: "legacy",
+        LEGACY_COMPONENTS_KEY: schema.get("$defs", {}),
+        "responses": {200: {"description": "OK", "content": content}},
+    }
+
+
 ERROR_ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
 _REQUEST_ID_SCHEMA = {"type": "string", "format": "uuid"}
 _MESSAGE_SCHEMA = {"type": "string", "maxLength": MESSAGE_MAX_LENGTH}
@@ -534,7 +559,7 @@ ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
 
 def _documented_responses(operation: dict[str, Any]) -> dict[str, Any]:
     """An operation's responses as they go out: HTTP 200 with the success body (the normal
-    envelope, or the legacy one for ``LEGACY_ENVELOPE`` operations) or the error envelope;
+    envelope, or the legacy one for ``legacy_envelope_openapi`` operations) or the error envelope;
     HTTP 500 with the error envelope (code 1600000, "system busy")."""
     responses = operation.get("responses", {})
     ok = responses.get(200) or responses.get("200") or {}
@@ -622,13 +647,16 @@ class DropyardAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params=None):
         """ninja's document with each operation's real answers (``_documented_responses``)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
+                for name, component in operation.pop(LEGACY_COMPONENTS_KEY, {}).items():
+                    if schemas.setdefault(name, component) != component:
+                        raise ValueError(f"two different schemas are named {name}")
                 operation["responses"] = _documented_responses(operation)
                 for parameter in operation.get("parameters", []):
                     _document_int_range(parameter.get("schema", {}))
-        components = schema.setdefault("components", {})
-        components.setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
+        schemas["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
         return schema
 
 

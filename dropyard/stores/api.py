@@ -31,7 +31,13 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Query, Router
 
-from dropyard.core.api import LEGACY_ENVELOPE, ParamError, api_datetime, legacy_success
+from dropyard.core.api import (
+    CamelSchema,
+    ParamError,
+    api_datetime,
+    legacy_envelope_openapi,
+    legacy_success,
+)
 
 from . import selectors
 from .choices import Platform
@@ -40,6 +46,32 @@ from .models import Store
 router = Router(tags=["Shop"])
 
 MAX_PAGE_SIZE = 100
+
+
+class ShopOut(CamelSchema):
+    """A store as getShops lists it (``_shop``; documents the answer, which goes out
+    unvalidated in the legacy body): dates ISO-8601 UTC, ``syncInventory`` and
+    ``fulfillmentStatus`` 1 or 0, null where we have no value."""
+
+    id: str
+    name: str
+    type: str
+    status: str
+    create_date: str
+    update_date: str
+    marketplace: None
+    alias_name: str
+    shop_url: str
+    sync_inventory: int
+    sync_inventory_rate: None
+    fulfillment_status: int
+    track_url_template: str | None
+    email: None
+    country_code: None
+    store_country: None
+    currency_code: str
+    platform_logo_url: None
+    business_type: None
 
 
 def _shop(store: Store) -> dict[str, Any]:
@@ -66,7 +98,7 @@ def _shop(store: Store) -> dict[str, Any]:
     }
 
 
-@router.get("shop/getShops", openapi_extra=LEGACY_ENVELOPE)
+@router.get("shop/getShops", openapi_extra=legacy_envelope_openapi(list[ShopOut]))
 def get_shops(
     request: HttpRequest,
     page_num: int = Query(1, alias="pageNum"),
@@ -96,7 +128,7 @@ def _connect_page(platform: str) -> str:
         return reverse("stores:list")
 
 
-@router.get("authentication/getAuthorizeUrl", tags=["Authentication"])
+@router.get("authentication/getAuthorizeUrl", tags=["Authentication"], response=str)
 def get_authorize_url(request: HttpRequest, shop_type: str = Query("", alias="shopType")):
     """The URL a merchant opens (signed in to Dropyard) to authorize a store of ``shopType``."""
     platform = (shop_type or "").strip().lower()

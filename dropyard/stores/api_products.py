@@ -30,7 +30,7 @@ Decisions where the contract is open (§7; these paths are documented only by SU
   Both answer ``data: true``.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -137,7 +137,7 @@ class SaveProductIn(CamelSchema):
     price_currency: str | None = None
 
 
-@router.post("store/product/saveProduct")
+@router.post("store/product/saveProduct", response=Literal[True])
 def save_product(request: HttpRequest, payload: SaveProductIn) -> bool:
     """Create or update one of the shop's products (its variants come by saveVariantBatch)."""
     store = _shop(request, payload.shop_id)
@@ -200,7 +200,16 @@ def _variant_item(item: Any, currency: str) -> PlatformVariant:
     )
 
 
-@router.post("store/product/saveVariantBatch")
+class VariantSavedOut(CamelSchema):
+    """One batch item's outcome, in the request's order: ``id`` null when the item had none,
+    ``message`` "Success" or what is wrong with the item."""
+
+    id: str | None
+    save_success: bool
+    message: str
+
+
+@router.post("store/product/saveVariantBatch", response=list[VariantSavedOut])
 def save_variant_batch(request: HttpRequest, payload: SaveVariantBatchIn) -> list[dict[str, Any]]:
     """Create or update the shop's variants; one ``{id, saveSuccess, message}`` per item."""
     store = _shop(request, payload.shop_id)
@@ -224,6 +233,45 @@ def save_variant_batch(request: HttpRequest, payload: SaveVariantBatchIn) -> lis
 
 
 # --- shop/product/queryPage, queryDetail -----------------------------------------------------
+
+
+class StoreVariantOut(CamelSchema):
+    """A store variant (``_variant_out``); the ``cj*`` ids are its connection's, null when the
+    variant is not connected. ``price`` a decimal string in ``priceCurrency``."""
+
+    id: str
+    product_id: str
+    title: str
+    variant_title: str
+    sku: str
+    image: str | None
+    price: str
+    price_currency: str
+    cj_product_id: str | None
+    cj_variant_id: str | None
+    cj_sku: str | None
+
+
+class StoreProductOut(CamelSchema):
+    """A store product (``_product_out``): what saveProduct stored, else what its imported
+    variants tell; ``priceMin``/``priceMax`` null when unknown."""
+
+    id: str
+    shop_id: str
+    title: str
+    image: str | None
+    description: str | None
+    price_min: str | None
+    price_max: str | None
+    price_currency: str
+    variants: list[StoreVariantOut]
+
+
+class StoreProductPageOut(CamelSchema):
+    page_num: int
+    page_size: int
+    total: int
+    list: list[StoreProductOut]
 
 
 def _variant_out(store: Store, row: StoreVariant) -> dict[str, Any]:
@@ -275,7 +323,7 @@ def _products(store: Store, pids: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("shop/product/queryPage")
+@router.get("shop/product/queryPage", response=StoreProductPageOut)
 def query_page(
     request: HttpRequest,
     shop_id: str = Query("", alias="shopId"),
@@ -296,7 +344,7 @@ def query_page(
     }
 
 
-@router.get("shop/product/queryDetail")
+@router.get("shop/product/queryDetail", response=list[StoreProductOut])
 def query_detail(
     request: HttpRequest,
     shop_id: str = Query("", alias="shopId"),
@@ -311,6 +359,29 @@ def query_detail(
 
 
 # --- product/conn/connection -----------------------------------------------------------------
+
+
+class ConnectionOut(CamelSchema):
+    """A connection of a store variant to a Dropyard variant (``_connection_out``);
+    ``connectType`` how it was made, ``createDate`` ISO-8601 UTC."""
+
+    id: str
+    shop_id: str
+    platform_product_id: str
+    platform_variant_id: str
+    platform_sku: str
+    cj_product_id: str
+    cj_variant_id: str
+    cj_sku: str
+    connect_type: str
+    create_date: str
+
+
+class ConnectionPageOut(CamelSchema):
+    page_num: int
+    page_size: int
+    total: int
+    list: list[ConnectionOut]
 
 
 def _connection_out(connection: ProductConnection) -> dict[str, Any]:
@@ -329,7 +400,7 @@ def _connection_out(connection: ProductConnection) -> dict[str, Any]:
     }
 
 
-@router.get("product/conn/connection")
+@router.get("product/conn/connection", response=ConnectionPageOut)
 def connection_list(
     request: HttpRequest,
     shop_id: str = Query("", alias="shopId"),
@@ -401,7 +472,7 @@ def _catalog_variant(pair: VariantPairIn, index: int, cj_product_id: str) -> Var
     return variant
 
 
-@router.post("product/conn/connection")
+@router.post("product/conn/connection", response=Literal[True])
 def connection_create(request: HttpRequest, payload: ConnectionIn) -> bool:
     """Connect the shop's variants to Dropyard variants, all or nothing."""
     store = _shop(request, payload.shop_id)
@@ -432,7 +503,7 @@ def connection_create(request: HttpRequest, payload: ConnectionIn) -> bool:
     return True
 
 
-@router.delete("product/conn/connection")
+@router.delete("product/conn/connection", response=Literal[True])
 def connection_delete(
     request: HttpRequest,
     shop_id: str = Query("", alias="shopId"),

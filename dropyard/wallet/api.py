@@ -92,7 +92,32 @@ class MakeupListIn(CamelSchema):
     status: str | None = None
 
 
-@router.post("shopping/makeup/list")
+class MakeupOut(CamelSchema):
+    """A supplementary bill as the MAKEUP webhook sends it (``bills.makeup_webhook_params``):
+    ``orderId`` the bill's code, ``status`` UNPAID / PAID / CANCELLED, dates
+    ``yyyy-MM-dd HH:mm:ss``."""
+
+    order_id: str
+    relation_order_id: str | None
+    pay_order_id: str | None
+    amount: str
+    reason: str
+    type: str
+    diff_use_type: int
+    status: str
+    create_date: str | None
+    payment_date: str | None
+
+
+class MakeupPageOut(CamelSchema):
+    page_number: int
+    page_size: int
+    total_records: int
+    total_pages: int
+    content: list[MakeupOut]
+
+
+@router.post("shopping/makeup/list", response=MakeupPageOut)
 def makeup_list(request: HttpRequest, payload: MakeupListIn) -> dict:
     """The merchant's supplementary bills, newest first."""
     page = 1 if payload.page is None else payload.page

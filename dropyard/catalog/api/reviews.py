@@ -7,10 +7,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from dropyard.core.api import (
-    LEGACY_ENVELOPE,
     CamelSchema,
     ParamError,
     api_datetime,
+    legacy_envelope_openapi,
     legacy_success,
 )
 
@@ -39,7 +39,7 @@ class CommentPageOut(CamelSchema):
     list: list[CommentOut]
 
 
-@router.get("product/productComments", openapi_extra=LEGACY_ENVELOPE)
+@router.get("product/productComments", openapi_extra=legacy_envelope_openapi(CommentPageOut))
 def product_comments(
     request: HttpRequest,
     pid: str = Query(...),

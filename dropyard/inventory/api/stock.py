@@ -13,7 +13,12 @@ from ninja import Query, Router
 from pydantic import Field
 
 from dropyard.catalog.models import Product, Variant
-from dropyard.core.api import LEGACY_ENVELOPE, CamelSchema, ParamError, legacy_success
+from dropyard.core.api import (
+    CamelSchema,
+    ParamError,
+    legacy_envelope_openapi,
+    legacy_success,
+)
 
 from ..selectors import (
     CountryInventory,
@@ -258,7 +263,9 @@ def stock_get_inventory_by_pid(request: HttpRequest, params: Query[PidIn]) -> Pr
     return ProductInventoryOut(inventories=inventories, variant_inventories=variant_inventories)
 
 
-@router.get("product/globalWarehouseList", openapi_extra=LEGACY_ENVELOPE)
+@router.get(
+    "product/globalWarehouseList", openapi_extra=legacy_envelope_openapi(list[WarehouseAreaOut])
+)
 def global_warehouse_list(request: HttpRequest):
     """Warehouse areas (one per warehouse country); ``disabled`` when none is active there.
 

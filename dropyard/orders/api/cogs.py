@@ -40,6 +40,48 @@ class CogsIn(CamelSchema):
     order_codes_list: list[str] = Field(alias="orderCodesList")
 
 
+class CogsLineOut(CamelSchema):
+    """One order line's cost: the price snapshot per unit and for the quantity."""
+
+    line_item_id: str
+    pid: str
+    vid: str
+    sku: str
+    product_name: str
+    quantity: int
+    unit_cost: str
+    total_cost: str
+
+
+class CogsOrderOut(CamelSchema):
+    """One order's cost of goods (``_cogs``); dates ``yyyy-MM-dd HH:mm:ss`` UTC, amounts
+    decimal strings in ``currency``; ``shopAmount`` and ``grossProfit`` null when unknown."""
+
+    order_id: str
+    order_number: str
+    cj_order_code: str
+    order_status: str
+    currency: str
+    create_date: str
+    payment_date: str | None
+    cost_frozen: bool
+    logistic_name: str | None
+    product_list: list[CogsLineOut]
+    product_amount: str
+    postage_amount: str
+    fee_amount: str
+    discount_amount: str
+    order_amount: str
+    shop_amount: str | None
+    gross_profit: str | None
+
+
+class CogsOut(CamelSchema):
+    total: int
+    list: list[CogsOrderOut]
+    not_found_order_codes: list[str]
+
+
 def _cogs(order: Order) -> dict[str, Any]:
     lines = list(order.lines.all())
     shop = order.shop_amount_minor
@@ -79,7 +121,7 @@ def _cogs(order: Order) -> dict[str, Any]:
     }
 
 
-@router.post("shopping/order/queryCogsBasicDataOrderInfoList")
+@router.post("shopping/order/queryCogsBasicDataOrderInfoList", response=CogsOut)
 def query_cogs(request: HttpRequest, payload: CogsIn) -> dict:
     """Cost of goods of up to 100 of the caller's orders (``orderCodesList``: orderId, order
     number or cjOrderCode). The contract names no answer fields; ours: ``{total, list[{orderId,

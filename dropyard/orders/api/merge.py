@@ -21,7 +21,7 @@ Decisions where the contract is open or contradicts itself (§7):
   with an unknown order.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core import signing
 from django.http import HttpRequest
@@ -35,7 +35,7 @@ from dropyard.core.money import Money
 
 from .. import selectors, services
 from ..exceptions import OrderNotFound
-from .wire import S, _ids, _merchant, _stores, reasons_out
+from .wire import ReasonOut, S, _ids, _merchant, _stores, reasons_out
 
 router = Router(tags=["Shopping"])
 
@@ -65,13 +65,21 @@ def _task(request: HttpRequest, task_id: str, kind: str) -> dict[str, Any]:
     return payload
 
 
+class TaskOut(CamelSchema):
+    """A task's state: always done (``progress`` 10000 = 100.00 %, ``status`` FINISHED)."""
+
+    task_id: str
+    progress: int
+    status: str
+
+
 class AutoMatchIn(CamelSchema):
     order_status: int | None = None
     # A JSON boolean only (StrictBool): "yes" or 2 are not silently read as true.
     filter_order: list[str] | StrictBool | None = None
 
 
-@router.post("shopping/mergeOrder/autoMatchMergeOrderListV3")
+@router.post("shopping/mergeOrder/autoMatchMergeOrderListV3", response=TaskOut)
 def merge_auto_match(request: HttpRequest, payload: AutoMatchIn) -> dict:
     """Start finding mergeable groups (runs at once; read them with autoMergeQueryResult)."""
     if payload.order_status not in (None, MERGE_UNCONFIRMED, MERGE_CONFIRMED):
@@ -88,10 +96,33 @@ class TaskIn(CamelSchema):
     task_id: str
 
 
-@router.post("shopping/mergeOrder/autoMergeQueryProgress")
+@router.post("shopping/mergeOrder/autoMergeQueryProgress", response=TaskOut)
 def merge_auto_progress(request: HttpRequest, payload: TaskIn) -> dict:
     _task(request, payload.task_id, "match")
     return {"taskId": payload.task_id, "progress": MERGE_PROGRESS_DONE, "status": "FINISHED"}
+
+
+class MergeGroupOut(CamelSchema):
+    """A group of orders to one door (``_group_out``); amounts decimal strings, ``postageAfter``
+    null when the merge would be refused (``mergeable`` false, ``reasons`` say why)."""
+
+    group_id: str
+    order_ids: list[str]
+    order_count: int
+    order_status: int
+    shipping_customer_name: str
+    shipping_country_code: str
+    mergeable: bool
+    postage_before: str
+    postage_after: str | None
+    saved_amount: str
+    reasons: list[ReasonOut]
+
+
+class MergeResultOut(CamelSchema):
+    task_id: str
+    total: int
+    groups: list[MergeGroupOut]
 
 
 def _group_out(group: services.MergeGroup, merchant: MerchantAccount) -> dict[str, Any]:
@@ -112,7 +143,7 @@ def _group_out(group: services.MergeGroup, merchant: MerchantAccount) -> dict[st
     }
 
 
-@router.post("shopping/mergeOrder/autoMergeQueryResult")
+@router.post("shopping/mergeOrder/autoMergeQueryResult", response=MergeResultOut)
 def merge_auto_result(request: HttpRequest, payload: TaskIn) -> dict:
     """The mergeable groups (same recipient and address), with the freight each merge saves."""
     task = _task(request, payload.task_id, "match")
@@ -144,6 +175,35 @@ class SubmitMergeIn(CamelSchema):
     groups: list[MergeGroupIn]
 
 
+class MergedGroupOut(CamelSchema):
+    """A group merged (``_merge_one``): the merge's id and the freight before and after."""
+
+    group_index: int
+    order_ids: list[str]
+    success: Literal[True]
+    merge_id: str
+    postage_before: str
+    postage_after: str
+
+
+class RefusedGroupOut(CamelSchema):
+    """A group not merged: the contract's code (11003, 11100, 1603100) and why."""
+
+    group_index: int
+    order_ids: list[str]
+    success: Literal[False]
+    code: int
+    message: str
+
+
+class SubmitResultOut(CamelSchema):
+    task_id: str
+    success_count: int
+    fail_count: int
+    # Each result has only its own form's keys, as ``_merge_one`` builds it.
+    results: list[MergedGroupOut | RefusedGroupOut]
+
+
 def _merge_one(request: HttpRequest, index: int, ids: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {"groupIndex": index, "orderIds": ids}
     if len(ids) < 2:
@@ -171,7 +231,7 @@ def _merge_one(request: HttpRequest, index: int, ids: list[str]) -> dict[str, An
     }
 
 
-@router.post("shopping/mergeOrder/submitMergeOrderBatchV3")
+@router.post("shopping/mergeOrder/submitMergeOrderBatchV3", response=TaskOut)
 def merge_submit(request: HttpRequest, payload: SubmitMergeIn) -> dict:
     """Merge each group of orders on its own (runs at once; see submitResult)."""
     if not payload.groups:
@@ -186,13 +246,13 @@ def merge_submit(request: HttpRequest, payload: SubmitMergeIn) -> dict:
     return {"taskId": task_id, "progress": MERGE_PROGRESS_DONE, "status": "FINISHED"}
 
 
-@router.post("shopping/mergeOrder/submitProgress")
+@router.post("shopping/mergeOrder/submitProgress", response=TaskOut)
 def merge_submit_progress(request: HttpRequest, payload: TaskIn) -> dict:
     _task(request, payload.task_id, "submit")
     return {"taskId": payload.task_id, "progress": MERGE_PROGRESS_DONE, "status": "FINISHED"}
 
 
-@router.post("shopping/mergeOrder/submitResult")
+@router.post("shopping/mergeOrder/submitResult", response=SubmitResultOut)
 def merge_submit_result(request: HttpRequest, payload: TaskIn) -> dict:
     task = _task(request, payload.task_id, "submit")
     results = task.get("r") or []

@@ -10,12 +10,15 @@ import pytest
 from dropyard.core.testing.openapi import answer_problems, openapi_document
 from dropyard.orders.tests.api_fixtures import authed, world  # noqa: F401
 from dropyard.orders.tests.test_api import CREATE, CREATE_V3, body
+from dropyard.wallet.tests.payment_helpers import fund
 
 pytestmark = pytest.mark.django_db
 
 ADD = "shopping/order/addCart"
 CONFIRM_CART = "shopping/order/addCartConfirm"
 PARENT = "shopping/order/saveGenerateParentOrder"
+COGS = "shopping/order/queryCogsBasicDataOrderInfoList"
+MERGE = "shopping/mergeOrder/"
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +138,49 @@ def test_read_and_change_answers_match_the_document(authed, world, document):
     assert problems == {f"{method} {path}": [] for method, path, _ in answers}
     assert [len(answers[0][2].data["list"]), len(answers[4][2].data)] == [1, 1]
     assert answers[3][2].data["logisticsTimeliness"] is not None
+
+
+def test_cost_of_goods_answer_matches_the_document(authed, merchant, owner, world, document):
+    fund(merchant, owner, 10_000)
+    paid = authed.post(CREATE, body(world, "G-1", payType=2, shopAmount="39.90")).ok()
+    unpaid = authed.post(CREATE, body(world, "G-2")).ok()
+
+    cogs = authed.post(COGS, {"orderCodesList": [paid["orderId"], unpaid["orderId"], "nope"]})
+
+    data = documented(document, "POST", COGS, cogs)
+    assert [(o["costFrozen"], o["grossProfit"] is None) for o in data["list"]] == [
+        (True, False),
+        (False, True),
+    ]
+    assert data["notFoundOrderCodes"] == ["nope"]
+
+
+def test_merge_answers_match_the_document(authed, world, document):
+    first = authed.post(CREATE, body(world, "M-1")).ok()["orderId"]
+    second = authed.post(CREATE, body(world, "M-2")).ok()["orderId"]
+    matched = authed.post(MERGE + "autoMatchMergeOrderListV3", {"orderStatus": 100})
+    match_task = {"taskId": matched.data["taskId"]}
+    answers = {
+        "autoMatchMergeOrderListV3": matched,
+        "autoMergeQueryProgress": authed.post(MERGE + "autoMergeQueryProgress", match_task),
+        # Read before the merge: the result is computed when read.
+        "autoMergeQueryResult": authed.post(MERGE + "autoMergeQueryResult", match_task),
+    }
+    groups = {"groups": [{"orderIds": [first]}, {"orderIds": [first, second]}]}
+    submitted = authed.post(MERGE + "submitMergeOrderBatchV3", groups)
+    submit_task = {"taskId": submitted.data["taskId"]}
+    answers["submitMergeOrderBatchV3"] = submitted
+    answers["submitProgress"] = authed.post(MERGE + "submitProgress", submit_task)
+    answers["submitResult"] = authed.post(MERGE + "submitResult", submit_task)
+
+    problems = {
+        name: answer_problems(document, "POST", MERGE + name, answer.body)
+        for name, answer in answers.items()
+    }
+    assert problems == dict.fromkeys(answers, [])
+    assert answers["autoMergeQueryResult"].data["groups"][0]["mergeable"] is True
+    results = answers["submitResult"].data["results"]
+    assert [(r["success"], r.get("code"), "mergeId" in r) for r in results] == [
+        (False, 11003, False),
+        (True, None, True),
+    ]

@@ -31,12 +31,20 @@ def test_wallet_answers_match_the_document(authed, merchant, owner, world, docum
     bill = wallet_bills.makeup_create(
         merchant=merchant, amount_minor=250, reason="weight difference", type=MakeupType.FREIGHT
     )
+    wallet_bills.makeup_create(
+        merchant=merchant,
+        related_order=order,
+        amount_minor=120,
+        reason="price difference",
+        type=MakeupType.PRODUCT,
+    )
 
     answers = {
         ("GET", "shopping/pay/getBalance"): authed.get("shopping/pay/getBalance"),
         ("POST", "shopping/makeup/createPayOrder"): authed.post(
             "shopping/makeup/createPayOrder", {"orderCodes": [bill.code]}
         ),
+        ("POST", "shopping/makeup/list"): authed.post("shopping/makeup/list", {}),
         ("GET", "invoice/list"): authed.get("invoice/list"),
         ("GET", "invoice/download"): authed.get(
             "invoice/download", {"invoiceId": invoice.public_id}
@@ -48,3 +56,5 @@ def test_wallet_answers_match_the_document(authed, merchant, owner, world, docum
     }
     assert problems == dict.fromkeys(answers, [])
     assert answers["GET", "invoice/list"].data["total"] == 2  # the top-up receipt and the invoice
+    bills = answers["POST", "shopping/makeup/list"].data["content"]
+    assert [b["relationOrderId"] for b in bills] == [order.public_id, None]
