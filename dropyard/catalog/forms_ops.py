@@ -7,6 +7,7 @@ Prices are typed as decimal USD and handed over as integer minor units.
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.accounts.selectors import supplier_list
 from dropyard.core.forms import BootstrapValidationFormMixin
@@ -17,7 +18,7 @@ from .models import Category
 from .selectors import category_list
 
 ALL = "all"
-ON_SALE_CHOICES = [("", "Any status"), ("yes", "On sale"), ("no", "Off sale")]
+ON_SALE_CHOICES = [("", _("Any status")), ("yes", _("On sale")), ("no", _("Off sale"))]
 
 
 def _category_label(category: Category) -> str:
@@ -66,7 +67,7 @@ class MoneyField(forms.DecimalField):
 
 class ProductFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
-    category = CategoryChoiceField(queryset=None, required=False, empty_label="All categories")
+    category = CategoryChoiceField(queryset=None, required=False, empty_label=_("All categories"))
     on_sale = forms.ChoiceField(choices=ON_SALE_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -91,38 +92,38 @@ class ProductForm(BootstrapValidationFormMixin, forms.Form):
     """The product's own fields (SPU). ``sku`` is asked for on create only: it never changes."""
 
     sku = forms.CharField(
-        label="Product SKU",
+        label=_("Product SKU"),
         max_length=40,
         required=False,
-        help_text="Leave empty to generate one. It never changes.",
+        help_text=_("Leave empty to generate one. It never changes."),
     )
-    name = forms.CharField(label="Name", max_length=300)
-    category = CategoryChoiceField(label="Category", queryset=None, empty_label="Choose…")
-    product_type = forms.ChoiceField(label="Product type", choices=ProductType.choices)
+    name = forms.CharField(label=_("Name"), max_length=300)
+    category = CategoryChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
+    product_type = forms.ChoiceField(label=_("Product type"), choices=ProductType.choices)
     supplier = forms.ModelChoiceField(
-        label="Supplier", queryset=None, required=False, empty_label="None (platform product)"
+        label=_("Supplier"), queryset=None, required=False, empty_label=_("None (platform product)")
     )
     description_html = forms.CharField(
-        label="Description (HTML)",
+        label=_("Description (HTML)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Sanitised on save: scripts and unsafe attributes are removed.",
+        help_text=_("Sanitised on save: scripts and unsafe attributes are removed."),
     )
-    hs_code = forms.CharField(label="HS code", max_length=20, required=False)
-    material = forms.CharField(label="Material", max_length=120, required=False)
-    packing = forms.CharField(label="Packing", max_length=120, required=False)
+    hs_code = forms.CharField(label=_("HS code"), max_length=20, required=False)
+    material = forms.CharField(label=_("Material"), max_length=120, required=False)
+    packing = forms.CharField(label=_("Packing"), max_length=120, required=False)
     properties = forms.MultipleChoiceField(
-        label="Shipping properties",
+        label=_("Shipping properties"),
         choices=ShippingProperty.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     video_url = forms.URLField(
-        label="Video URL",
+        label=_("Video URL"),
         max_length=500,
         required=False,
         assume_scheme="https",
-        help_text="Optional. Products with a video answer the API's video filters.",
+        help_text=_("Optional. Products with a video answer the API's video filters."),
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
@@ -137,21 +138,24 @@ class VariantForm(BootstrapValidationFormMixin, forms.Form):
     """One variant (SKU): option values, weight, dimensions and prices."""
 
     sku = forms.CharField(
-        label="Variant SKU", max_length=60, required=False, help_text="Leave empty to generate one."
+        label=_("Variant SKU"),
+        max_length=60,
+        required=False,
+        help_text=_("Leave empty to generate one."),
     )
     options = forms.CharField(
-        label="Options",
+        label=_("Options"),
         max_length=300,
         required=False,
-        help_text="Name=value pairs separated by semicolons, e.g. Color=Red; Size=M",
+        help_text=_("Name=value pairs separated by semicolons, e.g. Color=Red; Size=M"),
     )
-    weight_g = forms.IntegerField(label="Weight (g)", min_value=0)
-    length_mm = forms.IntegerField(label="Length (mm)", min_value=0, initial=0)
-    width_mm = forms.IntegerField(label="Width (mm)", min_value=0, initial=0)
-    height_mm = forms.IntegerField(label="Height (mm)", min_value=0, initial=0)
-    price_minor = MoneyField(label="Price to merchants (USD)")
-    suggested_price_minor = MoneyField(label="Suggested retail price (USD)", initial=0)
-    barcode = forms.CharField(label="Barcode", max_length=40, required=False)
+    weight_g = forms.IntegerField(label=_("Weight (g)"), min_value=0)
+    length_mm = forms.IntegerField(label=_("Length (mm)"), min_value=0, initial=0)
+    width_mm = forms.IntegerField(label=_("Width (mm)"), min_value=0, initial=0)
+    height_mm = forms.IntegerField(label=_("Height (mm)"), min_value=0, initial=0)
+    price_minor = MoneyField(label=_("Price to merchants (USD)"))
+    suggested_price_minor = MoneyField(label=_("Suggested retail price (USD)"), initial=0)
+    barcode = forms.CharField(label=_("Barcode"), max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
         initial = kwargs.get("initial")
@@ -179,7 +183,7 @@ def parse_options(text: str) -> dict[str, str]:
             continue
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise forms.ValidationError(f"“{part}” is not a name=value pair")
+            raise forms.ValidationError(_("“%(part)s” is not a name=value pair") % {"part": part})
         options[name.strip()] = value.strip()
     return options
 
@@ -188,21 +192,21 @@ class ReasonForm(BootstrapValidationFormMixin, forms.Form):
     """Why a product or variant goes off sale (required) or back on sale (optional)."""
 
     on_sale = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason", max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
     def clean(self) -> dict:
         data = super().clean()
         data["reason"] = (data.get("reason") or "").strip()
         if not data.get("on_sale") and not data["reason"]:
-            self.add_error("reason", "Say why it goes off sale")
+            self.add_error("reason", _("Say why it goes off sale"))
         return data
 
 
 class ImageUploadForm(BootstrapValidationFormMixin, forms.Form):
     image = forms.ImageField(
-        label="Image",
+        label=_("Image"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
-        help_text="PNG, JPEG or WebP; a thumbnail is generated.",
+        help_text=_("PNG, JPEG or WebP; a thumbnail is generated."),
     )
 
 
@@ -212,9 +216,9 @@ class ImageUploadForm(BootstrapValidationFormMixin, forms.Form):
 class CategoryForm(BootstrapValidationFormMixin, forms.Form):
     """A new category: no parent makes a top-level one; level-3 categories take no children."""
 
-    name = forms.CharField(label="Name", max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     parent = CategoryChoiceField(
-        label="Parent", queryset=None, required=False, empty_label="None (top level)"
+        label=_("Parent"), queryset=None, required=False, empty_label=_("None (top level)")
     )
 
     def __init__(self, *args, **kwargs):
@@ -226,7 +230,7 @@ class CategoryForm(BootstrapValidationFormMixin, forms.Form):
 
 
 class ReportFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[*ReportStatus.choices, (ALL, "All")], required=False)
+    status = forms.ChoiceField(choices=[*ReportStatus.choices, (ALL, _("All"))], required=False)
 
     def status_value(self) -> str:
         self.is_valid()
@@ -235,7 +239,7 @@ class ReportFilterForm(forms.Form):
 
 class ReportDismissForm(BootstrapValidationFormMixin, forms.Form):
     note = forms.CharField(
-        label="Note (shown to the reporter)",
+        label=_("Note (shown to the reporter)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -243,5 +247,5 @@ class ReportDismissForm(BootstrapValidationFormMixin, forms.Form):
 
 class ReportTakeOffSaleForm(BootstrapValidationFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Reason (shown to the reporter and on the product)", max_length=300
+        label=_("Reason (shown to the reporter and on the product)"), max_length=300
     )

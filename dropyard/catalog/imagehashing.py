@@ -21,6 +21,7 @@ import warnings
 from itertools import combinations
 
 import imagehash
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from dropyard.core.errors import DomainError
@@ -63,30 +64,47 @@ def image_decode(content: bytes, *, name: str = "image") -> Image.Image:
     the header, before decoding), truncated or corrupt data.
     """
     if not content:
-        raise ImageRefused(f"{name} is empty")
+        raise ImageRefused(_("%(name)s is empty") % {"name": name})
     if len(content) > MAX_IMAGE_BYTES:
-        raise ImageRefused(f"{name} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        raise ImageRefused(
+            _("%(name)s is larger than %(mb)s MB")
+            % {"name": name, "mb": MAX_IMAGE_BYTES // (1024 * 1024)}
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(content))
             if image.format not in ALLOWED_FORMATS:
-                raise ImageRefused(f"{name} is not a JPEG, PNG, GIF, WebP, BMP or TIFF picture")
+                raise ImageRefused(
+                    _("%(name)s is not a JPEG, PNG, GIF, WebP, BMP or TIFF picture")
+                    % {"name": name}
+                )
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
                 raise ImageRefused(
-                    f"{name} is too large: {width}×{height} pixels (at most "
-                    f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels, {MAX_IMAGE_SIDE} px a side)"
+                    _(
+                        "%(name)s is too large: %(width)s×%(height)s pixels (at most "
+                        "%(megapixels)s megapixels, %(side)s px a side)"
+                    )
+                    % {
+                        "name": name,
+                        "width": width,
+                        "height": height,
+                        "megapixels": MAX_IMAGE_PIXELS // 1_000_000,
+                        "side": MAX_IMAGE_SIDE,
+                    }
                 )
             image.load()
     except ImageRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRefused(f"{name} is too large to decode") from exc
+        raise ImageRefused(_("%(name)s is too large to decode") % {"name": name}) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         if isinstance(exc, UnidentifiedImageError):
-            raise ImageRefused(f"{name} is not an image") from exc
-        raise ImageRefused(f"{name} is not a valid image (corrupt or truncated)") from exc
+            raise ImageRefused(_("%(name)s is not an image") % {"name": name}) from exc
+        raise ImageRefused(
+            _("%(name)s is not a valid image (corrupt or truncated)") % {"name": name}
+        ) from exc
     return image
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.errors import NotFound
@@ -84,12 +85,12 @@ def product_get(
         product_id = Variant.objects.filter(sku=variant_sku).values_list("product_id", flat=True)
         found = list(product_id[:1])
         if not found:
-            raise VariantNotFound("Variant not found")
+            raise VariantNotFound(_("Variant not found"))
         product = queryset.filter(pk=found[0]).first()
     else:
         product = None
     if product is None:
-        raise ProductNotFound("Product not found")
+        raise ProductNotFound(_("Product not found"))
     return product
 
 
@@ -116,7 +117,7 @@ def product_image_get(*, pk: int) -> ProductImage:
     """One product image with its product; ``NotFound`` otherwise."""
     image = ProductImage.objects.select_related("product").filter(pk=pk).first()
     if image is None:
-        raise NotFound("Image not found")
+        raise NotFound(_("Image not found"))
     return image
 
 
@@ -131,7 +132,7 @@ def variant_get(*, vid: str | None = None, sku: str | None = None) -> Variant:
         else None
     )
     if variant is None:
-        raise VariantNotFound("Variant not found")
+        raise VariantNotFound(_("Variant not found"))
     return variant
 
 
@@ -195,7 +196,7 @@ def report_get(*, pk: int) -> ImproperReport:
         .first()
     )
     if report is None:
-        raise NotFound("Report not found")
+        raise NotFound(_("Report not found"))
     return report
 
 

@@ -19,6 +19,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from dropyard.accounts.actors import Actor
@@ -109,7 +110,7 @@ def video_url_clean(value: str | None) -> str:
         try:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
-            raise CatalogError("The video URL must be an http(s) URL") from None
+            raise CatalogError(_("The video URL must be an http(s) URL")) from None
     return value
 
 
@@ -130,13 +131,16 @@ def properties_clean(properties: list[str] | None) -> list[str]:
     given = set(properties or [])
     unknown = given - set(ShippingProperty.values)
     if unknown:
-        raise CatalogError(f"Unknown shipping properties: {', '.join(sorted(unknown))}")
+        raise CatalogError(
+            _("Unknown shipping properties: %(properties)s")
+            % {"properties": ", ".join(sorted(unknown))}
+        )
     return [value for value in ShippingProperty.values if value in given]
 
 
 def _non_negative_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise CatalogError(f"{name} must be a whole number ≥ 0")
+        raise CatalogError(_("%(name)s must be a whole number ≥ 0") % {"name": name})
     return value
 
 
@@ -147,14 +151,14 @@ def _variant_values(data: dict[str, Any], *, partial: bool = False) -> dict[str,
         if name in data:
             values[name] = _non_negative_int(name, data[name])
         elif not partial:
-            raise CatalogError(f"{name} is required for every variant")
+            raise CatalogError(_("%(name)s is required for every variant") % {"name": name})
     for name in ("length_mm", "width_mm", "height_mm", "suggested_price_minor"):
         if name in data:
             values[name] = _non_negative_int(name, data[name])
     if "options" in data:
         options = data["options"] or {}
         if not isinstance(options, dict):
-            raise CatalogError("options must map option name to value")
+            raise CatalogError(_("options must map option name to value"))
         # Option names and values print on packing slips: no control or bidi characters.
         values["options"] = {clean_line(k): clean_line(v) for k, v in options.items()}
     if "barcode" in data:
@@ -186,22 +190,22 @@ def product_prices_sync(*, product: Product) -> Product:
 
 
 def _sku_generate(*, model: type[Product] | type[Variant], prefix: str = SKU_PREFIX) -> str:
-    for _ in range(20):
+    for _attempt in range(20):
         candidate = f"{prefix}{secrets.randbelow(10**10):010d}"
         if not model.objects.filter(sku=candidate).exists():
             return candidate
-    raise CatalogError("Could not generate a unique SKU")  # pragma: no cover
+    raise CatalogError(_("Could not generate a unique SKU"))  # pragma: no cover
 
 
 def _sku_check_free(sku: str, *, exclude_variant: Variant | None = None) -> str:
     sku = sku.strip()
     if not sku:
-        raise CatalogError("SKU must not be empty")
+        raise CatalogError(_("SKU must not be empty"))
     taken = Variant.objects.filter(sku=sku)
     if exclude_variant is not None:
         taken = taken.exclude(pk=exclude_variant.pk)
     if taken.exists():
-        raise CatalogError(f"SKU {sku} is already used")
+        raise CatalogError(_("SKU %(sku)s is already used") % {"sku": sku})
     return sku
 
 
@@ -216,12 +220,12 @@ def category_create(*, name: str, parent: Category | None = None, position: int 
     """
     name = name.strip()
     if not name:
-        raise CatalogError("Category name is required")
+        raise CatalogError(_("Category name is required"))
     level = parent.level + 1 if parent else 1
     if level > MAX_CATEGORY_LEVEL:
-        raise CatalogError("Categories are at most three levels deep")
+        raise CatalogError(_("Categories are at most three levels deep"))
     if Category.objects.filter(parent=parent, name=name).exists():
-        raise CatalogError(f"Category {name} already exists here")
+        raise CatalogError(_("Category %(name)s already exists here") % {"name": name})
     return Category.objects.create(name=name, parent=parent, level=level, position=position)
 
 
@@ -230,9 +234,9 @@ def category_rename(*, category: Category, name: str) -> Category:
     """Rename a category and re-index the products under it (category names are searchable)."""
     name = name.strip()
     if not name:
-        raise CatalogError("Category name is required")
+        raise CatalogError(_("Category name is required"))
     if Category.objects.filter(parent=category.parent, name=name).exclude(pk=category.pk).exists():
-        raise CatalogError(f"Category {name} already exists here")
+        raise CatalogError(_("Category %(name)s already exists here") % {"name": name})
     category.name = name
     category.save(update_fields=["name"])
     search_index_category_update(category)
@@ -244,7 +248,7 @@ def category_rename(*, category: Category, name: str) -> Category:
 
 def _check_leaf(category: Category) -> None:
     if category.level != MAX_CATEGORY_LEVEL:
-        raise CatalogError("Products belong to a third-level category")
+        raise CatalogError(_("Products belong to a third-level category"))
 
 
 @transaction.atomic
@@ -273,16 +277,16 @@ def product_create(
     """
     name = clean_line(name)  # no control or bidi characters in a name (core.text)
     if not name:
-        raise CatalogError("Product name is required")
+        raise CatalogError(_("Product name is required"))
     _check_leaf(category)
     if not variants:
-        raise CatalogError("A product needs at least one variant")
+        raise CatalogError(_("A product needs at least one variant"))
     if product_type not in ProductType.values:
-        raise CatalogError(f"Unknown product type {product_type}")
+        raise CatalogError(_("Unknown product type %(type)s") % {"type": product_type})
     if sku:
         sku = sku.strip()
         if Product.objects.filter(sku=sku).exists():
-            raise CatalogError(f"SKU {sku} is already used")
+            raise CatalogError(_("SKU %(sku)s is already used") % {"sku": sku})
     product = Product.objects.create(
         sku=sku or _sku_generate(model=Product),
         name=name,
@@ -325,11 +329,11 @@ def product_update(*, product: Product, actor: Actor, **changes: Any) -> Product
     """
     unknown = set(changes) - {*_PRODUCT_FIELDS, "category"}
     if unknown:
-        raise CatalogError(f"Cannot change: {', '.join(sorted(unknown))}")
+        raise CatalogError(_("Cannot change: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if "name" in changes:
         changes["name"] = clean_line(changes["name"])
         if not changes["name"]:
-            raise CatalogError("Product name is required")
+            raise CatalogError(_("Product name is required"))
     if "category" in changes:
         _check_leaf(changes["category"])
     if "description_html" in changes:
@@ -339,7 +343,7 @@ def product_update(*, product: Product, actor: Actor, **changes: Any) -> Product
     if "video_url" in changes:
         changes["video_url"] = video_url_clean(changes["video_url"])
     if "product_type" in changes and changes["product_type"] not in ProductType.values:
-        raise CatalogError(f"Unknown product type {changes['product_type']}")
+        raise CatalogError(_("Unknown product type %(type)s") % {"type": changes["product_type"]})
     for field, value in changes.items():
         setattr(product, field, value)
     if changes:
@@ -379,7 +383,7 @@ def variant_update(*, variant: Variant, actor: Actor, **changes: Any) -> Variant
     """
     unknown = set(changes) - {*_VARIANT_FIELDS, "sku"}
     if unknown:
-        raise CatalogError(f"Cannot change: {', '.join(sorted(unknown))}")
+        raise CatalogError(_("Cannot change: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     values = _variant_values(changes, partial=True)
     if "sku" in changes:
         values["sku"] = _sku_check_free(str(changes["sku"] or ""), exclude_variant=variant)
@@ -404,7 +408,7 @@ def product_set_on_sale(
 ) -> Product:
     """Put a product on or off sale. Invariant: ``off_sale_reason`` is set iff it is off sale."""
     if not on_sale and not reason.strip():
-        raise CatalogError("A reason is required to take a product off sale")
+        raise CatalogError(_("A reason is required to take a product off sale"))
     product.is_on_sale = on_sale
     product.off_sale_reason = "" if on_sale else reason.strip()[:300]
     product.save(update_fields=["is_on_sale", "off_sale_reason", "updated_at"])
@@ -437,17 +441,17 @@ def variant_set_on_sale(*, variant: Variant, on_sale: bool, actor: Actor) -> Var
 
 def _image_read(upload: UploadedFile) -> tuple[bytes, Image.Image]:
     if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
-        raise CatalogError("Images must be at most 5 MB")
+        raise CatalogError(_("Images must be at most 5 MB"))
     upload.seek(0)
     content = upload.read()
     if len(content) > MAX_IMAGE_BYTES:
-        raise CatalogError("Images must be at most 5 MB")
+        raise CatalogError(_("Images must be at most 5 MB"))
     try:
         Image.open(io.BytesIO(content)).verify()
         image = Image.open(io.BytesIO(content))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CatalogError("The file is not a valid image") from exc
+        raise CatalogError(_("The file is not a valid image")) from exc
     return content, image
 
 
@@ -531,10 +535,10 @@ def review_create(
 ) -> Review:
     """Record a buyer review. Invariant: 1 ≤ rating ≤ 5; photos are verified images."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise CatalogError("Rating must be 1 to 5")
+        raise CatalogError(_("Rating must be 1 to 5"))
     country = (country or "").strip().upper()
     if country and (len(country) != 2 or not country.isalpha()):
-        raise CatalogError("Country must be an ISO 3166-1 alpha-2 code")
+        raise CatalogError(_("Country must be an ISO 3166-1 alpha-2 code"))
     review = Review.objects.create(
         product=product,
         rating=rating,
@@ -561,7 +565,7 @@ def report_create(
 ) -> ImproperReport:
     """A merchant reports a product; it waits (pending) for an operator's decision."""
     if reason not in ReportReason.values:
-        raise CatalogError(f"Unknown report reason {reason}")
+        raise CatalogError(_("Unknown report reason %(reason)s") % {"reason": reason})
     return ImproperReport.objects.create(
         product=product, merchant=merchant, reporter=reporter, reason=reason, note=note.strip()
     )
@@ -572,7 +576,7 @@ def _report_decide(
 ) -> ImproperReport:
     locked = ImproperReport.objects.select_for_update(of=("self",), no_key=True).get(pk=report.pk)
     if locked.status != ReportStatus.PENDING:
-        raise CatalogError("This report has already been decided")
+        raise CatalogError(_("This report has already been decided"))
     locked.status = status
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
@@ -600,7 +604,7 @@ def report_dismiss(*, report: ImproperReport, actor: User, note: str = "") -> Im
 def report_take_off_sale(*, report: ImproperReport, actor: User, reason: str) -> ImproperReport:
     """Act on a pending report: take its product off sale with ``reason`` (also the outcome)."""
     if not reason.strip():
-        raise CatalogError("A reason is required to take a product off sale")
+        raise CatalogError(_("A reason is required to take a product off sale"))
     decided = _report_decide(report, status=ReportStatus.ACTIONED, actor=actor, note=reason)
     product_set_on_sale(product=decided.product, on_sale=False, reason=reason, actor=actor)
     return decided
@@ -619,7 +623,7 @@ def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Actor)
     if existing is not None:
         return existing
     if not product.is_on_sale:
-        raise ProductOffSale("The product is off shelf")
+        raise ProductOffSale(_("The product is off shelf"))
     saved, created = MyProduct.objects.get_or_create(merchant=merchant, product=product)
     if created:
         # listed_count counts MyProduct rows; F() keeps concurrent saves of one product exact.
@@ -630,7 +634,7 @@ def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Actor)
 @transaction.atomic
 def my_product_remove(*, merchant: MerchantAccount, product: Product, actor: Actor) -> bool:
     """Remove a product from the merchant's My Products; True if it was there."""
-    deleted, _ = MyProduct.objects.filter(merchant=merchant, product=product).delete()
+    deleted, _kinds = MyProduct.objects.filter(merchant=merchant, product=product).delete()
     if deleted:
         Product.objects.filter(pk=product.pk, listed_count__gt=0).update(
             listed_count=F("listed_count") - 1

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from dropyard.core.models import AuditEvent
 from dropyard.inventory.models import Warehouse
@@ -198,7 +198,7 @@ def parcel_get(*, public_id: str, warehouse: Warehouse | None = None) -> Parcel:
         qs = qs.filter(warehouse=warehouse)
     parcel = _with_lines(qs).first()
     if parcel is None:
-        raise ParcelNotFound("no such parcel")
+        raise ParcelNotFound(gettext("no such parcel"))
     return parcel
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from dropyard.catalog.choices import ReportReason
@@ -11,11 +12,11 @@ from dropyard.core.forms import BootstrapFormMixin, BootstrapValidationFormMixin
 from dropyard.core.money import Money
 
 SORT_CHOICES = [
-    ("relevance", "Relevance"),
-    ("price_asc", "Price: low to high"),
-    ("price_desc", "Price: high to low"),
-    ("newest", "Newest"),
-    ("listings", "Most listed"),
+    ("relevance", _("Relevance")),
+    ("price_asc", _("Price: low to high")),
+    ("price_desc", _("Price: high to low")),
+    ("newest", _("Newest")),
+    ("listings", _("Most listed")),
 ]
 
 MAX_PRICE = Decimal("1000000")
@@ -41,26 +42,26 @@ def _minor(value: Decimal | None) -> int | None:
 class ProductSearchForm(BootstrapFormMixin, forms.Form):
     """Catalog search: keyword, category, warehouse country, price range, in stock, sort."""
 
-    q = forms.CharField(required=False, max_length=200, label="Keyword")
+    q = forms.CharField(required=False, max_length=200, label=_("Keyword"))
     category = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="Category"
+        required=False, coerce=int, empty_value=None, label=_("Category")
     )
-    warehouse_country = forms.ChoiceField(required=False, label="Ships from")
+    warehouse_country = forms.ChoiceField(required=False, label=_("Ships from"))
     min_price = forms.DecimalField(
-        required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2, label="Min price ($)"
+        required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2, label=_("Min price ($)")
     )
     max_price = forms.DecimalField(
-        required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2, label="Max price ($)"
+        required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2, label=_("Max price ($)")
     )
-    in_stock = forms.BooleanField(required=False, label="In stock only")
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
+    in_stock = forms.BooleanField(required=False, label=_("In stock only"))
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort by"))
 
     def __init__(self, *args, categories=(), warehouse_countries=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "All categories"), *categories]
+        self.fields["category"].choices = [("", _("All categories")), *categories]
         names = dict(countries)
         self.fields["warehouse_country"].choices = [
-            ("", "Any warehouse"),
+            ("", _("Any warehouse")),
             *((code, names.get(code, code)) for code in warehouse_countries),
         ]
         for name in ("min_price", "max_price"):
@@ -70,7 +71,7 @@ class ProductSearchForm(BootstrapFormMixin, forms.Form):
         data = super().clean()
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
-            raise forms.ValidationError("The minimum price must not be above the maximum.")
+            raise forms.ValidationError(_("The minimum price must not be above the maximum."))
         return data
 
     def filters(self) -> SearchFilters:
@@ -98,11 +99,11 @@ class ProductChoiceForm(forms.Form):
 class FreightEstimateForm(BootstrapValidationFormMixin, forms.Form):
     """The product page's freight estimate: a variant, a quantity, an origin, a destination."""
 
-    variant = forms.ChoiceField(label="Variant")
+    variant = forms.ChoiceField(label=_("Variant"))
     quantity = forms.IntegerField(min_value=1, max_value=10000, initial=1)
-    origin_country = forms.ChoiceField(label="Ship from")
-    dest_country = forms.ChoiceField(label="Destination country")
-    postcode = forms.CharField(required=False, max_length=20, label="Postcode")
+    origin_country = forms.ChoiceField(label=_("Ship from"))
+    dest_country = forms.ChoiceField(label=_("Destination country"))
+    postcode = forms.CharField(required=False, max_length=20, label=_("Postcode"))
 
     def __init__(self, *args, variants=(), origin_countries=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -111,7 +112,7 @@ class FreightEstimateForm(BootstrapValidationFormMixin, forms.Form):
         self.fields["origin_country"].choices = [
             (code, names.get(code, code)) for code in origin_countries
         ]
-        self.fields["dest_country"].choices = [("", "Choose a country"), *countries]
+        self.fields["dest_country"].choices = [("", _("Choose a country")), *countries]
         self.fields["quantity"].widget.attrs["inputmode"] = "numeric"
 
 
@@ -123,12 +124,12 @@ def _variant_label(variant) -> str:
 class ReportForm(BootstrapValidationFormMixin, forms.Form):
     """Report an improper product: a reason and a note."""
 
-    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *ReportReason.choices])
+    reason = forms.ChoiceField(choices=[("", _("Choose a reason")), *ReportReason.choices])
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What is wrong with this product?",
+        help_text=_("What is wrong with this product?"),
     )
 
 
@@ -136,7 +137,7 @@ class ImageSearchForm(BootstrapFormMixin, forms.Form):
     """One picture to search the catalog by; it is decoded and checked by the selector."""
 
     image = forms.FileField(
-        label="Picture",
+        label=_("Picture"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
-        error_messages={"required": "Choose a picture to search by."},
+        error_messages={"required": _("Choose a picture to search by.")},
     )

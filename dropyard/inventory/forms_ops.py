@@ -4,7 +4,9 @@ Forms only parse and check input; views pass ``cleaned_data`` to one service or 
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrOrPromise
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.accounts.selectors import merchant_get_by_account_number, supplier_list
@@ -16,7 +18,7 @@ from dropyard.logistics.selectors import carrier_list
 
 from .choices import WarehouseKind
 
-ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active"), ("no", "Inactive")]
+ACTIVE_CHOICES = [("", _("Active and inactive")), ("yes", _("Active")), ("no", _("Inactive"))]
 
 
 class WarehouseFilterForm(forms.Form):
@@ -26,7 +28,7 @@ class WarehouseFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "All countries"), *countries]
+        self.fields["country"].choices = [("", _("All countries")), *countries]
         for name in ("country", "active"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
@@ -43,46 +45,48 @@ class WarehouseFilterForm(forms.Form):
 class WarehouseForm(BootstrapValidationFormMixin, forms.Form):
     """Every editable warehouse field (activation has its own button)."""
 
-    code = forms.CharField(label="Code", max_length=20)
-    name = forms.CharField(label="Name", max_length=120)
-    country = forms.ChoiceField(label="Country")
-    region = forms.CharField(label="Region / state", max_length=120, required=False)
-    city = forms.CharField(label="City", max_length=120, required=False)
-    address1 = forms.CharField(label="Address", max_length=200, required=False)
-    address2 = forms.CharField(label="Address line 2", max_length=200, required=False)
-    postcode = forms.CharField(label="Postcode", max_length=20, required=False)
-    contact_name = forms.CharField(label="Contact name", max_length=120, required=False)
-    contact_phone = forms.CharField(label="Contact phone", max_length=40, required=False)
-    kind = forms.ChoiceField(label="Kind", choices=WarehouseKind.choices)
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.CharField(label=_("Region / state"), max_length=120, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    address1 = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address2 = forms.CharField(label=_("Address line 2"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=120, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=WarehouseKind.choices)
     supplier = forms.ModelChoiceField(
-        label="Supplier (supplier warehouses only)",
+        label=_("Supplier (supplier warehouses only)"),
         queryset=None,
         required=False,
-        empty_label="None",
+        empty_label=_("None"),
     )
     carriers = forms.ModelMultipleChoiceField(
-        label="Carriers served",
+        label=_("Carriers served"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    is_verified = forms.BooleanField(label="Verified", required=False, initial=True)
-    is_self_pickup = forms.BooleanField(label="Self pick-up", required=False)
+    is_verified = forms.BooleanField(label=_("Verified"), required=False, initial=True)
+    is_self_pickup = forms.BooleanField(label=_("Self pick-up"), required=False)
     parcel_photos_required = forms.BooleanField(
-        label="Packers must photograph each parcel",
+        label=_("Packers must photograph each parcel"),
         required=False,
-        help_text="Off: photos are optional at packing. On: a parcel cannot be packed without one.",
+        help_text=_(
+            "Off: photos are optional at packing. On: a parcel cannot be packed without one."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country…"), *countries]
+        self.fields["country"].choices = [("", _("Choose a country…")), *countries]
         self.fields["supplier"].queryset = supplier_list()
         self.fields["carriers"].queryset = carrier_list()
         self.fields["contact_phone"].widget.attrs["type"] = "tel"
 
 
-def _strip_required(value: str, message: str) -> str:
+def _strip_required(value: str, message: StrOrPromise) -> str:
     value = (value or "").strip()
     if not value:
         raise forms.ValidationError(message)
@@ -92,25 +96,25 @@ def _strip_required(value: str, message: str) -> str:
 class StockReceiveForm(BootstrapValidationFormMixin, forms.Form):
     """Goods arrived: which variant (by SKU), how many, why, and optionally whose private stock."""
 
-    sku = forms.CharField(label="Variant SKU", max_length=60)
-    quantity = forms.IntegerField(label="Quantity", min_value=1)
-    reason = forms.CharField(label="Reason", max_length=300, initial="Inbound receipt")
+    sku = forms.CharField(label=_("Variant SKU"), max_length=60)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=300, initial="Inbound receipt")
     account_number = forms.CharField(
-        label="Merchant account number (private stock)",
+        label=_("Merchant account number (private stock)"),
         max_length=40,
         required=False,
-        help_text="Leave empty for platform stock.",
+        help_text=_("Leave empty for platform stock."),
     )
 
     def clean_sku(self) -> Variant:
-        sku = _strip_required(self.cleaned_data["sku"], "Enter a variant SKU")
+        sku = _strip_required(self.cleaned_data["sku"], _("Enter a variant SKU"))
         try:
             return variant_get(sku=sku)
         except NotFound as exc:
-            raise forms.ValidationError(f"No variant has the SKU {sku}") from exc
+            raise forms.ValidationError(_("No variant has the SKU %(sku)s") % {"sku": sku}) from exc
 
     def clean_reason(self) -> str:
-        return _strip_required(self.cleaned_data["reason"], "Give a reason")
+        return _strip_required(self.cleaned_data["reason"], _("Give a reason"))
 
     def clean_account_number(self) -> MerchantAccount | None:
         number = (self.cleaned_data["account_number"] or "").strip()
@@ -119,7 +123,9 @@ class StockReceiveForm(BootstrapValidationFormMixin, forms.Form):
         try:
             return merchant_get_by_account_number(account_number=number)
         except NotFound as exc:
-            raise forms.ValidationError(f"No merchant account has the number {number}") from exc
+            raise forms.ValidationError(
+                _("No merchant account has the number %(number)s") % {"number": number}
+            ) from exc
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -133,15 +139,15 @@ class StockReceiveForm(BootstrapValidationFormMixin, forms.Form):
 
 class StockAdjustForm(BootstrapValidationFormMixin, forms.Form):
     delta = forms.IntegerField(
-        label="Change in on hand (±)", help_text="Negative to remove units, e.g. -2"
+        label=_("Change in on hand (±)"), help_text=_("Negative to remove units, e.g. -2")
     )
-    reason = forms.CharField(label="Reason", max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def clean_delta(self) -> int:
         delta = self.cleaned_data["delta"]
         if delta == 0:
-            raise forms.ValidationError("The change cannot be 0")
+            raise forms.ValidationError(_("The change cannot be 0"))
         return delta
 
     def clean_reason(self) -> str:
-        return _strip_required(self.cleaned_data["reason"], "Give a reason")
+        return _strip_required(self.cleaned_data["reason"], _("Give a reason"))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount, User
 from dropyard.catalog import selectors as catalog_selectors
@@ -54,7 +55,10 @@ def _check_line_quantity(quantity: int, *, allow_zero: bool = False) -> None:
         or isinstance(quantity, bool)
         or not low <= quantity <= MAX_LINE_QUANTITY
     ):
-        raise PurchaseRefused(f"quantity must be an integer from {low} to {MAX_LINE_QUANTITY}")
+        raise PurchaseRefused(
+            _("quantity must be an integer from %(low)s to %(high)s")
+            % {"low": low, "high": MAX_LINE_QUANTITY}
+        )
 
 
 def shared_available(*, variant: Variant, warehouse: Warehouse) -> int:
@@ -81,7 +85,8 @@ def default_purchase_warehouse(*, variant: Variant, quantity: int) -> Warehouse:
     )
     if best is None:
         raise InsufficientStock(
-            f"no platform warehouse has {quantity} units of {variant.sku} available"
+            _("no platform warehouse has %(quantity)s units of %(sku)s available")
+            % {"quantity": quantity, "sku": variant.sku}
         )
     return best.warehouse
 
@@ -89,8 +94,11 @@ def default_purchase_warehouse(*, variant: Variant, quantity: int) -> Warehouse:
 def _check_warehouse(warehouse: Warehouse) -> None:
     if warehouse.kind != WarehouseKind.PLATFORM or not warehouse.is_active:
         raise PurchaseRefused(
-            f"warehouse {warehouse.code} is not an active platform warehouse: private stock is "
-            "bought only in those"
+            _(
+                "warehouse %(code)s is not an active platform warehouse: private stock is "
+                "bought only in those"
+            )
+            % {"code": warehouse.code}
         )
 
 
@@ -115,7 +123,7 @@ def purchase_cart_add(
     """
     _check_line_quantity(quantity)
     if not variant.is_on_sale or not variant.product.is_on_sale:
-        raise PurchaseRefused(f"{variant.sku} is not on sale")
+        raise PurchaseRefused(_("%(sku)s is not on sale") % {"sku": variant.sku})
     line = None
     if warehouse is None:
         line = PurchaseCartLine.objects.filter(merchant=merchant, variant=variant).first()
@@ -134,11 +142,14 @@ def purchase_cart_add(
     available = shared_available(variant=variant, warehouse=warehouse)
     if available < total:
         raise InsufficientStock(
-            f"only {available} units of {variant.sku} are available in {warehouse.code}"
+            _("only %(available)s units of %(sku)s are available in %(warehouse)s")
+            % {"available": available, "sku": variant.sku, "warehouse": warehouse.code}
         )
     if line is None:
         if PurchaseCartLine.objects.filter(merchant=merchant).count() >= MAX_CART_LINES:
-            raise PurchaseRefused(f"a purchase cart holds at most {MAX_CART_LINES} lines")
+            raise PurchaseRefused(
+                _("a purchase cart holds at most %(count)s lines") % {"count": MAX_CART_LINES}
+            )
         try:
             with transaction.atomic():
                 return PurchaseCartLine.objects.create(
@@ -158,7 +169,7 @@ def purchase_cart_add(
 def _cart_line(merchant: MerchantAccount, line_id: int) -> PurchaseCartLine:
     line = PurchaseCartLine.objects.filter(merchant=merchant, pk=line_id).first()
     if line is None:
-        raise PurchaseOrderNotFound(f"cart line {line_id} not found")
+        raise PurchaseOrderNotFound(_("cart line %(id)s not found") % {"id": line_id})
     return line
 
 
@@ -176,7 +187,8 @@ def purchase_cart_set_quantity(
     available = shared_available(variant=line.variant, warehouse=line.warehouse)
     if available < quantity:
         raise InsufficientStock(
-            f"only {available} units of {line.variant.sku} are available in {line.warehouse.code}"
+            _("only %(available)s units of %(sku)s are available in %(warehouse)s")
+            % {"available": available, "sku": line.variant.sku, "warehouse": line.warehouse.code}
         )
     PurchaseCartLine.objects.filter(pk=line.pk).update(quantity=quantity, updated_at=timezone.now())
     line.refresh_from_db()
@@ -193,7 +205,7 @@ def purchase_cart_remove(
     """Remove cart lines by id and/or every line of ``variants``; the number removed. Ids of
     another merchant remove nothing."""
     lookup = Q(pk__in=list(line_ids)) | Q(variant__in=list(variants))
-    removed, _ = PurchaseCartLine.objects.filter(lookup, merchant=merchant).delete()
+    removed, _kinds = PurchaseCartLine.objects.filter(lookup, merchant=merchant).delete()
     return removed
 
 
@@ -220,7 +232,7 @@ def purchase_order_create(
         lines = lines.filter(pk__in=list(line_ids))
     cart = list(lines.select_for_update(of=("self",)).order_by("pk"))
     if not cart:
-        raise PurchaseRefused("the purchase cart has no lines to order")
+        raise PurchaseRefused(_("the purchase cart has no lines to order"))
     for line in cart:
         _check_warehouse(line.warehouse)
     total = sum(line.quantity * line.variant.price_minor for line in cart)
@@ -271,7 +283,7 @@ def purchase_order_lock(*, merchant: MerchantAccount, code: str) -> PurchaseOrde
         else None
     )
     if found is None:
-        raise PurchaseOrderNotFound(f"purchase order {code} not found")
+        raise PurchaseOrderNotFound(_("purchase order %(code)s not found") % {"code": code})
     return found
 
 
@@ -296,7 +308,9 @@ def purchase_order_complete(
         updated_at=now,
     )
     if won != 1:
-        raise PurchaseRefused(f"purchase order {order.code} is not awaiting payment")
+        raise PurchaseRefused(
+            _("purchase order %(code)s is not awaiting payment") % {"code": order.code}
+        )
     lines = order.lines.select_related("variant", "warehouse").order_by(
         "warehouse_id", "variant_id"
     )
@@ -322,7 +336,10 @@ def purchase_order_cancel(
     completed or cancelled one; another merchant's is not found. Audit ORDER_CANCELLED."""
     order = purchase_order_lock(merchant=merchant, code=code)
     if order.status != PurchaseOrderStatus.WAIT_PAY:
-        raise PurchaseRefused(f"purchase order {order.code} is {order.get_status_display()}")
+        raise PurchaseRefused(
+            _("purchase order %(code)s is %(status)s")
+            % {"code": order.code, "status": order.get_status_display()}
+        )
     now = timezone.now()
     PurchaseOrder.objects.filter(pk=order.pk).update(
         status=PurchaseOrderStatus.CANCELLED, cancelled_at=now, updated_at=now

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
@@ -59,13 +60,13 @@ def warehouse_countries() -> list[str]:
 def warehouse_get(*, public_id: str | None = None, code: str | None = None) -> Warehouse:
     """One warehouse by public id or code (active or not); ``WarehouseNotFound`` otherwise."""
     if not public_id and not code:
-        raise WarehouseNotFound("warehouse id is required")
+        raise WarehouseNotFound(_("warehouse id is required"))
     lookup = Q(public_id=public_id) if public_id else Q(code=(code or "").upper())
     warehouse = (
         Warehouse.objects.select_related("supplier").prefetch_related("carriers").filter(lookup)
     ).first()
     if warehouse is None:
-        raise WarehouseNotFound(f"warehouse {public_id or code} not found")
+        raise WarehouseNotFound(_("warehouse %(id)s not found") % {"id": public_id or code})
     return warehouse
 
 
@@ -146,7 +147,7 @@ def stock_get(*, pk: int) -> Stock:
         .first()
     )
     if stock is None:
-        raise NotFound("Stock row not found")
+        raise NotFound(_("Stock row not found"))
     return stock
 
 
@@ -351,7 +352,7 @@ def stock_lookup_by_sku(*, sku: str) -> Variant | Product:
     try:
         return catalog_selectors.product_get(sku=sku)
     except ProductNotFound:
-        raise VariantNotFound(f"no variant or product with sku {sku}") from None
+        raise VariantNotFound(_("no variant or product with sku %(sku)s") % {"sku": sku}) from None
 
 
 # --- Stock totals per product (catalog lists) ---------------------------------------------------

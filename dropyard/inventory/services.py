@@ -33,6 +33,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount, Supplier, User
@@ -71,7 +72,9 @@ WAREHOUSE_FLAG_FIELDS = ("is_verified", "is_self_pickup", "parcel_photos_require
 def _clean_country(country: str) -> str:
     code = countries.alpha2((country or "").strip())
     if not code:
-        raise WarehouseInvalid(f"country {country!r} is not an ISO 3166-1 alpha-2 code")
+        raise WarehouseInvalid(
+            _("country %(country)r is not an ISO 3166-1 alpha-2 code") % {"country": country}
+        )
     return code
 
 
@@ -79,17 +82,19 @@ def _clean_code(code: str) -> str:
     code = (code or "").strip().upper()
     max_length = Warehouse._meta.get_field("code").max_length
     if not code or (max_length is not None and len(code) > max_length):
-        raise WarehouseInvalid("code is required (at most 20 characters)")
+        raise WarehouseInvalid(_("code is required (at most 20 characters)"))
     return code
 
 
 def _check_kind(kind: str, supplier: Supplier | None) -> None:
     if kind not in WarehouseKind.values:
-        raise WarehouseInvalid(f"kind must be one of {', '.join(WarehouseKind.values)}")
+        raise WarehouseInvalid(
+            _("kind must be one of %(kinds)s") % {"kinds": ", ".join(WarehouseKind.values)}
+        )
     if kind == WarehouseKind.SUPPLIER and supplier is None:
-        raise WarehouseInvalid("a supplier warehouse needs a supplier")
+        raise WarehouseInvalid(_("a supplier warehouse needs a supplier"))
     if kind == WarehouseKind.PLATFORM and supplier is not None:
-        raise WarehouseInvalid("a platform warehouse has no supplier")
+        raise WarehouseInvalid(_("a platform warehouse has no supplier"))
 
 
 @transaction.atomic
@@ -113,12 +118,14 @@ def warehouse_create(
     code = _clean_code(code)
     unknown = set(fields) - set(WAREHOUSE_TEXT_FIELDS) - set(WAREHOUSE_FLAG_FIELDS)
     if unknown:
-        raise WarehouseInvalid(f"unknown warehouse fields: {', '.join(sorted(unknown))}")
+        raise WarehouseInvalid(
+            _("unknown warehouse fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if not (name or "").strip():
-        raise WarehouseInvalid("name is required")
+        raise WarehouseInvalid(_("name is required"))
     _check_kind(kind, supplier)
     if Warehouse.objects.filter(code=code).exists():
-        raise WarehouseInvalid(f"warehouse code {code} is already used")
+        raise WarehouseInvalid(_("warehouse code %(code)s is already used") % {"code": code})
     warehouse = Warehouse.objects.create(
         code=code,
         name=name.strip(),
@@ -160,15 +167,19 @@ def warehouse_update(
     }
     unknown = set(fields) - allowed
     if unknown:
-        raise WarehouseInvalid(f"unknown warehouse fields: {', '.join(sorted(unknown))}")
+        raise WarehouseInvalid(
+            _("unknown warehouse fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if "code" in fields:
         fields["code"] = _clean_code(fields["code"])
         if Warehouse.objects.filter(code=fields["code"]).exclude(pk=warehouse.pk).exists():
-            raise WarehouseInvalid(f"warehouse code {fields['code']} is already used")
+            raise WarehouseInvalid(
+                _("warehouse code %(code)s is already used") % {"code": fields["code"]}
+            )
     if "country" in fields:
         fields["country"] = _clean_country(fields["country"])
     if "name" in fields and not (fields["name"] or "").strip():
-        raise WarehouseInvalid("name is required")
+        raise WarehouseInvalid(_("name is required"))
     _check_kind(fields.get("kind", warehouse.kind), fields.get("supplier", warehouse.supplier))
     if fields:
         Warehouse.objects.filter(pk=warehouse.pk).update(**fields, updated_at=timezone.now())
@@ -209,12 +220,12 @@ def warehouse_set_active(*, warehouse: Warehouse, is_active: bool, actor: User |
 
 def _check_quantity(quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
-        raise StockRefused("quantity must be a positive integer")
+        raise StockRefused(_("quantity must be a positive integer"))
 
 
 def _check_owner(warehouse: Warehouse, merchant: MerchantAccount | None) -> None:
     if merchant is not None and warehouse.kind != WarehouseKind.PLATFORM:
-        raise StockRefused("private stock is held only in platform warehouses")
+        raise StockRefused(_("private stock is held only in platform warehouses"))
 
 
 def _stock_row(
@@ -228,7 +239,9 @@ def _stock_get_or_create(
 ) -> Stock:
     # get_or_create inserts inside a savepoint and falls back to get() on IntegrityError, so two
     # concurrent first receipts meet at the partial unique constraints and share one row.
-    stock, _ = Stock.objects.get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
+    stock, _created = Stock.objects.get_or_create(
+        variant=variant, warehouse=warehouse, merchant=merchant
+    )
     return stock
 
 
@@ -254,7 +267,7 @@ def _stock_put_back(
     _check_quantity(quantity)
     _check_owner(warehouse, merchant)
     if require_active and not warehouse.is_active:
-        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
+        raise WarehouseInactive(_("warehouse %(code)s is inactive") % {"code": warehouse.code})
     stock = _stock_get_or_create(variant=variant, warehouse=warehouse, merchant=merchant)
     movement = _stock_apply(
         stock_pk=stock.pk,
@@ -265,7 +278,7 @@ def _stock_put_back(
         reference=reference,
     )
     if movement is None:  # only if the row vanished, which PROTECT prevents
-        raise StockRefused("the stock row is gone")
+        raise StockRefused(_("the stock row is gone"))
     if audit:
         _stock_audit(movement, stock=stock, variant=variant, warehouse=warehouse, merchant=merchant)
     return stock, movement
@@ -320,7 +333,10 @@ def _stock_apply(
     # Checked after the UPDATE, under its row lock: a concurrent duplicate waits for our commit
     # and then sees our movement. Raising rolls the UPDATE back.
     if reference and kind in IDEMPOTENT_KINDS and _movement_exists(stock_pk, kind, reference):
-        raise DuplicateMovement(f"{kind} {reference} was already applied to this stock")
+        raise DuplicateMovement(
+            _("%(kind)s %(reference)s was already applied to this stock")
+            % {"kind": kind, "reference": reference}
+        )
     on_hand_after, reserved_after, merchant_id, product_id = Stock.objects.values_list(
         "on_hand", "reserved", "merchant_id", "variant__product_id"
     ).get(pk=stock_pk)
@@ -357,7 +373,7 @@ def stock_receive(
     ``merchant`` set receives into that merchant's private stock (platform warehouses only).
     Refused for an inactive warehouse or a non-positive quantity.
     """
-    _, movement = _stock_put_back(
+    _put_back, movement = _stock_put_back(
         kind=MovementKind.RECEIPT,
         require_active=True,
         audit=True,
@@ -405,9 +421,9 @@ def stock_adjust(*, stock: Stock, delta: int, actor: User | None, reason: str) -
     (available never goes negative: reserved units stay promised).
     """
     if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
-        raise StockRefused("delta must be a non-zero integer")
+        raise StockRefused(_("delta must be a non-zero integer"))
     if not (reason or "").strip():
-        raise StockRefused("an adjustment needs a reason")
+        raise StockRefused(_("an adjustment needs a reason"))
     guard = Q(on_hand__gte=F("reserved") - delta) if delta < 0 else None
     movement = _stock_apply(
         stock_pk=stock.pk,
@@ -418,7 +434,7 @@ def stock_adjust(*, stock: Stock, delta: int, actor: User | None, reason: str) -
         reason=reason,
     )
     if movement is None:
-        raise StockRefused("an adjustment may not take on hand below the reserved quantity")
+        raise StockRefused(_("an adjustment may not take on hand below the reserved quantity"))
     _stock_audit(
         movement,
         stock=stock,
@@ -449,10 +465,10 @@ def stock_reserve(
     """
     _check_quantity(quantity)
     if not (reference or "").strip():
-        raise StockRefused("a reservation needs a reference")
+        raise StockRefused(_("a reservation needs a reference"))
     _check_owner(warehouse, merchant)
     if not warehouse.is_active:
-        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
+        raise WarehouseInactive(_("warehouse %(code)s is inactive") % {"code": warehouse.code})
     movement = _stock_row_apply(
         variant=variant,
         warehouse=warehouse,
@@ -466,8 +482,11 @@ def stock_reserve(
     )
     if movement is None:
         raise InsufficientStock(
-            f"inventory deduction failed: fewer than {quantity} of {variant.sku} available "
-            f"in {warehouse.code}"
+            _(
+                "inventory deduction failed: fewer than %(quantity)s of %(sku)s available "
+                "in %(warehouse)s"
+            )
+            % {"quantity": quantity, "sku": variant.sku, "warehouse": warehouse.code}
         )
     return movement
 
@@ -486,7 +505,7 @@ def _reserved_change(
 ) -> StockMovement:
     _check_quantity(quantity)
     if not (reference or "").strip():
-        raise StockRefused(f"a {kind.label.lower()} needs a reference")
+        raise StockRefused(_("a %(kind)s needs a reference") % {"kind": kind.label.lower()})
     movement = _stock_row_apply(
         variant=variant,
         warehouse=warehouse,
@@ -500,7 +519,7 @@ def _reserved_change(
         reference=reference,
     )
     if movement is None:
-        raise StockRefused(f"fewer than {quantity} units are reserved")
+        raise StockRefused(_("fewer than %(quantity)s units are reserved") % {"quantity": quantity})
     return movement
 
 
@@ -611,11 +630,11 @@ def stock_transfer_to_private(
     """
     _check_quantity(quantity)
     if not (reference or "").strip():
-        raise StockRefused("a purchase needs a reference")
+        raise StockRefused(_("a purchase needs a reference"))
     if warehouse.kind != WarehouseKind.PLATFORM:
-        raise StockRefused("private stock is held only in platform warehouses")
+        raise StockRefused(_("private stock is held only in platform warehouses"))
     if not warehouse.is_active:
-        raise WarehouseInactive(f"warehouse {warehouse.code} is inactive")
+        raise WarehouseInactive(_("warehouse %(code)s is inactive") % {"code": warehouse.code})
     taken = _stock_row_apply(
         variant=variant,
         warehouse=warehouse,
@@ -629,10 +648,13 @@ def stock_transfer_to_private(
     )
     if taken is None:
         raise InsufficientStock(
-            f"inventory deduction failed: fewer than {quantity} of {variant.sku} available "
-            f"in {warehouse.code}"
+            _(
+                "inventory deduction failed: fewer than %(quantity)s of %(sku)s available "
+                "in %(warehouse)s"
+            )
+            % {"quantity": quantity, "sku": variant.sku, "warehouse": warehouse.code}
         )
-    _, given = _stock_put_back(
+    _put_back, given = _stock_put_back(
         kind=MovementKind.PURCHASE,
         require_active=True,
         audit=True,
@@ -660,7 +682,7 @@ def stock_return(
 ) -> StockMovement:
     """Returned goods back on the shelf (RETURN): on_hand += quantity; creates the row if
     missing. Allowed in inactive warehouses (goods physically came back)."""
-    _, movement = _stock_put_back(
+    _put_back, movement = _stock_put_back(
         kind=MovementKind.RETURN,
         require_active=False,
         variant=variant,

@@ -298,7 +298,7 @@ def report(request: HttpRequest, pid: str) -> HttpResponse:
             status = exc.http_status
         else:
             if not htmx_partial(request):
-                messages.success(request, "Thank you. Our team will review your report.")
+                messages.success(request, _("Thank you. Our team will review your report."))
                 return redirect("catalog:product", pid=product.public_id)
             context = {**_report_context(request, product), "report_sent": True}
             return render(request, "catalog/partials/_report.html", context)
@@ -332,7 +332,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 def _my_product_change(request: HttpRequest, *, add: bool) -> HttpResponse:
     form = ProductChoiceForm(request.POST)
     if not form.is_valid():
-        raise NotFound("Product not found")
+        raise NotFound(_("Product not found"))
     product = catalog_selectors.product_get(pid=form.cleaned_data["product"])
     change = catalog_services.my_product_add if add else catalog_services.my_product_remove
     try:
@@ -342,7 +342,9 @@ def _my_product_change(request: HttpRequest, *, add: bool) -> HttpResponse:
             return _htmx_alert(request, exc.message, exc.http_status)
         messages.error(request, exc.message)
         return _back(request, "catalog:my_products")
-    done = f"{'Added' if add else 'Removed'} {product.name} {'to' if add else 'from'} My Products."
+    done = (
+        _("Added %(name)s to My Products.") if add else _("Removed %(name)s from My Products.")
+    ) % {"name": product.name}
     if htmx_partial(request):
         if request.htmx.target == "my-product-action":
             context = {"product": product, "saved": add}

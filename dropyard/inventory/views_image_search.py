@@ -11,6 +11,7 @@ import io
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dropyard.accounts.choices import Area
@@ -47,8 +48,10 @@ def image_search(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["image"]
         try:
             if upload.size > MAX_IMAGE_BYTES:
-                raise ImageRefused(f"The picture is larger than {context['max_mb']} MB")
-            image = image_decode(upload.read(), name="The file")
+                raise ImageRefused(
+                    _("The picture is larger than %(mb)s MB") % {"mb": context["max_mb"]}
+                )
+            image = image_decode(upload.read(), name=_("The file"))
         except ImageRefused as exc:
             form.add_error("image", exc.message)
         else:

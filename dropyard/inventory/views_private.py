@@ -165,19 +165,27 @@ def cart_add(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except VariantNotFound:
-            form.add_error("sku", f"No variant with SKU {sku or vid}.")
+            form.add_error("sku", _("No variant with SKU %(sku)s.") % {"sku": sku or vid})
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
-                f"Added {data['quantity']} × {variant.sku} to your purchase cart "
-                f"({line.warehouse.code}, {line.quantity} in the cart).",
+                _(
+                    "Added %(quantity)s × %(sku)s to your purchase cart "
+                    "(%(warehouse)s, %(in_cart)s in the cart)."
+                )
+                % {
+                    "quantity": data["quantity"],
+                    "sku": variant.sku,
+                    "warehouse": line.warehouse.code,
+                    "in_cart": line.quantity,
+                },
             )
             return redirect(back)
     if back != reverse("private_stock:cart"):
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, errors or "Could not add to the purchase cart.")
+        messages.error(request, errors or _("Could not add to the purchase cart."))
         return redirect(back)
     return render(request, "inventory/private/cart.html", _cart_context(request, form), status=400)
 
@@ -194,7 +202,7 @@ def cart_line(request: HttpRequest, line_id: int) -> HttpResponse:
         {"quantity": 0 if "remove" in request.POST else request.POST.get("quantity")}
     )
     if not form.is_valid():
-        messages.error(request, "Enter a quantity from 0 to 100000.")
+        messages.error(request, _("Enter a quantity from 0 to 100000."))
         return redirect("private_stock:cart")
     try:
         line = purchases.purchase_cart_set_quantity(
@@ -203,7 +211,7 @@ def cart_line(request: HttpRequest, line_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Line removed." if line is None else "Quantity updated.")
+        messages.success(request, _("Line removed.") if line is None else _("Quantity updated."))
     return redirect("private_stock:cart")
 
 
@@ -216,7 +224,10 @@ def order_create(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("private_stock:cart")
-    messages.success(request, f"Purchase order {order.code} created: confirm the payment.")
+    messages.success(
+        request,
+        _("Purchase order %(code)s created: confirm the payment.") % {"code": order.code},
+    )
     return redirect("private_stock:order_pay", code=order.code)
 
 
@@ -261,5 +272,5 @@ def order_cancel(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Purchase order {order.code} cancelled.")
+        messages.success(request, _("Purchase order %(code)s cancelled.") % {"code": order.code})
     return redirect("private_stock:orders")

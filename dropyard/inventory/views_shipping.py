@@ -6,6 +6,7 @@ logistics' own pages (``config/urls.py`` joins the two lists).
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.choices import Area
 from dropyard.catalog import selectors as catalog_selectors
@@ -68,7 +69,7 @@ def cannot_ship(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         product = _product_lookup(form.cleaned_data["product"].strip())
         if product is None:
-            form.add_error("product", "No product with that SKU or id.")
+            form.add_error("product", _("No product with that SKU or id."))
         else:
             rows = inventory_selectors.countries_where_default_cannot_ship(
                 merchant=request.merchant, product=product

@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from dropyard.core.money import Money
@@ -110,13 +112,16 @@ def read_text(file: Any) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RateCardFileInvalid(
-            f"The file is not UTF-8 text (bad byte at position {exc.start}); "
-            "save it as CSV UTF-8 and try again"
+            _(
+                "The file is not UTF-8 text (bad byte at position %(position)s); "
+                "save it as CSV UTF-8 and try again"
+            )
+            % {"position": exc.start}
         ) from exc
 
 
 def _too_large() -> str:
-    return f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+    return _("The file is larger than %(mb)s MB") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
 
 
 class _RowParser:
@@ -271,8 +276,14 @@ def parse_file(text: str) -> ParsedFile:
     header = [(name or "").strip() for name in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        noun = "column" if len(missing) == 1 else "columns"
-        raise RateCardFileInvalid(f"The header row lacks the {noun}: {', '.join(missing)}")
+        raise RateCardFileInvalid(
+            ngettext(
+                "The header row lacks the column: %(columns)s",
+                "The header row lacks the columns: %(columns)s",
+                len(missing),
+            )
+            % {"columns": ", ".join(missing)}
+        )
     reader.fieldnames = header
     parsed = ParsedFile()
     seen: dict[tuple[str, str, str, str], int] = {}
@@ -296,9 +307,11 @@ def parse_file(text: str) -> ParsedFile:
             seen[row.key] = row_number
             parsed.rows.append(row)
     except csv.Error as exc:
-        raise RateCardFileInvalid(f"The file is not valid CSV: {exc}") from exc
+        raise RateCardFileInvalid(
+            _("The file is not valid CSV: %(error)s") % {"error": exc}
+        ) from exc
     if not parsed.rows and not parsed.errors:
-        raise RateCardFileInvalid("The file has no rate-card rows")
+        raise RateCardFileInvalid(_("The file has no rate-card rows"))
     return parsed
 
 

@@ -1,6 +1,7 @@
 """Forms for the merchant shipping pages. Forms parse input; selectors and services do the work."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from dropyard.core.forms import BootstrapValidationFormMixin, country_choices
@@ -12,16 +13,16 @@ from .models import ShippingLine
 class DefaultLineForm(BootstrapValidationFormMixin, forms.Form):
     """Set the default line for one destination country and its fallback policy."""
 
-    dest_country = forms.ChoiceField(label="Destination country")
+    dest_country = forms.ChoiceField(label=_("Destination country"))
     line = forms.ModelChoiceField(
         queryset=ShippingLine.objects.filter(is_active=True).order_by("name"),
-        label="Shipping line",
-        empty_label="Choose a line",
+        label=_("Shipping line"),
+        empty_label=_("Choose a line"),
     )
     fallback = forms.ChoiceField(
         choices=FallbackPolicy.choices,
         initial=FallbackPolicy.CHEAPEST,
-        label="When this line cannot ship",
+        label=_("When this line cannot ship"),
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -7,7 +7,9 @@ from datetime import UTC
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from dropyard.catalog.choices import ShippingProperty
@@ -17,7 +19,7 @@ from .choices import TrackingStatus
 from .csv_io import MAX_FILE_BYTES
 from .selectors import carrier_list
 
-ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active"), ("no", "Inactive")]
+ACTIVE_CHOICES = [("", _("Active and inactive")), ("yes", _("Active")), ("no", _("Inactive"))]
 
 
 class LineFilterForm(forms.Form):
@@ -40,25 +42,25 @@ class LineFilterForm(forms.Form):
 class ShippingLineForm(BootstrapValidationFormMixin, forms.Form):
     """A line's fields; ``code`` is asked for on create only (it never changes)."""
 
-    code = forms.CharField(label="Code", max_length=30)
-    name = forms.CharField(label="Name (shown to merchants)", max_length=120)
-    carrier = forms.ModelChoiceField(label="Carrier", queryset=None, empty_label="Choose…")
-    is_tracked = forms.BooleanField(label="Tracked", required=False, initial=True)
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Name (shown to merchants)"), max_length=120)
+    carrier = forms.ModelChoiceField(label=_("Carrier"), queryset=None, empty_label=_("Choose…"))
+    is_tracked = forms.BooleanField(label=_("Tracked"), required=False, initial=True)
     allowed_properties = forms.MultipleChoiceField(
-        label="Allowed product properties",
+        label=_("Allowed product properties"),
         choices=ShippingProperty.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Products with any other property cannot use this line.",
+        help_text=_("Products with any other property cannot use this line."),
     )
     max_weight_g = forms.IntegerField(
-        label="Maximum weight (g)", min_value=0, initial=0, help_text="0 means no limit."
+        label=_("Maximum weight (g)"), min_value=0, initial=0, help_text=_("0 means no limit.")
     )
     volumetric_divisor = forms.IntegerField(
-        label="Volumetric divisor",
+        label=_("Volumetric divisor"),
         min_value=1,
         initial=5000,
-        help_text="Volumetric weight (g) = L×W×H (mm³) ÷ divisor.",
+        help_text=_("Volumetric weight (g) = L×W×H (mm³) ÷ divisor."),
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
@@ -93,17 +95,22 @@ class RateCardFilterForm(forms.Form):
 
 class RateCardImportForm(BootstrapValidationFormMixin, forms.Form):
     file = forms.FileField(
-        label="Rate-card CSV file",
+        label=_("Rate-card CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-        help_text=f"UTF-8 CSV in the export format, at most {MAX_FILE_BYTES // 1_048_576} MB. "
-        "All or nothing: one bad row and nothing is imported.",
+        help_text=format_lazy(
+            _(
+                "UTF-8 CSV in the export format, at most {mb} MB. "
+                "All or nothing: one bad row and nothing is imported."
+            ),
+            mb=MAX_FILE_BYTES // 1_048_576,
+        ),
     )
 
 
 # --- Tracking ------------------------------------------------------------------------------------
 
-TRACKING_STATUS_FILTER = [("", "Any status")] + [
-    (str(value), f"{value} · {label}") for value, label in TrackingStatus.choices
+TRACKING_STATUS_FILTER = [("", _("Any status"))] + [
+    (str(value), format_lazy("{} · {}", value, label)) for value, label in TrackingStatus.choices
 ]
 
 
@@ -126,21 +133,23 @@ class ManualTrackingEventForm(BootstrapValidationFormMixin, forms.Form):
     """A checkpoint an operator records by hand (shown publicly: city and country only)."""
 
     status = forms.TypedChoiceField(
-        label="Status",
+        label=_("Status"),
         coerce=int,
-        choices=[(value, f"{value} · {label}") for value, label in TrackingStatus.choices],
+        choices=[
+            (value, format_lazy("{} · {}", value, label)) for value, label in TrackingStatus.choices
+        ],
     )
     activity = forms.CharField(
-        label="What happened",
+        label=_("What happened"),
         max_length=255,
-        help_text="Shown on the public tracking page: no names, addresses or phone numbers.",
+        help_text=_("Shown on the public tracking page: no names, addresses or phone numbers."),
     )
-    city = forms.CharField(label="City", max_length=120, required=False)
-    country = forms.ChoiceField(label="Country", required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
     event_time = forms.DateTimeField(
-        label="When (UTC)",
+        label=_("When (UTC)"),
         required=False,
-        help_text="Leave empty for now.",
+        help_text=_("Leave empty for now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )

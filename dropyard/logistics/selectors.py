@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Min, Q, QuerySet
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
@@ -97,7 +98,7 @@ def country_code(value: str) -> str:
     """The ISO 3166-1 alpha-2 code (upper case) or ``CountryNotFound`` (1605002)."""
     code = (value or "").strip().upper()
     if len(code) != 2 or code not in countries:
-        raise CountryNotFound(f"Country code {value!r} not found")
+        raise CountryNotFound(_("Country code %(code)r not found") % {"code": value})
     return code
 
 
@@ -110,7 +111,7 @@ def cart_variants_resolve(
     ``VariantNotFound`` (1602000), ``VariantOffSale`` (1602003, or 1602002 when the product is).
     """
     if not items:
-        raise LogisticsError("products is empty")
+        raise LogisticsError(_("products is empty"))
     lookup = "public_id" if by == "vid" else "sku"
     keys = [key for key, _qty in items]
     found = {
@@ -120,14 +121,16 @@ def cart_variants_resolve(
     resolved = []
     for key, quantity in items:
         if quantity < 1:
-            raise LogisticsError(f"quantity of {key} must be at least 1")
+            raise LogisticsError(_("quantity of %(key)s must be at least 1") % {"key": key})
         variant = found.get(key)
         if variant is None:
-            raise VariantNotFound(f"Variant {key} not found")
+            raise VariantNotFound(_("Variant %(key)s not found") % {"key": key})
         if not variant.product.is_on_sale:
-            raise VariantOffSale(f"Product of {key} is off sale", code=PRODUCT_OFF_SHELF)
+            raise VariantOffSale(
+                _("Product of %(key)s is off sale") % {"key": key}, code=PRODUCT_OFF_SHELF
+            )
         if not variant.is_on_sale:
-            raise VariantOffSale(f"Variant {key} is off sale")
+            raise VariantOffSale(_("Variant %(key)s is off sale") % {"key": key})
         resolved.append((variant, quantity))
     return resolved
 
@@ -205,7 +208,7 @@ def _cart(items: Iterable[tuple[Variant, int]]) -> list[rules.CartLine]:
     cart = []
     for variant, quantity in items:
         if quantity < 1:
-            raise LogisticsError(f"quantity of {variant.sku} must be at least 1")
+            raise LogisticsError(_("quantity of %(key)s must be at least 1") % {"key": variant.sku})
         cart.append(rules.CartLine.from_variant(variant, quantity))
     return cart
 
@@ -228,7 +231,7 @@ def freight_quote(
     origin = country_code(origin_country)
     dest = country_code(dest_country)
     if not items:
-        raise LogisticsError("products is empty")
+        raise LogisticsError(_("products is empty"))
     cart = _cart(items)
     cards_by_line: dict[int, list[RateCard]] = defaultdict(list)
     lines: dict[int, ShippingLine] = {}
@@ -283,7 +286,7 @@ def freight_quote_by_keys(
     origin = country_code(origin_country)
     dest = country_code(dest_country)
     if not vids and not skus:
-        raise LogisticsError("products is empty")
+        raise LogisticsError(_("products is empty"))
     items: list[tuple[Variant, int]] = []
     if vids:
         items += cart_variants_resolve(items=vids, by="vid")
@@ -344,7 +347,7 @@ def shipping_line_get(*, pk: int) -> ShippingLine:
     """One shipping line (active or not) with its carrier; ``NotFound`` otherwise."""
     line = ShippingLine.objects.select_related("carrier").filter(pk=pk).first()
     if line is None:
-        raise NotFound("Shipping line not found")
+        raise NotFound(_("Shipping line not found"))
     return line
 
 
@@ -421,7 +424,7 @@ def tracking_get(*, pk: int) -> Tracking:
     """One tracking (back office) with its carrier and merchant; ``TrackingNotFound`` otherwise."""
     tracking = Tracking.objects.select_related("carrier", "merchant").filter(pk=pk).first()
     if tracking is None:
-        raise TrackingNotFound("Tracking not found")
+        raise TrackingNotFound(_("Tracking not found"))
     return tracking
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount, User
@@ -49,8 +50,8 @@ def _clean_properties(values: Iterable[str]) -> list[str]:
     unknown = [v for v in cleaned if v not in ShippingProperty.values]
     if unknown:
         raise ShippingLineInvalid(
-            f"Unknown product properties: {', '.join(unknown)} "
-            f"(allowed: {', '.join(ShippingProperty.values)})"
+            _("Unknown product properties: %(unknown)s (allowed: %(allowed)s)")
+            % {"unknown": ", ".join(unknown), "allowed": ", ".join(ShippingProperty.values)}
         )
     return cleaned
 
@@ -61,7 +62,10 @@ def _check_numbers(*, max_weight_g: int, volumetric_divisor: int) -> None:
         ("volumetric_divisor", volumetric_divisor, 1),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ShippingLineInvalid(f"{name} must be a whole number ≥ {minimum}")
+            raise ShippingLineInvalid(
+                _("%(name)s must be a whole number ≥ %(minimum)s")
+                % {"name": name, "minimum": minimum}
+            )
 
 
 def _check_unique(*, code: str, name: str, exclude_pk: int | None = None) -> None:
@@ -69,9 +73,13 @@ def _check_unique(*, code: str, name: str, exclude_pk: int | None = None) -> Non
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.filter(code=code).exists():
-        raise ShippingLineInvalid(f"A shipping line with code {code!r} already exists")
+        raise ShippingLineInvalid(
+            _("A shipping line with code %(code)r already exists") % {"code": code}
+        )
     if others.filter(name=name).exists():
-        raise ShippingLineInvalid(f"A shipping line named {name!r} already exists")
+        raise ShippingLineInvalid(
+            _("A shipping line named %(name)r already exists") % {"name": name}
+        )
 
 
 @transaction.atomic
@@ -91,7 +99,7 @@ def shipping_line_create(
     ``max_weight_g`` ≥ 0 (0 = no limit); ``volumetric_divisor`` ≥ 1."""
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise ShippingLineInvalid("code and name are required")
+        raise ShippingLineInvalid(_("code and name are required"))
     properties = _clean_properties(allowed_properties)
     _check_numbers(max_weight_g=max_weight_g, volumetric_divisor=volumetric_divisor)
     _check_unique(code=code, name=name)
@@ -146,7 +154,7 @@ def shipping_line_update(
     if name is not _UNSET:
         line.name = name.strip()
         if not line.name:
-            raise ShippingLineInvalid("name is required")
+            raise ShippingLineInvalid(_("name is required"))
     if carrier is not _UNSET:
         line.carrier = carrier
     if is_tracked is not _UNSET:
@@ -306,11 +314,14 @@ def default_line_set(
     """
     dest = country_code(dest_country)
     if fallback not in FallbackPolicy.values:
-        raise LogisticInvalid(f"Unknown fallback policy {fallback!r}")
+        raise LogisticInvalid(_("Unknown fallback policy %(policy)r") % {"policy": fallback})
     if not line.is_active:
-        raise LogisticInvalid(f"{line.name} is not active")
+        raise LogisticInvalid(_("%(line)s is not active") % {"line": line.name})
     if not RateCard.objects.filter(line=line, dest_country=dest).exists():
-        raise LogisticInvalid(f"{line.name} has no rate to {dest} from any origin")
+        raise LogisticInvalid(
+            _("%(line)s has no rate to %(country)s from any origin")
+            % {"line": line.name, "country": dest}
+        )
     previous = _default_line_locked(merchant=merchant, dest_country=dest)
     try:
         with transaction.atomic():
@@ -402,18 +413,24 @@ class TrackingEventIn:
 def _clean_event(event: TrackingEventIn) -> TrackingEvent:
     activity = " ".join(str(event.activity or "").split())
     if not activity:
-        raise TrackingInvalid("Every tracking event needs an activity text")
+        raise TrackingInvalid(_("Every tracking event needs an activity text"))
     external_id = str(event.external_id or "").strip()
     if not external_id or len(external_id) > 120:
-        raise TrackingInvalid("Every tracking event needs an external id of at most 120 characters")
+        raise TrackingInvalid(
+            _("Every tracking event needs an external id of at most 120 characters")
+        )
     if not isinstance(event.event_time, datetime) or timezone.is_naive(event.event_time):
-        raise TrackingInvalid("A tracking event's time must be a timezone-aware datetime")
+        raise TrackingInvalid(_("A tracking event's time must be a timezone-aware datetime"))
     if event.source not in TrackingEventSource.values:
-        raise TrackingInvalid(f"Unknown tracking event source {event.source!r}")
+        raise TrackingInvalid(
+            _("Unknown tracking event source %(source)r") % {"source": event.source}
+        )
     try:
         country = country_code(event.country) if (event.country or "").strip() else ""
     except CountryNotFound as exc:
-        raise TrackingInvalid(f"Unknown country code {event.country!r}") from exc
+        raise TrackingInvalid(
+            _("Unknown country code %(country)r") % {"country": event.country}
+        ) from exc
     return TrackingEvent(
         status=tracking_status_normalize(event.status),
         activity=activity[:255],
@@ -449,7 +466,8 @@ def tracking_register(
     number = tracking_number_clean(tracking_number)
     if not number:
         raise TrackingInvalid(
-            f"{tracking_number!r} is not a tracking number (4–64 letters, digits or dashes)"
+            _("%(number)r is not a tracking number (4–64 letters, digits or dashes)")
+            % {"number": tracking_number}
         )
     try:
         origin, dest = country_code(origin_country), country_code(dest_country)
@@ -483,7 +501,9 @@ def tracking_register(
                 on_commit_enqueue(SANDBOX_TICK_TASK, tracking_id=tracking.pk, step=0)
             return tracking
     if existing.merchant_id != merchant.pk:
-        raise TrackingInvalid(f"Tracking number {number} is already used by another shipment")
+        raise TrackingInvalid(
+            _("Tracking number %(number)s is already used by another shipment") % {"number": number}
+        )
     return existing
 
 
@@ -513,7 +533,7 @@ def tracking_events_record(
     cleaned = [_clean_event(event) for event in events]
     locked = _tracking_lock(tracking.pk)
     if locked is None:
-        raise TrackingInvalid("Tracking not found")
+        raise TrackingInvalid(_("Tracking not found"))
     ids = {event.external_id for event in cleaned}
     known = set(locked.events.filter(external_id__in=ids).values_list("external_id", flat=True))
     new: list[TrackingEvent] = []
@@ -592,13 +612,13 @@ def tracking_manual_event(
     country (it is shown on the public tracking page). Audit: TRACKING_CHANGED.
     """
     if isinstance(status, bool) or not isinstance(status, int) or not 0 <= status <= 14:
-        raise TrackingInvalid("Status must be a tracking status code from 0 to 14")
+        raise TrackingInvalid(_("Status must be a tracking status code from 0 to 14"))
     now = timezone.now()
     when = event_time or now
     if timezone.is_naive(when):
-        raise TrackingInvalid("The event time must carry a time zone")
+        raise TrackingInvalid(_("The event time must carry a time zone"))
     if when > now + MANUAL_EVENT_FUTURE_TOLERANCE:
-        raise TrackingInvalid("The event time cannot be in the future")
+        raise TrackingInvalid(_("The event time cannot be in the future"))
     old_status = Tracking.objects.filter(pk=tracking.pk).values_list("status", flat=True).first()
     external_id = f"manual:{uuid.uuid4().hex}"
     tracking_events_record(
@@ -701,7 +721,7 @@ def sandbox_tracking_complete(*, tracking: Tracking) -> int:
     """
     locked = _tracking_lock(tracking.pk)
     if locked is None or not is_sandbox(locked.carrier):
-        raise TrackingInvalid("Only Sandbox carrier trackings can be advanced")
+        raise TrackingInvalid(_("Only Sandbox carrier trackings can be advanced"))
     if locked.status in FINAL_TRACKING_STATUSES:
         return 0
     journey = sandbox_tracking_journey(locked)

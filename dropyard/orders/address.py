@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from dropyard.core.text import clean_line
@@ -110,11 +111,21 @@ def postcode_error(country_code: str, postcode: str) -> str | None:
     if pattern is None:
         return None
     if not postcode:
-        return f"a postcode is required for {country_code}"
+        return _("a postcode is required for %(country)s") % {"country": country_code}
     if not pattern.match(postcode.upper().strip()):
         example = _POSTCODE_EXAMPLE.get(country_code)
-        shape = f" (expected like {example})" if example else ""
-        return f"{postcode!r} is not a valid {country_code} postcode{shape}"
+        if example:
+            return _(
+                "%(postcode)r is not a valid %(country)s postcode (expected like %(example)s)"
+            ) % {
+                "postcode": postcode,
+                "country": country_code,
+                "example": example,
+            }
+        return _("%(postcode)r is not a valid %(country)s postcode") % {
+            "postcode": postcode,
+            "country": country_code,
+        }
     return None
 
 
@@ -124,10 +135,13 @@ def phone_error(phone: str) -> str | None:
     if not phone:
         return None
     if not _PHONE_CHARS.match(phone):
-        return "phone may contain only digits, a leading +, spaces, dashes and brackets"
+        return _("phone may contain only digits, a leading +, spaces, dashes and brackets")
     digits = sum(ch.isdigit() for ch in phone)
     if not PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS:
-        return f"phone must have {PHONE_MIN_DIGITS} to {PHONE_MAX_DIGITS} digits"
+        return _("phone must have %(min)s to %(max)s digits") % {
+            "min": PHONE_MIN_DIGITS,
+            "max": PHONE_MAX_DIGITS,
+        }
     return None
 
 
@@ -147,16 +161,22 @@ def address_errors(fields: Mapping[str, Any]) -> dict[str, str]:
 
     for name, limit in MAX_LENGTHS.items():
         if len(data[name]) > limit:
-            add(name, f"at most {limit} characters")
+            add(name, _("at most %(limit)s characters") % {"limit": limit})
     for name in REQUIRED:
         if not data[name]:
-            add(name, "this field is required")
+            add(name, _("this field is required"))
     code = data["shipping_country_code"]
     if code and (len(code) != 2 or code not in countries):
-        add("shipping_country_code", f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+        add(
+            "shipping_country_code",
+            _("%(code)r is not an ISO 3166-1 alpha-2 country code") % {"code": code},
+        )
     elif code:
         if code in PROVINCE_REQUIRED and not data["shipping_province"]:
-            add("shipping_province", f"a province or state is required for {code}")
+            add(
+                "shipping_province",
+                _("a province or state is required for %(country)s") % {"country": code},
+            )
         message = postcode_error(code, data["shipping_zip"])
         if message:
             add("shipping_zip", message)
@@ -164,5 +184,5 @@ def address_errors(fields: Mapping[str, Any]) -> dict[str, str]:
     if message:
         add("shipping_phone", message)
     if data["email"] and not _EMAIL.match(data["email"]):
-        add("email", f"{data['email']!r} is not an e-mail address")
+        add("email", _("%(email)r is not an e-mail address") % {"email": data["email"]})
     return errors

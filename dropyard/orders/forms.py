@@ -26,31 +26,31 @@ class OrderFilterForm(BootstrapFormMixin, forms.Form):
     """Filters of the order list (also used by the CSV export of the filtered list)."""
 
     q = forms.CharField(
-        required=False, max_length=100, label="Search", help_text="Order number, code or name"
+        required=False, max_length=100, label=_("Search"), help_text=_("Order number, code or name")
     )
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *status_filter_choices()], label="Status"
+        required=False, choices=[("", _("Any status")), *status_filter_choices()], label=_("Status")
     )
-    country = forms.ChoiceField(required=False, label="Country")
-    store_name = forms.CharField(required=False, max_length=120, label="Store")
+    country = forms.ChoiceField(required=False, label=_("Country"))
+    store_name = forms.CharField(required=False, max_length=120, label=_("Store"))
     problem = forms.ChoiceField(
         required=False,
         choices=[
-            ("", "Any"),
-            ("any", "Any problem"),
-            ("exception", "Delivery exception"),
-            ("unroutable", "No shipping line"),
+            ("", _("Any")),
+            ("any", _("Any problem")),
+            ("exception", _("Delivery exception")),
+            ("unroutable", _("No shipping line")),
         ],
-        label="Problem",
+        label=_("Problem"),
     )
-    date_from = forms.DateField(required=False, label="From", widget=DATE)
-    date_to = forms.DateField(required=False, label="To", widget=DATE)
+    date_from = forms.DateField(required=False, label=_("From"), widget=DATE)
+    date_to = forms.DateField(required=False, label=_("To"), widget=DATE)
     tab = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country"), *countries]
-        self.fields["q"].widget.attrs["placeholder"] = "Order number, code or name"
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+        self.fields["q"].widget.attrs["placeholder"] = _("Order number, code or name")
 
     def filters(self) -> dict:
         """Keyword arguments for ``selectors.order_list`` (empty when the input is invalid)."""
@@ -80,16 +80,16 @@ class CancelForm(BootstrapFormMixin, forms.Form):
 
 
 ADDRESS_LABELS = {
-    "shipping_customer_name": "Recipient name",
-    "shipping_phone": "Phone",
-    "email": "E-mail",
-    "shipping_country_code": "Country",
-    "shipping_province": "Province / state",
-    "shipping_city": "City",
-    "shipping_zip": "Postcode",
-    "shipping_address": "Address",
-    "shipping_address2": "Address line 2",
-    "house_number": "House number",
+    "shipping_customer_name": _("Recipient name"),
+    "shipping_phone": _("Phone"),
+    "email": _("E-mail"),
+    "shipping_country_code": _("Country"),
+    "shipping_province": _("Province / state"),
+    "shipping_city": _("City"),
+    "shipping_zip": _("Postcode"),
+    "shipping_address": _("Address"),
+    "shipping_address2": _("Address line 2"),
+    "house_number": _("House number"),
 }
 
 
@@ -109,7 +109,7 @@ class AddressForm(BootstrapValidationFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["shipping_country_code"].choices = [("", "Choose a country"), *countries]
+        self.fields["shipping_country_code"].choices = [("", _("Choose a country")), *countries]
         for name, label in ADDRESS_LABELS.items():
             self.fields[name].label = label
 
@@ -127,19 +127,19 @@ class AddressForm(BootstrapValidationFormMixin, forms.Form):
 class ManualOrderForm(AddressForm):
     """A manual order (source "manual"): address, options; lines come from ``LineFormSet``."""
 
-    order_number = forms.CharField(max_length=50, label="Order number")
+    order_number = forms.CharField(max_length=50, label=_("Order number"))
     shipping_line = forms.ModelChoiceField(
         queryset=ShippingLine.objects.none(),
         required=False,
-        empty_label="Default (your default line, else the best fit)",
-        label="Shipping line",
+        empty_label=_("Default (your default line, else the best fit)"),
+        label=_("Shipping line"),
     )
     remark = forms.CharField(required=False, max_length=500, widget=forms.Textarea({"rows": 2}))
-    tax_id = forms.CharField(required=False, max_length=40, label="Tax id")
+    tax_id = forms.CharField(required=False, max_length=40, label=_("Tax id"))
     ioss_type = forms.TypedChoiceField(
-        choices=IossType.choices, coerce=int, initial=IossType.NONE, label="IOSS"
+        choices=IossType.choices, coerce=int, initial=IossType.NONE, label=_("IOSS")
     )
-    ioss_number = forms.CharField(required=False, max_length=20, label="IOSS number")
+    ioss_number = forms.CharField(required=False, max_length=20, label=_("IOSS number"))
 
     field_order = ["order_number", *ADDRESS_LABELS]
 
@@ -153,7 +153,7 @@ class ManualOrderForm(AddressForm):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("ioss_type") == IossType.OWN and not data.get("ioss_number"):
-            self.add_error("ioss_number", "Required with your own IOSS.")
+            self.add_error("ioss_number", _("Required with your own IOSS."))
         return data
 
     def order_kwargs(self) -> dict:
@@ -173,15 +173,15 @@ class ManualOrderForm(AddressForm):
 class LineForm(BootstrapFormMixin, forms.Form):
     """One order line: a SKU or variant id and a quantity."""
 
-    variant = forms.CharField(max_length=64, required=False, label="SKU or variant id")
+    variant = forms.CharField(max_length=64, required=False, label=_("SKU or variant id"))
     quantity = forms.IntegerField(min_value=1, max_value=csv_io.MAX_QUANTITY, required=False)
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("variant") and not data.get("quantity") and "quantity" not in self.errors:
-            self.add_error("quantity", "Enter a quantity for this SKU.")
+            self.add_error("quantity", _("Enter a quantity for this SKU."))
         if data.get("quantity") and not data.get("variant"):
-            self.add_error("variant", "Enter the SKU or variant id to order.")
+            self.add_error("variant", _("Enter the SKU or variant id to order."))
         return data
 
 
@@ -250,17 +250,17 @@ class ImportForm(forms.Form):
     """The CSV upload: .csv only, at most ``csv_io.MAX_UPLOAD_BYTES``."""
 
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV (a byte-order mark is fine), at most 5 MB.",
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV (a byte-order mark is fine), at most 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv", "class": "form-control"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() != ".csv":
-            raise ValidationError("Only .csv files can be imported.")
+            raise ValidationError(_("Only .csv files can be imported."))
         if upload.size > csv_io.MAX_UPLOAD_BYTES:
-            raise ValidationError("The file is larger than 5 MB; split it into smaller files.")
+            raise ValidationError(_("The file is larger than 5 MB; split it into smaller files."))
         if upload.size == 0:
-            raise ValidationError("The file is empty.")
+            raise ValidationError(_("The file is empty."))
         return upload

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import User
@@ -55,8 +56,12 @@ def check_move(parcel: Parcel, to: str) -> None:
     """Refuse (``ParcelRefused``) a move ``PARCEL_TRANSITIONS`` does not allow."""
     if to not in PARCEL_TRANSITIONS.get(parcel.status, frozenset()):
         raise ParcelRefused(
-            f"parcel {parcel.code} is {parcel.get_status_display().lower()} and cannot go to "
-            f"{PS(to).label.lower()}"
+            _("parcel %(code)s is %(status)s and cannot go to %(to)s")
+            % {
+                "code": parcel.code,
+                "status": parcel.get_status_display().lower(),
+                "to": PS(to).label.lower(),
+            }
         )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.logistics.selectors import DEFAULT_ORIGIN_COUNTRY, freight_quote
@@ -116,7 +117,7 @@ def order_get(
     ``_base``)."""
     key = str(key or "").strip()
     if not key:
-        raise OrderNotFound("order not found")
+        raise OrderNotFound(_("order not found"))
     order = (
         _base(merchant, store_ids)
         .filter(Q(public_id=key) | Q(order_number=key) | Q(code=key))
@@ -125,7 +126,7 @@ def order_get(
         .first()
     )
     if order is None:
-        raise OrderNotFound(f"order {key} not found")
+        raise OrderNotFound(_("order %(key)s not found") % {"key": key})
     return order
 
 
@@ -276,7 +277,7 @@ def order_parcel_get(*, order: Order, public_id: str) -> Parcel:
     for a parcel of another order."""
     parcel = Parcel.objects.filter(orders=order, public_id=str(public_id or "").strip()).first()
     if parcel is None:
-        raise OrderNotFound("parcel not found")
+        raise OrderNotFound(_("parcel not found"))
     return parcel
 
 
@@ -298,7 +299,7 @@ def parent_order_get(
     else:
         parent = None
     if parent is None:
-        raise OrderNotFound("shipment order not found")
+        raise OrderNotFound(_("shipment order not found"))
     return parent
 
 

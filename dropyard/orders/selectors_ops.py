@@ -9,6 +9,7 @@ order answers 404 whatever the method. Which *pages* a role gets is the views' b
 """
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.choices import OperatorRole
 from dropyard.accounts.models import MerchantAccount, User
@@ -28,7 +29,7 @@ def operator_merchants(*, user: User) -> QuerySet[MerchantAccount]:
         return MerchantAccount.objects.all()
     if role == OperatorRole.AGENT:
         return MerchantAccount.objects.filter(agent=user)
-    raise PermissionDenied("orders are for operator staff")
+    raise PermissionDenied(_("orders are for operator staff"))
 
 
 def operator_order_scope(*, user: User) -> QuerySet[Order]:
@@ -38,7 +39,7 @@ def operator_order_scope(*, user: User) -> QuerySet[Order]:
         return Order.objects.all()
     if role == OperatorRole.AGENT:
         return Order.objects.filter(merchant__agent=user)
-    raise PermissionDenied("orders are for operator staff")
+    raise PermissionDenied(_("orders are for operator staff"))
 
 
 def order_list_for_operator(*, user: User) -> QuerySet[Order]:
@@ -56,7 +57,7 @@ def order_get_for_operator(*, user: User, key: str) -> Order:
     for an order outside the scope), with merchant and lines → variants → products."""
     key = str(key or "").strip()
     if not key:
-        raise OrderNotFound("order not found")
+        raise OrderNotFound(_("order not found"))
     order = (
         operator_order_scope(user=user)
         .filter(Q(public_id=key) | Q(code=key))
@@ -65,7 +66,7 @@ def order_get_for_operator(*, user: User, key: str) -> Order:
         .first()
     )
     if order is None:
-        raise OrderNotFound(f"order {key} not found")
+        raise OrderNotFound(_("order %(key)s not found") % {"key": key})
     return order
 
 

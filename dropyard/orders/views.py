@@ -25,7 +25,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from dropyard.catalog import selectors as catalog_selectors
@@ -57,7 +57,7 @@ from .view_helpers import MAX_BULK, back_url, detail_redirect, selected_orders
 
 AREA = "orders"
 S = OrderStatus
-TAB_LABELS = [("", "All"), *StatusGroup.choices]
+TAB_LABELS = [("", gettext_lazy("All")), *StatusGroup.choices]
 PRE_PAYMENT = (S.CREATED, S.IN_CART, S.UNPAID)
 
 
@@ -83,13 +83,13 @@ def _bulk_actions(request: HttpRequest) -> list[BulkAction]:
     actions = [
         BulkAction(
             name="confirm",
-            label="Confirm selected",
+            label=gettext("Confirm selected"),
             url=reverse("orders:bulk_confirm"),
             style="btn-outline-primary",
         ),
         BulkAction(
             name="confirm_pay",
-            label="Confirm and pay selected",
+            label=gettext("Confirm and pay selected"),
             url=reverse("orders:bulk_confirm"),
             style="btn-outline-success",
         ),
@@ -99,7 +99,7 @@ def _bulk_actions(request: HttpRequest) -> list[BulkAction]:
         actions.append(
             BulkAction(
                 name="pay",
-                label="Pay selected from wallet…",
+                label=gettext("Pay selected from wallet…"),
                 url=reverse("wallet:pay"),
                 style="btn-success",
                 testid="bulk-pay-wallet",
@@ -108,7 +108,7 @@ def _bulk_actions(request: HttpRequest) -> list[BulkAction]:
     actions.append(
         BulkAction(
             name="cancel",
-            label="Cancel selected…",
+            label=gettext("Cancel selected…"),
             url=reverse("orders:bulk_cancel"),
             style="btn-outline-danger",
         )
@@ -388,7 +388,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
         valid = form.is_valid() & formset.is_valid()
         lines = lines_from_formset(formset) if formset.is_valid() else []
         if valid and not lines:
-            formset._non_form_errors = formset.error_class(["Add at least one line."])
+            formset._non_form_errors = formset.error_class([gettext("Add at least one line.")])
             valid = False
         if valid:
             try:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
@@ -116,18 +117,22 @@ def makeup_create(
     an order of another merchant. Audited MAKEUP_CREATED; MAKEUP webhook INSERT.
     """
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
-        raise PaymentRefused("the amount must be a positive whole number of minor units")
+        raise PaymentRefused(_("the amount must be a positive whole number of minor units"))
     if amount_minor > MAKEUP_AMOUNT_MAX_MINOR:
-        raise PaymentRefused("the amount is above the supplementary bill limit")
+        raise PaymentRefused(_("the amount is above the supplementary bill limit"))
     if type not in MakeupType.values:
-        raise PaymentRefused(f"type must be one of {', '.join(MakeupType.values)}")
+        raise PaymentRefused(
+            _("type must be one of %(types)s") % {"types": ", ".join(MakeupType.values)}
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise PaymentRefused("a reason is required")
+        raise PaymentRefused(_("a reason is required"))
     if len(reason) > MAKEUP_REASON_MAX:
-        raise PaymentRefused(f"the reason is at most {MAKEUP_REASON_MAX} characters")
+        raise PaymentRefused(
+            _("the reason is at most %(max)s characters") % {"max": MAKEUP_REASON_MAX}
+        )
     if related_order is not None and related_order.merchant_id != merchant.pk:
-        raise OrderNotFound("order not found")
+        raise OrderNotFound(_("order not found"))
     makeup = Makeup.objects.create(
         code=new_makeup_code(),
         merchant=merchant,
@@ -167,16 +172,21 @@ def makeup_cancel(*, makeup: Makeup, actor: Actor, reason: str) -> Makeup:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise PaymentRefused("a reason is required")
+        raise PaymentRefused(_("a reason is required"))
     if len(reason) > MAKEUP_REASON_MAX:
-        raise PaymentRefused(f"the reason is at most {MAKEUP_REASON_MAX} characters")
+        raise PaymentRefused(
+            _("the reason is at most %(max)s characters") % {"max": MAKEUP_REASON_MAX}
+        )
     locked = (
         Makeup.objects.select_for_update(of=("self",), no_key=True)
         .select_related("merchant")
         .get(pk=makeup.pk)
     )
     if locked.status != MakeupStatus.UNPAID:
-        raise PaymentRefused(f"bill {locked.code} is {locked.get_status_display().lower()}")
+        raise PaymentRefused(
+            _("bill %(code)s is %(status)s")
+            % {"code": locked.code, "status": locked.get_status_display().lower()}
+        )
     locked.status = MakeupStatus.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -212,7 +222,7 @@ def makeup_pay_order_create(*, merchant: MerchantAccount, codes: Sequence[str]) 
     """
     codes = list(dict.fromkeys(str(c).strip() for c in codes if str(c or "").strip()))
     if not codes:
-        raise PaymentRefused("orderCodes is empty")
+        raise PaymentRefused(_("orderCodes is empty"))
     bills = list(
         Makeup.objects.select_for_update(of=("self",), no_key=True)
         .filter(merchant=merchant, code__in=codes)
@@ -220,15 +230,16 @@ def makeup_pay_order_create(*, merchant: MerchantAccount, codes: Sequence[str]) 
     )
     missing = sorted(set(codes) - {b.code for b in bills})
     if missing:
-        raise OrderNotFound(f"supplementary bill {missing[0]} not found")
+        raise OrderNotFound(_("supplementary bill %(code)s not found") % {"code": missing[0]})
     closed = [b.code for b in bills if b.status != MakeupStatus.UNPAID]
     if closed:
         raise PaymentRefused(
-            f"supplementary bill {closed[0]} is not awaiting payment", code=ORDER_PAYMENT_FAILED
+            _("supplementary bill %(code)s is not awaiting payment") % {"code": closed[0]},
+            code=ORDER_PAYMENT_FAILED,
         )
     if len({b.currency for b in bills}) != 1:
         raise PaymentRefused(
-            "bills in different currencies cannot be paid together", code=ORDER_PAYMENT_FAILED
+            _("bills in different currencies cannot be paid together"), code=ORDER_PAYMENT_FAILED
         )
     groups = {(b.pay_order_code, b.pay_id) for b in bills}
     code, pay_id = groups.pop() if len(groups) == 1 else ("", "")
@@ -265,7 +276,7 @@ def makeups_pay(
     merchant (``merchant_key``).
     """
     if not makeups:
-        raise PaymentRefused("no supplementary bills to pay", code=ORDER_PAYMENT_FAILED)
+        raise PaymentRefused(_("no supplementary bills to pay"), code=ORDER_PAYMENT_FAILED)
     locked = list(
         Makeup.objects.select_for_update(of=("self",))
         .filter(pk__in=[m.pk for m in makeups])
@@ -275,18 +286,19 @@ def makeups_pay(
     if len(locked) != len({m.pk for m in makeups}) or any(
         m.merchant_id != merchant.pk for m in locked
     ):
-        raise OrderNotFound("supplementary bill not found")
+        raise OrderNotFound(_("supplementary bill not found"))
     cancelled = [m.code for m in locked if m.status == MakeupStatus.CANCELLED]
     if cancelled:
         raise PaymentRefused(
-            f"supplementary bill {cancelled[0]} is cancelled", code=ORDER_PAYMENT_FAILED
+            _("supplementary bill %(code)s is cancelled") % {"code": cancelled[0]},
+            code=ORDER_PAYMENT_FAILED,
         )
     due = [m for m in locked if m.status == MakeupStatus.UNPAID]
     if not due:
         return already_paid(Payment.objects.filter(makeup__in=locked))
     if len({m.currency for m in due}) != 1:
         raise PaymentRefused(
-            "bills in different currencies cannot be paid together", code=ORDER_PAYMENT_FAILED
+            _("bills in different currencies cannot be paid together"), code=ORDER_PAYMENT_FAILED
         )
     currency = due[0].currency
     total = sum(m.amount_minor for m in due)
@@ -406,9 +418,12 @@ def makeup_pay_order_pay(
     pay_order_code = (pay_order_code or "").strip()
     bills = list(Makeup.objects.filter(merchant=merchant, pay_order_code=pay_order_code))
     if not pay_order_code or not bills:
-        raise OrderNotFound(f"pay order {pay_order_code} not found")
+        raise OrderNotFound(_("pay order %(code)s not found") % {"code": pay_order_code})
     if pay_id and any(b.pay_id != pay_id for b in bills):
-        raise OrderNotFound(f"payId {pay_id} does not belong to pay order {pay_order_code}")
+        raise OrderNotFound(
+            _("payId %(pay_id)s does not belong to pay order %(code)s")
+            % {"pay_id": pay_id, "code": pay_order_code}
+        )
     return makeups_pay(merchant=merchant, makeups=bills, actor=actor, actor_label=actor_label)
 
 
@@ -446,18 +461,18 @@ def makeup_pay_order_paid_by_provider(
         else []
     )
     if not bills:
-        raise OrderNotFound(f"pay order {reference} not found")
+        raise OrderNotFound(_("pay order %(code)s not found") % {"code": reference})
     merchant = bills[0].merchant
     currency = (currency or bills[0].currency).upper()
+    with translation.override("en"):  # a stored memo, whatever language the request speaks
+        provider_name = str(Provider(provider).label)
     txn, created = provider_money_to_wallet(
         merchant=merchant,
         provider=provider,
         amount_minor=amount_minor,
         currency=currency,
         provider_reference=provider_reference,
-        memo=f"{Provider(provider).label} payment {provider_reference} for pay order {reference}"[
-            :300
-        ],
+        memo=f"{provider_name} payment {provider_reference} for pay order {reference}"[:300],
         reference_type=ReferenceType.MAKEUP,
         reference_id=reference,
     )

@@ -37,13 +37,13 @@ class WireTopUpForm(_AmountForm):
     """A wire transfer the merchant has made: amount, the bank reference, proof of transfer."""
 
     reference = forms.CharField(
-        label="Bank transfer reference",
+        label=_("Bank transfer reference"),
         max_length=TopUp._meta.get_field("wire_reference").max_length,
-        help_text="The reference shown on your bank's transfer confirmation.",
+        help_text=_("The reference shown on your bank's transfer confirmation."),
     )
     proof = forms.FileField(
-        label="Proof of transfer",
-        help_text="PDF, PNG or JPEG of the bank's confirmation, at most 10 MB.",
+        label=_("Proof of transfer"),
+        help_text=_("PDF, PNG or JPEG of the bank's confirmation, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 
@@ -51,7 +51,7 @@ class WireTopUpForm(_AmountForm):
 class WireDecisionForm(forms.Form):
     """Finance: approve (credit the wallet) or reject with a reason shown to the merchant."""
 
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(max_length=300, required=False)
 
     def clean(self):

@@ -29,6 +29,7 @@ from django.db import connection
 from django.db import transaction as db_transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.db import joins_transaction
@@ -660,7 +661,8 @@ def credit_note_issue(
             if credited + amount_minor > charged:
                 left = Money(charged - credited, currency)
                 raise InvoiceRefused(
-                    f"credit notes cannot exceed invoice {locked.number}: {left} left to credit"
+                    _("credit notes cannot exceed invoice %(number)s: %(left)s left to credit")
+                    % {"number": locked.number, "left": left}
                 )
         snapshot = _base_snapshot(InvoiceKind.CREDIT_NOTE, number, issued_at, merchant, currency)
         references = []

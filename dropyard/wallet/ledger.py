@@ -46,6 +46,7 @@ from typing import Any, Required, TypedDict, Unpack
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
@@ -199,7 +200,7 @@ def _apply_delta(account: Account, delta: int) -> int:
     if row is None:
         if guarded:
             raise InsufficientBalance(
-                "Insufficient balance",
+                _("Insufficient balance"),
                 extra={"account": account.pk, "required_minor": -delta},
             )
         raise WalletError(f"ledger account {account.pk} does not exist")
@@ -269,7 +270,7 @@ def _open(
         pk = posting.account.pk
         if pk in after and after[pk] - suffix[index] < 0:
             # The wallet nets to ≥ 0 but an earlier entry of this posting dips below zero.
-            raise InsufficientBalance("Insufficient balance", extra={"account": pk})
+            raise InsufficientBalance(_("Insufficient balance"), extra={"account": pk})
     platform_side = [account for account in ordered if not account.merchant_id]
     return _Opened(txn, entries, accounts, deltas, after, suffix, platform_side)
 
@@ -520,7 +521,7 @@ def ledger_reverse(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise WalletError("a reason is required to reverse a transaction")
+        raise WalletError(_("a reason is required to reverse a transaction"))
     existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.reverses_id != transaction.pk:
@@ -531,14 +532,14 @@ def ledger_reverse(
         pk=transaction.pk
     )
     if original.reverses_id is not None:
-        raise WalletError("a reversal cannot be reversed; post a new transaction instead")
+        raise WalletError(_("a reversal cannot be reversed; post a new transaction instead"))
     if original.reversals.exists():
-        raise WalletError(f"transaction {original.public_id} is already reversed")
+        raise WalletError(_("transaction %(id)s is already reversed") % {"id": original.public_id})
     postings = [
         Posting(account=entry.account, amount_minor=-entry.amount_minor, currency=entry.currency)
         for entry in original.entries.select_related("account").order_by("pk")
     ]
-    reversal, _ = ledger_post(
+    reversal, _created = ledger_post(
         entries=postings,
         idempotency_key=idempotency_key,
         kind=LedgerKind.REVERSAL,

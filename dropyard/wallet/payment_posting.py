@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -135,8 +137,12 @@ def wallet_funds_check(
         available = wallet_balance(merchant=merchant, currency=currency).available_minor
     if available < amount_minor:
         raise InsufficientBalance(
-            f"Insufficient balance: {Money(amount_minor, currency).wire()} {currency} needed, "
-            f"{Money(available, currency).wire()} available",
+            _("Insufficient balance: %(needed)s %(currency)s needed, %(available)s available")
+            % {
+                "needed": Money(amount_minor, currency).wire(),
+                "currency": currency,
+                "available": Money(available, currency).wire(),
+            },
             extra={"required_minor": amount_minor, "available_minor": available},
         )
 
@@ -177,7 +183,7 @@ def payment_posting(
     ) as (txn, created):
         if not created:
             raise PaymentRefused(
-                f"payment key {key} was already used for another payment",
+                _("payment key %(key)s was already used for another payment") % {"key": key},
                 code=ORDER_PAYMENT_FAILED,
             )
         yield txn
@@ -221,12 +227,12 @@ def provider_charge_check(*, provider: str, amount_minor: int, provider_referenc
     """Refuse (``PaymentRefused``) an unknown provider, a non-positive or non-int amount or a
     missing charge reference; return the reference stripped."""
     if provider not in PROVIDER_METHODS:
-        raise PaymentRefused(f"unknown payment provider {provider!r}")
+        raise PaymentRefused(_("unknown payment provider %(provider)r") % {"provider": provider})
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
-        raise PaymentRefused("amount_minor must be a positive whole number of minor units")
+        raise PaymentRefused(_("amount_minor must be a positive whole number of minor units"))
     provider_reference = (provider_reference or "").strip()
     if not provider_reference:
-        raise PaymentRefused("provider_reference is required")
+        raise PaymentRefused(_("provider_reference is required"))
     return provider_reference
 
 
@@ -318,13 +324,15 @@ def provider_money_credit(
     """Provider money for ``parent`` that cannot pay it (already paid: ``quote`` None, or an
     amount / currency other than ``quote``'s) goes to the merchant's wallet, credited once and
     audited WALLET_PAYMENT with the reason. The orders are left as they are."""
+    with translation.override("en"):  # a stored memo, whatever language the request speaks
+        provider_name = str(Provider(provider).label)
     txn, created = provider_money_to_wallet(
         merchant=merchant,
         provider=provider,
         amount_minor=amount_minor,
         currency=currency,
         provider_reference=provider_reference,
-        memo=f"{Provider(provider).label} payment for {parent.shipments_id} credited to wallet",
+        memo=f"{provider_name} payment for {parent.shipments_id} credited to wallet",
         reference_type=ReferenceType.PARENT_ORDER,
         reference_id=parent.shipments_id,
     )

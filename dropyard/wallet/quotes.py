@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.money import Money
@@ -158,17 +159,17 @@ def payable_orders(
     """
     if (orders is None) == (parent is None):
         raise PaymentRefused(
-            "pay either a parent order or a list of orders", code=ORDER_PAYMENT_FAILED
+            _("pay either a parent order or a list of orders"), code=ORDER_PAYMENT_FAILED
         )
     if parent is not None:
         if parent.merchant_id != merchant.pk:
-            raise OrderNotFound(f"shipment order {parent.shipments_id} not found")
+            raise OrderNotFound(_("shipment order %(id)s not found") % {"id": parent.shipments_id})
         qs = Order.objects.filter(parent_id=parent.pk)
     else:
         if not orders:
-            raise PaymentRefused("no orders to pay", code=ORDER_PAYMENT_FAILED)
+            raise PaymentRefused(_("no orders to pay"), code=ORDER_PAYMENT_FAILED)
         if any(o.merchant_id != merchant.pk for o in orders):
-            raise OrderNotFound("order not found")
+            raise OrderNotFound(_("order not found"))
         pks = {o.pk for o in orders}
         merges = {o.merge_id for o in orders if o.merge_id}
         qs = Order.objects.filter(pk__in=pks)
@@ -195,12 +196,12 @@ def quote_orders(payable: Sequence[Order], method: str) -> Quote:
     mixes currencies."""
     if not payable:
         raise PaymentRefused(
-            "nothing to pay: the orders are not awaiting payment", code=ORDER_PAYMENT_FAILED
+            _("nothing to pay: the orders are not awaiting payment"), code=ORDER_PAYMENT_FAILED
         )
     currencies = {o.currency for o in payable}
     if len(currencies) != 1:
         raise PaymentRefused(
-            "orders in different currencies cannot be paid together", code=ORDER_PAYMENT_FAILED
+            _("orders in different currencies cannot be paid together"), code=ORDER_PAYMENT_FAILED
         )
     bps = _bps_for(method)
     return Quote(

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount, User
@@ -120,12 +121,15 @@ def refund_destination(*, method: str, order_closed: bool, requested: str | None
     """The destination rule (see the module docstring). ``RefundRefused`` for a request the
     rules forbid."""
     if requested not in (None, "", *RefundDestination.values):
-        raise RefundRefused(f"destination must be one of {', '.join(RefundDestination.values)}")
+        raise RefundRefused(
+            _("destination must be one of %(destinations)s")
+            % {"destinations": ", ".join(RefundDestination.values)}
+        )
     if requested == RefundDestination.SOURCE:
         if method == Provider.WALLET:
-            raise RefundRefused("a wallet payment is refunded to the wallet")
+            raise RefundRefused(_("a wallet payment is refunded to the wallet"))
         if order_closed:
-            raise RefundRefused("orders already delivered are refunded to the wallet")
+            raise RefundRefused(_("orders already delivered are refunded to the wallet"))
         return RefundDestination.SOURCE
     if requested == RefundDestination.WALLET:
         return RefundDestination.WALLET
@@ -155,25 +159,29 @@ def _payment_for(
     payment: Payment | None,
 ) -> Payment:
     if sum(x is not None for x in (order, makeup, payment)) != 1:
-        raise RefundRefused("refund exactly one of: an order, a supplementary bill, a payment")
+        raise RefundRefused(_("refund exactly one of: an order, a supplementary bill, a payment"))
     qs = Payment.objects.select_for_update(of=("self",), no_key=True).filter(merchant=merchant)
     if payment is not None:
         found = qs.filter(pk=payment.pk).first()
     elif order is not None:
         if order.merchant_id != merchant.pk:
-            raise RefundNotFound("order not found")
+            raise RefundNotFound(_("order not found"))
         found = qs.filter(order_id=order.pk).first()
         if found is None:
-            raise RefundRefused(f"order {order.code} was not paid: there is nothing to refund")
+            raise RefundRefused(
+                _("order %(code)s was not paid: there is nothing to refund") % {"code": order.code}
+            )
     else:
         assert makeup is not None  # the caller gives exactly one of payment, order, makeup
         if makeup.merchant_id != merchant.pk:
-            raise RefundNotFound("supplementary bill not found")
+            raise RefundNotFound(_("supplementary bill not found"))
         found = qs.filter(makeup_id=makeup.pk).first()
         if found is None:
-            raise RefundRefused(f"bill {makeup.code} was not paid: there is nothing to refund")
+            raise RefundRefused(
+                _("bill %(code)s was not paid: there is nothing to refund") % {"code": makeup.code}
+            )
     if found is None:
-        raise RefundNotFound("payment not found")
+        raise RefundNotFound(_("payment not found"))
     return found
 
 
@@ -233,28 +241,35 @@ def refund_issue(
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 190:
-        raise RefundRefused("an idempotency key (at most 190 characters) is required")
+        raise RefundRefused(_("an idempotency key (at most 190 characters) is required"))
     reason = (reason or "").strip()
     if not reason:
-        raise RefundRefused("a reason is required")
+        raise RefundRefused(_("a reason is required"))
     locked = _payment_for(merchant, order=order, makeup=makeup, payment=payment)
     existing = Refund.objects.filter(merchant=merchant, idempotency_key=key).first()
     if existing is not None:
         if existing.payment_id != locked.pk:
-            raise RefundRefused("that idempotency key was used for another refund")
+            raise RefundRefused(_("that idempotency key was used for another refund"))
         return existing
     already = refunded_minor(locked)
     left = locked.net_minor - already
     amount = left if amount_minor is None else amount_minor
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         if amount_minor is None:
-            raise RefundRefused("this payment is already refunded in full")
-        raise RefundRefused("the amount must be a positive whole number of minor units")
+            raise RefundRefused(_("this payment is already refunded in full"))
+        raise RefundRefused(_("the amount must be a positive whole number of minor units"))
     if amount > left:
         raise RefundRefused(
-            f"at most {Money(left, locked.currency).wire()} {locked.currency} can be refunded "
-            f"(paid {Money(locked.net_minor, locked.currency).wire()}, refunded "
-            f"{Money(already, locked.currency).wire()})",
+            _(
+                "at most %(left)s %(currency)s can be refunded (paid %(paid)s, refunded "
+                "%(refunded)s)"
+            )
+            % {
+                "left": Money(left, locked.currency).wire(),
+                "currency": locked.currency,
+                "paid": Money(locked.net_minor, locked.currency).wire(),
+                "refunded": Money(already, locked.currency).wire(),
+            },
             extra={"refundable_minor": left},
         )
     target_order = locked.order
@@ -274,7 +289,7 @@ def refund_issue(
         actor=actor,
     )
     if not created:
-        raise RefundRefused("that idempotency key was used for another refund")
+        raise RefundRefused(_("that idempotency key was used for another refund"))
     refund = Refund.objects.create(
         idempotency_key=key,
         merchant=merchant,
@@ -369,7 +384,7 @@ def refund_manual(
     """
     token = (request_token or "").strip()
     if not token or len(token) > MANUAL_TOKEN_MAX:
-        raise RefundRefused("the refund form expired: open it again")
+        raise RefundRefused(_("the refund form expired: open it again"))
     key = f"manual:{order.public_id}:{token}"
     with transaction.atomic():
         # The payment row lock (the one refund_issue takes) first: a concurrent submit of the

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.ids import code_public_id
@@ -300,14 +301,14 @@ def invoice_get(*, public_id: str, merchant: MerchantAccount) -> Invoice:
     """One of ``merchant``'s documents by public id (another merchant's id, or no merchant at
     all, is ``InvoiceNotFound``: the merchant path never falls back to every invoice)."""
     if merchant is None:
-        raise InvoiceNotFound("No such invoice")
+        raise InvoiceNotFound(_("No such invoice"))
     invoice = (
         Invoice.objects.select_related("merchant")
         .filter(merchant=merchant, public_id=public_id)
         .first()
     )
     if invoice is None:
-        raise InvoiceNotFound("No such invoice")
+        raise InvoiceNotFound(_("No such invoice"))
     return invoice
 
 
@@ -315,7 +316,7 @@ def invoice_get_for_finance(*, public_id: str) -> Invoice:
     """Any merchant's document by public id (finance / admin views only)."""
     invoice = Invoice.objects.select_related("merchant").filter(public_id=public_id).first()
     if invoice is None:
-        raise InvoiceNotFound("No such invoice")
+        raise InvoiceNotFound(_("No such invoice"))
     return invoice
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import MerchantAccount
@@ -109,7 +110,7 @@ def _validate_proof(upload: UploadedFile | None) -> str:
     """Refuse a missing, empty, oversized or mis-typed proof; return its extension."""
     limit = int(getattr(settings, "DROPYARD_WIRE_PROOF_MAX_BYTES", DEFAULT_WIRE_PROOF_MAX_BYTES))
     return validate_document_upload(
-        upload, label="Proof of transfer", max_bytes=limit, error=TopUpRefused
+        upload, label=_("Proof of transfer"), max_bytes=limit, error=TopUpRefused
     )
 
 
@@ -134,29 +135,31 @@ def topup_create(
     actual fee at credit time. Audited TOPUP_CREATED.
     """
     if provider not in TOPUP_PROVIDERS:
-        raise TopUpRefused(f"unknown top-up provider {provider!r}")
+        raise TopUpRefused(_("unknown top-up provider %(provider)r") % {"provider": provider})
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool):
-        raise TopUpRefused("amount must be a whole number of minor units")
+        raise TopUpRefused(_("amount must be a whole number of minor units"))
     currency = clean_currency(currency)
     minimum = topup_min_minor()
     if amount_minor < minimum:
         raise TopUpRefused(
-            f"The minimum top-up is {minimum / 100:.2f} {currency}", extra={"min": minimum}
+            _("The minimum top-up is %(amount)s %(currency)s")
+            % {"amount": f"{minimum / 100:.2f}", "currency": currency},
+            extra={"min": minimum},
         )
     quote = topup_quote(provider=provider, amount_minor=amount_minor, currency=currency)
     if quote.credit_minor <= 0:
-        raise TopUpRefused("the provider fee would take the whole amount")
+        raise TopUpRefused(_("the provider fee would take the whole amount"))
     wire_reference = (wire_reference or "").strip()
     extension = ""
     if provider == Provider.WIRE:
         if not wire_reference:
-            raise TopUpRefused("the bank transfer reference is required")
+            raise TopUpRefused(_("the bank transfer reference is required"))
         limit = TopUp._meta.get_field("wire_reference").max_length
         if limit is not None and len(wire_reference) > limit:
-            raise TopUpRefused("the bank transfer reference is at most 100 characters")
+            raise TopUpRefused(_("the bank transfer reference is at most 100 characters"))
         extension = _validate_proof(proof)
     elif wire_reference or proof is not None:
-        raise TopUpRefused("a bank reference and proof belong to wire transfers only")
+        raise TopUpRefused(_("a bank reference and proof belong to wire transfers only"))
     topup = TopUp(
         merchant=merchant,
         provider=provider,
@@ -209,14 +212,17 @@ def topup_credit(
     if locked.status == TopUpStatus.SUCCEEDED:
         return locked
     if locked.status != TopUpStatus.PENDING:
-        raise TopUpRefused(f"top-up {locked.public_id} is {locked.get_status_display().lower()}")
+        raise TopUpRefused(
+            _("top-up %(id)s is %(status)s")
+            % {"id": locked.public_id, "status": locked.get_status_display().lower()}
+        )
     fee = locked.fee_minor if fee_minor is None else fee_minor
     if not isinstance(fee, int) or isinstance(fee, bool) or fee < 0:
-        raise TopUpRefused("the fee must be a non-negative whole number of minor units")
+        raise TopUpRefused(_("the fee must be a non-negative whole number of minor units"))
     rule = topup_fee_rule(locked.provider)
     credit = locked.amount_minor - fee if rule.absorbed_by == "merchant" else locked.amount_minor
     if credit <= 0:
-        raise TopUpRefused("the provider fee takes the whole amount; nothing to credit")
+        raise TopUpRefused(_("the provider fee takes the whole amount; nothing to credit"))
     currency = locked.currency
     postings = [
         Posting(
@@ -252,11 +258,13 @@ def topup_credit(
                     currency=currency,
                 )
             )
-    txn, _ = ledger_post(
+    with translation.override("en"):  # a stored memo, whatever language the request speaks
+        provider_name = locked.get_provider_display()
+    txn, _created = ledger_post(
         entries=postings,
         idempotency_key=f"topup:{locked.public_id}",
         kind=LedgerKind.TOPUP,
-        memo=f"Top-up via {locked.get_provider_display()}",
+        memo=f"Top-up via {provider_name}",
         merchant=locked.merchant,
         reference_type=ReferenceType.TOPUP,
         reference_id=locked.public_id,
@@ -307,7 +315,10 @@ def topup_fail(*, topup: TopUp, reason: str) -> TopUp:
     if locked.status == TopUpStatus.FAILED:
         return locked
     if locked.status != TopUpStatus.PENDING:
-        raise TopUpRefused(f"top-up {locked.public_id} is {locked.get_status_display().lower()}")
+        raise TopUpRefused(
+            _("top-up %(id)s is %(status)s")
+            % {"id": locked.public_id, "status": locked.get_status_display().lower()}
+        )
     locked.status = TopUpStatus.FAILED
     locked.decision_reason = (reason or "")[:300]
     locked.completed_at = timezone.now()
@@ -329,8 +340,10 @@ def sandbox_topup(
     """
     if not trusted and not sandbox_allowed(merchant):
         raise TopUpRefused(
-            "Sandbox top-ups are disabled on this installation: add money by card, PayPal or "
-            "wire transfer"
+            _(
+                "Sandbox top-ups are disabled on this installation: add money by card, PayPal or "
+                "wire transfer"
+            )
         )
     topup = topup_create(
         merchant=merchant, provider=Provider.SANDBOX, amount_minor=amount_minor, actor=actor
@@ -346,14 +359,15 @@ def wire_decide(*, topup: TopUp, actor: Actor, approve: bool, reason: str = "") 
     TOPUP_CREDITED on approval)."""
     locked = TopUp.objects.select_for_update(of=("self",), no_key=True).get(pk=topup.pk)
     if locked.provider != Provider.WIRE:
-        raise TopUpRefused("only wire transfers are decided by finance")
+        raise TopUpRefused(_("only wire transfers are decided by finance"))
     if locked.status != TopUpStatus.PENDING:
         raise TopUpRefused(
-            f"wire transfer {locked.public_id} is already {locked.get_status_display().lower()}"
+            _("wire transfer %(id)s is already %(status)s")
+            % {"id": locked.public_id, "status": locked.get_status_display().lower()}
         )
     reason = (reason or "").strip()[:300]
     if not approve and not reason:
-        raise TopUpRefused("a reason is required to reject a wire transfer")
+        raise TopUpRefused(_("a reason is required to reject a wire transfer"))
     locked.decided_by = actor if isinstance(actor, User) and actor.is_authenticated else None
     locked.decision_reason = reason
     if approve:

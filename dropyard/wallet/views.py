@@ -35,7 +35,7 @@ def _own_topup(request: HttpRequest, public_id: str) -> TopUp:
     lookup comes before the method check)."""
     topup = selectors.topup_for_merchant(merchant=request.merchant, public_id=public_id)
     if topup is None:
-        raise TopUpNotFound("top-up not found")
+        raise TopUpNotFound(gettext("top-up not found"))
     return topup
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropyard.accounts.choices import Area, OperatorRole
@@ -39,7 +39,10 @@ FINANCE = {OperatorRole.FINANCE}
 
 class TopUpStartForm(forms.Form):
     amount = forms.DecimalField(
-        label="Amount (USD)", min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+        label=gettext_lazy("Amount (USD)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
     )
     provider = forms.ChoiceField(choices=())
 

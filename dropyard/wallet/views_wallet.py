@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dropyard.accounts.choices import Area
@@ -45,15 +45,17 @@ class DateRangeForm(forms.Form):
     """Inclusive calendar days; both optional; ``from`` must not be after ``to``."""
 
     date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs=DATE_WIDGET)
+        required=False, label=gettext_lazy("From"), widget=forms.DateInput(attrs=DATE_WIDGET)
     )
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs=DATE_WIDGET))
+    date_to = forms.DateField(
+        required=False, label=gettext_lazy("To"), widget=forms.DateInput(attrs=DATE_WIDGET)
+    )
 
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
+            raise forms.ValidationError(gettext("The start date is after the end date."))
         return data
 
     def bounds(self):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import User
 from dropyard.core.audit import audit_record
@@ -71,23 +72,30 @@ def parcel_remainder_cancel(
         locked.merchant_id != locked_order.merchant_id
         or not locked.orders.filter(pk=locked_order.pk).exists()
     ):
-        raise ParcelNotFound("parcel not found")
+        raise ParcelNotFound(_("parcel not found"))
     if locked_order.status != OrderStatus.UNSHIPPED:
         raise ParcelRefused(
-            f"order {locked_order.code} is {locked_order.get_status_display().lower()}: only an "
-            "order waiting for the rest of its shipment has items to cancel"
+            _(
+                "order %(code)s is %(status)s: only an order waiting for the rest of its "
+                "shipment has items to cancel"
+            )
+            % {"code": locked_order.code, "status": locked_order.get_status_display().lower()}
         )
     if locked.status != PS.READY:
         raise ParcelRefused(
-            f"parcel {locked.code} is {locked.get_status_display().lower()}: only a parcel still "
-            "waiting in the warehouse queue can be cancelled"
+            _(
+                "parcel %(code)s is %(status)s: only a parcel still waiting in the warehouse "
+                "queue can be cancelled"
+            )
+            % {"code": locked.code, "status": locked.get_status_display().lower()}
         )
     if locked.orders.count() > 1:
         raise ParcelRefused(
-            f"parcel {locked.code} is shared by merged orders: it cannot be cancelled per order"
+            _("parcel %(code)s is shared by merged orders: it cannot be cancelled per order")
+            % {"code": locked.code}
         )
     if locked_order.order_type == OrderType.BULK:
-        raise ParcelRefused("the remainder of a bulk purchase cannot be cancelled here")
+        raise ParcelRefused(_("the remainder of a bulk purchase cannot be cancelled here"))
     shipped = (
         Parcel.objects.filter(orders=locked_order, status__in=planning.SHIPPED_STATUSES)
         .exclude(pk=locked.pk)
@@ -95,7 +103,8 @@ def parcel_remainder_cancel(
     )
     if not shipped:
         raise ParcelRefused(
-            f"nothing of order {locked_order.code} has shipped yet: cancel the order instead"
+            _("nothing of order %(code)s has shipped yet: cancel the order instead")
+            % {"code": locked_order.code}
         )
     lines = list(locked.lines.select_related("order_line__variant").order_by("pk"))
     amount = sum(line.order_line.unit_price_minor * line.quantity for line in lines)

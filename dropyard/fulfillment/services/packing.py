@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import User
 from dropyard.core.audit import audit_record
@@ -32,19 +33,27 @@ def _check_weight(parcel: Parcel, measured_weight_g: Any, *, confirm_weight: boo
         or isinstance(measured_weight_g, bool)
         or measured_weight_g <= 0
     ):
-        raise ParcelRefused("the measured weight must be a positive number of grams")
+        raise ParcelRefused(_("the measured weight must be a positive number of grams"))
     if measured_weight_g > MAX_PARCEL_WEIGHT_G:
         raise ParcelRefused(
-            f"{measured_weight_g} g is over the {MAX_PARCEL_WEIGHT_G} g limit of a parcel"
+            _("%(measured)s g is over the %(limit)s g limit of a parcel")
+            % {"measured": measured_weight_g, "limit": MAX_PARCEL_WEIGHT_G}
         )
     computed = parcel_computed_weight_g(parcel)
     if computed and not confirm_weight:
         deviation = abs(measured_weight_g - computed) / computed
         if deviation > WEIGHT_TOLERANCE:
             raise WeightImplausible(
-                f"measured {measured_weight_g} g but the contents should weigh about {computed} g "
-                f"(more than {int(WEIGHT_TOLERANCE * 100)}% off); check the contents and "
-                f"re-weigh, then confirm the weight",
+                _(
+                    "measured %(measured)s g but the contents should weigh about %(computed)s g "
+                    "(more than %(percent)s%% off); check the contents and re-weigh, then "
+                    "confirm the weight"
+                )
+                % {
+                    "measured": measured_weight_g,
+                    "computed": computed,
+                    "percent": int(WEIGHT_TOLERANCE * 100),
+                },
                 extra={"computed_weight_g": computed},
             )
     return measured_weight_g
@@ -73,8 +82,8 @@ def parcel_pack(
     refuse_held([locked], before="packing")
     if locked.warehouse.parcel_photos_required and not locked.photos.exists():
         raise ParcelRefused(
-            f"{locked.warehouse.code} requires a photo of the parcel before it is packed: "
-            f"take one first"
+            _("%(warehouse)s requires a photo of the parcel before it is packed: take one first")
+            % {"warehouse": locked.warehouse.code}
         )
     weight = _check_weight(locked, measured_weight_g, confirm_weight=confirm_weight)
     locked.measured_weight_g = weight

@@ -16,6 +16,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from PIL import ImageOps
 
 from dropyard.accounts.models import User
@@ -34,7 +35,7 @@ PHOTO_STATUSES = (PS.PICKING, PS.PACKED)
 
 
 def _jpeg(content: bytes) -> tuple[bytes, int, int]:
-    image = ImageOps.exif_transpose(image_decode(content, name="The photo"))
+    image = ImageOps.exif_transpose(image_decode(content, name=_("The photo")))
     image = image.convert("RGB")
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
     out = io.BytesIO()
@@ -53,13 +54,17 @@ def parcel_photo_add(*, parcel: Parcel, upload: UploadedFile, actor: User | None
     (locked,) = lock_parcels([parcel])
     if locked.status not in PHOTO_STATUSES:
         raise ParcelRefused(
-            f"parcel {locked.code} is {locked.get_status_display().lower()}: photos are taken "
-            f"while it is packed"
+            _("parcel %(code)s is %(status)s: photos are taken while it is packed")
+            % {"code": locked.code, "status": locked.get_status_display().lower()}
         )
     if locked.photos.count() >= ParcelPhoto.MAX_PHOTOS:
-        raise ParcelRefused(f"a parcel has at most {ParcelPhoto.MAX_PHOTOS} photos")
+        raise ParcelRefused(
+            _("a parcel has at most %(count)s photos") % {"count": ParcelPhoto.MAX_PHOTOS}
+        )
     if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
-        raise ParcelRefused(f"The photo is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        raise ParcelRefused(
+            _("The photo is larger than %(mb)s MB") % {"mb": MAX_IMAGE_BYTES // (1024 * 1024)}
+        )
     upload.seek(0)
     try:
         content, width, height = _jpeg(upload.read(MAX_IMAGE_BYTES + 1))

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import User
 from dropyard.catalog.models import Variant
@@ -22,7 +23,7 @@ def parcel_start_picking(*, parcels: Iterable[Parcel], actor: User | None) -> li
     """
     parcels = list(parcels)
     if not parcels:
-        raise ParcelRefused("select at least one parcel to pick")
+        raise ParcelRefused(_("select at least one parcel to pick"))
     locked = lock_parcels(parcels)
     refuse_held(locked, before="picking")
     parcels_transition(parcels=locked, to=PS.PICKING, actor=actor)

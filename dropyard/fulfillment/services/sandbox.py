@@ -1,6 +1,7 @@
 """Ship a sandbox order at once (the sandbox API's and the demo's shortcut)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import User
 from dropyard.logistics import carriers as carrier_adapters
@@ -26,12 +27,17 @@ def sandbox_ship(*, order: Order, tracking_number: str = "", actor: User | None 
     for a non-sandbox order, an order that is not UNSHIPPED, or one without open parcels.
     """
     if not order.in_sandbox:
-        raise ParcelRefused(f"order {order.code} is not a sandbox order")
+        raise ParcelRefused(_("order %(code)s is not a sandbox order") % {"code": order.code})
     if order.status != OrderStatus.UNSHIPPED:
-        raise ParcelRefused(f"order {order.code} is {order.status}, not awaiting shipment")
+        raise ParcelRefused(
+            _("order %(code)s is %(status)s, not awaiting shipment")
+            % {"code": order.code, "status": order.status}
+        )
     parcels = list(order.parcels.filter(status__in=OPEN_STATUSES).order_by("pk"))
     if not parcels:
-        raise ParcelRefused(f"order {order.code} has no parcel waiting in a warehouse")
+        raise ParcelRefused(
+            _("order %(code)s has no parcel waiting in a warehouse") % {"code": order.code}
+        )
     label = "sandbox"
     ready = [p for p in parcels if p.status == PS.READY]
     if ready:
@@ -72,5 +78,5 @@ def _sandbox_carrier(parcel: Parcel, *, typed: bool) -> Carrier:
         return line.carrier
     sandbox = Carrier.objects.filter(code__iexact=carrier_adapters.SANDBOX_CODE).first()
     if sandbox is None:
-        raise ParcelRefused("no Sandbox carrier is configured")
+        raise ParcelRefused(_("no Sandbox carrier is configured"))
     return sandbox

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import User
 from dropyard.catalog.models import Variant
@@ -45,9 +46,12 @@ def _carrier_for(parcel: Parcel, carrier: Carrier | None) -> Carrier:
     line_carrier = line.carrier if line is not None else None
     chosen = carrier or line_carrier
     if chosen is None:
-        raise ParcelRefused("choose a carrier")
+        raise ParcelRefused(_("choose a carrier"))
     if chosen != line_carrier and not parcel.warehouse.carriers.filter(pk=chosen.pk).exists():
-        raise ParcelRefused(f"carrier {chosen.name} does not serve {parcel.warehouse.code}")
+        raise ParcelRefused(
+            _("carrier %(carrier)s does not serve %(warehouse)s")
+            % {"carrier": chosen.name, "warehouse": parcel.warehouse.code}
+        )
     return chosen
 
 
@@ -62,7 +66,7 @@ def _clean_tracking_number(parcel: Parcel, raw: str, carrier: Carrier) -> str:
     number = tracking_number_clean(raw)
     if not number:
         raise ParcelRefused(
-            "a tracking number has 4 to 64 letters, digits or dashes (as printed on the label)"
+            _("a tracking number has 4 to 64 letters, digits or dashes (as printed on the label)")
         )
     if (
         number
@@ -70,7 +74,9 @@ def _clean_tracking_number(parcel: Parcel, raw: str, carrier: Carrier) -> str:
         .exclude(merchant_id=parcel.merchant_id)
         .exists()
     ):
-        raise ParcelRefused(f"tracking number {number} is already used by another parcel")
+        raise ParcelRefused(
+            _("tracking number %(number)s is already used by another parcel") % {"number": number}
+        )
     return number
 
 
@@ -83,18 +89,19 @@ def _shipped_per_line(
     by_pk = {line.pk: line for line in lines}
     unknown = [key for key in shipped_quantities if _as_int(key) not in by_pk]
     if unknown:
-        raise ParcelRefused("a shipped quantity names a line that is not in this parcel")
+        raise ParcelRefused(_("a shipped quantity names a line that is not in this parcel"))
     shipped = {}
     for line in lines:
         raw = shipped_quantities.get(line.pk, shipped_quantities.get(str(line.pk), line.quantity))
         quantity = _as_int(raw)
         if quantity is None or not 0 <= quantity <= line.quantity:
             raise ParcelRefused(
-                f"shipped quantity of {line.order_line.variant.sku} must be 0 to {line.quantity}"
+                _("shipped quantity of %(sku)s must be 0 to %(max)s")
+                % {"sku": line.order_line.variant.sku, "max": line.quantity}
             )
         shipped[line.pk] = quantity
     if not any(shipped.values()):
-        raise ParcelRefused("nothing to ship: every quantity is 0")
+        raise ParcelRefused(_("nothing to ship: every quantity is 0"))
     return shipped
 
 
@@ -203,7 +210,8 @@ def _issue_tracking_number(parcel: Parcel, carrier: Carrier) -> str:
     adapter = carrier_adapters.adapter_for(carrier)
     if adapter is None:
         raise ParcelRefused(
-            f"{carrier.name} issues no tracking numbers here: type the number from its label"
+            _("%(carrier)s issues no tracking numbers here: type the number from its label")
+            % {"carrier": carrier.name}
         )
     order = parcel_order(parcel)
     return adapter.create_shipment(
@@ -274,11 +282,13 @@ def ship_locked(
     ships through here too). Refused (``OrderOnHold``) while an order of the parcel is on hold."""
     refuse_held([locked], before="shipping")
     if not locked.reservation_reference:
-        raise ParcelRefused(f"parcel {locked.code} has no stock reservation to ship from")
+        raise ParcelRefused(
+            _("parcel %(code)s has no stock reservation to ship from") % {"code": locked.code}
+        )
     number = _clean_tracking_number(locked, tracking_number, carrier)
     lines = list(locked.lines.select_related("order_line__variant").order_by("pk"))
     if not lines:
-        raise ParcelRefused(f"parcel {locked.code} has no lines")
+        raise ParcelRefused(_("parcel %(code)s has no lines") % {"code": locked.code})
     shipped = _shipped_per_line(lines, shipped_quantities)
     if not number:
         number = _clean_tracking_number(locked, _issue_tracking_number(locked, carrier), carrier)

@@ -4,6 +4,9 @@ orders."""
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from dropyard.accounts.models import User
 from dropyard.logistics.models import ShippingLine
 from dropyard.orders import services as order_services
@@ -36,6 +39,12 @@ __all__ = [
 PS = ParcelStatus
 # Parcels in the warehouse's hands (the work queue).
 OPEN_STATUSES = (PS.READY, PS.PICKING, PS.PACKED)
+# ``refuse_held``'s step names, as its message says them.
+_STEPS = {
+    "picking": gettext_lazy("picking"),
+    "packing": gettext_lazy("packing"),
+    "shipping": gettext_lazy("shipping"),
+}
 
 
 def lock_parcels(parcels: Iterable[Parcel]) -> list[Parcel]:
@@ -47,7 +56,7 @@ def lock_parcels(parcels: Iterable[Parcel]) -> list[Parcel]:
         .order_by("pk")
     )
     if len(locked) != len(pks):
-        raise ParcelNotFound("a parcel no longer exists")
+        raise ParcelNotFound(_("a parcel no longer exists"))
     return locked
 
 
@@ -67,8 +76,12 @@ def refuse_held(parcels: Iterable[Parcel], *, before: str) -> None:
     )
     holds = [{"code": code, "reason": reason} for code, on_hold, reason in held if on_hold]
     if holds:
-        which = "; ".join(f"order {h['code']} is on hold ({h['reason']})" for h in holds)
-        raise OrderOnHold(f"{which}: release it before {before}", extra={"holds": holds})
+        which = "; ".join(_("order %(code)s is on hold (%(reason)s)") % h for h in holds)
+        raise OrderOnHold(
+            _("%(holds)s: release it before %(step)s")
+            % {"holds": which, "step": _STEPS.get(before, before)},
+            extra={"holds": holds},
+        )
 
 
 def sync_orders(parcels: Iterable[Parcel], *, actor: User | None, actor_label: str = "") -> None:
@@ -87,5 +100,5 @@ def parcel_order(parcel: Parcel) -> Order:
     """The order whose address the parcel goes to (merged orders share one address)."""
     order = parcel.orders.order_by("pk").first()
     if order is None:
-        raise ParcelRefused(f"parcel {parcel.code} belongs to no order")
+        raise ParcelRefused(_("parcel %(code)s belongs to no order") % {"code": parcel.code})
     return order

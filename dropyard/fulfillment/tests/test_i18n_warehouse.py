@@ -153,3 +153,22 @@ def test_the_packing_slip_stays_in_english_for_a_chinese_clerk(client, floor):
     text = html.decode()
     assert ("Packing slip" in text, "Ship to" in text, "打印" in text) == (True, True, True)
     assert '<html lang="en">' in text
+
+
+def test_a_chinese_packer_without_the_required_photo_is_refused_in_chinese(client, floor):
+    clerk, warehouse, picking, packed = floor
+    warehouse.parcel_photos_required = True
+    warehouse.save(update_fields=["parcel_photos_required"])
+    clerk.language = "zh-hans"
+    clerk.save(update_fields=["language"])
+    client.force_login(clerk)
+
+    pack = reverse("fulfillment_ops:parcel_pack", args=[picking.public_id])
+    response = client.post(pack, {"measured_weight_g": "500"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "SZ09 要求打包前拍摄包裹照片：请先拍照" in html
+    assert "requires a photo" not in html
+    picking.refresh_from_db()
+    assert picking.status == "picking"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -69,7 +70,9 @@ def _error_reasons(exc: DomainError, order: Order | None = None) -> list[dict[st
 
 def _not_mine(merchant: MerchantAccount, order: Order) -> Intercept | None:
     if order.merchant_id != merchant.pk:
-        return Intercept(None, order.public_id, [{"code": 1603100, "message": "order not found"}])
+        return Intercept(
+            None, order.public_id, [{"code": 1603100, "message": _("order not found")}]
+        )
     return None
 
 
@@ -96,7 +99,10 @@ def cart_add(
                 if locked.status == S.IN_CART or _already_confirmed(locked):
                     pass
                 elif locked.status != S.CREATED:
-                    raise InvalidTransition(f"order {locked.code} is {locked.status}")
+                    raise InvalidTransition(
+                        _("order %(code)s is %(status)s")
+                        % {"code": locked.code, "status": locked.status}
+                    )
                 else:
                     if locked.logistics_miss:
                         _reroute_locked(locked, actor=actor)
@@ -120,7 +126,8 @@ def _confirm_locked(locked: Order, *, actor: Actor, actor_label: str = "") -> li
     reserved once, under ``merge:<public_id>:<parcel code>``). Returns the orders confirmed."""
     if locked.status not in (S.CREATED, S.IN_CART):
         raise InvalidTransition(
-            f"order {locked.code} is {locked.status}, not awaiting confirmation"
+            _("order %(code)s is %(status)s, not awaiting confirmation")
+            % {"code": locked.code, "status": locked.status}
         )
     merge = locked.merge  # None, without a query, when the order is not merged
     if merge is not None:
@@ -131,7 +138,9 @@ def _confirm_locked(locked: Order, *, actor: Actor, actor_label: str = "") -> li
             .order_by("pk")
         )
         if any(o.status not in (S.CREATED, S.IN_CART) for o in siblings):
-            raise InvalidTransition(f"the orders merged with {locked.code} are not all unconfirmed")
+            raise InvalidTransition(
+                _("the orders merged with %(code)s are not all unconfirmed") % {"code": locked.code}
+            )
         _reserve(locked, actor, prefix=f"merge:{merge.public_id}")
         for sibling in siblings:
             order_transition(
@@ -149,8 +158,11 @@ def _confirm_locked(locked: Order, *, actor: Actor, actor_label: str = "") -> li
         # (no route, restriction, weight) is a refused confirmation (1603001).
         short = all(r.get("code") == routing.REASON_NO_STOCK for r in locked.intercept_reasons)
         raise ConfirmRefused(
-            f"order {locked.code} cannot be shipped: "
-            + "; ".join(r["message"] for r in locked.intercept_reasons),
+            _("order %(code)s cannot be shipped: %(reasons)s")
+            % {
+                "code": locked.code,
+                "reasons": "; ".join(r["message"] for r in locked.intercept_reasons),
+            },
             code=INVENTORY_DEDUCTION_FAILED if short else None,
             extra={"reasons": locked.intercept_reasons},
         )

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.core.audit import audit_record
@@ -58,13 +59,17 @@ def order_cancel(
     """
     locked = _lock(order)
     if S.CANCELLED not in TRANSITIONS.get(locked.status, frozenset()):
-        raise InvalidTransition(f"order {locked.code} is {locked.status}: it cannot be cancelled")
+        raise InvalidTransition(
+            _("order %(code)s is %(status)s: it cannot be cancelled")
+            % {"code": locked.code, "status": locked.status}
+        )
     merge = locked.merge  # None without a query when the order is not merged
     if merge is not None:
         if locked.status not in PRE_PAYMENT:
             # Its parcels are shared with the other merged orders, which were paid with it.
             raise InvalidTransition(
-                f"order {locked.code} was paid as part of a merge: cancel is not possible per order"
+                _("order %(code)s was paid as part of a merge: cancel is not possible per order")
+                % {"code": locked.code}
             )
         _unmerge_for_cancel(merge=merge, cancelled=locked, actor=actor)
         locked = _lock(order)
@@ -73,7 +78,7 @@ def order_cancel(
         parcels = planning.parcels_cancel(order=locked, actor=actor)
     except ValueError:
         raise InvalidTransition(
-            f"order {locked.code} has shipped: it cannot be cancelled"
+            _("order %(code)s has shipped: it cannot be cancelled") % {"code": locked.code}
         ) from None
     previous = locked.status
     order_transition(
@@ -126,20 +131,23 @@ def order_delete(*, order: Order, actor: Actor = None) -> dict[str, Any]:
     refers to it)."""
     locked = _lock(order)
     if locked.merge_id is not None:
-        raise DeleteRefused(f"order {locked.code} is merged: undo the merge first")
+        raise DeleteRefused(
+            _("order %(code)s is merged: undo the merge first") % {"code": locked.code}
+        )
     if locked.status not in (S.CREATED, S.IN_CART):
         raise DeleteRefused(
-            f"order {locked.code} is {locked.status}: only created or cart orders can be deleted"
+            _("order %(code)s is %(status)s: only created or cart orders can be deleted")
+            % {"code": locked.code, "status": locked.status}
         )
     if open_reservations(_order_references(locked)):
-        raise DeleteRefused(f"order {locked.code} has reserved stock")
+        raise DeleteRefused(_("order %(code)s has reserved stock") % {"code": locked.code})
     snapshot = _snapshot(locked)
     try:
         with transaction.atomic():
             planning.parcels_delete(order=locked)
             Order.objects.filter(pk=locked.pk).delete()
     except (ValueError, ProtectedError):
-        raise DeleteRefused(f"order {locked.code} cannot be deleted") from None
+        raise DeleteRefused(_("order %(code)s cannot be deleted") % {"code": locked.code}) from None
     audit_record(
         action=AuditAction.ORDER_DELETED,
         actor=_user(actor),
@@ -173,9 +181,14 @@ def order_update_logistics(
     """
     locked = _lock(order)
     if expected_status and locked.status != expected_status:
-        raise StateChanged(f"order {locked.code} is now {locked.status}")
+        raise StateChanged(
+            _("order %(code)s is now %(status)s") % {"code": locked.code, "status": locked.status}
+        )
     if locked.status not in PRE_PAYMENT:
-        raise StateChanged(f"order {locked.code} is {locked.status}: the line can no longer change")
+        raise StateChanged(
+            _("order %(code)s is %(status)s: the line can no longer change")
+            % {"code": locked.code, "status": locked.status}
+        )
     name = (logistic_name or "").strip()
     line = (
         ShippingLine.objects.filter(Q(name__iexact=name) | Q(code__iexact=name)).first()
@@ -183,13 +196,15 @@ def order_update_logistics(
         else None
     )
     if line is None or not line.is_active:
-        raise LogisticNotFound(f"logistic {logistic_name!r} not found")
+        raise LogisticNotFound(_("logistic %(name)r not found") % {"name": logistic_name})
     before = locked.requested_logistic_name
     Order.objects.filter(pk=locked.pk).update(requested_logistic_name=line.name)
     locked.requested_logistic_name = line.name
     plan = _reroute_locked(locked, actor=actor)
     if not plan.ok or any(p.option.line_id != line.pk for p in plan.parcels):
-        raise LogisticInvalid(f"{line.name} cannot ship this order; use the freight calculation")
+        raise LogisticInvalid(
+            _("%(line)s cannot ship this order; use the freight calculation") % {"line": line.name}
+        )
     order_note(
         locked,
         kind="logistics",
@@ -211,11 +226,14 @@ def order_change_warehouse(*, order: Order, actor: Actor = None, warehouse: Ware
     """
     locked = _lock(order)
     if locked.status not in PRE_PAYMENT:
-        raise InvalidTransition(f"order {locked.code} is {locked.status}: the warehouse is fixed")
+        raise InvalidTransition(
+            _("order %(code)s is %(status)s: the warehouse is fixed")
+            % {"code": locked.code, "status": locked.status}
+        )
     if not warehouse.is_active or (
         locked.order_type == OrderType.BULK and warehouse.kind != WarehouseKind.PLATFORM
     ):
-        raise OrderInvalid(f"warehouse {warehouse.code} cannot be used")
+        raise OrderInvalid(_("warehouse %(code)s cannot be used") % {"code": warehouse.code})
     previous = locked.requested_warehouse  # None without a query when unset
     before = previous.code if previous is not None else ""
     Order.objects.filter(pk=locked.pk).update(requested_warehouse=warehouse)
@@ -239,10 +257,15 @@ def order_update_address(*, order: Order, actor: Actor = None, **address: Any) -
     the new address. Refused calls change nothing."""
     unknown = set(address) - set(ADDRESS_FIELDS)
     if unknown:
-        raise OrderInvalid(f"unknown address fields: {', '.join(sorted(unknown))}")
+        raise OrderInvalid(
+            _("unknown address fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     locked = _lock(order)
     if locked.status not in PRE_PAYMENT:
-        raise InvalidTransition(f"order {locked.code} is {locked.status}: the address is fixed")
+        raise InvalidTransition(
+            _("order %(code)s is %(status)s: the address is fixed")
+            % {"code": locked.code, "status": locked.status}
+        )
     merged = {name: getattr(locked, name) for name in ADDRESS_FIELDS}
     merged.update(address)
     if "shipping_country_code" in address and "shipping_country" not in address:
@@ -250,7 +273,9 @@ def order_update_address(*, order: Order, actor: Actor = None, **address: Any) -
     errors = address_errors(merged)
     if errors:
         detail = "; ".join(f"{k}: {v}" for k, v in errors.items())
-        raise OrderInvalid(f"invalid shipping address: {detail}", extra={"errors": errors})
+        raise OrderInvalid(
+            _("invalid shipping address: %(detail)s") % {"detail": detail}, extra={"errors": errors}
+        )
     clean = address_clean(merged)
     changed = sorted(k for k, v in clean.items() if getattr(locked, k) != v)
     if not changed:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
 from dropyard.core.db import joins_transaction
@@ -94,19 +95,25 @@ def order_transition(
     current, current_sub = locked.status, locked.sub_status
     if to == current:
         if current != S.UNSHIPPED or not sub_status or sub_status == current_sub:
-            raise InvalidTransition(f"order {locked.code} is already {current}")
+            raise InvalidTransition(
+                _("order %(code)s is already %(status)s") % {"code": locked.code, "status": current}
+            )
         if sub_status not in SUB_TRANSITIONS.get(current_sub, frozenset()):
             raise InvalidTransition(
-                f"order {locked.code} cannot go from {current_sub or '—'} to {sub_status}"
+                _("order %(code)s cannot go from %(from)s to %(to)s")
+                % {"code": locked.code, "from": current_sub or "—", "to": sub_status}
             )
         new_sub = sub_status
     else:
         if to not in TRANSITIONS.get(current, frozenset()):
-            raise InvalidTransition(f"order {locked.code} cannot go from {current} to {to}")
+            raise InvalidTransition(
+                _("order %(code)s cannot go from %(from)s to %(to)s")
+                % {"code": locked.code, "from": current, "to": to}
+            )
         if to == S.UNSHIPPED:
             new_sub = sub_status or OrderSubStatus.PENDING
         elif sub_status:
-            raise InvalidTransition("a sub-status exists only under UNSHIPPED")
+            raise InvalidTransition(_("a sub-status exists only under UNSHIPPED"))
         else:
             new_sub = OrderSubStatus.NONE
     actor, label = _actor_label(actor, actor_label)

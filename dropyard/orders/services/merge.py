@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -92,7 +93,7 @@ def merge_candidates(*, merchant: MerchantAccount) -> list[MergeGroup]:
 def _merge_check(merchant: MerchantAccount, orders: Sequence[Order]) -> list[Order]:
     pks = sorted({o.pk for o in orders})
     if len(pks) < 2:
-        raise MergeRefused("choose at least two orders to merge")
+        raise MergeRefused(_("choose at least two orders to merge"))
     locked = list(
         Order.objects.select_for_update(of=("self",), no_key=True)
         .select_related("merchant")
@@ -100,22 +101,25 @@ def _merge_check(merchant: MerchantAccount, orders: Sequence[Order]) -> list[Ord
         .order_by("pk")
     )
     if len(locked) != len(pks):
-        raise OrderNotFound("order not found")
+        raise OrderNotFound(_("order not found"))
     for order in locked:
         if order.status not in PRE_PAYMENT:
-            raise MergeRefused(f"order {order.code} is {order.status}: only unpaid orders merge")
+            raise MergeRefused(
+                _("order %(code)s is %(status)s: only unpaid orders merge")
+                % {"code": order.code, "status": order.status}
+            )
         if order.merge_id is not None:
-            raise MergeRefused(f"order {order.code} is already merged")
+            raise MergeRefused(_("order %(code)s is already merged") % {"code": order.code})
         if order.order_type == OrderType.BULK:
-            raise MergeRefused(f"order {order.code} is a bulk purchase")
+            raise MergeRefused(_("order %(code)s is a bulk purchase") % {"code": order.code})
     if len({o.status == S.UNPAID for o in locked}) > 1:
-        raise MergeRefused("confirmed and unconfirmed orders cannot be merged together")
+        raise MergeRefused(_("confirmed and unconfirmed orders cannot be merged together"))
     if len({o.in_sandbox for o in locked}) > 1:
-        raise MergeRefused("sandbox and live orders cannot be merged together")
+        raise MergeRefused(_("sandbox and live orders cannot be merged together"))
     if len({address_key(o) for o in locked}) > 1:
-        raise MergeRefused("the orders do not go to the same recipient and address")
+        raise MergeRefused(_("the orders do not go to the same recipient and address"))
     if len({o.currency for o in locked}) > 1:
-        raise MergeRefused("the orders are in different currencies")
+        raise MergeRefused(_("the orders are in different currencies"))
     return locked
 
 
@@ -237,8 +241,8 @@ def orders_merge(
     plan, items, pairs = _merge_route(locked)
     if not plan.ok:
         raise MergeRefused(
-            "the merged orders cannot be shipped together: "
-            + "; ".join(r["message"] for r in plan.reasons),
+            _("the merged orders cannot be shipped together: %(reasons)s")
+            % {"reasons": "; ".join(r["message"] for r in plan.reasons)},
             extra={"reasons": plan.reasons},
         )
     before = sum(o.postage_amount_minor for o in locked)
@@ -359,7 +363,7 @@ def _merge_lock_unpaid(merge: OrderMerge) -> tuple[OrderMerge, list[Order]]:
     a member is paid (nothing changed)."""
     merge = OrderMerge.objects.select_for_update(of=("self",), no_key=True).get(pk=merge.pk)
     if merge.undone_at is not None:
-        raise MergeRefused("this merge was undone already")
+        raise MergeRefused(_("this merge was undone already"))
     members = list(
         Order.objects.select_for_update(of=("self",), no_key=True)
         .select_related("merchant")
@@ -367,7 +371,7 @@ def _merge_lock_unpaid(merge: OrderMerge) -> tuple[OrderMerge, list[Order]]:
         .order_by("pk")
     )
     if any(o.status not in PRE_PAYMENT for o in members):
-        raise MergeRefused("a merged order is paid: the merge can no longer be undone")
+        raise MergeRefused(_("a merged order is paid: the merge can no longer be undone"))
     return merge, members
 
 
@@ -402,7 +406,9 @@ def _unmerge_for_cancel(*, merge: OrderMerge, cancelled: Order, actor: Actor) ->
             )
             continue
         try:
-            with transaction.atomic():  # a savepoint: a refused re-route leaves no trace
+            # A refusal is stored (intercept reasons, history note): English whatever the
+            # request's language. The savepoint: a refused re-route leaves no trace.
+            with translation.override("en"), transaction.atomic():
                 plan = _reroute_locked(order, actor=actor)
         except DomainError as exc:
             reasons = _error_reasons(exc, order)

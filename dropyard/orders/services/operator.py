@@ -14,6 +14,7 @@ appear on the merchant's pages.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 
@@ -38,12 +39,15 @@ def order_hold(*, order: Order, actor: Actor, reason: str) -> Order:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise OrderInvalid("give a reason for the hold")
+        raise OrderInvalid(_("give a reason for the hold"))
     locked = _lock(order)
     if locked.status not in HOLDABLE:
-        raise InvalidTransition(f"order {locked.code} is {locked.status}: it cannot be held")
+        raise InvalidTransition(
+            _("order %(code)s is %(status)s: it cannot be held")
+            % {"code": locked.code, "status": locked.status}
+        )
     if locked.on_hold:
-        raise InvalidTransition(f"order {locked.code} is already on hold")
+        raise InvalidTransition(_("order %(code)s is already on hold") % {"code": locked.code})
     locked.on_hold, locked.hold_reason = True, reason[:REASON_MAX]
     locked.updated_at = timezone.now()
     locked.save(update_fields=["on_hold", "hold_reason", "updated_at"])
@@ -58,7 +62,7 @@ def order_release(*, order: Order, actor: Actor, note: str = "") -> Order:
     changed) when it is not on hold."""
     locked = _lock(order)
     if not locked.on_hold:
-        raise InvalidTransition(f"order {locked.code} is not on hold")
+        raise InvalidTransition(_("order %(code)s is not on hold") % {"code": locked.code})
     previous = locked.hold_reason
     locked.on_hold, locked.hold_reason = False, ""
     locked.updated_at = timezone.now()
@@ -76,9 +80,9 @@ def order_internal_note_add(*, order: Order, actor: Actor, body: str) -> OrderNo
     details the audit log should not copy)."""
     body = (body or "").strip()
     if not body:
-        raise OrderInvalid("the note is empty")
+        raise OrderInvalid(_("the note is empty"))
     if len(body) > NOTE_MAX:
-        raise OrderInvalid(f"a note has at most {NOTE_MAX} characters")
+        raise OrderInvalid(_("a note has at most %(max)s characters") % {"max": NOTE_MAX})
     note = OrderNote.objects.create(order=order, body=body, author=_user(actor))
     _changed(order, actor, what="note", details={"note": note.pk})
     return note

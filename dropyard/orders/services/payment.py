@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -45,12 +46,12 @@ def parent_order_generate(
         .first()
     )
     if parent is None:
-        raise OrderNotFound(f"shipment order {shipments_id} not found")
+        raise OrderNotFound(_("shipment order %(id)s not found") % {"id": shipments_id})
     if parent.status == ParentOrderStatus.PAID:
         return parent
     unpaid = list(parent.orders.filter(status=S.UNPAID))
     if not unpaid:
-        raise PaymentFailed("this shipment order has no unpaid orders")
+        raise PaymentFailed(_("this shipment order has no unpaid orders"))
     parent.amount_minor = sum(o.total_amount_minor for o in unpaid)
     parent.currency = unpaid[0].currency
     parent.pay_id = parent.pay_id or new_public_id()
@@ -88,7 +89,7 @@ _PAID_BY = {
 
 def paid_note(payment_reference: str) -> str:
     """The history note of a payment: "paid by card (Stripe), ch_123", "paid from the wallet"."""
-    method, _, ident = (payment_reference or "").partition(":")
+    method, _sep, ident = (payment_reference or "").partition(":")
     words = _PAID_BY.get(method)
     if words is None:
         return f"paid {payment_reference}".strip()
@@ -129,7 +130,7 @@ def order_paid(
             return []
         targets = list(parent.orders.filter(status=S.UNPAID).order_by("pk"))
         if not targets:
-            raise PaymentFailed("this shipment order has no unpaid orders")
+            raise PaymentFailed(_("this shipment order has no unpaid orders"))
     else:
         targets = list(orders or ())
         # A merged order is paid with its merge: the parcels are shared.
@@ -148,9 +149,11 @@ def order_paid(
         live = [o.code for o in targets if not o.in_sandbox]
         if live:
             raise PaymentFailed(
-                "only sandbox orders can be paid by the sandbox provider: "
-                + ", ".join(live)
-                + " is a live order"
+                _(
+                    "only sandbox orders can be paid by the sandbox provider: %(orders)s is a "
+                    "live order"
+                )
+                % {"orders": ", ".join(live)}
             )
     paid: list[Order] = []
     parents: set[int] = {parent.pk} if parent is not None else set()
@@ -159,15 +162,21 @@ def order_paid(
         if locked.status in (S.UNSHIPPED, S.SHIPPED, S.DELIVERED):
             continue
         if locked.status != S.UNPAID:
-            raise PaymentFailed(f"order {locked.code} is {locked.status}: it cannot be paid")
+            raise PaymentFailed(
+                _("order %(code)s is %(status)s: it cannot be paid")
+                % {"code": locked.code, "status": locked.status}
+            )
         if locked.logistics_miss:
             # E.g. a sibling left without a route when its merge was undone by a cancel.
             raise PaymentFailed(
-                f"order {locked.code} cannot be shipped as planned: re-route it (shipping line "
-                "or warehouse) before paying"
+                _(
+                    "order %(code)s cannot be shipped as planned: re-route it (shipping line "
+                    "or warehouse) before paying"
+                )
+                % {"code": locked.code}
             )
         if locked.merchant_id != targets[0].merchant_id:
-            raise PaymentFailed("orders of several merchants cannot be paid together")
+            raise PaymentFailed(_("orders of several merchants cannot be paid together"))
         breakdown = dict(locked.cost_breakdown or {})
         breakdown.update(frozen=True, paid_at=now.isoformat(), payment_reference=payment_reference)
         if amounts_paid and locked.pk in amounts_paid:
@@ -231,12 +240,12 @@ def sandbox_pay(
     if shipments_id:
         parent = ParentOrder.objects.filter(merchant=merchant, shipments_id=shipments_id).first()
         if parent is None:
-            raise OrderNotFound(f"shipment order {shipments_id} not found")
+            raise OrderNotFound(_("shipment order %(id)s not found") % {"id": shipments_id})
         if parent.status == ParentOrderStatus.PAID:
             return []
         members = list(parent.orders.select_related("merchant"))
         if not members or not all(_is_sandbox(o) for o in members):
-            raise PaymentFailed("only sandbox orders can be paid by the sandbox provider")
+            raise PaymentFailed(_("only sandbox orders can be paid by the sandbox provider"))
         parent = parent_order_generate(merchant=merchant, shipments_id=shipments_id, actor=actor)
         return order_paid(
             parent=parent,
@@ -246,12 +255,12 @@ def sandbox_pay(
         )
     order = order_get(merchant=merchant, key=order_id)
     if not _is_sandbox(order):
-        raise PaymentFailed("only sandbox orders can be paid by the sandbox provider")
+        raise PaymentFailed(_("only sandbox orders can be paid by the sandbox provider"))
     if order.merge_id is not None:
         siblings = Order.objects.select_related("merchant").filter(merge_id=order.merge_id)
         if not all(_is_sandbox(o) for o in siblings):
             raise PaymentFailed(
-                "this order is merged with a live order: the sandbox provider cannot pay it"
+                _("this order is merged with a live order: the sandbox provider cannot pay it")
             )
     if order.status in (S.CREATED, S.IN_CART):
         order_confirm(order=order, actor=actor, actor_label="sandbox payment")

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -253,9 +254,14 @@ def _reroute_locked(locked: Order, *, actor: Actor) -> routing.RoutePlan:
     """Re-plan a locked pre-payment order in place (parcels, amounts, breakdown); keeps an
     UNPAID order's reservations in step (release, re-plan, reserve)."""
     if locked.status not in PRE_PAYMENT:
-        raise InvalidTransition(f"order {locked.code} is {locked.status}: routing is frozen")
+        raise InvalidTransition(
+            _("order %(code)s is %(status)s: routing is frozen")
+            % {"code": locked.code, "status": locked.status}
+        )
     if locked.merge_id is not None:
-        raise InvalidTransition(f"order {locked.code} is merged: undo the merge first")
+        raise InvalidTransition(
+            _("order %(code)s is merged: undo the merge first") % {"code": locked.code}
+        )
     reserved = locked.status == S.UNPAID
     if reserved:
         _release(locked, actor, reason=f"re-route order {locked.code}")
@@ -274,7 +280,8 @@ def _reroute_locked(locked: Order, *, actor: Actor) -> routing.RoutePlan:
     )
     if reserved and not plan.ok:
         raise ConfirmRefused(
-            "the order can no longer be routed: " + "; ".join(r["message"] for r in plan.reasons),
+            _("the order can no longer be routed: %(reasons)s")
+            % {"reasons": "; ".join(r["message"] for r in plan.reasons)},
             extra={"reasons": plan.reasons},
         )
     priced = _priced_fields(plan, items, locked.currency)

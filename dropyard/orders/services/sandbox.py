@@ -2,6 +2,8 @@
 ``shopping/sandbox``): the refusal the order services raise. Who may use sandbox money is
 decided once, in ``accounts.sandbox`` (re-exported here for the orders' callers)."""
 
+from django.utils.translation import gettext, gettext_noop
+
 from dropyard.accounts.models import MerchantAccount
 from dropyard.accounts.sandbox import sandbox_allowed, sandbox_trusted
 from dropyard.core.errors import DomainError, ErrorCode
@@ -22,7 +24,7 @@ class SandboxRefused(DomainError):
     default_code = ErrorCode.PARAM_ERROR
 
 
-SANDBOX_REFUSED_MESSAGE = (
+SANDBOX_REFUSED_MESSAGE = gettext_noop(
     "sandbox payments are disabled on this installation (DROPYARD_SANDBOX_PAYMENTS) and this "
     "account is not a sandbox account"
 )
@@ -31,4 +33,4 @@ SANDBOX_REFUSED_MESSAGE = (
 def sandbox_check(merchant: MerchantAccount) -> None:
     """Raise ``SandboxRefused`` (1600300) unless ``sandbox_allowed(merchant)``."""
     if not sandbox_allowed(merchant):
-        raise SandboxRefused(SANDBOX_REFUSED_MESSAGE)
+        raise SandboxRefused(gettext(SANDBOX_REFUSED_MESSAGE))

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
@@ -108,50 +109,67 @@ def _lookups(merchant: MerchantAccount, items: Sequence[Mapping[str, Any]]) -> _
 
 def _int(value: Any, name: str) -> int:
     if isinstance(value, bool):
-        raise OrderInvalid(f"{name} must be an integer", extra={"errors": {name: "not an integer"}})
+        raise _not_an_integer(name)
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise OrderInvalid(
-            f"{name} must be an integer", extra={"errors": {name: "not an integer"}}
-        ) from None
+        raise _not_an_integer(name) from None
     if isinstance(value, float) and number != value:
-        raise OrderInvalid(f"{name} must be an integer", extra={"errors": {name: "not an integer"}})
+        raise _not_an_integer(name)
     return number
+
+
+def _not_an_integer(name: str) -> OrderInvalid:
+    return OrderInvalid(
+        _("%(name)s must be an integer") % {"name": name},
+        extra={"errors": {name: _("not an integer")}},
+    )
 
 
 def _line_draft(raw: Any, index: int, lookups: _Lookups) -> _LineDraft:
     where = f"products[{index}]"
     if not isinstance(raw, Mapping):
-        raise OrderInvalid(f"{where} must be an object")
+        raise OrderInvalid(_("%(where)s must be an object") % {"where": where})
     unknown = set(raw) - LINE_FIELDS
     if unknown:
-        raise OrderInvalid(f"{where}: unknown fields {', '.join(sorted(unknown))}")
+        raise OrderInvalid(
+            _("%(where)s: unknown fields %(fields)s")
+            % {"where": where, "fields": ", ".join(sorted(unknown))}
+        )
     vid = str(raw.get("vid") or "").strip()
     sku = str(raw.get("sku") or "").strip()
     if not vid and not sku:
-        raise OrderInvalid(f"{where}: vid or sku is required")
+        raise OrderInvalid(_("%(where)s: vid or sku is required") % {"where": where})
     variant = lookups.by_vid.get(vid) if vid else lookups.by_sku.get(sku)
     key = vid or sku
     if variant is None:
-        raise VariantNotFound(f"Variant {key} not found")
+        raise VariantNotFound(_("Variant %(key)s not found") % {"key": key})
     if not variant.product.is_on_sale:
-        raise VariantOffSale(f"Product of {key} is off sale", code=PRODUCT_OFF_SHELF)
+        raise VariantOffSale(
+            _("Product of %(key)s is off sale") % {"key": key}, code=PRODUCT_OFF_SHELF
+        )
     if not variant.is_on_sale:
-        raise VariantOffSale(f"Variant {key} is off sale")
+        raise VariantOffSale(_("Variant %(key)s is off sale") % {"key": key})
     quantity = _int(raw.get("quantity"), f"{where}.quantity")
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise OrderInvalid(f"{where}: quantity must be between 1 and {MAX_QUANTITY}")
+        raise OrderInvalid(
+            _("%(where)s: quantity must be between 1 and %(max)s")
+            % {"where": where, "max": MAX_QUANTITY}
+        )
     price = raw.get("unit_price_minor")
     price = variant.price_minor if price is None else _int(price, f"{where}.unit_price_minor")
     if price < 0:
-        raise OrderInvalid(f"{where}: unit price may not be negative")
+        raise OrderInvalid(_("%(where)s: unit price may not be negative") % {"where": where})
     store_line = str(raw.get("store_line_item_id") or "").strip()
     if len(store_line) > 100:
-        raise OrderInvalid(f"{where}: storeLineItemId is at most 100 characters")
+        raise OrderInvalid(
+            _("%(where)s: storeLineItemId is at most 100 characters") % {"where": where}
+        )
     pod = raw.get("pod_properties")
     if pod is not None and not isinstance(pod, (dict, list)):
-        raise OrderInvalid(f"{where}: podProperties must be an object or a list")
+        raise OrderInvalid(
+            _("%(where)s: podProperties must be an object or a list") % {"where": where}
+        )
     return _LineDraft(variant, quantity, price, store_line, pod)
 
 
@@ -162,7 +180,9 @@ def _choice(value: Any, choices: Any, name: str, default: Any) -> Any:
         value = _int(value, name)
     if value not in choices.values:
         allowed = ", ".join(str(v) for v in choices.values)
-        raise OrderInvalid(f"{name} must be one of {allowed}")
+        raise OrderInvalid(
+            _("%(name)s must be one of %(allowed)s") % {"name": name, "allowed": allowed}
+        )
     return value
 
 
@@ -170,7 +190,8 @@ def _text_field(item: Mapping[str, Any], name: str, limit: int) -> str:
     value = "" if item.get(name) is None else str(item.get(name)).strip()
     if len(value) > limit:
         raise OrderInvalid(
-            f"{name} is at most {limit} characters", extra={"errors": {name: "too long"}}
+            _("%(name)s is at most %(limit)s characters") % {"name": name, "limit": limit},
+            extra={"errors": {name: _("too long")}},
         )
     return value
 
@@ -182,29 +203,31 @@ def _draft(
     (1603000 invalid, 1603003 duplicate, 1602000/1602002/1602003 variants)."""
     unknown = set(item) - ORDER_CREATE_FIELDS
     if unknown:
-        raise OrderInvalid(f"unknown order fields: {', '.join(sorted(unknown))}")
+        raise OrderInvalid(
+            _("unknown order fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     number = _text_field(item, "order_number", 50)
     if has_control(number):
         # An identifier the client looks orders up by: refused, not silently changed.
         raise OrderInvalid(
-            "orderNumber contains a control or bidi character",
-            extra={"errors": {"order_number": "control character"}},
+            _("orderNumber contains a control or bidi character"),
+            extra={"errors": {"order_number": _("control character")}},
         )
     if not number:
         raise OrderInvalid(
-            "orderNumber is required", extra={"errors": {"order_number": "required"}}
+            _("orderNumber is required"), extra={"errors": {"order_number": _("required")}}
         )
     if number in lookups.taken:
-        raise DuplicateOrder(f"order number {number} already exists")
+        raise DuplicateOrder(_("order number %(number)s already exists") % {"number": number})
     order_type = _choice(item.get("order_type"), OrderType, "order_type", OrderType.DROPSHIPPING)
     warehouse = item.get("requested_warehouse")
     if warehouse is not None and not isinstance(warehouse, Warehouse):
-        raise OrderInvalid("requested_warehouse must be a warehouse")
+        raise OrderInvalid(_("requested_warehouse must be a warehouse"))
     original = item.get("original_order")
     address = {name: item.get(name) for name in ADDRESS_FIELDS}
     if order_type == OrderType.BULK:
         if warehouse is None or warehouse.kind != WarehouseKind.PLATFORM or not warehouse.is_active:
-            raise OrderInvalid("a bulk purchase needs an active platform warehouse (storageId)")
+            raise OrderInvalid(_("a bulk purchase needs an active platform warehouse (storageId)"))
         # The goods travel to the warehouse, where they become the merchant's private stock.
         if not address.get("shipping_address"):
             address.update(
@@ -219,27 +242,29 @@ def _draft(
             )
     if order_type == OrderType.RESEND:
         if not isinstance(original, Order) or original.merchant_id != merchant.pk:
-            raise OrderInvalid("a resend needs the original order of this merchant")
+            raise OrderInvalid(_("a resend needs the original order of this merchant"))
     elif original is not None:
-        raise OrderInvalid("only a resend refers to an original order")
+        raise OrderInvalid(_("only a resend refers to an original order"))
     if warehouse is not None and not warehouse.is_active:
-        raise OrderInvalid(f"warehouse {warehouse.code} is inactive")
+        raise OrderInvalid(_("warehouse %(code)s is inactive") % {"code": warehouse.code})
     errors = address_errors(address)
     if errors:
         detail = "; ".join(f"{k}: {v}" for k, v in errors.items())
-        raise OrderInvalid(f"invalid shipping address: {detail}", extra={"errors": errors})
+        raise OrderInvalid(
+            _("invalid shipping address: %(detail)s") % {"detail": detail}, extra={"errors": errors}
+        )
     clean = address_clean(address)
     raw_lines = item.get("lines")
     if not isinstance(raw_lines, (list, tuple)) or not raw_lines:
-        raise OrderInvalid("products is empty", extra={"errors": {"lines": "required"}})
+        raise OrderInvalid(_("products is empty"), extra={"errors": {"lines": _("required")}})
     if len(raw_lines) > MAX_LINES:
-        raise OrderInvalid(f"at most {MAX_LINES} products per order")
+        raise OrderInvalid(_("at most %(max)s products per order") % {"max": MAX_LINES})
     lines = [_line_draft(raw, i, lookups) for i, raw in enumerate(raw_lines)]
     ioss_type = _choice(item.get("ioss_type"), IossType, "ioss_type", IossType.NONE)
     ioss_number = _text_field(item, "ioss_number", 20)
     if ioss_type == IossType.OWN and not ioss_number:
         raise OrderInvalid(
-            "iossType 2 needs an iossNumber", extra={"errors": {"ioss_number": "required"}}
+            _("iossType 2 needs an iossNumber"), extra={"errors": {"ioss_number": _("required")}}
         )
     if ioss_type == IossType.PLATFORM:
         ioss_number = PLATFORM_IOSS
@@ -247,7 +272,9 @@ def _draft(
         ioss_number = ""
     from_country = _text_field(item, "from_country_code", 2).upper()
     if from_country and from_country not in countries:
-        raise OrderInvalid(f"fromCountryCode {from_country!r} is not a country code")
+        raise OrderInvalid(
+            _("fromCountryCode %(code)r is not a country code") % {"code": from_country}
+        )
     shop_amount = item.get("shop_amount_minor")
     if shop_amount is not None:
         shop_amount = _int(shop_amount, "shop_amount_minor")

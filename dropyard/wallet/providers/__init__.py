@@ -4,6 +4,8 @@ A provider is enabled only when its credentials are configured; ``enabled_provid
 the UI offers. ``get_provider(name)`` raises ``ProviderNotConfigured`` otherwise.
 """
 
+from django.utils.translation import gettext as _
+
 from ..choices import Provider
 from .base import PaymentProvider, ProviderNotConfigured
 from .paypal_provider import PayPalProvider, paypal_configured
@@ -30,7 +32,9 @@ def enabled_providers() -> list[str]:
 def get_provider(name: str) -> PaymentProvider:
     """The adapter for ``name``; ProviderNotConfigured when unknown or without credentials."""
     if not provider_enabled(name):
-        raise ProviderNotConfigured(f"The payment provider {name!r} is not available here.")
+        raise ProviderNotConfigured(
+            _("The payment provider %(name)r is not available here.") % {"name": name}
+        )
     return ADAPTERS[name]()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from dropyard.core.money import Money
 
@@ -64,7 +65,7 @@ def custom_id(kind: str, reference: str) -> str:
 
 def parse_custom_id(value: str) -> tuple[str, str]:
     """("topup", public id) / ("payment", reference) / ("", "") for anything else."""
-    kind, _, reference = (value or "").partition(":")
+    kind, _sep, reference = (value or "").partition(":")
     if kind in (KIND_TOPUP, KIND_PAYMENT) and reference:
         return kind, reference
     return "", ""
@@ -118,7 +119,7 @@ class PayPalProvider(PaymentProvider):
 
     def __init__(self) -> None:
         if not paypal_configured():
-            raise ProviderNotConfigured("PayPal is not configured on this installation.")
+            raise ProviderNotConfigured(_("PayPal is not configured on this installation."))
         self.http = provider_client(base_url=settings.DROPYARD_PAYPAL_API_BASE.rstrip("/"))
         self._token = ""
 

@@ -2,6 +2,7 @@
 whether a provider charge was taken already."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.core.errors import NotFound
@@ -47,7 +48,7 @@ def provider_event_list(
 def provider_event_get(*, pk: int) -> ProviderEvent:
     event = ProviderEvent.objects.filter(pk=pk).first()
     if event is None:
-        raise NotFound("No such provider event")
+        raise NotFound(_("No such provider event"))
     return event
 
 
@@ -81,7 +82,7 @@ def provider_topup_get(*, merchant: MerchantAccount, public_id: str) -> TopUp:
         Q(provider__in=CARD_PROVIDERS), merchant=merchant, public_id=public_id
     ).first()
     if topup is None:
-        raise TopUpNotFound("No such top-up")
+        raise TopUpNotFound(_("No such top-up"))
     return topup
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import MerchantAccount
@@ -195,7 +195,8 @@ def provider_topup_paid(*, provider: str, charge: Charge) -> str:
     if topup.status == TopUpStatus.SUCCEEDED:
         return ""  # the other event of the same payment credited it already
     try:
-        topups.topup_credit(topup=topup, provider_reference=charge.provider_reference)
+        with translation.override("en"):  # the error is stored on the event, for finance
+            topups.topup_credit(topup=topup, provider_reference=charge.provider_reference)
     except DomainError as exc:
         return f"paid but not credited: {exc.message}"
     return ""
@@ -210,7 +211,8 @@ def provider_topup_failed(*, provider: str, reference: str, reason: str) -> str:
     if topup.status != TopUpStatus.PENDING:
         return ""  # settled or failed already: a late expiry changes nothing
     try:
-        topups.topup_fail(topup=topup, reason=reason)
+        with translation.override("en"):  # the error is stored on the event, for finance
+            topups.topup_fail(topup=topup, reason=reason)
     except DomainError as exc:
         return exc.message
     return ""

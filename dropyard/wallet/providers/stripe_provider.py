@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .base import (
     KIND_PAYMENT,
@@ -90,7 +91,7 @@ class StripeProvider(PaymentProvider):
 
     def __init__(self) -> None:
         if not stripe_configured():
-            raise ProviderNotConfigured("Card payments are not configured on this installation.")
+            raise ProviderNotConfigured(_("Card payments are not configured on this installation."))
         self.client = stripe.StripeClient(
             settings.DROPYARD_STRIPE_SECRET_KEY,
             http_client=HttpxStripeClient(),

@@ -1,11 +1,17 @@
 """The finance back office in Simplified Chinese for a finance operator who chose it, English
-for the others."""
+for the others; the wallet's refusals in the merchant's language, the API's in English."""
+# ruff: noqa: F811
+# (fixtures imported from api_fixtures are used as test parameters)
 
 import pytest
 from django.urls import reverse
 
 from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import make_operator
+from dropyard.orders.tests.api_fixtures import authed  # noqa: F401
+from dropyard.wallet import bills as wallet_bills
+from dropyard.wallet.choices import MakeupStatus, MakeupType
+from dropyard.wallet.tests.payment_helpers import fund
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +69,39 @@ def test_makeup_form_errors_are_in_chinese(client, finance):
     )
 
     assert "没有使用此账号的商户。" in response.content.decode()
+
+
+def _bill_over_balance(merchant, owner):
+    """A 15.00 USD bill of ``merchant``, whose wallet holds 10.00."""
+    fund(merchant, owner, 1_000)
+    return wallet_bills.makeup_create(
+        merchant=merchant, amount_minor=1_500, reason="weight difference", type=MakeupType.FREIGHT
+    )
+
+
+def test_a_chinese_speaking_merchant_short_of_balance_is_refused_in_chinese(
+    client, merchant, owner
+):
+    bill = _bill_over_balance(merchant, owner)
+    client.force_login(_chinese(owner))
+
+    response = client.post(reverse("wallet:makeup_pay"), {"codes": [bill.code]}, follow=True)
+
+    html = response.content.decode()
+    assert "余额不足：需要 15.00 USD，可用 10.00" in html
+    assert "Insufficient balance" not in html
+    bill.refresh_from_db()
+    assert bill.status == MakeupStatus.UNPAID
+
+
+def test_the_same_refusal_over_the_api_stays_english(client, authed, merchant, owner):
+    bill = _bill_over_balance(merchant, owner)
+    client.force_login(_chinese(owner))  # the API's client carries a Chinese-speaking session
+    created = authed.post("shopping/makeup/createPayOrder", {"orderCodes": [bill.code]}).ok()
+
+    message = authed.post(
+        "shopping/pay/payBalanceV2",
+        {"shipmentOrderId": created["payOrderCode"], "payId": created["payId"], "orderType": 24},
+    ).error(1604000)
+
+    assert message == "Insufficient balance: 15.00 USD needed, 10.00 available"
