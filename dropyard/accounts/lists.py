@@ -45,7 +45,7 @@ class MerchantTable(ListTable):
 
     def render_business_name(self, value: str, record: MerchantAccount) -> str:
         sandbox = (
-            format_html(' <span class="badge text-bg-secondary">{}</span>', "Sandbox")
+            format_html(' <span class="badge text-bg-secondary">{}</span>', _("Sandbox"))
             if record.is_sandbox
             else ""
         )

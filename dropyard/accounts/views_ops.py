@@ -50,7 +50,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         filterset_class=SearchFilter,
         filter_kwargs={
             "search_with": partial(selectors.supplier_application_list, status=scope),
-            "placeholder": "Company or applicant email",
+            "placeholder": gettext("Company or applicant email"),
         },
         table_class=SupplierApplicationTable,
         template="accounts/ops/supplier_list.html",
@@ -135,7 +135,7 @@ def merchants(request: HttpRequest) -> HttpResponse:
         filterset_class=SearchFilter,
         filter_kwargs={
             "search_with": partial(selectors.merchant_list, agent=agent),
-            "placeholder": "Business, account number or member email",
+            "placeholder": gettext("Business, account number or member email"),
         },
         table_class=MerchantTable,
         template="accounts/ops/merchant_list.html",

@@ -313,12 +313,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
         context={
             "title": gettext("Product reports"),
             "status": status,
-            "tabs": [*ReportStatus.choices, (ALL, "All")],
+            "tabs": [*ReportStatus.choices, (ALL, gettext("All"))],
             "noun": gettext_noop("report"),
             "noun_plural": gettext_noop("reports"),
-            "empty_text": "No reports are waiting for review."
+            "empty_text": gettext("No reports are waiting for review.")
             if status == "pending"
-            else "No reports here.",
+            else gettext("No reports here."),
         },
     )
 

@@ -71,8 +71,8 @@ def _audit_page(request: HttpRequest, *, ops: bool) -> HttpResponse:
             "results_actions_template": "core/partials/_audit_export.html",
             "noun": gettext_noop("event"),
             "noun_plural": gettext_noop("events"),
-            "empty_filtered_text": "No audit events match these filters.",
-            "empty_text": "No audit events yet.",
+            "empty_filtered_text": gettext("No audit events match these filters."),
+            "empty_text": gettext("No audit events yet."),
         },
     )
 
@@ -132,9 +132,10 @@ def _job_list_page(request: HttpRequest, jobs, *, ops: bool) -> HttpResponse:
             "ops": ops,
             "noun": gettext_noop("job"),
             "noun_plural": gettext_noop("jobs"),
-            "empty_filtered_text": "No jobs match this filter.",
-            "empty_text": "No jobs yet. Exports you start (for example from the audit log) "
-            "appear here.",
+            "empty_filtered_text": gettext("No jobs match this filter."),
+            "empty_text": gettext(
+                "No jobs yet. Exports you start (for example from the audit log) appear here."
+            ),
         },
     )
 

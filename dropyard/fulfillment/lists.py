@@ -213,7 +213,7 @@ class QueueTable(ListTable):
 
     def render_code(self, value: str, record: Parcel) -> str:
         remainder = (
-            format_html(' <span class="badge text-bg-warning">{}</span>', "remainder")
+            format_html(' <span class="badge text-bg-warning">{}</span>', _("remainder"))
             if record.split_from_id
             else ""
         )

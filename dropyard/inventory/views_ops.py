@@ -68,8 +68,8 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
             "title": gettext("Warehouses"),
             "noun": gettext_noop("warehouse"),
             "noun_plural": gettext_noop("warehouses"),
-            "empty_filtered_text": "No warehouses match these filters.",
-            "empty_text": "No warehouses yet.",
+            "empty_filtered_text": gettext("No warehouses match these filters."),
+            "empty_text": gettext("No warehouses yet."),
         },
     )
 

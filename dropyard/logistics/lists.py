@@ -5,7 +5,7 @@ their selectors."""
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.lists import PRIMARY, FormFilter, ListTable
@@ -130,7 +130,7 @@ class LineTable(ListTable):
         return ", ".join(value) or "—"
 
     def render_max_weight_g(self, value: int) -> str:
-        return str(value) if value else "No limit"
+        return str(value) if value else gettext("No limit")
 
     def render_is_active(self, value: bool) -> str:
         if value:

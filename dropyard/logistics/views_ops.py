@@ -61,8 +61,8 @@ def line_list(request: HttpRequest) -> HttpResponse:
             "title": gettext("Shipping lines"),
             "noun": gettext_noop("shipping line"),
             "noun_plural": gettext_noop("shipping lines"),
-            "empty_filtered_text": "No shipping lines match these filters.",
-            "empty_text": "No shipping lines yet.",
+            "empty_filtered_text": gettext("No shipping lines match these filters."),
+            "empty_text": gettext("No shipping lines yet."),
         },
     )
 
@@ -217,8 +217,8 @@ def tracking_list(request: HttpRequest) -> HttpResponse:
             "title": gettext("Trackings"),
             "noun": gettext_noop("tracking"),
             "noun_plural": gettext_noop("trackings"),
-            "empty_filtered_text": "No trackings match these filters.",
-            "empty_text": "No trackings yet: they appear when a warehouse ships a parcel.",
+            "empty_filtered_text": gettext("No trackings match these filters."),
+            "empty_text": gettext("No trackings yet: they appear when a warehouse ships a parcel."),
         },
     )
 

@@ -42,9 +42,9 @@ def _list(request: HttpRequest, *, merchant, template: str) -> HttpResponse:
             "title": gettext("Invoices"),
             "noun": gettext_noop("document"),
             "noun_plural": gettext_noop("documents"),
-            "empty_filtered_text": "No document matches these filters.",
+            "empty_filtered_text": gettext("No document matches these filters."),
             "empty_template": "" if ops else "wallet/partials/_invoice_empty.html",
-            "empty_text": "No invoices have been issued yet.",
+            "empty_text": gettext("No invoices have been issued yet."),
         },
     )
 

@@ -120,8 +120,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "title": gettext("Provider events"),
             "noun": gettext_noop("event"),
             "noun_plural": gettext_noop("events"),
-            "empty_filtered_text": "No events match these filters.",
-            "empty_text": "No provider events yet.",
+            "empty_filtered_text": gettext("No events match these filters."),
+            "empty_text": gettext("No provider events yet."),
         },
     )
 
