@@ -11,7 +11,9 @@ dropped and re-created (a GIN index built once is faster than a million in-place
 from django.db import migrations
 
 FILL = [
-    "SET CONSTRAINTS catalog_searchdoc_product_id_fk_catalog_product_id IMMEDIATE",
+    # Checked row by row, so no trigger event is left pending when the index is built (refused
+    # then). ALL: naming the constraint reaches the parent table's only, not the partitions'.
+    "SET CONSTRAINTS ALL IMMEDIATE",
     "DROP INDEX catalog_searchdoc_keys_gin",
     "TRUNCATE catalog_searchdoc",
     "INSERT INTO catalog_searchdoc (product_id, keys) "
