@@ -294,17 +294,17 @@ class ProductImageHash(models.Model):
 
 
 class SearchDoc(models.Model):
-    """PostgreSQL's narrow copy of an on-sale product's search keys, for counts and pages.
+    """PostgreSQL's narrow copy of an on-sale product's search words and markers, for counts.
 
-    Invariant (kept by the database triggers of migration 0009, whatever writes the product;
-    the keys of migration 0010): a row exists exactly for each on-sale product whose
-    ``search_keys`` are not empty, and its ``keys`` column (text[], GIN; added by those
-    migrations on PostgreSQL only, so it is not a field here) holds the product's
-    ``search_keys`` without ``~sale`` (implied). A capped keyword count and an on-sale relevance
-    page read these ~250-byte rows instead of the ~900-byte product rows, partition by partition
-    (16 hash partitions), stopping at the cap, so a common word's index bitmap is built for a
-    sixteenth of the catalog (docs/benchmarks.md). Never written by Django; on SQLite the table
-    stays empty.
+    Invariant (kept by the database trigger of migration 0009, whatever writes the product): a
+    row exists exactly for each on-sale product whose ``search_keys`` are not empty, and its
+    ``keys`` column (text[], GIN; added by that migration on PostgreSQL only, so it is not a
+    field here) holds the product's ``search_keys`` without the name keys (``n:``), the pair
+    keys (``p:``) and ``~sale``. A capped keyword count reads these ~200-byte rows instead of
+    the ~900-byte product rows (up to 6000 counted matches visit about a quarter of the heap
+    pages), partition by partition (16 hash partitions), stopping at the cap, so a common
+    word's index bitmap is built for a sixteenth of the catalog (docs/benchmarks.md). Never
+    written by Django; on SQLite the table stays empty.
     """
 
     product = models.OneToOneField(

@@ -19,10 +19,8 @@ to ``cap`` row visits, and the page costs a short walk of the newest products.
   the newest ``WALK`` products only; a tier is completed from older products only when the walk
   held too few of it and the index says older ones exist (``n:`` name keys, ``p:`` adjacent
   name-word pairs), so a page costs one short index walk plus a few index-only counts.
-- On-sale searches (every listV2) count and rank on the narrow doc rows instead
-  (``catalog_searchdoc``, migrations 0009 / 0010: the keys without ``~sale``): the tier is
-  decided by the ``n:`` / ``p:`` keys a row holds, so neither the walk nor the completion of a
-  tier reads a product row (``doc_relevance_page``).
+- On-sale searches (every listV2) count on the narrow doc rows instead (``catalog_searchdoc``,
+  migration 0009: words and stock / country markers only, ``keys_count``).
 """
 
 from django.db import connection
@@ -218,18 +216,7 @@ def relevance_page(
     cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
 ) -> list[int]:
     """Product pks of one relevance page (tiers, newest first within a tier) of a keyword search
-    whose every condition is in the index (see the module note); on-sale searches (every
-    listV2) are ranked on the narrow doc rows (``doc_relevance_page``)."""
-    if "~sale" in marks:
-        return doc_relevance_page(cursor, tokens, words, marks, offset, limit)
-    return product_relevance_page(cursor, tokens, words, marks, offset, limit)
-
-
-def product_relevance_page(
-    cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
-) -> list[int]:
-    """``relevance_page`` read from the product rows (searches that include products off sale;
-    also the reference the doc rows' page is tested against)."""
+    whose every condition is in the index (see the module note)."""
     need = offset + limit
     where, params = word_conditions(words, marks)
     case, case_params = tier_case(tokens)
@@ -295,76 +282,3 @@ def _older_of_tier(
         [*case_params, *cand_params, before, tier, limit],
     )
     return [row[0] for row in cursor.fetchall()]
-
-
-def _held(groups: list[list[str]]) -> tuple[str, list]:
-    """A doc row holds a key of each group: (condition, parameters)."""
-    return " AND ".join("d.keys && %s::text[]" for _ in groups), list(groups)
-
-
-def doc_relevance_page(
-    cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
-) -> list[int]:
-    """``relevance_page`` of an on-sale search, read from the doc rows (migration 0010).
-
-    A match's tier is decided by the keys its doc row holds (``tier_groups``): exact for one or
-    two words. For three words or more, a row holding every adjacent pair is only a phrase
-    candidate: the walk's candidates are checked on the product's tsvector (a pk lookup of a
-    few rows), and the phrase and name tiers are completed from the product rows as
-    ``relevance_page`` does. Otherwise: one walk of the newest ``WALK`` on-sale products, then,
-    per tier the walk could not fill, one bitmap read of the older products of exactly that
-    tier, newest first — narrow rows, no tsvector, no separate "do older ones exist" count.
-    """
-    need = offset + limit
-    marks = [mark for mark in marks if mark != "~sale"]  # every doc row is on sale
-    tiers = [1, 2] if len(tokens) == 1 else [0, 1, 2]
-    exact = len(tokens) <= 2
-    held = {tier: _held(tier_groups(tier, tokens, words)) for tier in tiers}
-    marked = (["d.keys @> %s::text[]"], [marks]) if marks else ([], [])
-    case = " ".join(f"WHEN {held[tier][0]} THEN {tier}" for tier in tiers[:-1])
-    case_params = [p for tier in tiers[:-1] for p in held[tier][1]]
-    where = " AND ".join([held[2][0], *marked[0]])
-    cursor.execute(
-        f"WITH w AS MATERIALIZED (SELECT product_id, keys FROM {DOC_TABLE} "
-        "ORDER BY product_id DESC LIMIT %s) "
-        f"(SELECT d.product_id, CASE {case} ELSE 2 END FROM w d WHERE {where} "
-        "ORDER BY d.product_id DESC) "
-        "UNION ALL SELECT MIN(product_id), -1 FROM w UNION ALL SELECT COUNT(*), -2 FROM w",
-        [WALK, *case_params, *held[2][1], *marked[1]],
-    )
-    rows = cursor.fetchall()
-    oldest = next(row[0] for row in rows if row[1] == -1)
-    complete = next(row[0] for row in rows if row[1] == -2) < WALK  # every row was walked
-    walked = [row for row in rows if row[1] >= 0]  # newest first
-    if not exact and any(row[1] == 0 for row in walked):
-        cursor.execute(
-            f"SELECT id FROM {Product._meta.db_table} WHERE id = ANY(%s) "
-            "AND search_vector @@ to_tsquery('simple', %s)",
-            [[row[0] for row in walked if row[1] == 0], _phrase(tokens)],
-        )
-        phrases = {row[0] for row in cursor.fetchall()}
-        walked = [(pk, 1 if tier == 0 and pk not in phrases else tier) for pk, tier in walked]
-    found: list[int] = []
-    for tier in tiers:
-        found += [pk for pk, t in walked if t == tier][: need - len(found)]
-        if len(found) >= need:
-            break
-        if complete:
-            continue
-        if not exact and tier < 2:
-            candidates = _tier_candidates(tier, tokens, words, ["~sale", *marks])
-            found += _older_of_tier(cursor, tokens, tier, candidates, oldest, need - len(found))
-        else:
-            better = [f"NOT ({held[tier - 1][0]})"] if tier - 1 in held else []
-            better_params = held[tier - 1][1] if better else []
-            conditions = [held[tier][0], *marked[0], "d.product_id < %s", *better]
-            rows = _bitmap_rows(
-                cursor,
-                f"SELECT d.product_id FROM {DOC_TABLE} d WHERE {' AND '.join(conditions)} "
-                "ORDER BY d.product_id DESC LIMIT %s",
-                [*held[tier][1], *marked[1], oldest, *better_params, need - len(found)],
-            )
-            found += [row[0] for row in rows]
-        if len(found) >= need:
-            break
-    return found[offset:need]
