@@ -76,24 +76,17 @@ def word_conditions(words: list[list[str]], marks: list[str], alias: str = "p"):
     return where, params
 
 
-def tier_groups(tier: int, tokens: list[str], words: list[list[str]]) -> list[list[str]]:
-    """Key groups (a product must hold a key of each) held by every product of ``tier`` or
-    better: 2 any field (each token's words), 1 every word in the name/SKUs (``n:`` keys), 0
-    also each adjacent pair of words there (``p:`` keys). Exact for tiers 2 and 1 and for the
-    phrase tier of two words; for three words or more a superset of the phrase tier (adjacent
-    pairs do not make a phrase)."""
-    if tier == 2:
-        return words
-    groups = [[f"n:{w}" for w in group] for group in words]
-    if tier == 0:
-        groups += [[f"p:{a} {b}"] for a, b in zip(tokens[:-2], tokens[1:-1], strict=True)]
-        groups.append([f"p:{tokens[-2]} {w}" for w in words[-1]])
-    return groups
-
-
 def _tier_candidates(tier: int, tokens: list[str], words: list[list[str]], marks: list[str]):
-    """Index conditions on the product row that hold for every product of ``tier`` or better."""
-    return word_conditions(tier_groups(tier, tokens, words), marks)
+    """Index conditions that hold for every product of ``tier`` or better (a superset): 2 any
+    field, 1 every word in the name/SKUs, 0 also each adjacent pair of words there."""
+    if tier == 2:
+        return word_conditions(words, marks)
+    name_keys = [[f"n:{w}" for w in group] for group in words]
+    if tier == 0:
+        pairs = [[f"p:{a} {b}"] for a, b in zip(tokens[:-2], tokens[1:-1], strict=True)]
+        pairs.append([f"p:{tokens[-2]} {w}" for w in words[-1]])
+        name_keys += pairs
+    return word_conditions(name_keys, marks)
 
 
 def tier_case(tokens: list[str], alias: str = "p") -> tuple[str, list[str]]:
@@ -103,17 +96,12 @@ def tier_case(tokens: list[str], alias: str = "p") -> tuple[str, list[str]]:
     every = " & ".join(f"{token}:*A" for token in tokens)
     if len(tokens) == 1:
         return f"CASE WHEN {vector} @@ to_tsquery('simple', %s) THEN 1 ELSE 2 END", [every]
-    phrase = _phrase(tokens)
+    phrase = " <-> ".join([*(f"{token}:A" for token in tokens[:-1]), f"{tokens[-1]}:*A"])
     return (
         f"CASE WHEN {vector} @@ to_tsquery('simple', %s) THEN 0 "
         f"WHEN {vector} @@ to_tsquery('simple', %s) THEN 1 ELSE 2 END",
         [phrase, every],
     )
-
-
-def _phrase(tokens: list[str]) -> str:
-    """The phrase tier's tsquery: the words in a row in the name/SKUs, the last one a prefix."""
-    return " <-> ".join([*(f"{token}:A" for token in tokens[:-1]), f"{tokens[-1]}:*A"])
 
 
 def index_count(
@@ -184,24 +172,19 @@ def doc_count(cursor, words: list[list[str]], marks: list[str], cap: int | None)
 
 
 def _counted(cursor, sql: str, arguments: list, *, bitmap: bool) -> int:
-    """Run a ``COUNT`` statement; with ``bitmap``, as ``_bitmap_rows`` does."""
+    """Run a ``COUNT`` statement; with ``bitmap``, as a bitmap scan with ``COUNT_WORK_MEM``
+    (session settings changed for this statement only and restored: ``SET LOCAL`` would
+    outlive it in an outer transaction)."""
     if not bitmap:
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]
-    return _bitmap_rows(cursor, sql, arguments)[0][0]
-
-
-def _bitmap_rows(cursor, sql: str, arguments: list) -> list[tuple]:
-    """The rows of a statement run as a bitmap scan with ``COUNT_WORK_MEM`` (session settings
-    changed for this statement only and restored: ``SET LOCAL`` would outlive it in an outer
-    transaction)."""
     names = list(_COUNT_SETTINGS)
     swaps = (f"current_setting('{name}'), set_config('{name}', %s, false)" for name in names)
     cursor.execute("SELECT " + ", ".join(swaps), list(_COUNT_SETTINGS.values()))
     saved = cursor.fetchone()[::2]
     try:
         cursor.execute(sql, arguments)
-        return cursor.fetchall()
+        return cursor.fetchone()[0]
     finally:
         # After an error inside a transaction the settings roll back with it (and no statement
         # may run until then); otherwise put them back.
@@ -252,33 +235,19 @@ def relevance_page(
         column = 2 + tiers.index(tier) if tier < 2 else None
         in_walk = sum(1 for row in walked if column is None or row[column])
         cand_where, cand_params = candidates.get(tier) or (where, params)
-        older = index_count(cursor, cand_where, cand_params, in_walk + 1)
+        if tier == 2:  # the search's own conditions: on sale, the doc rows count them
+            older = keys_count(cursor, words, marks, in_walk + 1)
+        else:
+            older = index_count(cursor, cand_where, cand_params, in_walk + 1)
         if older <= in_walk:
             continue
-        found += _older_of_tier(
-            cursor, tokens, tier, (cand_where, cand_params), oldest, need - len(found)
+        cursor.execute(
+            f"WITH c AS MATERIALIZED (SELECT p.id, {case} AS tier "
+            f"FROM {Product._meta.db_table} p WHERE {' AND '.join(cand_where)} AND p.id < %s) "
+            "SELECT id FROM c WHERE tier = %s ORDER BY id DESC LIMIT %s",
+            [*case_params, *cand_params, oldest, tier, need - len(found)],
         )
+        found += [row[0] for row in cursor.fetchall()]
         if len(found) >= need:
             break
     return found[offset:need]
-
-
-def _older_of_tier(
-    cursor,
-    tokens: list[str],
-    tier: int,
-    candidates: tuple[list[str], list],
-    before: int,
-    limit: int,
-) -> list[int]:
-    """The newest ``limit`` products of ``tier`` older than pk ``before`` among the product rows
-    meeting ``candidates`` (a superset of the tier), the tier decided on their tsvector."""
-    case, case_params = tier_case(tokens)
-    cand_where, cand_params = candidates
-    cursor.execute(
-        f"WITH c AS MATERIALIZED (SELECT p.id, {case} AS tier "
-        f"FROM {Product._meta.db_table} p WHERE {' AND '.join(cand_where)} AND p.id < %s) "
-        "SELECT id FROM c WHERE tier = %s ORDER BY id DESC LIMIT %s",
-        [*case_params, *cand_params, before, tier, limit],
-    )
-    return [row[0] for row in cursor.fetchall()]
