@@ -6,14 +6,16 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.mail import html_part, public_url, site_context
 
-# allauth's context keys holding the link a message is about: the HTML part's button.
+# allauth's context keys holding the link a message is about: the HTML part's button (its label
+# in the language the message is rendered in).
 ACTION_LINKS = (
-    ("activate_url", "Confirm your email"),
-    ("password_reset_url", "Choose a new password"),
-    ("signup_url", "Sign up"),
+    ("activate_url", _("Confirm your email")),
+    ("password_reset_url", _("Choose a new password")),
+    ("signup_url", _("Sign up")),
 )
 
 
@@ -69,7 +71,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 ("", ""),
             )
             message.attach_alternative(
-                html_part(text=text, subject=message.subject, action_url=url, action_label=label),
+                html_part(
+                    text=text, subject=message.subject, action_url=url, action_label=str(label)
+                ),
                 "text/html",
             )
         return message

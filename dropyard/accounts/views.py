@@ -142,7 +142,7 @@ def _can_change(actor: Membership, member: Membership) -> bool:
 
 def _area_labels(role: str, permissions: list[str]) -> list[str]:
     if role in (MemberRole.OWNER, MemberRole.ADMIN):
-        return ["All areas"]
+        return [_("All areas")]
     return [label for value, label in Area.choices if value in permissions]
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WebhookTopic(models.TextChoices):
@@ -39,9 +40,10 @@ class WebhookMessageType(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     """Where one delivery of a message stands. DELIVERED and FAILED are final."""
 
-    PENDING = "PENDING", _("Pending")
-    DELIVERED = "DELIVERED", _("Delivered")
-    FAILED = "FAILED", _("Failed")
+    # A context of their own: a delivered webhook is not a delivered parcel (已签收).
+    PENDING = "PENDING", pgettext_lazy("webhook delivery", "Pending")
+    DELIVERED = "DELIVERED", pgettext_lazy("webhook delivery", "Delivered")
+    FAILED = "FAILED", pgettext_lazy("webhook delivery", "Failed")
 
 
 class CallbackAction(models.TextChoices):

@@ -119,3 +119,22 @@ def test_the_developer_api_answers_in_english_to_a_chinese_session(client):
     response = client.get("/api2.0/v1/logistic/freightCalculate")
 
     assert response.headers["Content-Language"] == "en"
+
+
+def test_merchant_home_and_profile_read_in_chinese(client, owner, merchant):
+    _in_chinese(client, owner)
+
+    home = client.get(reverse("dashboard:home"))
+    profile = client.get(reverse("accounts:profile"))
+
+    assert home.headers["Content-Language"] == "zh-hans"
+    html = home.content.decode()
+    assert "<title>概览 · Dropyard</title>" in html
+    assert '<h2 class="h5">你的专属代理</h2>' in html
+    assert 'fw-normal text-secondary">团队成员</dt>' in html
+    assert "Your personal agent" not in html
+    html = profile.content.decode()
+    assert '<h1 class="h3 mb-3">企业资料</h1>' in html
+    assert '<h2 class="h6 mt-4">联系方式</h2>' in html
+    assert ">保存资料</button>" in html
+    assert merchant.business_name in html  # data is not translated
