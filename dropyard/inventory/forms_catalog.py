@@ -100,7 +100,7 @@ class FreightEstimateForm(BootstrapValidationFormMixin, forms.Form):
     """The product page's freight estimate: a variant, a quantity, an origin, a destination."""
 
     variant = forms.ChoiceField(label=_("Variant"))
-    quantity = forms.IntegerField(min_value=1, max_value=10000, initial=1)
+    quantity = forms.IntegerField(min_value=1, max_value=10000, initial=1, label=_("Quantity"))
     origin_country = forms.ChoiceField(label=_("Ship from"))
     dest_country = forms.ChoiceField(label=_("Destination country"))
     postcode = forms.CharField(required=False, max_length=20, label=_("Postcode"))
@@ -124,9 +124,12 @@ def _variant_label(variant) -> str:
 class ReportForm(BootstrapValidationFormMixin, forms.Form):
     """Report an improper product: a reason and a note."""
 
-    reason = forms.ChoiceField(choices=[("", _("Choose a reason")), *ReportReason.choices])
+    reason = forms.ChoiceField(
+        choices=[("", _("Choose a reason")), *ReportReason.choices], label=_("Reason")
+    )
     note = forms.CharField(
         required=False,
+        label=_("Note"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What is wrong with this product?"),

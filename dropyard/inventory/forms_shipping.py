@@ -19,7 +19,7 @@ class FreightCalculatorForm(BootstrapValidationFormMixin, forms.Form):
     )
     origin_country = forms.ChoiceField(label=_("Ship from (warehouse country)"))
     dest_country = forms.ChoiceField(label=_("Destination country"))
-    postcode = forms.CharField(required=False, max_length=20)
+    postcode = forms.CharField(required=False, max_length=20, label=_("Postcode"))
 
     def __init__(self, *args, origin_countries=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

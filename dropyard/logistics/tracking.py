@@ -6,6 +6,8 @@ No database here: these functions are tested with plain tables.
 import re
 from datetime import datetime
 
+from django.utils.translation import gettext_noop
+
 from .choices import TrackingStatus
 
 S = TrackingStatus
@@ -104,28 +106,29 @@ def tracking_status_normalize(raw: str | int | None) -> TrackingStatus:
 
 
 # The API's free-text ``trackingStatus`` (contract §2.5: e.g. "In transit"); also shown in UIs.
+# English here (the API and the stored ``status_text``); pages pass it through gettext.
 _SUMMARY: dict[int, str] = {
-    S.NO_INFO: "Not yet tracked",
-    S.WAREHOUSE_OUTBOUND: "Shipped",
-    S.FORWARDER_INBOUND: "In transit",
-    S.FORWARDER_RETURN: "Returned to the warehouse",
-    S.FORWARDER_OUTBOUND: "In transit",
-    S.FIRST_LEG: "In transit",
-    S.ARRIVED_DESTINATION: "In transit",
-    S.CUSTOMS_STARTED: "In customs",
-    S.CUSTOMS_CLEARED: "In transit",
-    S.TERMINAL_PICKUP: "In transit",
-    S.OUT_FOR_DELIVERY: "Out for delivery",
-    S.AWAITING_PICKUP: "Ready for pickup",
-    S.DELIVERED: "Delivered",
-    S.EXCEPTION: "Exception",
-    S.RETURNED: "Returned",
+    S.NO_INFO: gettext_noop("Not yet tracked"),
+    S.WAREHOUSE_OUTBOUND: gettext_noop("Shipped"),
+    S.FORWARDER_INBOUND: gettext_noop("In transit"),
+    S.FORWARDER_RETURN: gettext_noop("Returned to the warehouse"),
+    S.FORWARDER_OUTBOUND: gettext_noop("In transit"),
+    S.FIRST_LEG: gettext_noop("In transit"),
+    S.ARRIVED_DESTINATION: gettext_noop("In transit"),
+    S.CUSTOMS_STARTED: gettext_noop("In customs"),
+    S.CUSTOMS_CLEARED: gettext_noop("In transit"),
+    S.TERMINAL_PICKUP: gettext_noop("In transit"),
+    S.OUT_FOR_DELIVERY: gettext_noop("Out for delivery"),
+    S.AWAITING_PICKUP: gettext_noop("Ready for pickup"),
+    S.DELIVERED: gettext_noop("Delivered"),
+    S.EXCEPTION: gettext_noop("Exception"),
+    S.RETURNED: gettext_noop("Returned"),
 }
 
 
 def tracking_status_summary(status: int) -> str:
     """A short free text for a status ("In transit", "Delivered"), as trackInfo answers it."""
-    return _SUMMARY.get(int(status), "Not yet tracked")
+    return _SUMMARY.get(int(status), gettext_noop("Not yet tracked"))
 
 
 def delivery_days(*, shipped_at: datetime | None, until: datetime | None) -> int | None:

@@ -9,6 +9,7 @@ cannot be used to enumerate tracking numbers quickly.
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from dropyard.core.access import public_view
@@ -32,7 +33,7 @@ def track_form(request: HttpRequest) -> HttpResponse:
         number = tracking_number_clean(raw)
         if number:
             return redirect("tracking:track_detail", number=number)
-        error = "A tracking number has 4 to 64 letters, digits or dashes."
+        error = gettext("A tracking number has 4 to 64 letters, digits or dashes.")
     return render(
         request,
         "logistics/track/track_form.html",
@@ -64,7 +65,8 @@ def track_detail(request: HttpRequest, number: str) -> HttpResponse:
     shipments = [
         {
             "tracking": tracking,
-            "summary": tracking_status_summary(tracking.status),
+            # The summary is English (the API answers it); the page shows it translated.
+            "summary": gettext(tracking_status_summary(tracking.status)),
             "sandbox": is_sandbox(tracking.carrier),
             "events": list(selectors.tracking_events(tracking=tracking)),
         }

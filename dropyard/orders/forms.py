@@ -134,7 +134,9 @@ class ManualOrderForm(AddressForm):
         empty_label=_("Default (your default line, else the best fit)"),
         label=_("Shipping line"),
     )
-    remark = forms.CharField(required=False, max_length=500, widget=forms.Textarea({"rows": 2}))
+    remark = forms.CharField(
+        required=False, max_length=500, widget=forms.Textarea({"rows": 2}), label=_("Remark")
+    )
     tax_id = forms.CharField(required=False, max_length=40, label=_("Tax id"))
     ioss_type = forms.TypedChoiceField(
         choices=IossType.choices, coerce=int, initial=IossType.NONE, label=_("IOSS")
@@ -174,7 +176,9 @@ class LineForm(BootstrapFormMixin, forms.Form):
     """One order line: a SKU or variant id and a quantity."""
 
     variant = forms.CharField(max_length=64, required=False, label=_("SKU or variant id"))
-    quantity = forms.IntegerField(min_value=1, max_value=csv_io.MAX_QUANTITY, required=False)
+    quantity = forms.IntegerField(
+        min_value=1, max_value=csv_io.MAX_QUANTITY, required=False, label=_("Quantity")
+    )
 
     def clean(self) -> dict:
         data = super().clean()

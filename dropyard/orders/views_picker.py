@@ -8,6 +8,7 @@ private stock. A bad query (NUL, over 100 characters) is a 400 with the reason, 
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from dropyard.catalog import selectors as catalog_selectors
@@ -26,8 +27,9 @@ def variant_picker(request: HttpRequest) -> HttpResponse:
     form = PickerSearchForm(request.GET)
     template = "orders/partials/_picker_results.html"
     if not form.is_valid():
-        reason = "; ".join(form.errors.get("q", ["invalid search"]))
-        return render(request, template, {"error": f"Search: {reason}"}, status=400)
+        reason = "; ".join(form.errors.get("q", [gettext("invalid search")]))
+        error = gettext("Search: %(reason)s") % {"reason": reason}
+        return render(request, template, {"error": error}, status=400)
     q = form.cleaned_data["q"]
     variants = catalog_selectors.variant_picker_search(q=q) if len(q) >= MIN_QUERY else []
     available = inventory_selectors.available_by_variant(

@@ -7,10 +7,19 @@
   const input = form.querySelector("#image-search-input");
   const error = form.querySelector("#image-search-error");
   const maxBytes = Number(form.dataset.maxBytes);
+  // The messages come translated from the form's data-msg-* attributes ({name}, {size} filled in).
+  const messages = {
+    required: form.dataset.msgRequired || "Choose a picture to search by.",
+    type: form.dataset.msgType || "“{name}” is not an image: choose a JPEG, PNG, GIF or WebP picture.",
+    size: form.dataset.msgSize || "“{name}” is {size} MB: pictures must be at most 5 MB.",
+  };
+  function say(message, file) {
+    return message.replace("{name}", file.name).replace("{size}", (file.size / 1048576).toFixed(1));
+  }
   function check(file) {
-    if (!file) return "Choose a picture to search by.";
-    if (!file.type.startsWith("image/")) return "“" + file.name + "” is not an image: choose a JPEG, PNG, GIF or WebP picture.";
-    if (file.size > maxBytes) return "“" + file.name + "” is " + (file.size / 1048576).toFixed(1) + " MB: pictures must be at most 5 MB.";
+    if (!file) return messages.required;
+    if (!file.type.startsWith("image/")) return say(messages.type, file);
+    if (file.size > maxBytes) return say(messages.size, file);
     return "";
   }
   function send() {
