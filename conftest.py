@@ -20,6 +20,7 @@ from dropyard.accounts.tests.factories import (
 )
 from dropyard.core import ratelimit
 from dropyard.core.testing.cj_client import CJClient
+from dropyard.core.testing.workers import claim_redis_db, require_redis
 
 
 @pytest.fixture
@@ -36,6 +37,20 @@ def owner(merchant):
 @pytest.fixture
 def other_merchant(db):
     return make_merchant(business_name="Other Shop Ltd")
+
+
+@pytest.fixture
+def rq_redis(settings):
+    """The RQ backend on a Redis database of this test's own (skipped without Redis, failed
+    under CI=true): the client, flushed after the test."""
+    require_redis()
+    url, client = claim_redis_db()
+    settings.DROPYARD_TASK_BACKEND = "rq"
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    try:
+        yield client
+    finally:
+        client.flushdb()
 
 
 @pytest.fixture

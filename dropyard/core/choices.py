@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     SUPPLIER_REJECTED = "supplier.rejected", _("Supplier application rejected")
     JOB_STARTED = "job.started", _("Background job started")
     TASK_RETRIED = "task.retried", _("Failed background task enqueued again")
+    TASK_DELETED = "task.deleted", _("Failed background task deleted")
     PRODUCT_CREATED = "product.created", _("Product created")
     PRODUCT_UPDATED = "product.updated", _("Product, variant or image changed")
     PRODUCT_SALE_CHANGED = "product.sale_changed", _("Product or variant put on / taken off sale")

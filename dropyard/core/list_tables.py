@@ -1,7 +1,8 @@
-"""Filters and columns of core's own lists (background jobs, the audit log), for the generic
-list (``lists``)."""
+"""Filters and columns of core's own lists (background jobs, the audit log, failed tasks of the
+database queue and failed jobs of RQ), for the generic list (``lists``)."""
 
 import json
+from typing import Any
 
 import django_filters
 import django_tables2 as tables
@@ -14,7 +15,15 @@ from django_tasks_db.models import DBTaskResult
 from .audit_details import audit_details_rows
 from .choices import JobStatus
 from .forms import AuditFilterForm, OpsAuditFilterForm
-from .lists import PRIMARY, FormFilter, ListFilterSet, ListTable, SelectColumn
+from .lists import (
+    PRIMARY,
+    FormFilter,
+    ListFilterSet,
+    ListTable,
+    Records,
+    SelectColumn,
+    local_time,
+)
 from .models import AuditEvent, Job
 
 
@@ -210,3 +219,81 @@ class FailedTaskTable(ListTable):
 
     def value_retried(self, record: DBTaskResult) -> str:
         return "yes" if getattr(record, "retried", False) else ""
+
+
+class RQFailedJobFilter(ListFilterSet):
+    """One search box over the RQ failed jobs already read (``lists.Records`` of
+    ``rq_failed.RQFailedJob``): the task's dotted path, the exception's class or the job id."""
+
+    q = django_filters.CharFilter(label=_("Search"), max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Task, error class or job id")}
+        )
+
+    def filter_queryset(self, queryset: Records) -> Records:
+        text = (self.form.cleaned_data.get("q") or "").strip().casefold()
+        if not text:
+            return queryset
+        return Records(
+            job
+            for job in queryset
+            if any(text in value.casefold() for value in (job.task, job.exception, job.job_id))
+        )
+
+
+class RQFailedJobTable(ListTable):
+    """Failed jobs of the RQ queues: when, what and why (the latest run's traceback behind a
+    disclosure), ticked for the bulk Requeue / Delete."""
+
+    select = SelectColumn(accessor="job_id", label_accessor="task")
+    ended_at = tables.Column(
+        verbose_name=_("Failed"),
+        order_by=("ended_at",),
+        attrs={"td": {"class": "text-nowrap small"}},
+    )
+    task = tables.Column(
+        verbose_name=_("Task"),
+        order_by=("task", "ended_at"),
+        attrs={"td": {"class": "list-title font-monospace small text-break"}},
+    )
+    error = tables.Column(
+        accessor="job_id",
+        verbose_name=_("Error"),
+        orderable=False,
+        attrs={"td": {"class": "small text-break", **PRIMARY["td"]}},
+    )
+    queue = tables.Column(verbose_name=_("Queue"), order_by=("queue", "ended_at"))
+    job_id = tables.Column(
+        verbose_name=_("Job id"), orderable=False, attrs={"td": {"class": "font-monospace small"}}
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "rq-failed-table"}
+        row_attrs = {"data-testid": lambda record: f"rq-failed-{record.job_id}"}
+
+    def render_ended_at(self, value: Any) -> str:
+        return local_time(value)
+
+    def value_ended_at(self, value: Any) -> str:
+        return local_time(value)
+
+    def render_task(self, value: str) -> str:
+        return value or "—"
+
+    def render_error(self, record: Any) -> str:
+        exception = record.exception.rsplit(".", 1)[-1]
+        if not record.traceback:
+            return format_html('<span class="font-monospace">{}</span>', exception or "—")
+        return format_html(
+            '<details><summary><span class="font-monospace">{}</span> {}</summary>'
+            '<pre class="small mb-0 mt-1 text-wrap">{}</pre></details>',
+            exception,
+            record.error[:200],
+            record.traceback[-4000:],
+        )
+
+    def value_error(self, record: Any) -> str:
+        return " ".join(part for part in (record.exception, record.error) if part)

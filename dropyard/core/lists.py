@@ -199,6 +199,19 @@ class FormFilter(ListFilterSet):
         return self.select(filters=filters)
 
 
+class Records(list):
+    """Rows that are not in the database (read from Redis, say) for ``list_page``: a list with
+    what django-filter asks of a queryset (``model``, ``all()``). Its FilterSet filters it in
+    Python (``filter_queryset`` returns a ``Records``), django-tables2 sorts it in Python by the
+    columns' accessors, and the CSV export reads it as it is. Bulk actions post to their own
+    ``url`` (``handler`` looks ids up in a queryset)."""
+
+    model = None
+
+    def all(self) -> "Records":
+        return self
+
+
 @dataclass(frozen=True)
 class BulkAction:
     """A button of the bulk bar: posts the checked ids to ``url``, or to ``handler`` through the
@@ -356,7 +369,7 @@ def _hooked(records: Iterator[Any], hook: Callable[[Sequence[Any]], None]) -> It
 
 def csv_response(
     table: tables.Table,
-    queryset: QuerySet,
+    queryset: QuerySet | Sequence[Any],
     *,
     name: str,
     hook: Callable[[Sequence[Any]], None] | None = None,
@@ -364,7 +377,10 @@ def csv_response(
     """The table's rows for all of ``queryset`` (at most ``EXPORT_MAX_ROWS``) as a streamed CSV;
     ``hook`` (the list's ``page_hook``) sees each batch of records before it is written."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    records = queryset[:EXPORT_MAX_ROWS].iterator(chunk_size=EXPORT_BATCH)
+    first = queryset[:EXPORT_MAX_ROWS]
+    records = (
+        first.iterator(chunk_size=EXPORT_BATCH) if isinstance(first, QuerySet) else iter(first)
+    )
     if hook is not None:
         records = _hooked(records, hook)
 
@@ -411,7 +427,7 @@ def _bulk(
 def list_page(
     request: HttpRequest,
     *,
-    queryset: QuerySet,
+    queryset: QuerySet | Records,
     filterset_class: type[django_filters.FilterSet],
     table_class: type[tables.Table],
     bulk_actions: Sequence[BulkAction] = (),
@@ -426,9 +442,9 @@ def list_page(
     page_hook: Callable[[Sequence[Any]], None] | None = None,
     status: int = 200,
 ) -> HttpResponse | StreamingHttpResponse:
-    """The list page of ``queryset`` (already scoped by the caller's selector): see the module
-    docstring for the query parameters, the bulk actions and the context."""
-    if request.method == "POST" and bulk_actions:
+    """The list page of ``queryset`` (already scoped by the caller's selector; or ``Records``):
+    see the module docstring for the query parameters, the bulk actions and the context."""
+    if request.method == "POST" and bulk_actions and isinstance(queryset, QuerySet):
         return _bulk(request, queryset, bulk_actions, id_field)
     filterset = filterset_class(
         request.GET or None, queryset=queryset, request=request, **(filter_kwargs or {})

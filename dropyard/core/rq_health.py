@@ -44,7 +44,8 @@ class RQQueueState:
     failed: int
 
 
-def _connection(queue_name: str) -> redis.Redis:
+def rq_connection(queue_name: str) -> redis.Redis:
+    """A Redis client for ``queue_name`` as RQ_QUEUES configures it, with short timeouts."""
     config = getattr(settings, "RQ_QUEUES", {}).get(queue_name)
     if config is None:  # a queue RQ_QUEUES does not configure: no task of it can run
         raise redis.ConnectionError(f"RQ_QUEUES has no queue {queue_name!r}")
@@ -76,7 +77,7 @@ def rq_queue_state(*, queue_names: Sequence[str], failed_since: datetime) -> RQQ
     now_ts = timezone.now().timestamp()
     try:
         for name in queue_names:
-            connection = _connection(name)
+            connection = rq_connection(name)
             queue = Queue(name, connection=connection)
             pipeline = connection.pipeline(transaction=False)
             keys = sorted(get_keys(queue=queue))

@@ -15,4 +15,7 @@ urlpatterns = [
     path("ops/jobs/<int:pk>/", views.ops_job_detail, name="ops_job_detail"),
     path("ops/jobs/<int:pk>/download/", views.ops_job_download, name="ops_job_download"),
     path("ops/tasks/failed/", views.ops_task_failed_list, name="ops_task_failed_list"),
+    path("ops/tasks/failed/rq/", views.ops_rq_failed_list, name="ops_rq_failed_list"),
+    path("ops/tasks/failed/rq/requeue/", views.ops_rq_failed_requeue, name="ops_rq_failed_requeue"),
+    path("ops/tasks/failed/rq/delete/", views.ops_rq_failed_delete, name="ops_rq_failed_delete"),
 ]

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
@@ -28,8 +29,10 @@ from .list_tables import (
     JobFilter,
     JobTable,
     OpsAuditFilter,
+    RQFailedJobFilter,
+    RQFailedJobTable,
 )
-from .lists import BulkAction, FormFilter, SearchFilter, list_page
+from .lists import BulkAction, FormFilter, Records, SearchFilter, list_page
 from .models import AuditEvent, Job
 from .selectors import AuditFilters
 from .views_helpers import flash_each
@@ -203,6 +206,125 @@ def ops_task_failed_list(request: HttpRequest) -> HttpResponse:
             "empty_text": gettext_lazy("No task has failed."),
         },
     )
+
+
+# --- Failed jobs of the RQ backend --------------------------------------------------------------
+
+MAX_RQ_BULK = 200
+
+
+def _rq_queue_names() -> list[str]:
+    return list(settings.TASKS["default"].get("QUEUES") or ["default"])
+
+
+@operator_view(roles=ADMIN_ONLY)
+def ops_rq_failed_list(request: HttpRequest) -> HttpResponse:
+    """Failed jobs of the RQ backend (they live in Redis, not in the database), with Requeue and
+    Delete for the ticked ones. On the database backend, or when Redis does not answer, the
+    page says so in place of the rows."""
+    backend = settings.DROPYARD_TASK_BACKEND
+    jobs = None
+    page_hook = None
+    if backend == "rq":
+        # rq and redis are the optional `rq` extra: imported only on that backend.
+        from . import rq_failed
+
+        jobs = rq_failed.rq_failed_job_list(queue_names=_rq_queue_names())
+        page_hook = rq_failed.rq_failed_job_errors
+    actions = [
+        BulkAction(
+            name="requeue",
+            label=gettext_lazy("Requeue the ticked jobs"),
+            url=reverse("core:ops_rq_failed_requeue"),
+            confirm=gettext_lazy("Put the ticked jobs back on their queue? They run again."),
+            style="btn-primary",
+            testid="rq-requeue",
+        ),
+        BulkAction(
+            name="delete",
+            label=gettext_lazy("Delete the ticked jobs"),
+            url=reverse("core:ops_rq_failed_delete"),
+            confirm=gettext_lazy(
+                "Delete the ticked jobs? Their arguments and tracebacks are lost for good."
+            ),
+            style="btn-outline-danger",
+            testid="rq-delete",
+        ),
+    ]
+    return list_page(
+        request,
+        queryset=Records(jobs or []),
+        filterset_class=RQFailedJobFilter,
+        table_class=RQFailedJobTable,
+        bulk_actions=actions if jobs else [],
+        page_hook=page_hook,
+        template="core/rq_failed_list.html",
+        export_name="rq-failed-jobs",
+        context={
+            "title": gettext_lazy("Failed RQ jobs"),
+            "backend": backend,
+            "unreachable": backend == "rq" and jobs is None,
+            "noun": gettext_noop("job"),
+            "noun_plural": gettext_noop("jobs"),
+            "empty_template": "core/partials/_rq_failed_empty.html",
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
+    )
+
+
+def _rq_failed_act(request: HttpRequest, *, delete: bool) -> HttpResponse:
+    """Requeue or delete each posted job id (one audited service call each), then back."""
+    back = redirect("core:ops_rq_failed_list")
+    if settings.DROPYARD_TASK_BACKEND != "rq":
+        messages.error(
+            request, gettext("The task backend is not RQ: there is no RQ job to act on.")
+        )
+        return back
+    ids = [i for i in request.POST.getlist("ids") if i and len(i) <= 100][:MAX_RQ_BULK]
+    if not ids:
+        messages.error(request, gettext("Select at least one row."))
+        return back
+    # rq and redis are the optional `rq` extra: imported only on that backend.
+    import redis
+
+    from . import rq_failed
+
+    act = rq_failed.rq_failed_job_delete if delete else rq_failed.rq_failed_job_requeue
+    try:
+        flash_each(
+            request,
+            ids,
+            lambda job_id: act(
+                job_id=job_id, queue_names=_rq_queue_names(), actor=request.user, request=request
+            ),
+            done=lambda count: (
+                (
+                    ngettext("%(count)d job deleted.", "%(count)d jobs deleted.", count)
+                    if delete
+                    else ngettext(
+                        "%(count)d job put back on its queue.",
+                        "%(count)d jobs put back on their queues.",
+                        count,
+                    )
+                )
+                % {"count": count}
+            ),
+        )
+    except redis.RedisError:
+        messages.error(request, gettext("Redis does not answer: try again in a moment."))
+    return back
+
+
+@operator_view(roles=ADMIN_ONLY)
+@require_POST
+def ops_rq_failed_requeue(request: HttpRequest) -> HttpResponse:
+    return _rq_failed_act(request, delete=False)
+
+
+@operator_view(roles=ADMIN_ONLY)
+@require_POST
+def ops_rq_failed_delete(request: HttpRequest) -> HttpResponse:
+    return _rq_failed_act(request, delete=True)
 
 
 def _job_page(request: HttpRequest, job: Job, *, ops: bool) -> HttpResponse:

@@ -137,11 +137,15 @@ def ops_home(request: HttpRequest) -> HttpResponse:
             if summary.health and summary.health.backend == "db"
             else None
         ),
-        # The health panel is the admin's: its failures open the back office's own lists.
-        # (That list reads the database queue; RQ keeps its failed jobs in Redis.)
+        # The health panel is the admin's: its failures open the back office's own lists
+        # (the database queue's failed tasks, or the failed jobs RQ keeps in Redis).
         "tasks_failed_url": (
-            reverse("core:ops_task_failed_list")
-            if summary.health and summary.health.backend == "db"
+            reverse(
+                "core:ops_task_failed_list"
+                if summary.health.backend == "db"
+                else "core:ops_rq_failed_list"
+            )
+            if summary.health
             else None
         ),
         "webhooks_failed_url": (

@@ -1,17 +1,23 @@
-"""Filters and columns of the back-office logistics lists (shipping lines, a line's rate cards,
-trackings), for the generic list (``core.lists``): the existing filter forms stay in front of
-their selectors."""
+"""Filters and columns of the logistics lists for the generic list (``core.lists``): the
+back office's shipping lines, a line's rate cards and trackings (the existing filter forms stay
+in front of their selectors), and a merchant's default line per destination country."""
 
+from collections.abc import Sequence
+from typing import Any
+
+import django_filters
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries as country_names
 
-from dropyard.core.lists import PRIMARY, FormFilter, ListTable
+from dropyard.core.lists import PRIMARY, ActionColumn, FormFilter, ListTable, SelectFilterSet
 
 from .forms_ops import LineFilterForm, RateCardFilterForm, TrackingFilterForm
-from .models import RateCard, ShippingLine, Tracking
+from .models import DefaultShippingLine, RateCard, ShippingLine, Tracking
 
 BADGE = '<span class="badge {}">{}</span>'
 
@@ -207,3 +213,61 @@ class TrackingTable(ListTable):
 
     def value_status(self, record: Tracking) -> str:
         return record.get_status_display()
+
+
+# --- A merchant's default lines ----------------------------------------------------------------
+
+
+class DefaultLineFilter(SelectFilterSet):
+    """One destination country among those the merchant set a default for (give ``countries``:
+    their codes, and ``select``: ``partial(selectors.default_lines_list, merchant)``)."""
+
+    dest = django_filters.ChoiceFilter(
+        label=_("Destination country"), empty_label=_("All countries")
+    )
+
+    def __init__(self, *args: Any, countries: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        named = sorted(
+            ((code, country_names.name(code) or code) for code in countries),
+            key=lambda pair: pair[1],
+        )
+        self.form.fields["dest"].choices = [(code, f"{name} ({code})") for code, name in named]
+
+    def selection(self, data: dict) -> dict[str, Any]:
+        return {"dest_country": data.get("dest") or ""}
+
+
+class DefaultLineTable(ListTable):
+    """A merchant's default line per destination country: Change (fills the form below the
+    list) and Clear first on a phone card. Each row's Clear is a form of its own."""
+
+    destination = tables.Column(
+        accessor="dest_country",
+        verbose_name=_("Destination"),
+        order_by=("dest_country",),
+        attrs={"td": {"class": "list-title"}},
+    )
+    line = tables.Column(
+        accessor="line__name", verbose_name=_("Shipping line"), order_by=("line__name", "pk")
+    )
+    fallback = tables.Column(verbose_name=_("When it cannot ship"), order_by=("fallback", "pk"))
+    actions = ActionColumn(accessor="dest_country", verbose_name=_("Actions"))
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "default-lines"}
+        row_attrs = {"data-testid": lambda record: f"default-line-{record.dest_country}"}
+
+    def render_destination(self, value: str) -> str:
+        return format_html(
+            '{} <span class="text-secondary small">{}</span>', country_names.name(value), value
+        )
+
+    def value_destination(self, value: str) -> str:
+        return f"{country_names.name(value)} ({value})"
+
+    def render_fallback(self, record: DefaultShippingLine) -> str:
+        return record.get_fallback_display()
+
+    def render_actions(self, value: str) -> str:
+        return render_to_string("logistics/partials/_default_line_actions.html", {"code": value})

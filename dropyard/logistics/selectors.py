@@ -304,11 +304,15 @@ def default_line_for(merchant: MerchantAccount, dest_country: str) -> DefaultShi
     )
 
 
-def default_lines_list(merchant: MerchantAccount) -> QuerySet[DefaultShippingLine]:
-    """The merchant's default lines, by destination country."""
-    return DefaultShippingLine.objects.select_related("line", "line__carrier").filter(
+def default_lines_list(
+    merchant: MerchantAccount, *, dest_country: str = ""
+) -> QuerySet[DefaultShippingLine]:
+    """The merchant's default lines, by destination country (only ``dest_country``'s when
+    given)."""
+    lines = DefaultShippingLine.objects.select_related("line", "line__carrier").filter(
         merchant=merchant
     )
+    return lines.filter(dest_country=dest_country.upper()) if dest_country else lines
 
 
 def lines_for_destination(

@@ -6,25 +6,50 @@ calculator and the cannot-ship check read warehouse stock, so inventory serves t
 (``inventory.views_shipping``) in the same ``logistics`` URL namespace (``config/urls.py``).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from dropyard.accounts.choices import Area
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
+from dropyard.core.lists import list_page
 
 from . import selectors, services
 from .forms import DefaultLineClearForm, DefaultLineForm
+from .lists import DefaultLineFilter, DefaultLineTable
 
 # --- Default shipping lines -------------------------------------------------------------------
 
 
 def _defaults_page(request: HttpRequest, form: DefaultLineForm, *, status: int = 200):
-    context = {"form": form, "defaults": selectors.default_lines_list(request.merchant)}
-    return render(request, "logistics/default_lines.html", context, status=status)
+    """The default lines on the generic list (filter by country, sortable, CSV), and ``form``
+    below them (a failed POST renders the page again with its errors, ``status`` 400)."""
+    select = partial(selectors.default_lines_list, request.merchant)
+    countries = select().values_list("dest_country", flat=True)
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=DefaultLineFilter,
+        filter_kwargs={"select": select, "countries": list(countries)},
+        table_class=DefaultLineTable,
+        template="logistics/default_lines.html",
+        export_name="default-lines",
+        status=status,
+        context={
+            "title": gettext("Default shipping lines"),
+            "form": form,
+            "noun": gettext_noop("default line"),
+            "noun_plural": gettext_noop("default lines"),
+            "empty_text": gettext("No default lines yet. Set one per destination country below."),
+            "empty_filtered_text": gettext("No default line for this country."),
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
+    )
 
 
 @merchant_view(area=Area.SETTINGS)

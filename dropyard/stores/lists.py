@@ -1,5 +1,5 @@
-"""The merchant's store lists (stores, a store's listings, held store orders): filters and
-columns for the generic list (``core.lists``).
+"""The merchant's store lists (stores, a store's listings, held store orders, pricing rules,
+store access): filters and columns for the generic list (``core.lists``).
 
 Each FilterSet takes ``select``: the member-scoped selector already bound to the membership (or
 the merchant and store), so the rows are only those the member may open and the selectors keep
@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dropyard.accounts.models import Membership
 from dropyard.catalog.lists import picture_column
 from dropyard.core.lists import (
     NUMERIC,
@@ -30,7 +31,8 @@ from dropyard.core.lists import (
 from dropyard.orders.templatetags.orders_tags import money
 
 from .choices import ListingStatus, Platform, StoreStatus
-from .models import Listing, Store, StoreOrder
+from .models import Listing, PricingRule, Store, StoreOrder
+from .pricing import price_compute
 
 STORE_BADGES = {
     StoreStatus.AUTHORIZED: "text-bg-success",
@@ -479,3 +481,156 @@ class ConnectionTable(ListTable):
     def value_connection(self, record) -> str:
         connection = getattr(record, "connection", None)
         return connection.variant.sku if connection else ""
+
+
+# --- Pricing rules -----------------------------------------------------------------------------
+
+EXAMPLE_COST_MINOR = 1000  # the cost each rule's example price is computed for ($10.00)
+
+
+def rule_scope(rule: PricingRule) -> str:
+    """What a rule applies to, as the list shows it (the model's ``scope_label``, translated)."""
+    if rule.store_id and rule.category_id:
+        return f"{rule.store.name} · {rule.category.name}"
+    if rule.store_id:
+        return _("%(store)s (all categories)") % {"store": rule.store.name}
+    if rule.category_id:
+        return _("%(category)s (all stores)") % {"category": rule.category.name}
+    return _("Default (all stores, all categories)")
+
+
+def _rule_price(rule: PricingRule, currency: str) -> str:
+    add = f" + {money(rule.add_minor, currency)}" if rule.add_minor else ""
+    return f"{rule.multiplier_label}{add}"
+
+
+class PricingRuleTable(ListTable):
+    """The merchant's pricing rules: what each applies to, its terms and the price a $10.00 cost
+    lists at; Edit and Delete first on a phone card. Give ``currency`` (the catalog's)."""
+
+    scope = tables.Column(
+        accessor="pk",
+        verbose_name=gettext_lazy("Applies to"),
+        order_by=("store__name", "category__name", "pk"),
+        attrs={"td": {"class": "list-title text-break"}},
+    )
+    price = tables.Column(
+        accessor="multiplier_bp",
+        verbose_name=gettext_lazy("Price"),
+        order_by=("multiplier_bp", "add_minor", "pk"),
+    )
+    compare_at = tables.Column(
+        accessor="compare_at_bp",
+        verbose_name=gettext_lazy("Compare-at"),
+        order_by=("compare_at_bp", "pk"),
+    )
+    example = tables.Column(
+        accessor="pk",
+        orderable=False,
+        attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}},
+    )
+    action = ActionColumn(accessor="public_id", verbose_name=gettext_lazy("Actions"))
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "rule-table"}
+        row_attrs = {"data-testid": "rule-row"}
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.columns["example"].column.verbose_name = _("A %(cost)s cost lists at") % {
+            "cost": money(EXAMPLE_COST_MINOR, currency)
+        }
+
+    def render_scope(self, record: PricingRule) -> str:
+        return rule_scope(record)
+
+    def value_scope(self, record: PricingRule) -> str:
+        return rule_scope(record)
+
+    def render_price(self, record: PricingRule) -> str:
+        return format_html(
+            '<span class="text-nowrap">{}</span> '
+            '<span class="d-block d-lg-inline small text-secondary text-nowrap">{}</span>',
+            _rule_price(record, self.currency),
+            record.get_rounding_display(),
+        )
+
+    def value_price(self, record: PricingRule) -> str:
+        return f"{_rule_price(record, self.currency)} ({record.get_rounding_display()})"
+
+    def render_compare_at(self, record: PricingRule) -> str:
+        if not record.compare_at_bp:
+            return "—"
+        return _("price %(factor)s") % {"factor": record.compare_at_factor}
+
+    def value_compare_at(self, record: PricingRule) -> str:
+        return self.render_compare_at(record) if record.compare_at_bp else ""
+
+    def render_example(self, record: PricingRule) -> str:
+        return money(price_compute(EXAMPLE_COST_MINOR, record.terms).price_minor, self.currency)
+
+    def render_action(self, value: str, record: PricingRule) -> str:
+        scope = rule_scope(record)
+        return format_html(
+            '<div class="d-flex flex-wrap gap-1 justify-content-end">'
+            '<a class="btn btn-outline-secondary btn-sm" href="{}" aria-label="{}">{}</a>'
+            '<a class="btn btn-outline-danger btn-sm" href="{}" aria-label="{}">{}</a></div>',
+            reverse("stores:pricing_rule_edit", args=[value]),
+            _("Edit the rule for %(scope)s") % {"scope": scope},
+            _("Edit"),
+            reverse("stores:pricing_rule_delete", args=[value]),
+            _("Delete the rule for %(scope)s") % {"scope": scope},
+            _("Delete"),
+        )
+
+
+# --- Store access ------------------------------------------------------------------------------
+
+
+def member_stores(member: Membership) -> str:
+    """The stores a staff member may open, as the access list says it (``member.limited``: the
+    live stores of their ``store_ids``, set by the view's page hook)."""
+    if not member.store_ids:
+        return _("Every store")
+    limited = getattr(member, "limited", [])
+    return ", ".join(store.name for store in limited) if limited else _("No live store")
+
+
+class StoreAccessTable(ListTable):
+    """The merchant's staff members and the stores each may open; Change first on a phone
+    card."""
+
+    email = tables.Column(
+        accessor="user__email",
+        verbose_name=gettext_lazy("Staff member"),
+        order_by=("user__email", "pk"),
+        attrs={"td": {"class": "list-title text-break"}},
+    )
+    stores = tables.Column(
+        accessor="pk",
+        verbose_name=gettext_lazy("Stores"),
+        orderable=False,
+        attrs={"td": {"class": "text-break"}},
+    )
+    change = ActionColumn(accessor="pk", verbose_name=gettext_lazy("Change"))
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "access-table"}
+        row_attrs = {"data-testid": lambda record: f"access-{record.pk}"}
+
+    def render_stores(self, record: Membership) -> str:
+        if record.store_ids and not getattr(record, "limited", []):
+            return format_html('<span class="text-secondary">{}</span>', member_stores(record))
+        return member_stores(record)
+
+    def value_stores(self, record: Membership) -> str:
+        return member_stores(record)
+
+    def render_change(self, value: int, record: Membership) -> str:
+        return format_html(
+            '<a class="btn btn-outline-primary btn-sm" href="{}" aria-label="{}">{}</a>',
+            reverse("stores:access_edit", args=[value]),
+            _("Change the stores of %(email)s") % {"email": record.user.email},
+            _("Change"),
+        )

@@ -97,8 +97,13 @@ class PricingRule(TimeStampedModel):
         return f"×{_decimal(self.multiplier_bp)}"
 
     @property
+    def compare_at_factor(self) -> str:
+        """ "×1.3" of the price, or "" when the rule sets no compare-at price."""
+        return f"×{_decimal(self.compare_at_bp)}" if self.compare_at_bp else ""
+
+    @property
     def compare_at_label(self) -> str:
-        return f"price ×{_decimal(self.compare_at_bp)}" if self.compare_at_bp else ""
+        return f"price {self.compare_at_factor}" if self.compare_at_bp else ""
 
     @property
     def terms(self) -> RuleTerms:

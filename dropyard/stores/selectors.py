@@ -7,6 +7,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dropyard.accounts import selectors as account_selectors
+from dropyard.accounts.choices import MemberRole
 from dropyard.accounts.models import ApiToken, Membership, MerchantAccount
 from dropyard.accounts.selectors import token_store_scope
 from dropyard.inventory.models import Stock
@@ -210,6 +212,13 @@ def store_scope_for_member(membership: Membership) -> StoreScope:
     """The stores a member may open: None (every store) for owners, admins and staff without a
     store limit, else the staff member's ``store_ids``."""
     return membership.store_scope
+
+
+def store_access_list(*, merchant: MerchantAccount, search: str = "") -> QuerySet[Membership]:
+    """The merchant's staff members, the only role a store limit applies to (owners and admins
+    always have every store), oldest first; ``search`` matches the email, case-insensitively."""
+    members = account_selectors.member_list(merchant=merchant).filter(role=MemberRole.STAFF)
+    return members.filter(user__email__icontains=search) if search else members
 
 
 def store_scope_for_token(token: ApiToken) -> StoreScope:

@@ -15,9 +15,13 @@ from .models import Listing, ListingVariant, PricingRule, Store
 from .pricing import DEFAULT_TERMS, Prices, RuleTerms, price_compute, rule_pick
 
 
-def pricing_rule_list(*, merchant: MerchantAccount) -> QuerySet[PricingRule]:
-    """The merchant's rules, with their store and category."""
-    return PricingRule.objects.filter(merchant=merchant).select_related("store", "category")
+def pricing_rule_list(*, merchant: MerchantAccount, search: str = "") -> QuerySet[PricingRule]:
+    """The merchant's rules, with their store and category; ``search`` matches the store's or
+    the category's name, case-insensitively."""
+    rules = PricingRule.objects.filter(merchant=merchant).select_related("store", "category")
+    if search:
+        rules = rules.filter(Q(store__name__icontains=search) | Q(category__name__icontains=search))
+    return rules
 
 
 def pricing_rule_get(*, merchant: MerchantAccount, public_id: str) -> PricingRule:

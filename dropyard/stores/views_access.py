@@ -4,19 +4,26 @@ manager pick it among the merchant's real stores and saves it with accounts'
 ``member_update`` (which keeps its rules: no escalation, a store-limited actor grants only
 stores they have). Owners and admins always have every store, so only staff are listed."""
 
+from collections.abc import Sequence
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dropyard.accounts import selectors as account_selectors
 from dropyard.accounts import services as account_services
 from dropyard.accounts.choices import Area, MemberRole
+from dropyard.accounts.models import Membership
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
+from dropyard.core.lists import SearchFilter, list_page
 
 from . import selectors
 from .forms import StoreAccessForm
+from .lists import StoreAccessTable
 
 
 def _stores(request: HttpRequest) -> list:
@@ -25,13 +32,31 @@ def _stores(request: HttpRequest) -> list:
 
 @merchant_view(area=Area.SETTINGS)
 def access_list(request: HttpRequest) -> HttpResponse:
-    stores = {s.pk: s for s in _stores(request)}
-    staff = [
-        (m, [stores[pk] for pk in m.store_ids if pk in stores])
-        for m in account_selectors.member_list(merchant=request.merchant)
-        if m.role == MemberRole.STAFF
-    ]
-    return render(request, "stores/access_list.html", {"staff": staff, "stores": stores})
+    """The staff members and their stores on the generic list: search by email, CSV."""
+    stores = {store.pk: store for store in _stores(request)}
+
+    def with_stores(members: Sequence[Membership]) -> None:
+        for member in members:
+            member.limited = [stores[pk] for pk in member.store_ids if pk in stores]
+
+    select = partial(selectors.store_access_list, merchant=request.merchant)
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=SearchFilter,
+        filter_kwargs={"search_with": select, "placeholder": _("Email")},
+        table_class=StoreAccessTable,
+        page_hook=with_stores,
+        template="stores/access_list.html",
+        export_name="store-access",
+        context={
+            "title": _("Store access"),
+            "noun": gettext_noop("staff member"),
+            "noun_plural": gettext_noop("staff members"),
+            "empty_template": "stores/partials/_access_empty.html",
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
+    )
 
 
 @merchant_view(area=Area.SETTINGS)

@@ -16,14 +16,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from dropyard.catalog.models import Product, Variant
 from dropyard.core import selectors as core_selectors
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError, NotFound
 from dropyard.core.htmx import htmx_partial
-from dropyard.core.lists import BulkAction, list_page
+from dropyard.core.lists import BulkAction, SearchFilter, list_page
 from dropyard.core.models import Job
 from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome
@@ -31,7 +31,7 @@ from dropyard.core.views_helpers import flash_outcome
 from . import selectors, selectors_listing, services
 from .choices import StoreStatus
 from .forms_listing import CATALOG_CURRENCY, ListingForm, PricingRuleForm, ProductSearchForm
-from .lists import ListingFilter, ListingTable
+from .lists import ListingFilter, ListingTable, PricingRuleTable
 from .models import Listing
 from .pricing import DEFAULT_TERMS, Prices, RuleTerms, price_compute
 from .services.listing import LISTING_JOB_KIND
@@ -51,13 +51,28 @@ def _examples(terms: RuleTerms | None) -> list[tuple[int, Prices]]:
 
 @merchant_view(area=AREA)
 def pricing_rule_list(request: HttpRequest) -> HttpResponse:
-    rules = list(selectors_listing.pricing_rule_list(merchant=request.merchant))
-    context = {
-        "rules": [(rule, price_compute(1000, rule.terms)) for rule in rules],
-        "default_examples": _examples(DEFAULT_TERMS),
-        "currency": CATALOG_CURRENCY,
-    }
-    return render(request, "stores/pricing_rules.html", context)
+    """The merchant's pricing rules on the generic list: search by store or category, sortable,
+    CSV; each with Edit and Delete (a confirmation page)."""
+    select = partial(selectors_listing.pricing_rule_list, merchant=request.merchant)
+    return list_page(
+        request,
+        queryset=select(),
+        filterset_class=SearchFilter,
+        filter_kwargs={"search_with": select, "placeholder": _("Store or category")},
+        table_class=PricingRuleTable,
+        table_kwargs={"currency": CATALOG_CURRENCY},
+        template="stores/pricing_rules.html",
+        export_name="pricing-rules",
+        context={
+            "title": _("Pricing rules"),
+            "default_examples": _examples(DEFAULT_TERMS),
+            "currency": CATALOG_CURRENCY,
+            "noun": gettext_noop("pricing rule"),
+            "noun_plural": gettext_noop("pricing rules"),
+            "empty_template": "stores/partials/_rules_empty.html",
+            "results_actions_template": "core/partials/_list_csv_link.html",
+        },
+    )
 
 
 def _rule_form_page(

@@ -11,7 +11,6 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.utils import utcformat
 
 from dropyard.core.models import TaskWorker
-from dropyard.core.testing.workers import claim_redis_db, require_redis
 from dropyard.dashboard.selectors import system_health
 from dropyard.webhooks import services as webhook_services
 from dropyard.webhooks.choices import DeliveryStatus
@@ -69,19 +68,6 @@ def test_no_live_worker_is_not_ok(settings):
 
     assert (health.workers_alive, health.worker_ok, health.ok) == (0, False, False)
     assert (health.queue_ready, health.tasks_failed, health.webhooks_failed) == (0, 0, 0)
-
-
-@pytest.fixture
-def rq_redis(settings):
-    """The RQ backend on a Redis database of this test's own (skipped without Redis)."""
-    require_redis()
-    url, client = claim_redis_db()
-    settings.DROPYARD_TASK_BACKEND = "rq"
-    settings.RQ_QUEUES = {"default": {"URL": url}}
-    try:
-        yield client
-    finally:
-        client.flushdb()
 
 
 def _rq_job(queue, *, status_key=None, score=None, ended_at=None):

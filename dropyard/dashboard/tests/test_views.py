@@ -363,6 +363,15 @@ def test_ops_home_health_failures_open_the_back_office_lists(client, operator_ad
     assert "django-admin/webhooks" not in html
 
 
+def test_ops_home_failed_tasks_open_the_rq_list_on_the_rq_backend(client, operator_admin, rq_redis):
+    client.force_login(operator_admin)
+
+    html = client.get(reverse("dashboard:ops_home")).content.decode()
+
+    rq_list = reverse("core:ops_rq_failed_list")
+    assert f'href="{rq_list}" data-testid="link-failed-tasks"' in _card(html, "card-failed-tasks")
+
+
 def test_ops_home_says_when_the_rq_backends_redis_does_not_answer(client, operator_admin, settings):
     settings.DROPYARD_TASK_BACKEND = "rq"
     settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens

@@ -195,8 +195,125 @@ def test_other_merchants_defaults_are_not_shown_or_cleared(client, owner, other_
     page = client.get(reverse("logistics:default_lines"))
     client.post(reverse("logistics:default_line_clear"), {"dest_country": "DE"})
 
-    assert list(page.context["defaults"]) == []
+    assert list(page.context["page"].object_list) == []
     assert DefaultShippingLine.objects.filter(merchant=other_merchant).count() == 1
+
+
+# --- Default lines on the generic list -------------------------------------------------------
+
+
+@pytest.fixture
+def defaults(merchant, owner, other_merchant, line_de):
+    """The merchant's defaults to DE (Euro Express, fastest) and FR (Atlas Post); another
+    merchant's default to DE."""
+    france = RateCardFactory(line__name="Atlas Post", dest_country="FR").line
+    services.default_line_set(
+        merchant=merchant,
+        dest_country="DE",
+        line=line_de,
+        fallback=FallbackPolicy.FASTEST,
+        actor=owner,
+    )
+    services.default_line_set(merchant=merchant, dest_country="FR", line=france, actor=owner)
+    RateCardFactory(line=line_de, dest_country="US")
+    services.default_line_set(merchant=other_merchant, dest_country="US", line=line_de, actor=None)
+    return {"de": line_de, "fr": france}
+
+
+def _countries(response) -> list[str]:
+    return [row.dest_country for row in response.context["page"].object_list]
+
+
+def test_default_lines_list_shows_the_merchants_defaults_only(client, owner, defaults):
+    client.force_login(owner)
+
+    response = client.get(reverse("logistics:default_lines"))
+
+    html = response.content.decode()
+    assert _countries(response) == ["DE", "FR"]
+    assert 'data-testid="default-line-US"' not in html
+    assert 'data-label="Shipping line"' in html  # phone cards name each cell
+    assert "Germany" in html
+    assert 'data-testid="default-line-form"' in html  # the form stays below the list
+    assert "Clear the default line for Germany?" in html  # Clear asks first
+
+
+def test_default_lines_filter_by_country(client, owner, defaults):
+    client.force_login(owner)
+    url = reverse("logistics:default_lines")
+
+    assert _countries(client.get(url, {"dest": "FR"})) == ["FR"]
+    field = client.get(url).context["filter"].form.fields["dest"]
+    assert [code for code, _label in field.choices] == ["", "FR", "DE"]  # theirs, by name
+    refused = client.get(url, {"dest": "US"})  # another merchant's country: not a choice
+    assert _countries(refused) == ["DE", "FR"]
+    assert "Select a valid choice" in refused.content.decode()
+
+
+def test_default_lines_sort_by_line_both_ways(client, owner, defaults):
+    client.force_login(owner)
+    url = reverse("logistics:default_lines")
+
+    assert _countries(client.get(url, {"sort": "line"})) == ["FR", "DE"]  # Atlas, Euro
+    assert _countries(client.get(url, {"sort": "-line"})) == ["DE", "FR"]
+    assert _countries(client.get(url, {"sort": "-destination"})) == ["FR", "DE"]
+
+
+def test_default_lines_paginate(client, merchant, owner):
+    line = ShippingLineFactory()
+    codes = ["AT", "AU", "BE", "BR", "CA", "CH", "CZ", "DE", "DK", "ES", "FI", "FR", "GB", "GR"]
+    codes += ["HU", "IE", "IT", "JP", "MX", "NL", "NO", "NZ", "PL", "PT", "SE", "US"]
+    for code in codes:
+        RateCardFactory(line=line, dest_country=code)
+        services.default_line_set(merchant=merchant, dest_country=code, line=line, actor=owner)
+    client.force_login(owner)
+
+    first = client.get(reverse("logistics:default_lines"))
+    second = client.get(reverse("logistics:default_lines"), {"page": "2"})
+
+    assert len(first.context["page"].object_list) == 25
+    assert _countries(second) == ["US"]
+
+
+def test_default_lines_csv_holds_only_the_merchants_defaults(client, owner, defaults):
+    client.force_login(owner)
+
+    response = client.get(reverse("logistics:default_lines"), {"export": "csv"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert rows == [
+        "Destination,Shipping line,When it cannot ship",
+        "Germany (DE),Euro Express,Use the fastest line that can",
+        "France (FR),Atlas Post,Use the cheapest line that can",
+    ]
+
+
+def test_default_lines_htmx_answers_only_the_results(client, owner, defaults):
+    client.force_login(owner)
+
+    response = client.get(reverse("logistics:default_lines"), {"dest": "DE"}, **HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _countries(response) == ["DE"]
+    assert 'data-testid="default-lines"' in html
+    assert 'data-testid="filter-form"' not in html
+    assert 'data-testid="default-line-form"' not in html
+    assert "<html" not in html
+
+
+def test_a_refused_default_keeps_the_list_and_the_errors(client, owner, defaults):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("logistics:default_lines"),
+        {"dest_country": "JP", "line": defaults["de"].pk, "fallback": FallbackPolicy.CHEAPEST},
+    )
+
+    assert response.status_code == 400
+    assert _countries(response) == ["DE", "FR"]
+    assert "Euro Express has no rate to JP from any origin" in response.content.decode()
 
 
 def test_cannot_ship_lists_countries_where_the_default_fails(

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dropyard.accounts.models import Membership
-from dropyard.accounts.tests.factories import make_staff
+from dropyard.accounts.tests.factories import make_member, make_staff
+from dropyard.catalog.tests.factories import CategoryFactory
 from dropyard.core.models import Job
 from dropyard.orders.tests.factories import make_order_world
 from dropyard.stores import services
@@ -375,3 +376,184 @@ def test_connections_bad_input_still_answers(owner_client, variants, query):
 
     assert response.status_code == 200
     assert len(_platform_ids(response)) == 3
+
+
+# --- Pricing rules -----------------------------------------------------------------------------
+
+RULES = "/stores/pricing/"
+
+
+@pytest.fixture
+def rules(merchant, other_merchant):
+    """The merchant's default (×2), Tee Shop's (×3 + $1.50, compare-at ×1.3) and Mugs' (×2.5)
+    rules; another merchant's rule for their own Tee Shop."""
+    tee = make_store(merchant=merchant, name="Tee Shop")
+    mugs = make_store(merchant=merchant, name="Mug Store")
+    theirs = make_store(merchant=other_merchant, name="Their Tee Shop")
+    create = services.pricing_rule_create
+    return {
+        "default": create(merchant=merchant, actor=None, multiplier_bp=20_000),
+        "tee": create(
+            merchant=merchant,
+            actor=None,
+            store=tee,
+            multiplier_bp=30_000,
+            add_minor=150,
+            compare_at_bp=13_000,
+        ),
+        "mugs": create(merchant=merchant, actor=None, store=mugs, multiplier_bp=25_000),
+        "theirs": create(merchant=other_merchant, actor=None, store=theirs, multiplier_bp=40_000),
+    }
+
+
+def _multipliers(response) -> list[int]:
+    return [rule.multiplier_bp for rule in response.context["page"].object_list]
+
+
+def test_rules_list_shows_the_merchants_rules_only(owner_client, rules):
+    response = owner_client.get(RULES)
+
+    html = response.content.decode()
+    assert sorted(_multipliers(response)) == [20_000, 25_000, 30_000]
+    assert html.count('data-testid="rule-row"') == 3
+    assert "Their Tee Shop" not in html
+    assert "Tee Shop (all categories)" in html
+    assert "Default (all stores, all categories)" in html
+    assert '<span class="text-nowrap">×3 + $1.50</span>' in html
+    assert "price ×1.3" in html
+    assert "A $10.00 cost lists at" in html
+    assert "$31.99" in html  # 10.00 × 3 + 1.50 = 31.50 → 31.99
+    assert 'data-label="Applies to"' in html  # phone cards name each cell
+    assert 'data-testid="export-csv"' in html
+
+
+def test_rules_list_searches_store_and_category(owner_client, rules):
+    assert _multipliers(owner_client.get(RULES, {"q": "mug"})) == [25_000]
+    assert _multipliers(owner_client.get(RULES, {"q": "their"})) == []
+    empty = owner_client.get(RULES, {"q": "nothing"}).content.decode()
+    assert "No pricing rule matches this search." in empty
+    assert 'data-testid="rules-empty"' not in empty
+
+
+def test_rules_list_sorts_by_price_both_ways(owner_client, rules):
+    assert _multipliers(owner_client.get(RULES, {"sort": "price"})) == [20_000, 25_000, 30_000]
+    assert _multipliers(owner_client.get(RULES, {"sort": "-price"})) == [30_000, 25_000, 20_000]
+    by_scope = owner_client.get(RULES, {"sort": "scope", "q": "s"})  # the two store rules
+    assert _multipliers(by_scope) == [25_000, 30_000]  # Mug Store, Tee Shop
+
+
+def test_rules_list_paginates(owner_client, merchant):
+    for n in range(27):
+        services.pricing_rule_create(
+            merchant=merchant, actor=None, category=CategoryFactory(), multiplier_bp=10_000 + n
+        )
+
+    first = owner_client.get(RULES, {"sort": "price"})
+    last = owner_client.get(RULES, {"sort": "price", "page": "2"})
+
+    assert len(first.context["page"].object_list) == 25
+    assert _multipliers(last) == [10_025, 10_026]
+    assert 'data-testid="page-sizes"' in first.content.decode()
+    assert len(owner_client.get(RULES, {"per_page": "50"}).context["page"].object_list) == 27
+
+
+def test_rules_csv_holds_only_the_merchants_rules(owner_client, rules):
+    rows = _csv(owner_client.get(RULES, {"export": "csv", "sort": "-price"}))
+
+    assert rows[0] == "Applies to,Price,Compare-at,A $10.00 cost lists at"
+    assert rows[1:] == [
+        "Tee Shop (all categories),×3 + $1.50 (Up to .99),price ×1.3,$31.99",
+        "Mug Store (all categories),×2.5 (Up to .99),,$25.99",
+        '"Default (all stores, all categories)",×2 (Up to .99),,$20.99',
+    ]
+
+
+def test_rules_htmx_answers_only_the_results(owner_client, rules):
+    response = owner_client.get(RULES, {"q": "tee"}, HTTP_HX_REQUEST="true")
+
+    _htmx_only_results(response, "rule-table")
+    assert _multipliers(response) == [30_000]
+    assert 'data-testid="rule-new"' not in response.content.decode()
+
+
+# --- Store access ------------------------------------------------------------------------------
+
+ACCESS = "/stores/access/"
+
+
+def _emails(response) -> list[str]:
+    return [member.user.email for member in response.context["page"].object_list]
+
+
+@pytest.fixture
+def access(merchant, other_merchant):
+    """Two staff members (one limited to Alpha), an admin (not listed) and another merchant's
+    staff member."""
+    alpha = make_store(merchant=merchant, name="Alpha")
+    make_store(merchant=merchant, name="Beta")
+    limited = make_staff(merchant=merchant, permissions=["stores"])
+    everywhere = make_staff(merchant=merchant, permissions=["orders"])
+    Membership.objects.filter(user=limited).update(store_ids=[alpha.pk])
+    make_member(merchant=merchant, role="admin")
+    theirs = make_staff(merchant=other_merchant)
+    return {"limited": limited, "everywhere": everywhere, "theirs": theirs}
+
+
+def test_access_list_shows_the_merchants_staff_only(owner_client, access):
+    response = owner_client.get(ACCESS)
+
+    html = response.content.decode()
+    assert sorted(_emails(response)) == sorted(
+        [access["limited"].email, access["everywhere"].email]
+    )
+    assert access["theirs"].email not in html
+    row = html[html.index(f'data-testid="access-{response.context["page"][0].pk}"') :]
+    assert 'data-label="Stores"' in row
+    assert "Alpha" in html
+    assert "Every store" in html
+
+
+def test_access_list_searches_and_sorts_by_email(owner_client, access):
+    limited, everywhere = access["limited"].email, access["everywhere"].email
+
+    assert _emails(owner_client.get(ACCESS, {"q": limited})) == [limited]
+    assert _emails(owner_client.get(ACCESS, {"q": access["theirs"].email})) == []
+    assert _emails(owner_client.get(ACCESS, {"sort": "email"})) == sorted([limited, everywhere])
+    assert _emails(owner_client.get(ACCESS, {"sort": "-email"})) == sorted(
+        [limited, everywhere], reverse=True
+    )
+
+
+def test_access_list_paginates(owner_client, merchant):
+    for _n in range(26):
+        make_staff(merchant=merchant)
+
+    assert len(owner_client.get(ACCESS).context["page"].object_list) == 25
+    assert len(owner_client.get(ACCESS, {"page": "2"}).context["page"].object_list) == 1
+
+
+def test_access_csv_names_each_staff_members_stores(owner_client, access):
+    rows = _csv(owner_client.get(ACCESS, {"export": "csv", "sort": "email"}))
+
+    assert rows[0] == "Staff member,Stores"
+    expected = sorted(
+        [f"{access['limited'].email},Alpha", f"{access['everywhere'].email},Every store"]
+    )
+    assert rows[1:] == expected
+
+
+def test_access_htmx_answers_only_the_results(owner_client, access):
+    response = owner_client.get(ACCESS, {"q": "nobody-here"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="filter-form"' not in html
+    assert "<html" not in html
+    assert "No staff member matches this search." in html
+
+
+def test_access_empty_state_points_to_the_team_page(owner_client):
+    html = owner_client.get(ACCESS).content.decode()
+
+    assert 'data-testid="empty-state"' in html
+    assert f'<a href="{reverse("accounts:team")}">Team</a>' in html
