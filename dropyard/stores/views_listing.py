@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from dropyard.catalog.models import Product, Variant
 from dropyard.core import selectors as core_selectors
@@ -355,8 +355,8 @@ def listing_list(request: HttpRequest, public_id: str) -> HttpResponse:
             "title": _("Listings"),
             "store": store,
             "live": live,
-            "noun": "listing",
-            "noun_plural": "listings",
+            "noun": gettext_noop("listing"),
+            "noun_plural": gettext_noop("listings"),
             "empty_template": "stores/partials/_listings_empty.html",
             "results_actions_template": "core/partials/_list_csv_link.html",
         },
