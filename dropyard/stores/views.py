@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from dropyard.catalog.exceptions import VariantNotFound
 from dropyard.catalog.models import Variant
@@ -68,18 +68,25 @@ PLATFORMS = [
     (
         Platform.SANDBOX,
         "stores:connect_sandbox",
-        "A practice store built into Dropyard, with a public storefront where you place "
-        "test orders yourself.",
+        gettext_lazy(
+            "A practice store built into Dropyard, with a public storefront where you place "
+            "test orders yourself."
+        ),
     ),
     (
         Platform.SHOPIFY,
         "stores:connect_shopify",
-        "Authorize Dropyard in your Shopify admin; orders arrive by webhook, tracking goes back.",
+        gettext_lazy(
+            "Authorize Dropyard in your Shopify admin; orders arrive by webhook, "
+            "tracking goes back."
+        ),
     ),
     (
         Platform.MEDUSA,
         "stores:connect_medusa",
-        "Paste a secret API key of your Medusa v2 store; orders are polled, tracking goes back.",
+        gettext_lazy(
+            "Paste a secret API key of your Medusa v2 store; orders are polled, tracking goes back."
+        ),
     ),
 ]
 
@@ -131,8 +138,8 @@ def store_list(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "disconnected_count": disconnected,
             "held_count": sum(s.held_count for s in live),
-            "noun": "store",
-            "noun_plural": "stores",
+            "noun": gettext_noop("store"),
+            "noun_plural": gettext_noop("stores"),
             "empty_template": "stores/partials/_store_list_empty.html",
             "results_actions_template": "core/partials/_list_csv_link.html",
         },
@@ -275,8 +282,8 @@ def connection_list(request: HttpRequest, public_id: str) -> HttpResponse:
             "held_count": selectors.store_order_held_list(
                 merchant=request.merchant, store=store
             ).count(),
-            "noun": "store variant",
-            "noun_plural": "store variants",
+            "noun": gettext_noop("store variant"),
+            "noun_plural": gettext_noop("store variants"),
             "empty_template": "stores/partials/_connections_empty.html",
             "results_actions_template": "stores/partials/_connection_results_actions.html",
         },
@@ -485,8 +492,8 @@ def held_list(request: HttpRequest) -> HttpResponse:
         context={
             "title": _("Held store orders"),
             "store": store,
-            "noun": "held order",
-            "noun_plural": "held orders",
+            "noun": gettext_noop("held order"),
+            "noun_plural": gettext_noop("held orders"),
             "empty_filtered_text": _("No held store order matches these filters."),
             "empty_text": _(
                 "No held store orders: every store order received so far had all its variants "

@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropyard.accounts.choices import Area
@@ -66,8 +66,8 @@ def topup_list(request: HttpRequest) -> HttpResponse:
     select = partial(selectors.merchant_topups, merchant=request.merchant)
     context: dict = {
         "title": gettext("Top-ups"),
-        "noun": "top-up",
-        "noun_plural": "top-ups",
+        "noun": gettext_noop("top-up"),
+        "noun_plural": gettext_noop("top-ups"),
         "empty_text": gettext(
             "No top-ups yet. Add money with one of the methods above: by card or PayPal, or "
             "by wire transfer."

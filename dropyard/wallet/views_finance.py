@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from dropyard.accounts.choices import OperatorRole
@@ -107,8 +107,8 @@ def refund_list(request: HttpRequest) -> HttpResponse:
         export_name="refunds",
         context={
             "title": gettext("Refunds"),
-            "noun": "refund",
-            "noun_plural": "refunds",
+            "noun": gettext_noop("refund"),
+            "noun_plural": gettext_noop("refunds"),
             "empty_text": gettext("No refunds yet.")
             + " "
             + gettext("Refund an order with the form above."),

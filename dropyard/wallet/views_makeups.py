@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -161,8 +161,8 @@ def ops_makeup_list(request: HttpRequest) -> HttpResponse:
         export_name="supplementary-bills",
         context={
             "title": gettext("Supplementary bills"),
-            "noun": "bill",
-            "noun_plural": "bills",
+            "noun": gettext_noop("bill"),
+            "noun_plural": gettext_noop("bills"),
             "empty_template": "wallet/ops/partials/_makeup_empty.html",
             "results_actions_template": "wallet/partials/_list_export.html",
         },
@@ -212,8 +212,8 @@ def makeup_list(request: HttpRequest) -> HttpResponse:
     select = partial(selectors.makeup_list, merchant=merchant)
     context: dict = {
         "title": gettext("Supplementary bills"),
-        "noun": "bill",
-        "noun_plural": "bills",
+        "noun": gettext_noop("bill"),
+        "noun_plural": gettext_noop("bills"),
         "empty_text": gettext(
             "No supplementary bills. When a product price or freight changes after you paid an "
             "order, the bill appears here."

@@ -4,7 +4,7 @@ ledger integrity check."""
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from dropyard.accounts.choices import OperatorRole
@@ -45,8 +45,8 @@ def wire_list(request: HttpRequest) -> HttpResponse:
         export_name="wire-transfers",
         context={
             "title": gettext("Wire transfers"),
-            "noun": "wire transfer",
-            "noun_plural": "wire transfers",
+            "noun": gettext_noop("wire transfer"),
+            "noun_plural": gettext_noop("wire transfers"),
             "empty_text": gettext(
                 "No wire transfer is waiting for a decision. Choose another status to see "
                 "decided ones."

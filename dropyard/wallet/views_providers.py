@@ -62,9 +62,10 @@ def _fee_text(provider: str) -> str:
     if rule.fixed_minor:
         parts.append(str(Money(rule.fixed_minor, "USD")))
     if not parts:
-        return "No fee"
-    who = "deducted from the amount" if rule.absorbed_by == "merchant" else "paid by us"
-    return f"Fee {' + '.join(parts)}, {who}"
+        return gettext("No fee")
+    if rule.absorbed_by == "merchant":
+        return gettext("Fee %(fee)s, deducted from the amount") % {"fee": " + ".join(parts)}
+    return gettext("Fee %(fee)s, paid by us") % {"fee": " + ".join(parts)}
 
 
 def _topup_urls(topup: TopUp) -> tuple[str, str]:
@@ -92,7 +93,9 @@ def topup_start(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect(started.redirect_url)
-    options = [{"name": p, "button": PROVIDER_LABELS[p], "fee": _fee_text(p)} for p in providers]
+    options = [
+        {"name": p, "button": str(PROVIDER_LABELS[p]), "fee": _fee_text(p)} for p in providers
+    ]
     context = {
         "form": form,
         "options": options,

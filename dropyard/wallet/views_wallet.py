@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET
 
 from dropyard.accounts.choices import Area
@@ -78,8 +78,8 @@ def wallet_home(request: HttpRequest) -> HttpResponse:
     discount_pct = discount_bps() / 100
     context: dict = {
         "title": gettext("Wallet"),
-        "noun": "transaction",
-        "noun_plural": "transactions",
+        "noun": gettext_noop("transaction"),
+        "noun_plural": gettext_noop("transactions"),
         "discount_pct": discount_pct,
         "empty_text": gettext(
             "No transactions yet. Top up your wallet to pay orders with a %(pct)s%% discount."

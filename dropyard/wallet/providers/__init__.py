@@ -5,6 +5,7 @@ the UI offers. ``get_provider(name)`` raises ``ProviderNotConfigured`` otherwise
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..choices import Provider
 from .base import PaymentProvider, ProviderNotConfigured
@@ -16,7 +17,10 @@ ADAPTERS: dict[str, type[PaymentProvider]] = {
     PayPalProvider.name: PayPalProvider,
 }
 _CONFIGURED = {StripeProvider.name: stripe_configured, PayPalProvider.name: paypal_configured}
-PROVIDER_LABELS = {Provider.STRIPE: "Pay by card", Provider.PAYPAL: "Pay with PayPal"}
+PROVIDER_LABELS = {
+    Provider.STRIPE: gettext_lazy("Pay by card"),
+    Provider.PAYPAL: gettext_lazy("Pay with PayPal"),
+}
 
 
 def provider_enabled(name: str) -> bool:
@@ -40,7 +44,7 @@ def get_provider(name: str) -> PaymentProvider:
 
 def payment_provider_options() -> list[dict[str, str]]:
     """The "Pay by card" / "Pay with PayPal" buttons of the configured providers."""
-    return [{"name": p, "button": PROVIDER_LABELS[p]} for p in enabled_providers()]
+    return [{"name": p, "button": str(PROVIDER_LABELS[p])} for p in enabled_providers()]
 
 
 def payment_session_key(pay_id: str) -> str:
