@@ -175,7 +175,11 @@ def test_killed_worker_mid_delivery_live_worker_sends_again(cluster):
     )
     held_id = receiver.requests[0].message_id
     assert recovered_in < RECOVERY_LIMIT_SECONDS
-    assert recovered_in >= DEAD_AFTER_SECONDS - 1  # run again only once the killed one was dead
+    # Run again only once the killed one was dead: DEAD_AFTER_SECONDS after its last heartbeat,
+    # which a loaded machine can delay by more than a second before the kill (a run under load
+    # recovered 2.99 s after the kill). A worker that took the task from a live one would do
+    # it at once.
+    assert recovered_in >= DEAD_AFTER_SECONDS - 2
     assert sorted(receiver.accepted) == sorted(ids)  # every message delivered
     assert sorted(arrivals) == sorted([*ids, held_id])  # the interrupted one twice, no other
     assert duplicates == 1
