@@ -555,12 +555,13 @@ def product_search_ids(
         total = _count(cursor, sql, where, count_cap)
         if limit <= 0 or offset >= total:
             return total, []
+        # The count is exact when it did not reach the cap.
+        known = total if count_cap is None or total < count_cap else None
         if sort == "relevance" and sql.rank and _vendor() == "sqlite":
-            known = total if count_cap is None or total < count_cap else None
             ids = _sqlite_tiered_page(cursor, sql, tokens, offset, limit, known_total=known)
         elif sort == "relevance" and sql.pg_words is not None:
             ids = search_pg.relevance_page(
-                cursor, tokens, sql.pg_words, sql.pg_marks, offset, limit
+                cursor, tokens, sql.pg_words, sql.pg_marks, offset, limit, known_total=known
             )
         else:
             cursor.execute(

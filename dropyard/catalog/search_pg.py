@@ -17,8 +17,9 @@ to ``cap`` row visits, and the page costs a short walk of the newest products.
 - Relevance page (``relevance_page``): the same tiers as SQLite (phrase in name/SKUs, every word
   in name/SKUs, every word anywhere; newest first within a tier), computed on the tsvector for
   the newest ``WALK`` products only; a tier is completed from older products only when the walk
-  held too few of it and the index says older ones exist (``n:`` name keys, ``p:`` adjacent
-  name-word pairs), so a page costs one short index walk plus a few index-only counts.
+  held too few of it, did not hold every match (the caller's exact count, when it has one) and
+  the index says older ones exist (``n:`` name keys, ``p:`` adjacent name-word pairs), so a page
+  costs one short index walk plus a few capped counts.
 - On-sale searches (every listV2) count on the narrow doc rows instead (``catalog_searchdoc``,
   migration 0009: words and stock / country markers only, ``keys_count``).
 """
@@ -30,6 +31,9 @@ from .models import Product
 
 MAX_EXPANSION = 100
 WALK = 4000
+# How many times the expected number of rows a tier completion first looks back for
+# (``_older_of_tier``).
+RANGE_MARGIN = 2.0
 # Past every character a token can hold: the upper bound of a prefix range in C collation.
 _TOP = chr(0x10FFFF)
 SEARCH_KEYS = "search_keys"
@@ -76,17 +80,31 @@ def word_conditions(words: list[list[str]], marks: list[str], alias: str = "p"):
     return where, params
 
 
-def _tier_candidates(tier: int, tokens: list[str], words: list[list[str]], marks: list[str]):
-    """Index conditions that hold for every product of ``tier`` or better (a superset): 2 any
-    field, 1 every word in the name/SKUs, 0 also each adjacent pair of words there."""
+def _tier_keys(tier: int, tokens: list[str], words: list[list[str]]) -> list[list[str]]:
+    """Key groups that every product of ``tier`` or better holds (a superset): 2 any field, 1
+    every word in the name/SKUs, 0 also each adjacent pair of words there."""
     if tier == 2:
-        return word_conditions(words, marks)
+        return words
     name_keys = [[f"n:{w}" for w in group] for group in words]
     if tier == 0:
         pairs = [[f"p:{a} {b}"] for a, b in zip(tokens[:-2], tokens[1:-1], strict=True)]
         pairs.append([f"p:{tokens[-2]} {w}" for w in words[-1]])
         name_keys += pairs
-    return word_conditions(name_keys, marks)
+    return name_keys
+
+
+# Markers most products hold, as the product-row columns they are made of (migration 0007's
+# catalog_search_markers). A GIN condition on one reads a posting list about as long as the
+# catalog (every on-sale product) to narrow almost nothing: measured 10.6 of 11.6 ms for a
+# name-word + country + stock candidate query at a million products, 3 ms without them.
+_ROW_MARKS = {"~sale": "p.is_on_sale", "~stock": "p.stock_available > 0"}
+
+
+def row_conditions(keys: list[list[str]], marks: list[str]) -> tuple[list[str], list]:
+    """``word_conditions`` for a query on the product rows that reads each candidate row anyway:
+    the rare markers (countries) in the index, the common ones checked on the row."""
+    where, params = word_conditions(keys, [mark for mark in marks if mark not in _ROW_MARKS])
+    return where + [_ROW_MARKS[mark] for mark in marks if mark in _ROW_MARKS], params
 
 
 def tier_case(tokens: list[str], alias: str = "p") -> tuple[str, list[str]]:
@@ -196,19 +214,28 @@ def _counted(cursor, sql: str, arguments: list, *, bitmap: bool) -> int:
 
 
 def relevance_page(
-    cursor, tokens: list[str], words: list[list[str]], marks: list[str], offset: int, limit: int
+    cursor,
+    tokens: list[str],
+    words: list[list[str]],
+    marks: list[str],
+    offset: int,
+    limit: int,
+    *,
+    known_total: int | None = None,
 ) -> list[int]:
     """Product pks of one relevance page (tiers, newest first within a tier) of a keyword search
-    whose every condition is in the index (see the module note)."""
+    whose every condition is in the index (see the module note). ``known_total``: the exact
+    number of matches when the caller counted them all (not capped); a walk that met that many
+    needs no completion from older products."""
     need = offset + limit
     where, params = word_conditions(words, marks)
     case, case_params = tier_case(tokens)
     tiers = [1, 2] if len(tokens) == 1 else [0, 1, 2]
-    candidates = {t: _tier_candidates(t, tokens, words, marks) for t in tiers if t < 2}
+    candidates = {t: word_conditions(_tier_keys(t, tokens, words), marks) for t in tiers if t < 2}
     flags = "".join(f", ({' AND '.join(c[0])}) AS c{t}" for t, c in candidates.items())
     flag_params = [p for c in candidates.values() for p in c[1]]
     # The walk's matches with their tiers and candidate flags, then one row (tier -1) with the
-    # oldest pk walked and how many products the walk saw.
+    # oldest pk walked and one (tier -2) with how many products the walk saw.
     cursor.execute(
         f"WITH w AS MATERIALIZED (SELECT id, search_vector, {SEARCH_KEYS} "
         f"FROM {Product._meta.db_table} ORDER BY id DESC LIMIT %s) "
@@ -222,32 +249,62 @@ def relevance_page(
     oldest = next(row[0] for row in rows if row[1] == -1)
     scanned = next(row[0] for row in rows if row[1] == -2)
     walked = [row for row in rows if row[1] >= 0]  # already newest first
-    complete = scanned < WALK  # the walk saw every product
+    # The walk saw every product, or every match.
+    complete = scanned < WALK or (known_total is not None and len(walked) >= known_total)
     found: list[int] = []
     for tier in tiers:
         found += [row[0] for row in walked if row[1] == tier][: need - len(found)]
-        if len(found) >= need or complete:
-            if len(found) >= need:
-                break
+        if len(found) >= need:
+            break
+        if complete:
             continue
         # Older products of this tier exist only if the index holds more candidates for it
-        # than the walk met (an index-only count, capped just past the walk's number).
+        # than the walk met (a count capped just past the walk's number: it visits at most that
+        # many rows, where the candidates query visits every candidate; measured, dropping it
+        # made the filtered keyword forms slower).
         column = 2 + tiers.index(tier) if tier < 2 else None
         in_walk = sum(1 for row in walked if column is None or row[column])
-        cand_where, cand_params = candidates.get(tier) or (where, params)
+        cand_where, cand_params = row_conditions(_tier_keys(tier, tokens, words), marks)
         if tier == 2:  # the search's own conditions: on sale, the doc rows count them
             older = keys_count(cursor, words, marks, in_walk + 1)
         else:
             older = index_count(cursor, cand_where, cand_params, in_walk + 1)
         if older <= in_walk:
             continue
-        cursor.execute(
-            f"WITH c AS MATERIALIZED (SELECT p.id, {case} AS tier "
-            f"FROM {Product._meta.db_table} p WHERE {' AND '.join(cand_where)} AND p.id < %s) "
-            "SELECT id FROM c WHERE tier = %s ORDER BY id DESC LIMIT %s",
-            [*case_params, *cand_params, oldest, tier, need - len(found)],
-        )
-        found += [row[0] for row in cursor.fetchall()]
+        found += _older_of_tier(
+            cursor, (case, case_params), (cand_where, cand_params), tier,
+            below=oldest, missing=need - len(found), density=max(in_walk, 1) / scanned,
+        )  # fmt: skip
         if len(found) >= need:
             break
     return found[offset:need]
+
+
+def _older_of_tier(
+    cursor, case, candidates, tier: int, *, below: int, missing: int, density: float
+) -> list[int]:
+    """The newest ``missing`` products of ``tier`` among the candidates older than pk ``below``.
+
+    Computing the tier reads the candidate's row, so reading all of them (thousands for a
+    common word with a country) cost more than the rest of the request. The candidates are
+    about as dense among older products as in the walk (``density``): first only the pk range
+    that should hold ``RANGE_MARGIN`` times the number missing (the planner ANDs that range with
+    the GIN bitmap), then, only if it held too few, everything older than that range.
+    """
+    (case_sql, case_params), (where, params) = case, candidates
+    span = int(RANGE_MARGIN * missing / density) + 1
+    ranges = [(below - span, below), (None, below - span)] if below - span > 0 else [(None, below)]
+    found: list[int] = []
+    for low, high in ranges:
+        bounds = ["p.id < %s", *([] if low is None else ["p.id >= %s"])]
+        cursor.execute(
+            f"WITH c AS MATERIALIZED (SELECT p.id, {case_sql} AS tier "
+            f"FROM {Product._meta.db_table} p WHERE {' AND '.join([*where, *bounds])}) "
+            "SELECT id FROM c WHERE tier = %s ORDER BY id DESC LIMIT %s",
+            [*case_params, *params, high, *([] if low is None else [low]), tier,
+             missing - len(found)],
+        )  # fmt: skip
+        found += [row[0] for row in cursor.fetchall()]
+        if len(found) >= missing:
+            break
+    return found
