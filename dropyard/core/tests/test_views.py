@@ -452,6 +452,19 @@ def test_ops_failed_tasks_bulk_retry(
     assert AuditEvent.objects.filter(action=AuditAction.TASK_RETRIED).count() == 1
 
 
+def test_ops_failed_tasks_on_rq_points_to_the_rq_jobs_page(
+    client, operator_admin, db_tasks, settings
+):
+    settings.DROPYARD_TASK_BACKEND = "rq"
+    client.force_login(operator_admin)
+
+    html = client.get(reverse("core:ops_task_failed_list")).content.decode()
+
+    note = html.split('data-testid="rq-note">', 1)[1].split("</div>", 1)[0]
+    assert f'href="{reverse("core:ops_rq_failed_list")}"' in note
+    assert "Failed RQ jobs" in note
+
+
 @pytest.mark.parametrize("role", ["support", "finance", "agent", "warehouse"])
 def test_ops_failed_tasks_is_for_admins_only(client, role):
     client.force_login(make_operator(role=role))
