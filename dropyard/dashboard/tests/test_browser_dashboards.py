@@ -69,6 +69,11 @@ def test_merchant_chart_renders_and_homes_fit_a_phone(browser, live_server):
         }"""
     )
     assert painted is True
+    # The series names come from the canvas's translated data-label-* attributes.
+    labels = desktop.evaluate(
+        "Chart.getChart(document.getElementById('chart-spend')).data.datasets.map(d => d.label)"
+    )
+    assert labels == ["Paid (USD)", "Orders paid"]
     assert errors == []
     assert desktop.get_by_test_id("count-awaiting-shipment").inner_text() == "2"
 

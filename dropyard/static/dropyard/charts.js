@@ -1,5 +1,6 @@
 // Charts of the wallet home (#wallet-chart) and the profit report (#profit-chart), drawn with the
 // vendored Chart.js from data the page gives in a json_script element (no inline script: CSP).
+// The series names come translated from the canvas's data-label-* attributes.
 (function () {
   "use strict";
   // A bar chart on canvas #id from the JSON in #id-data; series(data) lists [label, values, colour].
@@ -8,6 +9,7 @@
     var source = document.getElementById(id + "-data");
     if (!canvas || !source || !window.Chart) return;
     var data = JSON.parse(source.textContent);
+    data.names = canvas.dataset;
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -22,12 +24,16 @@
   function draw() {
     bars("wallet-chart", function (d) {
       return [
-        ["Spent (" + d.currency + ")", d.spent, "#d63939"],
-        ["Topped up (" + d.currency + ")", d.topped_up, "#2fb344"]
+        [(d.names.labelSpent || "Spent") + " (" + d.currency + ")", d.spent, "#d63939"],
+        [(d.names.labelToppedUp || "Topped up") + " (" + d.currency + ")", d.topped_up, "#2fb344"]
       ];
     }, {y: {beginAtZero: true}});
     bars("profit-chart", function (d) {
-      return [["Sale price", d.sale, "#206bc4"], ["Cost", d.cost, "#6c7a91"], ["Margin", d.margin, "#2fb344"]];
+      return [
+        [d.names.labelSale || "Sale price", d.sale, "#206bc4"],
+        [d.names.labelCost || "Cost", d.cost, "#6c7a91"],
+        [d.names.labelMargin || "Margin", d.margin, "#2fb344"]
+      ];
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);

@@ -1,12 +1,16 @@
 /* Home-page charts, drawn from data the page embeds with json_script (no inline script: the
    pages run under a Content-Security-Policy). Each <canvas data-chart-source="ID"> reads the
-   JSON of element ID: {labels, spent (decimal strings), orders (counts), currency}. */
+   JSON of element ID: {labels, spent (decimal strings), orders (counts), currency}. The series
+   names come translated from the canvas's data-label-paid / data-label-orders; numbers and dates
+   are formatted in the page's language (<html lang>). */
 (function () {
   "use strict";
 
+  var LOCALE = document.documentElement.lang || undefined;
+
   function money(value, currency) {
     try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency }).format(value);
+      return new Intl.NumberFormat(LOCALE, { style: "currency", currency: currency }).format(value);
     } catch (e) {
       return value + " " + currency;
     }
@@ -16,7 +20,7 @@
     // "2026-12-06" → "Dec 6" in the reader's language, without time-zone shifts.
     var parts = iso.split("-");
     var d = new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2]));
-    return d.toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+    return d.toLocaleDateString(LOCALE, { month: "short", day: "numeric", timeZone: "UTC" });
   }
 
   function draw(canvas) {
@@ -34,7 +38,7 @@
         datasets: [
           {
             type: "bar",
-            label: "Paid (" + data.currency + ")",
+            label: (canvas.dataset.labelPaid || "Paid") + " (" + data.currency + ")",
             data: data.spent.map(Number),
             backgroundColor: primary,
             borderRadius: 3,
@@ -43,7 +47,7 @@
           },
           {
             type: "line",
-            label: "Orders paid",
+            label: canvas.dataset.labelOrders || "Orders paid",
             data: data.orders,
             borderColor: accent,
             backgroundColor: accent,
@@ -64,9 +68,9 @@
             callbacks: {
               label: function (ctx) {
                 if (ctx.dataset.yAxisID === "money") {
-                  return " Paid " + money(ctx.parsed.y, data.currency);
+                  return " " + (canvas.dataset.labelPaid || "Paid") + ": " + money(ctx.parsed.y, data.currency);
                 }
-                return " " + ctx.parsed.y + " order" + (ctx.parsed.y === 1 ? "" : "s");
+                return " " + ctx.dataset.label + ": " + ctx.parsed.y;
               },
             },
           },
