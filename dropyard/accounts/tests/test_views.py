@@ -716,6 +716,7 @@ def test_apikey_created_page_opens_docs_in_a_new_tab_and_warns_before_leaving(
     assert 'data-leave-warning="' in body
     assert '<script src="/static/dropyard/apikey_created.js" defer></script>' in body
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
+    assert 'data-copy="#new-api-key" data-copied="Copied"' in body  # app.js's word once copied
 
 
 def test_apikeys_page_opens_docs_in_a_new_tab(client, merchant, owner):

@@ -39,13 +39,14 @@
   document.addEventListener("click", function (event) {
     // <button data-print>: the browser's print dialog.
     if (event.target.closest("[data-print]")) window.print();
-    // <button data-copy="#input-id">: copy that input's value.
+    // <button data-copy="#input-id" data-copied="Copied">: copy that input's value, then say
+    // so in the button (data-copied: the page's translated word).
     var copy = event.target.closest("[data-copy]");
     if (copy) {
       var input = document.querySelector(copy.dataset.copy);
       if (!input) return;
       input.select();
-      var done = function () { copy.textContent = "Copied"; };
+      var done = function () { copy.textContent = copy.dataset.copied || "Copied"; };
       if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done);
       else { document.execCommand("copy"); done(); }
     }
