@@ -75,15 +75,10 @@ def _failed_job(job: Job, queue_name: str) -> RQFailedJob:
     )
 
 
-def _matches(job: RQFailedJob, search: str) -> bool:
-    text = search.casefold()
-    return any(text in value.casefold() for value in (job.task, job.exception, job.job_id))
-
-
-def rq_failed_job_list(*, queue_names: Sequence[str], search: str = "") -> list[RQFailedJob] | None:
+def rq_failed_job_list(*, queue_names: Sequence[str]) -> list[RQFailedJob] | None:
     """The failed jobs of ``queue_names`` (the newest ``FAILED_LIST_LIMIT`` of each), latest
-    failure first, or None when Redis does not answer. ``search`` matches the task's dotted
-    path, the exception's class or the job id, case-insensitively."""
+    failure first, or None when Redis does not answer. The list page's filter
+    (``list_tables.RQFailedJobFilter``) searches them."""
     found: list[RQFailedJob] = []
     try:
         for name in queue_names:
@@ -98,8 +93,6 @@ def rq_failed_job_list(*, queue_names: Sequence[str], search: str = "") -> list[
                     found.append(_failed_job(job, name))
     except redis.RedisError:  # refused, timed out, or not Redis: the page says so
         return None
-    if search:
-        found = [job for job in found if _matches(job, search)]
     return sorted(found, key=lambda job: job.ended_at, reverse=True)
 
 
@@ -144,18 +137,17 @@ def _registered(job_id: str, queue_names: Sequence[str]) -> tuple[FailedJobRegis
 
 
 def _audit(action: AuditAction, job: Job, queue: str, actor: Any, request: Any) -> None:
-    task = _task_path(job)
-    exceptions = job.meta.get(EXCEPTIONS_META_KEY) or []
+    listed = _failed_job(job, queue)
     audit_record(
         action=action,
         actor=actor,
-        target_label=f"{task or job.id} (RQ job {job.id})",
+        target_label=f"{listed.task or job.id} (RQ job {job.id})",
         details={
             "backend": "rq",
             "job_id": job.id,
             "queue": queue,
-            "task": task,
-            "exception": str(exceptions[-1]) if exceptions else "",
+            "task": listed.task,
+            "exception": listed.exception,
         },
         request=request,
     )

@@ -44,6 +44,11 @@ class RQQueueState:
     failed: int
 
 
+def task_queue_names() -> list[str]:
+    """The queues the task backend uses (``TASKS["default"]["QUEUES"]``, else "default")."""
+    return list(settings.TASKS["default"].get("QUEUES") or ["default"])
+
+
 def rq_connection(queue_name: str) -> redis.Redis:
     """A Redis client for ``queue_name`` as RQ_QUEUES configures it, with short timeouts."""
     config = getattr(settings, "RQ_QUEUES", {}).get(queue_name)

@@ -213,10 +213,6 @@ def ops_task_failed_list(request: HttpRequest) -> HttpResponse:
 MAX_RQ_BULK = 200
 
 
-def _rq_queue_names() -> list[str]:
-    return list(settings.TASKS["default"].get("QUEUES") or ["default"])
-
-
 @operator_view(roles=ADMIN_ONLY)
 def ops_rq_failed_list(request: HttpRequest) -> HttpResponse:
     """Failed jobs of the RQ backend (they live in Redis, not in the database), with Requeue and
@@ -227,9 +223,9 @@ def ops_rq_failed_list(request: HttpRequest) -> HttpResponse:
     page_hook = None
     if backend == "rq":
         # rq and redis are the optional `rq` extra: imported only on that backend.
-        from . import rq_failed
+        from . import rq_failed, rq_health
 
-        jobs = rq_failed.rq_failed_job_list(queue_names=_rq_queue_names())
+        jobs = rq_failed.rq_failed_job_list(queue_names=rq_health.task_queue_names())
         page_hook = rq_failed.rq_failed_job_errors
     actions = [
         BulkAction(
@@ -287,7 +283,7 @@ def _rq_failed_act(request: HttpRequest, *, delete: bool) -> HttpResponse:
     # rq and redis are the optional `rq` extra: imported only on that backend.
     import redis
 
-    from . import rq_failed
+    from . import rq_failed, rq_health
 
     act = rq_failed.rq_failed_job_delete if delete else rq_failed.rq_failed_job_requeue
     try:
@@ -295,7 +291,10 @@ def _rq_failed_act(request: HttpRequest, *, delete: bool) -> HttpResponse:
             request,
             ids,
             lambda job_id: act(
-                job_id=job_id, queue_names=_rq_queue_names(), actor=request.user, request=request
+                job_id=job_id,
+                queue_names=rq_health.task_queue_names(),
+                actor=request.user,
+                request=request,
             ),
             done=lambda count: (
                 (

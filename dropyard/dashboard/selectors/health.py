@@ -84,7 +84,7 @@ def system_health(*, now: datetime | None = None) -> SystemHealth:
         from dropyard.core import rq_health
 
         state = rq_health.rq_queue_state(
-            queue_names=settings.TASKS["default"].get("QUEUES") or ["default"],
+            queue_names=rq_health.task_queue_names(),
             failed_since=now - FAILED_WINDOW,
         )
         if state is None:
