@@ -488,17 +488,6 @@ class ConnectionTable(ListTable):
 EXAMPLE_COST_MINOR = 1000  # the cost each rule's example price is computed for ($10.00)
 
 
-def rule_scope(rule: PricingRule) -> str:
-    """What a rule applies to, as the list shows it (the model's ``scope_label``, translated)."""
-    if rule.store_id and rule.category_id:
-        return f"{rule.store.name} · {rule.category.name}"
-    if rule.store_id:
-        return _("%(store)s (all categories)") % {"store": rule.store.name}
-    if rule.category_id:
-        return _("%(category)s (all stores)") % {"category": rule.category.name}
-    return _("Default (all stores, all categories)")
-
-
 def _rule_price(rule: PricingRule, currency: str) -> str:
     add = f" + {money(rule.add_minor, currency)}" if rule.add_minor else ""
     return f"{rule.multiplier_label}{add}"
@@ -543,10 +532,10 @@ class PricingRuleTable(ListTable):
         }
 
     def render_scope(self, record: PricingRule) -> str:
-        return rule_scope(record)
+        return record.scope_display
 
     def value_scope(self, record: PricingRule) -> str:
-        return rule_scope(record)
+        return record.scope_display
 
     def render_price(self, record: PricingRule) -> str:
         return format_html(
@@ -571,7 +560,7 @@ class PricingRuleTable(ListTable):
         return money(price_compute(EXAMPLE_COST_MINOR, record.terms).price_minor, self.currency)
 
     def render_action(self, value: str, record: PricingRule) -> str:
-        scope = rule_scope(record)
+        scope = record.scope_display
         return format_html(
             '<div class="d-flex flex-wrap gap-1 justify-content-end">'
             '<a class="btn btn-outline-secondary btn-sm" href="{}" aria-label="{}">{}</a>'

@@ -4,6 +4,7 @@ wizard's records). Imported by ``stores.models`` so Django registers them."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 
 from dropyard.core.ids import new_public_id
 from dropyard.core.models import TimeStampedModel
@@ -83,13 +84,27 @@ class PricingRule(TimeStampedModel):
 
     @property
     def scope_label(self) -> str:
+        """What the rule applies to, in English (audit labels, ``__str__``)."""
+        return self.scope_text()
+
+    @property
+    def scope_display(self) -> str:
+        """What the rule applies to, in the reader's language (the pricing rules list)."""
+        return self.scope_text(gettext)
+
+    def scope_text(self, translate=str) -> str:
+        """What the rule applies to, each text passed through ``translate`` (gettext, or none)."""
         if self.store_id and self.category_id:
             return f"{self.store.name} · {self.category.name}"
         if self.store_id:
-            return f"{self.store.name} (all categories)"
+            return translate(gettext_noop("%(store)s (all categories)")) % {
+                "store": self.store.name
+            }
         if self.category_id:
-            return f"{self.category.name} (all stores)"
-        return "Default (all stores, all categories)"
+            return translate(gettext_noop("%(category)s (all stores)")) % {
+                "category": self.category.name
+            }
+        return translate(gettext_noop("Default (all stores, all categories)"))
 
     @property
     def multiplier_label(self) -> str:
