@@ -81,8 +81,11 @@ def word_conditions(words: list[list[str]], marks: list[str], alias: str = "p"):
 
 
 def _tier_keys(tier: int, tokens: list[str], words: list[list[str]]) -> list[list[str]]:
-    """Key groups that every product of ``tier`` or better holds (a superset): 2 any field, 1
-    every word in the name/SKUs, 0 also each adjacent pair of words there."""
+    """Key groups (a product must hold a key of each) held by every product of ``tier`` or
+    better: 2 any field (each token's words), 1 every word in the name/SKUs (``n:`` keys), 0
+    also each adjacent pair of words there (``p:`` keys). Exact for tiers 2 and 1 and for the
+    phrase tier of two words; for three words or more a superset of the phrase tier (adjacent
+    pairs do not make a phrase)."""
     if tier == 2:
         return words
     name_keys = [[f"n:{w}" for w in group] for group in words]
@@ -231,7 +234,8 @@ def relevance_page(
     where, params = word_conditions(words, marks)
     case, case_params = tier_case(tokens)
     tiers = [1, 2] if len(tokens) == 1 else [0, 1, 2]
-    candidates = {t: word_conditions(_tier_keys(t, tokens, words), marks) for t in tiers if t < 2}
+    keys = {t: _tier_keys(t, tokens, words) for t in tiers}
+    candidates = {t: word_conditions(keys[t], marks) for t in tiers if t < 2}
     flags = "".join(f", ({' AND '.join(c[0])}) AS c{t}" for t, c in candidates.items())
     flag_params = [p for c in candidates.values() for p in c[1]]
     # The walk's matches with their tiers and candidate flags, then one row (tier -1) with the
@@ -264,7 +268,7 @@ def relevance_page(
         # made the filtered keyword forms slower).
         column = 2 + tiers.index(tier) if tier < 2 else None
         in_walk = sum(1 for row in walked if column is None or row[column])
-        cand_where, cand_params = row_conditions(_tier_keys(tier, tokens, words), marks)
+        cand_where, cand_params = row_conditions(keys[tier], marks)
         if tier == 2:  # the search's own conditions: on sale, the doc rows count them
             older = keys_count(cursor, words, marks, in_walk + 1)
         else:
