@@ -375,3 +375,34 @@ class Supplier(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.company_name
+
+
+class Notification(models.Model):
+    """An in-app notice for one person (the bell), e.g. a reply on a dispute or a ticket.
+
+    ``title`` and ``body`` are English message ids with ``%(name)s`` placeholders filled from
+    ``params`` when shown, so each reader sees them in their own language
+    (``notifications.notification_text``). Invariant: ``read_at`` is set once, when the
+    person opens the notice or marks all read; never cleared.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    merchant = models.ForeignKey(
+        MerchantAccount, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=40)  # "dispute.reply", "ticket.decided", …
+    title = models.CharField(max_length=200)
+    body = models.CharField(max_length=500, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)  # a path on this site
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.user_id}"

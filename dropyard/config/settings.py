@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dropyard.webhooks",
     "dropyard.wallet",
     "dropyard.sourcing",
+    "dropyard.aftersales",
     "dropyard.stores",
     "dropyard.dashboard",
     "dropyard.demo",
@@ -466,6 +467,18 @@ DROPYARD_SANDBOX_CARRIER_STEP_SECONDS = int(
 DROPYARD_TRACKING_LOOKUPS_PER_MINUTE = int(
     os.environ.get("DROPYARD_TRACKING_LOOKUPS_PER_MINUTE", "30")
 )
+
+# --- After-sales --------------------------------------------------------------------------------
+# The after-sales desk's calendar: deadlines count working days in this time zone, skipping
+# these weekdays (Monday 0 … Sunday 6) and the holidays entered on the operator's calendar page.
+DROPYARD_BUSINESS_TIMEZONE = os.environ.get("DROPYARD_BUSINESS_TIMEZONE", "") or TIME_ZONE
+DROPYARD_WEEKEND_DAYS = tuple(
+    int(day) for day in (os.environ.get("DROPYARD_WEEKEND_DAYS") or "5,6").split(",") if day
+)
+DROPYARD_DISPUTE_REVIEW_WORKING_DAYS = int(
+    os.environ.get("DROPYARD_DISPUTE_REVIEW_WORKING_DAYS", "2")
+)
+DROPYARD_DISPUTE_VIDEO_MAX_BYTES = 50 * 1024 * 1024
 
 # --- Uploads ----------------------------------------------------------------------------------
 DROPYARD_SUPPLIER_DOC_MAX_BYTES = 5 * 1024 * 1024

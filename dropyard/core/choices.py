@@ -81,6 +81,14 @@ class AuditAction(models.TextChoices):
     STORE_REAUTHORIZE = "store.reauthorize", _("Store needs re-authorization")
     STORE_CREDENTIALS_RENEWED = "store.credentials_renewed", _("Store access token renewed")
     STORE_PRIVACY_REQUEST = "store.privacy", _("Store data-protection request received")
+    DISPUTE_OPENED = "dispute.opened", _("Dispute opened")
+    DISPUTE_STATUS = "dispute.status", _("Dispute status changed")
+    DISPUTE_RESOLVED = "dispute.resolved", _("Dispute decided")
+    DISPUTE_ASSIGNED = "dispute.assigned", _("Dispute assigned")
+    RETURN_CHANGED = "return.changed", _("Return created, received or inspected")
+    TICKET_OPENED = "ticket.opened", _("Ticket opened")
+    TICKET_CHANGED = "ticket.changed", _("Ticket assigned, answered, completed or rated")
+    HOLIDAY_CHANGED = "calendar.holiday", _("Business holiday added or removed")
 
 
 class JobStatus(models.TextChoices):

@@ -98,9 +98,14 @@ class DropyardRQWorker(SimpleWorker):
         return ""
 
 
-def _is_queued(queue: Queue, job_id: str) -> bool:
+def _was_requeued(queue: Queue, job_id: str) -> bool:
+    """True unless the cleanup failed the job (or it is gone).
+
+    A live worker may take a re-queued job at once, so by the time this looks it can be
+    started or even finished already; only FAILED means it was not put back.
+    """
     job = queue.fetch_job(job_id)
-    return job is not None and job.get_status() == JobStatus.QUEUED
+    return job is not None and job.get_status() != JobStatus.FAILED
 
 
 def rq_requeue_abandoned(queues: list[Queue]) -> list[str]:
@@ -117,7 +122,7 @@ def rq_requeue_abandoned(queues: list[Queue]) -> list[str]:
             )
             expired = registry.get_expired_job_ids()
             registry.cleanup(exception_handlers=[requeue_abandoned])
-            requeued += [job_id for job_id in expired if _is_queued(queue, job_id)]
+            requeued += [job_id for job_id in expired if _was_requeued(queue, job_id)]
         finally:
             queue.release_maintenance_lock()
     return requeued

@@ -120,6 +120,7 @@ def test_support_changes_the_line_of_a_paid_order_on_a_phone(browser, live_serve
 
     page.goto(f"{live_server.url}/ops/orders/{target.public_id}/")
     page.get_by_test_id("replan-link").click()
+    page.wait_for_url(re.compile(r"/replan/"))  # the page is being replaced until then
     _shoot(page, "ops-order-replan")
     assert _fits(page), "the options scroll sideways at 390 px"
     page.get_by_test_id("replan-option").filter(has_text="DHL").click()

@@ -1,0 +1,36 @@
+"""Errors raised by after-sales services. Nothing was changed when one is raised."""
+
+from dropyard.core.errors import DomainError, NotFound, PermissionDenied
+
+
+class AftersalesError(DomainError):
+    """A rule about disputes, returns or tickets refused the change."""
+
+
+class DisputeRefused(AftersalesError):
+    """The dispute cannot be opened or changed that way (status, lines, amounts, reason)."""
+
+    http_status = 409
+
+
+class DisputeInvalid(AftersalesError):
+    """A field of the request is missing or malformed (``extra["errors"]`` names them)."""
+
+
+class EvidenceRefused(AftersalesError):
+    """An uploaded photo or video is not acceptable (type, size, unreadable)."""
+
+
+class DisputeNotFound(NotFound):
+    """No such dispute (or order) for this merchant."""
+
+
+__all__ = [
+    "AftersalesError",
+    "DisputeInvalid",
+    "DisputeNotFound",
+    "DisputeRefused",
+    "EvidenceRefused",
+    "NotFound",
+    "PermissionDenied",
+]
