@@ -372,6 +372,12 @@ ROUTE_ACCESS_MODULES = (
     "dropyard.stores.tests.route_access",
     "dropyard.stores.tests.route_access_public",
     "dropyard.inventory.tests.route_access_private",
+    "dropyard.aftersales.tests.route_access",
+    "dropyard.aftersales.tests.route_access_disputes",
+    "dropyard.aftersales.tests.route_access_desk",
+    "dropyard.aftersales.tests.route_access_returns",
+    "dropyard.aftersales.tests.route_access_tickets",
+    "dropyard.aftersales.tests.route_access_notifications",
 )
 
 

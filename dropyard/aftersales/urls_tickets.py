@@ -1,0 +1,3 @@
+"""URL patterns (included by urls.py / urls_ops.py)."""
+
+urlpatterns: list = []
