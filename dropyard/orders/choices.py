@@ -45,6 +45,7 @@ EVENT_KIND_LABELS: dict[str, StrOrPromise] = {
     "refund": _("Refunded"),
     "replanned": _("Warehouse or line changed"),
     "freight_charged": _("Freight difference charged"),
+    "resend": _("Resend"),  # after-sales: a resend order made for a dispute
 }
 
 

@@ -9,6 +9,7 @@
   ``orders.routing``;
 - ``cart``: ``cart_add``, ``cart_confirm``, ``order_confirm``;
 - ``payment``: ``parent_order_generate``, ``order_paid`` (THE "order paid" service),
+  ``order_settle_free`` (a zero-total resend to the warehouse through it, no money),
   ``sandbox_pay``;
 - ``changes``: ``order_cancel``, ``order_delete``, and before payment
   ``order_update_logistics``, ``order_change_warehouse``, ``order_update_address``;
@@ -56,7 +57,13 @@ from .merge import (
 )
 from .operator import order_hold, order_internal_note_add, order_release
 from .parcel_sync import order_sync_from_parcels
-from .payment import order_paid, parent_order_generate, parent_order_pay_url, sandbox_pay
+from .payment import (
+    order_paid,
+    order_settle_free,
+    parent_order_generate,
+    parent_order_pay_url,
+    sandbox_pay,
+)
 from .plan import order_reroute, order_route
 from .replan import order_replan, order_replan_options
 from .sandbox import SandboxRefused, sandbox_allowed, sandbox_check, sandbox_trusted
@@ -89,6 +96,7 @@ __all__ = [
     "order_replan_options",
     "order_reroute",
     "order_route",
+    "order_settle_free",
     "order_sync_from_parcels",
     "order_transition",
     "order_update_address",

@@ -88,7 +88,7 @@ def _insert_drafts(
         rows.append(
             {
                 **fields,
-                **_priced_fields(plan, items),
+                **_priced_fields(plan, items, order_type=fields["order_type"]),
                 "merchant_id": merchant.pk,
                 "public_id": public_id,
                 "code": new_order_code(fields["order_type"], public_id),

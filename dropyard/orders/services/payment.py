@@ -17,7 +17,7 @@ from dropyard.core.choices import AuditAction
 from dropyard.core.ids import new_public_id
 
 from .. import planning
-from ..choices import ParentOrderStatus
+from ..choices import OrderType, ParentOrderStatus
 from ..exceptions import OrderNotFound, PaymentFailed
 from ..models import Order, ParentOrder
 from ..selectors import order_get
@@ -217,6 +217,43 @@ def order_paid(
                 status=ParentOrderStatus.PAID, paid_at=now, updated_at=now
             )
     return paid
+
+
+# Orders that may be released to the warehouse with nothing paid (``order_settle_free``).
+FREE_ORDER_TYPES = frozenset({OrderType.RESEND})
+
+
+@transaction.atomic
+def order_settle_free(*, order: Order, actor: Actor = None, actor_label: str = "") -> Order:
+    """Send a zero-total resend order to the warehouse with no payment: the path a paid order
+    takes, without money (a wallet posting of 0 is refused by the ledger, and there is nothing
+    to invoice).
+
+    CREATED / IN_CART → ``order_confirm`` (re-routed, stock reserved, a shipment of its own)
+    → ``order_paid`` with payment reference "free" (UNSHIPPED, parcels READY in the warehouse
+    queue, audited ORDER_PAID, ORDER webhook). No ``wallet.Payment`` is written, so nothing
+    can be refunded on it. Refused with ``PaymentFailed`` (nothing changed) for an order type
+    not in ``FREE_ORDER_TYPES`` or a total above 0 once routed; ``ConfirmRefused`` /
+    ``InsufficientStock`` when it can no longer be routed or reserved. Idempotent: an order
+    already paid is returned unchanged.
+    """
+    locked = _lock(order)
+    if locked.order_type not in FREE_ORDER_TYPES:
+        raise PaymentFailed(
+            _("order %(code)s must be paid: only resends are sent free") % {"code": locked.code}
+        )
+    if locked.status in (S.UNSHIPPED, S.SHIPPED, S.DELIVERED):
+        return _sync_instance(order, locked)
+    if locked.status in (S.CREATED, S.IN_CART):
+        order_confirm(order=locked, actor=actor, actor_label=actor_label)
+    if locked.total_amount_minor != 0:
+        raise PaymentFailed(
+            _("order %(code)s has %(total)s to pay: it cannot be sent free")
+            % {"code": locked.code, "total": locked.total_amount_minor}
+        )
+    order_paid(orders=[locked], actor=actor, actor_label=actor_label, payment_reference="free")
+    locked.refresh_from_db()
+    return _sync_instance(order, locked)
 
 
 def _is_sandbox(order: Order) -> bool:

@@ -97,15 +97,26 @@ def _plan_items(lines: Sequence[Any]) -> list[routing.PlanItem]:
     ]
 
 
+# Order types that never take the merchant's private stock: a bulk purchase buys platform stock,
+# and a resend is the platform's (it must not consume goods the merchant owns).
+PLATFORM_STOCK_ONLY = frozenset({OrderType.BULK, OrderType.RESEND})
+# Order types whose freight nobody is charged for: the platform bears a resend's shipping.
+FREIGHT_FREE = frozenset({OrderType.RESEND})
+
+
 def _sources(
-    ctx: _RoutingContext, items: Sequence[routing.PlanItem], *, warehouse_id: int | None, bulk: bool
+    ctx: _RoutingContext,
+    items: Sequence[routing.PlanItem],
+    *,
+    warehouse_id: int | None,
+    platform_only: bool,
 ) -> list[routing.Source]:
     grouped: dict[tuple[int, bool], dict[str, Any]] = {}
     for item in items:
         for wh, code, country, private, available in ctx.stock.get(item.variant_id, ()):
             if warehouse_id is not None and wh != warehouse_id:
                 continue
-            if bulk and private:  # a bulk purchase buys platform stock
+            if platform_only and private:
                 continue
             entry = grouped.setdefault(
                 (wh, private), {"code": code, "country": country, "available": {}}
@@ -137,12 +148,15 @@ def _route(
     requested_line_id: int | None = None,
 ) -> tuple[routing.RoutePlan, list[routing.PlanItem]]:
     """Plan ``lines``; ``requested_line_id`` (a line chosen by id, not by name) wins over
-    ``requested_name``."""
+    ``requested_name``. Bulk and resend orders ship platform stock only
+    (``PLATFORM_STOCK_ONLY``)."""
     items = _plan_items(lines)
     bulk = order_type == OrderType.BULK
     # A bulk order's warehouse is its destination, not its source.
     only = None if bulk else warehouse_id
-    sources = _sources(ctx, items, warehouse_id=only, bulk=bulk)
+    sources = _sources(
+        ctx, items, warehouse_id=only, platform_only=order_type in PLATFORM_STOCK_ONLY
+    )
     if requested_line_id is not None:
         requested = ctx.book.lines.get(requested_line_id)
     else:
@@ -165,12 +179,21 @@ def _route(
 
 
 def _priced_fields(
-    plan: routing.RoutePlan, items: Sequence[routing.PlanItem], currency: str = "USD"
+    plan: routing.RoutePlan,
+    items: Sequence[routing.PlanItem],
+    currency: str = "USD",
+    *,
+    order_type: str = "",
 ) -> dict[str, Any]:
-    """Order amounts, line, miss flag and the cost breakdown snapshot for a plan."""
+    """Order amounts, line, miss flag and the cost breakdown snapshot for a plan.
+
+    An order type in ``FREIGHT_FREE`` (a resend) is charged no freight: its parcels keep the
+    line's price (what the shipment costs the platform), the order's postage is 0 and the
+    breakdown says the platform bears it."""
     full = sum(i.unit_price_minor * i.quantity for i in items)
     product = plan.product_minor if plan.ok else full
-    postage = plan.postage_minor if plan.ok else 0
+    free_freight = order_type in FREIGHT_FREE
+    postage = plan.postage_minor if plan.ok and not free_freight else 0
     fee, discount = 0, 0
     breakdown = {
         "currency": currency,
@@ -190,6 +213,7 @@ def _priced_fields(
         },
         "freight": {
             "total_minor": postage,
+            **({"borne_by": "platform"} if free_freight else {}),
             "parcels": [
                 {
                     "warehouse": p.source.warehouse_code,
@@ -284,7 +308,7 @@ def _reroute_locked(locked: Order, *, actor: Actor) -> routing.RoutePlan:
             % {"reasons": "; ".join(r["message"] for r in plan.reasons)},
             extra={"reasons": plan.reasons},
         )
-    priced = _priced_fields(plan, items, locked.currency)
+    priced = _priced_fields(plan, items, locked.currency, order_type=locked.order_type)
     specs = _parcel_specs(
         plan,
         merchant_id=locked.merchant_id,

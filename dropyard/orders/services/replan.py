@@ -349,7 +349,7 @@ def order_replan(
         raise ReplanRefused(why)
     after = _label([p.source.warehouse_code for p in plan.parcels], [line.name])
     now = timezone.now()
-    priced = _priced_fields(plan, items, currency)
+    priced = _priced_fields(plan, items, currency, order_type=locked.order_type)
     priced["cost_breakdown"] = _breakdown(
         locked,
         priced["cost_breakdown"],
