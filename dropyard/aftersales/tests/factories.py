@@ -9,6 +9,7 @@ from dropyard.accounts.models import MerchantAccount, User
 from dropyard.accounts.tests.factories import make_merchant, make_operator
 from dropyard.checkout import services as checkout_services
 from dropyard.fulfillment import services as fulfillment_services
+from dropyard.logistics.models import Carrier
 from dropyard.orders import services as order_services
 from dropyard.orders.models import Order, Parcel
 from dropyard.orders.tests.factories import OrderWorld, make_order_world, order_item
@@ -42,8 +43,12 @@ def paid_order(shop: Shop, *lines: tuple[Any, int], number: str | None = None) -
     return Order.objects.get(pk=order.pk)
 
 
-def ship(order: Order, *, worker: User | None = None, number: str = "") -> Order:
-    """Pick, pack and ship every parcel of ``order`` (tracking numbers ``number``-n)."""
+def ship(
+    order: Order, *, worker: User | None = None, number: str = "", carrier: Carrier | None = None
+) -> Order:
+    """Pick, pack and ship every parcel of ``order`` (tracking numbers ``number``-n), with the
+    shipping line's carrier; or with ``carrier`` (it must serve the warehouse), whose adapter
+    issues the numbers (the Sandbox carrier's ``SBX…``)."""
     worker = worker or make_operator(role="warehouse")
     for n, parcel in enumerate(Parcel.objects.filter(orders=order).order_by("pk")):
         fulfillment_services.parcel_start_picking(parcels=[parcel], actor=worker)
@@ -55,7 +60,10 @@ def ship(order: Order, *, worker: User | None = None, number: str = "") -> Order
         )
         parcel.refresh_from_db()
         fulfillment_services.parcel_ship(
-            parcel=parcel, actor=worker, tracking_number=f"{number or 'AS' + order.code}-{n}"
+            parcel=parcel,
+            actor=worker,
+            carrier=carrier,
+            tracking_number="" if carrier else f"{number or 'AS' + order.code}-{n}",
         )
     return Order.objects.get(pk=order.pk)
 
