@@ -82,6 +82,15 @@ def default_return_warehouse() -> Warehouse | None:
     return return_warehouses().first()
 
 
+def desk_warehouses() -> QuerySet[Warehouse]:
+    """The returns desk's warehouse filter: those that accept returns or hold some."""
+    return (
+        Warehouse.objects.filter(Q(accepts_returns=True) | Q(returns__isnull=False))
+        .distinct()
+        .order_by("country", "code")
+    )
+
+
 def warehouse_by_code(code: str) -> Warehouse | None:
     key = str(code or "").strip().upper()
     if not key or "\x00" in key or len(key) > 20:
@@ -145,7 +154,7 @@ def return_of_dispute(*, dispute_id: int) -> ReturnAuthorization | None:
 def returns_for_operator(
     *, user: User, status: str = "", warehouse: str = "", search: str = ""
 ) -> QuerySet[ReturnAuthorization]:
-    """Every return, the open ones first then newest first, for the returns desk (admin,
+    """Every return, newest first, for the returns desk (admin,
     support, warehouse; ``PermissionDenied`` otherwise). ``status`` and ``warehouse`` (a code)
     filter exactly; ``search`` matches the RMA code, the order code or number, the tracking
     number, or the merchant's account number."""
