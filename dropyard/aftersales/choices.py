@@ -93,3 +93,32 @@ class MessageSide(models.TextChoices):
 class EvidenceKind(models.TextChoices):
     IMAGE = "image", _("Photo")
     VIDEO = "video", _("Video")
+
+
+class ReturnStatus(models.TextChoices):
+    """A return (RMA): AUTHORIZED (the merchant may send the goods) → IN_TRANSIT (carrier and
+    tracking number given) → RECEIVED (the warehouse has them) → INSPECTED (each line restocked
+    or disposed) → CLOSED (the refund issued, or none granted); CANCELLED before receipt.
+    CLOSED and CANCELLED are final."""
+
+    AUTHORIZED = "AUTHORIZED", _("Authorized")
+    IN_TRANSIT = "IN_TRANSIT", _("On its way back")
+    RECEIVED = "RECEIVED", pgettext_lazy("return", "Received")
+    INSPECTED = "INSPECTED", _("Inspected")
+    CLOSED = "CLOSED", pgettext_lazy("return", "Closed")
+    CANCELLED = "CANCELLED", pgettext_lazy("return", "Cancelled")
+
+
+class ReturnCharge(models.TextChoices):
+    """How the merchant pays the return shipping: a supplementary bill at authorisation, or
+    deducted from the refund granted after inspection."""
+
+    BILL = "bill", _("Supplementary bill")
+    DEDUCT = "deduct", _("Deducted from the refund")
+
+
+class ReturnQuoteSource(models.TextChoices):
+    """Where the return shipping quote came from."""
+
+    RATE_CARD = "rate_card", _("Rate card of the reverse route")
+    FLAT_FEE = "flat_fee", _("Configured flat fee")

@@ -25,6 +25,20 @@ class DisputeNotFound(NotFound):
     """No such dispute (or order) for this merchant."""
 
 
+class ReturnRefused(AftersalesError):
+    """The return (RMA) cannot be authorised or changed that way (warehouse, status, amounts)."""
+
+    http_status = 409
+
+
+class ReturnInvalid(AftersalesError):
+    """A field of a return's form is missing or malformed."""
+
+
+class ReturnNotFound(NotFound):
+    """No such return for this merchant (or operator)."""
+
+
 __all__ = [
     "AftersalesError",
     "DisputeInvalid",
@@ -33,4 +47,7 @@ __all__ = [
     "EvidenceRefused",
     "NotFound",
     "PermissionDenied",
+    "ReturnInvalid",
+    "ReturnNotFound",
+    "ReturnRefused",
 ]

@@ -238,3 +238,7 @@ class DisputeEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.public_id}"
+
+
+# Returns (RMA) live in their own module; imported here so Django registers them.
+from .models_returns import ReturnAuthorization, ReturnEvent, ReturnLine  # noqa: E402, F401

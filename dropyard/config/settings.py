@@ -479,6 +479,11 @@ DROPYARD_DISPUTE_REVIEW_WORKING_DAYS = int(
     os.environ.get("DROPYARD_DISPUTE_REVIEW_WORKING_DAYS", "2")
 )
 DROPYARD_DISPUTE_VIDEO_MAX_BYTES = 50 * 1024 * 1024
+# Returns (RMA): the code of the warehouse returns go to ("": the first active platform
+# warehouse that accepts returns, China first), and the return shipping charged when no rate
+# card prices the reverse route (customer's country → that warehouse), in USD cents.
+DROPYARD_RETURNS_WAREHOUSE = os.environ.get("DROPYARD_RETURNS_WAREHOUSE", "").strip().upper()
+DROPYARD_RETURNS_FLAT_FEE_MINOR = int(os.environ.get("DROPYARD_RETURNS_FLAT_FEE_MINOR", "1500"))
 
 # --- Uploads ----------------------------------------------------------------------------------
 DROPYARD_SUPPLIER_DOC_MAX_BYTES = 5 * 1024 * 1024

@@ -77,6 +77,15 @@ class WarehouseForm(BootstrapValidationFormMixin, forms.Form):
             "Off: photos are optional at packing. On: a parcel cannot be packed without one."
         ),
     )
+    accepts_returns = forms.BooleanField(
+        label=_("Accepts returns"),
+        required=False,
+        help_text=_(
+            "Merchants' returns (RMA) may be sent here. Platform warehouses only; usually the "
+            "China warehouse. Returns go to the DROPYARD_RETURNS_WAREHOUSE warehouse, or else "
+            "to the first active warehouse that accepts them, China first."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,6 +45,9 @@ class Warehouse(TimeStampedModel):
     # Packing: must the packer photograph the parcel before it can be marked packed? Off by
     # default (photos stay possible): not every packing bench has a camera or a phone.
     parcel_photos_required = models.BooleanField(default=False, db_default=False)
+    # After-sales returns (RMA) may be sent here. Off by default: CJ takes returned
+    # dropshipping goods back in its China warehouse only, never in a US one.
+    accepts_returns = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["country", "code"]

@@ -66,7 +66,12 @@ WAREHOUSE_TEXT_FIELDS = (
     "contact_name",
     "contact_phone",
 )
-WAREHOUSE_FLAG_FIELDS = ("is_verified", "is_self_pickup", "parcel_photos_required")
+WAREHOUSE_FLAG_FIELDS = (
+    "is_verified",
+    "is_self_pickup",
+    "parcel_photos_required",
+    "accepts_returns",
+)
 
 
 def _clean_country(country: str) -> str:
@@ -97,6 +102,12 @@ def _check_kind(kind: str, supplier: Supplier | None) -> None:
         raise WarehouseInvalid(_("a platform warehouse has no supplier"))
 
 
+def _check_returns(kind: str, accepts_returns: bool) -> None:
+    # Returned goods are inspected and restocked by the platform's own staff.
+    if accepts_returns and kind != WarehouseKind.PLATFORM:
+        raise WarehouseInvalid(_("only a platform warehouse can accept returns"))
+
+
 @transaction.atomic
 def warehouse_create(
     *,
@@ -124,6 +135,7 @@ def warehouse_create(
     if not (name or "").strip():
         raise WarehouseInvalid(_("name is required"))
     _check_kind(kind, supplier)
+    _check_returns(kind, fields.get("accepts_returns", False))
     if Warehouse.objects.filter(code=code).exists():
         raise WarehouseInvalid(_("warehouse code %(code)s is already used") % {"code": code})
     warehouse = Warehouse.objects.create(
@@ -181,6 +193,9 @@ def warehouse_update(
     if "name" in fields and not (fields["name"] or "").strip():
         raise WarehouseInvalid(_("name is required"))
     _check_kind(fields.get("kind", warehouse.kind), fields.get("supplier", warehouse.supplier))
+    _check_returns(
+        fields.get("kind", warehouse.kind), fields.get("accepts_returns", warehouse.accepts_returns)
+    )
     if fields:
         Warehouse.objects.filter(pk=warehouse.pk).update(**fields, updated_at=timezone.now())
         if fields.get("country", warehouse.country) != warehouse.country:

@@ -43,6 +43,7 @@ WAREHOUSE_FIELDS = (
     "is_verified",
     "is_self_pickup",
     "parcel_photos_required",
+    "accepts_returns",
 )
 
 
