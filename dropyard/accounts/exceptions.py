@@ -37,6 +37,10 @@ class InvalidRefreshToken(DomainError):
     http_status = 401
 
 
+class NotificationNotFound(NotFound):
+    """Not one of the person's own notices (another person's id answers the same)."""
+
+
 class RateLimited(TooManyRequests):
     """getAccessToken / refreshAccessToken called more often than their rolling windows allow."""
 
@@ -47,6 +51,7 @@ __all__ = [
     "InvalidRefreshToken",
     "InvitationInvalid",
     "NotFound",
+    "NotificationNotFound",
     "OwnerProtected",
     "PermissionDenied",
     "RateLimited",

@@ -12,10 +12,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dropyard.core.lists import PRIMARY, ActionColumn, ListFilterSet, ListTable
+from dropyard.core.lists import (
+    PRIMARY,
+    ActionColumn,
+    ListFilterSet,
+    ListTable,
+    SelectFilterSet,
+    local_time,
+)
 
 from . import selectors
-from .models import MerchantAccount, SupplierApplication, User
+from .models import MerchantAccount, Notification, SupplierApplication, User
 
 BADGE = '<span class="badge {}">{}</span>'
 
@@ -458,3 +465,73 @@ class TokenTable(ListTable):
             _("Revoke"),
             _("Revoke this access token? A program using it must request a new one."),
         )
+
+
+# --- Notifications (the bell's "See all") ------------------------------------------------------
+
+NOTIFICATION_ORDERS = (
+    ("newest", gettext_lazy("Newest first")),
+    ("unread", gettext_lazy("Unread first")),
+)
+
+
+class NotificationFilter(SelectFilterSet):
+    """Newest first (default) or unread first, in front of ``notifications.notifications_list``
+    bound to the person (``select``): there is no other scope than one's own notices."""
+
+    order = django_filters.ChoiceFilter(
+        label=gettext_lazy("Sort"), choices=NOTIFICATION_ORDERS, empty_label=None
+    )
+
+    def selection(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"unread_first": data.get("order") == "unread"}
+
+
+class NotificationTable(ListTable):
+    """One's notices: the translated title (bold while unread) heads a phone card and opens the
+    notice (``accounts:notification_open`` marks it read); when, and read or not. The rows
+    carry ``shown_title`` / ``shown_body`` (``notification_text``, set by the view's hook)."""
+
+    title = tables.Column(
+        accessor="pk",
+        verbose_name=_("Notice"),
+        orderable=False,
+        attrs={"td": {"class": "list-title"}},
+    )
+    created_at = tables.Column(verbose_name=_("When"), orderable=False)
+    state = tables.Column(
+        accessor="read_at",
+        verbose_name=_("Status"),
+        orderable=False,
+        empty_values=(),  # unread (no read_at) is a state to show, not an empty cell
+        attrs=PRIMARY,
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "notification-table"}
+        row_attrs = {"data-testid": "notification-row"}
+
+    def render_title(self, record: Notification) -> str:
+        url = reverse("accounts:notification_open", kwargs={"pk": record.pk})
+        weight = "" if record.read_at else " fw-semibold"
+        body = getattr(record, "shown_body", "")
+        return format_html(
+            '<a class="text-reset{}" href="{}">{}</a>{}',
+            weight,
+            url,
+            getattr(record, "shown_title", record.title),
+            format_html('<div class="small text-secondary text-break">{}</div>', body)
+            if body
+            else "",
+        )
+
+    def value_title(self, record: Notification) -> str:
+        return str(getattr(record, "shown_title", record.title))
+
+    def render_created_at(self, value: Any) -> str:
+        return format_html('<time datetime="{}">{}</time>', value.isoformat(), local_time(value))
+
+    def render_state(self, value: Any) -> str:
+        if value:
+            return format_html(BADGE, "text-bg-light", _("Read"))
+        return format_html(BADGE, "text-bg-primary", _("Unread"))

@@ -11,13 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from dropyard.core.mail import branded_mail_on_commit, public_url
 
+from .exceptions import NotificationNotFound
 from .models import MerchantAccount, Notification, User
 
 TITLE_MAX = 200
@@ -122,3 +123,33 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     if notification_id is not None:
         rows = rows.filter(pk=notification_id)
     return rows.update(read_at=timezone.now())
+
+
+MENU_SIZE = 8
+
+
+def notifications_latest(*, user: User, limit: int = MENU_SIZE) -> list[Notification]:
+    """The bell's dropdown: the person's ``limit`` newest notices (one indexed query)."""
+    return list(notifications_for(user=user)[:limit])
+
+
+def notifications_list(*, user: User, unread_first: bool = False) -> QuerySet[Notification]:
+    """The notifications page: one's own notices, newest first, or unread ones first."""
+    rows = notifications_for(user=user)
+    if unread_first:
+        # NULL read_at (unread) before the read ones, on SQLite and PostgreSQL alike.
+        rows = rows.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
+    return rows
+
+
+def notification_get(*, user: User, pk: Any) -> Notification:
+    """One of the person's own notices (``NotificationNotFound`` for anyone else's or a bad id)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        key = 0
+    in_range = 0 < key < 2**63  # a bigger number is no id (and overflows PostgreSQL's bigint)
+    found = Notification.objects.filter(user=user, pk=key).first() if in_range else None
+    if found is None:
+        raise NotificationNotFound(_("notification not found"))
+    return found

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_notifications
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("api-keys/", views.apikeys, name="apikeys"),
     path("api-keys/<int:pk>/revoke/", views.apikey_revoke, name="apikey_revoke"),
     path("api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path("notifications/menu/", views_notifications.notification_menu, name="notification_menu"),
+    path(
+        "notifications/read-all/",
+        views_notifications.notification_mark_all_read,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
 ]

@@ -294,6 +294,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.stores.tasks.shopify_credentials_renew_all",
         "every_seconds": 120,
     },
+    # Open disputes past their review due time: the assigned operator (or the merchant's agent)
+    # is told once per dispute (aftersales.reminders; re-running reminds nobody twice).
+    "aftersales-overdue-remind": {
+        "task": "dropyard.aftersales.tasks.disputes_overdue_remind_task",
+        "every_seconds": 900,
+    },
     # Rate-limit buckets that are full again are dropped (one row per client IP otherwise
     # stays forever); a full bucket and no bucket answer the same.
     "ratelimit-prune": {
@@ -477,6 +483,11 @@ DROPYARD_WEEKEND_DAYS = tuple(
 )
 DROPYARD_DISPUTE_REVIEW_WORKING_DAYS = int(
     os.environ.get("DROPYARD_DISPUTE_REVIEW_WORKING_DAYS", "2")
+)
+# Tracking suggestions (aftersales.suggestions): a shipped parcel with no delivery this many
+# days beyond its line's promised maximum is offered to the merchant as a dispute.
+DROPYARD_DISPUTE_SUGGEST_GRACE_DAYS = int(
+    os.environ.get("DROPYARD_DISPUTE_SUGGEST_GRACE_DAYS", "5")
 )
 DROPYARD_DISPUTE_VIDEO_MAX_BYTES = 50 * 1024 * 1024
 # Returns (RMA): the code of the warehouse returns go to ("": the first active platform

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_noop
 
+from dropyard.accounts import notifications
 from dropyard.accounts import selectors as accounts_selectors
 from dropyard.accounts.selectors import membership_list_for_user
 from dropyard.core import selectors as core_selectors
@@ -233,4 +234,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_memberships": SimpleLazyObject(
             lambda: list(membership_list_for_user(user=user)) if kind == "merchant" else []
         ),
+        # The bell's unread count: one indexed COUNT, only on pages that draw the frame.
+        "nav_bell": SimpleLazyObject(lambda: {"unread": notifications.unread_count(user=user)}),
     }

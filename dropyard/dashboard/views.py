@@ -6,10 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from dropyard.aftersales import suggestions as aftersales_suggestions
 from dropyard.core.access import login_view, merchant_view, operator_view
 
 from . import selectors
 from .context_processors import navigation
+
+SUGGESTIONS_SHOWN = 5  # "Parcels that may need a dispute" on the merchant home
 
 
 def _open_pages(request: HttpRequest) -> dict[str, str]:
@@ -82,6 +85,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "audit_url": pages.get("core:audit_list"),
         "stores_url": pages.get("stores:list"),
         "held_url": reverse("stores:held") if "stores:list" in pages else None,
+        # Parcels whose tracking suggests a dispute (disputes need the orders area).
+        "dispute_suggestions": aftersales_suggestions.suggestions_for_merchant(
+            request.merchant, SUGGESTIONS_SHOWN, store_ids=request.membership.store_scope
+        )
+        if request.membership.has_area("orders")
+        else [],
     }
     return render(request, "dashboard/home.html", context)
 
