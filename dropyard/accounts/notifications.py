@@ -104,6 +104,7 @@ def notify(
                     to=[user.email],
                     action_url=_absolute(url),
                     action_label=_("Open") if url else "",
+                    language=user.language or settings.LANGUAGE_CODE,
                 )
     return rows
 

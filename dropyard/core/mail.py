@@ -8,6 +8,7 @@ through ``accounts.adapter`` which uses ``site_context``, ``public_url`` and ``h
 """
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,16 @@ def branded_mail_on_commit(
     to: Sequence[str],
     action_url: str = "",
     action_label: str = "",
+    language: str | None = None,
 ) -> None:
     """Send ``branded_message(...)`` once the current transaction commits (rendered then:
-    a rolled-back change renders and sends nothing)."""
+    a rolled-back change renders and sends nothing). ``language``: the reader's, for the
+    frame's greeting and signature (default: the language active at commit)."""
 
     def send() -> None:
-        branded_message(
-            subject=subject, text=text, to=to, action_url=action_url, action_label=action_label
-        ).send()
+        with translation.override(language) if language else nullcontext():
+            branded_message(
+                subject=subject, text=text, to=to, action_url=action_url, action_label=action_label
+            ).send()
 
     transaction.on_commit(send)
