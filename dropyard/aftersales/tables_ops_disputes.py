@@ -90,10 +90,8 @@ class DisputeDeskTable(ListTable):
         )
         order_by = ("due_at",)
         attrs = {**ListTable.Meta.attrs, "data-testid": "dispute-desk"}
-        row_attrs = {
-            "data-testid": "dispute-row",
-            "class": lambda record: "table-danger" if selectors.is_overdue(record) else "",
-        }
+        # No row colour: on a phone card it tints each cell; the red badge says "overdue".
+        row_attrs = {"data-testid": "dispute-row"}
 
     def render_order(self, value: str, record: Dispute) -> Any:
         url = reverse("aftersales_ops:dispute", kwargs={"public_id": record.public_id})
