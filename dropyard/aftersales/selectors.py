@@ -11,20 +11,32 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dropyard.accounts.choices import OperatorRole
 from dropyard.accounts.models import MerchantAccount, User
+from dropyard.inventory.models import Warehouse
 from dropyard.orders.models import Order
-from dropyard.orders.selectors_ops import operator_merchants
+from dropyard.orders.selectors_ops import ALL_MERCHANTS, operator_merchants
 
 from . import calendar
-from .choices import DisputeStatus
+from .choices import OPEN_STATUSES, DisputeStatus
 from .exceptions import DisputeNotFound
-from .models import BusinessHoliday, Dispute
+from .models import (
+    BusinessHoliday,
+    Dispute,
+    DisputeEvent,
+    DisputeEvidence,
+    DisputeLine,
+    DisputeMessage,
+)
 
 # The merchant's AS service center tabs → the statuses each shows.
+ALL_MERCHANT_ROLES = tuple(ALL_MERCHANTS)  # admin, support, finance
+
 TABS: dict[str, tuple[str, ...]] = {
     "awaiting": (DisputeStatus.AWAITING_RESPONSE,),
     "reviewing": (DisputeStatus.UNDER_REVIEW, DisputeStatus.EVIDENCE_REQUESTED),
@@ -143,3 +155,112 @@ def dispute_get_for_operator(*, user: User, public_id: str) -> Dispute:
 
 def is_overdue(dispute: Dispute, *, now: datetime | None = None) -> bool:
     return dispute.is_open and dispute.due_at < (now or timezone.now())
+
+
+# Desk filters: "open" (the default) is every status before a decision; "all" is every status.
+DESK_OPEN, DESK_ALL = "open", "all"
+DESK_MINE, DESK_UNASSIGNED = "me", "none"
+
+
+def disputes_desk(
+    *,
+    user: User,
+    status: str = DESK_OPEN,
+    assignee: str = "",
+    overdue: bool = False,
+    reason: int | None = None,
+    search: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Dispute]:
+    """The operator desk's rows: ``disputes_for_operator`` narrowed by status (``DESK_OPEN``,
+    ``DESK_ALL`` or one status), assignee (``DESK_MINE`` / ``DESK_UNASSIGNED``), overdue
+    (open and past the due time), reason, and a search of the merchant (name, account number,
+    email) or the order (code, number). Unknown values narrow nothing; the scope always holds."""
+    rows = disputes_for_operator(user=user)
+    if status == DESK_OPEN or (status != DESK_ALL and status not in DisputeStatus.values):
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif status != DESK_ALL:
+        rows = rows.filter(status=status)
+    if assignee == DESK_MINE:
+        rows = rows.filter(assigned_to=user)
+    elif assignee == DESK_UNASSIGNED:
+        rows = rows.filter(assigned_to__isnull=True)
+    if overdue:
+        rows = rows.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+    if reason is not None:
+        rows = rows.filter(reason=reason)
+    text = search.strip()
+    if text:
+        rows = rows.filter(
+            Q(merchant__business_name__icontains=text)
+            | Q(merchant__account_number__iexact=text)
+            | Q(merchant__contact_email__iexact=text)
+            | Q(order__code__istartswith=text)
+            | Q(order__order_number__icontains=text)
+            | Q(public_id=text)
+        )
+    return rows
+
+
+def dispute_attention_count(*, user: User, now: datetime | None = None) -> int:
+    """Open disputes in ``user``'s scope that want an operator: overdue, or nobody has them
+    (one COUNT over the status index; the nav badge of the desk)."""
+    return (
+        Dispute.objects.filter(merchant__in=operator_merchants(user=user), status__in=OPEN_STATUSES)
+        .filter(Q(due_at__lt=now or timezone.now()) | Q(assigned_to__isnull=True))
+        .count()
+    )
+
+
+def dispute_lines(*, dispute: Dispute) -> QuerySet[DisputeLine]:
+    """The dispute's lines with their order lines and what their pictures need."""
+    return dispute.lines.select_related(
+        "order_line__variant__product", "order_line__variant__image"
+    ).prefetch_related("order_line__variant__product__images")
+
+
+def dispute_thread(*, dispute: Dispute) -> QuerySet[DisputeMessage]:
+    """The thread, oldest first, with authors and each message's evidence."""
+    return dispute.messages.select_related("author").prefetch_related("evidence")
+
+
+def dispute_evidence(*, dispute: Dispute) -> QuerySet[DisputeEvidence]:
+    return dispute.evidence.order_by("created_at", "pk")
+
+
+def dispute_events(*, dispute: Dispute) -> QuerySet[DisputeEvent]:
+    return dispute.events.select_related("actor").order_by("created_at", "pk")
+
+
+def dispute_assignees(*, dispute: Dispute) -> QuerySet[User]:
+    """Operator staff who can see ``dispute``: admin, support and finance, and the merchant's
+    own agent (another agent's scope does not include it)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(operator_role__in=ALL_MERCHANT_ROLES)
+            | Q(operator_role=OperatorRole.AGENT, pk=dispute.merchant.agent_id)
+        )
+        .order_by("email")
+    )
+
+
+def return_warehouses() -> QuerySet[Warehouse] | None:
+    """Active warehouses that accept returns, or None when warehouses do not say yet (the
+    ``accepts_returns`` flag is optional until the returns work adds it)."""
+    flag = "accepts_returns"  # by name: the field may not exist yet (mypy checks keywords)
+    try:
+        Warehouse._meta.get_field(flag)
+    except FieldDoesNotExist:
+        return None
+    return Warehouse.objects.filter(is_active=True, **{flag: True}).order_by("code")
+
+
+def holidays_upcoming(*, today: date) -> QuerySet[BusinessHoliday]:
+    """Holidays from ``today`` on, the nearest first."""
+    return BusinessHoliday.objects.filter(date__gte=today).order_by("date")
+
+
+def holidays_past(*, today: date, limit: int = 50) -> QuerySet[BusinessHoliday]:
+    """The latest ``limit`` holidays before ``today``, the most recent first."""
+    return BusinessHoliday.objects.filter(date__lt=today).order_by("-date")[:limit]

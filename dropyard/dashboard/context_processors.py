@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from dropyard.accounts import notifications
 from dropyard.accounts import selectors as accounts_selectors
 from dropyard.accounts.selectors import membership_list_for_user
+from dropyard.aftersales import selectors as aftersales_selectors
 from dropyard.core import selectors as core_selectors
 from dropyard.core.choices import JobStatus
 from dropyard.fulfillment import selectors as fulfillment_selectors
@@ -164,6 +165,9 @@ def _operator_badges(request: HttpRequest) -> dict[str, Callable[[], int]]:
             request.user  # type: ignore[arg-type]
         ),
         "accounts_ops:supplier_list": accounts_selectors.supplier_application_pending_count,
+        "aftersales_ops:disputes": lambda: aftersales_selectors.dispute_attention_count(
+            user=request.user  # type: ignore[arg-type]
+        ),
     }
 
 
