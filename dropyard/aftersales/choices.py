@@ -122,3 +122,14 @@ class ReturnQuoteSource(models.TextChoices):
 
     RATE_CARD = "rate_card", _("Rate card of the reverse route")
     FLAT_FEE = "flat_fee", _("Configured flat fee")
+
+
+# What a dispute's history row of each kind says (``DisputeEvent.kind``); status changes name
+# the statuses instead.
+EVENT_KIND_LABELS = {
+    "opened": _("Dispute opened"),
+    "assigned": _("Assigned"),
+    "resend": _("Resend order created"),
+    "refund": _("Refund issued"),
+    "overdue": _("Review overdue: the operator was reminded"),
+}

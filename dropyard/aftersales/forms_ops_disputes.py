@@ -19,7 +19,7 @@ from dropyard.core.lists import SelectFilterSet
 from dropyard.inventory.models import Warehouse
 
 from . import outcomes, selectors, services
-from .choices import DisputeReason, DisputeStatus
+from .choices import DisputeReason, DisputeStatus, ReturnCharge
 from .models import Dispute
 
 STATUS_CHOICES = [
@@ -140,16 +140,19 @@ class ReturnDecisionForm(BootstrapFormMixin, forms.Form):
     warehouse = forms.ModelChoiceField(
         label=_("Return to warehouse"), queryset=Warehouse.objects.none()
     )
+    charge = forms.ChoiceField(
+        label=_("Return shipping"),
+        choices=ReturnCharge.choices,
+        initial=ReturnCharge.BILL,
+        help_text=_("The merchant pays the return shipping: billed now, or taken off the refund."),
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=outcomes.NOTE_MAX, help_text=NOTE_HELP
     )
 
-    def __init__(self, *args: Any, warehouses: QuerySet[Warehouse] | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, warehouses: QuerySet[Warehouse], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if warehouses is None:
-            del self.fields["warehouse"]  # no accepts_returns flag yet: the service chooses
-        else:
-            self.fields["warehouse"].queryset = warehouses  # type: ignore[attr-defined]
+        self.fields["warehouse"].queryset = warehouses  # type: ignore[attr-defined]
 
 
 class RejectDecisionForm(BootstrapFormMixin, forms.Form):

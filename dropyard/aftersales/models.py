@@ -11,6 +11,7 @@ from dropyard.core.ids import new_public_id
 from dropyard.core.models import TimeStampedModel
 
 from .choices import (
+    EVENT_KIND_LABELS,
     DisputeOutcome,
     DisputeReason,
     DisputeSource,
@@ -182,6 +183,11 @@ class DisputeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status} ({self.kind})"
+
+    @property
+    def kind_label(self) -> str:
+        """What the row says: its kind's label (status rows name the statuses instead)."""
+        return str(EVENT_KIND_LABELS.get(self.kind, self.kind))
 
 
 class DisputeMessage(models.Model):

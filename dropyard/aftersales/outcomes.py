@@ -21,6 +21,7 @@ from dropyard.accounts.models import User
 from dropyard.accounts.notifications import notify
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.money import Money
 from dropyard.wallet import refunds as wallet_refunds
 from dropyard.wallet.choices import RefundDestination
 from dropyard.wallet.models import Refund
@@ -63,7 +64,8 @@ def grantable_minor(dispute: Dispute, amount_minor: Any = None) -> int:
     limit = min(dispute.max_amount_minor, left)
     if asked > limit:
         raise DisputeRefused(
-            _("at most %(max)s can be refunded for this dispute") % {"max": limit},
+            _("at most %(max)s %(currency)s can be refunded for this dispute")
+            % {"max": Money(limit, dispute.currency).wire(), "currency": dispute.currency},
             extra={"maxAmount": limit},
         )
     return asked

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -245,15 +244,9 @@ def dispute_assignees(*, dispute: Dispute) -> QuerySet[User]:
     )
 
 
-def return_warehouses() -> QuerySet[Warehouse] | None:
-    """Active warehouses that accept returns, or None when warehouses do not say yet (the
-    ``accepts_returns`` flag is optional until the returns work adds it)."""
-    flag = "accepts_returns"  # by name: the field may not exist yet (mypy checks keywords)
-    try:
-        Warehouse._meta.get_field(flag)
-    except FieldDoesNotExist:
-        return None
-    return Warehouse.objects.filter(is_active=True, **{flag: True}).order_by("code")
+def return_warehouses() -> QuerySet[Warehouse]:
+    """Active warehouses that accept returns (``Warehouse.accepts_returns``)."""
+    return Warehouse.objects.filter(is_active=True, accepts_returns=True).order_by("code")
 
 
 def holidays_upcoming(*, today: date) -> QuerySet[BusinessHoliday]:

@@ -31,6 +31,7 @@ from dropyard.accounts.models import MerchantAccount, User
 from dropyard.accounts.notifications import notify
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.money import Money
 from dropyard.orders.models import Order, OrderLine
 
 from . import claims, evidence, selectors
@@ -371,7 +372,11 @@ def dispute_create(
         raise DisputeInvalid(_("the amount must be a whole number of minor units, not negative"))
     if expect in (ExpectType.REFUND, ExpectType.RETURN) and requested > caps.max_amount_minor:
         raise DisputeRefused(
-            _("at most %(max)s can be claimed for these lines") % {"max": caps.max_amount_minor},
+            _("at most %(max)s %(currency)s can be claimed for these lines")
+            % {
+                "max": Money(caps.max_amount_minor, caps.currency).wire(),
+                "currency": caps.currency,
+            },
             extra={"maxAmount": caps.max_amount_minor},
         )
     if expect == ExpectType.RESEND:

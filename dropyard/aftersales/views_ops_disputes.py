@@ -43,7 +43,6 @@ from dropyard.core.views_helpers import form_call
 
 from . import claims, links, outcomes, selectors, services
 from .choices import DisputeOutcome, DisputeStatus, ExpectType
-from .exceptions import DisputeRefused
 from .forms_ops_disputes import (
     AssignForm,
     DisputeDeskFilter,
@@ -308,19 +307,16 @@ def _resolve(request: HttpRequest, dispute: Dispute, outcome: str, data: dict[st
         amount_minor = Money.from_decimal(data["amount"], dispute.currency).amount_minor
     if data.get("warehouse") is not None:
         options["warehouse"] = data["warehouse"]
-    try:
-        return outcomes.dispute_resolve(
-            dispute=dispute,
-            actor=request.user,
-            outcome=outcome,
-            amount_minor=amount_minor,
-            note=data.get("note", ""),
-            **options,
-        )
-    except NotImplementedError:
-        # Resends and returns are built separately; until then the choice is refused here
-        # (the transaction rolled back) instead of failing the request.
-        raise DisputeRefused(_("this outcome is not available yet")) from None
+    if data.get("charge"):
+        options["charge"] = data["charge"]
+    return outcomes.dispute_resolve(
+        dispute=dispute,
+        actor=request.user,
+        outcome=outcome,
+        amount_minor=amount_minor,
+        note=data.get("note", ""),
+        **options,
+    )
 
 
 @operator_view(roles=DECIDE_ROLES)
