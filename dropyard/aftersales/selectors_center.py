@@ -18,6 +18,8 @@ from .exceptions import DisputeNotFound
 from .models import Dispute, DisputeEvent, DisputeEvidence, DisputeLine, DisputeMessage
 
 SEARCH_MAX = 100
+# History rows the merchant does not see: who on the desk holds the dispute is internal.
+OPERATOR_ONLY_EVENTS = ("assigned",)
 
 
 def claimed_lines() -> QuerySet[DisputeLine]:
@@ -88,7 +90,8 @@ class DisputePage:
 
 
 def dispute_page(*, dispute: Dispute) -> DisputePage:
-    """The parts of ``dispute`` (already scoped by ``selectors.dispute_get``) for its page."""
+    """The parts of ``dispute`` (already scoped by ``selectors.dispute_get``) for the
+    merchant's page; the desk's internal history rows (``OPERATOR_ONLY_EVENTS``) left out."""
     messages = list(
         DisputeMessage.objects.filter(dispute=dispute)
         .select_related("author")
@@ -98,7 +101,11 @@ def dispute_page(*, dispute: Dispute) -> DisputePage:
     operator = [m for m in messages if m.side == MessageSide.OPERATOR]
     return DisputePage(
         lines=list(claimed_lines().filter(dispute=dispute).order_by("pk")),
-        events=list(DisputeEvent.objects.filter(dispute=dispute).order_by("created_at", "pk")),
+        events=list(
+            DisputeEvent.objects.filter(dispute=dispute)
+            .exclude(kind__in=OPERATOR_ONLY_EVENTS)
+            .order_by("created_at", "pk")
+        ),
         messages=messages,
         loose_evidence=list(
             DisputeEvidence.objects.filter(dispute=dispute, message__isnull=True).order_by("pk")

@@ -28,6 +28,15 @@ STATUS_BADGES = {
 
 
 @register.filter
+def dispute_status_label(status: str) -> str:
+    """A stored status value ("EVIDENCE_REQUESTED") in words; unknown values as they are."""
+    try:
+        return str(DisputeStatus(status).label)
+    except ValueError:
+        return str(status)
+
+
+@register.filter
 def dispute_badge(status: str) -> str:
     """The badge colour of a dispute status (light for an unknown one)."""
     return STATUS_BADGES.get(status, "text-bg-light")

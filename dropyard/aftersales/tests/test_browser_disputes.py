@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from dropyard.accounts.storage import private_storage
-from dropyard.accounts.tests.factories import PASSWORD
+from dropyard.accounts.tests.factories import PASSWORD, make_operator
+from dropyard.aftersales import services
 from dropyard.aftersales.choices import DisputeStatus
 from dropyard.aftersales.models import Dispute, DisputeEvidence
 from dropyard.aftersales.tests.factories import delivered_order, make_shop
@@ -104,6 +105,10 @@ def test_open_a_dispute_with_a_photo_and_find_it_in_the_center(
     page.wait_for_function(LOADED)
     _check(page, "dispute-detail")
 
+    page.goto(f"{live_server.url}/orders/{order.public_id}/")
+    assert page.get_by_test_id("order-dispute").count() == 1
+    _check(page, "order-detail-disputed")
+
     page.goto(f"{live_server.url}/after-sales/")
     assert "Awaiting response" in page.get_by_test_id("tab-awaiting").inner_text()
     rows = page.get_by_test_id("dispute-row")
@@ -111,6 +116,14 @@ def test_open_a_dispute_with_a_photo_and_find_it_in_the_center(
     assert order.code in rows.first.inner_text()
     _check(page, "dispute-center")
 
+    services.dispute_request_evidence(
+        dispute=dispute,
+        actor=make_operator(role="support"),
+        message="Please add a photo of the label",
+    )
+    page.goto(f"{live_server.url}/after-sales/disputes/{dispute.public_id}/")
+    assert page.get_by_test_id("evidence-requested").is_visible()
+    _check(page, "dispute-evidence-requested")
     page.goto(f"{live_server.url}/after-sales/disputes/{dispute.public_id}/cancel/")
     _check(page, "dispute-cancel")
     page.goto(f"{live_server.url}/after-sales/?tab=processed")
