@@ -14,12 +14,19 @@ from PIL import Image
 
 from dropyard.accounts.storage import private_storage
 from dropyard.accounts.tests.factories import make_merchant, make_operator
-from dropyard.aftersales import services
-from dropyard.aftersales.choices import DisputeReason, DisputeStatus, ExpectType, MessageSide
+from dropyard.aftersales import outcomes, services
+from dropyard.aftersales.choices import (
+    DisputeOutcome,
+    DisputeReason,
+    DisputeStatus,
+    ExpectType,
+    MessageSide,
+)
 from dropyard.aftersales.models import Dispute, DisputeEvidence, DisputeMessage
 from dropyard.aftersales.services import ClaimLine
 from dropyard.aftersales.templatetags.aftersales_tags import due_text
 from dropyard.aftersales.tests.factories import delivered_order, make_shop, paid_order
+from dropyard.core.money import format_money
 from dropyard.orders import services as order_services
 from dropyard.orders.tests.factories import order_item
 
@@ -425,3 +432,22 @@ def test_the_order_pages_offer_a_dispute_only_when_eligible(owner, shop):
     assert 'data-testid="order-disputes"' in detail
     assert 'data-testid="dispute-button"' not in draft_detail
     assert listing.count('data-testid="dispute-button"') == 1
+
+
+def test_a_refunded_dispute_shows_the_decision_and_the_refund(owner, shop):
+    dispute = _open(shop, delivered_order(shop))
+    outcomes.dispute_resolve(
+        dispute=dispute, actor=make_operator(role="support"), outcome=DisputeOutcome.REFUNDED
+    )
+    dispute.refresh_from_db()
+
+    response = owner.get(reverse("aftersales:dispute", args=[dispute.public_id]))
+    processed = owner.get(reverse("aftersales:center"), {"tab": "processed"})
+
+    body = response.content.decode()
+    assert 'data-testid="dispute-decision"' in body
+    assert f"{format_money(dispute.granted_amount_minor, 'USD')} refunded to: Wallet" in body
+    assert dispute.refund.message in body
+    assert 'data-testid="dispute-cancel"' not in body
+    assert 'data-testid="reply-form"' not in body
+    assert [d.public_id for d in processed.context["page"].object_list] == [dispute.public_id]
