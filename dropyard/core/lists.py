@@ -424,6 +424,24 @@ def _bulk(
     return response if response is not None else HttpResponseRedirect(_back(request))
 
 
+def tab_links(
+    request: HttpRequest, labels: Sequence[tuple[str, Any]], counts: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The tabs above a list: each ``(key, label)`` with its count and its query string (the
+    request's filters and sort kept, its page and export dropped; ``tab=<key>``, none for the
+    key ""). Templates render ``?{{ t.query.urlencode }}``."""
+    query = request.GET.copy()
+    for name in ("page", "tab", "export"):
+        query.pop(name, None)
+    tabs = []
+    for key, label in labels:
+        params = query.copy()
+        if key:
+            params["tab"] = key
+        tabs.append({"key": key, "label": label, "count": counts.get(key, 0), "query": params})
+    return tabs
+
+
 def list_page(
     request: HttpRequest,
     *,

@@ -1,6 +1,7 @@
 """The merchant order list's filters and columns, for the generic list (``core.lists``)."""
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -104,9 +105,14 @@ class OrderTable(ListTable):
     def render_action(self, value: str, record) -> str:
         label = _("Pay…") if record.status in PRE_PAYMENT else _("View")
         style = "btn-primary" if record.status in PRE_PAYMENT else "btn-outline-secondary"
-        return format_html(
-            '<a class="btn btn-sm {}" href="{}" data-testid="order-main-action">{}</a>',
-            style,
-            reverse("orders:detail", args=[value]),
-            label,
+        # The cell template adds the after-sales "Dispute" button (a template tag of the app
+        # above orders, so orders never import it).
+        return render_to_string(
+            "orders/partials/_order_action_cell.html",
+            {
+                "record": record,
+                "style": style,
+                "url": reverse("orders:detail", args=[value]),
+                "label": label,
+            },
         )

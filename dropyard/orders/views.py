@@ -33,7 +33,7 @@ from dropyard.core import selectors as core_selectors
 from dropyard.core import services as core_services
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
-from dropyard.core.lists import BulkAction, list_page
+from dropyard.core.lists import BulkAction, list_page, tab_links
 from dropyard.core.views_helpers import flash_outcome, list_response
 from dropyard.logistics import selectors as logistics_selectors
 
@@ -124,15 +124,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         merchant=request.merchant, store_ids=request.membership.store_scope
     )
     counts[""] = sum(counts.values())
-    query = request.GET.copy()
-    for key in ("page", "tab", "export"):
-        query.pop(key, None)
-    tabs = []
-    for key, label in TAB_LABELS:
-        params = query.copy()
-        if key:
-            params["tab"] = key
-        tabs.append({"key": key, "label": label, "count": counts.get(key, 0), "query": params})
+    tabs = tab_links(request, TAB_LABELS, counts)
     return list_page(
         request,
         queryset=select(),
