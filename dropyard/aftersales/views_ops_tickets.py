@@ -63,6 +63,7 @@ def tickets(request: HttpRequest) -> HttpResponse:
             "placeholder": gettext("Subject, ticket or order code"),
         },
         table_class=DeskTable,
+        page_hook=partial(_mark_overdue, now=now),
         template="aftersales/ops/desk.html",
         export_name="tickets",
         context={
@@ -70,12 +71,16 @@ def tickets(request: HttpRequest) -> HttpResponse:
             "tab": queue,
             "tabs": tabs,
             "keep_params": [("queue", queue)],
-            "now": now,
             "noun": gettext_noop("ticket"),
             "noun_plural": gettext_noop("tickets"),
             "empty_template": "aftersales/ops/_empty.html",
         },
     )
+
+
+def _mark_overdue(records, *, now) -> None:
+    for record in records:
+        record.overdue = tickets_selectors.is_overdue(record, now=now)
 
 
 def _detail(
