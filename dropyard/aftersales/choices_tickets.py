@@ -27,6 +27,11 @@ OPEN_TICKET_STATUSES = (T.AWAITING_CJ_REPLY, T.AWAITING_YOUR_REPLY, T.ON_HOLD, T
 # The operator's turn: the SLA clock runs (ON_HOLD is parked on purpose and does not).
 WAITING_ON_SUPPORT = (T.AWAITING_CJ_REPLY, T.COLLABORATING)
 CLOSED_TICKET_STATUSES = (T.COMPLETED, T.EXPIRED, T.REVIEWED)
+# The operator desk reads the two turn-taking statuses from its own side.
+DESK_STATUS_LABELS = {
+    T.AWAITING_CJ_REPLY: _("Awaiting our reply"),
+    T.AWAITING_YOUR_REPLY: _("Awaiting the merchant"),
+}
 
 TICKET_TRANSITIONS: dict[str, frozenset[str]] = {
     T.AWAITING_CJ_REPLY: frozenset(

@@ -69,7 +69,7 @@ class DeskTable(ListTable):
         order_by=("priority_rank",),
     )
     status = tables.TemplateColumn(
-        template_name="aftersales/tickets/_status_cell.html",
+        template_name="aftersales/ops/_status_cell.html",
         verbose_name=_("Status"),
         order_by=("status",),
         attrs=PRIMARY,

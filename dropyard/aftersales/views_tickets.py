@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
@@ -126,10 +126,15 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(error_field(exc), exc.message)
             else:
+                days = _sla_days()
                 messages.success(
                     request,
-                    gettext("Ticket %(code)s sent. We answer within %(days)s working day(s).")
-                    % {"code": ticket.code, "days": _sla_days()},
+                    ngettext(
+                        "Ticket %(code)s sent. Support answers within %(days)s working day.",
+                        "Ticket %(code)s sent. Support answers within %(days)s working days.",
+                        days,
+                    )
+                    % {"code": ticket.code, "days": days},
                 )
                 return redirect("aftersales:ticket", public_id=ticket.public_id)
         status = 400

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..choices_tickets import TicketStatus
+from ..choices_tickets import DESK_STATUS_LABELS, TicketStatus
 
 register = template.Library()
 
@@ -28,3 +28,11 @@ def ticket_badge(status: str) -> str:
 @register.filter
 def priority_badge(priority: str) -> str:
     return _PRIORITY.get(priority, "text-bg-light border")
+
+
+@register.filter
+def desk_status(status: str) -> str:
+    """A status as the operator desk reads it ("Awaiting the merchant"); "—" for none."""
+    if status in DESK_STATUS_LABELS:
+        return str(DESK_STATUS_LABELS[status])
+    return str(T(status).label) if status in T.values else "—"
