@@ -22,6 +22,9 @@ from .choices import (
     RefundType,
 )
 
+# Tickets live in their own module; importing them here registers them with the app.
+from .models_tickets import Ticket, TicketAttachment, TicketEvent, TicketMessage  # noqa: F401
+
 
 class BusinessHoliday(models.Model):
     """A day the after-sales desk does not work: deadlines skip it (``calendar``).

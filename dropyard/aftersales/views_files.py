@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from dropyard.core.access import public_view
 
 from .links import token_target
-from .models import DisputeEvidence
+from .models import DisputeEvidence, TicketAttachment
 
 
 def _stored(kind: str, public_id: str) -> tuple[object, str, str]:
@@ -15,6 +15,11 @@ def _stored(kind: str, public_id: str) -> tuple[object, str, str]:
         row = DisputeEvidence.objects.filter(public_id=public_id).exclude(file="").first()
         if row is not None:
             return row.file, row.content_type, f"evidence-{row.public_id}.{row.extension}"
+    if kind == "ticket":
+        attachment = TicketAttachment.objects.filter(public_id=public_id).first()
+        if attachment is not None:
+            name = f"ticket-{attachment.public_id}.{attachment.extension}"
+            return attachment.file, attachment.content_type, name
     raise Http404("No such file")
 
 

@@ -306,6 +306,12 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.core.tasks.ratelimit_buckets_prune",
         "every_seconds": 3600,
     },
+    # Tickets awaiting the merchant's reply for DROPYARD_TICKET_EXPIRE_DAYS expire; API uploads
+    # never attached to a ticket are deleted after a day.
+    "tickets-expire": {
+        "task": "dropyard.aftersales.tasks_tickets.tickets_expire",
+        "every_seconds": 3600,
+    },
 }
 # Tasks that a parcel of a store order enqueues (after the commit, with parcel_id) when it ships
 # or is delivered: fulfillment cannot import the stores app above it, so the wiring is here.
@@ -495,6 +501,10 @@ DROPYARD_DISPUTE_VIDEO_MAX_BYTES = 50 * 1024 * 1024
 # card prices the reverse route (customer's country → that warehouse), in USD cents.
 DROPYARD_RETURNS_WAREHOUSE = os.environ.get("DROPYARD_RETURNS_WAREHOUSE", "").strip().upper()
 DROPYARD_RETURNS_FLAT_FEE_MINOR = int(os.environ.get("DROPYARD_RETURNS_FLAT_FEE_MINOR", "1500"))
+# Tickets to management: the desk answers within this many working days of the merchant's
+# message (the SLA), and a ticket awaiting the merchant's reply expires after this many days.
+DROPYARD_TICKET_SLA_WORKING_DAYS = int(os.environ.get("DROPYARD_TICKET_SLA_WORKING_DAYS", "1"))
+DROPYARD_TICKET_EXPIRE_DAYS = int(os.environ.get("DROPYARD_TICKET_EXPIRE_DAYS", "7"))
 
 # --- Uploads ----------------------------------------------------------------------------------
 DROPYARD_SUPPLIER_DOC_MAX_BYTES = 5 * 1024 * 1024

@@ -39,7 +39,8 @@ class ApiScope(models.TextChoices):
 SCOPE_DESCRIPTIONS: dict[str, str] = {
     ApiScope.READ: "Read the catalog, stock, freight quotes, orders, tracking, invoices, "
     "wallet balance and settings (every GET, and the POST queries).",
-    ApiScope.ORDERS: "Create, change, confirm, merge and delete orders; cart and parent orders.",
+    ApiScope.ORDERS: "Create, change, confirm, merge and delete orders; cart and parent orders; "
+    "support tickets.",
     ApiScope.PAYMENTS: "Pay orders and supplementary bills from the wallet.",
     ApiScope.PRODUCTS: "Add products to My Products; sourcing requests.",
     ApiScope.STORES: "Authorize stores, list products on them, connect store products.",
@@ -100,6 +101,14 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "shopping/privateInventory/addToCart"): ApiScope.ORDERS,
     ("POST", "shopping/privateInventory/removeFromCart"): ApiScope.ORDERS,
     ("POST", "shopping/privateInventory/createOrder"): ApiScope.ORDERS,
+    # Tickets to management (after-sales questions about orders and the account).
+    ("POST", "ticket/create"): ApiScope.ORDERS,
+    ("POST", "ticket/order/create"): ApiScope.ORDERS,
+    ("POST", "ticket/reply"): ApiScope.ORDERS,
+    ("POST", "ticket/complete"): ApiScope.ORDERS,
+    ("POST", "ticket/remind"): ApiScope.ORDERS,
+    ("POST", "ticket/evaluate"): ApiScope.ORDERS,
+    ("POST", "ticket/attachment/upload"): ApiScope.ORDERS,
     # Payments.
     ("POST", "shopping/pay/payBalance"): ApiScope.PAYMENTS,
     ("POST", "shopping/pay/payBalanceV2"): ApiScope.PAYMENTS,
