@@ -7,6 +7,7 @@ Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate l
 
 from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
+from dropyard.aftersales.api import router as aftersales_router
 from dropyard.catalog.api import router as catalog_router
 from dropyard.checkout.api import router as checkout_router
 from dropyard.checkout.api_purchases import router as checkout_purchases_router
@@ -47,3 +48,4 @@ api.add_router("", checkout_purchases_router)  # shopping/privateInventory/*
 api.add_router("", stores_router)  # shop/getShops, authentication/getAuthorizeUrl
 # store/product/*, shop/product/*, product/conn/connection
 api.add_router("", stores_products_router)
+api.add_router("", aftersales_router)  # disputes/*
