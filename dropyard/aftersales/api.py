@@ -120,7 +120,7 @@ def _product(request: HttpRequest, line: OrderLine) -> dict[str, Any]:
     }
 
 
-class ProductOut(CamelSchema):
+class DisputeProductOut(CamelSchema):
     """A line of the order: ``price`` the unit price paid (decimal string)."""
 
     line_item_id: str
@@ -134,13 +134,13 @@ class ProductOut(CamelSchema):
     quantity: int
 
 
-class ClaimLineIn(CamelSchema):
+class DisputeLineIn(CamelSchema):
     line_item_id: str
     quantity: int
     price: Decimal | None = None  # accepted, not used: the caps come from what was paid
 
 
-def _claims(lines: list[ClaimLineIn]) -> list[services.ClaimLine]:
+def _claims(lines: list[DisputeLineIn]) -> list[services.ClaimLine]:
     if len(lines) > MAX_LINES:
         raise ParamError(f"productInfoList holds at most {MAX_LINES} lines")
     return [services.ClaimLine(line.line_item_id.strip(), line.quantity) for line in lines]
@@ -149,7 +149,7 @@ def _claims(lines: list[ClaimLineIn]) -> list[services.ClaimLine]:
 # --- disputeProducts ------------------------------------------------------------------------------
 
 
-class ChoosableProductOut(ProductOut):
+class DisputeChoiceOut(DisputeProductOut):
     """``quantity`` is what is left to claim; ``canChoose`` whether it may be claimed now."""
 
     can_choose: bool
@@ -158,7 +158,7 @@ class ChoosableProductOut(ProductOut):
 class DisputeProductsOut(CamelSchema):
     order_id: str
     order_number: str
-    product_info_list: list[ChoosableProductOut]
+    product_info_list: list[DisputeChoiceOut]
 
 
 @router.get("disputes/disputeProducts", response=DisputeProductsOut)
@@ -186,17 +186,17 @@ def dispute_products(
 # --- disputeConfirmInfo ---------------------------------------------------------------------------
 
 
-class ConfirmIn(CamelSchema):
+class DisputeConfirmIn(CamelSchema):
     order_id: str
-    product_info_list: list[ClaimLineIn]
+    product_info_list: list[DisputeLineIn]
 
 
-class ReasonOut(CamelSchema):
+class DisputeReasonOut(CamelSchema):
     dispute_reason_id: int
     reason_name: str
 
 
-class ConfirmOut(CamelSchema):
+class DisputeConfirmOut(CamelSchema):
     """What the chosen lines may be disputed for: outcomes (``"1"`` refund, ``"2"`` reissue,
     ``"3"`` return) and the caps (decimal strings)."""
 
@@ -207,8 +207,8 @@ class ConfirmOut(CamelSchema):
     max_ioss_hand_tax_amount: str
     max_amount: str
     currency: str
-    product_info_list: list[ProductOut]
-    dispute_reason_list: list[ReasonOut]
+    product_info_list: list[DisputeProductOut]
+    dispute_reason_list: list[DisputeReasonOut]
 
 
 def _reasons() -> list[dict[str, Any]]:
@@ -218,8 +218,8 @@ def _reasons() -> list[dict[str, Any]]:
     ]
 
 
-@router.post("disputes/disputeConfirmInfo", response=ConfirmOut)
-def dispute_confirm_info(request: HttpRequest, payload: ConfirmIn) -> dict[str, Any]:
+@router.post("disputes/disputeConfirmInfo", response=DisputeConfirmOut)
+def dispute_confirm_info(request: HttpRequest, payload: DisputeConfirmIn) -> dict[str, Any]:
     """Check the chosen lines and answer the caps, the outcomes and the reasons."""
     order = _order(request, payload.order_id)
     with _refusals_as(DISPUTE_CONFIRM_FAILED):
@@ -254,7 +254,7 @@ def dispute_confirm_info(request: HttpRequest, payload: ConfirmIn) -> dict[str, 
 # --- create / cancel ------------------------------------------------------------------------------
 
 
-class CreateIn(CamelSchema):
+class DisputeCreateIn(CamelSchema):
     business_dispute_id: str
     order_id: str
     dispute_reason_id: int | str
@@ -263,11 +263,11 @@ class CreateIn(CamelSchema):
     message_text: str
     image_url: list[str] | None = None
     video_url: list[str] | None = None
-    product_info_list: list[ClaimLineIn]
+    product_info_list: list[DisputeLineIn]
 
 
 @router.post("disputes/create", response=bool)
-def dispute_create(request: HttpRequest, payload: CreateIn) -> bool:
+def dispute_create(request: HttpRequest, payload: DisputeCreateIn) -> bool:
     """Open a dispute (idempotent on ``businessDisputeId``); data = true."""
     if not payload.business_dispute_id.strip():
         raise ParamError("businessDisputeId is required")
@@ -290,7 +290,7 @@ def dispute_create(request: HttpRequest, payload: CreateIn) -> bool:
     return True
 
 
-class CancelIn(CamelSchema):
+class DisputeCancelIn(CamelSchema):
     order_id: str | None = None
     dispute_id: str
 
@@ -304,7 +304,7 @@ def _dispute(request: HttpRequest, dispute_id: str | None) -> Dispute:
 
 
 @router.post("disputes/cancel", response=bool)
-def dispute_cancel(request: HttpRequest, payload: CancelIn) -> bool:
+def dispute_cancel(request: HttpRequest, payload: DisputeCancelIn) -> bool:
     """Withdraw an open dispute (its lines become free to claim again); data = true."""
     dispute = _dispute(request, payload.dispute_id)
     key = (payload.order_id or "").strip()
@@ -319,7 +319,7 @@ def dispute_cancel(request: HttpRequest, payload: CancelIn) -> bool:
 # --- getDisputeList / getDisputeDetail ------------------------------------------------------------
 
 
-class DisputeLineOut(ProductOut):
+class DisputeClaimedLineOut(DisputeProductOut):
     """A claimed line: ``quantity`` claimed, ``price`` the unit price paid."""
 
 
@@ -339,7 +339,7 @@ class DisputeListItemOut(CamelSchema):
     finally_deal: int | None
     currency: str
     create_date: str | None
-    product_list: list[DisputeLineOut]
+    product_list: list[DisputeClaimedLineOut]
 
 
 class DisputePageOut(CamelSchema):
@@ -418,7 +418,7 @@ def dispute_list(
     }
 
 
-class BreakdownOut(CamelSchema):
+class DisputeBreakdownOut(CamelSchema):
     """The caps computed when the dispute was opened, what was asked and what was granted."""
 
     max_product_price: str
@@ -430,13 +430,13 @@ class BreakdownOut(CamelSchema):
     granted: str
 
 
-class MessageOut(CamelSchema):
+class DisputeMessageOut(CamelSchema):
     side: str  # merchant / operator / system
     body: str
     create_date: str | None
 
 
-class EventOut(CamelSchema):
+class DisputeEventOut(CamelSchema):
     from_status: str | None
     to_status: str
     note: str
@@ -447,15 +447,15 @@ class DisputeDetailOut(DisputeListItemOut):
     message_text: str
     decision_note: str | None
     refund_amount: str
-    breakdown: BreakdownOut
+    breakdown: DisputeBreakdownOut
     resend_order_id: str | None
     due_date: str | None
     resolve_date: str | None
     cancel_date: str | None
     image_url: list[str]
     video_url: list[str]
-    messages: list[MessageOut]
-    timeline: list[EventOut]
+    messages: list[DisputeMessageOut]
+    timeline: list[DisputeEventOut]
 
 
 def _detail(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
