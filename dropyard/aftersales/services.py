@@ -10,7 +10,8 @@
 - ``dispute_resolve`` (operator): refund, resend, accept a return, or reject with a reason;
   see ``outcomes``.
 
-Side effects (emails, the bell, webhooks) happen once the transaction commits.
+Side effects (emails, the bell, webhooks) happen once the transaction commits: the DISPUTE
+webhook message (``dispute_webhooks``) is published on opening and on every status change.
 """
 
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ from .choices import (
     MessageSide,
     RefundType,
 )
+from .dispute_webhooks import dispute_message_publish
 from .exceptions import DisputeInvalid, DisputeNotFound, DisputeRefused
 from .models import Dispute, DisputeEvent, DisputeEvidence, DisputeLine, DisputeMessage
 
@@ -170,6 +172,8 @@ def dispute_transition(
             "note": note[:200],
         },
     )
+    # Stored now, delivered on commit (nothing without the merchant's order endpoint).
+    dispute_message_publish(dispute, message_type="UPDATE")
     return dispute
 
 
@@ -449,6 +453,7 @@ def dispute_create(
             "source": source,
         },
     )
+    dispute_message_publish(dispute, message_type="INSERT")
     notify(
         users=operator_readers(dispute),
         kind="dispute.opened",

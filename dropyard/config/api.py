@@ -8,6 +8,7 @@ Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate l
 from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
 from dropyard.aftersales.api_tickets import router as aftersales_tickets_router
+from dropyard.aftersales.api import router as aftersales_router
 from dropyard.catalog.api import router as catalog_router
 from dropyard.checkout.api import router as checkout_router
 from dropyard.checkout.api_purchases import router as checkout_purchases_router
@@ -49,3 +50,4 @@ api.add_router("", stores_router)  # shop/getShops, authentication/getAuthorizeU
 # store/product/*, shop/product/*, product/conn/connection
 api.add_router("", stores_products_router)
 api.add_router("", aftersales_tickets_router)  # ticket/*
+api.add_router("", aftersales_router)  # disputes/*

@@ -671,8 +671,8 @@ requestId}` instead, as CJ's do. Bad input (a NUL byte or invalid UTF-8 anywhere
 the `CJ-Access-Token` header.
 
 **Ids.** Long ids are JSON *strings* of digits: `pid`, `vid`, `orderId`, `cjOrderId`,
-`shipmentOrderId` / `shipmentsId`, `payId`, `invoiceId`, `categoryId`, `shopId`, store and
-connection `id`s (up to 19 digits, beyond what a JavaScript number holds). Keep them as strings.
+`shipmentOrderId`/`shipmentsId`, `payId`, `invoiceId`, `categoryId`, `shopId`, `lineItemId`,
+`disputeId`, store, connection and dispute `id`s (up to 19 digits: keep them as strings).
 Ids sent as JSON *numbers* are exact in an IEEE-754 double (at most 2^53 - 1), so any JSON
 parser reads them unchanged: `openId` (16 digits) and `areaId` (an ISO 3166-1 numeric country
 code). `openId` is also the key that signs webhook deliveries (header `sign`); accounts created

@@ -40,7 +40,7 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     ApiScope.READ: "Read the catalog, stock, freight quotes, orders, tracking, invoices, "
     "wallet balance and settings (every GET, and the POST queries).",
     ApiScope.ORDERS: "Create, change, confirm, merge and delete orders; cart and parent orders; "
-    "support tickets.",
+    "support tickets; open and cancel disputes.",
     ApiScope.PAYMENTS: "Pay orders and supplementary bills from the wallet.",
     ApiScope.PRODUCTS: "Add products to My Products; sourcing requests.",
     ApiScope.STORES: "Authorize stores, list products on them, connect store products.",
@@ -81,6 +81,7 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "shopping/privateInventory/getCart"): ApiScope.READ,
     ("POST", "storehouseCenterWeb/syncStorehouseVideoRequests"): ApiScope.READ,
     ("POST", "shopping/privateInventory/order/list"): ApiScope.READ,
+    ("POST", "disputes/disputeConfirmInfo"): ApiScope.READ,
     # Orders.
     ("POST", "shopping/order/createOrder"): ApiScope.ORDERS,
     ("POST", "shopping/order/createOrderV2"): ApiScope.ORDERS,
@@ -96,6 +97,9 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "shopping/mergeOrder/submitMergeOrderBatchV3"): ApiScope.ORDERS,
     ("POST", "shopping/sandbox/updateStatus"): ApiScope.ORDERS,
     ("POST", "shopping/sandbox/updateTrackNumber"): ApiScope.ORDERS,
+    # Disputes are claims on orders.
+    ("POST", "disputes/create"): ApiScope.ORDERS,
+    ("POST", "disputes/cancel"): ApiScope.ORDERS,
     # The purchase cart (stock bought into private inventory); createOrder with payType 2 also
     # needs payments (scope_require).
     ("POST", "shopping/privateInventory/addToCart"): ApiScope.ORDERS,

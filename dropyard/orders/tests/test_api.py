@@ -355,6 +355,7 @@ DETAIL_FIELDS = {
     "trackNumber",
     "trackingUrl",
     "disputeId",
+    "disputeIds",
     "orderWeight",
     "orderAmount",
     "orderStatus",
