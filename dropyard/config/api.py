@@ -7,8 +7,8 @@ Every operation inherits the ``CJ-Access-Token`` auth and the per-account rate l
 
 from dropyard.accounts.api import router as accounts_router
 from dropyard.accounts.api_auth import CJAccessToken
-from dropyard.aftersales.api_tickets import router as aftersales_tickets_router
 from dropyard.aftersales.api import router as aftersales_router
+from dropyard.aftersales.api_tickets import router as aftersales_tickets_router
 from dropyard.catalog.api import router as catalog_router
 from dropyard.checkout.api import router as checkout_router
 from dropyard.checkout.api_purchases import router as checkout_purchases_router

@@ -150,7 +150,14 @@ def _link(groups: list[dict], name: str) -> dict:
 def test_owner_sidebar_groups_in_order(merchant, owner):
     groups = _frame(_request(owner, merchant.members.get(user=owner)))["groups"]
 
-    assert [group["label"] for group in groups] == ["", "Sell", "Orders", "Money", "Help", "Settings"]
+    assert [group["label"] for group in groups] == [
+        "",
+        "Sell",
+        "Orders",
+        "Money",
+        "Help",
+        "Settings",
+    ]
     assert [link["name"] for link in groups[1]["links"]][:2] == [
         "catalog:search",
         "catalog:my_products",
