@@ -31,8 +31,9 @@ Decisions where the contract is open (§2.6, §5):
   asked, ``replacementAmount`` the value of the goods resent (when resent), ``finallyDeal`` 1
   refund / 2 reissue / 3 reject / 4 return accepted (ours), null while open.
 - **getDisputeDetail** adds the caps (``breakdown``), ``refundAmount`` (granted), the resend
-  order, the thread, the evidence links (absolute; uploaded files as signed links that expire
-  after ``DROPYARD_PARCEL_PHOTO_URL_MAX_AGE`` seconds) and the status history.
+  order, the return (``returnInfo``, null without one), the thread, the evidence links
+  (absolute; uploaded files as signed links that expire after
+  ``DROPYARD_PARCEL_PHOTO_URL_MAX_AGE`` seconds) and the status history.
 - Opening a dispute and every change of its status publish a DISPUTE webhook message to the
   merchant's order callback (``dispute_webhooks``).
 """
@@ -443,6 +444,24 @@ class DisputeEventOut(CamelSchema):
     create_date: str | None
 
 
+class DisputeReturnOut(CamelSchema):
+    """The return of a dispute decided "return accepted" (``finallyDeal`` 4): where the goods
+    go back, how they were sent, what the return shipping costs and what was refunded after
+    inspection (decimal strings)."""
+
+    code: str
+    status: str  # AUTHORIZED / IN_TRANSIT / RECEIVED / INSPECTED / CLOSED / CANCELLED
+    warehouse_code: str
+    warehouse_country: str
+    carrier: str | None
+    tracking_number: str | None
+    shipping_quote: str
+    refund_amount: str
+    create_date: str | None
+    receive_date: str | None
+    close_date: str | None
+
+
 class DisputeDetailOut(DisputeListItemOut):
     message_text: str
     decision_note: str | None
@@ -454,8 +473,29 @@ class DisputeDetailOut(DisputeListItemOut):
     cancel_date: str | None
     image_url: list[str]
     video_url: list[str]
+    return_info: DisputeReturnOut | None
     messages: list[DisputeMessageOut]
     timeline: list[DisputeEventOut]
+
+
+def _return_info(dispute: Dispute) -> dict[str, Any] | None:
+    # The reverse one-to-one raises (an AttributeError) when the dispute has no return.
+    rma = getattr(dispute, "return_authorization", None)
+    if rma is None:
+        return None
+    return {
+        "code": rma.code,
+        "status": rma.status,
+        "warehouseCode": rma.warehouse.code,
+        "warehouseCountry": rma.warehouse.country,
+        "carrier": rma.carrier or None,
+        "trackingNumber": rma.tracking_number or None,
+        "shippingQuote": _money(rma.shipping_quote_minor, rma.currency),
+        "refundAmount": _money(rma.refund_amount_minor, rma.currency),
+        "createDate": _time(rma.created_at),
+        "receiveDate": _time(rma.received_at),
+        "closeDate": _time(rma.closed_at),
+    }
 
 
 def _detail(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
@@ -484,6 +524,7 @@ def _detail(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
         "dueDate": _time(dispute.due_at),
         "resolveDate": _time(dispute.resolved_at),
         "cancelDate": _time(dispute.cancelled_at),
+        "returnInfo": _return_info(dispute),
         "imageUrl": urls("image"),
         "videoUrl": urls("video"),
         "messages": [
@@ -508,5 +549,5 @@ def _detail(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
 def dispute_detail(
     request: HttpRequest, dispute_id: str | None = Query(None, alias="disputeId")
 ) -> dict[str, Any]:
-    """One dispute: status, outcome, amounts, resend order, thread, evidence, history."""
+    """One dispute: status, outcome, amounts, resend order, return, thread, evidence, history."""
     return _detail(request, _dispute(request, dispute_id))

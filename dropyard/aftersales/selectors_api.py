@@ -61,11 +61,11 @@ def disputes_for_api(
 def dispute_for_api(
     *, merchant: MerchantAccount, store_ids: Collection[int] | None = None, public_id: str
 ) -> Dispute:
-    """One dispute with its lines, thread, evidence and history; ``DisputeNotFound``."""
+    """One dispute with its lines, return, thread, evidence and history; ``DisputeNotFound``."""
     key = str(public_id or "").strip()
     found = (
         _scoped(merchant, store_ids)
-        .select_related("refund")
+        .select_related("refund", "return_authorization__warehouse")
         .prefetch_related("messages", "evidence", "events")
         .filter(public_id=key)
         .first()
