@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dropyard.accounts.storage import private_storage
 from dropyard.accounts.tests.factories import PASSWORD, make_operator
 from dropyard.aftersales import services
 from dropyard.aftersales.choices import DisputeStatus
-from dropyard.aftersales.models import Dispute, DisputeEvidence
+from dropyard.aftersales.models import Dispute
 from dropyard.aftersales.tests.factories import delivered_order, make_shop
 from dropyard.catalog.tests.factories import encoded, photo
 
@@ -30,9 +29,7 @@ LOADED = (
 
 
 @pytest.fixture
-def bench(settings, tmp_path, monkeypatch):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    monkeypatch.setattr(DisputeEvidence._meta.get_field("file"), "storage", private_storage())
+def bench(private_files):
     shop = make_shop()
     return shop, delivered_order(shop)
 

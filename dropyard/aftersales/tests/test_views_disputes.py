@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from dropyard.accounts.storage import private_storage
 from dropyard.accounts.tests.factories import make_merchant, make_operator
 from dropyard.aftersales import outcomes, services
 from dropyard.aftersales.choices import (
@@ -42,12 +41,6 @@ def shop(db):
 def owner(client, shop):
     client.force_login(shop.owner)
     return client
-
-
-@pytest.fixture
-def private_files(settings, tmp_path, monkeypatch):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    monkeypatch.setattr(DisputeEvidence._meta.get_field("file"), "storage", private_storage())
 
 
 def _png(name="damage.png") -> SimpleUploadedFile:
