@@ -294,7 +294,7 @@ def test_job_detail_htmx_returns_status_partial_without_polling_when_finished(
 
     html = response.content.decode()
     assert [t.name for t in response.templates][0] == "core/partials/_job_status.html"
-    assert "hx-trigger" not in html
+    assert "every 1s" not in html  # the status partial stops polling
     assert 'aria-valuenow="100"' in html
     assert reverse("core:job_download", args=[job.pk]) in html
     assert "Wrote 2 of 2 rows" in html
@@ -390,7 +390,7 @@ def test_failed_job_shows_failure_without_download(client, merchant, owner):
     assert str(JobStatus.FAILED.label) in html
     assert "Failed (OSError)" in html
     assert reverse("core:job_download", args=[job.pk]) not in html
-    assert "hx-trigger" not in html
+    assert "every 1s" not in html  # the status partial stops polling
 
 
 # --- Failed tasks (back office) -----------------------------------------------------------------
