@@ -20,6 +20,7 @@ from dropyard.accounts import services as accounts_services
 from dropyard.accounts.choices import Area, MemberRole, OperatorRole, SupplierApplicationStatus
 from dropyard.accounts.models import ApiKey, Membership, MerchantAccount, SupplierApplication, User
 from dropyard.accounts.sandbox import sandbox_trusted
+from dropyard.demo.aftersales import load_aftersales_demo
 from dropyard.demo.carrier import load_sandbox_carrier
 from dropyard.demo.catalog import DEFAULT_PRODUCTS, load_catalog
 from dropyard.demo.orders import _demo_variants, load_demo_orders
@@ -110,8 +111,9 @@ def demo_product_count() -> int:
 
 @transaction.atomic
 def demo_load(*, products: int | None = None) -> DemoResult:
-    """Create the demo operators, merchant, team, messages, supplier application, API key and
-    catalog (``products`` products, default :func:`demo_product_count`).
+    """Create the demo operators, merchant, team, messages, supplier application, API key,
+    catalog (``products`` products, default :func:`demo_product_count`), orders, wallet,
+    store and after-sales cases (disputes, a ticket).
 
     Invariant: running it again creates nothing (same rows, same audit log).
     """
@@ -146,6 +148,12 @@ def demo_load(*, products: int | None = None) -> DemoResult:
         merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
     )
     created += load_demo_store(merchant=merchant, owner=owner, variants=_demo_variants())
+    # After the orders and the wallet: the disputes and the ticket are on their orders. Trusted:
+    # a resend of a sandbox order is a sandbox order.
+    with sandbox_trusted():
+        created += load_aftersales_demo(
+            merchant=merchant, owner=owner, support_user=operators[OperatorRole.SUPPORT]
+        )
     return DemoResult(
         merchant=merchant,
         logins=demo_logins(),

@@ -40,6 +40,13 @@ ROLES: tuple[Role, ...] = (
             Stop("new-order", "New order", "/orders/new/"),
             Stop("stores", "Stores", "/stores/"),
             Stop("wallet", "Wallet", "/wallet/"),
+            Stop("after-sales", "AS service center", "/after-sales/?tab=all"),
+            Stop(
+                "dispute",
+                "A dispute",
+                r"first:/after-sales/?tab=all|^/after-sales/disputes/[^/]+/$",
+            ),
+            Stop("tickets", "Tickets", "/after-sales/tickets/"),
         ),
     ),
     Role(
@@ -88,6 +95,18 @@ ROLES: tuple[Role, ...] = (
             Stop("home", "Back office", "/ops/"),
             Stop("orders", "Orders across merchants", "/ops/orders/"),
             Stop("trackings", "Trackings", "/ops/logistics/trackings/"),
+            Stop("disputes", "Dispute desk", "/ops/after-sales/disputes/"),
+            Stop(
+                "dispute",
+                "A dispute",
+                r"first:/ops/after-sales/disputes/|^/ops/after-sales/disputes/[^/]+/$",
+            ),
+            Stop("tickets", "Ticket desk", "/ops/after-sales/tickets/?queue=mine"),
+            Stop(
+                "ticket",
+                "A ticket",
+                r"first:/ops/after-sales/tickets/?queue=mine|^/ops/after-sales/tickets/[^/]+/$",
+            ),
         ),
     ),
 )

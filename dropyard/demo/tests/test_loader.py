@@ -22,6 +22,8 @@ from dropyard.accounts.models import (
     User,
 )
 from dropyard.accounts.validators import sniff_document_type
+from dropyard.aftersales.models import Dispute, DisputeMessage
+from dropyard.aftersales.models_tickets import Ticket, TicketMessage
 from dropyard.catalog.models import Product, Review, Variant
 from dropyard.core.models import AuditEvent
 from dropyard.demo import loader as demo
@@ -72,6 +74,10 @@ def counts() -> dict[str, int]:
         "stock rows": Stock.objects.count(),
         "shipping lines": ShippingLine.objects.count(),
         "rate cards": RateCard.objects.count(),
+        "disputes": Dispute.objects.count(),
+        "dispute messages": DisputeMessage.objects.count(),
+        "tickets": Ticket.objects.count(),
+        "ticket messages": TicketMessage.objects.count(),
     }
 
 
@@ -100,6 +106,10 @@ def test_second_run_creates_nothing():
         "warehouses": 12,
         "shipping lines": 9,
         "rate cards": 507,
+        "disputes": 3,
+        "dispute messages": 4,
+        "tickets": 1,
+        "ticket messages": 2,
     }
     assert "Demo data loaded" in first
     assert f"+ {DEMO_PRODUCTS} products" in first

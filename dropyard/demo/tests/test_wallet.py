@@ -15,7 +15,7 @@ from dropyard.orders.models import Order
 from dropyard.wallet import ledger
 from dropyard.wallet.choices import Provider, TopUpStatus
 from dropyard.wallet.ledger import wallet_balance
-from dropyard.wallet.models import Invoice, LedgerTransaction, Payment, TopUp
+from dropyard.wallet.models import Invoice, LedgerTransaction, Payment, Refund, TopUp
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,12 @@ def test_demo_merchant_has_a_topped_up_wallet_and_wallet_paid_orders(load, clien
     assert {p.method for p in paid} == {Provider.WALLET}
     assert all(p.discount_minor > 0 for p in paid)
     spent = sum(p.net_minor for p in paid)
-    assert wallet_balance(merchant=merchant).available_minor == DEMO_TOPUP_MINOR - spent
+    # One of them is refunded to the wallet by the after-sales demo (demo.aftersales).
+    [refund] = Refund.objects.filter(merchant=merchant)
+    assert (refund.order.order_number, refund.destination) == ("WALLET-2001", "wallet")
+    assert wallet_balance(merchant=merchant).available_minor == (
+        DEMO_TOPUP_MINOR - spent + refund.amount_minor
+    )
     assert Invoice.objects.filter(merchant=merchant, kind="invoice").exists()
     assert Invoice.objects.filter(merchant=merchant, kind="receipt").exists()
     assert orders.filter(shop_amount_minor__isnull=True).count() == 1
@@ -108,7 +113,8 @@ def test_wallet_demo_loads_with_sandbox_payments_off(load, settings):
 
     merchant = load().merchant
 
-    assert Order.objects.filter(merchant=merchant, is_sandbox=True).count() == 36
+    # The 36 demo orders and the after-sales demo's resend of one of them.
+    assert Order.objects.filter(merchant=merchant, is_sandbox=True).count() == 37
 
     topup = TopUp.objects.get(merchant=merchant, provider=Provider.SANDBOX)
     assert (topup.amount_minor, topup.status) == (DEMO_TOPUP_MINOR, TopUpStatus.SUCCEEDED)
