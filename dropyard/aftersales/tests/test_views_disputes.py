@@ -143,6 +143,20 @@ def test_a_bad_tab_or_page_shows_the_default_tab(owner, shop):
     assert page.context["page"].paginator.count == 1
 
 
+def test_without_a_tab_the_center_opens_on_the_first_tab_with_disputes(owner, shop):
+    order = delivered_order(shop)
+    cancelled = _open(shop, order)
+    services.dispute_cancel(merchant=shop.merchant, dispute=cancelled, actor=shop.owner)
+
+    page = owner.get(reverse("aftersales:center"))
+    asked = owner.get(reverse("aftersales:center"), {"tab": "awaiting"})
+
+    assert page.context["tab"] == "cancelled"
+    assert [d.public_id for d in page.context["page"].object_list] == [cancelled.public_id]
+    assert asked.context["tab"] == "awaiting"
+    assert asked.context["page"].paginator.count == 0
+
+
 def test_due_text_counts_days_hours_and_overdue():
     now = timezone.now()
 
