@@ -46,7 +46,7 @@ def dispute_overdue_remind(*, dispute_id: int, now: datetime | None = None) -> b
     not overdue, gone, or reminded already), so a replay changes nothing."""
     now = now or timezone.now()
     dispute = (
-        Dispute.objects.select_for_update()
+        Dispute.objects.select_for_update(of=("self",))
         .select_related("order", "merchant", "assigned_to", "merchant__agent")
         .filter(pk=dispute_id)
         .first()

@@ -64,7 +64,9 @@ def dispute_resend(*, dispute: Dispute, actor: User) -> Order:
     too): an original that was not shipped or is a bulk order (``claims.expect_options``), a
     dispute without lines, a variant off sale, no route or not enough platform stock.
     """
-    locked = Dispute.objects.select_for_update().select_related("order").get(pk=dispute.pk)
+    locked = (
+        Dispute.objects.select_for_update(of=("self",)).select_related("order").get(pk=dispute.pk)
+    )
     if locked.resend_order_id is not None:
         dispute.resend_order_id = locked.resend_order_id
         return Order.objects.get(pk=locked.resend_order_id)

@@ -83,7 +83,9 @@ def _actor_label(actor: Actor) -> str:
 
 def _lock(dispute: Dispute) -> Dispute:
     return (
-        Dispute.objects.select_for_update().select_related("order", "merchant").get(pk=dispute.pk)
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("order", "merchant")
+        .get(pk=dispute.pk)
     )
 
 

@@ -96,7 +96,7 @@ def _label(actor: Actor) -> str:
 
 def _lock(ticket: Ticket) -> Ticket:
     return (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("merchant", "order", "assigned_to", "created_by")
         .get(pk=ticket.pk)
     )
@@ -641,7 +641,7 @@ def _expire_one(ticket_id: int, *, now: datetime) -> bool:
     with transaction.atomic():
         locked = (
             tickets_selectors.expiry_due(now=now)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("merchant", "created_by")
             .filter(pk=ticket_id)
             .first()
