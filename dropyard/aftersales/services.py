@@ -48,6 +48,7 @@ from .choices import (
 from .dispute_webhooks import dispute_message_publish
 from .exceptions import DisputeInvalid, DisputeNotFound, DisputeRefused
 from .models import Dispute, DisputeEvent, DisputeEvidence, DisputeLine, DisputeMessage
+from .models_tickets import Ticket
 
 S = DisputeStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -89,19 +90,20 @@ def _lock(dispute: Dispute) -> Dispute:
     )
 
 
-def merchant_readers(dispute: Dispute) -> list[User | None]:
-    """Who hears about a dispute on the merchant's side: who opened it and the owners."""
+def merchant_readers(case: Dispute | Ticket) -> list[User | None]:
+    """Who hears about a dispute or a ticket on the merchant's side: who opened it and the
+    owners."""
     owners = User.objects.filter(
-        memberships__merchant_id=dispute.merchant_id, memberships__role=MemberRole.OWNER
+        memberships__merchant_id=case.merchant_id, memberships__role=MemberRole.OWNER
     )
-    return [dispute.created_by, *owners]
+    return [case.created_by, *owners]
 
 
-def operator_readers(dispute: Dispute) -> list[User | None]:
+def operator_readers(case: Dispute | Ticket) -> list[User | None]:
     """Who hears on the operator's side: the assignee, else the merchant's agent."""
-    if dispute.assigned_to_id is not None:
-        return [dispute.assigned_to]
-    return [dispute.merchant.agent]
+    if case.assigned_to_id is not None:
+        return [case.assigned_to]
+    return [case.merchant.agent]
 
 
 def dispute_url(dispute: Dispute, *, operator: bool) -> str:

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dropyard.accounts.actors import Actor, ApiToken
-from dropyard.accounts.choices import MemberRole, OperatorRole
+from dropyard.accounts.actors import Actor
+from dropyard.accounts.choices import OperatorRole
 from dropyard.accounts.models import MerchantAccount, User
 from dropyard.accounts.notifications import notify
 from dropyard.core.audit import audit_record
@@ -67,6 +67,7 @@ from .models_tickets import (
     TicketEvent,
     TicketMessage,
 )
+from .services import _actor_label, _user, merchant_readers, operator_readers
 
 T = TicketStatus
 SUBJECT_MAX = 200
@@ -83,38 +84,12 @@ HOLD_STATUSES = (T.ON_HOLD, T.COLLABORATING, T.AWAITING_CJ_REPLY)
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
-
-
-def _label(actor: Actor) -> str:
-    if isinstance(actor, ApiToken):
-        return "API"
-    user = _user(actor)
-    return user.email if user is not None else "system"
-
-
 def _lock(ticket: Ticket) -> Ticket:
     return (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("merchant", "order", "assigned_to", "created_by")
         .get(pk=ticket.pk)
     )
-
-
-def merchant_readers(ticket: Ticket) -> list[User | None]:
-    """Who hears about a ticket on the merchant's side: who opened it and the owners."""
-    owners = User.objects.filter(
-        memberships__merchant_id=ticket.merchant_id, memberships__role=MemberRole.OWNER
-    )
-    return [ticket.created_by, *owners]
-
-
-def operator_readers(ticket: Ticket) -> list[User | None]:
-    """Who hears on the operator's side: the assignee, else the merchant's agent."""
-    if ticket.assigned_to_id is not None:
-        return [ticket.assigned_to]
-    return [ticket.merchant.agent]
 
 
 def ticket_url(ticket: Ticket, *, operator: bool) -> str:
@@ -154,7 +129,7 @@ def _event(ticket: Ticket, *, kind: str, note: str, actor: Actor) -> None:
         kind=kind,
         note=note[:NOTE_MAX],
         actor=_user(actor),
-        actor_label=_label(actor),
+        actor_label=_actor_label(actor),
     )
 
 
@@ -162,7 +137,7 @@ def _audit(ticket: Ticket, *, actor: Actor, change: str, **details: Any) -> None
     audit_record(
         action=AuditAction.TICKET_CHANGED,
         actor=_user(actor),
-        actor_label=_label(actor),
+        actor_label=_actor_label(actor),
         merchant=ticket.merchant,
         target=ticket,
         details={"ticket": ticket.code, "change": change, **details},
@@ -311,7 +286,7 @@ def ticket_transition(
         kind=kind,
         note=note[:NOTE_MAX],
         actor=_user(actor),
-        actor_label=_label(actor),
+        actor_label=_actor_label(actor),
     )
     _audit(ticket, actor=actor, change="status", **{"from": from_status, "to": to_status})
     return ticket
@@ -411,12 +386,12 @@ def ticket_create(
         kind="opened",
         note=str(TicketCategory(category_value).label),
         actor=_user(actor),
-        actor_label=_label(actor),
+        actor_label=_actor_label(actor),
     )
     audit_record(
         action=AuditAction.TICKET_OPENED,
         actor=_user(actor),
-        actor_label=_label(actor),
+        actor_label=_actor_label(actor),
         merchant=merchant,
         target=ticket,
         details={
