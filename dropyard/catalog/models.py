@@ -68,6 +68,15 @@ class Product(TimeStampedModel):
     listed_count = models.PositiveIntegerField(default=0)
     # The product video (contract isVideo / productType 10-11 / productFlag 2); "" = none.
     video_url = models.URLField(max_length=500, blank=True, default="", db_default="")
+    # A product sourced for one merchant only (``sourcing``): visible to that merchant and
+    # operators, never listed in the public catalog or search. Null = public.
+    private_for = models.ForeignKey(
+        "accounts.MerchantAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="private_products",
+    )
     # Denormalised for search and sorting (kept by catalog services): lowest variant price.
     min_price_minor = models.BigIntegerField(default=0, db_index=True)
     max_price_minor = models.BigIntegerField(default=0)
@@ -313,3 +322,30 @@ class SearchDoc(models.Model):
 
     def __str__(self) -> str:
         return f"search doc of {self.product_id}"
+
+
+class MerchantPrice(TimeStampedModel):
+    """A price for one merchant on one variant, agreed by the agent in a price negotiation.
+
+    Invariant: one row per (merchant, variant); ``price_minor`` (USD minor units, > 0) replaces
+    the variant's list price for that merchant wherever an order line is priced
+    (``selectors.unit_price_for``); ``reference`` names what set it (a negotiation's id).
+    """
+
+    merchant = models.ForeignKey(
+        "accounts.MerchantAccount", on_delete=models.CASCADE, related_name="merchant_prices"
+    )
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="merchant_prices")
+    price_minor = models.BigIntegerField()
+    reference = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "variant"], name="merchant_price_unique"),
+            models.CheckConstraint(
+                condition=models.Q(price_minor__gt=0), name="merchant_price_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.variant_id}: {self.price_minor}"

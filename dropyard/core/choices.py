@@ -89,6 +89,14 @@ class AuditAction(models.TextChoices):
     TICKET_OPENED = "ticket.opened", _("Ticket opened")
     TICKET_CHANGED = "ticket.changed", _("Ticket assigned, answered, completed or rated")
     HOLIDAY_CHANGED = "calendar.holiday", _("Business holiday added or removed")
+    SOURCING_CREATED = "sourcing.created", _("Sourcing request submitted")
+    SOURCING_STATUS = "sourcing.status", _("Sourcing request status changed")
+    SOURCING_QUOTED = "sourcing.quoted", _("Sourcing quote added")
+    SOURCING_STANDING = "sourcing.standing", _("Sourcing level or authority score adjusted")
+    PRICE_NEGOTIATION = "price.negotiation", _("Price negotiation asked or answered")
+    MERCHANT_PRICE_SET = "price.merchant_set", _("Merchant price set on a variant")
+    SUPPLIER_PRODUCT = "supplier.product", _("Supplier product submitted or reviewed")
+    SUPPLIER_PAYOUT = "supplier.payout", _("Supplier payout requested or decided")
 
 
 class JobStatus(models.TextChoices):

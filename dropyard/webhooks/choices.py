@@ -26,6 +26,8 @@ class WebhookType(models.TextChoices):
     MAKEUP = "MAKEUP", _("Supplementary bill")
     # Not in the contract (§4 lists no dispute message): ours, sent on the order topic.
     DISPUTE = "DISPUTE", _("Dispute")
+    # Contract §4: a sourcing request created or ended (the topic that carries it is unclear).
+    SOURCINGCREATE = "SOURCINGCREATE", _("Sourcing request")
 
 
 class WebhookMessageType(models.TextChoices):
@@ -66,6 +68,8 @@ TOPIC_FOR_TYPE: dict[str, str] = {
     # Disputes are about orders, and the contract has no dispute topic: a merchant who
     # registered an order callback gets them there (receivers ignore types they do not know).
     WebhookType.DISPUTE: WebhookTopic.ORDER,
+    # A sourcing request ends in a catalog product: the product callback carries it.
+    WebhookType.SOURCINGCREATE: WebhookTopic.PRODUCT,
 }
 
 # The message type the "send test message" button uses for each topic.
