@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dropyard.webhooks",
     "dropyard.wallet",
     "dropyard.sourcing",
+    "dropyard.suppliers",
     "dropyard.aftersales",
     "dropyard.stores",
     "dropyard.dashboard",

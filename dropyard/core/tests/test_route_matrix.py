@@ -378,6 +378,11 @@ ROUTE_ACCESS_MODULES = (
     "dropyard.aftersales.tests.route_access_returns",
     "dropyard.aftersales.tests.route_access_tickets",
     "dropyard.aftersales.tests.route_access_notifications",
+    "dropyard.sourcing.tests.route_access_requests",
+    "dropyard.sourcing.tests.route_access_desk",
+    "dropyard.sourcing.tests.route_access_prices",
+    "dropyard.suppliers.tests.route_access_portal",
+    "dropyard.suppliers.tests.route_access_ops",
 )
 
 
