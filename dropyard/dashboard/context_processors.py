@@ -28,6 +28,8 @@ MERCHANT_NAV = [
     (gettext_noop("Dashboard"), "dashboard:home", None),
     (gettext_noop("Catalog"), "catalog:search", "products"),
     (gettext_noop("My products"), "catalog:my_products", "products"),
+    (gettext_noop("Sourcing"), "sourcing_requests:list", "products"),
+    (gettext_noop("Price requests"), "sourcing_prices:list", "products"),
     (gettext_noop("Private stock"), "private_stock:stock", "orders"),
     (gettext_noop("Stores"), "stores:list", "stores"),
     (gettext_noop("Orders"), "orders:list", "orders"),
@@ -50,10 +52,13 @@ OPERATOR_NAV = [
     (gettext_noop("Merchants"), "accounts_ops:merchants", {"admin", "agent", "support"}),
     (gettext_noop("Orders"), "orders_ops:list", {"admin", "agent", "support"}),
     (gettext_noop("Messages"), "sourcing:ops_threads", {"admin", "agent"}),
+    (gettext_noop("Sourcing desk"), "sourcing_desk:queue", {"admin", "agent", "support"}),
+    (gettext_noop("Price requests"), "sourcing_prices:ops_list", {"admin", "agent"}),
     (gettext_noop("Disputes"), "aftersales_ops:disputes", {"admin", "agent", "support", "finance"}),
     (gettext_noop("Tickets"), "aftersales_ops:tickets", {"admin", "agent", "support", "finance"}),
     (gettext_noop("Suppliers"), "accounts_ops:supplier_list", {"admin", "support"}),
     (gettext_noop("Products"), "catalog_ops:product_list", {"admin", "support"}),
+    (gettext_noop("Supplier products"), "suppliers_ops:reviews", {"admin", "support"}),
     (gettext_noop("Reports"), "catalog_ops:report_list", {"admin", "support"}),
     (gettext_noop("Warehouse work"), "fulfillment_ops:warehouses", {"admin", "warehouse"}),
     (gettext_noop("Warehouses"), "inventory_ops:warehouse_list", {"admin", "warehouse"}),
@@ -62,6 +67,7 @@ OPERATOR_NAV = [
     (gettext_noop("Shipping lines"), "logistics_ops:line_list", {"admin"}),
     (gettext_noop("Finance"), "wallet_ops:home", {"admin", "finance"}),
     (gettext_noop("Provider events"), "wallet_providers_ops:event_list", {"admin", "finance"}),
+    (gettext_noop("Supplier payouts"), "suppliers_ops:payouts", {"admin", "finance"}),
     (gettext_noop("Staff"), "accounts_ops:staff", {"admin"}),
     (gettext_noop("Business calendar"), "aftersales_ops:calendar", {"admin", "support"}),
     (gettext_noop("Jobs"), "core:ops_job_list", {"admin"}),
@@ -75,6 +81,8 @@ NAV_PLACES: dict[str, tuple[str, str]] = {
     "dashboard:home": ("", "home"),
     "catalog:search": (gettext_noop("Sell"), "search"),
     "catalog:my_products": (gettext_noop("Sell"), "package"),
+    "sourcing_requests:list": (gettext_noop("Sell"), "world-search"),
+    "sourcing_prices:list": (gettext_noop("Sell"), "discount"),
     "private_stock:stock": (gettext_noop("Sell"), "building-warehouse"),
     "stores:list": (gettext_noop("Sell"), "building-store"),
     "orders:list": (gettext_noop("Orders"), "shopping-cart"),
@@ -93,6 +101,11 @@ NAV_PLACES: dict[str, tuple[str, str]] = {
     "accounts_ops:merchants": (gettext_noop("Merchants"), "users-group"),
     "orders_ops:list": (gettext_noop("Merchants"), "shopping-cart"),
     "sourcing:ops_threads": (gettext_noop("Merchants"), "messages"),
+    "sourcing_desk:queue": (gettext_noop("Merchants"), "world-search"),
+    "sourcing_prices:ops_list": (gettext_noop("Merchants"), "discount"),
+    "suppliers_ops:reviews": (gettext_noop("Catalog"), "clipboard-check"),
+    "suppliers_ops:payouts": (gettext_noop("Finance"), "building-factory-2"),
+    "suppliers_portal:home": ("", "building-factory-2"),
     "aftersales_ops:disputes": (gettext_noop("Merchants"), "lifebuoy"),
     "aftersales_ops:tickets": (gettext_noop("Merchants"), "ticket"),
     "aftersales_ops:returns": (gettext_noop("Warehouse"), "arrow-back-up"),
@@ -225,6 +238,8 @@ def navigation(request: HttpRequest) -> dict:
         kind = "merchant"
         badges = _merchant_badges(request)
     else:
+        if getattr(user, "supplier", None) is not None:
+            links.append(_link(gettext_noop("Supplier portal"), "suppliers_portal:home"))
         links.append(_link(gettext_noop("Supplier application"), "supplier:apply"))
         kind = "supplier"
     shown = [link for link in links if link]
