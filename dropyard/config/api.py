@@ -19,6 +19,7 @@ from dropyard.inventory.api import router as inventory_router
 from dropyard.logistics.api import router as logistics_router
 from dropyard.orders.api import merge_router as orders_merge_router
 from dropyard.orders.api import router as orders_router
+from dropyard.sourcing.api import router as sourcing_router
 from dropyard.stores.api import router as stores_router
 from dropyard.stores.api_orders import router as stores_create_router
 from dropyard.stores.api_products import router as stores_products_router
@@ -51,3 +52,4 @@ api.add_router("", stores_router)  # shop/getShops, authentication/getAuthorizeU
 api.add_router("", stores_products_router)
 api.add_router("", aftersales_tickets_router)  # ticket/*
 api.add_router("", aftersales_router)  # disputes/*
+api.add_router("", sourcing_router)  # product/sourcing/*

@@ -82,6 +82,7 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "storehouseCenterWeb/syncStorehouseVideoRequests"): ApiScope.READ,
     ("POST", "shopping/privateInventory/order/list"): ApiScope.READ,
     ("POST", "disputes/disputeConfirmInfo"): ApiScope.READ,
+    ("POST", "product/sourcing/query"): ApiScope.READ,
     # Orders.
     ("POST", "shopping/order/createOrder"): ApiScope.ORDERS,
     ("POST", "shopping/order/createOrderV2"): ApiScope.ORDERS,
@@ -120,6 +121,7 @@ OPERATION_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "shopping/sandbox/simulatePay"): ApiScope.PAYMENTS,
     # Products and sourcing.
     ("POST", "product/addToMyProduct"): ApiScope.PRODUCTS,
+    ("POST", "product/sourcing/create"): ApiScope.PRODUCTS,
     # Stores.
     ("POST", "product/conn/connection"): ApiScope.STORES,
     ("DELETE", "product/conn/connection"): ApiScope.STORES,

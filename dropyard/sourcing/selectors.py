@@ -1,4 +1,5 @@
-"""Sourcing selectors: the agent message threads, scoped to a merchant or to an operator."""
+"""Sourcing selectors: the agent message threads, scoped to a merchant or to an operator, and
+the merchant's sourcing requests as the developer API reads them."""
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -6,8 +7,9 @@ from django.utils.translation import gettext as _
 from dropyard.accounts.choices import OperatorRole
 from dropyard.accounts.models import MerchantAccount, User
 from dropyard.core.errors import NotFound
+from dropyard.core.ids import code_public_id
 
-from .models import AgentMessage
+from .models import AgentMessage, SourcingRequest
 
 
 def message_list(merchant: MerchantAccount) -> QuerySet[AgentMessage]:
@@ -79,3 +81,36 @@ def thread_get_for_operator(*, operator: User, merchant_id: int) -> MerchantAcco
     if merchant is None or not can_operator_access_thread(operator=operator, merchant=merchant):
         raise NotFound(_("Conversation not found"))
     return merchant
+
+
+# --- Sourcing requests for the developer API ------------------------------------------------------
+
+
+def sourcing_request_list_for_api(
+    *,
+    merchant: MerchantAccount,
+    keys: list[str] | None,
+    store_ids: frozenset[int] | None = None,
+    latest: int = 20,
+) -> list[SourcingRequest]:
+    """The merchant's sourcing requests named by ``keys`` (public ids or ``SR`` codes), in the
+    order asked and each once; with ``keys`` None, the ``latest`` newest.
+
+    Invariant: another merchant's request, and one linked to a store outside ``store_ids``
+    (the token's store scope; None = every store), is never returned: it is absent exactly as
+    an unknown id is, so the answer reveals nothing about other accounts.
+    """
+    qs = SourcingRequest.objects.filter(merchant=merchant).select_related(
+        "store_variant__store", "product", "variant"
+    )
+    if store_ids is not None:
+        qs = qs.filter(Q(store_variant__isnull=True) | Q(store_variant__store_id__in=store_ids))
+    if keys is None:
+        return list(qs.order_by("-created_at", "-pk")[:latest])
+    public_ids = [code_public_id("SR", key) or key for key in keys]
+    found = {r.public_id: r for r in qs.filter(public_id__in=public_ids)}
+    ordered: list[SourcingRequest] = []
+    for public_id in dict.fromkeys(public_ids):
+        if public_id in found:
+            ordered.append(found[public_id])
+    return ordered
