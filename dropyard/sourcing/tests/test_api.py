@@ -6,8 +6,9 @@ from django.test import Client
 from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import make_merchant
 from dropyard.core.testing.cj_client import CJClient
+from dropyard.core.testing.openapi import answer_problems, openapi_document, undocumented_operations
 from dropyard.sourcing import services_requests as svc
-from dropyard.sourcing.choices import AuthorityEventKind, SourcingChannel
+from dropyard.sourcing.choices import AuthorityEventKind, SourcingChannel, SourcingStatus
 from dropyard.sourcing.models import AuthorityEvent, SourcingRequest
 from dropyard.stores.tests.factories import import_variants, make_store
 
@@ -259,3 +260,149 @@ def test_a_products_only_key_may_create_but_not_read(merchant):
 def test_no_token_is_1600002(cj):
     cj.post(CREATE, _body(), token=None).error(1600002)
     cj.get(QUERY_LIST, token=None).error(1600002)
+
+
+# --- query / queryList ----------------------------------------------------------------------------
+
+
+def _made(cj, n: int) -> str:
+    return cj.post(CREATE, _body(productUrl=_offer(n), productImage=f"{IMAGE}?n={n}")).ok()[
+        "cjSourcingId"
+    ]
+
+
+def test_query_list_answers_each_request_asked_in_order(merchant, cj):
+    first, second = _made(cj, 1), _made(cj, 2)
+    sourcing = SourcingRequest.objects.get(public_id=first)
+
+    items = cj.get(QUERY_LIST, {"sourceIds": [second, f"SR{first}", second]}).ok()
+
+    assert [i["sourceId"] for i in items] == [second, first]
+    assert items[1] == {
+        "sourceId": first,
+        "sourceNumber": f"SR{first}",
+        "productId": "gid-100",
+        "variantId": "gid-101",
+        "productSku": "STAND-BLK",
+        "shopId": None,
+        "shopName": None,
+        "sourceStatus": 1,
+        "sourceStatusStr": "SUBMITTED",
+        "sourceStatusLabel": "Submitted",
+        "cjProductId": None,
+        "cjVariantId": None,
+        "cjVariantSku": None,
+        "failReason": None,
+        "productName": "Silicone phone stand",
+        "productImage": f"{IMAGE}?n=1",
+        "productUrl": _offer(1),
+        "price": "3.50",
+        "currency": "USD",
+        "channel": "api",
+        "createDate": sourcing.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "updateDate": sourcing.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def test_query_list_takes_comma_separated_ids(cj):
+    first, second = _made(cj, 1), _made(cj, 2)
+
+    items = cj.get(QUERY_LIST, {"sourceIds": f"{first}, {second},"}).ok()
+
+    assert [i["sourceId"] for i in items] == [first, second]
+
+
+def test_query_list_without_ids_answers_the_newest_twenty(merchant, cj, monkeypatch):
+    monkeypatch.setattr("dropyard.sourcing.authority.BASE_QUOTA", {0: 30})
+    made = [_made(cj, n) for n in range(22)]
+
+    items = cj.get(QUERY_LIST).ok()
+
+    assert [i["sourceId"] for i in items] == made[::-1][:20]
+
+
+def test_unknown_and_another_merchants_ids_are_simply_absent(cj, stranger):
+    mine = _made(cj, 1)
+    theirs = stranger.post(CREATE, _body()).ok()["cjSourcingId"]
+
+    asked = {"sourceIds": [theirs, "123456789", mine, "SRnot-a-code", f"SR{theirs}"]}
+
+    assert [i["sourceId"] for i in cj.get(QUERY_LIST, asked).ok()] == [mine]
+    assert [i["sourceId"] for i in cj.post(QUERY, asked).ok()] == [mine]
+    assert stranger.get(QUERY_LIST, {"sourceIds": mine}).ok() == []
+    assert stranger.post(QUERY, {"sourceIds": [mine]}).ok() == []
+
+
+def test_query_takes_ids_as_numbers_too(cj):
+    mine = _made(cj, 1)
+
+    items = cj.post(QUERY, {"sourceIds": [int(mine)]}).ok()
+
+    assert [i["sourceId"] for i in items] == [mine]
+
+
+def test_a_failed_request_reads_its_reason(merchant, cj, operator_admin):
+    mine = _made(cj, 1)
+    svc.sourcing_fail(
+        request=SourcingRequest.objects.get(public_id=mine),
+        actor=operator_admin,
+        reason="No factory makes it under $5",
+    )
+
+    (item,) = cj.post(QUERY, {"sourceIds": [mine]}).ok()
+
+    assert (item["sourceStatus"], item["sourceStatusStr"], item["failReason"]) == (
+        5,
+        SourcingStatus.FAILED,
+        "No factory makes it under $5",
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"sourceIds": [str(n) for n in range(101)]}, "sourceIds: at most 100 ids per call"),
+        ({"sourceIds": ",".join(str(n) for n in range(101))}, "sourceIds: at most 100 ids"),
+        ({"sourceIds": "9" * 41}, "sourceIds: 99999999999999999999… is longer than 40"),
+        ({"sourceIds": "1\u00002"}, "sourceIds: contains a NUL character"),
+    ],
+)
+def test_query_list_refuses_bad_ids(cj, params, named):
+    message = cj.get(QUERY_LIST, params).error(1600300)
+
+    assert message.startswith(named), message
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"sourceIds": []}, "sourceIds is required"),
+        ({}, "sourceIds is required"),
+        ({"sourceIds": ["1"] * 101}, "sourceIds: List should have at most 100 items"),
+        ({"sourceIds": "123"}, "sourceIds: "),
+        ({"sourceIds": [None]}, "sourceIds[0].str: Input should be a valid string"),
+        ({"sourceIds": ["1\u0000"]}, "sourceIds[0]: contains a NUL character"),
+        ({"sourceIds": [2**64]}, "sourceIds[0]: is outside the 64-bit integer range"),
+    ],
+)
+def test_query_refuses_bad_ids(cj, body, named):
+    message = cj.post(QUERY, body).error(1600300)
+
+    assert message.startswith(named), message
+
+
+# --- The document ---------------------------------------------------------------------------------
+
+
+def test_answers_match_the_openapi_document(cj):
+    mine = _made(cj, 1)
+    answers = {
+        ("POST", CREATE): cj.post(CREATE, _body(productUrl=_offer(2), productImage=None)),
+        ("POST", QUERY): cj.post(QUERY, {"sourceIds": [mine]}),
+        ("GET", QUERY_LIST): cj.get(QUERY_LIST, {"sourceIds": mine}),
+    }
+
+    document = openapi_document()
+    problems = {key: answer_problems(document, *key, r.body) for key, r in answers.items()}
+    assert problems == dict.fromkeys(answers, [])
+    assert [op for op in undocumented_operations(document) if "sourcing" in op[1]] == []
