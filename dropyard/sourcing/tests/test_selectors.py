@@ -5,8 +5,9 @@ import pytest
 from dropyard.accounts import services as account_services
 from dropyard.accounts.tests.factories import make_merchant, make_operator
 from dropyard.core.errors import NotFound
-from dropyard.sourcing import selectors, services
+from dropyard.sourcing import selectors, services, services_requests
 from dropyard.sourcing.models import AgentMessage
+from dropyard.stores.tests.factories import import_variants, make_store
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,35 @@ def test_thread_get_for_operator_scopes_agents(merchant, other_merchant, agent, 
         selectors.thread_get_for_operator(operator=agent, merchant_id=other_merchant.pk)
     with pytest.raises(NotFound):
         selectors.thread_get_for_operator(operator=operator_admin, merchant_id=987654)
+
+
+def _sourcing(merchant, n, store_variant=None):
+    return services_requests.sourcing_request_create(
+        merchant=merchant,
+        actor=merchant.owner,
+        product_name=f"Stand {n}",
+        source_url=f"https://detail.1688.com/offer/{900000 + n}.html",
+        store_variant_id=store_variant.pk if store_variant is not None else None,
+    ).request
+
+
+def test_api_list_keeps_the_order_asked_and_hides_stores_outside_the_scope(merchant):
+    inside, outside = make_store(merchant=merchant), make_store(merchant=merchant)
+    (in_variant,) = import_variants(inside, ("v-in", "IN"))
+    (out_variant,) = import_variants(outside, ("v-out", "OUT"))
+    plain = _sourcing(merchant, 1)
+    linked_in = _sourcing(merchant, 2, in_variant)
+    linked_out = _sourcing(merchant, 3, out_variant)
+    keys = [linked_out.public_id, linked_in.code, plain.public_id]
+
+    every = selectors.sourcing_request_list_for_api(merchant=merchant, keys=keys)
+    scoped = selectors.sourcing_request_list_for_api(
+        merchant=merchant, keys=keys, store_ids=frozenset({inside.pk})
+    )
+    newest = selectors.sourcing_request_list_for_api(
+        merchant=merchant, keys=None, store_ids=frozenset({inside.pk}), latest=1
+    )
+
+    assert every == [linked_out, linked_in, plain]
+    assert scoped == [linked_in, plain]
+    assert newest == [linked_in]
