@@ -45,7 +45,13 @@ from dropyard.stores.models import StoreVariant
 from . import selectors
 from .choices import SOURCE_STATUS_CODE, SourcingChannel, SourcingStatus
 from .models import SourcingRequest
-from .services_requests import PRICE_MAX_MINOR, Created, sourcing_request_create
+from .services_requests import (
+    COUNTRIES_MAX,
+    PRICE_MAX_MINOR,
+    QUANTITY_MAX,
+    Created,
+    sourcing_request_create,
+)
 
 router = Router(tags=["Sourcing"])
 
@@ -144,8 +150,8 @@ class SourcingCreateIn(CamelSchema):
     )
     # Ours (docs/api-sourcing.md).
     description: str | None = None
-    monthly_quantity: int | None = Field(None, ge=1, le=100_000_000)
-    destination_countries: list[str] | None = Field(None, max_length=50)
+    monthly_quantity: int | None = Field(None, ge=1, le=QUANTITY_MAX)
+    destination_countries: list[str] | None = Field(None, max_length=COUNTRIES_MAX)
     shop_id: str | None = None
 
     @field_validator("price", mode="before")
