@@ -212,22 +212,28 @@ def test_extension_sources_1688_and_aliexpress_pages(
         SourcingChannel.EXTENSION,
     )
 
+    # The same offer again (another tracking query): the server answers with the first request.
+    again = _source(context, OFFER_1688 + "?spm=a260k.home2024", "1688-again")
+    assert again == f"Already requested: SR{first.public_id} Open"
+    assert SourcingRequest.objects.filter(merchant=merchant).count() == 2
+
     popup = context.new_page()
     popup.goto(f"chrome-extension://{extension_id}/popup.html")
     rows = popup.get_by_test_id("popup-request")
     rows.nth(1).wait_for()
+    # Newest first; sourcing the 1688 offer again brought it back to the top.
     assert [row.get_attribute("data-id") for row in rows.all()] == [
-        second.public_id,
         first.public_id,
+        second.public_id,
     ]
     links = popup.locator("[data-testid=popup-request] a")
     assert [link.get_attribute("href") for link in links.all()] == [
-        f"{live_server.url}/sourcing/{second.public_id}/",
         f"{live_server.url}/sourcing/{first.public_id}/",
+        f"{live_server.url}/sourcing/{second.public_id}/",
     ]
     assert [link.inner_text() for link in links.all()] == [
-        "Wireless Earbuds Bluetooth 5.3 Noise Cancelling",
         "2024新款不锈钢保温杯 500ml 户外便携水杯",
+        "Wireless Earbuds Bluetooth 5.3 Noise Cancelling",
     ]
     statuses = popup.get_by_test_id("popup-status")
     assert popup.get_by_test_id("popup-message").inner_text() == ""
