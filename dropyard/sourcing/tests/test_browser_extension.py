@@ -116,9 +116,11 @@ def extension_context(monkeypatch, shop_server):
             extension_id = worker.url.split("/")[2]
             yield context, extension_id
             context.close()
+            # ORM calls made inside Playwright's context get their own connection (Django keys
+            # connections by context): close it here, or PostgreSQL cannot drop the test database.
+            connections.close_all()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-        connections.close_all()  # Playwright's thread had its own connection (PostgreSQL drop)
 
 
 def _sourcing_api_missing() -> str:
