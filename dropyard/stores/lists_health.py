@@ -20,6 +20,7 @@ from .health import HeldOrder, UnconnectedVariant
 from .models import ProductConnection, StoreVariant
 
 RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+FIX = {"td": {**RIGHT["td"], **PRIMARY["td"]}, "th": RIGHT["th"]}
 MUTED = '{}<div class="small text-secondary font-monospace text-break">{}</div>'
 
 
@@ -49,11 +50,8 @@ class UnconnectedTable(ListTable):
         attrs={"td": {"class": "text-break"}},
     )
     orders = tables.Column(verbose_name=gettext_lazy("Orders"), attrs=RIGHT)
-    held = tables.Column(
-        verbose_name=gettext_lazy("Held"),
-        attrs={"td": {**RIGHT["td"], **PRIMARY["td"]}, "th": RIGHT["th"]},
-    )
-    fix = ActionColumn(accessor="platform_variant_id", verbose_name=gettext_lazy("Fix"))
+    held = tables.Column(verbose_name=gettext_lazy("Held"), attrs=FIX)
+    fix = ActionColumn(accessor="platform_variant_id", verbose_name=gettext_lazy("Fix"), attrs=FIX)
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "unconnected-table"}
@@ -81,7 +79,13 @@ class UnconnectedTable(ListTable):
     def render_held(self, value: int) -> str:
         if not value:
             return "0"
-        return format_html('<span class="text-danger fw-semibold">{}</span>', value)
+        return format_html(
+            '<span class="text-danger fw-semibold">{}</span>',
+            _("%(count)d held") % {"count": value},
+        )
+
+    def value_held(self, value: int) -> int:
+        return value
 
     def render_fix(self, record: UnconnectedVariant) -> str:
         if record.store_variant is None:
@@ -181,7 +185,7 @@ class OffSaleTable(ListTable):
         order_by=("variant__sku", "pk"),
         attrs={"td": {"class": "text-break"}},
     )
-    fix = ActionColumn(verbose_name=gettext_lazy("Fix"))
+    fix = ActionColumn(verbose_name=gettext_lazy("Fix"), attrs=FIX)
 
     class Meta(ListTable.Meta):
         attrs = {**ListTable.Meta.attrs, "data-testid": "offsale-table"}
