@@ -208,7 +208,7 @@ class TrackingTable(ListTable):
     def render_status(self, value: int, record: Tracking) -> str:
         return format_html(
             '<span class="badge text-bg-light border">{}</span> {}',
-            value,
+            record.status,  # the contract's code (``value`` is the choice's label)
             record.get_status_display(),
         )
 
@@ -233,7 +233,9 @@ class TrackingEventTable(ListTable):
         attrs={"td": {"class": "small", **PRIMARY["td"]}},
     )
     activity = tables.Column(
-        verbose_name=_("Activity"), orderable=False, attrs={"td": {"class": "text-break"}}
+        verbose_name=_("Activity"),
+        orderable=False,
+        attrs={"td": {"class": "list-title text-break"}},
     )
     place = tables.Column(
         accessor="location_city",
@@ -253,7 +255,7 @@ class TrackingEventTable(ListTable):
     def render_status(self, value: int, record: Any) -> str:
         return format_html(
             '<span class="badge text-bg-light border">{}</span> {}',
-            value,
+            record.status,  # the contract's code (``value`` is the choice's label)
             record.get_status_display(),
         )
 

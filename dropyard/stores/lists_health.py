@@ -68,7 +68,7 @@ class UnconnectedTable(ListTable):
         return record.title
 
     def render_orders(self, value: int, record: UnconnectedVariant) -> str:
-        units = ngettext("%(count)d unit", "%(count)d units", record.quantity) % {
+        units = ngettext("%(count)s unit", "%(count)s units", record.quantity) % {
             "count": record.quantity
         }
         return format_html('{}<div class="small text-secondary">{}</div>', value, units)
