@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dropyard.core.lists import (
@@ -22,6 +22,7 @@ from dropyard.core.lists import (
 )
 
 from . import selectors
+from .choices import Area, MemberRole
 from .models import MerchantAccount, Notification, SupplierApplication, User
 
 BADGE = '<span class="badge {}">{}</span>'
@@ -212,6 +213,14 @@ def _button(url: str, label: str, confirm: str, swap: str = "delete") -> str:
         label,
         url=url,
     )
+
+
+def area_labels(role: str, permissions: list[str]) -> list[str]:
+    """What a member (or an invitation) may open, as the member tables show it: "All areas"
+    for the owner and admins, else the labels of ``permissions``."""
+    if role in (MemberRole.OWNER, MemberRole.ADMIN):
+        return [gettext("All areas")]
+    return [label for value, label in Area.choices if value in permissions]
 
 
 class MemberTable(ListTable):

@@ -34,7 +34,7 @@ from .forms import (
     ProfileForm,
     SwitchMerchantForm,
 )
-from .lists import ApiKeyTable, InvitationTable, MemberTable, TokenTable
+from .lists import ApiKeyTable, InvitationTable, MemberTable, TokenTable, area_labels
 from .middleware import SESSION_KEY
 from .models import Membership, MerchantAccount, User
 
@@ -140,15 +140,9 @@ def _can_change(actor: Membership, member: Membership) -> bool:
     return actor.is_manager or member.role != MemberRole.ADMIN
 
 
-def _area_labels(role: str, permissions: list[str]) -> list[str]:
-    if role in (MemberRole.OWNER, MemberRole.ADMIN):
-        return [_("All areas")]
-    return [label for value, label in Area.choices if value in permissions]
-
-
 def _member_row(actor: Membership, member: Membership) -> Membership:
     """Attach what the table row shows: area labels and whether edit/remove are offered."""
-    member.area_labels = _area_labels(member.role, member.permissions)
+    member.area_labels = area_labels(member.role, member.permissions)
     member.can_change = _can_change(actor, member)
     return member
 
@@ -163,7 +157,7 @@ def _team_context(request: HttpRequest, form: InviteForm | None = None) -> dict:
     invitation_table = InvitationTable(selectors.invitation_list(merchant=merchant), prefix="i")
     invitations = table_page(request, invitation_table)
     for invitation in invitations.object_list:
-        invitation.area_labels = _area_labels(invitation.role, invitation.permissions)
+        invitation.area_labels = area_labels(invitation.role, invitation.permissions)
     return {
         "merchant": merchant,
         "members": members,

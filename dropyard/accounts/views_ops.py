@@ -6,11 +6,13 @@ from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
-from dropyard.core.lists import EXPORT_BUTTON, SearchFilter, list_page
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import EXPORT_BUTTON, SearchFilter, list_page, table_page
 from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
@@ -24,7 +26,14 @@ from .forms_ops import (
     SupplierQueueFilterForm,
     SupplierRejectForm,
 )
-from .lists import MerchantTable, StaffFilter, StaffTable, SupplierApplicationTable
+from .lists import (
+    MemberTable,
+    MerchantTable,
+    StaffFilter,
+    StaffTable,
+    SupplierApplicationTable,
+    area_labels,
+)
 from .models import User
 
 SUPPLIER_REVIEWERS = {OperatorRole.SUPPORT}
@@ -155,12 +164,26 @@ def _merchant_detail_response(
     can_assign = request.user.operator_role == OperatorRole.ADMIN
     if can_assign and agent_form is None:
         agent_form = AgentAssignForm(initial={"agent": merchant.agent_id})
+    member_table = MemberTable(
+        selectors.member_list(merchant=merchant), exclude=("action",), prefix="m"
+    )
+    members = table_page(request, member_table)
+    for member in members.object_list:
+        member.area_labels = area_labels(member.role, member.permissions)
     context = {
         "merchant": merchant,
-        "members": selectors.member_list(merchant=merchant),
+        "members": members,
+        "member_table": member_table,
+        "noun": gettext_noop("member"),
+        "noun_plural": gettext_noop("members"),
         "agent_form": agent_form if can_assign else None,
     }
-    return render(request, "accounts/ops/merchant_detail.html", context, status=status)
+    if htmx_partial(request) and request.htmx.target == "members":  # a sort or page link
+        response = render(request, "accounts/ops/partials/_merchant_members.html", context)
+    else:
+        response = render(request, "accounts/ops/merchant_detail.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @operator_view(roles=MERCHANT_VIEWERS)

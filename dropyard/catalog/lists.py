@@ -18,12 +18,14 @@ BADGE = '<span class="badge {}">{}</span>'
 
 def picture_column(subject: str, size: int = 48) -> tables.TemplateColumn:
     """A list column with ``{% product_picture %}`` of the record's ``subject`` (a path such as
-    ``product`` or ``variant``: a Product, Variant or ProductImage) in a ``size`` px square;
-    unlabelled (the name is in the next column), left out of the CSV, first on a phone card."""
+    ``product`` or ``variant``: a Product, Variant or ProductImage; "" for the record itself) in
+    a ``size`` px square; unlabelled (the name is in the next column), left out of the CSV,
+    first on a phone card."""
+    target = f"record.{subject}" if subject else "record"
     return tables.TemplateColumn(
         template_code=(
             "{% load catalog_pictures %}"
-            f'{{% product_picture record.{subject} {int(size)} css="product-thumb" %}}'
+            f'{{% product_picture {target} {int(size)} css="product-thumb" %}}'
         ),
         verbose_name="",
         orderable=False,

@@ -1,6 +1,7 @@
 """Filters and columns of the logistics lists for the generic list (``core.lists``): the
 back office's shipping lines, a line's rate cards and trackings (the existing filter forms stay
-in front of their selectors), and a merchant's default line per destination country."""
+in front of their selectors), a tracking's events, and a merchant's default line per
+destination country."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -207,12 +208,63 @@ class TrackingTable(ListTable):
     def render_status(self, value: int, record: Tracking) -> str:
         return format_html(
             '<span class="badge text-bg-light border">{}</span> {}',
-            value,
+            record.status,  # the contract's code (``value`` is the choice's label)
             record.get_status_display(),
         )
 
     def value_status(self, record: Tracking) -> str:
         return record.get_status_display()
+
+
+class TrackingEventTable(ListTable):
+    """A tracking's events on its page (``core.lists.table_page``), newest first unless sorted
+    (by time or status): the status first on a phone card. Times in UTC, as the carriers give
+    them."""
+
+    event_time = tables.DateTimeColumn(
+        verbose_name=_("Time (UTC)"),
+        format="Y-m-d H:i:s",
+        order_by=("event_time", "pk"),
+        attrs={"td": {"class": "small text-nowrap"}},
+    )
+    status = tables.Column(
+        verbose_name=_("Status"),
+        order_by=("status", "event_time", "pk"),
+        attrs={"td": {"class": "small", **PRIMARY["td"]}},
+    )
+    activity = tables.Column(
+        verbose_name=_("Activity"),
+        orderable=False,
+        attrs={"td": {"class": "list-title text-break"}},
+    )
+    place = tables.Column(
+        accessor="location_city",
+        verbose_name=_("Place"),
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "small"}},
+    )
+    source = tables.Column(
+        verbose_name=_("Source"), orderable=False, attrs={"td": {"class": "small"}}
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "event-table"}
+        row_attrs = {"data-testid": "event-row"}
+
+    def render_status(self, value: int, record: Any) -> str:
+        return format_html(
+            '<span class="badge text-bg-light border">{}</span> {}',
+            record.status,  # the contract's code (``value`` is the choice's label)
+            record.get_status_display(),
+        )
+
+    def render_place(self, record: Any) -> str:
+        return ", ".join(part for part in (record.location_city, record.location_country) if part)
+
+    def render_source(self, record: Any) -> str:
+        source = record.get_source_display()
+        return f"{source} · {record.actor.email}" if record.actor else source
 
 
 # --- A merchant's default lines ----------------------------------------------------------------

@@ -6,14 +6,15 @@ from functools import partial
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropyard.core.access import operator_view
 from dropyard.core.errors import DomainError
-from dropyard.core.lists import list_page
-from dropyard.core.pagination import paginate
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import list_page, table_page
 from dropyard.core.views_helpers import flash_outcome, form_call
 
 from . import selectors, services
@@ -29,6 +30,7 @@ from .lists import (
     LineTable,
     RateCardFilter,
     RateCardTable,
+    TrackingEventTable,
     TrackingFilter,
     TrackingTable,
 )
@@ -227,13 +229,20 @@ def _tracking_page(
     request: HttpRequest, pk: int, *, form: ManualTrackingEventForm | None = None, status=200
 ) -> HttpResponse:
     tracking = selectors.tracking_get(pk=pk)
+    events = TrackingEventTable(selectors.tracking_events(tracking=tracking))
     context = {
         "tracking": tracking,
         "is_sandbox": is_sandbox(tracking.carrier),
-        "page_obj": paginate(request, selectors.tracking_events(tracking=tracking)),
+        "event_table": events,
+        "events": table_page(request, events),
         "form": form or ManualTrackingEventForm(initial={"country": tracking.dest_country}),
     }
-    return render(request, "logistics/ops/tracking_detail.html", context, status=status)
+    if htmx_partial(request) and request.htmx.target == "events":  # a sort or page link
+        response = render(request, "logistics/ops/partials/_tracking_events.html", context)
+    else:
+        response = render(request, "logistics/ops/tracking_detail.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @operator_view(TRACKING_ROLES)

@@ -147,13 +147,6 @@ class PricingRuleForm(BootstrapValidationFormMixin, forms.Form):
             self.add_error(None, message)
 
 
-class ProductSearchForm(forms.Form):
-    """The wizard's first step: find a catalog product by name or SKU."""
-
-    q = forms.CharField(label=_("Product name or SKU"), max_length=100, required=False)
-    mine = forms.BooleanField(label=_("My Products only"), required=False)
-
-
 class ListingForm(BootstrapValidationFormMixin, forms.Form):
     """The wizard's second step for one product: variants, title, description, images, typed
     prices (``price_<variant pk>``, blank = the rules' price) and the stores."""

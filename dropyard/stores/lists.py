@@ -1,5 +1,6 @@
-"""The merchant's store lists (stores, a store's listings, held store orders, pricing rules,
-store access): filters and columns for the generic list (``core.lists``).
+"""The merchant's store lists (stores, a store's listings, the listing wizard's product choice,
+held store orders, pricing rules, store access): filters and columns for the generic list
+(``core.lists``).
 
 Each FilterSet takes ``select``: the member-scoped selector already bound to the membership (or
 the merchant and store), so the rows are only those the member may open and the selectors keep
@@ -300,6 +301,82 @@ class ListingTable(ListTable):
                 _("Progress"),
             )
         return ""
+
+
+# --- The listing wizard's product choice ------------------------------------------------------
+
+
+class ListableProductFilter(SelectFilterSet):
+    """Name or SKU (product or variant), and the whole catalog or My Products only; give
+    ``select=partial(selectors_listing.listable_products, merchant=...)``."""
+
+    q = django_filters.CharFilter(label=gettext_lazy("Product name or SKU"), max_length=100)
+    mine = django_filters.ChoiceFilter(
+        label=gettext_lazy("Products"),
+        empty_label=gettext_lazy("The whole catalog"),
+        choices=(("on", gettext_lazy("My Products only")),),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_box(_("Name, product SKU or variant SKU"))
+
+    def selection(self, data: dict) -> dict[str, Any]:
+        return {"q": (data.get("q") or "").strip(), "saved_only": data.get("mine") == "on"}
+
+
+class ListableProductTable(ListTable):
+    """On-sale catalog products to list (My Products first unless sorted): Choose first on a
+    phone card."""
+
+    picture = picture_column("", 48)
+    name = tables.Column(
+        verbose_name=gettext_lazy("Product"),
+        order_by=("name", "pk"),
+        attrs={"td": {"class": "list-title text-break"}},
+    )
+    sku = tables.Column(
+        verbose_name=gettext_lazy("SKU"),
+        order_by=("sku", "pk"),
+        attrs={"td": {"class": "small font-monospace"}},
+    )
+    cost_from = tables.Column(
+        verbose_name=gettext_lazy("Cost from"),
+        order_by=("cost_from", "pk"),
+        empty_values=(),
+        attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}},
+    )
+    action = ActionColumn(accessor="public_id")
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "data-testid": "product-choices"}
+        row_attrs = {"data-testid": lambda record: f"product-{record.sku}"}
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def render_name(self, value: str, record: Any) -> str:
+        if not record.saved:
+            return value
+        return format_html('{} <span class="badge text-bg-info">{}</span>', value, _("My Products"))
+
+    def value_name(self, value: str) -> str:
+        return value
+
+    def render_cost_from(self, value: int | None) -> str:
+        return money(value, self.currency) if value is not None else _("no variant on sale")
+
+    def value_cost_from(self, value: int | None) -> str:
+        return money(value, self.currency) if value is not None else ""
+
+    def render_action(self, value: str, record: Any) -> str:
+        return format_html(
+            '<a class="btn btn-primary btn-sm" href="{}" data-testid="choose-{}">{}</a>',
+            reverse("stores:listing_new", args=[value]),
+            record.sku,
+            _("Choose"),
+        )
 
 
 # --- Held store orders -------------------------------------------------------------------------

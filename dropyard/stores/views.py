@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -24,7 +25,8 @@ from dropyard.catalog.models import Variant
 from dropyard.catalog.selectors import variant_get
 from dropyard.core.access import merchant_view
 from dropyard.core.errors import DomainError
-from dropyard.core.lists import BulkAction, list_page
+from dropyard.core.htmx import htmx_partial
+from dropyard.core.lists import BulkAction, list_page, table_page
 from dropyard.core.views_helpers import flash_outcome
 
 from . import selectors, services
@@ -45,6 +47,7 @@ from .lists import (
     StoreFilter,
     StoreTable,
 )
+from .lists_health import HeldOrderTable, OffSaleTable, UnconnectedTable
 from .models import Store, StoreOrder, StoreVariant
 from .suggestions import suggestions_for
 
@@ -525,11 +528,33 @@ def held_import_now(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('stores:held')}?store={store.public_id}")
 
 
+# The health page's three tables: (context name, table class, query prefix, results element id).
+HEALTH_TABLES = (
+    ("unconnected", UnconnectedTable, "u", "unconnected"),
+    ("held", HeldOrderTable, "h", "held"),
+    ("off_sale", OffSaleTable, "o", "offsale"),
+)
+
+
 @merchant_view(area=AREA)
 def health(request: HttpRequest) -> HttpResponse:
-    """Connection health of the member's stores (of one with ``?store=<public id>``)."""
+    """Connection health of the member's stores (of one with ``?store=<public id>``): three
+    sortable, paged tables; an htmx sort or page link answers only its table."""
     store = None
     if request.GET.get("store"):
         store = _store(request, request.GET["store"])
     report = connection_health(membership=request.membership, store=store)
-    return render(request, "stores/health.html", {"store": store, "health": report})
+    context: dict = {"store": store, "health": report}
+    for name, table_class, prefix, results_id in HEALTH_TABLES:
+        table = table_class(
+            getattr(report, name), prefix=prefix, exclude=("store",) if store else ()
+        )
+        context[f"{name}_table"] = table
+        context[f"{name}_page"] = table_page(request, table)
+        if htmx_partial(request) and request.htmx.target == results_id:
+            response = render(request, f"stores/partials/_health_{results_id}.html", context)
+            break
+    else:
+        response = render(request, "stores/health.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

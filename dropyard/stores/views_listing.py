@@ -25,13 +25,18 @@ from dropyard.core.errors import DomainError, NotFound
 from dropyard.core.htmx import htmx_partial
 from dropyard.core.lists import BulkAction, SearchFilter, list_page
 from dropyard.core.models import Job
-from dropyard.core.pagination import paginate
 from dropyard.core.views_helpers import flash_outcome
 
 from . import selectors, selectors_listing, services
 from .choices import StoreStatus
-from .forms_listing import CATALOG_CURRENCY, ListingForm, PricingRuleForm, ProductSearchForm
-from .lists import ListingFilter, ListingTable, PricingRuleTable
+from .forms_listing import CATALOG_CURRENCY, ListingForm, PricingRuleForm
+from .lists import (
+    ListableProductFilter,
+    ListableProductTable,
+    ListingFilter,
+    ListingTable,
+    PricingRuleTable,
+)
 from .models import Listing
 from .pricing import DEFAULT_TERMS, Prices, RuleTerms, price_compute
 from .services.listing import LISTING_JOB_KIND
@@ -171,20 +176,26 @@ def _live_stores(request: HttpRequest):  # noqa: ANN202 - a QuerySet[Store]
 
 @merchant_view(area=AREA)
 def listing_choose(request: HttpRequest) -> HttpResponse:
-    """Step 1: choose a product of the catalog (the merchant's saved products first)."""
-    form = ProductSearchForm(request.GET or None)
-    valid = form.is_valid()
-    q = form.cleaned_data["q"] if valid else ""
-    mine = bool(form.cleaned_data["mine"]) if valid else False
-    products = selectors_listing.listable_products(merchant=request.merchant, q=q, saved_only=mine)
-    context = {
-        "form": form,
-        "q": q,
-        "mine": mine,
-        "page": paginate(request, products.prefetch_related("images")),
-        "store_count": _live_stores(request).count(),
-    }
-    return render(request, "stores/listing_choose.html", context)
+    """Step 1: choose an on-sale catalog product (the merchant's saved products first) on the
+    generic list: search by name or SKU, My Products only, sortable, pages."""
+    select = partial(selectors_listing.listable_products, merchant=request.merchant)
+    return list_page(
+        request,
+        queryset=select().prefetch_related("images"),
+        filterset_class=ListableProductFilter,
+        filter_kwargs={"select": lambda **kw: select(**kw).prefetch_related("images")},
+        table_class=ListableProductTable,
+        table_kwargs={"currency": CATALOG_CURRENCY},
+        template="stores/listing_choose.html",
+        export_name="catalog-products",
+        context={
+            "title": _("List a product"),
+            "store_count": _live_stores(request).count(),
+            "noun": gettext_noop("product"),
+            "noun_plural": gettext_noop("products"),
+            "empty_template": "stores/partials/_choose_empty.html",
+        },
+    )
 
 
 @dataclass(frozen=True)

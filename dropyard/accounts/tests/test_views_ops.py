@@ -548,7 +548,8 @@ def test_merchant_detail_shows_profile_members_and_agent(client, support, assign
     assert assigned.account_number in html
     assert assigned.owner.email in html
     assert staff.email in html
-    assert "orders, wallet" in html
+    assert ">Orders</span>" in html  # the staff member's areas, by their labels
+    assert ">Wallet</span>" in html
     assert [m.user for m in response.context["members"]] == [assigned.owner, staff]
     assert agent.email in html
     assert response.context["agent_form"] is None  # only admins assign agents
@@ -836,3 +837,44 @@ def test_every_back_office_view_is_marked_with_its_access():
         "apply": ("login", frozenset()),
         "document": ("login", frozenset()),
     }
+
+
+def _member_emails(response) -> list[str]:
+    return [member.user.email for member in response.context["members"].object_list]
+
+
+def test_merchant_detail_lists_its_members_only_sorted_and_paged(
+    client, operator_admin, merchant, other_merchant
+):
+    staff = make_staff(merchant=merchant, permissions=["orders"])
+    make_staff(merchant=other_merchant)
+    client.force_login(operator_admin)
+    url = reverse("accounts_ops:merchant_detail", args=[merchant.pk])
+
+    response = client.get(url)
+    up = client.get(url, {"msort": "email"})
+    down = client.get(url, {"msort": "-email"})
+
+    html = response.content.decode()
+    both = sorted([merchant.owner.email, staff.email])
+    assert sorted(_member_emails(response)) == both
+    assert _member_emails(up) == both
+    assert _member_emails(down) == both[::-1]
+    assert html.count('data-testid="member-row"') == 2
+    assert "All areas" in html  # the owner
+    assert ">Orders</span>" in html  # the staff member's one area
+    assert 'data-label="Role"' in html  # phone cards name each cell
+    assert "Remove" not in html  # read only: no member buttons in the back office
+    assert client.get(url, {"mpage": "x", "msort": "nope"}).status_code == 200
+
+
+def test_merchant_detail_htmx_sort_answers_the_member_table_only(client, operator_admin, merchant):
+    client.force_login(operator_admin)
+    url = reverse("accounts_ops:merchant_detail", args=[merchant.pk])
+
+    response = client.get(url, {"msort": "email"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="members")
+
+    html = response.content.decode()
+    assert html.count('id="members"') == 1
+    assert merchant.owner.email in html
+    assert "<html" not in html

@@ -261,10 +261,59 @@ def test_detail_shows_events_and_the_manual_event_form(client, support, tracking
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<tr>") == 3  # header + 2 events
+    assert html.count('data-testid="event-row"') == 2
+    assert "2026-03-09 07:45:00" in html
+    assert "Shenzhen, CN" in html
+    assert 'data-label="Activity"' in html  # phone cards name each cell
     assert 'data-testid="manual-event-form"' in html
     assert 'data-confirm="Record this event?' in html
     assert PARCEL_CODE in html  # operators see the reference
+
+
+def _activities(response) -> list[str]:
+    return [event.activity for event in response.context["events"].object_list]
+
+
+def test_detail_events_sort_by_time_both_ways(client, support, tracking):
+    client.force_login(support)
+    url = reverse("logistics_ops:tracking_detail", args=[tracking.pk])
+
+    newest = _activities(client.get(url))
+    oldest = _activities(client.get(url, {"sort": "event_time"}))
+    by_status = _activities(client.get(url, {"sort": "-status"}))
+
+    assert newest == ["Out for delivery", "Parcel handed over by the warehouse"]
+    assert oldest == ["Parcel handed over by the warehouse", "Out for delivery"]
+    assert by_status == ["Out for delivery", "Parcel handed over by the warehouse"]
+    assert client.get(url, {"sort": "activity", "page": "x"}).status_code == 200
+
+
+def test_detail_events_page_and_answer_htmx_with_the_table_only(client, support, tracking):
+    services.tracking_events_record(
+        tracking=tracking,
+        events=[
+            TrackingEventIn(
+                status=2,
+                activity=f"Scan {n}",
+                event_time=datetime(2026, 3, 2, n, 0, tzinfo=UTC),
+                external_id=f"sandbox:scan-{n}",
+            )
+            for n in range(24)
+        ],
+    )
+    client.force_login(support)
+    url = reverse("logistics_ops:tracking_detail", args=[tracking.pk])
+
+    second = client.get(url, {"page": "2"})
+    partial = client.get(url, {"page": "2"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="events")
+
+    assert len(client.get(url).context["events"].object_list) == 25
+    assert _activities(second) == ["Parcel handed over by the warehouse"]
+    html = partial.content.decode()
+    assert html.count('id="events"') == 1
+    assert "Parcel handed over by the warehouse" in html
+    assert 'data-testid="manual-event-form"' not in html
+    assert "<html" not in html
 
 
 def test_operator_records_a_manual_event(client, support, tracking):

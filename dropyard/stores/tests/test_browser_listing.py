@@ -70,7 +70,8 @@ def test_list_a_product_with_a_pricing_rule_on_a_sandbox_store(browser, live_ser
     # The wizard: choose the product, see the rule's price, list it on Sandy Shop.
     page.get_by_role("link", name="List a product").first.click()
     page.fill("main input[name=q]", shop.red.sku)  # the top bar has its own search box
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_test_id("result-count").filter(has_text="1 product").wait_for()
     _shoot(page, "choose")
     page.get_by_test_id(f"choose-{product.sku}").click()
     row = page.get_by_test_id(f"variant-row-{shop.red.sku}")

@@ -146,3 +146,88 @@ def test_another_merchants_store_is_404_and_never_listed(client, other_merchant,
     assert client.get(reverse("stores:health") + f"?store={store.public_id}").status_code == 404
     response = client.get(reverse("stores:health"))
     assert 'data-testid="healthy"' in response.content.decode()
+
+
+def _rows(response, name: str) -> list:
+    return list(response.context[f"{name}_page"].object_list)
+
+
+def test_health_tables_sort_both_ways(owner_client, store, world):
+    import_variants(store, ("VA", "S-A"), ("VB", "S-B"))
+    _ingest(store, "1001", ("VB", 1))
+    _ingest(store, "1002", ("VA", 1), ("VB", 1))
+    url = reverse("stores:health")
+
+    default = owner_client.get(url)
+    by_title = owner_client.get(url, {"usort": "title"})
+    by_orders = owner_client.get(url, {"usort": "orders"})
+    held_up = owner_client.get(url, {"hsort": "order"})
+    held_down = owner_client.get(url, {"hsort": "-order"})
+
+    assert [r.platform_variant_id for r in _rows(default, "unconnected")] == ["VB", "VA"]
+    assert [r.platform_variant_id for r in _rows(by_title, "unconnected")] == ["VA", "VB"]
+    assert [r.platform_variant_id for r in _rows(by_orders, "unconnected")] == ["VA", "VB"]
+    assert [h.order.platform_order_id for h in _rows(held_up, "held")] == ["1001", "1002"]
+    assert [h.order.platform_order_id for h in _rows(held_down, "held")] == ["1002", "1001"]
+    assert 'data-label="Held"' in default.content.decode()  # phone cards name each cell
+
+
+def test_health_tables_page_each_on_its_own(owner_client, store, world):
+    import_variants(store, *[(f"V{n:02}", f"S-{n}") for n in range(26)])
+    for n in range(26):
+        _ingest(store, f"{1000 + n}", (f"V{n:02}", 1))
+    url = reverse("stores:health")
+
+    first = owner_client.get(url)
+    second = owner_client.get(url, {"upage": "2"})
+
+    assert len(_rows(first, "unconnected")) == 25
+    assert len(_rows(second, "unconnected")) == 1
+    assert len(_rows(second, "held")) == 25  # the held orders stay on their first page
+    assert owner_client.get(url, {"upage": "x", "hsort": "nope"}).status_code == 200
+
+
+def test_health_htmx_sort_answers_only_its_table(owner_client, store, world):
+    import_variants(store, ("V1", "S-1"))
+    _ingest(store, "1001", ("V1", 2))
+
+    response = owner_client.get(
+        reverse("stores:health"), {"hsort": "order"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="held"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('id="held"') == 1
+    assert 'data-testid="held-1001"' in html
+    assert 'id="unconnected"' not in html
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_health_of_one_store_leaves_out_the_store_column(owner_client, store, world):
+    import_variants(store, ("V1", "S-1"))
+    _ingest(store, "1001", ("V1", 2))
+    url = reverse("stores:health")
+
+    everything = owner_client.get(url).content.decode()
+    one = owner_client.get(url, {"store": store.public_id}).content.decode()
+
+    assert 'data-label="Store"' in everything
+    assert 'data-label="Store"' not in one
+    assert 'data-testid="unconnected-V1"' in one
+
+
+def test_health_page_lists_an_off_sale_connection_with_replace(owner_client, store, world):
+    from dropyard.catalog.models import Variant
+
+    (v1,) = import_variants(store, ("V1", "S-1"))
+    connect(store, v1, world.red)
+    Variant.objects.filter(pk=world.red.pk).update(is_on_sale=False)
+
+    html = owner_client.get(reverse("stores:health")).content.decode()
+
+    fix = reverse("stores:connections", args=[store.public_id]) + f"?sv={v1.pk}#sv-{v1.pk}"
+    assert 'data-testid="offsale-V1"' in html
+    assert f'<a class="btn btn-outline-primary btn-sm" href="{fix}">Replace</a>' in html
+    assert f'<span class="font-monospace small">{world.red.sku}</span>' in html
+    assert 'data-testid="empty-offsale"' not in html

@@ -557,3 +557,110 @@ def test_access_empty_state_points_to_the_team_page(owner_client):
 
     assert 'data-testid="empty-state"' in html
     assert f'<a href="{reverse("accounts:team")}">Team</a>' in html
+
+
+# --- The listing wizard's product choice -------------------------------------------------------
+
+CHOOSE = "/stores/listing/new/"
+
+
+@pytest.fixture
+def products(merchant, other_merchant):
+    from dropyard.catalog import services as catalog_services
+
+    made = {
+        "cheap": make_listable_product(costs=(300, 900)),
+        "dear": make_listable_product(costs=(2500,)),
+        "saved": make_listable_product(costs=(1200,)),
+        "theirs": make_listable_product(costs=(700,)),
+    }
+    catalog_services.my_product_add(merchant=merchant, product=made["saved"], actor=None)
+    catalog_services.my_product_add(merchant=other_merchant, product=made["theirs"], actor=None)
+    return made
+
+
+def _skus(response) -> list[str]:
+    return [product.sku for product in response.context["page"].object_list]
+
+
+def test_choose_lists_on_sale_products_my_products_first(owner_client, products):
+    response = owner_client.get(CHOOSE)
+
+    html = response.content.decode()
+    skus = _skus(response)
+    assert skus[0] == products["saved"].sku
+    assert sorted(skus) == sorted(p.sku for p in products.values())
+    assert html.count("My Products</span>") == 1  # another merchant's saved product: no badge
+    assert f'data-testid="choose-{products["cheap"].sku}"' in html
+    assert reverse("stores:listing_new", args=[products["cheap"].public_id]) in html
+    assert ">$3.00</td>" in html  # the cheapest on-sale variant's cost
+    assert 'data-label="Cost from"' in html  # phone cards name each cell
+
+
+def test_choose_my_products_only_is_the_members_merchants(owner_client, products):
+    assert _skus(owner_client.get(CHOOSE, {"mine": "on"})) == [products["saved"].sku]
+
+
+def test_choose_searches_name_and_sku(owner_client, products):
+    dear = products["dear"]
+    variant_sku = dear.variants.get().sku
+
+    assert _skus(owner_client.get(CHOOSE, {"q": dear.sku})) == [dear.sku]
+    assert _skus(owner_client.get(CHOOSE, {"q": variant_sku})) == [dear.sku]
+    assert _skus(owner_client.get(CHOOSE, {"q": dear.sku, "mine": "on"})) == []
+
+
+def test_choose_sorts_by_cost_both_ways(owner_client, products):
+    costs = [p.cost_from for p in owner_client.get(CHOOSE, {"sort": "cost_from"}).context["page"]]
+    down = owner_client.get(CHOOSE, {"sort": "-cost_from"}).context["page"].object_list
+
+    assert costs == [300, 700, 1200, 2500]
+    assert [p.cost_from for p in down] == [2500, 1200, 700, 300]
+
+
+def test_choose_paginates(owner_client):
+    for _n in range(26):
+        make_listable_product(costs=(500,), images=0)
+
+    first = owner_client.get(CHOOSE)
+    second = owner_client.get(CHOOSE, {"page": "2"})
+
+    assert len(first.context["page"].object_list) == 25
+    assert len(second.context["page"].object_list) == 1
+    assert set(_skus(first)).isdisjoint(_skus(second))
+
+
+def test_choose_csv_has_the_shown_columns_and_no_buttons(owner_client, products):
+    rows = _csv(owner_client.get(CHOOSE, {"export": "csv", "q": products["saved"].sku}))
+
+    assert rows == [
+        "Product,SKU,Cost from",
+        f"{products['saved'].name},{products['saved'].sku},$12.00",
+    ]
+
+
+def test_choose_htmx_answers_only_the_results(owner_client, products):
+    response = owner_client.get(CHOOSE, {"q": "no-such-product"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="filter-form"' not in html
+    assert "<html" not in html
+    assert "No product on sale matches “no-such-product”." in html
+
+
+@pytest.mark.parametrize(
+    "query", [{"mine": "bogus"}, {"sort": "nope"}, {"page": "x"}, {"page": "999"}, {"q": "a" * 101}]
+)
+def test_choose_bad_input_still_answers(owner_client, products, query):
+    assert owner_client.get(CHOOSE, query).status_code == 200
+
+
+def test_choose_empty_my_products_points_to_the_catalog(owner_client, products):
+    from dropyard.catalog.models import MyProduct
+
+    MyProduct.objects.all().delete()
+    html = owner_client.get(CHOOSE, {"mine": "on"}).content.decode()
+
+    assert 'data-testid="products-empty"' in html
+    assert "None of My Products is on sale." in html
