@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
@@ -181,9 +181,11 @@ def platform(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_view(area=Area.PRODUCTS)
-@require_GET
 def request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    # Looked up before the method is checked: another merchant's id is a 404 for any method.
     found = selectors_requests.sourcing_request_get(merchant=request.merchant, public_id=public_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     return render(request, "sourcing/requests/request_detail.html", _detail_context(found))
 
 
@@ -216,11 +218,12 @@ def _detail_context(found: SourcingRequest) -> dict[str, Any]:
 
 
 @merchant_view(area=Area.PRODUCTS)
-@require_http_methods(["GET", "POST"])
 def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     """GET: the confirmation step (says whether withdrawing costs authority). POST: withdraw."""
     merchant = request.merchant
     found = selectors_requests.sourcing_request_get(merchant=merchant, public_id=public_id)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
         try:
             services_requests.sourcing_cancel(merchant=merchant, request=found, actor=request.user)
@@ -242,10 +245,11 @@ def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @merchant_view(area=Area.PRODUCTS)
-@require_GET
-def picture(request: HttpRequest, public_id: str) -> FileResponse:
+def picture(request: HttpRequest, public_id: str) -> HttpResponse:
     """The request's uploaded picture (private storage), for members who may see the request."""
     found = selectors_requests.sourcing_request_get(merchant=request.merchant, public_id=public_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     if not found.image:
         raise Http404("No picture")
     try:

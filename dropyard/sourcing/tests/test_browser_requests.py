@@ -76,6 +76,9 @@ def test_a_request_from_the_form_at_phone_and_desktop_width(
     )
     page.goto(f"{live_server.url}/sourcing/")
     assert page.get_by_test_id("sourcing-row").count() == 2
+    page.locator("[data-testid=quota-rules] summary").click()
+    page.locator("[data-testid=authority-events] summary").click()
+    assert page.get_by_test_id("quota-remaining").inner_text() == "3"
     _shoot(page, "list")
     page.goto(f"{live_server.url}/sourcing/{quoted.public_id}/")
     assert page.get_by_test_id("sourcing-quote").count() == 1

@@ -3,10 +3,12 @@ import io
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from PIL import Image
 
 from dropyard.accounts.tests.factories import make_staff
+from dropyard.catalog.tests.factories import make_product
 from dropyard.sourcing import services_requests as svc
 from dropyard.sourcing.choices import AuthorityEventKind, SourcingStatus
 from dropyard.sourcing.models import AuthorityEvent, SourcingRequest
@@ -388,6 +390,29 @@ def test_detail_shows_progress_quotes_and_the_agent(client, assigned, owner, age
     assert agent.display_name in html
     assert f'href="{reverse("sourcing:messages")}"' in html
     assert html.count('data-testid="sourcing-event"') == 4
+
+
+def test_published_request_links_the_catalog_product_and_its_variant(
+    client, assigned, owner, agent
+):
+    product = make_product(variants=1, name="Bamboo soap dish")
+    variant = product.variants.get()
+    request = _create(assigned, owner)
+    svc.sourcing_claim(request=request, actor=agent)
+    request.product, request.variant = product, variant
+    with transaction.atomic():
+        svc.sourcing_transition(request=request, to_status=SourcingStatus.PUBLISHED, actor=agent)
+    client.force_login(owner)
+
+    html = client.get(
+        reverse("sourcing_requests:detail", args=[request.public_id])
+    ).content.decode()
+
+    product_url = reverse("catalog:product", args=[product.public_id])
+    assert f'href="{product_url}" class="text-break" data-testid="sourcing-product-link">' in html
+    assert f'data-testid="sourcing-variant-sku">{variant.sku}<' in html
+    assert html.count('data-done="1"') == 3
+    assert 'data-testid="sourcing-cancel"' not in html
 
 
 def test_failed_request_shows_the_reason_and_no_withdraw(client, assigned, owner, agent):
