@@ -51,6 +51,9 @@ class AskForm(BootstrapFormMixin, forms.Form):
 
 
 class AnswerForm(BootstrapFormMixin, forms.Form):
+    """The agent's new price; its fields' ids start with ``answer_`` (the decline form on the
+    same page has a note too)."""
+
     price = MoneyField(label=_("New price for this merchant (USD per unit)"), max_value=10**8)
     note = forms.CharField(
         label=_("Note for the merchant"),
@@ -59,6 +62,10 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "answer_%s")
+        super().__init__(*args, **kwargs)
+
 
 class DeclineForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
@@ -66,3 +73,7 @@ class DeclineForm(BootstrapFormMixin, forms.Form):
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "decline_%s")
+        super().__init__(*args, **kwargs)
