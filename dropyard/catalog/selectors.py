@@ -17,7 +17,16 @@ from dropyard.accounts.models import MerchantAccount
 from dropyard.core.errors import NotFound
 
 from .exceptions import ProductNotFound, VariantNotFound
-from .models import Category, ImproperReport, MyProduct, Product, ProductImage, Review, Variant
+from .models import (
+    Category,
+    ImproperReport,
+    MerchantPrice,
+    MyProduct,
+    Product,
+    ProductImage,
+    Review,
+    Variant,
+)
 from .search import _build as _search_build
 from .search import category_descendant_ids, product_search_ids, search_tokens
 
@@ -346,3 +355,61 @@ def variants_by_keys(keys: Iterable[str]) -> dict[str, Variant]:
             if key in wanted:
                 found[key] = variant
     return found
+
+
+# --- Per-merchant prices ------------------------------------------------------------------------
+
+
+def merchant_prices_for(
+    merchant: MerchantAccount | None, variant_ids: Iterable[int]
+) -> dict[int, int]:
+    """The merchant's agreed prices (``MerchantPrice``) on these variants, by variant pk, in
+    one query; variants without one are absent. No merchant: nothing (no query)."""
+    ids = {pk for pk in variant_ids if pk is not None}
+    if merchant is None or not ids:
+        return {}
+    return dict(
+        MerchantPrice.objects.filter(merchant=merchant, variant_id__in=ids)
+        .order_by()
+        .values_list("variant_id", "price_minor")
+    )
+
+
+def unit_prices_for(
+    merchant: MerchantAccount | None, variants: Iterable[Variant]
+) -> dict[int, int]:
+    """What ``merchant`` pays per unit of each variant, by variant pk, in one query: its
+    agreed price, or the list price (``Variant.price_minor``) without one.
+
+    Invariant: never more than the list price (a list price lowered below an agreed price
+    wins), so an agreement can only help the merchant.
+    """
+    variants = list(variants)
+    agreed = merchant_prices_for(merchant, (v.pk for v in variants))
+    return {
+        v.pk: min(v.price_minor, agreed[v.pk]) if v.pk in agreed else v.price_minor
+        for v in variants
+    }
+
+
+def unit_price_for(merchant: MerchantAccount | None, variant: Variant) -> int:
+    """``unit_prices_for`` for one variant."""
+    return unit_prices_for(merchant, [variant])[variant.pk]
+
+
+def variant_get_for_merchant(*, merchant: MerchantAccount, key: str) -> Variant:
+    """The variant with this vid or SKU as ``merchant`` sees the catalog: a variant of a
+    product private to another merchant is ``VariantNotFound`` like an unknown one. On-sale
+    state is not checked here (callers say what an off-sale variant means for them)."""
+    key = (key or "").strip()
+    if not key or "\x00" in key or len(key) > KEY_MAX_LENGTH:
+        raise VariantNotFound(_("Variant not found"))
+    variant = (
+        Variant.objects.select_related("product", "image")
+        .filter(Q(public_id=key) | Q(sku=key))
+        .filter(Q(product__private_for__isnull=True) | Q(product__private_for=merchant))
+        .first()
+    )
+    if variant is None:
+        raise VariantNotFound(_("Variant not found"))
+    return variant

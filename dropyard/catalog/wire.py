@@ -261,7 +261,11 @@ class VariantOut(CamelSchema):
     create_time: str
 
 
-def variant_out(request: HttpRequest, variant: Variant, product: Product) -> VariantOut:
+def variant_out(
+    request: HttpRequest, variant: Variant, product: Product, *, unit_price_minor: int | None = None
+) -> VariantOut:
+    """One variant on the wire; ``unit_price_minor`` (what the calling merchant pays, from
+    ``selectors.unit_prices_for``) replaces the list price as ``variantSellPrice``."""
     name = f"{product.name} {' / '.join(str(v) for v in variant.options.values())}".strip()
     return VariantOut(
         vid=variant.public_id,
@@ -280,7 +284,9 @@ def variant_out(request: HttpRequest, variant: Variant, product: Product) -> Var
         variant_height=variant.height_mm,
         variant_volume=variant.volume_mm3,
         variant_weight=variant.weight_g,
-        variant_sell_price=usd(variant.price_minor),
+        variant_sell_price=usd(
+            variant.price_minor if unit_price_minor is None else unit_price_minor
+        ),
         variant_sug_sell_price=usd(variant.suggested_price_minor),
         variant_standard=(
             f"long={variant.length_mm},width={variant.width_mm},height={variant.height_mm}"

@@ -121,7 +121,7 @@ def add_to_cart(request: HttpRequest) -> dict[str, Any]:
     lines = purchases.purchase_cart_add_many(merchant=merchant, specs=specs, actor=None)
     return {
         "successCount": len(lines),
-        "cartLines": [purchase_wire.cart_line_out(line) for line in lines],
+        "cartLines": purchase_wire.cart_lines_out(lines),
         "cart": _cart(merchant),
     }
 

@@ -20,6 +20,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from dropyard.accounts.models import MerchantAccount
+from dropyard.catalog import selectors as catalog_selectors
 from dropyard.catalog.models import Product, Variant
 
 from .choices import MovementKind
@@ -379,14 +380,15 @@ def private_flow(
 
 @dataclass
 class PurchaseCart:
-    """The merchant's purchase cart at today's prices (USD minor units)."""
+    """The merchant's purchase cart at today's prices for it (USD minor units): each line
+    carries ``unit_price_minor``, the merchant's agreed price or the list price."""
 
     lines: list[PurchaseCartLine] = field(default_factory=list)
     currency: str = "USD"
 
     @property
     def total_minor(self) -> int:
-        return sum(line.quantity * line.variant.price_minor for line in self.lines)
+        return sum(line.quantity * line.unit_price_minor for line in self.lines)  # type: ignore[attr-defined]
 
     @property
     def units(self) -> int:
@@ -409,8 +411,10 @@ def purchase_cart_get(*, merchant: MerchantAccount) -> PurchaseCart:
             warehouse__in=[line.warehouse_id for line in lines],
         )
     }
+    prices = catalog_selectors.unit_prices_for(merchant, [line.variant for line in lines])
     for line in lines:
         line.available = free.get((line.variant_id, line.warehouse_id), 0)  # type: ignore[attr-defined]
+        line.unit_price_minor = prices[line.variant_id]  # type: ignore[attr-defined]
     return PurchaseCart(lines=lines)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from dropyard.catalog import selectors as catalog_selectors
 from dropyard.core.api import CamelSchema, ParamError, json_body_parse
 from dropyard.core.errors import DomainError, ErrorCode
 from dropyard.core.money import Money
@@ -181,7 +182,9 @@ class CartOut(CamelSchema):
 
 def cart_line_out(line: PurchaseCartLine) -> dict[str, Any]:
     variant, warehouse = line.variant, line.warehouse
-    amount = line.quantity * variant.price_minor
+    # The merchant's price (``purchase_cart_get`` sets it), else the list price.
+    unit = getattr(line, "unit_price_minor", variant.price_minor)
+    amount = line.quantity * unit
     return {
         "lineId": str(line.pk),
         "productId": variant.product.public_id,
@@ -192,12 +195,21 @@ def cart_line_out(line: PurchaseCartLine) -> dict[str, Any]:
         "storageId": warehouse.public_id,
         "storageName": warehouse.name,
         "countryCode": warehouse.country,
-        "unitPrice": money_wire(variant.price_minor),
-        "unitPriceMinor": variant.price_minor,
+        "unitPrice": money_wire(unit),
+        "unitPriceMinor": unit,
         "amount": money_wire(amount),
         "amountMinor": amount,
         "availableQuantity": getattr(line, "available", None),
     }
+
+
+def cart_lines_out(lines: list[PurchaseCartLine]) -> list[dict[str, Any]]:
+    """``cart_line_out`` for lines of one merchant, priced for it in one query."""
+    if lines:
+        prices = catalog_selectors.unit_prices_for(lines[0].merchant, [x.variant for x in lines])
+        for line in lines:
+            line.unit_price_minor = prices[line.variant_id]  # type: ignore[attr-defined]
+    return [cart_line_out(line) for line in lines]
 
 
 def cart_out(cart: PurchaseCart) -> dict[str, Any]:

@@ -218,7 +218,9 @@ def purchase_order_create(
     line_ids: Sequence[int] | None = None,
 ) -> PurchaseOrder:
     """Confirm the merchant's cart (all lines, those of ``warehouse``, or ``line_ids``) into
-    one WAIT_PAY purchase order at today's variant prices; those cart lines are removed.
+    one WAIT_PAY purchase order at today's prices for the merchant (its agreed price on a
+    variant, else the list price: ``catalog.selectors.unit_prices_for``); those cart lines are
+    removed.
 
     Invariant: the order's amount = Σ line quantity × unit price. Refused (nothing changed):
     no matching cart line (``PurchaseRefused``). Audit ORDER_CREATED.
@@ -235,7 +237,8 @@ def purchase_order_create(
         raise PurchaseRefused(_("the purchase cart has no lines to order"))
     for line in cart:
         _check_warehouse(line.warehouse)
-    total = sum(line.quantity * line.variant.price_minor for line in cart)
+    prices = catalog_selectors.unit_prices_for(merchant, [line.variant for line in cart])
+    total = sum(line.quantity * prices[line.variant_id] for line in cart)
     order = PurchaseOrder.objects.create(
         merchant=merchant, code=new_purchase_order_code(), amount_minor=total, currency="USD"
     )
@@ -246,8 +249,8 @@ def purchase_order_create(
                 variant=line.variant,
                 warehouse=line.warehouse,
                 quantity=line.quantity,
-                unit_price_minor=line.variant.price_minor,
-                amount_minor=line.quantity * line.variant.price_minor,
+                unit_price_minor=prices[line.variant_id],
+                amount_minor=line.quantity * prices[line.variant_id],
             )
             for line in cart
         ]

@@ -169,10 +169,16 @@ def _stock_context(product: Product, merchant) -> dict:
 
 def _variants(product: Product, merchant) -> list:
     rows = []
-    for variant, per_country in inventory_selectors.inventory_by_variant(
-        product=product, merchant=merchant
-    ):
-        variant.price_label = _money(variant.price_minor, variant.currency)
+    by_variant = list(inventory_selectors.inventory_by_variant(product=product, merchant=merchant))
+    # What this merchant pays: an agreed price (price negotiation) shows with the list price.
+    prices = catalog_selectors.unit_prices_for(merchant, [variant for variant, _c in by_variant])
+    for variant, per_country in by_variant:
+        variant.price_label = _money(prices[variant.pk], variant.currency)
+        variant.list_label = (
+            _money(variant.price_minor, variant.currency)
+            if prices[variant.pk] != variant.price_minor
+            else ""
+        )
         variant.suggested_label = (
             _money(variant.suggested_price_minor, variant.currency)
             if variant.suggested_price_minor

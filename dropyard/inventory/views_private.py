@@ -129,8 +129,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
 def _cart_context(request: HttpRequest, add_form: CartAddForm | None = None) -> dict:
     cart = private_selectors.purchase_cart_get(merchant=request.merchant)
     for line in cart.lines:
-        line.unit_label = money(line.variant.price_minor)  # type: ignore[attr-defined]
-        line.amount_label = money(line.quantity * line.variant.price_minor)  # type: ignore[attr-defined]
+        line.unit_label = money(line.unit_price_minor)  # type: ignore[attr-defined]
+        line.amount_label = money(line.quantity * line.unit_price_minor)  # type: ignore[attr-defined]
     return {
         "cart": cart,
         "total_label": money(cart.total_minor),

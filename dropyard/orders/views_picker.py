@@ -35,7 +35,9 @@ def variant_picker(request: HttpRequest) -> HttpResponse:
     available = inventory_selectors.available_by_variant(
         [v.pk for v in variants], merchant=request.merchant
     )
+    prices = catalog_selectors.unit_prices_for(request.merchant, variants)
     for variant in variants:
         variant.available = available[variant.pk]
+        variant.unit_price_minor = prices[variant.pk]  # the merchant's agreed price, else list
     context = {"q": q, "variants": variants, "too_short": 0 < len(q) < MIN_QUERY}
     return render(request, template, context)

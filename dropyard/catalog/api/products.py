@@ -1,4 +1,10 @@
-"""``product/list``, ``product/query`` and ``product/variant/query`` (contract §2.2)."""
+"""``product/list``, ``product/query`` and ``product/variant/query`` (contract §2.2).
+
+Prices: a variant's ``variantSellPrice`` is what the calling merchant pays for it — its agreed
+price from a price negotiation (``MerchantPrice``), else the list price — so it equals the unit
+price its orders get. The product-level ``sellPrice`` (and ``product/list``) stay the public
+list prices: they describe the catalog, which every merchant shares.
+"""
 
 import json
 
@@ -10,7 +16,7 @@ from dropyard.core.api import CamelSchema, ParamError
 from ..choices import ProductType
 from ..models import Product
 from ..search import product_search
-from ..selectors import product_get, variant_list
+from ..selectors import product_get, unit_prices_for, variant_list
 from ..wire import (
     LIST_MAX_PAGE_SIZE,
     OFF_SALE,
@@ -270,7 +276,7 @@ def product_query(
         supplier_name=product.supplier.company_name if product.supplier else "",
         supplier_id=str(product.supplier.pk) if product.supplier else "",
         customization_version=0,
-        variants=[variant_out(request, v, product) for v in variants],
+        variants=_variants_out(request, variants, product),
     )
 
 
@@ -283,6 +289,11 @@ def variant_query(
 ) -> list[VariantOut]:
     """All on-sale variants of an on-sale product."""
     product = product_lookup(pid, product_sku, variant_sku)
-    return [
-        variant_out(request, v, product) for v in variant_list(product=product, on_sale_only=True)
-    ]
+    return _variants_out(request, variant_list(product=product, on_sale_only=True), product)
+
+
+def _variants_out(request: HttpRequest, variants: list, product: Product) -> list[VariantOut]:
+    """The variants with ``variantSellPrice`` = what the calling merchant pays (its agreed
+    price from a price negotiation, else the list price; one query for all)."""
+    prices = unit_prices_for(getattr(request.auth, "merchant", None), variants)
+    return [variant_out(request, v, product, unit_price_minor=prices[v.pk]) for v in variants]

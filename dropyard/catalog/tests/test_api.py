@@ -11,6 +11,7 @@ from django.test import Client
 
 from dropyard.accounts import services as account_services
 from dropyard.catalog import services
+from dropyard.catalog.merchant_prices import merchant_price_set
 from dropyard.catalog.models import MyProduct
 from dropyard.catalog.tests.factories import create_product, make_category_path, png_bytes
 from dropyard.core.testing.cj_client import CJClient
@@ -664,3 +665,17 @@ def test_my_products_are_private_to_the_account(api, other_api, bear):
 )
 def test_my_product_query_bad_params(api, params, message):
     assert api.get("product/myProduct/query", params).error(1600300) == message
+
+
+@pytest.mark.parametrize("path", ["product/query", "product/variant/query"])
+def test_variant_sell_price_is_the_callers_agreed_price(api, other_api, merchant, bear, path):
+    cheap, dear = bear.variants.order_by("position")
+    merchant_price_set(merchant=merchant, variant=dear, price_minor=1500, actor=None)
+
+    def sell_prices(client):
+        data = client.get(path, {"pid": bear.public_id}).ok()
+        variants = data["variants"] if path == "product/query" else data
+        return {v["vid"]: v["variantSellPrice"] for v in variants}
+
+    assert sell_prices(api) == {cheap.public_id: "12.50", dear.public_id: "15.00"}
+    assert sell_prices(other_api) == {cheap.public_id: "12.50", dear.public_id: "19.99"}

@@ -165,7 +165,7 @@ def _add_products_to_purchase_cart(request: HttpRequest, body: Any) -> dict:
         "successCount": len(lines),
         "addSuccessOrders": [],
         "interceptOrders": [],
-        "cartLines": [purchase_wire.cart_line_out(line) for line in lines],
+        "cartLines": purchase_wire.cart_lines_out(lines),
         "cart": purchase_wire.cart_out(cart),
     }
 

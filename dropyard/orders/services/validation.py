@@ -11,6 +11,7 @@ from django_countries import countries
 
 from dropyard.accounts.models import MerchantAccount
 from dropyard.catalog.models import Variant
+from dropyard.catalog.selectors import unit_prices_for
 from dropyard.core.text import clean_text, has_control
 from dropyard.inventory.choices import WarehouseKind
 from dropyard.inventory.models import Warehouse
@@ -74,11 +75,14 @@ class _OrderDraft:
 
 @dataclass
 class _Lookups:
-    """What validating a batch needs, loaded once: variants, taken order numbers."""
+    """What validating a batch needs, loaded once: variants, what the merchant pays per unit
+    of each (its agreed price or the list price, ``catalog.selectors.unit_prices_for``), taken
+    order numbers."""
 
     by_vid: dict[str, Variant]
     by_sku: dict[str, Variant]
     taken: set[str]
+    unit_prices: dict[int, int]
 
 
 def _lookups(merchant: MerchantAccount, items: Sequence[Mapping[str, Any]]) -> _Lookups:
@@ -104,7 +108,8 @@ def _lookups(merchant: MerchantAccount, items: Sequence[Mapping[str, Any]]) -> _
         .order_by()
         .values_list("order_number", flat=True)
     )
-    return _Lookups(by_vid=by_vid, by_sku=by_sku, taken=taken)
+    unit_prices = unit_prices_for(merchant, [*by_vid.values(), *by_sku.values()])
+    return _Lookups(by_vid=by_vid, by_sku=by_sku, taken=taken, unit_prices=unit_prices)
 
 
 def _int(value: Any, name: str) -> int:
@@ -157,7 +162,10 @@ def _line_draft(raw: Any, index: int, lookups: _Lookups) -> _LineDraft:
             % {"where": where, "max": MAX_QUANTITY}
         )
     price = raw.get("unit_price_minor")
-    price = variant.price_minor if price is None else _int(price, f"{where}.unit_price_minor")
+    if price is None:
+        price = lookups.unit_prices[variant.pk]
+    else:
+        price = _int(price, f"{where}.unit_price_minor")
     if price < 0:
         raise OrderInvalid(_("%(where)s: unit price may not be negative") % {"where": where})
     store_line = str(raw.get("store_line_item_id") or "").strip()
