@@ -29,7 +29,7 @@ from dropyard.core.choices import AuditAction
 from dropyard.core.text import clean_line, clean_text
 
 from .choices import ProductType, ReportReason, ReportStatus, ShippingProperty
-from .exceptions import CatalogError, ProductOffSale
+from .exceptions import CatalogError, ProductNotFound, ProductOffSale
 from .image_index import product_image_hashes_store
 from .models import (
     Category,
@@ -624,8 +624,11 @@ def report_take_off_sale(*, report: ImproperReport, actor: User, reason: str) ->
 def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Actor) -> MyProduct:
     """Save an on-sale product to the merchant's My Products; adding it again changes nothing.
 
-    Raises ProductOffSale (1602002) for an off-sale product not yet saved.
+    Raises ProductOffSale (1602002) for an off-sale product not yet saved, ProductNotFound
+    for a product private to another merchant.
     """
+    if product.private_for_id is not None and product.private_for_id != merchant.pk:
+        raise ProductNotFound(_("Product not found"))
     existing = MyProduct.objects.filter(merchant=merchant, product=product).first()
     if existing is not None:
         return existing
