@@ -25,7 +25,7 @@ from .choices import SourcingStatus
 from .models import SourcingQuote, SourcingRequest
 
 STATUS_CHOICES = [
-    (selectors_desk.DESK_OPEN, _("Open (waiting for the agent)")),
+    (selectors_desk.DESK_OPEN, _("Open")),
     (selectors_desk.DESK_ALL, _("Any status")),
     *SourcingStatus.choices,
 ]
