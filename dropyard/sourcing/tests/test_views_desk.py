@@ -231,3 +231,11 @@ def test_nav_badge_counts_unclaimed_requests_of_the_agent(client, assigned, owne
     badges = {link["name"]: link["badge"] for group in groups for link in group["links"]}
     assert badges["sourcing_desk:queue"] == 1
     assert SourcingRequest.objects.count() == 2
+
+
+def test_the_merchants_ops_page_links_to_its_standing(client, assigned, agent):
+    client.force_login(agent)
+
+    page = client.get(reverse("accounts_ops:merchant_detail", args=[assigned.pk]))
+
+    assert reverse("sourcing_desk:standing", args=[assigned.pk]) in page.content.decode()
