@@ -102,7 +102,7 @@ def test_second_run_creates_nothing():
         "applications": 1,
         "api keys": 1,
         "messages": 3,
-        "products": DEMO_PRODUCTS,
+        "products": DEMO_PRODUCTS + 1,  # + the sourcing demo's private product
         "warehouses": 12,
         "shipping lines": 9,
         "rate cards": 507,
