@@ -65,7 +65,9 @@ def products_by_hash(
 ) -> list[ImageMatch]:
     """``products_by_image`` for an already computed 64-bit pHash (unsigned)."""
     rows = (
-        ProductImageHash.objects.filter(_candidates(query), product__is_on_sale=True)
+        ProductImageHash.objects.filter(
+            _candidates(query), product__is_on_sale=True, product__private_for__isnull=True
+        )
         .values_list("product_id", "value")
         .order_by()[:CANDIDATE_CAP]
     )

@@ -126,16 +126,18 @@ FROM catalog_product p
 LEFT JOIN catalog_category c3 ON c3.id = p.category_id
 LEFT JOIN catalog_category c2 ON c2.id = c3.parent_id
 LEFT JOIN catalog_category c1 ON c1.id = c2.parent_id
+WHERE p.private_for_id IS NULL
 """
 
 _PG_UPDATE = f"""
-UPDATE catalog_product p SET {SEARCH_VECTOR_COLUMN} =
+UPDATE catalog_product p SET {SEARCH_VECTOR_COLUMN} = CASE WHEN p.private_for_id IS NOT NULL
+    THEN ''::tsvector ELSE
     setweight(to_tsvector('simple', p.name), 'A')
     || setweight(to_tsvector('simple', p.sku || ' ' || COALESCE(
         (SELECT string_agg(v.sku, ' ') FROM catalog_variant v WHERE v.product_id = p.id), '')), 'A')
     || setweight(to_tsvector('simple', COALESCE(c3.name, '') || ' ' || COALESCE(c2.name, '')
         || ' ' || COALESCE(c1.name, '')), 'B')
-    || setweight(to_tsvector('simple', p.material), 'C')
+    || setweight(to_tsvector('simple', p.material), 'C') END
 FROM catalog_category c3
 LEFT JOIN catalog_category c2 ON c2.id = c3.parent_id
 LEFT JOIN catalog_category c1 ON c1.id = c2.parent_id
@@ -169,7 +171,7 @@ def search_index_update(product_ids: Iterable[int]) -> None:
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)
                 cursor.execute(
                     f"INSERT INTO {FTS_TABLE}(rowid, name, skus, categories, material, sale) "
-                    f"{_SQLITE_DOCUMENT_SELECT} WHERE p.id IN ({marks})",
+                    f"{_SQLITE_DOCUMENT_SELECT} AND p.id IN ({marks})",
                     chunk,
                 )
             elif _vendor() == "postgresql":
@@ -425,6 +427,14 @@ def _build(
             count_keys = ([], pg_marks)
     elif pg_words is not None and len(where) == index_predicates:
         count_keys = (pg_words, pg_marks)
+    if not tokens:
+        # Private products (``Product.private_for``) have no search document, so a keyword
+        # never finds them; without a keyword the page reads the product rows, and this
+        # predicate keeps them out (after the index-only counts above were chosen: those count
+        # the markers, which private products keep, so a bare count may include them).
+        # Unary + keeps SQLite off the private_for index (almost every row is NULL there).
+        plus = "+" if _vendor() == "sqlite" else ""
+        where.append(f"{plus}p.private_for_id IS NULL")
     return _Sql(
         from_clause=from_clause,
         where=where,

@@ -77,13 +77,39 @@ def _product_queryset() -> QuerySet[Product]:
     )
 
 
+def visible_to(merchant: MerchantAccount | None) -> Q:
+    """The products a merchant may see: public ones and its own private ones (sourcing)."""
+    if merchant is None:
+        return Q(private_for__isnull=True)
+    return Q(private_for__isnull=True) | Q(private_for=merchant)
+
+
+def _variant_visible_to(merchant: MerchantAccount | None) -> Q:
+    if merchant is None:
+        return Q(product__private_for__isnull=True)
+    return Q(product__private_for__isnull=True) | Q(product__private_for=merchant)
+
+
+def is_visible_to(product: Product, merchant: MerchantAccount | None) -> bool:
+    """Whether ``merchant`` may see ``product`` (``visible_to`` for one loaded product)."""
+    return product.private_for_id is None or (
+        merchant is not None and product.private_for_id == merchant.pk
+    )
+
+
 def product_get(
-    *, pid: str | None = None, sku: str | None = None, variant_sku: str | None = None
+    *,
+    pid: str | None = None,
+    sku: str | None = None,
+    variant_sku: str | None = None,
+    merchant: MerchantAccount | None = None,
+    for_merchant: bool = False,
 ) -> Product:
     """The product addressed by exactly one of pid, product SKU or a variant SKU.
 
     Raises ProductNotFound (1602001); for ``variant_sku``, VariantNotFound (1602000) when no
-    variant has that SKU.
+    variant has that SKU. ``for_merchant`` (merchant pages and the API): a product private to
+    another merchant than ``merchant`` is not found either.
     """
     queryset = _product_queryset()
     if pid:
@@ -98,7 +124,7 @@ def product_get(
         product = queryset.filter(pk=found[0]).first()
     else:
         product = None
-    if product is None:
+    if product is None or (for_merchant and not is_visible_to(product, merchant)):
         raise ProductNotFound(_("Product not found"))
     return product
 
@@ -130,8 +156,15 @@ def product_image_get(*, pk: int) -> ProductImage:
     return image
 
 
-def variant_get(*, vid: str | None = None, sku: str | None = None) -> Variant:
-    """The variant with that vid (or SKU), its product and category loaded; else 1602000."""
+def variant_get(
+    *,
+    vid: str | None = None,
+    sku: str | None = None,
+    merchant: MerchantAccount | None = None,
+    for_merchant: bool = False,
+) -> Variant:
+    """The variant with that vid (or SKU), its product and category loaded; else 1602000.
+    ``for_merchant``: a variant of a product private to another merchant is not found."""
     queryset = Variant.objects.select_related("product__category", "image")
     variant = (
         queryset.filter(public_id=vid).first()
@@ -140,7 +173,7 @@ def variant_get(*, vid: str | None = None, sku: str | None = None) -> Variant:
         if sku
         else None
     )
-    if variant is None:
+    if variant is None or (for_merchant and not is_visible_to(variant.product, merchant)):
         raise VariantNotFound(_("Variant not found"))
     return variant
 
@@ -311,15 +344,17 @@ def _orderable_variants() -> QuerySet[Variant]:
     )
 
 
-def variant_picker_search(*, q: str) -> list[Variant]:
+def variant_picker_search(*, q: str, merchant: MerchantAccount | None = None) -> list[Variant]:
     """The on-sale variants of on-sale products (what any merchant may order) matching ``q``:
     an exact variant SKU first, then the variants of the products the catalog search ranks best
     for ``q`` (words as prefixes of the name, SKUs, category, material), at most
-    ``PICKER_VARIANTS``, with what their pictures need loaded. Empty ``q``: nothing."""
+    ``PICKER_VARIANTS``, with what their pictures need loaded. Empty ``q``: nothing. Private
+    products (not in the search) come only by exact SKU, and only to their ``merchant``."""
     q = q.strip()
     if not q:
         return []
-    exact = list(_orderable_variants().filter(sku__iexact=q)[:1])
+    visible = _variant_visible_to(merchant)
+    exact = list(_orderable_variants().filter(visible, sku__iexact=q)[:1])
     _total, product_ids = _search_product_ids(q)
     rank = {pk: index for index, pk in enumerate(product_ids)}
     ranked = sorted(
@@ -335,9 +370,12 @@ def _search_product_ids(q: str) -> tuple[int, list[int]]:
     return product_search_ids(keyword=q, limit=PICKER_PRODUCTS, count_cap=PICKER_PRODUCTS)
 
 
-def variants_by_keys(keys: Iterable[str]) -> dict[str, Variant]:
+def variants_by_keys(
+    keys: Iterable[str], *, merchant: MerchantAccount | None = None
+) -> dict[str, Variant]:
     """Variants by SKU or vid for the given keys (as typed in the manual order's lines), with
-    their pictures' data; keys that cannot be a SKU or vid (blank, NUL, too long) are skipped."""
+    their pictures' data; keys that cannot be a SKU or vid (blank, NUL, too long) are skipped,
+    and so are variants of products private to another merchant than ``merchant``."""
     wanted = {
         key.strip()
         for key in keys
@@ -348,6 +386,7 @@ def variants_by_keys(keys: Iterable[str]) -> dict[str, Variant]:
     found: dict[str, Variant] = {}
     for variant in (
         Variant.objects.filter(Q(sku__in=wanted) | Q(public_id__in=wanted))
+        .filter(_variant_visible_to(merchant))
         .select_related("product", "image")
         .prefetch_related("product__images")
     ):

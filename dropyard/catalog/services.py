@@ -29,7 +29,7 @@ from dropyard.core.choices import AuditAction
 from dropyard.core.text import clean_line, clean_text
 
 from .choices import ProductType, ReportReason, ReportStatus, ShippingProperty
-from .exceptions import CatalogError, ProductOffSale
+from .exceptions import CatalogError, ProductNotFound, ProductOffSale
 from .image_index import product_image_hashes_store
 from .models import (
     Category,
@@ -267,13 +267,15 @@ def product_create(
     properties: list[str] | None = None,
     product_type: str = ProductType.ORDINARY,
     video_url: str = "",
+    private_for: MerchantAccount | None = None,
 ) -> Product:
     """Create an on-sale product with at least one variant.
 
     Invariants: the category is level 3; SKUs (product and variants) are unique, generated as
     "DY" + 10 digits when not given; the description is sanitised; ``properties`` holds only
     ShippingProperty values; min/max prices and the search index match the new variants.
-    ``actor`` is the operator (or supplier user) creating it.
+    ``actor`` is the operator (or supplier user) creating it. ``private_for`` makes it a
+    product of that merchant only (sourcing): it gets no search document (``search``).
     """
     name = clean_line(name)  # no control or bidi characters in a name (core.text)
     if not name:
@@ -299,6 +301,7 @@ def product_create(
         packing=packing.strip(),
         properties=properties_clean(properties),
         video_url=video_url_clean(video_url),
+        private_for=private_for,
     )
     for position, data in enumerate(variants):
         _variant_insert(product=product, data=data, position=position)
@@ -308,7 +311,11 @@ def product_create(
         action=AuditAction.PRODUCT_CREATED,
         actor=actor,
         target=product,
-        details={"sku": product.sku, "variants": len(variants)},
+        details={
+            "sku": product.sku,
+            "variants": len(variants),
+            **({"private_for": private_for.pk} if private_for is not None else {}),
+        },
     )
     return product
 
@@ -617,8 +624,11 @@ def report_take_off_sale(*, report: ImproperReport, actor: User, reason: str) ->
 def my_product_add(*, merchant: MerchantAccount, product: Product, actor: Actor) -> MyProduct:
     """Save an on-sale product to the merchant's My Products; adding it again changes nothing.
 
-    Raises ProductOffSale (1602002) for an off-sale product not yet saved.
+    Raises ProductOffSale (1602002) for an off-sale product not yet saved, ProductNotFound
+    for a product private to another merchant.
     """
+    if product.private_for_id is not None and product.private_for_id != merchant.pk:
+        raise ProductNotFound(_("Product not found"))
     existing = MyProduct.objects.filter(merchant=merchant, product=product).first()
     if existing is not None:
         return existing

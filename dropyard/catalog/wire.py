@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import HttpRequest
 
+from dropyard.accounts.models import MerchantAccount
 from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
 
@@ -163,12 +164,27 @@ def visible_product(product: Product) -> Product:
     return product
 
 
-def product_lookup(pid: str | None, product_sku: str | None, variant_sku: str | None) -> Product:
-    """The product addressed by pid / productSku / variantSku (exactly one), on sale."""
+def product_lookup(
+    pid: str | None,
+    product_sku: str | None,
+    variant_sku: str | None,
+    *,
+    merchant: MerchantAccount | None,
+) -> Product:
+    """The product addressed by pid / productSku / variantSku (exactly one), on sale, and not
+    private to another merchant than ``merchant``."""
     given = [v for v in (pid, product_sku, variant_sku) if v]
     if len(given) != 1:
         raise ParamError("one of pid, productSku or variantSku is required")
-    product = visible_product(product_get(pid=pid, sku=product_sku, variant_sku=variant_sku))
+    product = visible_product(
+        product_get(
+            pid=pid,
+            sku=product_sku,
+            variant_sku=variant_sku,
+            merchant=merchant,
+            for_merchant=True,
+        )
+    )
     if variant_sku:
         variant = next(v for v in product.variants.all() if v.sku == variant_sku)
         if not variant.is_on_sale:

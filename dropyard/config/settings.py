@@ -301,6 +301,11 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.aftersales.tasks.disputes_overdue_remind_task",
         "every_seconds": 900,
     },
+    # Sourced products that sold raise their merchant's authority score, once per request.
+    "sourcing-sold-credit": {
+        "task": "dropyard.sourcing.tasks.sourcing_sold_credit_sweep_task",
+        "every_seconds": 900,
+    },
     # Rate-limit buckets that are full again are dropped (one row per client IP otherwise
     # stays forever); a full bucket and no bucket answer the same.
     "ratelimit-prune": {

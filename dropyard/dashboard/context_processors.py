@@ -19,6 +19,7 @@ from dropyard.core.choices import JobStatus
 from dropyard.fulfillment import selectors as fulfillment_selectors
 from dropyard.orders import selectors as orders_selectors
 from dropyard.sourcing import selectors as sourcing_selectors
+from dropyard.sourcing import selectors_desk as sourcing_desk_selectors
 from dropyard.wallet import selectors as wallet_selectors
 
 # (label, url name, permission area or None for any member). Labels are marked for the
@@ -175,6 +176,9 @@ def _operator_badges(request: HttpRequest) -> dict[str, Callable[[], int]]:
             core_selectors.job_list(status=JobStatus.FAILED).filter(created_at__gte=since).count()
         ),
         "sourcing:ops_threads": lambda: sourcing_selectors.unread_thread_count_for_agent(
+            request.user  # type: ignore[arg-type]
+        ),
+        "sourcing_desk:queue": lambda: sourcing_desk_selectors.desk_unclaimed_count(
             request.user  # type: ignore[arg-type]
         ),
         "accounts_ops:supplier_list": accounts_selectors.supplier_application_pending_count,

@@ -24,6 +24,7 @@ from dropyard.demo.aftersales import load_aftersales_demo
 from dropyard.demo.carrier import load_sandbox_carrier
 from dropyard.demo.catalog import DEFAULT_PRODUCTS, load_catalog
 from dropyard.demo.orders import _demo_variants, load_demo_orders
+from dropyard.demo.sourcing import load_sourcing
 from dropyard.demo.stores import load_demo_store
 from dropyard.demo.wallet import load_wallet_demo
 from dropyard.sourcing import services as sourcing_services
@@ -113,7 +114,7 @@ def demo_product_count() -> int:
 def demo_load(*, products: int | None = None) -> DemoResult:
     """Create the demo operators, merchant, team, messages, supplier application, API key,
     catalog (``products`` products, default :func:`demo_product_count`), orders, wallet,
-    store and after-sales cases (disputes, a ticket).
+    store, after-sales cases (disputes, a ticket) and sourcing requests in each status.
 
     Invariant: running it again creates nothing (same rows, same audit log).
     """
@@ -154,6 +155,7 @@ def demo_load(*, products: int | None = None) -> DemoResult:
         created += load_aftersales_demo(
             merchant=merchant, owner=owner, support_user=operators[OperatorRole.SUPPORT]
         )
+    created += load_sourcing(merchant=merchant, owner=owner, agent=agent)
     return DemoResult(
         merchant=merchant,
         logins=demo_logins(),

@@ -333,24 +333,27 @@ def open_reservations(references: Iterable[str]) -> dict[tuple[int, str], int]:
 # --- Catalog lookups for the stock endpoints ----------------------------------------------------
 
 
-def variant_get_by_vid(*, vid: str) -> Variant:
+# Each sees only what ``merchant`` may see: a product private to another merchant is not found.
+
+
+def variant_get_by_vid(*, vid: str, merchant: MerchantAccount | None = None) -> Variant:
     """A variant by its public id (the contract's vid); ``VariantNotFound`` (1602000)."""
-    return catalog_selectors.variant_get(vid=vid)
+    return catalog_selectors.variant_get(vid=vid, merchant=merchant, for_merchant=True)
 
 
-def product_get_by_pid(*, pid: str) -> Product:
+def product_get_by_pid(*, pid: str, merchant: MerchantAccount | None = None) -> Product:
     """A product by its public id (the contract's pid); ``ProductNotFound`` (1602001)."""
-    return catalog_selectors.product_get(pid=pid)
+    return catalog_selectors.product_get(pid=pid, merchant=merchant, for_merchant=True)
 
 
-def stock_lookup_by_sku(*, sku: str) -> Variant | Product:
+def stock_lookup_by_sku(*, sku: str, merchant: MerchantAccount | None = None) -> Variant | Product:
     """A variant by SKU or, failing that, a product by SPU; ``VariantNotFound`` (1602000)."""
     try:
-        return catalog_selectors.variant_get(sku=sku)
+        return catalog_selectors.variant_get(sku=sku, merchant=merchant, for_merchant=True)
     except VariantNotFound:
         pass
     try:
-        return catalog_selectors.product_get(sku=sku)
+        return catalog_selectors.product_get(sku=sku, merchant=merchant, for_merchant=True)
     except ProductNotFound:
         raise VariantNotFound(_("no variant or product with sku %(sku)s") % {"sku": sku}) from None
 

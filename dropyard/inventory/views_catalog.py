@@ -243,7 +243,7 @@ def _product_context(request: HttpRequest, product: Product, **extra) -> dict:
 @require_GET
 def product_detail(request: HttpRequest, pid: str) -> HttpResponse:
     """The product page; htmx requests for ``#reviews`` get the next page of reviews."""
-    product = catalog_selectors.product_get(pid=pid)
+    product = catalog_selectors.product_get(pid=pid, merchant=request.merchant, for_merchant=True)
     if htmx_partial(request) and request.htmx.target == "reviews":
         return render(
             request, "catalog/partials/_reviews.html", {"reviews": _reviews(request, product)}
@@ -255,7 +255,7 @@ def product_detail(request: HttpRequest, pid: str) -> HttpResponse:
 @require_GET
 def product_freight(request: HttpRequest, pid: str) -> HttpResponse:
     """Freight estimate for one variant of the product (htmx: the quote; else the page)."""
-    product = catalog_selectors.product_get(pid=pid)
+    product = catalog_selectors.product_get(pid=pid, merchant=request.merchant, for_merchant=True)
     variants = [v for v in product.variants.all() if v.is_on_sale]
     stock = _stock_context(product, request.merchant)
     form = FreightEstimateForm(
@@ -287,7 +287,7 @@ def product_freight(request: HttpRequest, pid: str) -> HttpResponse:
 @require_POST
 def report(request: HttpRequest, pid: str) -> HttpResponse:
     """Report the product as improper (reason + note); the merchant sees past outcomes."""
-    product = catalog_selectors.product_get(pid=pid)
+    product = catalog_selectors.product_get(pid=pid, merchant=request.merchant, for_merchant=True)
     form = ReportForm(request.POST)
     status = 400
     if form.is_valid():
@@ -339,7 +339,9 @@ def _my_product_change(request: HttpRequest, *, add: bool) -> HttpResponse:
     form = ProductChoiceForm(request.POST)
     if not form.is_valid():
         raise NotFound(_("Product not found"))
-    product = catalog_selectors.product_get(pid=form.cleaned_data["product"])
+    product = catalog_selectors.product_get(
+        pid=form.cleaned_data["product"], merchant=request.merchant, for_merchant=True
+    )
     change = catalog_services.my_product_add if add else catalog_services.my_product_remove
     try:
         change(merchant=request.merchant, product=product, actor=request.user)

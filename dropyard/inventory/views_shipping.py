@@ -50,11 +50,13 @@ def freight_calculator(request: HttpRequest) -> HttpResponse:
 # --- Countries where the default line cannot ship -----------------------------------------
 
 
-def _product_lookup(text: str):
-    """The product with that SKU, variant SKU or public id, or None."""
+def _product_lookup(text: str, merchant):
+    """The product with that SKU, variant SKU or public id (that ``merchant`` may see), or None."""
     for key in ("sku", "variant_sku", "pid"):
         try:
-            return catalog_selectors.product_get(**{key: text})
+            return catalog_selectors.product_get(
+                **{key: text}, merchant=merchant, for_merchant=True
+            )
         except DomainError:
             continue
     return None
@@ -67,7 +69,7 @@ def cannot_ship(request: HttpRequest) -> HttpResponse:
     product = None
     rows = None
     if form.is_valid():
-        product = _product_lookup(form.cleaned_data["product"].strip())
+        product = _product_lookup(form.cleaned_data["product"].strip(), request.merchant)
         if product is None:
             form.add_error("product", _("No product with that SKU or id."))
         else:

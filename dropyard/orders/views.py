@@ -409,7 +409,9 @@ def _order_new_with_line(request: HttpRequest, posted) -> HttpResponse:
     sku = ""
     if "add_variant" in posted:
         pick = PickForm(posted)
-        picked = catalog_selectors.variants_by_keys([pick.data.get("add_variant", "")])
+        picked = catalog_selectors.variants_by_keys(
+            [pick.data.get("add_variant", "")], merchant=request.merchant
+        )
         if pick.is_valid() and pick.cleaned_data["add_variant"] in picked:
             sku = picked[pick.cleaned_data["add_variant"]].sku
         else:
@@ -426,7 +428,7 @@ def _order_new_with_line(request: HttpRequest, posted) -> HttpResponse:
 def _order_new_page(request: HttpRequest, form, formset) -> HttpResponse:
     """The new-order page; each line row shows the picture and name of the variant it names."""
     typed = [line["variant"].value() or "" for line in formset]
-    found = catalog_selectors.variants_by_keys(typed)
+    found = catalog_selectors.variants_by_keys(typed, merchant=request.merchant)
     for line, key in zip(formset, typed, strict=True):
         line.picked = found.get(str(key).strip())
     return render(request, "orders/order_new.html", {"form": form, "formset": formset})

@@ -31,7 +31,11 @@ def variant_picker(request: HttpRequest) -> HttpResponse:
         error = gettext("Search: %(reason)s") % {"reason": reason}
         return render(request, template, {"error": error}, status=400)
     q = form.cleaned_data["q"]
-    variants = catalog_selectors.variant_picker_search(q=q) if len(q) >= MIN_QUERY else []
+    variants = (
+        catalog_selectors.variant_picker_search(q=q, merchant=request.merchant)
+        if len(q) >= MIN_QUERY
+        else []
+    )
     available = inventory_selectors.available_by_variant(
         [v.pk for v in variants], merchant=request.merchant
     )

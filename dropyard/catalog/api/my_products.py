@@ -35,7 +35,9 @@ def add_to_my_product(request: HttpRequest, payload: AddToMyProductIn) -> bool:
     """Save an on-sale product to the caller's My Products (again: no change); data = true."""
     if not payload.product_id.strip():
         raise ParamError("productId is required")
-    product = product_get(pid=payload.product_id.strip())
+    product = product_get(
+        pid=payload.product_id.strip(), merchant=request.auth.merchant, for_merchant=True
+    )
     my_product_add(merchant=request.auth.merchant, product=product, actor=None)
     return True
 

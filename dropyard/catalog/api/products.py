@@ -16,7 +16,7 @@ from dropyard.core.api import CamelSchema, ParamError
 from ..choices import ProductType
 from ..models import Product
 from ..search import product_search
-from ..selectors import product_get, unit_prices_for, variant_list
+from ..selectors import product_get, unit_prices_for, variant_list, visible_to
 from ..wire import (
     LIST_MAX_PAGE_SIZE,
     OFF_SALE,
@@ -154,7 +154,9 @@ def product_list(
     if pid or product_sku:
         lookup = {"public_id": pid} if pid else {"sku": product_sku}
         found = list(
-            Product.objects.filter(**lookup, is_on_sale=True).values_list("public_id", flat=True)
+            Product.objects.filter(
+                visible_to(request.auth.merchant), **lookup, is_on_sale=True
+            ).values_list("public_id", flat=True)
         )
         products = [product_get(pid=found[0])] if found and page_num == 1 else []
         return {
@@ -236,7 +238,7 @@ def product_query(
     features: str = Query(""),
 ) -> ProductDetailOut:
     """One on-sale product with its on-sale variants (see the module note on off-sale items)."""
-    product = product_lookup(pid, product_sku, variant_sku)
+    product = product_lookup(pid, product_sku, variant_sku, merchant=request.auth.merchant)
     variants = on_sale_variants(product)
     keys = list(dict.fromkeys(k for v in variants for k in v.options))
     images = [image_url(request, image) for image in product_images(product)]
@@ -288,7 +290,7 @@ def variant_query(
     variant_sku: str | None = Query(None, alias="variantSku"),
 ) -> list[VariantOut]:
     """All on-sale variants of an on-sale product."""
-    product = product_lookup(pid, product_sku, variant_sku)
+    product = product_lookup(pid, product_sku, variant_sku, merchant=request.auth.merchant)
     return _variants_out(request, variant_list(product=product, on_sale_only=True), product)
 
 

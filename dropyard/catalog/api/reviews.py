@@ -53,7 +53,7 @@ def product_comments(
     check_range("pageSize", page_size, 1, LIST_MAX_PAGE_SIZE)
     if score is not None:
         check_range("score", score, 1, 5)
-    product = product_get(pid=pid)
+    product = product_get(pid=pid, merchant=request.auth.merchant, for_merchant=True)
     reviews = review_list(product=product, score=score)
     total = reviews.count()
     page = reviews[(page_num - 1) * page_size : page_num * page_size]

@@ -102,7 +102,7 @@ def test_second_run_creates_nothing():
         "applications": 1,
         "api keys": 1,
         "messages": 3,
-        "products": DEMO_PRODUCTS,
+        "products": DEMO_PRODUCTS + 1,  # + the sourcing demo's private product
         "warehouses": 12,
         "shipping lines": 9,
         "rate cards": 507,
@@ -171,7 +171,8 @@ def test_product_count_comes_from_the_environment_or_the_argument(monkeypatch):
 
     demo.demo_load(products=4)
 
-    assert Product.objects.count() == 4
+    # The 4 catalog products, and the sourcing demo's product private to the demo merchant.
+    assert Product.objects.filter(private_for__isnull=True).count() == 4
 
 
 def test_merchant_team_agent_and_messages():

@@ -334,7 +334,7 @@ def variant_query_by_vid(
 ) -> VariantByVidOut:
     """One on-sale variant; ``features=enable_inventory`` adds stock per warehouse country
     (the caller's own private stock counts in its platform figures)."""
-    variant = variant_get(vid=vid)
+    variant = variant_get(vid=vid, merchant=request.auth.merchant, for_merchant=True)
     product = visible_product(variant.product)
     if not variant.is_on_sale:
         raise VariantOffSale("The variant is off shelf")

@@ -211,14 +211,14 @@ def _area_names(country: str) -> dict[str, str]:
 @router.get("product/stock/queryByVid", response=list[VariantStockOut])
 def stock_query_by_vid(request: HttpRequest, params: Query[VidIn]) -> list[VariantStockOut]:
     """Available stock of one variant per warehouse country (1602000 for an unknown vid)."""
-    variant = variant_get_by_vid(vid=_required(params.vid, "vid"))
+    variant = variant_get_by_vid(vid=_required(params.vid, "vid"), merchant=request.auth.merchant)
     return _variant_rows(variant, request, with_name=False)
 
 
 @router.get("product/stock/queryBySku", response=list[SkuStockOut])
 def stock_query_by_sku(request: HttpRequest, params: Query[SkuIn]) -> list[SkuStockOut]:
     """Like queryByVid, by variant SKU or product SPU (then one row per variant and country)."""
-    found = stock_lookup_by_sku(sku=_required(params.sku, "sku"))
+    found = stock_lookup_by_sku(sku=_required(params.sku, "sku"), merchant=request.auth.merchant)
     variants = [found] if isinstance(found, Variant) else list(found.variants.all())
     rows: list[SkuStockOut] = []
     for variant in variants:
@@ -229,8 +229,8 @@ def stock_query_by_sku(request: HttpRequest, params: Query[SkuIn]) -> list[SkuSt
 @router.get("product/stock/getInventoryByPid", response=ProductInventoryOut)
 def stock_get_inventory_by_pid(request: HttpRequest, params: Query[PidIn]) -> ProductInventoryOut:
     """A product's stock per country and per variant (1602001 for an unknown pid)."""
-    product: Product = product_get_by_pid(pid=_required(params.pid, "pid"))
     merchant = request.auth.merchant
+    product: Product = product_get_by_pid(pid=_required(params.pid, "pid"), merchant=merchant)
     inventories = [
         ProductCountryInventoryOut(
             area_en=country.area_en,
