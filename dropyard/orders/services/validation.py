@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -97,7 +98,11 @@ def _lookups(merchant: MerchantAccount, items: Sequence[Mapping[str, Any]]) -> _
                     vids.add(str(line["vid"]).strip())
                 elif line.get("sku"):
                     skus.add(str(line["sku"]).strip())
-    variants = Variant.objects.select_related("product")
+    # A product sourced privately for another merchant does not exist for this one: its
+    # variants are "not found" by vid and by SKU alike (``catalog.Product.private_for``).
+    variants = Variant.objects.select_related("product").filter(
+        Q(product__private_for__isnull=True) | Q(product__private_for=merchant)
+    )
     by_vid = {v.public_id: v for v in variants.filter(public_id__in=vids)} if vids else {}
     by_sku = {v.sku: v for v in variants.filter(sku__in=skus)} if skus else {}
     # .order_by(): the model's default ordering would make SQLite scan the merchant's orders in

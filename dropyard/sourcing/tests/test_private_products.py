@@ -113,3 +113,18 @@ def test_the_owner_can_order_it(private, merchant, owner):
     order = order_create(merchant=merchant, actor=owner, **order_item((variant, 2)))
 
     assert [(line.variant, line.quantity) for line in order.lines.all()] == [(variant, 2)]
+
+
+@pytest.mark.parametrize("by", ["vid", "sku"])
+def test_another_merchant_cannot_order_it_by_vid_or_sku(private, other_merchant, by):
+    from dropyard.logistics.exceptions import VariantNotFound
+
+    variant = private.variants.get()
+    item = order_item((variant, 1))
+    line = item["lines"][0]
+    key = line.pop("vid", None) or line.pop("sku", None)
+    line[by] = variant.public_id if by == "vid" else variant.sku
+    assert key
+
+    with pytest.raises(VariantNotFound):
+        order_create(merchant=other_merchant, actor=other_merchant.owner, **item)
