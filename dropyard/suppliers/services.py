@@ -236,7 +236,7 @@ def supplier_product_transition(
     if not can_transition(review.status, to):
         raise ReviewTransitionRefused(
             _("A product that is %(status)s cannot be moved to %(to)s")
-            % {"status": review.get_status_display(), "to": ReviewStatus(to).label}
+            % {"status": review.get_status_display(), "to": dict(ReviewStatus.choices).get(to, to)}
         )
     _check_actor_for(review, to, actor, reason)
     before = review.status
