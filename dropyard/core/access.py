@@ -1,14 +1,17 @@
 """Access control for dashboard views, declared on every view and checked by one place.
 
-Every view is wrapped by exactly one of ``public_view``, ``login_view``, ``merchant_view`` or
-``operator_view``. The wrapper records an ``Access`` on the view function; the route-permission
-matrix test walks every URL and fails on any view without one.
+Every view is wrapped by exactly one of ``public_view``, ``login_view``, ``merchant_view``,
+``operator_view`` or ``supplier_view``. The wrapper records an ``Access`` on the view function;
+the route-permission matrix test walks every URL and fails on any view without one.
 
 - anonymous → redirect to the login page (``public_view`` excepted);
 - ``merchant_view``: the user needs a merchant membership (operators and suppliers get 403) and,
   when ``area`` is given, that permission area (else 403). Objects are looked up through
   selectors scoped to ``request.merchant``, so another merchant's ids answer 404;
-- ``operator_view``: the user needs one of ``roles`` (operator admins always pass), else 403.
+- ``operator_view``: the user needs one of ``roles`` (operator admins always pass), else 403;
+- ``supplier_view``: the user needs an active approved supplier (``user.supplier``), else 403.
+  The view finds it on ``request.supplier`` and looks objects up through selectors scoped to
+  it, so another supplier's ids answer 404.
 """
 
 from collections.abc import Callable, Iterable
@@ -32,7 +35,7 @@ OPERATOR_ADMIN = "admin"
 
 @dataclass(frozen=True)
 class Access:
-    """How a view is protected: kind is public, login, merchant or operator."""
+    """How a view is protected: kind is public, login, merchant, operator or supplier."""
 
     kind: str
     area: str | None = None
@@ -122,3 +125,21 @@ def operator_view(roles: Iterable[str] = ()) -> Callable[[View], View]:
         return _mark(wrapper, Access("operator", roles=allowed))
 
     return decorate
+
+
+def supplier_view(view: View) -> View:
+    """A supplier-portal page: the user's supplier (approved, active) is ``request.supplier``."""
+    inner = _translate_domain_errors(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        # The reverse one-to-one raises an AttributeError subclass when there is none.
+        supplier = getattr(request.user, "supplier", None)
+        if supplier is None or not supplier.is_active:
+            raise PermissionDenied(_("The supplier portal is for approved suppliers"))
+        request.supplier = supplier  # type: ignore[attr-defined]
+        return inner(request, *args, **kwargs)
+
+    return _mark(wrapper, Access("supplier"))

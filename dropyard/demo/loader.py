@@ -26,6 +26,7 @@ from dropyard.demo.catalog import DEFAULT_PRODUCTS, load_catalog
 from dropyard.demo.orders import _demo_variants, load_demo_orders
 from dropyard.demo.sourcing import load_sourcing
 from dropyard.demo.stores import load_demo_store
+from dropyard.demo.suppliers import load_suppliers
 from dropyard.demo.wallet import load_wallet_demo
 from dropyard.sourcing import services as sourcing_services
 from dropyard.sourcing.models import AgentMessage
@@ -100,7 +101,7 @@ def demo_logins() -> list[DemoLogin]:
     logins += [
         DemoLogin("Merchant owner", OWNER_EMAIL, f"{DEMO_MERCHANT_NAME}, every area"),
         DemoLogin("Merchant staff", STAFF_EMAIL, f"{DEMO_MERCHANT_NAME}, orders + products only"),
-        DemoLogin("Supplier applicant", SUPPLIER_EMAIL, "application waiting for review"),
+        DemoLogin("Supplier", SUPPLIER_EMAIL, "approved supplier: portal, products, stock"),
     ]
     return logins
 
@@ -112,7 +113,8 @@ def demo_product_count() -> int:
 
 @transaction.atomic
 def demo_load(*, products: int | None = None) -> DemoResult:
-    """Create the demo operators, merchant, team, messages, supplier application, API key,
+    """Create the demo operators, merchant, team, messages, approved supplier (application,
+    warehouse, products, stock), API key,
     catalog (``products`` products, default :func:`demo_product_count`), orders, wallet,
     store, after-sales cases (disputes, a ticket) and sourcing requests in each status.
 
@@ -140,6 +142,8 @@ def demo_load(*, products: int | None = None) -> DemoResult:
     catalog = load_catalog(products=demo_product_count() if products is None else products)
     created += [f"{n} {kind}" for kind, n in catalog.created.items()]
     created += load_sandbox_carrier()
+    # After the catalog (its categories): the approved supplier, its warehouse and products.
+    created += load_suppliers(supplier_user=supplier, reviewer=operators[OperatorRole.SUPPORT])
     # The demo orders are sandbox orders paid with sandbox money, on any installation.
     with sandbox_trusted():
         created += load_demo_orders(

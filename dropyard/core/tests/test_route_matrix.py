@@ -113,6 +113,8 @@ class World:
     operators: dict[str, Any]  # role → user
     applicant: Any
     objects: dict[str, Any]
+    supplier: Any = None  # an approved supplier's user (its portal objects are in objects)
+    other_supplier: Any = None  # another approved supplier's user
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -142,6 +144,28 @@ def _ops_objects(merchant, reporter) -> dict[str, Any]:
     }
 
 
+def _application(applicant, company_name: str):
+    return account_services.supplier_application_submit(
+        applicant=applicant,
+        company_name=company_name,
+        country="CN",
+        address="1 Road",
+        contact_phone="+86 1",
+        legal_representative="Li",
+        business_licence=_pdf("licence.pdf"),
+        legal_rep_id=_pdf("id.pdf"),
+    )
+
+
+def _supplier_user(company_name: str, reviewer):
+    """A user whose supplier application was approved (``user.supplier`` exists)."""
+    user = UserFactory()
+    account_services.supplier_application_approve(
+        application=_application(user, company_name), actor=reviewer
+    )
+    return user
+
+
 @pytest.fixture
 def world(db) -> World:
     merchant_a = make_merchant(business_name="Matrix A")
@@ -159,16 +183,7 @@ def world(db) -> World:
     api_key, _plain = account_services.apikey_create(merchant=merchant_a, actor=owner_a, name="k")
     token, _access, _refresh = account_services.token_issue(api_key=_plain)
     applicant = UserFactory()
-    application = account_services.supplier_application_submit(
-        applicant=applicant,
-        company_name="Factory",
-        country="CN",
-        address="1 Road",
-        contact_phone="+86 1",
-        legal_representative="Li",
-        business_licence=_pdf("licence.pdf"),
-        legal_rep_id=_pdf("id.pdf"),
-    )
+    application = _application(applicant, "Factory")
     from dropyard.core import services as core_services  # built by the jobs work
 
     job = core_services.job_create(
@@ -186,6 +201,8 @@ def world(db) -> World:
         owner_b=merchant_b.owner,
         operators=operators,
         applicant=applicant,
+        supplier=_supplier_user("Matrix Factory A", operators["support"]),
+        other_supplier=_supplier_user("Matrix Factory B", operators["support"]),
         objects={
             "membership": membership,
             "invitation": invitation,
@@ -541,6 +558,29 @@ def test_operator_routes_by_role(world):
                     failures.append(f"{route.name} {role} GET {url} → {response.status_code}")
             else:
                 _check(client, url, {403}, f"{route.name} {role}", failures)
+
+    assert failures == []
+
+
+def test_supplier_routes_by_actor(world):
+    failures: list[str] = []
+    supplier, other_supplier = _client(world.supplier), _client(world.other_supplier)
+    refused = {
+        "merchant owner": _client(world.owner_a),
+        "operator": _client(world.operators["admin"]),
+        "applicant": _client(world.applicant),
+    }
+    for route in matrix_routes():
+        if expected(route).kind != "supplier":
+            continue
+        url = reverse(route.name, kwargs=route_kwargs(route, world))
+        for label, client in refused.items():
+            _check(client, url, {403}, f"{route.name} {label}", failures)
+        if route.arg_names and route.name not in SHARED_OBJECT_ROUTES:
+            _check(other_supplier, url, {404}, f"{route.name} other supplier", failures)
+        response = supplier.get(url)
+        if response.status_code not in ALLOWED_OK:
+            failures.append(f"{route.name} supplier GET {url} → {response.status_code}")
 
     assert failures == []
 

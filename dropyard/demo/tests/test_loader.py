@@ -207,11 +207,11 @@ def test_operators_have_their_roles():
     assert User.objects.get(email="admin@dropyard.example").is_staff is True
 
 
-def test_supplier_application_is_pending_with_real_pdf_and_png():
+def test_supplier_application_is_approved_with_real_pdf_and_png():
     demo.demo_load()
 
     application = SupplierApplication.objects.get()
-    assert application.status == "pending"
+    assert application.status == "approved"
     assert application.applicant.email == demo.SUPPLIER_EMAIL
     with application.business_licence.open("rb") as licence:
         assert sniff_document_type(licence.read(16))[0] == "PDF"
