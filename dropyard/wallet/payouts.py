@@ -14,7 +14,7 @@ Every step is audited SUPPLIER_PAYOUT in its transaction.
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,13 +169,24 @@ def _post_payment(payout: Payout, actor: Actor) -> Any:
 # --- Selectors --------------------------------------------------------------------------------
 
 
-def payout_list(*, supplier: Supplier | None = None, status: str = "") -> QuerySet[Payout]:
-    """Payouts, newest first (one supplier's when given; one status when given)."""
+def payout_list(
+    *, supplier: Supplier | None = None, status: str = "", q: str = ""
+) -> QuerySet[Payout]:
+    """Payouts, newest first (one supplier's when given; one status when given; ``q``: the
+    payout's code or id, or words of the supplier's company name)."""
     rows = Payout.objects.select_related("supplier", "decided_by", "transaction")
     if supplier is not None:
         rows = rows.filter(supplier=supplier)
     if status:
         rows = rows.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        code = q.upper().removeprefix("PO").lower()
+        rows = rows.filter(
+            Q(public_id__iexact=code)
+            | Q(public_id__iexact=q)
+            | Q(supplier__company_name__icontains=q)
+        )
     return rows.order_by("-created_at", "-pk")
 
 

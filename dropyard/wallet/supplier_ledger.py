@@ -27,7 +27,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import Supplier
@@ -38,7 +38,7 @@ from dropyard.orders.models import Parcel, ParcelLine
 from .choices import PAYOUT_OPEN, AccountKind, LedgerKind, ReferenceType
 from .exceptions import WalletError
 from .ledger import Posting, account_for, clean_currency, ledger_post
-from .models import Account, LedgerTransaction, Payout
+from .models import Account, Entry, LedgerTransaction, Payout
 
 # Parcels whose goods have left the supplier: they earn (DELIVERED, EXCEPTION and RETURNED
 # come after SHIPPED; a return is an after-sales matter, not an un-shipping).
@@ -151,3 +151,14 @@ def supplier_available_minor(*, supplier: Supplier, currency: str = "USD") -> in
     """What the supplier may still ask to be paid: payable minus open payouts (≥ 0)."""
     payable = supplier_payable_minor(supplier=supplier, currency=currency)
     return max(payable - supplier_requested_minor(supplier=supplier, currency=currency), 0)
+
+
+def supplier_entries(*, supplier: Supplier, kind: str = "") -> QuerySet[Entry]:
+    """The entries on the supplier's payable accounts (every currency), newest first; one
+    transaction kind when ``kind`` is given."""
+    rows = Entry.objects.filter(
+        account__supplier=supplier, account__kind=AccountKind.SUPPLIER_PAYABLE
+    ).select_related("transaction", "account")
+    if kind:
+        rows = rows.filter(transaction__kind=kind)
+    return rows.order_by("-transaction__created_at", "-pk")
