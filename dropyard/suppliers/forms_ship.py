@@ -38,11 +38,15 @@ class ShipForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "characters", **_PHONE_INPUT}),
     )
 
-    def __init__(self, *args, carriers: list[Carrier], **kwargs):
+    def __init__(self, *args, carriers: list[Carrier], default: Carrier | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["carrier"]
         field.queryset = Carrier.objects.filter(pk__in=[c.pk for c in carriers]).order_by("name")
-        if len(carriers) == 1:
+        # Preselected: the parcel's shipping line's carrier (what the merchant paid for), else
+        # the only one, so that typing the number and pressing Enter ships.
+        if default is not None and default in carriers:
+            field.initial = default.pk
+        elif len(carriers) == 1:
             field.initial = carriers[0].pk
 
 

@@ -57,6 +57,7 @@ def parcel_queue(request: HttpRequest) -> HttpResponse:
                 "ship_form": ShipForm(
                     prefix=parcel.public_id,
                     carriers=fulfillment_selectors.parcel_carriers(parcel=parcel),
+                    default=parcel.line.carrier if parcel.line_id else None,
                 ),
             }
         )
