@@ -71,6 +71,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "currency": CURRENCY,
             "form": form,
             "payouts": list(payouts.payout_list(supplier=supplier)[:20]),
-            "commission_percent": format(Decimal(supplier_ledger.commission_permille()) / 10, "f"),
+            "commission_percent": format(Decimal(supplier_ledger.commission_permille()) / 10, "f")
+            + "%",
         },
     )

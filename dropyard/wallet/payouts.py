@@ -22,6 +22,7 @@ from dropyard.accounts.actors import Actor
 from dropyard.accounts.models import Supplier
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
+from dropyard.core.money import format_money
 
 from .choices import PAYOUT_TRANSITIONS, AccountKind, LedgerKind, PayoutStatus, ReferenceType
 from .exceptions import PayoutRefused
@@ -84,8 +85,8 @@ def payout_request(
     available = balance - supplier_requested_minor(supplier=supplier, currency=currency)
     if amount_minor > available:
         raise PayoutRefused(
-            _("You can request at most %(available)s (minor units) now.")
-            % {"available": max(available, 0)},
+            _("You can request at most %(available)s now.")
+            % {"available": format_money(max(available, 0), currency)},
             extra={"available_minor": max(available, 0)},
         )
     payout = Payout.objects.create(

@@ -161,7 +161,7 @@ def test_payout_over_the_available_is_refused_with_the_form(supplier, world):
     )
 
     assert response.status_code == 400
-    assert "at most 4500" in response.content.decode()
+    assert "at most $45.00" in response.content.decode()
     assert Payout.objects.count() == 0
 
 
