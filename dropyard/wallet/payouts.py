@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dropyard.accounts.actors import Actor
+from dropyard.accounts.actors import Actor, User
 from dropyard.accounts.models import Supplier
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
@@ -31,6 +31,11 @@ from .models import Account, Payout
 from .supplier_ledger import supplier_payable_minor, supplier_requested_minor
 
 MAX_BANK_DETAILS = 1000
+
+
+def _user(actor: Actor) -> User | None:
+    """The logged-in user behind ``actor`` (None for an API token or the system)."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _audit(payout: Payout, actor: Actor, **details: Any) -> None:
@@ -95,7 +100,7 @@ def payout_request(
         currency=currency,
         bank_details=bank_details,
         note=(note or "").strip()[:500],
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        requested_by=_user(actor),
     )
     _audit(payout, actor, status=PayoutStatus.REQUESTED)
     return payout
@@ -130,7 +135,7 @@ def payout_transition(
         locked.decision_reason = reason[:300]
         fields.append("decision_reason")
     if to in (PayoutStatus.APPROVED, PayoutStatus.REJECTED):
-        locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.decided_by = _user(actor)
         locked.decided_at = now
         fields += ["decided_by", "decided_at"]
     if to == PayoutStatus.PAID:
