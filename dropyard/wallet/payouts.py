@@ -82,8 +82,11 @@ def payout_request(
     # The payable's row lock: concurrent requests of this supplier queue here, so each sees the
     # others' payouts when it checks what is still available.
     payable = (
-        Account.objects.select_for_update()
+        # of=self and no ordering: Account's default ordering joins the (nullable) merchant,
+        # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Account.objects.select_for_update(of=("self",))
         .filter(supplier=supplier, kind=AccountKind.SUPPLIER_PAYABLE, currency=currency)
+        .order_by("pk")
         .first()
     )
     balance = payable.balance_minor if payable is not None else 0
