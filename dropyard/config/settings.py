@@ -318,7 +318,21 @@ DROPYARD_PERIODIC_JOBS: dict[str, dict] = {
         "task": "dropyard.aftersales.tasks_tickets.tickets_expire",
         "every_seconds": 3600,
     },
+    # Supplier earnings: a parcel shipped from a supplier warehouse by another door than the
+    # supplier portal (the warehouse pages, the sandbox) is credited to the supplier's payable
+    # here (idempotent per parcel; the portal credits in the shipping transaction itself).
+    "supplier-earnings-sweep": {
+        "task": "dropyard.suppliers.tasks_earnings.supplier_earnings_sweep_task",
+        "every_seconds": 600,
+    },
 }
+# Suppliers: the platform's commission on goods a supplier ships, in permille of the order
+# lines' price (100 = 10%); the supplier's payable is credited the rest (wallet.supplier_ledger).
+DROPYARD_SUPPLIER_COMMISSION_PERMILLE = int(
+    os.environ.get("DROPYARD_SUPPLIER_COMMISSION_PERMILLE", "100")
+)
+if not 0 <= DROPYARD_SUPPLIER_COMMISSION_PERMILLE <= 1000:
+    raise ImproperlyConfigured("DROPYARD_SUPPLIER_COMMISSION_PERMILLE must be 0 to 1000")
 # Tasks that a parcel of a store order enqueues (after the commit, with parcel_id) when it ships
 # or is delivered: fulfillment cannot import the stores app above it, so the wiring is here.
 DROPYARD_STORE_PARCEL_TASKS: list[str] = ["dropyard.stores.tasks.tracking_push_parcel"]

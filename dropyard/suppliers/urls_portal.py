@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_portal_products, views_portal_stock
+from . import views_portal_earnings, views_portal_orders, views_portal_products, views_portal_stock
 
 app_name = "suppliers_portal"
 urlpatterns: list = [
@@ -31,4 +31,11 @@ urlpatterns: list = [
     path("stock/", views_portal_stock.stock, name="stock"),
     path("stock/set/", views_portal_stock.stock_set, name="stock_set"),
     # --- end sup-portal ----------------------------------------------------------------------
+    # --- Supplier-shipped queue and earnings (sup-ship: views_portal_orders.py,
+    # views_portal_earnings.py) ---
+    path("orders/", views_portal_orders.parcel_queue, name="parcels"),
+    path("orders/<str:public_id>/pack/", views_portal_orders.parcel_pack, name="parcel_pack"),
+    path("orders/<str:public_id>/ship/", views_portal_orders.parcel_ship, name="parcel_ship"),
+    path("earnings/", views_portal_earnings.earnings, name="earnings"),
+    # --- end sup-ship ---
 ]

@@ -21,9 +21,18 @@ class AccountKind(models.TextChoices):
     DISCOUNTS_GIVEN = "discounts_given", _("Discounts given")
     PROVIDER_FEES = "provider_fees", _("Provider fees")
     REFUNDS_PAYABLE = "refunds_payable", _("Refunds payable (to source)")
+    # Suppliers (``wallet.supplier_ledger``): what the platform owes one supplier (positive,
+    # like a wallet: it carries the supplier), the platform's cost of the goods suppliers
+    # shipped (negative: an expense), and the bank account payouts leave from (positive when
+    # money left it).
+    SUPPLIER_PAYABLE = "supplier_payable", _("Supplier payable")
+    SUPPLIER_COST = "supplier_cost", _("Cost of goods shipped by suppliers")
+    PAYOUT_BANK = "payout_bank", _("Bank (supplier payouts)")
 
 
 MERCHANT_KINDS = frozenset({AccountKind.WALLET_AVAILABLE, AccountKind.WALLET_FROZEN})
+# Accounts that carry a supplier (and no merchant); never below zero, like a wallet.
+SUPPLIER_KINDS = frozenset({AccountKind.SUPPLIER_PAYABLE})
 
 
 class Provider(models.TextChoices):
@@ -93,6 +102,7 @@ CODE_PREFIXES: dict[str, str] = {
     "payment": "PM",  # one order's payment record; "PAY…" is the payment order people pay
     "refund": "RF",
     "transaction": "TX",
+    "payout": "PO",
 }
 
 
@@ -107,6 +117,8 @@ class LedgerKind(models.TextChoices):
     REFUND = "refund", _("Refund")
     REFUND_SENT = "refund_sent", _("Refund sent to the original method")
     REVERSAL = "reversal", _("Reversal")
+    SUPPLIER_EARNING = "supplier_earning", _("Supplier earning (parcel shipped)")
+    SUPPLIER_PAYOUT = "supplier_payout", _("Supplier payout")
 
 
 class ReferenceType(models.TextChoices):
@@ -120,6 +132,28 @@ class ReferenceType(models.TextChoices):
     PURCHASE_ORDER = "purchase_order", _("Bulk purchase")  # the id is the order code
     MAKEUP = "makeup", _("Supplementary bill")  # the id is the bill or pay order code
     REFUND = "refund", _("Refund")
+    PARCEL = "parcel", _("Parcel")  # a supplier's earning: the id is the parcel code
+    PAYOUT = "payout", _("Supplier payout")  # the id is the payout's public id
+
+
+class PayoutStatus(models.TextChoices):
+    """A supplier's payout request: REQUESTED → APPROVED → PAID, or REJECTED (with a reason)
+    from REQUESTED or APPROVED. ``PAYOUT_TRANSITIONS`` is the table; ``payouts`` the door."""
+
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Rejected")
+
+
+PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PayoutStatus.REQUESTED: frozenset({PayoutStatus.APPROVED, PayoutStatus.REJECTED}),
+    PayoutStatus.APPROVED: frozenset({PayoutStatus.PAID, PayoutStatus.REJECTED}),
+    PayoutStatus.PAID: frozenset(),
+    PayoutStatus.REJECTED: frozenset(),
+}
+# Payouts that still hold part of the payable (not yet paid, not rejected).
+PAYOUT_OPEN = (PayoutStatus.REQUESTED, PayoutStatus.APPROVED)
 
 
 def choice_label(choices: type[models.TextChoices], value: str) -> str:

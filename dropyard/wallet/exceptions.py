@@ -13,6 +13,7 @@ __all__ = [
     "InvoiceNotFound",
     "LedgerImbalance",
     "PaymentRefused",
+    "PayoutRefused",
     "TopUpNotFound",
     "TopUpRefused",
     "WalletError",
@@ -56,5 +57,12 @@ class InvoiceNotFound(NotFound):
 
 class PaymentRefused(WalletError):
     """A payment cannot be made (wrong state, nothing to pay, method not allowed…)."""
+
+    http_status = 409
+
+
+class PayoutRefused(WalletError):
+    """A supplier payout cannot be requested or moved (over the available payable, wrong
+    status, missing reason or reference…)."""
 
     http_status = 409

@@ -14,10 +14,11 @@ Ledger invariants (held here; ``ledger_integrity_check`` below verifies them):
 - ``Account.balance_minor`` equals the sum of the account's entries: it is changed in the same
   database transaction as the entries, by ``UPDATE … SET balance = balance + d`` (never
   read-modify-save), and each entry records ``balance_after_minor``.
-- Merchant wallet accounts never go below zero: the UPDATE of a wallet account with a negative
-  delta carries ``WHERE balance + d >= 0``; no row updated → ``InsufficientBalance`` (1604000)
-  and the whole posting is rolled back. The ``ledger_wallet_not_negative`` check constraint
-  backs it up.
+- Merchant wallet accounts and supplier payables never go below zero: the UPDATE of such an
+  account with a negative delta carries ``WHERE balance + d >= 0``; no row updated →
+  ``InsufficientBalance`` (1604000) and the whole posting is rolled back. The
+  ``ledger_wallet_not_negative`` / ``ledger_supplier_payable_not_negative`` check constraints
+  back it up.
 
 Concurrency: on PostgreSQL each UPDATE takes the account's row lock and re-evaluates its guard
 against the latest committed balance, so concurrent payments from one wallet cannot overdraw
@@ -49,11 +50,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from dropyard.accounts.actors import Actor, User
-from dropyard.accounts.models import MerchantAccount
+from dropyard.accounts.models import MerchantAccount, Supplier
 from dropyard.core.audit import audit_record
 from dropyard.core.choices import AuditAction
 
-from .choices import MERCHANT_KINDS, AccountKind, LedgerKind, Provider
+from .choices import MERCHANT_KINDS, SUPPLIER_KINDS, AccountKind, LedgerKind, Provider
 from .exceptions import InsufficientBalance, LedgerImbalance, WalletError
 from .models import Account, Entry, LedgerTransaction
 
@@ -97,19 +98,26 @@ def account_for(
     kind: AccountKind | str,
     provider: str = "",
     currency: str = "USD",
+    supplier: Supplier | None = None,
 ) -> Account:
     """Return the one account for (merchant, kind, provider, currency), creating it if needed.
 
-    Merchant kinds (wallet available/frozen) need a merchant and no provider; platform kinds
-    have no merchant; ``provider`` is required for provider cash and provider fees, allowed for
-    refunds payable, refused elsewhere. Race-safe: a concurrent creation hits the unique
+    Merchant kinds (wallet available/frozen) need a merchant and no provider; supplier kinds
+    (the supplier payable) need a supplier and nothing else; platform kinds have neither;
+    ``provider`` is required for provider cash and provider fees, allowed for refunds payable,
+    refused elsewhere. Race-safe: a concurrent creation hits the unique
     constraint inside a savepoint and the winner's row is returned.
     """
     if kind not in AccountKind.values:
         raise WalletError(f"unknown account kind {kind!r}")
     kind = AccountKind(kind)
     currency = clean_currency(currency)
-    if kind in MERCHANT_KINDS:
+    if (kind in SUPPLIER_KINDS) != (supplier is not None):
+        raise WalletError(f"{kind.label}: a supplier account exactly when the kind is one")
+    if kind in SUPPLIER_KINDS:
+        if merchant is not None or provider:
+            raise WalletError(f"{kind.label} has no merchant and no provider")
+    elif kind in MERCHANT_KINDS:
         if merchant is None:
             raise WalletError(f"{kind.label} needs a merchant")
         if provider:
@@ -123,7 +131,13 @@ def account_for(
             raise WalletError(f"{kind.label} has no provider")
     if provider and provider not in Provider.values:
         raise WalletError(f"unknown provider {provider!r}")
-    lookup = {"merchant": merchant, "kind": kind, "provider": provider, "currency": currency}
+    lookup = {
+        "merchant": merchant,
+        "supplier": supplier,
+        "kind": kind,
+        "provider": provider,
+        "currency": currency,
+    }
     try:
         # get() runs without the model's default ORDER BY (cheaper than first(); every
         # posting calls this for each of its accounts).
@@ -146,7 +160,11 @@ def platform_accounts(*, kinds: Sequence[AccountKind], currency: str) -> dict[st
     found = {
         account.kind: account
         for account in Account.objects.filter(
-            merchant__isnull=True, provider="", currency=currency, kind__in=list(kinds)
+            merchant__isnull=True,
+            supplier__isnull=True,
+            provider="",
+            currency=currency,
+            kind__in=list(kinds),
         )
     }
     for kind in kinds:
@@ -179,15 +197,20 @@ def _check_postings(entries: Sequence[Posting]) -> None:
         raise LedgerImbalance(f"entries do not sum to zero: {unbalanced}")
 
 
+def _owned(account: Account) -> bool:
+    """A merchant's or a supplier's account (not shared by every posting, unlike platform ones)."""
+    return bool(account.merchant_id or account.supplier_id)
+
+
 def _lock_order(account: Account) -> tuple[int, int]:
-    # Merchant accounts first, platform accounts last (held shortest), by pk within each.
-    return (0 if account.merchant_id else 1, account.pk)
+    # Merchant / supplier accounts first, platform accounts last (held shortest), by pk within each.
+    return (0 if _owned(account) else 1, account.pk)
 
 
 def _apply_delta(account: Account, delta: int) -> int:
     """One conditional UPDATE of the cached balance; returns the new balance."""
     table = connection.ops.quote_name(Account._meta.db_table)
-    guarded = account.kind in MERCHANT_KINDS and delta < 0
+    guarded = (account.kind in MERCHANT_KINDS or account.kind in SUPPLIER_KINDS) and delta < 0
     sql = f"UPDATE {table} SET balance_minor = balance_minor + %s WHERE id = %s"
     params: list[Any] = [delta, account.pk]
     if guarded:
@@ -256,7 +279,7 @@ def _open(
     ordered = sorted(accounts.values(), key=_lock_order)
     after: dict[int, int] = {}
     for account in ordered:
-        if account.merchant_id:
+        if _owned(account):
             after[account.pk] = _apply_delta(account, deltas[account.pk])
     # Each entry's balance after it, in the order given: the last entry on an account ends on
     # the account's new balance, so an earlier one is that minus the amounts after it.
@@ -271,7 +294,7 @@ def _open(
         if pk in after and after[pk] - suffix[index] < 0:
             # The wallet nets to ≥ 0 but an earlier entry of this posting dips below zero.
             raise InsufficientBalance(_("Insufficient balance"), extra={"account": pk})
-    platform_side = [account for account in ordered if not account.merchant_id]
+    platform_side = [account for account in ordered if not _owned(account)]
     return _Opened(txn, entries, accounts, deltas, after, suffix, platform_side)
 
 
@@ -632,7 +655,7 @@ def ledger_integrity_check() -> list[str]:
     for pk, cached, total in drifted:
         problems.append(f"account {pk} balance {cached} != sum of its entries {total}")
     for pk, balance in Account.objects.filter(
-        kind__in=MERCHANT_KINDS, balance_minor__lt=0
+        kind__in=MERCHANT_KINDS | SUPPLIER_KINDS, balance_minor__lt=0
     ).values_list("pk", "balance_minor"):
         problems.append(f"wallet account {pk} is below zero ({balance})")
     return problems

@@ -20,6 +20,7 @@ from .choices import (
     LedgerKind,
     MakeupStatus,
     MakeupType,
+    PayoutStatus,
     Provider,
     RefundDestination,
     RefundStatus,
@@ -29,11 +30,14 @@ from .choices import (
 
 
 class Account(models.Model):
-    """One ledger account: a merchant's wallet (available / frozen) or a platform account.
+    """One ledger account: a merchant's wallet (available / frozen), a supplier's payable, or a
+    platform account.
 
     Invariants:
     - one account per (merchant, kind, currency, provider) — merchant NULL for platform accounts,
       provider set only for PROVIDER_CASH / PROVIDER_FEES / REFUNDS_PAYABLE per provider;
+    - one SUPPLIER_PAYABLE account per (supplier, currency); ``supplier`` is set exactly on
+      those (and then ``merchant`` is NULL), and their balance never goes below zero;
     - ``balance_minor`` equals the sum of the account's entries (a cache written in the same
       transaction as the entries, checked by the integrity check);
     - merchant wallet balances never go below zero (``ledger_post`` refuses, and the check
@@ -42,6 +46,13 @@ class Account(models.Model):
 
     merchant = models.ForeignKey(
         "accounts.MerchantAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+    )
+    supplier = models.ForeignKey(
+        "accounts.Supplier",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -65,8 +76,18 @@ class Account(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["kind", "provider", "currency"],
-                condition=Q(merchant__isnull=True),
+                condition=Q(merchant__isnull=True, supplier__isnull=True),
                 name="ledger_account_unique_platform",
+            ),
+            models.UniqueConstraint(
+                fields=["supplier", "kind", "currency"],
+                condition=Q(supplier__isnull=False),
+                name="ledger_account_unique_supplier",
+            ),
+            models.CheckConstraint(
+                condition=Q(supplier__isnull=True)
+                | Q(merchant__isnull=True, kind="supplier_payable", balance_minor__gte=0),
+                name="ledger_supplier_payable_not_negative",
             ),
             models.CheckConstraint(
                 condition=Q(merchant__isnull=True)
@@ -77,6 +98,8 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         who = f"merchant {self.merchant_id}" if self.merchant_id else "platform"
+        if self.supplier_id:
+            who = f"supplier {self.supplier_id}"
         via = f" {self.provider}" if self.provider else ""
         return f"{who} {self.kind}{via} {self.currency}"
 
@@ -476,3 +499,63 @@ class Refund(models.Model):
     def code(self) -> str:
         """The code people read: "RF" + the public id (``core.ids.prefixed_code``)."""
         return prefixed_code(CODE_PREFIXES["refund"], self.public_id)
+
+
+class Payout(TimeStampedModel):
+    """A supplier asking to be paid (part of) what the platform owes it, reviewed by finance.
+
+    Invariants:
+    - ``amount_minor > 0``; at request time it is at most the supplier's payable balance minus
+      the amounts of its other open payouts (REQUESTED / APPROVED), checked under the payable
+      account's row lock (``payouts.payout_request``);
+    - ``status`` moves only through ``payouts.payout_transition`` along ``PAYOUT_TRANSITIONS``:
+      REQUESTED → APPROVED → PAID, or → REJECTED (with ``decision_reason``) before it is paid;
+      PAID and REJECTED are final;
+    - a PAID payout has exactly one ledger transaction (``transaction``, key ``payout:<id>``)
+      debiting the supplier's payable by ``amount_minor``; other statuses have none.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    supplier = models.ForeignKey(
+        "accounts.Supplier", on_delete=models.PROTECT, related_name="payouts"
+    )
+    status = models.CharField(
+        max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED, db_index=True
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="USD")
+    bank_details = models.TextField(max_length=1000)
+    note = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=300, blank=True)  # why it was rejected
+    paid_reference = models.CharField(max_length=100, blank=True)  # the bank transfer's reference
+    paid_at = models.DateTimeField(null=True, blank=True)
+    transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="payout"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="paid", transaction__isnull=False)
+                | (~Q(status="paid") & Q(transaction__isnull=True)),
+                name="payout_paid_has_transaction",
+            ),
+        ]
+        indexes = [models.Index(fields=["supplier", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"payout {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The code people read: "PO" + the public id (``core.ids.prefixed_code``)."""
+        return prefixed_code(CODE_PREFIXES["payout"], self.public_id)
