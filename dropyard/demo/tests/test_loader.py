@@ -102,8 +102,9 @@ def test_second_run_creates_nothing():
         "applications": 1,
         "api keys": 1,
         "messages": 3,
-        "products": DEMO_PRODUCTS + 1,  # + the sourcing demo's private product
-        "warehouses": 12,
+        # + the sourcing demo's private product and the demo supplier's two products
+        "products": DEMO_PRODUCTS + 1 + 2,
+        "warehouses": 13,  # + the demo supplier's own warehouse
         "shipping lines": 9,
         "rate cards": 507,
         "disputes": 3,
@@ -171,8 +172,10 @@ def test_product_count_comes_from_the_environment_or_the_argument(monkeypatch):
 
     demo.demo_load(products=4)
 
-    # The 4 catalog products, and the sourcing demo's product private to the demo merchant.
-    assert Product.objects.filter(private_for__isnull=True).count() == 4
+    # The 4 catalog products; besides them, the sourcing demo's product private to the demo
+    # merchant and the demo supplier's own (reviewed) products.
+    generated = Product.objects.filter(private_for__isnull=True, supplier_review__isnull=True)
+    assert generated.count() == 4
 
 
 def test_merchant_team_agent_and_messages():
