@@ -75,6 +75,15 @@ OPERATOR_NAV = [
     (gettext_noop("Audit log"), "core:ops_audit_list", {"admin"}),
 ]
 
+# An approved supplier's portal (``suppliers``), in the order of its work.
+SUPPLIER_NAV = [
+    (gettext_noop("Supplier portal"), "suppliers_portal:home"),
+    (gettext_noop("Products"), "suppliers_portal:products"),
+    (gettext_noop("Stock"), "suppliers_portal:stock"),
+    (gettext_noop("Orders to ship"), "suppliers_portal:parcels"),
+    (gettext_noop("Earnings"), "suppliers_portal:earnings"),
+]
+
 # Sidebar place of each page: (group heading, "" for none; Tabler icon name). The groups show in
 # the order their first link comes in the lists above. Every icon named here is listed in
 # scripts/icons.txt, which builds the vendored sprite.
@@ -107,6 +116,10 @@ NAV_PLACES: dict[str, tuple[str, str]] = {
     "suppliers_ops:reviews": (gettext_noop("Catalog"), "clipboard-check"),
     "suppliers_ops:payouts": (gettext_noop("Finance"), "building-factory-2"),
     "suppliers_portal:home": ("", "building-factory-2"),
+    "suppliers_portal:products": (gettext_noop("Supplier portal"), "package"),
+    "suppliers_portal:stock": (gettext_noop("Supplier portal"), "building-warehouse"),
+    "suppliers_portal:parcels": (gettext_noop("Supplier portal"), "truck"),
+    "suppliers_portal:earnings": (gettext_noop("Supplier portal"), "cash"),
     "aftersales_ops:disputes": (gettext_noop("Merchants"), "lifebuoy"),
     "aftersales_ops:tickets": (gettext_noop("Merchants"), "ticket"),
     "aftersales_ops:returns": (gettext_noop("Warehouse"), "arrow-back-up"),
@@ -243,7 +256,8 @@ def navigation(request: HttpRequest) -> dict:
         badges = _merchant_badges(request)
     else:
         if getattr(user, "supplier", None) is not None:
-            links.append(_link(gettext_noop("Supplier portal"), "suppliers_portal:home"))
+            for label, name in SUPPLIER_NAV:
+                links.append(_link(label, name))
         links.append(_link(gettext_noop("Supplier application"), "supplier:apply"))
         kind = "supplier"
     shown = [link for link in links if link]

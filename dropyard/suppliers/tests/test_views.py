@@ -262,3 +262,17 @@ def test_unknown_review_is_404(client_for):
     )
 
     assert response.status_code == 404
+
+
+def test_sidebar_lists_the_portal_pages_for_an_approved_supplier(supplier, client_for):
+    response = client_for(supplier.user).get(reverse("suppliers_portal:home"))
+
+    names = [link["name"] for link in response.context["nav_links"]]
+    assert names == [
+        "suppliers_portal:home",
+        "suppliers_portal:products",
+        "suppliers_portal:stock",
+        "suppliers_portal:parcels",
+        "suppliers_portal:earnings",
+        "supplier:apply",
+    ]
