@@ -49,6 +49,7 @@ from .services_requests import (
     COUNTRIES_MAX,
     PRICE_MAX_MINOR,
     QUANTITY_MAX,
+    TARGET_CURRENCIES,
     Created,
     sourcing_request_create,
 )
@@ -153,6 +154,9 @@ class SourcingCreateIn(CamelSchema):
     monthly_quantity: int | None = Field(None, ge=1, le=QUANTITY_MAX)
     destination_countries: list[str] | None = Field(None, max_length=COUNTRIES_MAX)
     shop_id: str | None = None
+    currency: str | None = Field(
+        None, description=f"the currency of price (default USD): {', '.join(TARGET_CURRENCIES)}"
+    )
 
     @field_validator("price", mode="before")
     @classmethod
@@ -206,6 +210,7 @@ def sourcing_create(request: HttpRequest, payload: SourcingCreateIn) -> dict[str
         third_product_sku=payload.third_product_sku or "",
         store_variant_id=_store_variant_id(request, payload.shop_id, payload.third_variant_id),
         channel=_channel(request),
+        currency=payload.currency or "USD",
     )
     return _create_out(done)
 

@@ -50,6 +50,9 @@ REF_MAX = 100
 PRICE_MAX_MINOR = 10**10  # $100,000,000: far above any unit price, far below overflow
 QUANTITY_MAX = 10**8
 COUNTRIES_MAX = 50
+# Currencies a target price may be given in (all with two decimals, so minor units are cents /
+# fen): the merchant's own and the ones source shops show (1688 and Taobao show yuan).
+TARGET_CURRENCIES = ("USD", "CNY", "EUR", "GBP", "CAD", "AUD", "HKD")
 # Uploaded pictures this close (Hamming distance of 64-bit pHashes) count as the same product.
 IMAGE_DUPLICATE_DISTANCE = 6
 # How many of a merchant's latest pictures a new one is compared with.
@@ -321,6 +324,7 @@ def sourcing_request_create(
     third_product_sku: Any = "",
     store_variant_id: int | None = None,
     channel: str = SourcingChannel.WEB,
+    currency: Any = "USD",
 ) -> Created:
     """Create a sourcing request, or answer a duplicate with the existing one.
 
@@ -348,6 +352,12 @@ def sourcing_request_create(
     }
     if channel not in SourcingChannel.values:
         raise SourcingInvalid(_("unknown channel"))
+    currency = currency.strip().upper() if isinstance(currency, str) else currency
+    if currency not in TARGET_CURRENCIES:
+        raise SourcingInvalid(
+            _("currency must be one of %(codes)s") % {"codes": ", ".join(TARGET_CURRENCIES)}
+        )
+    fields["currency"] = currency
     store_variant = None
     if store_variant_id is not None:
         from dropyard.stores.models import StoreVariant

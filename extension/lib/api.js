@@ -149,6 +149,9 @@ export async function connectionTest() {
   return true;
 }
 
+/** The currencies the server takes a target price in (docs/api-sourcing.md). */
+const TARGET_CURRENCIES = ["USD", "CNY", "EUR", "GBP", "CAD", "AUD", "HKD"];
+
 /** The note sent with a request: where it came from and the price as the page showed it. */
 export function sourcingRemark(product) {
   const shown = [product.price, product.currency].filter(Boolean).join(" ");
@@ -159,9 +162,9 @@ export function sourcingRemark(product) {
 
 /** Send ``product`` (from content/extract.js) as a sourcing request; remember its id.
  *
- * The API's ``price`` is a USD amount, so only a USD page price goes there; a price in another
- * currency (1688 and Taobao show yuan) goes in the remark as shown, for the agent to read,
- * rather than being converted at a rate the extension would have to invent.
+ * The page's price goes as the target price in the page's own currency (``currency``: 1688 and
+ * Taobao show yuan), never converted at a rate the extension would have to invent; a currency
+ * the server does not take stays in the remark only, as the page showed it.
  */
 export async function sourcingCreate(product) {
   const body = {
@@ -170,7 +173,10 @@ export async function sourcingCreate(product) {
     remark: sourcingRemark(product),
   };
   if (product.image) body.productImage = product.image;
-  if (product.price && product.currency === "USD") body.price = product.price;
+  if (product.price && TARGET_CURRENCIES.includes(product.currency)) {
+    body.price = product.price;
+    body.currency = product.currency;
+  }
   const data = await authed("product/sourcing/create", {
     method: "POST",
     body,

@@ -117,6 +117,20 @@ def test_price_is_read_as_written(cj, price, minor):
     assert SourcingRequest.objects.get().target_price_minor == minor
 
 
+def test_a_yuan_price_stays_in_yuan(cj):
+    cj.post(CREATE, _body(price="12.50", currency="cny")).ok()
+
+    sourcing = SourcingRequest.objects.get()
+    assert (sourcing.target_price_minor, sourcing.currency) == (1250, "CNY")
+
+
+def test_an_unknown_currency_is_refused_and_creates_nothing(cj):
+    message = cj.post(CREATE, _body(price="12.50", currency="XBT")).error(1600300)
+
+    assert message == "currency must be one of USD, CNY, EUR, GBP, CAD, AUD, HKD"
+    assert not SourcingRequest.objects.exists()
+
+
 def test_a_link_alone_is_enough(cj):
     cj.post(CREATE, _body(productImage=None)).ok()
 

@@ -32,6 +32,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from dropyard.accounts import services as account_services
+from dropyard.accounts.tests.factories import PASSWORD
 from dropyard.sourcing.choices import SourcingChannel, SourcingStatus
 from dropyard.sourcing.models import SourcingRequest
 
@@ -187,11 +188,18 @@ def test_extension_sources_1688_and_aliexpress_pages(
     status_1688 = _source(context, OFFER_1688, "1688")
     first = SourcingRequest.objects.get(merchant=merchant)
     assert status_1688 == f"Sent: SR{first.public_id} Open"
-    # The API's price is USD: a yuan price travels in the note, as the page showed it.
-    assert (first.product_name, first.image_url, first.target_price_minor, first.notes) == (
+    # The page's yuan price is the target price in yuan (never converted).
+    assert (
+        first.product_name,
+        first.image_url,
+        first.target_price_minor,
+        first.currency,
+        first.notes,
+    ) == (
         "2024新款不锈钢保温杯 500ml 户外便携水杯",
         "https://cbu01.alicdn.com/img/ibank/O1CN01cupMain_!!2200.jpg",
-        None,
+        1250,
+        "CNY",
         "Sent from the browser extension. Price on the page: 12.50 CNY.",
     )
     assert (first.source_url, first.channel, first.status) == (
@@ -241,3 +249,21 @@ def test_extension_sources_1688_and_aliexpress_pages(
     assert popup.get_by_test_id("popup-message").inner_text() == ""
     assert [node.inner_text() for node in statuses.all()] == ["Submitted", "Submitted"]
     popup.screenshot(path="/tmp/extension-popup.png")
+
+    # The merchant finds both on their sourcing list: title, picture and price.
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/home/$"))
+    page.goto(f"{live_server.url}/sourcing/")
+    for sourced, picture, price in (
+        (first, "https://cbu01.alicdn.com/img/ibank/O1CN01cupMain_!!2200.jpg", "12.50"),
+        (second, "https://ae01.alicdn.com/kf/S1earbudsMain.jpg", "7.99"),
+    ):
+        row = page.locator("tr", has=page.get_by_text(f"SR{sourced.public_id}", exact=True))
+        assert sourced.product_name in row.inner_text()
+        assert price in row.inner_text()
+        assert row.locator(f'img[src="{picture}"]').count() == 1
+    page.screenshot(path="/tmp/extension-merchant-list.png", full_page=True)
