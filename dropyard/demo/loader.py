@@ -26,6 +26,7 @@ from dropyard.demo.catalog import DEFAULT_PRODUCTS, load_catalog
 from dropyard.demo.orders import _demo_variants, load_demo_orders
 from dropyard.demo.sourcing import load_sourcing
 from dropyard.demo.stores import load_demo_store
+from dropyard.demo.supplier_orders import load_supplier_orders
 from dropyard.demo.suppliers import load_suppliers
 from dropyard.demo.wallet import load_wallet_demo
 from dropyard.sourcing import services as sourcing_services
@@ -152,6 +153,8 @@ def demo_load(*, products: int | None = None) -> DemoResult:
     created += load_wallet_demo(
         merchant=merchant, owner=owner, warehouse_user=operators[OperatorRole.WAREHOUSE]
     )
+    with sandbox_trusted():
+        created += load_supplier_orders(merchant=merchant, owner=owner, supplier_user=supplier)
     created += load_demo_store(merchant=merchant, owner=owner, variants=_demo_variants())
     # After the orders and the wallet: the disputes and the ticket are on their orders. Trusted:
     # a resend of a sandbox order is a sandbox order.

@@ -212,6 +212,22 @@ def _ship(order: Order, *, warehouse_user: Any, carrier: Carrier, steps: int | N
         fulfillment_services.tracking_changes_follow()
 
 
+def recipient_address(recipient: tuple[str, ...], *, index: int) -> dict[str, str]:
+    """``order_create``'s address fields for a demo recipient (name, country, province, city,
+    postcode, street, phone) and an e-mail address made from the name."""
+    name, country, province, city, postcode, street, phone = recipient
+    return {
+        "shipping_customer_name": name,
+        "shipping_country_code": country,
+        "shipping_province": province,
+        "shipping_city": city,
+        "shipping_zip": postcode,
+        "shipping_address": street,
+        "shipping_phone": phone,
+        "email": f"{name.split()[0].lower()}.{index}@example.com",
+    }
+
+
 def _pay(merchant: MerchantAccount, owner: Any, orders: list[Order]) -> None:
     """Cart → confirm → shipment order → sandbox payment, as a merchant pays a batch."""
     services.cart_add(merchant=merchant, orders=orders, actor=owner)
@@ -242,7 +258,6 @@ def load_demo_orders(*, merchant: MerchantAccount, owner: Any, warehouse_user: A
     sources = (OrderSource.API, OrderSource.CSV, OrderSource.MANUAL)
     by_target: dict[str, list[Order]] = {}
     for index, spec in enumerate(_specs()):
-        name, country, province, city, postcode, street, phone = spec.recipient
         lines = [
             {"vid": variants[(index + k) % len(variants)].public_id, "quantity": 1 + k}
             for k in range(spec.lines)
@@ -252,14 +267,7 @@ def load_demo_orders(*, merchant: MerchantAccount, owner: Any, warehouse_user: A
             actor=owner,
             order_number=f"{DEMO_ORDER_PREFIX}{1001 + index}",
             lines=lines,
-            shipping_customer_name=name,
-            shipping_country_code=country,
-            shipping_province=province,
-            shipping_city=city,
-            shipping_zip=postcode,
-            shipping_address=street,
-            shipping_phone=phone,
-            email=f"{name.split()[0].lower()}.{index}@example.com",
+            **recipient_address(spec.recipient, index=index),
             store_name=DEMO_STORE,
             store_order_id=f"#{5001 + index}",
             source=sources[index % len(sources)],

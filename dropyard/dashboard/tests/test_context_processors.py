@@ -252,7 +252,7 @@ def test_merchant_frame_costs_three_queries(merchant, owner, django_assert_num_q
 
 
 @pytest.mark.parametrize(
-    ("role", "queries"), [("admin", 6), ("warehouse", 1), ("finance", 2), ("agent", 2)]
+    ("role", "queries"), [("admin", 7), ("warehouse", 1), ("finance", 2), ("agent", 3)]
 )
 def test_operator_frame_costs_one_query_per_badge(role, queries, django_assert_num_queries):
     context = navigation(_request(make_operator(role=role)))

@@ -113,8 +113,9 @@ def test_wallet_demo_loads_with_sandbox_payments_off(load, settings):
 
     merchant = load().merchant
 
-    # The 36 demo orders and the after-sales demo's resend of one of them.
-    assert Order.objects.filter(merchant=merchant, is_sandbox=True).count() == 37
+    # The 36 demo orders, the after-sales demo's resend of one of them and the two orders
+    # routed to the demo supplier.
+    assert Order.objects.filter(merchant=merchant, is_sandbox=True).count() == 39
 
     topup = TopUp.objects.get(merchant=merchant, provider=Provider.SANDBOX)
     assert (topup.amount_minor, topup.status) == (DEMO_TOPUP_MINOR, TopUpStatus.SUCCEEDED)
