@@ -43,6 +43,9 @@ import time
 from _common import Timer, configure, machine, say, summary
 
 BATCH = 20_000
+# demo_load() publishes a few products (and stock) of its own, the sourcing and supplier demo;
+# the generated products, variants and stock rows take their pks from here on.
+GENERATED_FROM = 1001
 KEYWORDS = (
     "phone", "phone mount", "car phone mount", "magnetic", "silicone", "silicone baking mat",
     "led", "led strip lights", "yoga mat", "wireless", "wireless charger", "power bank",
@@ -100,12 +103,14 @@ def _products_ensure(count: int) -> None:
     if existing == count:
         say(f"{count} products already loaded; re-timing the queries only")
         return
-    if existing:
+    taken = max(Product.objects.order_by("-pk").values_list("pk", flat=True)[:1] or [0])
+    if taken >= GENERATED_FROM:
         raise SystemExit(f"{existing} products in the database; run again with --fresh")
-    rows = _product_rows(count, {c.name: c.pk for c in Category.objects.filter(level=3)})
+    missing = count - existing
+    rows = _product_rows(missing, {c.name: c.pk for c in Category.objects.filter(level=3)})
     with Timer() as load:
-        for start in range(0, count, BATCH):
-            chunk = [next(rows) for _ in range(min(BATCH, count - start))]
+        for start in range(0, missing, BATCH):
+            chunk = [next(rows) for _ in range(min(BATCH, missing - start))]
             with transaction.atomic():
                 _insert(connection, chunk)
     say(f"generated {count} products + {count} variants in {load.seconds:.1f} s")
@@ -137,13 +142,14 @@ def _product_rows(count: int, leaf_ids: dict[str, int]):
     ]
     ids = demo_data.public_ids()
     now = dt.datetime.now(dt.UTC)
-    for pk in range(1, count + 1):
+    for index in range(count):
+        pk = GENERATED_FROM + index
         category_id, nouns = leaves[rng.randrange(len(leaves))]
         noun, min_g, max_g, props = nouns[rng.randrange(len(nouns))]
         name = f"{rng.choice(demo_data.ADJECTIVES)} {noun}{rng.choice(demo_data.SUFFIXES)}"
         weight = rng.randint(min_g, max_g)
         price = min(12000, max(80, round(80 + weight * rng.uniform(0.8, 3.5))))
-        created = now - dt.timedelta(seconds=(count - pk) * 60)
+        created = now - dt.timedelta(seconds=(count - index) * 60)
         sku = f"B{pk:08d}"
         material = rng.choice(demo_data.MATERIALS)
         product = (
@@ -215,17 +221,20 @@ def _stock_ensure(count: int) -> list[str]:
     stock rows exist. Returns the stocked countries, most stocked first."""
     from django.db import connection, transaction  # noqa: PLC0415
 
+    from dropyard.catalog.models import Variant  # noqa: PLC0415
     from dropyard.inventory.aggregates import product_stock_rebuild  # noqa: PLC0415
     from dropyard.inventory.models import ProductCountryStock, Stock, Warehouse  # noqa: PLC0415
 
     warehouses = list(Warehouse.objects.filter(is_active=True).order_by("pk"))
-    if not Stock.objects.exists():
+    if not Stock.objects.filter(variant_id__gte=GENERATED_FROM).exists():
         rng = random.Random(11)
         # CN warehouses hold most of the catalog, the others a share each (as on CJ).
         weights = [8 if w.country == "CN" else 2 if w.country == "US" else 1 for w in warehouses]
         now = dt.datetime.now(dt.UTC)
         rows = []
-        for variant_pk in range(1, count + 1):
+        first_id = (Stock.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        generated = Variant.objects.filter(pk__gte=GENERATED_FROM).count()
+        for variant_pk in range(GENERATED_FROM, GENERATED_FROM + generated):
             if rng.random() < NO_STOCK_SHARE:
                 continue
             k = rng.choice((1, 1, 2, 3))
@@ -234,7 +243,7 @@ def _stock_ensure(count: int) -> list[str]:
                 reserved = on_hand if rng.random() < SOLD_OUT_SHARE else rng.randint(0, 3)
                 rows.append(
                     (
-                        len(rows) + 1,
+                        first_id + len(rows),
                         variant_pk,
                         warehouse.pk,
                         None,
