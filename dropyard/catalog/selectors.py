@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from dropyard.accounts.models import MerchantAccount
@@ -452,3 +452,97 @@ def variant_get_for_merchant(*, merchant: MerchantAccount, key: str) -> Variant:
     if variant is None:
         raise VariantNotFound(_("Variant not found"))
     return variant
+
+
+# --- Product summaries (listV2 entries) ---------------------------------------------------------
+
+# (pk, public id, name) of a category; a product's path is (level 1, level 2, level 3).
+CategoryRef = tuple[int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSummary:
+    """What a listV2 entry shows of one product, without loading the product and its relations
+    as models (``product_summaries``) or taken from a loaded product (``summary_of``).
+    ``image``: the storage name of its first picture (position, then pk), "" when it has none;
+    ``path``: its category's level-1 and level-2 ancestors (None where the tree is shallower)
+    and the category itself."""
+
+    pk: int
+    public_id: str
+    name: str
+    sku: str
+    image: str
+    min_price_minor: int
+    listed_count: int
+    path: tuple[CategoryRef | None, CategoryRef | None, CategoryRef]
+    has_video: bool
+    product_type: str
+    supplier_name: str
+    created_at: datetime
+    is_on_sale: bool
+    description_html: str | None
+
+
+def _ref(pk, public_id, name) -> CategoryRef | None:
+    return None if pk is None else (pk, public_id, name)
+
+
+def product_summaries(ids: list[int], *, description: bool = False) -> dict[int, ProductSummary]:
+    """The summaries of these products (pks), one query of plain values: building 20 products
+    with their category path, supplier and pictures as models was most of an unfiltered listV2
+    answer's time on PostgreSQL (docs/benchmarks.md 2026-12-07)."""
+    first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+    rows = (
+        Product.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(first_image=Subquery(first_image.values("image")[:1]))
+        .values_list(
+            "pk", "public_id", "name", "sku", "first_image", "min_price_minor", "listed_count",
+            "category__parent__parent_id", "category__parent__parent__public_id",
+            "category__parent__parent__name", "category__parent_id", "category__parent__public_id",
+            "category__parent__name", "category_id", "category__public_id", "category__name",
+            "video_url", "product_type", "supplier__company_name", "created_at", "is_on_sale",
+            *(["description_html"] if description else []),
+        )
+    )  # fmt: skip
+    found = {}
+    for row in rows:
+        found[row[0]] = ProductSummary(
+            pk=row[0], public_id=row[1], name=row[2], sku=row[3], image=row[4] or "",
+            min_price_minor=row[5], listed_count=row[6],
+            path=(_ref(*row[7:10]), _ref(*row[10:13]), (row[13], row[14], row[15])),
+            has_video=bool(row[16]), product_type=row[17], supplier_name=row[18] or "",
+            created_at=row[19], is_on_sale=row[20],
+            description_html=row[21] if description else None,
+        )  # fmt: skip
+    return found
+
+
+def summary_of(product: Product) -> ProductSummary:
+    """``ProductSummary`` of a loaded product (its category path, supplier and pictures are
+    read through the relations, prefetched or not)."""
+    third = product.category
+    second = third.parent
+    first = second.parent if second else None
+    images = sorted(product.images.all(), key=lambda i: (i.position, i.pk))
+    return ProductSummary(
+        pk=product.pk,
+        public_id=product.public_id,
+        name=product.name,
+        sku=product.sku,
+        image=(images[0].image.name or "") if images else "",
+        min_price_minor=product.min_price_minor,
+        listed_count=product.listed_count,
+        path=(
+            (first.pk, first.public_id, first.name) if first else None,
+            (second.pk, second.public_id, second.name) if second else None,
+            (third.pk, third.public_id, third.name),
+        ),
+        has_video=bool(product.video_url),
+        product_type=product.product_type,
+        supplier_name=product.supplier.company_name if product.supplier else "",
+        created_at=product.created_at,
+        is_on_sale=product.is_on_sale,
+        description_html=product.description_html,
+    )

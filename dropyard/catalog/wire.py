@@ -18,8 +18,8 @@ from dropyard.core.api import CamelSchema, ParamError
 from dropyard.core.money import Money
 
 from .exceptions import ProductOffSale, VariantOffSale
-from .models import Category, Product, Variant
-from .selectors import category_get, product_get
+from .models import Product, ProductImage, Variant
+from .selectors import ProductSummary, category_get, product_get
 
 ON_SALE = "3"  # contract §5: status/saleStatus 3 = on sale
 OFF_SALE = "2"
@@ -57,12 +57,6 @@ def product_images(product: Product) -> list:
 def main_image(request: HttpRequest, product: Product) -> str:
     images = product_images(product)
     return image_url(request, images[0]) if images else ""
-
-
-def category_path(product: Product) -> tuple[Category | None, Category | None, Category]:
-    third = product.category
-    second = third.parent
-    return (second.parent if second else None), second, third
 
 
 def weight_range(variants: list[Variant]) -> str:
@@ -218,31 +212,34 @@ class ListV2SummaryOut(CamelSchema):
     sale_status: str
 
 
-def listv2_summary(request: HttpRequest, product: Product) -> dict:
+def listv2_summary(request: HttpRequest, product: ProductSummary) -> dict:
     """The stock-free fields of a listV2 product entry, keyed by wire names (plain dict: see
     ``catalog.api.products._list_product``); listV2 adds stock, search by image a similarity."""
-    first, second, third = category_path(product)
+    first, second, third = product.path
     price = usd(product.min_price_minor)
+    image = (
+        ProductImage._meta.get_field("image").storage.url(product.image) if product.image else ""
+    )
     return {
         "id": product.public_id,
         "nameEn": product.name,
         "sku": product.sku,
         "spu": product.sku,
-        "bigImage": main_image(request, product),
+        "bigImage": request.build_absolute_uri(image) if image else "",
         "sellPrice": price,
         "nowPrice": price,
         "discountPrice": price,
         "listedNum": product.listed_count,
-        "categoryId": third.public_id,
-        "oneCategoryId": first.public_id if first else "",
-        "oneCategoryName": first.name if first else "",
-        "twoCategoryId": second.public_id if second else "",
-        "twoCategoryName": second.name if second else "",
-        "threeCategoryName": third.name,
+        "categoryId": third[1],
+        "oneCategoryId": first[1] if first else "",
+        "oneCategoryName": first[2] if first else "",
+        "twoCategoryId": second[1] if second else "",
+        "twoCategoryName": second[2] if second else "",
+        "threeCategoryName": third[2],
         "addMarkStatus": 0,
-        "isVideo": 1 if product.video_url else 0,
+        "isVideo": 1 if product.has_video else 0,
         "productType": product.product_type,
-        "supplierName": product.supplier.company_name if product.supplier else "",
+        "supplierName": product.supplier_name,
         "createAt": epoch_ms(product.created_at),
         "saleStatus": ON_SALE if product.is_on_sale else OFF_SALE,
     }

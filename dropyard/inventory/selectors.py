@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -409,20 +410,32 @@ def my_product_rows(
 
 
 def stock_totals_by_product(product_ids: list[int]) -> dict[int, StockTotals]:
-    """Available (on hand − reserved) shared stock per product, in one grouped query."""
-    rows = (
-        _shared_stock()
-        .filter(variant__product_id__in=product_ids)
-        .values("variant__product_id", "warehouse__kind", "warehouse__is_verified")
-        .annotate(available_sum=Sum(F("on_hand") - F("reserved")))
-    )
+    """Available (on hand − reserved) shared stock per product, in one grouped query.
+
+    Plain SQL, the ``_shared_stock()`` rows (no merchant, active warehouse) summed per product,
+    warehouse kind and verification: a listV2 page asks for it on every answer, and compiling
+    the same query through the ORM cost four times the query itself (measured,
+    docs/benchmarks.md 2026-12-07)."""
+    if not product_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(product_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.product_id, w.kind = %s, w.is_verified, SUM(s.on_hand - s.reserved) "
+            f"FROM {Stock._meta.db_table} s "
+            f"JOIN {Variant._meta.db_table} v ON v.id = s.variant_id "
+            f"JOIN {Warehouse._meta.db_table} w ON w.id = s.warehouse_id "
+            f"WHERE s.merchant_id IS NULL AND w.is_active = %s AND v.product_id IN ({marks}) "
+            "GROUP BY 1, 2, 3",
+            [WarehouseKind.SUPPLIER.value, True, *product_ids],
+        )
+        rows = cursor.fetchall()
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        bucket = sums[row["variant__product_id"]]
-        amount = row["available_sum"] or 0
-        kind = "factory" if row["warehouse__kind"] == WarehouseKind.SUPPLIER else "platform"
-        bucket[kind] += amount
-        bucket["verified" if row["warehouse__is_verified"] else "unverified"] += amount
+    for product_id, factory, verified, available in rows:
+        bucket = sums[product_id]
+        amount = int(available or 0)
+        bucket["factory" if factory else "platform"] += amount
+        bucket["verified" if verified else "unverified"] += amount
     return {pk: StockTotals(**values) for pk, values in sums.items()}
 
 

@@ -27,6 +27,7 @@ from dropyard.core.api import CamelSchema, ParamError
 from ..image_fetch import image_url_read
 from ..image_search import ImageMatch, products_by_image
 from ..imagehashing import MAX_IMAGE_BYTES, image_decode
+from ..selectors import summary_of
 from ..wire import ListV2SummaryOut, listv2_summary
 
 router = Router(tags=["Product"])
@@ -69,7 +70,7 @@ def _base64_image(value: str) -> bytes:
 
 
 def _out(request: HttpRequest, match: ImageMatch) -> dict:
-    return {**listv2_summary(request, match.product), "similarity": match.similarity}
+    return {**listv2_summary(request, summary_of(match.product)), "similarity": match.similarity}
 
 
 @router.post("product/queryProductsByImage", response=list[ImageProductOut])

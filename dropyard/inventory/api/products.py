@@ -21,12 +21,13 @@ from ninja import Query, Router
 
 from dropyard.catalog.choices import ProductType
 from dropyard.catalog.exceptions import VariantOffSale
-from dropyard.catalog.models import Category, Product
-from dropyard.catalog.search import product_search
+from dropyard.catalog.models import Category
+from dropyard.catalog.search import product_search_ids
 from dropyard.catalog.selectors import (
     RELATED_CATEGORY_LIMIT,
-    RelatedCategory,
+    ProductSummary,
     product_flag_filters,
+    product_summaries,
     related_categories,
     variant_get,
 )
@@ -71,12 +72,14 @@ ORDER_BY_SORTS = {
 # --- product/listV2 (pagination shape b) --------------------------------------------------------
 
 
-def _page_categories(products: list) -> list[RelatedCategory]:
+def _page_categories(products: list[ProductSummary]) -> list[dict]:
     """The categories of a page of products, most products first (then category pk)."""
-    counts = Counter(p.category_id for p in products if p.category_id is not None)
-    by_pk = {p.category_id: p.category for p in products if p.category_id is not None}
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [RelatedCategory(by_pk[pk], n) for pk, n in ranked[:RELATED_CATEGORY_LIMIT]]
+    counts = Counter(p.path[2] for p in products)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return [
+        {"categoryId": public_id, "categoryName": name, "count": n}
+        for (_, public_id, name), n in ranked[:RELATED_CATEGORY_LIMIT]
+    ]
 
 
 class ListV2ProductOut(ListV2SummaryOut):
@@ -110,9 +113,7 @@ class ListV2Out(CamelSchema):
     content: list[ListV2ContentOut]
 
 
-def _listv2_product(
-    request: HttpRequest, product: Product, stock: StockTotals, *, description: bool
-) -> dict:
+def _listv2_product(request: HttpRequest, product: ProductSummary, stock: StockTotals) -> dict:
     """One ``ListV2ProductOut`` as a plain dict keyed by the wire names (see ``_list_product``):
     the catalog's summary (``catalog.wire.listv2_summary``) plus the stock figures."""
     return {
@@ -121,7 +122,7 @@ def _listv2_product(
         "totalVerifiedInventory": stock.verified,
         "totalUnVerifiedInventory": stock.unverified,
         "verifiedWarehouse": UNVERIFIED if stock.unverified and not stock.verified else VERIFIED,
-        "description": product.description_html if description else None,
+        "description": product.description_html,
     }
 
 
@@ -261,7 +262,7 @@ def product_list_v2(
                 value = max(value, filters[key])
             filters[key] = value
     offset = (page - 1) * size
-    total, products = product_search(
+    total, ids = product_search_ids(
         keyword=key_word,
         sort=ORDER_BY_SORTS[order_by][1 if descending else 0],
         offset=offset,
@@ -269,15 +270,20 @@ def product_list_v2(
         count_cap=LISTV2_TOTAL_CAP,
         **filters,
     )
+    description = "enable_description" in feature_flags(features)
+    by_pk = product_summaries(ids, description=description)
+    products = [by_pk[pk] for pk in ids if pk in by_pk]
     # The sampled aggregate costs a second full-text scan (as much as the count on a common
     # word), so by default the related categories come from the page itself, free; the
     # contract's features=enable_category asks for the sample over the first matches.
     if "enable_category" in feature_flags(features) and total:
-        related = related_categories(keyword=key_word, **filters)
+        related = [
+            {"categoryId": r.category.public_id, "categoryName": r.category.name, "count": r.count}
+            for r in related_categories(keyword=key_word, **filters)
+        ]
     else:
         related = _page_categories(products)
     stock = stock_totals_by_product([p.pk for p in products])
-    description = "enable_description" in feature_flags(features)
     return {
         "pageSize": size,
         "pageNumber": page,
@@ -286,19 +292,9 @@ def product_list_v2(
         "content": [
             {
                 "productList": [
-                    _listv2_product(
-                        request, p, stock.get(p.pk, StockTotals()), description=description
-                    )
-                    for p in products
+                    _listv2_product(request, p, stock.get(p.pk, StockTotals())) for p in products
                 ],
-                "relatedCategoryList": [
-                    {
-                        "categoryId": r.category.public_id,
-                        "categoryName": r.category.name,
-                        "count": r.count,
-                    }
-                    for r in related
-                ],
+                "relatedCategoryList": related,
                 "keyWord": key_word,
                 "keyWordOld": key_word,
             }
