@@ -561,12 +561,20 @@ def product_search_ids(
             order_params.extend(_pg_tier_params(tokens))
     else:
         order = _ORDER_BY["newest" if sort == "relevance" else sort]
+    # A keyword page on PostgreSQL does not need the count: it may run beside it (search_pg).
+    aside = (
+        search_pg.count_aside(_count, sql, where, count_cap)
+        if limit > 0 and sql.pg_words is not None and search_pg.count_aside_possible()
+        else None
+    )
     with connection.cursor() as cursor:
-        total = _count(cursor, sql, where, count_cap)
-        if limit <= 0 or offset >= total:
-            return total, []
-        # The count is exact when it did not reach the cap.
-        known = total if count_cap is None or total < count_cap else None
+        known = None
+        if aside is None:
+            total = _count(cursor, sql, where, count_cap)
+            if limit <= 0 or offset >= total:
+                return total, []
+            # The count is exact when it did not reach the cap.
+            known = total if count_cap is None or total < count_cap else None
         if sort == "relevance" and sql.rank and _vendor() == "sqlite":
             ids = _sqlite_tiered_page(cursor, sql, tokens, offset, limit, known_total=known)
         elif sort == "relevance" and sql.pg_words is not None:
@@ -579,6 +587,9 @@ def product_search_ids(
                 [*sql.params, *order_params, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
+    if aside is not None:
+        total = aside.result()
+        ids = ids if offset < total else []
     return total, ids
 
 

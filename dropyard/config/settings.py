@@ -437,6 +437,12 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Catalog search -----------------------------------------------------------------------------
+# PostgreSQL: a keyword search's capped count runs on a second connection while the request's
+# own connection reads the page (catalog.search_pg.count_aside); threads per process.
+DROPYARD_SEARCH_COUNT_ASIDE = env_bool("DROPYARD_SEARCH_COUNT_ASIDE", True)
+DROPYARD_SEARCH_COUNT_THREADS = int(os.environ.get("DROPYARD_SEARCH_COUNT_THREADS") or "4")
+
 # --- Developer API ----------------------------------------------------------------------------
 # Per-account requests per second by account level (contract §3: levels 0-1 → 1/s, 2 → 2/s,
 # 3 → 4/s, 4-5 → 6/s).

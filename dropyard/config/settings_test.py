@@ -26,6 +26,9 @@ STORAGES = {
 ACCOUNT_RATE_LIMITS = False
 # Rate-limit tests switch this on with the `settings` fixture.
 DROPYARD_API_RATE_LIMITS_ENABLED = False
+# The count on a second connection keeps that connection open past a test, and the test
+# database cannot be dropped while one is open; its own tests switch it on and close them.
+DROPYARD_SEARCH_COUNT_ASIDE = False
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,95 @@
+"""PostgreSQL: a keyword search's capped count on a second connection (``search_pg.count_aside``)
+gives the same total and page as the count on the request's own connection, runs only outside a
+transaction, and its errors reach the caller."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from dropyard.catalog import search, search_pg
+from dropyard.catalog.search import product_search_ids
+from dropyard.catalog.tests.factories import create_product
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the count runs aside on PostgreSQL only"
+)
+
+
+@pytest.fixture
+def aside(settings):
+    settings.DROPYARD_SEARCH_COUNT_ASIDE = True
+    yield
+    # The pool threads' connections would keep the test database from being dropped.
+    search_pg.count_aside_close()
+
+
+def _counted_here(queries) -> bool:
+    return any("catalog_searchdoc" in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_count_runs_on_another_connection_with_the_same_answer(aside, settings):
+    lamps = [create_product(name=f"Moon Lamp {n}") for n in range(7)]
+    create_product(name="Desk Organizer")
+    newest_first = [p.pk for p in reversed(lamps)]
+
+    settings.DROPYARD_SEARCH_COUNT_ASIDE = False
+    with CaptureQueriesContext(connection) as here:
+        serial = product_search_ids(keyword="lamp", limit=3, count_cap=6000)
+    settings.DROPYARD_SEARCH_COUNT_ASIDE = True
+    with CaptureQueriesContext(connection) as beside:
+        parallel = product_search_ids(keyword="lamp", limit=3, count_cap=6000)
+
+    assert serial == (7, newest_first[:3])
+    assert parallel == serial
+    assert _counted_here(here.captured_queries)
+    assert not _counted_here(beside.captured_queries)
+    # The cap and pages past the total behave as before.
+    assert product_search_ids(keyword="lamp", limit=3, count_cap=5) == (5, newest_first[:3])
+    assert product_search_ids(keyword="lamp", offset=6, limit=3, count_cap=6000) == (
+        7,
+        newest_first[6:],
+    )
+    assert product_search_ids(keyword="lamp", offset=9, limit=3, count_cap=6000) == (7, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_the_count_stays_on_this_connection(aside):
+    with transaction.atomic():
+        # Not committed: another connection would count none of these.
+        for n in range(3):
+            create_product(name=f"Travel Bottle {n}")
+        with CaptureQueriesContext(connection) as here:
+            total, page = product_search_ids(keyword="bottle", limit=2, count_cap=6000)
+    assert total == 3
+    assert len(page) == 2
+    assert _counted_here(here.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_count_raises_in_the_caller_and_the_pool_goes_on(aside, monkeypatch):
+    create_product(name="Bamboo Cutting Board")
+    threads: list[str] = []
+    real_count = search._count
+
+    def failing(cursor, *args):
+        threads.append(threading.current_thread().name)
+        raise RuntimeError("count failed")
+
+    monkeypatch.setattr(search, "_count", failing)
+    with pytest.raises(RuntimeError, match="count failed"):
+        product_search_ids(keyword="bamboo", limit=5, count_cap=6000)
+    assert threads[0].startswith("search-count")
+
+    monkeypatch.setattr(search, "_count", real_count)
+    assert product_search_ids(keyword="bamboo", limit=5, count_cap=6000)[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_pool_connection_is_reopened(aside):
+    create_product(name="Silicone Baking Mat")
+    assert product_search_ids(keyword="silicone", limit=5, count_cap=6000)[0] == 1
+    search_pg.count_aside_close()
+    assert product_search_ids(keyword="silicone", limit=5, count_cap=6000)[0] == 1
