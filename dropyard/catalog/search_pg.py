@@ -27,6 +27,7 @@ to ``cap`` row visits, and the page costs a short walk of the newest products.
   (``count_aside``): the answer waits for the slower of the two, not for both.
 """
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -329,6 +330,17 @@ _local = threading.local()
 # Every connection the pool threads opened, so that ``count_aside_close`` can close them.
 _opened: list = []
 _lock = threading.Lock()
+
+
+def _forget_after_fork() -> None:
+    """A forked child (a server's worker, a task's work horse) has none of the parent's pool
+    threads, and must not use or close its connections (closing one would end the parent's
+    session on the shared socket): it starts a pool of its own."""
+    global _pool, _local, _opened
+    _pool, _local, _opened = None, threading.local(), []
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def count_aside_possible() -> bool:

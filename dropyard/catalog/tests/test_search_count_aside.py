@@ -2,6 +2,7 @@
 gives the same total and page as the count on the request's own connection, runs only outside a
 transaction, and its errors reach the caller."""
 
+import os
 import threading
 
 import pytest
@@ -93,3 +94,24 @@ def test_a_closed_pool_connection_is_reopened(aside):
     assert product_search_ids(keyword="silicone", limit=5, count_cap=6000)[0] == 1
     search_pg.count_aside_close()
     assert product_search_ids(keyword="silicone", limit=5, count_cap=6000)[0] == 1
+
+
+# The pool's threads are alive in the parent, which is what the fork must leave behind.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+@pytest.mark.django_db(transaction=True)
+def test_a_forked_child_starts_its_own_pool(aside):
+    create_product(name="Portable Speaker")
+    assert product_search_ids(keyword="speaker", limit=5, count_cap=6000)[0] == 1
+    assert search_pg._pool is not None
+    parents = list(search_pg._opened)
+    assert parents
+
+    pid = os.fork()
+    if pid == 0:  # the child: none of the parent's threads or connections
+        os._exit(0 if search_pg._pool is None and search_pg._opened == [] else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    # The parent's pool and connections are untouched.
+    assert search_pg._opened == parents
+    assert all(not raw.closed for raw in parents)
+    assert product_search_ids(keyword="speaker", limit=5, count_cap=6000)[0] == 1
