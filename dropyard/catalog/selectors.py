@@ -463,7 +463,7 @@ CategoryRef = tuple[int, str, str]
 @dataclass(frozen=True, slots=True)
 class ProductSummary:
     """What a listV2 entry shows of one product, without loading the product and its relations
-    as models (``product_summaries``) or taken from a loaded product (``summary_of``).
+    as models (``product_summaries``) or taken from a loaded product (``wire.summary_of``).
     ``image``: the storage name of its first picture (position, then pk), "" when it has none;
     ``path``: its category's level-1 and level-2 ancestors (None where the tree is shallower)
     and the category itself."""
@@ -517,32 +517,3 @@ def product_summaries(ids: list[int], *, description: bool = False) -> dict[int,
             description_html=row[21] if description else None,
         )  # fmt: skip
     return found
-
-
-def summary_of(product: Product) -> ProductSummary:
-    """``ProductSummary`` of a loaded product (its category path, supplier and pictures are
-    read through the relations, prefetched or not)."""
-    third = product.category
-    second = third.parent
-    first = second.parent if second else None
-    images = sorted(product.images.all(), key=lambda i: (i.position, i.pk))
-    return ProductSummary(
-        pk=product.pk,
-        public_id=product.public_id,
-        name=product.name,
-        sku=product.sku,
-        image=(images[0].image.name or "") if images else "",
-        min_price_minor=product.min_price_minor,
-        listed_count=product.listed_count,
-        path=(
-            (first.pk, first.public_id, first.name) if first else None,
-            (second.pk, second.public_id, second.name) if second else None,
-            (third.pk, third.public_id, third.name),
-        ),
-        has_video=bool(product.video_url),
-        product_type=product.product_type,
-        supplier_name=product.supplier.company_name if product.supplier else "",
-        created_at=product.created_at,
-        is_on_sale=product.is_on_sale,
-        description_html=product.description_html,
-    )

@@ -46,8 +46,14 @@ def epoch_ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
 
 
+def stored_image_url(request: HttpRequest, name: str) -> str:
+    """The absolute URL of a product picture by its storage name ("" for none)."""
+    storage = ProductImage._meta.get_field("image").storage
+    return request.build_absolute_uri(storage.url(name)) if name else ""
+
+
 def image_url(request: HttpRequest, image) -> str:
-    return request.build_absolute_uri(image.image.url) if image is not None and image.image else ""
+    return stored_image_url(request, image.image.name) if image is not None and image.image else ""
 
 
 def product_images(product: Product) -> list:
@@ -57,6 +63,35 @@ def product_images(product: Product) -> list:
 def main_image(request: HttpRequest, product: Product) -> str:
     images = product_images(product)
     return image_url(request, images[0]) if images else ""
+
+
+def summary_of(product: Product) -> ProductSummary:
+    """``ProductSummary`` of a loaded product (its category path, supplier and pictures are
+    read through the relations, prefetched or not)."""
+    third = product.category
+    second = third.parent
+    first = second.parent if second else None
+    images = product_images(product)
+    return ProductSummary(
+        pk=product.pk,
+        public_id=product.public_id,
+        name=product.name,
+        sku=product.sku,
+        image=(images[0].image.name or "") if images else "",
+        min_price_minor=product.min_price_minor,
+        listed_count=product.listed_count,
+        path=(
+            (first.pk, first.public_id, first.name) if first else None,
+            (second.pk, second.public_id, second.name) if second else None,
+            (third.pk, third.public_id, third.name),
+        ),
+        has_video=bool(product.video_url),
+        product_type=product.product_type,
+        supplier_name=product.supplier.company_name if product.supplier else "",
+        created_at=product.created_at,
+        is_on_sale=product.is_on_sale,
+        description_html=product.description_html,
+    )
 
 
 def weight_range(variants: list[Variant]) -> str:
@@ -217,15 +252,12 @@ def listv2_summary(request: HttpRequest, product: ProductSummary) -> dict:
     ``catalog.api.products._list_product``); listV2 adds stock, search by image a similarity."""
     first, second, third = product.path
     price = usd(product.min_price_minor)
-    image = (
-        ProductImage._meta.get_field("image").storage.url(product.image) if product.image else ""
-    )
     return {
         "id": product.public_id,
         "nameEn": product.name,
         "sku": product.sku,
         "spu": product.sku,
-        "bigImage": request.build_absolute_uri(image) if image else "",
+        "bigImage": stored_image_url(request, product.image),
         "sellPrice": price,
         "nowPrice": price,
         "discountPrice": price,

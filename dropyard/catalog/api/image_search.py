@@ -27,8 +27,7 @@ from dropyard.core.api import CamelSchema, ParamError
 from ..image_fetch import image_url_read
 from ..image_search import ImageMatch, products_by_image
 from ..imagehashing import MAX_IMAGE_BYTES, image_decode
-from ..selectors import summary_of
-from ..wire import ListV2SummaryOut, listv2_summary
+from ..wire import ListV2SummaryOut, listv2_summary, summary_of
 
 router = Router(tags=["Product"])
 
