@@ -46,11 +46,12 @@ the index, one query ordered by the tier ``CASE``).
 
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from . import search_pg
+from . import search_aside, search_pg
 from .models import Category, Product
 
 FTS_TABLE = "catalog_product_fts"
@@ -122,6 +123,8 @@ SELECT p.id, p.name,
        CASE WHEN p.is_on_sale THEN 'onsale' ELSE 'offsale' END
        || CASE WHEN p.stock_available > 0 THEN ' instock' ELSE '' END
        || replace(p.stock_countries, ',', ' ')
+       || CASE WHEN p.stock_available > 0
+               THEN replace(rtrim(p.stock_countries, ','), ',', ' instock') ELSE '' END
 FROM catalog_product p
 LEFT JOIN catalog_category c3 ON c3.id = p.category_id
 LEFT JOIN catalog_category c2 ON c2.id = c3.parent_id
@@ -192,10 +195,23 @@ def search_index_rebuild() -> None:
                 f"INSERT INTO {FTS_TABLE}(rowid, name, skus, categories, material, sale) "
                 f"{_SQLITE_DOCUMENT_SELECT}"
             )
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
         elif _vendor() == "postgresql":
             cursor.execute(_PG_UPDATE)
             cursor.execute(_PG_WORDS.format(scope=""))
+    search_index_merge()
+
+
+def search_index_merge() -> None:
+    """SQLite: merge the full-text index into one segment, after a bulk rebuild or after a
+    whole-catalog write that rewrote many documents (the stock markers of
+    ``inventory.aggregates.product_stock_rebuild``). FTS5 searches each segment apart. At a
+    million products (docs/benchmarks.md, 2026-12-07, session 14): the stock rebuild left 7
+    segments, and merging them took capped keyword counts from 0.88 / 7.33 to 0.64 / 2.96 ms
+    p50 / p95; a second rewrite of 750,000 documents (catalog migration 0011) left counts twice
+    as slow until merged. A no-op on PostgreSQL."""
+    if _vendor() == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
 
 
 def search_index_category_update(category: Category) -> None:
@@ -295,7 +311,12 @@ def _build(
         in_stock = None
     if country:
         warehouse_country = None
-    sqlite_marks = (["instock"] if stock_mark else []) + ([country.lower()] if country else [])
+    # In stock and a country together are one SQLite marker (migration 0011): one doclist to
+    # intersect with the keyword's instead of two that each span most of the catalog.
+    if stock_mark and country:
+        sqlite_marks = [f"instock{country.lower()}"]
+    else:
+        sqlite_marks = (["instock"] if stock_mark else []) + ([country.lower()] if country else [])
     pg_marks = search_pg.markers(on_sale=on_sale_only, in_stock=stock_mark, country=country)
     marks_in_index = False  # the keyword condition carries on-sale and the markers
     if tokens:
@@ -482,7 +503,25 @@ def _stock_filter(warehouse_country: str | None, in_stock: bool | None) -> tuple
     return ("p.stock_available > 0" if in_stock else "p.stock_available = 0"), []
 
 
-def product_search_ids(
+@dataclass(frozen=True)
+class PendingSearch:
+    """A search's page as read, its count perhaps still running beside it (``search_aside``).
+
+    ``page_ids`` may be used at once (a caller loads those products while the count runs);
+    ``result()`` waits for the count and gives ``(total, ids)``: ``ids`` is ``page_ids``, or
+    empty when the (capped) count says the page lies past the total. A caller must call it: a
+    failed count raises there."""
+
+    page_ids: list[int]
+    offset: int
+    total: Future[int] | int
+
+    def result(self) -> tuple[int, list[int]]:
+        total = self.total if isinstance(self.total, int) else self.total.result()
+        return total, (self.page_ids if self.offset < total else [])
+
+
+def product_search_pending(
     *,
     keyword: str = "",
     category_id: int | None = None,
@@ -509,9 +548,10 @@ def product_search_ids(
     offset: int = 0,
     limit: int = 20,
     count_cap: int | None = None,
-) -> tuple[int, list[int]]:
-    """Search the catalog: ``(total, page of product pks)`` in the requested order, without
-    loading the products (one or two indexed queries; ``product_search`` loads them).
+) -> PendingSearch:
+    """Search the catalog: the page of product pks in the requested order and the total,
+    without loading the products (one or two indexed queries; ``product_search_ids`` waits for
+    both, ``product_search`` also loads the products).
 
     - ``keyword``: every word must match as a word prefix in name, SKUs, category names or
       material ("blue ted" finds "Blue Teddy Bear"); empty means no text condition.
@@ -561,20 +601,21 @@ def product_search_ids(
             order_params.extend(_pg_tier_params(tokens))
     else:
         order = _ORDER_BY["newest" if sort == "relevance" else sort]
-    # A keyword page on PostgreSQL does not need the count: it may run beside it (search_pg).
+    # A keyword page does not need the count: it may run beside it (search_aside).
     aside = (
-        search_pg.count_aside(_count, sql, where, count_cap)
-        if limit > 0 and sql.pg_words is not None and search_pg.count_aside_possible()
+        search_aside.count_aside(_count, sql, where, count_cap)
+        if limit > 0 and tokens and search_aside.count_aside_possible()
         else None
     )
+    total: Future[int] | int = aside if aside is not None else 0
     with connection.cursor() as cursor:
         known = None
         if aside is None:
-            total = _count(cursor, sql, where, count_cap)
-            if limit <= 0 or offset >= total:
-                return total, []
+            total = counted = _count(cursor, sql, where, count_cap)
+            if limit <= 0 or offset >= counted:
+                return PendingSearch([], offset, counted)
             # The count is exact when it did not reach the cap.
-            known = total if count_cap is None or total < count_cap else None
+            known = counted if count_cap is None or counted < count_cap else None
         if sort == "relevance" and sql.rank and _vendor() == "sqlite":
             ids = _sqlite_tiered_page(cursor, sql, tokens, offset, limit, known_total=known)
         elif sort == "relevance" and sql.pg_words is not None:
@@ -587,10 +628,20 @@ def product_search_ids(
                 [*sql.params, *order_params, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
-    if aside is not None:
-        total = aside.result()
-        ids = ids if offset < total else []
-    return total, ids
+    return PendingSearch(ids, offset, total)
+
+
+def _resolved[**P](search: Callable[P, PendingSearch]) -> Callable[P, tuple[int, list[int]]]:
+    """``search`` waiting for its count: ``(total, page of product pks)``."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> tuple[int, list[int]]:
+        return search(*args, **kwargs).result()
+
+    return run
+
+
+# ``product_search_pending``'s search as ``(total, page of product pks)``.
+product_search_ids = _resolved(product_search_pending)
 
 
 def _count(cursor, sql: _Sql, where: str, cap: int | None) -> int:

@@ -22,18 +22,10 @@ to ``cap`` row visits, and the page costs a short walk of the newest products.
   costs one short index walk plus a few capped counts.
 - On-sale searches (every listV2) count on the narrow doc rows instead (``catalog_searchdoc``,
   migration 0009: words and stock / country markers only, ``keys_count``).
-- The count and the page are independent reads; outside a transaction the count runs on a
-  second connection of a small per-process thread pool while the request reads the page
-  (``count_aside``): the answer waits for the slower of the two, not for both.
+- The count and the page are independent reads: outside a transaction the count runs on a
+  second connection while the request reads the page (``search_aside``).
 """
 
-import os
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-
-from django.conf import settings
-from django.db import connection
 from psycopg.pq import TransactionStatus
 
 from .models import Product
@@ -321,77 +313,3 @@ def _older_of_tier(
         if len(found) >= missing:
             break
     return found
-
-
-# --- The count on a second connection -----------------------------------------------------------
-
-_pool: ThreadPoolExecutor | None = None
-_local = threading.local()
-# Every connection the pool threads opened, so that ``count_aside_close`` can close them.
-_opened: list = []
-_lock = threading.Lock()
-
-
-def _forget_after_fork() -> None:
-    """A forked child (a server's worker, a task's work horse) has none of the parent's pool
-    threads, and must not use or close its connections (closing one would end the parent's
-    session on the shared socket): it starts a pool of its own."""
-    global _pool, _local, _opened
-    _pool, _local, _opened = None, threading.local(), []
-
-
-os.register_at_fork(after_in_child=_forget_after_fork)
-
-
-def count_aside_possible() -> bool:
-    """Whether a count may run on another connection: PostgreSQL, enabled, and this connection
-    in autocommit outside any atomic block. Inside a transaction another connection would not
-    see its uncommitted writes (and tests run inside one), so there the count stays here."""
-    return (
-        settings.DROPYARD_SEARCH_COUNT_ASIDE
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and connection.get_autocommit()
-    )
-
-
-def count_aside(count: Callable[..., int], *args) -> Future[int]:
-    """Start ``count(cursor, *args)`` on a pool thread's own connection; its ``result()`` is the
-    number (or raises what the count raised).
-
-    Why: a keyword listV2 answer spent about as long on its capped count (10-20 ms at a million
-    products, a heap row per counted match) as on its page, one after the other on one backend
-    (docs/benchmarks.md 2026-12-07). Each pool thread keeps one autocommit connection of its
-    own (opened with the default database's parameters, outside Django's per-request handling),
-    reopened when it was closed or broke. The pool is created on first use, so after a server
-    forks its workers.
-    """
-    global _pool
-    with _lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(
-                max_workers=max(1, settings.DROPYARD_SEARCH_COUNT_THREADS),
-                thread_name_prefix="search-count",
-            )
-    return _pool.submit(_count_on_own_connection, count, args)
-
-
-def count_aside_close() -> None:
-    """Close the pool threads' connections (they reopen on their next count): for tests, which
-    drop their database at the end, and for a clean shutdown."""
-    with _lock:
-        opened, _opened[:] = list(_opened), []
-    for raw in opened:
-        raw.close()
-
-
-def _count_on_own_connection(count: Callable[..., int], args: tuple) -> int:
-    raw = getattr(_local, "raw", None)
-    if raw is None or raw.closed or raw.broken:
-        raw = connection.Database.connect(**connection.get_connection_params())
-        raw.autocommit = True
-        _local.raw = raw
-        with _lock:
-            _opened.append(raw)
-    with raw.cursor() as cursor:
-        return count(cursor, *args)

@@ -438,8 +438,8 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Catalog search -----------------------------------------------------------------------------
-# PostgreSQL: a keyword search's capped count runs on a second connection while the request's
-# own connection reads the page (catalog.search_pg.count_aside); threads per process.
+# A keyword search's capped count runs on a second connection while the request's own
+# connection reads the page (catalog.search_aside); threads per process.
 DROPYARD_SEARCH_COUNT_ASIDE = env_bool("DROPYARD_SEARCH_COUNT_ASIDE", True)
 DROPYARD_SEARCH_COUNT_THREADS = int(os.environ.get("DROPYARD_SEARCH_COUNT_THREADS") or "4")
 

@@ -31,6 +31,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from dropyard.catalog.search import search_index_merge
+
 _CHUNK = 500
 
 # The shared stock in active warehouses, per product and warehouse country.
@@ -160,6 +162,9 @@ def product_stock_rebuild() -> None:
             cursor.execute("ANALYZE inventory_productcountrystock")
         cursor.execute(_update_products(""))
         cursor.execute(_FLAGS_REPAIR)
+    # The product UPDATE rewrote the full-text documents of every product whose stock markers
+    # changed (SQLite trigger, catalog migration 0007): merge the index as a rebuild does.
+    search_index_merge()
 
 
 def product_stock_mismatches(limit: int = 100) -> list[int]:

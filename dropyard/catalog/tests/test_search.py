@@ -350,8 +350,36 @@ def test_stock_markers_follow_every_write_path():
     assert product_search(keyword="garlic", warehouse_country="us")[1] == [stocked]
     assert product_search(warehouse_country="DE", min_available=1)[1] == [stocked]
     assert product_search(keyword="garlic", warehouse_country="GB")[0] == 0
+    # In stock and a country together (one SQLite marker, catalog migration 0011).
+    assert product_search(keyword="garlic", min_available=1, warehouse_country="US")[1] == [stocked]
+    assert product_search(keyword="garlic", min_available=1, warehouse_country="GB")[0] == 0
+
+    Product.objects.filter(pk=stocked.pk).update(stock_available=3, stock_countries=",DE,")
+    assert product_search(keyword="garlic", min_available=1, warehouse_country="US")[0] == 0
+    assert product_search(keyword="garlic", min_available=1, warehouse_country="DE")[1] == [stocked]
+    assert product_search(min_available=1, warehouse_country="DE")[1] == [stocked]
 
     Product.objects.filter(pk=stocked.pk).update(stock_available=0, stock_countries=",DE,")
     assert product_search(keyword="garlic", min_available=1)[0] == 0
     assert product_search(keyword="garlic", warehouse_country="US")[0] == 0
     assert product_search(keyword="garlic", warehouse_country="DE")[1] == [stocked]
+    assert product_search(keyword="garlic", min_available=1, warehouse_country="DE")[0] == 0
+    assert product_search(min_available=1, warehouse_country="DE")[0] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 document is SQLite's")
+def test_sqlite_document_holds_a_marker_per_stock_country_of_an_in_stock_product():
+    product = create_product(name="Garlic press")
+    Product.objects.filter(pk=product.pk).update(stock_available=4, stock_countries=",DE,US,")
+
+    def markers() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sale FROM catalog_product_fts WHERE rowid = %s", [product.pk])
+            return cursor.fetchone()[0].split()
+
+    # Kept by the trigger on the product row, and written the same by a rebuild.
+    assert markers() == ["onsale", "instock", "DE", "US", "instockDE", "instockUS"]
+    search_index_rebuild()
+    assert markers() == ["onsale", "instock", "DE", "US", "instockDE", "instockUS"]
+    Product.objects.filter(pk=product.pk).update(stock_available=0)
+    assert markers() == ["onsale", "DE", "US"]

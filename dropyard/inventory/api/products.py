@@ -22,7 +22,7 @@ from ninja import Query, Router
 from dropyard.catalog.choices import ProductType
 from dropyard.catalog.exceptions import VariantOffSale
 from dropyard.catalog.models import Category
-from dropyard.catalog.search import product_search_ids
+from dropyard.catalog.search import product_search_pending
 from dropyard.catalog.selectors import (
     RELATED_CATEGORY_LIMIT,
     ProductSummary,
@@ -262,7 +262,7 @@ def product_list_v2(
                 value = max(value, filters[key])
             filters[key] = value
     offset = (page - 1) * size
-    total, ids = product_search_ids(
+    pending = product_search_pending(
         keyword=key_word,
         sort=ORDER_BY_SORTS[order_by][1 if descending else 0],
         offset=offset,
@@ -270,8 +270,12 @@ def product_list_v2(
         count_cap=LISTV2_TOTAL_CAP,
         **filters,
     )
+    # The page's products and stock are read while a keyword search's count may still run
+    # beside them (catalog.search_aside); the answer waits for it only after.
     description = "enable_description" in feature_flags(features)
-    by_pk = product_summaries(ids, description=description)
+    by_pk = product_summaries(pending.page_ids, description=description)
+    stock = stock_totals_by_product(pending.page_ids)
+    total, ids = pending.result()
     products = [by_pk[pk] for pk in ids if pk in by_pk]
     # The sampled aggregate costs a second full-text scan (as much as the count on a common
     # word), so by default the related categories come from the page itself, free; the
@@ -283,7 +287,6 @@ def product_list_v2(
         ]
     else:
         related = _page_categories(products)
-    stock = stock_totals_by_product([p.pk for p in products])
     return {
         "pageSize": size,
         "pageNumber": page,

@@ -11,6 +11,7 @@ from django.db import connection
 
 from dropyard.accounts.tests.factories import make_merchant
 from dropyard.catalog.models import Product
+from dropyard.catalog.search import product_search_ids
 from dropyard.inventory import services
 from dropyard.inventory.aggregates import (
     product_stock_mismatches,
@@ -295,3 +296,28 @@ def test_check_reports_a_drifted_country_flag(product):
     product_stock_rebuild()
     assert country_flags(product) == {"CN": (True, True)}
     assert product_stock_mismatches() == []
+
+
+def _fts_segments() -> int:
+    """The number of segments in the SQLite full-text index: the structure record (rowid 10 of
+    the FTS5 data table) starts with a 4-byte cookie, then the level and segment counts as
+    varints (one byte each below 128)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT block FROM catalog_product_fts_data WHERE id = 10")
+        return cursor.fetchone()[0][5]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
+def test_rebuild_leaves_the_full_text_index_merged(product):
+    others = [make_inventory_product() for _ in range(3)]
+    cn = WarehouseFactory(code="CN1", country="CN")
+    for other in others:
+        variant = other.variants.get()
+        services.stock_receive(variant=variant, warehouse=cn, quantity=2, actor=None, reason="in")
+    # Each document rewritten by the stock markers' trigger went to a segment of its own.
+    assert _fts_segments() > 1
+
+    product_stock_rebuild()
+
+    assert _fts_segments() == 1
+    assert product_search_ids(keyword=others[0].name, min_available=1)[1] == [others[0].pk]
