@@ -7,9 +7,10 @@ countries (the stock aggregates of ``inventory.aggregates``), so the filters CJ 
 send stay inside the index.
 
 - SQLite: the FTS5 table ``catalog_product_fts`` (rowid = product pk; columns name, skus,
-  categories, material, and ``sale``: "onsale"/"offsale", "instock", the stock countries' codes,
-  kept by a trigger on the product row; prefix indexes for 2-8 characters so a partial word
-  reads one stored doclist).
+  categories, material, and ``sale``: "onsale"/"offsale", "instock", the stock countries' codes
+  and, for an in-stock product, "instock<country>" per stock country (migration 0011), kept by a
+  trigger on the product row; prefix indexes for 2-8 characters so a partial word reads one
+  stored doclist).
 - PostgreSQL: ``catalog_product.search_vector`` (tsvector, ``simple`` configuration, weights A
   name and SKUs / B categories / C material; GIN) for the tiers, and ``search_keys`` (text[],
   GIN; its lexemes, name lexemes, adjacent name-word pairs and the markers, kept by a trigger
@@ -30,7 +31,10 @@ transaction; bulk loaders call ``search_index_rebuild()`` once after ``bulk_crea
 markers follow the product row by trigger. No signals.
 
 ``product_search_ids`` is the same search without loading the products (their pks only), for
-callers that need only which products match (store connection suggestions).
+callers that need only which products match (store connection suggestions);
+``product_search_pending`` gives the page before the count is known (a keyword search's count
+runs on a second connection beside the page, ``search_aside``), for listV2, which reads the
+page's products meanwhile.
 
 Query shape: one full-text lookup joined to ``catalog_product`` on its primary key, the other
 filters as plain predicates on the product row, ``ORDER BY … LIMIT``; then one ``IN`` fetch of
