@@ -611,11 +611,10 @@ def product_search_pending(
         if limit > 0 and tokens and search_aside.count_aside_possible()
         else None
     )
-    total: Future[int] | int = aside if aside is not None else 0
     with connection.cursor() as cursor:
         known = None
         if aside is None:
-            total = counted = _count(cursor, sql, where, count_cap)
+            counted = _count(cursor, sql, where, count_cap)
             if limit <= 0 or offset >= counted:
                 return PendingSearch([], offset, counted)
             # The count is exact when it did not reach the cap.
@@ -632,7 +631,7 @@ def product_search_pending(
                 [*sql.params, *order_params, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
-    return PendingSearch(ids, offset, total)
+    return PendingSearch(ids, offset, counted if aside is None else aside)
 
 
 def _resolved[**P](search: Callable[P, PendingSearch]) -> Callable[P, tuple[int, list[int]]]:

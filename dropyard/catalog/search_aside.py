@@ -1,7 +1,7 @@
 """A keyword search's capped count on a second database connection, beside the page.
 
-Why (docs/benchmarks.md, 2026-12-07 and 2026-12-08): the count (listV2 ``totalRecords``, capped)
-and the relevance page are independent reads. On one connection a keyword answer waits for
+Why (docs/benchmarks.md, 2026-12-07, sessions 13 and 14): the count (listV2 ``totalRecords``,
+capped) and the relevance page are independent reads. On one connection a keyword answer waits for
 both, one after the other; here the count runs on a connection of a small per-process thread
 pool while the request's own connection reads the page, so the answer waits for the slower of
 the two. It lowers latency, not the work: on a saturated server it gains nothing.
@@ -21,6 +21,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 
 from django.conf import settings
 from django.db import connection
@@ -102,13 +103,9 @@ def _count_on_own_connection(count: Callable[..., int], args: tuple) -> int:
         _local.raw = raw
         with _lock:
             _opened.append(raw)
-    if isinstance(raw, sqlite3.Connection):
-        cursor = raw.cursor(factory=SQLiteCursorWrapper)
-        try:
-            return count(cursor, *args)
-        finally:
-            cursor.close()
-    with raw.cursor() as cursor:
+    sqlite = isinstance(raw, sqlite3.Connection)
+    # A sqlite3 cursor is no context manager; closing() serves both.
+    with closing(raw.cursor(factory=SQLiteCursorWrapper) if sqlite else raw.cursor()) as cursor:
         return count(cursor, *args)
 
 
